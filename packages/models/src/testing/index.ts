@@ -1,0 +1,9 @@
+export {
+  createTestDatabase,
+  dialectAvailable,
+  testDialects,
+  testServerUrls,
+  uniqueTestName,
+  type TestDatabase,
+  type TestDialect,
+} from './databases';
