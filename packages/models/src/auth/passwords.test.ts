@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import {
+  generatePassword,
+  hashPassword,
+  PASSWORD_POLICY,
+  passwordNeedsRehash,
+  validatePasswordStrength,
+  verifyPassword,
+} from './passwords';
+
+describe('hashPassword / verifyPassword', () => {
+  it('stores a self-describing scrypt hash with OWASP parameters that verifies only the right password', async () => {
+    const hash = await hashPassword('correct horse battery staple');
+    expect(hash).toMatch(/^scrypt\$131072\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(hash).not.toContain('correct horse');
+    expect(await verifyPassword('correct horse battery staple', hash)).toBe(true);
+    expect(await verifyPassword('correct horse battery stapler', hash)).toBe(false);
+    expect(await verifyPassword('', hash)).toBe(false);
+    expect(passwordNeedsRehash(hash)).toBe(false);
+  });
+
+  it('salts every hash', async () => {
+    const [a, b] = await Promise.all([hashPassword('same password 123'), hashPassword('same password 123')]);
+    expect(a).not.toBe(b);
+  });
+
+  it('returns false (never throws) for malformed or hostile hashes', async () => {
+    const good = await hashPassword('another good password');
+    const [, n, r, p, salt, key] = good.split('$');
+    const malformed = [
+      '',
+      'plain-text-password',
+      'bcrypt$2b$10$abc',
+      `scrypt$${n}$${r}$${p}$${salt}`,
+      `scrypt$${n}$${r}$${p}$${salt}$${key}$extra`,
+      `scrypt$100000$${r}$${p}$${salt}$${key}`, // N not a power of two
+      `scrypt$${2 ** 30}$${r}$${p}$${salt}$${key}`, // absurd memory cost
+      `scrypt$${n}$${r}$${p}$${salt}$not base64!`,
+      `scrypt$${n}$${r}$${p}$${salt}$${key!.slice(0, 4)}`, // truncated key
+      `scrypt$-1$${r}$${p}$${salt}$${key}`,
+    ];
+    for (const hash of malformed) {
+      expect(await verifyPassword('another good password', hash), hash).toBe(false);
+      expect(passwordNeedsRehash(hash)).toBe(true);
+    }
+    expect(await verifyPassword('another good password', undefined as unknown as string)).toBe(false);
+  });
+
+  it('still verifies hashes made with older, weaker parameters and flags them for rehash', async () => {
+    // A hash written with N=2^14 (as an older deployment might have): verify, then ask for a rehash.
+    const { scryptSync, randomBytes } = await import('node:crypto');
+    const salt = randomBytes(16);
+    const key = scryptSync('legacy password!', salt, 32, { N: 2 ** 14, r: 8, p: 1 });
+    const legacy = `scrypt$16384$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
+    expect(await verifyPassword('legacy password!', legacy)).toBe(true);
+    expect(passwordNeedsRehash(legacy)).toBe(true);
+  });
+});
+
+describe('validatePasswordStrength', () => {
+  it('accepts a long varied password', () => {
+    expect(validatePasswordStrength('tidy-Otter-41-lantern')).toEqual([]);
+  });
+
+  it(`rejects passwords shorter than ${PASSWORD_POLICY.minLength} characters`, () => {
+    expect(validatePasswordStrength('short-pw-1')).toEqual([
+      `Password must be at least ${PASSWORD_POLICY.minLength} characters long.`,
+    ]);
+  });
+
+  it('rejects empty, blank, repetitive, overlong and personal passwords', () => {
+    expect(validatePasswordStrength('')).toEqual(['Password is required.']);
+    expect(validatePasswordStrength(' '.repeat(20))).toContain('Password cannot be only spaces.');
+    expect(validatePasswordStrength('aaaaaaaaaaaaaaaa')).toContain('Password must use more than a few different characters.');
+    expect(validatePasswordStrength('x1-'.repeat(100))).toContain(
+      `Password must be at most ${PASSWORD_POLICY.maxLength} characters long.`,
+    );
+    expect(validatePasswordStrength('margaret-2024!!', { username: 'margaret' })).toContain(
+      'Password must not contain your username or email address.',
+    );
+    expect(validatePasswordStrength('Jsmith@example.com', { email: 'jsmith@example.com' })).toContain(
+      'Password must not contain your username or email address.',
+    );
+  });
+});
+
+describe('generatePassword', () => {
+  it('makes distinct 20-character URL-safe passwords that pass the policy', () => {
+    const passwords = new Set(Array.from({ length: 50 }, () => generatePassword()));
+    expect(passwords.size).toBe(50);
+    for (const p of passwords) {
+      expect(p).toMatch(/^[A-Za-z0-9_-]{20}$/);
+      expect(validatePasswordStrength(p)).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,120 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+/**
+ * Password hashing shared by tenant users and platform admins: scrypt with OWASP's parameters
+ * (N = 2^17, r = 8, p = 1 — about 128 MiB and a few hundred ms per hash), stored as the
+ * self-describing string `scrypt$N$r$p$salt$hash` (salt and hash base64url), so parameters can be
+ * raised later while old hashes still verify (see passwordNeedsRehash).
+ */
+export const SCRYPT_PARAMS = { N: 2 ** 17, r: 8, p: 1, keyLength: 32, saltLength: 16 } as const;
+
+// Upper bounds accepted when verifying, so a forged hash string cannot make us burn memory or CPU.
+const MAX_N = 2 ** 20;
+const MAX_R = 32;
+const MAX_P = 16;
+
+function scryptAsync(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password.normalize('NFKC'), salt, keyLength, options, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
+function scryptOptions(N: number, r: number, p: number): ScryptOptions {
+  // Node refuses to use more than maxmem (default 32 MiB); scrypt needs 128 * N * r * p bytes.
+  return { N, r, p, maxmem: 128 * N * r * p + 32 * 1024 * 1024 };
+}
+
+export async function hashPassword(plain: string): Promise<string> {
+  const { N, r, p, keyLength, saltLength } = SCRYPT_PARAMS;
+  const salt = randomBytes(saltLength);
+  const key = await scryptAsync(plain, salt, keyLength, scryptOptions(N, r, p));
+  return `scrypt$${N}$${r}$${p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
+
+interface ParsedHash {
+  N: number;
+  r: number;
+  p: number;
+  salt: Buffer;
+  key: Buffer;
+}
+
+function parseHash(hash: string): ParsedHash | null {
+  if (typeof hash !== 'string') return null;
+  const parts = hash.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return null;
+  const [, nText, rText, pText, saltText, keyText] = parts as [string, string, string, string, string, string];
+  if (![nText, rText, pText].every((t) => /^[1-9][0-9]{0,9}$/.test(t))) return null;
+  const N = Number(nText);
+  const r = Number(rText);
+  const p = Number(pText);
+  if (N < 2 || N > MAX_N || (N & (N - 1)) !== 0 || r > MAX_R || p > MAX_P) return null;
+  const b64url = /^[A-Za-z0-9_-]+$/;
+  if (!b64url.test(saltText) || !b64url.test(keyText)) return null;
+  const salt = Buffer.from(saltText, 'base64url');
+  const key = Buffer.from(keyText, 'base64url');
+  if (salt.length < 8 || key.length < 16 || key.length > 128) return null;
+  return { N, r, p, salt, key };
+}
+
+/** True when `plain` matches `hash`; false for a wrong password and for a malformed hash. */
+export async function verifyPassword(plain: string, hash: string): Promise<boolean> {
+  const parsed = parseHash(hash);
+  if (!parsed || typeof plain !== 'string') return false;
+  try {
+    const key = await scryptAsync(plain, parsed.salt, parsed.key.length, scryptOptions(parsed.N, parsed.r, parsed.p));
+    return timingSafeEqual(key, parsed.key);
+  } catch {
+    return false;
+  }
+}
+
+/** True when `hash` was made with weaker parameters than today's (rehash after a successful login). */
+export function passwordNeedsRehash(hash: string): boolean {
+  const parsed = parseHash(hash);
+  if (!parsed) return true;
+  const { N, r, p, keyLength } = SCRYPT_PARAMS;
+  return parsed.N < N || parsed.r < r || parsed.p < p || parsed.key.length < keyLength;
+}
+
+export const PASSWORD_POLICY = { minLength: 12, maxLength: 256 } as const;
+
+/**
+ * Problems with a proposed password, in words a user can act on; empty when it is acceptable.
+ * `context` (username, email…) rejects passwords that merely repeat who the user is.
+ */
+export function validatePasswordStrength(
+  password: string,
+  context: { username?: string | null; email?: string | null } = {},
+): string[] {
+  const problems: string[] = [];
+  if (typeof password !== 'string' || password.length === 0) return ['Password is required.'];
+  const length = [...password].length;
+  if (length < PASSWORD_POLICY.minLength) {
+    problems.push(`Password must be at least ${PASSWORD_POLICY.minLength} characters long.`);
+  }
+  if (length > PASSWORD_POLICY.maxLength) {
+    problems.push(`Password must be at most ${PASSWORD_POLICY.maxLength} characters long.`);
+  }
+  if (password.trim().length === 0) {
+    problems.push('Password cannot be only spaces.');
+  } else if (new Set(password).size < 4) {
+    problems.push('Password must use more than a few different characters.');
+  }
+  const lower = password.toLowerCase();
+  const personal = [context.username, context.email, context.email?.split('@')[0]]
+    .filter((v): v is string => typeof v === 'string' && v.length >= 3)
+    .map((v) => v.toLowerCase());
+  if (personal.some((v) => lower === v || (v.length >= 5 && lower.includes(v)))) {
+    problems.push('Password must not contain your username or email address.');
+  }
+  return problems;
+}
+
+/** A strong random password: 20 URL-safe characters (120 bits), for one-time admin passwords. */
+export function generatePassword(): string {
+  for (;;) {
+    const candidate = randomBytes(15).toString('base64url');
+    if (validatePasswordStrength(candidate).length === 0) return candidate;
+  }
+}

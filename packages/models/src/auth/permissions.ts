@@ -1,0 +1,86 @@
+/**
+ * The permission list and the default groups, defined in code (the database rows are seeded from
+ * here by seedTenant). Codenames follow `<app>.<action>_<model>`, e.g. `sales.add_invoice`.
+ */
+const ACTIONS = ['view', 'add', 'change', 'delete'] as const;
+
+const MODELS_BY_APP = {
+  auth: ['user', 'group', 'permission'],
+  sales: ['location', 'customer', 'product', 'stock_level', 'stock_movement', 'invoice', 'payment'],
+  accounting: ['account', 'journal_entry', 'expense', 'tax_rate'],
+} as const;
+
+export type PermissionApp = keyof typeof MODELS_BY_APP;
+
+type ModelPermission = {
+  [A in PermissionApp]: `${A}.${(typeof ACTIONS)[number]}_${(typeof MODELS_BY_APP)[A][number]}`;
+}[PermissionApp];
+
+const SPECIAL_PERMISSIONS = [
+  { codename: 'sales.void_invoice', name: 'Can void invoices' },
+  { codename: 'sales.adjust_stock', name: 'Can adjust stock' },
+  { codename: 'accounting.view_reports', name: 'Can view financial reports' },
+  { codename: 'auth.manage_users', name: 'Can manage users and their groups' },
+] as const;
+
+export type PermissionCodename = ModelPermission | (typeof SPECIAL_PERMISSIONS)[number]['codename'];
+
+export interface PermissionDefinition {
+  codename: PermissionCodename;
+  name: string;
+}
+
+function humanise(model: string): string {
+  return model.replace(/_/g, ' ');
+}
+
+/** Every permission of a tenant, in a stable order. */
+export const PERMISSIONS: readonly PermissionDefinition[] = Object.freeze([
+  ...(Object.keys(MODELS_BY_APP) as PermissionApp[]).flatMap((app) =>
+    MODELS_BY_APP[app].flatMap((model) =>
+      ACTIONS.map((action) => ({
+        codename: `${app}.${action}_${model}` as PermissionCodename,
+        name: `Can ${action} ${humanise(model)}`,
+      })),
+    ),
+  ),
+  ...SPECIAL_PERMISSIONS,
+]);
+
+export function permissionApp(codename: string): string {
+  return codename.slice(0, codename.indexOf('.'));
+}
+
+export type DefaultGroupName = 'Admin' | 'Managers' | 'Cashiers';
+
+export interface GroupDefinition {
+  name: DefaultGroupName;
+  permissions: readonly PermissionCodename[];
+}
+
+const all = PERMISSIONS.map((p) => p.codename);
+
+/** Admin: everything. Managers: sales and accounting, and seeing users. Cashiers: the till. */
+export const DEFAULT_GROUPS: readonly GroupDefinition[] = Object.freeze([
+  { name: 'Admin', permissions: all },
+  {
+    name: 'Managers',
+    permissions: [
+      ...all.filter((c) => permissionApp(c) === 'sales' || permissionApp(c) === 'accounting'),
+      'auth.view_user',
+    ],
+  },
+  {
+    name: 'Cashiers',
+    permissions: [
+      'sales.view_product',
+      'sales.view_customer',
+      'sales.add_customer',
+      'sales.view_invoice',
+      'sales.add_invoice',
+      'sales.view_payment',
+      'sales.add_payment',
+      'sales.view_location',
+    ],
+  },
+]);

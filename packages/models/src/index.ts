@@ -1,0 +1,98 @@
+// @salesfleet/models — tenant model definitions, seeding, passwords and the shared error classes.
+
+export {
+  Conflict,
+  InsufficientStock,
+  isSalesfleetError,
+  LimitReached,
+  NotFound,
+  SalesfleetError,
+  ValidationFailed,
+} from './errors';
+
+export { defineAllTenantModels, defineTenantModels, TENANT_MODEL_NAMES } from './define-tenant-models';
+export type {
+  Account,
+  AccountModel,
+  Customer,
+  CustomerModel,
+  Expense,
+  ExpenseModel,
+  Group,
+  GroupModel,
+  GroupPermission,
+  GroupPermissionModel,
+  Invoice,
+  InvoiceLine,
+  InvoiceLineModel,
+  InvoiceModel,
+  JournalEntry,
+  JournalEntryModel,
+  JournalLine,
+  JournalLineModel,
+  Location,
+  LocationModel,
+  Payment,
+  PaymentModel,
+  Permission,
+  PermissionModel,
+  Product,
+  ProductModel,
+  Session,
+  SessionModel,
+  StockLevel,
+  StockLevelModel,
+  StockMovement,
+  StockMovementModel,
+  TaxRate,
+  TaxRateModel,
+  TenantModelClasses,
+  TenantModelName,
+  TenantModels,
+  User,
+  UserGroup,
+  UserGroupModel,
+  UserModel,
+} from './model-types';
+
+export {
+  installNumericParsers,
+  tenantSequelizeOptions,
+  usePgNumberParsers,
+  type TenantDialect,
+} from './sequelize-options';
+
+export { seedTenant, type SeedAdmin, type SeedTenantInput, type SeedTenantResult } from './seed-tenant';
+
+export {
+  generatePassword,
+  hashPassword,
+  passwordNeedsRehash,
+  PASSWORD_POLICY,
+  SCRYPT_PARAMS,
+  validatePasswordStrength,
+  verifyPassword,
+} from './auth/passwords';
+export {
+  DEFAULT_GROUPS,
+  PERMISSIONS,
+  permissionApp,
+  type DefaultGroupName,
+  type GroupDefinition,
+  type PermissionCodename,
+  type PermissionDefinition,
+} from './auth/permissions';
+
+export { INVOICE_STATUSES, type InvoiceStatus } from './sales/invoice';
+export { PAYMENT_METHODS, type PaymentMethod } from './sales/payment';
+export { STOCK_MOVEMENT_REASONS, type StockMovementReason } from './sales/stock-movement';
+export { ACCOUNT_TYPES, type AccountType } from './accounting/account';
+export { JOURNAL_SOURCE_TYPES, type JournalSourceType } from './accounting/journal-entry';
+export {
+  ACCOUNT_CODES,
+  DEFAULT_CHART_OF_ACCOUNTS,
+  DEFAULT_LOCATION,
+  DEFAULT_TAX_RATE,
+  type AccountCodeKey,
+  type AccountDefinition,
+} from './accounting/chart-of-accounts';

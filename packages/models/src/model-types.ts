@@ -1,0 +1,99 @@
+import type { Sequelize } from 'sequelize';
+import type { defineAccount } from './accounting/account';
+import type { defineExpense } from './accounting/expense';
+import type { defineJournalEntry } from './accounting/journal-entry';
+import type { defineJournalLine } from './accounting/journal-line';
+import type { defineTaxRate } from './accounting/tax-rate';
+import type { defineGroup } from './auth/group';
+import type { defineGroupPermission } from './auth/group-permission';
+import type { definePermission } from './auth/permission';
+import type { defineSession } from './auth/session';
+import type { defineUser } from './auth/user';
+import type { defineUserGroup } from './auth/user-group';
+import type { defineCustomer } from './sales/customer';
+import type { defineInvoice } from './sales/invoice';
+import type { defineInvoiceLine } from './sales/invoice-line';
+import type { defineLocation } from './sales/location';
+import type { definePayment } from './sales/payment';
+import type { defineProduct } from './sales/product';
+import type { defineStockLevel } from './sales/stock-level';
+import type { defineStockMovement } from './sales/stock-movement';
+
+// Model classes exist only inside defineTenantModels (one set per Sequelize instance); these are
+// their types, derived from the factories so nothing holds a class at module scope.
+export type UserModel = ReturnType<typeof defineUser>;
+export type GroupModel = ReturnType<typeof defineGroup>;
+export type PermissionModel = ReturnType<typeof definePermission>;
+export type UserGroupModel = ReturnType<typeof defineUserGroup>;
+export type GroupPermissionModel = ReturnType<typeof defineGroupPermission>;
+export type SessionModel = ReturnType<typeof defineSession>;
+export type LocationModel = ReturnType<typeof defineLocation>;
+export type CustomerModel = ReturnType<typeof defineCustomer>;
+export type ProductModel = ReturnType<typeof defineProduct>;
+export type StockLevelModel = ReturnType<typeof defineStockLevel>;
+export type StockMovementModel = ReturnType<typeof defineStockMovement>;
+export type InvoiceModel = ReturnType<typeof defineInvoice>;
+export type InvoiceLineModel = ReturnType<typeof defineInvoiceLine>;
+export type PaymentModel = ReturnType<typeof definePayment>;
+export type AccountModel = ReturnType<typeof defineAccount>;
+export type JournalEntryModel = ReturnType<typeof defineJournalEntry>;
+export type JournalLineModel = ReturnType<typeof defineJournalLine>;
+export type ExpenseModel = ReturnType<typeof defineExpense>;
+export type TaxRateModel = ReturnType<typeof defineTaxRate>;
+
+export interface User extends InstanceType<UserModel> {}
+export interface Group extends InstanceType<GroupModel> {}
+export interface Permission extends InstanceType<PermissionModel> {}
+export interface UserGroup extends InstanceType<UserGroupModel> {}
+export interface GroupPermission extends InstanceType<GroupPermissionModel> {}
+export interface Session extends InstanceType<SessionModel> {}
+export interface Location extends InstanceType<LocationModel> {}
+export interface Customer extends InstanceType<CustomerModel> {}
+export interface Product extends InstanceType<ProductModel> {}
+export interface StockLevel extends InstanceType<StockLevelModel> {}
+export interface StockMovement extends InstanceType<StockMovementModel> {}
+export interface Invoice extends InstanceType<InvoiceModel> {}
+export interface InvoiceLine extends InstanceType<InvoiceLineModel> {}
+export interface Payment extends InstanceType<PaymentModel> {}
+export interface Account extends InstanceType<AccountModel> {}
+export interface JournalEntry extends InstanceType<JournalEntryModel> {}
+export interface JournalLine extends InstanceType<JournalLineModel> {}
+export interface Expense extends InstanceType<ExpenseModel> {}
+export interface TaxRate extends InstanceType<TaxRateModel> {}
+
+/** Every tenant model class, by name. */
+export interface TenantModelClasses {
+  User: UserModel;
+  Group: GroupModel;
+  Permission: PermissionModel;
+  UserGroup: UserGroupModel;
+  GroupPermission: GroupPermissionModel;
+  Session: SessionModel;
+  Location: LocationModel;
+  Customer: CustomerModel;
+  Product: ProductModel;
+  StockLevel: StockLevelModel;
+  StockMovement: StockMovementModel;
+  Invoice: InvoiceModel;
+  InvoiceLine: InvoiceLineModel;
+  Payment: PaymentModel;
+  Account: AccountModel;
+  JournalEntry: JournalEntryModel;
+  JournalLine: JournalLineModel;
+  Expense: ExpenseModel;
+  TaxRate: TaxRateModel;
+}
+
+export type TenantModelName = keyof TenantModelClasses;
+
+/**
+ * One tenant's models, bound to that tenant's Sequelize instance. Each model is defined on first
+ * access of its property (see define-tenant-models.ts).
+ */
+export type TenantModels = Readonly<TenantModelClasses> & { readonly sequelize: Sequelize };
+
+/** Returns a model class initialised on the same instance, without wiring its own associations. */
+export type ModelTarget = <K extends TenantModelName>(name: K) => TenantModelClasses[K];
+
+/** Wires the associations whose source is this model. */
+export type AssociateModel<K extends TenantModelName> = (model: TenantModelClasses[K], target: ModelTarget) => void;

@@ -1,0 +1,80 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type ForeignKey,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type NonAttribute,
+  type Sequelize,
+} from 'sequelize';
+import type { AssociateModel, Invoice, Product } from '../model-types';
+
+/**
+ * One line of an invoice. Description, unit price and tax rate are copied from the product at the
+ * time of sale, so later product changes never rewrite history. Amounts in integer cents.
+ */
+export function defineInvoiceLine(sequelize: Sequelize) {
+  class InvoiceLine extends Model<InferAttributes<InvoiceLine>, InferCreationAttributes<InvoiceLine>> {
+    declare id: CreationOptional<number>;
+    declare invoiceId: ForeignKey<number>;
+    declare productId: CreationOptional<ForeignKey<number> | null>;
+    declare description: string;
+    declare quantity: number;
+    declare unitPrice: number;
+    /** Tax rate in basis points (2000 = 20 %). */
+    declare taxRateBp: CreationOptional<number>;
+    declare lineSubtotal: number;
+    declare lineTax: CreationOptional<number>;
+    declare lineTotal: number;
+
+    declare invoice?: NonAttribute<Invoice>;
+    declare product?: NonAttribute<Product | null>;
+  }
+
+  InvoiceLine.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      // CASCADE: lines are part of their invoice (and issued invoices are voided, not deleted).
+      invoiceId: {
+        type: DataTypes.INTEGER,
+        allowNull: false,
+        references: { model: 'invoices', key: 'id' },
+        onDelete: 'CASCADE',
+        onUpdate: 'CASCADE',
+      },
+      // Nullable for free-text lines (services, fees); RESTRICT keeps sold products from vanishing.
+      productId: {
+        type: DataTypes.INTEGER,
+        allowNull: true,
+        references: { model: 'products', key: 'id' },
+        onDelete: 'RESTRICT',
+        onUpdate: 'CASCADE',
+      },
+      description: { type: DataTypes.STRING(255), allowNull: false },
+      quantity: { type: DataTypes.INTEGER, allowNull: false, validate: { isInt: true, min: 1 } },
+      unitPrice: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true } },
+      taxRateBp: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
+      lineSubtotal: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true } },
+      lineTax: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true } },
+      lineTotal: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true } },
+    },
+    {
+      sequelize,
+      modelName: 'InvoiceLine',
+      tableName: 'invoice_lines',
+      underscored: true,
+      timestamps: false,
+      indexes: [
+        { name: 'invoice_lines_invoice_id', fields: ['invoice_id'] },
+        { name: 'invoice_lines_product_id', fields: ['product_id'] },
+      ],
+    },
+  );
+  return InvoiceLine;
+}
+
+export const associateInvoiceLine: AssociateModel<'InvoiceLine'> = (InvoiceLine, target) => {
+  InvoiceLine.belongsTo(target('Invoice'), { as: 'invoice', foreignKey: 'invoiceId', constraints: false });
+  InvoiceLine.belongsTo(target('Product'), { as: 'product', foreignKey: 'productId', constraints: false });
+};

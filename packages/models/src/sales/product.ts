@@ -1,0 +1,77 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type ForeignKey,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type NonAttribute,
+  type Sequelize,
+} from 'sequelize';
+import type { AssociateModel, StockLevel, TaxRate } from '../model-types';
+
+/**
+ * A product for sale. Prices are integer cents. The tax rate is a reference to `tax_rates`
+ * (null = not taxed), so changing a rate changes it for every product using it; invoice lines copy
+ * the rate in basis points at the moment of sale, so history never changes.
+ */
+export function defineProduct(sequelize: Sequelize) {
+  class Product extends Model<InferAttributes<Product>, InferCreationAttributes<Product>> {
+    declare id: CreationOptional<number>;
+    declare sku: string;
+    declare name: string;
+    declare description: CreationOptional<string | null>;
+    /** Selling price of one unit, in cents, before tax. */
+    declare unitPrice: number;
+    /** Purchase cost of one unit in cents (cost of goods sold); null when unknown. */
+    declare costPrice: CreationOptional<number | null>;
+    declare taxRateId: CreationOptional<ForeignKey<number> | null>;
+    declare allowNegativeStock: CreationOptional<boolean>;
+    declare isActive: CreationOptional<boolean>;
+    declare createdAt: CreationOptional<Date>;
+    declare updatedAt: CreationOptional<Date>;
+
+    declare taxRate?: NonAttribute<TaxRate | null>;
+    declare stockLevels?: NonAttribute<StockLevel[]>;
+  }
+
+  Product.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      sku: { type: DataTypes.STRING(64), allowNull: false, validate: { notEmpty: true } },
+      name: { type: DataTypes.STRING(200), allowNull: false, validate: { notEmpty: true } },
+      description: { type: DataTypes.TEXT, allowNull: true },
+      unitPrice: { type: DataTypes.INTEGER, allowNull: false, validate: { isInt: true, min: 0 } },
+      costPrice: { type: DataTypes.INTEGER, allowNull: true, validate: { isInt: true, min: 0 } },
+      // RESTRICT: a rate in use is deactivated, never deleted behind the products' back.
+      taxRateId: {
+        type: DataTypes.INTEGER,
+        allowNull: true,
+        references: { model: 'tax_rates', key: 'id' },
+        onDelete: 'RESTRICT',
+        onUpdate: 'CASCADE',
+      },
+      allowNegativeStock: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
+    },
+    {
+      sequelize,
+      modelName: 'Product',
+      tableName: 'products',
+      underscored: true,
+      indexes: [
+        { name: 'products_sku_unique', unique: true, fields: ['sku'] },
+        { name: 'products_name', fields: ['name'] },
+        { name: 'products_tax_rate_id', fields: ['tax_rate_id'] },
+      ],
+    },
+  );
+  return Product;
+}
+
+export const associateProduct: AssociateModel<'Product'> = (Product, target) => {
+  Product.belongsTo(target('TaxRate'), { as: 'taxRate', foreignKey: 'taxRateId', constraints: false });
+  Product.hasMany(target('StockLevel'), { as: 'stockLevels', foreignKey: 'productId', constraints: false });
+};
