@@ -96,3 +96,15 @@ export {
   type AccountCodeKey,
   type AccountDefinition,
 } from './accounting/chart-of-accounts';
+
+export {
+  assertUserCapacity,
+  countActiveUsers,
+  createTenantUser,
+  groupsOfUsers,
+  restoreDefaultGroups,
+  setUserGroups,
+  updateTenantUser,
+  type NewTenantUser,
+  type TenantUserPatch,
+} from './auth/user-admin';
