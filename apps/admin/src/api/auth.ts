@@ -1,0 +1,56 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, isApiError } from '../lib/api-client';
+import type { PlatformAdmin } from '../lib/types';
+import { queryKeys } from './query-keys';
+
+/** The signed-in admin, or null when there is no session. Other errors (network, 500) surface as errors. */
+export function useSession() {
+  return useQuery({
+    queryKey: queryKeys.me,
+    queryFn: async ({ signal }): Promise<PlatformAdmin | null> => {
+      try {
+        const { admin } = await api.get<{ admin: PlatformAdmin }>('/auth/me', signal);
+        return admin;
+      } catch (err) {
+        if (isApiError(err) && err.status === 401) return null;
+        throw err;
+      }
+    },
+    staleTime: 60_000,
+  });
+}
+
+export function useSignIn() {
+  const client = useQueryClient();
+  return useMutation({
+    // The session lives in the HttpOnly cookie the server sets; the returned token is not kept.
+    mutationFn: (input: { login: string; password: string }) =>
+      api.post<{ admin: PlatformAdmin; token: string }>('/auth/login', input),
+    onSuccess: ({ admin }) => {
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+      client.setQueryData(queryKeys.me, admin);
+    },
+  });
+}
+
+export function useSignOut() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<void>('/auth/logout'),
+    onSettled: () => {
+      client.clear();
+      client.setQueryData(queryKeys.me, null);
+    },
+  });
+}
+
+export function useChangePassword() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { currentPassword: string; newPassword: string }) =>
+      api.post<{ admin: PlatformAdmin }>('/auth/change-password', input),
+    onSuccess: ({ admin }) => {
+      client.setQueryData(queryKeys.me, admin);
+    },
+  });
+}

@@ -1,0 +1,68 @@
+import type { InputHTMLAttributes, ReactNode } from 'react';
+
+interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'> {
+  id: string;
+  label: ReactNode;
+  value: string;
+  onValueChange: (value: string) => void;
+  /** Shown beside the field (and announced); makes the field aria-invalid. */
+  error?: string | undefined;
+  hint?: ReactNode;
+  optional?: boolean;
+}
+
+/** A labelled input with its hint or error below, wired with aria-describedby and aria-invalid. */
+export function TextField({ id, label, value, onValueChange, error, hint, optional, ...rest }: TextFieldProps) {
+  const describedBy = error || hint ? `${id}-help` : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label}
+        {optional && <span className="muted"> (optional)</span>}
+      </label>
+      <input
+        id={id}
+        name={id}
+        value={value}
+        onChange={(e) => onValueChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...rest}
+      />
+      {error ? (
+        <small id={`${id}-help`} className="field-error">
+          {error}
+        </small>
+      ) : hint ? (
+        <small id={`${id}-help`}>{hint}</small>
+      ) : null}
+    </div>
+  );
+}
+
+interface CheckboxFieldProps {
+  id: string;
+  label: ReactNode;
+  checked: boolean;
+  onCheckedChange: (checked: boolean) => void;
+  hint?: ReactNode;
+  disabled?: boolean;
+}
+
+export function CheckboxField({ id, label, checked, onCheckedChange, hint, disabled }: CheckboxFieldProps) {
+  return (
+    <div className="field field-check">
+      <input
+        type="checkbox"
+        id={id}
+        name={id}
+        checked={checked}
+        disabled={disabled}
+        onChange={(e) => onCheckedChange(e.target.checked)}
+        aria-describedby={hint ? `${id}-help` : undefined}
+      />
+      <label htmlFor={id}>{label}</label>
+      {hint && <small id={`${id}-help`}>{hint}</small>}
+    </div>
+  );
+}

@@ -1,0 +1,146 @@
+import { useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { useOperations } from '../api/operations';
+import { useTenants } from '../api/tenants';
+import { ErrorNotice } from '../components/error-notice';
+import { OperationsTable } from '../components/operations-table';
+import { EmptyState, Loading } from '../components/states';
+import { OPERATION_OUTCOMES, type OperationFilters, type OperationOutcome } from '../lib/types';
+import { useDocumentTitle } from '../lib/use-document-title';
+
+const LIMITS = [50, 100, 200, 500] as const;
+
+function readFilters(params: URLSearchParams): OperationFilters {
+  const outcome = params.get('outcome') ?? '';
+  const limit = Number(params.get('limit'));
+  return {
+    tenant: params.get('tenant') ?? '',
+    action: params.get('action') ?? '',
+    outcome: (OPERATION_OUTCOMES as readonly string[]).includes(outcome) ? (outcome as OperationOutcome) : '',
+    limit: (LIMITS as readonly number[]).includes(limit) ? limit : 100,
+  };
+}
+
+export function OperationsScreen() {
+  useDocumentTitle('Operations');
+  const [params, setParams] = useSearchParams();
+  const filters = readFilters(params);
+  const operations = useOperations(filters);
+  const tenants = useTenants();
+
+  function update(key: string, value: string) {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  }
+
+  // Actions offered in the list: every one seen in loaded rows this visit (the API defines the names).
+  const seenActions = useRef(new Set<string>());
+  for (const op of operations.data ?? []) seenActions.current.add(op.action);
+  const actions = [...seenActions.current].sort();
+  const [tenantText, setTenantText] = useDebouncedInput(filters.tenant ?? '', (v) => update('tenant', v.trim()));
+  const [actionText, setActionText] = useDebouncedInput(filters.action ?? '', (v) => update('action', v.trim()));
+  const filtered = Boolean(filters.tenant || filters.action || filters.outcome);
+
+  return (
+    <section>
+      <div className="page-header">
+        <div>
+          <h1>Operations</h1>
+          <p className="muted">Every lifecycle operation on the fleet: who did what, when, and how it went.</p>
+        </div>
+      </div>
+      <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+        <div className="field">
+          <label htmlFor="op-tenant">Tenant</label>
+          <input
+            id="op-tenant"
+            list="op-tenant-list"
+            value={tenantText}
+            placeholder="All tenants"
+            onChange={(e) => setTenantText(e.target.value)}
+            autoCapitalize="none"
+            spellCheck={false}
+          />
+          <datalist id="op-tenant-list">
+            {(tenants.data ?? []).map((t) => (
+              <option key={t.slug} value={t.slug}>
+                {t.name}
+              </option>
+            ))}
+          </datalist>
+        </div>
+        <div className="field">
+          <label htmlFor="op-action">Action</label>
+          <input
+            id="op-action"
+            list="op-action-list"
+            value={actionText}
+            placeholder="All actions"
+            onChange={(e) => setActionText(e.target.value)}
+            autoCapitalize="none"
+            spellCheck={false}
+          />
+          <datalist id="op-action-list">
+            {actions.map((a) => (
+              <option key={a} value={a} />
+            ))}
+          </datalist>
+        </div>
+        <div className="field">
+          <label htmlFor="op-outcome">Outcome</label>
+          <select id="op-outcome" value={filters.outcome} onChange={(e) => update('outcome', e.target.value)}>
+            <option value="">All outcomes</option>
+            {OPERATION_OUTCOMES.map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="op-limit">Show</label>
+          <select id="op-limit" value={String(filters.limit)} onChange={(e) => update('limit', e.target.value)}>
+            {LIMITS.map((n) => (
+              <option key={n} value={n}>
+                latest {n}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      {operations.isPending && <Loading label="Loading operations…" />}
+      {operations.isError && (
+        <ErrorNotice error={operations.error} title="Could not load the operations" onRetry={() => void operations.refetch()} />
+      )}
+      {operations.data && operations.data.length === 0 && (
+        <EmptyState title={filtered ? 'No operation matches these filters' : 'No operations yet'}>
+          <p className="muted">
+            {filtered
+              ? 'Change or clear the filters above.'
+              : 'Creating, changing, migrating or deleting a tenant records an operation here.'}
+          </p>
+        </EmptyState>
+      )}
+      {operations.data && operations.data.length > 0 && (
+        <div aria-busy={operations.isFetching && operations.isPlaceholderData}>
+          <OperationsTable operations={operations.data} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** A text filter that updates the URL (and so the query) once typing pauses. */
+function useDebouncedInput(committed: string, commit: (value: string) => void, delayMs = 300) {
+  const [text, setText] = useState(committed);
+  const commitRef = useRef(commit);
+  commitRef.current = commit;
+  useEffect(() => {
+    if (text.trim() === committed) return;
+    const timer = setTimeout(() => commitRef.current(text), delayMs);
+    return () => clearTimeout(timer);
+  }, [text, committed, delayMs]);
+  return [text, setText] as const;
+}
