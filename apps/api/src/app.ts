@@ -1,0 +1,198 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import { NONCE, secureHeaders } from 'hono/secure-headers';
+import type { Logger } from 'pino';
+import { adminDistDir as builtAdminDistDir } from '@salesfleet/admin';
+import { SalesfleetError } from '@salesfleet/models';
+import { isValidSlug, TenantUnavailable, trustedProxyMatcher, type Config } from '@salesfleet/tenancy';
+import type { AppEnv, AppVariables } from './app-env';
+import { LoginThrottle } from './auth/login-throttle';
+import { ApiRoutes } from './http/api-routes';
+import { handleError, handleNotFound, PayloadTooLarge } from './http/errors';
+import { requestContext } from './http/request-context';
+import { docsPage } from './openapi/docs-page';
+import { ApiDocs } from './openapi/registry';
+import { adminConsoleRoutes } from './platform/admin-console';
+import { platformAuthRoutes } from './platform/auth/routes';
+import { platformGuard } from './platform/auth/platform-sessions';
+import { landingRoutes } from './platform/landing';
+import { platformTenantRoutes } from './platform/tenants/routes';
+import type { AppTenancy } from './tenancy';
+import { tenantAuthRoutes } from './tenant/auth/routes';
+import { PermissionCache, tenantGuard } from './tenant/auth/tenant-sessions';
+import { tenantUsersRoutes } from './tenant/auth/users-routes';
+import { tenantDomainRoutes } from './tenant/domain-routes';
+import { tenantLocationRoutes } from './tenant/locations/routes';
+import { signInPage } from './tenant/sign-in-page';
+
+export interface AppDeps {
+  tenancy: AppTenancy;
+  logger: Logger;
+  /** Built admin console (Vite output); default: @salesfleet/admin's dist directory. */
+  adminDistDir?: string;
+  /** Largest accepted request body; default 1 MiB. */
+  bodyLimitBytes?: number;
+  /** Failed sign-in throttle; default 5 failures per 15 minutes (in this process's memory). */
+  loginThrottle?: LoginThrottle;
+}
+
+export interface App {
+  /** The Hono app: `app.fetch` for @hono/node-server, `app.request()` in tests. */
+  app: Hono<AppEnv>;
+  docs: ApiDocs;
+}
+
+/** Hands the outer request's variables to the platform or tenant app it is dispatched to. */
+const inherit = createMiddleware<AppEnv>(async (c, next) => {
+  const inherited = c.env?.inherited;
+  if (inherited) for (const [key, value] of Object.entries(inherited)) if (value !== undefined) c.set(key as keyof AppVariables, value as never);
+  await next();
+});
+
+function subApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(handleError);
+  app.notFound(handleNotFound);
+  app.use('*', inherit);
+  return app;
+}
+
+function forward(target: Hono<AppEnv>, c: Context<AppEnv>): Response | Promise<Response> {
+  const inherited: Partial<AppVariables> = {
+    requestId: c.var.requestId,
+    logger: c.var.logger,
+    client: c.var.client,
+    ...(c.var.secureHeadersNonce ? { secureHeadersNonce: c.var.secureHeadersNonce } : {}),
+    ...(c.var.tenant ? { tenant: c.var.tenant } : {}),
+    ...(c.var.db ? { db: c.var.db } : {}),
+  };
+  return target.fetch(c.req.raw, { ...(c.env ?? {}), inherited });
+}
+
+class NoSuchWorkspace extends SalesfleetError {
+  constructor(host: string | null) {
+    super(
+      'TenantNotFound',
+      host ? `There is no Salesfleet workspace at ${host.slice(0, 253)}; check the address` : 'This address is not a Salesfleet workspace',
+    );
+  }
+}
+
+/**
+ * The API: one outer app (request id, log line, security headers, body limit, health) that resolves the
+ * request's host and dispatches to the platform app (landing page, admin console, `/api/platform/*`)
+ * or to the tenant app (sign-in page, `/api/*`) with the tenant's database handle leased for the
+ * request. Every app shares one error handler and one OpenAPI registry.
+ */
+export function createApp(config: Config, deps: AppDeps): App {
+  const { tenancy, logger } = deps;
+  const maxBody = deps.bodyLimitBytes ?? 1024 * 1024;
+  const throttle = deps.loginThrottle ?? new LoginThrottle();
+  const permissions = new PermissionCache();
+  const docs = new ApiDocs();
+  const isTrustedProxy = trustedProxyMatcher(config.trustedProxies);
+
+  // ── platform host ──────────────────────────────────────────────────────────────────────────────
+  const platform = subApp();
+  platform.route('/', landingRoutes({ isValidSlug }));
+  platform.route('/', adminConsoleRoutes(deps.adminDistDir ?? builtAdminDistDir));
+  const platformApi = new ApiRoutes(docs, {
+    prefix: '/api/platform',
+    tags: ['platform'],
+    security: 'platformSession',
+    guard: platformGuard(tenancy.registry),
+  });
+  platformAuthRoutes(platformApi, { registry: tenancy.registry, throttle });
+  platformTenantRoutes(platformApi, { tenancy, config });
+  platform.route('/api/platform', platformApi.router);
+
+  // ── tenant hosts ───────────────────────────────────────────────────────────────────────────────
+  const tenant = subApp();
+  tenant.get('/', signInPage);
+  const tenantApi = new ApiRoutes(docs, { prefix: '/api', tags: ['tenant'], security: 'tenantSession', guard: tenantGuard(permissions) });
+  tenantAuthRoutes(tenantApi, { throttle, permissions });
+  tenantUsersRoutes(tenantApi, { permissions });
+  tenantLocationRoutes(tenantApi);
+  for (const mount of tenantDomainRoutes) mount(tenantApi, { permissions });
+  tenant.route('/api', tenantApi.router);
+
+  // ── documentation, on every host ───────────────────────────────────────────────────────────────
+  for (const sub of [platform, tenant]) {
+    sub.get('/api/openapi.json', (c) => c.json(docs.document()));
+    sub.get('/api/docs', (c) => docsPage(c, docs));
+  }
+
+  // ── the outer app ──────────────────────────────────────────────────────────────────────────────
+  const app = new Hono<AppEnv>();
+  app.onError(handleError);
+  app.notFound(handleNotFound);
+  app.use('*', requestContext({ logger, isTrustedProxy }));
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", NONCE],
+        styleSrc: ["'self'", NONCE],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        frameAncestors: ["'none'"],
+        // The landing page's form redirects to <workspace>.<base-domain>.
+        formAction: ["'self'", ...config.baseDomains.map((d) => `*.${d}:*`)],
+      },
+      referrerPolicy: 'same-origin',
+      xFrameOptions: 'DENY',
+      strictTransportSecurity: false,
+    }),
+  );
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.var.client.proto === 'https') c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: maxBody,
+      onError: () => {
+        throw new PayloadTooLarge(maxBody);
+      },
+    }),
+  );
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/readyz', async (c) => {
+    const registryMs = await tenancy.registry.ping();
+    return c.json({ ok: true, registryMs: Math.round(registryMs * 100) / 100 });
+  });
+
+  app.all('*', async (c) => {
+    const resolution = await tenancy.router.resolveHost(c.var.client.host);
+    switch (resolution.kind) {
+      case 'platform':
+        return forward(platform, c);
+      case 'unknown':
+        throw new NoSuchWorkspace(resolution.host);
+      case 'unavailable':
+        c.set('tenant', resolution.tenant);
+        throw new TenantUnavailable(resolution.tenant.slug, resolution.reason, resolution.tenant.suspendedReason);
+      case 'tenant': {
+        c.set('tenant', resolution.tenant);
+        c.set('logger', c.var.logger.child({ tenant: resolution.tenant.slug }));
+        const lease = await tenancy.connections.acquire(resolution.tenant);
+        try {
+          c.set('tenant', lease.handle.tenant);
+          c.set('db', lease.handle.models);
+          return await forward(tenant, c);
+        } finally {
+          lease.release();
+        }
+      }
+    }
+  });
+
+  return { app, docs };
+}

@@ -1,0 +1,133 @@
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
+import { NotFound, ValidationFailed } from '@salesfleet/models';
+import type { AppEnv } from '../app-env';
+import type { ApiDocs, HttpMethod, ResponseSpec, RouteSecurity } from '../openapi/registry';
+import { readJsonBody } from './body';
+import { zodIssues } from './validation';
+
+type AnyObject = z.ZodObject;
+
+export interface RouteSpec<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined> {
+  method: HttpMethod;
+  /** Path below the router's prefix, Hono syntax (`/tenants/:slug`). */
+  path: string;
+  summary: string;
+  description?: string;
+  /** `false` for the few routes anyone may call (login, sign-in page). Default: a session is required. */
+  auth?: boolean;
+  /** Permission codename the session must hold (tenant routes). */
+  permission?: string;
+  /** Also allowed while the user must change a one-time password (me, logout, change-password). */
+  allowDuringPasswordChange?: boolean;
+  params?: P;
+  query?: Q;
+  body?: B;
+  responses: Record<number, ResponseSpec>;
+}
+
+export type RouteInput<P, Q, B> = {
+  params: P extends z.ZodType ? z.output<P> : Record<string, never>;
+  query: Q extends z.ZodType ? z.output<Q> : Record<string, never>;
+  body: B extends z.ZodType ? z.output<B> : undefined;
+};
+
+export type RouteHandler<P, Q, B> = (c: Context<AppEnv>, input: RouteInput<P, Q, B>) => Response | Promise<Response>;
+
+/** What a route needs before its handler runs (authentication, permission, CSRF), from its spec. */
+export type RouteGuard = (spec: { auth: boolean; permission?: string; allowDuringPasswordChange: boolean; method: HttpMethod }) =>
+  MiddlewareHandler<AppEnv>[];
+
+export interface ApiRoutesOptions {
+  /** Where the router is mounted (`app.route(prefix, routes.router)`); documentation paths start with it. */
+  prefix: string;
+  tags: string[];
+  security: Exclude<RouteSecurity, 'none'>;
+  guard: RouteGuard;
+}
+
+/**
+ * A Hono router whose routes are declared once with their zod schemas: the same declaration validates
+ * input at the edge (400 `ValidationFailed` with field details), applies the area's guard (session,
+ * permission) and registers the operation in the OpenAPI document.
+ */
+export class ApiRoutes {
+  readonly router = new Hono<AppEnv>();
+  readonly #docs: ApiDocs;
+  readonly #options: ApiRoutesOptions;
+
+  constructor(docs: ApiDocs, options: ApiRoutesOptions) {
+    this.#docs = docs;
+    this.#options = options;
+  }
+
+  get prefix(): string {
+    return this.#options.prefix;
+  }
+
+  add<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+    spec: RouteSpec<P, Q, B>,
+    handler: RouteHandler<P, Q, B>,
+  ): this {
+    const auth = spec.auth !== false;
+    const { prefix, tags, security } = this.#options;
+    this.#docs.add({
+      method: spec.method,
+      path: joinPath(prefix, spec.path),
+      summary: spec.summary,
+      ...(spec.description ? { description: spec.description } : {}),
+      tags,
+      security: auth ? security : 'none',
+      ...(spec.permission ? { permission: spec.permission } : {}),
+      ...(spec.params ? { params: spec.params } : {}),
+      ...(spec.query ? { query: spec.query } : {}),
+      ...(spec.body ? { body: spec.body } : {}),
+      responses: spec.responses,
+    });
+    const guards = this.#options.guard({
+      auth,
+      ...(spec.permission ? { permission: spec.permission } : {}),
+      allowDuringPasswordChange: spec.allowDuringPasswordChange === true,
+      method: spec.method,
+    });
+    const run: MiddlewareHandler<AppEnv> = async (c) => handler(c, await parseInput(c, spec));
+    this.router.on(spec.method.toUpperCase(), [spec.path], ...guards, run);
+    return this;
+  }
+}
+
+function joinPath(prefix: string, path: string): string {
+  const p = `${prefix.replace(/\/$/, '')}${path === '/' ? '' : path}`;
+  return p === '' ? '/' : p;
+}
+
+async function parseInput<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined>(
+  c: Context<AppEnv>,
+  spec: RouteSpec<P, Q, B>,
+): Promise<RouteInput<P, Q, B>> {
+  let params: unknown = {};
+  if (spec.params) {
+    const r = spec.params.safeParse(c.req.param());
+    // A path that names no valid id names no row: 404, like a missing one.
+    if (!r.success) throw new NotFound('Resource', describePath(c));
+    params = r.data;
+  }
+  let query: unknown = {};
+  if (spec.query) {
+    const r = spec.query.safeParse(c.req.query());
+    if (!r.success) throw new ValidationFailed('Invalid query parameters', zodIssues(r.error));
+    query = r.data;
+  }
+  let body: unknown;
+  if (spec.body) {
+    const raw = await readJsonBody(c);
+    const r = spec.body.safeParse(raw);
+    if (!r.success) throw new ValidationFailed('Invalid request body', zodIssues(r.error));
+    body = r.data;
+  }
+  return { params, query, body } as RouteInput<P, Q, B>;
+}
+
+function describePath(c: Context): string {
+  return c.req.path.length > 120 ? `${c.req.path.slice(0, 120)}…` : c.req.path;
+}

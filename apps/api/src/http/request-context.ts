@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { HttpBindings } from '@hono/node-server';
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { Logger } from 'pino';
+import type { AppEnv, ClientInfo } from '../app-env';
+
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The socket peer's address; `null` under `app.request()` (no socket: never a trusted proxy). */
+export function socketPeer(c: Context<AppEnv>): string | null {
+  const env = c.env as Partial<HttpBindings> | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? null;
+}
+
+function firstListValue(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const first = value.split(',')[0]!.trim();
+  return first === '' ? undefined : first;
+}
+
+/**
+ * Who is asking and for which host. `X-Forwarded-Host` / `-Proto` / `-For` count only when the socket
+ * peer is a configured trusted proxy; from anyone else they are ignored, so a forged header can never
+ * pick a tenant.
+ */
+export function clientInfo(c: Context<AppEnv>, isTrustedProxy: (peer: string | null) => boolean): ClientInfo {
+  const peer = socketPeer(c);
+  const url = new URL(c.req.url);
+  const directHost = c.req.header('host') ?? url.host;
+  const directProto = url.protocol === 'https:' ? 'https' : 'http';
+  if (!isTrustedProxy(peer)) {
+    return { host: directHost, proto: directProto, address: peer, viaTrustedProxy: false };
+  }
+  const fwdHost = firstListValue(c.req.header('x-forwarded-host'));
+  const fwdProto = firstListValue(c.req.header('x-forwarded-proto'))?.toLowerCase();
+  // The client is the right-most address of X-Forwarded-For that is not itself a trusted proxy.
+  let address: string | null = peer;
+  const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    address = chain[i]!;
+    if (!isTrustedProxy(address)) break;
+  }
+  return {
+    host: fwdHost ?? directHost,
+    proto: fwdProto === 'https' || fwdProto === 'http' ? fwdProto : directProto,
+    address,
+    viaTrustedProxy: true,
+  };
+}
+
+export interface RequestContextOptions {
+  logger: Logger;
+  isTrustedProxy: (peer: string | null) => boolean;
+}
+
+/**
+ * First middleware of the app: request id (a sane incoming `X-Request-Id` is kept, otherwise a new
+ * one), the client's effective host/proto/address, a child logger, and exactly one log line per
+ * request — request id, host, tenant slug, method, path, status, duration. Never headers, cookies,
+ * query strings or bodies.
+ */
+export function requestContext({ logger, isTrustedProxy }: RequestContextOptions) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const started = performance.now();
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    c.set('logger', logger.child({ requestId }));
+    const client = clientInfo(c, isTrustedProxy);
+    c.set('client', client);
+    try {
+      await next();
+    } finally {
+      const status = c.res.status;
+      c.header('X-Request-Id', requestId);
+      const line = {
+        requestId,
+        host: client.host.slice(0, 255),
+        tenant: c.var.tenant?.slug ?? null,
+        method: c.req.method,
+        path: c.req.path.slice(0, 512),
+        status,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+      };
+      if (status >= 500) logger.error(line, 'request');
+      else logger.info(line, 'request');
+    }
+  });
+}

@@ -1,0 +1,14 @@
+import type { HostRouter, Provisioner, Registry, TenantConnections } from '@salesfleet/tenancy';
+
+/**
+ * What the API uses of an opened tenancy (`openTenancy()` of @salesfleet/tenancy returns it). Named
+ * here so tests and embedders see the exact surface the HTTP layer depends on.
+ */
+export interface AppTenancy {
+  registry: Registry;
+  router: Pick<HostRouter, 'resolveHost'>;
+  connections: Pick<TenantConnections, 'acquire' | 'withTenant'>;
+  provisioner: Provisioner;
+  /** `http://<slug>.<base-domain>:<port>/` as users reach it. */
+  tenantUrl(slug: string): string;
+}

@@ -1,0 +1,279 @@
+import { Op, type WhereOptions } from 'sequelize';
+import { z } from 'zod';
+import {
+  Conflict,
+  createTenantUser,
+  generatePassword,
+  groupsOfUsers,
+  hashPassword,
+  NotFound,
+  setUserGroups,
+  updateTenantUser,
+  type TenantModels,
+} from '@salesfleet/models';
+import type { ApiRoutes } from '../../http/api-routes';
+import { assertStrongPassword, newPasswordInput } from '../../auth/password-policy';
+import { TenantUserSchema, userJson } from './schemas';
+import type { PermissionCache } from './tenant-sessions';
+
+const idParam = z.object({ id: z.string().regex(/^[1-9][0-9]{0,9}$/).transform(Number) });
+
+const UserWithGroupsSchema = TenantUserSchema.extend({ groups: z.array(z.string()) }).meta({ id: 'TenantUserWithGroups' });
+
+const groupNames = z.array(z.string().trim().min(1).max(150)).max(50);
+
+const CreateUserBody = z
+  .object({
+    username: z.string().trim().min(1).max(150).regex(/^[A-Za-z0-9_.@+-]+$/, 'use letters, digits and _ . @ + -'),
+    email: z.email('must be an email address').max(254),
+    firstName: z.string().trim().max(150).optional(),
+    lastName: z.string().trim().max(150).optional(),
+    password: newPasswordInput.optional().describe('Omit to generate a one-time password (the user must change it)'),
+    groups: groupNames.optional(),
+    isSuperuser: z.boolean().optional(),
+  })
+  .strict();
+
+const UpdateUserBody = z
+  .object({
+    email: z.email('must be an email address').max(254).optional(),
+    firstName: z.string().trim().max(150).optional(),
+    lastName: z.string().trim().max(150).optional(),
+    isActive: z.boolean().optional(),
+    isSuperuser: z.boolean().optional(),
+  })
+  .strict();
+
+const ListQuery = z.object({
+  search: z.string().trim().max(100).optional(),
+  active: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+/** Users and groups of the tenant: read with `auth.view_*`, change with `auth.manage_users`. */
+export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: PermissionCache }): ApiRoutes {
+  const { permissions } = deps;
+
+  const withGroups = async (models: TenantModels, id: number) => {
+    const user = await models.User.findByPk(id);
+    if (!user) throw new NotFound('User', id);
+    const groups = (await groupsOfUsers(models, [id])).get(id) ?? [];
+    return { ...userJson(user), groups };
+  };
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/users',
+      summary: 'List users (search by username, email or name; filter active), with their groups',
+      permission: 'auth.view_user',
+      query: ListQuery,
+      responses: { 200: { description: 'A page of users', schema: z.object({ users: z.array(UserWithGroupsSchema), total: z.number().int() }) } },
+    },
+    async (c, { query }) => {
+      const models = c.var.db!;
+      const conditions: WhereOptions[] = [];
+      if (query.active) conditions.push({ isActive: query.active === 'true' });
+      if (query.search) {
+        const like = `%${query.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+        conditions.push({
+          [Op.or]: [{ username: { [Op.like]: like } }, { email: { [Op.like]: like } }, { firstName: { [Op.like]: like } }, { lastName: { [Op.like]: like } }],
+        });
+      }
+      const { rows, count } = await models.User.findAndCountAll({
+        where: conditions.length ? { [Op.and]: conditions } : {},
+        order: [['username', 'ASC']],
+        limit: query.limit,
+        offset: query.offset,
+      });
+      const groups = await groupsOfUsers(models, rows.map((r) => r.id));
+      return c.json({ users: rows.map((r) => ({ ...userJson(r), groups: groups.get(r.id) ?? [] })), total: count });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/users/:id',
+      summary: 'One user with their groups',
+      permission: 'auth.view_user',
+      params: idParam,
+      responses: { 200: { description: 'The user', schema: z.object({ user: UserWithGroupsSchema }) }, 404: { description: 'NotFound' } },
+    },
+    async (c, { params }) => c.json({ user: await withGroups(c.var.db!, params.id) }),
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/users',
+      summary: "Create a user (within the workspace's user limit); without a password a one-time password is generated",
+      permission: 'auth.manage_users',
+      body: CreateUserBody,
+      responses: {
+        201: {
+          description: 'Created; oneTimePassword is shown only this once',
+          schema: z.object({ user: UserWithGroupsSchema, oneTimePassword: z.string().optional() }),
+        },
+        409: { description: 'LimitReached (names the limit), Conflict (username or email taken)' },
+      },
+    },
+    async (c, { body }) => {
+      const models = c.var.db!;
+      const tenant = c.var.tenant!;
+      if (body.isSuperuser && !c.var.user!.user.isSuperuser) throw new Conflict('Only a superuser can create another superuser');
+      if (body.password) assertStrongPassword(body.password, body, 'password');
+      const oneTimePassword = body.password ? undefined : generatePassword();
+      const user = await createTenantUser(
+        models,
+        {
+          username: body.username,
+          email: body.email,
+          passwordHash: await hashPassword(body.password ?? oneTimePassword!),
+          ...(body.firstName !== undefined ? { firstName: body.firstName } : {}),
+          ...(body.lastName !== undefined ? { lastName: body.lastName } : {}),
+          isSuperuser: body.isSuperuser ?? false,
+          mustChangePassword: oneTimePassword !== undefined,
+          groups: body.groups ?? [],
+        },
+        { maxUsers: tenant.maxUsers },
+      );
+      const groups = (await groupsOfUsers(models, [user.id])).get(user.id) ?? [];
+      return c.json({ user: { ...userJson(user), groups }, ...(oneTimePassword ? { oneTimePassword } : {}) }, 201);
+    },
+  );
+
+  routes.add(
+    {
+      method: 'patch',
+      path: '/users/:id',
+      summary: 'Update a user (email, names, active, superuser); re-activating counts against the user limit',
+      permission: 'auth.manage_users',
+      params: idParam,
+      body: UpdateUserBody,
+      responses: {
+        200: { description: 'Updated', schema: z.object({ user: UserWithGroupsSchema }) },
+        404: { description: 'NotFound' },
+        409: { description: 'LimitReached, Conflict' },
+      },
+    },
+    async (c, { params, body }) => {
+      const me = c.var.user!.user;
+      if (params.id === me.id && (body.isActive === false || body.isSuperuser === false)) {
+        throw new Conflict('You cannot deactivate yourself or drop your own superuser status');
+      }
+      if (body.isSuperuser !== undefined && !me.isSuperuser) throw new Conflict('Only a superuser can change superuser status');
+      await updateTenantUser(c.var.db!, params.id, body, { maxUsers: c.var.tenant!.maxUsers });
+      permissions.forget(c.var.tenant!, params.id);
+      return c.json({ user: await withGroups(c.var.db!, params.id) });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/users/:id/deactivate',
+      summary: 'Deactivate a user: they can no longer sign in and their sessions end',
+      permission: 'auth.manage_users',
+      params: idParam,
+      responses: { 200: { description: 'Deactivated', schema: z.object({ user: UserWithGroupsSchema }) }, 404: { description: 'NotFound' } },
+    },
+    async (c, { params }) => {
+      if (params.id === c.var.user!.user.id) throw new Conflict('You cannot deactivate yourself');
+      await updateTenantUser(c.var.db!, params.id, { isActive: false }, { maxUsers: c.var.tenant!.maxUsers });
+      permissions.forget(c.var.tenant!, params.id);
+      return c.json({ user: await withGroups(c.var.db!, params.id) });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'put',
+      path: '/users/:id/groups',
+      summary: "Set a user's groups (exactly these, by name)",
+      permission: 'auth.manage_users',
+      params: idParam,
+      body: z.object({ groups: groupNames }).strict(),
+      responses: { 200: { description: 'Groups set', schema: z.object({ user: UserWithGroupsSchema }) }, 404: { description: 'NotFound' } },
+    },
+    async (c, { params, body }) => {
+      await setUserGroups(c.var.db!, params.id, body.groups);
+      permissions.forget(c.var.tenant!, params.id);
+      return c.json({ user: await withGroups(c.var.db!, params.id) });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/users/:id/reset-password',
+      summary: 'Give a user a new one-time password (they must change it at next sign-in); ends their sessions',
+      permission: 'auth.manage_users',
+      params: idParam,
+      responses: {
+        200: { description: 'The one-time password, shown only this once', schema: z.object({ user: UserWithGroupsSchema, oneTimePassword: z.string() }) },
+        404: { description: 'NotFound' },
+      },
+    },
+    async (c, { params }) => {
+      const models = c.var.db!;
+      const user = await models.User.findByPk(params.id);
+      if (!user) throw new NotFound('User', params.id);
+      const oneTimePassword = generatePassword();
+      await user.update({ passwordHash: await hashPassword(oneTimePassword), mustChangePassword: true });
+      await models.Session.destroy({ where: { userId: user.id } });
+      permissions.forget(c.var.tenant!, user.id);
+      return c.json({ user: await withGroups(models, user.id), oneTimePassword });
+    },
+  );
+
+  const GroupSchema = z.object({ id: z.number().int(), name: z.string(), permissions: z.array(z.string()) }).meta({ id: 'Group' });
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/groups',
+      summary: 'Groups with their permission codenames',
+      permission: 'auth.view_group',
+      responses: { 200: { description: 'Groups', schema: z.object({ groups: z.array(GroupSchema) }) } },
+    },
+    async (c) => {
+      const models = c.var.db!;
+      const [groups, links, perms] = await Promise.all([
+        models.Group.findAll({ attributes: ['id', 'name'], order: [['name', 'ASC']], raw: true }),
+        models.GroupPermission.findAll({ attributes: ['groupId', 'permissionId'], raw: true }),
+        models.Permission.findAll({ attributes: ['id', 'codename'], raw: true }),
+      ]);
+      const codename = new Map(perms.map((p) => [p.id, p.codename]));
+      return c.json({
+        groups: groups.map((g) => ({
+          id: g.id,
+          name: g.name,
+          permissions: links.filter((l) => l.groupId === g.id).map((l) => codename.get(l.permissionId as number) ?? '').sort(),
+        })),
+      });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/permissions',
+      summary: 'Every permission codename of the workspace',
+      permission: 'auth.view_permission',
+      responses: {
+        200: {
+          description: 'Permissions',
+          schema: z.object({ permissions: z.array(z.object({ codename: z.string(), name: z.string() })) }),
+        },
+      },
+    },
+    async (c) => {
+      const rows = await c.var.db!.Permission.findAll({ attributes: ['codename', 'name'], order: [['codename', 'ASC']], raw: true });
+      return c.json({ permissions: rows.map((r) => ({ codename: r.codename, name: r.name })) });
+    },
+  );
+
+  return routes;
+}
