@@ -1,0 +1,93 @@
+/**
+ * `pnpm start`: builds the console if needed, migrates the registry, creates the first platform admin
+ * (its one-time password printed once, on one line), optionally a demo tenant, and serves the API on
+ * PORT (default 8000). SIGTERM/SIGINT: stop accepting, finish in-flight requests, close every tenant
+ * connection and the registry.
+ */
+import * as modelsPackage from '@salesfleet/models';
+import { pino } from 'pino';
+import { adminDistDir } from '@salesfleet/admin';
+import { initRegistry, isSalesfleetError, loadConfig, loadDotEnv, openTenancy, type Tenancy } from '@salesfleet/tenancy';
+import { createApp } from './app';
+import { loadApiEnv } from './env';
+import { startServer, type RunningServer } from './server';
+import { ensureConsoleBuilt } from './start/ensure-console';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function createDemoTenant(tenancy: Tenancy): Promise<void> {
+  const existing = await tenancy.registry.findTenant('demo');
+  if (existing) {
+    say(`Demo workspace:  ${tenancy.tenantUrl('demo')}  (exists; status ${existing.status})`);
+    return;
+  }
+  const hasDemoData = typeof (modelsPackage as Record<string, unknown>).seedDemoData === 'function';
+  const created = await tenancy.provisioner.createTenant(
+    { name: 'Demo Company', subdomain: 'demo', adminEmail: 'admin@demo.example', adminUsername: 'admin', demoData: hasDemoData },
+    { actor: 'system:start --demo' },
+  );
+  say(
+    `Demo workspace:  ${created.url}  user: ${created.admin.username}  initial password: ${created.admin.oneTimePassword ?? '(as given)'}` +
+      ' (change it at first sign-in)' +
+      (hasDemoData ? '' : ' — no demo data yet: @salesfleet/models has no seedDemoData'),
+  );
+}
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = loadConfig();
+  const env = loadApiEnv();
+  const demo = env.SALESFLEET_DEMO || process.argv.slice(2).includes('--demo');
+  const logger = pino({ level: env.LOG_LEVEL, base: { service: 'salesfleet-api' } });
+
+  if (!env.SALESFLEET_SKIP_CONSOLE_BUILD) ensureConsoleBuilt(adminDistDir, say);
+
+  const tenancy = await openTenancy(config, { migrateRegistry: true, listen: true });
+  let server: RunningServer | null = null;
+  let stopping: Promise<void> | null = null;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      say(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    say(`${signal}: shutting down (finishing requests, closing tenant connections)…`);
+    stopping = (async () => {
+      await server?.close({ graceMs: 5000 });
+      await tenancy.close();
+    })().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  const init = await initRegistry(tenancy, { actor: 'system:start' });
+  if (init.admin?.oneTimePassword) {
+    say(`Platform admin: ${init.admin.username}  one-time password: ${init.admin.oneTimePassword}`);
+  } else if (init.admin) {
+    say(`Platform admin: ${init.admin.username}`);
+  }
+  if (demo) await createDemoTenant(tenancy);
+
+  const { app } = createApp(config, { tenancy, logger, bodyLimitBytes: env.SALESFLEET_BODY_LIMIT_BYTES });
+  server = await startServer(app, { port: config.port });
+  const platform = tenancy.platformUrl().replace(`:${config.port}/`, `:${server.port}/`);
+  const base = config.baseDomains[0]!;
+  const port = new URL(platform).port;
+  say(`Salesfleet is running on port ${server.port}`);
+  say(`  Platform:        ${platform}`);
+  say(`  Admin console:   ${platform}admin/`);
+  say(`  Workspaces:      ${new URL(platform).protocol}//<slug>.${base}${port ? `:${port}` : ''}/`);
+  say(`  API docs:        ${platform}api/docs`);
+}
+
+main().catch((err: unknown) => {
+  // One clear line, never a stack trace with internals (messages of our errors carry no secrets).
+  const message = isSalesfleetError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+  process.stderr.write(`Salesfleet could not start: ${message}\n`);
+  process.exit(1);
+});
