@@ -1,0 +1,249 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { BlockList, isIP } from 'node:net';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors';
+import { normalizeHost } from './host';
+import { maskUrlsInText } from './mask';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+/** Everything tenancy needs, parsed once at start-up by `loadConfig`. */
+export interface Config {
+  /** Absolute data directory: registry.sqlite, tenants/*.sqlite, logs/, secret.key. */
+  dataDir: string;
+  /** Registry database URL (`postgres://…`, `mysql://…`); `null` = `<dataDir>/registry.sqlite`. */
+  registryUrl: string | null;
+  /** Server on which managed tenant databases `sales_<slug>` are created; `null` = SQLite files. */
+  tenantServerUrl: string | null;
+  /** Normalised base domains, first one used to build tenant URLs. */
+  baseDomains: string[];
+  /**
+   * Key that encrypts stored database passwords. Not enumerable, so `JSON.stringify(config)` and
+   * loggers never print it.
+   */
+  readonly secretKey: string;
+  /** Where the key came from: the environment, `<dataDir>/secret.key`, or generated there just now. */
+  secretKeySource: 'env' | 'file' | 'generated';
+  /** Platform cap on the number of tenants; `null` = unlimited. */
+  maxTenants: number | null;
+  /** Bound of the connection cache (open tenant handles per process). */
+  maxOpenTenants: number;
+  /** An unused tenant handle is closed after this many milliseconds. */
+  tenantIdleMs: number;
+  /** Timeout to open a database connection / to get one from a handle's pool. */
+  dbConnectTimeoutMs: number;
+  /** IPs / CIDR ranges of reverse proxies whose X-Forwarded-* headers are believed. */
+  trustedProxies: string[];
+  port: number;
+  nodeEnv: NodeEnv;
+}
+
+const intFrom = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[0-9]+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const serverUrl = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return ['postgres:', 'postgresql:', 'mysql:', 'mariadb:'].includes(u.protocol) && u.hostname !== '';
+      } catch {
+        return false;
+      }
+    }, `must be a postgres://, postgresql://, mysql:// or mariadb:// URL of ${what}`);
+
+const commaList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+const envSchema = z.object({
+  SALESFLEET_DATA_DIR: optional(z.string()),
+  SALESFLEET_REGISTRY_URL: optional(serverUrl('the registry database')),
+  SALESFLEET_TENANT_SERVER_URL: optional(serverUrl('the tenant database server')),
+  SALESFLEET_BASE_DOMAINS: optional(commaList),
+  SALESFLEET_SECRET_KEY: optional(z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)')),
+  SALESFLEET_MAX_TENANTS: optional(intFrom(1, 10_000_000)),
+  SALESFLEET_MAX_OPEN_TENANTS: optional(intFrom(1, 100_000)),
+  SALESFLEET_TENANT_IDLE_MS: optional(intFrom(1_000, 86_400_000)),
+  SALESFLEET_DB_CONNECT_TIMEOUT_MS: optional(intFrom(100, 120_000)),
+  SALESFLEET_TRUSTED_PROXIES: optional(commaList),
+  PORT: optional(intFrom(0, 65535)),
+  NODE_ENV: optional(z.enum(['development', 'production', 'test'], 'must be development, production or test')),
+});
+
+/**
+ * Loads `.env` from the current directory into `process.env` when the file exists (variables already
+ * set win). Apps call it once before `loadConfig()`; packages never read files on their own.
+ */
+export function loadDotEnv(path = '.env'): boolean {
+  if (!existsSync(path)) return false;
+  process.loadEnvFile(path);
+  return true;
+}
+
+/**
+ * Parses the environment into a `Config`. A bad value throws `ConfigError` naming the variable.
+ * Without SALESFLEET_SECRET_KEY outside production, a key is generated once into
+ * `<dataDir>/secret.key` (mode 0600) and reused; in production its absence is an error.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(variable, maskUrlsInText(issue.message));
+  }
+  const e = parsed.data;
+  const nodeEnv: NodeEnv = e.NODE_ENV ?? 'development';
+  const dataDir = resolve(e.SALESFLEET_DATA_DIR ?? './data');
+
+  const baseDomains: string[] = [];
+  for (const raw of e.SALESFLEET_BASE_DOMAINS ?? ['localhost']) {
+    const host = normalizeHost(raw);
+    if (!host || raw.includes(':') && !host.includes(':')) {
+      throw new ConfigError('SALESFLEET_BASE_DOMAINS', `"${raw}" is not a domain name (list domains without scheme or port)`);
+    }
+    if (!baseDomains.includes(host)) baseDomains.push(host);
+  }
+  if (baseDomains.length === 0) throw new ConfigError('SALESFLEET_BASE_DOMAINS', 'must list at least one domain');
+
+  const trustedProxies = e.SALESFLEET_TRUSTED_PROXIES ?? [];
+  for (const p of trustedProxies) {
+    if (!parseProxyEntry(p)) throw new ConfigError('SALESFLEET_TRUSTED_PROXIES', `"${p}" is not an IP address or CIDR range`);
+  }
+
+  let secretKey: string;
+  let secretKeySource: Config['secretKeySource'];
+  if (e.SALESFLEET_SECRET_KEY) {
+    secretKey = e.SALESFLEET_SECRET_KEY;
+    secretKeySource = 'env';
+  } else if (nodeEnv === 'production') {
+    throw new ConfigError('SALESFLEET_SECRET_KEY', 'is required when NODE_ENV=production (generate one with `openssl rand -base64 32`)');
+  } else {
+    ({ secretKey, secretKeySource } = developmentSecretKey(dataDir));
+  }
+
+  const config = {
+    dataDir,
+    registryUrl: e.SALESFLEET_REGISTRY_URL ?? null,
+    tenantServerUrl: e.SALESFLEET_TENANT_SERVER_URL ?? null,
+    baseDomains,
+    secretKeySource,
+    maxTenants: e.SALESFLEET_MAX_TENANTS ?? null,
+    maxOpenTenants: e.SALESFLEET_MAX_OPEN_TENANTS ?? 100,
+    tenantIdleMs: e.SALESFLEET_TENANT_IDLE_MS ?? 300_000,
+    dbConnectTimeoutMs: e.SALESFLEET_DB_CONNECT_TIMEOUT_MS ?? 5_000,
+    trustedProxies,
+    port: e.PORT ?? 8000,
+    nodeEnv,
+  } as Config;
+  return hideSecrets(config, secretKey);
+}
+
+/**
+ * The key is not enumerable, and JSON / `util.inspect` show `describeConfig` (URL passwords masked),
+ * so a config that ends up in a log line leaks nothing.
+ */
+function hideSecrets(config: Config, secretKey: string): Config {
+  Object.defineProperty(config, 'secretKey', { value: secretKey, enumerable: false });
+  Object.defineProperty(config, 'toJSON', { value: () => describeConfig(config), enumerable: false });
+  Object.defineProperty(config, Symbol.for('nodejs.util.inspect.custom'), { value: () => describeConfig(config), enumerable: false });
+  return config;
+}
+
+/** Builds a Config from explicit values (tests, embedding). Same defaults as `loadConfig`. */
+export function makeConfig(values: Partial<Omit<Config, 'secretKey'>> & { dataDir: string; secretKey?: string }): Config {
+  const base = loadConfig({
+    SALESFLEET_DATA_DIR: values.dataDir,
+    NODE_ENV: values.nodeEnv ?? 'test',
+    ...(values.secretKey ? { SALESFLEET_SECRET_KEY: values.secretKey } : {}),
+  });
+  const { secretKey: _ignored, ...rest } = values;
+  return hideSecrets({ ...base, ...rest } as Config, base.secretKey);
+}
+
+function developmentSecretKey(dataDir: string): { secretKey: string; secretKeySource: 'file' | 'generated' } {
+  const path = join(dataDir, 'secret.key');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      // 'wx' fails when the file exists: two processes starting at once agree on the first one's key.
+      const generated = randomBytes(32).toString('base64url');
+      writeFileSync(path, `${generated}\n`, { flag: 'wx', mode: 0o600 });
+      return { secretKey: generated, secretKeySource: 'generated' };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+    const key = readFileSync(path, 'utf8').trim();
+    if (key.length < 32) {
+      throw new ConfigError('SALESFLEET_SECRET_KEY', `${path} holds no usable key (under 32 characters); remove it or set the variable`);
+    }
+    return { secretKey: key, secretKeySource: 'file' };
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError('SALESFLEET_DATA_DIR', `cannot keep the development secret key in ${dataDir}: ${(err as Error).message}`);
+  }
+}
+
+function parseProxyEntry(entry: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | null {
+  const [address = '', prefixText] = entry.split('/');
+  const v = isIP(address);
+  if (v === 0) return null;
+  const max = v === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? max : Number(prefixText);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > max || (prefixText !== undefined && !/^[0-9]+$/.test(prefixText))) return null;
+  return { address, prefix, family: v === 4 ? 'ipv4' : 'ipv6' };
+}
+
+/**
+ * A predicate telling whether a socket peer address is one of the trusted proxies (IPs or CIDR ranges;
+ * IPv4-mapped IPv6 peers such as `::ffff:10.0.0.1` match their IPv4 entries).
+ */
+export function trustedProxyMatcher(entries: readonly string[]): (peer: string | undefined | null) => boolean {
+  if (entries.length === 0) return () => false;
+  const list = new BlockList();
+  for (const entry of entries) {
+    const p = parseProxyEntry(entry);
+    if (!p) throw new ConfigError('SALESFLEET_TRUSTED_PROXIES', `"${entry}" is not an IP address or CIDR range`);
+    list.addSubnet(p.address, p.prefix, p.family);
+  }
+  return (peer) => {
+    if (!peer) return false;
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(peer);
+    const address = mapped ? mapped[1]! : peer;
+    const v = isIP(address);
+    if (v === 0) return false;
+    return list.check(address, v === 4 ? 'ipv4' : 'ipv6');
+  };
+}
+
+/** The configuration with secrets masked, for `doctor` and start-up logs. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    dataDir: config.dataDir,
+    registry: config.registryUrl ? maskUrlsInText(config.registryUrl) : `sqlite:${join(config.dataDir, 'registry.sqlite')}`,
+    tenantServer: config.tenantServerUrl ? maskUrlsInText(config.tenantServerUrl) : null,
+    baseDomains: config.baseDomains,
+    secretKey: `set (${config.secretKeySource})`,
+    maxTenants: config.maxTenants,
+    maxOpenTenants: config.maxOpenTenants,
+    tenantIdleMs: config.tenantIdleMs,
+    dbConnectTimeoutMs: config.dbConnectTimeoutMs,
+    trustedProxies: config.trustedProxies,
+    port: config.port,
+    nodeEnv: config.nodeEnv,
+  };
+}

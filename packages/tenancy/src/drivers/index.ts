@@ -1,0 +1,16 @@
+import { mysqlDriver } from './mysql';
+import { postgresDriver } from './postgres';
+import type { Engine } from './spec';
+import { sqliteDriver } from './sqlite';
+import type { DatabaseDriver } from './types';
+
+export * from './spec';
+export * from './types';
+export { openSequelize, type OpenSequelizeOptions } from './sequelize';
+
+const drivers: Record<Engine, DatabaseDriver> = { sqlite: sqliteDriver, postgres: postgresDriver, mysql: mysqlDriver };
+
+/** The driver of an engine (`mariadb` is `mysql`: normalise with `normalizeEngine` first). */
+export function driverFor(engine: Engine): DatabaseDriver {
+  return drivers[engine];
+}

@@ -1,0 +1,119 @@
+import { performance } from 'node:perf_hooks';
+import mysql from 'mysql2/promise';
+import { DatabaseExists, DatabaseUnreachable } from '../errors';
+import { redact } from '../mask';
+import { assertSafeIdentifier, describeSpec, type DatabaseSpec } from './spec';
+import { MIGRATIONS_TABLE, type DatabaseDriver, type DriverContext } from './types';
+
+const quote = (name: string) => `\`${assertSafeIdentifier(name)}\``;
+
+interface MysqlError extends Error {
+  code?: string;
+  errno?: number;
+}
+
+function unreachable(spec: DatabaseSpec, err: unknown): DatabaseUnreachable {
+  const message = redact((err as Error)?.message ?? String(err), [spec.password]);
+  return new DatabaseUnreachable(describeSpec(spec), message || 'connection failed');
+}
+
+async function connect(spec: DatabaseSpec, database: string | undefined, ctx: DriverContext): Promise<mysql.Connection> {
+  const conn = await mysql.createConnection({
+    host: spec.host ?? '127.0.0.1',
+    port: spec.port ?? 3306,
+    user: spec.user ?? undefined,
+    password: spec.password ?? undefined,
+    database,
+    connectTimeout: ctx.connectTimeoutMs,
+  });
+  conn.on('error', () => undefined);
+  return conn;
+}
+
+async function withConnection<T>(
+  spec: DatabaseSpec,
+  database: string | undefined,
+  ctx: DriverContext,
+  fn: (c: mysql.Connection) => Promise<T>,
+): Promise<T> {
+  let conn: mysql.Connection;
+  try {
+    conn = await connect(spec, database, ctx);
+  } catch (err) {
+    throw unreachable(spec, err);
+  }
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.end().catch(() => undefined);
+  }
+}
+
+export const mysqlDriver: DatabaseDriver = {
+  engine: 'mysql',
+
+  async exists(spec, ctx) {
+    return withConnection(spec, undefined, ctx, async (c) => {
+      const [rows] = await c.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [spec.database]);
+      return (rows as unknown[]).length === 1;
+    });
+  },
+
+  async inspect(spec, ctx) {
+    let conn: mysql.Connection;
+    try {
+      conn = await connect(spec, spec.database, ctx);
+    } catch (err) {
+      if ((err as MysqlError).code === 'ER_BAD_DB_ERROR') return { exists: false, tables: [], migrationRows: null };
+      throw unreachable(spec, err);
+    }
+    try {
+      const [rows] = await conn.query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME');
+      const tables = (rows as { name: string }[]).map((r) => r.name);
+      let migrationRows: number | null = null;
+      if (tables.includes(MIGRATIONS_TABLE)) {
+        const [n] = await conn.query(`SELECT COUNT(*) AS n FROM \`${MIGRATIONS_TABLE}\``);
+        migrationRows = Number((n as { n: number }[])[0]?.n ?? 0);
+      }
+      return { exists: true, tables, migrationRows };
+    } finally {
+      await conn.end().catch(() => undefined);
+    }
+  },
+
+  async create(spec, ctx, options = {}) {
+    if (options.template) throw new Error('MySQL cannot clone a database from a template');
+    await withConnection(spec, undefined, ctx, async (c) => {
+      try {
+        await c.query(`CREATE DATABASE ${quote(spec.database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      } catch (err) {
+        if ((err as MysqlError).code === 'ER_DB_CREATE_EXISTS') throw new DatabaseExists(describeSpec(spec));
+        throw err;
+      }
+    });
+  },
+
+  async drop(spec, ctx) {
+    const name = quote(spec.database);
+    await withConnection(spec, undefined, ctx, async (c) => {
+      await c.query(`DROP DATABASE IF EXISTS ${name}`);
+    });
+  },
+
+  async ping(spec, ctx) {
+    const started = performance.now();
+    await withConnection(spec, spec.database, ctx, async (c) => {
+      await c.query('SELECT 1');
+    });
+    return performance.now() - started;
+  },
+
+  async sizeBytes(spec, ctx) {
+    return withConnection(spec, spec.database, ctx, async (c) => {
+      const [rows] = await c.query(
+        'SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) AS size FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()',
+      );
+      return Number((rows as { size: string | number }[])[0]?.size ?? 0);
+    });
+  },
+};

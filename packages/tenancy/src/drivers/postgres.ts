@@ -1,0 +1,130 @@
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { DatabaseExists, DatabaseUnreachable } from '../errors';
+import { redact } from '../mask';
+import { assertSafeIdentifier, describeSpec, type DatabaseSpec } from './spec';
+import { MIGRATIONS_TABLE, type DatabaseDriver, type DriverContext } from './types';
+
+const quote = (name: string) => `"${assertSafeIdentifier(name)}"`;
+
+interface PgError extends Error {
+  code?: string;
+}
+
+function unreachable(spec: DatabaseSpec, err: unknown): DatabaseUnreachable {
+  const message = redact((err as Error)?.message ?? String(err), [spec.password]);
+  return new DatabaseUnreachable(describeSpec(spec), message || 'connection failed');
+}
+
+async function connect(spec: DatabaseSpec, database: string, ctx: DriverContext): Promise<pg.Client> {
+  const client = new pg.Client({
+    host: spec.host ?? '127.0.0.1',
+    port: spec.port ?? 5432,
+    user: spec.user ?? undefined,
+    password: spec.password ?? undefined,
+    database,
+    connectionTimeoutMillis: ctx.connectTimeoutMs,
+    application_name: 'salesfleet',
+  });
+  // An error after connect (server restart) must not crash the process.
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}
+
+async function withClient<T>(spec: DatabaseSpec, database: string, ctx: DriverContext, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  let client: pg.Client;
+  try {
+    client = await connect(spec, database, ctx);
+  } catch (err) {
+    throw unreachable({ ...spec, database }, err);
+  }
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const maintenance = (ctx: DriverContext) => ctx.maintenanceDatabase || 'postgres';
+
+export const postgresDriver: DatabaseDriver = {
+  engine: 'postgres',
+
+  async exists(spec, ctx) {
+    return withClient(spec, maintenance(ctx), ctx, async (c) => {
+      const r = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [spec.database]);
+      return r.rowCount === 1;
+    });
+  },
+
+  async inspect(spec, ctx) {
+    let client: pg.Client;
+    try {
+      client = await connect(spec, spec.database, ctx);
+    } catch (err) {
+      // 3D000 invalid_catalog_name: the database does not exist (the server is fine).
+      if ((err as PgError).code === '3D000') return { exists: false, tables: [], migrationRows: null };
+      throw unreachable(spec, err);
+    }
+    try {
+      const r = await client.query<{ table_schema: string; table_name: string }>(
+        `SELECT table_schema, table_name FROM information_schema.tables
+          WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_schema NOT LIKE 'pg_toast%'
+          ORDER BY table_schema, table_name`,
+      );
+      const tables = r.rows.map((row) => (row.table_schema === 'public' ? row.table_name : `${row.table_schema}.${row.table_name}`));
+      let migrationRows: number | null = null;
+      if (tables.includes(MIGRATIONS_TABLE)) {
+        const n = await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM "${MIGRATIONS_TABLE}"`);
+        migrationRows = Number(n.rows[0]?.n ?? 0);
+      }
+      return { exists: true, tables, migrationRows };
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  },
+
+  async create(spec, ctx, options = {}) {
+    const sql = `CREATE DATABASE ${quote(spec.database)}${options.template ? ` TEMPLATE ${quote(options.template)}` : ''}`;
+    await withClient(spec, maintenance(ctx), ctx, async (c) => {
+      try {
+        await c.query(sql);
+      } catch (err) {
+        if ((err as PgError).code === '42P04') throw new DatabaseExists(describeSpec(spec));
+        throw err;
+      }
+    });
+  },
+
+  async drop(spec, ctx) {
+    const name = quote(spec.database);
+    await withClient(spec, maintenance(ctx), ctx, async (c) => {
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } catch (err) {
+        // WITH (FORCE) needs PostgreSQL 13+; older servers: end other sessions, then drop.
+        if ((err as PgError).code !== '42601') throw err;
+        await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
+          spec.database,
+        ]);
+        await c.query(`DROP DATABASE IF EXISTS ${name}`);
+      }
+    });
+  },
+
+  async ping(spec, ctx) {
+    const started = performance.now();
+    await withClient(spec, spec.database, ctx, async (c) => {
+      await c.query('SELECT 1');
+    });
+    return performance.now() - started;
+  },
+
+  async sizeBytes(spec, ctx) {
+    return withClient(spec, spec.database, ctx, async (c) => {
+      const r = await c.query<{ size: string }>('SELECT pg_database_size(current_database()) AS size');
+      return Number(r.rows[0]?.size ?? 0);
+    });
+  },
+};

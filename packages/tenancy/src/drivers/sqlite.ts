@@ -1,0 +1,120 @@
+import { constants, existsSync, mkdirSync, copyFileSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import sqlite3 from 'sqlite3';
+import { DatabaseExists, DatabaseUnreachable } from '../errors';
+import { describeSpec, resolveSqlitePath, type DatabaseSpec } from './spec';
+import { MIGRATIONS_TABLE, type DatabaseDriver, type DriverContext } from './types';
+
+function open(path: string, mode: number): Promise<sqlite3.Database> {
+  return new Promise((resolvePromise, reject) => {
+    const db = new sqlite3.Database(path, mode, (err) => (err ? reject(err) : resolvePromise(db)));
+  });
+}
+
+function all<T>(db: sqlite3.Database, sql: string, params: unknown[] = []): Promise<T[]> {
+  return new Promise((resolvePromise, reject) => db.all(sql, params, (err, rows) => (err ? reject(err) : resolvePromise(rows as T[]))));
+}
+
+function close(db: sqlite3.Database): Promise<void> {
+  return new Promise((resolvePromise) => db.close(() => resolvePromise()));
+}
+
+/** Opens an existing SQLite file read-only (never creates one), runs `fn`, closes. */
+async function withExisting<T>(spec: DatabaseSpec, ctx: DriverContext, fn: (db: sqlite3.Database) => Promise<T>): Promise<T> {
+  const path = resolveSqlitePath(ctx.dataDir, spec.database);
+  if (!existsSync(path)) throw new DatabaseUnreachable(describeSpec(spec), 'the file does not exist');
+  let db: sqlite3.Database;
+  try {
+    db = await open(path, sqlite3.OPEN_READONLY);
+  } catch (err) {
+    throw new DatabaseUnreachable(describeSpec(spec), (err as Error).message, { cause: err });
+  }
+  try {
+    db.configure('busyTimeout', 5000);
+    return await fn(db);
+  } finally {
+    await close(db);
+  }
+}
+
+const SIDE_FILES = ['-wal', '-shm', '-journal'];
+
+export const sqliteDriver: DatabaseDriver = {
+  engine: 'sqlite',
+
+  async exists(spec, ctx) {
+    return existsSync(resolveSqlitePath(ctx.dataDir, spec.database));
+  },
+
+  async inspect(spec, ctx) {
+    const path = resolveSqlitePath(ctx.dataDir, spec.database);
+    if (!existsSync(path)) return { exists: false, tables: [], migrationRows: null };
+    return withExisting(spec, ctx, async (db) => {
+      const rows = await all<{ name: string }>(
+        db,
+        "SELECT name FROM sqlite_master WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      );
+      const tables = rows.map((r) => r.name);
+      let migrationRows: number | null = null;
+      if (tables.includes(MIGRATIONS_TABLE)) {
+        const [row] = await all<{ n: number }>(db, `SELECT COUNT(*) AS n FROM "${MIGRATIONS_TABLE}"`);
+        migrationRows = row?.n ?? 0;
+      }
+      return { exists: true, tables, migrationRows };
+    });
+  },
+
+  async create(spec, ctx, options = {}) {
+    const path = resolveSqlitePath(ctx.dataDir, spec.database);
+    mkdirSync(dirname(path), { recursive: true });
+    if (options.template) {
+      const template = resolveSqlitePath(ctx.dataDir, options.template);
+      try {
+        copyFileSync(template, path, constants.COPYFILE_EXCL);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new DatabaseExists(describeSpec(spec));
+        throw err;
+      }
+      return;
+    }
+    if (existsSync(path)) throw new DatabaseExists(describeSpec(spec));
+    // OPEN_CREATE without racing another creator: the file is created by this open only if absent.
+    const db = await open(path, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE);
+    try {
+      await all(db, 'PRAGMA journal_mode=WAL');
+    } finally {
+      await close(db);
+    }
+  },
+
+  async drop(spec, ctx) {
+    const path = resolveSqlitePath(ctx.dataDir, spec.database);
+    for (const suffix of ['', ...SIDE_FILES]) rmSync(`${path}${suffix}`, { force: true });
+  },
+
+  async ping(spec, ctx) {
+    const started = performance.now();
+    await withExisting(spec, ctx, async (db) => {
+      try {
+        await all(db, 'SELECT 1');
+      } catch (err) {
+        throw new DatabaseUnreachable(describeSpec(spec), (err as Error).message, { cause: err });
+      }
+    });
+    return performance.now() - started;
+  },
+
+  async sizeBytes(spec, ctx) {
+    const path = resolveSqlitePath(ctx.dataDir, spec.database);
+    let total = 0;
+    for (const suffix of ['', '-wal']) {
+      try {
+        total += statSync(`${path}${suffix}`).size;
+      } catch {
+        if (suffix === '') return null;
+      }
+    }
+    return total;
+  },
+};

@@ -1,0 +1,42 @@
+import type { DatabaseSpec, Engine } from './spec';
+
+/** What a driver needs besides the spec. */
+export interface DriverContext {
+  /** Absolute data dir: SQLite paths are resolved (and confined) inside it. */
+  dataDir: string;
+  /** Connect timeout for every connection a driver opens. */
+  connectTimeoutMs: number;
+  /** PostgreSQL database to connect to for CREATE/DROP DATABASE (default `postgres`). */
+  maintenanceDatabase?: string | null;
+}
+
+/** What is in a database, for the "must be empty" rule. */
+export interface DatabaseInspection {
+  exists: boolean;
+  /** Tables (and views), schema-qualified outside PostgreSQL's `public`. */
+  tables: string[];
+  /** Rows of the migrations table when it exists (null otherwise). */
+  migrationRows: number | null;
+}
+
+export interface CreateDatabaseOptions {
+  /** Clone this database / file instead of creating an empty one (must be idle). */
+  template?: string;
+}
+
+/** One per engine. Every function opens its own short-lived connection and closes it. */
+export interface DatabaseDriver {
+  readonly engine: Engine;
+  exists(spec: DatabaseSpec, ctx: DriverContext): Promise<boolean>;
+  inspect(spec: DatabaseSpec, ctx: DriverContext): Promise<DatabaseInspection>;
+  /** Throws `DatabaseExists` when it already exists. */
+  create(spec: DatabaseSpec, ctx: DriverContext, options?: CreateDatabaseOptions): Promise<void>;
+  /** Idempotent: dropping a missing database is not an error. Closes other sessions on PostgreSQL. */
+  drop(spec: DatabaseSpec, ctx: DriverContext): Promise<void>;
+  /** Opens, runs `SELECT 1`, closes; returns the round trip in ms. Throws `DatabaseUnreachable`. */
+  ping(spec: DatabaseSpec, ctx: DriverContext): Promise<number>;
+  sizeBytes(spec: DatabaseSpec, ctx: DriverContext): Promise<number | null>;
+}
+
+/** Name of the table Umzug's SequelizeStorage keeps the applied migrations in. */
+export const MIGRATIONS_TABLE = 'SequelizeMeta';

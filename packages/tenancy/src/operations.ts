@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { isSalesfleetError } from '@salesfleet/models';
+import { maskSecrets, redact } from './mask';
+import type { OperationOutcome } from './registry/models';
+import type { OperationRecord } from './registry/records';
+import type { OperationFilter, Registry } from './registry/registry';
+
+export interface OperationContext {
+  /** Who did it: `cli:<os user>`, `admin:<username>`, `system`. */
+  actor: string;
+  tenantId?: number | null;
+  tenantSlug?: string | null;
+  /** Context stored with the start row (masked before it is written). */
+  details?: Record<string, unknown>;
+  /** Literal secrets (passwords) to scrub from error messages of this run. */
+  secrets?: (string | null | undefined)[];
+}
+
+/** One JSON line of `logs/tenant_operations.log` (the same fields as an `operations` row). */
+export interface OperationLogLine {
+  time: string;
+  runId: string;
+  tenantId: number | null;
+  tenant: string | null;
+  action: string;
+  step: string | null;
+  outcome: OperationOutcome;
+  actor: string;
+  durationMs: number | null;
+  error: string | null;
+  errorCode?: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * The audit trail of lifecycle operations: every row goes to the registry's `operations` table and as
+ * one JSON line to `<dataDir>/logs/tenant_operations.log`. Details are masked (keys naming secrets,
+ * URL passwords) and error messages scrubbed of the run's known secrets before anything is written.
+ */
+export class OperationsLog {
+  readonly #registry: Registry;
+  readonly logFile: string;
+  #dirReady: Promise<unknown> | null = null;
+
+  constructor(registry: Registry, logFile: string) {
+    this.#registry = registry;
+    this.logFile = logFile;
+  }
+
+  /** Starts a run of `action` and records its `started` row. */
+  async begin(action: string, context: OperationContext): Promise<OperationRun> {
+    const run = new OperationRun(this, action, context);
+    await this.write(run, { step: null, outcome: 'started', details: context.details ?? {}, error: null, durationMs: null });
+    return run;
+  }
+
+  /** Records a one-row operation (e.g. a domain added). */
+  async record(action: string, outcome: OperationOutcome, context: OperationContext & { error?: unknown; durationMs?: number }): Promise<void> {
+    const run = new OperationRun(this, action, context);
+    await this.write(run, {
+      step: null,
+      outcome,
+      details: context.details ?? {},
+      error: context.error ?? null,
+      durationMs: context.durationMs ?? null,
+    });
+  }
+
+  list(filter: OperationFilter = {}): Promise<OperationRecord[]> {
+    return this.#registry.listOperations(filter);
+  }
+
+  /** @internal */
+  async write(
+    run: OperationRun,
+    entry: { step: string | null; outcome: OperationOutcome; details: Record<string, unknown>; error: unknown; durationMs: number | null },
+  ): Promise<void> {
+    const details = maskSecrets(entry.details) as Record<string, unknown>;
+    const error = entry.error === null || entry.error === undefined ? null : run.describeError(entry.error);
+    const errorCode = isSalesfleetError(entry.error) ? entry.error.code : undefined;
+    const durationMs = entry.durationMs === null ? null : Math.round(entry.durationMs);
+    const now = new Date();
+    const line: OperationLogLine = {
+      time: now.toISOString(),
+      runId: run.runId,
+      tenantId: run.tenantId,
+      tenant: run.tenantSlug,
+      action: run.action,
+      step: entry.step,
+      outcome: entry.outcome,
+      actor: run.actor,
+      durationMs,
+      error,
+      ...(errorCode ? { errorCode } : {}),
+      details,
+    };
+    const fileWrite = this.#append(`${JSON.stringify(line)}\n`);
+    try {
+      await this.#registry.insertOperation({
+        runId: run.runId,
+        tenantId: run.tenantId,
+        tenantSlug: run.tenantSlug,
+        action: run.action,
+        step: entry.step,
+        outcome: entry.outcome,
+        actor: run.actor,
+        details: errorCode ? { ...details, errorCode } : details,
+        error,
+        durationMs,
+        createdAt: now,
+      });
+    } catch (err) {
+      // The registry may be the thing that is failing; the file still has the line.
+      await this.#append(
+        `${JSON.stringify({ time: new Date().toISOString(), runId: run.runId, action: 'operations-log', outcome: 'failed', error: redact((err as Error).message) })}\n`,
+      ).catch(() => undefined);
+    } finally {
+      await fileWrite.catch(() => undefined);
+    }
+  }
+
+  async #append(text: string): Promise<void> {
+    this.#dirReady ??= mkdir(dirname(this.logFile), { recursive: true });
+    await this.#dirReady;
+    // One appendFile per line: O_APPEND writes of a single small buffer do not interleave.
+    await appendFile(this.logFile, text, { encoding: 'utf8', mode: 0o640 });
+  }
+}
+
+/** One lifecycle operation in progress: records steps, then success or failure. */
+export class OperationRun {
+  readonly runId = randomUUID();
+  readonly action: string;
+  readonly actor: string;
+  tenantId: number | null;
+  tenantSlug: string | null;
+  readonly #log: OperationsLog;
+  readonly #secrets: (string | null | undefined)[];
+  readonly #started = performance.now();
+  #finished = false;
+
+  constructor(log: OperationsLog, action: string, context: OperationContext) {
+    this.#log = log;
+    this.action = action;
+    this.actor = context.actor;
+    this.tenantId = context.tenantId ?? null;
+    this.tenantSlug = context.tenantSlug ?? null;
+    this.#secrets = [...(context.secrets ?? [])];
+  }
+
+  /** Adds secrets to scrub from later error messages. */
+  addSecrets(...secrets: (string | null | undefined)[]): void {
+    this.#secrets.push(...secrets);
+  }
+
+  setTenant(id: number | null, slug: string | null): void {
+    this.tenantId = id;
+    this.tenantSlug = slug;
+  }
+
+  get elapsedMs(): number {
+    return performance.now() - this.#started;
+  }
+
+  /** An error as a one-line message safe to store: URL passwords and this run's secrets masked. */
+  describeError(err: unknown): string {
+    const message = err instanceof Error ? err.message : String(err);
+    return redact(message, this.#secrets).slice(0, 2000);
+  }
+
+  /** Runs `fn` as the named step, recording its outcome and duration; rethrows its error. */
+  async step<T>(name: string, fn: () => Promise<T>, details: Record<string, unknown> = {}): Promise<T> {
+    const started = performance.now();
+    try {
+      const result = await fn();
+      await this.#log.write(this, { step: name, outcome: 'succeeded', details, error: null, durationMs: performance.now() - started });
+      return result;
+    } catch (err) {
+      await this.#log.write(this, { step: name, outcome: 'failed', details, error: err, durationMs: performance.now() - started });
+      throw err;
+    }
+  }
+
+  /** Records a step that already happened (or a note), without running anything. */
+  async note(step: string, outcome: OperationOutcome, details: Record<string, unknown> = {}, error: unknown = null): Promise<void> {
+    await this.#log.write(this, { step, outcome, details, error, durationMs: null });
+  }
+
+  async succeed(details: Record<string, unknown> = {}): Promise<void> {
+    if (this.#finished) return;
+    this.#finished = true;
+    await this.#log.write(this, { step: null, outcome: 'succeeded', details, error: null, durationMs: this.elapsedMs });
+  }
+
+  async fail(err: unknown, details: Record<string, unknown> = {}): Promise<void> {
+    if (this.#finished) return;
+    this.#finished = true;
+    await this.#log.write(this, { step: null, outcome: 'failed', details, error: err, durationMs: this.elapsedMs });
+  }
+}

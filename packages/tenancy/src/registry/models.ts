@@ -1,0 +1,222 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type ForeignKey,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
+import type { Engine } from '../drivers/spec';
+
+export type TenantStatus = 'provisioning' | 'active' | 'suspended' | 'failed' | 'deleting';
+export const TENANT_STATUSES: readonly TenantStatus[] = ['provisioning', 'active', 'suspended', 'failed', 'deleting'];
+
+export type OperationOutcome = 'started' | 'succeeded' | 'failed';
+
+/**
+ * The registry's Sequelize models, declared inside the factory so that every Sequelize instance gets
+ * its own classes (DESIGN.md: a class initialised on two instances queries the last one).
+ * Table and column names match `packages/migrations/src/registry` exactly (a test compares them).
+ */
+export function defineRegistryModels(sequelize: Sequelize) {
+  class Tenant extends Model<InferAttributes<Tenant>, InferCreationAttributes<Tenant>> {
+    declare id: CreationOptional<number>;
+    declare slug: string;
+    declare name: string;
+    declare adminEmail: string;
+    declare status: TenantStatus;
+    declare suspendedReason: string | null;
+    declare maxUsers: number;
+    declare multiLocation: boolean;
+    declare trialEndsAt: Date | null;
+    declare paidUntil: Date | null;
+    declare dbEngine: Engine;
+    declare dbHost: string | null;
+    declare dbPort: number | null;
+    declare dbName: string;
+    declare dbUser: string | null;
+    declare dbPasswordEncrypted: string | null;
+    declare dbManaged: boolean;
+    declare schemaVersion: string | null;
+    declare version: CreationOptional<number>;
+    declare createdAt: CreationOptional<Date>;
+    declare updatedAt: CreationOptional<Date>;
+  }
+  Tenant.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      slug: { type: DataTypes.STRING(63), allowNull: false, unique: true },
+      name: { type: DataTypes.STRING(200), allowNull: false },
+      adminEmail: { type: DataTypes.STRING(254), allowNull: false },
+      status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'provisioning' },
+      suspendedReason: { type: DataTypes.STRING(500), allowNull: true },
+      maxUsers: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 50 },
+      multiLocation: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      trialEndsAt: { type: DataTypes.DATE, allowNull: true },
+      paidUntil: { type: DataTypes.DATE, allowNull: true },
+      dbEngine: { type: DataTypes.STRING(16), allowNull: false },
+      dbHost: { type: DataTypes.STRING(255), allowNull: true },
+      dbPort: { type: DataTypes.INTEGER, allowNull: true },
+      dbName: { type: DataTypes.STRING(255), allowNull: false },
+      dbUser: { type: DataTypes.STRING(128), allowNull: true },
+      dbPasswordEncrypted: { type: DataTypes.TEXT, allowNull: true },
+      dbManaged: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      schemaVersion: { type: DataTypes.STRING(255), allowNull: true },
+      version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    { sequelize, tableName: 'tenants', modelName: 'Tenant', underscored: true, timestamps: true },
+  );
+
+  class TenantDomain extends Model<InferAttributes<TenantDomain>, InferCreationAttributes<TenantDomain>> {
+    declare id: CreationOptional<number>;
+    declare tenantId: ForeignKey<number>;
+    declare domain: string;
+    declare isPrimary: boolean;
+    declare createdAt: CreationOptional<Date>;
+  }
+  TenantDomain.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      tenantId: { type: DataTypes.INTEGER, allowNull: false, references: { model: 'tenants', key: 'id' }, onDelete: 'CASCADE', onUpdate: 'CASCADE' },
+      domain: { type: DataTypes.STRING(253), allowNull: false, unique: true },
+      isPrimary: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    {
+      sequelize,
+      tableName: 'tenant_domains',
+      modelName: 'TenantDomain',
+      underscored: true,
+      timestamps: true,
+      updatedAt: false,
+      indexes: [{ name: 'tenant_domains_tenant_id', fields: ['tenant_id'] }],
+    },
+  );
+
+  class PlatformAdmin extends Model<InferAttributes<PlatformAdmin>, InferCreationAttributes<PlatformAdmin>> {
+    declare id: CreationOptional<number>;
+    declare username: string;
+    declare email: string;
+    declare passwordHash: string;
+    declare mustChangePassword: boolean;
+    declare isActive: CreationOptional<boolean>;
+    declare lastLoginAt: Date | null;
+    declare createdAt: CreationOptional<Date>;
+    declare updatedAt: CreationOptional<Date>;
+  }
+  PlatformAdmin.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      username: { type: DataTypes.STRING(150), allowNull: false, unique: true },
+      email: { type: DataTypes.STRING(254), allowNull: false, unique: true },
+      passwordHash: { type: DataTypes.STRING(255), allowNull: false },
+      mustChangePassword: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+      lastLoginAt: { type: DataTypes.DATE, allowNull: true },
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    { sequelize, tableName: 'platform_admins', modelName: 'PlatformAdmin', underscored: true, timestamps: true },
+  );
+
+  class PlatformSession extends Model<InferAttributes<PlatformSession>, InferCreationAttributes<PlatformSession>> {
+    declare id: CreationOptional<number>;
+    declare tokenHash: string;
+    declare adminId: ForeignKey<number>;
+    declare expiresAt: Date;
+    declare lastSeenAt: Date;
+    declare ip: string | null;
+    declare userAgent: string | null;
+    declare createdAt: CreationOptional<Date>;
+  }
+  PlatformSession.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      tokenHash: { type: DataTypes.STRING(64), allowNull: false, unique: true },
+      adminId: {
+        type: DataTypes.INTEGER,
+        allowNull: false,
+        references: { model: 'platform_admins', key: 'id' },
+        onDelete: 'CASCADE',
+        onUpdate: 'CASCADE',
+      },
+      expiresAt: { type: DataTypes.DATE, allowNull: false },
+      lastSeenAt: { type: DataTypes.DATE, allowNull: false },
+      ip: { type: DataTypes.STRING(64), allowNull: true },
+      userAgent: { type: DataTypes.STRING(500), allowNull: true },
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    {
+      sequelize,
+      tableName: 'platform_sessions',
+      modelName: 'PlatformSession',
+      underscored: true,
+      timestamps: true,
+      updatedAt: false,
+      indexes: [
+        { name: 'platform_sessions_admin_id', fields: ['admin_id'] },
+        { name: 'platform_sessions_expires_at', fields: ['expires_at'] },
+      ],
+    },
+  );
+
+  class Operation extends Model<InferAttributes<Operation>, InferCreationAttributes<Operation>> {
+    declare id: CreationOptional<number>;
+    declare runId: string;
+    declare tenantId: number | null;
+    declare tenantSlug: string | null;
+    declare action: string;
+    declare step: string | null;
+    declare outcome: OperationOutcome;
+    declare actor: string;
+    declare details: string;
+    declare error: string | null;
+    declare durationMs: number | null;
+    declare createdAt: CreationOptional<Date>;
+  }
+  Operation.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      runId: { type: DataTypes.STRING(36), allowNull: false },
+      tenantId: { type: DataTypes.INTEGER, allowNull: true },
+      tenantSlug: { type: DataTypes.STRING(63), allowNull: true },
+      action: { type: DataTypes.STRING(64), allowNull: false },
+      step: { type: DataTypes.STRING(64), allowNull: true },
+      outcome: { type: DataTypes.STRING(16), allowNull: false },
+      actor: { type: DataTypes.STRING(200), allowNull: false },
+      details: { type: DataTypes.TEXT, allowNull: false },
+      error: { type: DataTypes.TEXT, allowNull: true },
+      durationMs: { type: DataTypes.INTEGER, allowNull: true },
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    {
+      sequelize,
+      tableName: 'operations',
+      modelName: 'Operation',
+      underscored: true,
+      timestamps: true,
+      updatedAt: false,
+      indexes: [
+        { name: 'operations_tenant_slug_id', fields: ['tenant_slug', 'id'] },
+        { name: 'operations_action_id', fields: ['action', 'id'] },
+        { name: 'operations_run_id', fields: ['run_id'] },
+      ],
+    },
+  );
+
+  // Associations only where queries use them (domain → tenant, session → admin).
+  const cascade = { onDelete: 'CASCADE', onUpdate: 'CASCADE' } as const;
+  Tenant.hasMany(TenantDomain, { foreignKey: 'tenantId', as: 'domains', ...cascade });
+  TenantDomain.belongsTo(Tenant, { foreignKey: 'tenantId', as: 'tenant', ...cascade });
+  PlatformAdmin.hasMany(PlatformSession, { foreignKey: 'adminId', as: 'sessions', ...cascade });
+  PlatformSession.belongsTo(PlatformAdmin, { foreignKey: 'adminId', as: 'admin', ...cascade });
+
+  return { Tenant, TenantDomain, PlatformAdmin, PlatformSession, Operation, sequelize };
+}
+
+export type RegistryModels = ReturnType<typeof defineRegistryModels>;
+export type TenantRow = InstanceType<RegistryModels['Tenant']>;
+export type OperationRow = InstanceType<RegistryModels['Operation']>;

@@ -1,0 +1,647 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Op, Transaction, UniqueConstraintError, literal, type Sequelize, type WhereOptions } from 'sequelize';
+import { Conflict, NotFound, ValidationFailed, hashPassword, verifyPassword } from '@salesfleet/models';
+import { migrateUp, migrationStatus } from '@salesfleet/migrations';
+import type { SecretBox } from '../crypto';
+import type { DatabaseSpec, Engine } from '../drivers/spec';
+import { SlugTaken, TenantNotFound } from '../errors';
+import { normalizeHost, isIpHost } from '../host';
+import { defineRegistryModels, type OperationOutcome, type RegistryModels, type TenantStatus } from './models';
+import type {
+  DomainRecord,
+  OperationRecord,
+  PlatformAdminRecord,
+  PlatformSessionRecord,
+  TenantRecord,
+} from './records';
+
+/** Something about a tenant changed through this process (the router and connection cache listen). */
+export interface RegistryChange {
+  kind: 'tenant-changed' | 'tenant-deleted' | 'domain-changed';
+  tenantId: number;
+  slug: string;
+  /** The domain added or removed (domain-changed only). */
+  domain?: string;
+  /** Learnt from another process (PostgreSQL NOTIFY) rather than made here. */
+  remote?: boolean;
+}
+
+export type RegistryListener = (change: RegistryChange) => void;
+
+/** Values of a new tenant row (the password arrives already sealed). */
+export interface NewTenant {
+  slug: string;
+  name: string;
+  adminEmail: string;
+  status?: TenantStatus;
+  maxUsers: number;
+  multiLocation: boolean;
+  trialEndsAt: Date | null;
+  paidUntil: Date | null;
+  db: {
+    engine: Engine;
+    host: string | null;
+    port: number | null;
+    name: string;
+    user: string | null;
+    passwordEncrypted: string | null;
+    managed: boolean;
+  };
+}
+
+/** Fields that can change after creation. Every update bumps `version`. */
+export interface TenantPatch {
+  name?: string;
+  adminEmail?: string;
+  status?: TenantStatus;
+  suspendedReason?: string | null;
+  maxUsers?: number;
+  multiLocation?: boolean;
+  trialEndsAt?: Date | null;
+  paidUntil?: Date | null;
+  schemaVersion?: string | null;
+  db?: Partial<NewTenant['db']>;
+}
+
+export interface OperationInsert {
+  runId: string;
+  tenantId: number | null;
+  tenantSlug: string | null;
+  action: string;
+  step: string | null;
+  outcome: OperationOutcome;
+  actor: string;
+  /** Must already be masked. */
+  details: Record<string, unknown>;
+  error: string | null;
+  durationMs: number | null;
+  createdAt?: Date;
+}
+
+export interface OperationFilter {
+  tenant?: string;
+  action?: string;
+  outcome?: OperationOutcome;
+  runId?: string;
+  /** Default 100, at most 1000. Newest first. */
+  limit?: number;
+  /** Only rows with an id below this (paging). */
+  beforeId?: number;
+}
+
+export interface NewPlatformAdmin {
+  username: string;
+  email: string;
+  /** Plain password; stored as a scrypt hash. The caller checks its strength. */
+  password: string;
+  mustChangePassword?: boolean;
+}
+
+export interface PlatformSessionOptions {
+  /** Lifetime; default 12 hours. */
+  ttlMs?: number;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+const USERNAME = /^[a-z0-9][a-z0-9_.@+-]{0,149}$/;
+const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
+const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+const TOUCH_EVERY_MS = 60_000;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The control-plane database: tenants and where their databases live, custom domains, platform admins
+ * and their sessions, the operations log. Returns plain records; emits a `RegistryChange` after every
+ * change to a tenant made through it. Works on SQLite, PostgreSQL and MySQL/MariaDB.
+ */
+export class Registry {
+  readonly sequelize: Sequelize;
+  readonly models: RegistryModels;
+  readonly #secrets: SecretBox;
+  readonly #listeners = new Set<RegistryListener>();
+  #dummyHash: Promise<string> | null = null;
+
+  constructor(sequelize: Sequelize, secrets: SecretBox) {
+    this.sequelize = sequelize;
+    this.models = defineRegistryModels(sequelize);
+    this.#secrets = secrets;
+  }
+
+  get engine(): Engine {
+    return this.sequelize.getDialect() as Engine;
+  }
+
+  // ── schema ────────────────────────────────────────────────────────────────────────────────────
+
+  /** Applies pending registry migrations. */
+  async migrate(): Promise<{ applied: string[] }> {
+    return migrateUp(this.sequelize, 'registry');
+  }
+
+  async migrationStatus(): Promise<{ applied: string[]; pending: string[] }> {
+    return migrationStatus(this.sequelize, 'registry');
+  }
+
+  /** Round trip to the registry database (ms). */
+  async ping(): Promise<number> {
+    const started = performance.now();
+    await this.sequelize.query('SELECT 1');
+    return performance.now() - started;
+  }
+
+  async close(): Promise<void> {
+    this.#listeners.clear();
+    await this.sequelize.close();
+  }
+
+  // ── change events ─────────────────────────────────────────────────────────────────────────────
+
+  /** Subscribes to changes made through this registry; returns the unsubscribe function. */
+  onChange(listener: RegistryListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Delivers a change to every listener (also used for changes learnt from other processes). */
+  emit(change: RegistryChange): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A listener's failure must not break the registry operation that already committed.
+      }
+    }
+  }
+
+  // ── tenants ───────────────────────────────────────────────────────────────────────────────────
+
+  async listTenants(filter: { status?: TenantStatus | TenantStatus[] } = {}): Promise<TenantRecord[]> {
+    const where: WhereOptions = {};
+    if (filter.status) Object.assign(where, { status: filter.status });
+    const rows = await this.models.Tenant.findAll({ where, order: [['slug', 'ASC']] });
+    return rows.map(toTenantRecord);
+  }
+
+  async countTenants(): Promise<number> {
+    return this.models.Tenant.count();
+  }
+
+  async findTenant(slug: string): Promise<TenantRecord | null> {
+    const row = await this.models.Tenant.findOne({ where: { slug } });
+    return row ? toTenantRecord(row) : null;
+  }
+
+  /** Like `findTenant`, throwing `TenantNotFound`. */
+  async getTenant(slug: string): Promise<TenantRecord> {
+    const tenant = await this.findTenant(slug);
+    if (!tenant) throw new TenantNotFound(slug);
+    return tenant;
+  }
+
+  async findTenantById(id: number): Promise<TenantRecord | null> {
+    const row = await this.models.Tenant.findByPk(id);
+    return row ? toTenantRecord(row) : null;
+  }
+
+  /** The tenant owning a custom domain (given in any spelling `normalizeHost` accepts). */
+  async findTenantByDomain(domain: string): Promise<TenantRecord | null> {
+    const host = normalizeHost(domain);
+    if (!host) return null;
+    const row = await this.models.TenantDomain.findOne({
+      where: { domain: host },
+      include: [{ model: this.models.Tenant, as: 'tenant', required: true }],
+    });
+    const tenant = row?.get('tenant') as InstanceType<RegistryModels['Tenant']> | undefined;
+    return tenant ? toTenantRecord(tenant) : null;
+  }
+
+  /** Inserts a tenant row; a duplicate slug throws `SlugTaken` (the unique index picks one winner). */
+  async insertTenant(values: NewTenant): Promise<TenantRecord> {
+    try {
+      const row = await this.models.Tenant.create({
+        slug: values.slug,
+        name: values.name,
+        adminEmail: values.adminEmail,
+        status: values.status ?? 'provisioning',
+        suspendedReason: null,
+        maxUsers: values.maxUsers,
+        multiLocation: values.multiLocation,
+        trialEndsAt: values.trialEndsAt,
+        paidUntil: values.paidUntil,
+        dbEngine: values.db.engine,
+        dbHost: values.db.host,
+        dbPort: values.db.port,
+        dbName: values.db.name,
+        dbUser: values.db.user,
+        dbPasswordEncrypted: values.db.passwordEncrypted,
+        dbManaged: values.db.managed,
+        schemaVersion: null,
+      });
+      const tenant = toTenantRecord(row);
+      this.emit({ kind: 'tenant-changed', tenantId: tenant.id, slug: tenant.slug });
+      return tenant;
+    } catch (err) {
+      if (err instanceof UniqueConstraintError) throw new SlugTaken(values.slug);
+      throw err;
+    }
+  }
+
+  /**
+   * Applies `patch` and bumps `version`. With `expectedVersion` the update only happens when the row
+   * is still at that version (optimistic locking) — otherwise `Conflict`.
+   */
+  async updateTenant(id: number, patch: TenantPatch, options: { expectedVersion?: number } = {}): Promise<TenantRecord> {
+    const values: Record<string, unknown> = { version: literal('version + 1'), updatedAt: new Date() };
+    const direct = ['name', 'adminEmail', 'status', 'suspendedReason', 'maxUsers', 'multiLocation', 'trialEndsAt', 'paidUntil', 'schemaVersion'] as const;
+    for (const key of direct) if (patch[key] !== undefined) values[key] = patch[key];
+    if (patch.db) {
+      const map = { engine: 'dbEngine', host: 'dbHost', port: 'dbPort', name: 'dbName', user: 'dbUser', passwordEncrypted: 'dbPasswordEncrypted', managed: 'dbManaged' } as const;
+      for (const [k, column] of Object.entries(map)) {
+        const v = patch.db[k as keyof typeof map];
+        if (v !== undefined) values[column] = v;
+      }
+    }
+    const where: Record<string, unknown> = { id };
+    if (options.expectedVersion !== undefined) where.version = options.expectedVersion;
+    const [count] = await this.models.Tenant.update(values, { where, silent: true });
+    const row = await this.models.Tenant.findByPk(id);
+    if (!row) throw new TenantNotFound(String(id));
+    if (count === 0) {
+      throw new Conflict(`Tenant "${row.slug}" was changed by someone else (now at version ${row.version}); reload and retry`, {
+        slug: row.slug,
+        version: row.version,
+      });
+    }
+    const tenant = toTenantRecord(row);
+    this.emit({ kind: 'tenant-changed', tenantId: tenant.id, slug: tenant.slug });
+    return tenant;
+  }
+
+  /** Deletes the row (its domains go with it). Returns false when it was already gone. */
+  async deleteTenant(id: number): Promise<boolean> {
+    const row = await this.models.Tenant.findByPk(id);
+    if (!row) return false;
+    const domains = await this.models.TenantDomain.findAll({ where: { tenantId: id } });
+    await this.models.TenantDomain.destroy({ where: { tenantId: id } });
+    const count = await this.models.Tenant.destroy({ where: { id } });
+    for (const d of domains) this.emit({ kind: 'domain-changed', tenantId: id, slug: row.slug, domain: d.domain });
+    this.emit({ kind: 'tenant-deleted', tenantId: id, slug: row.slug });
+    return count > 0;
+  }
+
+  /** Encrypts a database password for storage. */
+  sealPassword(plain: string): string {
+    return this.#secrets.seal(plain);
+  }
+
+  /** The tenant's database spec with its password decrypted — call only to connect. */
+  databaseSpecOf(tenant: TenantRecord): DatabaseSpec {
+    return {
+      engine: tenant.db.engine,
+      database: tenant.db.name,
+      host: tenant.db.host,
+      port: tenant.db.port,
+      user: tenant.db.user,
+      password: tenant.db.passwordEncrypted ? this.#secrets.open(tenant.db.passwordEncrypted) : null,
+    };
+  }
+
+  // ── domains ───────────────────────────────────────────────────────────────────────────────────
+
+  async listDomains(tenantId: number): Promise<DomainRecord[]> {
+    const rows = await this.models.TenantDomain.findAll({ where: { tenantId }, order: [['domain', 'ASC']] });
+    return rows.map(toDomainRecord);
+  }
+
+  /**
+   * Adds a custom domain (normalised; unique across tenants). `primary` makes it the tenant's only
+   * primary domain; the first domain of a tenant is primary anyway.
+   */
+  async addDomain(tenantId: number, domain: string, options: { primary?: boolean } = {}): Promise<DomainRecord> {
+    const host = normalizeDomain(domain);
+    const tenant = await this.models.Tenant.findByPk(tenantId);
+    if (!tenant) throw new TenantNotFound(String(tenantId));
+    let created;
+    try {
+      created = await this.#writeTransaction(async (transaction) => {
+        const existing = await this.models.TenantDomain.count({ where: { tenantId }, transaction });
+        const primary = options.primary === true || existing === 0;
+        if (primary) await this.models.TenantDomain.update({ isPrimary: false }, { where: { tenantId }, transaction });
+        const row = await this.models.TenantDomain.create({ tenantId, domain: host, isPrimary: primary }, { transaction });
+        await this.models.Tenant.update({ version: literal('version + 1') as unknown as number }, { where: { id: tenantId }, transaction });
+        return row;
+      });
+    } catch (err) {
+      if (err instanceof UniqueConstraintError) throw new Conflict(`The domain ${host} is already in use`, { domain: host });
+      throw err;
+    }
+    this.emit({ kind: 'domain-changed', tenantId, slug: tenant.slug, domain: host });
+    this.emit({ kind: 'tenant-changed', tenantId, slug: tenant.slug });
+    return toDomainRecord(created);
+  }
+
+  /** Removes a custom domain; when it was primary, the oldest remaining one becomes primary. */
+  async removeDomain(tenantId: number, domain: string): Promise<void> {
+    const host = normalizeHost(domain) ?? domain.trim().toLowerCase();
+    const tenant = await this.models.Tenant.findByPk(tenantId);
+    if (!tenant) throw new TenantNotFound(String(tenantId));
+    const removed = await this.#writeTransaction(async (transaction) => {
+      const row = await this.models.TenantDomain.findOne({ where: { tenantId, domain: host }, transaction });
+      if (!row) return false;
+      await row.destroy({ transaction });
+      if (row.isPrimary) {
+        const next = await this.models.TenantDomain.findOne({ where: { tenantId }, order: [['id', 'ASC']], transaction });
+        if (next) await next.update({ isPrimary: true }, { transaction });
+      }
+      await this.models.Tenant.update({ version: literal('version + 1') as unknown as number }, { where: { id: tenantId }, transaction });
+      return true;
+    });
+    if (!removed) throw new NotFound('Domain', host);
+    this.emit({ kind: 'domain-changed', tenantId, slug: tenant.slug, domain: host });
+    this.emit({ kind: 'tenant-changed', tenantId, slug: tenant.slug });
+  }
+
+  // ── platform admins ───────────────────────────────────────────────────────────────────────────
+
+  async countPlatformAdmins(): Promise<number> {
+    return this.models.PlatformAdmin.count();
+  }
+
+  async listPlatformAdmins(): Promise<PlatformAdminRecord[]> {
+    const rows = await this.models.PlatformAdmin.findAll({ order: [['username', 'ASC']] });
+    return rows.map(toAdminRecord);
+  }
+
+  async createPlatformAdmin(input: NewPlatformAdmin): Promise<PlatformAdminRecord> {
+    const username = input.username.trim().toLowerCase();
+    const email = input.email.trim().toLowerCase();
+    const problems: { path: string; message: string }[] = [];
+    if (!USERNAME.test(username)) problems.push({ path: 'username', message: 'use 1–150 of a-z, 0-9 and _ . @ + -' });
+    if (!EMAIL.test(email) || email.length > 254) problems.push({ path: 'email', message: 'must be an email address' });
+    if (problems.length) throw new ValidationFailed('Invalid platform admin', problems);
+    try {
+      const row = await this.models.PlatformAdmin.create({
+        username,
+        email,
+        passwordHash: await hashPassword(input.password),
+        mustChangePassword: input.mustChangePassword ?? false,
+        lastLoginAt: null,
+      });
+      return toAdminRecord(row);
+    } catch (err) {
+      if (err instanceof UniqueConstraintError) throw new Conflict('A platform admin with that username or email exists');
+      throw err;
+    }
+  }
+
+  async getPlatformAdmin(id: number): Promise<PlatformAdminRecord | null> {
+    const row = await this.models.PlatformAdmin.findByPk(id);
+    return row ? toAdminRecord(row) : null;
+  }
+
+  /** By username or email, case-insensitively. */
+  async findPlatformAdmin(login: string): Promise<PlatformAdminRecord | null> {
+    const key = login.trim().toLowerCase();
+    const row = await this.models.PlatformAdmin.findOne({ where: { [Op.or]: [{ username: key }, { email: key }] } });
+    return row ? toAdminRecord(row) : null;
+  }
+
+  /**
+   * The active admin whose login and password match, or null. Unknown logins still pay for one
+   * password verification so the timing does not tell them apart.
+   */
+  async authenticatePlatformAdmin(login: string, password: string): Promise<PlatformAdminRecord | null> {
+    const key = login.trim().toLowerCase();
+    const row = await this.models.PlatformAdmin.findOne({ where: { [Op.or]: [{ username: key }, { email: key }] } });
+    if (!row) {
+      this.#dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+      await verifyPassword(password, await this.#dummyHash);
+      return null;
+    }
+    const ok = await verifyPassword(password, row.passwordHash);
+    return ok && row.isActive ? toAdminRecord(row) : null;
+  }
+
+  /** Whether `password` is this admin's current password. */
+  async verifyPlatformAdminPassword(id: number, password: string): Promise<boolean> {
+    const row = await this.models.PlatformAdmin.findByPk(id);
+    return row ? verifyPassword(password, row.passwordHash) : false;
+  }
+
+  async setPlatformAdminPassword(id: number, password: string, options: { mustChange?: boolean } = {}): Promise<PlatformAdminRecord> {
+    const row = await this.models.PlatformAdmin.findByPk(id);
+    if (!row) throw new NotFound('Platform admin', id);
+    await row.update({ passwordHash: await hashPassword(password), mustChangePassword: options.mustChange ?? false });
+    return toAdminRecord(row);
+  }
+
+  async setPlatformAdminActive(id: number, active: boolean): Promise<PlatformAdminRecord> {
+    const row = await this.models.PlatformAdmin.findByPk(id);
+    if (!row) throw new NotFound('Platform admin', id);
+    await row.update({ isActive: active });
+    if (!active) await this.models.PlatformSession.destroy({ where: { adminId: id } });
+    return toAdminRecord(row);
+  }
+
+  async recordPlatformAdminLogin(id: number, at = new Date()): Promise<void> {
+    await this.models.PlatformAdmin.update({ lastLoginAt: at }, { where: { id } });
+  }
+
+  // ── platform sessions ─────────────────────────────────────────────────────────────────────────
+
+  /** Creates a session; the opaque token is returned once, only its SHA-256 is stored. */
+  async createPlatformSession(
+    adminId: number,
+    options: PlatformSessionOptions = {},
+  ): Promise<{ token: string; session: PlatformSessionRecord }> {
+    const token = randomBytes(32).toString('base64url');
+    const now = new Date();
+    const row = await this.models.PlatformSession.create({
+      tokenHash: sha256(token),
+      adminId,
+      expiresAt: new Date(now.getTime() + (options.ttlMs ?? DEFAULT_SESSION_TTL_MS)),
+      lastSeenAt: now,
+      ip: options.ip?.slice(0, 64) ?? null,
+      userAgent: options.userAgent?.slice(0, 500) ?? null,
+    });
+    return { token, session: toSessionRecord(row) };
+  }
+
+  /**
+   * The live session of a token and its (active) admin, or null for unknown, expired or revoked
+   * tokens. Refreshes `lastSeenAt` at most once a minute.
+   */
+  async findPlatformSession(token: string): Promise<{ session: PlatformSessionRecord; admin: PlatformAdminRecord } | null> {
+    if (typeof token !== 'string' || token.length < 20 || token.length > 200) return null;
+    const row = await this.models.PlatformSession.findOne({
+      where: { tokenHash: sha256(token) },
+      include: [{ model: this.models.PlatformAdmin, as: 'admin', required: true }],
+    });
+    if (!row) return null;
+    const now = new Date();
+    if (row.expiresAt.getTime() <= now.getTime()) {
+      await row.destroy();
+      return null;
+    }
+    const admin = row.get('admin') as InstanceType<RegistryModels['PlatformAdmin']>;
+    if (!admin.isActive) return null;
+    if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+      await this.models.PlatformSession.update({ lastSeenAt: now }, { where: { id: row.id } });
+      row.lastSeenAt = now;
+    }
+    return { session: toSessionRecord(row), admin: toAdminRecord(admin) };
+  }
+
+  async revokePlatformSession(token: string): Promise<boolean> {
+    const count = await this.models.PlatformSession.destroy({ where: { tokenHash: sha256(token) } });
+    return count > 0;
+  }
+
+  /** Revokes every session of an admin (e.g. after a password change), optionally keeping one. */
+  async revokePlatformSessionsOf(adminId: number, options: { exceptToken?: string } = {}): Promise<number> {
+    const where: WhereOptions = { adminId };
+    if (options.exceptToken) Object.assign(where, { tokenHash: { [Op.ne]: sha256(options.exceptToken) } });
+    return this.models.PlatformSession.destroy({ where });
+  }
+
+  async purgeExpiredPlatformSessions(now = new Date()): Promise<number> {
+    return this.models.PlatformSession.destroy({ where: { expiresAt: { [Op.lte]: now } } });
+  }
+
+  // ── operations ────────────────────────────────────────────────────────────────────────────────
+
+  async insertOperation(entry: OperationInsert): Promise<OperationRecord> {
+    const row = await this.models.Operation.create({
+      runId: entry.runId,
+      tenantId: entry.tenantId,
+      tenantSlug: entry.tenantSlug,
+      action: entry.action,
+      step: entry.step,
+      outcome: entry.outcome,
+      actor: entry.actor.slice(0, 200),
+      details: JSON.stringify(entry.details),
+      error: entry.error,
+      durationMs: entry.durationMs === null ? null : Math.round(entry.durationMs),
+      ...(entry.createdAt ? { createdAt: entry.createdAt } : {}),
+    });
+    return toOperationRecord(row);
+  }
+
+  async listOperations(filter: OperationFilter = {}): Promise<OperationRecord[]> {
+    const where: Record<string, unknown> = {};
+    if (filter.tenant) where.tenantSlug = filter.tenant;
+    if (filter.action) where.action = filter.action;
+    if (filter.outcome) where.outcome = filter.outcome;
+    if (filter.runId) where.runId = filter.runId;
+    if (filter.beforeId) where.id = { [Op.lt]: filter.beforeId };
+    const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 100), 1), 1000);
+    const rows = await this.models.Operation.findAll({ where, order: [['id', 'DESC']], limit });
+    return rows.map(toOperationRecord);
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────────────────────────────
+
+  /** A write transaction; on SQLite `BEGIN IMMEDIATE` so two processes queue instead of deadlocking. */
+  async #writeTransaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
+    const options = this.engine === 'sqlite' ? { type: Transaction.TYPES.IMMEDIATE } : {};
+    return this.sequelize.transaction(options, fn);
+  }
+}
+
+/** A custom domain as stored: normalised, a real name (not an IP), at least two labels. */
+export function normalizeDomain(domain: string): string {
+  const host = normalizeHost(domain);
+  if (!host || host.includes(':') || isIpHost(host) || !host.includes('.')) {
+    throw new ValidationFailed(`"${String(domain).slice(0, 100)}" is not a domain name`, [{ path: 'domain', message: 'must be a domain name like shop.example.com' }]);
+  }
+  return host;
+}
+
+type Row<K extends keyof RegistryModels> = RegistryModels[K] extends abstract new (...args: never[]) => infer I ? I : never;
+
+function toTenantRecord(row: Row<'Tenant'>): TenantRecord {
+  return Object.freeze({
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    adminEmail: row.adminEmail,
+    status: row.status,
+    suspendedReason: row.suspendedReason ?? null,
+    maxUsers: row.maxUsers,
+    multiLocation: Boolean(row.multiLocation),
+    trialEndsAt: row.trialEndsAt ?? null,
+    paidUntil: row.paidUntil ?? null,
+    db: Object.freeze({
+      engine: row.dbEngine,
+      host: row.dbHost ?? null,
+      port: row.dbPort ?? null,
+      name: row.dbName,
+      user: row.dbUser ?? null,
+      passwordEncrypted: row.dbPasswordEncrypted ?? null,
+      managed: Boolean(row.dbManaged),
+    }),
+    schemaVersion: row.schemaVersion ?? null,
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  });
+}
+
+function toDomainRecord(row: Row<'TenantDomain'>): DomainRecord {
+  return Object.freeze({
+    id: row.id,
+    tenantId: row.tenantId as number,
+    domain: row.domain,
+    primary: Boolean(row.isPrimary),
+    createdAt: row.createdAt,
+  });
+}
+
+function toAdminRecord(row: Row<'PlatformAdmin'>): PlatformAdminRecord {
+  return Object.freeze({
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    mustChangePassword: Boolean(row.mustChangePassword),
+    isActive: Boolean(row.isActive),
+    lastLoginAt: row.lastLoginAt ?? null,
+    createdAt: row.createdAt,
+  });
+}
+
+function toSessionRecord(row: Row<'PlatformSession'>): PlatformSessionRecord {
+  return Object.freeze({
+    id: row.id,
+    adminId: row.adminId as number,
+    expiresAt: row.expiresAt,
+    lastSeenAt: row.lastSeenAt,
+    ip: row.ip ?? null,
+    userAgent: row.userAgent ?? null,
+    createdAt: row.createdAt,
+  });
+}
+
+function toOperationRecord(row: Row<'Operation'>): OperationRecord {
+  let details: Record<string, unknown> = {};
+  try {
+    details = JSON.parse(row.details) as Record<string, unknown>;
+  } catch {
+    // a row written by hand; keep it readable
+  }
+  return Object.freeze({
+    id: row.id,
+    runId: row.runId,
+    tenantId: row.tenantId ?? null,
+    tenantSlug: row.tenantSlug ?? null,
+    action: row.action,
+    step: row.step ?? null,
+    outcome: row.outcome,
+    actor: row.actor,
+    details,
+    error: row.error ?? null,
+    durationMs: row.durationMs ?? null,
+    createdAt: row.createdAt,
+  });
+}

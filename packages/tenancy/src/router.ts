@@ -1,0 +1,245 @@
+import type { UnavailableReason } from './errors';
+import { isIpHost, normalizeHost } from './host';
+import type { TenantRecord } from './registry/records';
+import type { RegistryChange } from './registry/registry';
+import { RESERVED_LABELS, isValidSlug } from './slug';
+
+export { normalizeHost } from './host';
+
+/**
+ * Where a request goes, from its host:
+ * - `platform`: a base domain itself, or `www.<base>`;
+ * - `tenant`: `<slug>.<base>` (exactly one label) or a registered custom domain, tenant usable;
+ * - `unavailable`: that tenant exists but cannot serve (suspended → 403, trial_expired/unpaid → 402,
+ *   provisioning/failed/deleting → 503);
+ * - `unknown`: everything else — `invalid` host, `nested` (`a.b.<base>`), `reserved` label
+ *   (`admin.<base>`, `api.<base>` …), `not_found` (no such tenant or domain), `ip` (an IP literal that
+ *   is not itself a base domain).
+ */
+export type HostResolution =
+  | { kind: 'platform'; host: string }
+  | { kind: 'tenant'; host: string; tenant: TenantRecord; via: 'subdomain' | 'domain' }
+  | { kind: 'unavailable'; host: string; tenant: TenantRecord; reason: UnavailableReason; via: 'subdomain' | 'domain' }
+  | { kind: 'unknown'; host: string | null; reason: 'invalid' | 'nested' | 'reserved' | 'not_found' | 'ip' };
+
+/** The pure part of routing: what a normalised host names, before any registry lookup. */
+export type HostMatch =
+  | { kind: 'platform' }
+  | { kind: 'subdomain'; slug: string }
+  | { kind: 'domain'; domain: string }
+  | { kind: 'unknown'; reason: 'nested' | 'reserved' | 'ip' | 'invalid' };
+
+/** Registry lookups the router needs (the `Registry` class satisfies it). */
+export interface TenantLookup {
+  findTenant(slug: string): Promise<TenantRecord | null>;
+  findTenantByDomain(domain: string): Promise<TenantRecord | null>;
+}
+
+/**
+ * Classifies a normalised host against the base domains (pure). The longest matching base domain
+ * wins, so `example.com` and `eu.example.com` can both be bases.
+ */
+export function matchHost(host: string, baseDomains: readonly string[]): HostMatch {
+  for (const base of baseDomains) {
+    if (host === base) return { kind: 'platform' };
+  }
+  let best: string | undefined;
+  for (const base of baseDomains) {
+    if (host.length > base.length + 1 && host.endsWith(base) && host.charCodeAt(host.length - base.length - 1) === 46 /* . */) {
+      if (best === undefined || base.length > best.length) best = base;
+    }
+  }
+  if (best !== undefined) {
+    const label = host.slice(0, host.length - best.length - 1);
+    if (label.includes('.')) return { kind: 'unknown', reason: 'nested' };
+    if (label === 'www') return { kind: 'platform' };
+    if (RESERVED_LABELS.has(label)) return { kind: 'unknown', reason: 'reserved' };
+    if (!isValidSlug(label)) return { kind: 'unknown', reason: 'invalid' };
+    return { kind: 'subdomain', slug: label };
+  }
+  if (isIpHost(host)) return { kind: 'unknown', reason: 'ip' };
+  if (!host.includes('.')) return { kind: 'unknown', reason: 'invalid' };
+  return { kind: 'domain', domain: host };
+}
+
+/**
+ * Why a tenant cannot serve requests right now, or null when it can. Billing: a trial that ended
+ * without a paid period covering now → `trial_expired`; a paid period that ended without a running
+ * trial → `unpaid`; tenants with neither date are never blocked by billing.
+ */
+export function tenantAvailability(tenant: TenantRecord, now: number = Date.now()): UnavailableReason | null {
+  switch (tenant.status) {
+    case 'active':
+      break;
+    case 'suspended':
+      return 'suspended';
+    case 'provisioning':
+      return 'provisioning';
+    case 'failed':
+      return 'failed';
+    case 'deleting':
+      return 'deleting';
+  }
+  const trialRunning = tenant.trialEndsAt !== null && tenant.trialEndsAt.getTime() > now;
+  const paid = tenant.paidUntil !== null && tenant.paidUntil.getTime() > now;
+  if (trialRunning || paid) return null;
+  if (tenant.paidUntil !== null) return 'unpaid';
+  if (tenant.trialEndsAt !== null) return 'trial_expired';
+  return null;
+}
+
+/**
+ * The host to route by: `X-Forwarded-Host` when the socket peer is a trusted proxy (its last,
+ * proxy-added value), else `Host`.
+ */
+export function effectiveHost(
+  hostHeader: string | null | undefined,
+  forwardedHost: string | null | undefined,
+  peerAddress: string | null | undefined,
+  isTrustedProxy: (peer: string | null | undefined) => boolean,
+): string | null {
+  if (forwardedHost && isTrustedProxy(peerAddress)) {
+    const parts = forwardedHost.split(',');
+    const last = parts[parts.length - 1]!.trim();
+    if (last) return last;
+  }
+  return hostHeader ?? null;
+}
+
+export interface HostRouterOptions {
+  baseDomains: readonly string[];
+  lookup: TenantLookup;
+  /** How long a lookup (found or not) is trusted without an invalidation; default 5000 ms. */
+  ttlMs?: number;
+  /** Cache bound (hosts); the oldest entries go first. Default 50,000. */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+interface CacheEntry {
+  tenant: TenantRecord | null;
+  expires: number;
+}
+
+const RAW_CACHE_MAX = 4096;
+
+/**
+ * `resolveHost` with cached registry lookups: each host's tenant record (or its absence) is kept for
+ * `ttlMs`, concurrent misses share one lookup, and `invalidate` / registry change events drop entries
+ * at once. Availability (status, trial, payment) is evaluated on every call, never cached.
+ */
+export class HostRouter {
+  readonly baseDomains: readonly string[];
+  readonly #lookup: TenantLookup;
+  readonly #ttlMs: number;
+  readonly #maxEntries: number;
+  readonly #now: () => number;
+  readonly #cache = new Map<string, CacheEntry>();
+  readonly #inflight = new Map<string, Promise<TenantRecord | null>>();
+  /** Raw Host header → normalised host; bounded, cleared when full. */
+  readonly #raw = new Map<string, string | null>();
+  /** Bumped on every invalidation, so a lookup that started before it is not cached. */
+  #generation = 0;
+  #hits = 0;
+  #misses = 0;
+
+  constructor(options: HostRouterOptions) {
+    this.baseDomains = [...options.baseDomains];
+    this.#lookup = options.lookup;
+    this.#ttlMs = options.ttlMs ?? 5000;
+    this.#maxEntries = options.maxEntries ?? 50_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async resolveHost(rawHost: string | null | undefined): Promise<HostResolution> {
+    const host = this.#normalize(rawHost);
+    if (host === null) return { kind: 'unknown', host: null, reason: 'invalid' };
+    const match = matchHost(host, this.baseDomains);
+    switch (match.kind) {
+      case 'platform':
+        return { kind: 'platform', host };
+      case 'unknown':
+        return { kind: 'unknown', host, reason: match.reason };
+    }
+    const via = match.kind === 'subdomain' ? 'subdomain' : 'domain';
+    const now = this.#now();
+    let tenant: TenantRecord | null;
+    const cached = this.#cache.get(host);
+    if (cached !== undefined && cached.expires > now) {
+      this.#hits++;
+      tenant = cached.tenant;
+    } else {
+      this.#misses++;
+      tenant = await this.#load(host, match);
+    }
+    if (tenant === null) return { kind: 'unknown', host, reason: 'not_found' };
+    const reason = tenantAvailability(tenant, now);
+    if (reason !== null) return { kind: 'unavailable', host, tenant, reason, via };
+    return { kind: 'tenant', host, tenant, via };
+  }
+
+  /** Drops what is cached for a tenant (by slug and/or id) and for a domain. */
+  invalidate(target: { slug?: string; tenantId?: number; domain?: string }): void {
+    this.#generation++;
+    if (target.slug) for (const base of this.baseDomains) this.#cache.delete(`${target.slug}.${base}`);
+    if (target.domain) {
+      const host = normalizeHost(target.domain);
+      if (host) this.#cache.delete(host);
+    }
+    if (target.tenantId !== undefined || target.slug) {
+      for (const [host, entry] of this.#cache) {
+        if (entry.tenant !== null && (entry.tenant.id === target.tenantId || entry.tenant.slug === target.slug)) this.#cache.delete(host);
+      }
+    }
+  }
+
+  /** Applies a registry change event. */
+  applyChange(change: RegistryChange): void {
+    this.invalidate({ slug: change.slug, tenantId: change.tenantId, domain: change.domain });
+  }
+
+  clear(): void {
+    this.#generation++;
+    this.#cache.clear();
+  }
+
+  stats(): { hits: number; misses: number; cached: number } {
+    return { hits: this.#hits, misses: this.#misses, cached: this.#cache.size };
+  }
+
+  #normalize(raw: string | null | undefined): string | null {
+    if (typeof raw !== 'string') return null;
+    let host = this.#raw.get(raw);
+    if (host === undefined) {
+      host = normalizeHost(raw);
+      if (this.#raw.size >= RAW_CACHE_MAX) this.#raw.clear();
+      this.#raw.set(raw, host);
+    }
+    return host;
+  }
+
+  #load(host: string, match: HostMatch): Promise<TenantRecord | null> {
+    let pending = this.#inflight.get(host);
+    if (pending) return pending;
+    const generation = this.#generation;
+    pending = (async () => {
+      try {
+        const tenant =
+          match.kind === 'subdomain' ? await this.#lookup.findTenant(match.slug) : await this.#lookup.findTenantByDomain(host);
+        if (generation === this.#generation) {
+          if (this.#cache.size >= this.#maxEntries) {
+            const oldest = this.#cache.keys().next();
+            if (!oldest.done) this.#cache.delete(oldest.value);
+          }
+          this.#cache.delete(host);
+          this.#cache.set(host, { tenant, expires: this.#now() + this.#ttlMs });
+        }
+        return tenant;
+      } finally {
+        this.#inflight.delete(host);
+      }
+    })();
+    this.#inflight.set(host, pending);
+    return pending;
+  }
+}

@@ -1,0 +1,234 @@
+import { ValidationFailed, defineTenantModels, generatePassword, validatePasswordStrength } from '@salesfleet/models';
+import { join } from 'node:path';
+import type { Config } from './config';
+import { TenantConnections } from './connections';
+import { SecretBox } from './crypto';
+import { openSequelize, parseDatabaseUrl, type DatabaseSpec } from './drivers/index';
+import { DatabaseUnreachable, RegistryNotReady } from './errors';
+import { redact } from './mask';
+import { OperationsLog } from './operations';
+import { Provisioner, type ProvisionerTestHooks } from './provisioner';
+import { connectRegistryNotifications } from './registry/notify';
+import { Registry } from './registry/registry';
+import type { PlatformAdminRecord } from './registry/records';
+import { HostRouter } from './router';
+import { TemplateCache } from './templates';
+
+/** Everything tenancy offers, wired together for one process. */
+export interface Tenancy {
+  readonly config: Config;
+  readonly registry: Registry;
+  readonly connections: TenantConnections;
+  readonly router: HostRouter;
+  readonly provisioner: Provisioner;
+  readonly operations: OperationsLog;
+  /** Registry migrations applied by `openTenancy` itself (with `migrateRegistry`). */
+  readonly registryMigrationsApplied: string[];
+  /** `http://<slug>.<first base domain>:<port>/` (https and no port in production). */
+  tenantUrl(slug: string): string;
+  /** The platform's own URL (`http://localhost:8000/`). */
+  platformUrl(): string;
+  /** Closes tenant handles (after in-flight work), notifications and the registry. */
+  close(): Promise<void>;
+}
+
+export interface OpenTenancyOptions {
+  /** Apply pending registry migrations (the API at start-up, CLI `init`). Default false: pending → RegistryNotReady. */
+  migrateRegistry?: boolean;
+  /** Clone new tenant databases from migrated templates (default true). */
+  templates?: boolean;
+  /** Router cache TTL (default 5000 ms). */
+  routerTtlMs?: number;
+  /** Registry on PostgreSQL: listen for other processes' changes (the API sets it). */
+  listen?: boolean;
+}
+
+/** Internal extras for `@salesfleet/tenancy/testing`. */
+export interface OpenTenancyInternals {
+  provisionerHooks?: ProvisionerTestHooks;
+  templateNamespace?: string;
+}
+
+/** The registry's database: SALESFLEET_REGISTRY_URL, or `<dataDir>/registry.sqlite`. */
+export function registrySpec(config: Config): DatabaseSpec {
+  if (config.registryUrl) return parseDatabaseUrl(config.registryUrl);
+  return { engine: 'sqlite', database: 'registry.sqlite', host: null, port: null, user: null, password: null };
+}
+
+export function tenantUrl(config: Config, slug: string): string {
+  return `${platformOrigin(config, `${slug}.${config.baseDomains[0]}`)}/`;
+}
+
+export function platformUrl(config: Config): string {
+  return `${platformOrigin(config, config.baseDomains[0]!)}/`;
+}
+
+function platformOrigin(config: Config, host: string): string {
+  const production = config.nodeEnv === 'production';
+  const showPort = !production && config.port !== 80 && config.port !== 0;
+  return `${production ? 'https' : 'http'}://${host}${showPort ? `:${config.port}` : ''}`;
+}
+
+/** Opens the registry and wires the connection cache, router, provisioner and operations log. */
+export async function openTenancy(config: Config, options: OpenTenancyOptions = {}): Promise<Tenancy> {
+  return openTenancyWith(config, options, {});
+}
+
+export async function openTenancyWith(config: Config, options: OpenTenancyOptions, internals: OpenTenancyInternals): Promise<Tenancy> {
+  const secrets = new SecretBox(config.secretKey);
+  const spec = registrySpec(config);
+  const sequelize = openSequelize(spec, {
+    dataDir: config.dataDir,
+    create: true,
+    poolMax: 5,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+  });
+  const registry = new Registry(sequelize, secrets);
+  try {
+    await sequelize.authenticate();
+  } catch (err) {
+    await sequelize.close().catch(() => undefined);
+    throw new DatabaseUnreachable('of the registry', redact((err as Error).message, [spec.password]));
+  }
+
+  let registryMigrationsApplied: string[] = [];
+  try {
+    if (options.migrateRegistry) {
+      registryMigrationsApplied = (await registry.migrate()).applied;
+    } else {
+      const { pending } = await registry.migrationStatus();
+      if (pending.length > 0) throw new RegistryNotReady(pending);
+    }
+  } catch (err) {
+    await registry.close().catch(() => undefined);
+    throw err;
+  }
+
+  const connections = new TenantConnections({
+    maxOpen: config.maxOpenTenants,
+    idleMs: config.tenantIdleMs,
+    slotWaitMs: config.dbConnectTimeoutMs,
+    open: async (tenant) => {
+      const tenantSpec = registry.databaseSpecOf(tenant);
+      const tenantSequelize = openSequelize(tenantSpec, {
+        dataDir: config.dataDir,
+        tenant: true,
+        poolMax: 3,
+        connectTimeoutMs: config.dbConnectTimeoutMs,
+        acquireTimeoutMs: config.dbConnectTimeoutMs,
+      });
+      try {
+        await tenantSequelize.authenticate();
+      } catch (err) {
+        await tenantSequelize.close().catch(() => undefined);
+        throw new DatabaseUnreachable(`of tenant "${tenant.slug}"`, redact((err as Error).message, [tenantSpec.password]));
+      }
+      return { sequelize: tenantSequelize, models: defineTenantModels(tenantSequelize) };
+    },
+  });
+
+  const router = new HostRouter({ baseDomains: config.baseDomains, lookup: registry, ttlMs: options.routerTtlMs ?? 5000 });
+  registry.onChange((change) => {
+    router.applyChange(change);
+    connections.invalidate(change.tenantId);
+  });
+
+  let stopNotifications: (() => Promise<void>) | null = null;
+  if (spec.engine === 'postgres') {
+    stopNotifications = await connectRegistryNotifications(registry, spec, {
+      listen: options.listen === true,
+      connectTimeoutMs: config.dbConnectTimeoutMs,
+    });
+  }
+
+  const operations = new OperationsLog(registry, join(config.dataDir, 'logs', 'tenant_operations.log'));
+  const templates =
+    options.templates === false
+      ? undefined
+      : new TemplateCache({ dataDir: config.dataDir, connectTimeoutMs: config.dbConnectTimeoutMs, namespace: internals.templateNamespace });
+  const provisioner = new Provisioner({
+    config,
+    registry,
+    operations,
+    connections,
+    templates,
+    tenantUrl: (slug) => tenantUrl(config, slug),
+    hooks: internals.provisionerHooks,
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    registry,
+    connections,
+    router,
+    provisioner,
+    operations,
+    registryMigrationsApplied,
+    tenantUrl: (slug) => tenantUrl(config, slug),
+    platformUrl: () => platformUrl(config),
+    close() {
+      closing ??= (async () => {
+        await connections.closeAll();
+        if (stopNotifications) await stopNotifications();
+        await registry.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+export interface InitRegistryOptions {
+  /** The first platform admin; created only when there is none. */
+  admin?: { username?: string; email?: string; password?: string };
+  actor: string;
+}
+
+export interface InitRegistryResult {
+  /** Registry migrations applied now. */
+  migrated: string[];
+  /** The admin created now (null when one existed); `oneTimePassword` only when generated. */
+  admin: (PlatformAdminRecord & { oneTimePassword?: string }) | null;
+  platformAdmins: number;
+}
+
+/**
+ * Migrates the registry and creates the first platform admin when there is none — with the given
+ * password (strength-checked) or a generated one-time password that must be changed at first login.
+ * Idempotent: a second run applies nothing and creates nobody. For CLI `init` and `pnpm start`.
+ */
+export async function initRegistry(tenancy: Tenancy, options: InitRegistryOptions): Promise<InitRegistryResult> {
+  const { registry } = tenancy;
+  const { applied } = await registry.migrate();
+  const migrated = [...tenancy.registryMigrationsApplied, ...applied];
+  const run = await tenancy.operations.begin('init-registry', {
+    actor: options.actor,
+    details: { migrated, username: options.admin?.username ?? 'admin', passwordGiven: Boolean(options.admin?.password) },
+    secrets: [options.admin?.password],
+  });
+  try {
+    const existing = await registry.countPlatformAdmins();
+    let admin: InitRegistryResult['admin'] = null;
+    if (existing === 0) {
+      const username = (options.admin?.username ?? 'admin').trim().toLowerCase();
+      const base = tenancy.config.baseDomains[0]!;
+      const email = (options.admin?.email ?? `admin@${base.includes('.') ? base : 'salesfleet.local'}`).trim().toLowerCase();
+      const given = options.admin?.password;
+      if (given) {
+        const problems = validatePasswordStrength(given, { username, email });
+        if (problems.length) {
+          throw new ValidationFailed(`Weak platform admin password: ${problems.join(' ')}`, problems.map((message) => ({ path: 'password', message })));
+        }
+      }
+      const password = given || generatePassword();
+      const record = await registry.createPlatformAdmin({ username, email, password, mustChangePassword: !given });
+      admin = given ? record : { ...record, oneTimePassword: password };
+      await run.note('create_platform_admin', 'succeeded', { username, email, passwordGiven: Boolean(given) });
+    }
+    await run.succeed();
+    return { migrated, admin, platformAdmins: existing + (admin ? 1 : 0) };
+  } catch (err) {
+    await run.fail(err);
+    throw err;
+  }
+}

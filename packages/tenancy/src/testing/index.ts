@@ -1,0 +1,98 @@
+/**
+ * Test helpers of @salesfleet/tenancy: a complete Tenancy on a temporary data dir, optionally with
+ * its managed tenant databases on the test PostgreSQL or MariaDB server and/or its registry there.
+ * `cleanup()` drops every database it made and removes the directory.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, testServerUrls, type TestDatabase, type TestDialect } from '@salesfleet/models/testing';
+import { makeConfig, type Config } from '../config';
+import { driverFor, parseDatabaseUrl } from '../drivers/index';
+import type { ProvisionStep } from '../provisioner';
+import { openTenancyWith, type OpenTenancyOptions, type Tenancy } from '../tenancy';
+import { TemplateCache } from '../templates';
+
+export interface TestTenancyOptions extends OpenTenancyOptions {
+  /** Where managed tenant databases go: SQLite files (default) or the test server of that engine. */
+  engine?: TestDialect;
+  /** Where the registry lives (default SQLite in the data dir). */
+  registryEngine?: TestDialect;
+  /** Share this data dir (and its SQLite registry) instead of making one; not removed by cleanup. */
+  dataDir?: string;
+  /** Make this provisioning step fail after its work (compensation tests). */
+  failAt?: ProvisionStep;
+  /** Config overrides. */
+  config?: Partial<Omit<Config, 'secretKey' | 'dataDir'>>;
+  secretKey?: string;
+}
+
+export interface TestTenancy extends Tenancy {
+  dataDir: string;
+  /** Closes the tenancy, drops databases of tenants still registered, templates and the registry. */
+  cleanup(): Promise<void>;
+}
+
+/** A random valid slug (`t` + 10 hex), unique enough for parallel tests on shared servers. */
+export function testSlug(prefix = 't'): string {
+  return `${prefix}${randomBytes(5).toString('hex')}`;
+}
+
+export async function createTestTenancy(options: TestTenancyOptions = {}): Promise<TestTenancy> {
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'salesfleet-tenancy-'));
+  let registryDb: TestDatabase | null = null;
+  if (options.registryEngine && options.registryEngine !== 'sqlite') registryDb = await createTestDatabase(options.registryEngine);
+  const engine = options.engine ?? 'sqlite';
+  const namespace = randomBytes(4).toString('hex');
+  const config = makeConfig({
+    dataDir,
+    secretKey: options.secretKey ?? `test-secret-${randomBytes(16).toString('hex')}`,
+    registryUrl: registryDb?.url ?? null,
+    tenantServerUrl: engine === 'sqlite' ? null : testServerUrls[engine],
+    maxOpenTenants: 20,
+    tenantIdleMs: 60_000,
+    dbConnectTimeoutMs: 5_000,
+    ...options.config,
+  });
+  let tenancy: Tenancy;
+  try {
+    tenancy = await openTenancyWith(
+      config,
+      { migrateRegistry: true, ...options },
+      { provisionerHooks: options.failAt ? { failAt: options.failAt } : undefined, templateNamespace: namespace },
+    );
+  } catch (err) {
+    await registryDb?.drop();
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  let cleaned = false;
+  return Object.assign(Object.create(null) as object, tenancy, {
+    dataDir,
+    async cleanup() {
+      if (cleaned) return;
+      cleaned = true;
+      const ctx = { dataDir, connectTimeoutMs: 5000 };
+      try {
+        const tenants = await tenancy.registry.listTenants().catch(() => []);
+        await tenancy.connections.closeAll({ graceMs: 1000 });
+        for (const t of tenants) {
+          if (t.db.engine === 'sqlite') continue;
+          const spec = tenancy.registry.databaseSpecOf(t);
+          if (spec.database.startsWith('sales_')) await driverFor(spec.engine).drop(spec, ctx).catch(() => undefined);
+        }
+        if (engine === 'postgres') {
+          await new TemplateCache({ dataDir, connectTimeoutMs: 5000, namespace })
+            .dropPostgresTemplates(parseDatabaseUrl(testServerUrls.postgres), ctx)
+            .catch(() => undefined);
+        }
+      } finally {
+        await tenancy.close().catch(() => undefined);
+        await registryDb?.drop().catch(() => undefined);
+        if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  }) as TestTenancy;
+}
