@@ -56,9 +56,9 @@ describe.each(dialects)('money amounts on %s', (dialect) => {
   });
 });
 
-describe('PostgreSQL numbers without tenantSequelizeOptions', () => {
-  it.runIf(dialects.includes('postgres'))('defineTenantModels still installs the per-connection parsers for new connections', async () => {
-    const db = await createTestDatabase('postgres');
+describe.each(dialects.filter((d) => d === 'postgres'))('numbers on %s without tenantSequelizeOptions', (dialect) => {
+  it('defineTenantModels still installs the per-connection parsers for new connections', async () => {
+    const db = await createTestDatabase(dialect);
     try {
       const sequelize = db.connect();
       const models = defineTenantModels(sequelize);

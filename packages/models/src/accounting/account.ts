@@ -30,8 +30,8 @@ export function defineAccount(sequelize: Sequelize) {
       name: { type: DataTypes.STRING(150), allowNull: false, validate: { notEmpty: true } },
       type: { type: DataTypes.STRING(10), allowNull: false, validate: { isIn: [[...ACCOUNT_TYPES]] } },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-      createdAt: DataTypes.DATE,
-      updatedAt: DataTypes.DATE,
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
     },
     {
       sequelize,

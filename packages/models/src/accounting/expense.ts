@@ -73,8 +73,8 @@ export function defineExpense(sequelize: Sequelize) {
         onDelete: 'RESTRICT',
         onUpdate: 'CASCADE',
       },
-      createdAt: DataTypes.DATE,
-      updatedAt: DataTypes.DATE,
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
     },
     {
       sequelize,

@@ -48,7 +48,7 @@ export function defineJournalEntry(sequelize: Sequelize) {
         onDelete: 'SET NULL',
         onUpdate: 'CASCADE',
       },
-      createdAt: DataTypes.DATE,
+      createdAt: { type: DataTypes.DATE, allowNull: false },
     },
     {
       sequelize,

@@ -26,8 +26,8 @@ export function defineTaxRate(sequelize: Sequelize) {
       name: { type: DataTypes.STRING(100), allowNull: false, validate: { notEmpty: true } },
       rateBp: { type: DataTypes.INTEGER, allowNull: false, validate: { isInt: true, min: 0, max: 10000 } },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-      createdAt: DataTypes.DATE,
-      updatedAt: DataTypes.DATE,
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
     },
     {
       sequelize,

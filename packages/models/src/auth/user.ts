@@ -41,8 +41,8 @@ export function defineUser(sequelize: Sequelize) {
       isSuperuser: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       mustChangePassword: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       lastLoginAt: { type: DataTypes.DATE, allowNull: true },
-      createdAt: DataTypes.DATE,
-      updatedAt: DataTypes.DATE,
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
     },
     {
       sequelize,

@@ -33,8 +33,8 @@ export function defineCustomer(sequelize: Sequelize) {
       taxNumber: { type: DataTypes.STRING(50), allowNull: true },
       address: { type: DataTypes.TEXT, allowNull: true },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-      createdAt: DataTypes.DATE,
-      updatedAt: DataTypes.DATE,
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
     },
     {
       sequelize,

@@ -85,8 +85,8 @@ export function defineInvoice(sequelize: Sequelize) {
         onUpdate: 'CASCADE',
       },
       notes: { type: DataTypes.TEXT, allowNull: true },
-      createdAt: DataTypes.DATE,
-      updatedAt: DataTypes.DATE,
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
     },
     {
       sequelize,

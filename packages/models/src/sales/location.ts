@@ -26,8 +26,8 @@ export function defineLocation(sequelize: Sequelize) {
       name: { type: DataTypes.STRING(150), allowNull: false, validate: { notEmpty: true } },
       address: { type: DataTypes.TEXT, allowNull: true },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-      createdAt: DataTypes.DATE,
-      updatedAt: DataTypes.DATE,
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
     },
     {
       sequelize,

@@ -52,7 +52,7 @@ export function definePayment(sequelize: Sequelize) {
         onDelete: 'RESTRICT',
         onUpdate: 'CASCADE',
       },
-      createdAt: DataTypes.DATE,
+      createdAt: { type: DataTypes.DATE, allowNull: false },
     },
     {
       sequelize,

@@ -43,7 +43,7 @@ export function defineStockLevel(sequelize: Sequelize) {
         onUpdate: 'CASCADE',
       },
       quantity: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, validate: { isInt: true } },
-      updatedAt: DataTypes.DATE,
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
     },
     {
       sequelize,

@@ -61,7 +61,7 @@ export function defineStockMovement(sequelize: Sequelize) {
         onDelete: 'SET NULL',
         onUpdate: 'CASCADE',
       },
-      createdAt: DataTypes.DATE,
+      createdAt: { type: DataTypes.DATE, allowNull: false },
     },
     {
       sequelize,
