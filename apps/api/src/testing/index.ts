@@ -1,0 +1,138 @@
+/**
+ * Test helpers of @salesfleet/api: the whole app on a temporary tenancy (SQLite files, or managed
+ * tenant databases on the test PostgreSQL/MariaDB server), requests by host through `app.request()`,
+ * captured log lines, and shortcuts to make tenants and sign in.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { TestDialect } from '@salesfleet/models/testing';
+import type { Config } from '@salesfleet/tenancy';
+import { createTestTenancy, testSlug, type TestTenancy, type TestTenancyOptions } from '@salesfleet/tenancy/testing';
+import { createApp, type App } from '../app';
+import type { AppBindings } from '../app-env';
+import { LoginThrottle } from '../auth/login-throttle';
+
+export { testSlug };
+
+/** A strong password for tests (passes the shared password policy). */
+export const TEST_PASSWORD = 'correct horse battery staple 42';
+
+export interface TestApp extends App {
+  tenancy: TestTenancy;
+  config: Config;
+  /** Every log line written by the app, parsed. */
+  logs: Record<string, unknown>[];
+  /** The raw log output, to grep for secrets. */
+  rawLogs(): string;
+  throttle: LoginThrottle;
+  /** `app.request()` addressed to a host (`acme.localhost`, `localhost`…). */
+  request(host: string, path: string, init?: RequestInit & { json?: unknown; token?: string; env?: AppBindings }): Promise<Response>;
+  /** Creates an active tenant through the provisioner; its admin `admin` has TEST_PASSWORD unless told otherwise. */
+  createTenant(options?: {
+    slug?: string;
+    multiLocation?: boolean;
+    maxUsers?: number;
+    adminPassword?: string | null;
+  }): Promise<{ slug: string; host: string; oneTimePassword?: string }>;
+  /** Signs in on a tenant host; returns the bearer token. */
+  tenantLogin(host: string, login?: string, password?: string): Promise<string>;
+  /** Creates a platform admin (no forced change) and signs in; returns the bearer token. */
+  platformLogin(options?: { username?: string; mustChangePassword?: boolean }): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+export interface TestAppOptions extends Pick<TestTenancyOptions, 'failAt' | 'registryEngine'> {
+  /** Where managed tenant databases live. */
+  engine?: TestDialect;
+  config?: TestTenancyOptions['config'];
+  adminDistDir?: string;
+  bodyLimitBytes?: number;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const tenancy = await createTestTenancy({
+    engine: options.engine ?? 'sqlite',
+    ...(options.registryEngine ? { registryEngine: options.registryEngine } : {}),
+    ...(options.failAt ? { failAt: options.failAt } : {}),
+    config: { port: 8000, ...options.config },
+  });
+  const chunks: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void chunks.push(line) });
+  const throttle = new LoginThrottle();
+  const distDir = options.adminDistDir ?? mkdtempSync(join(tmpdir(), 'salesfleet-no-console-'));
+  const built = createApp(tenancy.config, {
+    tenancy,
+    logger,
+    loginThrottle: throttle,
+    adminDistDir: distDir,
+    ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
+  });
+  let platformAdmins = 0;
+
+  const request: TestApp['request'] = (host, path, init = {}) => {
+    const { json, token, env, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (json !== undefined) {
+      headers.set('content-type', 'application/json');
+      rest.body = JSON.stringify(json);
+    }
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    return Promise.resolve(built.app.request(`http://${host}${path}`, { ...rest, headers }, env));
+  };
+
+  const testApp: TestApp = {
+    ...built,
+    tenancy,
+    config: tenancy.config,
+    get logs() {
+      return chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    },
+    rawLogs: () => chunks.join(''),
+    throttle,
+    request,
+    async createTenant(o = {}) {
+      const slug = o.slug ?? testSlug();
+      const created = await tenancy.provisioner.createTenant(
+        {
+          name: `Tenant ${slug}`,
+          subdomain: slug,
+          adminEmail: `admin@${slug}.example.com`,
+          adminUsername: 'admin',
+          ...(o.adminPassword === null ? {} : { adminPassword: o.adminPassword ?? TEST_PASSWORD }),
+          ...(o.multiLocation !== undefined ? { multiLocation: o.multiLocation } : {}),
+          ...(o.maxUsers !== undefined ? { maxUsers: o.maxUsers } : {}),
+        },
+        { actor: 'test' },
+      );
+      return {
+        slug,
+        host: `${slug}.localhost`,
+        ...(created.admin.oneTimePassword ? { oneTimePassword: created.admin.oneTimePassword } : {}),
+      };
+    },
+    async tenantLogin(host, login = 'admin', password = TEST_PASSWORD) {
+      const res = await request(host, '/api/auth/login', { method: 'POST', json: { login, password } });
+      if (res.status !== 200) throw new Error(`tenant login on ${host} answered ${res.status}: ${await res.text()}`);
+      return ((await res.json()) as { token: string }).token;
+    },
+    async platformLogin(o = {}) {
+      const username = o.username ?? `root${++platformAdmins}`;
+      await tenancy.registry.createPlatformAdmin({
+        username,
+        email: `${username}@platform.example.com`,
+        password: TEST_PASSWORD,
+        mustChangePassword: o.mustChangePassword ?? false,
+      });
+      const res = await request('localhost', '/api/platform/auth/login', { method: 'POST', json: { login: username, password: TEST_PASSWORD } });
+      if (res.status !== 200) throw new Error(`platform login answered ${res.status}: ${await res.text()}`);
+      return ((await res.json()) as { token: string }).token;
+    },
+    async cleanup() {
+      await tenancy.cleanup();
+      if (!options.adminDistDir) rmSync(distDir, { recursive: true, force: true });
+    },
+  };
+  return testApp;
+}
