@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { registryMigrations } from './registry/index';
+import { migrationNames } from './runner';
+import { tenantMigrations } from './tenant/index';
+
+describe.each([
+  ['tenant', tenantMigrations],
+  ['registry', registryMigrations],
+] as const)('the %s migration set', (set, list) => {
+  it('is what migrationNames lists, oldest first, named <yyyymmddHHMM>-<purpose>, without duplicates', () => {
+    const names = migrationNames(set);
+    expect(names).toEqual(list.map((m) => m.name));
+    for (const name of names) expect(name).toMatch(/^\d{12}-[a-z0-9]+(-[a-z0-9]+)*$/);
+    expect([...names].sort()).toEqual(names);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe('tenant migrations', () => {
+  it('cover auth, sales and accounting', () => {
+    expect(migrationNames('tenant')).toEqual(['202611230001-auth', '202611230002-sales', '202611230003-accounting']);
+  });
+});

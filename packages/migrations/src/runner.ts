@@ -1,0 +1,207 @@
+import { Conflict, NotFound } from '@salesfleet/models';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { MigrationError, SequelizeStorage, Umzug, type UmzugStorage } from 'umzug';
+import { MigrationFailed, type MigrationDirection } from './migration-failed';
+import { registryMigrations } from './registry/index';
+import { tenantMigrations } from './tenant/index';
+import type { MigrationDefinition, MigrationSet } from './types';
+
+/** Umzug's bookkeeping table (SequelizeStorage default), one row per applied migration. */
+export const MIGRATION_TABLE = 'SequelizeMeta';
+
+export interface MigrationRunOptions {
+  /** Use this list instead of the set's migrations (tests inject a failing migration this way). */
+  migrations?: readonly MigrationDefinition[];
+}
+
+export interface MigrateUpOptions extends MigrationRunOptions {
+  /** Stop after this migration (inclusive); default: apply everything pending. */
+  to?: string;
+}
+
+export interface MigrationStatus {
+  /** Applied migrations, oldest first; the last one is the schema version. */
+  applied: string[];
+  /** Known migrations not yet applied, in the order they would run. */
+  pending: string[];
+}
+
+function definitions(set: MigrationSet, options: MigrationRunOptions = {}): readonly MigrationDefinition[] {
+  if (options.migrations) return options.migrations;
+  if (set === 'tenant') return tenantMigrations;
+  if (set === 'registry') return registryMigrations;
+  throw new NotFound('Migration set', String(set));
+}
+
+/** Names of a set's migrations, oldest first. */
+export function migrationNames(set: MigrationSet, options: MigrationRunOptions = {}): string[] {
+  return definitions(set, options).map((m) => m.name);
+}
+
+/** PostgreSQL DDL is transactional: there each migration and its bookkeeping row commit together. */
+function isTransactional(sequelize: Sequelize): boolean {
+  return sequelize.getDialect() === 'postgres';
+}
+
+function isMissingTable(err: unknown): boolean {
+  const e = err as { original?: { code?: string; errno?: number }; parent?: { code?: string }; message?: string };
+  const code = e.original?.code ?? e.parent?.code;
+  return (
+    code === '42P01' || // postgres: undefined_table
+    code === 'ER_NO_SUCH_TABLE' || // mysql / mariadb
+    e.original?.errno === 1146 ||
+    /no such table/i.test(e.message ?? '') // sqlite
+  );
+}
+
+/** Applied migration names, oldest first: one SELECT; no bookkeeping table means nothing applied. */
+async function readApplied(sequelize: Sequelize): Promise<string[]> {
+  const qi = sequelize.getQueryInterface();
+  try {
+    const rows = await sequelize.query<{ name: string }>(
+      `SELECT ${qi.quoteIdentifier('name')} AS name FROM ${qi.quoteIdentifier(MIGRATION_TABLE)}`,
+      { type: QueryTypes.SELECT },
+    );
+    return rows.map((r) => r.name).sort();
+  } catch (err) {
+    if (isMissingTable(err)) return [];
+    throw err;
+  }
+}
+
+/**
+ * `{ applied, pending }` for one database — a single SELECT on the bookkeeping table (fleet checks
+ * run it for every tenant). Applied names the code does not know (a newer deployment) are listed in
+ * `applied` too; the last applied name is the database's schema version.
+ */
+export async function migrationStatus(
+  sequelize: Sequelize,
+  set: MigrationSet,
+  options: MigrationRunOptions = {},
+): Promise<MigrationStatus> {
+  const applied = await readApplied(sequelize);
+  const done = new Set(applied);
+  return { applied, pending: migrationNames(set, options).filter((name) => !done.has(name)) };
+}
+
+interface MetaModel {
+  sync(): Promise<unknown>;
+  create(values: { name: string }, options: { transaction: Transaction }): Promise<unknown>;
+  destroy(options: { where: { name: string }; transaction: Transaction }): Promise<unknown>;
+}
+
+/**
+ * SequelizeStorage, except that on PostgreSQL the row is written by the migration's own transaction
+ * (see `runner`), so Umzug's separate log/unlog calls do nothing there.
+ */
+class MigrationLog implements UmzugStorage {
+  readonly meta: MetaModel;
+
+  constructor(
+    private readonly storage: SequelizeStorage,
+    private readonly sequelize: Sequelize,
+    private readonly transactional: boolean,
+  ) {
+    this.meta = storage.model as unknown as MetaModel;
+  }
+
+  async logMigration(params: { name: string }): Promise<void> {
+    if (!this.transactional) await this.storage.logMigration(params);
+  }
+
+  async unlogMigration(params: { name: string }): Promise<void> {
+    if (!this.transactional) await this.storage.unlogMigration(params);
+  }
+
+  executed(): Promise<string[]> {
+    return readApplied(this.sequelize);
+  }
+}
+
+function runner(sequelize: Sequelize, set: MigrationSet, options: MigrationRunOptions) {
+  const transactional = isTransactional(sequelize);
+  const log = new MigrationLog(new SequelizeStorage({ sequelize }), sequelize, transactional);
+  const queryInterface = sequelize.getQueryInterface();
+
+  const run = async (definition: MigrationDefinition, direction: MigrationDirection) => {
+    if (!transactional) {
+      await definition[direction]({ queryInterface, sequelize });
+      return;
+    }
+    await sequelize.transaction(async (transaction) => {
+      await definition[direction]({ queryInterface, sequelize, transaction });
+      if (direction === 'up') await log.meta.create({ name: definition.name }, { transaction });
+      else await log.meta.destroy({ where: { name: definition.name }, transaction });
+    });
+  };
+
+  const umzug = new Umzug({
+    migrations: definitions(set, options).map((definition) => ({
+      name: definition.name,
+      up: () => run(definition, 'up'),
+      down: () => run(definition, 'down'),
+    })),
+    context: {},
+    storage: log,
+    logger: undefined,
+  });
+  return { umzug, log, transactional };
+}
+
+function failure(err: unknown, direction: MigrationDirection, completed: string[], transactional: boolean): unknown {
+  if (err instanceof MigrationError) {
+    const name = (err.migration as { name?: string } | undefined)?.name ?? 'unknown';
+    return new MigrationFailed(name, direction, err.cause ?? err, { completed, rolledBack: transactional });
+  }
+  return err;
+}
+
+/**
+ * Applies pending migrations of `set` (all, or up to and including `to`). On PostgreSQL each migration
+ * and its bookkeeping row run in one transaction: a failure leaves the database at the previous
+ * version. On SQLite and MySQL the run stops at the failing migration; earlier ones stay applied.
+ * Throws MigrationFailed (with the failing migration's name) or NotFound for an unknown `to`.
+ */
+export async function migrateUp(
+  sequelize: Sequelize,
+  set: MigrationSet,
+  options: MigrateUpOptions = {},
+): Promise<{ applied: string[] }> {
+  const names = migrationNames(set, options);
+  if (options.to !== undefined && !names.includes(options.to)) throw new NotFound('Migration', options.to);
+  const { umzug, log, transactional } = runner(sequelize, set, options);
+
+  if (options.to !== undefined && (await readApplied(sequelize)).includes(options.to)) return { applied: [] };
+  await log.meta.sync(); // create the bookkeeping table once, outside any migration transaction
+
+  const applied: string[] = [];
+  umzug.on('migrated', ({ name }) => void applied.push(name));
+  try {
+    await umzug.up(options.to === undefined ? {} : { to: options.to });
+  } catch (err) {
+    throw failure(err, 'up', applied, transactional);
+  }
+  return { applied };
+}
+
+/** Reverts the last applied migration of `set` (none applied: nothing to do). */
+export async function migrateDown(
+  sequelize: Sequelize,
+  set: MigrationSet,
+  options: MigrationRunOptions = {},
+): Promise<{ reverted: string[] }> {
+  const last = (await readApplied(sequelize)).at(-1);
+  if (last !== undefined && !migrationNames(set, options).includes(last)) {
+    // Reverting an older, known migration under an unknown newer one would corrupt the schema.
+    throw new Conflict(`The last applied migration ${last} is unknown to this version; revert it with the version that applied it.`);
+  }
+  const { umzug, transactional } = runner(sequelize, set, options);
+  const reverted: string[] = [];
+  umzug.on('reverted', ({ name }) => void reverted.push(name));
+  try {
+    await umzug.down();
+  } catch (err) {
+    throw failure(err, 'down', reverted, transactional);
+  }
+  return { reverted };
+}

@@ -1,0 +1,7 @@
+import type { MigrationDefinition } from '../types';
+import { auth } from './202611230001-auth';
+import { sales } from './202611230002-sales';
+import { accounting } from './202611230003-accounting';
+
+/** The tenant database migrations, oldest first. A tenant's schema version is its last applied name. */
+export const tenantMigrations: MigrationDefinition[] = [auth, sales, accounting];
