@@ -1,4 +1,5 @@
 import type { MigrationDefinition } from '../types';
+import { createRegistry } from './202611231900-create-registry';
 
 /** The registry (control-plane) migrations, oldest first. Written by the tenancy package's owner. */
-export const registryMigrations: MigrationDefinition[] = [];
+export const registryMigrations: MigrationDefinition[] = [createRegistry];
