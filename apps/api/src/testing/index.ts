@@ -28,7 +28,12 @@ export interface TestApp extends App {
   rawLogs(): string;
   throttle: LoginThrottle;
   /** `app.request()` addressed to a host (`acme.localhost`, `localhost`…). */
-  request(host: string, path: string, init?: RequestInit & { json?: unknown; token?: string; env?: AppBindings }): Promise<Response>;
+  /**
+   * `app.request()` addressed to a host (`acme.localhost`, `localhost`…). `peer` plays the socket's
+   * remote address (there is no socket under app.request): it is what throttling and the trusted
+   * proxy check see.
+   */
+  request(host: string, path: string, init?: RequestInit & { json?: unknown; token?: string; peer?: string }): Promise<Response>;
   /** Creates an active tenant through the provisioner; its admin `admin` has TEST_PASSWORD unless told otherwise. */
   createTenant(options?: {
     slug?: string;
@@ -72,7 +77,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   let platformAdmins = 0;
 
   const request: TestApp['request'] = (host, path, init = {}) => {
-    const { json, token, env, ...rest } = init;
+    const { json, token, peer, ...rest } = init;
+    const env = peer ? ({ incoming: { socket: { remoteAddress: peer } } } as unknown as AppBindings) : undefined;
     const headers = new Headers(rest.headers);
     if (json !== undefined) {
       headers.set('content-type', 'application/json');
