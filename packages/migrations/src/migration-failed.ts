@@ -8,7 +8,7 @@ export class MigrationFailed extends SalesfleetError {
   readonly direction: MigrationDirection;
   /** Migrations this run completed before the failure (up: applied, down: reverted). */
   readonly completed: string[];
-  /** True when the failing migration was rolled back as a whole (PostgreSQL). */
+  /** True when the failing migration was rolled back as a whole (PostgreSQL, SQLite). */
   readonly rolledBack: boolean;
 
   constructor(
@@ -19,9 +19,10 @@ export class MigrationFailed extends SalesfleetError {
   ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     const verb = direction === 'up' ? 'Migration' : 'Reverting migration';
+    const earlier = direction === 'up' ? 'migrations before it stayed applied' : 'migrations reverted before it stayed reverted';
     const state = rolledBack
-      ? `it was rolled back, so the database is still at the version before ${migration}`
-      : `${direction === 'up' ? 'migrations before it stayed applied' : 'migrations reverted before it stayed reverted'}, and ${migration} may be partly ${direction === 'up' ? 'applied' : 'reverted'} (this database cannot roll back schema changes)`;
+      ? `${migration} was rolled back and ${earlier}, so the database is at the version before ${migration}`
+      : `${earlier}, and ${migration} may be partly ${direction === 'up' ? 'applied' : 'reverted'} (this database cannot roll back schema changes)`;
     super('MigrationFailed', `${verb} ${migration} failed: ${reason}; ${state}.`, { migration, direction, completed, rolledBack }, { cause });
     this.migration = migration;
     this.direction = direction;

@@ -6,9 +6,10 @@ export interface MigrationContext {
   queryInterface: QueryInterface;
   sequelize: Sequelize;
   /**
-   * Set on PostgreSQL, where each migration runs in a transaction: pass `{ transaction }` to every
-   * query-interface call so a failing migration leaves the database at its previous version.
-   * Undefined on SQLite and MySQL (their DDL is not transactional).
+   * Set on PostgreSQL and SQLite, where each migration runs in a transaction: pass `{ transaction }`
+   * to every query-interface call so a failing migration leaves the database at its previous version
+   * (on SQLite a call without it waits on the transaction's lock and fails). Undefined on MySQL, whose
+   * DDL commits implicitly.
    */
   transaction?: Transaction;
 }
