@@ -38,8 +38,10 @@ export function useSignOut() {
   return useMutation({
     mutationFn: () => api.post<void>('/auth/logout'),
     onSettled: () => {
-      client.clear();
+      // Null session first (the gate shows sign-in), then forget every other answer of this session.
       client.setQueryData(queryKeys.me, null);
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+      client.getMutationCache().clear();
     },
   });
 }

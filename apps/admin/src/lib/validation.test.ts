@@ -87,6 +87,7 @@ describe('validatePassword', () => {
     expect(validatePassword('')).toMatch(/enter a password/i);
     expect(validatePassword('elevenchars')).toMatch(/at least 12 characters \(1 more\)/);
     expect(validatePassword('twelve chars')).toBeNull();
+    expect(validatePassword('x'.repeat(257))).toMatch(/at most 256/);
   });
 });
 
@@ -167,7 +168,10 @@ describe('validateCreateTenant', () => {
   it('checks the numeric limits', () => {
     const errors = validateCreateTenant({ ...validForm, maxUsers: '0', trialDays: '-3' });
     expect(errors.maxUsers).toMatch(/from 1/);
-    expect(errors.trialDays).toMatch(/whole number|from 1/);
+    expect(errors.trialDays).toMatch(/from 0 to 3650/);
+    expect(validateCreateTenant({ ...validForm, trialDays: '0' }).trialDays).toBeUndefined();
+    expect(validateCreateTenant({ ...validForm, trialDays: '3651' }).trialDays).toMatch(/from 0 to 3650/);
+    expect(validateCreateTenant({ ...validForm, maxUsers: '1000001' }).maxUsers).toMatch(/1 to 1000000/);
   });
 });
 

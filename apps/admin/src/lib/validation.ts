@@ -7,9 +7,9 @@ import type { CreateTenantInput, Engine } from './types';
 export const RESERVED_SUBDOMAINS: readonly string[] = ['www', 'admin', 'api', 'app', 'static', 'assets', 'mail', 'platform'];
 
 export const MIN_PASSWORD_LENGTH = 12;
-export const MAX_PASSWORD_LENGTH = 1024;
+export const MAX_PASSWORD_LENGTH = 256;
 export const DEFAULT_MAX_USERS = 50;
-export const MAX_USERS_LIMIT = 100_000;
+export const MAX_USERS_LIMIT = 1_000_000;
 export const MAX_TRIAL_DAYS = 3650;
 
 export function validateSubdomain(value: string): string | null {
@@ -88,8 +88,9 @@ export function validateMaxUsers(value: string): string | null {
   return validateInteger(value, { required: true, min: 1, max: MAX_USERS_LIMIT });
 }
 
+/** Empty or 0: no trial period. */
 export function validateTrialDays(value: string): string | null {
-  return validateInteger(value, { required: false, min: 1, max: MAX_TRIAL_DAYS });
+  return validateInteger(value, { required: false, min: 0, max: MAX_TRIAL_DAYS });
 }
 
 export function validatePort(value: string): string | null {

@@ -236,17 +236,19 @@ export function CreateTenantFormView({ onCreated }: { onCreated: (result: Create
           </div>
           <fieldset className="radio-group">
             <legend>Password</legend>
-            <label htmlFor="password-generate">
+            <div className="field-check radio-option">
               <input
                 type="radio"
                 id="password-generate"
                 name="password-mode"
                 checked={form.passwordMode === 'generate'}
                 onChange={() => update('passwordMode', 'generate')}
+                aria-describedby="password-generate-help"
               />
-              Generate a one-time password (shown once; the administrator must change it at first sign-in)
-            </label>
-            <label htmlFor="password-set">
+              <label htmlFor="password-generate">Generate a one-time password</label>
+              <small id="password-generate-help">Shown once after creation; the administrator must change it at first sign-in.</small>
+            </div>
+            <div className="field-check radio-option">
               <input
                 type="radio"
                 id="password-set"
@@ -254,8 +256,8 @@ export function CreateTenantFormView({ onCreated }: { onCreated: (result: Create
                 checked={form.passwordMode === 'set'}
                 onChange={() => update('passwordMode', 'set')}
               />
-              Set the password now
-            </label>
+              <label htmlFor="password-set">Set the password now</label>
+            </div>
           </fieldset>
           {form.passwordMode === 'set' && (
             <TextField
@@ -297,17 +299,18 @@ export function CreateTenantFormView({ onCreated }: { onCreated: (result: Create
           <fieldset className="radio-group">
             <legend>Where the database comes from</legend>
             {modes.map((mode) => (
-              <label key={mode} htmlFor={`db-mode-${mode}`}>
+              <div key={mode} className="field-check radio-option">
                 <input
                   type="radio"
                   id={`db-mode-${mode}`}
                   name="db-mode"
                   checked={form.databaseMode === mode}
                   onChange={() => update('databaseMode', mode)}
+                  aria-describedby={mode === 'managed' ? 'db-mode-managed-help' : undefined}
                 />
-                {MODE_LABELS[mode]}
-                {mode === 'managed' && <small className="inline-hint">{managedHint(form.engine, form.subdomain)}</small>}
-              </label>
+                <label htmlFor={`db-mode-${mode}`}>{MODE_LABELS[mode]}</label>
+                {mode === 'managed' && <small id="db-mode-managed-help">{managedHint(form.engine, form.subdomain)}</small>}
+              </div>
             ))}
           </fieldset>
           {form.databaseMode === 'url' && (
@@ -410,7 +413,7 @@ export function CreateTenantFormView({ onCreated }: { onCreated: (result: Create
               value={form.trialDays}
               onValueChange={(v) => update('trialDays', v)}
               error={errorFor('trialDays')}
-              hint="Leave empty for no trial period."
+              hint="Leave empty (or 0) for no trial period."
               autoComplete="off"
             />
           </div>
