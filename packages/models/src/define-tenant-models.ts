@@ -55,7 +55,7 @@ const specs: { [K in TenantModelName]: ModelSpec<K> } = {
   TaxRate: { define: defineTaxRate },
 };
 
-/** Names of every tenant model, in dependency-friendly order. */
+/** Names of every tenant model (auth, sales, accounting). */
 export const TENANT_MODEL_NAMES = Object.keys(specs) as TenantModelName[];
 
 /**

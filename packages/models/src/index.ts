@@ -1,4 +1,21 @@
-// @salesfleet/models — tenant model definitions, seeding, passwords and the shared error classes.
+/**
+ * @salesfleet/models — tenant model definitions, seeding, passwords and the shared error classes.
+ *
+ * Using it for a tenant database:
+ *   const sequelize = new Sequelize(url, tenantSequelizeOptions('postgres', { logging: false, pool }));
+ *   const models = defineTenantModels(sequelize);   // lazy: nothing is defined yet
+ *   await models.Invoice.findAll({ include: [{ model: models.InvoiceLine, as: 'lines' }] });
+ *
+ * - Create tenant instances with `tenantSequelizeOptions(dialect, options)`: amounts are integer cents
+ *   in BIGINT columns, and it makes PostgreSQL (per connection, no global pg.types change) and MySQL
+ *   return them — and SUM()/COUNT() — as JS numbers.
+ * - Read models from `models.X`. A model is defined on first access, with the associations whose
+ *   source it is; `sequelize.models` lists only what was accessed. An include written as a string
+ *   (`include: ['lines']`) nested under a model never read from `models` cannot see that model's own
+ *   associations: read it from `models` first. `defineAllTenantModels(models)` defines everything.
+ * - Enumerations (statuses, payment methods, account types…) are short strings validated by the
+ *   models, not database ENUM types, so one schema serves SQLite, PostgreSQL and MySQL.
+ */
 
 export {
   Conflict,
