@@ -312,7 +312,12 @@ export class TenantConnections {
   #startOpen(tenant: TenantRecord): Opening {
     const opening: Opening = { tenant, promise: undefined as unknown as Promise<Entry>, waiters: 0, invalidated: false };
     opening.promise = (async () => {
-      await this.#reserveSlot();
+      try {
+        await this.#reserveSlot();
+      } catch (err) {
+        if (this.#opening.get(tenant.id) === opening) this.#opening.delete(tenant.id);
+        throw err;
+      }
       let opened: OpenedTenant;
       try {
         opened = await this.#open(tenant);

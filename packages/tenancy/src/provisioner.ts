@@ -20,6 +20,7 @@ import type { TenantConnections } from './connections';
 import {
   DEFAULT_PORTS,
   MIGRATIONS_TABLE,
+  closeSequelize,
   describeSpec,
   driverFor,
   managedDatabaseName,
@@ -810,6 +811,9 @@ export class Provisioner {
     let sequelize: Sequelize | null = null;
     try {
       spec = this.#registry.databaseSpecOf(tenant);
+      if (spec.engine === 'sqlite' && !(await driverFor('sqlite').exists(spec, this.#driverContext))) {
+        throw new DatabaseUnreachable(describeSpec(spec), 'the file does not exist');
+      }
       sequelize = openSequelize(spec, this.#sequelizeOptions({ poolMax: 1 }));
       let applied: string[] = [];
       let status = await migrationStatus(sequelize, 'tenant');
@@ -1099,7 +1103,7 @@ async function databaseSize(sequelize: Sequelize, spec: DatabaseSpec, ctx: Drive
 }
 
 async function closeQuietly(sequelize: Sequelize | null): Promise<void> {
-  if (sequelize) await sequelize.close().catch(() => undefined);
+  await closeSequelize(sequelize);
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results in input order. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Config } from './config';
 import { TenantConnections } from './connections';
 import { SecretBox } from './crypto';
-import { openSequelize, parseDatabaseUrl, type DatabaseSpec } from './drivers/index';
+import { closeSequelize, driverFor, openSequelize, parseDatabaseUrl, type DatabaseSpec } from './drivers/index';
 import { DatabaseUnreachable, RegistryNotReady } from './errors';
 import { redact } from './mask';
 import { OperationsLog } from './operations';
@@ -110,6 +110,9 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     slotWaitMs: config.dbConnectTimeoutMs,
     open: async (tenant) => {
       const tenantSpec = registry.databaseSpecOf(tenant);
+      if (tenantSpec.engine === 'sqlite' && !(await driverFor('sqlite').exists(tenantSpec, { dataDir: config.dataDir, connectTimeoutMs: 0 }))) {
+        throw new DatabaseUnreachable(`of tenant "${tenant.slug}"`, 'its SQLite file does not exist');
+      }
       const tenantSequelize = openSequelize(tenantSpec, {
         dataDir: config.dataDir,
         tenant: true,
@@ -120,7 +123,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
       try {
         await tenantSequelize.authenticate();
       } catch (err) {
-        await tenantSequelize.close().catch(() => undefined);
+        await closeSequelize(tenantSequelize, 1000);
         throw new DatabaseUnreachable(`of tenant "${tenant.slug}"`, redact((err as Error).message, [tenantSpec.password]));
       }
       return { sequelize: tenantSequelize, models: defineTenantModels(tenantSequelize) };

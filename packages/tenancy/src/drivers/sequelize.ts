@@ -107,3 +107,20 @@ function applySqlitePragmas(sequelize: Sequelize, busyTimeoutMs: number): void {
     return connection;
   };
 }
+
+/**
+ * Closes a Sequelize instance without ever hanging: a SQLite database that failed to open never
+ * calls back from close(), so this gives up after `timeoutMs`. Errors are swallowed (cleanup path).
+ */
+export async function closeSequelize(sequelize: Sequelize | null | undefined, timeoutMs = 2000): Promise<void> {
+  if (!sequelize) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    sequelize.close().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
+}
