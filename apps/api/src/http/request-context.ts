@@ -13,10 +13,12 @@ export function socketPeer(c: Context<AppEnv>): string | null {
   return env?.incoming?.socket?.remoteAddress ?? null;
 }
 
-function firstListValue(value: string | undefined): string | undefined {
+/** The last value of a comma list: the one our (trusted) proxy added, not what the client sent it. */
+function lastListValue(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  const first = value.split(',')[0]!.trim();
-  return first === '' ? undefined : first;
+  const parts = value.split(',');
+  const last = parts[parts.length - 1]!.trim();
+  return last === '' ? undefined : last;
 }
 
 /**
@@ -32,8 +34,8 @@ export function clientInfo(c: Context<AppEnv>, isTrustedProxy: (peer: string | n
   if (!isTrustedProxy(peer)) {
     return { host: directHost, proto: directProto, address: peer, viaTrustedProxy: false };
   }
-  const fwdHost = firstListValue(c.req.header('x-forwarded-host'));
-  const fwdProto = firstListValue(c.req.header('x-forwarded-proto'))?.toLowerCase();
+  const fwdHost = lastListValue(c.req.header('x-forwarded-host'));
+  const fwdProto = lastListValue(c.req.header('x-forwarded-proto'))?.toLowerCase();
   // The client is the right-most address of X-Forwarded-For that is not itself a trusted proxy.
   let address: string | null = peer;
   const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
