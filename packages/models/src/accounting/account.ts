@@ -6,6 +6,7 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from 'sequelize';
+import { timestampAttribute } from '../timestamp-attribute';
 
 /** Stored as a short string (not a database ENUM) so one schema serves every dialect. */
 export const ACCOUNT_TYPES = ['asset', 'liability', 'equity', 'income', 'expense'] as const;
@@ -30,8 +31,8 @@ export function defineAccount(sequelize: Sequelize) {
       name: { type: DataTypes.STRING(150), allowNull: false, validate: { notEmpty: true } },
       type: { type: DataTypes.STRING(10), allowNull: false, validate: { isIn: [[...ACCOUNT_TYPES]] } },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
-      updatedAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: timestampAttribute(),
+      updatedAt: timestampAttribute(),
     },
     {
       sequelize,

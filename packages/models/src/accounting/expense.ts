@@ -8,6 +8,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from 'sequelize';
+import { timestampAttribute } from '../timestamp-attribute';
 import type { Account, AssociateModel, JournalEntry, Location, User } from '../model-types';
 
 /** Money spent: debits `accountId` (an expense account), credits `paidFromAccountId` (cash, bank…). */
@@ -73,8 +74,8 @@ export function defineExpense(sequelize: Sequelize) {
         onDelete: 'RESTRICT',
         onUpdate: 'CASCADE',
       },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
-      updatedAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: timestampAttribute(),
+      updatedAt: timestampAttribute(),
     },
     {
       sequelize,

@@ -8,6 +8,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from 'sequelize';
+import { timestampAttribute } from '../timestamp-attribute';
 import type { AssociateModel, JournalLine, User } from '../model-types';
 
 /** What produced a journal entry; `sourceId` is that row's id. A string, not a database ENUM. */
@@ -48,7 +49,7 @@ export function defineJournalEntry(sequelize: Sequelize) {
         onDelete: 'SET NULL',
         onUpdate: 'CASCADE',
       },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: timestampAttribute(),
     },
     {
       sequelize,

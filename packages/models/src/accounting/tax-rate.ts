@@ -6,6 +6,7 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from 'sequelize';
+import { timestampAttribute } from '../timestamp-attribute';
 
 /** A sales tax rate in basis points (2000 = 20 %), integer so tax arithmetic stays exact. */
 export function defineTaxRate(sequelize: Sequelize) {
@@ -26,8 +27,8 @@ export function defineTaxRate(sequelize: Sequelize) {
       name: { type: DataTypes.STRING(100), allowNull: false, validate: { notEmpty: true } },
       rateBp: { type: DataTypes.INTEGER, allowNull: false, validate: { isInt: true, min: 0, max: 10000 } },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
-      updatedAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: timestampAttribute(),
+      updatedAt: timestampAttribute(),
     },
     {
       sequelize,

@@ -8,6 +8,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from 'sequelize';
+import { timestampAttribute } from '../timestamp-attribute';
 import type { AssociateModel, User } from '../model-types';
 
 /** A signed-in session. Only a hash of the opaque token is stored, so a database leak yields no sessions. */
@@ -38,7 +39,7 @@ export function defineSession(sequelize: Sequelize) {
         onUpdate: 'CASCADE',
       },
       expiresAt: { type: DataTypes.DATE, allowNull: false },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: timestampAttribute(),
       lastSeenAt: { type: DataTypes.DATE, allowNull: true },
       ip: { type: DataTypes.STRING(45), allowNull: true },
       userAgent: { type: DataTypes.STRING(512), allowNull: true },

@@ -7,6 +7,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from 'sequelize';
+import { timestampAttribute } from '../timestamp-attribute';
 import type { AssociateModel, Group, Session } from '../model-types';
 
 /** Tenant users (the people who sell and keep the books). Passwords are stored only as scrypt hashes. */
@@ -41,8 +42,8 @@ export function defineUser(sequelize: Sequelize) {
       isSuperuser: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       mustChangePassword: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       lastLoginAt: { type: DataTypes.DATE, allowNull: true },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
-      updatedAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: timestampAttribute(),
+      updatedAt: timestampAttribute(),
     },
     {
       sequelize,

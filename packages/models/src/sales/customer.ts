@@ -7,6 +7,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from 'sequelize';
+import { timestampAttribute } from '../timestamp-attribute';
 import type { AssociateModel, Invoice } from '../model-types';
 
 export function defineCustomer(sequelize: Sequelize) {
@@ -33,8 +34,8 @@ export function defineCustomer(sequelize: Sequelize) {
       taxNumber: { type: DataTypes.STRING(50), allowNull: true },
       address: { type: DataTypes.TEXT, allowNull: true },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
-      updatedAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: timestampAttribute(),
+      updatedAt: timestampAttribute(),
     },
     {
       sequelize,

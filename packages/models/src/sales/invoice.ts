@@ -8,6 +8,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from 'sequelize';
+import { timestampAttribute } from '../timestamp-attribute';
 import type { AssociateModel, Customer, InvoiceLine, Location, Payment, User } from '../model-types';
 
 /** Stored as a short string (not a database ENUM) so one schema serves every dialect. */
@@ -85,8 +86,8 @@ export function defineInvoice(sequelize: Sequelize) {
         onUpdate: 'CASCADE',
       },
       notes: { type: DataTypes.TEXT, allowNull: true },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
-      updatedAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: timestampAttribute(),
+      updatedAt: timestampAttribute(),
     },
     {
       sequelize,

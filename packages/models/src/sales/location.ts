@@ -6,6 +6,7 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from 'sequelize';
+import { timestampAttribute } from '../timestamp-attribute';
 
 /** A store or warehouse. Locations are deactivated, not deleted, once anything references them. */
 export function defineLocation(sequelize: Sequelize) {
@@ -26,8 +27,8 @@ export function defineLocation(sequelize: Sequelize) {
       name: { type: DataTypes.STRING(150), allowNull: false, validate: { notEmpty: true } },
       address: { type: DataTypes.TEXT, allowNull: true },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
-      updatedAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: timestampAttribute(),
+      updatedAt: timestampAttribute(),
     },
     {
       sequelize,

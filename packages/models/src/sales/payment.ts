@@ -8,6 +8,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from 'sequelize';
+import { timestampAttribute } from '../timestamp-attribute';
 import type { AssociateModel, Invoice, User } from '../model-types';
 
 /** Stored as a short string (not a database ENUM) so one schema serves every dialect. */
@@ -52,7 +53,7 @@ export function definePayment(sequelize: Sequelize) {
         onDelete: 'RESTRICT',
         onUpdate: 'CASCADE',
       },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: timestampAttribute(),
     },
     {
       sequelize,

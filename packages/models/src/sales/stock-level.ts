@@ -8,6 +8,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from 'sequelize';
+import { timestampAttribute } from '../timestamp-attribute';
 import type { AssociateModel, Location, Product } from '../model-types';
 
 /** Units of a product on hand at a location: the running sum of its stock movements. */
@@ -43,7 +44,7 @@ export function defineStockLevel(sequelize: Sequelize) {
         onUpdate: 'CASCADE',
       },
       quantity: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, validate: { isInt: true } },
-      updatedAt: { type: DataTypes.DATE, allowNull: false },
+      updatedAt: timestampAttribute(),
     },
     {
       sequelize,

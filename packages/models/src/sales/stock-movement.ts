@@ -8,6 +8,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from 'sequelize';
+import { timestampAttribute } from '../timestamp-attribute';
 import type { AssociateModel, Location, Product, User } from '../model-types';
 
 /** Why stock moved. Stored as a short string (not a database ENUM) so one schema serves every dialect. */
@@ -61,7 +62,7 @@ export function defineStockMovement(sequelize: Sequelize) {
         onDelete: 'SET NULL',
         onUpdate: 'CASCADE',
       },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: timestampAttribute(),
     },
     {
       sequelize,
