@@ -79,6 +79,12 @@ class NoSuchWorkspace extends SalesfleetError {
   }
 }
 
+class WorkspaceUnavailable extends SalesfleetError {
+  constructor(slug: string) {
+    super('TenantUnavailable', `Workspace "${slug}" is temporarily unavailable; try again in a moment`, { slug, reason: 'database' });
+  }
+}
+
 /**
  * The API: one outer app (request id, log line, security headers, body limit, health) that resolves the
  * request's host and dispatches to the platform app (landing page, admin console, `/api/platform/*`)
@@ -165,7 +171,13 @@ export function createApp(config: Config, deps: AppDeps): App {
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/readyz', async (c) => {
-    const registryMs = await tenancy.registry.ping();
+    let registryMs: number;
+    try {
+      registryMs = await tenancy.registry.ping();
+    } catch (err) {
+      c.var.logger.error({ err: { message: (err as Error).message } }, 'registry unreachable');
+      throw new SalesfleetError('DatabaseUnreachable', 'The registry database is unreachable');
+    }
     return c.json({ ok: true, registryMs: Math.round(registryMs * 100) / 100 });
   });
 
@@ -182,7 +194,14 @@ export function createApp(config: Config, deps: AppDeps): App {
       case 'tenant': {
         c.set('tenant', resolution.tenant);
         c.set('logger', c.var.logger.child({ tenant: resolution.tenant.slug }));
-        const lease = await tenancy.connections.acquire(resolution.tenant);
+        let lease;
+        try {
+          lease = await tenancy.connections.acquire(resolution.tenant);
+        } catch (err) {
+          // The details (server addresses, driver messages) are for operators, not for visitors.
+          c.var.logger.error({ err: { code: (err as { code?: string }).code, message: (err as Error).message } }, 'tenant database unavailable');
+          throw new WorkspaceUnavailable(resolution.tenant.slug);
+        }
         try {
           c.set('tenant', lease.handle.tenant);
           c.set('db', lease.handle.models);

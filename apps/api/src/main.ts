@@ -75,14 +75,14 @@ async function main(): Promise<void> {
 
   const { app } = createApp(config, { tenancy, logger, bodyLimitBytes: env.SALESFLEET_BODY_LIMIT_BYTES });
   server = await startServer(app, { port: config.port });
-  const platform = tenancy.platformUrl().replace(`:${config.port}/`, `:${server.port}/`);
+  // Production sits behind an https proxy on the standard port; elsewhere show the bound port.
   const base = config.baseDomains[0]!;
-  const port = new URL(platform).port;
+  const origin = (host: string) => (config.nodeEnv === 'production' ? `https://${host}` : `http://${host}:${server!.port}`);
   say(`Salesfleet is running on port ${server.port}`);
-  say(`  Platform:        ${platform}`);
-  say(`  Admin console:   ${platform}admin/`);
-  say(`  Workspaces:      ${new URL(platform).protocol}//<slug>.${base}${port ? `:${port}` : ''}/`);
-  say(`  API docs:        ${platform}api/docs`);
+  say(`  Platform:        ${origin(base)}/`);
+  say(`  Admin console:   ${origin(base)}/admin/`);
+  say(`  Workspaces:      ${origin(`<slug>.${base}`)}/`);
+  say(`  API docs:        ${origin(base)}/api/docs`);
 }
 
 main().catch((err: unknown) => {

@@ -98,7 +98,8 @@ describe('platform admin sign-in', () => {
     const me = await t.request('localhost', '/api/platform/auth/me', { token });
     expect(me.status).toBe(200);
     expect(await json(me)).toMatchObject({ admin: { username: expect.stringMatching(/^root/), mustChangePassword: false } });
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${'A'.repeat(43)}` }, { cookie: `sf_platform_session=${'B'.repeat(43)}` }]) {
+    const variants: Record<string, string>[] = [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${'A'.repeat(43)}` }, { cookie: `sf_platform_session=${'B'.repeat(43)}` }];
+    for (const headers of variants) {
       const res = await t.request('localhost', '/api/platform/auth/me', { headers });
       expect(res.status).toBe(401);
       expect(await json(res)).toMatchObject({ error: { code: 'Unauthenticated' } });

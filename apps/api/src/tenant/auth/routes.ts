@@ -39,6 +39,8 @@ const MeSchema = z.object({
 /** `/api/auth/*` on a tenant host. */
 export function tenantAuthRoutes(routes: ApiRoutes, deps: { throttle: LoginThrottle; permissions: PermissionCache }): ApiRoutes {
   const { throttle, permissions } = deps;
+  // Ready before the first sign-in, so the first unknown login is not slower than the others.
+  dummyPasswordHash().catch(() => undefined);
 
   routes.add(
     {

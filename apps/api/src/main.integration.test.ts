@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const apiDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const tsx = join(apiDir, 'node_modules', '.bin', 'tsx');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** GET over loopback with a chosen Host (this machine's resolver does not know *.localhost; browsers and curl do). */
+function getWithHost(port: number, host: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host, accept: 'text/html' } }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Runs src/main.ts like `pnpm start` does, until it says it is running. */
+async function start(dataDir: string, port: number, args: string[] = [], env: Record<string, string> = {}): Promise<Started> {
+  const child = spawn(tsx, ['src/main.ts', ...args], {
+    cwd: apiDir,
+    env: { ...process.env, SALESFLEET_DATA_DIR: dataDir, PORT: String(port), SALESFLEET_SKIP_CONSOLE_BUILD: '1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 90 s:\n${out}`)), 90_000);
+    const check = () => {
+      if (out.includes('Salesfleet is running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before running:\n${out}`));
+    });
+  });
+  return { child, output: () => out, exited };
+}
+
+describe('pnpm start (src/main.ts)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'salesfleet-start-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('prints the first admin one-time password on exactly one line, serves, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const run = await start(dataDir, port);
+    const out = run.output();
+    const lines = out.split('\n').filter((l) => l.includes('one-time password'));
+    expect(lines).toHaveLength(1);
+    const match = /^Platform admin: admin {2}one-time password: (\S+)$/.exec(lines[0]!);
+    expect(match).not.toBeNull();
+    const password = match![1]!;
+    expect(out).toContain(`Salesfleet is running on port ${port}`);
+    expect(out).toContain(`  Platform:        http://localhost:${port}/`);
+    expect(out).toContain(`  Admin console:   http://localhost:${port}/admin/`);
+    expect(out).toContain(`  Workspaces:      http://<slug>.localhost:${port}/`);
+
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    const login = await fetch(`http://localhost:${port}/api/platform/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'admin', password }),
+    });
+    expect(login.status).toBe(200);
+    expect(await login.json()).toMatchObject({ admin: { username: 'admin', mustChangePassword: true } });
+
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    // The password appears nowhere but its one line: not in log lines, not in the data dir's logs.
+    expect(run.output().split(password).length - 1).toBe(1);
+    const logDir = join(dataDir, 'logs');
+    for (const file of readdirSync(logDir)) expect(readFileSync(join(logDir, file), 'utf8')).not.toContain(password);
+  });
+
+  it('on the next start creates no admin, and with --demo creates the demo workspace once', async () => {
+    const port = await freePort();
+    const run = await start(dataDir, port, ['--demo']);
+    const out = run.output();
+    expect(out).not.toContain('one-time password');
+    const demo = /^Demo workspace: {2}(\S+) {2}user: admin {2}initial password: (\S+)/m.exec(out);
+    expect(demo).not.toBeNull();
+    expect(demo![1]).toBe(`http://demo.localhost:${port}/`);
+    const page = await getWithHost(port, `demo.localhost:${port}`, '/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Demo Company');
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+
+    const again = await start(dataDir, port, [], { SALESFLEET_DEMO: '1' });
+    expect(again.output()).toMatch(/Demo workspace: {2}http:\/\/demo\.localhost:\d+\/ {2}\(exists; status active\)/);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+  });
+
+  it('stops with one clear line naming a bad variable', async () => {
+    const child = spawn(tsx, ['src/main.ts'], {
+      cwd: apiDir,
+      env: { ...process.env, SALESFLEET_DATA_DIR: dataDir, PORT: 'eighty', SALESFLEET_SKIP_CONSOLE_BUILD: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toContain('PORT');
+  });
+});
