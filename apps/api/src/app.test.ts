@@ -284,3 +284,28 @@ describe('OpenAPI', () => {
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="https?:/);
   });
 });
+
+describe('forwarded headers under app.request (no socket)', () => {
+  it('ignores X-Forwarded-Host without a trusted peer, and a socketless request is never a trusted peer', async () => {
+    const { slug, host } = await t.createTenant();
+    const res = await t.request('localhost', '/', { headers: { 'x-forwarded-host': host, accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).not.toContain(slug);
+    const fromPeer = await t.request('localhost', '/', { peer: '10.0.0.1', headers: { 'x-forwarded-host': host, accept: 'text/html' } });
+    expect(await fromPeer.text()).not.toContain(slug);
+  });
+
+  it('honours it from a configured trusted proxy', async () => {
+    const proxied = await createTestApp({ config: { trustedProxies: ['10.0.0.0/8'] } });
+    try {
+      const { slug, host } = await proxied.createTenant();
+      const res = await proxied.request('localhost', '/', { peer: '10.1.2.3', headers: { 'x-forwarded-host': `forged.localhost, ${host}`, accept: 'text/html' } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain(`Tenant ${slug}`);
+      const outsider = await proxied.request('localhost', '/', { peer: '192.0.2.1', headers: { 'x-forwarded-host': host, accept: 'text/html' } });
+      expect(await outsider.text()).toContain('Go to your workspace');
+    } finally {
+      await proxied.cleanup();
+    }
+  });
+});
