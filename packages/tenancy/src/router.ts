@@ -116,6 +116,11 @@ export interface HostRouterOptions {
   now?: () => number;
 }
 
+interface ParsedHost {
+  host: string;
+  match: HostMatch;
+}
+
 interface CacheEntry {
   tenant: TenantRecord | null;
   expires: number;
@@ -136,8 +141,8 @@ export class HostRouter {
   readonly #now: () => number;
   readonly #cache = new Map<string, CacheEntry>();
   readonly #inflight = new Map<string, Promise<TenantRecord | null>>();
-  /** Raw Host header → normalised host; bounded, cleared when full. */
-  readonly #raw = new Map<string, string | null>();
+  /** Raw Host header → parsed host; bounded, cleared when full. */
+  readonly #raw = new Map<string, ParsedHost | null>();
   /** Bumped on every invalidation, so a lookup that started before it is not cached. */
   #generation = 0;
   #hits = 0;
@@ -152,9 +157,9 @@ export class HostRouter {
   }
 
   async resolveHost(rawHost: string | null | undefined): Promise<HostResolution> {
-    const host = this.#normalize(rawHost);
-    if (host === null) return { kind: 'unknown', host: null, reason: 'invalid' };
-    const match = matchHost(host, this.baseDomains);
+    const parsed = this.#parse(rawHost);
+    if (parsed === null) return { kind: 'unknown', host: null, reason: 'invalid' };
+    const { host, match } = parsed;
     switch (match.kind) {
       case 'platform':
         return { kind: 'platform', host };
@@ -207,15 +212,17 @@ export class HostRouter {
     return { hits: this.#hits, misses: this.#misses, cached: this.#cache.size };
   }
 
-  #normalize(raw: string | null | undefined): string | null {
+  /** Raw Host header → normalised host and its match; memoised (the hot path is one Map lookup). */
+  #parse(raw: string | null | undefined): ParsedHost | null {
     if (typeof raw !== 'string') return null;
-    let host = this.#raw.get(raw);
-    if (host === undefined) {
-      host = normalizeHost(raw);
+    let parsed = this.#raw.get(raw);
+    if (parsed === undefined) {
+      const host = normalizeHost(raw);
+      parsed = host === null ? null : { host, match: matchHost(host, this.baseDomains) };
       if (this.#raw.size >= RAW_CACHE_MAX) this.#raw.clear();
-      this.#raw.set(raw, host);
+      this.#raw.set(raw, parsed);
     }
-    return host;
+    return parsed;
   }
 
   #load(host: string, match: HostMatch): Promise<TenantRecord | null> {

@@ -188,7 +188,7 @@ export interface InitRegistryOptions {
 }
 
 export interface InitRegistryResult {
-  /** Registry migrations applied now. */
+  /** Registry migrations applied by this process: when the tenancy was opened and by this call. */
   migrated: string[];
   /** The admin created now (null when one existed); `oneTimePassword` only when generated. */
   admin: (PlatformAdminRecord & { oneTimePassword?: string }) | null;
