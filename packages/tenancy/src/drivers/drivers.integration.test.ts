@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ValidationFailed } from '@salesfleet/models';
+import { testDialects, testServerUrls, uniqueTestName } from '@salesfleet/models/testing';
+import { DatabaseExists, DatabaseUnreachable } from '../errors';
+import { closeSequelize, driverFor, openSequelize, parseDatabaseUrl, type DatabaseSpec } from './index';
+
+const dialects = await testDialects();
+const dataDir = mkdtempSync(join(tmpdir(), 'salesfleet-drivers-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const ctx = { dataDir, connectTimeoutMs: 3000 };
+
+function specFor(dialect: (typeof dialects)[number], name: string): DatabaseSpec {
+  if (dialect === 'sqlite') return { engine: 'sqlite', database: `tenants/${name}.sqlite`, host: null, port: null, user: null, password: null };
+  return { ...parseDatabaseUrl(testServerUrls[dialect]), database: name };
+}
+
+describe.each(dialects)('%s driver', (dialect) => {
+  const driver = driverFor(dialect);
+
+  it('creates, inspects, pings, sizes and drops a database', async () => {
+    const spec = specFor(dialect, uniqueTestName('sf_drv'));
+    expect(await driver.exists(spec, ctx)).toBe(false);
+    expect(await driver.inspect(spec, ctx)).toEqual({ exists: false, tables: [], migrationRows: null });
+    await driver.create(spec, ctx);
+    try {
+      expect(await driver.exists(spec, ctx)).toBe(true);
+      expect(await driver.inspect(spec, ctx)).toEqual({ exists: true, tables: [], migrationRows: null });
+      await expect(driver.create(spec, ctx)).rejects.toBeInstanceOf(DatabaseExists);
+      expect(await driver.ping(spec, ctx)).toBeGreaterThanOrEqual(0);
+
+      const sequelize = openSequelize(spec, { dataDir });
+      await sequelize.query('CREATE TABLE things (id INTEGER PRIMARY KEY)');
+      await sequelize.query('CREATE TABLE "SequelizeMeta" (name VARCHAR(255) PRIMARY KEY)'.replace(/"/g, dialect === 'mysql' ? '`' : '"'));
+      await closeSequelize(sequelize);
+      expect(await driver.inspect(spec, ctx)).toEqual({ exists: true, tables: ['SequelizeMeta', 'things'], migrationRows: 0 });
+      expect(await driver.sizeBytes(spec, ctx)).toBeGreaterThan(0);
+    } finally {
+      await driver.drop(spec, ctx);
+    }
+    expect(await driver.exists(spec, ctx)).toBe(false);
+    await driver.drop(spec, ctx); // idempotent
+  });
+
+  it('refuses identifiers that could escape quoting', async () => {
+    if (dialect === 'sqlite') {
+      for (const bad of ['../escape', '/etc/passwd']) {
+        await expect(driver.create({ ...specFor('sqlite', 'x'), database: bad }, ctx)).rejects.toBeInstanceOf(ValidationFailed);
+      }
+      return;
+    }
+    for (const bad of ['x"; DROP DATABASE postgres; --', 'x`; DROP DATABASE mysql; --', 'Upper', 'a-b', '']) {
+      await expect(driver.create(specFor(dialect, bad), ctx)).rejects.toBeInstanceOf(ValidationFailed);
+      await expect(driver.drop(specFor(dialect, bad), ctx)).rejects.toBeInstanceOf(ValidationFailed);
+    }
+  });
+
+  it('reports an unreachable server as DatabaseUnreachable without the password', async () => {
+    if (dialect === 'sqlite') {
+      await expect(driver.ping(specFor('sqlite', 'missing'), ctx)).rejects.toBeInstanceOf(DatabaseUnreachable);
+      return;
+    }
+    const spec = { ...specFor(dialect, 'x'), port: 1, password: 'Unreachable-Pw-42' };
+    const err = await driver.ping(spec, ctx).catch((e: unknown) => e as Error);
+    expect(err).toBeInstanceOf(DatabaseUnreachable);
+    expect(err!.message).not.toContain('Unreachable-Pw-42');
+    expect(err!.message).toContain('***');
+  });
+});

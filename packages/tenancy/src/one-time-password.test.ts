@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { passwordNeedsRehash, validatePasswordStrength, verifyPassword } from '@salesfleet/models';
+import { oneTimePassword } from './one-time-password';
+
+describe('oneTimePassword', () => {
+  it('hashes in the format verifyPassword reads, flagged for rehash at full cost', async () => {
+    const { password, hash } = await oneTimePassword();
+    expect(validatePasswordStrength(password)).toEqual([]);
+    expect(await verifyPassword(password, hash)).toBe(true);
+    expect(await verifyPassword(`${password}x`, hash)).toBe(false);
+    expect(passwordNeedsRehash(hash)).toBe(true);
+    const other = await oneTimePassword();
+    expect(other.password).not.toBe(password);
+  });
+});
