@@ -1,0 +1,75 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Transaction, type Sequelize } from 'sequelize';
+import { SalesfleetError } from '../errors';
+
+/** Options of every write operation: run inside the caller's transaction instead of a new one. */
+export interface WriteOptions {
+  transaction?: Transaction;
+}
+
+/**
+ * Thrown inside a write transaction when a concurrent writer took something first (an invoice number,
+ * a new stock row): the transaction is rolled back and run again from the start.
+ */
+export class RetryableConflict extends SalesfleetError {
+  constructor(message: string) {
+    super('Conflict', message);
+  }
+}
+
+const MAX_ATTEMPTS = 8;
+
+/** Lock waits that end in "try again": SQLite busy, PostgreSQL serialization/deadlock, MySQL deadlock. */
+function isTransient(err: unknown): boolean {
+  if (err instanceof RetryableConflict) return true;
+  const e = err as { parent?: { code?: unknown; errno?: unknown }; original?: { code?: unknown; errno?: unknown }; message?: unknown };
+  const cause = e?.parent ?? e?.original;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  if (code === 'SQLITE_BUSY' || code === '40001' || code === '40P01' || code === 'ER_LOCK_DEADLOCK') return true;
+  if (cause?.errno === 1213) return true;
+  return typeof e?.message === 'string' && e.message.includes('SQLITE_BUSY');
+}
+
+// SQLite has one writer per file: queue this process's write transactions per instance, so they do
+// not spin on SQLITE_BUSY against each other. BEGIN IMMEDIATE (below) serialises other processes.
+const sqliteWriters = new WeakMap<Sequelize, Promise<unknown>>();
+
+function serialised<T>(sequelize: Sequelize, task: () => Promise<T>): Promise<T> {
+  const previous = sqliteWriters.get(sequelize) ?? Promise.resolve();
+  const run = previous.then(task, task);
+  sqliteWriters.set(
+    sequelize,
+    run.catch(() => undefined),
+  );
+  return run;
+}
+
+/**
+ * Runs `work` in one write transaction and commits, or rolls everything back when it throws.
+ *
+ * - With `options.transaction`, `work` joins the caller's transaction (no retry: the caller owns it).
+ * - SQLite: `BEGIN IMMEDIATE`, so the write lock is taken up front and two writers never interleave.
+ * - PostgreSQL/MySQL: the default isolation; the domain code relies on conditional updates (which
+ *   re-check their condition against the latest committed row) rather than on SERIALIZABLE.
+ * - Deadlocks, busy databases and `RetryableConflict` roll back and run `work` again (a few times,
+ *   with a short random pause), so `work` must not have side effects outside the database.
+ */
+export async function writeTransaction<T>(
+  sequelize: Sequelize,
+  work: (transaction: Transaction) => Promise<T>,
+  options: WriteOptions = {},
+): Promise<T> {
+  if (options.transaction) return work(options.transaction);
+  const sqlite = sequelize.getDialect() === 'sqlite';
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (sqlite) {
+        return await serialised(sequelize, () => sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, work));
+      }
+      return await sequelize.transaction(work);
+    } catch (err) {
+      if (attempt >= MAX_ATTEMPTS || !isTransient(err)) throw err;
+      await sleep(Math.floor(Math.random() * 10 * attempt) + 2);
+    }
+  }
+}

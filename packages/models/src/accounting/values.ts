@@ -1,0 +1,75 @@
+import { ValidationFailed } from '../errors';
+
+/**
+ * Small value helpers shared by the sales and accounting operations: calendar dates as `YYYY-MM-DD`,
+ * integer cents from drivers, pagination.
+ */
+
+/** Today's date (UTC) as `YYYY-MM-DD`. */
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether `value` is a real calendar date written `YYYY-MM-DD`. */
+export function isCalendarDate(value: string): boolean {
+  const m = DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === value;
+}
+
+/** Returns `value` if it is a calendar date, else throws ValidationFailed naming `path`. */
+export function checkDate(value: string, path: string): string {
+  if (!isCalendarDate(value)) throw new ValidationFailed(`${path} must be a date written YYYY-MM-DD`, [{ path, message: 'a date YYYY-MM-DD' }]);
+  return value;
+}
+
+/** A DATEONLY value as `YYYY-MM-DD`, whatever the driver returned (string, or Date at UTC midnight). */
+export function dateOnly(value: unknown): string {
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return String(value).slice(0, 10);
+}
+
+/** An integer amount from a driver (a number, or a string for BIGINT/DECIMAL sums on some set-ups). */
+export function toCents(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`not an exact integer amount: ${String(value)}`);
+  return n;
+}
+
+/** Checks a positive integer amount of cents. */
+export function checkPositiveCents(value: number, path: string): number {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new ValidationFailed(`${path} must be a positive integer of cents`, [{ path, message: 'a positive integer (cents)' }]);
+  return value;
+}
+
+export interface PageOptions {
+  /** 1–500, default 50. */
+  limit?: number;
+  /** Default 0. */
+  offset?: number;
+}
+
+/** One page of a list, with the number of matching rows. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+export function pageWindow(options: PageOptions): { limit: number; offset: number } {
+  const limit = options.limit ?? DEFAULT_PAGE_SIZE;
+  const offset = options.offset ?? 0;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new ValidationFailed(`limit must be 1–${MAX_PAGE_SIZE}`, [{ path: 'limit', message: `1–${MAX_PAGE_SIZE}` }]);
+  }
+  if (!Number.isInteger(offset) || offset < 0) throw new ValidationFailed('offset must be 0 or more', [{ path: 'offset', message: '0 or more' }]);
+  return { limit, offset };
+}

@@ -1,0 +1,213 @@
+import { ForeignKeyConstraintError, Op, type WhereOptions } from 'sequelize';
+import { DEFAULT_TAX_RATE } from '../accounting/chart-of-accounts';
+import { writeTransaction, type WriteOptions } from '../accounting/transactions';
+import { pageWindow, type Page, type PageOptions } from '../accounting/values';
+import { Conflict, NotFound } from '../errors';
+import type { Customer, Product, TenantModels } from '../model-types';
+import { FieldChecks, MAX_INT32, rethrowAsDomainError } from './fields';
+import { containsIgnoringCase, equalsIgnoringCase } from './search';
+
+/**
+ * Customers and products: create, read, update, delete, and search (case-insensitive "contains" on
+ * name/email/phone for customers, name/SKU for products) with limit/offset pages and a total.
+ */
+
+export interface ListFilter extends PageOptions {
+  /** Free text, matched case-insensitively anywhere in the searched columns. */
+  q?: string;
+  /** Only active (true) or inactive (false) rows; both when omitted. */
+  active?: boolean;
+}
+
+// ── customers ─────────────────────────────────────────────────────────────────────────────────────
+
+export interface CustomerInput {
+  name: string;
+  email?: string | null;
+  phone?: string | null;
+  taxNumber?: string | null;
+  address?: string | null;
+  isActive?: boolean;
+}
+
+export type CustomerPatch = Partial<CustomerInput>;
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function checkCustomer(input: CustomerPatch, creating: boolean): CustomerPatch {
+  const f = new FieldChecks();
+  const out: CustomerPatch = {};
+  if (creating || input.name !== undefined) out.name = f.text(input.name, 'name', 200, true);
+  if (input.email !== undefined) {
+    out.email = f.text(input.email, 'email', 254, false) ?? null;
+    if (out.email && !EMAIL.test(out.email)) f.fail('email', 'an email address');
+  }
+  if (input.phone !== undefined) out.phone = f.text(input.phone, 'phone', 50, false) ?? null;
+  if (input.taxNumber !== undefined) out.taxNumber = f.text(input.taxNumber, 'taxNumber', 50, false) ?? null;
+  if (input.address !== undefined) out.address = f.text(input.address, 'address', 2000, false) ?? null;
+  if (input.isActive !== undefined) out.isActive = f.bool(input.isActive, 'isActive');
+  f.done('customer');
+  return out;
+}
+
+export async function listCustomers(models: TenantModels, filter: ListFilter = {}): Promise<Page<Customer>> {
+  const { limit, offset } = pageWindow(filter);
+  const conditions: WhereOptions[] = [];
+  if (filter.active !== undefined) conditions.push({ isActive: filter.active });
+  if (filter.q?.trim()) conditions.push(containsIgnoringCase(models, 'Customer', ['name', 'email', 'phone'], filter.q.trim()));
+  const { rows, count } = await models.Customer.findAndCountAll({
+    where: { [Op.and]: conditions },
+    order: [
+      ['name', 'ASC'],
+      ['id', 'ASC'],
+    ],
+    limit,
+    offset,
+  });
+  return { items: rows, total: count, limit, offset };
+}
+
+export async function getCustomer(models: TenantModels, id: number): Promise<Customer> {
+  const row = await models.Customer.findByPk(id);
+  if (!row) throw new NotFound('Customer', id);
+  return row;
+}
+
+export async function createCustomer(models: TenantModels, input: CustomerInput): Promise<Customer> {
+  const values = checkCustomer(input, true);
+  return models.Customer.create({ ...values, name: values.name! }).catch((err: unknown) =>
+    rethrowAsDomainError(err, () => new Conflict('This customer exists')),
+  );
+}
+
+export async function updateCustomer(models: TenantModels, id: number, patch: CustomerPatch): Promise<Customer> {
+  const values = checkCustomer(patch, false);
+  const row = await getCustomer(models, id);
+  await row.update(values).catch((err: unknown) => rethrowAsDomainError(err, () => new Conflict('This customer exists')));
+  return row;
+}
+
+/** Deletes a customer; their invoices stay, without a customer (an erasure request). */
+export async function deleteCustomer(models: TenantModels, id: number): Promise<void> {
+  const row = await getCustomer(models, id);
+  await row.destroy();
+}
+
+// ── products ──────────────────────────────────────────────────────────────────────────────────────
+
+export interface ProductInput {
+  sku: string;
+  name: string;
+  description?: string | null;
+  /** Cents per unit, before tax. */
+  unitPrice: number;
+  /** Cents per unit; null when unknown (no cost of goods is posted then). */
+  costPrice?: number | null;
+  /** A tax rate id, null for untaxed; omitted on create: the default rate (STANDARD) when there is one. */
+  taxRateId?: number | null;
+  allowNegativeStock?: boolean;
+  isActive?: boolean;
+}
+
+export type ProductPatch = Partial<ProductInput>;
+
+const SKU = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+
+async function checkProduct(models: TenantModels, input: ProductPatch, creating: boolean, exceptId?: number): Promise<ProductPatch> {
+  const f = new FieldChecks();
+  const out: ProductPatch = {};
+  if (creating || input.sku !== undefined) {
+    out.sku = f.text(input.sku, 'sku', 64, true);
+    if (out.sku && !SKU.test(out.sku)) f.fail('sku', 'letters, digits and . _ / - (starting with a letter or digit)');
+  }
+  if (creating || input.name !== undefined) out.name = f.text(input.name, 'name', 200, true);
+  if (input.description !== undefined) out.description = f.text(input.description, 'description', 5000, false) ?? null;
+  if (creating || input.unitPrice !== undefined) out.unitPrice = f.int(input.unitPrice, 'unitPrice', 0, MAX_INT32);
+  if (input.costPrice !== undefined) out.costPrice = input.costPrice === null ? null : f.int(input.costPrice, 'costPrice', 0, MAX_INT32);
+  if (input.allowNegativeStock !== undefined) out.allowNegativeStock = f.bool(input.allowNegativeStock, 'allowNegativeStock');
+  if (input.isActive !== undefined) out.isActive = f.bool(input.isActive, 'isActive');
+  if (input.taxRateId !== undefined) {
+    if (input.taxRateId === null) out.taxRateId = null;
+    else {
+      out.taxRateId = f.int(input.taxRateId, 'taxRateId', 1, MAX_INT32);
+      if (f.issues.length === 0 && !(await models.TaxRate.findByPk(out.taxRateId, { attributes: ['id'] }))) f.fail('taxRateId', `no tax rate ${out.taxRateId}`);
+    }
+  } else if (creating) {
+    const standard = await models.TaxRate.findOne({ where: { code: DEFAULT_TAX_RATE.code }, attributes: ['id'] });
+    out.taxRateId = standard?.id ?? null;
+  }
+  f.done('product');
+  if (out.sku !== undefined) await assertSkuFree(models, out.sku!, exceptId);
+  return out;
+}
+
+async function assertSkuFree(models: TenantModels, sku: string, exceptId?: number): Promise<void> {
+  const where: WhereOptions[] = [equalsIgnoringCase(models, 'Product', 'sku', sku)];
+  if (exceptId !== undefined) where.push({ id: { [Op.ne]: exceptId } });
+  if ((await models.Product.count({ where: { [Op.and]: where } })) > 0) throw skuTaken(sku);
+}
+
+function skuTaken(sku: string | undefined): Conflict {
+  return new Conflict(`A product with SKU "${sku}" exists`, { field: 'sku' });
+}
+
+export async function listProducts(models: TenantModels, filter: ListFilter = {}): Promise<Page<Product>> {
+  const { limit, offset } = pageWindow(filter);
+  const conditions: WhereOptions[] = [];
+  if (filter.active !== undefined) conditions.push({ isActive: filter.active });
+  if (filter.q?.trim()) conditions.push(containsIgnoringCase(models, 'Product', ['name', 'sku'], filter.q.trim()));
+  const { rows, count } = await models.Product.findAndCountAll({
+    where: { [Op.and]: conditions },
+    order: [
+      ['name', 'ASC'],
+      ['id', 'ASC'],
+    ],
+    limit,
+    offset,
+  });
+  return { items: rows, total: count, limit, offset };
+}
+
+export async function getProduct(models: TenantModels, id: number): Promise<Product> {
+  const row = await models.Product.findByPk(id);
+  if (!row) throw new NotFound('Product', id);
+  return row;
+}
+
+export async function createProduct(models: TenantModels, input: ProductInput): Promise<Product> {
+  const values = await checkProduct(models, input, true);
+  return models.Product.create({ ...values, sku: values.sku!, name: values.name!, unitPrice: values.unitPrice! }).catch((err: unknown) =>
+    rethrowAsDomainError(err, () => skuTaken(values.sku)),
+  );
+}
+
+export async function updateProduct(models: TenantModels, id: number, patch: ProductPatch): Promise<Product> {
+  const row = await getProduct(models, id);
+  const values = await checkProduct(models, patch, false, id);
+  await row.update(values).catch((err: unknown) => rethrowAsDomainError(err, () => skuTaken(values.sku)));
+  return row;
+}
+
+/** Deletes a product that was never sold nor moved; otherwise 409 (deactivate it instead). */
+export async function deleteProduct(models: TenantModels, id: number, options: WriteOptions = {}): Promise<void> {
+  await writeTransaction(
+    models.sequelize,
+    async (transaction) => {
+      const row = await models.Product.findByPk(id, { transaction });
+      if (!row) throw new NotFound('Product', id);
+      const [lines, movements] = await Promise.all([
+        models.InvoiceLine.count({ where: { productId: id }, transaction }),
+        models.StockMovement.count({ where: { productId: id }, transaction }),
+      ]);
+      const used = lines > 0 ? 'invoice lines' : movements > 0 ? 'stock movements' : null;
+      if (used) throw new Conflict(`Product ${row.sku} has ${used}; deactivate it instead (isActive: false)`, { reason: 'inUse' });
+      try {
+        await row.destroy({ transaction });
+      } catch (err) {
+        if (err instanceof ForeignKeyConstraintError) throw new Conflict(`Product ${row.sku} is in use; deactivate it instead`, { reason: 'inUse' });
+        throw err;
+      }
+    },
+    options,
+  );
+}

@@ -1,0 +1,570 @@
+import { randomBytes } from 'node:crypto';
+import { col, fn, Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
+import { postJournalEntry, reversalLines, systemAccounts, type PostingLine, type SystemAccounts } from '../accounting/posting';
+import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
+import { checkDate, pageWindow, today, type Page, type PageOptions } from '../accounting/values';
+import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '../errors';
+import type { Invoice, TenantModels } from '../model-types';
+import { FieldChecks, MAX_INT32 } from './fields';
+import type { InvoiceStatus } from './invoice';
+import type { PaymentMethod } from './payment';
+import { checkPaymentInput, moneyAccount, writePayment } from './payments';
+import { MAX_QUANTITY, putStock, stockOnHand, takeStock } from './stock';
+import { lineAmounts, sumCents } from './tax';
+
+/**
+ * Invoices. Issuing one is a single transaction: the number is assigned, stock is taken per line
+ * (refused with InsufficientStock unless the product allows negative stock), stock movements are
+ * written and the journal entry is posted:
+ *
+ *   debit  accounts receivable (or cash/bank for a walk-in sale paid in full at the till)   total
+ *   credit sales revenue                                                                    subtotal
+ *   credit tax payable                                                                      tax
+ *   debit  cost of goods sold / credit inventory        Σ quantity × cost price (where known)
+ *
+ * Voiding reverses every posting of the invoice (its sale and its payments: money is refunded) with
+ * one reversing entry and returns the stock. Amounts are integer cents; tax is per line, half-up
+ * (see tax.ts).
+ */
+
+export interface InvoiceLineInput {
+  /** A product line (price, description and tax rate from the product) or, when null, a free-text line. */
+  productId?: number | null;
+  /** Required on free-text lines; overrides the product name otherwise. */
+  description?: string | null;
+  quantity: number;
+  /** Cents per unit; default the product's price (required on free-text lines). */
+  unitPrice?: number;
+  /** Free-text lines only (product lines take their product's rate); default 0. */
+  taxRateBp?: number;
+}
+
+/** Money taken when the invoice is issued (at the till). `amount` defaults to the invoice total. */
+export interface TillPayment {
+  method: PaymentMethod;
+  amount?: number;
+  reference?: string | null;
+}
+
+export interface CreateInvoiceInput {
+  locationId: number;
+  customerId?: number | null;
+  /** `YYYY-MM-DD`; default today (UTC). */
+  issueDate?: string;
+  notes?: string | null;
+  lines: readonly InvoiceLineInput[];
+  /** Save as a draft (no number, stock or posting until issued). */
+  draft?: boolean;
+  payment?: TillPayment;
+  userId: number;
+}
+
+export interface IssueInvoiceInput {
+  /** `YYYY-MM-DD`; default the draft's date. */
+  issueDate?: string;
+  payment?: TillPayment;
+  userId: number;
+}
+
+export interface PostingHooks {
+  /**
+   * Test seam: runs inside the transaction after the stock, the invoice, its lines and the stock
+   * movements are written and before the journal entry. Whatever it throws rolls everything back.
+   */
+  beforeJournal?: (context: { invoiceId: number; transaction: Transaction }) => void | Promise<void>;
+}
+
+export interface InvoiceWriteOptions extends WriteOptions {
+  hooks?: PostingHooks;
+}
+
+export const MAX_INVOICE_LINES = 500;
+/** 10 000 000 000.00 in cents: a generous ceiling for a free-text unit price. */
+export const MAX_UNIT_PRICE = 1_000_000_000_000;
+export const INVOICE_NUMBER_PREFIX = 'INV-';
+
+/** `INV-000123`: six digits at least, more once needed. */
+export function formatInvoiceNumber(n: number): string {
+  return `${INVOICE_NUMBER_PREFIX}${String(n).padStart(6, '0')}`;
+}
+
+// ── lines ─────────────────────────────────────────────────────────────────────────────────────────
+
+interface ResolvedLine {
+  productId: number | null;
+  description: string;
+  quantity: number;
+  unitPrice: number;
+  taxRateBp: number;
+  lineSubtotal: number;
+  lineTax: number;
+  lineTotal: number;
+}
+
+interface ProductFacts {
+  sku: string;
+  allowNegativeStock: boolean;
+  costPrice: number | null;
+}
+
+interface ResolvedInvoice {
+  lines: ResolvedLine[];
+  products: Map<number, ProductFacts>;
+  subtotal: number;
+  tax: number;
+  total: number;
+}
+
+function checkLineShapes(lines: readonly InvoiceLineInput[], f: FieldChecks): void {
+  if (!Array.isArray(lines) || lines.length === 0) f.fail('lines', 'at least one line');
+  else if (lines.length > MAX_INVOICE_LINES) f.fail('lines', `at most ${MAX_INVOICE_LINES} lines`);
+  else
+    lines.forEach((line, i) => {
+      const p = `lines.${i}`;
+      if (line.productId !== undefined && line.productId !== null) f.int(line.productId, `${p}.productId`, 1, MAX_INT32);
+      else {
+        f.text(line.description, `${p}.description`, 255, true);
+        if (line.unitPrice === undefined) f.fail(`${p}.unitPrice`, 'required on a line without a product');
+      }
+      if (line.description !== undefined && line.description !== null) f.text(line.description, `${p}.description`, 255, false);
+      f.int(line.quantity, `${p}.quantity`, 1, MAX_QUANTITY);
+      if (line.unitPrice !== undefined) f.int(line.unitPrice, `${p}.unitPrice`, 0, MAX_UNIT_PRICE);
+      if (line.taxRateBp !== undefined) {
+        if (line.productId) f.fail(`${p}.taxRateBp`, "product lines take their product's tax rate");
+        else f.int(line.taxRateBp, `${p}.taxRateBp`, 0, 10_000);
+      }
+    });
+}
+
+/** Prices, descriptions and tax rates of the lines, from their products where they have one. */
+async function resolveLines(models: TenantModels, lines: readonly InvoiceLineInput[], transaction: Transaction): Promise<ResolvedInvoice> {
+  const productIds = [...new Set(lines.map((l) => l.productId).filter((id): id is number => typeof id === 'number'))];
+  const products = productIds.length
+    ? await models.Product.findAll({ where: { id: { [Op.in]: productIds } }, transaction })
+    : [];
+  const taxRateIds = [...new Set(products.map((p) => p.taxRateId).filter((id): id is number => typeof id === 'number'))];
+  const rates = taxRateIds.length
+    ? await models.TaxRate.findAll({ where: { id: { [Op.in]: taxRateIds } }, attributes: ['id', 'rateBp'], raw: true, transaction })
+    : [];
+  const rateOf = new Map(rates.map((r) => [r.id, r.rateBp]));
+  const byId = new Map(products.map((p) => [p.id, p]));
+
+  const issues: { path: string; message: string }[] = [];
+  const resolved: ResolvedLine[] = [];
+  lines.forEach((line, i) => {
+    const product = typeof line.productId === 'number' ? byId.get(line.productId) : undefined;
+    if (typeof line.productId === 'number') {
+      if (!product) {
+        issues.push({ path: `lines.${i}.productId`, message: `no product ${line.productId}` });
+        return;
+      }
+      if (!product.isActive) {
+        issues.push({ path: `lines.${i}.productId`, message: `product ${product.sku} is inactive` });
+        return;
+      }
+    }
+    const unitPrice = line.unitPrice ?? product!.unitPrice;
+    const taxRateBp = product ? (product.taxRateId ? (rateOf.get(product.taxRateId) ?? 0) : 0) : (line.taxRateBp ?? 0);
+    const amounts = lineAmounts(line.quantity, unitPrice, taxRateBp);
+    resolved.push({
+      productId: product?.id ?? null,
+      description: line.description?.trim() || product!.name,
+      quantity: line.quantity,
+      unitPrice,
+      taxRateBp,
+      ...amounts,
+    });
+  });
+  if (issues.length) throw new ValidationFailed('Invalid invoice lines', issues);
+  return {
+    lines: resolved,
+    products: new Map(products.map((p) => [p.id, { sku: p.sku, allowNegativeStock: p.allowNegativeStock, costPrice: p.costPrice ?? null }])),
+    subtotal: sumCents(resolved.map((l) => l.lineSubtotal)),
+    tax: sumCents(resolved.map((l) => l.lineTax)),
+    total: sumCents(resolved.map((l) => l.lineTotal)),
+  };
+}
+
+async function checkReferences(models: TenantModels, locationId: number, customerId: number | null | undefined, transaction: Transaction): Promise<void> {
+  const [location, customer] = await Promise.all([
+    models.Location.findByPk(locationId, { attributes: ['id', 'isActive'], transaction }),
+    customerId ? models.Customer.findByPk(customerId, { attributes: ['id', 'isActive'], transaction }) : Promise.resolve(null),
+  ]);
+  const issues: { path: string; message: string }[] = [];
+  if (!location) issues.push({ path: 'locationId', message: `no location ${locationId}` });
+  else if (!location.isActive) issues.push({ path: 'locationId', message: `location ${locationId} is inactive` });
+  if (customerId && !customer) issues.push({ path: 'customerId', message: `no customer ${customerId}` });
+  else if (customer && !customer.isActive) issues.push({ path: 'customerId', message: `customer ${customerId} is inactive` });
+  if (issues.length) throw new ValidationFailed('Unknown or inactive location or customer', issues);
+}
+
+// ── numbering ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The next free invoice number: one more than the highest issued one. Two concurrent issuers may
+ * compute the same number; the unique index lets one win and the other's transaction starts over
+ * (RetryableConflict), so numbers stay unique and gapless.
+ */
+async function nextInvoiceNumber(models: TenantModels, transaction: Transaction): Promise<string> {
+  const last = await models.Invoice.findOne({
+    where: { number: { [Op.like]: `${INVOICE_NUMBER_PREFIX}%` } },
+    attributes: ['number'],
+    // Longest first: INV-1000000 follows INV-999999.
+    order: [
+      [fn('LENGTH', col('number')), 'DESC'],
+      ['number', 'DESC'],
+    ],
+    raw: true,
+    transaction,
+  });
+  const n = last ? Number(last.number.slice(INVOICE_NUMBER_PREFIX.length)) : 0;
+  if (!Number.isSafeInteger(n)) throw new Conflict(`Cannot continue the invoice numbering after ${last?.number}`);
+  return formatInvoiceNumber(n + 1);
+}
+
+function numberTaken(err: unknown): never {
+  if (err instanceof UniqueConstraintError) throw new RetryableConflict('Invoice number taken concurrently');
+  throw err;
+}
+
+function draftNumber(): string {
+  return `DRAFT-${randomBytes(8).toString('hex')}`;
+}
+
+// ── posting ───────────────────────────────────────────────────────────────────────────────────────
+
+/** Takes the stock of every product line (summed per product, in product order to avoid deadlocks). */
+async function takeSaleStock(models: TenantModels, locationId: number, resolved: ResolvedInvoice, transaction: Transaction): Promise<void> {
+  const perProduct = new Map<number, number>();
+  for (const l of resolved.lines) if (l.productId !== null) perProduct.set(l.productId, (perProduct.get(l.productId) ?? 0) + l.quantity);
+  const shortages: { productId: number; sku: string; locationId: number; requested: number; available: number }[] = [];
+  for (const [productId, quantity] of [...perProduct.entries()].sort((a, b) => a[0] - b[0])) {
+    const facts = resolved.products.get(productId)!;
+    const ok = await takeStock(models, { productId, locationId, quantity, allowNegative: facts.allowNegativeStock }, transaction);
+    if (!ok) shortages.push({ productId, sku: facts.sku, locationId, requested: quantity, available: await stockOnHand(models, productId, locationId, transaction) });
+  }
+  if (shortages.length) {
+    const list = shortages.map((s) => `${s.sku} (${s.available} on hand, ${s.requested} wanted)`).join(', ');
+    throw new InsufficientStock(`Not enough stock: ${list}`, { shortages });
+  }
+}
+
+interface SaleContext {
+  invoice: Invoice;
+  locationId: number;
+  resolved: ResolvedInvoice;
+  payment: TillPayment | undefined;
+  userId: number;
+  hooks: PostingHooks | undefined;
+  transaction: Transaction;
+}
+
+/** Everything after the stock and the invoice row: movements, journal, till payment, final status. */
+async function recordSale(models: TenantModels, ctx: SaleContext): Promise<void> {
+  const { invoice, resolved, transaction, userId } = ctx;
+  const productLines = resolved.lines.filter((l) => l.productId !== null);
+  if (productLines.length) {
+    await models.StockMovement.bulkCreate(
+      productLines.map((l) => ({
+        productId: l.productId!,
+        locationId: ctx.locationId,
+        quantity: -l.quantity,
+        reason: 'sale' as const,
+        reference: `invoice:${invoice.id}`,
+        createdBy: userId,
+      })),
+      { transaction },
+    );
+  }
+  await ctx.hooks?.beforeJournal?.({ invoiceId: invoice.id, transaction });
+
+  const accounts = await systemAccounts(models, transaction);
+  const total = resolved.total;
+  let paid = 0;
+  if (ctx.payment && total > 0) {
+    paid = ctx.payment.amount ?? total;
+    if (paid > total) throw new ValidationFailed('The payment exceeds the invoice total', [{ path: 'payment.amount', message: `at most ${total}` }]);
+  }
+  // A walk-in sale paid in full at the till never was a receivable: debit the money account directly.
+  const paidAtTill = paid === total && paid > 0 && !invoice.customerId;
+  const cost = sumCents(
+    productLines.map((l) => {
+      const costPrice = resolved.products.get(l.productId!)!.costPrice;
+      return costPrice === null ? 0 : Number(BigInt(costPrice) * BigInt(l.quantity));
+    }),
+  );
+  const lines: PostingLine[] = [
+    { accountId: paidAtTill ? moneyAccount(accounts, ctx.payment!.method) : accounts.accountsReceivable, debit: total },
+    { accountId: accounts.salesRevenue, credit: resolved.subtotal },
+    { accountId: accounts.taxPayable, credit: resolved.tax },
+    { accountId: accounts.costOfGoodsSold, debit: cost },
+    { accountId: accounts.inventory, credit: cost },
+  ];
+  await postJournalEntry(
+    models,
+    { entryDate: invoice.issueDate, memo: `Invoice ${invoice.number}`, sourceType: 'invoice', sourceId: invoice.id, postedBy: userId, lines },
+    transaction,
+  );
+
+  if (paid > 0) {
+    await writePayment(
+      models,
+      invoice,
+      { amount: paid, method: ctx.payment!.method, reference: ctx.payment!.reference ?? null, userId },
+      accounts,
+      transaction,
+      { post: !paidAtTill },
+    );
+  }
+  const status: InvoiceStatus = paid === total ? 'paid' : 'issued';
+  await invoice.update({ amountPaid: paid, status }, { transaction });
+}
+
+function checkCreate(input: CreateInvoiceInput): void {
+  const f = new FieldChecks();
+  f.int(input.locationId, 'locationId', 1, MAX_INT32);
+  if (input.customerId !== undefined && input.customerId !== null) f.int(input.customerId, 'customerId', 1, MAX_INT32);
+  if (input.issueDate !== undefined) f.date(input.issueDate, 'issueDate');
+  f.text(input.notes, 'notes', 5000, false);
+  checkLineShapes(input.lines, f);
+  if (input.draft && input.payment) f.fail('payment', 'a draft takes no payment; pay when issuing');
+  f.done('invoice');
+  if (input.payment) checkPaymentInput(input.payment, 'payment.');
+}
+
+/**
+ * Creates an invoice with its lines and issues it (or saves a draft with `draft: true`), in one
+ * transaction. Returns the invoice with its lines and payments.
+ */
+export async function createInvoice(models: TenantModels, input: CreateInvoiceInput, options: InvoiceWriteOptions = {}): Promise<Invoice> {
+  checkCreate(input);
+  const issueDate = input.issueDate ?? today();
+  const id = await writeTransaction(
+    models.sequelize,
+    async (transaction) => {
+      await checkReferences(models, input.locationId, input.customerId, transaction);
+      const resolved = await resolveLines(models, input.lines, transaction);
+      if (!input.draft) await takeSaleStock(models, input.locationId, resolved, transaction);
+      const number = input.draft ? draftNumber() : await nextInvoiceNumber(models, transaction);
+      const invoice = await models.Invoice.create(
+        {
+          number,
+          locationId: input.locationId,
+          customerId: input.customerId ?? null,
+          status: input.draft ? 'draft' : 'issued',
+          issueDate,
+          subtotal: resolved.subtotal,
+          tax: resolved.tax,
+          total: resolved.total,
+          amountPaid: 0,
+          createdBy: input.userId,
+          notes: input.notes?.trim() || null,
+        },
+        { transaction },
+      ).catch(numberTaken);
+      await models.InvoiceLine.bulkCreate(
+        resolved.lines.map((l) => ({ ...l, invoiceId: invoice.id })),
+        { transaction },
+      );
+      if (!input.draft) {
+        await recordSale(models, { invoice, locationId: input.locationId, resolved, payment: input.payment, userId: input.userId, hooks: options.hooks, transaction });
+      }
+      return invoice.id;
+    },
+    options,
+  );
+  return getInvoice(models, id, options.transaction);
+}
+
+/** Issues a draft: number, stock, movements, journal (and a till payment) in one transaction. */
+export async function issueInvoice(models: TenantModels, invoiceId: number, input: IssueInvoiceInput, options: InvoiceWriteOptions = {}): Promise<Invoice> {
+  if (input.issueDate !== undefined) checkDate(input.issueDate, 'issueDate');
+  if (input.payment) checkPaymentInput(input.payment, 'payment.');
+  await writeTransaction(
+    models.sequelize,
+    async (transaction) => {
+      const invoice = await models.Invoice.findByPk(invoiceId, { transaction });
+      if (!invoice) throw new NotFound('Invoice', invoiceId);
+      if (invoice.status !== 'draft') throw new Conflict(`Invoice ${invoice.number} is already ${invoice.status}`, { status: invoice.status });
+      const number = await nextInvoiceNumber(models, transaction);
+      const issueDate = input.issueDate ?? invoice.issueDate;
+      // Claim the draft: a concurrent issue of the same draft finds no draft left and stops here.
+      const [claimed] = await models.Invoice.update(
+        { status: 'issued', number, issueDate },
+        { where: { id: invoiceId, status: 'draft' }, transaction },
+      ).catch(numberTaken);
+      if (claimed === 0) throw new Conflict(`Invoice ${invoiceId} was issued meanwhile`);
+      await invoice.reload({ transaction });
+
+      const lines = await models.InvoiceLine.findAll({ where: { invoiceId }, order: [['id', 'ASC']], transaction });
+      const productIds = [...new Set(lines.map((l) => l.productId).filter((id): id is number => typeof id === 'number'))];
+      const products = productIds.length ? await models.Product.findAll({ where: { id: { [Op.in]: productIds } }, transaction }) : [];
+      const resolved: ResolvedInvoice = {
+        lines: lines.map((l) => ({
+          productId: l.productId ?? null,
+          description: l.description,
+          quantity: l.quantity,
+          unitPrice: l.unitPrice,
+          taxRateBp: l.taxRateBp,
+          lineSubtotal: l.lineSubtotal,
+          lineTax: l.lineTax,
+          lineTotal: l.lineTotal,
+        })),
+        products: new Map(products.map((p) => [p.id, { sku: p.sku, allowNegativeStock: p.allowNegativeStock, costPrice: p.costPrice ?? null }])),
+        subtotal: invoice.subtotal,
+        tax: invoice.tax,
+        total: invoice.total,
+      };
+      await takeSaleStock(models, invoice.locationId, resolved, transaction);
+      await recordSale(models, { invoice, locationId: invoice.locationId, resolved, payment: input.payment, userId: input.userId, hooks: options.hooks, transaction });
+    },
+    options,
+  );
+  return getInvoice(models, invoiceId, options.transaction);
+}
+
+export interface VoidInvoiceInput {
+  userId: number;
+  reason?: string | null;
+  /** Posting date of the reversal, `YYYY-MM-DD`; default today. */
+  date?: string;
+}
+
+/**
+ * Voids an issued or paid invoice in one transaction: status `void`, stock returned (movements with
+ * reason `void`), and one journal entry reversing the sale and its payments. 409 when it is already
+ * void or still a draft.
+ */
+export async function voidInvoice(models: TenantModels, invoiceId: number, input: VoidInvoiceInput, options: WriteOptions = {}): Promise<Invoice> {
+  const f = new FieldChecks();
+  const reason = f.text(input.reason, 'reason', 200, false) ?? null;
+  f.done('void');
+  const date = input.date === undefined ? today() : checkDate(input.date, 'date');
+  await writeTransaction(
+    models.sequelize,
+    async (transaction) => {
+      const invoice = await models.Invoice.findByPk(invoiceId, { transaction });
+      if (!invoice) throw new NotFound('Invoice', invoiceId);
+      const [affected] = await models.Invoice.update(
+        { status: 'void' },
+        { where: { id: invoiceId, status: { [Op.in]: ['issued', 'paid'] } }, transaction },
+      );
+      if (affected === 0) {
+        await invoice.reload({ transaction });
+        if (invoice.status === 'void') throw new Conflict(`Invoice ${invoice.number} is already void`, { status: 'void' });
+        throw new Conflict(`Invoice ${invoice.number} is a draft: delete it instead`, { status: invoice.status });
+      }
+
+      const lines = await models.InvoiceLine.findAll({ where: { invoiceId }, attributes: ['productId', 'quantity'], raw: true, transaction });
+      const perProduct = new Map<number, number>();
+      for (const l of lines) if (l.productId) perProduct.set(l.productId as number, (perProduct.get(l.productId as number) ?? 0) + l.quantity);
+      const returned = [...perProduct.entries()].sort((a, b) => a[0] - b[0]);
+      for (const [productId, quantity] of returned) await putStock(models, { productId, locationId: invoice.locationId, quantity }, transaction);
+      if (returned.length) {
+        await models.StockMovement.bulkCreate(
+          returned.map(([productId, quantity]) => ({
+            productId,
+            locationId: invoice.locationId,
+            quantity,
+            reason: 'void' as const,
+            reference: `invoice:${invoiceId}`,
+            createdBy: input.userId,
+          })),
+          { transaction },
+        );
+      }
+
+      const payments = await models.Payment.findAll({ where: { invoiceId }, attributes: ['id'], raw: true, transaction });
+      const sources: WhereOptions[] = [{ sourceType: 'invoice', sourceId: invoiceId }];
+      if (payments.length) sources.push({ sourceType: 'payment', sourceId: { [Op.in]: payments.map((p) => p.id) } });
+      const entries = await models.JournalEntry.findAll({ where: { [Op.or]: sources }, attributes: ['id'], raw: true, transaction });
+      const posted = entries.length
+        ? await models.JournalLine.findAll({
+            where: { journalEntryId: { [Op.in]: entries.map((e) => e.id) } },
+            attributes: ['accountId', 'debit', 'credit'],
+            raw: true,
+            transaction,
+          })
+        : [];
+      await postJournalEntry(
+        models,
+        {
+          entryDate: date,
+          memo: `Void of ${invoice.number}${reason ? `: ${reason}` : ''}`.slice(0, 255),
+          sourceType: 'void',
+          sourceId: invoiceId,
+          postedBy: input.userId,
+          lines: reversalLines(posted.map((l) => ({ accountId: l.accountId as number, debit: Number(l.debit), credit: Number(l.credit) }))),
+        },
+        transaction,
+      );
+    },
+    options,
+  );
+  return getInvoice(models, invoiceId, options.transaction);
+}
+
+/** Deletes a draft (issued invoices are voided, never deleted). */
+export async function deleteDraftInvoice(models: TenantModels, invoiceId: number, options: WriteOptions = {}): Promise<void> {
+  await writeTransaction(
+    models.sequelize,
+    async (transaction) => {
+      const invoice = await models.Invoice.findByPk(invoiceId, { attributes: ['id', 'number', 'status'], transaction });
+      if (!invoice) throw new NotFound('Invoice', invoiceId);
+      if (invoice.status !== 'draft') throw new Conflict(`Invoice ${invoice.number} is ${invoice.status}: void it instead`, { status: invoice.status });
+      await models.InvoiceLine.destroy({ where: { invoiceId }, transaction });
+      await models.Invoice.destroy({ where: { id: invoiceId, status: 'draft' }, transaction });
+    },
+    options,
+  );
+}
+
+/** One invoice with its lines (in order) and payments. */
+export async function getInvoice(models: TenantModels, invoiceId: number, transaction?: Transaction): Promise<Invoice> {
+  const invoice = await models.Invoice.findByPk(invoiceId, {
+    include: [
+      { model: models.InvoiceLine, as: 'lines' },
+      { model: models.Payment, as: 'payments' },
+    ],
+    order: [
+      [{ model: models.InvoiceLine, as: 'lines' }, 'id', 'ASC'],
+      [{ model: models.Payment, as: 'payments' }, 'id', 'ASC'],
+    ],
+    ...(transaction ? { transaction } : {}),
+  });
+  if (!invoice) throw new NotFound('Invoice', invoiceId);
+  return invoice;
+}
+
+export interface InvoiceFilter extends PageOptions {
+  /** Issue date from (inclusive), `YYYY-MM-DD`. */
+  from?: string;
+  /** Issue date to (inclusive), `YYYY-MM-DD`. */
+  to?: string;
+  status?: InvoiceStatus;
+  locationId?: number;
+  customerId?: number;
+}
+
+/** Invoices (without lines), newest first. */
+export async function listInvoices(models: TenantModels, filter: InvoiceFilter = {}): Promise<Page<Invoice>> {
+  const { limit, offset } = pageWindow(filter);
+  const where: Record<string | symbol, unknown> = {};
+  const range: Record<symbol, string> = {};
+  if (filter.from) range[Op.gte] = checkDate(filter.from, 'from');
+  if (filter.to) range[Op.lte] = checkDate(filter.to, 'to');
+  if (filter.from || filter.to) where.issueDate = range;
+  if (filter.status) where.status = filter.status;
+  if (filter.locationId !== undefined) where.locationId = filter.locationId;
+  if (filter.customerId !== undefined) where.customerId = filter.customerId;
+  const { rows, count } = await models.Invoice.findAndCountAll({
+    where,
+    order: [
+      ['issueDate', 'DESC'],
+      ['id', 'DESC'],
+    ],
+    limit,
+    offset,
+  });
+  return { items: rows, total: count, limit, offset };
+}

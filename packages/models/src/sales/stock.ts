@@ -1,0 +1,203 @@
+import { literal, Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
+import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
+import { pageWindow, type Page, type PageOptions } from '../accounting/values';
+import { InsufficientStock, ValidationFailed } from '../errors';
+import type { StockLevel, StockMovement, TenantModels } from '../model-types';
+import { FieldChecks, MAX_INT32 } from './fields';
+import type { StockMovementReason } from './stock-movement';
+
+/**
+ * Stock per product and location. Every change goes through a conditional UPDATE
+ * (`quantity = quantity - q WHERE … AND quantity >= q`) whose affected-row count says whether there
+ * was enough: the database re-checks the condition against the latest committed row under its row
+ * lock, so two concurrent sales of the last unit cannot both succeed — on every dialect, without
+ * SERIALIZABLE.
+ */
+
+function quantityMinus(models: TenantModels, amount: number) {
+  const column = models.sequelize.getQueryInterface().quoteIdentifier('quantity');
+  return literal(`${column} ${amount < 0 ? '+' : '-'} ${Math.abs(amount)}`);
+}
+
+async function insertLevel(models: TenantModels, productId: number, locationId: number, quantity: number, transaction: Transaction): Promise<void> {
+  try {
+    await models.StockLevel.create({ productId, locationId, quantity }, { transaction });
+  } catch (err) {
+    // Another writer created the row since our UPDATE found none: start over, the row exists now.
+    if (err instanceof UniqueConstraintError) throw new RetryableConflict('Stock level created concurrently');
+    throw err;
+  }
+}
+
+/**
+ * Takes `quantity` (> 0) units out of stock. Returns false, changing nothing, when fewer are on hand
+ * and `allowNegative` is false.
+ */
+export async function takeStock(
+  models: TenantModels,
+  change: { productId: number; locationId: number; quantity: number; allowNegative: boolean },
+  transaction: Transaction,
+): Promise<boolean> {
+  const { productId, locationId, quantity, allowNegative } = change;
+  const where: WhereOptions = allowNegative
+    ? { productId, locationId }
+    : { productId, locationId, quantity: { [Op.gte]: quantity } };
+  const [affected] = await models.StockLevel.update({ quantity: quantityMinus(models, quantity) }, { where, transaction });
+  if (affected > 0) return true;
+  if (!allowNegative) return false;
+  await insertLevel(models, productId, locationId, -quantity, transaction);
+  return true;
+}
+
+/** Puts `quantity` (> 0) units into stock, creating the stock row on first use. */
+export async function putStock(models: TenantModels, change: { productId: number; locationId: number; quantity: number }, transaction: Transaction): Promise<void> {
+  const { productId, locationId, quantity } = change;
+  const [affected] = await models.StockLevel.update({ quantity: quantityMinus(models, -quantity) }, { where: { productId, locationId }, transaction });
+  if (affected === 0) await insertLevel(models, productId, locationId, quantity, transaction);
+}
+
+/** Units on hand (0 when there is no stock row). */
+export async function stockOnHand(models: TenantModels, productId: number, locationId: number, transaction?: Transaction): Promise<number> {
+  const row = await models.StockLevel.findOne({
+    where: { productId, locationId },
+    attributes: ['quantity'],
+    raw: true,
+    // A locking read sees the latest committed row (MySQL's plain reads see the transaction's snapshot).
+    ...(transaction ? { transaction, lock: transaction.LOCK.SHARE } : {}),
+  });
+  return row?.quantity ?? 0;
+}
+
+/** Per product: quantity at each location (only locations with a stock row). */
+export async function stockByProduct(
+  models: TenantModels,
+  productIds: readonly number[],
+  locationId?: number,
+): Promise<Map<number, { locationId: number; quantity: number }[]>> {
+  const out = new Map<number, { locationId: number; quantity: number }[]>(productIds.map((id) => [id, []]));
+  if (productIds.length === 0) return out;
+  const rows = await models.StockLevel.findAll({
+    where: { productId: { [Op.in]: [...productIds] }, ...(locationId !== undefined ? { locationId } : {}) },
+    attributes: ['productId', 'locationId', 'quantity'],
+    order: [['locationId', 'ASC']],
+    raw: true,
+  });
+  for (const r of rows) out.get(r.productId as number)?.push({ locationId: r.locationId as number, quantity: r.quantity });
+  return out;
+}
+
+// ── adjustments ───────────────────────────────────────────────────────────────────────────────────
+
+export const ADJUSTMENT_REASONS = ['adjustment', 'receipt'] as const satisfies readonly StockMovementReason[];
+export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
+
+export interface StockAdjustmentInput {
+  productId: number;
+  locationId: number;
+  /** Signed: positive adds units (receipt, count found more), negative removes them (breakage, count found fewer). */
+  quantity: number;
+  /** `adjustment` (default, either sign) or `receipt` (goods received, positive). */
+  reason?: AdjustmentReason;
+  /** Why, in a few words (kept as the movement's reference). */
+  note?: string | null;
+  userId: number;
+}
+
+export interface StockAdjustmentResult {
+  movement: StockMovement;
+  /** Units on hand after the adjustment. */
+  quantity: number;
+}
+
+export const MAX_QUANTITY = 1_000_000;
+
+/** Records a signed stock change with its reason: one stock movement, the stock level updated. */
+export async function adjustStock(models: TenantModels, input: StockAdjustmentInput, options: WriteOptions = {}): Promise<StockAdjustmentResult> {
+  const f = new FieldChecks();
+  const productId = f.int(input.productId, 'productId', 1, MAX_INT32);
+  const locationId = f.int(input.locationId, 'locationId', 1, MAX_INT32);
+  const quantity = f.int(input.quantity, 'quantity', -MAX_QUANTITY, MAX_QUANTITY);
+  if (quantity === 0 && f.issues.every((i) => i.path !== 'quantity')) f.fail('quantity', 'not zero');
+  const reason = input.reason ?? 'adjustment';
+  if (!(ADJUSTMENT_REASONS as readonly string[]).includes(reason)) f.fail('reason', `one of ${ADJUSTMENT_REASONS.join(', ')}`);
+  if (reason === 'receipt' && quantity < 0) f.fail('quantity', 'positive for a receipt');
+  const note = f.text(input.note, 'note', 100, false) ?? null;
+  f.done('stock adjustment');
+
+  return writeTransaction(
+    models.sequelize,
+    async (transaction) => {
+      const [product, location] = await Promise.all([
+        models.Product.findByPk(productId, { attributes: ['id', 'sku', 'allowNegativeStock'], transaction }),
+        models.Location.findByPk(locationId, { attributes: ['id'], transaction }),
+      ]);
+      const missing: { path: string; message: string }[] = [];
+      if (!product) missing.push({ path: 'productId', message: `no product ${productId}` });
+      if (!location) missing.push({ path: 'locationId', message: `no location ${locationId}` });
+      if (missing.length) throw new ValidationFailed('Unknown product or location', missing);
+
+      if (quantity > 0) {
+        await putStock(models, { productId, locationId, quantity }, transaction);
+      } else if (!(await takeStock(models, { productId, locationId, quantity: -quantity, allowNegative: product!.allowNegativeStock }, transaction))) {
+        const available = await stockOnHand(models, productId, locationId, transaction);
+        throw new InsufficientStock(`Only ${available} of ${product!.sku} on hand; cannot remove ${-quantity}`, {
+          shortages: [{ productId, locationId, requested: -quantity, available }],
+        });
+      }
+      const movement = await models.StockMovement.create(
+        { productId, locationId, quantity, reason, reference: note, createdBy: input.userId },
+        { transaction },
+      );
+      return { movement, quantity: await stockOnHand(models, productId, locationId, transaction) };
+    },
+    options,
+  );
+}
+
+// ── lists ─────────────────────────────────────────────────────────────────────────────────────────
+
+export interface StockLevelFilter extends PageOptions {
+  locationId?: number;
+  productId?: number;
+}
+
+/** Stock rows with their product (id, sku, name), ordered by product name then location. */
+export async function listStockLevels(models: TenantModels, filter: StockLevelFilter = {}): Promise<Page<StockLevel>> {
+  const { limit, offset } = pageWindow(filter);
+  const where: WhereOptions = {};
+  if (filter.locationId !== undefined) Object.assign(where, { locationId: filter.locationId });
+  if (filter.productId !== undefined) Object.assign(where, { productId: filter.productId });
+  const { rows, count } = await models.StockLevel.findAndCountAll({
+    where,
+    include: [{ model: models.Product, as: 'product', attributes: ['id', 'sku', 'name'], required: true }],
+    order: [
+      [{ model: models.Product, as: 'product' }, 'name', 'ASC'],
+      ['locationId', 'ASC'],
+    ],
+    limit,
+    offset,
+  });
+  return { items: rows, total: count, limit, offset };
+}
+
+export interface StockMovementFilter extends PageOptions {
+  locationId?: number;
+  productId?: number;
+  reason?: StockMovementReason;
+}
+
+/** Stock movements, newest first. */
+export async function listStockMovements(models: TenantModels, filter: StockMovementFilter = {}): Promise<Page<StockMovement>> {
+  const { limit, offset } = pageWindow(filter);
+  const where: WhereOptions = {};
+  if (filter.locationId !== undefined) Object.assign(where, { locationId: filter.locationId });
+  if (filter.productId !== undefined) Object.assign(where, { productId: filter.productId });
+  if (filter.reason !== undefined) Object.assign(where, { reason: filter.reason });
+  const { rows, count } = await models.StockMovement.findAndCountAll({
+    where,
+    order: [['id', 'DESC']],
+    limit,
+    offset,
+  });
+  return { items: rows, total: count, limit, offset };
+}
