@@ -1,0 +1,169 @@
+import type { Tenancy, TenantHealth, TenantRecord } from '@salesfleet/tenancy';
+import { mapLimit } from '../concurrency';
+import { loadTenancyPackage, openCliTenancy, type CommandContext } from '../context';
+import { ReportedFailure, errorLine } from '../errors';
+import { formatMs, plural, printTable } from '../output';
+
+export interface CheckTenantsFlags {
+  json?: boolean;
+  concurrency: number;
+}
+
+interface Check {
+  name: string;
+  ok: boolean;
+  message: string;
+}
+
+interface TenantCheck {
+  slug: string;
+  status: string;
+  health: TenantHealth | null;
+  problems: string[];
+}
+
+const SERVING = new Set(['active', 'suspended']);
+const STALE_PROVISIONING_MS = 10 * 60 * 1000;
+
+/**
+ * `check-tenants` / `doctor`: the configuration and registry, then every tenant (or the ones named):
+ * reachable (with latency), schema up to date, users within the limit, no half-finished lifecycle
+ * operation. Exits 1 when anything is wrong, so it can gate a deploy.
+ */
+export async function checkTenantsCommand(ctx: CommandContext, slugs: string[], flags: CheckTenantsFlags): Promise<void> {
+  const { out } = ctx;
+  const checks: Check[] = [];
+  const tenantChecks: TenantCheck[] = [];
+  let tenancy: Tenancy | null = null;
+  try {
+    try {
+      tenancy = await openCliTenancy(ctx);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      const name = code === 'ConfigError' ? 'configuration' : 'registry';
+      checks.push({ name, ok: false, message: errorLine(err) });
+    }
+    if (tenancy) await runChecks(tenancy, slugs, flags, checks, tenantChecks);
+  } finally {
+    await tenancy?.close().catch(() => undefined);
+  }
+
+  const problems = [
+    ...checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.message}`),
+    ...tenantChecks.flatMap((t) => t.problems.map((p) => `${t.slug}: ${p}`)),
+  ];
+  if (flags.json) {
+    out.json({
+      ok: problems.length === 0,
+      checks,
+      tenants: tenantChecks.map((t) => ({ slug: t.slug, status: t.status, ...(t.health ?? {}), problems: t.problems })),
+      problems,
+    });
+  } else {
+    const width = Math.max(...checks.map((c) => c.name.length));
+    for (const c of checks) out.line(`${c.ok ? out.green('ok  ') : out.red('FAIL')}  ${c.name.padEnd(width)}  ${c.message}`);
+    if (tenantChecks.length > 0) {
+      out.line();
+      await printTable(
+        out,
+        [
+          { header: 'Tenant' },
+          { header: 'Status' },
+          { header: 'Reachable' },
+          { header: 'Latency', align: 'right' },
+          { header: 'Schema version' },
+          { header: 'Pending', align: 'right' },
+          { header: 'Users', align: 'right' },
+          { header: 'Result' },
+        ],
+        tenantChecks.map((t) => [
+          t.slug,
+          t.status,
+          t.health ? (t.health.reachable ? 'yes' : out.red('NO')) : '',
+          formatMs(t.health?.latencyMs),
+          t.health?.schemaVersion ?? '',
+          t.health?.pendingMigrations === null || t.health?.pendingMigrations === undefined ? '' : String(t.health.pendingMigrations),
+          t.health ? `${t.health.userCount ?? '?'}/${t.health.maxUsers}` : '',
+          t.problems.length === 0 ? 'ok' : out.red(plural(t.problems.length, 'problem')),
+        ]),
+      );
+    }
+    out.line();
+    if (problems.length === 0) {
+      out.line(out.green('All checks passed.'));
+    } else {
+      out.line(out.red(`${plural(problems.length, 'problem')} found:`));
+      for (const p of problems) out.line(`  - ${p}`);
+    }
+  }
+  if (problems.length > 0) throw new ReportedFailure();
+}
+
+async function runChecks(tenancy: Tenancy, slugs: string[], flags: CheckTenantsFlags, checks: Check[], out: TenantCheck[]): Promise<void> {
+  const { describeConfig } = await loadTenancyPackage();
+  const { config, registry } = tenancy;
+  const described = describeConfig(config);
+
+  try {
+    const ms = await registry.ping();
+    const { pending } = await registry.migrationStatus();
+    checks.push({
+      name: 'registry',
+      ok: pending.length === 0,
+      message:
+        `${String(described.registry)} reachable in ${formatMs(ms)}; ` +
+        (pending.length === 0 ? 'schema up to date' : `${plural(pending.length, 'pending migration')} (run migrate-tenants)`),
+    });
+  } catch (err) {
+    checks.push({ name: 'registry', ok: false, message: errorLine(err) });
+    return;
+  }
+
+  const tenants: TenantRecord[] = slugs.length > 0 ? await Promise.all(slugs.map((s) => registry.getTenant(s))) : await registry.listTenants();
+
+  const sealed = tenants.filter((t) => t.db.passwordEncrypted !== null);
+  const source = {
+    env: 'set in SALESFLEET_SECRET_KEY',
+    file: `read from ${config.dataDir}/secret.key`,
+    generated: `generated just now into ${config.dataDir}/secret.key (development)`,
+  }[config.secretKeySource];
+  const undecryptable = sealed.filter((t) => {
+    try {
+      registry.databaseSpecOf(t);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  checks.push({
+    name: 'secret key',
+    ok: undecryptable.length === 0,
+    message:
+      undecryptable.length === 0
+        ? `${source}${sealed.length > 0 ? `; decrypts the stored passwords of ${plural(sealed.length, 'tenant')}` : ''}`
+        : `${source}, but it cannot decrypt the stored database passwords of ${undecryptable.map((t) => t.slug).join(', ')} (SALESFLEET_SECRET_KEY differs from the key they were encrypted with)`,
+  });
+
+  const results = await mapLimit(tenants, flags.concurrency, async (tenant): Promise<TenantCheck> => {
+    const problems: string[] = [];
+    let health: TenantHealth | null = null;
+    if (SERVING.has(tenant.status)) {
+      health = await tenancy.provisioner.tenantHealth(tenant.slug);
+      if (!health.reachable) problems.push(`database unreachable: ${health.error ?? 'no answer'}`);
+      else if (health.error) problems.push(health.error);
+      if (health.pendingMigrations) problems.push(`${plural(health.pendingMigrations, 'pending migration')} (run migrate-tenants)`);
+      if (health.userCount !== null && health.userCount > tenant.maxUsers) {
+        problems.push(`${health.userCount} users exceed the limit of ${tenant.maxUsers}`);
+      }
+    } else if (tenant.status === 'failed') {
+      problems.push('provisioning failed; run create-tenant again to retry, or delete-tenant');
+    } else if (tenant.status === 'deleting') {
+      problems.push('deletion did not finish; run delete-tenant again');
+    } else if (tenant.status === 'provisioning' && Date.now() - tenant.updatedAt.getTime() > STALE_PROVISIONING_MS) {
+      problems.push('stuck in provisioning for over 10 minutes; run create-tenant again to clean up and retry');
+    }
+    return { slug: tenant.slug, status: tenant.status, health, problems };
+  });
+  out.push(...results);
+  checks.push({ name: 'tenants', ok: results.every((r) => r.problems.length === 0), message: `${plural(results.length, 'tenant')} checked` });
+}

@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Tenancy } from '@salesfleet/tenancy';
+import { CliError } from './errors';
+import type { Output } from './output';
+
+/** What every command receives. */
+export interface CommandContext {
+  out: Output;
+  /** How the user runs us (`pnpm cli`, `salesfleet`), for hints and examples. */
+  invokedAs: string;
+}
+
+/** `cli:<os user>` — recorded as the actor of every operation. */
+export function cliActor(): string {
+  try {
+    return `cli:${userInfo().username || 'unknown'}`;
+  } catch {
+    return `cli:${process.env.USER ?? process.env.USERNAME ?? 'unknown'}`;
+  }
+}
+
+/** The tenancy package, loaded on first use so that `--help` and usage errors start instantly. */
+export function loadTenancyPackage(): Promise<typeof import('@salesfleet/tenancy')> {
+  return import('@salesfleet/tenancy');
+}
+
+export interface OpenOptions {
+  /** Apply pending registry migrations (`init`, `migrate-tenants`); default: pending → error. */
+  migrateRegistry?: boolean;
+  /** Create the registry when it does not exist yet (`init` only). */
+  createRegistry?: boolean;
+}
+
+/**
+ * Loads `.env` and the configuration, then opens the registry. Without SALESFLEET_REGISTRY_URL the
+ * registry is `<data dir>/registry.sqlite`; unless `createRegistry`, a missing file is an error that
+ * points at `init` — instead of silently creating an empty registry (and a secret key) wherever the
+ * command happens to run.
+ */
+export async function openCliTenancy(ctx: CommandContext, options: OpenOptions = {}): Promise<Tenancy> {
+  const tenancy = await loadTenancyPackage();
+  tenancy.loadDotEnv();
+  if (!options.createRegistry) assertRegistryExists(ctx, process.env);
+  const config = tenancy.loadConfig();
+  return tenancy.openTenancy(config, { migrateRegistry: options.migrateRegistry === true });
+}
+
+function assertRegistryExists(ctx: CommandContext, env: NodeJS.ProcessEnv): void {
+  if (env.SALESFLEET_REGISTRY_URL?.trim()) return;
+  const dataDir = resolve(env.SALESFLEET_DATA_DIR?.trim() || './data');
+  if (!existsSync(join(dataDir, 'registry.sqlite'))) {
+    throw new CliError(
+      `no registry in ${dataDir} (registry.sqlite does not exist); run \`${ctx.invokedAs} init\` first, or set SALESFLEET_DATA_DIR to your data directory`,
+    );
+  }
+}
+
+/** Runs `fn` with an open tenancy and always closes it (tenant handles, registry). */
+export async function withTenancy<T>(ctx: CommandContext, options: OpenOptions, fn: (tenancy: Tenancy) => Promise<T>): Promise<T> {
+  const tenancy = await openCliTenancy(ctx, options);
+  try {
+    return await fn(tenancy);
+  } finally {
+    await tenancy.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,129 @@
+import { scrub } from './secrets';
+
+/** Where a command writes, and how (TTY or not, colour or not). One per process. */
+export interface Output {
+  /** stdout is a terminal: tables with borders, spinners. */
+  readonly tty: boolean;
+  /** stderr is a terminal: progress bars. */
+  readonly errTty: boolean;
+  /** stdin is a terminal: prompts are possible. */
+  readonly interactive: boolean;
+  readonly color: boolean;
+  /** A line on stdout. */
+  line(text?: string): void;
+  /** Data as pretty JSON on stdout (for `--json`). */
+  json(value: unknown): void;
+  /** `warning: …` on stderr. */
+  warn(text: string): void;
+  /** A note on stderr (hints that must not pollute stdout data). */
+  note(text: string): void;
+  /** Raw text on stdout (spinners). */
+  write(text: string): void;
+  writeErr(text: string): void;
+  /** Colour helpers: identity when colour is off. */
+  green(text: string): string;
+  red(text: string): string;
+  yellow(text: string): string;
+  bold(text: string): string;
+  dim(text: string): string;
+}
+
+export interface OutputStreams {
+  stdout: NodeJS.WriteStream | NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream | NodeJS.WritableStream;
+  stdin: NodeJS.ReadStream | NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+const isTty = (s: unknown) => Boolean((s as { isTTY?: boolean }).isTTY);
+
+export function createOutput(streams: OutputStreams = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Output {
+  const tty = isTty(streams.stdout);
+  const color = tty && !streams.env.NO_COLOR && streams.env.TERM !== 'dumb';
+  const paint = (code: string, reset: string) => (text: string) => (color ? `\u001b[${code}m${text}\u001b[${reset}m` : text);
+  return {
+    tty,
+    errTty: isTty(streams.stderr),
+    interactive: isTty(streams.stdin),
+    color,
+    line: (text = '') => void streams.stdout.write(`${text}\n`),
+    json: (value) => void streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    warn: (text) => void streams.stderr.write(`warning: ${scrub(text)}\n`),
+    note: (text) => void streams.stderr.write(`${text}\n`),
+    write: (text) => void streams.stdout.write(text),
+    writeErr: (text) => void streams.stderr.write(text),
+    green: paint('32', '39'),
+    red: paint('31', '39'),
+    yellow: paint('33', '39'),
+    bold: paint('1', '22'),
+    dim: paint('2', '22'),
+  };
+}
+
+export interface Column {
+  header: string;
+  /** Right-align (numbers, durations). */
+  align?: 'left' | 'right';
+}
+
+/**
+ * A table: bordered (cli-table3) on a terminal, aligned plain columns otherwise — easy to read in a
+ * CI log and to cut with awk. Cells are single-line strings; `''` prints as `-`.
+ */
+export async function printTable(out: Output, columns: Column[], rows: string[][]): Promise<void> {
+  const cells = rows.map((r) => columns.map((_c, i) => (r[i] === undefined || r[i] === '' ? '-' : r[i]!)));
+  if (out.tty) {
+    out.line(await borderedTable(columns, cells, out.color));
+  } else {
+    for (const line of plainTable(columns, cells)) out.line(line);
+  }
+}
+
+/** Aligned columns separated by two spaces, header in capitals, no trailing blanks. */
+export function plainTable(columns: Column[], rows: string[][]): string[] {
+  const widths = columns.map((c, i) => Math.max(displayWidth(c.header), ...rows.map((r) => displayWidth(r[i] ?? ''))));
+  const fmt = (cells: string[]) =>
+    cells
+      .map((cell, i) => {
+        const pad = ' '.repeat(Math.max(0, widths[i]! - displayWidth(cell)));
+        return columns[i]!.align === 'right' ? pad + cell : cell + pad;
+      })
+      .join('  ')
+      .trimEnd();
+  return [fmt(columns.map((c) => c.header.toUpperCase())), ...rows.map(fmt)];
+}
+
+export async function borderedTable(columns: Column[], rows: string[][], color: boolean): Promise<string> {
+  const { default: Table } = await import('cli-table3');
+  const table = new Table({
+    head: columns.map((c) => c.header),
+    colAligns: columns.map((c) => c.align ?? 'left'),
+    style: color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
+  });
+  table.push(...rows);
+  return table.toString();
+}
+
+function displayWidth(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return [...text.replace(/\u001b\[[0-9;]*m/g, '')].length;
+}
+
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '';
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 10_000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** `2026-11-23 19:20` in UTC (tables say so in their header). */
+export function formatDate(value: Date | string | null | undefined): string {
+  if (!value) return '';
+  const d = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toISOString().slice(0, 16).replace('T', ' ');
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,253 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { CommandContext } from './context';
+import { legacyHelp } from './legacy-names';
+
+/**
+ * The command tree. Only commander is loaded here: each action imports its module (and with it the
+ * tenancy package, Sequelize and the database drivers) when it runs, so `--help` and usage errors
+ * answer at once.
+ */
+export function buildProgram(ctx: CommandContext, version: string): Command {
+  const $ = ctx.invokedAs;
+  const program = new Command(ctx.invokedAs.includes(' ') ? 'cli' : ctx.invokedAs);
+  program
+    .usage('<command> [options]')
+    .description('Operate Salesfleet from a shell: the registry, tenants, their databases and migrations.')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand(false)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureHelp({
+      sortSubcommands: false,
+      showGlobalOptions: false,
+      // Names only in the command list: each command's --help shows its arguments.
+      subcommandTerm: (cmd) => [cmd.name(), ...cmd.aliases()].join(', '),
+    });
+  // Show the command the way the user typed it (`pnpm cli create-tenant …`).
+  if (ctx.invokedAs.includes(' ')) program.name(ctx.invokedAs);
+
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  $ ${$} init
+  $ ${$} create-tenant "Acme Ltd" acme admin@acme.test
+  $ ${$} list-tenants
+  $ ${$} migrate-tenants --check
+  $ pnpm -s cli list-tenants --json | jq '.tenants[].slug'   (-s keeps pnpm's banner out of the JSON)
+
+Coming from the Django commands? Their names still work:
+${legacyHelp()}
+
+Environment: SALESFLEET_DATA_DIR (default ./data), SALESFLEET_REGISTRY_URL, SALESFLEET_TENANT_SERVER_URL,
+SALESFLEET_BASE_DOMAINS, SALESFLEET_SECRET_KEY (.env in the current directory is read).
+SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad usage or invalid input.`,
+  );
+
+  const examples = (cmd: Command, lines: [string, string?][]) =>
+    cmd.addHelpText(
+      'after',
+      `\nExamples:\n${lines.map(([line, comment]) => `  $ ${$} ${line}${comment ? `\n      ${comment}` : ''}`).join('\n')}`,
+    );
+  const json = () => new Option('--json', 'print the result as JSON');
+
+  // ── Setup ───────────────────────────────────────────────────────────────────────────────────────
+  program.commandsGroup('Setup:');
+  examples(
+    program
+      .command('init')
+      .description('migrate the registry and create the first platform admin (idempotent)')
+      .option('--admin-username <name>', 'platform admin username (default admin)')
+      .option('--admin-email <email>', 'platform admin email')
+      .option('--admin-password <password>', 'platform admin password (prefer SALESFLEET_PLATFORM_ADMIN_PASSWORD or the prompt; default: a generated one-time password)')
+      .addOption(json())
+      .action(async (flags) => (await import('./commands/init')).initCommand(ctx, flags)),
+    [
+      ['init', 'asks for the admin on a terminal; otherwise prints a one-time password once'],
+      ['init --admin-username ops --admin-email ops@example.com', 'generated one-time password, shown once'],
+      ['init', 'again: "registry already up to date; platform admin exists"'],
+    ],
+  );
+
+  // ── Tenants ─────────────────────────────────────────────────────────────────────────────────────
+  program.commandsGroup('Tenants:');
+  examples(
+    program
+      .command('create-tenant')
+      .description('create a tenant: database, schema, groups, admin user')
+      .argument('<name>', 'organisation name, e.g. "Acme Ltd"')
+      .argument('<subdomain>', 'the tenant slug: 1–63 of a-z, 0-9 and -')
+      .argument('<admin-email>', "the tenant admin's email")
+      .option('--database-url <url>', 'postgres://user@host:5432/name or mysql://…; no name = sales_<subdomain> on that server')
+      .option('--database-engine <engine>', 'sqlite, postgres/postgresql, mysql/mariadb (or django.db.backends.*)')
+      .option('--database-host <host>', 'database server host')
+      .option('--database-port <port>', 'database server port', wholeNumber(1, 65535))
+      .option('--database-user <user>', 'database user')
+      .option('--database-password <password>', 'database password (prefer SALESFLEET_DATABASE_PASSWORD)')
+      .option('--database-name <name>', 'an existing empty database to use (created when missing)')
+      .option('--max-users <n>', 'active user limit', wholeNumber(1, 1_000_000), 50)
+      .option('--multi-location', 'allow several locations')
+      .option('--admin-username <name>', 'tenant admin username (default admin)')
+      .option('--admin-password <password>', 'tenant admin password (prefer SALESFLEET_ADMIN_PASSWORD; default: a one-time password shown once)')
+      .option('--trial-days <days>', 'trial length in days', wholeNumber(0, 3650))
+      .addOption(new Option('--demo-data', 'add demo locations, products, customers and invoices').conflicts('skipDemoData'))
+      .option('--skip-demo-data', 'no demo data (the default; accepted for create_production_tenant)')
+      .option('--dry-run', 'validate and check connectivity; change nothing')
+      .addOption(json())
+      .action(async (name, subdomain, email, flags) => (await import('./commands/create-tenant')).createTenantCommand(ctx, name, subdomain, email, flags)),
+    [
+      ['create-tenant "Acme Ltd" acme admin@acme.test', 'managed database: SQLite file, or sales_acme on SALESFLEET_TENANT_SERVER_URL'],
+      ['create-tenant "Acme Ltd" acme admin@acme.test --database-url postgres://sales@db1:5432/', 'sales_acme on that PostgreSQL server (password: SALESFLEET_DATABASE_PASSWORD)'],
+      ['create-tenant "Beta" beta admin@beta.test --database-engine mysql --database-host db2 --database-user root --database-name beta_sales', 'an existing empty MySQL/MariaDB database'],
+      ['create-tenant "Gamma" gamma admin@gamma.test --max-users 10 --multi-location --trial-days 30 --demo-data'],
+      ['create-tenant "Gamma" gamma admin@gamma.test --dry-run', 'checks only'],
+    ],
+  );
+  examples(
+    program
+      .command('delete-tenant')
+      .description('delete a tenant and drop its database (asks you to type its subdomain)')
+      .argument('<subdomain>', 'the tenant to delete')
+      .option('--force', 'do not ask (required without a terminal)')
+      .option('--keep-database', 'keep the database / SQLite file')
+      .addOption(json())
+      .action(async (slug, flags) => (await import('./commands/delete-tenant')).deleteTenantCommand(ctx, slug, flags)),
+    [
+      ['delete-tenant acme', 'asks you to type "acme"'],
+      ['delete-tenant acme --force --keep-database', 'scripts: no question, database kept'],
+    ],
+  );
+  examples(
+    program
+      .command('list-tenants')
+      .description('tenants with status, engine, users, schema version, pending migrations')
+      .option('--active-only', 'only active tenants')
+      .addOption(json())
+      .action(async (flags) => (await import('./commands/list-tenants')).listTenantsCommand(ctx, flags)),
+    [['list-tenants'], ['list-tenants --active-only'], ['list-tenants --json', 'with pnpm: pnpm -s cli list-tenants --json']],
+  );
+  examples(
+    program
+      .command('suspend-tenant')
+      .description("suspend a tenant: its users are refused, nothing is deleted")
+      .argument('<subdomain>', 'the tenant')
+      .option('--reason <text>', 'why (shown to operators)')
+      .addOption(json())
+      .action(async (slug, flags) => (await import('./commands/tenant-status')).suspendTenantCommand(ctx, slug, flags)),
+    [['suspend-tenant acme --reason "unpaid invoice 2026-11"']],
+  );
+  examples(
+    program
+      .command('resume-tenant')
+      .description('resume a suspended tenant')
+      .argument('<subdomain>', 'the tenant')
+      .addOption(json())
+      .action(async (slug, flags) => (await import('./commands/tenant-status')).resumeTenantCommand(ctx, slug, flags)),
+    [['resume-tenant acme']],
+  );
+  examples(
+    program
+      .command('tenant-users')
+      .description("a tenant's users and groups; --fix-admin restores the admin's groups")
+      .argument('<subdomain>', 'the tenant')
+      .option('--fix-admin', 'put the admin back into every default group (restoring missing groups and permissions)')
+      .option('--username <name>', 'the admin to fix (default: the superuser with the tenant admin email)')
+      .addOption(json())
+      .action(async (slug, flags) => (await import('./commands/tenant-users')).tenantUsersCommand(ctx, slug, flags)),
+    [['tenant-users acme'], ['tenant-users acme --fix-admin']],
+  );
+
+  const domains = program.command('domains').description('custom domains of a tenant: list, add, remove');
+  domains.helpCommand(false);
+  examples(
+    domains
+      .command('list')
+      .description("list a tenant's custom domains")
+      .argument('<subdomain>', 'the tenant')
+      .addOption(json())
+      .action(async (slug, flags) => (await import('./commands/domains')).listDomainsCommand(ctx, slug, flags)),
+    [['domains list acme']],
+  );
+  examples(
+    domains
+      .command('add')
+      .description('add a custom domain')
+      .argument('<subdomain>', 'the tenant')
+      .argument('<domain>', 'e.g. shop.acme.com')
+      .option('--primary', 'make it the primary domain')
+      .addOption(json())
+      .action(async (slug, domain, flags) => (await import('./commands/domains')).addDomainCommand(ctx, slug, domain, flags)),
+    [['domains add acme shop.acme.com --primary']],
+  );
+  examples(
+    domains
+      .command('remove')
+      .description('remove a custom domain')
+      .argument('<subdomain>', 'the tenant')
+      .argument('<domain>', 'the domain to remove')
+      .addOption(json())
+      .action(async (slug, domain, flags) => (await import('./commands/domains')).removeDomainCommand(ctx, slug, domain, flags)),
+    [['domains remove acme shop.acme.com']],
+  );
+  examples(domains, [['domains list acme'], ['domains add acme shop.acme.com --primary'], ['domains remove acme shop.acme.com']]);
+
+  // ── Schema and health ───────────────────────────────────────────────────────────────────────────
+  program.commandsGroup('Schema and health:');
+  examples(
+    program
+      .command('migrate-tenants')
+      .description('migrate the registry, then every tenant (bounded parallelism, progress)')
+      .option('--tenant <subdomain>', 'only this tenant')
+      .option('--check', 'change nothing; exit 1 when any migration is pending')
+      .option('--dry-run', 'show what would be applied; change nothing')
+      .option('--concurrency <n>', 'tenants migrated at once', wholeNumber(1, 64), 4)
+      .addOption(new Option('--app <label>', "Django's --app (ignored: one migration set)").hideHelp())
+      .addOption(json())
+      .action(async (flags) => (await import('./commands/migrate-tenants')).migrateTenantsCommand(ctx, flags)),
+    [
+      ['migrate-tenants', 'registry, then all tenants, 4 at a time'],
+      ['migrate-tenants --tenant acme'],
+      ['migrate-tenants --check', 'in CI / before a deploy: exit 1 when something is pending'],
+      ['migrate-tenants --concurrency 8 --json'],
+    ],
+  );
+  examples(
+    program
+      .command('check-tenants')
+      .alias('doctor')
+      .description('check registry, secret key and every tenant (reachable, schema, users)')
+      .argument('[subdomains...]', 'only these tenants (default all)')
+      .option('--concurrency <n>', 'tenants checked at once', wholeNumber(1, 64), 8)
+      .addOption(json())
+      .action(async (slugs, flags) => (await import('./commands/check-tenants')).checkTenantsCommand(ctx, slugs, flags)),
+    [['check-tenants', 'exit 1 when anything is wrong'], ['doctor acme beta'], ['check-tenants --json']],
+  );
+
+  // ── Audit ───────────────────────────────────────────────────────────────────────────────────────
+  program.commandsGroup('Audit:');
+  examples(
+    program
+      .command('operations')
+      .description('the recent lifecycle operations log, newest first')
+      .option('--tenant <subdomain>', 'only this tenant')
+      .option('--action <action>', 'only this action (create-tenant, delete-tenant, migrate-tenants, …)')
+      .addOption(new Option('--outcome <outcome>', 'only this outcome').choices(['started', 'succeeded', 'failed']))
+      .option('--limit <n>', 'rows to show', wholeNumber(1, 1000), 20)
+      .addOption(json())
+      .action(async (flags) => (await import('./commands/operations')).operationsCommand(ctx, flags)),
+    [['operations'], ['operations --tenant acme --limit 50'], ['operations --outcome failed --json']],
+  );
+
+  return program;
+}
+
+/** An option parser for whole numbers within a range (commander reports a bad value as usage). */
+export function wholeNumber(min: number, max: number): (value: string) => number {
+  return (value) => {
+    if (!/^\s*[0-9]+\s*$/.test(value)) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
+    const n = Number(value);
+    if (n < min || n > max) throw new InvalidArgumentError(`must be from ${min} to ${max}.`);
+    return n;
+  };
+}
