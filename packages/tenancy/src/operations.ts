@@ -50,10 +50,13 @@ export class OperationsLog {
     this.logFile = logFile;
   }
 
-  /** Starts a run of `action` and records its `started` row. */
+  /**
+   * Starts a run of `action` and records its `started` row. Rows of a run are written in order in the
+   * background while the operation proceeds; `succeed()` / `fail()` wait until all are stored.
+   */
   async begin(action: string, context: OperationContext): Promise<OperationRun> {
     const run = new OperationRun(this, action, context);
-    await this.write(run, { step: null, outcome: 'started', details: context.details ?? {}, error: null, durationMs: null });
+    run.enqueue({ step: null, outcome: 'started', details: context.details ?? {}, error: null, durationMs: null });
     return run;
   }
 
@@ -74,13 +77,10 @@ export class OperationsLog {
   }
 
   /** @internal */
-  async write(
-    run: OperationRun,
-    entry: { step: string | null; outcome: OperationOutcome; details: Record<string, unknown>; error: unknown; durationMs: number | null },
-  ): Promise<void> {
+  async write(run: OperationRun, entry: OperationEntry): Promise<void> {
     const details = maskSecrets(entry.details) as Record<string, unknown>;
     const error = entry.error === null || entry.error === undefined ? null : run.describeError(entry.error);
-    const errorCode = isSalesfleetError(entry.error) ? entry.error.code : undefined;
+    const errorCode = errorCodeOf(entry.error);
     const durationMs = entry.durationMs === null ? null : Math.round(entry.durationMs);
     const now = new Date();
     const line: OperationLogLine = {
@@ -130,6 +130,14 @@ export class OperationsLog {
   }
 }
 
+interface OperationEntry {
+  step: string | null;
+  outcome: OperationOutcome;
+  details: Record<string, unknown>;
+  error: unknown;
+  durationMs: number | null;
+}
+
 /** One lifecycle operation in progress: records steps, then success or failure. */
 export class OperationRun {
   readonly runId = randomUUID();
@@ -141,6 +149,7 @@ export class OperationRun {
   readonly #secrets: (string | null | undefined)[];
   readonly #started = performance.now();
   #finished = false;
+  #queue: Promise<void> = Promise.resolve();
 
   constructor(log: OperationsLog, action: string, context: OperationContext) {
     this.#log = log;
@@ -171,33 +180,60 @@ export class OperationRun {
     return redact(message, this.#secrets).slice(0, 2000);
   }
 
+  /** @internal Queues a row; rows are written one after another, in order. */
+  enqueue(entry: OperationEntry): void {
+    // Error messages are formatted now, while the run's secrets are known.
+    const stored = entry.error === null || entry.error === undefined ? entry : { ...entry, error: errorForLog(entry.error, this) };
+    this.#queue = this.#queue.then(() => this.#log.write(this, stored)).catch(() => undefined);
+  }
+
+  /** Waits until every queued row is stored. */
+  flush(): Promise<void> {
+    return this.#queue;
+  }
+
   /** Runs `fn` as the named step, recording its outcome and duration; rethrows its error. */
   async step<T>(name: string, fn: () => Promise<T>, details: Record<string, unknown> = {}): Promise<T> {
     const started = performance.now();
     try {
       const result = await fn();
-      await this.#log.write(this, { step: name, outcome: 'succeeded', details, error: null, durationMs: performance.now() - started });
+      this.enqueue({ step: name, outcome: 'succeeded', details, error: null, durationMs: performance.now() - started });
       return result;
     } catch (err) {
-      await this.#log.write(this, { step: name, outcome: 'failed', details, error: err, durationMs: performance.now() - started });
+      this.enqueue({ step: name, outcome: 'failed', details, error: err, durationMs: performance.now() - started });
       throw err;
     }
   }
 
   /** Records a step that already happened (or a note), without running anything. */
   async note(step: string, outcome: OperationOutcome, details: Record<string, unknown> = {}, error: unknown = null): Promise<void> {
-    await this.#log.write(this, { step, outcome, details, error, durationMs: null });
+    this.enqueue({ step, outcome, details, error, durationMs: null });
   }
 
   async succeed(details: Record<string, unknown> = {}): Promise<void> {
-    if (this.#finished) return;
+    if (this.#finished) return this.flush();
     this.#finished = true;
-    await this.#log.write(this, { step: null, outcome: 'succeeded', details, error: null, durationMs: this.elapsedMs });
+    this.enqueue({ step: null, outcome: 'succeeded', details, error: null, durationMs: this.elapsedMs });
+    await this.flush();
   }
 
   async fail(err: unknown, details: Record<string, unknown> = {}): Promise<void> {
-    if (this.#finished) return;
+    if (this.#finished) return this.flush();
     this.#finished = true;
-    await this.#log.write(this, { step: null, outcome: 'failed', details, error: err, durationMs: this.elapsedMs });
+    this.enqueue({ step: null, outcome: 'failed', details, error: err, durationMs: this.elapsedMs });
+    await this.flush();
   }
+}
+
+function errorCodeOf(err: unknown): string | undefined {
+  if (isSalesfleetError(err)) return err.code;
+  const wrapped = err as { code?: unknown; isSalesfleet?: boolean } | null;
+  return wrapped && wrapped.isSalesfleet && typeof wrapped.code === 'string' ? wrapped.code : undefined;
+}
+
+/** Keeps the stable code of our errors while scrubbing the message. */
+function errorForLog(err: unknown, run: OperationRun): unknown {
+  const message = run.describeError(err);
+  if (isSalesfleetError(err)) return Object.assign(new Error(message), { code: err.code, isSalesfleet: true });
+  return new Error(message);
 }
