@@ -8,5 +8,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['./src/test/setup.ts'],
+    // Typing through whole forms in jsdom is slow on a loaded 2-core machine; a timeout is not a finding.
+    testTimeout: 20_000,
   },
 });

@@ -50,8 +50,16 @@ describe('validateSubdomain', () => {
   });
 
   it('refuses every reserved word', () => {
-    expect(RESERVED_SUBDOMAINS).toEqual(['www', 'admin', 'api', 'app', 'static', 'assets', 'mail', 'platform']);
+    expect(RESERVED_SUBDOMAINS).toEqual(
+      expect.arrayContaining(['www', 'admin', 'api', 'app', 'static', 'assets', 'mail', 'platform', 'localhost']),
+    );
     for (const word of RESERVED_SUBDOMAINS) expect(validateSubdomain(word)).toMatch(/reserved/i);
+  });
+
+  it('refuses “--” in third and fourth position, as IDNA reserves it', () => {
+    expect(validateSubdomain('xn--acme')).toMatch(/--/);
+    expect(validateSubdomain('ab--cd')).toMatch(/--/);
+    expect(validateSubdomain('a--b')).toBeNull();
   });
 
   it('accepts words that merely contain a reserved word', () => {

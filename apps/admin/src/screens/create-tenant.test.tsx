@@ -43,7 +43,8 @@ describe('create tenant form', () => {
     expect(fieldError(subdomain)).toMatch(/cannot start or end with a hyphen/i);
 
     await user.clear(subdomain);
-    await user.type(subdomain, 'a'.repeat(64));
+    await user.click(subdomain);
+    await user.paste('a'.repeat(64));
     expect(fieldError(subdomain)).toMatch(/at most 63 characters/);
 
     for (const reserved of ['admin', 'www', 'api', 'platform']) {

@@ -127,7 +127,7 @@ export function CreateTenantFormView({ onCreated }: { onCreated: (result: Create
   function handleApiError(error: unknown) {
     if (!isApiError(error)) return;
     const fields = error.fieldErrors();
-    if (error.code === 'SlugTaken' && !fields.subdomain) fields.subdomain = error.message;
+    if ((error.code === 'SlugTaken' || error.code === 'SlugInvalid') && !fields.subdomain) fields.subdomain = error.message;
     setServerErrors(fields);
     focusFirstError(fields);
   }

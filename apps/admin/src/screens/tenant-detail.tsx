@@ -323,7 +323,12 @@ function SettingsCard({ tenant }: { tenant: TenantDetail }) {
           value={form.maxUsers}
           onValueChange={(v) => set('maxUsers', v)}
           error={errors.maxUsers ?? apiErrors.maxUsers}
-          hint={usersBelowCount ?? `Currently ${tenant.userCount ?? 'an unknown number of'} users.`}
+          hint={
+            usersBelowCount ??
+            (tenant.userCount === null
+              ? 'The current number of users is unknown.'
+              : `Currently ${tenant.userCount} user${tenant.userCount === 1 ? '' : 's'}.`)
+          }
         />
         <CheckboxField
           id="settings-multi-location"
