@@ -1,0 +1,109 @@
+import os from 'node:os';
+import { Child } from '../lib/child';
+import type { Harness } from '../lib/harness';
+import { PG_URL, pgAvailable } from '../lib/pg';
+import type { BenchmarkResult, ResultRow } from '../lib/report';
+import { median, round } from '../lib/stats';
+
+interface CheckResult {
+  seconds: number;
+  tenants: number;
+  pending: number;
+  failed: number;
+  firstError: string | null;
+}
+
+interface ApplyResult {
+  seconds: number;
+  tenants: number;
+  changed: number;
+  failed: number;
+  firstError: string | null;
+}
+
+/** Tenants migrated at once in the parallel runs (the Provisioner's default for `migrateTenants`). */
+const PARALLEL = 4;
+
+/**
+ * 6. Fleet migrations: `migrate-tenants --check` over the fleet with nothing pending, and one new
+ * migration applied sequentially vs `PARALLEL` at a time (reverted between runs, interleaved).
+ */
+export async function migrationsBenchmark(h: Harness): Promise<BenchmarkResult> {
+  const started = performance.now();
+  const { scale } = h.ctx;
+  const rows: ResultRow[] = [];
+  const details: Record<string, unknown> = {};
+  const notes: string[] = [
+    `Fleets: copies of the migrated template (SQLite) / CREATE DATABASE … TEMPLATE clones (PostgreSQL), rows inserted in bulk into a registry of their own. ` +
+      `Check = the Provisioner's migrateTenants({ check: true }) at its default concurrency 4, ${scale.fleetRounds + 1} runs, median.`,
+    'Apply = one extra migration (ALTER TABLE products ADD COLUMN) through the migrations runner with the Provisioner’s per-tenant steps; ' +
+      'migrateTenants itself cannot take an extra migration (its list is compiled into @salesfleet/migrations), so the runner is called directly with ' +
+      `{ migrations: [...tenantMigrations, extra] } as the migrations package’s tests do. Sequential vs ${PARALLEL} at a time, reverted between runs, ` +
+      `${scale.fleetRounds} interleaved pair(s), median.`,
+  ];
+
+  const fleets: { engine: 'sqlite' | 'postgres'; label: string; count: number }[] = [{ engine: 'sqlite', label: 'SQLite', count: scale.fleetSqlite }];
+  if (await pgAvailable()) fleets.push({ engine: 'postgres', label: 'PostgreSQL', count: scale.fleetPostgres });
+  else notes.push(`PostgreSQL not reachable at ${new URL(PG_URL).host}: skipped.`);
+
+  for (const f of fleets) {
+    const fleet =
+      f.engine === 'sqlite'
+        ? await h.fixtures.fleet({ sqlite: f.count })
+        : await h.fixtures.fleet({ postgres: f.count, pgDistinct: f.count });
+    const task = new Child(h.ctx, { script: 'tasks/migrations-task.ts', logName: `migrations-${f.engine}`, env: fleet.env() });
+    try {
+      await task.ready;
+      const checks: CheckResult[] = [];
+      for (let i = 0; i <= scale.fleetRounds; i++) {
+        const c = await task.request<CheckResult>('check', { concurrency: 4 });
+        checks.push(c);
+        h.log(`migrations/${f.engine}: check ${c.tenants} tenants in ${c.seconds.toFixed(2)} s (pending ${c.pending}, failed ${c.failed})`);
+        if (c.failed > 0) throw new Error(`check failed on ${c.failed} tenants: ${c.firstError}`);
+      }
+      const sequential: ApplyResult[] = [];
+      const parallel: ApplyResult[] = [];
+      const applyAndRevert = async (concurrency: number, into: ApplyResult[]) => {
+        const a = await task.request<ApplyResult>('apply', { direction: 'up', concurrency });
+        if (a.failed > 0 || a.changed !== a.tenants) throw new Error(`apply (concurrency ${concurrency}): ${a.failed} failed, ${a.changed}/${a.tenants} applied: ${a.firstError}`);
+        into.push(a);
+        h.log(`migrations/${f.engine}: applied to ${a.tenants} tenants ${concurrency === 1 ? 'sequentially' : `${concurrency} at a time`} in ${a.seconds.toFixed(2)} s`);
+        const d = await task.request<ApplyResult>('apply', { direction: 'down', concurrency: PARALLEL });
+        if (d.failed > 0) throw new Error(`revert: ${d.failed} failed: ${d.firstError}`);
+      };
+      for (let r = 0; r < scale.fleetRounds; r++) {
+        await applyAndRevert(1, sequential);
+        await applyAndRevert(PARALLEL, parallel);
+      }
+      const checkS = median(checks.map((c) => c.seconds));
+      const seqS = median(sequential.map((x) => x.seconds));
+      const parS = median(parallel.map((x) => x.seconds));
+      const speedup = round(seqS / parS, 3);
+      details[f.engine] = { checks, sequential, parallel };
+      const label = `6 migrations (${f.label})`;
+      const checkTarget = (10 * f.count) / 1000;
+      rows.push(
+        {
+          benchmark: label,
+          metric: `check, ${f.count} tenants, nothing pending`,
+          value: `${round(checkS, 2)} s`,
+          target: f.engine === 'sqlite' ? `≤ ${round(checkTarget, 1)} s${f.count === 1000 ? '' : ' (10 s per 1,000)'}` : undefined,
+          met: f.engine === 'sqlite' ? checkS <= checkTarget : undefined,
+        },
+        {
+          benchmark: label,
+          metric: `apply 1 migration: ${PARALLEL} at a time vs sequential (speed-up = sequential ÷ parallel)`,
+          value: `${round(parS, 2)} s`,
+          baseline: `${round(seqS, 2)} s`,
+          ratio: speedup,
+          target: '≥ 1.8× faster',
+          met: speedup >= 1.8,
+        },
+      );
+    } finally {
+      await task.stop(30_000);
+    }
+  }
+  notes.push(`This machine has ${os.cpus().length} cores.`);
+  return { name: 'migrations', title: '6. Fleet migrations', rows, notes, details, durationSeconds: (performance.now() - started) / 1000 };
+}

@@ -1,0 +1,151 @@
+import type { Harness, RunningServer } from '../lib/harness';
+import { ROUTE_PATH } from '../lib/harness';
+import { PG_URL, pgAvailable, pgFreeConnections } from '../lib/pg';
+import type { BenchmarkResult, ResultRow } from '../lib/report';
+import { round } from '../lib/stats';
+
+/** Fails fast, with the answer, when a server does not serve the route (e.g. it has not landed yet). */
+export async function assertServes(h: Harness, server: RunningServer, host: string, token: string): Promise<void> {
+  const [first] = await h.sequential(server.port, [{ host, path: ROUTE_PATH, headers: { authorization: `Bearer ${token}` }, label: 'check' }]);
+  if (!first || first.status !== 200) {
+    throw new Error(
+      `${server.name} answered ${first?.status ?? 'nothing'} to GET ${ROUTE_PATH} on ${host}` +
+        (first?.status === 404 ? ' — is the tenant product list route there yet? (SALESFLEET_BENCH_PATH overrides the path)' : ''),
+    );
+  }
+}
+
+/**
+ * 1. Routing overhead: the real API (host router + connection cache + one handle per tenant) with
+ * requests spread over many tenant subdomains, against the baseline server (same app and route over
+ * one fixed database). Requests go to the tenants in turn (one round-robin counter shared by all
+ * connections), every one with the tenant admin's bearer session.
+ */
+export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
+  const started = performance.now();
+  const { scale } = h.ctx;
+  const rows: ResultRow[] = [];
+  const notes: string[] = [];
+  const details: Record<string, unknown> = {};
+
+  // ── SQLite ──
+  {
+    const tenants = scale.routingTenants;
+    h.log(`routing/SQLite: ${tenants} tenant files + baseline`);
+    const template = await h.fixtures.sqliteTemplate();
+    const fleet = await h.fixtures.fleet({ sqlite: tenants, baseline: true });
+    const hosts = fleet.sqlite.map((s) => `${s}.localhost`);
+    const maxOpen = tenants + 16;
+    const subject = await h.server('tenancy', 'routing-sqlite', fleet.env({ SALESFLEET_MAX_OPEN_TENANTS: String(maxOpen) }));
+    const baseline = await h.server('baseline', 'baseline-sqlite', fleet.env({ BENCH_DB_ENGINE: 'sqlite', BENCH_DB_NAME: 'baseline.sqlite' }));
+    try {
+      await assertServes(h, subject, hosts[0]!, template.token);
+      await assertServes(h, baseline, hosts[0]!, template.token);
+      const r = await h.interleaved([baseline, subject], {
+        path: ROUTE_PATH,
+        hosts,
+        headers: { authorization: `Bearer ${template.token}` },
+        connections: scale.connections,
+      });
+      const stats = await subject.child.request<Record<string, unknown>>('stats');
+      details.sqlite = { tenants, maxOpen, baseline: r[baseline.name], subject: r[subject.name], subjectStats: stats };
+      rows.push(...routingRows('1 routing (SQLite)', r[subject.name]!, r[baseline.name]!, tenants));
+    } finally {
+      await Promise.all([subject.child.stop(), baseline.child.stop()]);
+    }
+    notes.push(
+      `SQLite: ${tenants} tenant files (copies of one migrated, seeded template with ${200} products), ` +
+        `SALESFLEET_MAX_OPEN_TENANTS=${maxOpen} so every tenant stays warm (the default, 100, is below 200: an LRU under ` +
+        'round-robin load then misses on every request — see benchmark 4 for that regime).',
+    );
+  }
+
+  // ── PostgreSQL ──
+  if (!(await pgAvailable())) {
+    notes.push(`PostgreSQL not reachable at ${new URL(PG_URL).host}: skipped.`);
+  } else {
+    const free = await pgFreeConnections();
+    // Every warm tenant handle holds at least one backend; leave room for the baseline and others.
+    const tenants = Math.max(4, Math.min(scale.routingTenants, scale.pgDatabases, free - 25));
+    h.log(`routing/PostgreSQL: ${tenants} tenant databases + baseline (server has ${free} free connections)`);
+    const template = await h.fixtures.pgTemplate();
+    const fleet = await h.fixtures.fleet({ postgres: tenants, pgDistinct: tenants });
+    const baseDb = await h.fixtures.pgBaseline();
+    const hosts = fleet.postgres.map((s) => `${s}.localhost`);
+    const maxOpen = tenants + 16;
+    const subject = await h.server('tenancy', 'routing-pg', fleet.env({ SALESFLEET_MAX_OPEN_TENANTS: String(maxOpen) }));
+    const baseline = await h.server('baseline', 'baseline-pg', fleet.env({ BENCH_DB_ENGINE: 'postgres', BENCH_DB_NAME: baseDb, BENCH_PG_URL: PG_URL }));
+    try {
+      await assertServes(h, subject, hosts[0]!, template.token);
+      await assertServes(h, baseline, hosts[0]!, template.token);
+      const r = await h.interleaved([baseline, subject], {
+        path: ROUTE_PATH,
+        hosts,
+        headers: { authorization: `Bearer ${template.token}` },
+        connections: scale.connections,
+      });
+      const stats = await subject.child.request<Record<string, unknown>>('stats');
+      details.postgres = { tenants, maxOpen, freeConnections: free, baseline: r[baseline.name], subject: r[subject.name], subjectStats: stats };
+      rows.push(...routingRows('1 routing (PostgreSQL)', r[subject.name]!, r[baseline.name]!, tenants));
+    } finally {
+      await Promise.all([subject.child.stop(), baseline.child.stop()]);
+    }
+    if (tenants < scale.routingTenants) {
+      notes.push(
+        `PostgreSQL: ${tenants} tenant databases, not ${scale.routingTenants}` +
+          (scale.quick ? ' (quick run)' : '') +
+          `: a warm handle keeps ≥ 1 backend and this server had ${free} free connections (max_connections is shared with other users); ` +
+          `${scale.routingTenants} warm tenants need a larger max_connections or PgBouncer in front.`,
+      );
+    }
+  }
+
+  return {
+    name: 'routing',
+    title: '1. Routing overhead',
+    rows,
+    notes: [
+      `GET ${ROUTE_PATH} with a bearer session, ${scale.connections} connections, ${scale.rounds} × ${scale.roundSeconds} s per side, interleaved with the baseline; medians.`,
+      ...notes,
+    ],
+    details,
+    durationSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+function routingRows(
+  benchmark: string,
+  subject: { rps: number; p50: number; p99: number; non2xx: number; errors: number },
+  baseline: { rps: number; p50: number; p99: number },
+  tenants: number,
+): ResultRow[] {
+  const rpsRatio = round(subject.rps / baseline.rps, 3);
+  const p99Ratio = round(subject.p99 / baseline.p99, 3);
+  return [
+    {
+      benchmark,
+      metric: `req/s over ${tenants} tenants vs 1 database`,
+      value: `${subject.rps}`,
+      baseline: `${baseline.rps}`,
+      ratio: rpsRatio,
+      target: '≥ 0.90×',
+      met: rpsRatio >= 0.9 && subject.non2xx === 0 && subject.errors === 0,
+    },
+    {
+      benchmark,
+      metric: 'p99 latency',
+      value: `${subject.p99} ms`,
+      baseline: `${baseline.p99} ms`,
+      ratio: p99Ratio,
+      target: '≤ 1.25×',
+      met: p99Ratio <= 1.25,
+    },
+    {
+      benchmark,
+      metric: 'p50 latency',
+      value: `${subject.p50} ms`,
+      baseline: `${baseline.p50} ms`,
+      ratio: round(subject.p50 / baseline.p50, 3),
+    },
+  ];
+}

@@ -1,0 +1,112 @@
+import { join } from 'node:path';
+import type { LoadRequest, LoadResult, SequentialRequest, SequentialResult } from '../load/load-generator';
+import { Child } from './child';
+import { Fixtures } from './fixtures';
+import type { RunContext } from './run-context';
+import { median, round } from './stats';
+
+export interface RunningServer {
+  name: string;
+  port: number;
+  child: Child;
+}
+
+/** What every benchmark gets: the run, its fixtures, servers as child processes, the load generator. */
+export class Harness {
+  readonly ctx: RunContext;
+  readonly fixtures: Fixtures;
+  #load: Child | null = null;
+  #servers = 0;
+
+  constructor(ctx: RunContext) {
+    this.ctx = ctx;
+    this.fixtures = new Fixtures(ctx);
+  }
+
+  log(line: string): void {
+    process.stderr.write(`  ${line}\n`);
+  }
+
+  /**
+   * Starts a server child (`tenancy` = the real API, `baseline` = one fixed database, `bare` =
+   * node:http + pg) and waits until it listens. With `--profile` it writes a CPU profile on exit.
+   */
+  async server(kind: 'tenancy' | 'baseline' | 'bare', name: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<RunningServer> {
+    const logName = `${String(++this.#servers).padStart(2, '0')}-${name}`;
+    const flags = [...nodeFlags];
+    if (this.ctx.profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${this.ctx.profileDir}`, `--cpu-prof-name=${logName}.cpuprofile`);
+    const child = new Child(this.ctx, { script: join('servers', `${kind}-server.ts`), env, nodeFlags: flags, logName });
+    const ready = await child.ready;
+    return { name, port: Number(ready.port), child };
+  }
+
+  /** The load generator (one child process for the whole run). */
+  async loadGenerator(): Promise<Child> {
+    if (!this.#load) {
+      this.#load = new Child(this.ctx, { script: 'load/load-generator.ts', logName: 'load-generator' });
+      await this.#load.ready;
+    }
+    return this.#load;
+  }
+
+  async load(port: number, load: Omit<LoadRequest, 'port'>): Promise<LoadResult> {
+    const generator = await this.loadGenerator();
+    return generator.request<LoadResult>('autocannon', { load: { ...load, port } });
+  }
+
+  async sequential(port: number, requests: SequentialRequest[]): Promise<SequentialResult[]> {
+    const generator = await this.loadGenerator();
+    return generator.request<SequentialResult[]>('sequential', { port, requests });
+  }
+
+  /**
+   * Baseline and subject(s) under the same load, interleaved (A B A B …) after a discarded warm-up
+   * of each, so drift on a shared machine hits both alike. Returns every round and the medians.
+   */
+  async interleaved(servers: readonly RunningServer[], load: Omit<LoadRequest, 'port' | 'durationSeconds'>): Promise<Record<string, Interleaved>> {
+    const { rounds, roundSeconds, warmupSeconds } = this.ctx.scale;
+    // Warm-up: every host once (opens every handle), then a short discarded load run.
+    for (const s of servers) {
+      await this.sequential(s.port, load.hosts.map((host) => ({ host, path: load.path, headers: load.headers, label: 'warm-up' })));
+      await this.load(s.port, { ...load, durationSeconds: warmupSeconds });
+    }
+    const runs: Record<string, LoadResult[]> = Object.fromEntries(servers.map((s) => [s.name, []]));
+    for (let r = 0; r < rounds; r++) {
+      for (const s of servers) {
+        const result = await this.load(s.port, { ...load, durationSeconds: roundSeconds });
+        runs[s.name]!.push(result);
+        this.log(`round ${r + 1}/${rounds} ${s.name}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
+      }
+    }
+    return Object.fromEntries(
+      Object.entries(runs).map(([name, list]) => [
+        name,
+        {
+          rounds: list,
+          rps: round(median(list.map((x) => x.rps)), 1),
+          p50: round(median(list.map((x) => x.p50)), 2),
+          p99: round(median(list.map((x) => x.p99)), 2),
+          non2xx: list.reduce((n, x) => n + x.non2xx, 0),
+          errors: list.reduce((n, x) => n + x.errors, 0),
+        },
+      ]),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.#load?.stop();
+    this.#load = null;
+  }
+}
+
+export interface Interleaved {
+  rounds: LoadResult[];
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** The list route every HTTP benchmark reads (override with SALESFLEET_BENCH_PATH). */
+export const ROUTE_PATH = process.env.SALESFLEET_BENCH_PATH ?? '/api/products?limit=20';

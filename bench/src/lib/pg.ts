@@ -1,0 +1,159 @@
+import pg from 'pg';
+
+/** The PostgreSQL server tenant databases go to (same default and override as the test suite). */
+export const PG_URL =
+  process.env.SALESFLEET_BENCH_POSTGRES_URL ?? process.env.SALESFLEET_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function pgUrlFor(database: string): string {
+  const u = new URL(PG_URL);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export function pgServer(): { host: string; port: number; user: string | null } {
+  const u = new URL(PG_URL);
+  return { host: u.hostname, port: Number(u.port || 5432), user: u.username ? decodeURIComponent(u.username) : null };
+}
+
+async function withClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000, application_name: 'salesfleet-bench' });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function pgAvailable(): Promise<boolean> {
+  try {
+    await withClient((c) => c.query('SELECT 1'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function pgServerInfo(): Promise<{ version: string; maxConnections: number; reserved: number }> {
+  return withClient(async (c) => {
+    const r = await c.query<{ v: string; m: string; r: string }>(
+      "SELECT current_setting('server_version') AS v, current_setting('max_connections') AS m, current_setting('superuser_reserved_connections') AS r",
+    );
+    const row = r.rows[0]!;
+    return { version: row.v, maxConnections: Number(row.m), reserved: Number(row.r) };
+  });
+}
+
+const SAFE_NAME = /^[a-z0-9_]+$/;
+
+function quoted(name: string): string {
+  if (!SAFE_NAME.test(name)) throw new Error(`unsafe database name ${name}`);
+  return `"${name}"`;
+}
+
+/** CREATE DATABASE … TEMPLATE, a few at a time (parallel creates share WAL flushes). */
+export async function cloneDatabases(template: string, names: readonly string[], concurrency = 4): Promise<void> {
+  const clients = await Promise.all(
+    Array.from({ length: Math.min(concurrency, names.length) }, async () => {
+      const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000, application_name: 'salesfleet-bench' });
+      await client.connect();
+      return client;
+    }),
+  );
+  try {
+    let next = 0;
+    await Promise.all(
+      clients.map(async (client) => {
+        while (next < names.length) {
+          const name = names[next++]!;
+          await client.query(`CREATE DATABASE ${quoted(name)} TEMPLATE ${quoted(template)}`);
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+  }
+}
+
+/** Names of the databases starting with one of `prefixes`. */
+export async function databasesWithPrefix(prefixes: readonly string[]): Promise<string[]> {
+  return withClient(async (c) => {
+    const patterns = prefixes.map((p) => `${p.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+    const r = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE ANY($1::text[]) ORDER BY datname', [patterns]);
+    return r.rows.map((row) => row.datname);
+  });
+}
+
+/**
+ * Drops every database whose name starts with one of `prefixes` (the run's own). Each DROP DATABASE
+ * forces a checkpoint on PostgreSQL 15, ~1 s on this machine's disk, and concurrent drops queue
+ * behind each other, so they go one at a time with progress.
+ */
+export async function dropDatabasesWithPrefix(prefixes: readonly string[], onProgress?: (done: number, total: number) => void): Promise<number> {
+  const names = await databasesWithPrefix(prefixes);
+  await withClient(async (c) => {
+    let done = 0;
+    for (const name of names) {
+      await c.query(`DROP DATABASE IF EXISTS ${quoted(name)} WITH (FORCE)`);
+      onProgress?.(++done, names.length);
+    }
+  });
+  return names.length;
+}
+
+/**
+ * Samples `pg_stat_activity` every `everyMs`: backends connected to databases whose names start with
+ * `prefix` (this run's tenants only — other users of the server are not counted).
+ */
+export class BackendSampler {
+  readonly #prefix: string;
+  readonly #everyMs: number;
+  #client: pg.Client | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #busy = false;
+  samples: number[] = [];
+
+  constructor(prefix: string, everyMs = 100) {
+    this.#prefix = prefix;
+    this.#everyMs = everyMs;
+  }
+
+  async start(): Promise<void> {
+    this.#client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000, application_name: 'salesfleet-bench' });
+    await this.#client.connect();
+    this.samples = [];
+    this.#timer = setInterval(() => void this.#sample(), this.#everyMs);
+  }
+
+  async #sample(): Promise<void> {
+    if (this.#busy || !this.#client) return;
+    this.#busy = true;
+    try {
+      const r = await this.#client.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE starts_with(datname, $1)', [this.#prefix]);
+      this.samples.push(Number(r.rows[0]!.n));
+    } catch {
+      // A failed sample is skipped; the run's verdict uses the ones taken.
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async stop(): Promise<{ max: number; median: number; samples: number }> {
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#sample();
+    await this.#client?.end().catch(() => undefined);
+    this.#client = null;
+    const sorted = [...this.samples].sort((a, b) => a - b);
+    return { max: sorted.at(-1) ?? 0, median: sorted[Math.floor(sorted.length / 2)] ?? 0, samples: sorted.length };
+  }
+}
+
+/** Connections still free on the server now (max_connections minus every backend in use). */
+export async function pgFreeConnections(): Promise<number> {
+  return withClient(async (c) => {
+    const r = await c.query<{ m: string; n: string }>(
+      "SELECT current_setting('max_connections') AS m, (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend') AS n",
+    );
+    return Number(r.rows[0]!.m) - Number(r.rows[0]!.n);
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * The baseline: the same `createApp` — the same middleware, the same tenant routes and session
+ * check, the same query code — over ONE fixed tenant database opened once at start-up, with no host
+ * router, no registry lookup and no connection cache. The database is opened with tenancy's
+ * `openSequelize` and the same options its connection cache uses (pool of 3, timeouts, SQLite
+ * pragmas), and its models come from `defineTenantModels`, so the only difference from the subject is
+ * the tenancy layer: host → tenant resolution, the handle cache, one Sequelize instance per tenant.
+ *
+ * Env: the tenancy config (SALESFLEET_*), plus BENCH_DB_ENGINE (sqlite | postgres) and BENCH_DB_NAME
+ * (SQLite: path in the data dir; PostgreSQL: database name on BENCH_PG_URL).
+ * IPC: `capture-start` / `capture-stop` record the SQL the app sends (what the bare server replays).
+ */
+import { pino } from 'pino';
+import { createApp, startServer, type AppTenancy } from '@salesfleet/api';
+import { defineTenantModels } from '@salesfleet/models';
+import { loadConfig, openSequelize, parseDatabaseUrl, type DatabaseSpec, type TenantRecord } from '@salesfleet/tenancy';
+import { serveRequests } from '../lib/child';
+
+const config = loadConfig(process.env);
+const engine = process.env.BENCH_DB_ENGINE;
+const name = process.env.BENCH_DB_NAME ?? '';
+const spec: DatabaseSpec =
+  engine === 'postgres'
+    ? { ...parseDatabaseUrl(process.env.BENCH_PG_URL ?? ''), database: name }
+    : { engine: 'sqlite', database: name, host: null, port: null, user: null, password: null };
+
+const sequelize = openSequelize(spec, {
+  dataDir: config.dataDir,
+  tenant: true,
+  poolMax: 3,
+  connectTimeoutMs: config.dbConnectTimeoutMs,
+  acquireTimeoutMs: config.dbConnectTimeoutMs,
+});
+let captured: string[] | null = null;
+const options = (sequelize as unknown as { options: { logging: false | ((sql: string) => void) } }).options;
+
+const child = serveRequests(
+  {
+    'capture-start': () => {
+      captured = [];
+      options.logging = (sql: string) => captured?.push(sql.replace(/^Executing \([^)]*\): /, ''));
+      return null;
+    },
+    'capture-stop': () => {
+      const sql = captured ?? [];
+      captured = null;
+      options.logging = false;
+      return sql;
+    },
+  },
+  async () => {
+    await server?.close({ graceMs: 2000 });
+    await sequelize.close();
+  },
+);
+
+await sequelize.authenticate().catch((err: unknown) => child.fail(err));
+const models = defineTenantModels(sequelize);
+const now = new Date();
+const tenant: TenantRecord = {
+  id: 1,
+  slug: 'baseline',
+  name: 'Baseline',
+  adminEmail: 'admin@baseline.example.com',
+  status: 'active',
+  suspendedReason: null,
+  maxUsers: 50,
+  multiLocation: false,
+  trialEndsAt: null,
+  paidUntil: null,
+  db: { engine: spec.engine, host: spec.host, port: spec.port, name: spec.database, user: spec.user, passwordEncrypted: null, managed: true },
+  schemaVersion: null,
+  version: 1,
+  createdAt: now,
+  updatedAt: now,
+};
+const handle = { tenant, version: 1, sequelize, models };
+const lease = { handle, release: () => undefined };
+
+// Every host is the one tenant; the handle is always open. Platform routes are not exercised.
+const tenancy = {
+  registry: {} as AppTenancy['registry'],
+  provisioner: {} as AppTenancy['provisioner'],
+  router: { resolveHost: async (host: string | null | undefined) => ({ kind: 'tenant' as const, host: String(host), tenant, via: 'subdomain' as const }) },
+  connections: {
+    acquire: async () => lease,
+    withTenant: async <T>(_t: TenantRecord, fn: (h: typeof handle) => Promise<T> | T) => fn(handle),
+  },
+  tenantUrl: (slug: string) => `http://${slug}.localhost/`,
+} as unknown as AppTenancy;
+
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'salesfleet-api' } });
+const { app } = createApp(config, { tenancy, logger });
+const server = await startServer(app, { port: 0, hostname: '127.0.0.1' }).catch((err: unknown) => child.fail(err));
+child.ready({ port: server.port, pid: process.pid });

@@ -1,0 +1,60 @@
+/**
+ * The subject: the real API as `pnpm start` wires it (apps/api/src/main.ts) — loadConfig from the
+ * environment, openTenancy (registry, router, connection cache), createApp, startServer — on a
+ * loopback port chosen by the OS. Not done here: the console build check, the first platform admin
+ * and the demo tenant (start-up only). Request log lines go to stdout at LOG_LEVEL (default info), as
+ * in production; the runner discards them.
+ *
+ * IPC: `stats` (connection cache, router, memory), `gc` (memory after a full GC, needs --expose-gc),
+ * `resolve` (router.resolveHost for a list of hosts), `evict` (close a tenant's handle).
+ */
+import { pino } from 'pino';
+import { createApp, startServer } from '@salesfleet/api';
+import { loadConfig, openTenancy } from '@salesfleet/tenancy';
+import { serveRequests, type ChildRequest } from '../lib/child';
+import { mapLimit } from '../lib/stats';
+
+function memory() {
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
+}
+
+const config = loadConfig(process.env);
+let close: () => Promise<void> = async () => undefined;
+
+const child = serveRequests(
+  {
+    stats: () => ({ connections: tenancy.connections.stats(), router: tenancy.router.stats(), memory: memory() }),
+    gc: () => {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (!gc) throw new Error('start the server with --expose-gc');
+      gc();
+      gc();
+      return memory();
+    },
+    resolve: async (req: ChildRequest) => {
+      const hosts = req.hosts as string[];
+      const kinds: Record<string, number> = {};
+      await mapLimit(hosts, Number(req.concurrency ?? 8), async (host) => {
+        const r = await tenancy.router.resolveHost(host);
+        kinds[r.kind] = (kinds[r.kind] ?? 0) + 1;
+      });
+      return { kinds, router: tenancy.router.stats() };
+    },
+    evict: async (req: ChildRequest) => {
+      await tenancy.connections.evict(req.slug as string);
+      return tenancy.connections.stats();
+    },
+  },
+  () => close(),
+);
+
+const tenancy = await openTenancy(config, { migrateRegistry: true }).catch((err: unknown) => child.fail(err));
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'salesfleet-api' } });
+const { app } = createApp(config, { tenancy, logger });
+const server = await startServer(app, { port: 0, hostname: '127.0.0.1' }).catch((err: unknown) => child.fail(err));
+close = async () => {
+  await server.close({ graceMs: 2000 });
+  await tenancy.close();
+};
+child.ready({ port: server.port, pid: process.pid });
