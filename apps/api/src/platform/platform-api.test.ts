@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TEST_PASSWORD, testSlug, type TestApp } from '../testing';
@@ -427,5 +427,32 @@ describe('tenants', () => {
     const { host } = await t.createTenant();
     const res = await t.request(host, '/api/platform/tenants', { token });
     expect(res.status).toBe(404);
+  });
+});
+
+describe('tenants that cannot serve', () => {
+  it('a tenant still being provisioned answers 503', async () => {
+    const { slug, host } = await t.createTenant();
+    const record = await t.tenancy.registry.getTenant(slug);
+    await t.tenancy.registry.updateTenant(record.id, { status: 'provisioning' });
+    const res = await t.request(host, '/api/auth/me');
+    expect(res.status).toBe(503);
+    expect(await json(res)).toMatchObject({ error: { code: 'TenantUnavailable', message: expect.stringContaining('being set up') } });
+    await t.tenancy.registry.updateTenant(record.id, { status: 'active' });
+    expect((await t.request(host, '/api/auth/me')).status).toBe(401);
+  });
+
+  it('a tenant whose database is gone answers a generic 503; the details stay in the log', async () => {
+    const { slug, host } = await t.createTenant();
+    const record = await t.tenancy.registry.getTenant(slug);
+    t.tenancy.connections.invalidate(record.id);
+    await new Promise((r) => setTimeout(r, 50));
+    rmSync(join(t.tenancy.dataDir, record.db.name), { force: true });
+    const res = await t.request(host, '/api/auth/me');
+    expect(res.status).toBe(503);
+    const body = await json<{ error: { code: string; message: string } }>(res);
+    expect(body.error.code).toBe('TenantUnavailable');
+    expect(body.error.message).not.toContain(t.tenancy.dataDir);
+    expect(body.error.message).not.toContain('.sqlite');
   });
 });

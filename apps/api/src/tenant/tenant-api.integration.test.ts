@@ -175,7 +175,7 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
       const body = await json<{ users: { groups: string[] }[]; total: number }>(res);
       expect(body.users).toHaveLength(1);
       expect(body.total).toBeGreaterThanOrEqual(2);
-      const search = await json<{ users: { username: string }[] }>(await t.request(a.host, '/api/users?search=newb', { token: adminA }));
+      const search = await json<{ users: { username: string }[] }>(await t.request(a.host, '/api/users?search=NEWB', { token: adminA }));
       expect(search.users.map((u) => u.username)).toEqual(['newbie']);
       expect((await t.request(a.host, '/api/users?limit=0', { token: adminA })).status).toBe(400);
     });

@@ -5,7 +5,7 @@ import { PERMISSIONS, type TenantModels } from '@salesfleet/models';
 import type { TenantRecord } from '@salesfleet/tenancy';
 import type { AppEnv } from '../../app-env';
 import { assertSameOrigin, isUnsafeMethod } from '../../auth/csrf';
-import { TENANT_SESSION_COOKIE } from '../../auth/session-cookie';
+import { setSessionCookie, TENANT_SESSION_COOKIE } from '../../auth/session-cookie';
 import { hashSessionToken, newSessionToken, presentedToken } from '../../auth/session-token';
 import type { RouteGuard } from '../../http/api-routes';
 import { PasswordChangeRequired, PermissionDenied, Unauthenticated } from '../../http/errors';
@@ -185,6 +185,8 @@ export async function authenticateTenantRequest(
       const cap = session.createdAt.getTime() + SESSION_ABSOLUTE_MS;
       const expiresAt = new Date(Math.min(now + SESSION_IDLE_MS, cap));
       await models.Session.update({ expiresAt, lastSeenAt: new Date(now) }, { where: { id: session.id } });
+      // Keep the browser's cookie alive as long as the session.
+      if (presented.via === 'cookie') setSessionCookie(c, TENANT_SESSION_COOKIE, presented.token, expiresAt);
     }
     const user = userSnapshot(session.user);
     const grants = await cache.get(tenant, models, user);

@@ -1,4 +1,4 @@
-import { Op, type WhereOptions } from 'sequelize';
+import { col, fn, Op, where, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import {
   Conflict,
@@ -7,6 +7,7 @@ import {
   groupsOfUsers,
   hashPassword,
   NotFound,
+  SalesfleetError,
   setUserGroups,
   updateTenantUser,
   type TenantModels,
@@ -15,6 +16,12 @@ import type { ApiRoutes } from '../../http/api-routes';
 import { assertStrongPassword, newPasswordInput } from '../../auth/password-policy';
 import { TenantUserSchema, userJson } from './schemas';
 import type { PermissionCache } from './tenant-sessions';
+
+class SuperuserOnly extends SalesfleetError {
+  constructor() {
+    super('PermissionDenied', 'Only a superuser can grant or remove superuser status', { permission: 'superuser' });
+  }
+}
 
 const idParam = z.object({ id: z.string().regex(/^[1-9][0-9]{0,9}$/).transform(Number) });
 
@@ -75,10 +82,12 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
       const models = c.var.db!;
       const conditions: WhereOptions[] = [];
       if (query.active) conditions.push({ isActive: query.active === 'true' });
-      if (query.search) {
-        const like = `%${query.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      // Case-insensitive on every dialect; LIKE wildcards typed by the user are dropped, not interpreted.
+      const term = (query.search ?? '').replace(/[\\%_]/g, '').toLowerCase();
+      if (term) {
+        const like = `%${term}%`;
         conditions.push({
-          [Op.or]: [{ username: { [Op.like]: like } }, { email: { [Op.like]: like } }, { firstName: { [Op.like]: like } }, { lastName: { [Op.like]: like } }],
+          [Op.or]: ['username', 'email', 'first_name', 'last_name'].map((column) => where(fn('lower', col(column)), Op.like, like)),
         });
       }
       const { rows, count } = await models.User.findAndCountAll({
@@ -122,7 +131,7 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
     async (c, { body }) => {
       const models = c.var.db!;
       const tenant = c.var.tenant!;
-      if (body.isSuperuser && !c.var.user!.user.isSuperuser) throw new Conflict('Only a superuser can create another superuser');
+      if (body.isSuperuser && !c.var.user!.user.isSuperuser) throw new SuperuserOnly();
       if (body.password) assertStrongPassword(body.password, body, 'password');
       const oneTimePassword = body.password ? undefined : generatePassword();
       const user = await createTenantUser(
@@ -163,7 +172,7 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
       if (params.id === me.id && (body.isActive === false || body.isSuperuser === false)) {
         throw new Conflict('You cannot deactivate yourself or drop your own superuser status');
       }
-      if (body.isSuperuser !== undefined && !me.isSuperuser) throw new Conflict('Only a superuser can change superuser status');
+      if (body.isSuperuser !== undefined && !me.isSuperuser) throw new SuperuserOnly();
       await updateTenantUser(c.var.db!, params.id, body, { maxUsers: c.var.tenant!.maxUsers });
       permissions.forget(c.var.tenant!, params.id);
       return c.json({ user: await withGroups(c.var.db!, params.id) });
