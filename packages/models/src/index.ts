@@ -125,3 +125,108 @@ export {
   type NewTenantUser,
   type TenantUserPatch,
 } from './auth/user-admin';
+
+// ── domain operations (issue 4): sales, accounting, demo data ──
+export { writeTransaction, RetryableConflict, type WriteOptions } from './accounting/transactions';
+export {
+  checkDate,
+  dateOnly,
+  DEFAULT_PAGE_SIZE,
+  isCalendarDate,
+  MAX_PAGE_SIZE,
+  today,
+  type Page,
+  type PageOptions,
+} from './accounting/values';
+export {
+  assertBalanced,
+  isSystemAccountCode,
+  postJournalEntry,
+  reversalLines,
+  systemAccounts,
+  UnbalancedEntry,
+  type PostingInput,
+  type PostingLine,
+  type SystemAccounts,
+} from './accounting/posting';
+export {
+  createAccount,
+  deleteAccount,
+  getAccount,
+  listAccounts,
+  updateAccount,
+  type AccountFilter,
+  type AccountInput,
+  type AccountPatch,
+} from './accounting/accounts';
+export { createExpense, getExpense, listExpenses, type ExpenseFilter, type ExpenseInput } from './accounting/expenses';
+export { getJournalEntry, listJournalEntries, type JournalEntryView, type JournalFilter } from './accounting/journal';
+export {
+  profitAndLoss,
+  salesByDay,
+  salesByLocation,
+  trialBalance,
+  type ProfitAndLoss,
+  type ProfitAndLossRow,
+  type ReportRange,
+  type SalesByDayRow,
+  type SalesByLocationRow,
+  type SalesFigures,
+  type TrialBalance,
+  type TrialBalanceRow,
+} from './accounting/reports';
+export { lineAmounts, sumCents, taxOn, type LineAmounts } from './sales/tax';
+export {
+  createCustomer,
+  createProduct,
+  deleteCustomer,
+  deleteProduct,
+  getCustomer,
+  getProduct,
+  listCustomers,
+  listProducts,
+  updateCustomer,
+  updateProduct,
+  type CustomerInput,
+  type CustomerPatch,
+  type ListFilter,
+  type ProductInput,
+  type ProductPatch,
+} from './sales/catalog';
+export {
+  ADJUSTMENT_REASONS,
+  adjustStock,
+  listStockLevels,
+  listStockMovements,
+  MAX_QUANTITY,
+  putStock,
+  stockByProduct,
+  stockOnHand,
+  takeStock,
+  type AdjustmentReason,
+  type StockAdjustmentInput,
+  type StockAdjustmentResult,
+  type StockLevelFilter,
+  type StockMovementFilter,
+} from './sales/stock';
+export {
+  createInvoice,
+  deleteDraftInvoice,
+  formatInvoiceNumber,
+  getInvoice,
+  issueInvoice,
+  listInvoices,
+  MAX_INVOICE_LINES,
+  MAX_UNIT_PRICE,
+  voidInvoice,
+  type CreateInvoiceInput,
+  type InvoiceFilter,
+  type InvoiceLineInput,
+  type InvoiceWriteOptions,
+  type IssueInvoiceInput,
+  type PostingHooks,
+  type TillPayment,
+  type VoidInvoiceInput,
+} from './sales/invoicing';
+export { listPayments, recordPayment, type PaymentFilter, type PaymentInput, type PaymentResult } from './sales/payments';
+export { DEMO_CUSTOMERS, DEMO_MARKER, DEMO_PRODUCTS, seedDemoData, type SeedDemoDataOptions, type SeedDemoDataResult } from './demo/seed-demo-data';

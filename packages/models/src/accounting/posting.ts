@@ -120,8 +120,13 @@ export function isSystemAccountCode(code: string): boolean {
   return SYSTEM_CODES.has(code);
 }
 
+// Within one transaction the chart does not change under us: read it once per transaction.
+const accountsByTransaction = new WeakMap<Transaction, SystemAccounts>();
+
 /** Looks up the system accounts by code; a tenant missing one cannot post (409, naming the code). */
 export async function systemAccounts(models: TenantModels, transaction?: Transaction): Promise<SystemAccounts> {
+  const cached = transaction && accountsByTransaction.get(transaction);
+  if (cached) return cached;
   const rows = await models.Account.findAll({
     where: { code: { [Op.in]: [...SYSTEM_CODES] } },
     attributes: ['id', 'code'],
@@ -135,5 +140,6 @@ export async function systemAccounts(models: TenantModels, transaction?: Transac
     if (id === undefined) throw new Conflict(`The chart of accounts has no account ${code}; postings need it`, { accountCode: code });
     out[key] = id;
   }
+  if (transaction) accountsByTransaction.set(transaction, out);
   return out;
 }

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { profitAndLoss, salesByDay, salesByLocation, trialBalance } from '../accounting/reports';
+import type { TenantModels } from '../model-types';
+import { openTestTenant, type TestTenant } from '../sales/test-tenant';
+import { testDialects } from '../testing';
+import { DEMO_CUSTOMERS, DEMO_PRODUCTS, seedDemoData } from './seed-demo-data';
+
+const dialects = await testDialects();
+
+async function counts(models: TenantModels) {
+  const names = ['Location', 'Product', 'StockLevel', 'StockMovement', 'Customer', 'Invoice', 'InvoiceLine', 'Payment', 'JournalEntry', 'JournalLine', 'Expense'] as const;
+  return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await (models[n] as { count(): Promise<number> }).count()])));
+}
+
+describe.each(dialects)('demo data on %s', (dialect) => {
+  let t: TestTenant | undefined;
+  afterEach(async () => {
+    await t?.cleanup();
+    t = undefined;
+  });
+
+  it('creates products with stock, customers, posted invoices (some paid) and an expense, in the single location; a second run adds nothing', async () => {
+    t = await openTestTenant(dialect);
+    const { models } = t;
+    const first = await seedDemoData(models, { today: '2026-06-15' });
+    expect(first.created).toEqual({ locations: 0, products: DEMO_PRODUCTS.length, stockLevels: DEMO_PRODUCTS.length, customers: DEMO_CUSTOMERS.length, invoices: 7, expenses: 1 });
+    expect(await models.Location.count()).toBe(1);
+    const after = await counts(models);
+
+    const invoices = await models.Invoice.findAll({ order: [['number', 'ASC']], raw: true });
+    expect(invoices.map((i) => i.number)).toEqual(['INV-000001', 'INV-000002', 'INV-000003', 'INV-000004', 'INV-000005', 'INV-000006', 'INV-000007']);
+    expect(invoices.map((i) => i.status)).toEqual(['paid', 'issued', 'paid', 'paid', 'issued', 'paid', 'issued']);
+    expect(invoices[4]!.amountPaid).toBe(1000);
+    expect(invoices.map((i) => i.issueDate)).toEqual(['2026-06-09', '2026-06-10', '2026-06-11', '2026-06-12', '2026-06-13', '2026-06-14', '2026-06-15']);
+    const coffee = await models.Product.findOne({ where: { sku: 'COFFEE-250' } });
+    const level = await models.StockLevel.findOne({ where: { productId: coffee!.id } });
+    expect(level!.quantity).toBe(40 - 2 - 1 - 1);
+
+    const tb = await trialBalance(models);
+    expect(tb.balanced).toBe(true);
+    expect(tb.totals.debit).toBeGreaterThan(0);
+    expect((await profitAndLoss(models)).totals.netProfit).not.toBe(0);
+    expect(await salesByDay(models, { from: '2026-06-09', to: '2026-06-15' })).toHaveLength(7);
+
+    const second = await seedDemoData(models, { today: '2026-06-20' });
+    expect(second.created).toEqual({ locations: 0, products: 0, stockLevels: 0, customers: 0, invoices: 0, expenses: 0 });
+    expect(await counts(models)).toEqual(after);
+  });
+
+  it('adds a second location when asked, and sells from both', async () => {
+    t = await openTestTenant(dialect);
+    const { models } = t;
+    const started = performance.now();
+    const result = await seedDemoData(models, { locations: true });
+    const ms = performance.now() - started;
+    if (dialect === 'sqlite') console.info(`[demo data] seeded on SQLite in ${ms.toFixed(1)} ms`);
+    expect(result.created).toMatchObject({ locations: 1, stockLevels: DEMO_PRODUCTS.filter((p) => p.stock > 0).length * 2 });
+    expect((await models.Location.findAll({ order: [['id', 'ASC']] })).map((l) => l.code)).toEqual(['MAIN', 'NORTH']);
+    expect((await salesByLocation(models)).map((r) => r.code)).toEqual(['MAIN', 'NORTH']);
+    expect((await seedDemoData(models, { locations: true })).created.locations).toBe(0);
+    expect((await trialBalance(models)).balanced).toBe(true);
+  });
+});

@@ -1,0 +1,244 @@
+import { Op, type Transaction } from 'sequelize';
+import { ACCOUNT_CODES, DEFAULT_TAX_RATE } from '../accounting/chart-of-accounts';
+import { createExpense } from '../accounting/expenses';
+import { postJournalEntry, systemAccounts } from '../accounting/posting';
+import { writeTransaction } from '../accounting/transactions';
+import { today as utcToday, checkDate } from '../accounting/values';
+import { Conflict } from '../errors';
+import type { TenantModels } from '../model-types';
+import { createInvoice, type CreateInvoiceInput } from '../sales/invoicing';
+import { recordPayment } from '../sales/payments';
+
+/**
+ * Demo data for a new workspace (`create-tenant --demo-data`, `pnpm start --demo`): products with
+ * stock, customers, a week of posted invoices (some paid, one part-paid, some open) and an expense —
+ * through the same operations the API uses, so the books, stock and reports agree.
+ *
+ * Deterministic (same rows every time; invoice dates count back from `today`), idempotent (each part
+ * is skipped when it exists: products by SKU, customers by email, invoices and the expense by their
+ * "Demo data" marker), and one transaction with bulk inserts where possible.
+ */
+export interface SeedDemoDataOptions {
+  /** Also create a second location (multi-location workspaces only). Default false: the demo uses the existing location. */
+  locations?: boolean;
+  /** `YYYY-MM-DD` the invoice dates count back from; default today (UTC). */
+  today?: string;
+}
+
+export interface SeedDemoDataResult {
+  /** Rows created by this run (all zero on a second run). */
+  created: { locations: number; products: number; stockLevels: number; customers: number; invoices: number; expenses: number };
+}
+
+export const DEMO_MARKER = 'Demo data';
+
+const EXTRA_LOCATION = { code: 'NORTH', name: 'North Street shop', address: '12 North Street' };
+
+interface DemoProduct {
+  sku: string;
+  name: string;
+  unitPrice: number;
+  costPrice: number | null;
+  taxed: boolean;
+  allowNegativeStock?: boolean;
+  stock: number;
+}
+
+export const DEMO_PRODUCTS: readonly DemoProduct[] = [
+  { sku: 'COFFEE-250', name: 'Coffee beans 250 g', unitPrice: 1290, costPrice: 700, taxed: true, stock: 40 },
+  { sku: 'TEA-GREEN', name: 'Green tea, 50 bags', unitPrice: 650, costPrice: 300, taxed: true, stock: 60 },
+  { sku: 'MUG-WHITE', name: 'White mug', unitPrice: 899, costPrice: 350, taxed: true, stock: 24 },
+  { sku: 'CHOC-DARK', name: 'Dark chocolate bar', unitPrice: 349, costPrice: 150, taxed: true, stock: 80 },
+  { sku: 'CAKE-LEMON', name: 'Lemon cake slice', unitPrice: 425, costPrice: null, taxed: true, stock: 30 },
+  { sku: 'SYRUP-VAN', name: 'Vanilla syrup', unitPrice: 795, costPrice: 400, taxed: true, stock: 20 },
+  { sku: 'FILTER-100', name: 'Paper filters, 100', unitPrice: 399, costPrice: 120, taxed: true, stock: 50 },
+  { sku: 'GRINDER', name: 'Hand grinder', unitPrice: 3999, costPrice: 2100, taxed: true, stock: 6 },
+  { sku: 'GIFT-CARD', name: 'Gift card', unitPrice: 2500, costPrice: null, taxed: false, allowNegativeStock: true, stock: 50 },
+  { sku: 'BOOK-BREW', name: 'The home brewing guide (book)', unitPrice: 1800, costPrice: 900, taxed: false, stock: 12 },
+];
+
+export const DEMO_CUSTOMERS = [
+  { name: 'Ada Lovelace', email: 'ada@demo.example.com', phone: '+44 20 7946 0001' },
+  { name: 'Grace Hopper', email: 'grace@demo.example.com', phone: '+1 202 555 0102' },
+  { name: 'Alan Turing', email: 'alan@demo.example.com', phone: null },
+  { name: 'Katherine Johnson', email: 'katherine@demo.example.com', phone: null },
+  { name: 'Corner Café Ltd', email: 'orders@cornercafe.demo.example.com', phone: '+44 161 496 0005', taxNumber: 'GB123456789' },
+] as const;
+
+function daysBefore(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00.000Z`);
+  d.setUTCDate(d.getUTCDate() - days);
+  return d.toISOString().slice(0, 10);
+}
+
+export async function seedDemoData(models: TenantModels, options: SeedDemoDataOptions = {}): Promise<SeedDemoDataResult> {
+  const today = options.today === undefined ? utcToday() : checkDate(options.today, 'today');
+  return writeTransaction(models.sequelize, (transaction) => seed(models, { locations: options.locations === true, today }, transaction));
+}
+
+async function seed(models: TenantModels, options: { locations: boolean; today: string }, transaction: Transaction): Promise<SeedDemoDataResult> {
+  const created = { locations: 0, products: 0, stockLevels: 0, customers: 0, invoices: 0, expenses: 0 };
+  const t = { transaction };
+
+  const user =
+    (await models.User.findOne({ where: { isSuperuser: true, isActive: true }, order: [['id', 'ASC']], attributes: ['id'], ...t })) ??
+    (await models.User.findOne({ where: { isActive: true }, order: [['id', 'ASC']], attributes: ['id'], ...t }));
+  if (!user) throw new Conflict('Seed the workspace (its admin user) before its demo data');
+  const userId = user.id;
+
+  // ── locations ──
+  let locations = await models.Location.findAll({ where: { isActive: true }, order: [['id', 'ASC']], attributes: ['id', 'code'], ...t });
+  if (locations.length === 0) throw new Conflict('The workspace has no active location');
+  if (options.locations && !locations.some((l) => l.code === EXTRA_LOCATION.code)) {
+    await models.Location.create({ ...EXTRA_LOCATION }, t);
+    created.locations++;
+    locations = await models.Location.findAll({ where: { isActive: true }, order: [['id', 'ASC']], attributes: ['id', 'code'], ...t });
+  }
+  const main = locations[0]!.id;
+  const demoLocations = options.locations ? [main, locations.find((l) => l.code === EXTRA_LOCATION.code)!.id] : [main];
+  const second = demoLocations[1] ?? main;
+
+  // ── products ──
+  const standard = await models.TaxRate.findOne({ where: { code: DEFAULT_TAX_RATE.code }, attributes: ['id'], ...t });
+  const skus = DEMO_PRODUCTS.map((p) => p.sku);
+  const existingSkus = new Set((await models.Product.findAll({ where: { sku: { [Op.in]: skus } }, attributes: ['sku'], raw: true, ...t })).map((p) => p.sku));
+  const newProducts = DEMO_PRODUCTS.filter((p) => !existingSkus.has(p.sku));
+  if (newProducts.length) {
+    await models.Product.bulkCreate(
+      newProducts.map((p) => ({
+        sku: p.sku,
+        name: p.name,
+        unitPrice: p.unitPrice,
+        costPrice: p.costPrice,
+        taxRateId: p.taxed ? (standard?.id ?? null) : null,
+        allowNegativeStock: p.allowNegativeStock ?? false,
+      })),
+      t,
+    );
+    created.products = newProducts.length;
+  }
+  const products = await models.Product.findAll({ where: { sku: { [Op.in]: skus } }, attributes: ['id', 'sku', 'costPrice'], raw: true, ...t });
+  const productId = new Map(products.map((p) => [p.sku, p.id]));
+
+  // ── opening stock (where a demo product has no stock row at a demo location yet) ──
+  const levels = await models.StockLevel.findAll({
+    where: { productId: { [Op.in]: products.map((p) => p.id) }, locationId: { [Op.in]: demoLocations } },
+    attributes: ['productId', 'locationId'],
+    raw: true,
+    ...t,
+  });
+  const hasLevel = new Set(levels.map((l) => `${l.productId}:${l.locationId}`));
+  const opening: { productId: number; locationId: number; quantity: number; cost: number }[] = [];
+  for (const p of DEMO_PRODUCTS) {
+    if (p.stock === 0) continue;
+    const id = productId.get(p.sku)!;
+    demoLocations.forEach((locationId, i) => {
+      if (hasLevel.has(`${id}:${locationId}`)) return;
+      const quantity = i === 0 ? p.stock : Math.ceil(p.stock / 2);
+      opening.push({ productId: id, locationId, quantity, cost: (p.costPrice ?? 0) * quantity });
+    });
+  }
+  if (opening.length) {
+    await models.StockLevel.bulkCreate(
+      opening.map(({ productId, locationId, quantity }) => ({ productId, locationId, quantity })),
+      t,
+    );
+    await models.StockMovement.bulkCreate(
+      opening.map(({ productId, locationId, quantity }) => ({ productId, locationId, quantity, reason: 'receipt' as const, reference: 'demo:opening stock', createdBy: userId })),
+      t,
+    );
+    created.stockLevels = opening.length;
+    // The goods came in as the owner's contribution: inventory up, equity up.
+    const accounts = await systemAccounts(models, transaction);
+    const value = opening.reduce((sum, o) => sum + o.cost, 0);
+    await postJournalEntry(
+      models,
+      {
+        entryDate: daysBefore(options.today, 7),
+        memo: `${DEMO_MARKER}: opening stock`,
+        sourceType: 'manual',
+        postedBy: userId,
+        lines: [
+          { accountId: accounts.inventory, debit: value },
+          { accountId: accounts.ownersEquity, credit: value },
+        ],
+      },
+      transaction,
+    );
+  }
+
+  // ── customers ──
+  const emails = DEMO_CUSTOMERS.map((c) => c.email);
+  const knownEmails = new Set((await models.Customer.findAll({ where: { email: { [Op.in]: emails } }, attributes: ['email'], raw: true, ...t })).map((c) => c.email));
+  const newCustomers = DEMO_CUSTOMERS.filter((c) => !knownEmails.has(c.email));
+  if (newCustomers.length) {
+    await models.Customer.bulkCreate(
+      newCustomers.map((c) => ({ ...c })),
+      t,
+    );
+    created.customers = newCustomers.length;
+  }
+  const customers = await models.Customer.findAll({ where: { email: { [Op.in]: emails } }, attributes: ['id', 'email'], raw: true, ...t });
+  const customerId = (email: string) => customers.find((c) => c.email === email)!.id;
+
+  // ── invoices, posted through the real operations ──
+  if ((await models.Invoice.count({ where: { notes: DEMO_MARKER }, ...t })) === 0) {
+    const line = (sku: string, quantity: number) => ({ productId: productId.get(sku)!, quantity });
+    const sales: (Omit<CreateInvoiceInput, 'userId' | 'notes'> & { later?: { amount: number; method: 'cash' | 'card' | 'transfer' } })[] = [
+      { locationId: main, issueDate: daysBefore(options.today, 6), lines: [line('COFFEE-250', 2), line('CHOC-DARK', 3)], payment: { method: 'cash' } },
+      { locationId: main, customerId: customerId('ada@demo.example.com'), issueDate: daysBefore(options.today, 5), lines: [line('MUG-WHITE', 4), line('FILTER-100', 2)] },
+      {
+        locationId: main,
+        customerId: customerId('grace@demo.example.com'),
+        issueDate: daysBefore(options.today, 4),
+        lines: [line('GRINDER', 1), line('COFFEE-250', 1)],
+        payment: { method: 'card', reference: 'card •••• 4242' },
+      },
+      { locationId: second, issueDate: daysBefore(options.today, 3), lines: [line('CAKE-LEMON', 2), line('TEA-GREEN', 1)], payment: { method: 'card' } },
+      {
+        locationId: main,
+        customerId: customerId('alan@demo.example.com'),
+        issueDate: daysBefore(options.today, 2),
+        lines: [line('SYRUP-VAN', 2), line('BOOK-BREW', 1)],
+        later: { amount: 1000, method: 'transfer' },
+      },
+      { locationId: second, issueDate: daysBefore(options.today, 1), lines: [line('GIFT-CARD', 1), line('COFFEE-250', 1)], payment: { method: 'cash' } },
+      {
+        locationId: second,
+        customerId: customerId('orders@cornercafe.demo.example.com'),
+        issueDate: options.today,
+        lines: [line('TEA-GREEN', 6), line('CHOC-DARK', 10), { description: 'Delivery', quantity: 1, unitPrice: 500, taxRateBp: 2000 }],
+      },
+    ];
+    for (const { later, ...sale } of sales) {
+      const invoice = await createInvoice(models, { ...sale, notes: DEMO_MARKER, userId }, t);
+      if (later) await recordPayment(models, invoice.id, { ...later, userId }, t);
+      created.invoices++;
+    }
+  }
+
+  // ── an expense ──
+  if ((await models.Expense.count({ where: { description: `${DEMO_MARKER}: electricity` }, ...t })) === 0) {
+    const [opex, bank] = await Promise.all([
+      models.Account.findOne({ where: { code: ACCOUNT_CODES.operatingExpenses }, attributes: ['id'], ...t }),
+      models.Account.findOne({ where: { code: ACCOUNT_CODES.bank }, attributes: ['id'], ...t }),
+    ]);
+    await createExpense(
+      models,
+      {
+        expenseDate: daysBefore(options.today, 3),
+        accountId: opex!.id,
+        paidFromAccountId: bank!.id,
+        amount: 8450,
+        vendor: 'City Power & Light',
+        description: `${DEMO_MARKER}: electricity`,
+        locationId: main,
+        userId,
+      },
+      t,
+    );
+    created.expenses++;
+  }
+
+  return { created };
+}
