@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 const apiDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const tsx = join(apiDir, 'node_modules', '.bin', 'tsx');
@@ -40,21 +40,30 @@ interface Started {
   exited: Promise<number | null>;
 }
 
+const children = new Set<ChildProcess>();
+
 /** Runs src/main.ts like `pnpm start` does, until it says it is running. */
 async function start(dataDir: string, port: number, args: string[] = [], env: Record<string, string> = {}): Promise<Started> {
   const child = spawn(tsx, ['src/main.ts', ...args], {
     cwd: apiDir,
     env: { ...process.env, SALESFLEET_DATA_DIR: dataDir, PORT: String(port), SALESFLEET_SKIP_CONSOLE_BUILD: '1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, so a failed test can stop tsx and the server it runs
   });
+  children.add(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      children.delete(child);
+      resolve(code);
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no start within 90 s:\n${out}`)), 90_000);
     const check = () => {
-      if (out.includes('Salesfleet is running')) {
+      if (/API docs: .*\n/.test(out)) {
         clearTimeout(timer);
         resolve();
       }
@@ -70,6 +79,17 @@ async function start(dataDir: string, port: number, args: string[] = [], env: Re
 
 describe('pnpm start (src/main.ts)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'salesfleet-start-'));
+  afterEach(() => {
+    // Whatever a failed assertion left running: the whole group (tsx and its node child).
+    for (const child of children) {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    children.clear();
+  });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('prints the first admin one-time password on exactly one line, serves, and stops cleanly on SIGTERM', async () => {
