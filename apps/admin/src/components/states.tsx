@@ -17,9 +17,19 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-export function Notice({ kind, children }: { kind: 'success' | 'warning' | 'info'; children: ReactNode }) {
+/** A coloured message. `announce` (default) makes it a live region: an alert for warnings, a status otherwise. */
+export function Notice({
+  kind,
+  children,
+  announce = true,
+}: {
+  kind: 'success' | 'warning' | 'info';
+  children: ReactNode;
+  announce?: boolean;
+}) {
+  const role = announce ? (kind === 'warning' ? 'alert' : 'status') : undefined;
   return (
-    <div className={`notice notice-${kind}`} role={kind === 'warning' ? 'alert' : 'status'}>
+    <div className={`notice notice-${kind}`} role={role}>
       {children}
     </div>
   );

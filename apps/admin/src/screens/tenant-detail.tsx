@@ -86,6 +86,7 @@ function TenantDetailView({ tenant, onDeleted }: { tenant: TenantDetail; onDelet
         <LifecycleActions tenant={tenant} />
       </div>
 
+      <StatusNotice tenant={tenant} />
       <div className="cards">
         <HealthCard slug={tenant.slug} />
         <MigrationsCard tenant={tenant} />
@@ -97,6 +98,40 @@ function TenantDetailView({ tenant, onDeleted }: { tenant: TenantDetail; onDelet
       <DangerZone slug={tenant.slug} onDeleted={onDeleted} />
     </>
   );
+}
+
+/** What the tenant's users see right now, when it is anything but normal. */
+function StatusNotice({ tenant }: { tenant: TenantDetail }) {
+  switch (tenant.status) {
+    case 'suspended':
+      return (
+        <Notice kind="warning" announce={false}>
+          <strong>Suspended.</strong> Its users get “403 suspended” until you resume it; nothing is deleted. The reason
+          is in the <Link to={`/operations?tenant=${encodeURIComponent(tenant.slug)}`}>operations log</Link>.
+        </Notice>
+      );
+    case 'provisioning':
+      return (
+        <Notice kind="info" announce={false}>
+          <strong>Being created.</strong> Its address answers 503 until provisioning finishes.
+        </Notice>
+      );
+    case 'failed':
+      return (
+        <Notice kind="warning" announce={false}>
+          <strong>Creation failed.</strong> See its <Link to={`/operations?tenant=${encodeURIComponent(tenant.slug)}`}>operations</Link>{' '}
+          for the failing step; delete it or create it again.
+        </Notice>
+      );
+    case 'deleting':
+      return (
+        <Notice kind="info" announce={false}>
+          <strong>Being deleted.</strong>
+        </Notice>
+      );
+    default:
+      return null;
+  }
 }
 
 function LifecycleActions({ tenant }: { tenant: TenantDetail }) {
