@@ -126,18 +126,16 @@ export function errorResponse(
   message: string,
   details?: unknown,
 ): Response {
-  if (err429(code, details)) c.header('Retry-After', String((details as { retryAfterSeconds: number }).retryAfterSeconds));
+  const retryAfter = retryAfterSeconds(details);
+  if (retryAfter !== null) c.header('Retry-After', String(retryAfter));
   if (wantsJson(c)) return c.json(errorBody(c, code, message, details), status);
   return c.html(errorPage({ status, code, message, requestId: c.var.requestId ?? 'unknown', nonce: c.var.secureHeadersNonce }), status);
 }
 
-function err429(code: string, details: unknown): boolean {
-  return (
-    code === 'TooManyAttempts' &&
-    typeof details === 'object' &&
-    details !== null &&
-    typeof (details as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number'
-  );
+/** TooManyAttempts carries `details.retryAfterSeconds`; it becomes the Retry-After header. */
+function retryAfterSeconds(details: unknown): number | null {
+  const value = typeof details === 'object' && details !== null ? (details as { retryAfterSeconds?: unknown }).retryAfterSeconds : undefined;
+  return typeof value === 'number' ? value : null;
 }
 
 /** The one error handler: our errors map code → status, HTTPException keeps its status, the rest is a 500. */
