@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ValidationFailed } from '@salesfleet/models';
+import { Sequelize } from 'sequelize';
+import { ValidationFailed, tenantSequelizeOptions } from '@salesfleet/models';
 import { testDialects, testServerUrls, uniqueTestName } from '@salesfleet/models/testing';
 import { DatabaseExists, DatabaseUnreachable } from '../errors';
 import { closeSequelize, driverFor, openSequelize, parseDatabaseUrl, type DatabaseSpec } from './index';
@@ -70,5 +71,27 @@ describe.each(dialects)('%s driver', (dialect) => {
     expect(err).toBeInstanceOf(DatabaseUnreachable);
     expect(err!.message).not.toContain('Unreachable-Pw-42');
     expect(err!.message).toContain('***');
+  });
+});
+
+describe.runIf(dialects.includes('postgres'))('PostgreSQL instances', () => {
+  it('parse values the same way whether they looked up type OIDs or reused them', async () => {
+    const spec = parseDatabaseUrl(testServerUrls.postgres);
+    const sql = "SELECT '2026-01-02'::date AS d, '2026-01-02T03:04:05Z'::timestamptz AS ts, 12::bigint AS b, 1.5::numeric AS n, current_setting('TimeZone') AS tz";
+    const results = [];
+    for (let i = 0; i < 3; i++) {
+      const sequelize = openSequelize(spec, { dataDir, tenant: true });
+      const [rows] = await sequelize.query(sql);
+      results.push(rows);
+      await closeSequelize(sequelize);
+    }
+    // The reference: a plain instance, which always looks the OIDs up itself.
+    const reference = new Sequelize(testServerUrls.postgres, tenantSequelizeOptions('postgres', { logging: false }));
+    const [expected] = await reference.query(sql.replace(", current_setting('TimeZone') AS tz", ''));
+    await reference.close();
+    expect(expected).toEqual([{ d: '2026-01-02', ts: new Date('2026-01-02T03:04:05Z'), b: 12, n: 1.5 }]);
+    expect(results[0]).toEqual([{ ...(expected as object[])[0], tz: 'UTC' }]);
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
   });
 });
