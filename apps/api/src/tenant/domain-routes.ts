@@ -1,4 +1,6 @@
 import type { ApiRoutes } from '../http/api-routes';
+import { accountingRoutes } from './accounting';
+import { salesRoutes } from './sales';
 import type { PermissionCache } from './auth/tenant-sessions';
 
 export interface TenantRouteContext {
@@ -19,4 +21,4 @@ export type TenantRouteMount = (routes: ApiRoutes, context: TenantRouteContext) 
  *   import { accountingRoutes } from './accounting';  // apps/api/src/tenant/accounting/index.ts
  *   export const tenantDomainRoutes = [salesRoutes, accountingRoutes];
  */
-export const tenantDomainRoutes: readonly TenantRouteMount[] = [];
+export const tenantDomainRoutes: readonly TenantRouteMount[] = [salesRoutes, accountingRoutes];

@@ -1,0 +1,265 @@
+import { z } from 'zod';
+import {
+  ACCOUNT_TYPES,
+  createAccount,
+  createExpense,
+  deleteAccount,
+  getAccount,
+  getExpense,
+  getJournalEntry,
+  JOURNAL_SOURCE_TYPES,
+  listAccounts,
+  listExpenses,
+  listJournalEntries,
+  profitAndLoss,
+  salesByDay,
+  salesByLocation,
+  trialBalance,
+  updateAccount,
+} from '@salesfleet/models';
+import type { TenantRouteMount } from '../domain-routes';
+import { boolQuery, date, dateRange, id, idParam, idQuery, pageQuery, PageFields } from '../sales/schemas';
+import {
+  AccountSchema,
+  accountJson,
+  ExpenseSchema,
+  expenseJson,
+  JournalEntrySchema,
+  journalEntryJson,
+  ProfitAndLossSchema,
+  SalesByDaySchema,
+  SalesByLocationSchema,
+  TaxRateSchema,
+  taxRateJson,
+  TrialBalanceSchema,
+} from './schemas';
+
+const AccountBody = z
+  .object({
+    code: z.string().trim().min(1, 'required').max(20).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits and . _ -'),
+    name: z.string().trim().min(1, 'required').max(150),
+    type: z.enum(ACCOUNT_TYPES),
+    isActive: z.boolean().optional(),
+  })
+  .strict();
+
+const ExpenseBody = z
+  .object({
+    expenseDate: date.optional().describe('default today (UTC)'),
+    accountId: id.describe('an active expense account'),
+    amount: z.number().int('integer cents').min(1).max(Number.MAX_SAFE_INTEGER),
+    vendor: z.string().trim().max(200).nullable().optional(),
+    description: z.string().trim().max(5000).nullable().optional(),
+    locationId: id.nullable().optional(),
+    paidFromAccountId: id.optional().describe('an active asset or liability account; default cash (1000)'),
+  })
+  .strict();
+
+const ReportQuery = dateRange({});
+
+/** The accounting area of the tenant API: chart of accounts, expenses, journal, tax rates, reports. */
+export const accountingRoutes: TenantRouteMount = (routes) => {
+  // ── accounts ──
+  routes.add(
+    {
+      method: 'get',
+      path: '/accounts',
+      summary: 'The chart of accounts, by code',
+      permission: 'accounting.view_account',
+      query: z.object({ type: z.enum(ACCOUNT_TYPES).optional(), active: boolQuery.optional() }),
+      responses: { 200: { description: 'Accounts', schema: z.object({ accounts: z.array(AccountSchema) }) } },
+    },
+    async (c, { query }) => c.json({ accounts: (await listAccounts(c.var.db!, query)).map(accountJson) }),
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/accounts/:id',
+      summary: 'One account',
+      permission: 'accounting.view_account',
+      params: idParam,
+      responses: { 200: { description: 'The account', schema: z.object({ account: AccountSchema }) }, 404: { description: 'NotFound' } },
+    },
+    async (c, { params }) => c.json({ account: accountJson(await getAccount(c.var.db!, params.id)) }),
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/accounts',
+      summary: 'Create an account (code unique, ignoring case)',
+      permission: 'accounting.add_account',
+      body: AccountBody,
+      responses: { 201: { description: 'Created', schema: z.object({ account: AccountSchema }) }, 409: { description: 'Conflict: code taken' } },
+    },
+    async (c, { body }) => c.json({ account: accountJson(await createAccount(c.var.db!, body)) }, 201),
+  );
+
+  routes.add(
+    {
+      method: 'patch',
+      path: '/accounts/:id',
+      summary: 'Update an account (the type only while it has no postings; system accounts keep code and type and stay active)',
+      permission: 'accounting.change_account',
+      params: idParam,
+      body: AccountBody.partial(),
+      responses: {
+        200: { description: 'Updated', schema: z.object({ account: AccountSchema }) },
+        404: { description: 'NotFound' },
+        409: { description: 'Conflict: code taken, account in use, system account' },
+      },
+    },
+    async (c, { params, body }) => c.json({ account: accountJson(await updateAccount(c.var.db!, params.id, body)) }),
+  );
+
+  routes.add(
+    {
+      method: 'delete',
+      path: '/accounts/:id',
+      summary: 'Delete an account without postings (otherwise deactivate it)',
+      permission: 'accounting.delete_account',
+      params: idParam,
+      responses: {
+        204: { description: 'Deleted' },
+        404: { description: 'NotFound' },
+        409: { description: 'Conflict: it has journal lines or expenses (details.reason inUse), or is a system account' },
+      },
+    },
+    async (c, { params }) => {
+      await deleteAccount(c.var.db!, params.id);
+      return c.body(null, 204);
+    },
+  );
+
+  // ── journal ──
+  routes.add(
+    {
+      method: 'get',
+      path: '/journal-entries',
+      summary: 'Journal entries with their lines, newest first (by date, source, account)',
+      permission: 'accounting.view_journal_entry',
+      query: dateRange({ sourceType: z.enum(JOURNAL_SOURCE_TYPES).optional(), sourceId: idQuery.optional(), accountId: idQuery.optional(), ...pageQuery }),
+      responses: { 200: { description: 'A page of entries', schema: z.object({ entries: z.array(JournalEntrySchema), ...PageFields }) } },
+    },
+    async (c, { query }) => {
+      const page = await listJournalEntries(c.var.db!, query);
+      return c.json({ entries: page.items.map(journalEntryJson), total: page.total, limit: page.limit, offset: page.offset });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/journal-entries/:id',
+      summary: 'One journal entry with its lines',
+      permission: 'accounting.view_journal_entry',
+      params: idParam,
+      responses: { 200: { description: 'The entry', schema: z.object({ entry: JournalEntrySchema }) }, 404: { description: 'NotFound' } },
+    },
+    async (c, { params }) => c.json({ entry: journalEntryJson(await getJournalEntry(c.var.db!, params.id)) }),
+  );
+
+  // ── expenses ──
+  routes.add(
+    {
+      method: 'get',
+      path: '/expenses',
+      summary: 'Expenses, newest first (by date, account, location)',
+      permission: 'accounting.view_expense',
+      query: dateRange({ accountId: idQuery.optional(), locationId: idQuery.optional(), ...pageQuery }),
+      responses: { 200: { description: 'A page of expenses', schema: z.object({ expenses: z.array(ExpenseSchema), ...PageFields }) } },
+    },
+    async (c, { query }) => {
+      const page = await listExpenses(c.var.db!, query);
+      return c.json({ expenses: page.items.map(expenseJson), total: page.total, limit: page.limit, offset: page.offset });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/expenses/:id',
+      summary: 'One expense',
+      permission: 'accounting.view_expense',
+      params: idParam,
+      responses: { 200: { description: 'The expense', schema: z.object({ expense: ExpenseSchema }) }, 404: { description: 'NotFound' } },
+    },
+    async (c, { params }) => c.json({ expense: expenseJson(await getExpense(c.var.db!, params.id)) }),
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/expenses',
+      summary: 'Record an expense and post it (debit the expense account, credit the account paid from) in one transaction',
+      permission: 'accounting.add_expense',
+      body: ExpenseBody,
+      responses: { 201: { description: 'Recorded', schema: z.object({ expense: ExpenseSchema }) } },
+    },
+    async (c, { body }) => c.json({ expense: expenseJson(await createExpense(c.var.db!, { ...body, userId: c.var.user!.user.id })) }, 201),
+  );
+
+  // ── tax rates ──
+  routes.add(
+    {
+      method: 'get',
+      path: '/tax-rates',
+      summary: 'Tax rates (for products)',
+      permission: 'accounting.view_tax_rate',
+      responses: { 200: { description: 'Tax rates', schema: z.object({ taxRates: z.array(TaxRateSchema) }) } },
+    },
+    async (c) => c.json({ taxRates: (await c.var.db!.TaxRate.findAll({ order: [['code', 'ASC']] })).map(taxRateJson) }),
+  );
+
+  // ── reports ──
+  routes.add(
+    {
+      method: 'get',
+      path: '/reports/trial-balance',
+      summary: 'Trial balance: debits and credits per account over entries dated in the range (always balances)',
+      permission: 'accounting.view_reports',
+      query: ReportQuery,
+      responses: { 200: { description: 'Trial balance', schema: z.object({ report: TrialBalanceSchema }) } },
+    },
+    async (c, { query }) => c.json({ report: await trialBalance(c.var.db!, query) }),
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/reports/profit-and-loss',
+      summary: 'Profit and loss: income minus expenses, by account',
+      permission: 'accounting.view_reports',
+      query: ReportQuery,
+      responses: { 200: { description: 'Profit and loss', schema: z.object({ report: ProfitAndLossSchema }) } },
+    },
+    async (c, { query }) => c.json({ report: await profitAndLoss(c.var.db!, query) }),
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/reports/sales-by-day',
+      summary: 'Sales (issued and paid invoices, not void) per day',
+      permission: 'accounting.view_reports',
+      query: dateRange({ locationId: idQuery.optional() }),
+      responses: { 200: { description: 'Sales per day', schema: z.object({ report: SalesByDaySchema }) } },
+    },
+    async (c, { query }) =>
+      c.json({ report: { from: query.from ?? null, to: query.to ?? null, days: await salesByDay(c.var.db!, query) } }),
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/reports/sales-by-location',
+      summary: 'Sales (issued and paid invoices, not void) per location',
+      permission: 'accounting.view_reports',
+      query: ReportQuery,
+      responses: { 200: { description: 'Sales per location', schema: z.object({ report: SalesByLocationSchema }) } },
+    },
+    async (c, { query }) =>
+      c.json({ report: { from: query.from ?? null, to: query.to ?? null, locations: await salesByLocation(c.var.db!, query) } }),
+  );
+};

@@ -1,0 +1,11 @@
+import type { TenantRouteMount } from '../domain-routes';
+import { catalogRoutes } from './catalog-routes';
+import { invoiceRoutes } from './invoice-routes';
+import { stockRoutes } from './stock-routes';
+
+/** The sales area of the tenant API: customers, products, stock, invoices, payments. */
+export const salesRoutes: TenantRouteMount = (routes) => {
+  catalogRoutes(routes);
+  stockRoutes(routes);
+  invoiceRoutes(routes);
+};

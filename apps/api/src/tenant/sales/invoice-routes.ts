@@ -1,0 +1,256 @@
+import { z } from 'zod';
+import {
+  createInvoice,
+  deleteDraftInvoice,
+  getInvoice,
+  INVOICE_STATUSES,
+  issueInvoice,
+  listInvoices,
+  listPayments,
+  MAX_INVOICE_LINES,
+  MAX_QUANTITY,
+  MAX_UNIT_PRICE,
+  PAYMENT_METHODS,
+  recordPayment,
+  ValidationFailed,
+  voidInvoice,
+  type TenantModels,
+} from '@salesfleet/models';
+import type { ApiRoutes } from '../../http/api-routes';
+import {
+  date,
+  dateRange,
+  id,
+  idParam,
+  idQuery,
+  InvoiceSchema,
+  InvoiceSummarySchema,
+  invoiceJson,
+  invoiceSummaryJson,
+  pageQuery,
+  PageFields,
+  PaymentSchema,
+  paymentJson,
+} from './schemas';
+
+const LineBody = z
+  .object({
+    productId: id.nullable().optional().describe('omit or null for a free-text line'),
+    description: z.string().trim().min(1).max(255).nullable().optional().describe('required on free-text lines'),
+    quantity: z.number().int().min(1).max(MAX_QUANTITY),
+    unitPrice: z.number().int().min(0).max(MAX_UNIT_PRICE).optional().describe("cents; default the product's price"),
+    taxRateBp: z.number().int().min(0).max(10_000).optional().describe('free-text lines only; basis points'),
+  })
+  .strict();
+
+const TillPaymentBody = z
+  .object({
+    method: z.enum(PAYMENT_METHODS),
+    amount: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional().describe('cents; default the invoice total'),
+    reference: z.string().trim().max(100).nullable().optional(),
+  })
+  .strict();
+
+const CreateInvoiceBody = z
+  .object({
+    locationId: id.optional().describe('default: the only active location'),
+    customerId: id.nullable().optional(),
+    issueDate: date.optional().describe('default today (UTC)'),
+    notes: z.string().trim().max(5000).nullable().optional(),
+    draft: z.boolean().optional().describe('save without issuing: no number, stock or posting yet'),
+    lines: z.array(LineBody).min(1, 'at least one line').max(MAX_INVOICE_LINES),
+    payment: TillPaymentBody.optional().describe('money taken at the till when issuing'),
+  })
+  .strict();
+
+const IssueBody = z.object({ issueDate: date.optional(), payment: TillPaymentBody.optional() }).strict();
+const VoidBody = z.object({ reason: z.string().trim().max(200).nullable().optional(), date: date.optional().describe('posting date of the reversal') }).strict();
+const PaymentBody = z
+  .object({
+    amount: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe('cents, at most what is owed'),
+    method: z.enum(PAYMENT_METHODS),
+    reference: z.string().trim().max(100).nullable().optional(),
+    receivedAt: z.iso.datetime({ offset: true }).optional().describe('ISO 8601; default now'),
+  })
+  .strict();
+
+const InvoiceBody = z.object({ invoice: InvoiceSchema });
+
+/** The one active location, when the request names none. */
+async function defaultLocation(models: TenantModels): Promise<number> {
+  const active = await models.Location.findAll({ where: { isActive: true }, attributes: ['id'], limit: 2, raw: true });
+  if (active.length !== 1) throw new ValidationFailed('Say which location sells', [{ path: 'locationId', message: 'required' }]);
+  return active[0]!.id;
+}
+
+/** Invoices (create, issue, void, delete drafts, list) and their payments. */
+export function invoiceRoutes(routes: ApiRoutes): void {
+  routes.add(
+    {
+      method: 'get',
+      path: '/invoices',
+      summary: 'List invoices (newest first) by issue date range, status, location and customer',
+      permission: 'sales.view_invoice',
+      query: dateRange({ status: z.enum(INVOICE_STATUSES).optional(), locationId: idQuery.optional(), customerId: idQuery.optional(), ...pageQuery }),
+      responses: { 200: { description: 'A page of invoices', schema: z.object({ invoices: z.array(InvoiceSummarySchema), ...PageFields }) } },
+    },
+    async (c, { query }) => {
+      const page = await listInvoices(c.var.db!, query);
+      return c.json({ invoices: page.items.map(invoiceSummaryJson), total: page.total, limit: page.limit, offset: page.offset });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/invoices/:id',
+      summary: 'One invoice with its lines and payments',
+      permission: 'sales.view_invoice',
+      params: idParam,
+      responses: { 200: { description: 'The invoice', schema: InvoiceBody }, 404: { description: 'NotFound' } },
+    },
+    async (c, { params }) => c.json({ invoice: invoiceJson(await getInvoice(c.var.db!, params.id)) }),
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/invoices',
+      summary: 'Create an invoice and issue it (or save a draft)',
+      description:
+        'Issuing is one transaction: number assigned, stock taken per line, stock movements written, journal entry posted ' +
+        '(receivable or, for a walk-in sale paid in full, cash/bank; revenue; tax payable; cost of goods where known). ' +
+        'Tax is computed per line and rounded half-up to the cent.',
+      permission: 'sales.add_invoice',
+      body: CreateInvoiceBody,
+      responses: {
+        201: { description: 'Created', schema: InvoiceBody },
+        409: { description: 'InsufficientStock (details.shortages: [{ productId, sku, locationId, requested, available }])' },
+      },
+    },
+    async (c, { body }) => {
+      const models = c.var.db!;
+      const locationId = body.locationId ?? (await defaultLocation(models));
+      const invoice = await createInvoice(models, {
+        ...body,
+        locationId,
+        ...(body.payment ? { payment: body.payment } : {}),
+        lines: body.lines.map((l) => ({
+          ...l,
+          ...(l.unitPrice === undefined ? {} : { unitPrice: l.unitPrice }),
+          ...(l.taxRateBp === undefined ? {} : { taxRateBp: l.taxRateBp }),
+        })),
+        userId: c.var.user!.user.id,
+      });
+      return c.json({ invoice: invoiceJson(invoice) }, 201);
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/invoices/:id/issue',
+      summary: 'Issue a draft (number, stock, posting; optionally a till payment)',
+      permission: 'sales.add_invoice',
+      params: idParam,
+      body: IssueBody,
+      responses: {
+        200: { description: 'Issued', schema: InvoiceBody },
+        404: { description: 'NotFound' },
+        409: { description: 'Conflict (not a draft), InsufficientStock' },
+      },
+    },
+    async (c, { params, body }) => {
+      const invoice = await issueInvoice(c.var.db!, params.id, { ...body, ...(body.payment ? { payment: body.payment } : {}), userId: c.var.user!.user.id });
+      return c.json({ invoice: invoiceJson(invoice) });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/invoices/:id/void',
+      summary: 'Void an issued or paid invoice: reversing journal entry (sale and payments), stock returned',
+      permission: 'sales.void_invoice',
+      params: idParam,
+      body: VoidBody,
+      responses: {
+        200: { description: 'Voided', schema: InvoiceBody },
+        404: { description: 'NotFound' },
+        409: { description: 'Conflict: already void, or a draft' },
+      },
+    },
+    async (c, { params, body }) => {
+      const invoice = await voidInvoice(c.var.db!, params.id, { ...body, userId: c.var.user!.user.id });
+      return c.json({ invoice: invoiceJson(invoice) });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'delete',
+      path: '/invoices/:id',
+      summary: 'Delete a draft (issued invoices are voided instead)',
+      permission: 'sales.delete_invoice',
+      params: idParam,
+      responses: { 204: { description: 'Deleted' }, 404: { description: 'NotFound' }, 409: { description: 'Conflict: not a draft' } },
+    },
+    async (c, { params }) => {
+      await deleteDraftInvoice(c.var.db!, params.id);
+      return c.body(null, 204);
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/invoices/:id/payments',
+      summary: "An invoice's payments",
+      permission: 'sales.view_payment',
+      params: idParam,
+      responses: { 200: { description: 'Payments', schema: z.object({ payments: z.array(PaymentSchema) }) }, 404: { description: 'NotFound' } },
+    },
+    async (c, { params }) => c.json({ payments: ((await getInvoice(c.var.db!, params.id)).payments ?? []).map(paymentJson) }),
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/invoices/:id/payments',
+      summary: 'Record a payment (debit cash or bank, credit receivable); the invoice is paid once fully paid',
+      permission: 'sales.add_payment',
+      params: idParam,
+      body: PaymentBody,
+      responses: {
+        201: { description: 'Recorded', schema: z.object({ payment: PaymentSchema, invoice: InvoiceSummarySchema }) },
+        404: { description: 'NotFound' },
+        409: { description: 'Conflict: more than is owed (details.outstanding), or a draft, void or paid invoice' },
+      },
+    },
+    async (c, { params, body }) => {
+      const { payment, invoice } = await recordPayment(c.var.db!, params.id, {
+        amount: body.amount,
+        method: body.method,
+        reference: body.reference ?? null,
+        ...(body.receivedAt ? { receivedAt: new Date(body.receivedAt) } : {}),
+        userId: c.var.user!.user.id,
+      });
+      return c.json({ payment: paymentJson(payment), invoice: invoiceSummaryJson(invoice) }, 201);
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/payments',
+      summary: 'Payments, newest first (by invoice, method, date received)',
+      permission: 'sales.view_payment',
+      query: dateRange({ invoiceId: idQuery.optional(), method: z.enum(PAYMENT_METHODS).optional(), ...pageQuery }),
+      responses: { 200: { description: 'A page of payments', schema: z.object({ payments: z.array(PaymentSchema), ...PageFields }) } },
+    },
+    async (c, { query }) => {
+      const page = await listPayments(c.var.db!, query);
+      return c.json({ payments: page.items.map(paymentJson), total: page.total, limit: page.limit, offset: page.offset });
+    },
+  );
+}

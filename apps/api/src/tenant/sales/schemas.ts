@@ -1,0 +1,274 @@
+import { z } from 'zod';
+import {
+  isCalendarDate,
+  MAX_PAGE_SIZE,
+  type Customer,
+  type Invoice,
+  type InvoiceLine,
+  type Payment,
+  type Product,
+  type StockLevel,
+  type StockMovement,
+} from '@salesfleet/models';
+
+/** Shared pieces of the sales and accounting route schemas: ids, dates, money, pages. */
+
+export const idParam = z.object({ id: z.string().regex(/^[1-9][0-9]{0,9}$/).transform(Number) });
+
+/** A row id in a body or a query string. */
+export const id = z.number().int().min(1).max(2_147_483_647);
+export const idQuery = z.coerce.number().int().min(1).max(2_147_483_647);
+
+export const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+  .refine(isCalendarDate, 'a calendar date YYYY-MM-DD')
+  .describe('YYYY-MM-DD');
+
+/** Integer cents, never negative. */
+export const cents = z.number().int('integer cents').min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+};
+
+export const PageFields = { total: z.number().int(), limit: z.number().int(), offset: z.number().int() };
+
+/** `from` ≤ `to` when both are given. */
+export function dateRange<T extends z.ZodRawShape>(shape: T) {
+  return z
+    .object({ from: date.optional(), to: date.optional(), ...shape })
+    .refine(
+      (q) => {
+        const { from, to } = q as { from?: string; to?: string };
+        return !from || !to || from <= to;
+      },
+      { message: 'from must not be after to', path: ['from'] },
+    );
+}
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+// ── customers ────────────────────────────────────────────────────────────────────────────────────
+
+export const CustomerSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    taxNumber: z.string().nullable(),
+    address: z.string().nullable(),
+    isActive: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Customer' });
+
+export function customerJson(c: Customer): z.infer<typeof CustomerSchema> {
+  return {
+    id: c.id,
+    name: c.name,
+    email: c.email ?? null,
+    phone: c.phone ?? null,
+    taxNumber: c.taxNumber ?? null,
+    address: c.address ?? null,
+    isActive: Boolean(c.isActive),
+    createdAt: iso(c.createdAt),
+    updatedAt: iso(c.updatedAt),
+  };
+}
+
+// ── products ─────────────────────────────────────────────────────────────────────────────────────
+
+export const StockAtLocationSchema = z.object({ locationId: z.number().int(), quantity: z.number().int() });
+
+export const ProductSchema = z
+  .object({
+    id: z.number().int(),
+    sku: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    unitPrice: z.number().int().describe('cents, before tax'),
+    costPrice: z.number().int().nullable().describe('cents; null when unknown'),
+    taxRateId: z.number().int().nullable(),
+    allowNegativeStock: z.boolean(),
+    isActive: z.boolean(),
+    stock: z.array(StockAtLocationSchema).describe('units on hand per location'),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Product' });
+
+export function productJson(p: Product, stock: { locationId: number; quantity: number }[]): z.infer<typeof ProductSchema> {
+  return {
+    id: p.id,
+    sku: p.sku,
+    name: p.name,
+    description: p.description ?? null,
+    unitPrice: p.unitPrice,
+    costPrice: p.costPrice ?? null,
+    taxRateId: (p.taxRateId as number | null | undefined) ?? null,
+    allowNegativeStock: Boolean(p.allowNegativeStock),
+    isActive: Boolean(p.isActive),
+    stock,
+    createdAt: iso(p.createdAt),
+    updatedAt: iso(p.updatedAt),
+  };
+}
+
+// ── stock ────────────────────────────────────────────────────────────────────────────────────────
+
+export const StockLevelSchema = z
+  .object({
+    productId: z.number().int(),
+    sku: z.string(),
+    name: z.string(),
+    locationId: z.number().int(),
+    quantity: z.number().int(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'StockLevel' });
+
+export function stockLevelJson(s: StockLevel): z.infer<typeof StockLevelSchema> {
+  return {
+    productId: s.productId as number,
+    sku: s.product?.sku ?? '',
+    name: s.product?.name ?? '',
+    locationId: s.locationId as number,
+    quantity: s.quantity,
+    updatedAt: iso(s.updatedAt),
+  };
+}
+
+export const StockMovementSchema = z
+  .object({
+    id: z.number().int(),
+    productId: z.number().int(),
+    locationId: z.number().int(),
+    quantity: z.number().int().describe('signed: negative when goods leave'),
+    reason: z.string(),
+    reference: z.string().nullable(),
+    createdBy: z.number().int().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'StockMovement' });
+
+export function stockMovementJson(m: StockMovement): z.infer<typeof StockMovementSchema> {
+  return {
+    id: m.id,
+    productId: m.productId as number,
+    locationId: m.locationId as number,
+    quantity: m.quantity,
+    reason: m.reason,
+    reference: m.reference ?? null,
+    createdBy: (m.createdBy as number | null | undefined) ?? null,
+    createdAt: iso(m.createdAt),
+  };
+}
+
+// ── invoices and payments ────────────────────────────────────────────────────────────────────────
+
+export const PaymentSchema = z
+  .object({
+    id: z.number().int(),
+    invoiceId: z.number().int(),
+    amount: z.number().int(),
+    method: z.string(),
+    reference: z.string().nullable(),
+    receivedAt: z.string(),
+    createdBy: z.number().int(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Payment' });
+
+export function paymentJson(p: Payment): z.infer<typeof PaymentSchema> {
+  return {
+    id: p.id,
+    invoiceId: p.invoiceId as number,
+    amount: p.amount,
+    method: p.method,
+    reference: p.reference ?? null,
+    receivedAt: iso(p.receivedAt),
+    createdBy: p.createdBy as number,
+    createdAt: iso(p.createdAt),
+  };
+}
+
+export const InvoiceLineSchema = z
+  .object({
+    id: z.number().int(),
+    productId: z.number().int().nullable(),
+    description: z.string(),
+    quantity: z.number().int(),
+    unitPrice: z.number().int(),
+    taxRateBp: z.number().int().describe('basis points: 2000 = 20 %'),
+    lineSubtotal: z.number().int(),
+    lineTax: z.number().int(),
+    lineTotal: z.number().int(),
+  })
+  .meta({ id: 'InvoiceLine' });
+
+function lineJson(l: InvoiceLine): z.infer<typeof InvoiceLineSchema> {
+  return {
+    id: l.id,
+    productId: (l.productId as number | null | undefined) ?? null,
+    description: l.description,
+    quantity: l.quantity,
+    unitPrice: l.unitPrice,
+    taxRateBp: l.taxRateBp,
+    lineSubtotal: l.lineSubtotal,
+    lineTax: l.lineTax,
+    lineTotal: l.lineTotal,
+  };
+}
+
+const InvoiceFields = {
+  id: z.number().int(),
+  number: z.string().describe('INV-000123 once issued; DRAFT-… for drafts'),
+  status: z.enum(['draft', 'issued', 'paid', 'void']),
+  locationId: z.number().int(),
+  customerId: z.number().int().nullable(),
+  issueDate: z.string(),
+  subtotal: z.number().int(),
+  tax: z.number().int(),
+  total: z.number().int(),
+  amountPaid: z.number().int(),
+  amountDue: z.number().int(),
+  notes: z.string().nullable(),
+  createdBy: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+};
+
+export const InvoiceSummarySchema = z.object(InvoiceFields).meta({ id: 'InvoiceSummary' });
+export const InvoiceSchema = z
+  .object({ ...InvoiceFields, lines: z.array(InvoiceLineSchema), payments: z.array(PaymentSchema) })
+  .meta({ id: 'Invoice' });
+
+export function invoiceSummaryJson(i: Invoice): z.infer<typeof InvoiceSummarySchema> {
+  return {
+    id: i.id,
+    number: i.number,
+    status: i.status,
+    locationId: i.locationId as number,
+    customerId: (i.customerId as number | null | undefined) ?? null,
+    issueDate: String(i.issueDate).slice(0, 10),
+    subtotal: i.subtotal,
+    tax: i.tax,
+    total: i.total,
+    amountPaid: i.amountPaid,
+    amountDue: i.status === 'void' ? 0 : i.total - i.amountPaid,
+    notes: i.notes ?? null,
+    createdBy: i.createdBy as number,
+    createdAt: iso(i.createdAt),
+    updatedAt: iso(i.updatedAt),
+  };
+}
+
+export function invoiceJson(i: Invoice): z.infer<typeof InvoiceSchema> {
+  return { ...invoiceSummaryJson(i), lines: (i.lines ?? []).map(lineJson), payments: (i.payments ?? []).map(paymentJson) };
+}
