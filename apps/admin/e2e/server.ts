@@ -70,7 +70,12 @@ export function httpGet(port: number, host: string, path = '/', timeoutMs = 10_0
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 function describeFailure(reason: string, command: string, dataDir: string, port: number, output: string): Error {
-  const tail = output.split('\n').slice(-40).join('\n');
+  // The throwaway admin password is still a password: keep it out of test logs.
+  const tail = output
+    .replace(/(one-time password: )\S+/g, '$1••••••')
+    .split('\n')
+    .slice(-40)
+    .join('\n');
   return new Error(
     `The end-to-end tests could not start a Salesfleet server: ${reason}\n` +
       `  command:  ${command} (in ${REPO_ROOT})\n` +
