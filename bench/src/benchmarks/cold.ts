@@ -2,7 +2,7 @@ import type { SequentialRequest, SequentialResult } from '../load/load-generator
 import type { Fleet } from '../lib/fixtures';
 import type { Harness } from '../lib/harness';
 import { ROUTE_PATH } from '../lib/harness';
-import { PG_URL, pgAvailable } from '../lib/pg';
+import { PG_URL, pgAvailable, pgConnectFloor } from '../lib/pg';
 import type { BenchmarkResult, ResultRow } from '../lib/report';
 import { percentile, round } from '../lib/stats';
 
@@ -44,6 +44,7 @@ export async function coldBenchmark(h: Harness): Promise<BenchmarkResult> {
           requests.push({ host, path: ROUTE_PATH, headers, label: 'warm' });
         }
       }
+      const floor = engine === 'postgres' ? await pgConnectFloor(await h.fixtures.pgDatabases(Math.min(scale.coldTenants, scale.pgDatabases))) : null;
       const results = await h.sequential(server.port, requests);
       const bad = results.filter((r) => r.status !== 200);
       if (bad.length > 0) throw new Error(`${bad.length} of ${results.length} requests failed (first status ${bad[0]!.status})`);
@@ -78,6 +79,10 @@ export async function coldBenchmark(h: Harness): Promise<BenchmarkResult> {
           value: `${summary.first.p50} / ${summary.first.p99} ms`,
         },
       );
+      if (floor !== null) {
+        rows.push({ benchmark: `3 cold (${label})`, metric: 'floor: bare pg connect + SELECT 1 (median)', value: `${round(floor, 2)} ms` });
+        details.pgConnectFloorMs = floor;
+      }
       if (cold.length > 0 && stats.connections.misses < first.length + cold.length) {
         notes.push(`${label}: only ${stats.connections.misses} cache misses for ${first.length + cold.length} cold requests — some were not cold.`);
       }

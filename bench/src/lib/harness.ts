@@ -63,19 +63,25 @@ export class Harness {
    * Baseline and subject(s) under the same load, interleaved (A B A B …) after a discarded warm-up
    * of each, so drift on a shared machine hits both alike. Returns every round and the medians.
    */
-  async interleaved(servers: readonly RunningServer[], load: Omit<LoadRequest, 'port' | 'durationSeconds'>): Promise<Record<string, Interleaved>> {
+  async interleaved(
+    servers: readonly RunningServer[],
+    load: Omit<LoadRequest, 'port' | 'durationSeconds'>,
+    options: { warm?: boolean } = {},
+  ): Promise<Record<string, Interleaved>> {
     const { rounds, roundSeconds, warmupSeconds } = this.ctx.scale;
     // Warm-up: every host once (opens every handle), then a short discarded load run.
-    for (const s of servers) {
-      await this.sequential(s.port, load.hosts.map((host) => ({ host, path: load.path, headers: load.headers, label: 'warm-up' })));
-      await this.load(s.port, { ...load, durationSeconds: warmupSeconds });
+    if (options.warm !== false) {
+      for (const s of servers) {
+        await this.sequential(s.port, load.hosts.map((host) => ({ host, path: load.path, headers: load.headers, label: 'warm-up' })));
+        await this.load(s.port, { ...load, durationSeconds: warmupSeconds });
+      }
     }
     const runs: Record<string, LoadResult[]> = Object.fromEntries(servers.map((s) => [s.name, []]));
     for (let r = 0; r < rounds; r++) {
       for (const s of servers) {
         const result = await this.load(s.port, { ...load, durationSeconds: roundSeconds });
         runs[s.name]!.push(result);
-        this.log(`round ${r + 1}/${rounds} ${s.name}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
+        this.log(`round ${r + 1}/${rounds} ${s.name} (${load.connections} conn): ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
       }
     }
     return Object.fromEntries(

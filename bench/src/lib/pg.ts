@@ -157,3 +157,18 @@ export async function pgFreeConnections(): Promise<number> {
     return Number(r.rows[0]!.m) - Number(r.rows[0]!.n);
   });
 }
+
+/** Median time (ms) of a bare pg connect + SELECT 1 + end to `databases` in turn: this machine's floor for a new connection. */
+export async function pgConnectFloor(databases: readonly string[], samples = 20): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const t0 = performance.now();
+    const client = new pg.Client({ connectionString: pgUrlFor(databases[i % databases.length]!), connectionTimeoutMillis: 5000 });
+    await client.connect();
+    await client.query('SELECT 1');
+    times.push(performance.now() - t0);
+    await client.end();
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}

@@ -2,8 +2,8 @@
  * The baseline: the same `createApp` — the same middleware, the same tenant routes and session
  * check, the same query code — over ONE fixed tenant database opened once at start-up, with no host
  * router, no registry lookup and no connection cache. The database is opened with tenancy's
- * `openSequelize` and the same options its connection cache uses (pool of 3, timeouts, SQLite
- * pragmas), and its models come from `defineTenantModels`, so the only difference from the subject is
+ * `openSequelize` and the same options its connection cache uses (timeouts, SQLite pragmas; the pool
+ * size is BENCH_POOL_MAX, default 3 like a tenant handle), and its models come from `defineTenantModels`, so the only difference from the subject is
  * the tenancy layer: host → tenant resolution, the handle cache, one Sequelize instance per tenant.
  *
  * Env: the tenancy config (SALESFLEET_*), plus BENCH_DB_ENGINE (sqlite | postgres) and BENCH_DB_NAME
@@ -27,7 +27,7 @@ const spec: DatabaseSpec =
 const sequelize = openSequelize(spec, {
   dataDir: config.dataDir,
   tenant: true,
-  poolMax: 3,
+  poolMax: Number(process.env.BENCH_POOL_MAX ?? 3),
   connectTimeoutMs: config.dbConnectTimeoutMs,
   acquireTimeoutMs: config.dbConnectTimeoutMs,
 });
