@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNT_CODES, DEFAULT_GROUPS } from '@salesfleet/models';
+import { createTestApp, TEST_PASSWORD, type TestApp } from '../../testing';
+
+// Response bodies are checked field by field below.
+type Json = Record<string, any>;
+
+let t: TestApp;
+let host: string;
+let otherHost: string;
+let admin: string;
+let cashier: string;
+let other: string;
+
+async function call(method: string, path: string, options: { json?: unknown; token?: string | null; on?: string } = {}) {
+  const token = options.token === undefined ? admin : options.token;
+  const res = await t.request(options.on ?? host, `/api${path}`, {
+    method,
+    ...(options.json === undefined ? {} : { json: options.json }),
+    ...(token ? { token } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as Json };
+}
+
+const get = (path: string, token?: string | null) => call('GET', path, { token });
+const post = (path: string, json: unknown, token?: string | null) => call('POST', path, { json, token });
+const patch = (path: string, json: unknown, token?: string | null) => call('PATCH', path, { json, token });
+const del = (path: string, token?: string | null) => call('DELETE', path, { token });
+
+let accountId: (code: string) => Promise<number>;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const [a, b] = await Promise.all([t.createTenant(), t.createTenant()]);
+  host = a.host;
+  otherHost = b.host;
+  [admin, other] = await Promise.all([t.tenantLogin(host), t.tenantLogin(otherHost)]);
+  expect((await post('/users', { username: 'cashier', email: 'cashier@example.com', password: TEST_PASSWORD, groups: ['Cashiers'] })).status).toBe(201);
+  cashier = await t.tenantLogin(host, 'cashier');
+  accountId = async (code) => ((await get('/accounts')).body.accounts as Json[]).find((a) => a.code === code)!.id as number;
+});
+
+afterAll(async () => {
+  await t.cleanup();
+});
+
+describe('every accounting route', () => {
+  const ops = () => t.docs.operations().filter((op) => /^\/api\/(accounts|journal-entries|expenses|tax-rates|reports)/.test(op.path));
+
+  it('is documented, answers 401 without a session and 403 to a cashier', async () => {
+    const cashierMay = new Set(DEFAULT_GROUPS.find((g) => g.name === 'Cashiers')!.permissions as readonly string[]);
+    expect(ops().length).toBeGreaterThanOrEqual(14);
+    for (const op of ops()) {
+      const path = op.path.replace(/^\/api/, '').replace(/:id/g, '1');
+      const anonymous = await call(op.method.toUpperCase(), path, { token: null, json: op.body ? {} : undefined });
+      expect(anonymous.status, `${op.method} ${op.path}`).toBe(401);
+      expect(cashierMay.has(op.permission!)).toBe(false);
+      const denied = await call(op.method.toUpperCase(), path, { token: cashier, json: op.body ? {} : undefined });
+      expect(denied.status, `${op.method} ${op.path}`).toBe(403);
+      expect(denied.body.error).toMatchObject({ code: 'PermissionDenied', details: { permission: op.permission } });
+    }
+    const doc = (await get('/openapi.json', null)).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/reports/trial-balance', '/api/invoices/{id}/void', '/api/stock/adjustments']));
+  });
+});
+
+describe('accounts', () => {
+  let rentId: number;
+
+  it('lists the chart, creates accounts, refuses duplicate codes and unknown types', async () => {
+    const list = await get('/accounts');
+    expect(list.status).toBe(200);
+    expect(list.body.accounts.map((a: Json) => a.code)).toEqual(Object.values(ACCOUNT_CODES).sort());
+    expect((await get('/accounts?type=income')).body.accounts.map((a: Json) => a.code)).toEqual([ACCOUNT_CODES.salesRevenue]);
+    const rent = await post('/accounts', { code: '6100', name: 'Rent', type: 'expense' });
+    expect(rent.status).toBe(201);
+    expect(rent.body.account).toMatchObject({ code: '6100', name: 'Rent', type: 'expense', isActive: true });
+    rentId = rent.body.account.id;
+    const dup = await post('/accounts', { code: '6100', name: 'Again', type: 'expense' });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.details).toEqual({ field: 'code' });
+    const bad = await post('/accounts', { code: '', name: 'x', type: 'revenue' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: Json) => d.path)).toEqual(expect.arrayContaining(['code', 'type']));
+    expect((await get(`/accounts/${rentId}`)).body.account.code).toBe('6100');
+    expect((await get('/accounts/999999')).status).toBe(404);
+    expect((await call('GET', `/accounts/${rentId}`, { token: other, on: otherHost })).status).toBe(404);
+    expect((await get('/accounts?active=yes')).status).toBe(400);
+  });
+
+  it('updates; protects system accounts; deletes unused accounts; only deactivates used ones', async () => {
+    expect((await patch(`/accounts/${rentId}`, { name: 'Rent and rates' })).body.account.name).toBe('Rent and rates');
+    expect((await patch('/accounts/999999', { name: 'x' })).status).toBe(404);
+    const cash = await accountId(ACCOUNT_CODES.cash);
+    const recode = await patch(`/accounts/${cash}`, { code: '1001' });
+    expect(recode.status).toBe(409);
+    expect(recode.body.error.details).toEqual({ reason: 'systemAccount' });
+    expect((await del(`/accounts/${cash}`)).status).toBe(409);
+    const spare = await post('/accounts', { code: '6900', name: 'Spare', type: 'expense' });
+    expect((await del(`/accounts/${spare.body.account.id}`)).status).toBe(204);
+    expect((await del(`/accounts/${spare.body.account.id}`)).status).toBe(404);
+
+    expect((await post('/expenses', { accountId: rentId, amount: 50_000, vendor: 'Landlord' })).status).toBe(201);
+    const used = await del(`/accounts/${rentId}`);
+    expect(used.status).toBe(409);
+    expect(used.body.error.details).toEqual({ reason: 'inUse' });
+    expect((await patch(`/accounts/${rentId}`, { type: 'asset' })).status).toBe(409);
+    expect((await patch(`/accounts/${rentId}`, { isActive: false })).body.account.isActive).toBe(false);
+    expect((await get('/accounts?active=false')).body.accounts.map((a: Json) => a.id)).toEqual([rentId]);
+  });
+});
+
+describe('expenses and the journal', () => {
+  it('records an expense and its posting in one go; 400 for accounts of the wrong type', async () => {
+    const opex = await accountId(ACCOUNT_CODES.operatingExpenses);
+    const bank = await accountId(ACCOUNT_CODES.bank);
+    const res = await post('/expenses', { expenseDate: '2026-03-03', accountId: opex, amount: 1234, vendor: 'Paper Co', paidFromAccountId: bank });
+    expect(res.status).toBe(201);
+    const expense = res.body.expense;
+    expect(expense).toMatchObject({ expenseDate: '2026-03-03', amount: 1234, paidFromAccountId: bank, journalEntryId: expect.any(Number) });
+    const entry = await get(`/journal-entries/${expense.journalEntryId}`);
+    expect(entry.body.entry).toMatchObject({ sourceType: 'expense', sourceId: expense.id, total: 1234 });
+    expect(entry.body.entry.lines.map((l: Json) => [l.accountCode, l.debit, l.credit])).toEqual([
+      [ACCOUNT_CODES.operatingExpenses, 1234, 0],
+      [ACCOUNT_CODES.bank, 0, 1234],
+    ]);
+    const wrong = await post('/expenses', { accountId: bank, amount: 10 });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.details).toEqual([{ path: 'accountId', message: expect.stringContaining('not an expense account') }]);
+    expect((await post('/expenses', { accountId: opex, amount: 0 })).status).toBe(400);
+    expect((await post('/expenses', { accountId: opex, amount: 10.5 })).status).toBe(400);
+    expect((await get(`/expenses/${expense.id}`)).body.expense.vendor).toBe('Paper Co');
+    expect((await get('/expenses/999999')).status).toBe(404);
+    expect((await get(`/expenses?from=2026-03-03&to=2026-03-03&accountId=${opex}`)).body).toMatchObject({ total: 1, expenses: [expect.objectContaining({ id: expense.id })] });
+    expect((await get('/expenses?from=2026-03-04&to=2026-03-03')).status).toBe(400);
+  });
+
+  it('lists journal entries by date, source and account', async () => {
+    const byDate = await get('/journal-entries?from=2026-03-03&to=2026-03-03');
+    expect(byDate.body.entries.map((e: Json) => e.sourceType)).toEqual(['expense']);
+    const byAccount = await get(`/journal-entries?accountId=${await accountId(ACCOUNT_CODES.bank)}`);
+    expect(byAccount.body.total).toBe(1);
+    expect((await get('/journal-entries?sourceType=refund')).status).toBe(400);
+    expect((await get('/journal-entries/999999')).status).toBe(404);
+    expect((await get('/tax-rates')).body.taxRates).toEqual([expect.objectContaining({ code: 'STANDARD', rateBp: 2000 })]);
+  });
+});
+
+describe('reports', () => {
+  beforeAll(async () => {
+    const location = (await get('/locations')).body.locations[0].id;
+    const product = (await post('/products', { sku: 'R-1', name: 'Reported', unitPrice: 1000, costPrice: 300, taxRateId: null })).body.product.id;
+    await post('/stock/adjustments', { productId: product, locationId: location, quantity: 10, reason: 'receipt' });
+    for (const [date, quantity] of [['2026-04-01', 1], ['2026-04-01', 2], ['2026-04-02', 3]] as const) {
+      expect((await post('/invoices', { issueDate: date, lines: [{ productId: product, quantity }], payment: { method: 'cash' } })).status).toBe(201);
+    }
+    const voided = await post('/invoices', { issueDate: '2026-04-02', lines: [{ productId: product, quantity: 1 }] });
+    await post(`/invoices/${voided.body.invoice.id}/void`, { date: '2026-04-02' });
+    await post('/expenses', { expenseDate: '2026-04-02', accountId: await accountId(ACCOUNT_CODES.operatingExpenses), amount: 700 });
+  });
+
+  it('trial balance: balanced, per account, for the range', async () => {
+    const res = await get('/reports/trial-balance?from=2026-04-01&to=2026-04-30');
+    expect(res.status).toBe(200);
+    const report = res.body.report;
+    expect(report).toMatchObject({ from: '2026-04-01', to: '2026-04-30', balanced: true });
+    expect(report.totals.debit).toBe(report.totals.credit);
+    expect(report.accounts.find((a: Json) => a.code === ACCOUNT_CODES.cash)).toMatchObject({ debit: 6000, credit: 700, balance: 5300 });
+    expect((await get('/reports/trial-balance')).body.report.balanced).toBe(true);
+  });
+
+  it('profit and loss, sales by day and by location', async () => {
+    const pl = (await get('/reports/profit-and-loss?from=2026-04-01&to=2026-04-30')).body.report;
+    expect(pl.totals).toEqual({ income: 6000, expenses: 1800 + 700, netProfit: 3500 });
+    const days = (await get('/reports/sales-by-day?from=2026-04-01&to=2026-04-30')).body.report.days;
+    expect(days).toEqual([
+      { date: '2026-04-01', invoices: 2, subtotal: 3000, tax: 0, total: 3000 },
+      { date: '2026-04-02', invoices: 1, subtotal: 3000, tax: 0, total: 3000 },
+    ]);
+    const location = (await get('/locations')).body.locations[0];
+    expect((await get(`/reports/sales-by-day?from=2026-04-02&to=2026-04-02&locationId=${location.id}`)).body.report.days).toHaveLength(1);
+    const byLocation = (await get('/reports/sales-by-location?from=2026-04-01&to=2026-04-30')).body.report;
+    expect(byLocation).toMatchObject({ from: '2026-04-01', locations: [{ locationId: location.id, code: location.code, invoices: 3, total: 6000 }] });
+  });
+
+  it('400 for bad ranges', async () => {
+    for (const path of ['/reports/trial-balance', '/reports/profit-and-loss', '/reports/sales-by-day', '/reports/sales-by-location']) {
+      const res = await get(`${path}?from=2026-05-01&to=2026-04-01`);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.details).toEqual([{ path: 'from', message: 'from must not be after to' }]);
+      expect((await get(`${path}?from=April`)).status, path).toBe(400);
+    }
+  });
+});
