@@ -147,11 +147,11 @@ describe.each(dialects)('provisioning on %s', (engine) => {
     await driverFor(spec.engine).drop(spec, { dataDir: t.dataDir, connectTimeoutMs: 5000 });
   });
 
-  it.each(PROVISION_STEPS.filter((s) => s !== 'demo_data'))('leaves nothing behind when %s fails, and a retry succeeds', async (failAt) => {
+  it.each(PROVISION_STEPS)('leaves nothing behind when %s fails, and a retry succeeds', async (failAt) => {
     const failing = await createTestTenancy({ engine, dataDir: t.dataDir, failAt, templates: false });
     const slug = testSlug();
     try {
-      const input = { name: 'Fragile', subdomain: slug, adminEmail: 'f@fragile.test' };
+      const input = { name: 'Fragile', subdomain: slug, adminEmail: 'f@fragile.test', demoData: failAt === 'demo_data' };
       const error = await failing.provisioner.createTenant(input, { actor }).then(
         () => null,
         (err: unknown) => err as Error & { code: string; step?: string; details?: { cleanup?: string } },
@@ -227,6 +227,19 @@ describe.each(dialects)('provisioning on %s', (engine) => {
       const models = defineAllTenantModels(defineTenantModels(sequelize));
       expect(await compareSchemaWithModels(sequelize, models)).toEqual([]);
       expect((await migrationStatus(sequelize, 'tenant')).applied).toEqual(migrationNames('tenant'));
+    });
+    await t.provisioner.deleteTenant(slug, { actor });
+  });
+
+  it('creates demo data on request', async () => {
+    const slug = testSlug();
+    const created = await t.provisioner.createTenant({ name: 'Demo', subdomain: slug, adminEmail: 'd@demo.test', demoData: true, multiLocation: true }, { actor });
+    expect(created.steps.map((s) => s.step)).toContain('demo_data');
+    await t.connections.withTenant(created.tenant, async ({ models }) => {
+      expect(await models.Product.count()).toBeGreaterThan(0);
+      expect(await models.Customer.count()).toBeGreaterThan(0);
+      expect(await models.Invoice.count()).toBeGreaterThan(0);
+      expect(await models.Location.count()).toBeGreaterThan(1);
     });
     await t.provisioner.deleteTenant(slug, { actor });
   });

@@ -9,11 +9,11 @@ import {
   defineTenantModels,
   hashPassword,
   isSalesfleetError,
+  seedDemoData,
   seedTenant,
   validatePasswordStrength,
   type TenantModels,
 } from '@salesfleet/models';
-import * as modelsPackage from '@salesfleet/models';
 import { migrateDown, migrateUp, migrationNames, migrationStatus } from '@salesfleet/migrations';
 import type { Config } from './config';
 import type { TenantConnections } from './connections';
@@ -371,7 +371,7 @@ export class Provisioner {
         });
       });
 
-      if (v.demoData) await step('demo_data', () => seedDemo(models));
+      if (v.demoData) await step('demo_data', async () => void (await seedDemoData(models, { locations: v.multiLocation })));
 
       await closeQuietly(state.sequelize);
       state.sequelize = null;
@@ -1059,17 +1059,6 @@ async function findAdmin(models: TenantModels, tenant: TenantRecord, username?: 
   const first = await models.User.findOne({ where: { isSuperuser: true }, order: [['id', 'ASC']] });
   if (first) return first;
   throw new Conflict(`Tenant "${tenant.slug}" has no admin user; pass the username`);
-}
-
-type DemoSeeder = (models: TenantModels) => Promise<unknown>;
-
-/** `seedDemoData` from @salesfleet/models (written with the domain operations of issue 4). */
-async function seedDemo(models: TenantModels): Promise<void> {
-  const seeder = (modelsPackage as unknown as { seedDemoData?: DemoSeeder }).seedDemoData;
-  if (typeof seeder !== 'function') {
-    throw new Error('demo data is not available yet (@salesfleet/models has no seedDemoData)');
-  }
-  await seeder(models);
 }
 
 /** Empty: no tables, or only an empty migrations table (left behind by reverting every migration). */
