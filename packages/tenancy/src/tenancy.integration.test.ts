@@ -114,6 +114,34 @@ describe.runIf(await dialectAvailable('postgres'))('a registry on PostgreSQL', (
       await a.provisioner.suspendTenant(tenant.slug, { actor: 't' });
       expect(await heard).toMatchObject({ kind: 'tenant-changed', remote: true });
       expect(await b.router.resolveHost(host)).toMatchObject({ kind: 'unavailable', reason: 'suspended' });
+
+      // The listening connections are killed (a server restart, a proxy timeout): they come back.
+      const database = new URL(a.config.registryUrl!).pathname.slice(1);
+      const listeners = async () => {
+        const [rows] = await a.registry.sequelize.query(
+          `SELECT pid FROM pg_stat_activity WHERE application_name = 'salesfleet-listen' AND datname = '${database}'`,
+        );
+        return rows as { pid: number }[];
+      };
+      const killed = await listeners();
+      expect(killed.length).toBe(2);
+      await a.registry.sequelize.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid IN (${killed.map((r) => r.pid).join(',')})`);
+      for (let i = 0; i < 100; i++) {
+        const now = await listeners();
+        if (now.length === 2 && now.every((r) => !killed.some((k) => k.pid === r.pid))) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const heardAgain = new Promise<RegistryChange>((resolve) => {
+        const off = b.registry.onChange((c) => {
+          if (c.remote && c.slug === tenant.slug) {
+            off();
+            resolve(c);
+          }
+        });
+      });
+      await a.provisioner.resumeTenant(tenant.slug, { actor: 't' });
+      expect(await heardAgain).toMatchObject({ kind: 'tenant-changed', remote: true });
+      expect(await b.router.resolveHost(host)).toMatchObject({ kind: 'tenant' });
     } finally {
       await b.close();
       await a.cleanup();

@@ -141,6 +141,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     stopNotifications = await connectRegistryNotifications(registry, spec, {
       listen: options.listen === true,
       connectTimeoutMs: config.dbConnectTimeoutMs,
+      onResync: () => router.clear(),
     });
   }
 

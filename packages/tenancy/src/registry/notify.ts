@@ -5,15 +5,24 @@ import type { Registry, RegistryChange } from './registry';
 
 const CHANNEL = 'salesfleet_registry';
 
+export interface RegistryNotificationOptions {
+  /** Listen for other processes' changes (the API); senders only send. */
+  listen: boolean;
+  connectTimeoutMs: number;
+  /** Called after the listening connection was lost and re-established: changes may have been missed. */
+  onResync?: () => void;
+}
+
 /**
  * Cross-process cache invalidation when the registry is on PostgreSQL: every local change is sent
  * with `pg_notify`, and (when `listen` is set) changes made by other processes are re-emitted on the
- * local registry as `remote` changes. The router's TTL remains the fallback if a notification is lost.
+ * local registry as `remote` changes. A lost listening connection is re-opened with back-off, and
+ * `onResync` tells the caller to drop its caches; the router's TTL covers the gap meanwhile.
  */
 export async function connectRegistryNotifications(
   registry: Registry,
   spec: DatabaseSpec,
-  options: { listen: boolean; connectTimeoutMs: number },
+  options: RegistryNotificationOptions,
 ): Promise<() => Promise<void>> {
   const origin = randomUUID();
   const unsubscribe = registry.onChange((change) => {
@@ -21,9 +30,14 @@ export async function connectRegistryNotifications(
     const payload = JSON.stringify({ origin, kind: change.kind, tenantId: change.tenantId, slug: change.slug, domain: change.domain });
     registry.sequelize.query('SELECT pg_notify(:channel, :payload)', { replacements: { channel: CHANNEL, payload } }).catch(() => undefined);
   });
+
   let client: pg.Client | null = null;
-  if (options.listen) {
-    client = new pg.Client({
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let failures = 0;
+
+  const listen = async (): Promise<void> => {
+    const c = new pg.Client({
       host: spec.host ?? '127.0.0.1',
       port: spec.port ?? 5432,
       user: spec.user ?? undefined,
@@ -32,8 +46,7 @@ export async function connectRegistryNotifications(
       connectionTimeoutMillis: options.connectTimeoutMs,
       application_name: 'salesfleet-listen',
     });
-    client.on('error', () => undefined);
-    client.on('notification', (message) => {
+    c.on('notification', (message) => {
       if (message.channel !== CHANNEL || !message.payload) return;
       try {
         const data = JSON.parse(message.payload) as RegistryChange & { origin: string };
@@ -43,11 +56,43 @@ export async function connectRegistryNotifications(
         // not ours
       }
     });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-  }
+    let lost = false;
+    const onLost = () => {
+      if (lost || stopped) return;
+      lost = true;
+      if (client === c) client = null;
+      c.end().catch(() => undefined);
+      scheduleReconnect();
+    };
+    c.on('error', onLost);
+    c.on('end', onLost);
+    await c.connect();
+    await c.query(`LISTEN ${CHANNEL}`);
+    client = c;
+  };
+
+  const scheduleReconnect = () => {
+    if (stopped) return;
+    const delay = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+    failures++;
+    retryTimer = setTimeout(() => {
+      listen().then(
+        () => {
+          failures = 0;
+          options.onResync?.();
+        },
+        () => scheduleReconnect(),
+      );
+    }, delay);
+    retryTimer.unref();
+  };
+
+  if (options.listen) await listen();
+
   return async () => {
+    stopped = true;
     unsubscribe();
+    clearTimeout(retryTimer);
     if (client) await client.end().catch(() => undefined);
   };
 }
