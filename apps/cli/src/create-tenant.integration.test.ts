@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDialects, testServerUrls, type TestDatabase } from '@salesfleet/models/testing';
 import { driverFor, parseDatabaseUrl } from '@salesfleet/tenancy';
@@ -84,6 +86,28 @@ describe.each(dialects)('create-tenant on %s', (dialect) => {
       expect(row?.status).toBe('active');
       expect(winner.stdout).toContain(`Tenant "${row!.name}" (${slug}) is ready`);
       expect(await ws.databaseExists(slug)).toBe(true);
+    });
+
+    it('migrate-tenants and check-tenants go on past a tenant whose database is gone, name it and exit 1', async () => {
+      const healthy = ws.slug('fine');
+      const lost = ws.slug('lost');
+      const created = await Promise.all([
+        ws.run(['create-tenant', 'Fine', healthy, 'a@fine.test']),
+        ws.run(['create-tenant', 'Lost', lost, 'a@lost.test']),
+      ]);
+      expect(created.map((r) => r.code)).toEqual([0, 0]);
+      rmSync(join(ws.dataDir, 'tenants', `${lost}.sqlite`));
+
+      const [migrate, doctor] = await Promise.all([ws.run(['migrate-tenants', '--json']), ws.run(['check-tenants'])]);
+      expect(migrate.code).toBe(1);
+      const report = JSON.parse(migrate.stdout) as { ok: boolean; results: { slug: string; ok: boolean; error?: string; pending: string[] }[] };
+      expect(report.ok).toBe(false);
+      expect(report.results.find((r) => r.slug === lost)).toMatchObject({ ok: false, error: expect.stringContaining('does not exist') });
+      expect(report.results.find((r) => r.slug === healthy)).toMatchObject({ ok: true, pending: [] });
+
+      expect(doctor.code).toBe(1);
+      expect(doctor.stdout).toMatch(new RegExp(`^${healthy}\\s+active\\s+yes\\s.*\\sok$`, 'm'));
+      expect(doctor.stdout).toMatch(new RegExp(`^  - ${lost}: Database sqlite:tenants/${lost}\\.sqlite is unreachable: the file does not exist$`, 'm'));
     });
 
     it('refuses to delete without a terminal unless --force is given', async () => {

@@ -99,6 +99,8 @@ export async function borderedTable(columns: Column[], rows: string[][], color: 
     head: columns.map((c) => c.header),
     colAligns: columns.map((c) => c.align ?? 'left'),
     style: color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
+    // One rule under the header, none between rows.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   table.push(...rows);
   return table.toString();

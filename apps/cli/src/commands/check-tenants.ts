@@ -49,7 +49,8 @@ export async function checkTenantsCommand(ctx: CommandContext, slugs: string[], 
   }
 
   const problems = [
-    ...checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.message}`),
+    // The `tenants` line only summarises; each tenant's problems are listed below it.
+    ...checks.filter((c) => !c.ok && c.name !== 'tenants').map((c) => `${c.name}: ${c.message}`),
     ...tenantChecks.flatMap((t) => t.problems.map((p) => `${t.slug}: ${p}`)),
   ];
   if (flags.json) {
@@ -149,7 +150,7 @@ async function runChecks(tenancy: Tenancy, slugs: string[], flags: CheckTenantsF
     let health: TenantHealth | null = null;
     if (SERVING.has(tenant.status)) {
       health = await tenancy.provisioner.tenantHealth(tenant.slug);
-      if (!health.reachable) problems.push(`database unreachable: ${health.error ?? 'no answer'}`);
+      if (!health.reachable) problems.push(/unreachable/i.test(health.error ?? '') ? health.error! : `database unreachable: ${health.error ?? 'no answer'}`);
       else if (health.error) problems.push(health.error);
       if (health.pendingMigrations) problems.push(`${plural(health.pendingMigrations, 'pending migration')} (run migrate-tenants)`);
       if (health.userCount !== null && health.userCount > tenant.maxUsers) {
@@ -165,5 +166,10 @@ async function runChecks(tenancy: Tenancy, slugs: string[], flags: CheckTenantsF
     return { slug: tenant.slug, status: tenant.status, health, problems };
   });
   out.push(...results);
-  checks.push({ name: 'tenants', ok: results.every((r) => r.problems.length === 0), message: `${plural(results.length, 'tenant')} checked` });
+  const troubled = results.filter((r) => r.problems.length > 0).length;
+  checks.push({
+    name: 'tenants',
+    ok: troubled === 0,
+    message: `${plural(results.length, 'tenant')} checked${troubled > 0 ? `, ${troubled} with problems` : ''}`,
+  });
 }
