@@ -6,7 +6,7 @@ import { writeTransaction } from '../accounting/transactions';
 import { today as utcToday, checkDate } from '../accounting/values';
 import { Conflict } from '../errors';
 import type { TenantModels } from '../model-types';
-import { createInvoice, type CreateInvoiceInput } from '../sales/invoicing';
+import { writeInvoice, type CreateInvoiceInput } from '../sales/invoicing';
 import { recordPayment } from '../sales/payments';
 
 /**
@@ -211,8 +211,8 @@ async function seed(models: TenantModels, options: { locations: boolean; today: 
       },
     ];
     for (const { later, ...sale } of sales) {
-      const invoice = await createInvoice(models, { ...sale, notes: DEMO_MARKER, userId }, t);
-      if (later) await recordPayment(models, invoice.id, { ...later, userId }, t);
+      const invoiceId = await writeInvoice(models, { ...sale, notes: DEMO_MARKER, userId }, t);
+      if (later) await recordPayment(models, invoiceId, { ...later, userId }, t);
       created.invoices++;
     }
   }

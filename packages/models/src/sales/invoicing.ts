@@ -140,13 +140,12 @@ function checkLineShapes(lines: readonly InvoiceLineInput[], f: FieldChecks): vo
 async function resolveLines(models: TenantModels, lines: readonly InvoiceLineInput[], transaction: Transaction): Promise<ResolvedInvoice> {
   const productIds = [...new Set(lines.map((l) => l.productId).filter((id): id is number => typeof id === 'number'))];
   const products = productIds.length
-    ? await models.Product.findAll({ where: { id: { [Op.in]: productIds } }, transaction })
+    ? await models.Product.findAll({
+        where: { id: { [Op.in]: productIds } },
+        include: [{ model: models.TaxRate, as: 'taxRate', attributes: ['id', 'rateBp'] }],
+        transaction,
+      })
     : [];
-  const taxRateIds = [...new Set(products.map((p) => p.taxRateId).filter((id): id is number => typeof id === 'number'))];
-  const rates = taxRateIds.length
-    ? await models.TaxRate.findAll({ where: { id: { [Op.in]: taxRateIds } }, attributes: ['id', 'rateBp'], raw: true, transaction })
-    : [];
-  const rateOf = new Map(rates.map((r) => [r.id, r.rateBp]));
   const byId = new Map(products.map((p) => [p.id, p]));
 
   const issues: { path: string; message: string }[] = [];
@@ -164,7 +163,7 @@ async function resolveLines(models: TenantModels, lines: readonly InvoiceLineInp
       }
     }
     const unitPrice = line.unitPrice ?? product!.unitPrice;
-    const taxRateBp = product ? (product.taxRateId ? (rateOf.get(product.taxRateId) ?? 0) : 0) : (line.taxRateBp ?? 0);
+    const taxRateBp = product ? (product.taxRate?.rateBp ?? 0) : (line.taxRateBp ?? 0);
     const amounts = lineAmounts(line.quantity, unitPrice, taxRateBp);
     resolved.push({
       productId: product?.id ?? null,
@@ -254,14 +253,29 @@ interface SaleContext {
   locationId: number;
   resolved: ResolvedInvoice;
   payment: TillPayment | undefined;
+  /** Cents taken at the till (see tillAmount). */
+  paid: number;
   userId: number;
   hooks: PostingHooks | undefined;
   transaction: Transaction;
 }
 
-/** Everything after the stock and the invoice row: movements, journal, till payment, final status. */
+/** What the till takes: the payment's amount (default the total), at most the total; 0 without a payment. */
+function tillAmount(total: number, payment: TillPayment | undefined): number {
+  if (!payment || total === 0) return 0;
+  const paid = payment.amount ?? total;
+  if (paid > total) throw new ValidationFailed('The payment exceeds the invoice total', [{ path: 'payment.amount', message: `at most ${total}` }]);
+  return paid;
+}
+
+/** Paid in full (a free invoice included) or still owed. */
+function saleStatus(total: number, paid: number): InvoiceStatus {
+  return paid === total ? 'paid' : 'issued';
+}
+
+/** Everything after the stock and the invoice row: movements, journal, till payment. */
 async function recordSale(models: TenantModels, ctx: SaleContext): Promise<void> {
-  const { invoice, resolved, transaction, userId } = ctx;
+  const { invoice, resolved, transaction, userId, paid } = ctx;
   const productLines = resolved.lines.filter((l) => l.productId !== null);
   if (productLines.length) {
     await models.StockMovement.bulkCreate(
@@ -280,11 +294,6 @@ async function recordSale(models: TenantModels, ctx: SaleContext): Promise<void>
 
   const accounts = await systemAccounts(models, transaction);
   const total = resolved.total;
-  let paid = 0;
-  if (ctx.payment && total > 0) {
-    paid = ctx.payment.amount ?? total;
-    if (paid > total) throw new ValidationFailed('The payment exceeds the invoice total', [{ path: 'payment.amount', message: `at most ${total}` }]);
-  }
   // A walk-in sale paid in full at the till never was a receivable: debit the money account directly.
   const paidAtTill = paid === total && paid > 0 && !invoice.customerId;
   const cost = sumCents(
@@ -316,8 +325,6 @@ async function recordSale(models: TenantModels, ctx: SaleContext): Promise<void>
       { post: !paidAtTill },
     );
   }
-  const status: InvoiceStatus = paid === total ? 'paid' : 'issued';
-  await invoice.update({ amountPaid: paid, status }, { transaction });
 }
 
 function checkCreate(input: CreateInvoiceInput): void {
@@ -337,13 +344,19 @@ function checkCreate(input: CreateInvoiceInput): void {
  * transaction. Returns the invoice with its lines and payments.
  */
 export async function createInvoice(models: TenantModels, input: CreateInvoiceInput, options: InvoiceWriteOptions = {}): Promise<Invoice> {
+  return getInvoice(models, await writeInvoice(models, input, options), options.transaction);
+}
+
+/** createInvoice without reading the invoice back: returns its id (bulk callers such as the demo data). */
+export async function writeInvoice(models: TenantModels, input: CreateInvoiceInput, options: InvoiceWriteOptions = {}): Promise<number> {
   checkCreate(input);
   const issueDate = input.issueDate ?? today();
-  const id = await writeTransaction(
+  return writeTransaction(
     models.sequelize,
     async (transaction) => {
       await checkReferences(models, input.locationId, input.customerId, transaction);
       const resolved = await resolveLines(models, input.lines, transaction);
+      const paid = input.draft ? 0 : tillAmount(resolved.total, input.payment);
       if (!input.draft) await takeSaleStock(models, input.locationId, resolved, transaction);
       const number = input.draft ? draftNumber() : await nextInvoiceNumber(models, transaction);
       const invoice = await models.Invoice.create(
@@ -351,12 +364,12 @@ export async function createInvoice(models: TenantModels, input: CreateInvoiceIn
           number,
           locationId: input.locationId,
           customerId: input.customerId ?? null,
-          status: input.draft ? 'draft' : 'issued',
+          status: input.draft ? 'draft' : saleStatus(resolved.total, paid),
           issueDate,
           subtotal: resolved.subtotal,
           tax: resolved.tax,
           total: resolved.total,
-          amountPaid: 0,
+          amountPaid: paid,
           createdBy: input.userId,
           notes: input.notes?.trim() || null,
         },
@@ -367,13 +380,12 @@ export async function createInvoice(models: TenantModels, input: CreateInvoiceIn
         { transaction },
       );
       if (!input.draft) {
-        await recordSale(models, { invoice, locationId: input.locationId, resolved, payment: input.payment, userId: input.userId, hooks: options.hooks, transaction });
+        await recordSale(models, { invoice, locationId: input.locationId, resolved, payment: input.payment, paid, userId: input.userId, hooks: options.hooks, transaction });
       }
       return invoice.id;
     },
     options,
   );
-  return getInvoice(models, id, options.transaction);
 }
 
 /** Issues a draft: number, stock, movements, journal (and a till payment) in one transaction. */
@@ -386,11 +398,12 @@ export async function issueInvoice(models: TenantModels, invoiceId: number, inpu
       const invoice = await models.Invoice.findByPk(invoiceId, { transaction });
       if (!invoice) throw new NotFound('Invoice', invoiceId);
       if (invoice.status !== 'draft') throw new Conflict(`Invoice ${invoice.number} is already ${invoice.status}`, { status: invoice.status });
+      const paid = tillAmount(invoice.total, input.payment);
       const number = await nextInvoiceNumber(models, transaction);
       const issueDate = input.issueDate ?? invoice.issueDate;
       // Claim the draft: a concurrent issue of the same draft finds no draft left and stops here.
       const [claimed] = await models.Invoice.update(
-        { status: 'issued', number, issueDate },
+        { status: saleStatus(invoice.total, paid), number, issueDate, amountPaid: paid },
         { where: { id: invoiceId, status: 'draft' }, transaction },
       ).catch(numberTaken);
       if (claimed === 0) throw new Conflict(`Invoice ${invoiceId} was issued meanwhile`);
@@ -416,7 +429,7 @@ export async function issueInvoice(models: TenantModels, invoiceId: number, inpu
         total: invoice.total,
       };
       await takeSaleStock(models, invoice.locationId, resolved, transaction);
-      await recordSale(models, { invoice, locationId: invoice.locationId, resolved, payment: input.payment, userId: input.userId, hooks: options.hooks, transaction });
+      await recordSale(models, { invoice, locationId: invoice.locationId, resolved, payment: input.payment, paid, userId: input.userId, hooks: options.hooks, transaction });
     },
     options,
   );
