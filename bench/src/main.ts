@@ -41,7 +41,7 @@ function usage(): never {
   process.stderr.write(
     `usage: pnpm bench [--quick] [--profile] [${BENCHMARKS.map((b) => b.name).join('|')}|1-7 …]\n` +
       '  --quick    smaller fleets and shorter rounds (< 3 min)\n' +
-      '  --profile  write a CPU profile (.cpuprofile) of every server child into bench/results/profiles-<time>/\n',
+      '  --profile  write CPU profiles of every server child into bench/results/profiles-<time>/<server>/ (the largest file is the main thread)\n',
   );
   process.exit(2);
 }

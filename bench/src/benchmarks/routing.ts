@@ -56,6 +56,7 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
       const stats = await subject.child.request<Record<string, unknown>>('stats');
       details.sqlite = { tenants, maxOpen, baseline: r[baseline.name], subject: r[subject.name], singleConnection: single, subjectStats: stats };
       rows.push(...routingRows('1 routing (SQLite)', r[subject.name]!, r[baseline.name]!, tenants, single[subject.name]!, single[baseline.name]!));
+      notes.push(`SQLite subject after the run: ${cacheSummary(stats)}.`);
     } finally {
       await Promise.all([subject.child.stop(), baseline.child.stop()]);
     }
@@ -99,6 +100,7 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
       const stats = await subject.child.request<Record<string, unknown>>('stats');
       details.postgres = { tenants, maxOpen, freeConnections: free, baseline: r[baseline.name], subject: r[subject.name], singleConnection: single, subjectStats: stats };
       rows.push(...routingRows('1 routing (PostgreSQL)', r[subject.name]!, r[baseline.name]!, tenants, single[subject.name]!, single[baseline.name]!));
+      notes.push(`PostgreSQL subject after the run: ${cacheSummary(stats)}.`);
     } finally {
       await Promise.all([subject.child.stop(), baseline.child.stop()]);
     }
@@ -167,4 +169,15 @@ function routingRows(benchmark: string, subject: Side, baseline: Side, tenants: 
       ratio: round(subject1.p50 / baseline1.p50, 3),
     },
   ];
+}
+
+/** Router and connection-cache counters of a tenancy server (`stats` over IPC). */
+function cacheSummary(stats: Record<string, unknown>): string {
+  const router = stats.router as { hits: number; misses: number } | undefined;
+  const connections = stats.connections as { hits: number; misses: number; evictions: number } | undefined;
+  const pct = (hits: number, misses: number) => `${round((100 * misses) / Math.max(1, hits + misses), 1)}%`;
+  return (
+    `router ${router?.hits ?? '?'} hits / ${router?.misses ?? '?'} misses (${router ? pct(router.hits, router.misses) : '?'} miss: each miss is a registry query), ` +
+    `connection cache ${connections?.hits ?? '?'} hits / ${connections?.misses ?? '?'} misses / ${connections?.evictions ?? '?'} evictions`
+  );
 }

@@ -34,7 +34,8 @@ export class Harness {
   async server(kind: 'tenancy' | 'baseline' | 'bare', name: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<RunningServer> {
     const logName = `${String(++this.#servers).padStart(2, '0')}-${name}`;
     const flags = [...nodeFlags];
-    if (this.ctx.profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${this.ctx.profileDir}`, `--cpu-prof-name=${logName}.cpuprofile`);
+    // One directory per server: the process writes one profile per thread (tsx's loader runs in its own).
+    if (this.ctx.profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${join(this.ctx.profileDir, logName)}`);
     const child = new Child(this.ctx, { script: join('servers', `${kind}-server.ts`), env, nodeFlags: flags, logName });
     const ready = await child.ready;
     return { name, port: Number(ready.port), child };
