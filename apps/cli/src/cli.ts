@@ -12,6 +12,8 @@ export interface RunCliOptions {
   version: string;
   out?: Output;
   env?: NodeJS.ProcessEnv;
+  /** Run by `pnpm cli` without -s: pnpm printed its script banner on stdout before us. */
+  pnpmBanner?: boolean;
 }
 
 /** Parses `args` (what follows the program name), runs the command, returns the exit status. */
@@ -28,6 +30,9 @@ export async function runCli(args: readonly string[], options: RunCliOptions): P
     }
     const { args: rewritten, legacy } = rewriteLegacyArgs(args);
     if (legacy) out.note(`note: ${legacy.old} is now \`${options.invokedAs} ${legacy.shown}\``);
+    if (options.pnpmBanner && rewritten.includes('--json')) {
+      out.note('note: pnpm printed its script banner on stdout before the JSON; `pnpm -s cli …` prints the JSON alone');
+    }
 
     const program = buildProgram(ctx, options.version);
     routeOutput(program, out, options.invokedAs);

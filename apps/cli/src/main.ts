@@ -20,7 +20,8 @@ const script = basename(process.argv[1] ?? '');
 const invokedAs = script === 'salesfleet' ? 'salesfleet' : 'pnpm cli';
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-const code = await runCli(process.argv.slice(2), { invokedAs, version });
+const pnpmBanner = process.env.npm_lifecycle_event === 'cli' && process.env.npm_config_reporter !== 'silent';
+const code = await runCli(process.argv.slice(2), { invokedAs, version, pnpmBanner });
 // Flush, then exit even if a driver left a timer or socket behind.
 await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
 await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));

@@ -1,6 +1,7 @@
 import type { CreateTenantInput, CreatedTenant, DatabaseParams, DryRunResult, Tenancy } from '@salesfleet/tenancy';
 import { cliActor, withTenancy, type CommandContext } from '../context';
 import { CliError, ReportedFailure, errorLine, exitCodeOf } from '../errors';
+import { withoutInterruption } from '../interrupt';
 import { formatDate, formatMs } from '../output';
 import { rememberSecret } from '../secrets';
 import { StepReporter } from '../step-reporter';
@@ -124,12 +125,18 @@ export async function createTenantCommand(ctx: CommandContext, name: string, sub
     const reporter = new StepReporter(out, STEP_LABELS);
     let created: CreatedTenant;
     try {
-      created = await tenancy.provisioner.createTenant(input, {
-        actor: cliActor(),
-        onStep: (step) => {
-          if (!flags.json) reporter.start(step);
-        },
-      });
+      created = await withoutInterruption(
+        out,
+        'Creating a tenant',
+        `Run the same create-tenant again to clean up and retry (after 10 minutes, when the half-made "${subdomain}" counts as abandoned).`,
+        () =>
+          tenancy.provisioner.createTenant(input, {
+            actor: cliActor(),
+            onStep: (step) => {
+              if (!flags.json) reporter.start(step);
+            },
+          }),
+      );
       reporter.succeed();
     } catch (err) {
       reporter.fail();

@@ -1,5 +1,6 @@
 import { cliActor, withTenancy, type CommandContext } from '../context';
 import { CliError, UsageError } from '../errors';
+import { withoutInterruption } from '../interrupt';
 import { ask } from '../prompt';
 import { describeTenantDatabase } from '../tenant-json';
 
@@ -32,7 +33,9 @@ export async function deleteTenantCommand(ctx: CommandContext, slug: string, fla
       const typed = await ask(`Type the subdomain "${tenant.slug}" to confirm`);
       if (typed !== tenant.slug) throw new CliError(`confirmation "${typed}" does not match "${tenant.slug}"; nothing was deleted`);
     }
-    const result = await tenancy.provisioner.deleteTenant(slug, { actor: cliActor(), keepDatabase: flags.keepDatabase === true });
+    const result = await withoutInterruption(out, 'Deleting a tenant', `Run delete-tenant ${slug} --force again to finish.`, () =>
+      tenancy.provisioner.deleteTenant(slug, { actor: cliActor(), keepDatabase: flags.keepDatabase === true }),
+    );
     if (flags.json) {
       out.json({ deleted: true, slug, keptDatabase: result.keptDatabase, database: result.database });
       return;

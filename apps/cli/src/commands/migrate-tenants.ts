@@ -1,6 +1,7 @@
 import type { FleetMigrationResult, MigrationResult, Tenancy } from '@salesfleet/tenancy';
 import { cliActor, openCliTenancy, type CommandContext } from '../context';
 import { ReportedFailure } from '../errors';
+import { withoutInterruption } from '../interrupt';
 import { formatMs, plural, printTable, type Output } from '../output';
 
 export interface MigrateTenantsFlags {
@@ -44,18 +45,20 @@ export async function migrateTenantsCommand(ctx: CommandContext, flags: MigrateT
     const bar = !flags.json && out.errTty ? await progressBar() : null;
     let result: FleetMigrationResult;
     try {
-      result = await tenancy.provisioner.migrateTenants({
-        actor: cliActor(),
-        ...(flags.tenant ? { slug: flags.tenant } : {}),
-        check: flags.check === true,
-        dryRun: flags.dryRun === true,
-        concurrency: flags.concurrency,
-        onProgress: (done, total, r) => {
-          if (!bar) return;
-          if (done === 1) bar.start(total, 0, { slug: '' });
-          bar.update(done, { slug: r.slug });
-        },
-      });
+      const run = () =>
+        tenancy.provisioner.migrateTenants({
+          actor: cliActor(),
+          ...(flags.tenant ? { slug: flags.tenant } : {}),
+          check: flags.check === true,
+          dryRun: flags.dryRun === true,
+          concurrency: flags.concurrency,
+          onProgress: (done, total, r) => {
+            if (!bar) return;
+            if (done === 1) bar.start(total, 0, { slug: '' });
+            bar.update(done, { slug: r.slug });
+          },
+        });
+      result = readOnly ? await run() : await withoutInterruption(out, 'Migrating', 'Run migrate-tenants again: applied migrations are skipped.', run);
     } finally {
       bar?.stop();
     }
