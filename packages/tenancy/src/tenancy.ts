@@ -117,6 +117,9 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
         dataDir: config.dataDir,
         tenant: true,
         poolMax: 3,
+        // A cached handle keeps its connections as long as the handle itself: with the pool's own 10 s
+        // idle, a tenant seen less often than that reconnected on every request while "warm".
+        poolIdleMs: config.tenantIdleMs,
         connectTimeoutMs: config.dbConnectTimeoutMs,
         acquireTimeoutMs: config.dbConnectTimeoutMs,
       });

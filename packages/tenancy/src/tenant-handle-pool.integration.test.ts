@@ -1,0 +1,50 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialectAvailable, testServerUrls } from '@salesfleet/models/testing';
+import { createTestTenancy, testSlug, type TestTenancy } from './testing/index';
+
+/**
+ * A cached tenant handle is a warm tenant: its database connection must live as long as the handle
+ * (SALESFLEET_TENANT_IDLE_MS), not close after the pool's own 10 s idle timeout — otherwise a tenant
+ * requested less often than every 10 s pays a new PostgreSQL connection (and Sequelize's per-instance
+ * type query) on every request while its handle sits in the cache (found by `pnpm bench routing`).
+ */
+const postgres = await dialectAvailable('postgres');
+
+describe.runIf(postgres)('tenant handle connections (postgres)', () => {
+  let t: TestTenancy;
+
+  beforeAll(async () => {
+    t = await createTestTenancy({ engine: 'postgres', config: { tenantIdleMs: 60_000 } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.cleanup();
+  }, 60_000);
+
+  async function backends(database: string): Promise<number> {
+    const client = new pg.Client({ connectionString: testServerUrls.postgres });
+    await client.connect();
+    try {
+      const r = await client.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [database]);
+      return Number(r.rows[0]!.n);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('keeps the connection of a cached handle past the pool idle timeout, and closes it with the handle', async () => {
+    const slug = testSlug();
+    const { tenant } = await t.provisioner.createTenant({ name: 'Pool', subdomain: slug, adminEmail: `admin@${slug}.example.com` }, { actor: 'test' });
+    await t.connections.withTenant(tenant, ({ models }) => models.Product.count());
+    expect(await backends(tenant.db.name)).toBe(1);
+
+    // Longer than the pool's default idle (10 s) plus its eviction check (1 s); shorter than tenantIdleMs.
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    expect(t.connections.has(tenant.id)).toBe(true);
+    expect(await backends(tenant.db.name)).toBe(1);
+
+    await t.connections.evict(tenant.id);
+    expect(await backends(tenant.db.name)).toBe(0);
+  }, 60_000);
+});
