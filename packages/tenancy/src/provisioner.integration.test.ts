@@ -53,7 +53,7 @@ describe.each(dialects)('provisioning on %s', (engine) => {
     await t.cleanup();
   });
 
-  it('creates a working tenant, then lists, checks, migrates, suspends, resumes and deletes it', async () => {
+  it('creates a working tenant, then lists, checks, migrates, suspends, resumes and deletes it', { timeout: 180_000 }, async () => {
     const slug = testSlug();
     const steps: ProvisionStep[] = [];
     const created = await t.provisioner.createTenant(

@@ -6,6 +6,7 @@ import {
   DEFAULT_LOCATION,
   LimitReached,
   ValidationFailed,
+  countActiveUsers,
   defineTenantModels,
   hashPassword,
   isSalesfleetError,
@@ -166,6 +167,7 @@ export interface TenantHealth {
   schemaVersion: string | null;
   pendingMigrations: number | null;
   sizeBytes: number | null;
+  /** Active users (what `maxUsers` limits). */
   userCount: number | null;
   maxUsers: number;
   error?: string;
@@ -879,7 +881,7 @@ export class Provisioner {
       out.schemaVersion = status.applied.at(-1) ?? null;
       out.pendingMigrations = status.pending.length;
       out.sizeBytes = await databaseSize(sequelize, spec, this.#driverContext);
-      if (status.applied.length > 0) out.userCount = await defineTenantModels(sequelize).User.count();
+      if (status.applied.length > 0) out.userCount = await countActiveUsers(defineTenantModels(sequelize));
     } catch (err) {
       out.error = unreachableMessage(err, spec);
     } finally {

@@ -54,7 +54,8 @@ function filesUnder(dir: string): string[] {
 }
 
 describe.each(dialects)('secrets with %s tenant databases', (engine) => {
-  it('never reach a log line, a registry row, an error or a result', async () => {
+  // Many databases made and dropped one after another: slow on a busy server.
+  it('never reach a log line, a registry row, an error or a result', { timeout: 240_000 }, async () => {
     const dbPassword = `Db-Pw-${randomBytes(8).toString('hex')}`;
     const adminPassword = `Long unusual passphrase ${randomBytes(6).toString('hex')}`;
     const role = `sf_secret_role_${randomBytes(4).toString('hex')}`;

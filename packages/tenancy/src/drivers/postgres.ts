@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { DatabaseExists, DatabaseUnreachable } from '../errors';
@@ -48,11 +49,59 @@ async function withClient<T>(spec: DatabaseSpec, database: string, ctx: DriverCo
 
 const maintenance = (ctx: DriverContext) => ctx.maintenanceDatabase || 'postgres';
 
+/**
+ * Maintenance connections (CREATE/DROP DATABASE, existence checks) are pooled per server and
+ * credentials: provisioning many tenants in a row then pays for one connection, not one per tenant.
+ * Idle connections close after 10 s and never keep the process alive.
+ */
+const maintenancePools = new Map<string, pg.Pool>();
+
+function maintenancePool(spec: DatabaseSpec, database: string, ctx: DriverContext): pg.Pool {
+  const key = [spec.host, spec.port, spec.user, database, createHash('sha256').update(spec.password ?? '').digest('hex')].join('|');
+  let pool = maintenancePools.get(key);
+  if (!pool) {
+    pool = new pg.Pool({
+      host: spec.host ?? '127.0.0.1',
+      port: spec.port ?? 5432,
+      user: spec.user ?? undefined,
+      password: spec.password ?? undefined,
+      database,
+      max: 2,
+      idleTimeoutMillis: 10_000,
+      allowExitOnIdle: true,
+      connectionTimeoutMillis: ctx.connectTimeoutMs,
+      application_name: 'salesfleet-maintenance',
+    });
+    pool.on('error', () => undefined);
+    maintenancePools.set(key, pool);
+  }
+  return pool;
+}
+
+async function withMaintenance<T>(spec: DatabaseSpec, ctx: DriverContext, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const database = maintenance(ctx);
+  let client: pg.PoolClient;
+  try {
+    client = await maintenancePool(spec, database, ctx).connect();
+  } catch (err) {
+    throw unreachable({ ...spec, database }, err);
+  }
+  let broken = false;
+  try {
+    return await fn(client);
+  } catch (err) {
+    broken = (err as PgError).code === undefined; // a connection-level failure, not an SQL error
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
 export const postgresDriver: DatabaseDriver = {
   engine: 'postgres',
 
   async exists(spec, ctx) {
-    return withClient(spec, maintenance(ctx), ctx, async (c) => {
+    return withMaintenance(spec, ctx, async (c) => {
       const r = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [spec.database]);
       return r.rowCount === 1;
     });
@@ -87,7 +136,7 @@ export const postgresDriver: DatabaseDriver = {
 
   async create(spec, ctx, options = {}) {
     const sql = `CREATE DATABASE ${quote(spec.database)}${options.template ? ` TEMPLATE ${quote(options.template)}` : ''}`;
-    await withClient(spec, maintenance(ctx), ctx, async (c) => {
+    await withMaintenance(spec, ctx, async (c) => {
       try {
         await c.query(sql);
       } catch (err) {
@@ -99,7 +148,7 @@ export const postgresDriver: DatabaseDriver = {
 
   async drop(spec, ctx) {
     const name = quote(spec.database);
-    await withClient(spec, maintenance(ctx), ctx, async (c) => {
+    await withMaintenance(spec, ctx, async (c) => {
       try {
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } catch (err) {
