@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantModels } from '../model-types';
 import { createInvoice, voidInvoice } from '../sales/invoicing';
+import { recordPayment } from '../sales/payments';
 import { openTestTenant, type TestTenant } from '../sales/test-tenant';
 import { testDialects } from '../testing';
 import { createAccount, deleteAccount, getAccount, listAccounts, updateAccount } from './accounts';
@@ -83,6 +84,35 @@ describe.each(dialects)('accounting on %s', (dialect) => {
     expect((await listExpenses(models, { accountId: opex, locationId: location })).total).toBe(1);
   });
 
+  it('writes nothing of an expense, a payment or a void when their journal lines fail to write', async () => {
+    const p = await t.product({ unitPrice: 1000, costPrice: 100 }, 5);
+    const invoice = await createInvoice(models, { locationId: t.locationId, userId: t.userId, lines: [{ productId: p.id, quantity: 2 }] });
+    const snapshot = async () => ({
+      expenses: await models.Expense.count(),
+      payments: await models.Payment.count(),
+      movements: await models.StockMovement.count(),
+      entries: await models.JournalEntry.count(),
+      lines: await models.JournalLine.count(),
+      invoice: (await models.Invoice.findByPk(invoice.id, { raw: true }))!,
+      stock: (await models.StockLevel.findOne({ where: { productId: p.id }, raw: true }))!.quantity,
+    });
+    const before = await snapshot();
+    // A failure injected where the journal lines are written, after the document rows.
+    models.JournalLine.addHook('beforeBulkCreate', 'injected-failure', () => {
+      throw new Error('injected journal failure');
+    });
+    try {
+      await expect(
+        createExpense(models, { accountId: await byCode(ACCOUNT_CODES.operatingExpenses), amount: 100, userId: t.userId }),
+      ).rejects.toThrow('injected journal failure');
+      await expect(recordPayment(models, invoice.id, { amount: 500, method: 'cash', userId: t.userId })).rejects.toThrow('injected journal failure');
+      await expect(voidInvoice(models, invoice.id, { userId: t.userId })).rejects.toThrow('injected journal failure');
+    } finally {
+      models.JournalLine.removeHook('beforeBulkCreate', 'injected-failure');
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('lists journal entries with their lines, by date, source and account', async () => {
     const p = await t.product({ unitPrice: 1000, costPrice: 500 }, 5);
     const invoice = await createInvoice(models, { locationId: t.locationId, issueDate: '2026-02-10', userId: t.userId, lines: [{ productId: p.id, quantity: 1 }] });
@@ -93,7 +123,7 @@ describe.each(dialects)('accounting on %s', (dialect) => {
     expect(bySource.items[0]!.lines).toHaveLength(5);
     const feb = await listJournalEntries(models, { from: '2026-02-10', to: '2026-02-11' });
     expect(feb.items.map((e) => e.sourceType)).toEqual(['void', 'invoice']);
-    const inventory = await listJournalEntries(models, { accountId: await byCode(ACCOUNT_CODES.inventory) });
+    const inventory = await listJournalEntries(models, { accountId: await byCode(ACCOUNT_CODES.inventory), from: '2026-02-10', to: '2026-02-11' });
     expect(inventory.items.map((e) => e.sourceId)).toEqual([invoice.id, invoice.id]);
     await expect(getJournalEntry(models, 999_999)).rejects.toMatchObject({ code: 'NotFound' });
   });
