@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineAllTenantModels, defineTenantModels, verifyPassword } from '@salesfleet/models';
 import { createTestDatabase, testDialects, type TestDialect } from '@salesfleet/models/testing';
-import { compareSchemaWithModels, migrationNames, migrationStatus } from '@salesfleet/migrations';
+import { compareSchemaWithModels, migrateDown, migrationNames, migrationStatus } from '@salesfleet/migrations';
 import {
   closeSequelize,
   driverFor,
@@ -415,6 +415,7 @@ describe('provisioning rules (SQLite)', () => {
     }
     const { rmSync } = await import('node:fs');
     rmSync(join(t.dataDir, fleet[2]!.db.name));
+    await t.registry.updateTenant(fleet[4]!.id, { schemaVersion: null }); // a registry that fell behind
     const progress: number[] = [];
     const result = await t.provisioner.migrateTenants({ actor, concurrency: 3, onProgress: (done) => progress.push(done) });
     expect(result.ok).toBe(false);
@@ -425,6 +426,14 @@ describe('provisioning rules (SQLite)', () => {
       expect(result.results.find((r) => r.slug === tenant.slug)).toMatchObject({ ok: true, schemaVersion: LAST_MIGRATION });
     }
     expect(progress.at(-1)).toBe(result.results.length);
+    expect((await t.registry.getTenant(fleet[4]!.slug)).schemaVersion).toBe(LAST_MIGRATION);
+
+    // One tenant is a migration behind: check reports it, migrate applies it.
+    await withDatabase(t, t.registry.databaseSpecOf(fleet[3]!), (sequelize) => migrateDown(sequelize, 'tenant'));
+    const check = await t.provisioner.migrateTenants({ actor, slug: fleet[3]!.slug, check: true });
+    expect(check.results[0]).toMatchObject({ ok: true, applied: [], pending: [LAST_MIGRATION] });
+    const applied = await t.provisioner.migrateTenants({ actor, slug: fleet[3]!.slug });
+    expect(applied.results[0]).toMatchObject({ ok: true, applied: [LAST_MIGRATION], pending: [], schemaVersion: LAST_MIGRATION });
     const health = await t.provisioner.fleetHealth({ concurrency: 2 });
     expect(health.find((h) => h.slug === fleet[2]!.slug)).toMatchObject({ reachable: false });
     expect(health.find((h) => h.slug === fleet[1]!.slug)).toMatchObject({ reachable: true, userCount: 1 });

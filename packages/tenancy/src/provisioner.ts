@@ -779,12 +779,24 @@ export class Provisioner {
       ? null
       : await this.#ops.begin('migrate-tenants', { actor: options.actor, tenantSlug: options.slug ?? null, details: { tenants: tenants.length } });
     let done = 0;
+    // Schema versions are written to the registry in batches, off the per-tenant critical path.
+    let versions: { tenantId: number; slug: string; schemaVersion: string | null }[] = [];
+    const flushVersions = async () => {
+      const batch = versions;
+      versions = [];
+      if (batch.length > 0) await this.#registry.setSchemaVersions(batch);
+    };
     const results = await mapLimit(tenants, Math.max(1, options.concurrency ?? 4), async (tenant) => {
       const result = await this.#migrateOne(tenant, readOnly, run);
+      if (!readOnly && result.ok && !result.skipped && result.schemaVersion !== tenant.schemaVersion) {
+        versions.push({ tenantId: tenant.id, slug: tenant.slug, schemaVersion: result.schemaVersion });
+        if (versions.length >= 200) await flushVersions();
+      }
       done++;
       options.onProgress?.(done, tenants.length, result);
       return result;
     });
+    await flushVersions();
     const ok = registry.ok && results.every((r) => r.ok);
     const summary = {
       tenants: results.length,
@@ -823,12 +835,10 @@ export class Provisioner {
       let status = await migrationStatus(sequelize, 'tenant');
       if (!readOnly && status.pending.length > 0) {
         applied = (await migrateUp(sequelize, 'tenant')).applied;
-        status = await migrationStatus(sequelize, 'tenant');
+        const done = new Set(applied);
+        status = { applied: [...status.applied, ...applied], pending: status.pending.filter((name) => !done.has(name)) };
       }
       const schemaVersion = status.applied.at(-1) ?? null;
-      if (!readOnly && schemaVersion !== tenant.schemaVersion) {
-        await this.#registry.updateTenant(tenant.id, { schemaVersion });
-      }
       if (run && applied.length > 0) await run.note(`tenant:${tenant.slug}`, 'succeeded', { applied });
       return { ...base, ok: true, applied, pending: status.pending, schemaVersion, durationMs: Math.round(performance.now() - started) };
     } catch (err) {

@@ -279,6 +279,29 @@ export class Registry {
     return tenant;
   }
 
+  /**
+   * Records the schema version of many tenants at once (a fleet migration): one UPDATE per distinct
+   * version and chunk of ids, each bumping `version`; a change event per tenant.
+   */
+  async setSchemaVersions(updates: readonly { tenantId: number; slug: string; schemaVersion: string | null }[]): Promise<void> {
+    const byVersion = new Map<string | null, { tenantId: number; slug: string }[]>();
+    for (const u of updates) {
+      let list = byVersion.get(u.schemaVersion);
+      if (!list) byVersion.set(u.schemaVersion, (list = []));
+      list.push(u);
+    }
+    for (const [schemaVersion, tenants] of byVersion) {
+      for (let i = 0; i < tenants.length; i += 500) {
+        const chunk = tenants.slice(i, i + 500);
+        await this.models.Tenant.update(
+          { schemaVersion, version: literal('version + 1') as unknown as number, updatedAt: new Date() },
+          { where: { id: chunk.map((t) => t.tenantId) }, silent: true },
+        );
+        for (const t of chunk) this.emit({ kind: 'tenant-changed', tenantId: t.tenantId, slug: t.slug });
+      }
+    }
+  }
+
   /** Deletes the row (its domains go with it). Returns false when it was already gone. */
   async deleteTenant(id: number): Promise<boolean> {
     const row = await this.models.Tenant.findByPk(id);
