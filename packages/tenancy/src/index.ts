@@ -13,36 +13,56 @@
  *   await tenancy.close();
  *
  * Public API
- * - Config: `loadDotEnv()`, `loadConfig(env?) → Config`, `makeConfig(values)`, `describeConfig(config)`,
- *   `trustedProxyMatcher(entries) → (peer) => boolean`.
+ * - Config: `loadDotEnv(path?)`, `loadConfig(env?) → Config` (ConfigError names the variable; the
+ *   development secret key is generated once into `<dataDir>/secret.key`, 0600), `makeConfig(values)`
+ *   (tests/embedding), `describeConfig(config)` (masked), `trustedProxyMatcher(entries) → (peer) => boolean`.
  * - Wiring: `openTenancy(config, { migrateRegistry?, templates?, routerTtlMs?, listen? }) → Tenancy`
- *   `{ config, registry, connections, router, provisioner, operations, tenantUrl(slug), platformUrl(), close() }`;
- *   `initRegistry(tenancy, { admin?: { username?, email?, password? }, actor })` → `{ migrated, admin (+oneTimePassword), platformAdmins }`;
+ *   `{ config, registry, connections, router, provisioner, operations, registryMigrationsApplied,
+ *   tenantUrl(slug), platformUrl(), close() }` (without `migrateRegistry` a pending registry throws
+ *   RegistryNotReady); `initRegistry(tenancy, { actor, admin?: { username?, email?, password? } })
+ *   → { migrated, admin: PlatformAdminRecord & { oneTimePassword? } | null, platformAdmins }`;
  *   `tenantUrl(config, slug)`, `platformUrl(config)`, `registrySpec(config)`.
- * - Router: `HostRouter#resolveHost(host) → HostResolution`, `normalizeHost(raw)`, `matchHost(host, bases)`,
- *   `tenantAvailability(tenant, now?)`, `effectiveHost(host, xForwardedHost, peer, isTrustedProxy)`.
+ * - Router: `new HostRouter({ baseDomains, lookup, ttlMs? })`, `resolveHost(host) → HostResolution`
+ *   (`platform` | `tenant` | `unavailable` with reason | `unknown` with reason — see router.ts),
+ *   `invalidate({ slug?, tenantId?, domain? })`, `clear()`; pure helpers `normalizeHost(raw)`,
+ *   `matchHost(host, bases)`, `tenantAvailability(tenant, now?)`,
+ *   `effectiveHost(host, xForwardedHost, peer, isTrustedProxy)`.
  * - Connections: `TenantConnections#acquire(tenant) → TenantLease { handle: { tenant, sequelize, models, version }, release() }`,
- *   `withTenant(tenant, fn)`, `invalidate(idOrSlug)`, `evict(idOrSlug)`, `stats()`, `closeAll()`.
- * - Provisioner: `createTenant(input, { actor, dryRun?, onStep? })`, `deleteTenant(slug, { actor, keepDatabase? })`,
- *   `migrateTenants({ actor, slug?, check?, dryRun?, concurrency?, onProgress? })`, `migrateTenant(slug, …)`,
+ *   `withTenant(tenant, fn)`, `invalidate(idOrSlug)`, `evict(idOrSlug)` (waits until closed), `has`,
+ *   `stats() → { hits, misses, evictions, open, opening, waiting, maxOpen }`, `sweepIdle()`, `closeAll()`.
+ * - Provisioner: `createTenant(input, { actor, dryRun?, onStep? }) → CreatedTenant | DryRunResult`,
+ *   `deleteTenant(slug, { actor, keepDatabase? })`, `migrateTenants({ actor, slug?, check?, dryRun?,
+ *   concurrency?, skipRegistry?, onProgress? }) → FleetMigrationResult`, `migrateTenant(slug, { actor, check? })`,
  *   `tenantHealth(slug)`, `fleetHealth({ concurrency? })`, `suspendTenant(slug, { actor, reason? })`,
- *   `resumeTenant`, `updateTenant(slug, patch, { actor, expectedVersion? })`, `listDomains`, `addDomain`,
- *   `removeDomain`, `tenantUsers(slug)`, `fixAdminGroups(slug, { actor, username? })`.
- * - Registry: tenants (list/find/get/by id/by domain/insert/update/delete, `databaseSpecOf`), domains,
- *   platform admins (`createPlatformAdmin`, `authenticatePlatformAdmin`, `setPlatformAdminPassword`…),
- *   platform sessions (`createPlatformSession → { token }`, `findPlatformSession(token)`, `revoke…`),
- *   operations (`listOperations(filter)`), change events (`onChange`).
- * - Operations log: `OperationsLog#begin(action, ctx) → OperationRun`, `record`, `list`.
- * - Drivers: `parseDatabaseUrl`, `specFromParams`, `normalizeEngine`, `describeSpec`, `maskUrl`,
+ *   `resumeTenant(slug, { actor })`, `updateTenant(slug, patch, { actor, expectedVersion? })`,
+ *   `listDomains(slug)`, `addDomain(slug, domain, { actor, primary? })`, `removeDomain(slug, domain, { actor })`,
+ *   `tenantUsers(slug)`, `fixAdminGroups(slug, { actor, username? })`. `PROVISION_STEPS` lists the steps.
+ * - Registry: tenants (`listTenants`, `countTenants`, `findTenant`/`getTenant`, `findTenantById`,
+ *   `findTenantByDomain`, `insertTenant`, `updateTenant(id, patch, { expectedVersion? })`,
+ *   `setSchemaVersions`, `deleteTenant`, `sealPassword`, `databaseSpecOf` — decrypts), domains
+ *   (`listDomains`, `addDomain`, `removeDomain`), platform admins (`createPlatformAdmin`,
+ *   `findPlatformAdmin`, `getPlatformAdmin`, `authenticatePlatformAdmin`, `verifyPlatformAdminPassword`,
+ *   `setPlatformAdminPassword`, `setPlatformAdminActive`, `recordPlatformAdminLogin`, `countPlatformAdmins`,
+ *   `listPlatformAdmins`), platform sessions (`createPlatformSession → { token, session }`,
+ *   `findPlatformSession(token)`, `revokePlatformSession`, `revokePlatformSessionsOf`,
+ *   `purgeExpiredPlatformSessions`), operations (`insertOperation`, `listOperations(filter)`),
+ *   `migrate()`, `migrationStatus()`, `ping()`, change events (`onChange(listener) → unsubscribe`).
+ * - Operations log: `OperationsLog#begin(action, ctx) → OperationRun` (`step`, `note`, `succeed`, `fail`),
+ *   `record`, `list`; rows in the registry and JSON lines in `<dataDir>/logs/tenant_operations.log`.
+ * - Drivers: `parseDatabaseUrl`, `specFromParams`, `normalizeEngine`, `describeSpec`, `specToUrl`, `maskUrl`,
  *   `driverFor(engine)` (exists/inspect/create/drop/ping/sizeBytes), `openSequelize(spec, opts)`,
- *   `managedDatabaseName(slug)`, `sqliteTenantPath(slug)`.
+ *   `closeSequelize`, `managedDatabaseName(slug)`, `sqliteTenantPath(slug)`, `resolveSqlitePath`.
  * - Slugs: `validateSlug(slug)`, `isValidSlug`, `RESERVED_LABELS`.
- * - Secrets: `SecretBox` (AES-256-GCM), `maskSecrets`, `redact`, `maskUrlsInText`.
+ * - Secrets: `SecretBox` (AES-256-GCM), `maskSecrets`, `redact`, `maskUrlsInText`, `isSecretKey`.
  * - Errors (stable codes): TenantNotFound, SlugTaken, SlugInvalid (code ValidationFailed),
  *   DatabaseUnreachable, DatabaseNotEmpty, DatabaseExists, ProvisioningFailed (`step`),
  *   TenantUnavailable (code TenantSuspended | TrialExpired | PaymentRequired | TenantUnavailable),
  *   ConfigError (`variable`), RegistryNotReady, SecretUndecryptable, ConnectionBudgetExhausted
  *   (code DatabaseUnreachable); LimitReached, ValidationFailed, Conflict, NotFound from @salesfleet/models.
+ *
+ * Test helpers: `@salesfleet/tenancy/testing` — `createTestTenancy({ engine?, registryEngine?, dataDir?,
+ * failAt?, config?, …OpenTenancyOptions }) → TestTenancy` (a Tenancy on a temporary data dir;
+ * `cleanup()` drops what it made) and `testSlug(prefix?)`.
  */
 
 export { loadConfig, loadDotEnv, makeConfig, describeConfig, trustedProxyMatcher, type Config, type NodeEnv } from './config';
