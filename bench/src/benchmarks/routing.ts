@@ -38,16 +38,20 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
     const maxOpen = tenants + 16;
     const subject = await h.server('tenancy', 'routing-sqlite', fleet.env({ SALESFLEET_MAX_OPEN_TENANTS: String(maxOpen) }));
     const baseline = await h.server('baseline', 'baseline-sqlite', fleet.env({ BENCH_DB_ENGINE: 'sqlite', BENCH_DB_NAME: 'baseline.sqlite' }));
+    const variant = EXPERIMENT_TTL_MS
+      ? await h.server('tenancy', `routing-sqlite-ttl${EXPERIMENT_TTL_MS}`, fleet.env({ SALESFLEET_MAX_OPEN_TENANTS: String(maxOpen), BENCH_ROUTER_TTL_MS: String(EXPERIMENT_TTL_MS) }))
+      : null;
+    const sides = variant ? [baseline, subject, variant] : [baseline, subject];
     try {
       await assertServes(h, subject, hosts[0]!, template.token);
       await assertServes(h, baseline, hosts[0]!, template.token);
-      const r = await h.interleaved([baseline, subject], {
+      const r = await h.interleaved(sides, {
         path: ROUTE_PATH,
         hosts,
         headers: { authorization: `Bearer ${template.token}` },
         connections: scale.connections,
       });
-      const single = await h.interleaved([baseline, subject], {
+      const single = await h.interleaved(sides, {
         path: ROUTE_PATH,
         hosts,
         headers: { authorization: `Bearer ${template.token}` },
@@ -57,8 +61,9 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
       details.sqlite = { tenants, maxOpen, baseline: r[baseline.name], subject: r[subject.name], singleConnection: single, subjectStats: stats };
       rows.push(...routingRows('1 routing (SQLite)', r[subject.name]!, r[baseline.name]!, tenants, single[subject.name]!, single[baseline.name]!));
       notes.push(`SQLite subject after the run: ${cacheSummary(stats)}.`);
+      if (variant) rows.push(...experimentRows('1 routing (SQLite)', r[variant.name]!, r[baseline.name]!, single[variant.name]!, single[baseline.name]!));
     } finally {
-      await Promise.all([subject.child.stop(), baseline.child.stop()]);
+      await Promise.all([subject.child.stop(), baseline.child.stop(), variant?.child.stop()]);
     }
     notes.push(
       `SQLite: ${tenants} tenant files (copies of one migrated, seeded template with ${200} products), ` +
@@ -82,16 +87,20 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
     const maxOpen = tenants + 16;
     const subject = await h.server('tenancy', 'routing-pg', fleet.env({ SALESFLEET_MAX_OPEN_TENANTS: String(maxOpen) }));
     const baseline = await h.server('baseline', 'baseline-pg', fleet.env({ BENCH_DB_ENGINE: 'postgres', BENCH_DB_NAME: baseDb, BENCH_PG_URL: PG_URL, BENCH_POOL_MAX: String(scale.connections) }));
+    const variant = EXPERIMENT_TTL_MS
+      ? await h.server('tenancy', `routing-pg-ttl${EXPERIMENT_TTL_MS}`, fleet.env({ SALESFLEET_MAX_OPEN_TENANTS: String(maxOpen), BENCH_ROUTER_TTL_MS: String(EXPERIMENT_TTL_MS) }))
+      : null;
+    const sides = variant ? [baseline, subject, variant] : [baseline, subject];
     try {
       await assertServes(h, subject, hosts[0]!, template.token);
       await assertServes(h, baseline, hosts[0]!, template.token);
-      const r = await h.interleaved([baseline, subject], {
+      const r = await h.interleaved(sides, {
         path: ROUTE_PATH,
         hosts,
         headers: { authorization: `Bearer ${template.token}` },
         connections: scale.connections,
       });
-      const single = await h.interleaved([baseline, subject], {
+      const single = await h.interleaved(sides, {
         path: ROUTE_PATH,
         hosts,
         headers: { authorization: `Bearer ${template.token}` },
@@ -101,8 +110,9 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
       details.postgres = { tenants, maxOpen, freeConnections: free, baseline: r[baseline.name], subject: r[subject.name], singleConnection: single, subjectStats: stats };
       rows.push(...routingRows('1 routing (PostgreSQL)', r[subject.name]!, r[baseline.name]!, tenants, single[subject.name]!, single[baseline.name]!));
       notes.push(`PostgreSQL subject after the run: ${cacheSummary(stats)}.`);
+      if (variant) rows.push(...experimentRows('1 routing (PostgreSQL)', r[variant.name]!, r[baseline.name]!, single[variant.name]!, single[baseline.name]!));
     } finally {
-      await Promise.all([subject.child.stop(), baseline.child.stop()]);
+      await Promise.all([subject.child.stop(), baseline.child.stop(), variant?.child.stop()]);
     }
     if (tenants < scale.routingTenants) {
       notes.push(
@@ -128,6 +138,18 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
     details,
     durationSeconds: (performance.now() - started) / 1000,
   };
+}
+
+/** SALESFLEET_BENCH_ROUTER_TTL_MS: also run a subject whose host router caches for this long (experiment). */
+const EXPERIMENT_TTL_MS = Number(process.env.SALESFLEET_BENCH_ROUTER_TTL_MS ?? 0);
+
+function experimentRows(benchmark: string, variant: Side, baseline: Side, variant1: Side, baseline1: Side): ResultRow[] {
+  const label = `experiment: router TTL ${EXPERIMENT_TTL_MS / 1000} s`;
+  return [
+    { benchmark, metric: `${label}, req/s`, value: `${variant.rps}`, baseline: `${baseline.rps}`, ratio: round(variant.rps / baseline.rps, 3) },
+    { benchmark, metric: `${label}, p99`, value: `${variant.p99} ms`, baseline: `${baseline.p99} ms`, ratio: round(variant.p99 / baseline.p99, 3) },
+    { benchmark, metric: `${label}, p50 at 1 connection`, value: `${variant1.p50} ms`, baseline: `${baseline1.p50} ms`, ratio: round(variant1.p50 / baseline1.p50, 3) },
+  ];
 }
 
 type Side = { rps: number; p50: number; p99: number; non2xx: number; errors: number };

@@ -57,20 +57,20 @@ export function runScale(quick: boolean): RunScale {
       }
     : {
         quick,
-        roundSeconds: 5,
+        roundSeconds: 4,
         warmupSeconds: 2,
-        rounds: 5,
+        rounds: 4,
         connections: 10,
         routingTenants: 200,
         pgDatabases: 200,
         budgetTenants: 1_000,
         budgetMaxOpen: 50,
-        coldTenants: 200,
-        coldPasses: 2,
+        coldTenants: 100,
+        coldPasses: 1,
         provisionTenants: 50,
         fleetSqlite: 1_000,
         fleetPostgres: 200,
-        fleetRounds: 2,
+        fleetRounds: 1,
         memoryTenants: 10_000,
       };
 }

@@ -49,7 +49,9 @@ const child = serveRequests(
   () => close(),
 );
 
-const tenancy = await openTenancy(config, { migrateRegistry: true }).catch((err: unknown) => child.fail(err));
+// BENCH_ROUTER_TTL_MS: experiments only (openTenancy's default, 5 s, is what `pnpm start` uses).
+const routerTtlMs = process.env.BENCH_ROUTER_TTL_MS ? Number(process.env.BENCH_ROUTER_TTL_MS) : undefined;
+const tenancy = await openTenancy(config, { migrateRegistry: true, ...(routerTtlMs ? { routerTtlMs } : {}) }).catch((err: unknown) => child.fail(err));
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'salesfleet-api' } });
 const { app } = createApp(config, { tenancy, logger });
 const server = await startServer(app, { port: 0, hostname: '127.0.0.1' }).catch((err: unknown) => child.fail(err));

@@ -3,8 +3,9 @@
  *
  * - `check`: `provisioner.migrateTenants({ check: true })` — exactly what `migrate-tenants --check`
  *   runs — with nothing pending.
- * - `apply`: one new migration (adds a nullable column to `products`) applied to every tenant,
- *   `concurrency` at a time, then reverted (untimed). The Provisioner's `migrateTenants` only knows
+ * - `apply`: one new migration (adds nullable column `bench_note_<step>` to `products`) applied to
+ *   every tenant, `concurrency` at a time; each call applies the next step, so sequential and parallel
+ *   runs do the same work and nothing has to be reverted in between. The Provisioner's `migrateTenants` only knows
  *   the migration list compiled into @salesfleet/migrations and takes no extra migration, so this runs
  *   the migrations runner directly (`migrateUp(…, { migrations })`, the way the migrations package's
  *   own tests inject one) with the same per-tenant steps as the Provisioner's `#migrateOne` (open a
@@ -12,22 +13,24 @@
  *   the same bounded-concurrency helper.
  */
 import { DataTypes } from 'sequelize';
-import { migrateDown, migrateUp, migrationStatus, tenantMigrations, type MigrationDefinition } from '@salesfleet/migrations';
+import { migrateUp, migrationStatus, tenantMigrations, type MigrationDefinition } from '@salesfleet/migrations';
 import { driverFor, loadConfig, openSequelize, openTenancy, type Tenancy, type TenantRecord } from '@salesfleet/tenancy';
 import { serveRequests, type ChildRequest } from '../lib/child';
 import { mapLimit } from '../lib/stats';
 
-export const BENCH_MIGRATION: MigrationDefinition = {
-  name: '209912310000-bench-product-note',
-  async up({ queryInterface, transaction }) {
-    await queryInterface.addColumn('products', 'bench_note', { type: DataTypes.STRING(100), allowNull: true }, { transaction });
-  },
-  async down({ queryInterface, transaction }) {
-    await queryInterface.removeColumn('products', 'bench_note', { transaction });
-  },
-};
+/** Bench migrations 1..n, each adding one nullable column to `products` (same work every step). */
+export function benchMigrations(n: number): MigrationDefinition[] {
+  return Array.from({ length: n }, (_, i) => ({
+    name: `20991231${String(i + 1).padStart(4, '0')}-bench-product-note-${i + 1}`,
+    async up({ queryInterface, transaction }) {
+      await queryInterface.addColumn('products', `bench_note_${i + 1}`, { type: DataTypes.STRING(100), allowNull: true }, { transaction });
+    },
+    async down({ queryInterface, transaction }) {
+      await queryInterface.removeColumn('products', `bench_note_${i + 1}`, { transaction });
+    },
+  }));
+}
 
-const withExtra = [...tenantMigrations, BENCH_MIGRATION];
 const config = loadConfig(process.env);
 let tenancy: Tenancy | null = null;
 
@@ -36,7 +39,7 @@ async function ensureTenancy(): Promise<Tenancy> {
   return tenancy;
 }
 
-async function migrateOne(t: Tenancy, tenant: TenantRecord, direction: 'up' | 'down'): Promise<{ ok: boolean; applied: number; error?: string }> {
+async function migrateOne(t: Tenancy, tenant: TenantRecord, migrations: MigrationDefinition[]): Promise<{ ok: boolean; applied: number; error?: string }> {
   const spec = t.registry.databaseSpecOf(tenant);
   const ctx = { dataDir: config.dataDir, connectTimeoutMs: config.dbConnectTimeoutMs };
   if (spec.engine === 'sqlite' && !(await driverFor('sqlite').exists(spec, ctx))) return { ok: false, applied: 0, error: 'file missing' };
@@ -48,14 +51,11 @@ async function migrateOne(t: Tenancy, tenant: TenantRecord, direction: 'up' | 'd
     poolMax: 1,
   });
   try {
-    let status = await migrationStatus(sequelize, 'tenant', { migrations: withExtra });
+    let status = await migrationStatus(sequelize, 'tenant', { migrations });
     let applied = 0;
-    if (direction === 'up' && status.pending.length > 0) {
-      applied = (await migrateUp(sequelize, 'tenant', { migrations: withExtra })).applied.length;
-      status = await migrationStatus(sequelize, 'tenant', { migrations: withExtra });
-    } else if (direction === 'down' && status.applied.includes(BENCH_MIGRATION.name)) {
-      applied = (await migrateDown(sequelize, 'tenant', { migrations: withExtra })).reverted.length;
-      status = await migrationStatus(sequelize, 'tenant', { migrations: withExtra });
+    if (status.pending.length > 0) {
+      applied = (await migrateUp(sequelize, 'tenant', { migrations })).applied.length;
+      status = await migrationStatus(sequelize, 'tenant', { migrations });
     }
     const schemaVersion = status.applied.at(-1) ?? null;
     if (schemaVersion !== tenant.schemaVersion) await t.registry.updateTenant(tenant.id, { schemaVersion });
@@ -79,10 +79,10 @@ async function check(req: ChildRequest) {
 
 async function apply(req: ChildRequest) {
   const t = await ensureTenancy();
-  const direction = req.direction as 'up' | 'down';
+  const migrations = [...tenantMigrations, ...benchMigrations(Number(req.step))];
   const tenants = await t.registry.listTenants();
   const t0 = performance.now();
-  const results = await mapLimit(tenants, Number(req.concurrency), async (tenant) => migrateOne(t, tenant, direction));
+  const results = await mapLimit(tenants, Number(req.concurrency), async (tenant) => migrateOne(t, tenant, migrations));
   const seconds = (performance.now() - t0) / 1000;
   const failed = results.filter((x) => !x.ok);
   return { seconds, tenants: tenants.length, changed: results.reduce((n, x) => n + x.applied, 0), failed: failed.length, firstError: failed[0]?.error ?? null };
