@@ -96,6 +96,32 @@ export async function postJournalEntry(models: TenantModels, input: PostingInput
 }
 
 /**
+ * Writes several balanced entries with two statements (entries, then all their lines), each asserted
+ * like postJournalEntry; entries left without lines are skipped.
+ */
+export async function postJournalEntries(models: TenantModels, inputs: readonly PostingInput[], transaction: Transaction): Promise<JournalEntry[]> {
+  const postings = inputs.map((input) => ({ input, lines: normalise(input.lines) })).filter((p) => p.lines.length > 0);
+  for (const p of postings) assertBalanced(p.lines);
+  if (postings.length === 0) return [];
+  const entries = await models.JournalEntry.bulkCreate(
+    postings.map(({ input }) => ({
+      entryDate: input.entryDate,
+      memo: input.memo ?? null,
+      sourceType: input.sourceType ?? null,
+      sourceId: input.sourceId ?? null,
+      postedBy: input.postedBy ?? null,
+    })),
+    { transaction },
+  );
+  if (entries.some((e) => !Number.isSafeInteger(e.id))) throw new Error("The database did not return the new journal entries' ids");
+  await models.JournalLine.bulkCreate(
+    postings.flatMap(({ lines }, i) => lines.map((l) => ({ journalEntryId: entries[i]!.id, accountId: l.accountId, debit: l.debit ?? 0, credit: l.credit ?? 0 }))),
+    { transaction },
+  );
+  return entries;
+}
+
+/**
  * The lines that undo the given entries' lines: per account, the net of all their debits and credits
  * on the other side. Posting them brings every touched account back to where it was.
  */

@@ -6,8 +6,7 @@ import { writeTransaction } from '../accounting/transactions';
 import { today as utcToday, checkDate } from '../accounting/values';
 import { Conflict } from '../errors';
 import type { TenantModels } from '../model-types';
-import { writeInvoice, type CreateInvoiceInput } from '../sales/invoicing';
-import { recordPayment } from '../sales/payments';
+import { issueInvoicesInBulk, type CreateInvoiceInput } from '../sales/invoicing';
 
 /**
  * Demo data for a new workspace (`create-tenant --demo-data`, `pnpm start --demo`): products with
@@ -184,7 +183,7 @@ async function seed(models: TenantModels, options: { locations: boolean; today: 
   // ── invoices, posted through the real operations ──
   if ((await models.Invoice.count({ where: { notes: DEMO_MARKER }, ...t })) === 0) {
     const line = (sku: string, quantity: number) => ({ productId: productId.get(sku)!, quantity });
-    const sales: (Omit<CreateInvoiceInput, 'userId' | 'notes'> & { later?: { amount: number; method: 'cash' | 'card' | 'transfer' } })[] = [
+    const sales: Omit<CreateInvoiceInput, 'userId' | 'notes'>[] = [
       { locationId: main, issueDate: daysBefore(options.today, 6), lines: [line('COFFEE-250', 2), line('CHOC-DARK', 3)], payment: { method: 'cash' } },
       { locationId: main, customerId: customerId('ada@demo.example.com'), issueDate: daysBefore(options.today, 5), lines: [line('MUG-WHITE', 4), line('FILTER-100', 2)] },
       {
@@ -200,7 +199,7 @@ async function seed(models: TenantModels, options: { locations: boolean; today: 
         customerId: customerId('alan@demo.example.com'),
         issueDate: daysBefore(options.today, 2),
         lines: [line('SYRUP-VAN', 2), line('BOOK-BREW', 1)],
-        later: { amount: 1000, method: 'transfer' },
+        payment: { method: 'transfer', amount: 1000 },
       },
       { locationId: second, issueDate: daysBefore(options.today, 1), lines: [line('GIFT-CARD', 1), line('COFFEE-250', 1)], payment: { method: 'cash' } },
       {
@@ -210,11 +209,12 @@ async function seed(models: TenantModels, options: { locations: boolean; today: 
         lines: [line('TEA-GREEN', 6), line('CHOC-DARK', 10), { description: 'Delivery', quantity: 1, unitPrice: 500, taxRateBp: 2000 }],
       },
     ];
-    for (const { later, ...sale } of sales) {
-      const invoiceId = await writeInvoice(models, { ...sale, notes: DEMO_MARKER, userId }, t);
-      if (later) await recordPayment(models, invoiceId, { ...later, userId }, t);
-      created.invoices++;
-    }
+    const ids = await issueInvoicesInBulk(
+      models,
+      sales.map((sale) => ({ ...sale, notes: DEMO_MARKER, userId })),
+      transaction,
+    );
+    created.invoices = ids.length;
   }
 
   // ── an expense ──

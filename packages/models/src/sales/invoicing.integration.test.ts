@@ -7,7 +7,7 @@ import { trialBalance } from '../accounting/reports';
 import type { TenantModels } from '../model-types';
 import { testDialects } from '../testing';
 import { createCustomer } from './catalog';
-import { createInvoice, deleteDraftInvoice, getInvoice, issueInvoice, listInvoices, voidInvoice } from './invoicing';
+import { createInvoice, deleteDraftInvoice, getInvoice, issueInvoice, issueInvoicesInBulk, listInvoices, voidInvoice, type CreateInvoiceInput } from './invoicing';
 import { recordPayment } from './payments';
 import { stockOnHand } from './stock';
 import { openTestTenant, type TestTenant } from './test-tenant';
@@ -303,6 +303,66 @@ describe.each(dialects)('invoices on %s', (dialect) => {
     expect(page).toMatchObject({ total: 3, limit: 2, offset: 1 });
     expect(page.items.map((i) => i.id)).toEqual([b.id, a.id]);
     await expect(listInvoices(models, { from: '2025-13-01' })).rejects.toMatchObject({ code: 'ValidationFailed' });
+  });
+
+  describe('bulk issuing', () => {
+    it('posts exactly what one-by-one issuing posts: numbers, totals, lines, stock, payments and journal lines', async () => {
+      const a = await t.product({ unitPrice: 333, costPrice: 111 }, 20);
+      const b = await t.product({ unitPrice: 1250, costPrice: null, taxRateId: null }, 20);
+      const customer = await createCustomer(models, { name: 'Bulk' });
+      const inputs = (): CreateInvoiceInput[] => [
+        { locationId: t.locationId, userId: t.userId, issueDate: '2026-07-01', lines: [{ productId: a.id, quantity: 3 }], payment: { method: 'cash' } },
+        { locationId: t.locationId, userId: t.userId, customerId: customer.id, issueDate: '2026-07-02', lines: [{ productId: a.id, quantity: 1 }, { productId: b.id, quantity: 2 }] },
+        { locationId: t.locationId, userId: t.userId, customerId: customer.id, lines: [{ productId: b.id, quantity: 1 }], payment: { method: 'card', amount: 500 }, notes: 'part' },
+        { locationId: t.locationId, userId: t.userId, lines: [{ description: 'Fee', quantity: 2, unitPrice: 125, taxRateBp: 825 }], payment: { method: 'transfer' } },
+      ];
+      const single = [];
+      for (const input of inputs()) single.push(await createInvoice(models, input));
+      const ids = await models.sequelize.transaction((transaction) => issueInvoicesInBulk(models, inputs(), transaction));
+      const bulk = await Promise.all(ids.map((id) => getInvoice(models, id)));
+
+      const numberOf = (n: string) => Number(n.slice(4));
+      expect(bulk.map((i) => numberOf(i.number))).toEqual(single.map((i) => numberOf(i.number) + single.length));
+      const shape = (i: Awaited<ReturnType<typeof getInvoice>>) => ({
+        status: i.status,
+        customerId: i.customerId,
+        issueDate: i.issueDate,
+        totals: [i.subtotal, i.tax, i.total, i.amountPaid],
+        notes: i.notes,
+        lines: i.lines!.map((l) => [l.productId, l.description, l.quantity, l.unitPrice, l.taxRateBp, l.lineSubtotal, l.lineTax, l.lineTotal]),
+        payments: i.payments!.map((p) => [p.amount, p.method]),
+      });
+      expect(bulk.map(shape)).toEqual(single.map(shape));
+      const postings = async (i: Awaited<ReturnType<typeof getInvoice>>) => ({
+        sale: await entryLines(models, 'invoice', i.id),
+        payments: await Promise.all(i.payments!.map((p) => entryLines(models, 'payment', p.id))),
+        movements: (await models.StockMovement.findAll({ where: { reference: `invoice:${i.id}` }, order: [['id', 'ASC']], raw: true })).map((m) => [m.productId, m.quantity, m.reason]),
+      });
+      for (const [k, inv] of bulk.entries()) expect(await postings(inv)).toEqual(await postings(single[k]!));
+      expect(await stockOnHand(models, a.id, t.locationId)).toBe(20 - 2 * 4);
+      expect(await stockOnHand(models, b.id, t.locationId)).toBe(20 - 2 * 3);
+      expect((await trialBalance(models)).balanced).toBe(true);
+    });
+
+    it('refuses the whole batch on a shortage or a bad line, naming the invoice', async () => {
+      const p = await t.product({}, 2);
+      const before = await counts(models);
+      const run = (inputs: CreateInvoiceInput[]) => models.sequelize.transaction((transaction) => issueInvoicesInBulk(models, inputs, transaction));
+      await expect(
+        run([
+          { locationId: t.locationId, userId: t.userId, lines: [{ productId: p.id, quantity: 1 }] },
+          { locationId: t.locationId, userId: t.userId, lines: [{ productId: p.id, quantity: 2 }] },
+        ]),
+      ).rejects.toMatchObject({ code: 'InsufficientStock', details: { shortages: [{ productId: p.id, requested: 3, available: 2 }] } });
+      await expect(
+        run([
+          { locationId: t.locationId, userId: t.userId, lines: [{ productId: p.id, quantity: 1 }] },
+          { locationId: t.locationId, userId: t.userId, lines: [{ productId: 999_999, quantity: 1 }] },
+        ]),
+      ).rejects.toMatchObject({ code: 'ValidationFailed', details: [{ path: '1.lines.0.productId', message: expect.any(String) }] });
+      expect(await counts(models)).toEqual(before);
+      expect(await stockOnHand(models, p.id, t.locationId)).toBe(2);
+    });
   });
 
   describe('atomic posting', () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { col, fn, Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
-import { postJournalEntry, reversalLines, systemAccounts, type PostingLine, type SystemAccounts } from '../accounting/posting';
+import { postJournalEntries, postJournalEntry, reversalLines, systemAccounts, type PostingInput, type SystemAccounts } from '../accounting/posting';
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { checkDate, pageWindow, today, type Page, type PageOptions } from '../accounting/values';
 import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '../errors';
@@ -8,7 +8,7 @@ import type { Invoice, TenantModels } from '../model-types';
 import { FieldChecks, MAX_INT32 } from './fields';
 import type { InvoiceStatus } from './invoice';
 import type { PaymentMethod } from './payment';
-import { checkPaymentInput, moneyAccount, writePayment } from './payments';
+import { checkPaymentInput, moneyAccount, paymentEntry, writePayment } from './payments';
 import { MAX_QUANTITY, putStock, stockOnHand, takeStock } from './stock';
 import { lineAmounts, sumCents } from './tax';
 
@@ -137,30 +137,42 @@ function checkLineShapes(lines: readonly InvoiceLineInput[], f: FieldChecks): vo
 }
 
 /** Prices, descriptions and tax rates of the lines, from their products where they have one. */
-async function resolveLines(models: TenantModels, lines: readonly InvoiceLineInput[], transaction: Transaction): Promise<ResolvedInvoice> {
-  const productIds = [...new Set(lines.map((l) => l.productId).filter((id): id is number => typeof id === 'number'))];
-  const products = productIds.length
+type LoadedProduct = InstanceType<TenantModels['Product']>;
+
+/** Products by id, with their tax rate (one query). */
+async function loadProducts(models: TenantModels, productIds: readonly number[], transaction: Transaction): Promise<Map<number, LoadedProduct>> {
+  const ids = [...new Set(productIds)];
+  const products = ids.length
     ? await models.Product.findAll({
-        where: { id: { [Op.in]: productIds } },
+        where: { id: { [Op.in]: ids } },
         include: [{ model: models.TaxRate, as: 'taxRate', attributes: ['id', 'rateBp'] }],
         transaction,
       })
     : [];
-  const byId = new Map(products.map((p) => [p.id, p]));
+  return new Map(products.map((p) => [p.id, p]));
+}
 
+function productIdsOf(lines: readonly InvoiceLineInput[]): number[] {
+  return lines.map((l) => l.productId).filter((id): id is number => typeof id === 'number');
+}
+
+/** Prices, descriptions and tax rates of the lines, from their products where they have one. */
+function resolveWith(byId: ReadonlyMap<number, LoadedProduct>, lines: readonly InvoiceLineInput[], pathPrefix = ''): ResolvedInvoice {
   const issues: { path: string; message: string }[] = [];
   const resolved: ResolvedLine[] = [];
+  const used = new Map<number, ProductFacts>();
   lines.forEach((line, i) => {
     const product = typeof line.productId === 'number' ? byId.get(line.productId) : undefined;
     if (typeof line.productId === 'number') {
       if (!product) {
-        issues.push({ path: `lines.${i}.productId`, message: `no product ${line.productId}` });
+        issues.push({ path: `${pathPrefix}lines.${i}.productId`, message: `no product ${line.productId}` });
         return;
       }
       if (!product.isActive) {
-        issues.push({ path: `lines.${i}.productId`, message: `product ${product.sku} is inactive` });
+        issues.push({ path: `${pathPrefix}lines.${i}.productId`, message: `product ${product.sku} is inactive` });
         return;
       }
+      used.set(product.id, { sku: product.sku, allowNegativeStock: product.allowNegativeStock, costPrice: product.costPrice ?? null });
     }
     const unitPrice = line.unitPrice ?? product!.unitPrice;
     const taxRateBp = product ? (product.taxRate?.rateBp ?? 0) : (line.taxRateBp ?? 0);
@@ -177,11 +189,26 @@ async function resolveLines(models: TenantModels, lines: readonly InvoiceLineInp
   if (issues.length) throw new ValidationFailed('Invalid invoice lines', issues);
   return {
     lines: resolved,
-    products: new Map(products.map((p) => [p.id, { sku: p.sku, allowNegativeStock: p.allowNegativeStock, costPrice: p.costPrice ?? null }])),
+    products: used,
     subtotal: sumCents(resolved.map((l) => l.lineSubtotal)),
     tax: sumCents(resolved.map((l) => l.lineTax)),
     total: sumCents(resolved.map((l) => l.lineTotal)),
   };
+}
+
+async function resolveLines(models: TenantModels, lines: readonly InvoiceLineInput[], transaction: Transaction): Promise<ResolvedInvoice> {
+  return resolveWith(await loadProducts(models, productIdsOf(lines), transaction), lines);
+}
+
+type ReferenceRow = { id: number; isActive: boolean } | null | undefined;
+
+function referenceIssues(locationId: number, location: ReferenceRow, customerId: number | null | undefined, customer: ReferenceRow, pathPrefix = '') {
+  const issues: { path: string; message: string }[] = [];
+  if (!location) issues.push({ path: `${pathPrefix}locationId`, message: `no location ${locationId}` });
+  else if (!location.isActive) issues.push({ path: `${pathPrefix}locationId`, message: `location ${locationId} is inactive` });
+  if (customerId && !customer) issues.push({ path: `${pathPrefix}customerId`, message: `no customer ${customerId}` });
+  else if (customerId && customer && !customer.isActive) issues.push({ path: `${pathPrefix}customerId`, message: `customer ${customerId} is inactive` });
+  return issues;
 }
 
 async function checkReferences(models: TenantModels, locationId: number, customerId: number | null | undefined, transaction: Transaction): Promise<void> {
@@ -189,11 +216,7 @@ async function checkReferences(models: TenantModels, locationId: number, custome
     models.Location.findByPk(locationId, { attributes: ['id', 'isActive'], transaction }),
     customerId ? models.Customer.findByPk(customerId, { attributes: ['id', 'isActive'], transaction }) : Promise.resolve(null),
   ]);
-  const issues: { path: string; message: string }[] = [];
-  if (!location) issues.push({ path: 'locationId', message: `no location ${locationId}` });
-  else if (!location.isActive) issues.push({ path: 'locationId', message: `location ${locationId} is inactive` });
-  if (customerId && !customer) issues.push({ path: 'customerId', message: `no customer ${customerId}` });
-  else if (customer && !customer.isActive) issues.push({ path: 'customerId', message: `customer ${customerId} is inactive` });
+  const issues = referenceIssues(locationId, location, customerId, customer);
   if (issues.length) throw new ValidationFailed('Unknown or inactive location or customer', issues);
 }
 
@@ -232,13 +255,25 @@ function draftNumber(): string {
 
 // ── posting ───────────────────────────────────────────────────────────────────────────────────────
 
-/** Takes the stock of every product line (summed per product, in product order to avoid deadlocks). */
-async function takeSaleStock(models: TenantModels, locationId: number, resolved: ResolvedInvoice, transaction: Transaction): Promise<void> {
-  const perProduct = new Map<number, number>();
-  for (const l of resolved.lines) if (l.productId !== null) perProduct.set(l.productId, (perProduct.get(l.productId) ?? 0) + l.quantity);
+/** Units to take per product and location, in (product, location) order so concurrent sales lock rows in one order. */
+function stockNeeds(sales: readonly { locationId: number; resolved: ResolvedInvoice }[]) {
+  const need = new Map<string, { productId: number; locationId: number; quantity: number; facts: ProductFacts }>();
+  for (const { locationId, resolved } of sales) {
+    for (const l of resolved.lines) {
+      if (l.productId === null) continue;
+      const key = `${l.productId}:${locationId}`;
+      const entry = need.get(key) ?? { productId: l.productId, locationId, quantity: 0, facts: resolved.products.get(l.productId)! };
+      entry.quantity += l.quantity;
+      need.set(key, entry);
+    }
+  }
+  return [...need.values()].sort((a, b) => a.productId - b.productId || a.locationId - b.locationId);
+}
+
+/** Takes the stock of every product line (summed per product and location); InsufficientStock lists every shortage. */
+async function takeSaleStock(models: TenantModels, sales: readonly { locationId: number; resolved: ResolvedInvoice }[], transaction: Transaction): Promise<void> {
   const shortages: { productId: number; sku: string; locationId: number; requested: number; available: number }[] = [];
-  for (const [productId, quantity] of [...perProduct.entries()].sort((a, b) => a[0] - b[0])) {
-    const facts = resolved.products.get(productId)!;
+  for (const { productId, locationId, quantity, facts } of stockNeeds(sales)) {
     const ok = await takeStock(models, { productId, locationId, quantity, allowNegative: facts.allowNegativeStock }, transaction);
     if (!ok) shortages.push({ productId, sku: facts.sku, locationId, requested: quantity, available: await stockOnHand(models, productId, locationId, transaction) });
   }
@@ -246,6 +281,56 @@ async function takeSaleStock(models: TenantModels, locationId: number, resolved:
     const list = shortages.map((s) => `${s.sku} (${s.available} on hand, ${s.requested} wanted)`).join(', ');
     throw new InsufficientStock(`Not enough stock: ${list}`, { shortages });
   }
+}
+
+function saleMovements(invoiceId: number, locationId: number, resolved: ResolvedInvoice, userId: number) {
+  return resolved.lines
+    .filter((l) => l.productId !== null)
+    .map((l) => ({
+      productId: l.productId!,
+      locationId,
+      quantity: -l.quantity,
+      reason: 'sale' as const,
+      reference: `invoice:${invoiceId}`,
+      createdBy: userId,
+    }));
+}
+
+/** A walk-in sale paid in full at the till never was a receivable: its money account is debited directly. */
+function paidAtTill(customerId: number | null | undefined, total: number, paid: number): boolean {
+  return paid === total && paid > 0 && !customerId;
+}
+
+/** The posting of a sale: receivable (or money) / revenue / tax payable, and cost of goods / inventory. */
+function saleEntry(
+  invoice: { id: number; number: string; issueDate: string; customerId?: number | null },
+  resolved: ResolvedInvoice,
+  paid: number,
+  payment: TillPayment | undefined,
+  accounts: SystemAccounts,
+  userId: number,
+): PostingInput {
+  const cost = sumCents(
+    resolved.lines.map((l) => {
+      const costPrice = l.productId === null ? null : resolved.products.get(l.productId)!.costPrice;
+      return costPrice === null ? 0 : Number(BigInt(costPrice) * BigInt(l.quantity));
+    }),
+  );
+  const debit = paidAtTill(invoice.customerId, resolved.total, paid) ? moneyAccount(accounts, payment!.method) : accounts.accountsReceivable;
+  return {
+    entryDate: invoice.issueDate,
+    memo: `Invoice ${invoice.number}`,
+    sourceType: 'invoice',
+    sourceId: invoice.id,
+    postedBy: userId,
+    lines: [
+      { accountId: debit, debit: resolved.total },
+      { accountId: accounts.salesRevenue, credit: resolved.subtotal },
+      { accountId: accounts.taxPayable, credit: resolved.tax },
+      { accountId: accounts.costOfGoodsSold, debit: cost },
+      { accountId: accounts.inventory, credit: cost },
+    ],
+  };
 }
 
 interface SaleContext {
@@ -276,45 +361,12 @@ function saleStatus(total: number, paid: number): InvoiceStatus {
 /** Everything after the stock and the invoice row: movements, journal, till payment. */
 async function recordSale(models: TenantModels, ctx: SaleContext): Promise<void> {
   const { invoice, resolved, transaction, userId, paid } = ctx;
-  const productLines = resolved.lines.filter((l) => l.productId !== null);
-  if (productLines.length) {
-    await models.StockMovement.bulkCreate(
-      productLines.map((l) => ({
-        productId: l.productId!,
-        locationId: ctx.locationId,
-        quantity: -l.quantity,
-        reason: 'sale' as const,
-        reference: `invoice:${invoice.id}`,
-        createdBy: userId,
-      })),
-      { transaction },
-    );
-  }
+  const movements = saleMovements(invoice.id, ctx.locationId, resolved, userId);
+  if (movements.length) await models.StockMovement.bulkCreate(movements, { transaction });
   await ctx.hooks?.beforeJournal?.({ invoiceId: invoice.id, transaction });
 
   const accounts = await systemAccounts(models, transaction);
-  const total = resolved.total;
-  // A walk-in sale paid in full at the till never was a receivable: debit the money account directly.
-  const paidAtTill = paid === total && paid > 0 && !invoice.customerId;
-  const cost = sumCents(
-    productLines.map((l) => {
-      const costPrice = resolved.products.get(l.productId!)!.costPrice;
-      return costPrice === null ? 0 : Number(BigInt(costPrice) * BigInt(l.quantity));
-    }),
-  );
-  const lines: PostingLine[] = [
-    { accountId: paidAtTill ? moneyAccount(accounts, ctx.payment!.method) : accounts.accountsReceivable, debit: total },
-    { accountId: accounts.salesRevenue, credit: resolved.subtotal },
-    { accountId: accounts.taxPayable, credit: resolved.tax },
-    { accountId: accounts.costOfGoodsSold, debit: cost },
-    { accountId: accounts.inventory, credit: cost },
-  ];
-  await postJournalEntry(
-    models,
-    { entryDate: invoice.issueDate, memo: `Invoice ${invoice.number}`, sourceType: 'invoice', sourceId: invoice.id, postedBy: userId, lines },
-    transaction,
-  );
-
+  await postJournalEntry(models, saleEntry(invoice, resolved, paid, ctx.payment, accounts, userId), transaction);
   if (paid > 0) {
     await writePayment(
       models,
@@ -322,7 +374,7 @@ async function recordSale(models: TenantModels, ctx: SaleContext): Promise<void>
       { amount: paid, method: ctx.payment!.method, reference: ctx.payment!.reference ?? null, userId },
       accounts,
       transaction,
-      { post: !paidAtTill },
+      { post: !paidAtTill(invoice.customerId, resolved.total, paid) },
     );
   }
 }
@@ -357,7 +409,7 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
       await checkReferences(models, input.locationId, input.customerId, transaction);
       const resolved = await resolveLines(models, input.lines, transaction);
       const paid = input.draft ? 0 : tillAmount(resolved.total, input.payment);
-      if (!input.draft) await takeSaleStock(models, input.locationId, resolved, transaction);
+      if (!input.draft) await takeSaleStock(models, [{ locationId: input.locationId, resolved }], transaction);
       const number = input.draft ? draftNumber() : await nextInvoiceNumber(models, transaction);
       const invoice = await models.Invoice.create(
         {
@@ -386,6 +438,104 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
     },
     options,
   );
+}
+
+/**
+ * Issues many invoices inside the caller's transaction with a handful of bulk statements instead of a
+ * dozen per invoice (demo data, imports): the same checks, stock rule, numbering and postings as
+ * createInvoice (no drafts, no hooks). All or nothing with the caller's transaction. Returns the new
+ * invoices' ids, in input order.
+ */
+export async function issueInvoicesInBulk(models: TenantModels, inputs: readonly CreateInvoiceInput[], transaction: Transaction): Promise<number[]> {
+  if (inputs.length === 0) return [];
+  inputs.forEach((input, i) => {
+    if (input.draft) throw new ValidationFailed('Bulk issuing takes no drafts', [{ path: `${i}.draft`, message: 'not a draft' }]);
+    try {
+      checkCreate(input);
+    } catch (err) {
+      if (err instanceof ValidationFailed) {
+        const details = (err.details as { path: string; message: string }[] | undefined) ?? [];
+        throw new ValidationFailed(err.message, details.map((d) => ({ ...d, path: `${i}.${d.path}` })));
+      }
+      throw err;
+    }
+  });
+  const issueDate = today();
+  const locationIds = [...new Set(inputs.map((i) => i.locationId))];
+  const customerIds = [...new Set(inputs.map((i) => i.customerId).filter((id): id is number => typeof id === 'number'))];
+  const [locations, customers, products] = await Promise.all([
+    models.Location.findAll({ where: { id: { [Op.in]: locationIds } }, attributes: ['id', 'isActive'], transaction }),
+    customerIds.length ? models.Customer.findAll({ where: { id: { [Op.in]: customerIds } }, attributes: ['id', 'isActive'], transaction }) : Promise.resolve([]),
+    loadProducts(models, inputs.flatMap((i) => productIdsOf(i.lines)), transaction),
+  ]);
+  const issues = inputs.flatMap((input, i) =>
+    referenceIssues(
+      input.locationId,
+      locations.find((l) => l.id === input.locationId),
+      input.customerId,
+      customers.find((c) => c.id === input.customerId),
+      `${i}.`,
+    ),
+  );
+  if (issues.length) throw new ValidationFailed('Unknown or inactive location or customer', issues);
+  const sales = inputs.map((input, i) => {
+    const resolved = resolveWith(products, input.lines, `${i}.`);
+    return { input, locationId: input.locationId, resolved, paid: tillAmount(resolved.total, input.payment) };
+  });
+  await takeSaleStock(models, sales, transaction);
+
+  const first = Number((await nextInvoiceNumber(models, transaction)).slice(INVOICE_NUMBER_PREFIX.length));
+  const invoices = await models.Invoice.bulkCreate(
+    sales.map(({ input, resolved, paid }, i) => ({
+      number: formatInvoiceNumber(first + i),
+      locationId: input.locationId,
+      customerId: input.customerId ?? null,
+      status: saleStatus(resolved.total, paid),
+      issueDate: input.issueDate ?? issueDate,
+      subtotal: resolved.subtotal,
+      tax: resolved.tax,
+      total: resolved.total,
+      amountPaid: paid,
+      createdBy: input.userId,
+      notes: input.notes?.trim() || null,
+    })),
+    { transaction },
+  ).catch(numberTaken);
+  if (invoices.some((inv) => !Number.isSafeInteger(inv.id))) throw new Error('The database did not return the new invoices\' ids');
+
+  await models.InvoiceLine.bulkCreate(
+    sales.flatMap(({ resolved }, i) => resolved.lines.map((l) => ({ ...l, invoiceId: invoices[i]!.id }))),
+    { transaction },
+  );
+  const movements = sales.flatMap(({ input, resolved }, i) => saleMovements(invoices[i]!.id, input.locationId, resolved, input.userId));
+  if (movements.length) await models.StockMovement.bulkCreate(movements, { transaction });
+
+  const accounts = await systemAccounts(models, transaction);
+  const paidSales = sales.map((sale, i) => ({ ...sale, invoice: invoices[i]! })).filter((s) => s.paid > 0);
+  const payments = paidSales.length
+    ? await models.Payment.bulkCreate(
+        paidSales.map(({ input, invoice, paid }) => ({
+          invoiceId: invoice.id,
+          amount: paid,
+          method: input.payment!.method,
+          reference: input.payment!.reference?.trim() || null,
+          receivedAt: new Date(),
+          createdBy: input.userId,
+        })),
+        { transaction },
+      )
+    : [];
+  await postJournalEntries(
+    models,
+    [
+      ...sales.map(({ input, resolved, paid }, i) => saleEntry(invoices[i]!, resolved, paid, input.payment, accounts, input.userId)),
+      ...paidSales.flatMap(({ input, invoice, resolved, paid }, i) =>
+        paidAtTill(invoice.customerId, resolved.total, paid) ? [] : [paymentEntry(invoice, payments[i]!, accounts, input.userId)],
+      ),
+    ],
+    transaction,
+  );
+  return invoices.map((inv) => inv.id);
 }
 
 /** Issues a draft: number, stock, movements, journal (and a till payment) in one transaction. */
@@ -428,7 +578,7 @@ export async function issueInvoice(models: TenantModels, invoiceId: number, inpu
         tax: invoice.tax,
         total: invoice.total,
       };
-      await takeSaleStock(models, invoice.locationId, resolved, transaction);
+      await takeSaleStock(models, [{ locationId: invoice.locationId, resolved }], transaction);
       await recordSale(models, { invoice, locationId: invoice.locationId, resolved, payment: input.payment, paid, userId: input.userId, hooks: options.hooks, transaction });
     },
     options,

@@ -1,5 +1,5 @@
 import { literal, Op, type Transaction } from 'sequelize';
-import { postJournalEntry, systemAccounts, type SystemAccounts } from '../accounting/posting';
+import { postJournalEntry, systemAccounts, type PostingInput, type SystemAccounts } from '../accounting/posting';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { pageWindow, type Page, type PageOptions } from '../accounting/values';
 import { Conflict, NotFound } from '../errors';
@@ -38,6 +38,26 @@ export function checkPaymentInput(input: Omit<PaymentInput, 'userId' | 'amount'>
   f.done('payment');
 }
 
+/** The posting of a payment: debit cash (cash) or bank (other methods), credit receivable. */
+export function paymentEntry(
+  invoice: Pick<Invoice, 'number'>,
+  payment: Pick<Payment, 'id' | 'amount' | 'method' | 'receivedAt'>,
+  accounts: SystemAccounts,
+  userId: number,
+): PostingInput {
+  return {
+    entryDate: new Date(payment.receivedAt).toISOString().slice(0, 10),
+    memo: `Payment for ${invoice.number} (${payment.method})`,
+    sourceType: 'payment',
+    sourceId: payment.id,
+    postedBy: userId,
+    lines: [
+      { accountId: moneyAccount(accounts, payment.method), debit: payment.amount },
+      { accountId: accounts.accountsReceivable, credit: payment.amount },
+    ],
+  };
+}
+
 /** Writes the payment row and its journal entry (debit cash/bank, credit receivable). */
 export async function writePayment(
   models: TenantModels,
@@ -59,23 +79,7 @@ export async function writePayment(
     },
     { transaction },
   );
-  if (options.post) {
-    await postJournalEntry(
-      models,
-      {
-        entryDate: receivedAt.toISOString().slice(0, 10),
-        memo: `Payment for ${invoice.number} (${input.method})`,
-        sourceType: 'payment',
-        sourceId: payment.id,
-        postedBy: input.userId,
-        lines: [
-          { accountId: moneyAccount(accounts, input.method), debit: input.amount },
-          { accountId: accounts.accountsReceivable, credit: input.amount },
-        ],
-      },
-      transaction,
-    );
-  }
+  if (options.post) await postJournalEntry(models, paymentEntry(invoice, payment, accounts, input.userId), transaction);
   return payment;
 }
 
