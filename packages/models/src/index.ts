@@ -141,6 +141,7 @@ export {
 export {
   assertBalanced,
   isSystemAccountCode,
+  postJournalEntries,
   postJournalEntry,
   reversalLines,
   systemAccounts,
@@ -215,6 +216,7 @@ export {
   formatInvoiceNumber,
   getInvoice,
   issueInvoice,
+  issueInvoicesInBulk,
   listInvoices,
   MAX_INVOICE_LINES,
   MAX_UNIT_PRICE,
