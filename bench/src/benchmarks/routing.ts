@@ -77,8 +77,10 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
     notes.push(`PostgreSQL not reachable at ${new URL(PG_URL).host}: skipped.`);
   } else {
     const free = await pgFreeConnections();
-    // Every warm tenant handle holds at least one backend; leave room for the baseline and others.
-    const tenants = Math.max(4, Math.min(scale.routingTenants, scale.pgDatabases, free - 25));
+    // Every warm tenant handle holds at least one backend (for SALESFLEET_TENANT_IDLE_MS); leave room
+    // for the baseline's pool and for other users of the server.
+    const subjects = EXPERIMENT_TTL_MS ? 2 : 1;
+    const tenants = Math.max(4, Math.min(scale.routingTenants, scale.pgDatabases, Math.floor((free - 25 - scale.connections) / subjects)));
     h.log(`routing/PostgreSQL: ${tenants} tenant databases + baseline (server has ${free} free connections)`);
     const template = await h.fixtures.pgTemplate();
     const fleet = await h.fixtures.fleet({ postgres: tenants, pgDistinct: tenants });
