@@ -117,9 +117,10 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
         dataDir: config.dataDir,
         tenant: true,
         poolMax: 3,
-        // A cached handle keeps its connections as long as the handle itself: with the pool's own 10 s
-        // idle, a tenant seen less often than that reconnected on every request while "warm".
-        poolIdleMs: config.tenantIdleMs,
+        // A cached handle keeps one connection as long as the handle itself (burst connections above it
+        // still close after the pool's 10 s idle): with min 0, a tenant seen less often than every 10 s
+        // reconnected on every request while "warm". Backends stay ≤ open handles × poolMax.
+        poolMin: 1,
         connectTimeoutMs: config.dbConnectTimeoutMs,
         acquireTimeoutMs: config.dbConnectTimeoutMs,
       });

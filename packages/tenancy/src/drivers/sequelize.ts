@@ -12,6 +12,11 @@ export interface OpenSequelizeOptions {
   acquireTimeoutMs?: number;
   /** Pool size for server engines (tenant handles: 3; the registry: 5). */
   poolMax?: number;
+  /**
+   * Connections the pool keeps open however long they idle (default 0). Tenant handles keep 1, so a
+   * cached handle stays connected; connections above it still close after `poolIdleMs`.
+   */
+  poolMin?: number;
   /** Close idle pooled connections after this many ms. */
   poolIdleMs?: number;
   /** SQLite busy timeout (ms): how long a writer waits for another writer's lock. */
@@ -41,7 +46,7 @@ export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions)
     benchmark: false,
     pool: {
       max: options.poolMax ?? 3,
-      min: 0,
+      min: options.poolMin ?? 0,
       idle: options.poolIdleMs ?? 10_000,
       acquire: options.acquireTimeoutMs ?? connectTimeoutMs,
       evict: 1_000,
