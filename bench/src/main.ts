@@ -107,6 +107,7 @@ async function main(): Promise<void> {
   const failures: { name: string; error: string }[] = [];
   try {
     for (const b of selected) {
+      if (ctx.cleanup.aborted) break;
       process.stderr.write(`▶ ${b.name}\n`);
       const t0 = performance.now();
       try {
@@ -114,6 +115,7 @@ async function main(): Promise<void> {
         results.push(result);
         process.stderr.write(`${markdownTable([result])}\n✓ ${b.name} in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
       } catch (err) {
+        if (ctx.cleanup.aborted) break;
         failures.push({ name: b.name, error: (err as Error).message });
         process.stderr.write(`✗ ${b.name}: ${(err as Error).stack ?? String(err)}\n`);
         await ctx.cleanup.stopChildren();

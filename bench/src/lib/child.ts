@@ -58,6 +58,8 @@ export class Child {
       serialization: 'advanced',
     });
     ctx.cleanup.track(this.process);
+    // A send on a channel that closed (the child died) must fail that request, not the runner.
+    this.process.on('error', (err) => process.stderr.write(`${options.script}: ${err.message}\n`));
     const exited = new Promise<never>((_, reject) => {
       this.process.once('exit', (code, signal) => {
         const error = new Error(`${options.script} exited (${signal ?? code})${logTail(this.logPath)}`);
@@ -102,8 +104,16 @@ export class Child {
   request<T>(type: string, payload: Record<string, unknown> = {}): Promise<T> {
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
+      if (!this.process.connected) {
+        reject(new Error(`${this.process.spawnfile} is not running`));
+        return;
+      }
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.process.send({ id, type, ...payload } satisfies ChildRequest);
+      this.process.send({ id, type, ...payload } satisfies ChildRequest, (err) => {
+        if (!err) return;
+        this.#pending.delete(id);
+        reject(err);
+      });
     });
   }
 

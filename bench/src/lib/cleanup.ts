@@ -14,6 +14,8 @@ export class Cleanup {
   readonly #actions: Action[] = [];
   readonly #children = new Set<ChildProcess>();
   #running: Promise<void> | null = null;
+  /** Set on Ctrl-C / SIGTERM: start nothing new. */
+  aborted = false;
 
   add(what: string, run: () => Promise<void> | void, options: { last?: boolean } = {}): void {
     this.#actions.push({ what, run, last: options.last === true });
@@ -54,6 +56,7 @@ export class Cleanup {
         process.exit(1);
       }
       signalled = true;
+      this.aborted = true;
       process.stderr.write(`\n${signal}: stopping servers and dropping the run's databases…\n`);
       void this.run().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     };

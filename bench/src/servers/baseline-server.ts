@@ -32,6 +32,7 @@ const sequelize = openSequelize(spec, {
   acquireTimeoutMs: config.dbConnectTimeoutMs,
 });
 let captured: string[] | null = null;
+let server: Awaited<ReturnType<typeof startServer>> | null = null;
 const options = (sequelize as unknown as { options: { logging: false | ((sql: string) => void) } }).options;
 
 const child = serveRequests(
@@ -91,5 +92,5 @@ const tenancy = {
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'salesfleet-api' } });
 const { app } = createApp(config, { tenancy, logger });
-const server = await startServer(app, { port: 0, hostname: '127.0.0.1' }).catch((err: unknown) => child.fail(err));
+server = await startServer(app, { port: 0, hostname: '127.0.0.1' }).catch((err: unknown) => child.fail(err));
 child.ready({ port: server.port, pid: process.pid });
