@@ -32,6 +32,11 @@ export interface Config {
   maxOpenTenants: number;
   /** An unused tenant handle is closed after this many milliseconds. */
   tenantIdleMs: number;
+  /**
+   * Connections per tenant handle (PostgreSQL/MySQL). A process holds at most
+   * `maxOpenTenants × tenantPoolMax` tenant connections: its per-process connection budget.
+   */
+  tenantPoolMax: number;
   /** Timeout to open a database connection / to get one from a handle's pool. */
   dbConnectTimeoutMs: number;
   /** IPs / CIDR ranges of reverse proxies whose X-Forwarded-* headers are believed. */
@@ -77,6 +82,7 @@ const envSchema = z.object({
   SALESFLEET_MAX_TENANTS: optional(intFrom(1, 10_000_000)),
   SALESFLEET_MAX_OPEN_TENANTS: optional(intFrom(1, 100_000)),
   SALESFLEET_TENANT_IDLE_MS: optional(intFrom(1_000, 86_400_000)),
+  SALESFLEET_TENANT_POOL_MAX: optional(intFrom(1, 50)),
   SALESFLEET_DB_CONNECT_TIMEOUT_MS: optional(intFrom(100, 120_000)),
   SALESFLEET_TRUSTED_PROXIES: optional(commaList),
   PORT: optional(intFrom(0, 65535)),
@@ -144,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxTenants: e.SALESFLEET_MAX_TENANTS ?? null,
     maxOpenTenants: e.SALESFLEET_MAX_OPEN_TENANTS ?? 100,
     tenantIdleMs: e.SALESFLEET_TENANT_IDLE_MS ?? 300_000,
+    tenantPoolMax: e.SALESFLEET_TENANT_POOL_MAX ?? 3,
     dbConnectTimeoutMs: e.SALESFLEET_DB_CONNECT_TIMEOUT_MS ?? 5_000,
     trustedProxies,
     port: e.PORT ?? 8000,
@@ -241,6 +248,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     maxTenants: config.maxTenants,
     maxOpenTenants: config.maxOpenTenants,
     tenantIdleMs: config.tenantIdleMs,
+    tenantPoolMax: config.tenantPoolMax,
     dbConnectTimeoutMs: config.dbConnectTimeoutMs,
     trustedProxies: config.trustedProxies,
     port: config.port,

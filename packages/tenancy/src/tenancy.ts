@@ -116,7 +116,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
       const tenantSequelize = openSequelize(tenantSpec, {
         dataDir: config.dataDir,
         tenant: true,
-        poolMax: 3,
+        poolMax: config.tenantPoolMax,
         // A cached handle keeps one connection as long as the handle itself (burst connections above it
         // still close after the pool's 10 s idle): with min 0, a tenant seen less often than every 10 s
         // reconnected on every request while "warm". Backends stay ≤ open handles × poolMax.

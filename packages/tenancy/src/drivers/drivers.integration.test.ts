@@ -74,6 +74,24 @@ describe.each(dialects)('%s driver', (dialect) => {
   });
 });
 
+describe.each(dialects.filter((d) => d !== 'sqlite'))('a new %s instance', (dialect) => {
+  it('opens one connection, not two (the server version is known after the first instance)', async () => {
+    const spec = parseDatabaseUrl(testServerUrls[dialect]);
+    const first = openSequelize(spec, { dataDir, tenant: true });
+    await first.authenticate();
+    await closeSequelize(first);
+    const second = openSequelize(spec, { dataDir, tenant: true });
+    let connects = 0;
+    second.addHook('afterConnect', () => {
+      connects++;
+    });
+    await second.authenticate();
+    await second.query('SELECT 1');
+    await closeSequelize(second);
+    expect(connects).toBe(1);
+  });
+});
+
 describe.runIf(dialects.includes('postgres'))('PostgreSQL instances', () => {
   it('parse values the same way whether they looked up type OIDs or reused them', async () => {
     const spec = parseDatabaseUrl(testServerUrls.postgres);

@@ -62,8 +62,11 @@ export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions)
     applySqlitePragmas(sequelize, options.busyTimeoutMs ?? 5000);
     return sequelize;
   }
+  const server = `${spec.engine}://${spec.host ?? '127.0.0.1'}:${spec.port ?? ''}`;
+  const knownVersion = serverVersions.get(server);
+  if (knownVersion) (common as { databaseVersion?: string }).databaseVersion = knownVersion;
   if (spec.engine === 'mysql') {
-    return new Sequelize(withTenantOptions(options, {
+    const sequelize = new Sequelize(withTenantOptions(options, {
       ...common,
       dialect: 'mysql',
       host: spec.host ?? '127.0.0.1',
@@ -73,6 +76,8 @@ export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions)
       password: spec.password ?? undefined,
       dialectOptions: { connectTimeout: connectTimeoutMs },
     }));
+    rememberServerVersion(sequelize, server);
+    return sequelize;
   }
   const sequelize = new Sequelize(withTenantOptions(options, {
     ...common,
@@ -94,7 +99,24 @@ export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions)
     },
   }));
   shareBuiltinTypeOids(sequelize, `${spec.host ?? '127.0.0.1'}:${spec.port ?? 5432}`);
+  rememberServerVersion(sequelize, server);
   return sequelize;
+}
+
+/** Server versions per server, so later instances skip Sequelize's version probe. */
+const serverVersions = new Map<string, string>();
+
+/**
+ * Without a known `databaseVersion`, every new Sequelize instance opens one extra connection just to
+ * read the server version (and closes it) before its pool opens the real one: two connections per cold
+ * tenant. The first instance per server learns the version; later instances are told it.
+ */
+function rememberServerVersion(sequelize: Sequelize, server: string): void {
+  if (serverVersions.has(server)) return;
+  sequelize.addHook('afterConnect', () => {
+    const version = (sequelize as unknown as { options: { databaseVersion?: string | number } }).options.databaseVersion;
+    if (typeof version === 'string' && version !== '' && !serverVersions.has(server)) serverVersions.set(server, version);
+  });
 }
 
 interface PgConnectionManager {
