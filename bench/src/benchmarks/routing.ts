@@ -77,10 +77,10 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
     notes.push(`PostgreSQL not reachable at ${new URL(PG_URL).host}: skipped.`);
   } else {
     const free = await pgFreeConnections();
-    // Every warm tenant handle holds at least one backend (for SALESFLEET_TENANT_IDLE_MS); leave room
-    // for the baseline's pool and for other users of the server.
+    // Every warm tenant handle keeps one backend, and up to one more per concurrent request during a
+    // burst; leave room for the baseline's pool and for other users of the server.
     const subjects = EXPERIMENT_TTL_MS ? 2 : 1;
-    const tenants = Math.max(4, Math.min(scale.routingTenants, scale.pgDatabases, Math.floor((free - 25 - scale.connections) / subjects)));
+    const tenants = Math.max(4, Math.min(scale.routingTenants, scale.pgDatabases, Math.floor((free - 30 - 2 * scale.connections) / subjects)));
     h.log(`routing/PostgreSQL: ${tenants} tenant databases + baseline (server has ${free} free connections)`);
     const template = await h.fixtures.pgTemplate();
     const fleet = await h.fixtures.fleet({ postgres: tenants, pgDistinct: tenants });
@@ -120,7 +120,7 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
       notes.push(
         `PostgreSQL: ${tenants} tenant databases, not ${scale.routingTenants}` +
           (scale.quick ? ' (quick run)' : '') +
-          `: a warm handle keeps ≥ 1 backend and this server had ${free} free connections (max_connections is shared with other users); ` +
+          `: a warm handle keeps 1 backend (plus one per concurrent request in a burst) and this server had ${free} free connections (max_connections is shared with other users); ` +
           `${scale.routingTenants} warm tenants need a larger max_connections or PgBouncer in front.`,
       );
     }
