@@ -77,10 +77,11 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
     notes.push(`PostgreSQL not reachable at ${new URL(PG_URL).host}: skipped.`);
   } else {
     const free = await pgFreeConnections();
-    // Every warm tenant handle keeps one backend, and up to one more per concurrent request during a
-    // burst; leave room for the baseline's pool and for other users of the server.
+    // A busy tenant handle holds up to its pool max (3) backends — the product list runs its count and
+    // page queries at once — so tenants × 3 must fit the server's free connections, after the baseline's
+    // pool and a margin for other users of the server (otherwise: "too many clients already" → 503).
     const subjects = EXPERIMENT_TTL_MS ? 2 : 1;
-    const tenants = Math.max(4, Math.min(scale.routingTenants, scale.pgDatabases, Math.floor((free - 30 - 2 * scale.connections) / subjects)));
+    const tenants = Math.max(4, Math.min(scale.routingTenants, scale.pgDatabases, Math.floor((free - 30 - scale.connections) / (3 * subjects))));
     h.log(`routing/PostgreSQL: ${tenants} tenant databases + baseline (server has ${free} free connections)`);
     const template = await h.fixtures.pgTemplate();
     const fleet = await h.fixtures.fleet({ postgres: tenants, pgDistinct: tenants });
@@ -120,8 +121,9 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
       notes.push(
         `PostgreSQL: ${tenants} tenant databases, not ${scale.routingTenants}` +
           (scale.quick ? ' (quick run)' : '') +
-          `: a warm handle keeps 1 backend (plus one per concurrent request in a burst) and this server had ${free} free connections (max_connections is shared with other users); ` +
-          `${scale.routingTenants} warm tenants need a larger max_connections or PgBouncer in front.`,
+          `: a busy handle holds up to 3 backends (pool max) and this server had ${free} free connections (max_connections 100, shared with other users); ` +
+          `with more tenants the server answers "too many clients already" and the API 503s (seen with 49 and 64 tenants). ` +
+          `${scale.routingTenants} warm tenants need ${scale.routingTenants * 3} connections: a larger max_connections, a smaller tenant pool, or PgBouncer.`,
       );
     }
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Cleanup } from './cleanup';
 
 /** Sizes and durations of one run: `--quick` (< 3 min) or full (< 20 min). */
@@ -102,8 +103,10 @@ export class RunContext {
     return path;
   }
 
-  /** Where child processes write their stderr. */
+  /** Where child processes write their stderr: bench/results/logs/<run id>/ (kept after the run, not committed). */
   get logDir(): string {
-    return this.subdir('logs');
+    const path = fileURLToPath(new URL(`../../results/logs/${this.id}`, import.meta.url));
+    mkdirSync(path, { recursive: true });
+    return path;
   }
 }

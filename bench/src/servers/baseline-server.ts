@@ -90,7 +90,12 @@ const tenancy = {
   tenantUrl: (slug: string) => `http://${slug}.localhost/`,
 } as unknown as AppTenancy;
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'salesfleet-api' } });
+// Request lines to stdout (discarded by the runner, as a log shipper would take them); errors also
+// to stderr, which lands in the run's log directory.
+const logger = pino(
+  { level: process.env.LOG_LEVEL ?? 'info', base: { service: 'salesfleet-api' } },
+  pino.multistream([{ stream: process.stdout }, { level: 'error', stream: process.stderr }]),
+);
 const { app } = createApp(config, { tenancy, logger });
 server = await startServer(app, { port: 0, hostname: '127.0.0.1' }).catch((err: unknown) => child.fail(err));
 child.ready({ port: server.port, pid: process.pid });

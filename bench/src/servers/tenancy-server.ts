@@ -52,7 +52,12 @@ const child = serveRequests(
 // BENCH_ROUTER_TTL_MS: experiments only (openTenancy's default, 5 s, is what `pnpm start` uses).
 const routerTtlMs = process.env.BENCH_ROUTER_TTL_MS ? Number(process.env.BENCH_ROUTER_TTL_MS) : undefined;
 const tenancy = await openTenancy(config, { migrateRegistry: true, ...(routerTtlMs ? { routerTtlMs } : {}) }).catch((err: unknown) => child.fail(err));
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'salesfleet-api' } });
+// Request lines to stdout (discarded by the runner, as a log shipper would take them); errors also
+// to stderr, which lands in the run's log directory.
+const logger = pino(
+  { level: process.env.LOG_LEVEL ?? 'info', base: { service: 'salesfleet-api' } },
+  pino.multistream([{ stream: process.stdout }, { level: 'error', stream: process.stderr }]),
+);
 const { app } = createApp(config, { tenancy, logger });
 const server = await startServer(app, { port: 0, hostname: '127.0.0.1' }).catch((err: unknown) => child.fail(err));
 close = async () => {
