@@ -58,9 +58,9 @@ export function runScale(quick: boolean): RunScale {
       }
     : {
         quick,
-        roundSeconds: 4,
+        roundSeconds: 5,
         warmupSeconds: 2,
-        rounds: 4,
+        rounds: 5,
         connections: 10,
         routingTenants: 200,
         pgDatabases: 200,
@@ -71,7 +71,7 @@ export function runScale(quick: boolean): RunScale {
         provisionTenants: 50,
         fleetSqlite: 1_000,
         fleetPostgres: 200,
-        fleetRounds: 1,
+        fleetRounds: 3,
         memoryTenants: 10_000,
       };
 }

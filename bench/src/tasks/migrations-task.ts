@@ -82,10 +82,21 @@ async function apply(req: ChildRequest) {
   const migrations = [...tenantMigrations, ...benchMigrations(Number(req.step))];
   const tenants = await t.registry.listTenants();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const results = await mapLimit(tenants, Number(req.concurrency), async (tenant) => migrateOne(t, tenant, migrations));
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  // CPU of this process (main thread + libuv threads) per wall second: ~1.0 means one core's worth.
+  const cpuPerWallSecond = (cpu.user + cpu.system) / 1e6 / seconds;
   const failed = results.filter((x) => !x.ok);
-  return { seconds, tenants: tenants.length, changed: results.reduce((n, x) => n + x.applied, 0), failed: failed.length, firstError: failed[0]?.error ?? null };
+  return {
+    seconds,
+    cpuPerWallSecond,
+    tenants: tenants.length,
+    changed: results.reduce((n, x) => n + x.applied, 0),
+    failed: failed.length,
+    firstError: failed[0]?.error ?? null,
+  };
 }
 
 const child = serveRequests({ check, apply }, async () => {
