@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { RESERVED_LABELS } from '@salesfleet/tenancy/reserved-labels';
 import {
-  RESERVED_SUBDOMAINS,
   buildCreateTenantInput,
   deleteConfirmationMatches,
   emptyCreateTenantForm,
@@ -50,10 +50,9 @@ describe('validateSubdomain', () => {
   });
 
   it('refuses every reserved word', () => {
-    expect(RESERVED_SUBDOMAINS).toEqual(
-      expect.arrayContaining(['www', 'admin', 'api', 'app', 'static', 'assets', 'mail', 'platform', 'localhost']),
-    );
-    for (const word of RESERVED_SUBDOMAINS) expect(validateSubdomain(word)).toMatch(/reserved/i);
+    for (const word of ['www', 'admin', 'api', 'app', 'static', 'assets', 'mail', 'platform', 'localhost'])
+      expect(RESERVED_LABELS.has(word)).toBe(true);
+    for (const word of RESERVED_LABELS) expect(validateSubdomain(word)).toMatch(/reserved/i);
   });
 
   it('refuses “--” in third and fourth position, as IDNA reserves it', () => {

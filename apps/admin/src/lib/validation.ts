@@ -1,20 +1,8 @@
 // Form validation as plain functions: each returns an error message, or null when the value is fine.
 // The API validates again and has the last word; these rules give feedback while the admin types.
 
+import { RESERVED_LABELS } from '@salesfleet/tenancy/reserved-labels';
 import type { CreateTenantInput, Engine } from './types';
-
-/**
- * Labels that are never tenants. A copy of RESERVED_LABELS in packages/tenancy/src/slug.ts (which
- * cannot be bundled for the browser); the server decides, this only warns while typing.
- */
-export const RESERVED_SUBDOMAINS: readonly string[] = [
-  'www', 'admin', 'administrator', 'api', 'app', 'apps', 'static', 'assets', 'cdn', 'media', 'files',
-  'mail', 'email', 'smtp', 'imap', 'pop', 'pop3', 'webmail', 'mx', 'ns', 'ns1', 'ns2', 'dns', 'ftp', 'sftp',
-  'platform', 'console', 'dashboard', 'status', 'health', 'metrics', 'docs', 'help', 'support', 'billing',
-  'login', 'logout', 'auth', 'sso', 'oauth', 'account', 'accounts', 'signup', 'register', 'root', 'system',
-  'internal', 'localhost', 'public', 'web', 'ws', 'socket', 'blog', 'dev', 'staging', 'test', 'salesfleet',
-  'tenant', 'tenants', 'default', 'null', 'undefined',
-];
 
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -30,7 +18,7 @@ export function validateSubdomain(value: string): string | null {
   if (value.startsWith('-') || value.endsWith('-')) return 'A subdomain cannot start or end with a hyphen.';
   if (value.length >= 4 && value[2] === '-' && value[3] === '-')
     return 'A subdomain cannot have “--” as its third and fourth characters (reserved for international names).';
-  if (RESERVED_SUBDOMAINS.includes(value)) return `“${value}” is reserved for the platform; choose another subdomain.`;
+  if (RESERVED_LABELS.has(value)) return `“${value}” is reserved for the platform; choose another subdomain.`;
   return null;
 }
 
