@@ -22,9 +22,10 @@
  *   RegistryNotReady); `initRegistry(tenancy, { actor, admin?: { username?, email?, password? } })
  *   → { migrated, admin: PlatformAdminRecord & { oneTimePassword? } | null, platformAdmins }`;
  *   `tenantUrl(config, slug)`, `platformUrl(config)`, `registrySpec(config)`.
- * - Router: `new HostRouter({ baseDomains, lookup, ttlMs? })`, `resolveHost(host) → HostResolution`
+ * - Router: `new HostRouter({ baseDomains, lookup, ttlMs?, staleMs? })`, `resolveHost(host) → HostResolution`
  *   (`platform` | `tenant` | `unavailable` with reason | `unknown` with reason — see router.ts),
- *   `invalidate({ slug?, tenantId?, domain? })`, `clear()`; pure helpers `normalizeHost(raw)`,
+ *   `invalidate({ slug?, tenantId?, domain? })`, `clear()`, `stats()` (hits, misses, staleServed,
+ *   refreshes, refreshErrors, cached); pure helpers `normalizeHost(raw)`,
  *   `matchHost(host, bases)`, `tenantAvailability(tenant, now?)`,
  *   `effectiveHost(host, xForwardedHost, peer, isTrustedProxy)`.
  * - Connections: `TenantConnections#acquire(tenant) → TenantLease { handle: { tenant, sequelize, models, version }, release() }`,
@@ -149,6 +150,7 @@ export {
   type HostMatch,
   type HostResolution,
   type HostRouterOptions,
+  type HostRouterStats,
   type TenantLookup,
 } from './router';
 export {

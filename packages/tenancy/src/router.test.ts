@@ -183,6 +183,111 @@ describe('HostRouter', () => {
     expect(lookup.calls).toBe(2);
   });
 
+  /** A lookup whose answers after the first wait for `release()`, or fail with `fail()`. */
+  function gatedSetup() {
+    const { lookup, router, advance } = setup(5000);
+    let gate: { promise: Promise<void>; release: () => void; fail: (err: Error) => void } | null = null;
+    lookup.findTenant = async (slug) => {
+      lookup.calls++;
+      const current = gate;
+      if (current) await current.promise;
+      return lookup.bySlug.get(slug) ?? null;
+    };
+    const hold = () => {
+      let release!: () => void;
+      let fail!: (err: Error) => void;
+      const promise = new Promise<void>((resolve, reject) => {
+        release = resolve;
+        fail = reject;
+      });
+      gate = { promise, release, fail };
+      return gate;
+    };
+    const open = () => (gate = null);
+    return { lookup, router, advance, hold, open };
+  }
+
+  it('serves an expired tenant at once while one background lookup refreshes it', async () => {
+    const { lookup, router, advance, hold } = gatedSetup();
+    lookup.bySlug.set('acme', tenant('acme', { name: 'Old name' }));
+    await router.resolveHost('acme.localhost');
+    expect(lookup.calls).toBe(1);
+
+    lookup.bySlug.set('acme', tenant('acme', { name: 'New name', version: 2 }));
+    const gate = hold();
+    advance(5001);
+    // The registry has not answered (the gate is closed), yet every request is served from the stale entry.
+    const stale = await Promise.all([router.resolveHost('acme.localhost'), router.resolveHost('acme.localhost'), router.resolveHost('acme.localhost')]);
+    for (const r of stale) expect(r).toMatchObject({ kind: 'tenant', tenant: { name: 'Old name' } });
+    expect(lookup.calls).toBe(2); // one refresh for the three requests
+    gate.release();
+    await new Promise((r) => setImmediate(r));
+    expect(await router.resolveHost('acme.localhost')).toMatchObject({ kind: 'tenant', tenant: { name: 'New name' } });
+    expect(lookup.calls).toBe(2);
+    expect(router.stats()).toMatchObject({ hits: 1, misses: 1, staleServed: 3, refreshes: 1, refreshErrors: 0 });
+  });
+
+  it('keeps a stale tenant through registry errors for its stale window, then drops it', async () => {
+    const lookup = new Lookup();
+    let now = 1_000_000;
+    const router = new HostRouter({ baseDomains: bases, lookup, ttlMs: 5000, staleMs: 15_000, now: () => now });
+    lookup.bySlug.set('acme', tenant('acme'));
+    await router.resolveHost('acme.localhost');
+    lookup.findTenant = async () => {
+      lookup.calls++;
+      throw new Error('registry down');
+    };
+    now += 6000;
+    expect(await router.resolveHost('acme.localhost')).toMatchObject({ kind: 'tenant' });
+    await new Promise((r) => setImmediate(r));
+    expect(router.stats()).toMatchObject({ refreshes: 1, refreshErrors: 1 });
+    // right after a failure the stale entry is served without hammering the registry
+    expect(await router.resolveHost('acme.localhost')).toMatchObject({ kind: 'tenant' });
+    expect(lookup.calls).toBe(2);
+    now += 13_000; // 19 s after the lookup: still inside TTL + stale window
+    expect(await router.resolveHost('acme.localhost')).toMatchObject({ kind: 'tenant' });
+    await new Promise((r) => setImmediate(r));
+    expect(lookup.calls).toBe(3);
+    now += 2000; // 21 s: past the window, the entry is gone and the request sees the registry's error
+    await expect(router.resolveHost('acme.localhost')).rejects.toThrow('registry down');
+    expect(router.stats().cached).toBe(0);
+  });
+
+  it('drops a stale entry at once on invalidation and never caches a refresh that raced it', async () => {
+    const { lookup, router, advance, hold } = gatedSetup();
+    lookup.bySlug.set('acme', tenant('acme'));
+    await router.resolveHost('acme.localhost');
+    advance(5001);
+    const gate = hold();
+    expect(await router.resolveHost('acme.localhost')).toMatchObject({ kind: 'tenant' }); // starts a refresh, which waits
+    // suspended meanwhile: the change event drops the entry, the next request waits for the registry
+    lookup.bySlug.set('acme', tenant('acme', { status: 'suspended', version: 2 }));
+    router.applyChange({ kind: 'tenant-changed', tenantId: 4, slug: 'acme' });
+    const next = router.resolveHost('acme.localhost');
+    gate.release();
+    expect(await next).toMatchObject({ kind: 'unavailable', reason: 'suspended' });
+  });
+
+  it('never serves an unknown host stale, so a tenant created elsewhere is found right after the TTL', async () => {
+    const { lookup, router, advance } = setup(5000);
+    expect(await router.resolveHost('newco.localhost')).toMatchObject({ kind: 'unknown', reason: 'not_found' });
+    lookup.bySlug.set('newco', tenant('newco'));
+    advance(5001);
+    expect(await router.resolveHost('newco.localhost')).toMatchObject({ kind: 'tenant', tenant: { slug: 'newco' } });
+    expect(router.stats()).toMatchObject({ misses: 2, staleServed: 0 });
+  });
+
+  it('refreshes a found tenant that was deleted into an unknown host', async () => {
+    const { lookup, router, advance } = setup(5000);
+    lookup.bySlug.set('gone', tenant('gone'));
+    await router.resolveHost('gone.localhost');
+    lookup.bySlug.delete('gone');
+    advance(5001);
+    expect(await router.resolveHost('gone.localhost')).toMatchObject({ kind: 'tenant' }); // stale, refresh started
+    await new Promise((r) => setImmediate(r));
+    expect(await router.resolveHost('gone.localhost')).toMatchObject({ kind: 'unknown', reason: 'not_found' });
+  });
+
   it('bounds its cache', async () => {
     const lookup = new Lookup();
     const router = new HostRouter({ baseDomains: bases, lookup, maxEntries: 10 });

@@ -111,6 +111,13 @@ export interface HostRouterOptions {
   lookup: TenantLookup;
   /** How long a lookup (found or not) is trusted without an invalidation; default 5000 ms. */
   ttlMs?: number;
+  /**
+   * How long past its TTL a found tenant is still served while one background lookup refreshes it
+   * (also the grace for a registry that fails to answer); after that the entry is dropped and the next
+   * request waits for the registry. Default 3 × `ttlMs`. Unknown hosts are never served stale, so a
+   * tenant created by another process is found by the first request after the TTL.
+   */
+  staleMs?: number;
   /** Cache bound (hosts); the oldest entries go first. Default 50,000. */
   maxEntries?: number;
   now?: () => number;
@@ -123,20 +130,43 @@ interface ParsedHost {
 
 interface CacheEntry {
   tenant: TenantRecord | null;
+  /** Until then the entry is served without asking the registry. */
   expires: number;
+  /** Until then an expired entry is served while a refresh runs; at it the entry is dropped. */
+  staleUntil: number;
 }
+
+export interface HostRouterStats {
+  /** Served from a fresh entry. */
+  hits: number;
+  /** Waited for the registry (no entry, an unknown host past its TTL, or past the stale window). */
+  misses: number;
+  /** Served from an expired entry while a background refresh ran. */
+  staleServed: number;
+  /** Background refreshes started / failed. */
+  refreshes: number;
+  refreshErrors: number;
+  cached: number;
+}
+
+/** After a failed background refresh, the stale entry is served this long before the next try. */
+const REFRESH_RETRY_MS = 1000;
 
 const RAW_CACHE_MAX = 4096;
 
 /**
  * `resolveHost` with cached registry lookups: each host's tenant record (or its absence) is kept for
  * `ttlMs`, concurrent misses share one lookup, and `invalidate` / registry change events drop entries
- * at once. Availability (status, trial, payment) is evaluated on every call, never cached.
+ * at once. A found tenant past its TTL is served at once while a single background lookup refreshes it
+ * (stale-while-revalidate, for at most `staleMs`), so a tenant seen less often than the TTL does not
+ * put a registry query in its requests' path. Availability (status, trial, payment) is evaluated on
+ * every call, never cached.
  */
 export class HostRouter {
   readonly baseDomains: readonly string[];
   readonly #lookup: TenantLookup;
   readonly #ttlMs: number;
+  readonly #staleMs: number;
   readonly #maxEntries: number;
   readonly #now: () => number;
   readonly #cache = new Map<string, CacheEntry>();
@@ -147,11 +177,15 @@ export class HostRouter {
   #generation = 0;
   #hits = 0;
   #misses = 0;
+  #staleServed = 0;
+  #refreshes = 0;
+  #refreshErrors = 0;
 
   constructor(options: HostRouterOptions) {
     this.baseDomains = [...options.baseDomains];
     this.#lookup = options.lookup;
     this.#ttlMs = options.ttlMs ?? 5000;
+    this.#staleMs = options.staleMs ?? 3 * this.#ttlMs;
     this.#maxEntries = options.maxEntries ?? 50_000;
     this.#now = options.now ?? Date.now;
   }
@@ -173,8 +207,14 @@ export class HostRouter {
     if (cached !== undefined && cached.expires > now) {
       this.#hits++;
       tenant = cached.tenant;
+    } else if (cached !== undefined && cached.staleUntil > now) {
+      this.#staleServed++;
+      tenant = cached.tenant;
+      this.#refresh(host, match, cached);
     } else {
       this.#misses++;
+      // Past its stale window an entry is gone, even if the registry cannot answer now.
+      if (cached !== undefined) this.#cache.delete(host);
       tenant = await this.#load(host, match);
     }
     if (tenant === null) return { kind: 'unknown', host, reason: 'not_found' };
@@ -208,8 +248,15 @@ export class HostRouter {
     this.#cache.clear();
   }
 
-  stats(): { hits: number; misses: number; cached: number } {
-    return { hits: this.#hits, misses: this.#misses, cached: this.#cache.size };
+  stats(): HostRouterStats {
+    return {
+      hits: this.#hits,
+      misses: this.#misses,
+      staleServed: this.#staleServed,
+      refreshes: this.#refreshes,
+      refreshErrors: this.#refreshErrors,
+      cached: this.#cache.size,
+    };
   }
 
   /** Raw Host header → normalised host and its match; memoised (the hot path is one Map lookup). */
@@ -225,6 +272,17 @@ export class HostRouter {
     return parsed;
   }
 
+  /** One background lookup per host (shared with a concurrent miss); a failure keeps the stale entry. */
+  #refresh(host: string, match: HostMatch, entry: CacheEntry): void {
+    if (this.#inflight.has(host)) return;
+    this.#refreshes++;
+    this.#load(host, match).catch(() => {
+      this.#refreshErrors++;
+      // Serve the stale entry a little longer before retrying, never past its stale window.
+      if (this.#cache.get(host) === entry) entry.expires = this.#now() + Math.min(this.#ttlMs, REFRESH_RETRY_MS);
+    });
+  }
+
   #load(host: string, match: HostMatch): Promise<TenantRecord | null> {
     let pending = this.#inflight.get(host);
     if (pending) return pending;
@@ -234,12 +292,12 @@ export class HostRouter {
         const tenant =
           match.kind === 'subdomain' ? await this.#lookup.findTenant(match.slug) : await this.#lookup.findTenantByDomain(host);
         if (generation === this.#generation) {
-          if (this.#cache.size >= this.#maxEntries) {
+          if (!this.#cache.delete(host) && this.#cache.size >= this.#maxEntries) {
             const oldest = this.#cache.keys().next();
             if (!oldest.done) this.#cache.delete(oldest.value);
           }
-          this.#cache.delete(host);
-          this.#cache.set(host, { tenant, expires: this.#now() + this.#ttlMs });
+          const expires = this.#now() + this.#ttlMs;
+          this.#cache.set(host, { tenant, expires, staleUntil: tenant === null ? expires : expires + this.#staleMs });
         }
         return tenant;
       } finally {
