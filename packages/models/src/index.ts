@@ -27,7 +27,7 @@ export {
   ValidationFailed,
 } from './errors';
 
-export { defineAllTenantModels, defineTenantModels, TENANT_MODEL_NAMES } from './define-tenant-models';
+export { defineAllTenantModels, defineTenantModels, SESSION_MODEL_NAMES, TENANT_MODEL_NAMES } from './define-tenant-models';
 export type {
   Account,
   AccountModel,
@@ -84,6 +84,8 @@ export { seedTenant, type SeedAdmin, type SeedTenantInput, type SeedTenantResult
 export {
   generatePassword,
   hashPassword,
+  ONE_TIME_SCRYPT_PARAMS,
+  oneTimePassword,
   passwordNeedsRehash,
   PASSWORD_POLICY,
   SCRYPT_PARAMS,

@@ -10,6 +10,7 @@ import {
   defineTenantModels,
   hashPassword,
   isSalesfleetError,
+  oneTimePassword,
   seedDemoData,
   seedTenant,
   validatePasswordStrength,
@@ -38,7 +39,6 @@ import {
 import { DatabaseNotEmpty, DatabaseUnreachable, ProvisioningFailed, SlugTaken, TenantNotFound } from './errors';
 import { isIpHost } from './host';
 import { redact } from './mask';
-import { oneTimePassword } from './one-time-password';
 import type { OperationRun, OperationsLog } from './operations';
 import type { TenantRecord } from './registry/records';
 import { normalizeDomain, type Registry, type TenantPatch } from './registry/registry';

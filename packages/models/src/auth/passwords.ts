@@ -24,11 +24,30 @@ function scryptOptions(N: number, r: number, p: number): ScryptOptions {
   return { N, r, p, maxmem: 128 * N * r * p + 32 * 1024 * 1024 };
 }
 
-export async function hashPassword(plain: string): Promise<string> {
-  const { N, r, p, keyLength, saltLength } = SCRYPT_PARAMS;
+/**
+ * scrypt cost for generated one-time passwords. They carry 120 random bits, so guessing them is
+ * infeasible whatever the hash cost; the memory-hard cost of SCRYPT_PARAMS protects human-chosen
+ * passwords. The holder must change the password at first sign-in (must-change), which stores a
+ * full-cost hash, and `passwordNeedsRehash` flags this one meanwhile.
+ */
+export const ONE_TIME_SCRYPT_PARAMS = { N: 2 ** 12, r: 8, p: 1, keyLength: 32, saltLength: 16 } as const;
+
+async function hashWith(plain: string, params: typeof SCRYPT_PARAMS | typeof ONE_TIME_SCRYPT_PARAMS): Promise<string> {
+  const { N, r, p, keyLength, saltLength } = params;
   const salt = randomBytes(saltLength);
   const key = await scryptAsync(plain, salt, keyLength, scryptOptions(N, r, p));
   return `scrypt$${N}$${r}$${p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
+
+/** The hash to store for a password a person chose (full cost). */
+export function hashPassword(plain: string): Promise<string> {
+  return hashWith(plain, SCRYPT_PARAMS);
+}
+
+/** A new generated one-time password and its cheap hash (ONE_TIME_SCRYPT_PARAMS); the user must change it. */
+export async function oneTimePassword(): Promise<{ password: string; hash: string }> {
+  const password = generatePassword();
+  return { password, hash: await hashWith(password, ONE_TIME_SCRYPT_PARAMS) };
 }
 
 interface ParsedHash {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { passwordNeedsRehash, validatePasswordStrength, verifyPassword } from '@salesfleet/models';
-import { oneTimePassword } from './one-time-password';
+import { oneTimePassword, passwordNeedsRehash, validatePasswordStrength, verifyPassword } from './passwords';
 
 describe('oneTimePassword', () => {
   it('hashes in the format verifyPassword reads, flagged for rehash at full cost', async () => {
