@@ -20,6 +20,14 @@ const script = basename(process.argv[1] ?? '');
 const invokedAs = script === 'salesfleet' ? 'salesfleet' : 'pnpm cli';
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+// `pnpm cli list-tenants | head`: when the reader goes away, further output is dropped quietly (as
+// Unix tools do) and the command still finishes what it started — no half-made tenant, no stack.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 const pnpmBanner = process.env.npm_lifecycle_event === 'cli' && process.env.npm_config_reporter !== 'silent';
 const code = await runCli(process.argv.slice(2), { invokedAs, version, pnpmBanner });
 // Flush, then exit even if a driver left a timer or socket behind.

@@ -24,7 +24,7 @@ import {
   type TenantRecord,
 } from '@salesfleet/tenancy';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/salesfleet.js');
+export const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/salesfleet.js');
 
 export interface CliResult {
   code: number;
