@@ -46,6 +46,33 @@ export interface ConnectionStats {
   /** Acquires waiting for a free slot. */
   waiting: number;
   maxOpen: number;
+  /** Opens a server refused for too many connections, answered by closing idle handles on it and retrying. */
+  serverRefusals: number;
+}
+
+/**
+ * Whether an open failed because the database server refused a new connection for having too many:
+ * PostgreSQL SQLSTATE 53300 (`max_connections`, a role's or a database's CONNECTION LIMIT), MySQL
+ * ER_CON_COUNT_ERROR 1040 / ER_USER_LIMIT_REACHED 1203. Looks through `cause`, Sequelize's
+ * `parent`/`original` and, for errors re-thrown with only the message, the server's wording.
+ */
+export function isTooManyConnections(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = err;
+  while (current !== null && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const e = current as { code?: unknown; errno?: unknown; message?: unknown; cause?: unknown; parent?: unknown; original?: unknown };
+    if (e.code === '53300' || e.code === 'ER_CON_COUNT_ERROR' || e.code === 'ER_USER_LIMIT_REACHED' || e.errno === 1040 || e.errno === 1203) return true;
+    if (typeof e.message === 'string' && /too many (clients|connections)|has exceeded the 'max_user_connections'/i.test(e.message)) return true;
+    current = e.cause ?? e.parent ?? e.original;
+  }
+  return false;
+}
+
+/** The database server a tenant lives on (null for SQLite files). */
+function serverOf(tenant: TenantRecord): string | null {
+  if (tenant.db.engine === 'sqlite') return null;
+  return `${tenant.db.engine}://${tenant.db.host ?? 'localhost'}:${tenant.db.port ?? ''}`;
 }
 
 class Entry implements TenantHandle {
@@ -124,6 +151,7 @@ export class TenantConnections {
   #hits = 0;
   #misses = 0;
   #evictions = 0;
+  #serverRefusals = 0;
 
   constructor(options: TenantConnectionsOptions) {
     if (!Number.isInteger(options.maxOpen) || options.maxOpen < 1) throw new RangeError('maxOpen must be a positive integer');
@@ -245,6 +273,7 @@ export class TenantConnections {
       opening: this.#reserved,
       waiting: this.#waiters.length,
       maxOpen: this.maxOpen,
+      serverRefusals: this.#serverRefusals,
     };
   }
 
@@ -320,7 +349,13 @@ export class TenantConnections {
       }
       let opened: OpenedTenant;
       try {
-        opened = await this.#open(tenant);
+        try {
+          opened = await this.#open(tenant);
+        } catch (err) {
+          // Idle handles of this process hold the server's connections: give some back, then try once more.
+          if (!isTooManyConnections(err) || !(await this.#shedServer(tenant))) throw err;
+          opened = await this.#open(tenant);
+        }
       } catch (err) {
         this.#reserved--;
         if (this.#opening.get(tenant.id) === opening) this.#opening.delete(tenant.id);
@@ -386,6 +421,32 @@ export class TenantConnections {
         this.#waiters.push(waiter);
       });
     }
+  }
+
+  /**
+   * After the tenant's server refused a connection for having too many: closes the least recently
+   * used idle handles on that server (a quarter of them, at least one; with none idle, the least
+   * recently used busy one after its in-flight work) and waits for them to close, up to the slot
+   * wait. False when this process holds no handle on that server (nothing to give back).
+   */
+  async #shedServer(tenant: TenantRecord): Promise<boolean> {
+    const server = serverOf(tenant);
+    if (server === null) return false;
+    this.#serverRefusals++;
+    const onServer = [...this.#live.values()].filter((e) => e.tenant.id !== tenant.id && serverOf(e.tenant) === server);
+    const idle = onServer.filter((e) => e.refs === 0);
+    const victims = idle.length > 0 ? idle.slice(0, Math.max(1, Math.ceil(idle.length / 4))) : onServer.slice(0, 1);
+    if (victims.length === 0) return false;
+    for (const entry of victims) this.#retire(entry);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(victims.map((e) => e.closed)),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.#slotWaitMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    return true;
   }
 
   #wakeWaiter(): void {

@@ -30,7 +30,9 @@
  *   `effectiveHost(host, xForwardedHost, peer, isTrustedProxy)`.
  * - Connections: `TenantConnections#acquire(tenant) → TenantLease { handle: { tenant, sequelize, models, version }, release() }`,
  *   `withTenant(tenant, fn)`, `invalidate(idOrSlug)`, `evict(idOrSlug)` (waits until closed), `has`,
- *   `stats() → { hits, misses, evictions, open, opening, waiting, maxOpen }`, `sweepIdle()`, `closeAll()`.
+ *   `stats() → { hits, misses, evictions, open, opening, waiting, maxOpen, serverRefusals }`, `sweepIdle()`,
+ *   `closeAll()`; a server refusing a new connection for too many clients (PG 53300, MySQL 1040) makes the
+ *   cache close its least recently used idle handles on that server and open once more.
  * - Provisioner: `createTenant(input, { actor, dryRun?, onStep? }) → CreatedTenant | DryRunResult`,
  *   `deleteTenant(slug, { actor, keepDatabase? })`, `migrateTenants({ actor, slug?, check?, dryRun?,
  *   concurrency?, skipRegistry?, onProgress? }) → FleetMigrationResult`, `migrateTenant(slug, { actor, check? })`,
