@@ -59,6 +59,12 @@ const specs: { [K in TenantModelName]: ModelSpec<K> } = {
 export const TENANT_MODEL_NAMES = Object.keys(specs) as TenantModelName[];
 
 /**
+ * The models every signed-in request reads first: its session and user. A new tenant handle can
+ * define them while its first connection is being established (CPU work during the network wait).
+ */
+export const SESSION_MODEL_NAMES: readonly TenantModelName[] = ['Session', 'User'];
+
+/**
  * Declares a fresh set of tenant model classes bound to `sequelize` (never shared between instances:
  * sequelize issue 14050 sends queries of a class initialised twice to the last instance).
  *

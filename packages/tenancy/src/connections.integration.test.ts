@@ -191,6 +191,27 @@ describe('TenantConnections', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('fails a SQLite file that is not a database when its handle opens (no query needed to find out)', async () => {
+    const broken = await cloneTenant();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(t.dataDir, broken.db.name), 'this is not an SQLite database, just text long enough to have a header');
+    await expect(t.connections.withTenant(broken, () => undefined)).rejects.toMatchObject({ code: 'DatabaseUnreachable' });
+  });
+
+  it('opens a handle connected, with foreign keys on and the session models already defined', async () => {
+    const tenant = await cloneTenant();
+    await t.connections.withTenant(tenant, async ({ sequelize, models }) => {
+      expect(Object.keys(sequelize.models)).toEqual(expect.arrayContaining(['Session', 'User']));
+      expect(Object.keys(sequelize.models)).not.toContain('Invoice');
+      const [row] = (await sequelize.query('PRAGMA foreign_keys', { type: 'SELECT' })) as Array<{ foreign_keys: number }>;
+      expect(row?.foreign_keys).toBe(1);
+      // A session pointing at no user is refused by the foreign key.
+      await expect(
+        models.Session.create({ tokenHash: 'x'.repeat(64), userId: 999_999, expiresAt: new Date(Date.now() + 60_000) }),
+      ).rejects.toMatchObject({ name: 'SequelizeForeignKeyConstraintError' });
+    });
+  });
+
   it('fails a dead database server within the connect timeout while other tenants keep working', async () => {
     // A server that accepts connections and never answers: the worst kind of dead.
     const sockets: import('node:net').Socket[] = [];

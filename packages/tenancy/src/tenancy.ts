@@ -1,9 +1,9 @@
-import { ValidationFailed, defineTenantModels, generatePassword, validatePasswordStrength } from '@salesfleet/models';
+import { SESSION_MODEL_NAMES, ValidationFailed, defineTenantModels, generatePassword, validatePasswordStrength } from '@salesfleet/models';
 import { join } from 'node:path';
 import type { Config } from './config';
 import { TenantConnections } from './connections';
 import { SecretBox } from './crypto';
-import { closeSequelize, driverFor, openSequelize, parseDatabaseUrl, type DatabaseSpec } from './drivers/index';
+import { closeSequelize, connectSequelize, driverFor, openSequelize, parseDatabaseUrl, type DatabaseSpec } from './drivers/index';
 import { DatabaseUnreachable, RegistryNotReady } from './errors';
 import { redact } from './mask';
 import { OperationsLog } from './operations';
@@ -69,6 +69,8 @@ function platformOrigin(config: Config, host: string): string {
   return `${production ? 'https' : 'http'}://${host}${showPort ? `:${config.port}` : ''}`;
 }
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Opens the registry and wires the connection cache, router, provisioner and operations log. */
 export async function openTenancy(config: Config, options: OpenTenancyOptions = {}): Promise<Tenancy> {
   return openTenancyWith(config, options, {});
@@ -124,13 +126,25 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
         connectTimeoutMs: config.dbConnectTimeoutMs,
         acquireTimeoutMs: config.dbConnectTimeoutMs,
       });
-      try {
-        await tenantSequelize.authenticate();
-      } catch (err) {
-        await closeSequelize(tenantSequelize, 1000);
-        throw new DatabaseUnreachable(`of tenant "${tenant.slug}"`, redact((err as Error).message, [tenantSpec.password]));
+      // The first connection proves the database (no separate `SELECT 1` round trip) and stays in the
+      // pool (poolMin 1) for the first query. While it is being established, the models every
+      // signed-in request reads are defined — one per event-loop turn, so the driver's socket or
+      // file-open callbacks keep the connection moving between them.
+      const connected = connectSequelize(tenantSequelize).then(
+        () => null,
+        (err: unknown) => err as Error,
+      );
+      const models = defineTenantModels(tenantSequelize);
+      for (const name of SESSION_MODEL_NAMES) {
+        await nextTurn();
+        void models[name];
       }
-      return { sequelize: tenantSequelize, models: defineTenantModels(tenantSequelize) };
+      const failure = await connected;
+      if (failure) {
+        await closeSequelize(tenantSequelize, 1000);
+        throw new DatabaseUnreachable(`of tenant "${tenant.slug}"`, redact(failure.message, [tenantSpec.password]));
+      }
+      return { sequelize: tenantSequelize, models };
     },
   });
 

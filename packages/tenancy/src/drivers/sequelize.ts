@@ -35,8 +35,8 @@ export interface OpenSequelizeOptions {
 
 /**
  * A Sequelize instance on `spec` with a small pool, connect and acquire timeouts and logging off.
- * SQLite connections get WAL, `busy_timeout` and `synchronous=NORMAL` (plus Sequelize's
- * `foreign_keys=ON`) — on every connection Sequelize opens, including per-transaction ones.
+ * SQLite connections get `foreign_keys=ON`, WAL, `busy_timeout` and `synchronous=NORMAL` — on every
+ * connection Sequelize opens, including per-transaction ones.
  * Nothing connects until the first query (or `authenticate()`).
  */
 export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions): Sequelize {
@@ -58,6 +58,9 @@ export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions)
       dialect: 'sqlite',
       storage: resolveSqlitePath(options.dataDir, spec.database),
       dialectOptions: { mode: options.create ? sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE : sqlite3.OPEN_READWRITE },
+      // foreign_keys=ON is set with the other pragmas in one batch (applySqlitePragmas) instead of
+      // Sequelize's own separate statement: one trip to the SQLite thread pool less per connection.
+      ...({ foreignKeys: false } as Options),
     }));
     applySqlitePragmas(sequelize, options.busyTimeoutMs ?? 5000);
     return sequelize;
@@ -178,7 +181,7 @@ function applySqlitePragmas(sequelize: Sequelize, busyTimeoutMs: number): void {
       connection.configure('busyTimeout', busyTimeoutMs);
       ready = new Promise<void>((resolve, reject) => {
         // journal_mode=WAL is persistent in the file; synchronous=NORMAL is safe (and fast) under WAL.
-        connection.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;', (err) => (err ? reject(err) : resolve()));
+        connection.exec('PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;', (err) => (err ? reject(err) : resolve()));
       });
       pending.set(connection, ready);
     }
@@ -186,6 +189,24 @@ function applySqlitePragmas(sequelize: Sequelize, busyTimeoutMs: number): void {
     prepared.add(connection);
     return connection;
   };
+}
+
+interface PooledConnectionManager {
+  getConnection(options?: unknown): Promise<unknown>;
+  releaseConnection(connection: unknown): Promise<void> | void;
+}
+
+/**
+ * Opens the instance's first pooled connection and hands it back to the pool, without a query: a
+ * connection that opened (SQLite file opened and its pragmas applied; PostgreSQL/MySQL handshake
+ * done) is proven, so `authenticate()`'s extra `SELECT 1+1` round trip is not needed. Fails within
+ * the connect timeout like `authenticate()` does. With the handle's `poolMin` ≥ 1 the connection
+ * stays open for the first query.
+ */
+export async function connectSequelize(sequelize: Sequelize): Promise<void> {
+  const manager = sequelize.connectionManager as unknown as PooledConnectionManager;
+  const connection = await manager.getConnection({ type: 'SELECT' });
+  await manager.releaseConnection(connection);
 }
 
 /**
