@@ -33,6 +33,9 @@
  *   `stats() → { hits, misses, evictions, open, opening, waiting, maxOpen, serverRefusals }`, `sweepIdle()`,
  *   `closeAll()`; a server refusing a new connection for too many clients (PG 53300, MySQL 1040) makes the
  *   cache close its least recently used idle handles on that server and open once more.
+ * - Connection budget: `checkConnectionBudget({ config, registry }) → ServerBudget[]` (per tenant server:
+ *   min(max open, tenants there) × pool max vs the server's max_connections − reserved, with the fix when it
+ *   can exceed it), `connectionBudgetWarnings(tenancy) → string[]` (one line per server that can be exceeded).
  * - Provisioner: `createTenant(input, { actor, dryRun?, onStep? }) → CreatedTenant | DryRunResult`,
  *   `deleteTenant(slug, { actor, keepDatabase? })`, `migrateTenants({ actor, slug?, check?, dryRun?,
  *   concurrency?, skipRegistry?, onProgress? }) → FleetMigrationResult`, `migrateTenant(slug, { actor, check? })`,
@@ -135,6 +138,7 @@ export type {
   TenantRecord,
 } from './registry/records';
 export { OperationsLog, OperationRun, type OperationContext, type OperationLogLine } from './operations';
+export { checkConnectionBudget, connectionBudgetWarnings, type BudgetSource, type ServerBudget } from './connection-budget';
 export {
   TenantConnections,
   type ConnectionStats,
