@@ -101,7 +101,7 @@ export async function checkTenantsCommand(ctx: CommandContext, slugs: string[], 
 }
 
 async function runChecks(tenancy: Tenancy, slugs: string[], flags: CheckTenantsFlags, checks: Check[], out: TenantCheck[]): Promise<void> {
-  const { describeConfig } = await loadTenancyPackage();
+  const { checkConnectionBudget, describeConfig } = await loadTenancyPackage();
   const { config, registry } = tenancy;
   const described = describeConfig(config);
 
@@ -144,6 +144,11 @@ async function runChecks(tenancy: Tenancy, slugs: string[], flags: CheckTenantsF
         ? `${source}${sealed.length > 0 ? `; decrypts the stored passwords of ${plural(sealed.length, 'tenant')}` : ''}`
         : `${source}, but it cannot decrypt the stored database passwords of ${undecryptable.map((t) => t.slug).join(', ')} (SALESFLEET_SECRET_KEY differs from the key they were encrypted with)`,
   });
+
+  // Per PostgreSQL/MySQL server: can this process's open tenants × pool max exceed its max_connections?
+  for (const server of await checkConnectionBudget(tenancy)) {
+    checks.push({ name: 'connection budget', ok: server.ok, message: server.message });
+  }
 
   const results = await mapLimit(tenants, flags.concurrency, async (tenant): Promise<TenantCheck> => {
     const problems: string[] = [];
