@@ -36,6 +36,27 @@ describe('defineTenantModels is lazy', () => {
     }
   });
 
+  it('gives a model without its associations through unassociated(), the same class models[name] returns later, wired then', async () => {
+    const db = await createTestDatabase('sqlite');
+    try {
+      const sequelize = db.connect();
+      const models = defineTenantModels(sequelize);
+      const Product = models.unassociated('Product');
+      expect(Object.keys(sequelize.models)).toEqual(['Product']);
+      expect(Object.keys(Product.associations)).toEqual([]);
+      expect(models.unassociated('Product')).toBe(Product);
+      expect(Object.keys(models)).not.toContain('unassociated');
+
+      expect(models.Product).toBe(Product);
+      expect(Object.keys(Product.associations).sort()).toEqual(['stockLevels', 'taxRate']);
+      // Wired once: reading either way again changes nothing.
+      expect(models.unassociated('Product')).toBe(Product);
+      expect(Object.keys(models.Product.associations).sort()).toEqual(['stockLevels', 'taxRate']);
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('wires each association exactly once, however often and in whatever order models are read', async () => {
     const db = await createTestDatabase('sqlite');
     try {

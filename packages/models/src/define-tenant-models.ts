@@ -59,10 +59,11 @@ const specs: { [K in TenantModelName]: ModelSpec<K> } = {
 export const TENANT_MODEL_NAMES = Object.keys(specs) as TenantModelName[];
 
 /**
- * The models every signed-in request reads first: its session and user. A new tenant handle can
- * define them while its first connection is being established (CPU work during the network wait).
+ * The models every signed-in request reads first: its session (and, as the target of the session's
+ * `user` association, the user). A new tenant handle can define them while its first connection is
+ * being established (CPU work during the network wait).
  */
-export const SESSION_MODEL_NAMES: readonly TenantModelName[] = ['Session', 'User'];
+export const SESSION_MODEL_NAMES: readonly TenantModelName[] = ['Session'];
 
 /**
  * Declares a fresh set of tenant model classes bound to `sequelize` (never shared between instances:
@@ -74,6 +75,8 @@ export const SESSION_MODEL_NAMES: readonly TenantModelName[] = ['Session', 'User
  * itself accessed through `models`. Each model is initialised once and its associations wired once.
  * `include` therefore works for every association whose source model was read from `models` — the
  * normal way to write a query (`models.Invoice.findAll({ include: [{ model: models.InvoiceLine, as: 'lines' }] })`).
+ * `models.unassociated(name)` gives the same class without wiring its associations, for hot queries
+ * that include nothing (association wiring is most of a model's definition cost).
  */
 export function defineTenantModels(sequelize: Sequelize): TenantModels {
   installNumericParsers(sequelize);
@@ -89,6 +92,7 @@ export function defineTenantModels(sequelize: Sequelize): TenantModels {
   };
 
   const models = { sequelize } as TenantModels;
+  Object.defineProperty(models, 'unassociated', { value: target, enumerable: false, writable: false });
   for (const name of TENANT_MODEL_NAMES) {
     Object.defineProperty(models, name, {
       enumerable: true,

@@ -90,7 +90,16 @@ export type TenantModelName = keyof TenantModelClasses;
  * One tenant's models, bound to that tenant's Sequelize instance. Each model is defined on first
  * access of its property (see define-tenant-models.ts).
  */
-export type TenantModels = Readonly<TenantModelClasses> & { readonly sequelize: Sequelize };
+export type TenantModels = Readonly<TenantModelClasses> & {
+  readonly sequelize: Sequelize;
+  /**
+   * The same class as `models[name]`, initialised, but without wiring its associations (and so
+   * without initialising their targets) until `models[name]` itself is read. For hot queries with
+   * no `include` and no association methods: a cold tenant's first request then defines only the
+   * models it queries.
+   */
+  readonly unassociated: ModelTarget;
+};
 
 /** Returns a model class initialised on the same instance, without wiring its own associations. */
 export type ModelTarget = <K extends TenantModelName>(name: K) => TenantModelClasses[K];

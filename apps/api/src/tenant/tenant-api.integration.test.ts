@@ -279,6 +279,31 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
     });
   });
 
+  describe('a newly opened tenant handle', () => {
+    it('answers the product list and its session, defining only the models they read', async () => {
+      const created = await t.request(a.host, '/api/products', {
+        method: 'POST',
+        token: adminA,
+        json: { sku: 'COLD-1', name: 'Cold start widget', unitPrice: 250 },
+      });
+      expect(created.status).toBe(201);
+      await t.tenancy.connections.evict(a.slug);
+      const res = await t.request(a.host, '/api/products?limit=20', { token: adminA });
+      expect(res.status).toBe(200);
+      expect(await json(res)).toMatchObject({ products: expect.arrayContaining([expect.objectContaining({ sku: 'COLD-1', stock: [] })]) });
+      const tenant = await t.tenancy.registry.getTenant(a.slug);
+      const defined = await t.tenancy.connections.withTenant(tenant, ({ sequelize }) => Object.keys(sequelize.models).sort());
+      // Session + its user, the products and their stock; the permission models when this process
+      // had no cached permissions for the user. Never the rest (groups' associations, tax rates,
+      // locations, sales, accounting).
+      const permissionModels = ['Group', 'GroupPermission', 'Permission', 'UserGroup'];
+      expect(defined.filter((name) => !permissionModels.includes(name))).toEqual(['Product', 'Session', 'StockLevel', 'User']);
+      // The user's own associations were not needed, so not wired.
+      const userAssociations = await t.tenancy.connections.withTenant(tenant, ({ sequelize }) => Object.keys(sequelize.models.User!.associations));
+      expect(userAssociations).toEqual([]);
+    });
+  });
+
   describe('isolation between tenants', () => {
     it("A's session token is worthless on B", async () => {
       const res = await t.request(b.host, '/api/auth/me', { token: adminA });

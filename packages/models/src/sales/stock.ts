@@ -76,7 +76,7 @@ export async function stockByProduct(
 ): Promise<Map<number, { locationId: number; quantity: number }[]>> {
   const out = new Map<number, { locationId: number; quantity: number }[]>(productIds.map((id) => [id, []]));
   if (productIds.length === 0) return out;
-  const rows = await models.StockLevel.findAll({
+  const rows = await models.unassociated('StockLevel').findAll({
     where: { productId: { [Op.in]: [...productIds] }, ...(locationId !== undefined ? { locationId } : {}) },
     attributes: ['productId', 'locationId', 'quantity'],
     order: [['locationId', 'ASC']],

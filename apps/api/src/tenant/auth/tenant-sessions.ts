@@ -87,21 +87,22 @@ export class PermissionCache {
   }
 }
 
+// Plain reads without include: the models without their associations (see TenantModels.unassociated).
 async function loadGrants(models: TenantModels, user: TenantUserSnapshot): Promise<{ permissions: ReadonlySet<string>; groups: string[] }> {
-  const memberships = await models.UserGroup.findAll({ where: { userId: user.id }, attributes: ['groupId'], raw: true });
+  const memberships = await models.unassociated('UserGroup').findAll({ where: { userId: user.id }, attributes: ['groupId'], raw: true });
   const groupIds = memberships.map((m) => m.groupId as number);
   if (groupIds.length === 0) return { permissions: user.isSuperuser ? ALL_PERMISSIONS : new Set(), groups: [] };
   const [groups, grants] = await Promise.all([
-    models.Group.findAll({ where: { id: { [Op.in]: groupIds } }, attributes: ['name'], order: [['name', 'ASC']], raw: true }),
+    models.unassociated('Group').findAll({ where: { id: { [Op.in]: groupIds } }, attributes: ['name'], order: [['name', 'ASC']], raw: true }),
     user.isSuperuser
       ? Promise.resolve([])
-      : models.GroupPermission.findAll({ where: { groupId: { [Op.in]: groupIds } }, attributes: ['permissionId'], raw: true }),
+      : models.unassociated('GroupPermission').findAll({ where: { groupId: { [Op.in]: groupIds } }, attributes: ['permissionId'], raw: true }),
   ]);
   let permissions: ReadonlySet<string> = ALL_PERMISSIONS;
   if (!user.isSuperuser) {
     const ids = [...new Set(grants.map((g) => g.permissionId as number))];
     const rows = ids.length
-      ? await models.Permission.findAll({ where: { id: { [Op.in]: ids } }, attributes: ['codename'], raw: true })
+      ? await models.unassociated('Permission').findAll({ where: { id: { [Op.in]: ids } }, attributes: ['codename'], raw: true })
       : [];
     permissions = new Set(rows.map((r) => r.codename));
   }
@@ -169,9 +170,11 @@ export async function authenticateTenantRequest(
     const models = c.var.db!;
     const presented = presentedToken(c, TENANT_SESSION_COOKIE);
     if (!presented) throw new Unauthenticated();
+    // The user through the session's association: reading `models.User` would also wire the user's
+    // own associations (groups, sessions) — model definitions a cold handle's request does not need.
     const session = await models.Session.findOne({
       where: { tokenHash: hashSessionToken(presented.token) },
-      include: [{ model: models.User, as: 'user', required: true }],
+      include: [{ association: 'user', required: true }],
     });
     const now = Date.now();
     if (!session || !session.user) throw new Unauthenticated('Your session has ended; sign in again');
