@@ -1,3 +1,4 @@
+import { literal, type Model, type ModelStatic, type Order, type WhereOptions } from 'sequelize';
 import { ValidationFailed } from '../errors';
 
 /**
@@ -72,4 +73,35 @@ export function pageWindow(options: PageOptions): { limit: number; offset: numbe
   }
   if (!Number.isInteger(offset) || offset < 0) throw new ValidationFailed('offset must be 0 or more', [{ path: 'offset', message: '0 or more' }]);
   return { limit, offset };
+}
+
+/** The column alias of the page query's window count; never a model attribute. */
+const FULL_COUNT = '__fullCount';
+
+/**
+ * One page of `model` rows and the number of rows matching `where`, in one statement:
+ * `COUNT(*) OVER ()` counts the filtered rows before LIMIT/OFFSET (SQLite ≥ 3.25, PostgreSQL, MySQL 8,
+ * MariaDB 10.2). `findAndCountAll` sends two statements at once, which on a pool takes two
+ * connections — on a cold PostgreSQL handle, a second backend to start. Only a page past the end
+ * (no rows, offset > 0) needs a separate COUNT. No `include` (the count would count joined rows).
+ */
+export async function findPage<M extends Model>(
+  model: ModelStatic<M>,
+  options: { where: WhereOptions; order: Order; limit: number; offset: number },
+): Promise<{ rows: M[]; count: number }> {
+  const { where, order, limit, offset } = options;
+  const rows = await model.findAll({
+    where,
+    order,
+    limit,
+    offset,
+    attributes: { include: [[literal('COUNT(*) OVER ()'), FULL_COUNT]] },
+  });
+  if (rows.length === 0) return { rows, count: offset === 0 ? 0 : await model.count({ where }) };
+  const count = Number(rows[0]!.getDataValue(FULL_COUNT as keyof M['_attributes']));
+  for (const row of rows) {
+    delete (row.dataValues as Record<string, unknown>)[FULL_COUNT];
+    delete (row as unknown as { _previousDataValues: Record<string, unknown> })._previousDataValues[FULL_COUNT];
+  }
+  return { rows, count };
 }

@@ -99,6 +99,34 @@ describe.each(dialects)('customers, products and stock on %s', (dialect) => {
     expect((await listProducts(models, { q: 'paper', active: true })).total).toBe(0);
   });
 
+  it('pages products with the total of every match, also past the last page, in one statement per page', async () => {
+    for (const n of [1, 2, 3, 4, 5]) await createProduct(models, { sku: `PAGE-${n}`, name: `Paged item ${n}`, unitPrice: 100 * n });
+    const statements: string[] = [];
+    const logging = (sql: string) => statements.push(sql);
+    const options = models.sequelize.options as { logging?: unknown };
+    const before = options.logging;
+    options.logging = logging;
+    let first;
+    try {
+      first = await listProducts(models, { q: 'paged item', limit: 2, offset: 0 });
+    } finally {
+      options.logging = before;
+    }
+    expect(statements).toHaveLength(1);
+    expect(first.items.map((p) => p.sku)).toEqual(['PAGE-1', 'PAGE-2']);
+    expect(first.total).toBe(5);
+    expect(first.items[0]!.toJSON()).not.toHaveProperty('__fullCount');
+    expect(first.items[0]!.changed()).toBe(false);
+    const last = await listProducts(models, { q: 'paged item', limit: 2, offset: 4 });
+    expect(last).toMatchObject({ total: 5, limit: 2, offset: 4 });
+    expect(last.items.map((p) => p.sku)).toEqual(['PAGE-5']);
+    expect(await listProducts(models, { q: 'paged item', limit: 2, offset: 10 })).toMatchObject({ items: [], total: 5 });
+    expect(await listProducts(models, { q: 'no such product anywhere' })).toMatchObject({ items: [], total: 0 });
+    // An instance from a page saves like any other.
+    await first.items[0]!.update({ description: 'first of the paged items' });
+    expect((await listProducts(models, { q: 'PAGE-1' })).items[0]).toMatchObject({ description: 'first of the paged items' });
+  });
+
   it('deletes only products that were never sold or moved', async () => {
     const unused = await createProduct(models, { sku: 'UNUSED', name: 'Unused', unitPrice: 1 });
     await deleteProduct(models, unused.id);

@@ -1,7 +1,7 @@
 import { ForeignKeyConstraintError, Op, type WhereOptions } from 'sequelize';
 import { DEFAULT_TAX_RATE } from '../accounting/chart-of-accounts';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
-import { pageWindow, type Page, type PageOptions } from '../accounting/values';
+import { findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
 import { Conflict, NotFound } from '../errors';
 import type { Customer, Product, TenantModels } from '../model-types';
 import { FieldChecks, MAX_INT32, rethrowAsDomainError } from './fields';
@@ -156,7 +156,8 @@ export async function listProducts(models: TenantModels, filter: ListFilter = {}
   const conditions: WhereOptions[] = [];
   if (filter.active !== undefined) conditions.push({ isActive: filter.active });
   if (filter.q?.trim()) conditions.push(containsIgnoringCase(models, 'Product', ['name', 'sku'], filter.q.trim()));
-  const { rows, count } = await models.Product.findAndCountAll({
+  // No include: the class without its associations (a cold handle then defines nothing else).
+  const { rows, count } = await findPage(models.unassociated('Product'), {
     where: { [Op.and]: conditions },
     order: [
       ['name', 'ASC'],
