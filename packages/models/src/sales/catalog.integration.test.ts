@@ -103,7 +103,7 @@ describe.each(dialects)('customers, products and stock on %s', (dialect) => {
     for (const n of [1, 2, 3, 4, 5]) await createProduct(models, { sku: `PAGE-${n}`, name: `Paged item ${n}`, unitPrice: 100 * n });
     const statements: string[] = [];
     const logging = (sql: string) => statements.push(sql);
-    const options = models.sequelize.options as { logging?: unknown };
+    const options = (models.sequelize as unknown as { options: { logging?: unknown } }).options;
     const before = options.logging;
     options.logging = logging;
     let first;
