@@ -39,6 +39,7 @@ import {
 import { DatabaseNotEmpty, DatabaseUnreachable, ProvisioningFailed, SlugTaken, TenantNotFound } from './errors';
 import { isIpHost } from './host';
 import { redact } from './mask';
+import { readServerMigrationStatus } from './migration-status';
 import type { OperationRun, OperationsLog } from './operations';
 import type { TenantRecord } from './registry/records';
 import { normalizeDomain, type Registry, type TenantPatch } from './registry/registry';
@@ -829,6 +830,11 @@ export class Provisioner {
       spec = this.#registry.databaseSpecOf(tenant);
       if (spec.engine === 'sqlite' && !(await driverFor('sqlite').exists(spec, this.#driverContext))) {
         throw new DatabaseUnreachable(describeSpec(spec), 'the file does not exist');
+      }
+      if (readOnly && spec.engine !== 'sqlite') {
+        // A check only reads the bookkeeping table: one plain connection, no Sequelize instance.
+        const status = await readServerMigrationStatus(spec, this.#driverContext.connectTimeoutMs);
+        return { ...base, ok: true, pending: status.pending, schemaVersion: status.applied.at(-1) ?? null, durationMs: Math.round(performance.now() - started) };
       }
       sequelize = openSequelize(spec, this.#sequelizeOptions({ poolMax: 1 }));
       let applied: string[] = [];

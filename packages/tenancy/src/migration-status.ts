@@ -1,0 +1,63 @@
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { MIGRATION_TABLE, migrationNames, type MigrationStatus } from '@salesfleet/migrations';
+import type { DatabaseSpec } from './drivers/index';
+
+/**
+ * `migrationStatus(sequelize, 'tenant')` for a PostgreSQL or MySQL tenant, read over one plain driver
+ * connection: connect, one SELECT on the bookkeeping table, close. A fleet `--check` runs it for every
+ * tenant; a Sequelize instance there costs its per-instance type query (PostgreSQL), session `SET`s and
+ * pool set-up for a single SELECT (measured: ~6–10 ms vs ~4–5 ms per PostgreSQL tenant, 4 at a time).
+ * No bookkeeping table means nothing applied. Connection errors are the driver's, as Sequelize's are.
+ */
+export async function readServerMigrationStatus(spec: DatabaseSpec, connectTimeoutMs: number): Promise<MigrationStatus> {
+  const applied = (await readAppliedNames(spec, connectTimeoutMs)).sort();
+  const done = new Set(applied);
+  return { applied, pending: migrationNames('tenant').filter((name) => !done.has(name)) };
+}
+
+async function readAppliedNames(spec: DatabaseSpec, connectTimeoutMs: number): Promise<string[]> {
+  if (spec.engine === 'postgres') {
+    const client = new pg.Client({
+      host: spec.host ?? '127.0.0.1',
+      port: spec.port ?? 5432,
+      user: spec.user ?? undefined,
+      password: spec.password ?? undefined,
+      database: spec.database,
+      connectionTimeoutMillis: connectTimeoutMs,
+      application_name: 'salesfleet',
+    });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const r = await client.query<{ name: string }>(`SELECT "name" FROM "${MIGRATION_TABLE}"`);
+      return r.rows.map((row) => row.name);
+    } catch (err) {
+      if ((err as { code?: string }).code === '42P01') return []; // undefined_table
+      throw err;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+  if (spec.engine === 'mysql') {
+    const connection = await mysql.createConnection({
+      host: spec.host ?? '127.0.0.1',
+      port: spec.port ?? 3306,
+      user: spec.user ?? undefined,
+      password: spec.password ?? undefined,
+      database: spec.database,
+      connectTimeout: connectTimeoutMs,
+    });
+    connection.on('error', () => undefined);
+    try {
+      const [rows] = await connection.query(`SELECT \`name\` FROM \`${MIGRATION_TABLE}\``);
+      return (rows as { name: string }[]).map((row) => row.name);
+    } catch (err) {
+      if ((err as { errno?: number }).errno === 1146) return []; // ER_NO_SUCH_TABLE
+      throw err;
+    } finally {
+      await connection.end().catch(() => undefined);
+    }
+  }
+  throw new Error(`readServerMigrationStatus: ${spec.engine} is not a database server`);
+}
