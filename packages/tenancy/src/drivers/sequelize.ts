@@ -1,5 +1,7 @@
 import { DataTypes, Sequelize, type Options } from 'sequelize';
 import { tenantSequelizeOptions } from '@salesfleet/models';
+import mysql2 from 'mysql2';
+import pg from 'pg';
 import sqlite3 from 'sqlite3';
 import { resolveSqlitePath, type DatabaseSpec } from './spec';
 
@@ -56,6 +58,9 @@ export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions)
     const sequelize = new Sequelize(withTenantOptions(options, {
       ...common,
       dialect: 'sqlite',
+      // The driver module given, not looked up: Sequelize would require() it for every new instance,
+      // and each require() resolves the module path again (through tsx's resolver in production).
+      dialectModule: sqlite3,
       storage: resolveSqlitePath(options.dataDir, spec.database),
       dialectOptions: { mode: options.create ? sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE : sqlite3.OPEN_READWRITE },
       // foreign_keys=ON is set with the other pragmas in one batch (applySqlitePragmas) instead of
@@ -72,6 +77,7 @@ export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions)
     const sequelize = new Sequelize(withTenantOptions(options, {
       ...common,
       dialect: 'mysql',
+      dialectModule: mysql2,
       host: spec.host ?? '127.0.0.1',
       port: spec.port ?? undefined,
       database: spec.database,
@@ -85,6 +91,7 @@ export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions)
   const sequelize = new Sequelize(withTenantOptions(options, {
     ...common,
     dialect: 'postgres',
+    dialectModule: pg,
     host: spec.host ?? '127.0.0.1',
     port: spec.port ?? undefined,
     database: spec.database,
