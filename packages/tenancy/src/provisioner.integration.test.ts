@@ -291,6 +291,14 @@ describe('provisioning rules (SQLite)', () => {
     },
   );
 
+  it('routes a new tenant at once although its host was just looked up and cached as unknown', async () => {
+    const slug = testSlug();
+    expect(await t.router.resolveHost(`${slug}.localhost`)).toMatchObject({ kind: 'unknown', reason: 'not_found' });
+    expect(await t.router.resolveHost(`${slug}.localhost`)).toMatchObject({ kind: 'unknown', reason: 'not_found' }); // cached
+    await t.provisioner.createTenant({ name: 'Newco', subdomain: slug, adminEmail: 'n@newco.test' }, { actor });
+    expect(await t.router.resolveHost(`${slug}.localhost`)).toMatchObject({ kind: 'tenant', tenant: { slug } });
+  });
+
   it.each([
     [{ name: '' }, 'name'],
     [{ adminEmail: 'not-an-email' }, 'adminEmail'],
