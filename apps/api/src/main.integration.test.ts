@@ -5,6 +5,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testDialects, testServerUrls } from '@salesfleet/models/testing';
+import { loadConfig, openTenancy, parseDatabaseUrl } from '@salesfleet/tenancy';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 const apiDir = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -155,5 +157,36 @@ describe('pnpm start (src/main.ts)', () => {
     expect(code).toBe(1);
     expect(err.trim().split('\n')).toHaveLength(1);
     expect(err).toContain('PORT');
+  });
+});
+
+const postgres = (await testDialects()).includes('postgres');
+
+describe.runIf(postgres)('pnpm start with PostgreSQL tenants', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'salesfleet-start-budget-'));
+  afterAll(() => {
+    for (const child of children) process.kill(-child.pid!, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('warns when open tenants × pool max can exceed the tenant server’s max_connections, naming the fix', async () => {
+    // Three registered tenants on the test server (rows only: the check reads the server's limit).
+    const tenancy = await openTenancy(loadConfig({ SALESFLEET_DATA_DIR: dataDir }), { migrateRegistry: true });
+    const spec = parseDatabaseUrl(testServerUrls.postgres);
+    for (const slug of ['budget-a', 'budget-b', 'budget-c']) {
+      await tenancy.registry.insertTenant({
+        slug, name: slug, adminEmail: `admin@${slug}.test`, status: 'active', maxUsers: 5, multiLocation: false,
+        trialEndsAt: null, paidUntil: null,
+        db: { engine: 'postgres', host: spec.host, port: spec.port, name: spec.database, user: spec.user, passwordEncrypted: null, managed: false },
+      });
+    }
+    await tenancy.close();
+
+    // 3 tenants × 50 connections each is above any default max_connections (100).
+    const run = await start(dataDir, await freePort(), [], { SALESFLEET_TENANT_POOL_MAX: '50' });
+    await expect.poll(() => run.output(), { timeout: 20_000 }).toMatch(/^warning: connection budget: .*3 open tenant handle\(s\) × pool 50 = 150 connections/m);
+    expect(run.output()).toMatch(/SALESFLEET_MAX_OPEN_TENANTS or SALESFLEET_TENANT_POOL_MAX/);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
   });
 });

@@ -7,7 +7,16 @@
 import * as modelsPackage from '@salesfleet/models';
 import { pino } from 'pino';
 import { adminDistDir } from '@salesfleet/admin';
-import { initRegistry, isSalesfleetError, loadConfig, loadDotEnv, openTenancy, type Tenancy } from '@salesfleet/tenancy';
+import {
+  connectionBudgetWarnings,
+  initRegistry,
+  isSalesfleetError,
+  loadConfig,
+  loadDotEnv,
+  openTenancy,
+  registrySpec,
+  type Tenancy,
+} from '@salesfleet/tenancy';
 import { createApp } from './app';
 import { loadApiEnv } from './env';
 import { startServer, type RunningServer } from './server';
@@ -83,6 +92,13 @@ async function main(): Promise<void> {
   say(`  Admin console:   ${origin(base)}/admin/`);
   say(`  Workspaces:      ${origin(`<slug>.${base}`)}/`);
   say(`  API docs:        ${origin(base)}/api/docs`);
+
+  // Open tenants × pool max above a tenant server's max_connections shows up later as 503s under
+  // load; say so now, without holding up start-up (it asks every PostgreSQL/MySQL tenant server).
+  void connectionBudgetWarnings(tenancy, { registrySpec: registrySpec(config) }).then(
+    (warnings) => warnings.forEach((warning) => say(`warning: ${warning}`)),
+    (err: unknown) => logger.warn({ err }, 'could not check the connection budget'),
+  );
 }
 
 main().catch((err: unknown) => {
