@@ -27,7 +27,6 @@ export interface TestApp extends App {
   /** The raw log output, to grep for secrets. */
   rawLogs(): string;
   throttle: LoginThrottle;
-  /** `app.request()` addressed to a host (`acme.localhost`, `localhost`…). */
   /**
    * `app.request()` addressed to a host (`acme.localhost`, `localhost`…). `peer` plays the socket's
    * remote address (there is no socket under app.request): it is what throttling and the trusted
@@ -46,6 +45,48 @@ export interface TestApp extends App {
   /** Creates a platform admin (no forced change) and signs in; returns the bearer token. */
   platformLogin(options?: { username?: string; mustChangePassword?: boolean }): Promise<string>;
   cleanup(): Promise<void>;
+}
+
+/** A response body; tests check it field by field. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
+
+/**
+ * JSON calls to `/api…`, addressed by default to `target().host` as `target().token` (read at call
+ * time, so the target can be filled in by `beforeAll`); `token: null` calls without a session.
+ */
+export function jsonApi(target: () => { t: TestApp; host: string; token: string }) {
+  const call = async (method: string, path: string, options: { json?: unknown; token?: string | null; on?: string } = {}) => {
+    const { t, host, token: asUser } = target();
+    const token = options.token === undefined ? asUser : options.token;
+    const res = await t.request(options.on ?? host, `/api${path}`, {
+      method,
+      ...(options.json === undefined ? {} : { json: options.json }),
+      ...(token ? { token } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as Json };
+  };
+  return {
+    call,
+    get: (path: string, token?: string | null) => call('GET', path, { token }),
+    post: (path: string, json: unknown, token?: string | null) => call('POST', path, { json, token }),
+    patch: (path: string, json: unknown, token?: string | null) => call('PATCH', path, { json, token }),
+    del: (path: string, token?: string | null) => call('DELETE', path, { token }),
+  };
+}
+
+/** Two tenants: the first with sessions of its admin and of a cashier, the second with its admin's. */
+export async function twoTenantsWithCashier(t: TestApp, first: { multiLocation?: boolean } = {}) {
+  const [a, b] = await Promise.all([t.createTenant(first), t.createTenant()]);
+  const [admin, other] = await Promise.all([t.tenantLogin(a.host), t.tenantLogin(b.host)]);
+  const created = await t.request(a.host, '/api/users', {
+    method: 'POST',
+    token: admin,
+    json: { username: 'cashier', email: 'cashier@example.com', password: TEST_PASSWORD, groups: ['Cashiers'] },
+  });
+  if (created.status !== 201) throw new Error(`creating the cashier answered ${created.status}: ${await created.text()}`);
+  return { host: a.host, otherHost: b.host, admin, other, cashier: await t.tenantLogin(a.host, 'cashier') };
 }
 
 export interface TestAppOptions extends Pick<TestTenancyOptions, 'failAt' | 'registryEngine'> {

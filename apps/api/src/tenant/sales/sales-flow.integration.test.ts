@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '@salesfleet/models/testing';
-import { createTestApp, type TestApp } from '../../testing';
+import { createTestApp, jsonApi, type Json, type TestApp } from '../../testing';
 
 const dialects = await testDialects();
-
-// Response bodies are checked field by field below.
-type Json = Record<string, any>;
 
 /** The selling flow through the API on tenant databases of every engine (created by the real migrations). */
 describe.each(dialects)('selling through the API on %s', (dialect) => {
@@ -13,11 +10,8 @@ describe.each(dialects)('selling through the API on %s', (dialect) => {
   let host: string;
   let token: string;
 
-  const call = async (method: string, path: string, json?: unknown) => {
-    const res = await t.request(host, `/api${path}`, { method, token, ...(json === undefined ? {} : { json }) });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as Json };
-  };
+  const api = jsonApi(() => ({ t, host, token }));
+  const call = (method: string, path: string, json?: unknown) => api.call(method, path, { json });
 
   beforeAll(async () => {
     t = await createTestApp({ engine: dialect });

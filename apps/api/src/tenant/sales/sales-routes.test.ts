@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_GROUPS } from '@salesfleet/models';
-import { createTestApp, TEST_PASSWORD, type TestApp } from '../../testing';
-
-// Response bodies are checked field by field below.
-type Json = Record<string, any>;
+import { createTestApp, jsonApi, twoTenantsWithCashier, type Json, type TestApp } from '../../testing';
 
 let t: TestApp;
 let host: string;
@@ -11,32 +8,11 @@ let otherHost: string;
 let admin: string;
 let cashier: string;
 let other: string;
-
-async function call(method: string, path: string, options: { json?: unknown; token?: string | null; on?: string } = {}) {
-  const token = options.token === undefined ? admin : options.token;
-  const res = await t.request(options.on ?? host, `/api${path}`, {
-    method,
-    ...(options.json === undefined ? {} : { json: options.json }),
-    ...(token ? { token } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as Json };
-}
-
-const get = (path: string, token?: string | null) => call('GET', path, { token });
-const post = (path: string, json: unknown, token?: string | null) => call('POST', path, { json, token });
-const patch = (path: string, json: unknown, token?: string | null) => call('PATCH', path, { json, token });
-const del = (path: string, token?: string | null) => call('DELETE', path, { token });
+const { call, get, post, patch, del } = jsonApi(() => ({ t, host, token: admin }));
 
 beforeAll(async () => {
   t = await createTestApp();
-  const [a, b] = await Promise.all([t.createTenant({ multiLocation: true }), t.createTenant()]);
-  host = a.host;
-  otherHost = b.host;
-  [admin, other] = await Promise.all([t.tenantLogin(host), t.tenantLogin(otherHost)]);
-  const created = await post('/users', { username: 'cashier', email: 'cashier@example.com', password: TEST_PASSWORD, groups: ['Cashiers'] });
-  expect(created.status).toBe(201);
-  cashier = await t.tenantLogin(host, 'cashier');
+  ({ host, otherHost, admin, cashier, other } = await twoTenantsWithCashier(t, { multiLocation: true }));
 });
 
 afterAll(async () => {
