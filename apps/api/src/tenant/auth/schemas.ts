@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userSnapshot } from './tenant-sessions';
 
 export const TenantUserSchema = z
   .object({
@@ -16,26 +17,8 @@ export const TenantUserSchema = z
 
 export type TenantUserJson = z.infer<typeof TenantUserSchema>;
 
-export function userJson(u: {
-  id: number;
-  username: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  isActive: boolean;
-  isSuperuser: boolean;
-  mustChangePassword: boolean;
-  lastLoginAt: Date | null;
-}): TenantUserJson {
-  return {
-    id: u.id,
-    username: u.username,
-    email: u.email,
-    firstName: u.firstName ?? '',
-    lastName: u.lastName ?? '',
-    isActive: Boolean(u.isActive),
-    isSuperuser: Boolean(u.isSuperuser),
-    mustChangePassword: Boolean(u.mustChangePassword),
-    lastLoginAt: u.lastLoginAt ? new Date(u.lastLoginAt).toISOString() : null,
-  };
+/** The API's view of a tenant user: the session's snapshot with the date as ISO 8601. */
+export function userJson(u: Parameters<typeof userSnapshot>[0]): TenantUserJson {
+  const snapshot = userSnapshot(u);
+  return { ...snapshot, lastLoginAt: snapshot.lastLoginAt ? new Date(snapshot.lastLoginAt).toISOString() : null };
 }
