@@ -16,7 +16,8 @@
  * SQL statements are counted through Sequelize's `logging` (set by an `afterInit` hook on every tenant
  * instance, before its first connection); what a driver sends by itself on connect (PostgreSQL's
  * session SETs, SQLite's pragmas) is not logged by Sequelize and not counted. Models defined are
- * counted through `afterDefine`. Each sample uses a tenant database no process has opened yet.
+ * counted through `afterDefine`. Each sample uses a tenant database no process has opened yet. Long
+ * statements are shortened in the listing; PROFILE_FULL_SQL=1 prints them whole.
  */
 import { pino } from 'pino';
 import { Sequelize } from 'sequelize';
@@ -167,7 +168,7 @@ try {
       ? `  define-cost.ts replays the same models (cold-path.ts, superuser steps)\n`
       : `  WARNING: cold-path.ts is out of date — the request defined ${real.join(', ')}; define-cost.ts replays ${replayed.join(', ')}\n`,
   );
-  for (const [phase, qs] of Object.entries(queries)) if (!phase.startsWith('  ')) for (const q of qs) process.stdout.write(`    [${phase}] ${q.length > 260 ? `${q.slice(0, 170)} … ${q.slice(-80)}` : q}\n`);
+  for (const [phase, qs] of Object.entries(queries)) if (!phase.startsWith('  ')) for (const q of qs) process.stdout.write(`    [${phase}] ${process.env.PROFILE_FULL_SQL || q.length <= 260 ? q : `${q.slice(0, 170)} … ${q.slice(-80)}`}\n`);
 } finally {
   await ctx.cleanup.run();
 }
