@@ -787,8 +787,18 @@ export class Provisioner {
       versions = [];
       if (batch.length > 0) await this.#registry.setSchemaVersions(batch);
     };
-    const results = await mapLimit(tenants, Math.max(1, options.concurrency ?? 4), async (tenant) => {
-      const result = await this.#migrateOne(tenant, readOnly, run);
+    const concurrency = Math.max(1, options.concurrency ?? 4);
+    // A tenant's connection closes while the next tenant starts (closing waits for the server to end
+    // the backend: ~2.5 ms of ~14 ms per PostgreSQL tenant measured sequentially); at most
+    // `concurrency` closes are pending, so connections stay ≤ 2 × concurrency.
+    const closing = new Set<Promise<void>>();
+    const closeLater = (close: Promise<void>) => {
+      closing.add(close);
+      void close.finally(() => closing.delete(close));
+    };
+    const results = await mapLimit(tenants, concurrency, async (tenant) => {
+      while (closing.size >= concurrency) await Promise.race(closing);
+      const result = await this.#migrateOne(tenant, readOnly, run, closeLater);
       if (!readOnly && result.ok && !result.skipped && result.schemaVersion !== tenant.schemaVersion) {
         versions.push({ tenantId: tenant.id, slug: tenant.slug, schemaVersion: result.schemaVersion });
         if (versions.length >= 200) await flushVersions();
@@ -797,6 +807,7 @@ export class Provisioner {
       options.onProgress?.(done, tenants.length, result);
       return result;
     });
+    await Promise.all(closing);
     await flushVersions();
     const ok = registry.ok && results.every((r) => r.ok);
     const summary = {
@@ -818,7 +829,12 @@ export class Provisioner {
     return result.results[0]!;
   }
 
-  async #migrateOne(tenant: TenantRecord, readOnly: boolean, run: OperationRun | null): Promise<MigrationResult> {
+  async #migrateOne(
+    tenant: TenantRecord,
+    readOnly: boolean,
+    run: OperationRun | null,
+    closeLater: (close: Promise<void>) => void,
+  ): Promise<MigrationResult> {
     const started = performance.now();
     const base = { slug: tenant.slug, applied: [] as string[], pending: [] as string[], schemaVersion: tenant.schemaVersion };
     if (tenant.status === 'provisioning' || tenant.status === 'deleting' || tenant.status === 'failed') {
@@ -852,7 +868,7 @@ export class Provisioner {
       if (run) await run.note(`tenant:${tenant.slug}`, 'failed', {}, new Error(message));
       return { ...base, ok: false, error: message, durationMs: Math.round(performance.now() - started) };
     } finally {
-      await closeQuietly(sequelize);
+      closeLater(closeQuietly(sequelize));
     }
   }
 
