@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { Config } from './config';
-import type { DatabaseSpec } from './drivers/index';
+import { mysqlConnectionConfig, pgClientConfig, type DatabaseSpec } from './drivers/index';
 import { redact } from './mask';
 import type { TenantRecord } from './registry/records';
 import type { Registry } from './registry/registry';
@@ -108,14 +108,7 @@ export async function connectionBudgetWarnings(source: BudgetSource, options: { 
 /** max_connections minus the slots ordinary roles cannot use (PG), or max_connections (MySQL). */
 async function readServerLimit(spec: DatabaseSpec, connectTimeoutMs: number): Promise<number> {
   if (spec.engine === 'postgres') {
-    const client = new pg.Client({
-      host: spec.host ?? '127.0.0.1',
-      port: spec.port ?? 5432,
-      user: spec.user ?? undefined,
-      password: spec.password ?? undefined,
-      database: spec.database,
-      connectionTimeoutMillis: connectTimeoutMs,
-    });
+    const client = new pg.Client(pgClientConfig(spec, spec.database, connectTimeoutMs));
     await client.connect();
     try {
       // reserved_connections (PostgreSQL 16+) is missing on older servers: current_setting(…, true) → NULL.
@@ -130,14 +123,7 @@ async function readServerLimit(spec: DatabaseSpec, connectTimeoutMs: number): Pr
     }
   }
   if (spec.engine === 'mysql') {
-    const connection = await mysql.createConnection({
-      host: spec.host ?? '127.0.0.1',
-      port: spec.port ?? 3306,
-      user: spec.user ?? undefined,
-      password: spec.password ?? undefined,
-      database: spec.database,
-      connectTimeout: connectTimeoutMs,
-    });
+    const connection = await mysql.createConnection(mysqlConnectionConfig(spec, spec.database, connectTimeoutMs));
     try {
       const [rows] = await connection.query('SELECT @@max_connections AS max');
       return Number((rows as { max: number | string }[])[0]!.max);

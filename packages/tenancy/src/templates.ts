@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrateUp, migrationNames } from '@salesfleet/migrations';
-import { driverFor, openSequelize, resolveSqlitePath, type DatabaseSpec, type DriverContext } from './drivers/index';
+import { driverFor, openSequelize, pgClientConfig, resolveSqlitePath, type DatabaseSpec, type DriverContext } from './drivers/index';
 
 interface PgError extends Error {
   code?: string;
@@ -62,14 +62,7 @@ export class TemplateCache {
   /** Drops this cache's PostgreSQL templates on a server (tests; or to reclaim space). */
   async dropPostgresTemplates(server: DatabaseSpec, ctx: DriverContext): Promise<void> {
     const pg = (await import('pg')).default;
-    const client = new pg.Client({
-      host: server.host ?? '127.0.0.1',
-      port: server.port ?? 5432,
-      user: server.user ?? undefined,
-      password: server.password ?? undefined,
-      database: ctx.maintenanceDatabase || 'postgres',
-      connectionTimeoutMillis: this.#connectTimeoutMs,
-    });
+    const client = new pg.Client(pgClientConfig(server, ctx.maintenanceDatabase || 'postgres', this.#connectTimeoutMs));
     await client.connect();
     try {
       const r = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [this.#prefix]);
@@ -130,14 +123,7 @@ export class TemplateCache {
         await sequelize.close();
       }
       const pg = (await import('pg')).default;
-      const client = new pg.Client({
-        host: server.host ?? '127.0.0.1',
-        port: server.port ?? 5432,
-        user: server.user ?? undefined,
-        password: server.password ?? undefined,
-        database: ctx.maintenanceDatabase || 'postgres',
-        connectionTimeoutMillis: this.#connectTimeoutMs,
-      });
+      const client = new pg.Client(pgClientConfig(server, ctx.maintenanceDatabase || 'postgres', this.#connectTimeoutMs));
       await client.connect();
       try {
         await client.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`);

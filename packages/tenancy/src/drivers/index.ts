@@ -1,5 +1,8 @@
 import { mysqlDriver } from './mysql';
 import { postgresDriver } from './postgres';
+
+export { mysqlConnectionConfig } from './mysql';
+export { pgClientConfig } from './postgres';
 import type { Engine } from './spec';
 import { sqliteDriver } from './sqlite';
 import type { DatabaseDriver } from './types';

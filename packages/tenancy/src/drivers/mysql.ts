@@ -17,15 +17,20 @@ function unreachable(spec: DatabaseSpec, err: unknown): DatabaseUnreachable {
   return new DatabaseUnreachable(describeSpec(spec), message || 'connection failed');
 }
 
-async function connect(spec: DatabaseSpec, database: string | undefined, ctx: DriverContext): Promise<mysql.Connection> {
-  const conn = await mysql.createConnection({
+/** mysql2 options for a connection of ours outside Sequelize (maintenance, migration status, server settings). */
+export function mysqlConnectionConfig(spec: DatabaseSpec, database: string | undefined, connectTimeoutMs: number): mysql.ConnectionOptions {
+  return {
     host: spec.host ?? '127.0.0.1',
     port: spec.port ?? 3306,
     user: spec.user ?? undefined,
     password: spec.password ?? undefined,
     database,
-    connectTimeout: ctx.connectTimeoutMs,
-  });
+    connectTimeout: connectTimeoutMs,
+  };
+}
+
+async function connect(spec: DatabaseSpec, database: string | undefined, ctx: DriverContext): Promise<mysql.Connection> {
+  const conn = await mysql.createConnection(mysqlConnectionConfig(spec, database, ctx.connectTimeoutMs));
   conn.on('error', () => undefined);
   return conn;
 }

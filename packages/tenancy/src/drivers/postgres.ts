@@ -17,16 +17,24 @@ function unreachable(spec: DatabaseSpec, err: unknown): DatabaseUnreachable {
   return new DatabaseUnreachable(describeSpec(spec), message || 'connection failed');
 }
 
-async function connect(spec: DatabaseSpec, database: string, ctx: DriverContext): Promise<pg.Client> {
-  const client = new pg.Client({
+/**
+ * node-postgres options for a connection of ours outside Sequelize (maintenance, migration status,
+ * server settings, LISTEN): one place that maps a spec, so they all connect the same way.
+ */
+export function pgClientConfig(spec: DatabaseSpec, database: string, connectTimeoutMs: number, applicationName = 'salesfleet'): pg.ClientConfig {
+  return {
     host: spec.host ?? '127.0.0.1',
     port: spec.port ?? 5432,
     user: spec.user ?? undefined,
     password: spec.password ?? undefined,
     database,
-    connectionTimeoutMillis: ctx.connectTimeoutMs,
-    application_name: 'salesfleet',
-  });
+    connectionTimeoutMillis: connectTimeoutMs,
+    application_name: applicationName,
+  };
+}
+
+async function connect(spec: DatabaseSpec, database: string, ctx: DriverContext): Promise<pg.Client> {
+  const client = new pg.Client(pgClientConfig(spec, database, ctx.connectTimeoutMs));
   // An error after connect (server restart) must not crash the process.
   client.on('error', () => undefined);
   await client.connect();
@@ -61,16 +69,10 @@ function maintenancePool(spec: DatabaseSpec, database: string, ctx: DriverContex
   let pool = maintenancePools.get(key);
   if (!pool) {
     pool = new pg.Pool({
-      host: spec.host ?? '127.0.0.1',
-      port: spec.port ?? 5432,
-      user: spec.user ?? undefined,
-      password: spec.password ?? undefined,
-      database,
+      ...pgClientConfig(spec, database, ctx.connectTimeoutMs, 'salesfleet-maintenance'),
       max: 2,
       idleTimeoutMillis: 10_000,
       allowExitOnIdle: true,
-      connectionTimeoutMillis: ctx.connectTimeoutMs,
-      application_name: 'salesfleet-maintenance',
     });
     pool.on('error', () => undefined);
     maintenancePools.set(key, pool);

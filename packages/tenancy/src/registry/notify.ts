@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { pgClientConfig } from '../drivers/postgres';
 import type { DatabaseSpec } from '../drivers/spec';
 import type { Registry, RegistryChange } from './registry';
 
@@ -37,15 +38,7 @@ export async function connectRegistryNotifications(
   let failures = 0;
 
   const listen = async (): Promise<void> => {
-    const c = new pg.Client({
-      host: spec.host ?? '127.0.0.1',
-      port: spec.port ?? 5432,
-      user: spec.user ?? undefined,
-      password: spec.password ?? undefined,
-      database: spec.database,
-      connectionTimeoutMillis: options.connectTimeoutMs,
-      application_name: 'salesfleet-listen',
-    });
+    const c = new pg.Client(pgClientConfig(spec, spec.database, options.connectTimeoutMs, 'salesfleet-listen'));
     c.on('notification', (message) => {
       if (message.channel !== CHANNEL || !message.payload) return;
       try {
