@@ -16,7 +16,7 @@ import {
   validatePasswordStrength,
   type TenantModels,
 } from '@salesfleet/models';
-import { migrateDown, migrateUp, migrationNames, migrationStatus } from '@salesfleet/migrations';
+import { migrateDown, migrateUp, migrationNames, migrationStatus, type MigrationDefinition } from '@salesfleet/migrations';
 import type { Config } from './config';
 import type { TenantConnections } from './connections';
 import {
@@ -199,6 +199,11 @@ export interface TenantUpdate {
 /** Testing only (via `@salesfleet/tenancy/testing`): make a step fail after its work is done. */
 export interface ProvisionerTestHooks {
   failAt?: ProvisionStep;
+  /**
+   * The tenant migrations that fleet migrations apply and check, read at each run; default the list
+   * compiled into @salesfleet/migrations. Benchmarks add a fresh migration per run this way.
+   */
+  tenantMigrations?: () => readonly MigrationDefinition[];
 }
 
 export interface ProvisionerDeps {
@@ -842,6 +847,8 @@ export class Provisioner {
     }
     let spec: DatabaseSpec | null = null;
     let sequelize: Sequelize | null = null;
+    const migrations = this.#hooks.tenantMigrations?.();
+    const list = migrations ? { migrations } : {};
     try {
       spec = this.#registry.databaseSpecOf(tenant);
       if (spec.engine === 'sqlite' && !(await driverFor('sqlite').exists(spec, this.#driverContext))) {
@@ -849,14 +856,14 @@ export class Provisioner {
       }
       if (readOnly && spec.engine !== 'sqlite') {
         // A check only reads the bookkeeping table: one plain connection, no Sequelize instance.
-        const status = await readServerMigrationStatus(spec, this.#driverContext.connectTimeoutMs);
+        const status = await readServerMigrationStatus(spec, this.#driverContext.connectTimeoutMs, migrations?.map((m) => m.name));
         return { ...base, ok: true, pending: status.pending, schemaVersion: status.applied.at(-1) ?? null, durationMs: Math.round(performance.now() - started) };
       }
       sequelize = openSequelize(spec, this.#sequelizeOptions({ poolMax: 1 }));
       let applied: string[] = [];
-      let status = await migrationStatus(sequelize, 'tenant');
+      let status = await migrationStatus(sequelize, 'tenant', list);
       if (!readOnly && status.pending.length > 0) {
-        applied = (await migrateUp(sequelize, 'tenant')).applied;
+        applied = (await migrateUp(sequelize, 'tenant', list)).applied;
         const done = new Set(applied);
         status = { applied: [...status.applied, ...applied], pending: status.pending.filter((name) => !done.has(name)) };
       }

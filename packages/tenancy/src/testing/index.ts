@@ -10,9 +10,12 @@ import { join } from 'node:path';
 import { createTestDatabase, testServerUrls, type TestDatabase, type TestDialect } from '@salesfleet/models/testing';
 import { makeConfig, type Config } from '../config';
 import { driverFor, parseDatabaseUrl } from '../drivers/index';
-import type { ProvisionStep } from '../provisioner';
+import type { ProvisionStep, ProvisionerTestHooks } from '../provisioner';
 import { openTenancyWith, type OpenTenancyOptions, type Tenancy } from '../tenancy';
 import { TemplateCache } from '../templates';
+
+/** For tools that open a real tenancy with provisioner hooks (the benchmarks' fleet migrations). */
+export { openTenancyWith, type OpenTenancyInternals } from '../tenancy';
 
 export interface TestTenancyOptions extends OpenTenancyOptions {
   /** Where managed tenant databases go: SQLite files (default) or the test server of that engine. */
@@ -23,6 +26,8 @@ export interface TestTenancyOptions extends OpenTenancyOptions {
   dataDir?: string;
   /** Make this provisioning step fail after its work (compensation tests). */
   failAt?: ProvisionStep;
+  /** Tenant migrations for fleet migrations instead of the compiled list (see ProvisionerTestHooks). */
+  tenantMigrations?: ProvisionerTestHooks['tenantMigrations'];
   /** Config overrides. */
   config?: Partial<Omit<Config, 'secretKey' | 'dataDir'>>;
   secretKey?: string;
@@ -61,7 +66,13 @@ export async function createTestTenancy(options: TestTenancyOptions = {}): Promi
     tenancy = await openTenancyWith(
       config,
       { migrateRegistry: true, ...options },
-      { provisionerHooks: options.failAt ? { failAt: options.failAt } : undefined, templateNamespace: namespace },
+      {
+        provisionerHooks: {
+          ...(options.failAt ? { failAt: options.failAt } : {}),
+          ...(options.tenantMigrations ? { tenantMigrations: options.tenantMigrations } : {}),
+        },
+        templateNamespace: namespace,
+      },
     );
   } catch (err) {
     await registryDb?.drop();
