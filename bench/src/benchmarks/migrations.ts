@@ -37,9 +37,9 @@ export async function migrationsBenchmark(h: Harness): Promise<BenchmarkResult> 
   const notes: string[] = [
     `Fleets: copies of the migrated template (SQLite) / CREATE DATABASE … TEMPLATE clones (PostgreSQL), rows inserted in bulk into a registry of their own. ` +
       `Check = the Provisioner's migrateTenants({ check: true }) at its default concurrency 4, ${scale.fleetRounds + 1} runs, median.`,
-    'Apply = one new migration (ALTER TABLE products ADD COLUMN; each run adds its own column, so runs do the same work and nothing is reverted) through the migrations runner with the Provisioner’s per-tenant steps; ' +
-      'migrateTenants itself cannot take an extra migration (its list is compiled into @salesfleet/migrations), so the runner is called directly with ' +
-      `{ migrations: [...tenantMigrations, extra] } as the migrations package’s tests do. Sequential vs ${PARALLEL} at a time, ` +
+    'Apply = one new migration (ALTER TABLE products ADD COLUMN; each run adds its own column, so runs do the same work and nothing is reverted) ' +
+      'through the Provisioner’s migrateTenants({ concurrency }) — what migrate-tenants --concurrency N runs — given the compiled tenant migrations plus the bench ones ' +
+      `by its tenantMigrations hook. Sequential vs ${PARALLEL} at a time, ` +
       `${scale.fleetRounds} interleaved pair(s), median.`,
   ];
 
