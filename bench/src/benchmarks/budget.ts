@@ -100,7 +100,7 @@ export async function budgetBenchmark(h: Harness): Promise<BenchmarkResult> {
           ? ` (each database is shared by ${Math.ceil(all.length / distinct)} tenants: creating and dropping a PostgreSQL 15 database costs ~0.4 s + ~1 s on this disk, so 1,000 distinct ones do not fit a 20-minute run; every tenant still has its own handle, pool and connections)`
           : '') +
         `; SALESFLEET_MAX_OPEN_TENANTS=${maxOpen}, pool max ${POOL_MAX} per handle → budget ${maxOpen} × ${POOL_MAX} = ${budget} backends.`,
-      `This server's max_connections is ${info.maxConnections} (shared with other users)${budget > info.maxConnections ? `, below the budget of ${budget}: under churn the server reaches its limit and refuses new handles ("too many clients already" → 503); tenancy should check SALESFLEET_MAX_OPEN_TENANTS × pool max against the server's max_connections` : ''}.`,
+      `This server's max_connections is ${info.maxConnections} (shared with other users)${budget > info.maxConnections ? `, below the budget of ${budget}: pnpm start and check-tenants warn about it, and when the server refuses a new handle ("too many clients already") the connection cache closes idle handles on that server and retries once instead of answering 503` : ''}.`,
       `Status codes: ${JSON.stringify(statuses)}. Backends sampled every 50 ms, median ${backends.median}.`,
     ],
     details: { churn, warm, backends, maxOpenSeen, budget, maxOpen, poolMax: POOL_MAX, distinct, pgMaxConnections: info.maxConnections },
