@@ -8,7 +8,7 @@ import { dialectAvailable, testServerUrls } from '@salesfleet/models/testing';
 import { makeConfig } from './config';
 import { checkConnectionBudget, connectionBudgetWarnings, type BudgetSource } from './connection-budget';
 import { parseDatabaseUrl } from './drivers/index';
-import type { TenantRecord } from './registry/records';
+import { tenantRecord } from './testing/index';
 
 /**
  * The per-process budget (SALESFLEET_MAX_OPEN_TENANTS × SALESFLEET_TENANT_POOL_MAX) is compared with the
@@ -48,23 +48,13 @@ async function serverLimit(engine: 'postgres' | 'mysql'): Promise<number> {
 
 function fleet(engine: 'postgres' | 'mysql', tenants: number, maxOpenTenants: number, tenantPoolMax: number): BudgetSource {
   const spec = parseDatabaseUrl(testServerUrls[engine]);
-  const records = Array.from({ length: tenants }, (_, i): TenantRecord => ({
-    id: i + 1,
-    slug: `budget${i}`,
-    name: `budget${i}`,
-    adminEmail: 'a@example.com',
-    status: 'active',
-    suspendedReason: null,
-    maxUsers: 5,
-    multiLocation: false,
-    trialEndsAt: null,
-    paidUntil: null,
-    db: { engine, host: spec.host, port: spec.port, name: spec.database, user: spec.user, passwordEncrypted: null, managed: false },
-    schemaVersion: null,
-    version: 1,
-    createdAt: new Date(0),
-    updatedAt: new Date(0),
-  }));
+  const records = Array.from({ length: tenants }, (_, i) =>
+    tenantRecord(`budget${i}`, {
+      id: i + 1,
+      maxUsers: 5,
+      db: { engine, host: spec.host, port: spec.port, name: spec.database, user: spec.user, passwordEncrypted: null, managed: false },
+    }),
+  );
   return {
     config: makeConfig({ dataDir, maxOpenTenants, tenantPoolMax, dbConnectTimeoutMs: 3000 }),
     registry: { listTenants: async () => records, databaseSpecOf: () => spec },

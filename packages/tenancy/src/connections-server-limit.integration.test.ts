@@ -5,6 +5,7 @@ import { dialectAvailable, testServerUrls, uniqueTestName } from '@salesfleet/mo
 import { TenantConnections, isTooManyConnections } from './connections';
 import { openSequelize, parseDatabaseUrl } from './drivers/index';
 import type { TenantRecord } from './registry/records';
+import { tenantRecord } from './testing/index';
 
 /**
  * A PostgreSQL server that refuses a new connection for having too many (SQLSTATE 53300) must not fail
@@ -33,25 +34,13 @@ describe.runIf(postgres)('a server refusing connections (postgres)', () => {
   }, 30_000);
 
   function tenant(id: number): TenantRecord {
-    const slug = `limit${id}`;
-    return {
+    return tenantRecord(`limit${id}`, {
       id,
-      slug,
-      name: slug,
-      adminEmail: `admin@${slug}.test`,
-      status: 'active',
-      suspendedReason: null,
       maxUsers: 5,
-      multiLocation: false,
-      trialEndsAt: null,
-      paidUntil: null,
       db: { engine: 'postgres', host: server.host, port: server.port, name: server.database, user: role, passwordEncrypted: null, managed: false },
-      schemaVersion: null,
-      version: 1,
-      createdAt: new Date(0),
-      updatedAt: new Date(0),
-    };
+    });
   }
+
 
   function connections() {
     return new TenantConnections({

@@ -2,27 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { TenantRecord } from './registry/records';
 import { HostRouter, effectiveHost, matchHost, tenantAvailability, type TenantLookup } from './router';
 import { trustedProxyMatcher } from './config';
+import { tenantRecord } from './testing/index';
 
-function tenant(slug: string, overrides: Partial<TenantRecord> = {}): TenantRecord {
-  return {
-    id: slug.length,
-    slug,
-    name: slug,
-    adminEmail: `admin@${slug}.test`,
-    status: 'active',
-    suspendedReason: null,
-    maxUsers: 50,
-    multiLocation: false,
-    trialEndsAt: null,
-    paidUntil: null,
-    db: { engine: 'sqlite', host: null, port: null, name: `tenants/${slug}.sqlite`, user: null, passwordEncrypted: null, managed: true },
-    schemaVersion: null,
-    version: 1,
-    createdAt: new Date(0),
-    updatedAt: new Date(0),
-    ...overrides,
-  };
-}
+const tenant = tenantRecord;
 
 /** An in-memory stand-in for the registry's two lookups, counting calls. */
 class Lookup implements TenantLookup {

@@ -11,11 +11,37 @@ import { createTestDatabase, testServerUrls, type TestDatabase, type TestDialect
 import { makeConfig, type Config } from '../config';
 import { driverFor, parseDatabaseUrl } from '../drivers/index';
 import type { ProvisionStep, ProvisionerTestHooks } from '../provisioner';
+import type { TenantRecord } from '../registry/records';
 import { openTenancyWith, type OpenTenancyOptions, type Tenancy } from '../tenancy';
 import { TemplateCache } from '../templates';
 
 /** For tools that open a real tenancy with provisioner hooks (the benchmarks' fleet migrations). */
 export { openTenancyWith, type OpenTenancyInternals } from '../tenancy';
+
+/**
+ * A registry record built in memory (no registry behind it): an active SQLite tenant unless
+ * `overrides` say otherwise. For tests of the router, the connection cache and the budget check.
+ */
+export function tenantRecord(slug: string, overrides: Partial<TenantRecord> = {}): TenantRecord {
+  return {
+    id: slug.length,
+    slug,
+    name: slug,
+    adminEmail: `admin@${slug}.test`,
+    status: 'active',
+    suspendedReason: null,
+    maxUsers: 50,
+    multiLocation: false,
+    trialEndsAt: null,
+    paidUntil: null,
+    db: { engine: 'sqlite', host: null, port: null, name: `tenants/${slug}.sqlite`, user: null, passwordEncrypted: null, managed: true },
+    schemaVersion: null,
+    version: 1,
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
+    ...overrides,
+  };
+}
 
 export interface TestTenancyOptions extends OpenTenancyOptions {
   /** Where managed tenant databases go: SQLite files (default) or the test server of that engine. */
