@@ -134,6 +134,7 @@ export {
   checkDate,
   dateOnly,
   DEFAULT_PAGE_SIZE,
+  findPage,
   isCalendarDate,
   MAX_PAGE_SIZE,
   today,

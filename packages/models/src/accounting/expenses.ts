@@ -4,7 +4,7 @@ import type { Expense, TenantModels } from '../model-types';
 import { FieldChecks, MAX_INT32 } from '../sales/fields';
 import { postJournalEntry, systemAccounts } from './posting';
 import { writeTransaction, type WriteOptions } from './transactions';
-import { checkDate, pageWindow, today, type Page, type PageOptions } from './values';
+import { checkDate, findPage, pageWindow, today, type Page, type PageOptions } from './values';
 
 /**
  * Expenses: each is recorded and posted in one transaction — debit the expense account, credit the
@@ -118,7 +118,7 @@ export async function listExpenses(models: TenantModels, filter: ExpenseFilter =
   if (filter.from || filter.to) where.expenseDate = range;
   if (filter.accountId !== undefined) where.accountId = filter.accountId;
   if (filter.locationId !== undefined) where.locationId = filter.locationId;
-  const { rows, count } = await models.Expense.findAndCountAll({
+  const { rows, count } = await findPage(models.Expense, {
     where,
     order: [
       ['expenseDate', 'DESC'],

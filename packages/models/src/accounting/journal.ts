@@ -2,7 +2,7 @@ import { literal, Op } from 'sequelize';
 import { NotFound } from '../errors';
 import type { TenantModels } from '../model-types';
 import type { JournalSourceType } from './journal-entry';
-import { checkDate, dateOnly, pageWindow, toCents, type Page, type PageOptions } from './values';
+import { checkDate, dateOnly, findPage, pageWindow, toCents, type Page, type PageOptions } from './values';
 
 /** A journal entry with its lines (and each line's account code and name). */
 export interface JournalEntryView {
@@ -76,7 +76,7 @@ export async function listJournalEntries(models: TenantModels, filter: JournalFi
     if (!Number.isSafeInteger(filter.accountId)) throw new TypeError('accountId must be an integer');
     where.id = { [Op.in]: literal(`(SELECT journal_entry_id FROM journal_lines WHERE account_id = ${filter.accountId})`) };
   }
-  const { rows, count } = await models.JournalEntry.findAndCountAll({
+  const { rows, count } = await findPage(models.JournalEntry, {
     where,
     order: [
       ['entryDate', 'DESC'],

@@ -55,7 +55,7 @@ export async function listCustomers(models: TenantModels, filter: ListFilter = {
   const conditions: WhereOptions[] = [];
   if (filter.active !== undefined) conditions.push({ isActive: filter.active });
   if (filter.q?.trim()) conditions.push(containsIgnoringCase(models, 'Customer', ['name', 'email', 'phone'], filter.q.trim()));
-  const { rows, count } = await models.Customer.findAndCountAll({
+  const { rows, count } = await findPage(models.Customer, {
     where: { [Op.and]: conditions },
     order: [
       ['name', 'ASC'],

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { col, fn, Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
 import { postJournalEntries, postJournalEntry, reversalLines, systemAccounts, type PostingInput, type SystemAccounts } from '../accounting/posting';
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
-import { checkDate, pageWindow, today, type Page, type PageOptions } from '../accounting/values';
+import { checkDate, findPage, pageWindow, today, type Page, type PageOptions } from '../accounting/values';
 import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '../errors';
 import type { Invoice, TenantModels } from '../model-types';
 import { FieldChecks, MAX_INT32 } from './fields';
@@ -720,7 +720,7 @@ export async function listInvoices(models: TenantModels, filter: InvoiceFilter =
   if (filter.status) where.status = filter.status;
   if (filter.locationId !== undefined) where.locationId = filter.locationId;
   if (filter.customerId !== undefined) where.customerId = filter.customerId;
-  const { rows, count } = await models.Invoice.findAndCountAll({
+  const { rows, count } = await findPage(models.Invoice, {
     where,
     order: [
       ['issueDate', 'DESC'],

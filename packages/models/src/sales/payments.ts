@@ -1,7 +1,7 @@
 import { literal, Op, type Transaction } from 'sequelize';
 import { postJournalEntry, systemAccounts, type PostingInput, type SystemAccounts } from '../accounting/posting';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
-import { pageWindow, type Page, type PageOptions } from '../accounting/values';
+import { findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
 import { Conflict, NotFound } from '../errors';
 import type { Invoice, Payment, TenantModels } from '../model-types';
 import { FieldChecks } from './fields';
@@ -152,6 +152,6 @@ export async function listPayments(models: TenantModels, filter: PaymentFilter =
   if (filter.from) range[Op.gte] = new Date(`${filter.from}T00:00:00.000Z`);
   if (filter.to) range[Op.lt] = new Date(new Date(`${filter.to}T00:00:00.000Z`).getTime() + 86_400_000);
   if (filter.from || filter.to) where.receivedAt = range;
-  const { rows, count } = await models.Payment.findAndCountAll({ where, order: [['id', 'DESC']], limit, offset });
+  const { rows, count } = await findPage(models.Payment, { where, order: [['id', 'DESC']], limit, offset });
   return { items: rows, total: count, limit, offset };
 }

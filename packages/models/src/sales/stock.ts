@@ -1,6 +1,6 @@
 import { literal, Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
-import { pageWindow, type Page, type PageOptions } from '../accounting/values';
+import { findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
 import { InsufficientStock, ValidationFailed } from '../errors';
 import type { StockLevel, StockMovement, TenantModels } from '../model-types';
 import { FieldChecks, MAX_INT32 } from './fields';
@@ -193,7 +193,7 @@ export async function listStockMovements(models: TenantModels, filter: StockMove
   if (filter.locationId !== undefined) Object.assign(where, { locationId: filter.locationId });
   if (filter.productId !== undefined) Object.assign(where, { productId: filter.productId });
   if (filter.reason !== undefined) Object.assign(where, { reason: filter.reason });
-  const { rows, count } = await models.StockMovement.findAndCountAll({
+  const { rows, count } = await findPage(models.StockMovement, {
     where,
     order: [['id', 'DESC']],
     limit,

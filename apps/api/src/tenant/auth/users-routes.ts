@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   Conflict,
   createTenantUser,
+  findPage,
   generatePassword,
   groupsOfUsers,
   hashPassword,
@@ -90,7 +91,7 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
           [Op.or]: ['username', 'email', 'first_name', 'last_name'].map((column) => where(fn('lower', col(column)), Op.like, like)),
         });
       }
-      const { rows, count } = await models.User.findAndCountAll({
+      const { rows, count } = await findPage(models.User, {
         where: conditions.length ? { [Op.and]: conditions } : {},
         order: [['username', 'ASC']],
         limit: query.limit,
