@@ -14,6 +14,7 @@ import { pino } from 'pino';
 import { createApp, startServer, type AppTenancy } from '@salesfleet/api';
 import { defineTenantModels } from '@salesfleet/models';
 import { loadConfig, openSequelize, parseDatabaseUrl, type DatabaseSpec, type TenantRecord } from '@salesfleet/tenancy';
+import { tenantRecord } from '@salesfleet/tenancy/testing';
 import { serveRequests } from '../lib/child';
 
 const config = loadConfig(process.env);
@@ -58,23 +59,14 @@ const child = serveRequests(
 await sequelize.authenticate().catch((err: unknown) => child.fail(err));
 const models = defineTenantModels(sequelize);
 const now = new Date();
-const tenant: TenantRecord = {
+const tenant = tenantRecord('baseline', {
   id: 1,
-  slug: 'baseline',
   name: 'Baseline',
   adminEmail: 'admin@baseline.example.com',
-  status: 'active',
-  suspendedReason: null,
-  maxUsers: 50,
-  multiLocation: false,
-  trialEndsAt: null,
-  paidUntil: null,
   db: { engine: spec.engine, host: spec.host, port: spec.port, name: spec.database, user: spec.user, passwordEncrypted: null, managed: true },
-  schemaVersion: null,
-  version: 1,
   createdAt: now,
   updatedAt: now,
-};
+});
 const handle = { tenant, version: 1, sequelize, models };
 const lease = { handle, release: () => undefined };
 
