@@ -1,11 +1,10 @@
-import pg from 'pg';
 import { DataTypes } from 'sequelize';
 import { tenantMigrations, type MigrationDefinition } from '@salesfleet/migrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialectAvailable, testDialects, testServerUrls } from '@salesfleet/models/testing';
+import { dialectAvailable, testDialects } from '@salesfleet/models/testing';
 import type { FleetMigrationResult } from './provisioner';
 import type { TenantRecord } from './registry/records';
-import { createTestTenancy, testSlug, type TestTenancy } from './testing/index';
+import { createTestTenancy, postgresBackends, testSlug, type TestTenancy } from './testing/index';
 
 /**
  * A fleet migration closes each tenant's connection while the next tenant starts, but returns only when
@@ -25,17 +24,6 @@ describe.runIf(postgres)('fleet migrations on postgres', () => {
     await t?.cleanup();
   }, 60_000);
 
-  async function backends(databases: string[]): Promise<number> {
-    const client = new pg.Client({ connectionString: testServerUrls.postgres });
-    await client.connect();
-    try {
-      const r = await client.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = ANY($1)', [databases]);
-      return Number(r.rows[0]!.n);
-    } finally {
-      await client.end();
-    }
-  }
-
   it('leaves no connection to any tenant database once migrate and check return', async () => {
     const tenants: TenantRecord[] = [];
     for (let i = 0; i < 4; i++) {
@@ -48,7 +36,7 @@ describe.runIf(postgres)('fleet migrations on postgres', () => {
       const result = await t.provisioner.migrateTenants({ actor: 'test', concurrency: 2, check, skipRegistry: true });
       expect(result.ok).toBe(true);
       expect(result.results.filter((r) => tenants.some((x) => x.slug === r.slug))).toHaveLength(4);
-      expect(await backends(names)).toBe(0);
+      expect(await postgresBackends(...names)).toBe(0);
     }
   }, 120_000);
 });

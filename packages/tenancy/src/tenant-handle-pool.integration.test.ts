@@ -1,7 +1,6 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialectAvailable, testServerUrls } from '@salesfleet/models/testing';
-import { createTestTenancy, testSlug, type TestTenancy } from './testing/index';
+import { dialectAvailable } from '@salesfleet/models/testing';
+import { createTestTenancy, postgresBackends, testSlug, type TestTenancy } from './testing/index';
 
 /**
  * A cached tenant handle is a warm tenant: one database connection must live as long as the handle,
@@ -23,30 +22,19 @@ describe.runIf(postgres)('tenant handle connections (postgres)', () => {
     await t?.cleanup();
   }, 60_000);
 
-  async function backends(database: string): Promise<number> {
-    const client = new pg.Client({ connectionString: testServerUrls.postgres });
-    await client.connect();
-    try {
-      const r = await client.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [database]);
-      return Number(r.rows[0]!.n);
-    } finally {
-      await client.end();
-    }
-  }
-
   it('keeps one connection of a cached handle past the pool idle timeout, lets burst connections go, closes it with the handle', async () => {
     const slug = testSlug();
     const { tenant } = await t.provisioner.createTenant({ name: 'Pool', subdomain: slug, adminEmail: `admin@${slug}.example.com` }, { actor: 'test' });
     // A burst: three queries at once take three pooled connections.
     await t.connections.withTenant(tenant, ({ sequelize }) => Promise.all([1, 2, 3].map(() => sequelize.query('SELECT pg_sleep(0.3)'))));
-    expect(await backends(tenant.db.name)).toBe(3);
+    expect(await postgresBackends(tenant.db.name)).toBe(3);
 
     // Longer than the pool's default idle (10 s) plus its eviction check (1 s); shorter than tenantIdleMs.
     await new Promise((resolve) => setTimeout(resolve, 12_000));
     expect(t.connections.has(tenant.id)).toBe(true);
-    expect(await backends(tenant.db.name)).toBe(1);
+    expect(await postgresBackends(tenant.db.name)).toBe(1);
 
     await t.connections.evict(tenant.id);
-    expect(await backends(tenant.db.name)).toBe(0);
+    expect(await postgresBackends(tenant.db.name)).toBe(0);
   }, 60_000);
 });

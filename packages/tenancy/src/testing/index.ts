@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { createTestDatabase, testServerUrls, type TestDatabase, type TestDialect } from '@salesfleet/models/testing';
 import { makeConfig, type Config } from '../config';
 import { driverFor, parseDatabaseUrl } from '../drivers/index';
@@ -41,6 +42,18 @@ export function tenantRecord(slug: string, overrides: Partial<TenantRecord> = {}
     updatedAt: new Date(0),
     ...overrides,
   };
+}
+
+/** How many PostgreSQL backends (pg_stat_activity) are connected to these databases on the test server. */
+export async function postgresBackends(...databases: string[]): Promise<number> {
+  const client = new pg.Client({ connectionString: testServerUrls.postgres });
+  await client.connect();
+  try {
+    const r = await client.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = ANY($1)', [databases]);
+    return Number(r.rows[0]!.n);
+  } finally {
+    await client.end();
+  }
 }
 
 export interface TestTenancyOptions extends OpenTenancyOptions {
