@@ -93,7 +93,11 @@ describe.skipIf(skipReason !== null)('admin console end to end', () => {
     oneTimePassword = (await page.getByLabel('One-time password').textContent())?.trim() ?? '';
     expect(oneTimePassword.length).toBeGreaterThanOrEqual(12);
     expect(await page.getByText('will not be shown again').count()).toBe(1);
-    tenantUrl = (await page.getByRole('link', { name: /^https?:\/\// }).first().getAttribute('href')) ?? '';
+    tenantUrl =
+      (await page
+        .getByRole('link', { name: /^https?:\/\// })
+        .first()
+        .getAttribute('href')) ?? '';
     expect(new URL(tenantUrl).hostname).toBe(`${slug}.localhost`);
     tenantHost = new URL(tenantUrl).host;
   });

@@ -66,7 +66,7 @@ export function httpGet(port: number, host: string, path = '/', timeoutMs = 10_0
   });
 }
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matches terminal escape sequences on purpose
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 function describeFailure(reason: string, command: string, dataDir: string, port: number, output: string): Error {

@@ -10,7 +10,10 @@ let consoleDir: string;
 beforeAll(async () => {
   consoleDir = mkdtempSync(join(tmpdir(), 'salesfleet-console-'));
   mkdirSync(join(consoleDir, 'assets'));
-  writeFileSync(join(consoleDir, 'index.html'), '<!doctype html><title>Console</title><script type="module" src="/admin/assets/app-1a2b.js"></script>');
+  writeFileSync(
+    join(consoleDir, 'index.html'),
+    '<!doctype html><title>Console</title><script type="module" src="/admin/assets/app-1a2b.js"></script>',
+  );
   writeFileSync(join(consoleDir, 'assets', 'app-1a2b.js'), 'console.log("console")');
   t = await createTestApp({ adminDistDir: consoleDir, bodyLimitBytes: 4096 });
 });
@@ -57,7 +60,14 @@ describe('request ids, log lines and security headers', () => {
     });
     const lines = t.logs.filter((l) => l.requestId === 'log-line-1');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ host: 'localhost', tenant: null, method: 'GET', path: '/healthz', status: 200, durationMs: expect.any(Number) });
+    expect(lines[0]).toMatchObject({
+      host: 'localhost',
+      tenant: null,
+      method: 'GET',
+      path: '/healthz',
+      status: 200,
+      durationMs: expect.any(Number),
+    });
     const raw = t.rawLogs();
     for (const secret of ['secret-in-query', 'cookie-secret', 'header-secret']) expect(raw).not.toContain(secret);
   });
@@ -68,7 +78,7 @@ describe('request ids, log lines and security headers', () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
     expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).toContain('form-action \'self\' *.localhost:*');
+    expect(csp).toContain("form-action 'self' *.localhost:*");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('strict-transport-security')).toBeNull(); // plain http
@@ -92,9 +102,9 @@ describe('platform pages', () => {
     const go = await t.request('localhost:8000', '/go?workspace=Acme');
     expect(go.status).toBe(303);
     expect(go.headers.get('location')).toBe('http://acme.localhost:8000/');
-    const pasted = await t.request('localhost:8000', '/go?workspace=' + encodeURIComponent('http://acme.localhost:8000/x'));
+    const pasted = await t.request('localhost:8000', `/go?workspace=${encodeURIComponent('http://acme.localhost:8000/x')}`);
     expect(pasted.headers.get('location')).toBe('http://acme.localhost:8000/');
-    const bad = await t.request('localhost:8000', '/go?workspace=' + encodeURIComponent('<script>'));
+    const bad = await t.request('localhost:8000', `/go?workspace=${encodeURIComponent('<script>')}`);
     expect(bad.status).toBe(400);
     const html = await bad.text();
     expect(html).toContain('not a workspace name');
@@ -164,7 +174,16 @@ describe('hosts that are no workspace', () => {
   });
 
   it('treats reserved, nested, IP and garbage hosts as unknown', async () => {
-    for (const host of ['admin.localhost', 'a.b.localhost', '10.1.2.3', 'exa mple.com', 'example.com', '', 'localhost..', '-x-.localhost']) {
+    for (const host of [
+      'admin.localhost',
+      'a.b.localhost',
+      '10.1.2.3',
+      'exa mple.com',
+      'example.com',
+      '',
+      'localhost..',
+      '-x-.localhost',
+    ]) {
       const res = await t.request('localhost', '/api/auth/me', { headers: { host } });
       expect(res.status, host).toBe(404);
       expect(await res.json(), host).toMatchObject({ error: { code: 'TenantNotFound' } });
@@ -243,7 +262,10 @@ describe('OpenAPI', () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as {
       openapi: string;
-      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> }; parameters?: unknown[]; 'x-permission'?: string }>>;
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: unknown }> }; parameters?: unknown[]; 'x-permission'?: string }>
+      >;
       components: { schemas: Record<string, unknown> };
     };
     expect(doc.openapi).toBe('3.1.0');
@@ -299,10 +321,16 @@ describe('forwarded headers under app.request (no socket)', () => {
     const proxied = await createTestApp({ config: { trustedProxies: ['10.0.0.0/8'] } });
     try {
       const { slug, host } = await proxied.createTenant();
-      const res = await proxied.request('localhost', '/', { peer: '10.1.2.3', headers: { 'x-forwarded-host': `forged.localhost, ${host}`, accept: 'text/html' } });
+      const res = await proxied.request('localhost', '/', {
+        peer: '10.1.2.3',
+        headers: { 'x-forwarded-host': `forged.localhost, ${host}`, accept: 'text/html' },
+      });
       expect(res.status).toBe(200);
       expect(await res.text()).toContain(`Tenant ${slug}`);
-      const outsider = await proxied.request('localhost', '/', { peer: '192.0.2.1', headers: { 'x-forwarded-host': host, accept: 'text/html' } });
+      const outsider = await proxied.request('localhost', '/', {
+        peer: '192.0.2.1',
+        headers: { 'x-forwarded-host': host, accept: 'text/html' },
+      });
       expect(await outsider.text()).toContain('Go to your workspace');
     } finally {
       await proxied.cleanup();

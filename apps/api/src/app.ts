@@ -46,7 +46,8 @@ export interface App {
 /** Hands the outer request's variables to the platform or tenant app it is dispatched to. */
 const inherit = createMiddleware<AppEnv>(async (c, next) => {
   const inherited = c.env?.inherited;
-  if (inherited) for (const [key, value] of Object.entries(inherited)) if (value !== undefined) c.set(key as keyof AppVariables, value as never);
+  if (inherited)
+    for (const [key, value] of Object.entries(inherited)) if (value !== undefined) c.set(key as keyof AppVariables, value as never);
   await next();
 });
 
@@ -199,7 +200,10 @@ export function createApp(config: Config, deps: AppDeps): App {
           lease = await tenancy.connections.acquire(resolution.tenant);
         } catch (err) {
           // The details (server addresses, driver messages) are for operators, not for visitors.
-          c.var.logger.error({ err: { code: (err as { code?: string }).code, message: (err as Error).message } }, 'tenant database unavailable');
+          c.var.logger.error(
+            { err: { code: (err as { code?: string }).code, message: (err as Error).message } },
+            'tenant database unavailable',
+          );
           throw new WorkspaceUnavailable(resolution.tenant.slug);
         }
         try {

@@ -11,7 +11,12 @@ const schema = z.object({
     .enum(['', '0', '1', 'false', 'true', 'no', 'yes'], 'must be 1/true/yes or 0/false/no')
     .default('')
     .transform((v) => v === '1' || v === 'true' || v === 'yes'),
-  SALESFLEET_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').max(100 * 1024 * 1024).default(1024 * 1024),
+  SALESFLEET_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024, 'must be at least 1024')
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
   /** Skip the "is the console built?" check (CI images that build it separately). */
   SALESFLEET_SKIP_CONSOLE_BUILD: z
     .enum(['', '0', '1', 'false', 'true'])

@@ -48,7 +48,14 @@ const children = new Set<ChildProcess>();
 async function start(dataDir: string, port: number, args: string[] = [], env: Record<string, string> = {}): Promise<Started> {
   const child = spawn(tsx, ['src/main.ts', ...args], {
     cwd: apiDir,
-    env: { ...process.env, SALESFLEET_DATA_DIR: dataDir, PORT: String(port), SALESFLEET_SKIP_CONSOLE_BUILD: '1', LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      SALESFLEET_DATA_DIR: dataDir,
+      PORT: String(port),
+      SALESFLEET_SKIP_CONSOLE_BUILD: '1',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, so a failed test can stop tsx and the server it runs
   });
@@ -175,16 +182,32 @@ describe.runIf(postgres)('pnpm start with PostgreSQL tenants', () => {
     const spec = parseDatabaseUrl(testServerUrls.postgres);
     for (const slug of ['budget-a', 'budget-b', 'budget-c']) {
       await tenancy.registry.insertTenant({
-        slug, name: slug, adminEmail: `admin@${slug}.test`, status: 'active', maxUsers: 5, multiLocation: false,
-        trialEndsAt: null, paidUntil: null,
-        db: { engine: 'postgres', host: spec.host, port: spec.port, name: spec.database, user: spec.user, passwordEncrypted: null, managed: false },
+        slug,
+        name: slug,
+        adminEmail: `admin@${slug}.test`,
+        status: 'active',
+        maxUsers: 5,
+        multiLocation: false,
+        trialEndsAt: null,
+        paidUntil: null,
+        db: {
+          engine: 'postgres',
+          host: spec.host,
+          port: spec.port,
+          name: spec.database,
+          user: spec.user,
+          passwordEncrypted: null,
+          managed: false,
+        },
       });
     }
     await tenancy.close();
 
     // 3 tenants × 50 connections each is above any default max_connections (100).
     const run = await start(dataDir, await freePort(), [], { SALESFLEET_TENANT_POOL_MAX: '50' });
-    await expect.poll(() => run.output(), { timeout: 20_000 }).toMatch(/^warning: connection budget: .*3 open tenant handle\(s\) × pool 50 = 150 connections/m);
+    await expect
+      .poll(() => run.output(), { timeout: 20_000 })
+      .toMatch(/^warning: connection budget: .*3 open tenant handle\(s\) × pool 50 = 150 connections/m);
     expect(run.output()).toMatch(/SALESFLEET_MAX_OPEN_TENANTS or SALESFLEET_TENANT_POOL_MAX/);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);

@@ -10,7 +10,11 @@ interface Answer {
 }
 
 /** A raw HTTP request over a real socket, with any Host header we like. */
-function send(port: number, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+function send(
+  port: number,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
       let body = '';
@@ -49,7 +53,9 @@ describe('over a real socket, no trusted proxy', () => {
   });
 
   it('ignores X-Forwarded-Host from an untrusted peer: a forged header reaches no tenant', async () => {
-    const viaPlatform = await send(server.port, '/', { headers: { host: 'localhost', 'x-forwarded-host': acme.host, accept: 'text/html' } });
+    const viaPlatform = await send(server.port, '/', {
+      headers: { host: 'localhost', 'x-forwarded-host': acme.host, accept: 'text/html' },
+    });
     expect(viaPlatform.status).toBe(200);
     expect(viaPlatform.body).toContain('Go to your workspace');
     expect(viaPlatform.body).not.toContain(acme.slug);
@@ -155,10 +161,24 @@ describe('over a real socket, behind a trusted proxy', () => {
     const setCookie = ([] as string[]).concat(login.headers['set-cookie'] ?? [])[0]!;
     expect(setCookie).toMatch(/Secure/i);
     const cookie = setCookie.split(';')[0]!;
-    const headers = { host: 'upstream', 'x-forwarded-host': acme.host, 'x-forwarded-proto': 'https', cookie, 'content-type': 'application/json' };
-    const ok = await send(server.port, '/api/locations/1', { method: 'PATCH', headers: { ...headers, origin: `https://${acme.host}` }, body: '{"name":"Behind proxy"}' });
+    const headers = {
+      host: 'upstream',
+      'x-forwarded-host': acme.host,
+      'x-forwarded-proto': 'https',
+      cookie,
+      'content-type': 'application/json',
+    };
+    const ok = await send(server.port, '/api/locations/1', {
+      method: 'PATCH',
+      headers: { ...headers, origin: `https://${acme.host}` },
+      body: '{"name":"Behind proxy"}',
+    });
     expect(ok.status).toBe(200);
-    const httpOrigin = await send(server.port, '/api/locations/1', { method: 'PATCH', headers: { ...headers, origin: `http://${acme.host}` }, body: '{"name":"x"}' });
+    const httpOrigin = await send(server.port, '/api/locations/1', {
+      method: 'PATCH',
+      headers: { ...headers, origin: `http://${acme.host}` },
+      body: '{"name":"x"}',
+    });
     expect(httpOrigin.status).toBe(403);
   });
 

@@ -37,7 +37,9 @@ describe('runCli (in process)', () => {
       env: {},
     });
     expect(conflicting).toBe(2);
-    expect(io.stderr()).toMatch(/^error: option '--demo-data' cannot be used with option '--skip-demo-data' \(usage: pnpm cli create-tenant .*\)\n$/);
+    expect(io.stderr()).toMatch(
+      /^error: option '--demo-data' cannot be used with option '--skip-demo-data' \(usage: pnpm cli create-tenant .*\)\n$/,
+    );
 
     const io2 = capturedOutput();
     expect(await runCli(['list-tenants', '--colour'], { invokedAs: 'pnpm cli', version: '0.0.0', out: io2.out, env: {} })).toBe(2);

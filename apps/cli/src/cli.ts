@@ -84,7 +84,10 @@ function routeOutput(program: Command, out: Output, invokedAs: string): void {
 }
 
 export function formatCommanderError(text: string, cmd: Command, invokedAs: string): string {
-  let line = text.trim().replace(/\s*\n\s*\(Did you mean (.+?)\)\s*$/s, ' (did you mean $1?)').replace(/\s*\n\s*/g, ' ');
+  let line = text
+    .trim()
+    .replace(/\s*\n\s*\(Did you mean (.+?)\)\s*$/s, ' (did you mean $1?)')
+    .replace(/\s*\n\s*/g, ' ');
   line = line.replace(/\?\?\)$/, '?)');
   if (!line.startsWith('error:')) line = `error: ${line}`;
   const path = commandPath(cmd, invokedAs);

@@ -81,7 +81,11 @@ describe.each(dialects)('create-tenant on %s', (dialect) => {
       expect([a.code, b.code].sort()).toEqual([0, 1]);
       const loser = a.code === 0 ? b : a;
       const winner = a.code === 0 ? a : b;
-      expect(loser.stderr).toMatch(new RegExp(`^error: creating tenant "${slug}" failed at step "register".*The subdomain "${slug}" (is already taken|is being set up right now); nothing was created\\n$`));
+      expect(loser.stderr).toMatch(
+        new RegExp(
+          `^error: creating tenant "${slug}" failed at step "register".*The subdomain "${slug}" (is already taken|is being set up right now); nothing was created\\n$`,
+        ),
+      );
       const row = await ws.tenantRow(slug);
       expect(row?.status).toBe('active');
       expect(winner.stdout).toContain(`Tenant "${row!.name}" (${slug}) is ready`);
@@ -100,14 +104,19 @@ describe.each(dialects)('create-tenant on %s', (dialect) => {
 
       const [migrate, doctor] = await Promise.all([ws.run(['migrate-tenants', '--json']), ws.run(['check-tenants'])]);
       expect(migrate.code).toBe(1);
-      const report = JSON.parse(migrate.stdout) as { ok: boolean; results: { slug: string; ok: boolean; error?: string; pending: string[] }[] };
+      const report = JSON.parse(migrate.stdout) as {
+        ok: boolean;
+        results: { slug: string; ok: boolean; error?: string; pending: string[] }[];
+      };
       expect(report.ok).toBe(false);
       expect(report.results.find((r) => r.slug === lost)).toMatchObject({ ok: false, error: expect.stringContaining('does not exist') });
       expect(report.results.find((r) => r.slug === healthy)).toMatchObject({ ok: true, pending: [] });
 
       expect(doctor.code).toBe(1);
       expect(doctor.stdout).toMatch(new RegExp(`^${healthy}\\s+active\\s+yes\\s.*\\sok$`, 'm'));
-      expect(doctor.stdout).toMatch(new RegExp(`^  - ${lost}: Database sqlite:tenants/${lost}\\.sqlite is unreachable: the file does not exist$`, 'm'));
+      expect(doctor.stdout).toMatch(
+        new RegExp(`^  - ${lost}: Database sqlite:tenants/${lost}\\.sqlite is unreachable: the file does not exist$`, 'm'),
+      );
     });
 
     it('refuses to delete without a terminal unless --force is given', async () => {
@@ -115,7 +124,9 @@ describe.each(dialects)('create-tenant on %s', (dialect) => {
       expect((await ws.run(['create-tenant', 'Stays', slug, 'a@stays.test'])).code).toBe(0);
       const refused = await ws.run(['delete-tenant', slug]);
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toBe(`error: refusing to delete "${slug}" without confirmation: stdin is not a terminal; pass --force to delete it non-interactively\n`);
+      expect(refused.stderr).toBe(
+        `error: refusing to delete "${slug}" without confirmation: stdin is not a terminal; pass --force to delete it non-interactively\n`,
+      );
       expect((await ws.tenantRow(slug))?.status).toBe('active');
       expect(await ws.databaseExists(slug)).toBe(true);
     });
@@ -147,7 +158,10 @@ describe.each(serverDialects)('create-tenant with an existing empty %s database'
     expect(run.stdout).toContain(`/${db.name}`);
     const row = await ws.tenantRow(slug);
     expect(row?.db).toMatchObject({ engine: dialect, name: db.name, managed: false });
-    const inspection = await driverFor(dialect).inspect({ ...server(), database: db.name }, { dataDir: ws.dataDir, connectTimeoutMs: 10_000 });
+    const inspection = await driverFor(dialect).inspect(
+      { ...server(), database: db.name },
+      { dataDir: ws.dataDir, connectTimeoutMs: 10_000 },
+    );
     expect(inspection.tables).toEqual(expect.arrayContaining(['users', 'invoices']));
     expect(await ws.databaseExists(slug)).toBe(false);
 
@@ -155,7 +169,9 @@ describe.each(serverDialects)('create-tenant with an existing empty %s database'
     const deleted = await ws.run(['delete-tenant', slug, '--force']);
     expect(deleted.code).toBe(0);
     expect(deleted.stdout).toContain('Salesfleet did not create it');
-    expect((await driverFor(dialect).inspect({ ...server(), database: db.name }, { dataDir: ws.dataDir, connectTimeoutMs: 10_000 })).exists).toBe(true);
+    expect(
+      (await driverFor(dialect).inspect({ ...server(), database: db.name }, { dataDir: ws.dataDir, connectTimeoutMs: 10_000 })).exists,
+    ).toBe(true);
     return run;
   }
 
@@ -172,7 +188,18 @@ describe.each(serverDialects)('create-tenant with an existing empty %s database'
     const env: Record<string, string> = dialect === 'postgres' ? { SALESFLEET_DATABASE_PASSWORD: 'Env-Held-Pw-881' } : {};
     await createIn(
       'create-tenant',
-      (db) => ['--database-engine', engine, '--database-host', s.host!, '--database-port', String(s.port), '--database-user', s.user!, '--database-name', db.name],
+      (db) => [
+        '--database-engine',
+        engine,
+        '--database-host',
+        s.host!,
+        '--database-port',
+        String(s.port),
+        '--database-user',
+        s.user!,
+        '--database-name',
+        db.name,
+      ],
       env,
     );
     if (dialect === 'postgres') expect(await everythingVisible(ws)).not.toContain('Env-Held-Pw-881');

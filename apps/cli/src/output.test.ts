@@ -11,11 +11,12 @@ describe('tables', () => {
   const columns = [{ header: 'Slug' }, { header: 'Users', align: 'right' as const }, { header: 'Note' }];
 
   it('align plain columns under their headers, numbers to the right, with no trailing blanks', () => {
-    expect(plainTable(columns, [['acme', '1/50', ''], ['a-much-longer-slug', '12/100', 'x']])).toEqual([
-      'SLUG                 USERS  NOTE',
-      'acme                  1/50',
-      'a-much-longer-slug  12/100  x',
-    ]);
+    expect(
+      plainTable(columns, [
+        ['acme', '1/50', ''],
+        ['a-much-longer-slug', '12/100', 'x'],
+      ]),
+    ).toEqual(['SLUG                 USERS  NOTE', 'acme                  1/50', 'a-much-longer-slug  12/100  x']);
   });
 
   it('have borders on a terminal and plain columns otherwise', async () => {
@@ -31,7 +32,13 @@ describe('tables', () => {
   });
 
   it('format durations for people', () => {
-    expect([formatMs(0.42), formatMs(42), formatMs(4200), formatMs(42_000), formatMs(null)]).toEqual(['0.4 ms', '42 ms', '4200 ms', '42.0 s', '']);
+    expect([formatMs(0.42), formatMs(42), formatMs(4200), formatMs(42_000), formatMs(null)]).toEqual([
+      '0.4 ms',
+      '42 ms',
+      '4200 ms',
+      '42.0 s',
+      '',
+    ]);
   });
 });
 
@@ -50,13 +57,17 @@ describe('errors', () => {
 
   it('never show a URL password or a secret the process was given', () => {
     rememberSecret('Hunter2-Secret');
-    expect(scrub('connect postgres://sales:pa55@db:5432/x failed for Hunter2-Secret')).toBe('connect postgres://sales:***@db:5432/x failed for ***');
+    expect(scrub('connect postgres://sales:pa55@db:5432/x failed for Hunter2-Secret')).toBe(
+      'connect postgres://sales:***@db:5432/x failed for ***',
+    );
   });
 });
 
 describe('failingMigration', () => {
   it('names the migration a failure message is about', () => {
-    expect(failingMigration('Migration 202611230002-sales failed: relation exists; 202611230002-sales was rolled back')).toBe('202611230002-sales');
+    expect(failingMigration('Migration 202611230002-sales failed: relation exists; 202611230002-sales was rolled back')).toBe(
+      '202611230002-sales',
+    );
     expect(failingMigration('Database x is unreachable: timeout')).toBeNull();
     expect(failingMigration(undefined)).toBeNull();
   });

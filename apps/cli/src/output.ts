@@ -37,7 +37,9 @@ export interface OutputStreams {
 
 const isTty = (s: unknown) => Boolean((s as { isTTY?: boolean }).isTTY);
 
-export function createOutput(streams: OutputStreams = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Output {
+export function createOutput(
+  streams: OutputStreams = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env },
+): Output {
   const tty = isTty(streams.stdout);
   const color = tty && !streams.env.NO_COLOR && streams.env.TERM !== 'dumb';
   const paint = (code: string, reset: string) => (text: string) => (color ? `\u001b[${code}m${text}\u001b[${reset}m` : text);
@@ -107,7 +109,7 @@ export async function borderedTable(columns: Column[], rows: string[][], color: 
 }
 
 function displayWidth(text: string): number {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matches terminal escape sequences on purpose
   return [...text.replace(/\u001b\[[0-9;]*m/g, '')].length;
 }
 

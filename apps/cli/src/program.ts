@@ -60,7 +60,10 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .description('migrate the registry and create the first platform admin (idempotent)')
       .option('--admin-username <name>', 'platform admin username (default admin)')
       .option('--admin-email <email>', 'platform admin email')
-      .option('--admin-password <password>', 'platform admin password (prefer SALESFLEET_PLATFORM_ADMIN_PASSWORD or the prompt; default: a generated one-time password)')
+      .option(
+        '--admin-password <password>',
+        'platform admin password (prefer SALESFLEET_PLATFORM_ADMIN_PASSWORD or the prompt; default: a generated one-time password)',
+      )
       .addOption(json())
       .action(async (flags) => (await import('./commands/init')).initCommand(ctx, flags)),
     [
@@ -89,17 +92,28 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .option('--max-users <n>', 'active user limit', wholeNumber(1, 1_000_000), 50)
       .option('--multi-location', 'allow several locations')
       .option('--admin-username <name>', 'tenant admin username (default admin)')
-      .option('--admin-password <password>', 'tenant admin password (prefer SALESFLEET_ADMIN_PASSWORD; default: a one-time password shown once)')
+      .option(
+        '--admin-password <password>',
+        'tenant admin password (prefer SALESFLEET_ADMIN_PASSWORD; default: a one-time password shown once)',
+      )
       .option('--trial-days <days>', 'trial length in days', wholeNumber(0, 3650))
       .addOption(new Option('--demo-data', 'add demo locations, products, customers and invoices').conflicts('skipDemoData'))
       .option('--skip-demo-data', 'no demo data (the default; accepted for create_production_tenant)')
       .option('--dry-run', 'validate and check connectivity; change nothing')
       .addOption(json())
-      .action(async (name, subdomain, email, flags) => (await import('./commands/create-tenant')).createTenantCommand(ctx, name, subdomain, email, flags)),
+      .action(async (name, subdomain, email, flags) =>
+        (await import('./commands/create-tenant')).createTenantCommand(ctx, name, subdomain, email, flags),
+      ),
     [
       ['create-tenant "Acme Ltd" acme admin@acme.test', 'managed database: SQLite file, or sales_acme on SALESFLEET_TENANT_SERVER_URL'],
-      ['create-tenant "Acme Ltd" acme admin@acme.test --database-url postgres://sales@db1:5432/', 'sales_acme on that PostgreSQL server (password: SALESFLEET_DATABASE_PASSWORD)'],
-      ['create-tenant "Beta" beta admin@beta.test --database-engine mysql --database-host db2 --database-user root --database-name beta_sales', 'an existing empty MySQL/MariaDB database'],
+      [
+        'create-tenant "Acme Ltd" acme admin@acme.test --database-url postgres://sales@db1:5432/',
+        'sales_acme on that PostgreSQL server (password: SALESFLEET_DATABASE_PASSWORD)',
+      ],
+      [
+        'create-tenant "Beta" beta admin@beta.test --database-engine mysql --database-host db2 --database-user root --database-name beta_sales',
+        'an existing empty MySQL/MariaDB database',
+      ],
       ['create-tenant "Gamma" gamma admin@gamma.test --max-users 10 --multi-location --trial-days 30 --demo-data'],
       ['create-tenant "Gamma" gamma admin@gamma.test --dry-run', 'checks only'],
     ],
@@ -130,7 +144,7 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
   examples(
     program
       .command('suspend-tenant')
-      .description("suspend a tenant: its users are refused, nothing is deleted")
+      .description('suspend a tenant: its users are refused, nothing is deleted')
       .argument('<subdomain>', 'the tenant')
       .option('--reason <text>', 'why (shown to operators)')
       .addOption(json())

@@ -18,6 +18,7 @@ describe('StepReporter', () => {
     const steps = new StepReporter(io.out, {});
     steps.start('seed');
     steps.succeed();
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the reporter writes terminal escapes
     expect(io.stdout()).toMatch(/^\r\u001b\[2K\S seed…\r\u001b\[2K✓ seed \(\d+(\.\d)? ms\)\n$/);
   });
 });

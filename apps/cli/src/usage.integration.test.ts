@@ -32,7 +32,19 @@ describe('CLI usage', () => {
     expect(help.stderr).toBe('');
     const { stdout } = help;
     for (const group of ['Setup:', 'Tenants:', 'Schema and health:', 'Audit:', 'Examples:']) expect(stdout).toContain(`\n${group}\n`);
-    for (const command of ['init', 'create-tenant', 'delete-tenant', 'list-tenants', 'suspend-tenant', 'resume-tenant', 'tenant-users', 'domains', 'migrate-tenants', 'check-tenants, doctor', 'operations']) {
+    for (const command of [
+      'init',
+      'create-tenant',
+      'delete-tenant',
+      'list-tenants',
+      'suspend-tenant',
+      'resume-tenant',
+      'tenant-users',
+      'domains',
+      'migrate-tenants',
+      'check-tenants, doctor',
+      'operations',
+    ]) {
       expect(stdout).toMatch(new RegExp(`^  ${command}\\s{2,}\\S`, 'm'));
     }
     expect(stdout).toMatch(/^ {2}create_tenant, create_production_tenant\s+→ create-tenant$/m);
@@ -43,7 +55,23 @@ describe('CLI usage', () => {
     const help = await cli('create-tenant', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: pnpm cli create-tenant [options] <name> <subdomain> <admin-email>');
-    for (const flag of ['--database-url', '--database-engine', '--database-host', '--database-port', '--database-user', '--database-password', '--database-name', '--max-users', '--multi-location', '--admin-username', '--admin-password', '--trial-days', '--demo-data', '--skip-demo-data', '--dry-run']) {
+    for (const flag of [
+      '--database-url',
+      '--database-engine',
+      '--database-host',
+      '--database-port',
+      '--database-user',
+      '--database-password',
+      '--database-name',
+      '--max-users',
+      '--multi-location',
+      '--admin-username',
+      '--admin-password',
+      '--trial-days',
+      '--demo-data',
+      '--skip-demo-data',
+      '--dry-run',
+    ]) {
       expect(help.stdout).toContain(flag);
     }
     expect(help.stdout).toMatch(/\nExamples:\n {2}\$ pnpm cli create-tenant "Acme Ltd" acme admin@acme\.test\n/);
@@ -60,7 +88,9 @@ describe('CLI usage', () => {
     expect(missing).toMatchObject({ code: 2, stdout: '' });
     expect(missing.stderr).toBe("error: missing required argument 'subdomain' (usage: pnpm cli delete-tenant [options] <subdomain>)\n");
     expect(badValue.code).toBe(2);
-    expect(badValue.stderr).toMatch(/^error: option '--concurrency <n>' argument 'lots' is invalid\. must be a whole number from 1 to 64\. \(usage: .*\)\n$/);
+    expect(badValue.stderr).toMatch(
+      /^error: option '--concurrency <n>' argument 'lots' is invalid\. must be a whole number from 1 to 64\. \(usage: .*\)\n$/,
+    );
   });
 
   it('exits 1 with one clear line when the command fails, and creates nothing', async () => {

@@ -18,7 +18,14 @@ export async function budgetBenchmark(h: Harness): Promise<BenchmarkResult> {
   const started = performance.now();
   const { scale } = h.ctx;
   if (!(await pgAvailable())) {
-    return { name: 'budget', title: '4. Connection budget', rows: [], notes: [`PostgreSQL not reachable at ${new URL(PG_URL).host}: skipped.`], details: {}, durationSeconds: 0 };
+    return {
+      name: 'budget',
+      title: '4. Connection budget',
+      rows: [],
+      notes: [`PostgreSQL not reachable at ${new URL(PG_URL).host}: skipped.`],
+      details: {},
+      durationSeconds: 0,
+    };
   }
   const info = await pgServerInfo();
   const maxOpen = scale.budgetMaxOpen;
@@ -52,10 +59,14 @@ export async function budgetBenchmark(h: Harness): Promise<BenchmarkResult> {
     for (let r = 0; r < scale.rounds; r++) {
       const c = await load(all, scale.roundSeconds);
       churn.push(c);
-      h.log(`round ${r + 1}/${scale.rounds} churn over ${all.length}: ${c.rps} req/s, p99 ${c.p99} ms, non-2xx ${c.non2xx}, errors ${c.errors}`);
+      h.log(
+        `round ${r + 1}/${scale.rounds} churn over ${all.length}: ${c.rps} req/s, p99 ${c.p99} ms, non-2xx ${c.non2xx}, errors ${c.errors}`,
+      );
       const w = await load(warmHosts, scale.roundSeconds);
       warm.push(w);
-      h.log(`round ${r + 1}/${scale.rounds} warm over ${warmHosts.length}: ${w.rps} req/s, p99 ${w.p99} ms, non-2xx ${w.non2xx}, errors ${w.errors}`);
+      h.log(
+        `round ${r + 1}/${scale.rounds} warm over ${warmHosts.length}: ${w.rps} req/s, p99 ${w.p99} ms, non-2xx ${w.non2xx}, errors ${w.errors}`,
+      );
     }
   } finally {
     polling = false;
@@ -74,7 +85,13 @@ export async function budgetBenchmark(h: Harness): Promise<BenchmarkResult> {
     name: 'budget',
     title: '4. Connection budget',
     rows: [
-      { benchmark: label, metric: `failed requests (non-2xx + errors), ${all.length} tenants`, value: String(failed), target: '0', met: failed === 0 },
+      {
+        benchmark: label,
+        metric: `failed requests (non-2xx + errors), ${all.length} tenants`,
+        value: String(failed),
+        target: '0',
+        met: failed === 0,
+      },
       {
         benchmark: label,
         metric: `max PostgreSQL backends (pg_stat_activity, ${backends.samples} samples)`,
@@ -84,7 +101,13 @@ export async function budgetBenchmark(h: Harness): Promise<BenchmarkResult> {
         target: `≤ ${budget}`,
         met: backends.max <= budget,
       },
-      { benchmark: label, metric: 'max open + opening handles', value: String(maxOpenSeen), target: `≤ ${maxOpen}`, met: maxOpenSeen <= maxOpen },
+      {
+        benchmark: label,
+        metric: 'max open + opening handles',
+        value: String(maxOpenSeen),
+        target: `≤ ${maxOpen}`,
+        met: maxOpenSeen <= maxOpen,
+      },
       {
         benchmark: label,
         metric: `req/s churning ${all.length} tenants vs ${warmHosts.length} warm`,
@@ -92,7 +115,12 @@ export async function budgetBenchmark(h: Harness): Promise<BenchmarkResult> {
         baseline: `${warmRps}`,
         ratio: round(churnRps / warmRps, 3),
       },
-      { benchmark: label, metric: 'p99 latency churning vs warm', value: `${median(churn.map((x) => x.p99))} ms`, baseline: `${median(warm.map((x) => x.p99))} ms` },
+      {
+        benchmark: label,
+        metric: 'p99 latency churning vs warm',
+        value: `${median(churn.map((x) => x.p99))} ms`,
+        baseline: `${median(warm.map((x) => x.p99))} ms`,
+      },
     ],
     notes: [
       `${all.length} tenants over ${distinct} distinct databases` +

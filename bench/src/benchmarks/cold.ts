@@ -44,7 +44,8 @@ export async function coldBenchmark(h: Harness): Promise<BenchmarkResult> {
           requests.push({ host, path: ROUTE_PATH, headers, label: 'warm' });
         }
       }
-      const floor = engine === 'postgres' ? await pgConnectFloor(await h.fixtures.pgDatabases(Math.min(scale.coldTenants, scale.pgDatabases))) : null;
+      const floor =
+        engine === 'postgres' ? await pgConnectFloor(await h.fixtures.pgDatabases(Math.min(scale.coldTenants, scale.pgDatabases))) : null;
       const results = await h.sequential(server.port, requests);
       const bad = results.filter((r) => r.status !== 200);
       if (bad.length > 0) throw new Error(`${bad.length} of ${results.length} requests failed (first status ${bad[0]!.status})`);
@@ -53,8 +54,19 @@ export async function coldBenchmark(h: Harness): Promise<BenchmarkResult> {
       const first = by('first');
       const cold = by('cold');
       const warm = by('warm');
-      const s = (xs: number[]) => ({ n: xs.length, p50: round(percentile(xs, 50), 2), p90: round(percentile(xs, 90), 2), p99: round(percentile(xs, 99), 2) });
-      const summary = { first: s(first), cold: s(cold), warm: s(warm), connections: stats.connections, distinctDatabases: engine === 'postgres' ? Math.min(scale.coldTenants, scale.pgDatabases) : slugs.length };
+      const s = (xs: number[]) => ({
+        n: xs.length,
+        p50: round(percentile(xs, 50), 2),
+        p90: round(percentile(xs, 90), 2),
+        p99: round(percentile(xs, 99), 2),
+      });
+      const summary = {
+        first: s(first),
+        cold: s(cold),
+        warm: s(warm),
+        connections: stats.connections,
+        distinctDatabases: engine === 'postgres' ? Math.min(scale.coldTenants, scale.pgDatabases) : slugs.length,
+      };
       details[engine] = summary;
       rows.push(
         {
@@ -84,7 +96,9 @@ export async function coldBenchmark(h: Harness): Promise<BenchmarkResult> {
         details.pgConnectFloorMs = floor;
       }
       if (cold.length > 0 && stats.connections.misses < first.length + cold.length) {
-        notes.push(`${label}: only ${stats.connections.misses} cache misses for ${first.length + cold.length} cold requests — some were not cold.`);
+        notes.push(
+          `${label}: only ${stats.connections.misses} cache misses for ${first.length + cold.length} cold requests — some were not cold.`,
+        );
       }
     } finally {
       await server.child.stop();

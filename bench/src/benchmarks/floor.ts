@@ -28,12 +28,19 @@ export async function floorBenchmark(h: Harness): Promise<BenchmarkResult> {
   const dataDir = h.ctx.subdir('floor');
   const auth = { authorization: `Bearer ${template.token}` };
   const host = 'floor.localhost';
-  const baseline = await h.server('baseline', 'floor-baseline-pg', h.fixtures.env(dataDir, { BENCH_DB_ENGINE: 'postgres', BENCH_DB_NAME: baseDb, BENCH_PG_URL: PG_URL }));
+  const baseline = await h.server(
+    'baseline',
+    'floor-baseline-pg',
+    h.fixtures.env(dataDir, { BENCH_DB_ENGINE: 'postgres', BENCH_DB_NAME: baseDb, BENCH_PG_URL: PG_URL }),
+  );
   let bare: Awaited<ReturnType<Harness['server']>> | null = null;
   try {
     await assertServes(h, baseline, host, template.token);
     // Warm (session slide, permission cache), then capture exactly one steady request's SQL.
-    await h.sequential(baseline.port, Array.from({ length: 3 }, () => ({ host, path: ROUTE_PATH, headers: auth, label: 'warm' })));
+    await h.sequential(
+      baseline.port,
+      Array.from({ length: 3 }, () => ({ host, path: ROUTE_PATH, headers: auth, label: 'warm' })),
+    );
     await baseline.child.request('capture-start');
     await h.sequential(baseline.port, [{ host, path: ROUTE_PATH, headers: auth, label: 'capture' }]);
     const sql = await baseline.child.request<string[]>('capture-stop');
@@ -54,7 +61,13 @@ export async function floorBenchmark(h: Harness): Promise<BenchmarkResult> {
           baseline: `${f.rps}`,
           ratio,
         },
-        { benchmark: '2 floor (PostgreSQL)', metric: 'p99 latency', value: `${b.p99} ms`, baseline: `${f.p99} ms`, ratio: round(b.p99 / f.p99, 3) },
+        {
+          benchmark: '2 floor (PostgreSQL)',
+          metric: 'p99 latency',
+          value: `${b.p99} ms`,
+          baseline: `${f.p99} ms`,
+          ratio: round(b.p99 / f.p99, 3),
+        },
         { benchmark: '2 floor (PostgreSQL)', metric: 'SQL statements per warm request', value: String(sql.length) },
       ],
       notes: [

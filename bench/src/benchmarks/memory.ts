@@ -26,7 +26,10 @@ export async function memoryBenchmark(h: Harness): Promise<BenchmarkResult> {
     const before = await server.child.request<Memory>('gc');
     const hosts = fleet.sqlite.map((s) => `${s}.localhost`);
     const t0 = performance.now();
-    const resolved = await server.child.request<{ kinds: Record<string, number>; router: { cached: number } }>('resolve', { hosts, concurrency: 8 });
+    const resolved = await server.child.request<{ kinds: Record<string, number>; router: { cached: number } }>('resolve', {
+      hosts,
+      concurrency: 8,
+    });
     const resolveSeconds = (performance.now() - t0) / 1000;
     if ((resolved.kinds.tenant ?? 0) !== n) throw new Error(`resolved ${JSON.stringify(resolved.kinds)}, expected ${n} tenants`);
     const after = await server.child.request<Memory>('gc');
@@ -44,7 +47,12 @@ export async function memoryBenchmark(h: Harness): Promise<BenchmarkResult> {
           target: '≤ 300 MB',
           met: after.rss <= 300 * MB,
         },
-        { benchmark: '7 memory', metric: 'heap used after GC (vs before)', value: `${round(after.heapUsed / MB, 1)} MB`, baseline: `${round(before.heapUsed / MB, 1)} MB` },
+        {
+          benchmark: '7 memory',
+          metric: 'heap used after GC (vs before)',
+          value: `${round(after.heapUsed / MB, 1)} MB`,
+          baseline: `${round(before.heapUsed / MB, 1)} MB`,
+        },
         { benchmark: '7 memory', metric: 'heap per resolved tenant', value: `${Math.round(perTenant)} B` },
       ],
       notes: [

@@ -43,7 +43,9 @@ export async function migrationsBenchmark(h: Harness): Promise<BenchmarkResult> 
       `${scale.fleetRounds} interleaved pair(s), median.`,
   ];
 
-  const fleets: { engine: 'sqlite' | 'postgres'; label: string; count: number }[] = [{ engine: 'sqlite', label: 'SQLite', count: scale.fleetSqlite }];
+  const fleets: { engine: 'sqlite' | 'postgres'; label: string; count: number }[] = [
+    { engine: 'sqlite', label: 'SQLite', count: scale.fleetSqlite },
+  ];
   if (await pgAvailable()) fleets.push({ engine: 'postgres', label: 'PostgreSQL', count: scale.fleetPostgres });
   else notes.push(`PostgreSQL not reachable at ${new URL(PG_URL).host}: skipped.`);
 
@@ -67,9 +69,12 @@ export async function migrationsBenchmark(h: Harness): Promise<BenchmarkResult> 
       let step = 0;
       const apply = async (concurrency: number, into: ApplyResult[]) => {
         const a = await task.request<ApplyResult>('apply', { step: ++step, concurrency });
-        if (a.failed > 0 || a.changed !== a.tenants) throw new Error(`apply (concurrency ${concurrency}): ${a.failed} failed, ${a.changed}/${a.tenants} applied: ${a.firstError}`);
+        if (a.failed > 0 || a.changed !== a.tenants)
+          throw new Error(`apply (concurrency ${concurrency}): ${a.failed} failed, ${a.changed}/${a.tenants} applied: ${a.firstError}`);
         into.push(a);
-        h.log(`migrations/${f.engine}: applied migration ${step} to ${a.tenants} tenants ${concurrency === 1 ? 'sequentially' : `${concurrency} at a time`} in ${a.seconds.toFixed(2)} s (process CPU ${a.cpuPerWallSecond.toFixed(2)} s per second)`);
+        h.log(
+          `migrations/${f.engine}: applied migration ${step} to ${a.tenants} tenants ${concurrency === 1 ? 'sequentially' : `${concurrency} at a time`} in ${a.seconds.toFixed(2)} s (process CPU ${a.cpuPerWallSecond.toFixed(2)} s per second)`,
+        );
       };
       for (let r = 0; r < scale.fleetRounds; r++) {
         await apply(1, sequential);
@@ -84,7 +89,9 @@ export async function migrationsBenchmark(h: Harness): Promise<BenchmarkResult> 
       notes.push(
         `${f.label}: the task process used ${round(median(sequential.map((x) => x.cpuPerWallSecond)), 2)} s of CPU per second sequentially and ` +
           `${cpuParallel} in parallel (1.0 = one core busy): ` +
-          (cpuParallel >= 0.8 ? 'the per-tenant JavaScript (one thread) bounds the speed-up.' : 'the process mostly waits on the database server.'),
+          (cpuParallel >= 0.8
+            ? 'the per-tenant JavaScript (one thread) bounds the speed-up.'
+            : 'the process mostly waits on the database server.'),
       );
       const label = `6 migrations (${f.label})`;
       const checkTarget = (10 * f.count) / 1000;

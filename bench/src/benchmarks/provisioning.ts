@@ -51,7 +51,13 @@ export async function provisioningBenchmark(h: Harness): Promise<BenchmarkResult
         const steps: Record<string, number> = {};
         for (const step of Object.keys(xs[0]?.steps ?? {})) steps[step] = median(xs.map((s) => s.steps[step] ?? 0));
         medians[mode] = median(ms);
-        summary[mode] = { n: xs.length, median: round(median(ms), 1), p90: round(percentile(ms, 90), 1), perSecond: round(xs.length / (ms.reduce((a, b) => a + b, 0) / 1000), 2), steps };
+        summary[mode] = {
+          n: xs.length,
+          median: round(median(ms), 1),
+          p90: round(percentile(ms, 90), 1),
+          perSecond: round(xs.length / (ms.reduce((a, b) => a + b, 0) / 1000), 2),
+          steps,
+        };
         h.log(`  ${mode}: median ${round(median(ms), 1)} ms, steps ${JSON.stringify(steps)}`);
       }
       details[engine] = summary;
@@ -67,12 +73,27 @@ export async function provisioningBenchmark(h: Harness): Promise<BenchmarkResult
           target: `≤ ${targetMs} ms`,
           met: Math.min(clone.median, migrate.median) <= targetMs,
         },
-        { benchmark: `5 provisioning (${label})`, metric: 'p90: clone vs migrate', value: `${clone.p90} ms`, baseline: `${migrate.p90} ms` },
-        { benchmark: `5 provisioning (${label})`, metric: 'tenants/s (one at a time): clone vs migrate', value: `${clone.perSecond}`, baseline: `${migrate.perSecond}`, ratio: round(clone.perSecond / migrate.perSecond, 3) },
+        {
+          benchmark: `5 provisioning (${label})`,
+          metric: 'p90: clone vs migrate',
+          value: `${clone.p90} ms`,
+          baseline: `${migrate.p90} ms`,
+        },
+        {
+          benchmark: `5 provisioning (${label})`,
+          metric: 'tenants/s (one at a time): clone vs migrate',
+          value: `${clone.perSecond}`,
+          baseline: `${migrate.perSecond}`,
+          ratio: round(clone.perSecond / migrate.perSecond, 3),
+        },
       );
       notes.push(
-        `${label} median step times — clone: ${Object.entries(clone.steps).map(([k, v]) => `${k} ${v}`).join(', ')} ms; ` +
-          `migrate: ${Object.entries(migrate.steps).map(([k, v]) => `${k} ${v}`).join(', ')} ms. Cleanup (dropping what was created) took ${r.cleanupSeconds.toFixed(0)} s.`,
+        `${label} median step times — clone: ${Object.entries(clone.steps)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')} ms; ` +
+          `migrate: ${Object.entries(migrate.steps)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')} ms. Cleanup (dropping what was created) took ${r.cleanupSeconds.toFixed(0)} s.`,
       );
     } finally {
       await task.stop(120_000);

@@ -6,8 +6,10 @@ import { round } from '../lib/stats';
 
 /** Fails fast, with the answer, when a server does not serve the route (e.g. it has not landed yet). */
 export async function assertServes(h: Harness, server: RunningServer, host: string, token: string): Promise<void> {
-  const [first] = await h.sequential(server.port, [{ host, path: ROUTE_PATH, headers: { authorization: `Bearer ${token}` }, label: 'check' }]);
-  if (!first || first.status !== 200) {
+  const [first] = await h.sequential(server.port, [
+    { host, path: ROUTE_PATH, headers: { authorization: `Bearer ${token}` }, label: 'check' },
+  ]);
+  if (first?.status !== 200) {
     throw new Error(
       `${server.name} answered ${first?.status ?? 'nothing'} to GET ${ROUTE_PATH} on ${host}` +
         (first?.status === 404 ? ' — is the tenant product list route there yet? (SALESFLEET_BENCH_PATH overrides the path)' : ''),
@@ -37,9 +39,17 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
     const hosts = fleet.sqlite.map((s) => `${s}.localhost`);
     const maxOpen = tenants + 16;
     const subject = await h.server('tenancy', 'routing-sqlite', fleet.env({ SALESFLEET_MAX_OPEN_TENANTS: String(maxOpen) }));
-    const baseline = await h.server('baseline', 'baseline-sqlite', fleet.env({ BENCH_DB_ENGINE: 'sqlite', BENCH_DB_NAME: 'baseline.sqlite' }));
+    const baseline = await h.server(
+      'baseline',
+      'baseline-sqlite',
+      fleet.env({ BENCH_DB_ENGINE: 'sqlite', BENCH_DB_NAME: 'baseline.sqlite' }),
+    );
     const variant = EXPERIMENT_TTL_MS
-      ? await h.server('tenancy', `routing-sqlite-ttl${EXPERIMENT_TTL_MS}`, fleet.env({ SALESFLEET_MAX_OPEN_TENANTS: String(maxOpen), BENCH_ROUTER_TTL_MS: String(EXPERIMENT_TTL_MS) }))
+      ? await h.server(
+          'tenancy',
+          `routing-sqlite-ttl${EXPERIMENT_TTL_MS}`,
+          fleet.env({ SALESFLEET_MAX_OPEN_TENANTS: String(maxOpen), BENCH_ROUTER_TTL_MS: String(EXPERIMENT_TTL_MS) }),
+        )
       : null;
     const sides = variant ? [baseline, subject, variant] : [baseline, subject];
     try {
@@ -51,17 +61,33 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
         headers: { authorization: `Bearer ${template.token}` },
         connections: scale.connections,
       });
-      const single = await h.interleaved(sides, {
-        path: ROUTE_PATH,
-        hosts,
-        headers: { authorization: `Bearer ${template.token}` },
-        connections: 1,
-      }, { warm: false });
+      const single = await h.interleaved(
+        sides,
+        {
+          path: ROUTE_PATH,
+          hosts,
+          headers: { authorization: `Bearer ${template.token}` },
+          connections: 1,
+        },
+        { warm: false },
+      );
       const stats = await subject.child.request<Record<string, unknown>>('stats');
-      details.sqlite = { tenants, maxOpen, baseline: r[baseline.name], subject: r[subject.name], singleConnection: single, subjectStats: stats };
-      rows.push(...routingRows('1 routing (SQLite)', r[subject.name]!, r[baseline.name]!, tenants, single[subject.name]!, single[baseline.name]!));
+      details.sqlite = {
+        tenants,
+        maxOpen,
+        baseline: r[baseline.name],
+        subject: r[subject.name],
+        singleConnection: single,
+        subjectStats: stats,
+      };
+      rows.push(
+        ...routingRows('1 routing (SQLite)', r[subject.name]!, r[baseline.name]!, tenants, single[subject.name]!, single[baseline.name]!),
+      );
       notes.push(`SQLite subject after the run: ${cacheSummary(stats)}.`);
-      if (variant) rows.push(...experimentRows('1 routing (SQLite)', r[variant.name]!, r[baseline.name]!, single[variant.name]!, single[baseline.name]!));
+      if (variant)
+        rows.push(
+          ...experimentRows('1 routing (SQLite)', r[variant.name]!, r[baseline.name]!, single[variant.name]!, single[baseline.name]!),
+        );
     } finally {
       await Promise.all([subject.child.stop(), baseline.child.stop(), variant?.child.stop()]);
     }
@@ -81,7 +107,10 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
     // page queries at once — so tenants × 3 must fit the server's free connections, after the baseline's
     // pool and a margin for other users of the server (otherwise: "too many clients already" → 503).
     const subjects = EXPERIMENT_TTL_MS ? 2 : 1;
-    const tenants = Math.max(4, Math.min(scale.routingTenants, scale.pgDatabases, Math.floor((free - 30 - scale.connections) / (3 * subjects))));
+    const tenants = Math.max(
+      4,
+      Math.min(scale.routingTenants, scale.pgDatabases, Math.floor((free - 30 - scale.connections) / (3 * subjects))),
+    );
     h.log(`routing/PostgreSQL: ${tenants} tenant databases + baseline (server has ${free} free connections)`);
     const template = await h.fixtures.pgTemplate();
     const fleet = await h.fixtures.fleet({ postgres: tenants, pgDistinct: tenants });
@@ -89,9 +118,17 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
     const hosts = fleet.postgres.map((s) => `${s}.localhost`);
     const maxOpen = tenants + 16;
     const subject = await h.server('tenancy', 'routing-pg', fleet.env({ SALESFLEET_MAX_OPEN_TENANTS: String(maxOpen) }));
-    const baseline = await h.server('baseline', 'baseline-pg', fleet.env({ BENCH_DB_ENGINE: 'postgres', BENCH_DB_NAME: baseDb, BENCH_PG_URL: PG_URL, BENCH_POOL_MAX: String(scale.connections) }));
+    const baseline = await h.server(
+      'baseline',
+      'baseline-pg',
+      fleet.env({ BENCH_DB_ENGINE: 'postgres', BENCH_DB_NAME: baseDb, BENCH_PG_URL: PG_URL, BENCH_POOL_MAX: String(scale.connections) }),
+    );
     const variant = EXPERIMENT_TTL_MS
-      ? await h.server('tenancy', `routing-pg-ttl${EXPERIMENT_TTL_MS}`, fleet.env({ SALESFLEET_MAX_OPEN_TENANTS: String(maxOpen), BENCH_ROUTER_TTL_MS: String(EXPERIMENT_TTL_MS) }))
+      ? await h.server(
+          'tenancy',
+          `routing-pg-ttl${EXPERIMENT_TTL_MS}`,
+          fleet.env({ SALESFLEET_MAX_OPEN_TENANTS: String(maxOpen), BENCH_ROUTER_TTL_MS: String(EXPERIMENT_TTL_MS) }),
+        )
       : null;
     const sides = variant ? [baseline, subject, variant] : [baseline, subject];
     try {
@@ -103,17 +140,41 @@ export async function routingBenchmark(h: Harness): Promise<BenchmarkResult> {
         headers: { authorization: `Bearer ${template.token}` },
         connections: scale.connections,
       });
-      const single = await h.interleaved(sides, {
-        path: ROUTE_PATH,
-        hosts,
-        headers: { authorization: `Bearer ${template.token}` },
-        connections: 1,
-      }, { warm: false });
+      const single = await h.interleaved(
+        sides,
+        {
+          path: ROUTE_PATH,
+          hosts,
+          headers: { authorization: `Bearer ${template.token}` },
+          connections: 1,
+        },
+        { warm: false },
+      );
       const stats = await subject.child.request<Record<string, unknown>>('stats');
-      details.postgres = { tenants, maxOpen, freeConnections: free, baseline: r[baseline.name], subject: r[subject.name], singleConnection: single, subjectStats: stats };
-      rows.push(...routingRows('1 routing (PostgreSQL)', r[subject.name]!, r[baseline.name]!, tenants, single[subject.name]!, single[baseline.name]!));
+      details.postgres = {
+        tenants,
+        maxOpen,
+        freeConnections: free,
+        baseline: r[baseline.name],
+        subject: r[subject.name],
+        singleConnection: single,
+        subjectStats: stats,
+      };
+      rows.push(
+        ...routingRows(
+          '1 routing (PostgreSQL)',
+          r[subject.name]!,
+          r[baseline.name]!,
+          tenants,
+          single[subject.name]!,
+          single[baseline.name]!,
+        ),
+      );
       notes.push(`PostgreSQL subject after the run: ${cacheSummary(stats)}.`);
-      if (variant) rows.push(...experimentRows('1 routing (PostgreSQL)', r[variant.name]!, r[baseline.name]!, single[variant.name]!, single[baseline.name]!));
+      if (variant)
+        rows.push(
+          ...experimentRows('1 routing (PostgreSQL)', r[variant.name]!, r[baseline.name]!, single[variant.name]!, single[baseline.name]!),
+        );
     } finally {
       await Promise.all([subject.child.stop(), baseline.child.stop(), variant?.child.stop()]);
     }
@@ -150,9 +211,27 @@ const EXPERIMENT_TTL_MS = Number(process.env.SALESFLEET_BENCH_ROUTER_TTL_MS ?? 0
 function experimentRows(benchmark: string, variant: Side, baseline: Side, variant1: Side, baseline1: Side): ResultRow[] {
   const label = `experiment: router TTL ${EXPERIMENT_TTL_MS / 1000} s`;
   return [
-    { benchmark, metric: `${label}, req/s`, value: `${variant.rps}`, baseline: `${baseline.rps}`, ratio: round(variant.rps / baseline.rps, 3) },
-    { benchmark, metric: `${label}, p99`, value: `${variant.p99} ms`, baseline: `${baseline.p99} ms`, ratio: round(variant.p99 / baseline.p99, 3) },
-    { benchmark, metric: `${label}, p50 at 1 connection`, value: `${variant1.p50} ms`, baseline: `${baseline1.p50} ms`, ratio: round(variant1.p50 / baseline1.p50, 3) },
+    {
+      benchmark,
+      metric: `${label}, req/s`,
+      value: `${variant.rps}`,
+      baseline: `${baseline.rps}`,
+      ratio: round(variant.rps / baseline.rps, 3),
+    },
+    {
+      benchmark,
+      metric: `${label}, p99`,
+      value: `${variant.p99} ms`,
+      baseline: `${baseline.p99} ms`,
+      ratio: round(variant.p99 / baseline.p99, 3),
+    },
+    {
+      benchmark,
+      metric: `${label}, p50 at 1 connection`,
+      value: `${variant1.p50} ms`,
+      baseline: `${baseline1.p50} ms`,
+      ratio: round(variant1.p50 / baseline1.p50, 3),
+    },
   ];
 }
 

@@ -112,7 +112,9 @@ export class Fixtures {
         const started = performance.now();
         await cloneDatabases(template.source, missing, 4);
         this.#pgDatabases.push(...missing);
-        process.stderr.write(`  cloned ${missing.length} PostgreSQL tenant databases in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+        process.stderr.write(
+          `  cloned ${missing.length} PostgreSQL tenant databases in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+        );
       }
       return this.#pgDatabases.slice(0, n);
     });

@@ -31,7 +31,12 @@ export class Harness {
    * Starts a server child (`tenancy` = the real API, `baseline` = one fixed database, `bare` =
    * node:http + pg) and waits until it listens. With `--profile` it writes a CPU profile on exit.
    */
-  async server(kind: 'tenancy' | 'baseline' | 'bare', name: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<RunningServer> {
+  async server(
+    kind: 'tenancy' | 'baseline' | 'bare',
+    name: string,
+    env: Record<string, string>,
+    nodeFlags: string[] = [],
+  ): Promise<RunningServer> {
     const logName = `${String(++this.#servers).padStart(2, '0')}-${name}`;
     const flags = [...nodeFlags];
     // One directory per server: the process writes one profile per thread (tsx's loader runs in its own).
@@ -73,7 +78,10 @@ export class Harness {
     // Warm-up: every host once (opens every handle), then a short discarded load run.
     if (options.warm !== false) {
       for (const s of servers) {
-        await this.sequential(s.port, load.hosts.map((host) => ({ host, path: load.path, headers: load.headers, label: 'warm-up' })));
+        await this.sequential(
+          s.port,
+          load.hosts.map((host) => ({ host, path: load.path, headers: load.headers, label: 'warm-up' })),
+        );
         await this.load(s.port, { ...load, durationSeconds: warmupSeconds });
       }
     }
@@ -82,7 +90,9 @@ export class Harness {
       for (const s of servers) {
         const result = await this.load(s.port, { ...load, durationSeconds: roundSeconds });
         runs[s.name]!.push(result);
-        this.log(`round ${r + 1}/${rounds} ${s.name} (${load.connections} conn): ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
+        this.log(
+          `round ${r + 1}/${rounds} ${s.name} (${load.connections} conn): ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
+        );
       }
     }
     return Object.fromEntries(

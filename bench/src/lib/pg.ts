@@ -79,7 +79,9 @@ export async function cloneDatabases(template: string, names: readonly string[],
 export async function databasesWithPrefix(prefixes: readonly string[]): Promise<string[]> {
   return withClient(async (c) => {
     const patterns = prefixes.map((p) => `${p.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
-    const r = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE ANY($1::text[]) ORDER BY datname', [patterns]);
+    const r = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE ANY($1::text[]) ORDER BY datname', [
+      patterns,
+    ]);
     return r.rows.map((row) => row.datname);
   });
 }
@@ -89,7 +91,10 @@ export async function databasesWithPrefix(prefixes: readonly string[]): Promise<
  * forces a checkpoint on PostgreSQL 15, ~1 s on this machine's disk, and concurrent drops queue
  * behind each other, so they go one at a time with progress.
  */
-export async function dropDatabasesWithPrefix(prefixes: readonly string[], onProgress?: (done: number, total: number) => void): Promise<number> {
+export async function dropDatabasesWithPrefix(
+  prefixes: readonly string[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<number> {
   const names = await databasesWithPrefix(prefixes);
   await withClient(async (c) => {
     let done = 0;
@@ -129,7 +134,9 @@ export class BackendSampler {
     if (this.#busy || !this.#client) return;
     this.#busy = true;
     try {
-      const r = await this.#client.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE starts_with(datname, $1)', [this.#prefix]);
+      const r = await this.#client.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE starts_with(datname, $1)', [
+        this.#prefix,
+      ]);
       this.samples.push(Number(r.rows[0]!.n));
     } catch {
       // A failed sample is skipped; the run's verdict uses the ones taken.

@@ -45,22 +45,25 @@ async function runAutocannon(r: LoadRequest): Promise<LoadResult> {
   const done = new Promise<autocannon.Result>((resolve, reject) => {
     finish = (err, result) => (err ? reject(err) : resolve(result));
   });
-  const instance = autocannon({
-    url: `http://127.0.0.1:${r.port}`,
-    connections: r.connections,
-    duration: r.durationSeconds,
-    timeout: 10,
-    requests: [
-      {
-        method: 'GET',
-        path: r.path,
-        setupRequest: (req) => {
-          const host = r.hosts[next++ % r.hosts.length]!;
-          return { ...req, headers: { ...r.headers, host } };
+  const instance = autocannon(
+    {
+      url: `http://127.0.0.1:${r.port}`,
+      connections: r.connections,
+      duration: r.durationSeconds,
+      timeout: 10,
+      requests: [
+        {
+          method: 'GET',
+          path: r.path,
+          setupRequest: (req) => {
+            const host = r.hosts[next++ % r.hosts.length]!;
+            return { ...req, headers: { ...r.headers, host } };
+          },
         },
-      },
-    ],
-  }, (err, result) => finish(err, result));
+      ],
+    },
+    (err, result) => finish(err, result),
+  );
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
     if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
@@ -78,7 +81,10 @@ async function runAutocannon(r: LoadRequest): Promise<LoadResult> {
     p50: round(percentile(latencies, 50), 2),
     p90: round(percentile(latencies, 90), 2),
     p99: round(percentile(latencies, 99), 2),
-    max: round(latencies.reduce((a, b) => Math.max(a, b), 0), 2),
+    max: round(
+      latencies.reduce((a, b) => Math.max(a, b), 0),
+      2,
+    ),
     statusCodes,
   };
 }

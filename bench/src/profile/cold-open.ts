@@ -58,7 +58,16 @@ interface Statement {
 }
 
 /** What the current tenant instance logs: its statements (with durations) and the models it defines. */
-const capture = { statements: [] as Statement[], defined: [] as string[], defineMs: 0, defineStart: 0, instanceAt: 0, connectStart: 0, connectEnd: 0, active: false };
+const capture = {
+  statements: [] as Statement[],
+  defined: [] as string[],
+  defineMs: 0,
+  defineStart: 0,
+  instanceAt: 0,
+  connectStart: 0,
+  connectEnd: 0,
+  active: false,
+};
 const log = (sql: string) => capture.statements.push({ sql: sql.replace(/^Executing \([^)]*\): /, ''), at: performance.now() });
 
 Sequelize.addHook('afterInit', (sequelize: Sequelize) => {
@@ -107,7 +116,8 @@ try {
   const request = async (slug: string) => {
     const res = await app.request(`http://${slug}.localhost/api/products?limit=20`, { headers: { authorization: `Bearer ${token}` } });
     const body = (await res.json()) as { products?: unknown[]; total?: number };
-    if (res.status !== 200 || body.products?.length !== 20) throw new Error(`GET /api/products for ${slug} answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+    if (res.status !== 200 || body.products?.length !== 20)
+      throw new Error(`GET /api/products for ${slug} answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
   };
 
   for (const slug of slugs) {
@@ -159,7 +169,8 @@ try {
     const count = String(queries[phase]?.length ?? '');
     process.stdout.write(`  ${phase.padEnd(36)} ${String(round(median(xs), 2)).padStart(8)} ms   ${count}\n`);
   }
-  for (const [phase, names] of Object.entries(definedIn)) if (names.length > 0) process.stdout.write(`  models defined in ${phase.trim()}: ${names.join(', ')}\n`);
+  for (const [phase, names] of Object.entries(definedIn))
+    if (names.length > 0) process.stdout.write(`  models defined in ${phase.trim()}: ${names.join(', ')}\n`);
   // define-cost.ts replays cold-path.ts's list; say so when the real request defines something else.
   const real = [...(definedIn['open handle (acquire)'] ?? []), ...(definedIn['GET /api/products?limit=20'] ?? [])].sort();
   const replayed = definedByReplay(COLD_PRODUCT_LIST.filter((s) => !s.nonSuperuserOnly));
@@ -168,7 +179,12 @@ try {
       ? `  define-cost.ts replays the same models (cold-path.ts, superuser steps)\n`
       : `  WARNING: cold-path.ts is out of date — the request defined ${real.join(', ')}; define-cost.ts replays ${replayed.join(', ')}\n`,
   );
-  for (const [phase, qs] of Object.entries(queries)) if (!phase.startsWith('  ')) for (const q of qs) process.stdout.write(`    [${phase}] ${process.env.PROFILE_FULL_SQL || q.length <= 260 ? q : `${q.slice(0, 170)} … ${q.slice(-80)}`}\n`);
+  for (const [phase, qs] of Object.entries(queries))
+    if (!phase.startsWith('  '))
+      for (const q of qs)
+        process.stdout.write(
+          `    [${phase}] ${process.env.PROFILE_FULL_SQL || q.length <= 260 ? q : `${q.slice(0, 170)} … ${q.slice(-80)}`}\n`,
+        );
 } finally {
   await ctx.cleanup.run();
 }

@@ -20,7 +20,12 @@ export const COLD_PRODUCT_LIST: readonly ColdStep[] = [
   { step: 'open handle: SESSION_MODEL_NAMES', associated: SESSION_MODEL_NAMES, unassociated: [] },
   { step: 'session + user (the session’s user association)', associated: [], unassociated: [] },
   { step: 'permission load: memberships, group names', associated: [], unassociated: ['UserGroup', 'Group'] },
-  { step: 'permission load, not a superuser: grants, codenames', associated: [], unassociated: ['GroupPermission', 'Permission'], nonSuperuserOnly: true },
+  {
+    step: 'permission load, not a superuser: grants, codenames',
+    associated: [],
+    unassociated: ['GroupPermission', 'Permission'],
+    nonSuperuserOnly: true,
+  },
   { step: 'product page (listProducts)', associated: [], unassociated: ['Product'] },
   { step: 'stock of the page (stockByProduct)', associated: [], unassociated: ['StockLevel'] },
 ];

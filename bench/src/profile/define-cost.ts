@@ -47,7 +47,8 @@ let total = 0;
 for (const [k, xs] of Object.entries(t)) {
   const ms = median(xs);
   if (!k.startsWith('for comparison')) total += ms;
-  else process.stdout.write(`  total ${round(total, 2)} ms per new tenant handle (a superuser's request skips the 'not a superuser' step)\n`);
+  else
+    process.stdout.write(`  total ${round(total, 2)} ms per new tenant handle (a superuser's request skips the 'not a superuser' step)\n`);
   process.stdout.write(`  ${k.padEnd(64)} ${round(ms, 2)} ms\n`);
 }
 process.stdout.write(`models defined: ${definedNow}\nread as models[name] instead: ${definedBefore}\n`);

@@ -28,7 +28,10 @@ try {
       (t[k] ??= []).push(now - t0);
       t0 = now;
     };
-    const sequelize = openSequelize({ engine: 'sqlite', database: `tenants/c${i}.sqlite`, host: null, port: null, user: null, password: null }, { dataDir, tenant: true, poolMax: 1 });
+    const sequelize = openSequelize(
+      { engine: 'sqlite', database: `tenants/c${i}.sqlite`, host: null, port: null, user: null, password: null },
+      { dataDir, tenant: true, poolMax: 1 },
+    );
     step('new Sequelize (openSequelize)');
     await migrationStatus(sequelize, 'tenant');
     step('status SELECT (opens the file)');
@@ -40,7 +43,9 @@ try {
   for (let i = 0; i < n; i++) {
     let t0 = performance.now();
     const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const d = new sqlite3.Database(join(dataDir, 'tenants', `c${i}.sqlite`), sqlite3.OPEN_READONLY, (err) => (err ? reject(err) : resolve(d)));
+      const d = new sqlite3.Database(join(dataDir, 'tenants', `c${i}.sqlite`), sqlite3.OPEN_READONLY, (err) =>
+        err ? reject(err) : resolve(d),
+      );
     });
     await new Promise<void>((resolve, reject) => db.all('SELECT name FROM SequelizeMeta', (err) => (err ? reject(err) : resolve())));
     (t['raw sqlite3 read-only open + SELECT'] ??= []).push(performance.now() - t0);

@@ -63,7 +63,15 @@ const tenant = tenantRecord('baseline', {
   id: 1,
   name: 'Baseline',
   adminEmail: 'admin@baseline.example.com',
-  db: { engine: spec.engine, host: spec.host, port: spec.port, name: spec.database, user: spec.user, passwordEncrypted: null, managed: true },
+  db: {
+    engine: spec.engine,
+    host: spec.host,
+    port: spec.port,
+    name: spec.database,
+    user: spec.user,
+    passwordEncrypted: null,
+    managed: true,
+  },
   createdAt: now,
   updatedAt: now,
 });
@@ -74,7 +82,14 @@ const lease = { handle, release: () => undefined };
 const tenancy = {
   registry: {} as AppTenancy['registry'],
   provisioner: {} as AppTenancy['provisioner'],
-  router: { resolveHost: async (host: string | null | undefined) => ({ kind: 'tenant' as const, host: String(host), tenant, via: 'subdomain' as const }) },
+  router: {
+    resolveHost: async (host: string | null | undefined) => ({
+      kind: 'tenant' as const,
+      host: String(host),
+      tenant,
+      via: 'subdomain' as const,
+    }),
+  },
   connections: {
     acquire: async () => lease,
     withTenant: async <T>(_t: TenantRecord, fn: (h: typeof handle) => Promise<T> | T) => fn(handle),

@@ -51,7 +51,9 @@ const child = serveRequests(
 
 // BENCH_ROUTER_TTL_MS: experiments only (openTenancy's default, 5 s, is what `pnpm start` uses).
 const routerTtlMs = process.env.BENCH_ROUTER_TTL_MS ? Number(process.env.BENCH_ROUTER_TTL_MS) : undefined;
-const tenancy = await openTenancy(config, { migrateRegistry: true, ...(routerTtlMs ? { routerTtlMs } : {}) }).catch((err: unknown) => child.fail(err));
+const tenancy = await openTenancy(config, { migrateRegistry: true, ...(routerTtlMs ? { routerTtlMs } : {}) }).catch((err: unknown) =>
+  child.fail(err),
+);
 // Request lines to stdout (discarded by the runner, as a log shipper would take them); errors also
 // to stderr, which lands in the run's log directory.
 const logger = pino(

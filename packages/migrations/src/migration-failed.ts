@@ -23,7 +23,12 @@ export class MigrationFailed extends SalesfleetError {
     const state = rolledBack
       ? `${migration} was rolled back and ${earlier}, so the database is at the version before ${migration}`
       : `${earlier}, and ${migration} may be partly ${direction === 'up' ? 'applied' : 'reverted'} (this database cannot roll back schema changes)`;
-    super('MigrationFailed', `${verb} ${migration} failed: ${reason}; ${state}.`, { migration, direction, completed, rolledBack }, { cause });
+    super(
+      'MigrationFailed',
+      `${verb} ${migration} failed: ${reason}; ${state}.`,
+      { migration, direction, completed, rolledBack },
+      { cause },
+    );
     this.migration = migration;
     this.direction = direction;
     this.completed = completed;

@@ -178,11 +178,7 @@ function failure(err: unknown, direction: MigrationDirection, completed: string[
  * statements before the error stay (DDL commits implicitly there).
  * Throws MigrationFailed (with the failing migration's name) or NotFound for an unknown `to`.
  */
-export async function migrateUp(
-  sequelize: Sequelize,
-  set: MigrationSet,
-  options: MigrateUpOptions = {},
-): Promise<{ applied: string[] }> {
+export async function migrateUp(sequelize: Sequelize, set: MigrationSet, options: MigrateUpOptions = {}): Promise<{ applied: string[] }> {
   const names = migrationNames(set, options);
   if (options.to !== undefined && !names.includes(options.to)) throw new NotFound('Migration', options.to);
   const { umzug, log, transactional } = runner(sequelize, set, options);

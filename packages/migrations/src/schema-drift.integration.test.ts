@@ -84,7 +84,9 @@ describe.each(dialects)('tenant schema drift on %s', (dialect) => {
       await qi.createTable('leftovers', { id: { type: DataTypes.INTEGER, primaryKey: true } });
       const models = defineTenantModels(s);
       const kinds = (await compareSchemaWithModels(s, defineAllTenantModels(models))).map((d) => `${d.kind} ${d.table}.${d.name ?? ''}`);
-      expect(kinds.sort()).toEqual(['extra-column locations.phone', 'extra-index customers.customers_email', 'extra-table leftovers.'].sort());
+      expect(kinds.sort()).toEqual(
+        ['extra-column locations.phone', 'extra-index customers.customers_email', 'extra-table leftovers.'].sort(),
+      );
       expect(await compareSchemaWithModels(s, defineAllTenantModels(models), { ignoreTables: ['leftovers'] })).toHaveLength(2);
     } finally {
       await scratch.drop();

@@ -207,7 +207,10 @@ async function listForeignKeys(sequelize: Sequelize, table: string): Promise<DbF
 
 /** The indexes a model declares: `indexes` options plus attribute-level `unique`. */
 function declaredIndexes(model: AnyModel, columnOf: (name: string) => string): { name?: string; unique: boolean; fields: string[] }[] {
-  const internals = model as unknown as { _indexes?: IndexLike[]; uniqueKeys?: Record<string, { fields: string[]; customIndex?: boolean; name?: string }> };
+  const internals = model as unknown as {
+    _indexes?: IndexLike[];
+    uniqueKeys?: Record<string, { fields: string[]; customIndex?: boolean; name?: string }>;
+  };
   const out: { name?: string; unique: boolean; fields: string[] }[] = [];
   for (const index of internals._indexes ?? []) {
     out.push({
@@ -239,14 +242,24 @@ async function compareModel(sequelize: Sequelize, model: AnyModel, table: string
   for (const [column, [name, attr]] of byColumn) {
     const db = described[column];
     if (!db) {
-      diffs.push({ kind: 'missing-column', table, name: column, message: `${table}.${column} (${model.name}.${name}) is declared by the model but missing in the database — add a migration` });
+      diffs.push({
+        kind: 'missing-column',
+        table,
+        name: column,
+        message: `${table}.${column} (${model.name}.${name}) is declared by the model but missing in the database — add a migration`,
+      });
       continue;
     }
     const want = modelTypeFamily(attr.type);
     const have = databaseTypeFamily(db.type);
     const compatibleUuid = want === 'uuid' && (have === 'string' || have === 'binary');
     if (want !== have && !compatibleUuid) {
-      diffs.push({ kind: 'type', table, name: column, message: `${table}.${column}: model type ${want}, database type ${db.type} (${have})` });
+      diffs.push({
+        kind: 'type',
+        table,
+        name: column,
+        message: `${table}.${column}: model type ${want}, database type ${db.type} (${have})`,
+      });
     } else if (want === 'string') {
       const wantLength = attr.type.options?.length ?? attr.type._length ?? 255;
       const haveLength = varcharLength(db.type);
@@ -268,15 +281,30 @@ async function compareModel(sequelize: Sequelize, model: AnyModel, table: string
   }
   for (const column of Object.keys(described)) {
     if (!byColumn.has(column)) {
-      diffs.push({ kind: 'extra-column', table, name: column, message: `${table}.${column} exists in the database but no attribute of ${model.name} declares it` });
+      diffs.push({
+        kind: 'extra-column',
+        table,
+        name: column,
+        message: `${table}.${column} exists in the database but no attribute of ${model.name} declares it`,
+      });
     }
   }
 
   // Primary key
-  const wantPk = [...byColumn].filter(([, [, a]]) => a.primaryKey === true).map(([c]) => c).sort();
-  const havePk = Object.entries(described).filter(([, d]) => d.primaryKey).map(([c]) => c).sort();
+  const wantPk = [...byColumn]
+    .filter(([, [, a]]) => a.primaryKey === true)
+    .map(([c]) => c)
+    .sort();
+  const havePk = Object.entries(described)
+    .filter(([, d]) => d.primaryKey)
+    .map(([c]) => c)
+    .sort();
   if (!sameColumns(wantPk, havePk)) {
-    diffs.push({ kind: 'primary-key', table, message: `${table}: model primary key (${wantPk.join(', ')}), database (${havePk.join(', ')})` });
+    diffs.push({
+      kind: 'primary-key',
+      table,
+      message: `${table}: model primary key (${wantPk.join(', ')}), database (${havePk.join(', ')})`,
+    });
   }
 
   // Indexes and unique constraints (the primary key's own index is covered above)
@@ -289,7 +317,12 @@ async function compareModel(sequelize: Sequelize, model: AnyModel, table: string
     const found = dbIndexes.find((i) => !matched.has(i) && i.unique === want.unique && sameColumns(i.fields, want.fields));
     const label = `${want.unique ? 'unique ' : ''}index ${want.name ? `${want.name} ` : ''}on ${table}(${want.fields.join(', ')})`;
     if (!found) {
-      diffs.push({ kind: 'missing-index', table, name: want.name, message: `${label} is declared by ${model.name} but missing in the database` });
+      diffs.push({
+        kind: 'missing-index',
+        table,
+        name: want.name,
+        message: `${label} is declared by ${model.name} but missing in the database`,
+      });
       continue;
     }
     matched.add(found);
@@ -314,13 +347,24 @@ async function compareModel(sequelize: Sequelize, model: AnyModel, table: string
     const ref = attr.references;
     const found = dbKeys.find((k) => k.column === column);
     if (!ref) {
-      if (found) diffs.push({ kind: 'extra-foreign-key', table, name: column, message: `${table}.${column} references ${found.refTable} in the database but not in ${model.name}` });
+      if (found)
+        diffs.push({
+          kind: 'extra-foreign-key',
+          table,
+          name: column,
+          message: `${table}.${column} references ${found.refTable} in the database but not in ${model.name}`,
+        });
       continue;
     }
     const refTable = referencedTable(ref);
     const refColumn = ref.key ?? 'id';
     if (!found) {
-      diffs.push({ kind: 'missing-foreign-key', table, name: column, message: `${table}.${column} → ${refTable}.${refColumn} is declared by ${model.name} but missing in the database` });
+      diffs.push({
+        kind: 'missing-foreign-key',
+        table,
+        name: column,
+        message: `${table}.${column} → ${refTable}.${refColumn} is declared by ${model.name} but missing in the database`,
+      });
       continue;
     }
     const wantDelete = (attr.onDelete ?? 'NO ACTION').toUpperCase();

@@ -19,13 +19,7 @@ import { associateProduct, defineProduct } from './sales/product';
 import { associateStockLevel, defineStockLevel } from './sales/stock-level';
 import { associateStockMovement, defineStockMovement } from './sales/stock-movement';
 import { installNumericParsers } from './sequelize-options';
-import type {
-  AssociateModel,
-  ModelTarget,
-  TenantModelClasses,
-  TenantModelName,
-  TenantModels,
-} from './model-types';
+import type { AssociateModel, ModelTarget, TenantModelClasses, TenantModelName, TenantModels } from './model-types';
 
 type ModelSpec<K extends TenantModelName> = {
   define: (sequelize: Sequelize) => TenantModelClasses[K];

@@ -234,4 +234,11 @@ export {
   type VoidInvoiceInput,
 } from './sales/invoicing';
 export { listPayments, recordPayment, type PaymentFilter, type PaymentInput, type PaymentResult } from './sales/payments';
-export { DEMO_CUSTOMERS, DEMO_MARKER, DEMO_PRODUCTS, seedDemoData, type SeedDemoDataOptions, type SeedDemoDataResult } from './demo/seed-demo-data';
+export {
+  DEMO_CUSTOMERS,
+  DEMO_MARKER,
+  DEMO_PRODUCTS,
+  seedDemoData,
+  type SeedDemoDataOptions,
+  type SeedDemoDataResult,
+} from './demo/seed-demo-data';

@@ -21,11 +21,13 @@ describe('string enumerations are validated by the models', () => {
     const invoice = { number: 'INV-1', locationId: 1, issueDate: '2026-11-23', createdBy: 1 };
     expect(await problems(models.Invoice.build({ ...invoice, status: 'issued' }))).toEqual([]);
     expect(await problems(models.Invoice.build({ ...invoice, status: 'lost' as never }))).toEqual(['status']);
-    expect(await problems(models.Payment.build({ invoiceId: 1, amount: 100, method: 'cheque' as never, createdBy: 1 }))).toEqual(['method']);
+    expect(await problems(models.Payment.build({ invoiceId: 1, amount: 100, method: 'cheque' as never, createdBy: 1 }))).toEqual([
+      'method',
+    ]);
     expect(await problems(models.Account.build({ code: '7000', name: 'Odd', type: 'revenue' as never }))).toEqual(['type']);
-    expect(
-      await problems(models.StockMovement.build({ productId: 1, locationId: 1, quantity: -1, reason: 'theft' as never })),
-    ).toEqual(['reason']);
+    expect(await problems(models.StockMovement.build({ productId: 1, locationId: 1, quantity: -1, reason: 'theft' as never }))).toEqual([
+      'reason',
+    ]);
     expect(await problems(models.StockMovement.build({ productId: 1, locationId: 1, quantity: -1, reason: 'sale' }))).toEqual([]);
   });
 

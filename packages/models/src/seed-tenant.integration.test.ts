@@ -57,7 +57,13 @@ describe.each(dialects)('seedTenant on %s', (dialect) => {
     expect(admin?.groups?.map((g) => g.name).sort()).toEqual(['Admin', 'Cashiers', 'Managers']);
 
     expect(await models.Permission.count()).toBe(PERMISSIONS.length);
-    for (const special of ['sales.void_invoice', 'sales.adjust_stock', 'accounting.view_reports', 'auth.manage_users', 'sales.add_invoice']) {
+    for (const special of [
+      'sales.void_invoice',
+      'sales.adjust_stock',
+      'accounting.view_reports',
+      'auth.manage_users',
+      'sales.add_invoice',
+    ]) {
       expect(await models.Permission.count({ where: { codename: special } }), special).toBe(1);
     }
 

@@ -69,9 +69,12 @@ const serverUrl = (what: string) =>
       }
     }, `must be a postgres://, postgresql://, mysql:// or mariadb:// URL of ${what}`);
 
-const commaList = z
-  .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const commaList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 const envSchema = z.object({
   SALESFLEET_DATA_DIR: optional(z.string()),
@@ -118,7 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const baseDomains: string[] = [];
   for (const raw of e.SALESFLEET_BASE_DOMAINS ?? ['localhost']) {
     const host = normalizeHost(raw);
-    if (!host || raw.includes(':') && !host.includes(':')) {
+    if (!host || (raw.includes(':') && !host.includes(':'))) {
       throw new ConfigError('SALESFLEET_BASE_DOMAINS', `"${raw}" is not a domain name (list domains without scheme or port)`);
     }
     if (!baseDomains.includes(host)) baseDomains.push(host);

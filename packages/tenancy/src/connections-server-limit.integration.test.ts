@@ -37,10 +37,17 @@ describe.runIf(postgres)('a server refusing connections (postgres)', () => {
     return tenantRecord(`limit${id}`, {
       id,
       maxUsers: 5,
-      db: { engine: 'postgres', host: server.host, port: server.port, name: server.database, user: role, passwordEncrypted: null, managed: false },
+      db: {
+        engine: 'postgres',
+        host: server.host,
+        port: server.port,
+        name: server.database,
+        user: role,
+        passwordEncrypted: null,
+        managed: false,
+      },
     });
   }
-
 
   function connections() {
     return new TenantConnections({
@@ -48,7 +55,10 @@ describe.runIf(postgres)('a server refusing connections (postgres)', () => {
       idleMs: 60_000,
       slotWaitMs: 5000,
       open: async () => {
-        const sequelize = openSequelize({ ...server, user: role, password: null }, { dataDir: '.', tenant: true, poolMax: 1, poolMin: 1, connectTimeoutMs: 5000 });
+        const sequelize = openSequelize(
+          { ...server, user: role, password: null },
+          { dataDir: '.', tenant: true, poolMax: 1, poolMin: 1, connectTimeoutMs: 5000 },
+        );
         try {
           await sequelize.authenticate();
         } catch (err) {

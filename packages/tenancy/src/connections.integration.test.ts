@@ -51,7 +51,10 @@ function instrumented(maxOpen: number, extra: { slotWaitMs?: number; idleMs?: nu
 
 beforeAll(async () => {
   t = await createTestTenancy({ config: { maxOpenTenants: 20, dbConnectTimeoutMs: 1500 } });
-  const created = await t.provisioner.createTenant({ name: 'Template', subdomain: testSlug(), adminEmail: 'owner@example.com' }, { actor: 'test' });
+  const created = await t.provisioner.createTenant(
+    { name: 'Template', subdomain: testSlug(), adminEmail: 'owner@example.com' },
+    { actor: 'test' },
+  );
   template = created.tenant;
 });
 afterAll(async () => {
@@ -227,7 +230,15 @@ describe('TenantConnections', () => {
       multiLocation: false,
       trialEndsAt: null,
       paidUntil: null,
-      db: { engine: 'postgres', host: '127.0.0.1', port, name: 'nothing', user: 'nobody', passwordEncrypted: t.registry.sealPassword('Secret-Dead-Pw'), managed: false },
+      db: {
+        engine: 'postgres',
+        host: '127.0.0.1',
+        port,
+        name: 'nothing',
+        user: 'nobody',
+        passwordEncrypted: t.registry.sealPassword('Secret-Dead-Pw'),
+        managed: false,
+      },
     });
     const alive = await cloneTenant();
     const order: string[] = [];

@@ -62,8 +62,10 @@ export function isTooManyConnections(err: unknown): boolean {
   while (current !== null && typeof current === 'object' && !seen.has(current)) {
     seen.add(current);
     const e = current as { code?: unknown; errno?: unknown; message?: unknown; cause?: unknown; parent?: unknown; original?: unknown };
-    if (e.code === '53300' || e.code === 'ER_CON_COUNT_ERROR' || e.code === 'ER_USER_LIMIT_REACHED' || e.errno === 1040 || e.errno === 1203) return true;
-    if (typeof e.message === 'string' && /too many (clients|connections)|has exceeded the 'max_user_connections'/i.test(e.message)) return true;
+    if (e.code === '53300' || e.code === 'ER_CON_COUNT_ERROR' || e.code === 'ER_USER_LIMIT_REACHED' || e.errno === 1040 || e.errno === 1203)
+      return true;
+    if (typeof e.message === 'string' && /too many (clients|connections)|has exceeded the 'max_user_connections'/i.test(e.message))
+      return true;
     current = e.cause ?? e.parent ?? e.original;
   }
   return false;

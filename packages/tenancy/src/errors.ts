@@ -52,11 +52,9 @@ export class DatabaseNotEmpty extends SalesfleetError {
 /** A managed database (or SQLite file) we were about to create already exists. */
 export class DatabaseExists extends SalesfleetError {
   constructor(target: string) {
-    super(
-      'DatabaseExists',
-      `Database ${target} already exists; drop it, or pass it explicitly as the tenant's database if it is empty`,
-      { target },
-    );
+    super('DatabaseExists', `Database ${target} already exists; drop it, or pass it explicitly as the tenant's database if it is empty`, {
+      target,
+    });
   }
 }
 
@@ -96,7 +94,8 @@ const unavailableMessages: Record<UnavailableReason, string> = {
 export class TenantUnavailable extends SalesfleetError {
   readonly reason: UnavailableReason;
   constructor(slug: string, reason: UnavailableReason, suspendedReason?: string | null) {
-    const why = reason === 'suspended' && suspendedReason ? `${unavailableMessages[reason]} (${suspendedReason})` : unavailableMessages[reason];
+    const why =
+      reason === 'suspended' && suspendedReason ? `${unavailableMessages[reason]} (${suspendedReason})` : unavailableMessages[reason];
     super(unavailableCodes[reason], `Workspace "${slug}" ${why}`, { slug, reason });
     this.reason = reason;
   }
@@ -135,10 +134,6 @@ export class SecretUndecryptable extends SalesfleetError {
 /** The connection cache could not get a free slot in time (every open handle is busy). */
 export class ConnectionBudgetExhausted extends SalesfleetError {
   constructor(maxOpen: number, waitedMs: number) {
-    super(
-      'DatabaseUnreachable',
-      `All ${maxOpen} tenant connections are busy; no slot freed within ${waitedMs} ms`,
-      { maxOpen, waitedMs },
-    );
+    super('DatabaseUnreachable', `All ${maxOpen} tenant connections are busy; no slot freed within ${waitedMs} ms`, { maxOpen, waitedMs });
   }
 }

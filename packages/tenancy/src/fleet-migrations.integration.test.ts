@@ -28,7 +28,14 @@ describe.runIf(postgres)('fleet migrations on postgres', () => {
     const tenants: TenantRecord[] = [];
     for (let i = 0; i < 4; i++) {
       const slug = testSlug();
-      tenants.push((await t.provisioner.createTenant({ name: `Fleet ${i}`, subdomain: slug, adminEmail: `admin@${slug}.example.com` }, { actor: 'test' })).tenant);
+      tenants.push(
+        (
+          await t.provisioner.createTenant(
+            { name: `Fleet ${i}`, subdomain: slug, adminEmail: `admin@${slug}.example.com` },
+            { actor: 'test' },
+          )
+        ).tenant,
+      );
     }
     await t.connections.closeAll();
     const names = tenants.map((x) => x.db.name);
@@ -66,7 +73,8 @@ describe.each(await testDialects())('fleet migrations with a new migration on %s
 
   it('checks, applies it to every tenant, records the schema version, then finds nothing pending', async () => {
     const slugs = [testSlug(), testSlug()];
-    for (const slug of slugs) await t.provisioner.createTenant({ name: slug, subdomain: slug, adminEmail: `admin@${slug}.example.com` }, { actor: 'test' });
+    for (const slug of slugs)
+      await t.provisioner.createTenant({ name: slug, subdomain: slug, adminEmail: `admin@${slug}.example.com` }, { actor: 'test' });
     withNew = true;
     const mine = (r: FleetMigrationResult) => r.results.filter((x) => slugs.includes(x.slug));
 

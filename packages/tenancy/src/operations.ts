@@ -61,7 +61,11 @@ export class OperationsLog {
   }
 
   /** Records a one-row operation (e.g. a domain added). */
-  async record(action: string, outcome: OperationOutcome, context: OperationContext & { error?: unknown; durationMs?: number }): Promise<void> {
+  async record(
+    action: string,
+    outcome: OperationOutcome,
+    context: OperationContext & { error?: unknown; durationMs?: number },
+  ): Promise<void> {
     const run = new OperationRun(this, action, context);
     await this.write(run, {
       step: null,
@@ -228,7 +232,7 @@ export class OperationRun {
 function errorCodeOf(err: unknown): string | undefined {
   if (isSalesfleetError(err)) return err.code;
   const wrapped = err as { code?: unknown; isSalesfleet?: boolean } | null;
-  return wrapped && wrapped.isSalesfleet && typeof wrapped.code === 'string' ? wrapped.code : undefined;
+  return wrapped?.isSalesfleet && typeof wrapped.code === 'string' ? wrapped.code : undefined;
 }
 
 /** Keeps the stable code of our errors while scrubbing the message. */

@@ -23,7 +23,8 @@ const actor = 'test:provisioner';
 
 /** Where a managed tenant database of `slug` lives on this engine. */
 function managedSpec(t: TestTenancy, engine: TestDialect, slug: string): DatabaseSpec {
-  if (engine === 'sqlite') return { engine: 'sqlite', database: sqliteTenantPath(slug), host: null, port: null, user: null, password: null };
+  if (engine === 'sqlite')
+    return { engine: 'sqlite', database: sqliteTenantPath(slug), host: null, port: null, user: null, password: null };
   return { ...parseDatabaseUrl(t.config.tenantServerUrl!), database: managedDatabaseName(slug) };
 }
 
@@ -89,7 +90,12 @@ describe.each(dialects)('provisioning on %s', (engine) => {
     });
 
     expect(await t.provisioner.tenantUsers(slug)).toEqual([
-      expect.objectContaining({ username: 'admin', email: 'owner@acme.test', groups: ['Admin', 'Cashiers', 'Managers'], mustChangePassword: true }),
+      expect.objectContaining({
+        username: 'admin',
+        email: 'owner@acme.test',
+        groups: ['Admin', 'Cashiers', 'Managers'],
+        mustChangePassword: true,
+      }),
     ]);
     await t.connections.withTenant(created.tenant, async ({ models }) => {
       await models.UserGroup.destroy({ where: {} });
@@ -98,7 +104,15 @@ describe.each(dialects)('provisioning on %s', (engine) => {
     expect(await t.provisioner.fixAdminGroups(slug, { actor })).toEqual({ username: 'admin', groups: ['Admin', 'Cashiers', 'Managers'] });
 
     const health = await t.provisioner.tenantHealth(slug);
-    expect(health).toMatchObject({ slug, status: 'active', reachable: true, schemaVersion: LAST_MIGRATION, pendingMigrations: 0, userCount: 1, maxUsers: 7 });
+    expect(health).toMatchObject({
+      slug,
+      status: 'active',
+      reachable: true,
+      schemaVersion: LAST_MIGRATION,
+      pendingMigrations: 0,
+      userCount: 1,
+      maxUsers: 7,
+    });
     expect(health.sizeBytes).toBeGreaterThan(0);
     expect(health.latencyMs).toBeGreaterThanOrEqual(0);
 
@@ -128,7 +142,8 @@ describe.each(dialects)('provisioning on %s', (engine) => {
 
     const ops = await t.operations.list({ tenant: slug, limit: 1000 });
     const actions = new Set(ops.map((o) => o.action));
-    for (const a of ['create-tenant', 'suspend-tenant', 'resume-tenant', 'update-tenant', 'fix-admin-groups', 'delete-tenant']) expect(actions).toContain(a);
+    for (const a of ['create-tenant', 'suspend-tenant', 'resume-tenant', 'update-tenant', 'fix-admin-groups', 'delete-tenant'])
+      expect(actions).toContain(a);
     expect(ops.filter((o) => o.action === 'create-tenant' && o.step === 'migrate')[0]).toMatchObject({ outcome: 'succeeded', actor });
   });
 
@@ -139,7 +154,9 @@ describe.each(dialects)('provisioning on %s', (engine) => {
     expect(await t.provisioner.deleteTenant(slug, { actor, keepDatabase: true })).toMatchObject({ deleted: true, keptDatabase: true });
     expect(await t.registry.findTenant(slug)).toBeNull();
     expect(await databaseExists(t, spec)).toBe(true);
-    await expect(t.provisioner.createTenant({ name: 'Again', subdomain: slug, adminEmail: 'k@keep.test' }, { actor })).rejects.toMatchObject({
+    await expect(
+      t.provisioner.createTenant({ name: 'Again', subdomain: slug, adminEmail: 'k@keep.test' }, { actor }),
+    ).rejects.toMatchObject({
       code: 'DatabaseExists',
     });
     expect(await t.registry.findTenant(slug)).toBeNull();
@@ -160,7 +177,9 @@ describe.each(dialects)('provisioning on %s', (engine) => {
       expect(error!.message).toContain(`step "${failAt}"`);
       expect(await t.registry.findTenant(slug)).toBeNull();
       expect(await databaseExists(t, managedSpec(t, engine, slug))).toBe(false);
-      const failedRun = (await t.operations.list({ tenant: slug, action: 'create-tenant' })).find((o) => o.step === null && o.outcome === 'failed');
+      const failedRun = (await t.operations.list({ tenant: slug, action: 'create-tenant' })).find(
+        (o) => o.step === null && o.outcome === 'failed',
+      );
       expect(failedRun?.details).toMatchObject({ step: failAt, cleanup: 'complete' });
 
       const retry = await t.provisioner.createTenant(input, { actor });
@@ -188,7 +207,9 @@ describe.each(dialects)('provisioning on %s', (engine) => {
       const created = await t.provisioner.createTenant(input, { actor });
       expect(created.tenant.db).toMatchObject({ engine, name: db.name, managed: false });
       expect(await t.provisioner.deleteTenant(slug, { actor })).toMatchObject({ keptDatabase: true });
-      expect((await driverFor(engine).inspect(parseDatabaseUrl(db.url), { dataDir: t.dataDir, connectTimeoutMs: 5000 })).tables.length).toBeGreaterThan(5);
+      expect(
+        (await driverFor(engine).inspect(parseDatabaseUrl(db.url), { dataDir: t.dataDir, connectTimeoutMs: 5000 })).tables.length,
+      ).toBeGreaterThan(5);
 
       // Now it holds another tenant's data: refused, and left exactly as it was.
       const other = testSlug();
@@ -233,7 +254,10 @@ describe.each(dialects)('provisioning on %s', (engine) => {
 
   it('creates demo data on request', async () => {
     const slug = testSlug();
-    const created = await t.provisioner.createTenant({ name: 'Demo', subdomain: slug, adminEmail: 'd@demo.test', demoData: true, multiLocation: true }, { actor });
+    const created = await t.provisioner.createTenant(
+      { name: 'Demo', subdomain: slug, adminEmail: 'd@demo.test', demoData: true, multiLocation: true },
+      { actor },
+    );
     expect(created.steps.map((s) => s.step)).toContain('demo_data');
     await t.connections.withTenant(created.tenant, async ({ models }) => {
       expect(await models.Product.count()).toBeGreaterThan(0);
@@ -278,7 +302,11 @@ describe('provisioning rules (SQLite)', () => {
   it.each([['../x'], ['a_b'], ['admin'], ['x'.repeat(64)], ["x'; drop table tenants;--"], ['Acme'], [''], ['-x']])(
     'refuses the subdomain %j before anything is made',
     async (subdomain) => {
-      const before = { files: tenantFiles(), tenants: (await t.registry.listTenants()).length, ops: (await t.operations.list({ limit: 1000 })).length };
+      const before = {
+        files: tenantFiles(),
+        tenants: (await t.registry.listTenants()).length,
+        ops: (await t.operations.list({ limit: 1000 })).length,
+      };
       await expect(t.provisioner.createTenant({ name: 'Bad', subdomain, adminEmail: 'b@bad.test' }, { actor })).rejects.toMatchObject({
         code: 'ValidationFailed',
         details: [expect.objectContaining({ path: 'subdomain' })],
@@ -363,7 +391,9 @@ describe('provisioning rules (SQLite)', () => {
     try {
       await capped.provisioner.createTenant({ name: 'First', subdomain: testSlug(), adminEmail: 'a@a.test' }, { actor });
       const slug = testSlug();
-      await expect(capped.provisioner.createTenant({ name: 'Second', subdomain: slug, adminEmail: 'a@a.test' }, { actor })).rejects.toMatchObject({
+      await expect(
+        capped.provisioner.createTenant({ name: 'Second', subdomain: slug, adminEmail: 'a@a.test' }, { actor }),
+      ).rejects.toMatchObject({
         code: 'LimitReached',
       });
       expect(await capped.registry.findTenant(slug)).toBeNull();
@@ -410,7 +440,9 @@ describe('provisioning rules (SQLite)', () => {
       paidUntil: null,
       db: { engine: 'sqlite', host: null, port: null, name: sqliteTenantPath(slug), user: null, passwordEncrypted: null, managed: false },
     });
-    await expect(t.provisioner.createTenant({ name: 'Me too', subdomain: slug, adminEmail: 'b@busy.test' }, { actor })).rejects.toMatchObject({
+    await expect(
+      t.provisioner.createTenant({ name: 'Me too', subdomain: slug, adminEmail: 'b@busy.test' }, { actor }),
+    ).rejects.toMatchObject({
       code: 'SlugTaken',
       message: expect.stringContaining('being set up'),
     });
@@ -419,7 +451,9 @@ describe('provisioning rules (SQLite)', () => {
   it('migrates a fleet with bounded concurrency, reporting failures without stopping', async () => {
     const fleet: TenantRecord[] = [];
     for (let i = 0; i < 6; i++) {
-      fleet.push((await t.provisioner.createTenant({ name: `F${i}`, subdomain: testSlug('f'), adminEmail: 'f@fleet.test' }, { actor })).tenant);
+      fleet.push(
+        (await t.provisioner.createTenant({ name: `F${i}`, subdomain: testSlug('f'), adminEmail: 'f@fleet.test' }, { actor })).tenant,
+      );
     }
     const { rmSync } = await import('node:fs');
     rmSync(join(t.dataDir, fleet[2]!.db.name));
@@ -454,7 +488,9 @@ describe('provisioning rules (SQLite)', () => {
     const domain = await t.provisioner.addDomain(tenant.slug, host.toUpperCase(), { actor });
     expect(domain).toMatchObject({ domain: host, primary: true });
     expect(await t.router.resolveHost(`${host}:8000`)).toMatchObject({ kind: 'tenant', via: 'domain', tenant: { slug: tenant.slug } });
-    await expect(t.provisioner.addDomain(tenant.slug, `x.${tenant.slug}.localhost`, { actor })).rejects.toMatchObject({ code: 'ValidationFailed' });
+    await expect(t.provisioner.addDomain(tenant.slug, `x.${tenant.slug}.localhost`, { actor })).rejects.toMatchObject({
+      code: 'ValidationFailed',
+    });
     expect((await t.provisioner.listDomains(tenant.slug)).map((d) => d.domain)).toEqual([host]);
     await t.provisioner.removeDomain(tenant.slug, host, { actor });
     expect(await t.router.resolveHost(host)).toMatchObject({ kind: 'unknown', reason: 'not_found' });

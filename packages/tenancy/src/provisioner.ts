@@ -2,7 +2,6 @@ import { performance } from 'node:perf_hooks';
 import type { Sequelize } from 'sequelize';
 import {
   Conflict,
-  DEFAULT_GROUPS,
   DEFAULT_LOCATION,
   LimitReached,
   ValidationFailed,
@@ -92,7 +91,7 @@ export interface CreateTenantOptions extends ActorOptions {
 
 export interface CreatedTenant {
   tenant: TenantRecord;
-  admin: { username: string; email: string; /** Only when generated: shown once, never stored. */ oneTimePassword?: string };
+  admin: { username: string; email: string /** Only when generated: shown once, never stored. */; oneTimePassword?: string };
   url: string;
   /** The database, password masked. */
   database: string;
@@ -221,7 +220,15 @@ const STALE_PROVISIONING_MS = 10 * 60 * 1000;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
 const USERNAME = /^[A-Za-z0-9_.@+-]{1,150}$/;
 /** Errors whose code already tells the caller what to do; they are rethrown as they are. */
-const PASS_THROUGH = new Set(['ValidationFailed', 'SlugTaken', 'LimitReached', 'DatabaseUnreachable', 'DatabaseNotEmpty', 'DatabaseExists', 'Conflict']);
+const PASS_THROUGH = new Set([
+  'ValidationFailed',
+  'SlugTaken',
+  'LimitReached',
+  'DatabaseUnreachable',
+  'DatabaseNotEmpty',
+  'DatabaseExists',
+  'Conflict',
+]);
 
 interface ResolvedDatabase {
   spec: DatabaseSpec;
@@ -455,7 +462,10 @@ export class Provisioner {
         if (claimErr instanceof Conflict) throw new SlugTaken(v.slug, 'is being set up right now');
         throw claimErr;
       }
-      await run.note('claim_failed_attempt', 'succeeded', { previousStatus: existing.status, database: describeSpec(this.#registry.databaseSpecOf(existing)) });
+      await run.note('claim_failed_attempt', 'succeeded', {
+        previousStatus: existing.status,
+        database: describeSpec(this.#registry.databaseSpecOf(existing)),
+      });
       if (existing.db.managed) {
         const old = this.#registry.databaseSpecOf(existing);
         await this.#connections.evict(existing.id, { graceMs: 2000 });
@@ -539,7 +549,10 @@ export class Provisioner {
 
   #provisioningError(err: unknown, slug: string, step: ProvisionStep, cleanup: string, run: OperationRun): Error {
     if (isSalesfleetError(err) && PASS_THROUGH.has(err.code)) return err;
-    const suffix = cleanup === 'complete' ? 'everything it created was removed' : 'cleanup was incomplete; the tenant is marked failed and a retry cleans up';
+    const suffix =
+      cleanup === 'complete'
+        ? 'everything it created was removed'
+        : 'cleanup was incomplete; the tenant is marked failed and a retry cleans up';
     return new ProvisioningFailed(slug, step, `${run.describeError(err)} (${suffix})`, { cleanup }, { cause: err });
   }
 
@@ -553,7 +566,8 @@ export class Provisioner {
     const adminUsername = (input.adminUsername ?? 'admin').trim();
     if (!USERNAME.test(adminUsername)) problems.push({ path: 'adminUsername', message: 'use 1–150 of letters, digits and _ . @ + -' });
     const maxUsers = input.maxUsers ?? 50;
-    if (!Number.isInteger(maxUsers) || maxUsers < 1 || maxUsers > 1_000_000) problems.push({ path: 'maxUsers', message: 'must be a whole number from 1' });
+    if (!Number.isInteger(maxUsers) || maxUsers < 1 || maxUsers > 1_000_000)
+      problems.push({ path: 'maxUsers', message: 'must be a whole number from 1' });
     let trialEndsAt: Date | null = null;
     if (input.trialDays !== undefined && input.trialDays !== null) {
       if (!Number.isInteger(input.trialDays) || input.trialDays < 0 || input.trialDays > 3650) {
@@ -574,7 +588,8 @@ export class Provisioner {
     try {
       database = this.#resolveDatabase(input.database, slug);
     } catch (err) {
-      if (err instanceof ValidationFailed) problems.push(...((err.details as { path: string; message: string }[]) ?? [{ path: 'database', message: err.message }]));
+      if (err instanceof ValidationFailed)
+        problems.push(...((err.details as { path: string; message: string }[]) ?? [{ path: 'database', message: err.message }]));
       else throw err;
     }
     if (problems.length > 0 || !database) {
@@ -628,7 +643,10 @@ export class Provisioner {
         ]);
       }
       throw new ValidationFailed(`The tenant server is ${server.engine}, not ${spec.engine}`, [
-        { path: 'database.engine', message: `SALESFLEET_TENANT_SERVER_URL is a ${server.engine} server; give a ${spec.engine} URL or host` },
+        {
+          path: 'database.engine',
+          message: `SALESFLEET_TENANT_SERVER_URL is a ${server.engine} server; give a ${spec.engine} URL or host`,
+        },
       ]);
     }
     if (!spec.host) spec.host = '127.0.0.1';
@@ -685,7 +703,11 @@ export class Provisioner {
         } else {
           const ownOk = existing?.status === 'failed' && sameDatabase(this.#registry.databaseSpecOf(existing), spec);
           const empty = isEmptyDatabase(inspection) || ownOk;
-          add('database', empty, empty ? `${where} is reachable and empty` : `${where} is not empty (${inspection.tables.slice(0, 5).join(', ')})`);
+          add(
+            'database',
+            empty,
+            empty ? `${where} is reachable and empty` : `${where} is not empty (${inspection.tables.slice(0, 5).join(', ')})`,
+          );
         }
       } catch (err) {
         add('database', false, unreachableMessage(err, spec));
@@ -729,7 +751,12 @@ export class Provisioner {
       actor: options.actor,
       tenantId: tenant.id,
       tenantSlug: tenant.slug,
-      details: { keepDatabase: !dropping, requestedKeep: options.keepDatabase === true, managed: tenant.db.managed, database: describeSpec(spec) },
+      details: {
+        keepDatabase: !dropping,
+        requestedKeep: options.keepDatabase === true,
+        managed: tenant.db.managed,
+        database: describeSpec(spec),
+      },
       secrets: [spec.password],
     });
     try {
@@ -756,7 +783,8 @@ export class Provisioner {
     let maintenanceDatabase: string | null = null;
     if (this.#config.tenantServerUrl) {
       const server = parseDatabaseUrl(this.#config.tenantServerUrl);
-      if (server.engine === spec.engine && server.host === spec.host && server.port === spec.port) maintenanceDatabase = server.database || null;
+      if (server.engine === spec.engine && server.host === spec.host && server.port === spec.port)
+        maintenanceDatabase = server.database || null;
     }
     return { ...this.#driverContext, maintenanceDatabase };
   }
@@ -783,7 +811,11 @@ export class Provisioner {
     const tenants = options.slug ? [await this.#registry.getTenant(options.slug)] : await this.#registry.listTenants();
     const run = readOnly
       ? null
-      : await this.#ops.begin('migrate-tenants', { actor: options.actor, tenantSlug: options.slug ?? null, details: { tenants: tenants.length } });
+      : await this.#ops.begin('migrate-tenants', {
+          actor: options.actor,
+          tenantSlug: options.slug ?? null,
+          details: { tenants: tenants.length },
+        });
     let done = 0;
     // Schema versions are written to the registry in batches, off the per-tenant critical path.
     let versions: { tenantId: number; slug: string; schemaVersion: string | null }[] = [];
@@ -856,8 +888,18 @@ export class Provisioner {
       }
       if (readOnly && spec.engine !== 'sqlite') {
         // A check only reads the bookkeeping table: one plain connection, no Sequelize instance.
-        const status = await readServerMigrationStatus(spec, this.#driverContext.connectTimeoutMs, migrations?.map((m) => m.name));
-        return { ...base, ok: true, pending: status.pending, schemaVersion: status.applied.at(-1) ?? null, durationMs: Math.round(performance.now() - started) };
+        const status = await readServerMigrationStatus(
+          spec,
+          this.#driverContext.connectTimeoutMs,
+          migrations?.map((m) => m.name),
+        );
+        return {
+          ...base,
+          ok: true,
+          pending: status.pending,
+          schemaVersion: status.applied.at(-1) ?? null,
+          durationMs: Math.round(performance.now() - started),
+        };
       }
       sequelize = openSequelize(spec, this.#sequelizeOptions({ poolMax: 1 }));
       let applied: string[] = [];
@@ -964,17 +1006,26 @@ export class Provisioner {
       patch.adminEmail = email;
     }
     if (update.maxUsers !== undefined) {
-      if (!Number.isInteger(update.maxUsers) || update.maxUsers < 1) problems.push({ path: 'maxUsers', message: 'must be a whole number from 1' });
+      if (!Number.isInteger(update.maxUsers) || update.maxUsers < 1)
+        problems.push({ path: 'maxUsers', message: 'must be a whole number from 1' });
       patch.maxUsers = update.maxUsers;
     }
     if (update.multiLocation !== undefined) patch.multiLocation = update.multiLocation === true;
     if (update.trialEndsAt !== undefined) patch.trialEndsAt = parseDate(update.trialEndsAt, 'trialEndsAt', problems);
     if (update.paidUntil !== undefined) patch.paidUntil = parseDate(update.paidUntil, 'paidUntil', problems);
-    if (problems.length) throw new ValidationFailed(`Invalid tenant update: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
+    if (problems.length)
+      throw new ValidationFailed(`Invalid tenant update: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
     return this.#change('update-tenant', tenant, options.actor, patch, { ...patch }, options.expectedVersion);
   }
 
-  async #change(action: string, tenant: TenantRecord, actor: string, patch: TenantPatch, details: Record<string, unknown>, expectedVersion?: number): Promise<TenantRecord> {
+  async #change(
+    action: string,
+    tenant: TenantRecord,
+    actor: string,
+    patch: TenantPatch,
+    details: Record<string, unknown>,
+    expectedVersion?: number,
+  ): Promise<TenantRecord> {
     const run = await this.#ops.begin(action, { actor, tenantId: tenant.id, tenantSlug: tenant.slug, details });
     try {
       const updated = await this.#registry.updateTenant(tenant.id, patch, expectedVersion === undefined ? {} : { expectedVersion });
@@ -1005,7 +1056,12 @@ export class Provisioner {
       }
     }
     if (isIpHost(host)) throw new ValidationFailed('A domain cannot be an IP address', [{ path: 'domain', message: 'must be a name' }]);
-    const run = await this.#ops.begin('add-domain', { actor: options.actor, tenantId: tenant.id, tenantSlug: slug, details: { domain: host, primary: options.primary === true } });
+    const run = await this.#ops.begin('add-domain', {
+      actor: options.actor,
+      tenantId: tenant.id,
+      tenantSlug: slug,
+      details: { domain: host, primary: options.primary === true },
+    });
     try {
       const record = await this.#registry.addDomain(tenant.id, host, { primary: options.primary });
       await run.succeed();
@@ -1018,7 +1074,12 @@ export class Provisioner {
 
   async removeDomain(slug: string, domain: string, options: ActorOptions): Promise<void> {
     const tenant = await this.#registry.getTenant(slug);
-    const run = await this.#ops.begin('remove-domain', { actor: options.actor, tenantId: tenant.id, tenantSlug: slug, details: { domain } });
+    const run = await this.#ops.begin('remove-domain', {
+      actor: options.actor,
+      tenantId: tenant.id,
+      tenantSlug: slug,
+      details: { domain },
+    });
     try {
       await this.#registry.removeDomain(tenant.id, domain);
       await run.succeed();
@@ -1058,7 +1119,12 @@ export class Provisioner {
    */
   async fixAdminGroups(slug: string, options: ActorOptions & { username?: string }): Promise<{ username: string; groups: string[] }> {
     const tenant = await this.#usableTenant(slug);
-    const run = await this.#ops.begin('fix-admin-groups', { actor: options.actor, tenantId: tenant.id, tenantSlug: slug, details: { username: options.username ?? null } });
+    const run = await this.#ops.begin('fix-admin-groups', {
+      actor: options.actor,
+      tenantId: tenant.id,
+      tenantSlug: slug,
+      details: { username: options.username ?? null },
+    });
     try {
       const result = await this.#connections.withTenant(tenant, async ({ models }) => {
         const admin = await findAdmin(models, tenant, options.username);
@@ -1067,9 +1133,11 @@ export class Provisioner {
         await seedTenant(models, {
           admin: { username: admin.username, email: admin.email, passwordHash: '!', mustChangePassword: false },
         });
-        const groups = (await models.Group.findAll({
-          include: [{ model: models.User, as: 'users', where: { id: admin.id }, attributes: [], through: { attributes: [] } }],
-        })).map((g) => g.name);
+        const groups = (
+          await models.Group.findAll({
+            include: [{ model: models.User, as: 'users', where: { id: admin.id }, attributes: [], through: { attributes: [] } }],
+          })
+        ).map((g) => g.name);
         return { username: admin.username, groups: groups.sort() };
       });
       await run.succeed(result);
@@ -1151,4 +1219,3 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
-

@@ -115,7 +115,11 @@ describe('HostRouter', () => {
   it('caches lookups for the TTL, shares concurrent misses, and forgets on invalidation', async () => {
     const { lookup, router, advance } = setup(5000);
     lookup.bySlug.set('acme', tenant('acme'));
-    await Promise.all([router.resolveHost('acme.localhost'), router.resolveHost('acme.localhost:8000'), router.resolveHost('ACME.localhost')]);
+    await Promise.all([
+      router.resolveHost('acme.localhost'),
+      router.resolveHost('acme.localhost:8000'),
+      router.resolveHost('ACME.localhost'),
+    ]);
     expect(lookup.calls).toBe(1);
     await router.resolveHost('acme.localhost');
     expect(lookup.calls).toBe(1);
@@ -199,7 +203,11 @@ describe('HostRouter', () => {
     const gate = hold();
     advance(5001);
     // The registry has not answered (the gate is closed), yet every request is served from the stale entry.
-    const stale = await Promise.all([router.resolveHost('acme.localhost'), router.resolveHost('acme.localhost'), router.resolveHost('acme.localhost')]);
+    const stale = await Promise.all([
+      router.resolveHost('acme.localhost'),
+      router.resolveHost('acme.localhost'),
+      router.resolveHost('acme.localhost'),
+    ]);
     for (const r of stale) expect(r).toMatchObject({ kind: 'tenant', tenant: { name: 'Old name' } });
     expect(lookup.calls).toBe(2); // one refresh for the three requests
     gate.release();

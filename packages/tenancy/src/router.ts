@@ -289,8 +289,7 @@ export class HostRouter {
     const generation = this.#generation;
     pending = (async () => {
       try {
-        const tenant =
-          match.kind === 'subdomain' ? await this.#lookup.findTenant(match.slug) : await this.#lookup.findTenantByDomain(host);
+        const tenant = match.kind === 'subdomain' ? await this.#lookup.findTenant(match.slug) : await this.#lookup.findTenantByDomain(host);
         if (generation === this.#generation) {
           if (!this.#cache.delete(host) && this.#cache.size >= this.#maxEntries) {
             const oldest = this.#cache.keys().next();

@@ -77,9 +77,18 @@ describe.each(dialects)('secrets with %s tenant databases', (engine) => {
       const database =
         engine === 'sqlite'
           ? undefined
-          : { engine, host: server!.hostname, port: server!.port || undefined, user: role, password: dbPassword, name: `sf_secret_${slug}` };
+          : {
+              engine,
+              host: server!.hostname,
+              port: server!.port || undefined,
+              user: role,
+              password: dbPassword,
+              name: `sf_secret_${slug}`,
+            };
       const urlForm =
-        engine === 'sqlite' ? undefined : { url: `${engine}://${role}:${encodeURIComponent(dbPassword)}@${server!.host}/sf_secret_${slug}x` };
+        engine === 'sqlite'
+          ? undefined
+          : { url: `${engine}://${role}:${encodeURIComponent(dbPassword)}@${server!.host}/sf_secret_${slug}x` };
       const input = { name: 'Secretive', subdomain: slug, adminEmail: 's@secret.test', adminPassword, database };
 
       await capture(failing.provisioner.createTenant(input, { actor: 'test' }));
@@ -90,7 +99,11 @@ describe.each(dialects)('secrets with %s tenant databases', (engine) => {
       // an unreachable server with a password in its URL
       await capture(
         t.provisioner.createTenant(
-          { ...input, subdomain: `${slug}y`, database: { url: `postgres://${role}:${encodeURIComponent(dbPassword)}@127.0.0.1:1/nothing` } },
+          {
+            ...input,
+            subdomain: `${slug}y`,
+            database: { url: `postgres://${role}:${encodeURIComponent(dbPassword)}@127.0.0.1:1/nothing` },
+          },
           { actor: 'test' },
         ),
       );
@@ -100,7 +113,10 @@ describe.each(dialects)('secrets with %s tenant databases', (engine) => {
       await capture(t.provisioner.tenantUsers(slug));
       await capture(t.registry.listTenants());
       await capture(t.operations.list({ limit: 1000 }));
-      const generated = await t.provisioner.createTenant({ name: 'Generated', subdomain: testSlug(), adminEmail: 'g@secret.test' }, { actor: 'test' });
+      const generated = await t.provisioner.createTenant(
+        { name: 'Generated', subdomain: testSlug(), adminEmail: 'g@secret.test' },
+        { actor: 'test' },
+      );
       const oneTime = generated.admin.oneTimePassword!;
       expect(oneTime).toBeTruthy();
       await capture(t.provisioner.deleteTenant(slug, { actor: 'test' }));

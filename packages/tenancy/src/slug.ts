@@ -18,10 +18,7 @@ export function validateSlug(slug: unknown): string {
     throw new SlugInvalid(slug, `${shown} has upper-case letters; use "${slug.toLowerCase()}"`);
   }
   if (!SLUG.test(slug)) {
-    throw new SlugInvalid(
-      slug,
-      `${shown} may only contain a-z, 0-9 and '-', and must start and end with a letter or digit`,
-    );
+    throw new SlugInvalid(slug, `${shown} may only contain a-z, 0-9 and '-', and must start and end with a letter or digit`);
   }
   if (slug.length >= 4 && slug[2] === '-' && slug[3] === '-') {
     throw new SlugInvalid(slug, `${shown} must not have '--' in the third and fourth position (reserved for IDN)`);

@@ -30,7 +30,8 @@ export class TemplateCache {
   constructor(options: { dataDir: string; connectTimeoutMs: number; namespace?: string }) {
     this.#dataDir = options.dataDir;
     this.#connectTimeoutMs = options.connectTimeoutMs;
-    if (options.namespace !== undefined && !/^[a-z0-9]{1,16}$/.test(options.namespace)) throw new Error('template namespace must be [a-z0-9]{1,16}');
+    if (options.namespace !== undefined && !/^[a-z0-9]{1,16}$/.test(options.namespace))
+      throw new Error('template namespace must be [a-z0-9]{1,16}');
     this.#prefix = options.namespace ? `salestpl_${options.namespace}_` : 'salestpl_';
   }
 

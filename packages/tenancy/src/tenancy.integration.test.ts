@@ -98,9 +98,17 @@ describe('openTenancy and initRegistry', () => {
 describe.runIf(await dialectAvailable('postgres'))('a registry on PostgreSQL', () => {
   it('tells other processes about changes (LISTEN/NOTIFY) so their routers forget at once', async () => {
     const a = await createTestTenancy({ registryEngine: 'postgres', listen: true, routerTtlMs: 600_000 });
-    const b = await createTestTenancy({ dataDir: a.dataDir, listen: true, routerTtlMs: 600_000, config: { registryUrl: a.config.registryUrl } });
+    const b = await createTestTenancy({
+      dataDir: a.dataDir,
+      listen: true,
+      routerTtlMs: 600_000,
+      config: { registryUrl: a.config.registryUrl },
+    });
     try {
-      const { tenant } = await a.provisioner.createTenant({ name: 'Shared', subdomain: testSlug(), adminEmail: 's@s.test' }, { actor: 't' });
+      const { tenant } = await a.provisioner.createTenant(
+        { name: 'Shared', subdomain: testSlug(), adminEmail: 's@s.test' },
+        { actor: 't' },
+      );
       const host = `${tenant.slug}.localhost`;
       expect(await b.router.resolveHost(host)).toMatchObject({ kind: 'tenant' });
       const heard = new Promise<RegistryChange>((resolve) => {
@@ -125,7 +133,9 @@ describe.runIf(await dialectAvailable('postgres'))('a registry on PostgreSQL', (
       };
       const killed = await listeners();
       expect(killed.length).toBe(2);
-      await a.registry.sequelize.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid IN (${killed.map((r) => r.pid).join(',')})`);
+      await a.registry.sequelize.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid IN (${killed.map((r) => r.pid).join(',')})`,
+      );
       for (let i = 0; i < 100; i++) {
         const now = await listeners();
         if (now.length === 2 && now.every((r) => !killed.some((k) => k.pid === r.pid))) break;

@@ -112,7 +112,10 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     slotWaitMs: config.dbConnectTimeoutMs,
     open: async (tenant) => {
       const tenantSpec = registry.databaseSpecOf(tenant);
-      if (tenantSpec.engine === 'sqlite' && !(await driverFor('sqlite').exists(tenantSpec, { dataDir: config.dataDir, connectTimeoutMs: 0 }))) {
+      if (
+        tenantSpec.engine === 'sqlite' &&
+        !(await driverFor('sqlite').exists(tenantSpec, { dataDir: config.dataDir, connectTimeoutMs: 0 }))
+      ) {
         throw new DatabaseUnreachable(`of tenant "${tenant.slug}"`, 'its SQLite file does not exist');
       }
       const tenantSequelize = openSequelize(tenantSpec, {
@@ -239,7 +242,10 @@ export async function initRegistry(tenancy: Tenancy, options: InitRegistryOption
       if (given) {
         const problems = validatePasswordStrength(given, { username, email });
         if (problems.length) {
-          throw new ValidationFailed(`Weak platform admin password: ${problems.join(' ')}`, problems.map((message) => ({ path: 'password', message })));
+          throw new ValidationFailed(
+            `Weak platform admin password: ${problems.join(' ')}`,
+            problems.map((message) => ({ path: 'password', message })),
+          );
         }
       }
       const password = given || generatePassword();

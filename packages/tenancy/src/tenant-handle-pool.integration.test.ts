@@ -24,7 +24,10 @@ describe.runIf(postgres)('tenant handle connections (postgres)', () => {
 
   it('keeps one connection of a cached handle past the pool idle timeout, lets burst connections go, closes it with the handle', async () => {
     const slug = testSlug();
-    const { tenant } = await t.provisioner.createTenant({ name: 'Pool', subdomain: slug, adminEmail: `admin@${slug}.example.com` }, { actor: 'test' });
+    const { tenant } = await t.provisioner.createTenant(
+      { name: 'Pool', subdomain: slug, adminEmail: `admin@${slug}.example.com` },
+      { actor: 'test' },
+    );
     // A burst: three queries at once take three pooled connections.
     await t.connections.withTenant(tenant, ({ sequelize }) => Promise.all([1, 2, 3].map(() => sequelize.query('SELECT pg_sleep(0.3)'))));
     expect(await postgresBackends(tenant.db.name)).toBe(3);

@@ -24,8 +24,7 @@ export function useSignIn() {
   const client = useQueryClient();
   return useMutation({
     // The session lives in the HttpOnly cookie the server sets; the returned token is not kept.
-    mutationFn: (input: { login: string; password: string }) =>
-      api.post<{ admin: PlatformAdmin; token: string }>('/auth/login', input),
+    mutationFn: (input: { login: string; password: string }) => api.post<{ admin: PlatformAdmin; token: string }>('/auth/login', input),
     onSuccess: ({ admin }) => {
       client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
       client.setQueryData(queryKeys.me, admin);

@@ -18,7 +18,6 @@ export function useFleetHealth(options: { refetchInterval?: number } = {}) {
 export function useTenantHealth(slug: string) {
   return useQuery({
     queryKey: queryKeys.tenantHealth(slug),
-    queryFn: ({ signal }) =>
-      api.get<{ health: TenantHealth }>(`/tenants/${seg(slug)}/health`, signal).then((r) => r.health),
+    queryFn: ({ signal }) => api.get<{ health: TenantHealth }>(`/tenants/${seg(slug)}/health`, signal).then((r) => r.health),
   });
 }

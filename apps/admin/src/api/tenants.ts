@@ -56,8 +56,7 @@ export function useCreateTenantDryRun() {
 export function useUpdateTenant(slug: string) {
   const changed = useTenantChanged();
   return useMutation({
-    mutationFn: (input: UpdateTenantInput) =>
-      api.patch<{ tenant: TenantDetail }>(`/tenants/${seg(slug)}`, input).then((r) => r.tenant),
+    mutationFn: (input: UpdateTenantInput) => api.patch<{ tenant: TenantDetail }>(`/tenants/${seg(slug)}`, input).then((r) => r.tenant),
     onSuccess: (tenant) => changed(slug, tenant),
   });
 }
@@ -66,9 +65,7 @@ export function useSuspendTenant(slug: string) {
   const changed = useTenantChanged();
   return useMutation({
     mutationFn: (reason: string) =>
-      api
-        .post<{ tenant: TenantDetail }>(`/tenants/${seg(slug)}/suspend`, reason ? { reason } : {})
-        .then((r) => r.tenant),
+      api.post<{ tenant: TenantDetail }>(`/tenants/${seg(slug)}/suspend`, reason ? { reason } : {}).then((r) => r.tenant),
     onSuccess: (tenant) => changed(slug, tenant),
   });
 }

@@ -36,12 +36,7 @@ export function Layout({ admin }: { admin: PlatformAdmin }) {
               </NavLink>
             </li>
             <li>
-              <button
-                type="button"
-                className="secondary outline small"
-                onClick={() => signOut.mutate()}
-                aria-busy={signOut.isPending}
-              >
+              <button type="button" className="secondary outline small" onClick={() => signOut.mutate()} aria-busy={signOut.isPending}>
                 Sign out
               </button>
             </li>

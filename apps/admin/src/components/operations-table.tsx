@@ -54,9 +54,7 @@ export function OperationsTable({ operations, showTenant = true }: { operations:
                     </button>
                   </td>
                   <td className="nowrap">{formatDateTime(op.createdAt)}</td>
-                  {showTenant && (
-                    <td>{op.tenantSlug ? <Link to={`/tenants/${op.tenantSlug}`}>{op.tenantSlug}</Link> : '—'}</td>
-                  )}
+                  {showTenant && <td>{op.tenantSlug ? <Link to={`/tenants/${op.tenantSlug}`}>{op.tenantSlug}</Link> : '—'}</td>}
                   <td>
                     <code>{op.action}</code>
                     {op.step && <span className="muted"> · {op.step}</span>}

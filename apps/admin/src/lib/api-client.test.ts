@@ -28,7 +28,10 @@ describe('apiRequest', () => {
   });
 
   it('throws ApiError carrying the error body', async () => {
-    const details = [{ path: ['subdomain'], message: 'taken' }, { path: 'database.host', message: 'unknown host' }];
+    const details = [
+      { path: ['subdomain'], message: 'taken' },
+      { path: 'database.host', message: 'unknown host' },
+    ];
     stubFetch(
       new Response(JSON.stringify({ error: { code: 'ValidationFailed', message: 'Invalid input.', requestId: 'req_1', details } }), {
         status: 400,
@@ -37,7 +40,12 @@ describe('apiRequest', () => {
     const error = await apiRequest('POST', '/tenants', {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     const apiError = error as ApiError;
-    expect([apiError.status, apiError.code, apiError.message, apiError.requestId]).toEqual([400, 'ValidationFailed', 'Invalid input.', 'req_1']);
+    expect([apiError.status, apiError.code, apiError.message, apiError.requestId]).toEqual([
+      400,
+      'ValidationFailed',
+      'Invalid input.',
+      'req_1',
+    ]);
     expect(apiError.details).toEqual(details);
     expect(apiError.fieldErrors()).toEqual({ subdomain: 'taken', 'database.host': 'unknown host' });
   });

@@ -58,8 +58,7 @@ async function errorFromResponse(res: Response): Promise<ApiError> {
     typeof payload?.message === 'string' && payload.message
       ? payload.message
       : `The server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`;
-  const requestId =
-    typeof payload?.requestId === 'string' ? payload.requestId : res.headers.get('x-request-id');
+  const requestId = typeof payload?.requestId === 'string' ? payload.requestId : res.headers.get('x-request-id');
   return new ApiError(res.status, code, message, requestId, payload?.details);
 }
 
@@ -89,7 +88,12 @@ export async function apiRequest<T>(method: HttpMethod, path: string, body?: unk
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new ApiError(res.status, 'InvalidResponse', 'The server answered with something that is not JSON.', res.headers.get('x-request-id'));
+    throw new ApiError(
+      res.status,
+      'InvalidResponse',
+      'The server answered with something that is not JSON.',
+      res.headers.get('x-request-id'),
+    );
   }
 }
 

@@ -113,8 +113,7 @@ export function validateDatabaseUrl(engine: Engine, value: string): string | nul
   } catch {
     return `Enter a URL like ${exampleDatabaseUrl(engine)}.`;
   }
-  if (!schemes.includes(url.protocol))
-    return `A ${engineLabel(engine)} URL starts with ${schemes.map((s) => `${s}//`).join(' or ')}.`;
+  if (!schemes.includes(url.protocol)) return `A ${engineLabel(engine)} URL starts with ${schemes.map((s) => `${s}//`).join(' or ')}.`;
   if (engine !== 'sqlite') {
     if (!url.hostname) return 'The URL needs a host.';
     if (url.pathname.replace(/^\//, '') === '') return 'The URL needs a database name after the host (…/sales_acme).';

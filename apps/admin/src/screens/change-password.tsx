@@ -93,8 +93,7 @@ export function ForcedPasswordChangeScreen({ admin }: { admin: PlatformAdmin }) 
           <h1>Choose a new password</h1>
         </header>
         <p>
-          Welcome, <strong>{admin.username}</strong>. You signed in with a one-time password; choose your own
-          before you continue.
+          Welcome, <strong>{admin.username}</strong>. You signed in with a one-time password; choose your own before you continue.
         </p>
         <ChangePasswordFormView />
         <p className="auth-footer">

@@ -166,8 +166,8 @@ export function CreateTenantFormView({ onCreated }: { onCreated: (result: Create
       <Breadcrumb trail={[{ to: '/tenants', label: 'Tenants' }]} current={'Create tenant'} />
       <h1>Create tenant</h1>
       <p className="muted">
-        A new organisation with its own database and subdomain. Nothing is created until you press{' '}
-        <strong>Create tenant</strong>; <strong>Dry run</strong> checks everything first without changing anything.
+        A new organisation with its own database and subdomain. Nothing is created until you press <strong>Create tenant</strong>;{' '}
+        <strong>Dry run</strong> checks everything first without changing anything.
       </p>
 
       <form ref={formRef} onSubmit={onSubmit} noValidate aria-label="Create tenant">
@@ -431,9 +431,7 @@ export function CreateTenantFormView({ onCreated }: { onCreated: (result: Create
           />
         </fieldset>
 
-        {hasClientErrors && (
-          <Notice kind="warning">Some fields need attention; they are marked in red.</Notice>
-        )}
+        {hasClientErrors && <Notice kind="warning">Some fields need attention; they are marked in red.</Notice>}
         {generalError && <ErrorNotice error={generalError} title={create.error ? 'The tenant was not created' : 'Dry run failed'} />}
         {dryRunResult && <DryRunReport result={dryRunResult} />}
 
@@ -500,8 +498,8 @@ export function CreatedTenant({ result, onCreateAnother }: { result: CreateTenan
         <div className="notice notice-warning one-time-password" role="alert">
           <strong>One-time password — shown only this once</strong>
           <p>
-            Copy it now and hand it to {admin.email} over a secure channel. It will not be shown again: leaving this
-            page forgets it. The administrator must choose a new password at first sign-in.
+            Copy it now and hand it to {admin.email} over a secure channel. It will not be shown again: leaving this page forgets it. The
+            administrator must choose a new password at first sign-in.
           </p>
           <div className="secret-row">
             <code className="secret" aria-label="One-time password">

@@ -30,8 +30,7 @@ export function DangerZone({ slug, onDeleted }: DangerZoneProps) {
       <h2 id={`${id}-title`}>Danger zone</h2>
       <form onSubmit={onSubmit} aria-label="Delete tenant">
         <p>
-          Deleting <strong>{slug}</strong> removes it from the platform: its address stops answering and its users can
-          no longer sign in.{' '}
+          Deleting <strong>{slug}</strong> removes it from the platform: its address stops answering and its users can no longer sign in.{' '}
           {keepDatabase ? (
             <>Its database is kept, detached, for you to archive or drop later.</>
           ) : (
@@ -39,12 +38,7 @@ export function DangerZone({ slug, onDeleted }: DangerZoneProps) {
           )}
         </p>
         <div className="field field-check">
-          <input
-            type="checkbox"
-            id={`${id}-keep`}
-            checked={keepDatabase}
-            onChange={(e) => setKeepDatabase(e.target.checked)}
-          />
+          <input type="checkbox" id={`${id}-keep`} checked={keepDatabase} onChange={(e) => setKeepDatabase(e.target.checked)} />
           <label htmlFor={`${id}-keep`}>Keep the database (only remove the tenant from the platform)</label>
         </div>
         <div className="field">

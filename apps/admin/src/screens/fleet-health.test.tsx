@@ -44,7 +44,9 @@ describe('fleet health', () => {
         inFlight--;
         if (slug === 't3') return apiError(500, 'MigrationFailed', 'Migration 0004-tax-rates failed on t3.');
         return {
-          body: { result: { slug, ok: true, applied: slug === 't1' ? ['0004-tax-rates'] : [], schemaVersion: '0004-tax-rates', durationMs: 20 } },
+          body: {
+            result: { slug, ok: true, applied: slug === 't1' ? ['0004-tax-rates'] : [], schemaVersion: '0004-tax-rates', durationMs: 20 },
+          },
         };
       };
     }

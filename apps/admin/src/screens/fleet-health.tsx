@@ -57,9 +57,7 @@ export function FleetHealthScreen() {
       </div>
 
       {health.isPending && <Loading label="Checking every tenant…" />}
-      {health.isError && (
-        <ErrorNotice error={health.error} title="Could not check the fleet" onRetry={() => void health.refetch()} />
-      )}
+      {health.isError && <ErrorNotice error={health.error} title="Could not check the fleet" onRetry={() => void health.refetch()} />}
       {health.data && items.length === 0 && (
         <EmptyState title="No tenants to watch">
           <p>
@@ -199,8 +197,8 @@ export function MigrateAll({ tenants }: { tenants: TenantHealth[] }) {
         )}
       </header>
       <p className="muted">
-        Applies pending migrations tenant by tenant, {MIGRATE_ALL_CONCURRENCY} at a time. A failure stops only that
-        tenant; the others carry on.
+        Applies pending migrations tenant by tenant, {MIGRATE_ALL_CONCURRENCY} at a time. A failure stops only that tenant; the others carry
+        on.
       </p>
       {confirming && (
         <div className="confirm-row">

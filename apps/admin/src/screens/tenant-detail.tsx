@@ -106,8 +106,8 @@ function StatusNotice({ tenant }: { tenant: TenantDetail }) {
     case 'suspended':
       return (
         <Notice kind="warning" announce={false}>
-          <strong>Suspended.</strong> Its users get “403 suspended” until you resume it; nothing is deleted. The reason
-          is in the <Link to={`/operations?tenant=${encodeURIComponent(tenant.slug)}`}>operations log</Link>.
+          <strong>Suspended.</strong> Its users get “403 suspended” until you resume it; nothing is deleted. The reason is in the{' '}
+          <Link to={`/operations?tenant=${encodeURIComponent(tenant.slug)}`}>operations log</Link>.
         </Notice>
       );
     case 'provisioning':
@@ -119,8 +119,8 @@ function StatusNotice({ tenant }: { tenant: TenantDetail }) {
     case 'failed':
       return (
         <Notice kind="warning" announce={false}>
-          <strong>Creation failed.</strong> See its <Link to={`/operations?tenant=${encodeURIComponent(tenant.slug)}`}>operations</Link>{' '}
-          for the failing step; delete it or create it again.
+          <strong>Creation failed.</strong> See its <Link to={`/operations?tenant=${encodeURIComponent(tenant.slug)}`}>operations</Link> for
+          the failing step; delete it or create it again.
         </Notice>
       );
     case 'deleting':
@@ -258,7 +258,13 @@ function MigrationsCard({ tenant }: { tenant: TenantDetail }) {
         </dd>
         <dt>Pending</dt>
         <dd>
-          {tenant.pendingMigrations === null ? 'unknown' : tenant.pendingMigrations === 0 ? 'none — up to date' : <PendingBadge count={tenant.pendingMigrations} />}
+          {tenant.pendingMigrations === null ? (
+            'unknown'
+          ) : tenant.pendingMigrations === 0 ? (
+            'none — up to date'
+          ) : (
+            <PendingBadge count={tenant.pendingMigrations} />
+          )}
         </dd>
       </dl>
       <button type="button" onClick={() => migrate.mutate()} disabled={migrate.isPending} aria-busy={migrate.isPending}>
@@ -491,8 +497,8 @@ function DomainsCard({ tenant }: { tenant: TenantDetail }) {
         <h2 id="domains-title">Custom domains</h2>
       </header>
       <p className="muted">
-        The tenant always answers on <code>{tenant.url.replace(/^https?:\/\//, '').replace(/\/$/, '')}</code>. Point a
-        custom domain’s DNS at this platform, then add it here.
+        The tenant always answers on <code>{tenant.url.replace(/^https?:\/\//, '').replace(/\/$/, '')}</code>. Point a custom domain’s DNS
+        at this platform, then add it here.
       </p>
       {domains.length === 0 ? (
         <p>No custom domains.</p>
@@ -568,4 +574,3 @@ function RecentOperations({ slug }: { slug: string }) {
     </article>
   );
 }
-

@@ -55,9 +55,7 @@ describe('tenants list', () => {
   it('shows each tenant with its link, status, users, pending migrations and health', async () => {
     setup();
     const row = (await screen.findByRole('link', { name: 'Bakery Nord' })).closest('tr')!;
-    expect(within(row).getByRole('link', { name: 'bakery.localhost:8000' }).getAttribute('href')).toBe(
-      'http://bakery.localhost:8000/',
-    );
+    expect(within(row).getByRole('link', { name: 'bakery.localhost:8000' }).getAttribute('href')).toBe('http://bakery.localhost:8000/');
     expect(row.textContent).toContain('suspended');
     expect(row.textContent).toContain('PostgreSQL');
     expect(row.textContent).toContain('40 / 50');

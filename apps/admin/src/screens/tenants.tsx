@@ -5,13 +5,7 @@ import { HealthIndicator, PendingBadge, StatusBadge } from '../components/badges
 import { ErrorNotice } from '../components/error-notice';
 import { EmptyState, Loading, Notice } from '../components/states';
 import { displayUrl, formatDate } from '../lib/format';
-import {
-  type SortDirection,
-  type SortKey,
-  type TenantTableQuery,
-  defaultTableQuery,
-  tenantRows,
-} from '../lib/tenant-table';
+import { type SortDirection, type SortKey, type TenantTableQuery, defaultTableQuery, tenantRows } from '../lib/tenant-table';
 import { ENGINES, type Engine, TENANT_STATUSES, type TenantStatus } from '../lib/types';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { engineLabel } from '../lib/validation';
@@ -93,16 +87,14 @@ export function TenantsScreen() {
 
       {flash && <Notice kind="success">{flash}</Notice>}
       {tenants.isPending && <Loading label="Loading tenants…" />}
-      {tenants.isError && (
-        <ErrorNotice error={tenants.error} title="Could not load the tenants" onRetry={() => void tenants.refetch()} />
-      )}
+      {tenants.isError && <ErrorNotice error={tenants.error} title="Could not load the tenants" onRetry={() => void tenants.refetch()} />}
 
       {tenants.data && tenants.data.length === 0 && (
         <EmptyState title="No tenants yet">
           <p>
-            A tenant is one organisation: its own database (SQLite, PostgreSQL or MySQL) and its own subdomain, where
-            its users sign in. Create the first one with <strong>Create tenant</strong>: give it a name, a subdomain and
-            its administrator’s email. You will get the address and a one-time password for that administrator.
+            A tenant is one organisation: its own database (SQLite, PostgreSQL or MySQL) and its own subdomain, where its users sign in.
+            Create the first one with <strong>Create tenant</strong>: give it a name, a subdomain and its administrator’s email. You will
+            get the address and a one-time password for that administrator.
           </p>
           <p className="muted">
             From a shell, the same job is <code>pnpm cli create-tenant "Acme" acme admin@acme.example</code>.
@@ -149,9 +141,7 @@ export function TenantsScreen() {
               </select>
             </div>
           </form>
-          {health.isError && (
-            <ErrorNotice error={health.error} title="Health checks are unavailable; the table shows no health" />
-          )}
+          {health.isError && <ErrorNotice error={health.error} title="Health checks are unavailable; the table shows no health" />}
           <TenantsTable
             query={query}
             rows={tenantRows(tenants.data, health.data, query)}
@@ -189,9 +179,7 @@ function TenantsTable({
       </EmptyState>
     );
   }
-  const header = (label: string, key: SortKey) => (
-    <SortHeader label={label} sortKey={key} query={query} onSort={onSort} />
-  );
+  const header = (label: string, key: SortKey) => <SortHeader label={label} sortKey={key} query={query} onSort={onSort} />;
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-label="Tenants table">
       <table className="data-table striped">

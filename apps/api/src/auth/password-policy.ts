@@ -25,5 +25,9 @@ export const changePasswordBody = z
 /** The shared password policy (packages/models) as a 400 with the field named. */
 export function assertStrongPassword(password: string, who: { username?: string; email?: string }, path = 'newPassword'): void {
   const problems = validatePasswordStrength(password, who);
-  if (problems.length > 0) throw new ValidationFailed(problems[0]!, problems.map((message) => ({ path, message })));
+  if (problems.length > 0)
+    throw new ValidationFailed(
+      problems[0]!,
+      problems.map((message) => ({ path, message })),
+    );
 }

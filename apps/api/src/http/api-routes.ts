@@ -35,8 +35,12 @@ export type RouteInput<P, Q, B> = {
 export type RouteHandler<P, Q, B> = (c: Context<AppEnv>, input: RouteInput<P, Q, B>) => Response | Promise<Response>;
 
 /** What a route needs before its handler runs (authentication, permission, CSRF), from its spec. */
-export type RouteGuard = (spec: { auth: boolean; permission?: string; allowDuringPasswordChange: boolean; method: HttpMethod }) =>
-  MiddlewareHandler<AppEnv>[];
+export type RouteGuard = (spec: {
+  auth: boolean;
+  permission?: string;
+  allowDuringPasswordChange: boolean;
+  method: HttpMethod;
+}) => MiddlewareHandler<AppEnv>[];
 
 export interface ApiRoutesOptions {
   /** Where the router is mounted (`app.route(prefix, routes.router)`); documentation paths start with it. */
@@ -65,10 +69,11 @@ export class ApiRoutes {
     return this.#options.prefix;
   }
 
-  add<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined>(
-    spec: RouteSpec<P, Q, B>,
-    handler: RouteHandler<P, Q, B>,
-  ): this {
+  add<
+    P extends AnyObject | undefined = undefined,
+    Q extends AnyObject | undefined = undefined,
+    B extends z.ZodType | undefined = undefined,
+  >(spec: RouteSpec<P, Q, B>, handler: RouteHandler<P, Q, B>): this {
     const auth = spec.auth !== false;
     const { prefix, tags, security } = this.#options;
     this.#docs.add({

@@ -134,7 +134,8 @@ export function errorResponse(
 
 /** TooManyAttempts carries `details.retryAfterSeconds`; it becomes the Retry-After header. */
 function retryAfterSeconds(details: unknown): number | null {
-  const value = typeof details === 'object' && details !== null ? (details as { retryAfterSeconds?: unknown }).retryAfterSeconds : undefined;
+  const value =
+    typeof details === 'object' && details !== null ? (details as { retryAfterSeconds?: unknown }).retryAfterSeconds : undefined;
   return typeof value === 'number' ? value : null;
 }
 

@@ -38,7 +38,10 @@ export function clientInfo(c: Context<AppEnv>, isTrustedProxy: (peer: string | n
   const fwdProto = lastListValue(c.req.header('x-forwarded-proto'))?.toLowerCase();
   // The client is the right-most address of X-Forwarded-For that is not itself a trusted proxy.
   let address: string | null = peer;
-  const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const chain = (c.req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (let i = chain.length - 1; i >= 0; i--) {
     address = chain[i]!;
     if (!isTrustedProxy(address)) break;

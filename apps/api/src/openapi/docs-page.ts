@@ -26,7 +26,10 @@ ${permission ? `<div class="muted">needs <code>${escapeHtml(permission)}</code><
     }
   }
   const sections = [...byTag.entries()]
-    .map(([tag, rows]) => `<h2>${escapeHtml(tag)}</h2><table><thead><tr><th>Method</th><th>Path</th><th>What</th></tr></thead><tbody>${rows.join('')}</tbody></table>`)
+    .map(
+      ([tag, rows]) =>
+        `<h2>${escapeHtml(tag)}</h2><table><thead><tr><th>Method</th><th>Path</th><th>What</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    )
     .join('');
   return c.html(
     page({

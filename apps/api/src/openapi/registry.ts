@@ -95,7 +95,9 @@ function buildDocument(operations: readonly OperationDoc[]): JsonSchema {
     );
     for (const [name, def] of Object.entries(components)) {
       components[name] = JSON.parse(
-        JSON.stringify(def).replace(/"#\/\$defs\/([^"]+)"/g, (_m, id: string) => JSON.stringify(`#/components/schemas/${renames[id] ?? id}`)),
+        JSON.stringify(def).replace(/"#\/\$defs\/([^"]+)"/g, (_m, id: string) =>
+          JSON.stringify(`#/components/schemas/${renames[id] ?? id}`),
+        ),
       ) as JsonSchema;
     }
     return JSON.parse(text) as JsonSchema;
@@ -145,7 +147,9 @@ function buildDocument(operations: readonly OperationDoc[]): JsonSchema {
     if (op.security !== 'none') {
       responses['401'] ??= errorRef('Unauthenticated: no valid session');
       responses['403'] ??= errorRef(
-        op.permission ? `PermissionDenied (needs ${op.permission}), PasswordChangeRequired, CsrfRejected` : 'PasswordChangeRequired, CsrfRejected',
+        op.permission
+          ? `PermissionDenied (needs ${op.permission}), PasswordChangeRequired, CsrfRejected`
+          : 'PasswordChangeRequired, CsrfRejected',
       );
     }
     const operation: Record<string, unknown> = {
@@ -154,9 +158,7 @@ function buildDocument(operations: readonly OperationDoc[]): JsonSchema {
       ...(op.description ? { description: op.description } : {}),
       tags: op.tags,
       ...(parameters.length ? { parameters } : {}),
-      ...(op.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: convert(op.body, 'input') } } } }
-        : {}),
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: convert(op.body, 'input') } } } } : {}),
       responses,
       security: op.security === 'none' ? [] : [{ [`${op.security}Cookie`]: [] }, { bearer: [] }],
       ...(op.permission ? { 'x-permission': op.permission } : {}),

@@ -46,7 +46,8 @@ export function landingRoutes({ isValidSlug }: LandingOptions): Hono<AppEnv> {
     let slug = raw.replace(/^https?:\/\//, '').replace(/[/:].*$/, '');
     if (slug.endsWith(`.${hostPart}`)) slug = slug.slice(0, -(hostPart.length + 1));
     if (!isValidSlug(slug)) {
-      const message = raw === '' ? 'Enter your workspace name.' : 'That is not a workspace name: use the letters, digits and dashes of your address.';
+      const message =
+        raw === '' ? 'Enter your workspace name.' : 'That is not a workspace name: use the letters, digits and dashes of your address.';
       return c.html(landingPage(c, raw.slice(0, 63), message), 400);
     }
     return c.redirect(`${c.var.client.proto}://${slug}.${suffix}/`, 303);

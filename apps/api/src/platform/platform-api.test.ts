@@ -36,8 +36,16 @@ describe('platform admin sign-in', () => {
   });
 
   it('answers unknown logins and wrong passwords the same way', async () => {
-    const wrong = await t.request('localhost', '/api/platform/auth/login', { method: 'POST', peer: '10.0.1.1', json: { login: 'alice', password: 'not the password' } });
-    const unknown = await t.request('localhost', '/api/platform/auth/login', { method: 'POST', peer: '10.0.1.1', json: { login: 'nobody', password: 'not the password' } });
+    const wrong = await t.request('localhost', '/api/platform/auth/login', {
+      method: 'POST',
+      peer: '10.0.1.1',
+      json: { login: 'alice', password: 'not the password' },
+    });
+    const unknown = await t.request('localhost', '/api/platform/auth/login', {
+      method: 'POST',
+      peer: '10.0.1.1',
+      json: { login: 'nobody', password: 'not the password' },
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     const a = await json<{ error: { code: string; message: string } }>(wrong);
@@ -51,35 +59,67 @@ describe('platform admin sign-in', () => {
     await t.tenancy.registry.createPlatformAdmin({ username: 'bob', email: 'bob@ops.example.com', password: TEST_PASSWORD });
     for (let i = 0; i < 5; i++) {
       // From different addresses: the account itself is what gets blocked.
-      const res = await t.request('localhost', '/api/platform/auth/login', { method: 'POST', peer: `10.0.2.${i}`, json: { login: 'bob', password: `wrong ${i}` } });
+      const res = await t.request('localhost', '/api/platform/auth/login', {
+        method: 'POST',
+        peer: `10.0.2.${i}`,
+        json: { login: 'bob', password: `wrong ${i}` },
+      });
       expect(res.status).toBe(401);
     }
-    const blocked = await t.request('localhost', '/api/platform/auth/login', { method: 'POST', peer: '10.0.2.99', json: { login: 'bob', password: TEST_PASSWORD } });
+    const blocked = await t.request('localhost', '/api/platform/auth/login', {
+      method: 'POST',
+      peer: '10.0.2.99',
+      json: { login: 'bob', password: TEST_PASSWORD },
+    });
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(800);
     expect(await json(blocked)).toMatchObject({ error: { code: 'TooManyAttempts' } });
     // The email of the same account is the same account.
-    const byEmail = await t.request('localhost', '/api/platform/auth/login', { method: 'POST', peer: '10.0.2.98', json: { login: 'bob@ops.example.com', password: TEST_PASSWORD } });
+    const byEmail = await t.request('localhost', '/api/platform/auth/login', {
+      method: 'POST',
+      peer: '10.0.2.98',
+      json: { login: 'bob@ops.example.com', password: TEST_PASSWORD },
+    });
     expect(byEmail.status).toBe(429);
   });
 
   it('throttles a client address that tries many accounts', async () => {
     for (let i = 0; i < 5; i++) {
-      const res = await t.request('localhost', '/api/platform/auth/login', { method: 'POST', peer: '10.0.3.1', json: { login: `user${i}`, password: 'guess' } });
+      const res = await t.request('localhost', '/api/platform/auth/login', {
+        method: 'POST',
+        peer: '10.0.3.1',
+        json: { login: `user${i}`, password: 'guess' },
+      });
       expect(res.status).toBe(401);
     }
-    const blocked = await t.request('localhost', '/api/platform/auth/login', { method: 'POST', peer: '10.0.3.1', json: { login: 'alice', password: TEST_PASSWORD } });
+    const blocked = await t.request('localhost', '/api/platform/auth/login', {
+      method: 'POST',
+      peer: '10.0.3.1',
+      json: { login: 'alice', password: TEST_PASSWORD },
+    });
     expect(blocked.status).toBe(429);
-    const elsewhere = await t.request('localhost', '/api/platform/auth/login', { method: 'POST', peer: '10.0.3.2', json: { login: 'alice', password: TEST_PASSWORD } });
+    const elsewhere = await t.request('localhost', '/api/platform/auth/login', {
+      method: 'POST',
+      peer: '10.0.3.2',
+      json: { login: 'alice', password: TEST_PASSWORD },
+    });
     expect(elsewhere.status).toBe(200);
   });
 
   it('throttles unknown logins exactly like known ones', async () => {
     for (let i = 0; i < 5; i++) {
-      const res = await t.request('localhost', '/api/platform/auth/login', { method: 'POST', peer: `10.0.4.${i}`, json: { login: 'ghost', password: `wrong ${i}` } });
+      const res = await t.request('localhost', '/api/platform/auth/login', {
+        method: 'POST',
+        peer: `10.0.4.${i}`,
+        json: { login: 'ghost', password: `wrong ${i}` },
+      });
       expect(res.status).toBe(401);
     }
-    const blocked = await t.request('localhost', '/api/platform/auth/login', { method: 'POST', peer: '10.0.4.99', json: { login: 'ghost', password: 'x' } });
+    const blocked = await t.request('localhost', '/api/platform/auth/login', {
+      method: 'POST',
+      peer: '10.0.4.99',
+      json: { login: 'ghost', password: 'x' },
+    });
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get('retry-after')).toMatch(/^\d+$/);
   });
@@ -98,7 +138,12 @@ describe('platform admin sign-in', () => {
     const me = await t.request('localhost', '/api/platform/auth/me', { token });
     expect(me.status).toBe(200);
     expect(await json(me)).toMatchObject({ admin: { username: expect.stringMatching(/^root/), mustChangePassword: false } });
-    const variants: Record<string, string>[] = [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${'A'.repeat(43)}` }, { cookie: `sf_platform_session=${'B'.repeat(43)}` }];
+    const variants: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer nope' },
+      { authorization: `Bearer ${'A'.repeat(43)}` },
+      { cookie: `sf_platform_session=${'B'.repeat(43)}` },
+    ];
     for (const headers of variants) {
       const res = await t.request('localhost', '/api/platform/auth/me', { headers });
       expect(res.status).toBe(401);
@@ -111,11 +156,23 @@ describe('platform admin sign-in', () => {
     const noOrigin = await t.request('localhost', '/api/platform/tenants', { method: 'POST', headers: { cookie }, json: { dryRun: true } });
     expect(noOrigin.status).toBe(403);
     expect(await json(noOrigin)).toMatchObject({ error: { code: 'CsrfRejected' } });
-    const foreign = await t.request('localhost', '/api/platform/tenants', { method: 'POST', headers: { cookie, origin: 'http://acme.localhost' }, json: {} });
+    const foreign = await t.request('localhost', '/api/platform/tenants', {
+      method: 'POST',
+      headers: { cookie, origin: 'http://acme.localhost' },
+      json: {},
+    });
     expect(foreign.status).toBe(403);
-    const same = await t.request('localhost', '/api/platform/tenants', { method: 'POST', headers: { cookie, origin: 'http://localhost' }, json: {} });
+    const same = await t.request('localhost', '/api/platform/tenants', {
+      method: 'POST',
+      headers: { cookie, origin: 'http://localhost' },
+      json: {},
+    });
     expect(same.status).toBe(400); // past the CSRF check, into validation
-    const referer = await t.request('localhost', '/api/platform/tenants', { method: 'POST', headers: { cookie, referer: 'http://localhost/admin/tenants/new' }, json: {} });
+    const referer = await t.request('localhost', '/api/platform/tenants', {
+      method: 'POST',
+      headers: { cookie, referer: 'http://localhost/admin/tenants/new' },
+      json: {},
+    });
     expect(referer.status).toBe(400);
     const reads = await t.request('localhost', '/api/platform/tenants', { headers: { cookie } });
     expect(reads.status).toBe(200);
@@ -136,7 +193,10 @@ describe('platform admin sign-in', () => {
     const first = await t.platformLogin({ username: 'carol', mustChangePassword: true });
     const second = await t.platformLogin({ username: 'carol2', mustChangePassword: true }).catch(() => null);
     expect(second).not.toBeNull();
-    const other = await t.request('localhost', '/api/platform/auth/login', { method: 'POST', json: { login: 'carol', password: TEST_PASSWORD } });
+    const other = await t.request('localhost', '/api/platform/auth/login', {
+      method: 'POST',
+      json: { login: 'carol', password: TEST_PASSWORD },
+    });
     const otherToken = (await json<{ token: string }>(other)).token;
 
     const me = await t.request('localhost', '/api/platform/auth/me', { token: first });
@@ -146,20 +206,40 @@ describe('platform admin sign-in', () => {
     expect(blocked.status).toBe(403);
     expect(await json(blocked)).toMatchObject({ error: { code: 'PasswordChangeRequired' } });
 
-    const weak = await t.request('localhost', '/api/platform/auth/change-password', { method: 'POST', token: first, json: { currentPassword: TEST_PASSWORD, newPassword: 'short' } });
+    const weak = await t.request('localhost', '/api/platform/auth/change-password', {
+      method: 'POST',
+      token: first,
+      json: { currentPassword: TEST_PASSWORD, newPassword: 'short' },
+    });
     expect(weak.status).toBe(400);
     expect(await json(weak)).toMatchObject({ error: { code: 'ValidationFailed', details: [{ path: 'newPassword' }] } });
-    const same = await t.request('localhost', '/api/platform/auth/change-password', { method: 'POST', token: first, json: { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD } });
+    const same = await t.request('localhost', '/api/platform/auth/change-password', {
+      method: 'POST',
+      token: first,
+      json: { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD },
+    });
     expect(same.status).toBe(400);
-    const wrongCurrent = await t.request('localhost', '/api/platform/auth/change-password', { method: 'POST', token: first, peer: '10.0.5.1', json: { currentPassword: 'not it at all', newPassword: 'a brand new passphrase 9' } });
+    const wrongCurrent = await t.request('localhost', '/api/platform/auth/change-password', {
+      method: 'POST',
+      token: first,
+      peer: '10.0.5.1',
+      json: { currentPassword: 'not it at all', newPassword: 'a brand new passphrase 9' },
+    });
     expect(wrongCurrent.status).toBe(401);
 
-    const changed = await t.request('localhost', '/api/platform/auth/change-password', { method: 'POST', token: first, json: { currentPassword: TEST_PASSWORD, newPassword: 'a brand new passphrase 9' } });
+    const changed = await t.request('localhost', '/api/platform/auth/change-password', {
+      method: 'POST',
+      token: first,
+      json: { currentPassword: TEST_PASSWORD, newPassword: 'a brand new passphrase 9' },
+    });
     expect(changed.status).toBe(200);
     expect(await json(changed)).toMatchObject({ admin: { username: 'carol', mustChangePassword: false } });
     expect((await t.request('localhost', '/api/platform/tenants', { token: first })).status).toBe(200);
     expect((await t.request('localhost', '/api/platform/auth/me', { token: otherToken })).status).toBe(401);
-    const relogin = await t.request('localhost', '/api/platform/auth/login', { method: 'POST', json: { login: 'carol', password: 'a brand new passphrase 9' } });
+    const relogin = await t.request('localhost', '/api/platform/auth/login', {
+      method: 'POST',
+      json: { login: 'carol', password: 'a brand new passphrase 9' },
+    });
     expect(relogin.status).toBe(200);
   });
 
@@ -174,12 +254,20 @@ describe('tenants', () => {
   let slug: string;
 
   it('refuses an invalid create with field details, and a dry run changes nothing', async () => {
-    const bad = await t.request('localhost', '/api/platform/tenants', { method: 'POST', token, json: { name: '', subdomain: 'x', adminEmail: 'nope', maxUsers: 0 } });
+    const bad = await t.request('localhost', '/api/platform/tenants', {
+      method: 'POST',
+      token,
+      json: { name: '', subdomain: 'x', adminEmail: 'nope', maxUsers: 0 },
+    });
     expect(bad.status).toBe(400);
     const details = (await json<{ error: { details: { path: string }[] } }>(bad)).error.details.map((d) => d.path);
     expect(details).toEqual(expect.arrayContaining(['name', 'adminEmail', 'maxUsers']));
 
-    const reserved = await t.request('localhost', '/api/platform/tenants', { method: 'POST', token, json: { name: 'Admin', subdomain: 'admin', adminEmail: 'a@b.example.com' } });
+    const reserved = await t.request('localhost', '/api/platform/tenants', {
+      method: 'POST',
+      token,
+      json: { name: 'Admin', subdomain: 'admin', adminEmail: 'a@b.example.com' },
+    });
     expect(reserved.status).toBe(400);
     expect(await json(reserved)).toMatchObject({ error: { code: 'ValidationFailed', details: [{ path: 'subdomain' }] } });
 
@@ -203,7 +291,11 @@ describe('tenants', () => {
       json: { name: 'Acme', subdomain: slug, adminEmail: 'boss@acme.example.com', maxUsers: 3 },
     });
     expect(res.status).toBe(201);
-    const body = await json<{ tenant: Record<string, unknown>; admin: { username: string; email: string; oneTimePassword: string }; url: string }>(res);
+    const body = await json<{
+      tenant: Record<string, unknown>;
+      admin: { username: string; email: string; oneTimePassword: string };
+      url: string;
+    }>(res);
     expect(body.tenant).toMatchObject({
       slug,
       name: 'Acme',
@@ -223,7 +315,10 @@ describe('tenants', () => {
     const page = await t.request(`${slug}.localhost`, '/', { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Acme');
-    const login = await t.request(`${slug}.localhost`, '/api/auth/login', { method: 'POST', json: { login: 'admin', password: body.admin.oneTimePassword } });
+    const login = await t.request(`${slug}.localhost`, '/api/auth/login', {
+      method: 'POST',
+      json: { login: 'admin', password: body.admin.oneTimePassword },
+    });
     expect(login.status).toBe(200);
     expect(await json(login)).toMatchObject({ user: { mustChangePassword: true } });
     // The password never reaches a log line.
@@ -231,7 +326,11 @@ describe('tenants', () => {
   });
 
   it('refuses a second tenant with the same subdomain', async () => {
-    const res = await t.request('localhost', '/api/platform/tenants', { method: 'POST', token, json: { name: 'Again', subdomain: slug, adminEmail: 'x@y.example.com' } });
+    const res = await t.request('localhost', '/api/platform/tenants', {
+      method: 'POST',
+      token,
+      json: { name: 'Again', subdomain: slug, adminEmail: 'x@y.example.com' },
+    });
     expect(res.status).toBe(409);
     expect(await json(res)).toMatchObject({ error: { code: 'SlugTaken' } });
   });
@@ -266,7 +365,11 @@ describe('tenants', () => {
     });
     expect(res.status).toBe(200);
     expect(await json(res)).toMatchObject({ tenant: { name: 'Acme Ltd', maxUsers: 5, multiLocation: true, trialEndsAt, paidUntil: null } });
-    const bad = await t.request('localhost', `/api/platform/tenants/${slug}`, { method: 'PATCH', token, json: { maxUsers: -1, trialEndsAt: 'tomorrow', bogus: 1 } });
+    const bad = await t.request('localhost', `/api/platform/tenants/${slug}`, {
+      method: 'PATCH',
+      token,
+      json: { maxUsers: -1, trialEndsAt: 'tomorrow', bogus: 1 },
+    });
     expect(bad.status).toBe(400);
     const missing = await t.request('localhost', '/api/platform/tenants/nope-nope', { method: 'PATCH', token, json: { name: 'x' } });
     expect(missing.status).toBe(404);
@@ -291,7 +394,11 @@ describe('tenants', () => {
     const tenantHost = `${slug}.localhost`;
     // Warm the router and connection caches first.
     expect((await t.request(tenantHost, '/api/auth/me')).status).toBe(401);
-    const suspended = await t.request('localhost', `/api/platform/tenants/${slug}/suspend`, { method: 'POST', token, json: { reason: 'unpaid invoice' } });
+    const suspended = await t.request('localhost', `/api/platform/tenants/${slug}/suspend`, {
+      method: 'POST',
+      token,
+      json: { reason: 'unpaid invoice' },
+    });
     expect(suspended.status).toBe(200);
     expect(await json(suspended)).toMatchObject({ tenant: { status: 'suspended' } });
     const api = await t.request(tenantHost, '/api/auth/me');
@@ -311,7 +418,9 @@ describe('tenants', () => {
   it('migrates one tenant and all, reporting per tenant', async () => {
     const one = await t.request('localhost', `/api/platform/tenants/${slug}/migrate`, { method: 'POST', token });
     expect(one.status).toBe(200);
-    expect(await json(one)).toMatchObject({ result: { slug, ok: true, applied: [], schemaVersion: expect.any(String), durationMs: expect.any(Number) } });
+    expect(await json(one)).toMatchObject({
+      result: { slug, ok: true, applied: [], schemaVersion: expect.any(String), durationMs: expect.any(Number) },
+    });
     const all = await t.request('localhost', '/api/platform/migrate', { method: 'POST', token });
     expect(all.status).toBe(200);
     const { results } = await json<{ results: { slug: string; ok: boolean }[] }>(all);
@@ -323,7 +432,16 @@ describe('tenants', () => {
     const one = await t.request('localhost', `/api/platform/tenants/${slug}/health`, { token });
     expect(one.status).toBe(200);
     expect(await json(one)).toMatchObject({
-      health: { slug, status: 'active', reachable: true, latencyMs: expect.any(Number), pendingMigrations: 0, sizeBytes: expect.any(Number), userCount: 1, maxUsers: 5 },
+      health: {
+        slug,
+        status: 'active',
+        reachable: true,
+        latencyMs: expect.any(Number),
+        pendingMigrations: 0,
+        sizeBytes: expect.any(Number),
+        userCount: 1,
+        maxUsers: 5,
+      },
     });
     const all = await t.request('localhost', '/api/platform/health', { token });
     expect(all.status).toBe(200);
@@ -334,7 +452,11 @@ describe('tenants', () => {
 
   it('adds, lists and removes custom domains, which route to the tenant', async () => {
     const domain = `shop-${slug}.example.com`;
-    const added = await t.request('localhost', `/api/platform/tenants/${slug}/domains`, { method: 'POST', token, json: { domain: domain.toUpperCase(), primary: true } });
+    const added = await t.request('localhost', `/api/platform/tenants/${slug}/domains`, {
+      method: 'POST',
+      token,
+      json: { domain: domain.toUpperCase(), primary: true },
+    });
     expect(added.status).toBe(201);
     expect(await json(added)).toMatchObject({ domain: { domain, primary: true, id: expect.any(Number), createdAt: expect.any(String) } });
     const page = await t.request(domain, '/', { headers: { accept: 'text/html' } });
@@ -343,7 +465,11 @@ describe('tenants', () => {
 
     const dup = await t.request('localhost', `/api/platform/tenants/${slug}/domains`, { method: 'POST', token, json: { domain } });
     expect(dup.status).toBe(409);
-    const underBase = await t.request('localhost', `/api/platform/tenants/${slug}/domains`, { method: 'POST', token, json: { domain: 'x.localhost' } });
+    const underBase = await t.request('localhost', `/api/platform/tenants/${slug}/domains`, {
+      method: 'POST',
+      token,
+      json: { domain: 'x.localhost' },
+    });
     expect(underBase.status).toBe(400);
     const list = await t.request('localhost', `/api/platform/tenants/${slug}/domains`, { token });
     expect(await json(list)).toMatchObject({ domains: [{ domain }] });
@@ -363,7 +489,9 @@ describe('tenants', () => {
     expect(operations.map((o) => o.action)).toEqual(expect.arrayContaining(['create-tenant', 'suspend-tenant', 'resume-tenant']));
     expect(operations.find((o) => o.action === 'suspend-tenant')!.actor).toMatch(/^admin:root/);
 
-    const filtered = await t.request('localhost', `/api/platform/operations?tenant=${slug}&action=suspend-tenant&outcome=succeeded`, { token });
+    const filtered = await t.request('localhost', `/api/platform/operations?tenant=${slug}&action=suspend-tenant&outcome=succeeded`, {
+      token,
+    });
     const f = await json<{ operations: { action: string; outcome: string }[] }>(filtered);
     expect(f.operations.length).toBeGreaterThan(0);
     expect(f.operations.every((o) => o.action === 'suspend-tenant' && o.outcome === 'succeeded')).toBe(true);
@@ -376,14 +504,22 @@ describe('tenants', () => {
   });
 
   it('deletes only with the typed confirmation, keeping or dropping the database', async () => {
-    const wrong = await t.request('localhost', `/api/platform/tenants/${slug}`, { method: 'DELETE', token, json: { confirm: 'something-else', keepDatabase: false } });
+    const wrong = await t.request('localhost', `/api/platform/tenants/${slug}`, {
+      method: 'DELETE',
+      token,
+      json: { confirm: 'something-else', keepDatabase: false },
+    });
     expect(wrong.status).toBe(400);
     expect(await json(wrong)).toMatchObject({ error: { code: 'ValidationFailed', details: [{ path: 'confirm' }] } });
     expect(await t.tenancy.registry.findTenant(slug)).not.toBeNull();
 
     const file = join(t.tenancy.dataDir, t.tenancy.registry && (await t.tenancy.registry.getTenant(slug)).db.name);
     expect(existsSync(file)).toBe(true);
-    const res = await t.request('localhost', `/api/platform/tenants/${slug}`, { method: 'DELETE', token, json: { confirm: slug, keepDatabase: false } });
+    const res = await t.request('localhost', `/api/platform/tenants/${slug}`, {
+      method: 'DELETE',
+      token,
+      json: { confirm: slug, keepDatabase: false },
+    });
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual({ deleted: true, keptDatabase: false });
     expect(existsSync(file)).toBe(false);
@@ -392,7 +528,11 @@ describe('tenants', () => {
 
     const kept = await t.createTenant();
     const keptFile = join(t.tenancy.dataDir, (await t.tenancy.registry.getTenant(kept.slug)).db.name);
-    const res2 = await t.request('localhost', `/api/platform/tenants/${kept.slug}`, { method: 'DELETE', token, json: { confirm: kept.slug, keepDatabase: true } });
+    const res2 = await t.request('localhost', `/api/platform/tenants/${kept.slug}`, {
+      method: 'DELETE',
+      token,
+      json: { confirm: kept.slug, keepDatabase: true },
+    });
     expect(await json(res2)).toEqual({ deleted: true, keptDatabase: true });
     expect(existsSync(keptFile)).toBe(true);
   });

@@ -13,7 +13,8 @@ function newestSource(appDir: string): number {
       return;
     }
     if (s.isDirectory()) {
-      for (const entry of readdirSync(path)) if (entry !== 'node_modules' && !entry.endsWith('.test.ts') && !entry.endsWith('.test.tsx')) visit(join(path, entry));
+      for (const entry of readdirSync(path))
+        if (entry !== 'node_modules' && !entry.endsWith('.test.ts') && !entry.endsWith('.test.tsx')) visit(join(path, entry));
     } else if (s.mtimeMs > newest) newest = s.mtimeMs;
   };
   for (const p of ['src', 'public', 'index.html', 'vite.config.ts', 'package.json']) visit(join(appDir, p));
@@ -34,9 +35,10 @@ export function ensureConsoleBuilt(distDir: string, log: (line: string) => void)
   log('Building the admin console (pnpm --filter @salesfleet/admin build)…');
   // Under `pnpm start`, npm_execpath is pnpm's own script: use it rather than trusting PATH.
   const execPath = process.env.npm_execpath;
-  const [cmd, args] = execPath && /pnpm/.test(execPath)
-    ? [process.execPath, [execPath, '--filter', '@salesfleet/admin', 'build']]
-    : ['pnpm', ['--filter', '@salesfleet/admin', 'build']];
+  const [cmd, args] =
+    execPath && /pnpm/.test(execPath)
+      ? [process.execPath, [execPath, '--filter', '@salesfleet/admin', 'build']]
+      : ['pnpm', ['--filter', '@salesfleet/admin', 'build']];
   const result = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], cwd: join(appDir, '..', '..') });
   if (result.status === 0 && existsSync(index)) return 'built';
   log('The admin console could not be built; /admin/ will say so. Run `pnpm --filter @salesfleet/admin build` to see why.');

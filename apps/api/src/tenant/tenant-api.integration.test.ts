@@ -57,8 +57,16 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
     });
 
     it('answers wrong passwords and unknown users alike, and throttles both', async () => {
-      const wrong = await t.request(a.host, '/api/auth/login', { method: 'POST', peer: '10.9.0.1', json: { login: 'admin', password: 'nope nope nope' } });
-      const unknown = await t.request(a.host, '/api/auth/login', { method: 'POST', peer: '10.9.0.1', json: { login: 'nobody', password: 'nope nope nope' } });
+      const wrong = await t.request(a.host, '/api/auth/login', {
+        method: 'POST',
+        peer: '10.9.0.1',
+        json: { login: 'admin', password: 'nope nope nope' },
+      });
+      const unknown = await t.request(a.host, '/api/auth/login', {
+        method: 'POST',
+        peer: '10.9.0.1',
+        json: { login: 'nobody', password: 'nope nope nope' },
+      });
       expect(wrong.status).toBe(401);
       expect(unknown.status).toBe(401);
       const [w, u] = [await json<{ error: Record<string, string> }>(wrong), await json<{ error: Record<string, string> }>(unknown)];
@@ -67,7 +75,11 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
       for (let i = 0; i < 4; i++) {
         await t.request(a.host, '/api/auth/login', { method: 'POST', peer: `10.9.1.${i}`, json: { login: 'nobody', password: 'x' } });
       }
-      const blocked = await t.request(a.host, '/api/auth/login', { method: 'POST', peer: '10.9.1.200', json: { login: 'nobody', password: 'x' } });
+      const blocked = await t.request(a.host, '/api/auth/login', {
+        method: 'POST',
+        peer: '10.9.1.200',
+        json: { login: 'nobody', password: 'x' },
+      });
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     });
@@ -77,8 +89,12 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
       for (let i = 0; i < 5; i++) {
         await t.request(a.host, '/api/auth/login', { method: 'POST', peer: `10.9.2.${i}`, json: { login: user, password: 'x' } });
       }
-      expect((await t.request(a.host, '/api/auth/login', { method: 'POST', peer: '10.9.2.50', json: { login: user, password: 'x' } })).status).toBe(429);
-      expect((await t.request(b.host, '/api/auth/login', { method: 'POST', peer: '10.9.2.50', json: { login: user, password: 'x' } })).status).toBe(401);
+      expect(
+        (await t.request(a.host, '/api/auth/login', { method: 'POST', peer: '10.9.2.50', json: { login: user, password: 'x' } })).status,
+      ).toBe(429);
+      expect(
+        (await t.request(b.host, '/api/auth/login', { method: 'POST', peer: '10.9.2.50', json: { login: user, password: 'x' } })).status,
+      ).toBe(401);
     });
 
     it('me answers the user, their permissions and groups; 401 without a session', async () => {
@@ -98,9 +114,17 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
       const noOrigin = await t.request(a.host, '/api/locations', { method: 'POST', headers: { cookie }, json: { code: 'X', name: 'X' } });
       expect(noOrigin.status).toBe(403);
       expect(await json(noOrigin)).toMatchObject({ error: { code: 'CsrfRejected' } });
-      const otherTenant = await t.request(a.host, '/api/locations', { method: 'POST', headers: { cookie, origin: `http://${b.host}` }, json: { code: 'X', name: 'X' } });
+      const otherTenant = await t.request(a.host, '/api/locations', {
+        method: 'POST',
+        headers: { cookie, origin: `http://${b.host}` },
+        json: { code: 'X', name: 'X' },
+      });
       expect(otherTenant.status).toBe(403);
-      const same = await t.request(a.host, '/api/locations', { method: 'POST', headers: { cookie, origin: `http://${a.host}` }, json: { code: 'X2', name: 'Second' } });
+      const same = await t.request(a.host, '/api/locations', {
+        method: 'POST',
+        headers: { cookie, origin: `http://${a.host}` },
+        json: { code: 'X2', name: 'Second' },
+      });
       expect(same.status).toBe(409); // past CSRF: single-location tenant
     });
 
@@ -113,7 +137,11 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
     });
 
     it('a one-time password must be changed first; every other route answers 403 until then', async () => {
-      const created = await t.request(a.host, '/api/users', { method: 'POST', token: adminA, json: { username: 'newbie', email: 'newbie@example.com', groups: ['Cashiers'] } });
+      const created = await t.request(a.host, '/api/users', {
+        method: 'POST',
+        token: adminA,
+        json: { username: 'newbie', email: 'newbie@example.com', groups: ['Cashiers'] },
+      });
       expect(created.status).toBe(201);
       const { oneTimePassword } = await json<{ oneTimePassword: string }>(created);
       const login = await t.request(a.host, '/api/auth/login', { method: 'POST', json: { login: 'newbie', password: oneTimePassword } });
@@ -124,13 +152,23 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
       const blocked = await t.request(a.host, '/api/locations', { token });
       expect(blocked.status).toBe(403);
       expect(await json(blocked)).toMatchObject({ error: { code: 'PasswordChangeRequired' } });
-      const weak = await t.request(a.host, '/api/auth/change-password', { method: 'POST', token, json: { currentPassword: oneTimePassword, newPassword: 'newbie12345678' } });
+      const weak = await t.request(a.host, '/api/auth/change-password', {
+        method: 'POST',
+        token,
+        json: { currentPassword: oneTimePassword, newPassword: 'newbie12345678' },
+      });
       expect(weak.status).toBe(400);
-      const changed = await t.request(a.host, '/api/auth/change-password', { method: 'POST', token, json: { currentPassword: oneTimePassword, newPassword: 'my own long passphrase' } });
+      const changed = await t.request(a.host, '/api/auth/change-password', {
+        method: 'POST',
+        token,
+        json: { currentPassword: oneTimePassword, newPassword: 'my own long passphrase' },
+      });
       expect(changed.status).toBe(200);
       expect(await json(changed)).toMatchObject({ user: { mustChangePassword: false } });
       expect((await t.request(a.host, '/api/locations', { token })).status).toBe(200);
-      expect((await t.request(a.host, '/api/auth/login', { method: 'POST', json: { login: 'newbie', password: oneTimePassword } })).status).toBe(401);
+      expect(
+        (await t.request(a.host, '/api/auth/login', { method: 'POST', json: { login: 'newbie', password: oneTimePassword } })).status,
+      ).toBe(401);
     });
   });
 
@@ -152,12 +190,16 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
       const users = await t.request(b.host, '/api/users', { token: cashier });
       expect(users.status).toBe(403);
       expect(await json(users)).toMatchObject({ error: { code: 'PermissionDenied', details: { permission: 'auth.view_user' } } });
-      expect((await t.request(b.host, '/api/locations', { method: 'POST', token: cashier, json: { code: 'C', name: 'C' } })).status).toBe(403);
+      expect((await t.request(b.host, '/api/locations', { method: 'POST', token: cashier, json: { code: 'C', name: 'C' } })).status).toBe(
+        403,
+      );
       expect((await t.request(b.host, '/api/users')).status).toBe(401);
     });
 
     it('a change of groups applies to the next request', async () => {
-      const list = await json<{ users: { id: number; username: string }[] }>(await t.request(b.host, '/api/users?search=cashier', { token: adminB }));
+      const list = await json<{ users: { id: number; username: string }[] }>(
+        await t.request(b.host, '/api/users?search=cashier', { token: adminB }),
+      );
       const id = list.users.find((u) => u.username === 'cashier')!.id;
       const set = await t.request(b.host, `/api/users/${id}/groups`, { method: 'PUT', token: adminB, json: { groups: ['Managers'] } });
       expect(set.status).toBe(200);
@@ -182,9 +224,17 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
 
     it('enforces the max users with a 409 that names the limit', async () => {
       // a has maxUsers 3: admin + newbie + this one.
-      const third = await t.request(a.host, '/api/users', { method: 'POST', token: adminA, json: { username: 'third', email: 'third@example.com' } });
+      const third = await t.request(a.host, '/api/users', {
+        method: 'POST',
+        token: adminA,
+        json: { username: 'third', email: 'third@example.com' },
+      });
       expect(third.status).toBe(201);
-      const fourth = await t.request(a.host, '/api/users', { method: 'POST', token: adminA, json: { username: 'fourth', email: 'fourth@example.com' } });
+      const fourth = await t.request(a.host, '/api/users', {
+        method: 'POST',
+        token: adminA,
+        json: { username: 'fourth', email: 'fourth@example.com' },
+      });
       expect(fourth.status).toBe(409);
       const body = await json<{ error: { code: string; message: string; details: { limit: string; maxUsers: number } } }>(fourth);
       expect(body.error.code).toBe('LimitReached');
@@ -195,10 +245,18 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
     it('updates, deactivates (ending sessions), resets passwords', async () => {
       const list = await json<{ users: { id: number; username: string }[] }>(await t.request(a.host, '/api/users', { token: adminA }));
       const third = list.users.find((u) => u.username === 'third')!;
-      const upd = await t.request(a.host, `/api/users/${third.id}`, { method: 'PATCH', token: adminA, json: { firstName: 'Tina', email: 'tina@example.com' } });
+      const upd = await t.request(a.host, `/api/users/${third.id}`, {
+        method: 'PATCH',
+        token: adminA,
+        json: { firstName: 'Tina', email: 'tina@example.com' },
+      });
       expect(upd.status).toBe(200);
       expect(await json(upd)).toMatchObject({ user: { firstName: 'Tina', email: 'tina@example.com' } });
-      const taken = await t.request(a.host, `/api/users/${third.id}`, { method: 'PATCH', token: adminA, json: { email: 'NEWBIE@example.com' } });
+      const taken = await t.request(a.host, `/api/users/${third.id}`, {
+        method: 'PATCH',
+        token: adminA,
+        json: { email: 'NEWBIE@example.com' },
+      });
       expect(taken.status).toBe(409);
 
       const reset = await t.request(a.host, `/api/users/${third.id}/reset-password`, { method: 'POST', token: adminA });
@@ -211,9 +269,15 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
       expect(off.status).toBe(200);
       expect(await json(off)).toMatchObject({ user: { isActive: false } });
       expect((await t.request(a.host, '/api/auth/me', { token: session })).status).toBe(401);
-      expect((await t.request(a.host, '/api/auth/login', { method: 'POST', json: { login: 'third', password: oneTimePassword } })).status).toBe(401);
+      expect(
+        (await t.request(a.host, '/api/auth/login', { method: 'POST', json: { login: 'third', password: oneTimePassword } })).status,
+      ).toBe(401);
       // A seat is free again.
-      const fourth = await t.request(a.host, '/api/users', { method: 'POST', token: adminA, json: { username: 'fourth', email: 'fourth@example.com' } });
+      const fourth = await t.request(a.host, '/api/users', {
+        method: 'POST',
+        token: adminA,
+        json: { username: 'fourth', email: 'fourth@example.com' },
+      });
       expect(fourth.status).toBe(201);
       // Re-activating would exceed the limit.
       const again = await t.request(a.host, `/api/users/${third.id}`, { method: 'PATCH', token: adminA, json: { isActive: true } });
@@ -225,23 +289,40 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
       expect((await t.request(a.host, `/api/users/${me.user.id}/deactivate`, { method: 'POST', token: adminA })).status).toBe(409);
       for (const id of ['99999', 'abc', '0', '-1']) {
         expect((await t.request(a.host, `/api/users/${id}`, { token: adminA })).status, id).toBe(404);
-        expect((await t.request(a.host, `/api/users/${id}/groups`, { method: 'PUT', token: adminA, json: { groups: [] } })).status, id).toBe(404);
+        expect(
+          (await t.request(a.host, `/api/users/${id}/groups`, { method: 'PUT', token: adminA, json: { groups: [] } })).status,
+          id,
+        ).toBe(404);
       }
     });
 
     it('validates new users and refuses unknown groups', async () => {
-      const bad = await t.request(b.host, '/api/users', { method: 'POST', token: adminB, json: { username: 'has space', email: 'x', password: 'short' } });
+      const bad = await t.request(b.host, '/api/users', {
+        method: 'POST',
+        token: adminB,
+        json: { username: 'has space', email: 'x', password: 'short' },
+      });
       expect(bad.status).toBe(400);
       const paths = (await json<{ error: { details: { path: string }[] } }>(bad)).error.details.map((d) => d.path);
       expect(paths).toEqual(expect.arrayContaining(['username', 'email', 'password']));
-      const group = await t.request(b.host, '/api/users', { method: 'POST', token: adminB, json: { username: 'g1', email: 'g1@example.com', groups: ['Wizards'] } });
+      const group = await t.request(b.host, '/api/users', {
+        method: 'POST',
+        token: adminB,
+        json: { username: 'g1', email: 'g1@example.com', groups: ['Wizards'] },
+      });
       expect(group.status).toBe(400);
-      const dup = await t.request(b.host, '/api/users', { method: 'POST', token: adminB, json: { username: 'cashier', email: 'other@example.com' } });
+      const dup = await t.request(b.host, '/api/users', {
+        method: 'POST',
+        token: adminB,
+        json: { username: 'cashier', email: 'other@example.com' },
+      });
       expect(dup.status).toBe(409);
     });
 
     it('lists groups with permissions and every permission', async () => {
-      const groups = await json<{ groups: { name: string; permissions: string[] }[] }>(await t.request(a.host, '/api/groups', { token: adminA }));
+      const groups = await json<{ groups: { name: string; permissions: string[] }[] }>(
+        await t.request(a.host, '/api/groups', { token: adminA }),
+      );
       expect(groups.groups.map((g) => g.name)).toEqual(['Admin', 'Cashiers', 'Managers']);
       expect(groups.groups.find((g) => g.name === 'Cashiers')!.permissions).toContain('sales.add_invoice');
       const perms = await json<{ permissions: { codename: string }[] }>(await t.request(a.host, '/api/permissions', { token: adminA }));
@@ -257,19 +338,29 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
       expect(second.status).toBe(409);
       expect(await json(second)).toMatchObject({ error: { code: 'LimitReached', details: { limit: 'multiLocation' } } });
       const only = list.locations[0]!;
-      expect((await t.request(a.host, `/api/locations/${only.id}`, { method: 'PATCH', token: adminA, json: { isActive: false } })).status).toBe(409);
+      expect(
+        (await t.request(a.host, `/api/locations/${only.id}`, { method: 'PATCH', token: adminA, json: { isActive: false } })).status,
+      ).toBe(409);
       expect((await t.request(a.host, `/api/locations/${only.id}`, { method: 'DELETE', token: adminA })).status).toBe(409);
       const renamed = await t.request(a.host, `/api/locations/${only.id}`, { method: 'PATCH', token: adminA, json: { name: 'Flagship' } });
       expect(await json(renamed)).toMatchObject({ location: { name: 'Flagship', code: only.code } });
     });
 
     it('a multi-location tenant creates, reads, updates and deletes locations', async () => {
-      const created = await t.request(b.host, '/api/locations', { method: 'POST', token: adminB, json: { code: 'WH1', name: 'Warehouse', address: '1 Dock Rd' } });
+      const created = await t.request(b.host, '/api/locations', {
+        method: 'POST',
+        token: adminB,
+        json: { code: 'WH1', name: 'Warehouse', address: '1 Dock Rd' },
+      });
       expect(created.status).toBe(201);
       const { location } = await json<{ location: { id: number; code: string; isActive: boolean } }>(created);
       expect(location).toMatchObject({ code: 'WH1', isActive: true });
-      expect((await t.request(b.host, '/api/locations', { method: 'POST', token: adminB, json: { code: 'WH1', name: 'Again' } })).status).toBe(409);
-      expect((await t.request(b.host, '/api/locations', { method: 'POST', token: adminB, json: { code: 'bad code!', name: '' } })).status).toBe(400);
+      expect(
+        (await t.request(b.host, '/api/locations', { method: 'POST', token: adminB, json: { code: 'WH1', name: 'Again' } })).status,
+      ).toBe(409);
+      expect(
+        (await t.request(b.host, '/api/locations', { method: 'POST', token: adminB, json: { code: 'bad code!', name: '' } })).status,
+      ).toBe(400);
       expect((await t.request(b.host, `/api/locations/${location.id}`, { token: adminB })).status).toBe(200);
       const off = await t.request(b.host, `/api/locations/${location.id}`, { method: 'PATCH', token: adminB, json: { isActive: false } });
       expect(await json(off)).toMatchObject({ location: { isActive: false } });
@@ -299,7 +390,9 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
       const permissionModels = ['Group', 'GroupPermission', 'Permission', 'UserGroup'];
       expect(defined.filter((name) => !permissionModels.includes(name))).toEqual(['Product', 'Session', 'StockLevel', 'User']);
       // The user's own associations were not needed, so not wired.
-      const userAssociations = await t.tenancy.connections.withTenant(tenant, ({ sequelize }) => Object.keys(sequelize.models.User!.associations));
+      const userAssociations = await t.tenancy.connections.withTenant(tenant, ({ sequelize }) =>
+        Object.keys(sequelize.models.User!.associations),
+      );
       expect(userAssociations).toEqual([]);
     });
   });
@@ -312,26 +405,46 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
     });
 
     it("A's record ids answer 404 on B", async () => {
-      const created = await t.request(b.host, '/api/locations', { method: 'POST', token: adminB, json: { code: 'ONLYB', name: 'Only on B' } });
+      const created = await t.request(b.host, '/api/locations', {
+        method: 'POST',
+        token: adminB,
+        json: { code: 'ONLYB', name: 'Only on B' },
+      });
       const onB = (await json<{ location: { id: number } }>(created)).location;
       const aLocations = await json<{ locations: { id: number }[] }>(await t.request(a.host, '/api/locations', { token: adminA }));
       expect(aLocations.locations.some((l) => l.id === onB.id)).toBe(false);
       expect((await t.request(a.host, `/api/locations/${onB.id}`, { token: adminA })).status).toBe(404);
       const bUsers = await json<{ users: { id: number; username: string }[] }>(await t.request(b.host, '/api/users', { token: adminB }));
       const cashierId = bUsers.users.find((u) => u.username === 'cashier')!.id;
-      const aUserIds = (await json<{ users: { id: number }[] }>(await t.request(a.host, '/api/users?limit=200', { token: adminA }))).users.map((u) => u.id);
+      const aUserIds = (
+        await json<{ users: { id: number }[] }>(await t.request(a.host, '/api/users?limit=200', { token: adminA }))
+      ).users.map((u) => u.id);
       if (!aUserIds.includes(cashierId)) expect((await t.request(a.host, `/api/users/${cashierId}`, { token: adminA })).status).toBe(404);
       expect((await t.request(a.host, '/api/users/4242', { token: adminA })).status).toBe(404);
     });
 
     it('a write on A is never visible on B', async () => {
-      const res = await t.request(a.host, '/api/users', { method: 'POST', token: adminA, json: { username: 'onlyona', email: 'onlyona@example.com' } });
+      const res = await t.request(a.host, '/api/users', {
+        method: 'POST',
+        token: adminA,
+        json: { username: 'onlyona', email: 'onlyona@example.com' },
+      });
       // a may be at its limit; free a seat first when it is.
       if (res.status === 409) {
-        const users = await json<{ users: { id: number; username: string; isActive: boolean }[] }>(await t.request(a.host, '/api/users', { token: adminA }));
+        const users = await json<{ users: { id: number; username: string; isActive: boolean }[] }>(
+          await t.request(a.host, '/api/users', { token: adminA }),
+        );
         const victim = users.users.find((u) => u.username === 'fourth')!;
         await t.request(a.host, `/api/users/${victim.id}/deactivate`, { method: 'POST', token: adminA });
-        expect((await t.request(a.host, '/api/users', { method: 'POST', token: adminA, json: { username: 'onlyona', email: 'onlyona@example.com' } })).status).toBe(201);
+        expect(
+          (
+            await t.request(a.host, '/api/users', {
+              method: 'POST',
+              token: adminA,
+              json: { username: 'onlyona', email: 'onlyona@example.com' },
+            })
+          ).status,
+        ).toBe(201);
       } else {
         expect(res.status).toBe(201);
       }

@@ -48,7 +48,7 @@ export interface TestApp extends App {
 }
 
 /** A response body; tests check it field by field. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a response body is read field by field in tests
 export type Json = Record<string, any>;
 
 /**
@@ -134,7 +134,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     tenancy,
     config: tenancy.config,
     get logs() {
-      return chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      return chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     },
     rawLogs: () => chunks.join(''),
     throttle,
@@ -172,7 +176,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         password: TEST_PASSWORD,
         mustChangePassword: o.mustChangePassword ?? false,
       });
-      const res = await request('localhost', '/api/platform/auth/login', { method: 'POST', json: { login: username, password: TEST_PASSWORD } });
+      const res = await request('localhost', '/api/platform/auth/login', {
+        method: 'POST',
+        json: { login: username, password: TEST_PASSWORD },
+      });
       if (res.status !== 200) throw new Error(`platform login answered ${res.status}: ${await res.text()}`);
       return ((await res.json()) as { token: string }).token;
     },

@@ -120,7 +120,8 @@ async function runChecks(tenancy: Tenancy, slugs: string[], flags: CheckTenantsF
     return;
   }
 
-  const tenants: TenantRecord[] = slugs.length > 0 ? await Promise.all(slugs.map((s) => registry.getTenant(s))) : await registry.listTenants();
+  const tenants: TenantRecord[] =
+    slugs.length > 0 ? await Promise.all(slugs.map((s) => registry.getTenant(s))) : await registry.listTenants();
 
   const sealed = tenants.filter((t) => t.db.passwordEncrypted !== null);
   const source = {
@@ -155,7 +156,8 @@ async function runChecks(tenancy: Tenancy, slugs: string[], flags: CheckTenantsF
     let health: TenantHealth | null = null;
     if (SERVING.has(tenant.status)) {
       health = await tenancy.provisioner.tenantHealth(tenant.slug);
-      if (!health.reachable) problems.push(/unreachable/i.test(health.error ?? '') ? health.error! : `database unreachable: ${health.error ?? 'no answer'}`);
+      if (!health.reachable)
+        problems.push(/unreachable/i.test(health.error ?? '') ? health.error! : `database unreachable: ${health.error ?? 'no answer'}`);
       else if (health.error) problems.push(health.error);
       if (health.pendingMigrations) problems.push(`${plural(health.pendingMigrations, 'pending migration')} (run migrate-tenants)`);
       if (health.userCount !== null && health.userCount > tenant.maxUsers) {

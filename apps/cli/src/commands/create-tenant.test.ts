@@ -3,15 +3,21 @@ import { buildCreateInput } from './create-tenant';
 
 describe('create-tenant flags → provisioner input', () => {
   it('maps the Django options one to one, with 50 users and no demo data by default', () => {
-    const { input, warnings } = buildCreateInput('Acme', 'acme', 'a@acme.test', {
-      databaseEngine: 'django.db.backends.postgresql_psycopg2',
-      databaseHost: 'db1',
-      databasePort: 5433,
-      databaseUser: 'sales',
-      databaseName: 'acme_db',
-      multiLocation: true,
-      trialDays: 30,
-    }, {});
+    const { input, warnings } = buildCreateInput(
+      'Acme',
+      'acme',
+      'a@acme.test',
+      {
+        databaseEngine: 'django.db.backends.postgresql_psycopg2',
+        databaseHost: 'db1',
+        databasePort: 5433,
+        databaseUser: 'sales',
+        databaseName: 'acme_db',
+        multiLocation: true,
+        trialDays: 30,
+      },
+      {},
+    );
     expect(input).toEqual({
       name: 'Acme',
       subdomain: 'acme',
@@ -38,7 +44,13 @@ describe('create-tenant flags → provisioner input', () => {
     expect(fromEnv.warnings).toEqual([]);
     expect(fromEnv.secrets).toEqual(['Env-Admin-Pass-1', 'env-db-pass']);
 
-    const typed = buildCreateInput('A', 'a', 'a@a.test', { adminPassword: 'Typed-Admin-Pass-1', databaseUrl: 'postgres://u:url-pass@db/x', databasePassword: 'flag-pass' }, env);
+    const typed = buildCreateInput(
+      'A',
+      'a',
+      'a@a.test',
+      { adminPassword: 'Typed-Admin-Pass-1', databaseUrl: 'postgres://u:url-pass@db/x', databasePassword: 'flag-pass' },
+      env,
+    );
     expect(typed.input.adminPassword).toBe('Typed-Admin-Pass-1');
     expect(typed.input.database).toEqual({ url: 'postgres://u:url-pass@db/x', password: 'flag-pass' });
     expect(typed.warnings.map((w) => w.split(' ')[0])).toEqual(['--admin-password', 'the', '--database-password']);
@@ -48,12 +60,24 @@ describe('create-tenant flags → provisioner input', () => {
   });
 
   it('never puts the environment password over a password written in the URL', () => {
-    const { input } = buildCreateInput('A', 'a', 'a@a.test', { databaseUrl: 'postgres://u:url-pass@db/x' }, { SALESFLEET_DATABASE_PASSWORD: 'env-db-pass' });
+    const { input } = buildCreateInput(
+      'A',
+      'a',
+      'a@a.test',
+      { databaseUrl: 'postgres://u:url-pass@db/x' },
+      { SALESFLEET_DATABASE_PASSWORD: 'env-db-pass' },
+    );
     expect(input.database).toEqual({ url: 'postgres://u:url-pass@db/x' });
   });
 
   it('lets --skip-demo-data win and passes --max-users and --admin-username through', () => {
-    const { input } = buildCreateInput('A', 'a', 'a@a.test', { demoData: true, skipDemoData: true, maxUsers: 3, adminUsername: 'boss' }, {});
+    const { input } = buildCreateInput(
+      'A',
+      'a',
+      'a@a.test',
+      { demoData: true, skipDemoData: true, maxUsers: 3, adminUsername: 'boss' },
+      {},
+    );
     expect(input).toMatchObject({ demoData: false, maxUsers: 3, adminUsername: 'boss' });
   });
 });

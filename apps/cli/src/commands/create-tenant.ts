@@ -65,7 +65,9 @@ export function buildCreateInput(
 
   let adminPassword = flags.adminPassword;
   if (adminPassword !== undefined) {
-    warnings.push(`--admin-password ${history}; prefer SALESFLEET_ADMIN_PASSWORD=… in the environment, or leave it out to get a one-time password`);
+    warnings.push(
+      `--admin-password ${history}; prefer SALESFLEET_ADMIN_PASSWORD=… in the environment, or leave it out to get a one-time password`,
+    );
   } else if (env.SALESFLEET_ADMIN_PASSWORD) {
     adminPassword = env.SALESFLEET_ADMIN_PASSWORD;
   }
@@ -90,7 +92,9 @@ export function buildCreateInput(
   if (flags.databaseName) database.name = flags.databaseName;
   // The environment's password applies to a server named on the command line, never on its own
   // (a managed database on SALESFLEET_TENANT_SERVER_URL carries its password in that URL).
-  const namesServer = Boolean(database.url || database.host || database.user || database.port !== undefined || database.name || database.engine);
+  const namesServer = Boolean(
+    database.url || database.host || database.user || database.port !== undefined || database.name || database.engine,
+  );
   if (databasePassword === undefined && !fromUrl && namesServer && env.SALESFLEET_DATABASE_PASSWORD) {
     databasePassword = env.SALESFLEET_DATABASE_PASSWORD;
   }
@@ -114,7 +118,13 @@ export function buildCreateInput(
   return { input, warnings, secrets };
 }
 
-export async function createTenantCommand(ctx: CommandContext, name: string, subdomain: string, adminEmail: string, flags: CreateTenantFlags): Promise<void> {
+export async function createTenantCommand(
+  ctx: CommandContext,
+  name: string,
+  subdomain: string,
+  adminEmail: string,
+  flags: CreateTenantFlags,
+): Promise<void> {
   const { out } = ctx;
   const { input, warnings, secrets } = buildCreateInput(name, subdomain, adminEmail, flags, process.env);
   for (const s of secrets) rememberSecret(s);
@@ -195,7 +205,8 @@ async function explainFailure(tenancy: Tenancy, slug: string, step: string | nul
   } else {
     const leftover = await tenancy.registry.findTenant(slug).catch(() => undefined);
     if (leftover === null) tail = 'everything it created was removed; nothing was left behind';
-    else if (leftover?.status === 'failed') tail = 'cleanup was incomplete: the tenant is marked failed; run the same command again to clean up and retry';
+    else if (leftover?.status === 'failed')
+      tail = 'cleanup was incomplete: the tenant is marked failed; run the same command again to clean up and retry';
     else tail = 'check `list-tenants` for what was left';
   }
   const message = `creating tenant "${slug}" failed at step "${step}" (${STEP_LABELS[step] ?? step}): ${errorLine(err)}; ${tail}`;
@@ -213,7 +224,11 @@ async function dryRun(ctx: CommandContext, tenancy: Tenancy, input: CreateTenant
     for (const c of result.checks) {
       out.line(`  ${c.ok ? out.green('ok  ') : out.red('FAIL')}  ${c.name.padEnd(width)}  ${c.message}`);
     }
-    out.line(result.ok ? 'All checks passed: the same command without --dry-run would create the tenant.' : 'Some checks failed: fix them before creating the tenant.');
+    out.line(
+      result.ok
+        ? 'All checks passed: the same command without --dry-run would create the tenant.'
+        : 'Some checks failed: fix them before creating the tenant.',
+    );
   }
   if (!result.ok) throw new ReportedFailure();
 }

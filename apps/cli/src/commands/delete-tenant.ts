@@ -17,7 +17,9 @@ export interface DeleteTenantFlags {
 export async function deleteTenantCommand(ctx: CommandContext, slug: string, flags: DeleteTenantFlags): Promise<void> {
   const { out } = ctx;
   if (!flags.force && !out.interactive) {
-    throw new UsageError(`refusing to delete "${slug}" without confirmation: stdin is not a terminal; pass --force to delete it non-interactively`);
+    throw new UsageError(
+      `refusing to delete "${slug}" without confirmation: stdin is not a terminal; pass --force to delete it non-interactively`,
+    );
   }
   await withTenancy(ctx, {}, async (tenancy) => {
     const tenant = await tenancy.registry.getTenant(slug);
@@ -42,7 +44,8 @@ export async function deleteTenantCommand(ctx: CommandContext, slug: string, fla
     }
     out.line(`Deleted tenant ${slug}.`);
     if (!result.keptDatabase) out.line(`  Dropped database ${result.database}.`);
-    else if (tenant.db.managed) out.line(`  Kept database ${result.database} (--keep-database); drop it yourself when it is no longer needed.`);
+    else if (tenant.db.managed)
+      out.line(`  Kept database ${result.database} (--keep-database); drop it yourself when it is no longer needed.`);
     else out.line(`  Kept database ${result.database}: Salesfleet did not create it, so it never drops it.`);
   });
 }

@@ -20,7 +20,9 @@ export async function initCommand(ctx: CommandContext, flags: InitFlags): Promis
   const { out } = ctx;
   if (flags.adminPassword !== undefined) {
     rememberSecret(flags.adminPassword);
-    out.warn('--admin-password ends up in your shell history and the process list; prefer SALESFLEET_PLATFORM_ADMIN_PASSWORD=… or the prompt');
+    out.warn(
+      '--admin-password ends up in your shell history and the process list; prefer SALESFLEET_PLATFORM_ADMIN_PASSWORD=… or the prompt',
+    );
   }
   const envPassword = process.env.SALESFLEET_PLATFORM_ADMIN_PASSWORD || undefined;
   rememberSecret(envPassword);
@@ -30,7 +32,7 @@ export async function initCommand(ctx: CommandContext, flags: InitFlags): Promis
     const admin = { username: flags.adminUsername, email: flags.adminEmail, password: flags.adminPassword ?? envPassword };
     const needsAdmin = (await tenancy.registry.countPlatformAdmins()) === 0;
     if (needsAdmin && admin.password === undefined && out.interactive && !flags.json) {
-      out.note('Create the first platform admin (the admin console at ' + `${tenancy.platformUrl()}admin/).`);
+      out.note(`Create the first platform admin (the admin console at ${tenancy.platformUrl()}admin/).`);
       admin.username ??= await ask('Username', { default: 'admin' });
       admin.email ??= await ask('Email', { default: defaultEmail(tenancy.config.baseDomains[0]!) });
       const password = await askHidden('Password (empty: generate a one-time password)');

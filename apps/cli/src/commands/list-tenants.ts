@@ -21,17 +21,25 @@ export async function listTenantsCommand(ctx: CommandContext, flags: ListTenants
   const { out } = ctx;
   await withTenancy(ctx, {}, async (tenancy) => {
     const tenants = await tenancy.registry.listTenants(flags.activeOnly ? { status: 'active' } : {});
-    const listed = await mapLimit(tenants, 8, async (tenant): Promise<Listed> => ({
-      tenant,
-      health: SERVING.has(tenant.status) ? await tenancy.provisioner.tenantHealth(tenant.slug).catch(() => null) : null,
-    }));
+    const listed = await mapLimit(
+      tenants,
+      8,
+      async (tenant): Promise<Listed> => ({
+        tenant,
+        health: SERVING.has(tenant.status) ? await tenancy.provisioner.tenantHealth(tenant.slug).catch(() => null) : null,
+      }),
+    );
 
     if (flags.json) {
       out.json({ tenants: listed.map((l) => listedJson(tenancy, l)) });
       return;
     }
     if (listed.length === 0) {
-      out.line(flags.activeOnly ? 'No active tenants.' : `No tenants yet. Create one with: ${ctx.invokedAs} create-tenant "Acme Ltd" acme admin@acme.test`);
+      out.line(
+        flags.activeOnly
+          ? 'No active tenants.'
+          : `No tenants yet. Create one with: ${ctx.invokedAs} create-tenant "Acme Ltd" acme admin@acme.test`,
+      );
       return;
     }
     await printTable(
@@ -60,7 +68,8 @@ export async function listTenantsCommand(ctx: CommandContext, flags: ListTenants
     const unreachable = listed.filter((l) => l.health && !l.health.reachable);
     if (unreachable.length > 0) {
       out.line();
-      for (const { tenant, health } of unreachable) out.line(out.red(`! ${tenant.slug}: database unreachable: ${health?.error ?? 'no answer'}`));
+      for (const { tenant, health } of unreachable)
+        out.line(out.red(`! ${tenant.slug}: database unreachable: ${health?.error ?? 'no answer'}`));
     }
   });
 }

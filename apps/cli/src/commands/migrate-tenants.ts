@@ -58,7 +58,9 @@ export async function migrateTenantsCommand(ctx: CommandContext, flags: MigrateT
             bar.update(done, { slug: r.slug });
           },
         });
-      result = readOnly ? await run() : await withoutInterruption(out, 'Migrating', 'Run migrate-tenants again: applied migrations are skipped.', run);
+      result = readOnly
+        ? await run()
+        : await withoutInterruption(out, 'Migrating', 'Run migrate-tenants again: applied migrations are skipped.', run);
     } finally {
       bar?.stop();
     }
@@ -104,7 +106,8 @@ async function printResult(out: Output, flags: MigrateTenantsFlags, result: Flee
   const { registry, results } = result;
   if (!registry.ok) out.line(out.red(`Registry: FAILED: ${registry.error ?? 'unknown error'}`));
   else if (registry.applied.length > 0) out.line(`Registry: applied ${registry.applied.join(', ')}`);
-  else if (registry.pending.length > 0) out.line(`Registry: ${plural(registry.pending.length, 'pending migration')} (${registry.pending.join(', ')})`);
+  else if (registry.pending.length > 0)
+    out.line(`Registry: ${plural(registry.pending.length, 'pending migration')} (${registry.pending.join(', ')})`);
   else out.line('Registry: up to date');
 
   if (results.length === 0) {
@@ -152,7 +155,9 @@ async function printResult(out: Output, flags: MigrateTenantsFlags, result: Flee
   }
   if (flags.check) {
     const pending = registry.pending.length + results.reduce((n, r) => n + r.pending.length, 0);
-    out.line(pending > 0 ? `Check: ${plural(pending, 'migration')} pending; run migrate-tenants to apply.` : 'Check: everything is up to date.');
+    out.line(
+      pending > 0 ? `Check: ${plural(pending, 'migration')} pending; run migrate-tenants to apply.` : 'Check: everything is up to date.',
+    );
   } else if (flags.dryRun) {
     out.line('Dry run: nothing was changed.');
   }

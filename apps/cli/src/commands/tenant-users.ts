@@ -13,7 +13,10 @@ export async function tenantUsersCommand(ctx: CommandContext, slug: string, flag
   await withTenancy(ctx, {}, async (tenancy) => {
     let fixed: { username: string; groups: string[] } | null = null;
     if (flags.fixAdmin) {
-      fixed = await tenancy.provisioner.fixAdminGroups(slug, { actor: cliActor(), ...(flags.username ? { username: flags.username } : {}) });
+      fixed = await tenancy.provisioner.fixAdminGroups(slug, {
+        actor: cliActor(),
+        ...(flags.username ? { username: flags.username } : {}),
+      });
     }
     const users = await tenancy.provisioner.tenantUsers(slug);
     if (flags.json) {
@@ -30,7 +33,14 @@ export async function tenantUsersCommand(ctx: CommandContext, slug: string, flag
     }
     await printTable(
       out,
-      [{ header: 'Username' }, { header: 'Email' }, { header: 'Active' }, { header: 'Superuser' }, { header: 'Groups' }, { header: 'Last login (UTC)' }],
+      [
+        { header: 'Username' },
+        { header: 'Email' },
+        { header: 'Active' },
+        { header: 'Superuser' },
+        { header: 'Groups' },
+        { header: 'Last login (UTC)' },
+      ],
       users.map((u) => [
         u.username,
         u.email,

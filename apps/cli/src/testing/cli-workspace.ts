@@ -141,7 +141,10 @@ export async function createCliWorkspace(dialect: TestDialect): Promise<CliWorks
       try {
         if (serverUrl) {
           const names = [...[...slugs].map(managedDatabaseName), ...extraDatabases];
-          for (const name of names) await driverFor(dialect as 'postgres' | 'mysql').drop(serverSpec(name), ctx).catch(() => undefined);
+          for (const name of names)
+            await driverFor(dialect as 'postgres' | 'mysql')
+              .drop(serverSpec(name), ctx)
+              .catch(() => undefined);
         }
       } finally {
         rmSync(dataDir, { recursive: true, force: true });

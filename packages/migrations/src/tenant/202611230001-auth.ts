@@ -64,11 +64,7 @@ export const auth: MigrationDefinition = {
       onUpdate: 'CASCADE',
     });
 
-    await queryInterface.createTable(
-      'user_groups',
-      { user_id: cascadeTo('users'), group_id: cascadeTo('auth_groups') },
-      { transaction },
-    );
+    await queryInterface.createTable('user_groups', { user_id: cascadeTo('users'), group_id: cascadeTo('auth_groups') }, { transaction });
     await queryInterface.addIndex('user_groups', ['group_id'], { name: 'user_groups_group_id', transaction });
 
     await queryInterface.createTable(

@@ -97,7 +97,8 @@ export async function updateAccount(models: TenantModels, id: number, patch: Acc
     throw new Conflict(`Account ${row.code} is used by automatic postings; it cannot be deactivated`, { reason: 'systemAccount' });
   }
   if (values.type !== undefined && values.type !== row.type) {
-    if (system) throw new Conflict(`Account ${row.code} is used by automatic postings; its type cannot change`, { reason: 'systemAccount' });
+    if (system)
+      throw new Conflict(`Account ${row.code} is used by automatic postings; its type cannot change`, { reason: 'systemAccount' });
     const use = await accountUse(models, id);
     if (use) throw new Conflict(`Account ${row.code} has ${use}; its type cannot change`, { reason: 'inUse' });
   }
@@ -121,7 +122,8 @@ export async function deleteAccount(models: TenantModels, id: number, options: W
       try {
         await row.destroy({ transaction });
       } catch (err) {
-        if (err instanceof ForeignKeyConstraintError) throw new Conflict(`Account ${row.code} is in use; deactivate it instead`, { reason: 'inUse' });
+        if (err instanceof ForeignKeyConstraintError)
+          throw new Conflict(`Account ${row.code} is in use; deactivate it instead`, { reason: 'inUse' });
         throw err;
       }
     },

@@ -30,7 +30,8 @@ export class UnbalancedEntry extends ValidationFailed {
 
 function cents(value: number | undefined, path: string): bigint {
   const v = value ?? 0;
-  if (!Number.isSafeInteger(v) || v < 0) throw new ValidationFailed('Journal amounts are non-negative integer cents', [{ path, message: 'a non-negative integer' }]);
+  if (!Number.isSafeInteger(v) || v < 0)
+    throw new ValidationFailed('Journal amounts are non-negative integer cents', [{ path, message: 'a non-negative integer' }]);
   return BigInt(v);
 }
 
@@ -45,7 +46,9 @@ export function assertBalanced(lines: readonly PostingLine[]): bigint {
     const d = cents(line.debit, `lines.${i}.debit`);
     const c = cents(line.credit, `lines.${i}.credit`);
     if ((d === 0n) === (c === 0n)) {
-      throw new ValidationFailed('A journal line has exactly one non-zero side', [{ path: `lines.${i}`, message: 'give a debit or a credit' }]);
+      throw new ValidationFailed('A journal line has exactly one non-zero side', [
+        { path: `lines.${i}`, message: 'give a debit or a credit' },
+      ]);
     }
     debits += d;
     credits += c;
@@ -99,7 +102,11 @@ export async function postJournalEntry(models: TenantModels, input: PostingInput
  * Writes several balanced entries with two statements (entries, then all their lines), each asserted
  * like postJournalEntry; entries left without lines are skipped.
  */
-export async function postJournalEntries(models: TenantModels, inputs: readonly PostingInput[], transaction: Transaction): Promise<JournalEntry[]> {
+export async function postJournalEntries(
+  models: TenantModels,
+  inputs: readonly PostingInput[],
+  transaction: Transaction,
+): Promise<JournalEntry[]> {
   const postings = inputs.map((input) => ({ input, lines: normalise(input.lines) })).filter((p) => p.lines.length > 0);
   for (const p of postings) assertBalanced(p.lines);
   if (postings.length === 0) return [];
@@ -115,7 +122,9 @@ export async function postJournalEntries(models: TenantModels, inputs: readonly 
   );
   if (entries.some((e) => !Number.isSafeInteger(e.id))) throw new Error("The database did not return the new journal entries' ids");
   await models.JournalLine.bulkCreate(
-    postings.flatMap(({ lines }, i) => lines.map((l) => ({ journalEntryId: entries[i]!.id, accountId: l.accountId, debit: l.debit ?? 0, credit: l.credit ?? 0 }))),
+    postings.flatMap(({ lines }, i) =>
+      lines.map((l) => ({ journalEntryId: entries[i]!.id, accountId: l.accountId, debit: l.debit ?? 0, credit: l.credit ?? 0 })),
+    ),
     { transaction },
   );
   return entries;

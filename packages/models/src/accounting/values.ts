@@ -23,7 +23,8 @@ export function isCalendarDate(value: string): boolean {
 
 /** Returns `value` if it is a calendar date, else throws ValidationFailed naming `path`. */
 export function checkDate(value: string, path: string): string {
-  if (!isCalendarDate(value)) throw new ValidationFailed(`${path} must be a date written YYYY-MM-DD`, [{ path, message: 'a date YYYY-MM-DD' }]);
+  if (!isCalendarDate(value))
+    throw new ValidationFailed(`${path} must be a date written YYYY-MM-DD`, [{ path, message: 'a date YYYY-MM-DD' }]);
   return value;
 }
 
@@ -43,7 +44,8 @@ export function toCents(value: unknown): number {
 
 /** Checks a positive integer amount of cents. */
 export function checkPositiveCents(value: number, path: string): number {
-  if (!Number.isSafeInteger(value) || value <= 0) throw new ValidationFailed(`${path} must be a positive integer of cents`, [{ path, message: 'a positive integer (cents)' }]);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new ValidationFailed(`${path} must be a positive integer of cents`, [{ path, message: 'a positive integer (cents)' }]);
   return value;
 }
 
@@ -71,7 +73,8 @@ export function pageWindow(options: PageOptions): { limit: number; offset: numbe
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new ValidationFailed(`limit must be 1–${MAX_PAGE_SIZE}`, [{ path: 'limit', message: `1–${MAX_PAGE_SIZE}` }]);
   }
-  if (!Number.isInteger(offset) || offset < 0) throw new ValidationFailed('offset must be 0 or more', [{ path: 'offset', message: '0 or more' }]);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new ValidationFailed('offset must be 0 or more', [{ path: 'offset', message: '0 or more' }]);
   return { limit, offset };
 }
 

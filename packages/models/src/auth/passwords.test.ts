@@ -63,18 +63,14 @@ describe('validatePasswordStrength', () => {
   });
 
   it(`rejects passwords shorter than ${PASSWORD_POLICY.minLength} characters`, () => {
-    expect(validatePasswordStrength('short-pw-1')).toEqual([
-      `Password must be at least ${PASSWORD_POLICY.minLength} characters long.`,
-    ]);
+    expect(validatePasswordStrength('short-pw-1')).toEqual([`Password must be at least ${PASSWORD_POLICY.minLength} characters long.`]);
   });
 
   it('rejects empty, blank, repetitive, overlong and personal passwords', () => {
     expect(validatePasswordStrength('')).toEqual(['Password is required.']);
     expect(validatePasswordStrength(' '.repeat(20))).toContain('Password cannot be only spaces.');
     expect(validatePasswordStrength('aaaaaaaaaaaaaaaa')).toContain('Password must use more than a few different characters.');
-    expect(validatePasswordStrength('x1-'.repeat(100))).toContain(
-      `Password must be at most ${PASSWORD_POLICY.maxLength} characters long.`,
-    );
+    expect(validatePasswordStrength('x1-'.repeat(100))).toContain(`Password must be at most ${PASSWORD_POLICY.maxLength} characters long.`);
     expect(validatePasswordStrength('margaret-2024!!', { username: 'margaret' })).toContain(
       'Password must not contain your username or email address.',
     );

@@ -102,10 +102,7 @@ export const PASSWORD_POLICY = { minLength: 12, maxLength: 256 } as const;
  * Problems with a proposed password, in words a user can act on; empty when it is acceptable.
  * `context` (username, email…) rejects passwords that merely repeat who the user is.
  */
-export function validatePasswordStrength(
-  password: string,
-  context: { username?: string | null; email?: string | null } = {},
-): string[] {
+export function validatePasswordStrength(password: string, context: { username?: string | null; email?: string | null } = {}): string[] {
   const problems: string[] = [];
   if (typeof password !== 'string' || password.length === 0) return ['Password is required.'];
   const length = [...password].length;

@@ -65,10 +65,7 @@ export const DEFAULT_GROUPS: readonly GroupDefinition[] = Object.freeze([
   { name: 'Admin', permissions: all },
   {
     name: 'Managers',
-    permissions: [
-      ...all.filter((c) => permissionApp(c) === 'sales' || permissionApp(c) === 'accounting'),
-      'auth.view_user',
-    ],
+    permissions: [...all.filter((c) => permissionApp(c) === 'sales' || permissionApp(c) === 'accounting'), 'auth.view_user'],
   },
   {
     name: 'Cashiers',

@@ -5,14 +5,7 @@ import { seedTenant } from '../seed-tenant';
 import { tenantSequelizeOptions } from '../sequelize-options';
 import { createTestDatabase, testDialects, type TestDatabase } from '../testing';
 import { hashPassword } from './passwords';
-import {
-  countActiveUsers,
-  createTenantUser,
-  groupsOfUsers,
-  restoreDefaultGroups,
-  setUserGroups,
-  updateTenantUser,
-} from './user-admin';
+import { countActiveUsers, createTenantUser, groupsOfUsers, restoreDefaultGroups, setUserGroups, updateTenantUser } from './user-admin';
 
 const dialects = await testDialects();
 
@@ -45,20 +38,36 @@ describe.each(dialects)('user administration on %s', (dialect) => {
     expect((await groupsOfUsers(models, [u.id])).get(u.id)).toEqual(['Cashiers']);
     expect(await countActiveUsers(models)).toBe(2);
     await expect(
-      createTenantUser(models, { username: 'cashier2', email: 'c2@example.com', passwordHash: hash, mustChangePassword: true }, { maxUsers: 2 }),
+      createTenantUser(
+        models,
+        { username: 'cashier2', email: 'c2@example.com', passwordHash: hash, mustChangePassword: true },
+        { maxUsers: 2 },
+      ),
     ).rejects.toMatchObject({ code: 'LimitReached', details: { limit: 'maxUsers', maxUsers: 2 } });
     expect(await models.User.count({ where: { username: 'cashier2' } })).toBe(0);
   });
 
   it('refuses a taken username, an email in another case, and unknown groups', async () => {
     await expect(
-      createTenantUser(models, { username: 'cashier1', email: 'x@example.com', passwordHash: hash, mustChangePassword: false }, { maxUsers: 50 }),
+      createTenantUser(
+        models,
+        { username: 'cashier1', email: 'x@example.com', passwordHash: hash, mustChangePassword: false },
+        { maxUsers: 50 },
+      ),
     ).rejects.toMatchObject({ code: 'Conflict' });
     await expect(
-      createTenantUser(models, { username: 'other', email: 'C1@Example.com', passwordHash: hash, mustChangePassword: false }, { maxUsers: 50 }),
+      createTenantUser(
+        models,
+        { username: 'other', email: 'C1@Example.com', passwordHash: hash, mustChangePassword: false },
+        { maxUsers: 50 },
+      ),
     ).rejects.toMatchObject({ code: 'Conflict' });
     await expect(
-      createTenantUser(models, { username: 'other', email: 'o@example.com', passwordHash: hash, mustChangePassword: false, groups: ['Nope'] }, { maxUsers: 50 }),
+      createTenantUser(
+        models,
+        { username: 'other', email: 'o@example.com', passwordHash: hash, mustChangePassword: false, groups: ['Nope'] },
+        { maxUsers: 50 },
+      ),
     ).rejects.toMatchObject({ code: 'ValidationFailed' });
     expect(await models.User.count({ where: { username: 'other' } })).toBe(0);
   });
@@ -68,7 +77,11 @@ describe.each(dialects)('user administration on %s', (dialect) => {
     await models.Session.create({ tokenHash: 'h'.repeat(64), userId: u!.id, expiresAt: new Date(Date.now() + 60_000) });
     await updateTenantUser(models, u!.id, { isActive: false }, { maxUsers: 2 });
     expect(await models.Session.count({ where: { userId: u!.id } })).toBe(0);
-    const v = await createTenantUser(models, { username: 'cashier3', email: 'c3@example.com', passwordHash: hash, mustChangePassword: false }, { maxUsers: 2 });
+    const v = await createTenantUser(
+      models,
+      { username: 'cashier3', email: 'c3@example.com', passwordHash: hash, mustChangePassword: false },
+      { maxUsers: 2 },
+    );
     await expect(updateTenantUser(models, u!.id, { isActive: true }, { maxUsers: 2 })).rejects.toMatchObject({ code: 'LimitReached' });
     await updateTenantUser(models, v.id, { isActive: false }, { maxUsers: 2 });
     await updateTenantUser(models, u!.id, { isActive: true }, { maxUsers: 2 });

@@ -1,4 +1,4 @@
-import { col, fn, Op, Transaction, UniqueConstraintError, where, type WhereOptions } from 'sequelize';
+import { col, fn, Op, type Transaction, UniqueConstraintError, where, type WhereOptions } from 'sequelize';
 import { Conflict, LimitReached, NotFound, ValidationFailed } from '../errors';
 import type { TenantModels, User } from '../model-types';
 import { DEFAULT_GROUPS } from './permissions';
@@ -37,11 +37,14 @@ export async function assertUserCapacity(models: TenantModels, maxUsers: number,
   }
   const active = await countActiveUsers(models, transaction);
   if (active >= maxUsers) {
-    throw new LimitReached(`This workspace allows at most ${maxUsers} active users (it has ${active}); deactivate a user or raise the limit`, {
-      limit: 'maxUsers',
-      maxUsers,
-      activeUsers: active,
-    });
+    throw new LimitReached(
+      `This workspace allows at most ${maxUsers} active users (it has ${active}); deactivate a user or raise the limit`,
+      {
+        limit: 'maxUsers',
+        maxUsers,
+        activeUsers: active,
+      },
+    );
   }
 }
 
@@ -99,7 +102,11 @@ export async function createTenantUser(models: TenantModels, input: NewTenantUse
         },
         { transaction },
       );
-      if (groupIds.length) await models.UserGroup.bulkCreate(groupIds.map((groupId) => ({ userId: user.id, groupId })), { transaction });
+      if (groupIds.length)
+        await models.UserGroup.bulkCreate(
+          groupIds.map((groupId) => ({ userId: user.id, groupId })),
+          { transaction },
+        );
       return user;
     });
   } catch (err) {
@@ -117,7 +124,12 @@ export interface TenantUserPatch {
 }
 
 /** Updates a user; re-activating one counts against the limit again. */
-export async function updateTenantUser(models: TenantModels, userId: number, patch: TenantUserPatch, limits: { maxUsers: number }): Promise<User> {
+export async function updateTenantUser(
+  models: TenantModels,
+  userId: number,
+  patch: TenantUserPatch,
+  limits: { maxUsers: number },
+): Promise<User> {
   return models.sequelize.transaction(async (transaction) => {
     const user = await models.User.findByPk(userId, { transaction });
     if (!user) throw new NotFound('User', userId);
@@ -142,7 +154,11 @@ export async function setUserGroups(models: TenantModels, userId: number, groupN
     if (!user) throw new NotFound('User', userId);
     const ids = await groupIdsByName(models, groupNames, transaction);
     await models.UserGroup.destroy({ where: { userId }, transaction });
-    if (ids.length) await models.UserGroup.bulkCreate(ids.map((groupId) => ({ userId, groupId })), { transaction });
+    if (ids.length)
+      await models.UserGroup.bulkCreate(
+        ids.map((groupId) => ({ userId, groupId })),
+        { transaction },
+      );
     return [...new Set(groupNames)].sort();
   });
 }
@@ -151,7 +167,11 @@ export async function setUserGroups(models: TenantModels, userId: number, groupN
 export async function groupsOfUsers(models: TenantModels, userIds: readonly number[]): Promise<Map<number, string[]>> {
   const out = new Map<number, string[]>(userIds.map((id) => [id, []]));
   if (userIds.length === 0) return out;
-  const memberships = await models.UserGroup.findAll({ where: { userId: { [Op.in]: [...userIds] } }, attributes: ['userId', 'groupId'], raw: true });
+  const memberships = await models.UserGroup.findAll({
+    where: { userId: { [Op.in]: [...userIds] } },
+    attributes: ['userId', 'groupId'],
+    raw: true,
+  });
   const groupIds = [...new Set(memberships.map((m) => m.groupId as number))];
   const groups = groupIds.length
     ? await models.Group.findAll({ where: { id: { [Op.in]: groupIds } }, attributes: ['id', 'name'], raw: true })
@@ -175,8 +195,17 @@ export async function restoreDefaultGroups(models: TenantModels, userId: number)
     const existing = await models.UserGroup.findAll({ where: { userId }, attributes: ['groupId'], raw: true, transaction });
     const have = new Set(existing.map((e) => e.groupId as number));
     const missing = ids.filter((id) => !have.has(id));
-    if (missing.length) await models.UserGroup.bulkCreate(missing.map((groupId) => ({ userId, groupId })), { transaction });
-    const groups = await models.Group.findAll({ where: { id: { [Op.in]: missing.length ? missing : [-1] } }, attributes: ['name'], raw: true, transaction });
+    if (missing.length)
+      await models.UserGroup.bulkCreate(
+        missing.map((groupId) => ({ userId, groupId })),
+        { transaction },
+      );
+    const groups = await models.Group.findAll({
+      where: { id: { [Op.in]: missing.length ? missing : [-1] } },
+      attributes: ['name'],
+      raw: true,
+      transaction,
+    });
     return groups.map((g) => g.name).sort();
   });
 }

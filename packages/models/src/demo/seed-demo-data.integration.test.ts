@@ -8,7 +8,19 @@ import { DEMO_CUSTOMERS, DEMO_PRODUCTS, seedDemoData } from './seed-demo-data';
 const dialects = await testDialects();
 
 async function counts(models: TenantModels) {
-  const names = ['Location', 'Product', 'StockLevel', 'StockMovement', 'Customer', 'Invoice', 'InvoiceLine', 'Payment', 'JournalEntry', 'JournalLine', 'Expense'] as const;
+  const names = [
+    'Location',
+    'Product',
+    'StockLevel',
+    'StockMovement',
+    'Customer',
+    'Invoice',
+    'InvoiceLine',
+    'Payment',
+    'JournalEntry',
+    'JournalLine',
+    'Expense',
+  ] as const;
   return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await (models[n] as { count(): Promise<number> }).count()])));
 }
 
@@ -23,15 +35,38 @@ describe.each(dialects)('demo data on %s', (dialect) => {
     t = await openTestTenant(dialect);
     const { models } = t;
     const first = await seedDemoData(models, { today: '2026-06-15' });
-    expect(first.created).toEqual({ locations: 0, products: DEMO_PRODUCTS.length, stockLevels: DEMO_PRODUCTS.length, customers: DEMO_CUSTOMERS.length, invoices: 7, expenses: 1 });
+    expect(first.created).toEqual({
+      locations: 0,
+      products: DEMO_PRODUCTS.length,
+      stockLevels: DEMO_PRODUCTS.length,
+      customers: DEMO_CUSTOMERS.length,
+      invoices: 7,
+      expenses: 1,
+    });
     expect(await models.Location.count()).toBe(1);
     const after = await counts(models);
 
     const invoices = await models.Invoice.findAll({ order: [['number', 'ASC']], raw: true });
-    expect(invoices.map((i) => i.number)).toEqual(['INV-000001', 'INV-000002', 'INV-000003', 'INV-000004', 'INV-000005', 'INV-000006', 'INV-000007']);
+    expect(invoices.map((i) => i.number)).toEqual([
+      'INV-000001',
+      'INV-000002',
+      'INV-000003',
+      'INV-000004',
+      'INV-000005',
+      'INV-000006',
+      'INV-000007',
+    ]);
     expect(invoices.map((i) => i.status)).toEqual(['paid', 'issued', 'paid', 'paid', 'issued', 'paid', 'issued']);
     expect(invoices[4]!.amountPaid).toBe(1000);
-    expect(invoices.map((i) => i.issueDate)).toEqual(['2026-06-09', '2026-06-10', '2026-06-11', '2026-06-12', '2026-06-13', '2026-06-14', '2026-06-15']);
+    expect(invoices.map((i) => i.issueDate)).toEqual([
+      '2026-06-09',
+      '2026-06-10',
+      '2026-06-11',
+      '2026-06-12',
+      '2026-06-13',
+      '2026-06-14',
+      '2026-06-15',
+    ]);
     const coffee = await models.Product.findOne({ where: { sku: 'COFFEE-250' } });
     const level = await models.StockLevel.findOne({ where: { productId: coffee!.id } });
     expect(level!.quantity).toBe(40 - 2 - 1 - 1);

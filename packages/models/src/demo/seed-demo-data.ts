@@ -75,7 +75,11 @@ export async function seedDemoData(models: TenantModels, options: SeedDemoDataOp
   return writeTransaction(models.sequelize, (transaction) => seed(models, { locations: options.locations === true, today }, transaction));
 }
 
-async function seed(models: TenantModels, options: { locations: boolean; today: string }, transaction: Transaction): Promise<SeedDemoDataResult> {
+async function seed(
+  models: TenantModels,
+  options: { locations: boolean; today: string },
+  transaction: Transaction,
+): Promise<SeedDemoDataResult> {
   const created = { locations: 0, products: 0, stockLevels: 0, customers: 0, invoices: 0, expenses: 0 };
   const t = { transaction };
 
@@ -100,7 +104,9 @@ async function seed(models: TenantModels, options: { locations: boolean; today: 
   // ── products ──
   const standard = await models.TaxRate.findOne({ where: { code: DEFAULT_TAX_RATE.code }, attributes: ['id'], ...t });
   const skus = DEMO_PRODUCTS.map((p) => p.sku);
-  const existingSkus = new Set((await models.Product.findAll({ where: { sku: { [Op.in]: skus } }, attributes: ['sku'], raw: true, ...t })).map((p) => p.sku));
+  const existingSkus = new Set(
+    (await models.Product.findAll({ where: { sku: { [Op.in]: skus } }, attributes: ['sku'], raw: true, ...t })).map((p) => p.sku),
+  );
   const newProducts = DEMO_PRODUCTS.filter((p) => !existingSkus.has(p.sku));
   if (newProducts.length) {
     await models.Product.bulkCreate(
@@ -116,7 +122,12 @@ async function seed(models: TenantModels, options: { locations: boolean; today: 
     );
     created.products = newProducts.length;
   }
-  const products = await models.Product.findAll({ where: { sku: { [Op.in]: skus } }, attributes: ['id', 'sku', 'costPrice'], raw: true, ...t });
+  const products = await models.Product.findAll({
+    where: { sku: { [Op.in]: skus } },
+    attributes: ['id', 'sku', 'costPrice'],
+    raw: true,
+    ...t,
+  });
   const productId = new Map(products.map((p) => [p.sku, p.id]));
 
   // ── opening stock (where a demo product has no stock row at a demo location yet) ──
@@ -143,7 +154,14 @@ async function seed(models: TenantModels, options: { locations: boolean; today: 
       t,
     );
     await models.StockMovement.bulkCreate(
-      opening.map(({ productId, locationId, quantity }) => ({ productId, locationId, quantity, reason: 'receipt' as const, reference: 'demo:opening stock', createdBy: userId })),
+      opening.map(({ productId, locationId, quantity }) => ({
+        productId,
+        locationId,
+        quantity,
+        reason: 'receipt' as const,
+        reference: 'demo:opening stock',
+        createdBy: userId,
+      })),
       t,
     );
     created.stockLevels = opening.length;
@@ -168,7 +186,9 @@ async function seed(models: TenantModels, options: { locations: boolean; today: 
 
   // ── customers ──
   const emails = DEMO_CUSTOMERS.map((c) => c.email);
-  const knownEmails = new Set((await models.Customer.findAll({ where: { email: { [Op.in]: emails } }, attributes: ['email'], raw: true, ...t })).map((c) => c.email));
+  const knownEmails = new Set(
+    (await models.Customer.findAll({ where: { email: { [Op.in]: emails } }, attributes: ['email'], raw: true, ...t })).map((c) => c.email),
+  );
   const newCustomers = DEMO_CUSTOMERS.filter((c) => !knownEmails.has(c.email));
   if (newCustomers.length) {
     await models.Customer.bulkCreate(
@@ -184,8 +204,18 @@ async function seed(models: TenantModels, options: { locations: boolean; today: 
   if ((await models.Invoice.count({ where: { notes: DEMO_MARKER }, ...t })) === 0) {
     const line = (sku: string, quantity: number) => ({ productId: productId.get(sku)!, quantity });
     const sales: Omit<CreateInvoiceInput, 'userId' | 'notes'>[] = [
-      { locationId: main, issueDate: daysBefore(options.today, 6), lines: [line('COFFEE-250', 2), line('CHOC-DARK', 3)], payment: { method: 'cash' } },
-      { locationId: main, customerId: customerId('ada@demo.example.com'), issueDate: daysBefore(options.today, 5), lines: [line('MUG-WHITE', 4), line('FILTER-100', 2)] },
+      {
+        locationId: main,
+        issueDate: daysBefore(options.today, 6),
+        lines: [line('COFFEE-250', 2), line('CHOC-DARK', 3)],
+        payment: { method: 'cash' },
+      },
+      {
+        locationId: main,
+        customerId: customerId('ada@demo.example.com'),
+        issueDate: daysBefore(options.today, 5),
+        lines: [line('MUG-WHITE', 4), line('FILTER-100', 2)],
+      },
       {
         locationId: main,
         customerId: customerId('grace@demo.example.com'),
@@ -193,7 +223,12 @@ async function seed(models: TenantModels, options: { locations: boolean; today: 
         lines: [line('GRINDER', 1), line('COFFEE-250', 1)],
         payment: { method: 'card', reference: 'card •••• 4242' },
       },
-      { locationId: second, issueDate: daysBefore(options.today, 3), lines: [line('CAKE-LEMON', 2), line('TEA-GREEN', 1)], payment: { method: 'card' } },
+      {
+        locationId: second,
+        issueDate: daysBefore(options.today, 3),
+        lines: [line('CAKE-LEMON', 2), line('TEA-GREEN', 1)],
+        payment: { method: 'card' },
+      },
       {
         locationId: main,
         customerId: customerId('alan@demo.example.com'),
@@ -201,7 +236,12 @@ async function seed(models: TenantModels, options: { locations: boolean; today: 
         lines: [line('SYRUP-VAN', 2), line('BOOK-BREW', 1)],
         payment: { method: 'transfer', amount: 1000 },
       },
-      { locationId: second, issueDate: daysBefore(options.today, 1), lines: [line('GIFT-CARD', 1), line('COFFEE-250', 1)], payment: { method: 'cash' } },
+      {
+        locationId: second,
+        issueDate: daysBefore(options.today, 1),
+        lines: [line('GIFT-CARD', 1), line('COFFEE-250', 1)],
+        payment: { method: 'cash' },
+      },
       {
         locationId: second,
         customerId: customerId('orders@cornercafe.demo.example.com'),

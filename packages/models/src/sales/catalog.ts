@@ -130,7 +130,8 @@ async function checkProduct(models: TenantModels, input: ProductPatch, creating:
     if (input.taxRateId === null) out.taxRateId = null;
     else {
       out.taxRateId = f.int(input.taxRateId, 'taxRateId', 1, MAX_INT32);
-      if (f.issues.length === 0 && !(await models.TaxRate.findByPk(out.taxRateId, { attributes: ['id'] }))) f.fail('taxRateId', `no tax rate ${out.taxRateId}`);
+      if (f.issues.length === 0 && !(await models.TaxRate.findByPk(out.taxRateId, { attributes: ['id'] })))
+        f.fail('taxRateId', `no tax rate ${out.taxRateId}`);
     }
   } else if (creating) {
     const standard = await models.TaxRate.findOne({ where: { code: DEFAULT_TAX_RATE.code }, attributes: ['id'] });
@@ -205,7 +206,8 @@ export async function deleteProduct(models: TenantModels, id: number, options: W
       try {
         await row.destroy({ transaction });
       } catch (err) {
-        if (err instanceof ForeignKeyConstraintError) throw new Conflict(`Product ${row.sku} is in use; deactivate it instead`, { reason: 'inUse' });
+        if (err instanceof ForeignKeyConstraintError)
+          throw new Conflict(`Product ${row.sku} is in use; deactivate it instead`, { reason: 'inUse' });
         throw err;
       }
     },

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { col, fn, Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
-import { postJournalEntries, postJournalEntry, reversalLines, systemAccounts, type PostingInput, type SystemAccounts } from '../accounting/posting';
+import {
+  postJournalEntries,
+  postJournalEntry,
+  reversalLines,
+  systemAccounts,
+  type PostingInput,
+  type SystemAccounts,
+} from '../accounting/posting';
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { checkDate, findPage, pageWindow, today, type Page, type PageOptions } from '../accounting/values';
 import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '../errors';
@@ -140,7 +147,11 @@ function checkLineShapes(lines: readonly InvoiceLineInput[], f: FieldChecks): vo
 type LoadedProduct = InstanceType<TenantModels['Product']>;
 
 /** Products by id, with their tax rate (one query). */
-async function loadProducts(models: TenantModels, productIds: readonly number[], transaction: Transaction): Promise<Map<number, LoadedProduct>> {
+async function loadProducts(
+  models: TenantModels,
+  productIds: readonly number[],
+  transaction: Transaction,
+): Promise<Map<number, LoadedProduct>> {
   const ids = [...new Set(productIds)];
   const products = ids.length
     ? await models.Product.findAll({
@@ -202,16 +213,28 @@ async function resolveLines(models: TenantModels, lines: readonly InvoiceLineInp
 
 type ReferenceRow = { id: number; isActive: boolean } | null | undefined;
 
-function referenceIssues(locationId: number, location: ReferenceRow, customerId: number | null | undefined, customer: ReferenceRow, pathPrefix = '') {
+function referenceIssues(
+  locationId: number,
+  location: ReferenceRow,
+  customerId: number | null | undefined,
+  customer: ReferenceRow,
+  pathPrefix = '',
+) {
   const issues: { path: string; message: string }[] = [];
   if (!location) issues.push({ path: `${pathPrefix}locationId`, message: `no location ${locationId}` });
   else if (!location.isActive) issues.push({ path: `${pathPrefix}locationId`, message: `location ${locationId} is inactive` });
   if (customerId && !customer) issues.push({ path: `${pathPrefix}customerId`, message: `no customer ${customerId}` });
-  else if (customerId && customer && !customer.isActive) issues.push({ path: `${pathPrefix}customerId`, message: `customer ${customerId} is inactive` });
+  else if (customerId && customer && !customer.isActive)
+    issues.push({ path: `${pathPrefix}customerId`, message: `customer ${customerId} is inactive` });
   return issues;
 }
 
-async function checkReferences(models: TenantModels, locationId: number, customerId: number | null | undefined, transaction: Transaction): Promise<void> {
+async function checkReferences(
+  models: TenantModels,
+  locationId: number,
+  customerId: number | null | undefined,
+  transaction: Transaction,
+): Promise<void> {
   const [location, customer] = await Promise.all([
     models.Location.findByPk(locationId, { attributes: ['id', 'isActive'], transaction }),
     customerId ? models.Customer.findByPk(customerId, { attributes: ['id', 'isActive'], transaction }) : Promise.resolve(null),
@@ -271,11 +294,22 @@ function stockNeeds(sales: readonly { locationId: number; resolved: ResolvedInvo
 }
 
 /** Takes the stock of every product line (summed per product and location); InsufficientStock lists every shortage. */
-async function takeSaleStock(models: TenantModels, sales: readonly { locationId: number; resolved: ResolvedInvoice }[], transaction: Transaction): Promise<void> {
+async function takeSaleStock(
+  models: TenantModels,
+  sales: readonly { locationId: number; resolved: ResolvedInvoice }[],
+  transaction: Transaction,
+): Promise<void> {
   const shortages: { productId: number; sku: string; locationId: number; requested: number; available: number }[] = [];
   for (const { productId, locationId, quantity, facts } of stockNeeds(sales)) {
     const ok = await takeStock(models, { productId, locationId, quantity, allowNegative: facts.allowNegativeStock }, transaction);
-    if (!ok) shortages.push({ productId, sku: facts.sku, locationId, requested: quantity, available: await stockOnHand(models, productId, locationId, transaction) });
+    if (!ok)
+      shortages.push({
+        productId,
+        sku: facts.sku,
+        locationId,
+        requested: quantity,
+        available: await stockOnHand(models, productId, locationId, transaction),
+      });
   }
   if (shortages.length) {
     const list = shortages.map((s) => `${s.sku} (${s.available} on hand, ${s.requested} wanted)`).join(', ');
@@ -316,7 +350,9 @@ function saleEntry(
       return costPrice === null ? 0 : Number(BigInt(costPrice) * BigInt(l.quantity));
     }),
   );
-  const debit = paidAtTill(invoice.customerId, resolved.total, paid) ? moneyAccount(accounts, payment!.method) : accounts.accountsReceivable;
+  const debit = paidAtTill(invoice.customerId, resolved.total, paid)
+    ? moneyAccount(accounts, payment!.method)
+    : accounts.accountsReceivable;
   return {
     entryDate: invoice.issueDate,
     memo: `Invoice ${invoice.number}`,
@@ -349,7 +385,8 @@ interface SaleContext {
 function tillAmount(total: number, payment: TillPayment | undefined): number {
   if (!payment || total === 0) return 0;
   const paid = payment.amount ?? total;
-  if (paid > total) throw new ValidationFailed('The payment exceeds the invoice total', [{ path: 'payment.amount', message: `at most ${total}` }]);
+  if (paid > total)
+    throw new ValidationFailed('The payment exceeds the invoice total', [{ path: 'payment.amount', message: `at most ${total}` }]);
   return paid;
 }
 
@@ -432,7 +469,16 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
         { transaction },
       );
       if (!input.draft) {
-        await recordSale(models, { invoice, locationId: input.locationId, resolved, payment: input.payment, paid, userId: input.userId, hooks: options.hooks, transaction });
+        await recordSale(models, {
+          invoice,
+          locationId: input.locationId,
+          resolved,
+          payment: input.payment,
+          paid,
+          userId: input.userId,
+          hooks: options.hooks,
+          transaction,
+        });
       }
       return invoice.id;
     },
@@ -446,7 +492,11 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
  * createInvoice (no drafts, no hooks). All or nothing with the caller's transaction. Returns the new
  * invoices' ids, in input order.
  */
-export async function issueInvoicesInBulk(models: TenantModels, inputs: readonly CreateInvoiceInput[], transaction: Transaction): Promise<number[]> {
+export async function issueInvoicesInBulk(
+  models: TenantModels,
+  inputs: readonly CreateInvoiceInput[],
+  transaction: Transaction,
+): Promise<number[]> {
   if (inputs.length === 0) return [];
   inputs.forEach((input, i) => {
     if (input.draft) throw new ValidationFailed('Bulk issuing takes no drafts', [{ path: `${i}.draft`, message: 'not a draft' }]);
@@ -455,7 +505,10 @@ export async function issueInvoicesInBulk(models: TenantModels, inputs: readonly
     } catch (err) {
       if (err instanceof ValidationFailed) {
         const details = (err.details as { path: string; message: string }[] | undefined) ?? [];
-        throw new ValidationFailed(err.message, details.map((d) => ({ ...d, path: `${i}.${d.path}` })));
+        throw new ValidationFailed(
+          err.message,
+          details.map((d) => ({ ...d, path: `${i}.${d.path}` })),
+        );
       }
       throw err;
     }
@@ -465,8 +518,14 @@ export async function issueInvoicesInBulk(models: TenantModels, inputs: readonly
   const customerIds = [...new Set(inputs.map((i) => i.customerId).filter((id): id is number => typeof id === 'number'))];
   const [locations, customers, products] = await Promise.all([
     models.Location.findAll({ where: { id: { [Op.in]: locationIds } }, attributes: ['id', 'isActive'], transaction }),
-    customerIds.length ? models.Customer.findAll({ where: { id: { [Op.in]: customerIds } }, attributes: ['id', 'isActive'], transaction }) : Promise.resolve([]),
-    loadProducts(models, inputs.flatMap((i) => productIdsOf(i.lines)), transaction),
+    customerIds.length
+      ? models.Customer.findAll({ where: { id: { [Op.in]: customerIds } }, attributes: ['id', 'isActive'], transaction })
+      : Promise.resolve([]),
+    loadProducts(
+      models,
+      inputs.flatMap((i) => productIdsOf(i.lines)),
+      transaction,
+    ),
   ]);
   const issues = inputs.flatMap((input, i) =>
     referenceIssues(
@@ -501,7 +560,7 @@ export async function issueInvoicesInBulk(models: TenantModels, inputs: readonly
     })),
     { transaction },
   ).catch(numberTaken);
-  if (invoices.some((inv) => !Number.isSafeInteger(inv.id))) throw new Error('The database did not return the new invoices\' ids');
+  if (invoices.some((inv) => !Number.isSafeInteger(inv.id))) throw new Error("The database did not return the new invoices' ids");
 
   await models.InvoiceLine.bulkCreate(
     sales.flatMap(({ resolved }, i) => resolved.lines.map((l) => ({ ...l, invoiceId: invoices[i]!.id }))),
@@ -539,7 +598,12 @@ export async function issueInvoicesInBulk(models: TenantModels, inputs: readonly
 }
 
 /** Issues a draft: number, stock, movements, journal (and a till payment) in one transaction. */
-export async function issueInvoice(models: TenantModels, invoiceId: number, input: IssueInvoiceInput, options: InvoiceWriteOptions = {}): Promise<Invoice> {
+export async function issueInvoice(
+  models: TenantModels,
+  invoiceId: number,
+  input: IssueInvoiceInput,
+  options: InvoiceWriteOptions = {},
+): Promise<Invoice> {
   if (input.issueDate !== undefined) checkDate(input.issueDate, 'issueDate');
   if (input.payment) checkPaymentInput(input.payment, 'payment.');
   await writeTransaction(
@@ -547,7 +611,8 @@ export async function issueInvoice(models: TenantModels, invoiceId: number, inpu
     async (transaction) => {
       const invoice = await models.Invoice.findByPk(invoiceId, { transaction });
       if (!invoice) throw new NotFound('Invoice', invoiceId);
-      if (invoice.status !== 'draft') throw new Conflict(`Invoice ${invoice.number} is already ${invoice.status}`, { status: invoice.status });
+      if (invoice.status !== 'draft')
+        throw new Conflict(`Invoice ${invoice.number} is already ${invoice.status}`, { status: invoice.status });
       const paid = tillAmount(invoice.total, input.payment);
       const number = await nextInvoiceNumber(models, transaction);
       const issueDate = input.issueDate ?? invoice.issueDate;
@@ -573,13 +638,24 @@ export async function issueInvoice(models: TenantModels, invoiceId: number, inpu
           lineTax: l.lineTax,
           lineTotal: l.lineTotal,
         })),
-        products: new Map(products.map((p) => [p.id, { sku: p.sku, allowNegativeStock: p.allowNegativeStock, costPrice: p.costPrice ?? null }])),
+        products: new Map(
+          products.map((p) => [p.id, { sku: p.sku, allowNegativeStock: p.allowNegativeStock, costPrice: p.costPrice ?? null }]),
+        ),
         subtotal: invoice.subtotal,
         tax: invoice.tax,
         total: invoice.total,
       };
       await takeSaleStock(models, [{ locationId: invoice.locationId, resolved }], transaction);
-      await recordSale(models, { invoice, locationId: invoice.locationId, resolved, payment: input.payment, paid, userId: input.userId, hooks: options.hooks, transaction });
+      await recordSale(models, {
+        invoice,
+        locationId: invoice.locationId,
+        resolved,
+        payment: input.payment,
+        paid,
+        userId: input.userId,
+        hooks: options.hooks,
+        transaction,
+      });
     },
     options,
   );
@@ -598,7 +674,12 @@ export interface VoidInvoiceInput {
  * reason `void`), and one journal entry reversing the sale and its payments. 409 when it is already
  * void or still a draft.
  */
-export async function voidInvoice(models: TenantModels, invoiceId: number, input: VoidInvoiceInput, options: WriteOptions = {}): Promise<Invoice> {
+export async function voidInvoice(
+  models: TenantModels,
+  invoiceId: number,
+  input: VoidInvoiceInput,
+  options: WriteOptions = {},
+): Promise<Invoice> {
   const f = new FieldChecks();
   const reason = f.text(input.reason, 'reason', 200, false) ?? null;
   f.done('void');
@@ -618,11 +699,18 @@ export async function voidInvoice(models: TenantModels, invoiceId: number, input
         throw new Conflict(`Invoice ${invoice.number} is a draft: delete it instead`, { status: invoice.status });
       }
 
-      const lines = await models.InvoiceLine.findAll({ where: { invoiceId }, attributes: ['productId', 'quantity'], raw: true, transaction });
+      const lines = await models.InvoiceLine.findAll({
+        where: { invoiceId },
+        attributes: ['productId', 'quantity'],
+        raw: true,
+        transaction,
+      });
       const perProduct = new Map<number, number>();
-      for (const l of lines) if (l.productId) perProduct.set(l.productId as number, (perProduct.get(l.productId as number) ?? 0) + l.quantity);
+      for (const l of lines)
+        if (l.productId) perProduct.set(l.productId as number, (perProduct.get(l.productId as number) ?? 0) + l.quantity);
       const returned = [...perProduct.entries()].sort((a, b) => a[0] - b[0]);
-      for (const [productId, quantity] of returned) await putStock(models, { productId, locationId: invoice.locationId, quantity }, transaction);
+      for (const [productId, quantity] of returned)
+        await putStock(models, { productId, locationId: invoice.locationId, quantity }, transaction);
       if (returned.length) {
         await models.StockMovement.bulkCreate(
           returned.map(([productId, quantity]) => ({
@@ -674,7 +762,8 @@ export async function deleteDraftInvoice(models: TenantModels, invoiceId: number
     async (transaction) => {
       const invoice = await models.Invoice.findByPk(invoiceId, { attributes: ['id', 'number', 'status'], transaction });
       if (!invoice) throw new NotFound('Invoice', invoiceId);
-      if (invoice.status !== 'draft') throw new Conflict(`Invoice ${invoice.number} is ${invoice.status}: void it instead`, { status: invoice.status });
+      if (invoice.status !== 'draft')
+        throw new Conflict(`Invoice ${invoice.number} is ${invoice.status}: void it instead`, { status: invoice.status });
       await models.InvoiceLine.destroy({ where: { invoiceId }, transaction });
       await models.Invoice.destroy({ where: { id: invoiceId, status: 'draft' }, transaction });
     },

@@ -30,7 +30,8 @@ export interface PaymentInput {
 export function checkPaymentInput(input: Omit<PaymentInput, 'userId' | 'amount'> & { amount?: number }, pathPrefix = ''): void {
   const f = new FieldChecks();
   if (input.amount !== undefined) f.int(input.amount, `${pathPrefix}amount`, 1, Number.MAX_SAFE_INTEGER);
-  if (!(PAYMENT_METHODS as readonly unknown[]).includes(input.method)) f.fail(`${pathPrefix}method`, `one of ${PAYMENT_METHODS.join(', ')}`);
+  if (!(PAYMENT_METHODS as readonly unknown[]).includes(input.method))
+    f.fail(`${pathPrefix}method`, `one of ${PAYMENT_METHODS.join(', ')}`);
   f.text(input.reference, `${pathPrefix}reference`, 100, false);
   if (input.receivedAt !== undefined && !(input.receivedAt instanceof Date && !Number.isNaN(input.receivedAt.getTime()))) {
     f.fail(`${pathPrefix}receivedAt`, 'a date-time');
@@ -93,7 +94,12 @@ export interface PaymentResult {
  * conditional UPDATE (`amount_paid + a <= total AND status = 'issued'`), so concurrent payments can
  * never overpay an invoice. 409 for drafts, void or fully paid invoices and for more than is owed.
  */
-export async function recordPayment(models: TenantModels, invoiceId: number, input: PaymentInput, options: WriteOptions = {}): Promise<PaymentResult> {
+export async function recordPayment(
+  models: TenantModels,
+  invoiceId: number,
+  input: PaymentInput,
+  options: WriteOptions = {},
+): Promise<PaymentResult> {
   checkPaymentInput(input);
   return writeTransaction(
     models.sequelize,
@@ -114,12 +120,17 @@ export async function recordPayment(models: TenantModels, invoiceId: number, inp
         await invoice.reload({ transaction });
         if (invoice.status !== 'issued') {
           throw new Conflict(
-            invoice.status === 'draft' ? `Invoice ${invoice.number} is a draft; issue it first` : `Invoice ${invoice.number} is ${invoice.status}`,
+            invoice.status === 'draft'
+              ? `Invoice ${invoice.number} is a draft; issue it first`
+              : `Invoice ${invoice.number} is ${invoice.status}`,
             { status: invoice.status },
           );
         }
         const outstanding = invoice.total - invoice.amountPaid;
-        throw new Conflict(`The payment exceeds what is owed on ${invoice.number} (${outstanding} cents)`, { field: 'amount', outstanding });
+        throw new Conflict(`The payment exceeds what is owed on ${invoice.number} (${outstanding} cents)`, {
+          field: 'amount',
+          outstanding,
+        });
       }
       const accounts = await systemAccounts(models, transaction);
       const payment = await writePayment(models, invoice, input, accounts, transaction, { post: true });

@@ -19,7 +19,13 @@ function quantityMinus(models: TenantModels, amount: number) {
   return literal(`${column} ${amount < 0 ? '+' : '-'} ${Math.abs(amount)}`);
 }
 
-async function insertLevel(models: TenantModels, productId: number, locationId: number, quantity: number, transaction: Transaction): Promise<void> {
+async function insertLevel(
+  models: TenantModels,
+  productId: number,
+  locationId: number,
+  quantity: number,
+  transaction: Transaction,
+): Promise<void> {
   try {
     await models.StockLevel.create({ productId, locationId, quantity }, { transaction });
   } catch (err) {
@@ -39,9 +45,7 @@ export async function takeStock(
   transaction: Transaction,
 ): Promise<boolean> {
   const { productId, locationId, quantity, allowNegative } = change;
-  const where: WhereOptions = allowNegative
-    ? { productId, locationId }
-    : { productId, locationId, quantity: { [Op.gte]: quantity } };
+  const where: WhereOptions = allowNegative ? { productId, locationId } : { productId, locationId, quantity: { [Op.gte]: quantity } };
   const [affected] = await models.StockLevel.update({ quantity: quantityMinus(models, quantity) }, { where, transaction });
   if (affected > 0) return true;
   if (!allowNegative) return false;
@@ -50,9 +54,16 @@ export async function takeStock(
 }
 
 /** Puts `quantity` (> 0) units into stock, creating the stock row on first use. */
-export async function putStock(models: TenantModels, change: { productId: number; locationId: number; quantity: number }, transaction: Transaction): Promise<void> {
+export async function putStock(
+  models: TenantModels,
+  change: { productId: number; locationId: number; quantity: number },
+  transaction: Transaction,
+): Promise<void> {
   const { productId, locationId, quantity } = change;
-  const [affected] = await models.StockLevel.update({ quantity: quantityMinus(models, -quantity) }, { where: { productId, locationId }, transaction });
+  const [affected] = await models.StockLevel.update(
+    { quantity: quantityMinus(models, -quantity) },
+    { where: { productId, locationId }, transaction },
+  );
   if (affected === 0) await insertLevel(models, productId, locationId, quantity, transaction);
 }
 
@@ -112,7 +123,11 @@ export interface StockAdjustmentResult {
 export const MAX_QUANTITY = 1_000_000;
 
 /** Records a signed stock change with its reason: one stock movement, the stock level updated. */
-export async function adjustStock(models: TenantModels, input: StockAdjustmentInput, options: WriteOptions = {}): Promise<StockAdjustmentResult> {
+export async function adjustStock(
+  models: TenantModels,
+  input: StockAdjustmentInput,
+  options: WriteOptions = {},
+): Promise<StockAdjustmentResult> {
   const f = new FieldChecks();
   const productId = f.int(input.productId, 'productId', 1, MAX_INT32);
   const locationId = f.int(input.locationId, 'locationId', 1, MAX_INT32);
@@ -138,7 +153,9 @@ export async function adjustStock(models: TenantModels, input: StockAdjustmentIn
 
       if (quantity > 0) {
         await putStock(models, { productId, locationId, quantity }, transaction);
-      } else if (!(await takeStock(models, { productId, locationId, quantity: -quantity, allowNegative: product!.allowNegativeStock }, transaction))) {
+      } else if (
+        !(await takeStock(models, { productId, locationId, quantity: -quantity, allowNegative: product!.allowNegativeStock }, transaction))
+      ) {
         const available = await stockOnHand(models, productId, locationId, transaction);
         throw new InsufficientStock(`Only ${available} of ${product!.sku} on hand; cannot remove ${-quantity}`, {
           shortages: [{ productId, locationId, requested: -quantity, available }],

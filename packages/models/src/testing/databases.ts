@@ -59,9 +59,7 @@ export async function dialectAvailable(dialect: TestDialect): Promise<boolean> {
   const ok = await pending;
   if (!ok) {
     if (requiredServers().has(dialect)) {
-      throw new Error(
-        `${dialect} is required (SALESFLEET_TEST_REQUIRE_SERVERS) but not reachable at ${maskUrl(testServerUrls[dialect])}`,
-      );
+      throw new Error(`${dialect} is required (SALESFLEET_TEST_REQUIRE_SERVERS) but not reachable at ${maskUrl(testServerUrls[dialect])}`);
     }
     console.warn(`[salesfleet tests] skipping ${dialect} tests: no server at ${maskUrl(testServerUrls[dialect])}`);
   }
@@ -153,10 +151,7 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
     url,
     options,
     connect(extra = {}) {
-      const sequelize =
-        dialect === 'sqlite'
-          ? new Sequelize({ ...options, ...extra })
-          : new Sequelize(url, { ...options, ...extra });
+      const sequelize = dialect === 'sqlite' ? new Sequelize({ ...options, ...extra }) : new Sequelize(url, { ...options, ...extra });
       instances.push(sequelize);
       return sequelize;
     },

@@ -14,7 +14,8 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const ctx = { dataDir, connectTimeoutMs: 3000 };
 
 function specFor(dialect: (typeof dialects)[number], name: string): DatabaseSpec {
-  if (dialect === 'sqlite') return { engine: 'sqlite', database: `tenants/${name}.sqlite`, host: null, port: null, user: null, password: null };
+  if (dialect === 'sqlite')
+    return { engine: 'sqlite', database: `tenants/${name}.sqlite`, host: null, port: null, user: null, password: null };
   return { ...parseDatabaseUrl(testServerUrls[dialect]), database: name };
 }
 
@@ -95,7 +96,8 @@ describe.each(dialects.filter((d) => d !== 'sqlite'))('a new %s instance', (dial
 describe.runIf(dialects.includes('postgres'))('PostgreSQL instances', () => {
   it('parse values the same way whether they looked up type OIDs or reused them', async () => {
     const spec = parseDatabaseUrl(testServerUrls.postgres);
-    const sql = "SELECT '2026-01-02'::date AS d, '2026-01-02T03:04:05Z'::timestamptz AS ts, 12::bigint AS b, 1.5::numeric AS n, current_setting('TimeZone') AS tz";
+    const sql =
+      "SELECT '2026-01-02'::date AS d, '2026-01-02T03:04:05Z'::timestamptz AS ts, 12::bigint AS b, 1.5::numeric AS n, current_setting('TimeZone') AS tz";
     const results = [];
     for (let i = 0; i < 3; i++) {
       const sequelize = openSequelize(spec, { dataDir, tenant: true });

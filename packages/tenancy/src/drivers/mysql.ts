@@ -73,7 +73,9 @@ export const mysqlDriver: DatabaseDriver = {
       throw unreachable(spec, err);
     }
     try {
-      const [rows] = await conn.query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME');
+      const [rows] = await conn.query(
+        'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME',
+      );
       const tables = (rows as { name: string }[]).map((r) => r.name);
       let migrationRows: number | null = null;
       if (tables.includes(MIGRATIONS_TABLE)) {

@@ -21,7 +21,12 @@ function unreachable(spec: DatabaseSpec, err: unknown): DatabaseUnreachable {
  * node-postgres options for a connection of ours outside Sequelize (maintenance, migration status,
  * server settings, LISTEN): one place that maps a spec, so they all connect the same way.
  */
-export function pgClientConfig(spec: DatabaseSpec, database: string, connectTimeoutMs: number, applicationName = 'salesfleet'): pg.ClientConfig {
+export function pgClientConfig(
+  spec: DatabaseSpec,
+  database: string,
+  connectTimeoutMs: number,
+  applicationName = 'salesfleet',
+): pg.ClientConfig {
   return {
     host: spec.host ?? '127.0.0.1',
     port: spec.port ?? 5432,
@@ -65,7 +70,15 @@ const maintenance = (ctx: DriverContext) => ctx.maintenanceDatabase || 'postgres
 const maintenancePools = new Map<string, pg.Pool>();
 
 function maintenancePool(spec: DatabaseSpec, database: string, ctx: DriverContext): pg.Pool {
-  const key = [spec.host, spec.port, spec.user, database, createHash('sha256').update(spec.password ?? '').digest('hex')].join('|');
+  const key = [
+    spec.host,
+    spec.port,
+    spec.user,
+    database,
+    createHash('sha256')
+      .update(spec.password ?? '')
+      .digest('hex'),
+  ].join('|');
   let pool = maintenancePools.get(key);
   if (!pool) {
     pool = new pg.Pool({

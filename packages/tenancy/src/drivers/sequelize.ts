@@ -55,18 +55,20 @@ export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions)
     },
   };
   if (spec.engine === 'sqlite') {
-    const sequelize = new Sequelize(withTenantOptions(options, {
-      ...common,
-      dialect: 'sqlite',
-      // The driver module given, not looked up: Sequelize would require() it for every new instance,
-      // and each require() resolves the module path again (through tsx's resolver in production).
-      dialectModule: sqlite3,
-      storage: resolveSqlitePath(options.dataDir, spec.database),
-      dialectOptions: { mode: options.create ? sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE : sqlite3.OPEN_READWRITE },
-      // foreign_keys=ON is set with the other pragmas in one batch (applySqlitePragmas) instead of
-      // Sequelize's own separate statement: one trip to the SQLite thread pool less per connection.
-      ...({ foreignKeys: false } as Options),
-    }));
+    const sequelize = new Sequelize(
+      withTenantOptions(options, {
+        ...common,
+        dialect: 'sqlite',
+        // The driver module given, not looked up: Sequelize would require() it for every new instance,
+        // and each require() resolves the module path again (through tsx's resolver in production).
+        dialectModule: sqlite3,
+        storage: resolveSqlitePath(options.dataDir, spec.database),
+        dialectOptions: { mode: options.create ? sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE : sqlite3.OPEN_READWRITE },
+        // foreign_keys=ON is set with the other pragmas in one batch (applySqlitePragmas) instead of
+        // Sequelize's own separate statement: one trip to the SQLite thread pool less per connection.
+        ...({ foreignKeys: false } as Options),
+      }),
+    );
     applySqlitePragmas(sequelize, options.busyTimeoutMs ?? 5000);
     return sequelize;
   }
@@ -74,40 +76,44 @@ export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions)
   const knownVersion = serverVersions.get(server);
   if (knownVersion) (common as { databaseVersion?: string }).databaseVersion = knownVersion;
   if (spec.engine === 'mysql') {
-    const sequelize = new Sequelize(withTenantOptions(options, {
+    const sequelize = new Sequelize(
+      withTenantOptions(options, {
+        ...common,
+        dialect: 'mysql',
+        dialectModule: mysql2,
+        host: spec.host ?? '127.0.0.1',
+        port: spec.port ?? undefined,
+        database: spec.database,
+        username: spec.user ?? undefined,
+        password: spec.password ?? undefined,
+        dialectOptions: { connectTimeout: connectTimeoutMs },
+      }),
+    );
+    rememberServerVersion(sequelize, server);
+    return sequelize;
+  }
+  const sequelize = new Sequelize(
+    withTenantOptions(options, {
       ...common,
-      dialect: 'mysql',
-      dialectModule: mysql2,
+      dialect: 'postgres',
+      dialectModule: pg,
       host: spec.host ?? '127.0.0.1',
       port: spec.port ?? undefined,
       database: spec.database,
       username: spec.user ?? undefined,
       password: spec.password ?? undefined,
-      dialectOptions: { connectTimeout: connectTimeoutMs },
-    }));
-    rememberServerVersion(sequelize, server);
-    return sequelize;
-  }
-  const sequelize = new Sequelize(withTenantOptions(options, {
-    ...common,
-    dialect: 'postgres',
-    dialectModule: pg,
-    host: spec.host ?? '127.0.0.1',
-    port: spec.port ?? undefined,
-    database: spec.database,
-    username: spec.user ?? undefined,
-    password: spec.password ?? undefined,
-    // The session settings Sequelize would SET after connecting travel in the startup packet instead
-    // (one round trip less per new connection); timestamps are timestamptz, so the zone is only for
-    // date arithmetic in SQL, and UTC is what Sequelize's default '+00:00' sets.
-    ...({ keepDefaultTimezone: true } as Options),
-    dialectOptions: {
-      connectionTimeoutMillis: connectTimeoutMs,
-      application_name: 'salesfleet',
-      clientMinMessages: 'ignore',
-      options: '-c client_min_messages=warning -c TimeZone=UTC',
-    },
-  }));
+      // The session settings Sequelize would SET after connecting travel in the startup packet instead
+      // (one round trip less per new connection); timestamps are timestamptz, so the zone is only for
+      // date arithmetic in SQL, and UTC is what Sequelize's default '+00:00' sets.
+      ...({ keepDefaultTimezone: true } as Options),
+      dialectOptions: {
+        connectionTimeoutMillis: connectTimeoutMs,
+        application_name: 'salesfleet',
+        clientMinMessages: 'ignore',
+        options: '-c client_min_messages=warning -c TimeZone=UTC',
+      },
+    }),
+  );
   shareBuiltinTypeOids(sequelize, `${spec.host ?? '127.0.0.1'}:${spec.port ?? 5432}`);
   rememberServerVersion(sequelize, server);
   return sequelize;
@@ -188,7 +194,9 @@ function applySqlitePragmas(sequelize: Sequelize, busyTimeoutMs: number): void {
       connection.configure('busyTimeout', busyTimeoutMs);
       ready = new Promise<void>((resolve, reject) => {
         // journal_mode=WAL is persistent in the file; synchronous=NORMAL is safe (and fast) under WAL.
-        connection.exec('PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;', (err) => (err ? reject(err) : resolve()));
+        connection.exec('PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;', (err) =>
+          err ? reject(err) : resolve(),
+        );
       });
       pending.set(connection, ready);
     }

@@ -22,7 +22,12 @@ describe('database specs', () => {
       user: 'bob',
       password: 'p@ss:w0rd',
     });
-    expect(parseDatabaseUrl('mariadb://root@127.0.0.1/shop')).toMatchObject({ engine: 'mysql', port: 3306, database: 'shop', password: null });
+    expect(parseDatabaseUrl('mariadb://root@127.0.0.1/shop')).toMatchObject({
+      engine: 'mysql',
+      port: 3306,
+      database: 'shop',
+      password: null,
+    });
     expect(parseDatabaseUrl('postgres://h')).toMatchObject({ engine: 'postgres', host: 'h', port: 5432, database: '', user: null });
     expect(parseDatabaseUrl('postgres://u@[::1]:5433/d')).toMatchObject({ host: '::1', port: 5433 });
     expect(parseDatabaseUrl('sqlite:tenants/acme.sqlite')).toMatchObject({ engine: 'sqlite', database: 'tenants/acme.sqlite' });
@@ -50,7 +55,12 @@ describe('database specs', () => {
       user: 'u',
       password: 'pw',
     });
-    expect(specFromParams({ url: 'mysql://a:b@h/x', password: 'other' })).toMatchObject({ engine: 'mysql', user: 'a', password: 'other', database: 'x' });
+    expect(specFromParams({ url: 'mysql://a:b@h/x', password: 'other' })).toMatchObject({
+      engine: 'mysql',
+      user: 'a',
+      password: 'other',
+      database: 'x',
+    });
     expect(() => specFromParams({ url: 'mysql://h/x', engine: 'postgres' })).toThrow(/contradicts/);
     expect(() => specFromParams({ engine: 'postgres', port: 'x' })).toThrow(/port/);
     expect(() => specFromParams({ engine: 'sqlite', host: 'h' })).toThrow(/SQLite/);
@@ -71,7 +81,7 @@ describe('database specs', () => {
     const long = managedDatabaseName('a'.repeat(63));
     expect(long.length).toBe(63);
     expect(long).toMatch(/^[a-z0-9_]{1,63}$/);
-    expect(managedDatabaseName('a'.repeat(62) + 'b')).not.toBe(long);
+    expect(managedDatabaseName(`${'a'.repeat(62)}b`)).not.toBe(long);
   });
 
   it('quotes only safe identifiers', () => {

@@ -66,8 +66,7 @@ export function normalizeEngine(raw: string): Engine {
  * name). Percent-encoded user names and passwords are decoded.
  */
 export function parseDatabaseUrl(url: string): DatabaseSpec {
-  const bad = (message: string) =>
-    new ValidationFailed(`Invalid database URL: ${message}`, [{ path: 'database.url', message }]);
+  const bad = (message: string) => new ValidationFailed(`Invalid database URL: ${message}`, [{ path: 'database.url', message }]);
   let u: URL;
   try {
     u = new URL(url);

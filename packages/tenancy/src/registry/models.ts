@@ -80,7 +80,13 @@ export function defineRegistryModels(sequelize: Sequelize) {
   TenantDomain.init(
     {
       id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-      tenantId: { type: DataTypes.INTEGER, allowNull: false, references: { model: 'tenants', key: 'id' }, onDelete: 'CASCADE', onUpdate: 'CASCADE' },
+      tenantId: {
+        type: DataTypes.INTEGER,
+        allowNull: false,
+        references: { model: 'tenants', key: 'id' },
+        onDelete: 'CASCADE',
+        onUpdate: 'CASCADE',
+      },
       domain: { type: DataTypes.STRING(253), allowNull: false, unique: true },
       isPrimary: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       createdAt: { type: DataTypes.DATE, allowNull: false },

@@ -29,7 +29,9 @@ export async function connectRegistryNotifications(
   const unsubscribe = registry.onChange((change) => {
     if (change.remote) return;
     const payload = JSON.stringify({ origin, kind: change.kind, tenantId: change.tenantId, slug: change.slug, domain: change.domain });
-    registry.sequelize.query('SELECT pg_notify(:channel, :payload)', { replacements: { channel: CHANNEL, payload } }).catch(() => undefined);
+    registry.sequelize
+      .query('SELECT pg_notify(:channel, :payload)', { replacements: { channel: CHANNEL, payload } })
+      .catch(() => undefined);
   });
 
   let client: pg.Client | null = null;

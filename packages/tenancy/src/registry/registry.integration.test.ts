@@ -62,7 +62,11 @@ describe.each(dialects)('registry on %s', (dialect) => {
     const [rows] = await t.registry.sequelize.query(`SELECT * FROM tenants WHERE slug = '${slug}'`);
     expect(JSON.stringify(rows)).not.toContain('Db-Pa55word');
 
-    const updated = await t.registry.updateTenant(created.id, { status: 'active', maxUsers: 20, trialEndsAt: new Date('2030-01-01T00:00:00Z') });
+    const updated = await t.registry.updateTenant(created.id, {
+      status: 'active',
+      maxUsers: 20,
+      trialEndsAt: new Date('2030-01-01T00:00:00Z'),
+    });
     expect(updated).toMatchObject({ status: 'active', maxUsers: 20, version: 2 });
     expect(updated.trialEndsAt?.toISOString()).toBe('2030-01-01T00:00:00.000Z');
     expect((await t.registry.getTenant(slug)).version).toBe(2);
@@ -114,14 +118,26 @@ describe.each(dialects)('registry on %s', (dialect) => {
       password: 'correct horse battery staple',
       mustChangePassword: true,
     });
-    expect(admin).toMatchObject({ username, email: `${username}@example.com`, mustChangePassword: true, isActive: true, lastLoginAt: null });
+    expect(admin).toMatchObject({
+      username,
+      email: `${username}@example.com`,
+      mustChangePassword: true,
+      isActive: true,
+      lastLoginAt: null,
+    });
     await expect(
       t.registry.createPlatformAdmin({ username, email: 'other@example.com', password: 'correct horse battery staple' }),
     ).rejects.toBeInstanceOf(Conflict);
-    await expect(t.registry.createPlatformAdmin({ username: 'bad name', email: 'x', password: 'y' })).rejects.toBeInstanceOf(ValidationFailed);
+    await expect(t.registry.createPlatformAdmin({ username: 'bad name', email: 'x', password: 'y' })).rejects.toBeInstanceOf(
+      ValidationFailed,
+    );
 
-    expect(await t.registry.authenticatePlatformAdmin(username.toUpperCase(), 'correct horse battery staple')).toMatchObject({ id: admin.id });
-    expect(await t.registry.authenticatePlatformAdmin(`${username}@example.com`, 'correct horse battery staple')).toMatchObject({ id: admin.id });
+    expect(await t.registry.authenticatePlatformAdmin(username.toUpperCase(), 'correct horse battery staple')).toMatchObject({
+      id: admin.id,
+    });
+    expect(await t.registry.authenticatePlatformAdmin(`${username}@example.com`, 'correct horse battery staple')).toMatchObject({
+      id: admin.id,
+    });
     expect(await t.registry.authenticatePlatformAdmin(username, 'wrong password')).toBeNull();
     expect(await t.registry.authenticatePlatformAdmin('nobody-here', 'correct horse battery staple')).toBeNull();
 

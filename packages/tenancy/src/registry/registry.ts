@@ -7,13 +7,7 @@ import type { DatabaseSpec, Engine } from '../drivers/spec';
 import { SlugTaken, TenantNotFound } from '../errors';
 import { normalizeHost, isIpHost } from '../host';
 import { defineRegistryModels, type OperationOutcome, type RegistryModels, type TenantStatus } from './models';
-import type {
-  DomainRecord,
-  OperationRecord,
-  PlatformAdminRecord,
-  PlatformSessionRecord,
-  TenantRecord,
-} from './records';
+import type { DomainRecord, OperationRecord, PlatformAdminRecord, PlatformSessionRecord, TenantRecord } from './records';
 
 /** Something about a tenant changed through this process (the router and connection cache listen). */
 export interface RegistryChange {
@@ -254,10 +248,28 @@ export class Registry {
    */
   async updateTenant(id: number, patch: TenantPatch, options: { expectedVersion?: number } = {}): Promise<TenantRecord> {
     const values: Record<string, unknown> = { version: literal('version + 1'), updatedAt: new Date() };
-    const direct = ['name', 'adminEmail', 'status', 'suspendedReason', 'maxUsers', 'multiLocation', 'trialEndsAt', 'paidUntil', 'schemaVersion'] as const;
+    const direct = [
+      'name',
+      'adminEmail',
+      'status',
+      'suspendedReason',
+      'maxUsers',
+      'multiLocation',
+      'trialEndsAt',
+      'paidUntil',
+      'schemaVersion',
+    ] as const;
     for (const key of direct) if (patch[key] !== undefined) values[key] = patch[key];
     if (patch.db) {
-      const map = { engine: 'dbEngine', host: 'dbHost', port: 'dbPort', name: 'dbName', user: 'dbUser', passwordEncrypted: 'dbPasswordEncrypted', managed: 'dbManaged' } as const;
+      const map = {
+        engine: 'dbEngine',
+        host: 'dbHost',
+        port: 'dbPort',
+        name: 'dbName',
+        user: 'dbUser',
+        passwordEncrypted: 'dbPasswordEncrypted',
+        managed: 'dbManaged',
+      } as const;
       for (const [k, column] of Object.entries(map)) {
         const v = patch.db[k as keyof typeof map];
         if (v !== undefined) values[column] = v;
@@ -577,7 +589,9 @@ export class Registry {
 export function normalizeDomain(domain: string): string {
   const host = normalizeHost(domain);
   if (!host || host.includes(':') || isIpHost(host) || !host.includes('.')) {
-    throw new ValidationFailed(`"${String(domain).slice(0, 100)}" is not a domain name`, [{ path: 'domain', message: 'must be a domain name like shop.example.com' }]);
+    throw new ValidationFailed(`"${String(domain).slice(0, 100)}" is not a domain name`, [
+      { path: 'domain', message: 'must be a domain name like shop.example.com' },
+    ]);
   }
   return host;
 }

@@ -131,7 +131,10 @@ export async function createTestTenancy(options: TestTenancyOptions = {}): Promi
         for (const t of tenants) {
           if (t.db.engine === 'sqlite') continue;
           const spec = tenancy.registry.databaseSpecOf(t);
-          if (spec.database.startsWith('sales_')) await driverFor(spec.engine).drop(spec, ctx).catch(() => undefined);
+          if (spec.database.startsWith('sales_'))
+            await driverFor(spec.engine)
+              .drop(spec, ctx)
+              .catch(() => undefined);
         }
         if (engine === 'postgres') {
           await new TemplateCache({ dataDir, connectTimeoutMs: 5000, namespace })

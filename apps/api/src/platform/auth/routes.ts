@@ -95,7 +95,9 @@ export function platformAuthRoutes(routes: ApiRoutes, deps: { registry: Registry
       const { admin, token } = c.var.admin!;
       assertStrongPassword(body.newPassword, admin);
       const keys = signInKeys(REALM, `id:${admin.id}`, c.var.client.address);
-      await throttledSignIn(throttle, keys, async () => ((await registry.verifyPlatformAdminPassword(admin.id, body.currentPassword)) ? true : null));
+      await throttledSignIn(throttle, keys, async () =>
+        (await registry.verifyPlatformAdminPassword(admin.id, body.currentPassword)) ? true : null,
+      );
       const updated = await registry.setPlatformAdminPassword(admin.id, body.newPassword, { mustChange: false });
       await registry.revokePlatformSessionsOf(admin.id, { exceptToken: token });
       c.var.logger.info({ adminId: admin.id }, 'platform admin changed password');

@@ -174,7 +174,10 @@ export function platformTenantRoutes(routes: ApiRoutes, deps: { tenancy: AppTena
       path: '/tenants/:slug',
       summary: 'One tenant with its database (password never shown) and custom domains',
       params: slugParam,
-      responses: { 200: { description: 'The tenant', schema: z.object({ tenant: TenantDetailSchema }) }, 404: { description: 'TenantNotFound' } },
+      responses: {
+        200: { description: 'The tenant', schema: z.object({ tenant: TenantDetailSchema }) },
+        404: { description: 'TenantNotFound' },
+      },
     },
     async (c, { params }) => c.json({ tenant: await detail(await registry.getTenant(params.slug), { fresh: true }) }),
   );
@@ -186,7 +189,10 @@ export function platformTenantRoutes(routes: ApiRoutes, deps: { tenancy: AppTena
       summary: 'Change name, user limit, multi-location, trial end or paid-until',
       params: slugParam,
       body: UpdateTenantInputSchema,
-      responses: { 200: { description: 'Updated', schema: z.object({ tenant: TenantDetailSchema }) }, 404: { description: 'TenantNotFound' } },
+      responses: {
+        200: { description: 'Updated', schema: z.object({ tenant: TenantDetailSchema }) },
+        404: { description: 'TenantNotFound' },
+      },
     },
     async (c, { params, body }) => {
       const update = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
@@ -262,7 +268,9 @@ export function platformTenantRoutes(routes: ApiRoutes, deps: { tenancy: AppTena
       path: '/tenants/:slug/migrate',
       summary: "Apply the tenant's pending migrations",
       params: slugParam,
-      responses: { 200: { description: 'The outcome (ok false with error when it failed)', schema: z.object({ result: MigrationResultSchema }) } },
+      responses: {
+        200: { description: 'The outcome (ok false with error when it failed)', schema: z.object({ result: MigrationResultSchema }) },
+      },
     },
     async (c, { params }) => {
       await registry.getTenant(params.slug);
@@ -290,7 +298,10 @@ export function platformTenantRoutes(routes: ApiRoutes, deps: { tenancy: AppTena
       path: '/tenants/:slug/health',
       summary: "A tenant's health: reachable, latency, schema, pending migrations, size, users",
       params: slugParam,
-      responses: { 200: { description: 'Health', schema: z.object({ health: TenantHealthSchema }) }, 404: { description: 'TenantNotFound' } },
+      responses: {
+        200: { description: 'Health', schema: z.object({ health: TenantHealthSchema }) },
+        404: { description: 'TenantNotFound' },
+      },
     },
     async (c, { params }) => c.json({ health: healthJson(await provisioner.tenantHealth(params.slug)) }),
   );
@@ -311,7 +322,10 @@ export function platformTenantRoutes(routes: ApiRoutes, deps: { tenancy: AppTena
       path: '/tenants/:slug/domains',
       summary: "A tenant's custom domains",
       params: slugParam,
-      responses: { 200: { description: 'Domains', schema: z.object({ domains: z.array(DomainSchema) }) }, 404: { description: 'TenantNotFound' } },
+      responses: {
+        200: { description: 'Domains', schema: z.object({ domains: z.array(DomainSchema) }) },
+        404: { description: 'TenantNotFound' },
+      },
     },
     async (c, { params }) => c.json({ domains: (await provisioner.listDomains(params.slug)).map(domainJson) }),
   );
@@ -330,7 +344,10 @@ export function platformTenantRoutes(routes: ApiRoutes, deps: { tenancy: AppTena
       },
     },
     async (c, { params, body }) => {
-      const domain = await provisioner.addDomain(params.slug, body.domain, { actor: actorOf(c), ...(body.primary !== undefined ? { primary: body.primary } : {}) });
+      const domain = await provisioner.addDomain(params.slug, body.domain, {
+        actor: actorOf(c),
+        ...(body.primary !== undefined ? { primary: body.primary } : {}),
+      });
       return c.json({ domain: domainJson(domain) }, 201);
     },
   );

@@ -38,7 +38,9 @@ describe('every accounting route', () => {
       expect(denied.body.error).toMatchObject({ code: 'PermissionDenied', details: { permission: op.permission } });
     }
     const doc = (await get('/openapi.json', null)).body;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/reports/trial-balance', '/api/invoices/{id}/void', '/api/stock/adjustments']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/reports/trial-balance', '/api/invoices/{id}/void', '/api/stock/adjustments']),
+    );
   });
 });
 
@@ -92,7 +94,13 @@ describe('expenses and the journal', () => {
   it('records an expense and its posting in one go; 400 for accounts of the wrong type', async () => {
     const opex = await accountId(ACCOUNT_CODES.operatingExpenses);
     const bank = await accountId(ACCOUNT_CODES.bank);
-    const res = await post('/expenses', { expenseDate: '2026-03-03', accountId: opex, amount: 1234, vendor: 'Paper Co', paidFromAccountId: bank });
+    const res = await post('/expenses', {
+      expenseDate: '2026-03-03',
+      accountId: opex,
+      amount: 1234,
+      vendor: 'Paper Co',
+      paidFromAccountId: bank,
+    });
     expect(res.status).toBe(201);
     const expense = res.body.expense;
     expect(expense).toMatchObject({ expenseDate: '2026-03-03', amount: 1234, paidFromAccountId: bank, journalEntryId: expect.any(Number) });
@@ -109,7 +117,10 @@ describe('expenses and the journal', () => {
     expect((await post('/expenses', { accountId: opex, amount: 10.5 })).status).toBe(400);
     expect((await get(`/expenses/${expense.id}`)).body.expense.vendor).toBe('Paper Co');
     expect((await get('/expenses/999999')).status).toBe(404);
-    expect((await get(`/expenses?from=2026-03-03&to=2026-03-03&accountId=${opex}`)).body).toMatchObject({ total: 1, expenses: [expect.objectContaining({ id: expense.id })] });
+    expect((await get(`/expenses?from=2026-03-03&to=2026-03-03&accountId=${opex}`)).body).toMatchObject({
+      total: 1,
+      expenses: [expect.objectContaining({ id: expense.id })],
+    });
     expect((await get('/expenses?from=2026-03-04&to=2026-03-03')).status).toBe(400);
   });
 
@@ -127,10 +138,17 @@ describe('expenses and the journal', () => {
 describe('reports', () => {
   beforeAll(async () => {
     const location = (await get('/locations')).body.locations[0].id;
-    const product = (await post('/products', { sku: 'R-1', name: 'Reported', unitPrice: 1000, costPrice: 300, taxRateId: null })).body.product.id;
+    const product = (await post('/products', { sku: 'R-1', name: 'Reported', unitPrice: 1000, costPrice: 300, taxRateId: null })).body
+      .product.id;
     await post('/stock/adjustments', { productId: product, locationId: location, quantity: 10, reason: 'receipt' });
-    for (const [date, quantity] of [['2026-04-01', 1], ['2026-04-01', 2], ['2026-04-02', 3]] as const) {
-      expect((await post('/invoices', { issueDate: date, lines: [{ productId: product, quantity }], payment: { method: 'cash' } })).status).toBe(201);
+    for (const [date, quantity] of [
+      ['2026-04-01', 1],
+      ['2026-04-01', 2],
+      ['2026-04-02', 3],
+    ] as const) {
+      expect(
+        (await post('/invoices', { issueDate: date, lines: [{ productId: product, quantity }], payment: { method: 'cash' } })).status,
+      ).toBe(201);
     }
     const voided = await post('/invoices', { issueDate: '2026-04-02', lines: [{ productId: product, quantity: 1 }] });
     await post(`/invoices/${voided.body.invoice.id}/void`, { date: '2026-04-02' });
@@ -158,7 +176,10 @@ describe('reports', () => {
     const location = (await get('/locations')).body.locations[0];
     expect((await get(`/reports/sales-by-day?from=2026-04-02&to=2026-04-02&locationId=${location.id}`)).body.report.days).toHaveLength(1);
     const byLocation = (await get('/reports/sales-by-location?from=2026-04-01&to=2026-04-30')).body.report;
-    expect(byLocation).toMatchObject({ from: '2026-04-01', locations: [{ locationId: location.id, code: location.code, invoices: 3, total: 6000 }] });
+    expect(byLocation).toMatchObject({
+      from: '2026-04-01',
+      locations: [{ locationId: location.id, code: location.code, invoices: 3, total: 6000 }],
+    });
   });
 
   it('400 for bad ranges', async () => {

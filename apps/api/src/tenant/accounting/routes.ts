@@ -36,7 +36,12 @@ import {
 
 const AccountBody = z
   .object({
-    code: z.string().trim().min(1, 'required').max(20).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits and . _ -'),
+    code: z
+      .string()
+      .trim()
+      .min(1, 'required')
+      .max(20)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits and . _ -'),
     name: z.string().trim().min(1, 'required').max(150),
     type: z.enum(ACCOUNT_TYPES),
     isActive: z.boolean().optional(),
@@ -91,7 +96,10 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       summary: 'Create an account (code unique, ignoring case)',
       permission: 'accounting.add_account',
       body: AccountBody,
-      responses: { 201: { description: 'Created', schema: z.object({ account: AccountSchema }) }, 409: { description: 'Conflict: code taken' } },
+      responses: {
+        201: { description: 'Created', schema: z.object({ account: AccountSchema }) },
+        409: { description: 'Conflict: code taken' },
+      },
     },
     async (c, { body }) => c.json({ account: accountJson(await createAccount(c.var.db!, body)) }, 201),
   );
@@ -139,7 +147,12 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/journal-entries',
       summary: 'Journal entries with their lines, newest first (by date, source, account)',
       permission: 'accounting.view_journal_entry',
-      query: dateRange({ sourceType: z.enum(JOURNAL_SOURCE_TYPES).optional(), sourceId: idQuery.optional(), accountId: idQuery.optional(), ...pageQuery }),
+      query: dateRange({
+        sourceType: z.enum(JOURNAL_SOURCE_TYPES).optional(),
+        sourceId: idQuery.optional(),
+        accountId: idQuery.optional(),
+        ...pageQuery,
+      }),
       responses: { 200: { description: 'A page of entries', schema: z.object({ entries: z.array(JournalEntrySchema), ...PageFields }) } },
     },
     async (c, { query }) => {

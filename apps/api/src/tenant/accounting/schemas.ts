@@ -16,7 +16,15 @@ export const AccountSchema = z
   .meta({ id: 'Account' });
 
 export function accountJson(a: Account): z.infer<typeof AccountSchema> {
-  return { id: a.id, code: a.code, name: a.name, type: a.type, isActive: Boolean(a.isActive), createdAt: iso(a.createdAt), updatedAt: iso(a.updatedAt) };
+  return {
+    id: a.id,
+    code: a.code,
+    name: a.name,
+    type: a.type,
+    isActive: Boolean(a.isActive),
+    createdAt: iso(a.createdAt),
+    updatedAt: iso(a.updatedAt),
+  };
 }
 
 export const JournalEntrySchema = z
@@ -81,7 +89,13 @@ export function expenseJson(e: Expense): z.infer<typeof ExpenseSchema> {
 }
 
 export const TaxRateSchema = z
-  .object({ id: z.number().int(), code: z.string(), name: z.string(), rateBp: z.number().int().describe('basis points: 2000 = 20 %'), isActive: z.boolean() })
+  .object({
+    id: z.number().int(),
+    code: z.string(),
+    name: z.string(),
+    rateBp: z.number().int().describe('basis points: 2000 = 20 %'),
+    isActive: z.boolean(),
+  })
   .meta({ id: 'TaxRate' });
 
 export function taxRateJson(r: TaxRate): z.infer<typeof TaxRateSchema> {
@@ -120,7 +134,9 @@ export const ProfitAndLossSchema = z
   .meta({ id: 'ProfitAndLoss' });
 
 const Figures = { invoices: z.number().int(), subtotal: z.number().int(), tax: z.number().int(), total: z.number().int() };
-export const SalesByDaySchema = z.object({ ...Range, days: z.array(z.object({ date: z.string(), ...Figures })) }).meta({ id: 'SalesByDay' });
+export const SalesByDaySchema = z
+  .object({ ...Range, days: z.array(z.object({ date: z.string(), ...Figures })) })
+  .meta({ id: 'SalesByDay' });
 export const SalesByLocationSchema = z
   .object({ ...Range, locations: z.array(z.object({ locationId: z.number().int(), code: z.string(), name: z.string(), ...Figures })) })
   .meta({ id: 'SalesByLocation' });

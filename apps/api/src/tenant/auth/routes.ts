@@ -139,7 +139,9 @@ export function tenantAuthRoutes(routes: ApiRoutes, deps: { throttle: LoginThrot
       assertStrongPassword(body.newPassword, principal.user);
       const row = await models.User.findByPk(principal.user.id);
       const keys = signInKeys(`tenant:${tenant.slug}`, `id:${principal.user.id}`, c.var.client.address);
-      await throttledSignIn(throttle, keys, async () => (row && (await verifyPassword(body.currentPassword, row.passwordHash)) ? row : null));
+      await throttledSignIn(throttle, keys, async () =>
+        row && (await verifyPassword(body.currentPassword, row.passwordHash)) ? row : null,
+      );
       await row!.update({ passwordHash: await hashPassword(body.newPassword), mustChangePassword: false });
       await models.Session.destroy({ where: { userId: row!.id, id: { [Op.ne]: principal.sessionId } } });
       permissions.forget(tenant, row!.id);

@@ -93,10 +93,14 @@ async function loadGrants(models: TenantModels, user: TenantUserSnapshot): Promi
   const groupIds = memberships.map((m) => m.groupId as number);
   if (groupIds.length === 0) return { permissions: user.isSuperuser ? ALL_PERMISSIONS : new Set(), groups: [] };
   const [groups, grants] = await Promise.all([
-    models.unassociated('Group').findAll({ where: { id: { [Op.in]: groupIds } }, attributes: ['name'], order: [['name', 'ASC']], raw: true }),
+    models
+      .unassociated('Group')
+      .findAll({ where: { id: { [Op.in]: groupIds } }, attributes: ['name'], order: [['name', 'ASC']], raw: true }),
     user.isSuperuser
       ? Promise.resolve([])
-      : models.unassociated('GroupPermission').findAll({ where: { groupId: { [Op.in]: groupIds } }, attributes: ['permissionId'], raw: true }),
+      : models
+          .unassociated('GroupPermission')
+          .findAll({ where: { groupId: { [Op.in]: groupIds } }, attributes: ['permissionId'], raw: true }),
   ]);
   let permissions: ReadonlySet<string> = ALL_PERMISSIONS;
   if (!user.isSuperuser) {
@@ -177,7 +181,7 @@ export async function authenticateTenantRequest(
       include: [{ association: 'user', required: true }],
     });
     const now = Date.now();
-    if (!session || !session.user) throw new Unauthenticated('Your session has ended; sign in again');
+    if (!session?.user) throw new Unauthenticated('Your session has ended; sign in again');
     if (session.expiresAt.getTime() <= now || !session.user.isActive) {
       await session.destroy();
       throw new Unauthenticated('Your session has ended; sign in again');

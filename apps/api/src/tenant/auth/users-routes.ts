@@ -24,7 +24,12 @@ class SuperuserOnly extends SalesfleetError {
   }
 }
 
-const idParam = z.object({ id: z.string().regex(/^[1-9][0-9]{0,9}$/).transform(Number) });
+const idParam = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9][0-9]{0,9}$/)
+    .transform(Number),
+});
 
 const UserWithGroupsSchema = TenantUserSchema.extend({ groups: z.array(z.string()) }).meta({ id: 'TenantUserWithGroups' });
 
@@ -32,7 +37,12 @@ const groupNames = z.array(z.string().trim().min(1).max(150)).max(50);
 
 const CreateUserBody = z
   .object({
-    username: z.string().trim().min(1).max(150).regex(/^[A-Za-z0-9_.@+-]+$/, 'use letters, digits and _ . @ + -'),
+    username: z
+      .string()
+      .trim()
+      .min(1)
+      .max(150)
+      .regex(/^[A-Za-z0-9_.@+-]+$/, 'use letters, digits and _ . @ + -'),
     email: z.email('must be an email address').max(254),
     firstName: z.string().trim().max(150).optional(),
     lastName: z.string().trim().max(150).optional(),
@@ -77,7 +87,9 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
       summary: 'List users (search by username, email or name; filter active), with their groups',
       permission: 'auth.view_user',
       query: ListQuery,
-      responses: { 200: { description: 'A page of users', schema: z.object({ users: z.array(UserWithGroupsSchema), total: z.number().int() }) } },
+      responses: {
+        200: { description: 'A page of users', schema: z.object({ users: z.array(UserWithGroupsSchema), total: z.number().int() }) },
+      },
     },
     async (c, { query }) => {
       const models = c.var.db!;
@@ -97,7 +109,10 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
         limit: query.limit,
         offset: query.offset,
       });
-      const groups = await groupsOfUsers(models, rows.map((r) => r.id));
+      const groups = await groupsOfUsers(
+        models,
+        rows.map((r) => r.id),
+      );
       return c.json({ users: rows.map((r) => ({ ...userJson(r), groups: groups.get(r.id) ?? [] })), total: count });
     },
   );
@@ -187,7 +202,10 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
       summary: 'Deactivate a user: they can no longer sign in and their sessions end',
       permission: 'auth.manage_users',
       params: idParam,
-      responses: { 200: { description: 'Deactivated', schema: z.object({ user: UserWithGroupsSchema }) }, 404: { description: 'NotFound' } },
+      responses: {
+        200: { description: 'Deactivated', schema: z.object({ user: UserWithGroupsSchema }) },
+        404: { description: 'NotFound' },
+      },
     },
     async (c, { params }) => {
       if (params.id === c.var.user!.user.id) throw new Conflict('You cannot deactivate yourself');
@@ -222,7 +240,10 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
       permission: 'auth.manage_users',
       params: idParam,
       responses: {
-        200: { description: 'The one-time password, shown only this once', schema: z.object({ user: UserWithGroupsSchema, oneTimePassword: z.string() }) },
+        200: {
+          description: 'The one-time password, shown only this once',
+          schema: z.object({ user: UserWithGroupsSchema, oneTimePassword: z.string() }),
+        },
         404: { description: 'NotFound' },
       },
     },
@@ -260,7 +281,10 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
         groups: groups.map((g) => ({
           id: g.id,
           name: g.name,
-          permissions: links.filter((l) => l.groupId === g.id).map((l) => codename.get(l.permissionId as number) ?? '').sort(),
+          permissions: links
+            .filter((l) => l.groupId === g.id)
+            .map((l) => codename.get(l.permissionId as number) ?? '')
+            .sort(),
         })),
       });
     },

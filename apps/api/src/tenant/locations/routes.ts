@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { Conflict, LimitReached, NotFound, type TenantModels } from '@salesfleet/models';
 import type { ApiRoutes } from '../../http/api-routes';
 
-const idParam = z.object({ id: z.string().regex(/^[1-9][0-9]{0,9}$/).transform(Number) });
+const idParam = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9][0-9]{0,9}$/)
+    .transform(Number),
+});
 
 const LocationSchema = z
   .object({

@@ -13,7 +13,18 @@ import {
   updateProduct,
 } from '@salesfleet/models';
 import type { ApiRoutes } from '../../http/api-routes';
-import { boolQuery, CustomerSchema, customerJson, id, idParam, idQuery, pageQuery, PageFields, ProductSchema, productJson } from './schemas';
+import {
+  boolQuery,
+  CustomerSchema,
+  customerJson,
+  id,
+  idParam,
+  idQuery,
+  pageQuery,
+  PageFields,
+  ProductSchema,
+  productJson,
+} from './schemas';
 
 const text = (max: number) => z.string().trim().min(1, 'required').max(max, `at most ${max} characters`);
 const optionalText = (max: number) => z.string().trim().max(max, `at most ${max} characters`).nullable().optional();
@@ -132,8 +143,17 @@ export function catalogRoutes(routes: ApiRoutes): void {
     async (c, { query }) => {
       const models = c.var.db!;
       const page = await listProducts(models, query);
-      const stock = await stockByProduct(models, page.items.map((p) => p.id), query.locationId);
-      return c.json({ products: page.items.map((p) => productJson(p, stock.get(p.id) ?? [])), total: page.total, limit: page.limit, offset: page.offset });
+      const stock = await stockByProduct(
+        models,
+        page.items.map((p) => p.id),
+        query.locationId,
+      );
+      return c.json({
+        products: page.items.map((p) => productJson(p, stock.get(p.id) ?? [])),
+        total: page.total,
+        limit: page.limit,
+        offset: page.offset,
+      });
     },
   );
 
@@ -160,7 +180,10 @@ export function catalogRoutes(routes: ApiRoutes): void {
       summary: 'Create a product (SKU unique, ignoring case)',
       permission: 'sales.add_product',
       body: ProductBody,
-      responses: { 201: { description: 'Created', schema: z.object({ product: ProductSchema }) }, 409: { description: 'Conflict: SKU taken' } },
+      responses: {
+        201: { description: 'Created', schema: z.object({ product: ProductSchema }) },
+        409: { description: 'Conflict: SKU taken' },
+      },
     },
     async (c, { body }) => c.json({ product: productJson(await createProduct(c.var.db!, body), []) }, 201),
   );

@@ -64,7 +64,9 @@ const CreateInvoiceBody = z
   .strict();
 
 const IssueBody = z.object({ issueDate: date.optional(), payment: TillPaymentBody.optional() }).strict();
-const VoidBody = z.object({ reason: z.string().trim().max(200).nullable().optional(), date: date.optional().describe('posting date of the reversal') }).strict();
+const VoidBody = z
+  .object({ reason: z.string().trim().max(200).nullable().optional(), date: date.optional().describe('posting date of the reversal') })
+  .strict();
 const PaymentBody = z
   .object({
     amount: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe('cents, at most what is owed'),
@@ -91,8 +93,15 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       path: '/invoices',
       summary: 'List invoices (newest first) by issue date range, status, location and customer',
       permission: 'sales.view_invoice',
-      query: dateRange({ status: z.enum(INVOICE_STATUSES).optional(), locationId: idQuery.optional(), customerId: idQuery.optional(), ...pageQuery }),
-      responses: { 200: { description: 'A page of invoices', schema: z.object({ invoices: z.array(InvoiceSummarySchema), ...PageFields }) } },
+      query: dateRange({
+        status: z.enum(INVOICE_STATUSES).optional(),
+        locationId: idQuery.optional(),
+        customerId: idQuery.optional(),
+        ...pageQuery,
+      }),
+      responses: {
+        200: { description: 'A page of invoices', schema: z.object({ invoices: z.array(InvoiceSummarySchema), ...PageFields }) },
+      },
     },
     async (c, { query }) => {
       const page = await listInvoices(c.var.db!, query);
@@ -161,7 +170,11 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       },
     },
     async (c, { params, body }) => {
-      const invoice = await issueInvoice(c.var.db!, params.id, { ...body, ...(body.payment ? { payment: body.payment } : {}), userId: c.var.user!.user.id });
+      const invoice = await issueInvoice(c.var.db!, params.id, {
+        ...body,
+        ...(body.payment ? { payment: body.payment } : {}),
+        userId: c.var.user!.user.id,
+      });
       return c.json({ invoice: invoiceJson(invoice) });
     },
   );
@@ -208,7 +221,10 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       summary: "An invoice's payments",
       permission: 'sales.view_payment',
       params: idParam,
-      responses: { 200: { description: 'Payments', schema: z.object({ payments: z.array(PaymentSchema) }) }, 404: { description: 'NotFound' } },
+      responses: {
+        200: { description: 'Payments', schema: z.object({ payments: z.array(PaymentSchema) }) },
+        404: { description: 'NotFound' },
+      },
     },
     async (c, { params }) => c.json({ payments: ((await getInvoice(c.var.db!, params.id)).payments ?? []).map(paymentJson) }),
   );

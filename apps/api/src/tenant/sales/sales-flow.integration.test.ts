@@ -25,8 +25,11 @@ describe.each(dialects)('selling through the API on %s', (dialect) => {
   it('two concurrent sales of the last unit: one 201, the other 409 InsufficientStock', async () => {
     const location = (await call('GET', '/locations')).body.locations[0].id;
     for (let round = 0; round < 2; round++) {
-      const product = (await call('POST', '/products', { sku: `LAST-${round}`, name: 'The last one', unitPrice: 2500, costPrice: 1000 })).body.product.id;
-      expect((await call('POST', '/stock/adjustments', { productId: product, locationId: location, quantity: 1, reason: 'receipt' })).status).toBe(201);
+      const product = (await call('POST', '/products', { sku: `LAST-${round}`, name: 'The last one', unitPrice: 2500, costPrice: 1000 }))
+        .body.product.id;
+      expect(
+        (await call('POST', '/stock/adjustments', { productId: product, locationId: location, quantity: 1, reason: 'receipt' })).status,
+      ).toBe(201);
       const sale = () => call('POST', '/invoices', { lines: [{ productId: product, quantity: 1 }], payment: { method: 'card' } });
       const results = await Promise.all([sale(), sale()]);
       expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
@@ -41,7 +44,11 @@ describe.each(dialects)('selling through the API on %s', (dialect) => {
     const product = (await call('POST', '/products', { sku: 'FLOW-1', name: 'Flow', unitPrice: 999, costPrice: 500 })).body.product.id;
     await call('POST', '/stock/adjustments', { productId: product, locationId: location, quantity: 10, reason: 'receipt' });
     const customer = (await call('POST', '/customers', { name: 'Flow Customer', email: 'flow@example.com' })).body.customer.id;
-    const sold = await call('POST', '/invoices', { customerId: customer, issueDate: '2026-05-01', lines: [{ productId: product, quantity: 3 }] });
+    const sold = await call('POST', '/invoices', {
+      customerId: customer,
+      issueDate: '2026-05-01',
+      lines: [{ productId: product, quantity: 3 }],
+    });
     expect(sold.status).toBe(201);
     expect(sold.body.invoice).toMatchObject({ subtotal: 2997, tax: 599, total: 3596, status: 'issued' });
     const paid = await call('POST', `/invoices/${sold.body.invoice.id}/payments`, { amount: 3596, method: 'transfer' });

@@ -20,14 +20,16 @@ afterAll(async () => {
 });
 
 describe('every sales route', () => {
-  const salesPaths = () =>
-    t.docs.operations().filter((op) => /^\/api\/(customers|products|stock|invoices|payments)/.test(op.path));
+  const salesPaths = () => t.docs.operations().filter((op) => /^\/api\/(customers|products|stock|invoices|payments)/.test(op.path));
 
   it('is documented and answers 401 without a session', async () => {
     const ops = salesPaths();
     expect(ops.length).toBeGreaterThanOrEqual(20);
     for (const op of ops) {
-      const res = await call(op.method.toUpperCase(), op.path.replace(/^\/api/, '').replace(/:id/g, '1'), { token: null, json: op.body ? {} : undefined });
+      const res = await call(op.method.toUpperCase(), op.path.replace(/^\/api/, '').replace(/:id/g, '1'), {
+        token: null,
+        json: op.body ? {} : undefined,
+      });
       expect(res.status, `${op.method} ${op.path}`).toBe(401);
       expect(res.body.error.code).toBe('Unauthenticated');
     }
@@ -37,10 +39,19 @@ describe('every sales route', () => {
     const allowed = new Set(DEFAULT_GROUPS.find((g) => g.name === 'Cashiers')!.permissions as readonly string[]);
     const denied = salesPaths().filter((op) => op.permission && !allowed.has(op.permission));
     expect(denied.map((op) => op.permission)).toEqual(
-      expect.arrayContaining(['sales.adjust_stock', 'sales.void_invoice', 'sales.delete_invoice', 'sales.add_product', 'sales.change_customer']),
+      expect.arrayContaining([
+        'sales.adjust_stock',
+        'sales.void_invoice',
+        'sales.delete_invoice',
+        'sales.add_product',
+        'sales.change_customer',
+      ]),
     );
     for (const op of denied) {
-      const res = await call(op.method.toUpperCase(), op.path.replace(/^\/api/, '').replace(/:id/g, '1'), { token: cashier, json: op.body ? {} : undefined });
+      const res = await call(op.method.toUpperCase(), op.path.replace(/^\/api/, '').replace(/:id/g, '1'), {
+        token: cashier,
+        json: op.body ? {} : undefined,
+      });
       expect(res.status, `${op.method} ${op.path}`).toBe(403);
       expect(res.body.error).toMatchObject({ code: 'PermissionDenied', details: { permission: op.permission } });
     }
@@ -53,7 +64,13 @@ describe('customers', () => {
   it('creates, reads, searches and pages customers', async () => {
     const ada = await post('/customers', { name: 'Ada Lovelace', email: 'ada@example.com' }, cashier);
     expect(ada.status).toBe(201);
-    expect(ada.body.customer).toMatchObject({ id: expect.any(Number), name: 'Ada Lovelace', email: 'ada@example.com', phone: null, isActive: true });
+    expect(ada.body.customer).toMatchObject({
+      id: expect.any(Number),
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      phone: null,
+      isActive: true,
+    });
     adaId = ada.body.customer.id;
     for (const name of ['Grace Hopper', 'Alan Turing', '50% Off Ltd']) expect((await post('/customers', { name })).status).toBe(201);
 
@@ -120,14 +137,23 @@ describe('products and stock', () => {
   });
 
   it('adjusts stock per location (201), refuses to go below zero (409) and zero (400)', async () => {
-    const received = await post('/stock/adjustments', { productId: teaId, locationId: mainId, quantity: 10, reason: 'receipt', note: 'delivery 7' });
+    const received = await post('/stock/adjustments', {
+      productId: teaId,
+      locationId: mainId,
+      quantity: 10,
+      reason: 'receipt',
+      note: 'delivery 7',
+    });
     expect(received.status).toBe(201);
     expect(received.body).toMatchObject({ quantity: 10, movement: { quantity: 10, reason: 'receipt', reference: 'delivery 7' } });
     const broken = await post('/stock/adjustments', { productId: teaId, locationId: mainId, quantity: -2, note: 'broken' });
     expect(broken.body.quantity).toBe(8);
     const tooMany = await post('/stock/adjustments', { productId: teaId, locationId: mainId, quantity: -9 });
     expect(tooMany.status).toBe(409);
-    expect(tooMany.body.error).toMatchObject({ code: 'InsufficientStock', details: { shortages: [{ productId: teaId, requested: 9, available: 8 }] } });
+    expect(tooMany.body.error).toMatchObject({
+      code: 'InsufficientStock',
+      details: { shortages: [{ productId: teaId, requested: 9, available: 8 }] },
+    });
     const zero = await post('/stock/adjustments', { productId: teaId, locationId: mainId, quantity: 0 });
     expect(zero.status).toBe(400);
     expect(zero.body.error.details).toEqual([{ path: 'quantity', message: 'not zero' }]);
@@ -182,7 +208,13 @@ describe('invoices and payments', () => {
   it('a cashier sells: the invoice is issued, numbered and posted; the single location is the default', async () => {
     const res = await post(
       '/invoices',
-      { customerId, lines: [{ productId: mugId, quantity: 2 }, { description: 'Engraving', quantity: 1, unitPrice: 333, taxRateBp: 1500 }] },
+      {
+        customerId,
+        lines: [
+          { productId: mugId, quantity: 2 },
+          { description: 'Engraving', quantity: 1, unitPrice: 333, taxRateBp: 1500 },
+        ],
+      },
       cashier,
     );
     expect(res.status).toBe(201);
@@ -207,7 +239,10 @@ describe('invoices and payments', () => {
   it('refuses to oversell (409 with shortages), bad lines (400 with paths), unknown references (400)', async () => {
     const over = await post('/invoices', { lines: [{ productId: mugId, quantity: 4 }] }, cashier);
     expect(over.status).toBe(409);
-    expect(over.body.error).toMatchObject({ code: 'InsufficientStock', details: { shortages: [{ productId: mugId, sku: 'MUG', requested: 4, available: 3 }] } });
+    expect(over.body.error).toMatchObject({
+      code: 'InsufficientStock',
+      details: { shortages: [{ productId: mugId, sku: 'MUG', requested: 4, available: 3 }] },
+    });
     const empty = await post('/invoices', { lines: [] });
     expect(empty.status).toBe(400);
     expect(empty.body.error.details).toEqual([expect.objectContaining({ path: 'lines' })]);
@@ -215,7 +250,9 @@ describe('invoices and payments', () => {
     expect(badLine.body.error.details.map((d: Json) => d.path)).toEqual(expect.arrayContaining(['issueDate', 'lines.0.quantity']));
     const freeText = await post('/invoices', { lines: [{ quantity: 1 }] });
     expect(freeText.status).toBe(400);
-    expect(freeText.body.error.details.map((d: Json) => d.path)).toEqual(expect.arrayContaining(['lines.0.description', 'lines.0.unitPrice']));
+    expect(freeText.body.error.details.map((d: Json) => d.path)).toEqual(
+      expect.arrayContaining(['lines.0.description', 'lines.0.unitPrice']),
+    );
     const unknown = await post('/invoices', { customerId: 999999, lines: [{ productId: 999999, quantity: 1 }] });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details.map((d: Json) => d.path)).toEqual(['customerId']);
@@ -224,7 +261,12 @@ describe('invoices and payments', () => {
   it('takes a payment at the till for a walk-in sale', async () => {
     const res = await post('/invoices', { lines: [{ productId: mugId, quantity: 1 }], payment: { method: 'cash' } }, cashier);
     expect(res.status).toBe(201);
-    expect(res.body.invoice).toMatchObject({ status: 'paid', amountPaid: 1200, amountDue: 0, payments: [expect.objectContaining({ amount: 1200, method: 'cash' })] });
+    expect(res.body.invoice).toMatchObject({
+      status: 'paid',
+      amountPaid: 1200,
+      amountDue: 0,
+      payments: [expect.objectContaining({ amount: 1200, method: 'cash' })],
+    });
     const tooMuch = await post('/invoices', { lines: [{ productId: mugId, quantity: 1 }], payment: { method: 'cash', amount: 999999 } });
     expect(tooMuch.status).toBe(400);
     expect(tooMuch.body.error.details).toEqual([expect.objectContaining({ path: 'payment.amount' })]);
@@ -233,7 +275,10 @@ describe('invoices and payments', () => {
   it('records payments up to what is owed; the invoice becomes paid', async () => {
     const first = await post(`/invoices/${invoiceId}/payments`, { amount: 783, method: 'card', reference: 'auth 9' }, cashier);
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ payment: { amount: 783, method: 'card', reference: 'auth 9' }, invoice: { status: 'issued', amountDue: 2000 } });
+    expect(first.body).toMatchObject({
+      payment: { amount: 783, method: 'card', reference: 'auth 9' },
+      invoice: { status: 'issued', amountDue: 2000 },
+    });
     const over = await post(`/invoices/${invoiceId}/payments`, { amount: 2001, method: 'cash' });
     expect(over.status).toBe(409);
     expect(over.body.error.details).toMatchObject({ outstanding: 2000 });
@@ -308,6 +353,9 @@ describe('invoices and payments', () => {
     const res = await post('/invoices', { lines: [{ description: 'Service', quantity: 1, unitPrice: 100 }] });
     expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual([{ path: 'locationId', message: 'required' }]);
-    expect((await post('/invoices', { locationId: second.body.location.id, lines: [{ description: 'Service', quantity: 1, unitPrice: 100 }] })).status).toBe(201);
+    expect(
+      (await post('/invoices', { locationId: second.body.location.id, lines: [{ description: 'Service', quantity: 1, unitPrice: 100 }] }))
+        .status,
+    ).toBe(201);
   });
 });

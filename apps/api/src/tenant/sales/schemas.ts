@@ -13,7 +13,12 @@ import {
 
 /** Shared pieces of the sales and accounting route schemas: ids, dates, money, pages. */
 
-export const idParam = z.object({ id: z.string().regex(/^[1-9][0-9]{0,9}$/).transform(Number) });
+export const idParam = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9][0-9]{0,9}$/)
+    .transform(Number),
+});
 
 /** A row id in a body or a query string. */
 export const id = z.number().int().min(1).max(2_147_483_647);
@@ -39,15 +44,13 @@ export const PageFields = { total: z.number().int(), limit: z.number().int(), of
 
 /** `from` ≤ `to` when both are given. */
 export function dateRange<T extends z.ZodRawShape>(shape: T) {
-  return z
-    .object({ from: date.optional(), to: date.optional(), ...shape })
-    .refine(
-      (q) => {
-        const { from, to } = q as { from?: string; to?: string };
-        return !from || !to || from <= to;
-      },
-      { message: 'from must not be after to', path: ['from'] },
-    );
+  return z.object({ from: date.optional(), to: date.optional(), ...shape }).refine(
+    (q) => {
+      const { from, to } = q as { from?: string; to?: string };
+      return !from || !to || from <= to;
+    },
+    { message: 'from must not be after to', path: ['from'] },
+  );
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ADJUSTMENT_REASONS, adjustStock, listStockLevels, listStockMovements, MAX_QUANTITY, STOCK_MOVEMENT_REASONS } from '@salesfleet/models';
+import {
+  ADJUSTMENT_REASONS,
+  adjustStock,
+  listStockLevels,
+  listStockMovements,
+  MAX_QUANTITY,
+  STOCK_MOVEMENT_REASONS,
+} from '@salesfleet/models';
 import type { ApiRoutes } from '../../http/api-routes';
 import { id, idQuery, pageQuery, PageFields, StockLevelSchema, stockLevelJson, StockMovementSchema, stockMovementJson } from './schemas';
 
@@ -63,8 +70,15 @@ export function stockRoutes(routes: ApiRoutes): void {
       path: '/stock/movements',
       summary: 'Stock movements, newest first',
       permission: 'sales.view_stock_movement',
-      query: z.object({ locationId: idQuery.optional(), productId: idQuery.optional(), reason: z.enum(STOCK_MOVEMENT_REASONS).optional(), ...pageQuery }),
-      responses: { 200: { description: 'A page of movements', schema: z.object({ movements: z.array(StockMovementSchema), ...PageFields }) } },
+      query: z.object({
+        locationId: idQuery.optional(),
+        productId: idQuery.optional(),
+        reason: z.enum(STOCK_MOVEMENT_REASONS).optional(),
+        ...pageQuery,
+      }),
+      responses: {
+        200: { description: 'A page of movements', schema: z.object({ movements: z.array(StockMovementSchema), ...PageFields }) },
+      },
     },
     async (c, { query }) => {
       const page = await listStockMovements(c.var.db!, query);
