@@ -160,6 +160,12 @@ export function createApp(config: Config, deps: AppDeps): App {
     await next();
     if (c.var.client.proto === 'https') c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   });
+  // A Host that the WHATWG URL parser refuses (an invalid punycode label such as `xn--secs01`) names
+  // no workspace; refuse it here, before anything builds a Request from that URL and throws.
+  app.use('*', async (c, next) => {
+    if (!URL.canParse(c.req.url)) throw new NoSuchWorkspace(null);
+    await next();
+  });
   app.use(
     '*',
     bodyLimit({

@@ -104,6 +104,20 @@ describe('over a real socket, no trusted proxy', () => {
     expect(forged.status).toBe(403);
   });
 
+  it('answers an invalid punycode label in Host with 404 and security headers, never a 500 or a stack trace', async () => {
+    const before = t.rawLogs().length;
+    for (const host of [`xn--secs01.localhost:${server.port}`, 'xn--secs01.localhost', `xn--.${acme.host}`, 'xn--a.localhost']) {
+      for (const accept of ['application/json', 'text/html']) {
+        const res = await send(server.port, '/api/auth/me', { headers: { host, accept } });
+        expect([400, 404], `${host} ${accept}`).toContain(res.status);
+        expect(res.headers['x-frame-options'], host).toBe('DENY');
+        expect(res.headers['content-security-policy'], host).toBeDefined();
+        expect(res.body).not.toMatch(/at [\w.<>]+ \(|TypeError|Invalid URL/);
+      }
+    }
+    expect(t.rawLogs().slice(before)).not.toMatch(/"stack"|unhandled error/);
+  });
+
   it('throttles by the socket address', async () => {
     const host = beta.host;
     for (let i = 0; i < 5; i++) {

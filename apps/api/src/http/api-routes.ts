@@ -4,7 +4,7 @@ import { NotFound, ValidationFailed } from '@salesfleet/models';
 import type { AppEnv } from '../app-env';
 import type { ApiDocs, HttpMethod, ResponseSpec, RouteSecurity } from '../openapi/registry';
 import { readJsonBody } from './body';
-import { zodIssues } from './validation';
+import { zodIssues, type FieldIssue } from './validation';
 
 type AnyObject = z.ZodObject;
 
@@ -119,18 +119,51 @@ async function parseInput<P extends AnyObject | undefined, Q extends AnyObject |
   }
   let query: unknown = {};
   if (spec.query) {
-    const r = spec.query.safeParse(c.req.query());
-    if (!r.success) throw new ValidationFailed('Invalid query parameters', zodIssues(r.error));
+    const raw = c.req.query();
+    assertNoNul(raw, 'Invalid query parameters');
+    const r = spec.query.safeParse(raw);
+    if (!r.success) throw invalid('Invalid query parameters', zodIssues(r.error));
     query = r.data;
   }
   let body: unknown;
   if (spec.body) {
     const raw = await readJsonBody(c);
+    assertNoNul(raw, 'Invalid request body');
     const r = spec.body.safeParse(raw);
-    if (!r.success) throw new ValidationFailed('Invalid request body', zodIssues(r.error));
+    if (!r.success) throw invalid('Invalid request body', zodIssues(r.error));
     body = r.data;
   }
   return { params, query, body } as RouteInput<P, Q, B>;
+}
+
+/** A 400 whose message names the first rule that failed (`newPassword: at least 12 characters`). */
+function invalid(what: string, issues: FieldIssue[]): ValidationFailed {
+  const first = issues[0];
+  const rule = first ? `${first.path ? `${first.path}: ` : ''}${first.message}` : '';
+  return new ValidationFailed(rule ? `${what}: ${rule}` : what, issues);
+}
+
+/**
+ * A NUL character is never meaningful text, and SQLite's driver throws on it inside a bound string:
+ * refuse it at the edge, in any query value and anywhere in a JSON body, naming the field.
+ */
+function assertNoNul(value: unknown, what: string): void {
+  const found: FieldIssue[] = [];
+  const walk = (v: unknown, path: string[]): void => {
+    if (found.length >= 10) return;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) found.push({ path: path.join('.'), message: 'must not contain NUL characters' });
+    } else if (Array.isArray(v)) {
+      v.forEach((item, i) => walk(item, [...path, String(i)]));
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [key, item] of Object.entries(v)) {
+        if (key.includes('\u0000')) found.push({ path: [...path, key.replace(/\u0000/g, '\\0')].join('.'), message: 'must not contain NUL characters' });
+        walk(item, [...path, key]);
+      }
+    }
+  };
+  walk(value, []);
+  if (found.length > 0) throw invalid(what, found);
 }
 
 function describePath(c: Context): string {

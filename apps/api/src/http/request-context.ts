@@ -28,9 +28,11 @@ function lastListValue(value: string | undefined): string | undefined {
  */
 export function clientInfo(c: Context<AppEnv>, isTrustedProxy: (peer: string | null) => boolean): ClientInfo {
   const peer = socketPeer(c);
-  const url = new URL(c.req.url);
-  const directHost = c.req.header('host') ?? url.host;
-  const directProto = url.protocol === 'https:' ? 'https' : 'http';
+  // Read as text, never through `new URL()`: a Host the WHATWG parser refuses (an invalid punycode
+  // label such as `xn--secs01`) must reach the router and get its 404, not throw here.
+  const url = c.req.url;
+  const directHost = c.req.header('host') ?? /^[a-z]+:\/\/([^/?#]*)/i.exec(url)?.[1] ?? '';
+  const directProto = url.startsWith('https:') ? 'https' : 'http';
   if (!isTrustedProxy(peer)) {
     return { host: directHost, proto: directProto, address: peer, viaTrustedProxy: false };
   }

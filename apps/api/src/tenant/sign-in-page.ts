@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { escapeHtml, page } from '../http/html';
+import { PASSWORD_POLICY } from '@salesfleet/models';
 
 // Plain DOM script: signs in through the JSON API (same origin, cookie session), handles the forced
 // password change, and shows who is signed in. No framework, no external asset (strict CSP).
@@ -48,7 +49,7 @@ export function signInPage(c: Context<AppEnv>): Response {
 <p id="signin-error" class="error" role="alert"></p><button type="submit">Sign in</button></form></section>
 <section id="change" hidden><p>Choose a new password to replace your one-time password.</p>
 <form id="change-form"><label for="current">Current (one-time) password</label><input id="current" type="password" autocomplete="current-password" required>
-<label for="new">New password (at least 10 characters)</label><input id="new" type="password" autocomplete="new-password" required minlength="10" maxlength="1024">
+<label for="new">New password (at least ${PASSWORD_POLICY.minLength} characters)</label><input id="new" type="password" autocomplete="new-password" required minlength="${PASSWORD_POLICY.minLength}" maxlength="${PASSWORD_POLICY.maxLength}">
 <p id="change-error" class="error" role="alert"></p><button type="submit">Change password</button></form></section>
 <section id="done" hidden><p>Signed in as <strong id="who"></strong>.</p>
 <p class="muted">The workspace API is at <code>/api</code>; see <a href="/api/docs">its documentation</a>.</p>
