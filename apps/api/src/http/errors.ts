@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { SalesfleetError, isSalesfleetError } from '@salesfleet/models';
 import type { AppEnv } from '../app-env';
+import { fromDatabaseError, loggableError } from './database-errors';
 import { errorPage } from './html';
 import { wantsJson } from './negotiate';
 
@@ -126,7 +127,8 @@ export function errorResponse(
   message: string,
   details?: unknown,
 ): Response {
-  const retryAfter = retryAfterSeconds(details);
+  // A 503 is temporary by definition: tell clients when to come back even when the error did not say.
+  const retryAfter = retryAfterSeconds(details) ?? (status === 503 ? 5 : null);
   if (retryAfter !== null) c.header('Retry-After', String(retryAfter));
   if (wantsJson(c)) return c.json(errorBody(c, code, message, details), status);
   return c.html(errorPage({ status, code, message, requestId: c.var.requestId ?? 'unknown', nonce: c.var.secureHeadersNonce }), status);
@@ -152,7 +154,13 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
     const code = status === 413 ? 'PayloadTooLarge' : status === 401 ? 'Unauthenticated' : status === 404 ? 'NotFound' : 'HttpError';
     return errorResponse(c, status, code, err.message || res.statusText || 'Request failed');
   }
-  c.var.logger?.error({ err }, 'unhandled error');
+  const mapped = fromDatabaseError(err, c.var.tenant?.slug);
+  if (mapped) {
+    const status = statusForCode(mapped.code);
+    if (status >= 500) c.var.logger?.error({ err: loggableError(err) }, 'database unreachable');
+    return errorResponse(c, status, mapped.code, mapped.message, mapped.details);
+  }
+  c.var.logger?.error({ err: loggableError(err) }, 'unhandled error');
   return errorResponse(c, 500, 'InternalError', 'Something went wrong on our side; the request id identifies it in our logs.');
 }
 

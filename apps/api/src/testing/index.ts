@@ -15,6 +15,7 @@ import type { AppBindings } from '../app-env';
 import { LoginThrottle } from '../auth/login-throttle';
 
 export { testSlug };
+export { TcpProxy } from './tcp-proxy';
 
 /** A strong password for tests (passes the shared password policy). */
 export const TEST_PASSWORD = 'correct horse battery staple 42';
