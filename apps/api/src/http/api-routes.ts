@@ -157,7 +157,8 @@ function assertNoNul(value: unknown, what: string): void {
       v.forEach((item, i) => walk(item, [...path, String(i)]));
     } else if (typeof v === 'object' && v !== null) {
       for (const [key, item] of Object.entries(v)) {
-        if (key.includes('\u0000')) found.push({ path: [...path, key.replace(/\u0000/g, '\\0')].join('.'), message: 'must not contain NUL characters' });
+        if (key.includes('\u0000'))
+          found.push({ path: [...path, key.replaceAll('\u0000', '\\0')].join('.'), message: 'must not contain NUL characters' });
         walk(item, [...path, key]);
       }
     }

@@ -35,7 +35,11 @@ describe.each(dialects.filter((d) => d !== 'sqlite'))('an invoice racing the del
     await t.tenancy.connections.withTenant(tenant, async ({ sequelize, models }) => {
       const deleting = await sequelize.transaction();
       await models.Customer.destroy({ where: { id: customerId }, transaction: deleting });
-      const creating = api.post('/invoices', { customerId, draft: true, lines: [{ description: 'Consulting', quantity: 1, unitPrice: 1000 }] });
+      const creating = api.post('/invoices', {
+        customerId,
+        draft: true,
+        lines: [{ description: 'Consulting', quantity: 1, unitPrice: 1000 }],
+      });
       // Let the API read the (still committed) customer and block on the foreign key check.
       await new Promise((r) => setTimeout(r, 700));
       await deleting.commit();

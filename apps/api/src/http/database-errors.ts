@@ -32,7 +32,12 @@ const CONNECTION_CODES = new Set([
 ]);
 
 /** Messages of drivers that report a lost connection without a code. */
-const CONNECTION_MESSAGES = [/Connection terminated/i, /connection is in closed state/i, /Client has encountered a connection error/i, /Connection lost/i];
+const CONNECTION_MESSAGES = [
+  /Connection terminated/i,
+  /connection is in closed state/i,
+  /Client has encountered a connection error/i,
+  /Connection lost/i,
+];
 
 /** The error and everything it wraps (`parent`, `original`, `cause`), nearest first. */
 function chain(err: unknown): unknown[] {
@@ -62,7 +67,9 @@ export class WorkspaceDatabaseUnreachable extends SalesfleetError {
   constructor(slug: string | undefined) {
     super(
       'DatabaseUnreachable',
-      slug ? `The database of workspace "${slug}" is unreachable; try again in a moment` : 'The database is unreachable; try again in a moment',
+      slug
+        ? `The database of workspace "${slug}" is unreachable; try again in a moment`
+        : 'The database is unreachable; try again in a moment',
       { retryAfterSeconds: 5 },
     );
   }

@@ -25,7 +25,10 @@ describe('edge validation (SQLite tenant)', () => {
     ] as const) {
       const res = await api.call('POST', path, { on, token: null, json: { login: 'adm\u0000in', password: 'whatever it is' } });
       expect(res.status, path).toBe(400);
-      expect(res.body.error).toMatchObject({ code: 'ValidationFailed', details: [{ path: 'login', message: expect.stringMatching(/NUL/) }] });
+      expect(res.body.error).toMatchObject({
+        code: 'ValidationFailed',
+        details: [{ path: 'login', message: expect.stringMatching(/NUL/) }],
+      });
     }
   });
 
@@ -50,7 +53,12 @@ describe('edge validation (SQLite tenant)', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/newPassword: at least 12 characters/);
     expect(res.body.error.details).toEqual([{ path: 'newPassword', message: 'at least 12 characters' }]);
-    const created = await api.post('/users', { username: 'shorty', email: 'shorty@example.com', password: 'elevenchars', groups: ['Cashiers'] });
+    const created = await api.post('/users', {
+      username: 'shorty',
+      email: 'shorty@example.com',
+      password: 'elevenchars',
+      groups: ['Cashiers'],
+    });
     expect(created.status).toBe(400);
     expect(created.body.error.message).toMatch(/at least 12 characters/);
   });
