@@ -87,8 +87,11 @@ export class PermissionCache {
   }
 }
 
-// Plain reads without include: the models without their associations (see TenantModels.unassociated).
-async function loadGrants(models: TenantModels, user: TenantUserSnapshot): Promise<{ permissions: ReadonlySet<string>; groups: string[] }> {
+/** A user's permission codenames and group names. Plain reads without include: the models without their associations (see TenantModels.unassociated). */
+export async function loadGrants(
+  models: TenantModels,
+  user: TenantUserSnapshot,
+): Promise<{ permissions: ReadonlySet<string>; groups: string[] }> {
   const memberships = await models.unassociated('UserGroup').findAll({ where: { userId: user.id }, attributes: ['groupId'], raw: true });
   const groupIds = memberships.map((m) => m.groupId as number);
   if (groupIds.length === 0) return { permissions: user.isSuperuser ? ALL_PERMISSIONS : new Set(), groups: [] };

@@ -8,6 +8,7 @@ import {
   groupsOfUsers,
   hashPassword,
   NotFound,
+  oneTimePassword as newOneTimePassword,
   SalesfleetError,
   setUserGroups,
   updateTenantUser,
@@ -15,6 +16,7 @@ import {
 } from '@salesfleet/models';
 import type { ApiRoutes } from '../../http/api-routes';
 import { assertStrongPassword, newPasswordInput } from '../../auth/password-policy';
+import { assertMayGrantGroups, assertMayManageUser } from './privilege';
 import { TenantUserSchema, userJson } from './schemas';
 import type { PermissionCache } from './tenant-sessions';
 
@@ -148,6 +150,7 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
       const models = c.var.db!;
       const tenant = c.var.tenant!;
       if (body.isSuperuser && !c.var.user!.user.isSuperuser) throw new SuperuserOnly();
+      await assertMayGrantGroups(c, body.groups ?? []);
       if (body.password) assertStrongPassword(body.password, body, 'password');
       const oneTimePassword = body.password ? undefined : generatePassword();
       const user = await createTenantUser(
@@ -189,6 +192,7 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
         throw new Conflict('You cannot deactivate yourself or drop your own superuser status');
       }
       if (body.isSuperuser !== undefined && !me.isSuperuser) throw new SuperuserOnly();
+      await assertMayManageUser(c, params.id);
       await updateTenantUser(c.var.db!, params.id, body, { maxUsers: c.var.tenant!.maxUsers });
       permissions.forget(c.var.tenant!, params.id);
       return c.json({ user: await withGroups(c.var.db!, params.id) });
@@ -209,6 +213,7 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
     },
     async (c, { params }) => {
       if (params.id === c.var.user!.user.id) throw new Conflict('You cannot deactivate yourself');
+      await assertMayManageUser(c, params.id);
       await updateTenantUser(c.var.db!, params.id, { isActive: false }, { maxUsers: c.var.tenant!.maxUsers });
       permissions.forget(c.var.tenant!, params.id);
       return c.json({ user: await withGroups(c.var.db!, params.id) });
@@ -226,6 +231,8 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
       responses: { 200: { description: 'Groups set', schema: z.object({ user: UserWithGroupsSchema }) }, 404: { description: 'NotFound' } },
     },
     async (c, { params, body }) => {
+      await assertMayManageUser(c, params.id);
+      await assertMayGrantGroups(c, body.groups);
       await setUserGroups(c.var.db!, params.id, body.groups);
       permissions.forget(c.var.tenant!, params.id);
       return c.json({ user: await withGroups(c.var.db!, params.id) });
@@ -249,10 +256,12 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
     },
     async (c, { params }) => {
       const models = c.var.db!;
+      await assertMayManageUser(c, params.id);
       const user = await models.User.findByPk(params.id);
       if (!user) throw new NotFound('User', params.id);
-      const oneTimePassword = generatePassword();
-      await user.update({ passwordHash: await hashPassword(oneTimePassword), mustChangePassword: true });
+      // The cheap one-time hash (120 random bits need no memory-hard cost); the user must change it.
+      const { password: oneTimePassword, hash } = await newOneTimePassword();
+      await user.update({ passwordHash: hash, mustChangePassword: true });
       await models.Session.destroy({ where: { userId: user.id } });
       permissions.forget(c.var.tenant!, user.id);
       return c.json({ user: await withGroups(models, user.id), oneTimePassword });
