@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 /**
  * The subject: the real API as `pnpm start` wires it (apps/api/src/main.ts) — loadConfig from the
  * environment, openTenancy (registry, router, connection cache), createApp, startServer — on a
@@ -12,7 +13,6 @@ import { pino } from 'pino';
 import { createApp, startServer } from '@salesfleet/api';
 import { loadConfig, openTenancy } from '@salesfleet/tenancy';
 import { serveRequests, type ChildRequest } from '../lib/child';
-import { mapLimit } from '../lib/stats';
 
 function memory() {
   const m = process.memoryUsage();
@@ -35,10 +35,14 @@ const child = serveRequests(
     resolve: async (req: ChildRequest) => {
       const hosts = req.hosts as string[];
       const kinds: Record<string, number> = {};
-      await mapLimit(hosts, Number(req.concurrency ?? 8), async (host) => {
-        const r = await tenancy.router.resolveHost(host);
-        kinds[r.kind] = (kinds[r.kind] ?? 0) + 1;
-      });
+      await pMap(
+        hosts,
+        async (host) => {
+          const r = await tenancy.router.resolveHost(host);
+          kinds[r.kind] = (kinds[r.kind] ?? 0) + 1;
+        },
+        { concurrency: Number(req.concurrency ?? 8) },
+      );
       return { kinds, router: tenancy.router.stats() };
     },
     evict: async (req: ChildRequest) => {

@@ -2,7 +2,7 @@ import { DataTypes } from 'sequelize';
 import { tenantMigrations, type MigrationDefinition } from '@salesfleet/migrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectAvailable, testDialects } from '@salesfleet/models/testing';
-import type { FleetMigrationResult } from './provisioner';
+import type { FleetMigrationResult } from './provisioning/index';
 import type { TenantRecord } from './registry/records';
 import { createTestTenancy, postgresBackends, testSlug, type TestTenancy } from './testing/index';
 

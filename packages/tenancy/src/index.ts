@@ -178,7 +178,7 @@ export {
   type TenantHealth,
   type TenantUpdate,
   type TenantUser,
-} from './provisioner';
+} from './provisioning/index';
 export { TemplateCache } from './templates';
 export {
   initRegistry,

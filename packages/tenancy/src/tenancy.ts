@@ -7,7 +7,7 @@ import { closeSequelize, connectSequelize, driverFor, openSequelize, parseDataba
 import { DatabaseUnreachable, RegistryNotReady } from './errors';
 import { redact } from './mask';
 import { OperationsLog } from './operations';
-import { Provisioner, type ProvisionerTestHooks } from './provisioner';
+import { Provisioner, type ProvisionerTestHooks } from './provisioning/index';
 import { connectRegistryNotifications } from './registry/notify';
 import { Registry } from './registry/registry';
 import type { PlatformAdminRecord } from './registry/records';

@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
@@ -7,7 +8,6 @@ import { migrateTenant } from '../api/tenants';
 import { HealthIndicator, PendingBadge, StatusBadge } from '../components/badges';
 import { ErrorNotice } from '../components/error-notice';
 import { EmptyState, Loading } from '../components/states';
-import { runWithConcurrency } from '../lib/concurrency';
 import { formatBytes, formatDateTime, formatDuration, formatRelative } from '../lib/format';
 import { sortHealthFailuresFirst } from '../lib/tenant-table';
 import type { MigrationResult, TenantHealth } from '../lib/types';
@@ -145,10 +145,11 @@ export function MigrateAll({ tenants }: { tenants: TenantHealth[] }) {
     setRuns(new Map(slugs.map((s) => [s, { state: 'queued' } as MigrationRun])));
     setRunning(true);
     const record = (slug: string, run: MigrationRun) => setRuns((current) => new Map(current).set(slug, run));
-    await runWithConcurrency(
+    await pMap(
       slugs,
-      MIGRATE_ALL_CONCURRENCY,
       async (slug) => {
+        // Stop: slugs not started yet stay queued (marked skipped below).
+        if (stopRequested.current) return;
         record(slug, { state: 'running' });
         try {
           record(slug, { state: 'done', result: await migrateTenant(slug) });
@@ -157,7 +158,7 @@ export function MigrateAll({ tenants }: { tenants: TenantHealth[] }) {
           record(slug, { state: 'error', message: err instanceof Error ? err.message : String(err), requestId });
         }
       },
-      () => !stopRequested.current,
+      { concurrency: MIGRATE_ALL_CONCURRENCY },
     );
     if (stopRequested.current) {
       setRuns((current) => {

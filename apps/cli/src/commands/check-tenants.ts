@@ -1,5 +1,5 @@
+import pMap from 'p-map';
 import type { Tenancy, TenantHealth, TenantRecord } from '@salesfleet/tenancy';
-import { mapLimit } from '../concurrency';
 import { loadTenancyPackage, openCliTenancy, type CommandContext } from '../context';
 import { ReportedFailure, errorLine } from '../errors';
 import { formatMs, plural, printTable } from '../output';
@@ -151,27 +151,31 @@ async function runChecks(tenancy: Tenancy, slugs: string[], flags: CheckTenantsF
     checks.push({ name: 'connection budget', ok: server.ok, message: server.message });
   }
 
-  const results = await mapLimit(tenants, flags.concurrency, async (tenant): Promise<TenantCheck> => {
-    const problems: string[] = [];
-    let health: TenantHealth | null = null;
-    if (SERVING.has(tenant.status)) {
-      health = await tenancy.provisioner.tenantHealth(tenant.slug);
-      if (!health.reachable)
-        problems.push(/unreachable/i.test(health.error ?? '') ? health.error! : `database unreachable: ${health.error ?? 'no answer'}`);
-      else if (health.error) problems.push(health.error);
-      if (health.pendingMigrations) problems.push(`${plural(health.pendingMigrations, 'pending migration')} (run migrate-tenants)`);
-      if (health.userCount !== null && health.userCount > tenant.maxUsers) {
-        problems.push(`${health.userCount} users exceed the limit of ${tenant.maxUsers}`);
+  const results = await pMap(
+    tenants,
+    async (tenant): Promise<TenantCheck> => {
+      const problems: string[] = [];
+      let health: TenantHealth | null = null;
+      if (SERVING.has(tenant.status)) {
+        health = await tenancy.provisioner.tenantHealth(tenant.slug);
+        if (!health.reachable)
+          problems.push(/unreachable/i.test(health.error ?? '') ? health.error! : `database unreachable: ${health.error ?? 'no answer'}`);
+        else if (health.error) problems.push(health.error);
+        if (health.pendingMigrations) problems.push(`${plural(health.pendingMigrations, 'pending migration')} (run migrate-tenants)`);
+        if (health.userCount !== null && health.userCount > tenant.maxUsers) {
+          problems.push(`${health.userCount} users exceed the limit of ${tenant.maxUsers}`);
+        }
+      } else if (tenant.status === 'failed') {
+        problems.push('provisioning failed; run create-tenant again to retry, or delete-tenant');
+      } else if (tenant.status === 'deleting') {
+        problems.push('deletion did not finish; run delete-tenant again');
+      } else if (tenant.status === 'provisioning' && Date.now() - tenant.updatedAt.getTime() > STALE_PROVISIONING_MS) {
+        problems.push('stuck in provisioning for over 10 minutes; run create-tenant again to clean up and retry');
       }
-    } else if (tenant.status === 'failed') {
-      problems.push('provisioning failed; run create-tenant again to retry, or delete-tenant');
-    } else if (tenant.status === 'deleting') {
-      problems.push('deletion did not finish; run delete-tenant again');
-    } else if (tenant.status === 'provisioning' && Date.now() - tenant.updatedAt.getTime() > STALE_PROVISIONING_MS) {
-      problems.push('stuck in provisioning for over 10 minutes; run create-tenant again to clean up and retry');
-    }
-    return { slug: tenant.slug, status: tenant.status, health, problems };
-  });
+      return { slug: tenant.slug, status: tenant.status, health, problems };
+    },
+    { concurrency: flags.concurrency },
+  );
   out.push(...results);
   const troubled = results.filter((r) => r.problems.length > 0).length;
   checks.push({

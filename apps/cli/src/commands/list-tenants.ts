@@ -1,5 +1,5 @@
+import pMap from 'p-map';
 import type { Tenancy, TenantHealth, TenantRecord } from '@salesfleet/tenancy';
-import { mapLimit } from '../concurrency';
 import { withTenancy, type CommandContext } from '../context';
 import { formatDate, printTable } from '../output';
 import { tenantJson } from '../tenant-json';
@@ -21,13 +21,13 @@ export async function listTenantsCommand(ctx: CommandContext, flags: ListTenants
   const { out } = ctx;
   await withTenancy(ctx, {}, async (tenancy) => {
     const tenants = await tenancy.registry.listTenants(flags.activeOnly ? { status: 'active' } : {});
-    const listed = await mapLimit(
+    const listed = await pMap(
       tenants,
-      8,
       async (tenant): Promise<Listed> => ({
         tenant,
         health: SERVING.has(tenant.status) ? await tenancy.provisioner.tenantHealth(tenant.slug).catch(() => null) : null,
       }),
+      { concurrency: 8 },
     );
 
     if (flags.json) {

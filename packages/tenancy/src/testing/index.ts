@@ -11,7 +11,7 @@ import pg from 'pg';
 import { createTestDatabase, testServerUrls, type TestDatabase, type TestDialect } from '@salesfleet/models/testing';
 import { makeConfig, type Config } from '../config';
 import { driverFor, parseDatabaseUrl } from '../drivers/index';
-import type { ProvisionStep, ProvisionerTestHooks } from '../provisioner';
+import type { ProvisionStep, ProvisionerTestHooks } from '../provisioning/index';
 import type { TenantRecord } from '../registry/records';
 import { openTenancyWith, type OpenTenancyOptions, type Tenancy } from '../tenancy';
 import { TemplateCache } from '../templates';

@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import type { TenantRecord } from '@salesfleet/tenancy';
 import type { AppTenancy } from '../../tenancy';
 
@@ -36,15 +37,7 @@ export class UserCounts {
 
   /** Counts for many tenants, `concurrency` at a time. */
   async ofAll(tenants: readonly TenantRecord[], concurrency = 4): Promise<Map<number, number | null>> {
-    const out = new Map<number, number | null>();
-    let next = 0;
-    const worker = async () => {
-      while (next < tenants.length) {
-        const t = tenants[next++]!;
-        out.set(t.id, await this.of(t));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, tenants.length) }, worker));
-    return out;
+    const counts = await pMap(tenants, (t) => this.of(t), { concurrency });
+    return new Map(tenants.map((t, i) => [t.id, counts[i] ?? null]));
   }
 }

@@ -12,10 +12,10 @@ import {
   parseDatabaseUrl,
   sqliteTenantPath,
   type DatabaseSpec,
-} from './drivers/index';
-import { PROVISION_STEPS, type ProvisionStep } from './provisioner';
-import type { TenantRecord } from './registry/records';
-import { createTestTenancy, testSlug, type TestTenancy } from './testing/index';
+} from '../drivers/index';
+import { PROVISION_STEPS, type ProvisionStep } from './types';
+import type { TenantRecord } from '../registry/records';
+import { createTestTenancy, testSlug, type TestTenancy } from '../testing/index';
 
 const dialects = await testDialects();
 const LAST_MIGRATION = migrationNames('tenant').at(-1);

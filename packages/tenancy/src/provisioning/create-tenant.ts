@@ -1,0 +1,571 @@
+import { performance } from 'node:perf_hooks';
+import type { Sequelize } from 'sequelize';
+import {
+  Conflict,
+  DEFAULT_LOCATION,
+  LimitReached,
+  ValidationFailed,
+  defineTenantModels,
+  hashPassword,
+  isSalesfleetError,
+  oneTimePassword,
+  seedDemoData,
+  seedTenant,
+  validatePasswordStrength,
+  type TenantModels,
+} from '@salesfleet/models';
+import { migrateDown, migrateUp, migrationNames, migrationStatus } from '@salesfleet/migrations';
+import {
+  DEFAULT_PORTS,
+  MIGRATIONS_TABLE,
+  closeSequelize,
+  describeSpec,
+  driverFor,
+  managedDatabaseName,
+  openSequelize,
+  parseDatabaseUrl,
+  sameDatabase,
+  specFromParams,
+  sqliteTenantPath,
+  type DatabaseInspection,
+  type DatabaseParams,
+  type DatabaseSpec,
+  type DriverContext,
+} from '../drivers/index';
+import { DatabaseNotEmpty, ProvisioningFailed, SlugTaken } from '../errors';
+import { redact } from '../mask';
+import type { OperationRun } from '../operations';
+import type { TenantRecord } from '../registry/records';
+import { validateSlug } from '../slug';
+import { driverContext, parseDate, sequelizeOptions, unreachableMessage, type ProvisioningContext } from './context';
+import type { CreatedTenant, CreateTenantInput, CreateTenantOptions, DryRunCheck, DryRunResult, ProvisionStep } from './types';
+
+/** A provisioning that has not touched its row for this long is considered abandoned (crashed). */
+const STALE_PROVISIONING_MS = 10 * 60 * 1000;
+const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
+const USERNAME = /^[A-Za-z0-9_.@+-]{1,150}$/;
+/** Errors whose code already tells the caller what to do; they are rethrown as they are. */
+const PASS_THROUGH = new Set([
+  'ValidationFailed',
+  'SlugTaken',
+  'LimitReached',
+  'DatabaseUnreachable',
+  'DatabaseNotEmpty',
+  'DatabaseExists',
+  'Conflict',
+]);
+
+interface ResolvedDatabase {
+  spec: DatabaseSpec;
+  /** `managed`: must not exist yet, created by us. `explicit`: may exist (must then be empty). */
+  origin: 'managed' | 'explicit';
+  maintenanceDatabase: string | null;
+}
+
+interface ValidatedInput {
+  slug: string;
+  name: string;
+  adminEmail: string;
+  adminUsername: string;
+  adminPassword: string | null;
+  maxUsers: number;
+  multiLocation: boolean;
+  trialEndsAt: Date | null;
+  paidUntil: Date | null;
+  demoData: boolean;
+  database: ResolvedDatabase;
+}
+
+/** What the steps of one creation know so far; each step reads it and records what it made. */
+interface Creation {
+  readonly input: ValidatedInput;
+  readonly run: OperationRun;
+  /** The admin's password hash (and the one-time password when generated), computed in the background. */
+  readonly credentials: Promise<{ password: string | null; hash: string }>;
+  /** The registry row once this creation owns it. */
+  tenant: TenantRecord | null;
+  /** The database is left over from an earlier failed attempt of this same tenant (may hold our tables). */
+  ownDatabase: boolean;
+  /** This creation made the database (its undo drops it). */
+  createdDatabase: boolean;
+  /** Migrations were started on a database we did not create (its undo reverts them). */
+  migratedExisting: boolean;
+  sequelize: Sequelize | null;
+  models: TenantModels | null;
+  schemaVersion: string | null;
+  oneTimePassword: string | null;
+}
+
+/** One step of the pipeline: `run` does it, `undo` (walked in reverse on failure) takes it back. */
+interface CreationStep {
+  name: ProvisionStep;
+  run: (c: Creation) => Promise<void>;
+  /** Returns false when there was nothing to take back (nothing is recorded then). */
+  undo?: (c: Creation) => Promise<boolean>;
+}
+
+class InjectedFailure extends Error {
+  constructor(step: string) {
+    super(`injected failure at step ${step} (test hook)`);
+  }
+}
+
+/** The steps of creating `input`, in order (DESIGN.md's pipeline). */
+function creationSteps(ctx: ProvisioningContext, input: ValidatedInput): CreationStep[] {
+  const { spec } = input.database;
+  const steps: (CreationStep | false)[] = [
+    { name: 'validate', run: () => checkTenantLimit(ctx) },
+    {
+      name: 'register',
+      run: (c) => register(ctx, c),
+      undo: async (c) => {
+        if (!c.tenant) return false;
+        await ctx.registry.deleteTenant(c.tenant.id);
+        return true;
+      },
+    },
+    {
+      name: 'create_database',
+      run: async (c) => {
+        c.createdDatabase = await createDatabase(ctx, input, c.ownDatabase);
+        if (c.createdDatabase) c.tenant = await ctx.registry.updateTenant(c.tenant!.id, { db: { managed: true } });
+      },
+      undo: async (c) => {
+        if (!c.createdDatabase) return false;
+        await driverFor(spec.engine).drop(spec, dbContext(ctx, input.database));
+        return true;
+      },
+    },
+    {
+      name: 'migrate',
+      run: async (c) => {
+        // A database we did not create is cleaned by reverting what we applied.
+        c.migratedExisting = !c.createdDatabase;
+        c.sequelize = openSequelize(spec, sequelizeOptions(ctx, { poolMax: 2 }));
+        // A clone of the template has nothing pending: one SELECT instead of Umzug's bookkeeping.
+        const { pending } = await migrationStatus(c.sequelize, 'tenant');
+        if (pending.length > 0) await migrateUp(c.sequelize, 'tenant');
+        c.schemaVersion = migrationNames('tenant').at(-1) ?? null;
+        c.models = defineTenantModels(c.sequelize);
+      },
+      undo: async (c) => {
+        if (!c.migratedExisting) return false;
+        await revertAll(ctx, spec);
+        return true;
+      },
+    },
+    {
+      name: 'seed',
+      run: async (c) => {
+        const { password, hash } = await c.credentials;
+        c.oneTimePassword = password;
+        await seedTenant(c.models!, {
+          admin: { username: input.adminUsername, email: input.adminEmail, passwordHash: hash, mustChangePassword: password !== null },
+          location: { code: DEFAULT_LOCATION.code, name: DEFAULT_LOCATION.name },
+        });
+      },
+    },
+    input.demoData && { name: 'demo_data', run: async (c) => void (await seedDemoData(c.models!, { locations: input.multiLocation })) },
+    {
+      name: 'activate',
+      run: async (c) => {
+        await closeSequelize(c.sequelize);
+        c.sequelize = null;
+        c.tenant = await ctx.registry.updateTenant(c.tenant!.id, { status: 'active', schemaVersion: c.schemaVersion });
+      },
+    },
+  ];
+  return steps.filter((s): s is CreationStep => s !== false);
+}
+
+export function createTenant(
+  ctx: ProvisioningContext,
+  input: CreateTenantInput,
+  options: CreateTenantOptions,
+): Promise<CreatedTenant | DryRunResult> {
+  return options.dryRun ? dryRun(ctx, input) : create(ctx, input, options);
+}
+
+async function create(ctx: ProvisioningContext, input: CreateTenantInput, options: CreateTenantOptions): Promise<CreatedTenant> {
+  const started = performance.now();
+  const v = validate(ctx, input);
+  // Hash while the database is created and migrated (scrypt runs on the thread pool).
+  const credentials = v.adminPassword
+    ? hashPassword(v.adminPassword).then((hash) => ({ password: null as string | null, hash }))
+    : oneTimePassword().then(({ password, hash }) => ({ password: password as string | null, hash }));
+  // Awaited by the seed step; a creation that fails earlier never reads it.
+  credentials.catch(() => undefined);
+
+  const run = await ctx.operations.begin('create-tenant', {
+    actor: options.actor,
+    tenantSlug: v.slug,
+    details: {
+      name: v.name,
+      adminEmail: v.adminEmail,
+      adminUsername: v.adminUsername,
+      adminPassword: v.adminPassword ? 'given' : 'generated',
+      database: describeSpec(v.database.spec),
+      databaseOrigin: v.database.origin,
+      maxUsers: v.maxUsers,
+      multiLocation: v.multiLocation,
+      trialEndsAt: v.trialEndsAt,
+      paidUntil: v.paidUntil,
+      demoData: v.demoData,
+    },
+    secrets: [v.adminPassword, v.database.spec.password],
+  });
+
+  const c: Creation = {
+    input: v,
+    run,
+    credentials,
+    tenant: null,
+    ownDatabase: false,
+    createdDatabase: false,
+    migratedExisting: false,
+    sequelize: null,
+    models: null,
+    schemaVersion: null,
+    oneTimePassword: null,
+  };
+  const begun: CreationStep[] = [];
+  const timings: CreatedTenant['steps'] = [];
+  try {
+    for (const step of creationSteps(ctx, v)) {
+      begun.push(step);
+      options.onStep?.(step.name);
+      const t0 = performance.now();
+      await run.step(step.name, async () => {
+        await step.run(c);
+        if (ctx.hooks.failAt === step.name) throw new InjectedFailure(step.name);
+      });
+      timings.push({ step: step.name, durationMs: Math.round(performance.now() - t0) });
+    }
+  } catch (err) {
+    const failedStep = begun.at(-1)?.name ?? 'validate';
+    await closeSequelize(c.sequelize);
+    if (c.tenant) await ctx.connections.evict(c.tenant.id, { graceMs: 2000 }).catch(() => undefined);
+    const cleanup = await compensate(begun, c);
+    if (cleanup === 'incomplete' && c.tenant) {
+      await ctx.registry.updateTenant(c.tenant.id, { status: 'failed' }).catch(() => undefined);
+    }
+    await run.fail(err, { step: failedStep, cleanup });
+    throw provisioningError(err, v.slug, failedStep, cleanup, run);
+  }
+
+  const durationMs = Math.round(performance.now() - started);
+  await run.succeed({ durationMs });
+  return {
+    tenant: c.tenant!,
+    admin: { username: v.adminUsername, email: v.adminEmail, ...(c.oneTimePassword ? { oneTimePassword: c.oneTimePassword } : {}) },
+    url: ctx.tenantUrl(v.slug),
+    database: describeSpec(v.database.spec),
+    durationMs,
+    steps: timings,
+  };
+}
+
+/** Walks the started steps backwards, undoing each; `incomplete` when an undo failed. */
+async function compensate(started: CreationStep[], c: Creation): Promise<'complete' | 'incomplete'> {
+  let complete = true;
+  for (const step of [...started].reverse()) {
+    if (!step.undo) continue;
+    const undo = step.undo;
+    const t0 = performance.now();
+    try {
+      if (await undo(c)) await c.run.note(`undo_${step.name}`, 'succeeded', { durationMs: Math.round(performance.now() - t0) });
+    } catch (err) {
+      complete = false;
+      await c.run.note(`undo_${step.name}`, 'failed', {}, err);
+    }
+  }
+  return complete ? 'complete' : 'incomplete';
+}
+
+/** Inserts the `provisioning` row, or claims the row of an earlier attempt that failed or crashed. */
+async function register(ctx: ProvisioningContext, c: Creation): Promise<void> {
+  const v = c.input;
+  const values = {
+    slug: v.slug,
+    name: v.name,
+    adminEmail: v.adminEmail,
+    status: 'provisioning' as const,
+    maxUsers: v.maxUsers,
+    multiLocation: v.multiLocation,
+    trialEndsAt: v.trialEndsAt,
+    paidUntil: v.paidUntil,
+    db: {
+      engine: v.database.spec.engine,
+      host: v.database.spec.host,
+      port: v.database.spec.port,
+      name: v.database.spec.database,
+      user: v.database.spec.user,
+      passwordEncrypted: v.database.spec.password ? ctx.registry.sealPassword(v.database.spec.password) : null,
+      // Set once we have created it: a crash in between must never make us drop a database we did not make.
+      managed: false,
+    },
+  };
+  let tenant: TenantRecord;
+  try {
+    tenant = await ctx.registry.insertTenant(values);
+  } catch (err) {
+    if (!(err instanceof SlugTaken)) throw err;
+    const existing = await ctx.registry.findTenant(v.slug);
+    if (!existing) throw err;
+    const abandoned =
+      existing.status === 'failed' ||
+      (existing.status === 'provisioning' && Date.now() - existing.updatedAt.getTime() > STALE_PROVISIONING_MS);
+    if (!abandoned) {
+      throw existing.status === 'provisioning' ? new SlugTaken(v.slug, 'is being set up right now') : err;
+    }
+    // Claim the leftover row (optimistic: of two retries, one wins), then clean up after it.
+    try {
+      tenant = await ctx.registry.updateTenant(existing.id, { status: 'provisioning' }, { expectedVersion: existing.version });
+    } catch (claimErr) {
+      if (claimErr instanceof Conflict) throw new SlugTaken(v.slug, 'is being set up right now');
+      throw claimErr;
+    }
+    const old = ctx.registry.databaseSpecOf(existing);
+    await c.run.note('claim_failed_attempt', 'succeeded', { previousStatus: existing.status, database: describeSpec(old) });
+    if (existing.db.managed) {
+      await ctx.connections.evict(existing.id, { graceMs: 2000 });
+      await driverFor(old.engine).drop(old, driverContext(ctx));
+      await c.run.note('drop_leftover_database', 'succeeded', { database: describeSpec(old) });
+    } else {
+      c.ownDatabase = sameDatabase(old, v.database.spec);
+    }
+    const { status: _status, slug: _slug, ...rest } = values;
+    tenant = await ctx.registry.updateTenant(existing.id, { ...rest, suspendedReason: null, schemaVersion: null });
+  }
+  c.tenant = tenant;
+  c.run.setTenant(tenant.id, tenant.slug);
+  // The count check before inserting races with concurrent creates; this one settles it.
+  const max = ctx.config.maxTenants;
+  if (max !== null && (await ctx.registry.countTenants()) > max) {
+    throw new LimitReached(`The platform allows at most ${max} tenants`, { maxTenants: max });
+  }
+}
+
+/** Creates (or verifies) the tenant database; true when this call created it. */
+async function createDatabase(ctx: ProvisioningContext, v: ValidatedInput, ownDatabase: boolean): Promise<boolean> {
+  const { spec, origin } = v.database;
+  const driver = driverFor(spec.engine);
+  const dctx = dbContext(ctx, v.database);
+  if (origin === 'managed') {
+    const template = ctx.templates ? await ctx.templates.templateFor(spec, dctx) : null;
+    if (template) {
+      try {
+        await driver.create(spec, dctx, { template });
+        return true;
+      } catch (err) {
+        // A template that vanished or is busy: create an empty database and migrate it instead.
+        if (isSalesfleetError(err) && err.code === 'DatabaseExists') throw err;
+      }
+    }
+    await driver.create(spec, dctx);
+    return true;
+  }
+  const inspection = await driver.inspect(spec, dctx);
+  if (!inspection.exists) {
+    await driver.create(spec, dctx);
+    return true;
+  }
+  if (!isEmptyDatabase(inspection) && !ownDatabase) throw new DatabaseNotEmpty(describeSpec(spec), inspection.tables);
+  return false;
+}
+
+async function revertAll(ctx: ProvisioningContext, spec: DatabaseSpec): Promise<void> {
+  const sequelize = openSequelize(spec, sequelizeOptions(ctx, { poolMax: 1 }));
+  try {
+    for (let i = 0; i < 1000; i++) {
+      const { applied } = await migrationStatus(sequelize, 'tenant');
+      if (applied.length === 0) return;
+      const { reverted } = await migrateDown(sequelize, 'tenant');
+      if (reverted.length === 0) throw new Error('migrations could not be reverted');
+    }
+  } finally {
+    await closeSequelize(sequelize);
+  }
+}
+
+function provisioningError(err: unknown, slug: string, step: ProvisionStep, cleanup: string, run: OperationRun): Error {
+  if (isSalesfleetError(err) && PASS_THROUGH.has(err.code)) return err;
+  const suffix =
+    cleanup === 'complete'
+      ? 'everything it created was removed'
+      : 'cleanup was incomplete; the tenant is marked failed and a retry cleans up';
+  return new ProvisioningFailed(slug, step, `${run.describeError(err)} (${suffix})`, { cleanup }, { cause: err });
+}
+
+/** Empty: no tables, or only an empty migrations table (left behind by reverting every migration). */
+export function isEmptyDatabase(inspection: DatabaseInspection): boolean {
+  if (inspection.tables.length === 0) return true;
+  return inspection.tables.length === 1 && inspection.tables[0] === MIGRATIONS_TABLE && (inspection.migrationRows ?? 0) === 0;
+}
+
+function validate(ctx: ProvisioningContext, input: CreateTenantInput): ValidatedInput {
+  const slug = validateSlug(input.subdomain);
+  const problems: { path: string; message: string }[] = [];
+  const name = typeof input.name === 'string' ? input.name.trim() : '';
+  if (name.length === 0 || name.length > 200) problems.push({ path: 'name', message: 'must be 1–200 characters' });
+  const adminEmail = typeof input.adminEmail === 'string' ? input.adminEmail.trim().toLowerCase() : '';
+  if (!EMAIL.test(adminEmail) || adminEmail.length > 254) problems.push({ path: 'adminEmail', message: 'must be an email address' });
+  const adminUsername = (input.adminUsername ?? 'admin').trim();
+  if (!USERNAME.test(adminUsername)) problems.push({ path: 'adminUsername', message: 'use 1–150 of letters, digits and _ . @ + -' });
+  const maxUsers = input.maxUsers ?? 50;
+  if (!Number.isInteger(maxUsers) || maxUsers < 1 || maxUsers > 1_000_000)
+    problems.push({ path: 'maxUsers', message: 'must be a whole number from 1' });
+  let trialEndsAt: Date | null = null;
+  if (input.trialDays !== undefined && input.trialDays !== null) {
+    if (!Number.isInteger(input.trialDays) || input.trialDays < 0 || input.trialDays > 3650) {
+      problems.push({ path: 'trialDays', message: 'must be a whole number of days (0–3650)' });
+    } else {
+      trialEndsAt = new Date(Date.now() + input.trialDays * 86_400_000);
+    }
+  }
+  const paidUntil = parseDate(input.paidUntil, 'paidUntil', problems);
+  let adminPassword: string | null = null;
+  if (input.adminPassword !== undefined && input.adminPassword !== null && input.adminPassword !== '') {
+    adminPassword = input.adminPassword;
+    for (const message of validatePasswordStrength(adminPassword, { username: adminUsername, email: adminEmail })) {
+      problems.push({ path: 'adminPassword', message });
+    }
+  }
+  let database: ResolvedDatabase | null = null;
+  try {
+    database = resolveDatabase(ctx, input.database, slug);
+  } catch (err) {
+    if (err instanceof ValidationFailed)
+      problems.push(...((err.details as { path: string; message: string }[]) ?? [{ path: 'database', message: err.message }]));
+    else throw err;
+  }
+  if (problems.length > 0 || !database) {
+    throw new ValidationFailed(`Invalid tenant: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
+  }
+  return {
+    slug,
+    name,
+    adminEmail,
+    adminUsername,
+    adminPassword,
+    maxUsers,
+    multiLocation: input.multiLocation === true,
+    trialEndsAt,
+    paidUntil,
+    demoData: input.demoData === true,
+    database,
+  };
+}
+
+function resolveDatabase(ctx: ProvisioningContext, params: DatabaseParams | undefined, slug: string): ResolvedDatabase {
+  const server = ctx.config.tenantServerUrl ? parseDatabaseUrl(ctx.config.tenantServerUrl) : null;
+  const managedOnServer = (s: DatabaseSpec, name?: string): ResolvedDatabase => ({
+    spec: { ...s, database: name || managedDatabaseName(slug) },
+    origin: name ? 'explicit' : 'managed',
+    maintenanceDatabase: s.database || null,
+  });
+  const sqlite = (): ResolvedDatabase => ({
+    spec: { engine: 'sqlite', database: sqliteTenantPath(slug), host: null, port: null, user: null, password: null },
+    origin: 'managed',
+    maintenanceDatabase: null,
+  });
+  const given = params && Object.values(params).some((x) => x !== undefined && x !== null && x !== '');
+  if (!given) return server ? managedOnServer(server) : sqlite();
+
+  const spec = specFromParams(params);
+  if (spec.engine === 'sqlite') {
+    if (spec.database && spec.database.replace(/^\.\//, '') !== sqliteTenantPath(slug)) {
+      throw new ValidationFailed('SQLite tenant databases are always managed', [
+        { path: 'database', message: `a SQLite tenant lives in <data dir>/${sqliteTenantPath(slug)}; give no path` },
+      ]);
+    }
+    return sqlite();
+  }
+  // `--database-engine postgres` alone: the configured tenant server of that engine.
+  if (!params!.url && !params!.host && !params!.port && !params!.user && !params!.password) {
+    if (server && server.engine === spec.engine) return managedOnServer(server, params!.name);
+    if (!server) {
+      throw new ValidationFailed(`No ${spec.engine} server to create the database on`, [
+        { path: 'database', message: 'give --database-url / host, or set SALESFLEET_TENANT_SERVER_URL' },
+      ]);
+    }
+    throw new ValidationFailed(`The tenant server is ${server.engine}, not ${spec.engine}`, [
+      { path: 'database.engine', message: `SALESFLEET_TENANT_SERVER_URL is a ${server.engine} server; give a ${spec.engine} URL or host` },
+    ]);
+  }
+  if (!spec.host) spec.host = '127.0.0.1';
+  if (!spec.port) spec.port = DEFAULT_PORTS[spec.engine];
+  if (!spec.database) return { spec: { ...spec, database: managedDatabaseName(slug) }, origin: 'managed', maintenanceDatabase: null };
+  return { spec, origin: 'explicit', maintenanceDatabase: null };
+}
+
+async function checkTenantLimit(ctx: ProvisioningContext): Promise<void> {
+  const max = ctx.config.maxTenants;
+  if (max === null) return;
+  const count = await ctx.registry.countTenants();
+  if (count >= max) throw new LimitReached(`The platform allows at most ${max} tenants (it has ${count})`, { maxTenants: max });
+}
+
+async function dryRun(ctx: ProvisioningContext, input: CreateTenantInput): Promise<DryRunResult> {
+  const checks: DryRunCheck[] = [];
+  const add = (name: string, ok: boolean, message: string) => checks.push({ name, ok, message });
+  let v: ValidatedInput | null = null;
+  try {
+    v = validate(ctx, input);
+    add('input', true, 'name, subdomain, admin and limits are valid');
+  } catch (err) {
+    add('input', false, (err as Error).message);
+  }
+  try {
+    const ms = await ctx.registry.ping();
+    add('registry', true, `registry reachable (${ms.toFixed(1)} ms)`);
+  } catch (err) {
+    add('registry', false, `registry unreachable: ${redact((err as Error).message)}`);
+  }
+  if (v) {
+    const existing = await ctx.registry.findTenant(v.slug);
+    if (existing && existing.status !== 'failed') add('subdomain', false, `"${v.slug}" is already taken`);
+    else add('subdomain', true, existing ? `"${v.slug}" is held by a failed attempt that will be cleaned up` : `"${v.slug}" is free`);
+    try {
+      await checkTenantLimit(ctx);
+      add('tenant limit', true, ctx.config.maxTenants === null ? 'no platform limit' : `below the limit of ${ctx.config.maxTenants}`);
+    } catch (err) {
+      add('tenant limit', false, (err as Error).message);
+    }
+    const { spec } = v.database;
+    const where = describeSpec(spec);
+    try {
+      const inspection = await driverFor(spec.engine).inspect(spec, dbContext(ctx, v.database));
+      if (spec.engine !== 'sqlite' && v.database.origin === 'managed') {
+        const ms = await pingServer(ctx, v.database);
+        add('database server', true, `${spec.engine} server reachable (${ms.toFixed(1)} ms)`);
+      }
+      if (v.database.origin === 'managed') {
+        add('database', !inspection.exists, inspection.exists ? `${where} already exists` : `${where} will be created`);
+      } else if (!inspection.exists) {
+        add('database', true, `${where} does not exist and will be created`);
+      } else {
+        const ownOk = existing?.status === 'failed' && sameDatabase(ctx.registry.databaseSpecOf(existing), spec);
+        const empty = isEmptyDatabase(inspection) || ownOk;
+        add(
+          'database',
+          empty,
+          empty ? `${where} is reachable and empty` : `${where} is not empty (${inspection.tables.slice(0, 5).join(', ')})`,
+        );
+      }
+    } catch (err) {
+      add('database', false, unreachableMessage(err, spec));
+    }
+  }
+  return { dryRun: true, ok: checks.every((c) => c.ok), checks };
+}
+
+async function pingServer(ctx: ProvisioningContext, db: ResolvedDatabase): Promise<number> {
+  const maintenance = { ...db.spec, database: db.maintenanceDatabase || (db.spec.engine === 'postgres' ? 'postgres' : '') };
+  if (db.spec.engine === 'mysql') maintenance.database = db.maintenanceDatabase || 'mysql';
+  return driverFor(db.spec.engine).ping(maintenance, driverContext(ctx));
+}
+
+function dbContext(ctx: ProvisioningContext, db: ResolvedDatabase): DriverContext {
+  return { ...driverContext(ctx), maintenanceDatabase: db.maintenanceDatabase };
+}

@@ -1,0 +1,23 @@
+export { Provisioner } from './provisioner';
+export { isEmptyDatabase } from './create-tenant';
+export { withOperation } from './operation';
+export {
+  PROVISION_STEPS,
+  type ActorOptions,
+  type CreateTenantInput,
+  type CreateTenantOptions,
+  type CreatedTenant,
+  type DeleteTenantOptions,
+  type DeletedTenant,
+  type DryRunCheck,
+  type DryRunResult,
+  type FleetMigrationResult,
+  type MigrateTenantsOptions,
+  type MigrationResult,
+  type ProvisionStep,
+  type ProvisionerDeps,
+  type ProvisionerTestHooks,
+  type TenantHealth,
+  type TenantUpdate,
+  type TenantUser,
+} from './types';

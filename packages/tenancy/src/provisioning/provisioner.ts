@@ -1,0 +1,97 @@
+import type { DomainRecord, TenantRecord } from '../registry/records';
+import type { ProvisioningContext } from './context';
+import { createTenant } from './create-tenant';
+import { deleteTenant } from './delete-tenant';
+import { migrateTenant, migrateTenants } from './migrate-tenants';
+import { fleetHealth, tenantHealth } from './tenant-health';
+import { addDomain, listDomains, removeDomain } from './tenant-domains';
+import { resumeTenant, suspendTenant, updateTenant } from './tenant-lifecycle';
+import { fixAdminGroups, tenantUsers } from './tenant-users';
+import type {
+  ActorOptions,
+  CreatedTenant,
+  CreateTenantInput,
+  CreateTenantOptions,
+  DeletedTenant,
+  DeleteTenantOptions,
+  DryRunResult,
+  FleetMigrationResult,
+  MigrateTenantsOptions,
+  MigrationResult,
+  ProvisionerDeps,
+  TenantHealth,
+  TenantUpdate,
+  TenantUser,
+} from './types';
+
+/**
+ * Tenant lifecycle, one use case per file of this folder: create (create-tenant.ts), delete,
+ * fleet migrations, health, suspend/resume/update (tenant-lifecycle.ts), domains and tenant users.
+ * This class only binds them to one tenancy's parts; every operation is recorded in the operations log.
+ */
+export class Provisioner {
+  readonly #ctx: ProvisioningContext;
+
+  constructor(deps: ProvisionerDeps) {
+    this.#ctx = { ...deps, hooks: deps.hooks ?? {} };
+  }
+
+  createTenant(input: CreateTenantInput, options: CreateTenantOptions & { dryRun: true }): Promise<DryRunResult>;
+  createTenant(input: CreateTenantInput, options: CreateTenantOptions & { dryRun?: false }): Promise<CreatedTenant>;
+  createTenant(input: CreateTenantInput, options: CreateTenantOptions): Promise<CreatedTenant | DryRunResult>;
+  createTenant(input: CreateTenantInput, options: CreateTenantOptions): Promise<CreatedTenant | DryRunResult> {
+    return createTenant(this.#ctx, input, options);
+  }
+
+  deleteTenant(slug: string, options: DeleteTenantOptions): Promise<DeletedTenant> {
+    return deleteTenant(this.#ctx, slug, options);
+  }
+
+  migrateTenants(options: MigrateTenantsOptions): Promise<FleetMigrationResult> {
+    return migrateTenants(this.#ctx, options);
+  }
+
+  migrateTenant(slug: string, options: ActorOptions & { check?: boolean }): Promise<MigrationResult> {
+    return migrateTenant(this.#ctx, slug, options);
+  }
+
+  tenantHealth(slug: string): Promise<TenantHealth> {
+    return tenantHealth(this.#ctx, slug);
+  }
+
+  fleetHealth(options: { concurrency?: number } = {}): Promise<TenantHealth[]> {
+    return fleetHealth(this.#ctx, options);
+  }
+
+  suspendTenant(slug: string, options: ActorOptions & { reason?: string | null }): Promise<TenantRecord> {
+    return suspendTenant(this.#ctx, slug, options);
+  }
+
+  resumeTenant(slug: string, options: ActorOptions): Promise<TenantRecord> {
+    return resumeTenant(this.#ctx, slug, options);
+  }
+
+  updateTenant(slug: string, update: TenantUpdate, options: ActorOptions & { expectedVersion?: number }): Promise<TenantRecord> {
+    return updateTenant(this.#ctx, slug, update, options);
+  }
+
+  listDomains(slug: string): Promise<DomainRecord[]> {
+    return listDomains(this.#ctx, slug);
+  }
+
+  addDomain(slug: string, domain: string, options: ActorOptions & { primary?: boolean }): Promise<DomainRecord> {
+    return addDomain(this.#ctx, slug, domain, options);
+  }
+
+  removeDomain(slug: string, domain: string, options: ActorOptions): Promise<void> {
+    return removeDomain(this.#ctx, slug, domain, options);
+  }
+
+  tenantUsers(slug: string): Promise<TenantUser[]> {
+    return tenantUsers(this.#ctx, slug);
+  }
+
+  fixAdminGroups(slug: string, options: ActorOptions & { username?: string }): Promise<{ username: string; groups: string[] }> {
+    return fixAdminGroups(this.#ctx, slug, options);
+  }
+}

@@ -1,0 +1,71 @@
+import { performance } from 'node:perf_hooks';
+import pMap from 'p-map';
+import type { Sequelize } from 'sequelize';
+import { countActiveUsers, defineTenantModels } from '@salesfleet/models';
+import { migrationStatus } from '@salesfleet/migrations';
+import { closeSequelize, describeSpec, driverFor, openSequelize, type DatabaseSpec, type DriverContext } from '../drivers/index';
+import { DatabaseUnreachable } from '../errors';
+import type { TenantRecord } from '../registry/records';
+import { driverContext, sequelizeOptions, unreachableMessage, type ProvisioningContext } from './context';
+import type { TenantHealth } from './types';
+
+export async function tenantHealth(ctx: ProvisioningContext, slug: string): Promise<TenantHealth> {
+  return healthOf(ctx, await ctx.registry.getTenant(slug));
+}
+
+/** Health of every tenant, `concurrency` at a time (default 8); never more handles than that. */
+export async function fleetHealth(ctx: ProvisioningContext, options: { concurrency?: number } = {}): Promise<TenantHealth[]> {
+  const tenants = await ctx.registry.listTenants();
+  return pMap(tenants, (t) => healthOf(ctx, t), { concurrency: Math.max(1, options.concurrency ?? 8) });
+}
+
+/** Connects to the tenant's database and reads latency, schema version, size and users; never throws. */
+async function healthOf(ctx: ProvisioningContext, tenant: TenantRecord): Promise<TenantHealth> {
+  const out: TenantHealth = {
+    slug: tenant.slug,
+    status: tenant.status,
+    reachable: false,
+    latencyMs: null,
+    schemaVersion: tenant.schemaVersion,
+    pendingMigrations: null,
+    sizeBytes: null,
+    userCount: null,
+    maxUsers: tenant.maxUsers,
+    checkedAt: new Date().toISOString(),
+  };
+  let spec: DatabaseSpec | null = null;
+  let sequelize: Sequelize | null = null;
+  try {
+    spec = ctx.registry.databaseSpecOf(tenant);
+    if (spec.engine === 'sqlite' && !(await driverFor('sqlite').exists(spec, driverContext(ctx)))) {
+      throw new DatabaseUnreachable(describeSpec(spec), 'the file does not exist');
+    }
+    sequelize = openSequelize(spec, sequelizeOptions(ctx, { poolMax: 1 }));
+    const t0 = performance.now();
+    await sequelize.query('SELECT 1');
+    out.latencyMs = Math.round((performance.now() - t0) * 100) / 100;
+    out.reachable = true;
+    const status = await migrationStatus(sequelize, 'tenant');
+    out.schemaVersion = status.applied.at(-1) ?? null;
+    out.pendingMigrations = status.pending.length;
+    out.sizeBytes = await databaseSize(sequelize, spec, driverContext(ctx));
+    if (status.applied.length > 0) out.userCount = await countActiveUsers(defineTenantModels(sequelize));
+  } catch (err) {
+    // The answer itself: an unreachable tenant is reported in `error`, not thrown.
+    out.error = unreachableMessage(err, spec);
+  } finally {
+    await closeSequelize(sequelize);
+  }
+  return out;
+}
+
+async function databaseSize(sequelize: Sequelize, spec: DatabaseSpec, ctx: DriverContext): Promise<number | null> {
+  if (spec.engine === 'sqlite') return driverFor('sqlite').sizeBytes(spec, ctx);
+  const sql =
+    spec.engine === 'postgres'
+      ? 'SELECT pg_database_size(current_database()) AS size'
+      : 'SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) AS size FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()';
+  const [rows] = await sequelize.query(sql);
+  const size = (rows as { size: string | number }[])[0]?.size;
+  return size === undefined ? null : Number(size);
+}
