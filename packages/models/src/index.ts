@@ -233,6 +233,7 @@ export {
   type TillPayment,
   type VoidInvoiceInput,
 } from './sales/invoicing';
+export { MAX_AMOUNT } from './sales/fields';
 export { listPayments, recordPayment, type PaymentFilter, type PaymentInput, type PaymentResult } from './sales/payments';
 export {
   DEMO_CUSTOMERS,

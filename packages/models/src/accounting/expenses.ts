@@ -1,7 +1,7 @@
 import { Op } from 'sequelize';
 import { NotFound, ValidationFailed } from '../errors';
 import type { Expense, TenantModels } from '../model-types';
-import { FieldChecks, MAX_INT32 } from '../sales/fields';
+import { FieldChecks, MAX_AMOUNT, MAX_INT32 } from '../sales/fields';
 import { postJournalEntry, systemAccounts } from './posting';
 import { writeTransaction, type WriteOptions } from './transactions';
 import { checkDate, findPage, pageWindow, today, type Page, type PageOptions } from './values';
@@ -31,7 +31,7 @@ export async function createExpense(models: TenantModels, input: ExpenseInput, o
   const expenseDate = input.expenseDate ?? today();
   if (input.expenseDate !== undefined) f.date(input.expenseDate, 'expenseDate');
   f.int(input.accountId, 'accountId', 1, MAX_INT32);
-  f.int(input.amount, 'amount', 1, Number.MAX_SAFE_INTEGER);
+  f.int(input.amount, 'amount', 1, MAX_AMOUNT);
   const vendor = f.text(input.vendor, 'vendor', 200, false) ?? null;
   const description = f.text(input.description, 'description', 5000, false) ?? null;
   if (input.locationId !== undefined && input.locationId !== null) f.int(input.locationId, 'locationId', 1, MAX_INT32);

@@ -49,8 +49,11 @@ function serialised<T>(sequelize: Sequelize, task: () => Promise<T>): Promise<T>
  *
  * - With `options.transaction`, `work` joins the caller's transaction (no retry: the caller owns it).
  * - SQLite: `BEGIN IMMEDIATE`, so the write lock is taken up front and two writers never interleave.
- * - PostgreSQL/MySQL: the default isolation; the domain code relies on conditional updates (which
- *   re-check their condition against the latest committed row) rather than on SERIALIZABLE.
+ * - PostgreSQL/MySQL: READ COMMITTED on both. The domain code relies on conditional updates (which
+ *   re-check their condition against the latest committed row) and on reads after them seeing what
+ *   committed meanwhile; MySQL's default REPEATABLE READ would keep answering those reads from the
+ *   snapshot of the transaction's first read (a void then missed a payment that committed just
+ *   before it and left it un-reversed).
  * - Deadlocks, busy databases and `RetryableConflict` roll back and run `work` again (a few times,
  *   with a short random pause), so `work` must not have side effects outside the database.
  */
@@ -66,7 +69,7 @@ export async function writeTransaction<T>(
       if (sqlite) {
         return await serialised(sequelize, () => sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, work));
       }
-      return await sequelize.transaction(work);
+      return await sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, work);
     } catch (err) {
       if (attempt >= MAX_ATTEMPTS || !isTransient(err)) throw err;
       await sleep(Math.floor(Math.random() * 10 * attempt) + 2);

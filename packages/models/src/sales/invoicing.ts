@@ -12,7 +12,7 @@ import { RetryableConflict, writeTransaction, type WriteOptions } from '../accou
 import { checkDate, findPage, pageWindow, today, type Page, type PageOptions } from '../accounting/values';
 import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '../errors';
 import type { Invoice, TenantModels } from '../model-types';
-import { FieldChecks, MAX_INT32 } from './fields';
+import { FieldChecks, MAX_AMOUNT, MAX_INT32 } from './fields';
 import type { InvoiceStatus } from './invoice';
 import type { PaymentMethod } from './payment';
 import { checkPaymentInput, moneyAccount, paymentEntry, writePayment } from './payments';
@@ -197,13 +197,22 @@ function resolveWith(byId: ReadonlyMap<number, LoadedProduct>, lines: readonly I
       ...amounts,
     });
   });
+  resolved.forEach((line, i) => {
+    if (line.lineTotal > MAX_AMOUNT)
+      issues.push({ path: `${pathPrefix}lines.${i}`, message: `a line total of at most ${MAX_AMOUNT} cents` });
+  });
   if (issues.length) throw new ValidationFailed('Invalid invoice lines', issues);
+  const total = sumCents(resolved.map((l) => l.lineTotal));
+  if (total > MAX_AMOUNT)
+    throw new ValidationFailed('Invoice total too large', [
+      { path: `${pathPrefix}lines`, message: `a total of at most ${MAX_AMOUNT} cents` },
+    ]);
   return {
     lines: resolved,
     products: used,
     subtotal: sumCents(resolved.map((l) => l.lineSubtotal)),
     tax: sumCents(resolved.map((l) => l.lineTax)),
-    total: sumCents(resolved.map((l) => l.lineTotal)),
+    total,
   };
 }
 
@@ -687,7 +696,8 @@ export async function voidInvoice(
   await writeTransaction(
     models.sequelize,
     async (transaction) => {
-      const invoice = await models.Invoice.findByPk(invoiceId, { transaction });
+      // Lock the invoice first: a payment in flight finishes before the void reads its payments.
+      const invoice = await models.Invoice.findByPk(invoiceId, { transaction, lock: transaction.LOCK.UPDATE });
       if (!invoice) throw new NotFound('Invoice', invoiceId);
       const [affected] = await models.Invoice.update(
         { status: 'void' },

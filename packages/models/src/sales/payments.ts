@@ -4,7 +4,7 @@ import { writeTransaction, type WriteOptions } from '../accounting/transactions'
 import { findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
 import { Conflict, NotFound } from '../errors';
 import type { Invoice, Payment, TenantModels } from '../model-types';
-import { FieldChecks } from './fields';
+import { FieldChecks, MAX_AMOUNT } from './fields';
 import { PAYMENT_METHODS, type PaymentMethod } from './payment';
 
 /**
@@ -29,7 +29,7 @@ export interface PaymentInput {
 
 export function checkPaymentInput(input: Omit<PaymentInput, 'userId' | 'amount'> & { amount?: number }, pathPrefix = ''): void {
   const f = new FieldChecks();
-  if (input.amount !== undefined) f.int(input.amount, `${pathPrefix}amount`, 1, Number.MAX_SAFE_INTEGER);
+  if (input.amount !== undefined) f.int(input.amount, `${pathPrefix}amount`, 1, MAX_AMOUNT);
   if (!(PAYMENT_METHODS as readonly unknown[]).includes(input.method))
     f.fail(`${pathPrefix}method`, `one of ${PAYMENT_METHODS.join(', ')}`);
   f.text(input.reference, `${pathPrefix}reference`, 100, false);
@@ -104,7 +104,8 @@ export async function recordPayment(
   return writeTransaction(
     models.sequelize,
     async (transaction) => {
-      const invoice = await models.Invoice.findByPk(invoiceId, { transaction });
+      // Locked: a void (or another payment) of this invoice waits for this one, then sees it.
+      const invoice = await models.Invoice.findByPk(invoiceId, { transaction, lock: transaction.LOCK.UPDATE });
       if (!invoice) throw new NotFound('Invoice', invoiceId);
       const qi = (id: string) => models.sequelize.getQueryInterface().quoteIdentifier(id);
       const [affected] = await models.Invoice.update(

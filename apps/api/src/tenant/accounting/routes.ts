@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  MAX_AMOUNT,
   ACCOUNT_TYPES,
   createAccount,
   createExpense,
@@ -52,7 +53,7 @@ const ExpenseBody = z
   .object({
     expenseDate: date.optional().describe('default today (UTC)'),
     accountId: id.describe('an active expense account'),
-    amount: z.number().int('integer cents').min(1).max(Number.MAX_SAFE_INTEGER),
+    amount: z.number().int('integer cents').min(1).max(MAX_AMOUNT),
     vendor: z.string().trim().max(200).nullable().optional(),
     description: z.string().trim().max(5000).nullable().optional(),
     locationId: id.nullable().optional(),

@@ -7,6 +7,7 @@ import {
   issueInvoice,
   listInvoices,
   listPayments,
+  MAX_AMOUNT,
   MAX_INVOICE_LINES,
   MAX_QUANTITY,
   MAX_UNIT_PRICE,
@@ -41,12 +42,18 @@ const LineBody = z
     unitPrice: z.number().int().min(0).max(MAX_UNIT_PRICE).optional().describe("cents; default the product's price"),
     taxRateBp: z.number().int().min(0).max(10_000).optional().describe('free-text lines only; basis points'),
   })
-  .strict();
+  .strict()
+  // quantity × unit price is exact below 2^53 (both bounds above); the line total with its tax and
+  // the invoice total are checked against MAX_AMOUNT where the products' prices and rates are known.
+  .refine((l) => l.unitPrice === undefined || l.quantity * l.unitPrice <= MAX_AMOUNT, {
+    path: ['unitPrice'],
+    message: `quantity × unitPrice at most ${MAX_AMOUNT} cents`,
+  });
 
 const TillPaymentBody = z
   .object({
     method: z.enum(PAYMENT_METHODS),
-    amount: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional().describe('cents; default the invoice total'),
+    amount: z.number().int().min(1).max(MAX_AMOUNT).optional().describe('cents; default the invoice total'),
     reference: z.string().trim().max(100).nullable().optional(),
   })
   .strict();
@@ -69,7 +76,7 @@ const VoidBody = z
   .strict();
 const PaymentBody = z
   .object({
-    amount: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe('cents, at most what is owed'),
+    amount: z.number().int().min(1).max(MAX_AMOUNT).describe('cents, at most what is owed'),
     method: z.enum(PAYMENT_METHODS),
     reference: z.string().trim().max(100).nullable().optional(),
     receivedAt: z.iso.datetime({ offset: true }).optional().describe('ISO 8601; default now'),
