@@ -191,3 +191,4 @@ export {
   type OpenTenancyOptions,
   type Tenancy,
 } from './tenancy';
+export * from './data-safety/index';

@@ -1,0 +1,34 @@
+/**
+ * Tenant data safety: engine-neutral backup archives, restore (into a new database, across engines),
+ * and the pieces moves build on. Operations take a Tenancy (or its config, registry, operations log).
+ */
+export {
+  ARCHIVE_EXTENSION,
+  ARCHIVE_FORMAT,
+  ARCHIVE_FORMAT_VERSION,
+  manifestPathOf,
+  readArchive,
+  verifyArchive,
+  type ArchiveHeader,
+  type ArchiveManifest,
+  type ManifestFile,
+  type ManifestTable,
+} from './archive';
+export {
+  applyRetention,
+  backupDirectory,
+  backupTenant,
+  backupTenants,
+  listBackups,
+  type BackupEntry,
+  type BackupOptions,
+  type BackupProgress,
+  type BackupResult,
+  type BackupsOptions,
+  type BackupsResult,
+  type DataSafetyDeps,
+  type Retention,
+} from './backup';
+export { ArchiveInvalid, ArchiveTooNew } from './errors';
+export type { LoadProgress } from './load';
+export { restoreTenant, type RestoreDeps, type RestoreOptions, type RestoreResult } from './restore';

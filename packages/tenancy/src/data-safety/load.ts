@@ -1,0 +1,143 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { migrateUp } from '@salesfleet/migrations';
+import { TableDigest, databaseValue, readArchive, storedRow, type ArchiveHeader, type ManifestTable, type RowValue } from './archive';
+import { ArchiveInvalid } from './errors';
+import { readRows } from './snapshot';
+import { readTablePlan, type ArchiveColumn } from './table-plan';
+
+/** Rows per INSERT statement, and per transaction. */
+const INSERT_ROWS = 500;
+const TRANSACTION_ROWS = 20_000;
+
+export interface LoadProgress {
+  phase: 'load' | 'verify';
+  table: string;
+  rowsDone: number;
+  rowsTotal: number;
+}
+
+export interface LoadResult {
+  /** The tables as read back from the target: rows and SHA-256 of the stored rows. */
+  tables: ManifestTable[];
+  rows: number;
+}
+
+/**
+ * Loads a verified archive into an empty database: migrates it to the archive's schema version,
+ * inserts every table's rows in dependency order (explicit ids; PostgreSQL sequences are moved past
+ * them afterwards), then reads every table back and compares row counts and SHA-256 with what was
+ * written. A datetime column that keeps whole seconds (MySQL DATETIME) is compared at that precision.
+ * Throws ArchiveInvalid when the archive's tables do not fit the schema, Error on a mismatch.
+ */
+export async function loadArchive(
+  sequelize: Sequelize,
+  file: string,
+  header: ArchiveHeader,
+  onProgress?: (progress: LoadProgress) => void,
+): Promise<LoadResult> {
+  if (header.schemaVersion) await migrateUp(sequelize, 'tenant', { to: header.schemaVersion });
+  const plan = new Map((await readTablePlan(sequelize)).map((t) => [t.name, t]));
+  const targetColumns = new Map<string, ArchiveColumn[]>();
+  for (const table of header.tables) {
+    const target = plan.get(table.name);
+    if (!target) throw new ArchiveInvalid(file, `table ${table.name} does not exist at schema version ${header.schemaVersion}`);
+    const columns = table.columns.map((c) => {
+      const column = target.columns.find((t) => t.name === c.name);
+      if (!column)
+        throw new ArchiveInvalid(file, `column ${table.name}.${c.name} does not exist at schema version ${header.schemaVersion}`);
+      return column;
+    });
+    targetColumns.set(table.name, columns);
+  }
+  const qi = sequelize.getQueryInterface();
+  // Migrations may seed rows; the archive's rows replace them (children first).
+  for (const table of [...plan.values()].reverse()) await sequelize.query(`DELETE FROM ${qi.quoteIdentifier(table.name)}`);
+
+  const rowsTotal = header.tables.reduce((n, t) => n + t.rows, 0);
+  const expected = new Map<string, { rows: number; sha256: string }>();
+  let rowsDone = 0;
+  let table: string | null = null;
+  let columns: ArchiveColumn[] = [];
+  let digest = new TableDigest();
+  let batch: RowValue[][] = [];
+  let pending: Record<string, unknown>[][] = [];
+  let pendingRows = 0;
+
+  const flushTransaction = async () => {
+    if (pending.length === 0) return;
+    const statements = pending;
+    const name = table!;
+    pending = [];
+    pendingRows = 0;
+    await sequelize.transaction(async (transaction) => {
+      for (const records of statements) await qi.bulkInsert(name, records, { transaction });
+    });
+  };
+  const flushBatch = async () => {
+    if (batch.length === 0) return;
+    pending.push(batch.map((row) => Object.fromEntries(row.map((v, i) => [columns[i]!.name, databaseValue(v, columns[i]!)]))));
+    pendingRows += batch.length;
+    rowsDone += batch.length;
+    batch = [];
+    if (pendingRows >= TRANSACTION_ROWS) await flushTransaction();
+    onProgress?.({ phase: 'load', table: table!, rowsDone, rowsTotal });
+  };
+
+  for await (const event of readArchive(file)) {
+    if (event.kind === 'table') {
+      table = event.table.name;
+      columns = targetColumns.get(table)!;
+      digest = new TableDigest();
+    } else if (event.kind === 'row') {
+      digest.add(storedRow(event.row, columns));
+      batch.push(event.row);
+      if (batch.length >= INSERT_ROWS) await flushBatch();
+    } else if (event.kind === 'end') {
+      await flushBatch();
+      await flushTransaction();
+      expected.set(table!, { rows: digest.rows, sha256: digest.digest() });
+      table = null;
+    }
+  }
+  if (sequelize.getDialect() === 'postgres') await resetSequences(sequelize, header);
+
+  const tables: ManifestTable[] = [];
+  let verified = 0;
+  for (const t of header.tables) {
+    const check = new TableDigest();
+    for await (const page of readRows(sequelize, { name: t.name, columns: targetColumns.get(t.name)!, primaryKey: t.primaryKey })) {
+      for (const row of page) check.add(row);
+      verified += page.length;
+      onProgress?.({ phase: 'verify', table: t.name, rowsDone: verified, rowsTotal });
+    }
+    const want = expected.get(t.name)!;
+    const sha256 = check.digest();
+    if (check.rows !== want.rows || sha256 !== want.sha256) {
+      throw new Error(
+        `verification failed: table ${t.name} holds ${check.rows} rows (expected ${want.rows})${sha256 === want.sha256 ? '' : ', and its SHA-256 differs'}`,
+      );
+    }
+    tables.push({ name: t.name, rows: check.rows, sha256 });
+  }
+  return { tables, rows: rowsTotal };
+}
+
+/** After explicit ids, each serial sequence continues after the largest id (PostgreSQL only). */
+async function resetSequences(sequelize: Sequelize, header: ArchiveHeader): Promise<void> {
+  const qi = sequelize.getQueryInterface();
+  for (const t of header.tables) {
+    if (t.primaryKey.length !== 1) continue;
+    const key = t.primaryKey[0]!;
+    const sequence = await sequelize.query<{ seq: string | null }>('SELECT pg_get_serial_sequence(:table, :key) AS seq', {
+      type: QueryTypes.SELECT,
+      replacements: { table: qi.quoteIdentifier(t.name), key },
+    });
+    const seq = sequence[0]?.seq;
+    if (!seq) continue;
+    const k = qi.quoteIdentifier(key);
+    await sequelize.query(`SELECT setval(:seq, COALESCE(MAX(${k}), 1), MAX(${k}) IS NOT NULL) FROM ${qi.quoteIdentifier(t.name)}`, {
+      type: QueryTypes.SELECT,
+      replacements: { seq },
+    });
+  }
+}

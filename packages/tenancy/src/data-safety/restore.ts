@@ -1,0 +1,201 @@
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Conflict, ValidationFailed } from '@salesfleet/models';
+import { migrateUp, migrationNames } from '@salesfleet/migrations';
+import type { TenantConnections } from '../connections';
+import {
+  closeSequelize,
+  describeSpec,
+  driverFor,
+  managedDatabaseName,
+  openSequelize,
+  type DatabaseParams,
+  type DatabaseSpec,
+  type DriverContext,
+} from '../drivers/index';
+import { SlugTaken } from '../errors';
+import type { TenantRecord } from '../registry/records';
+import { validateSlug } from '../slug';
+import { verifyArchive, type ArchiveHeader, type ManifestTable } from './archive';
+import type { DataSafetyDeps } from './backup';
+import { ArchiveInvalid, ArchiveTooNew } from './errors';
+import { loadArchive, type LoadProgress } from './load';
+import { prepareTarget, targetDatabase, type TargetDatabase } from './target-database';
+
+export interface RestoreOptions {
+  actor: string;
+  /** The archive to restore. */
+  from: string;
+  /** Restore as a new tenant with this slug (default: the archive's own slug). */
+  as?: string;
+  /** Where the data goes (engine, URL…); default the managed place for the slug (see targetDatabase). */
+  database?: DatabaseParams;
+  /** Replace the data of the existing tenant: restored into a new database, switched to once verified. */
+  replace?: boolean;
+  onProgress?: (progress: LoadProgress | { phase: 'check'; table: null; rowsDone: 0; rowsTotal: 0 }) => void;
+}
+
+export interface RestoreResult {
+  tenant: TenantRecord;
+  /** The new database, password masked. */
+  database: string;
+  /** With `replace`: the database the tenant used before, kept (drop it with delete-old-database). */
+  oldDatabase: string | null;
+  schemaVersion: string | null;
+  /** The archive's schema version, when the restore migrated it up. */
+  migratedFrom: string | null;
+  tables: ManifestTable[];
+  rows: number;
+  durationMs: number;
+}
+
+export interface RestoreDeps extends DataSafetyDeps {
+  connections?: TenantConnections;
+}
+
+/**
+ * Restores an archive. Every checksum is verified before anything is created; the data always goes
+ * into a new database; an older schema is migrated up after loading, a newer one refused. Without
+ * `replace` the target slug must be free (a new tenant is registered, `active` only once the data is
+ * verified); with `replace` the existing tenant switches to the new database once verified, and its
+ * old database is kept. Any failure removes what the restore created and leaves the rest as it was.
+ */
+export async function restoreTenant(deps: RestoreDeps, slug: string, options: RestoreOptions): Promise<RestoreResult> {
+  const started = performance.now();
+  const file = resolve(options.from);
+  options.onProgress?.({ phase: 'check', table: null, rowsDone: 0, rowsTotal: 0 });
+  const { header } = await verifyArchive(file, options.from);
+  checkSchemaVersion(options.from, header);
+  if (header.tenant.slug !== slug) {
+    throw new ValidationFailed(`${options.from} is a backup of tenant "${header.tenant.slug}", not "${slug}"`, [
+      { path: 'from', message: `archive of ${header.tenant.slug}` },
+    ]);
+  }
+  const targetSlug = validateSlug(options.as ?? slug);
+  const existing = await deps.registry.findTenant(targetSlug);
+  if (existing && !options.replace) {
+    throw new SlugTaken(
+      targetSlug,
+      `is an existing tenant; restore with --as <new subdomain>, or --replace to replace its data (its current database is kept)`,
+    );
+  }
+  if (!existing && options.replace)
+    throw new ValidationFailed(`No tenant "${targetSlug}" to replace`, [{ path: 'replace', message: 'the tenant does not exist' }]);
+  if (existing && !['active', 'suspended'].includes(existing.status)) throw new Conflict(`Tenant "${targetSlug}" is ${existing.status}`);
+
+  const ctx: DriverContext = { dataDir: deps.config.dataDir, connectTimeoutMs: deps.config.dbConnectTimeoutMs };
+  const oldSpec = existing ? deps.registry.databaseSpecOf(existing) : null;
+  const target =
+    existing && oldSpec
+      ? replacementTarget(deps, targetSlug, oldSpec, options.database)
+      : targetDatabase(deps.config, targetSlug, options.database);
+  const run = await deps.operations.begin('restore-tenant', {
+    actor: options.actor,
+    tenantId: existing?.id ?? null,
+    tenantSlug: targetSlug,
+    details: {
+      from: file,
+      archiveTenant: header.tenant.slug,
+      archiveEngine: header.engine,
+      archiveSchemaVersion: header.schemaVersion,
+      archiveCreatedAt: header.createdAt,
+      database: describeSpec(target.spec),
+      replace: options.replace === true,
+    },
+    secrets: [target.spec.password],
+  });
+
+  let registered: TenantRecord | null = null;
+  let created = false;
+  let sequelize: ReturnType<typeof openSequelize> | null = null;
+  try {
+    if (!existing) {
+      registered = await deps.registry.insertTenant({
+        slug: targetSlug,
+        name: header.tenant.name,
+        adminEmail: header.tenant.adminEmail,
+        status: 'provisioning',
+        maxUsers: header.tenant.maxUsers,
+        multiLocation: header.tenant.multiLocation,
+        trialEndsAt: null,
+        paidUntil: null,
+        db: dbColumns(deps, target.spec, false),
+      });
+      run.setTenant(registered.id, registered.slug);
+    }
+    created = await run.step('create_database', () => prepareTarget(target, ctx), { database: describeSpec(target.spec) });
+    sequelize = openSequelize(target.spec, { dataDir: ctx.dataDir, connectTimeoutMs: ctx.connectTimeoutMs, poolMax: 2, tenant: true });
+    const loaded = await run.step('load', () => loadArchive(sequelize!, file, header, options.onProgress), {
+      rows: header.tables.reduce((n, t) => n + t.rows, 0),
+    });
+    const { applied } = await run.step('migrate', () => migrateUp(sequelize!, 'tenant'));
+    const schemaVersion = applied.at(-1) ?? header.schemaVersion;
+    await closeSequelize(sequelize);
+    sequelize = null;
+
+    let tenant: TenantRecord;
+    if (existing) {
+      tenant = await run.step('switch', async () => {
+        const updated = await deps.registry.updateTenant(existing.id, {
+          db: dbColumns(deps, target.spec, created && target.managed),
+          schemaVersion,
+        });
+        await deps.connections?.evict(existing.id, { graceMs: 5000 }).catch(() => undefined);
+        return updated;
+      });
+    } else {
+      tenant = await run.step('activate', () =>
+        deps.registry.updateTenant(registered!.id, { status: 'active', schemaVersion, db: { managed: created && target.managed } }),
+      );
+    }
+    const result: RestoreResult = {
+      tenant,
+      database: describeSpec(target.spec),
+      oldDatabase: oldSpec ? describeSpec(oldSpec) : null,
+      schemaVersion,
+      migratedFrom: applied.length > 0 ? header.schemaVersion : null,
+      tables: loaded.tables,
+      rows: loaded.rows,
+      durationMs: Math.round(performance.now() - started),
+    };
+    await run.succeed({ rows: result.rows, schemaVersion, migratedFrom: result.migratedFrom, oldDatabase: result.oldDatabase });
+    return result;
+  } catch (err) {
+    await closeSequelize(sequelize);
+    if (created) await run.step('undo_create_database', () => driverFor(target.spec.engine).drop(target.spec, ctx)).catch(() => undefined);
+    if (registered) await run.step('undo_register', () => deps.registry.deleteTenant(registered!.id)).catch(() => undefined);
+    await run.fail(err);
+    throw err;
+  }
+}
+
+/** Archives whose migrations this version does not all know are refused before anything is made. */
+export function checkSchemaVersion(label: string, header: ArchiveHeader): void {
+  const known = migrationNames('tenant');
+  const unknown = header.migrations.filter((m) => !known.includes(m));
+  if (unknown.length === 0) return;
+  const latest = known.at(-1) ?? null;
+  if (latest === null || unknown.some((m) => m > latest)) throw new ArchiveTooNew(label, header.schemaVersion ?? unknown.at(-1)!, latest);
+  throw new ArchiveInvalid(label, `it has migrations this version does not know (${unknown.join(', ')})`);
+}
+
+/** With `replace` and no target given, a new database beside the live one (same server or data dir). */
+function replacementTarget(deps: DataSafetyDeps, slug: string, live: DatabaseSpec, params: DatabaseParams | undefined): TargetDatabase {
+  const suffix = `_r${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
+  const given = params && Object.values(params).some((x) => x !== undefined && x !== null && x !== '');
+  if (given) return targetDatabase(deps.config, slug, params, suffix);
+  if (live.engine === 'sqlite') return targetDatabase(deps.config, slug, { engine: 'sqlite' }, suffix);
+  return { spec: { ...live, database: `${managedDatabaseName(slug).slice(0, 63 - suffix.length)}${suffix}` }, managed: true };
+}
+
+function dbColumns(deps: DataSafetyDeps, spec: DatabaseSpec, managed: boolean) {
+  return {
+    engine: spec.engine,
+    host: spec.host,
+    port: spec.port,
+    name: spec.database,
+    user: spec.user,
+    passwordEncrypted: spec.password ? deps.registry.sealPassword(spec.password) : null,
+    managed,
+  };
+}
