@@ -48,8 +48,8 @@ describe('runCli (in process)', () => {
 
   it('says an old command with no equivalent yet is not available, and exits 1', async () => {
     const io = capturedOutput();
-    expect(await runCli(['backup_tenant_database', 'acme'], { invokedAs: 'pnpm cli', version: '0.0.0', out: io.out, env: {} })).toBe(1);
-    expect(io.stderr()).toMatch(/^error: backup_tenant_database has no equivalent yet \(backup-tenant is planned\)/);
+    expect(await runCli(['migrate_tenant_database', 'acme'], { invokedAs: 'pnpm cli', version: '0.0.0', out: io.out, env: {} })).toBe(1);
+    expect(io.stderr()).toMatch(/^error: migrate_tenant_database has no equivalent yet \(move-tenant is planned\)/);
   });
 
   it('prints the version', async () => {

@@ -23,12 +23,12 @@ export const LEGACY_COMMANDS: readonly LegacyCommand[] = [
   { old: 'test_tenant_connections', now: ['check-tenants'], shown: 'check-tenants' },
   { old: 'pre_deploy_check', now: ['check-tenants'], shown: 'check-tenants' },
   { old: 'fix_tenant_domain', now: ['domains', 'add'], shown: 'domains add <subdomain> <domain>' },
+  { old: 'backup_tenant_database', now: ['backup-tenant'], shown: 'backup-tenant' },
+  { old: 'restore_tenant_database', now: ['restore-tenant'], shown: 'restore-tenant' },
 ];
 
 /** Old commands whose job has no command here yet. */
 export const UNAVAILABLE_LEGACY: Readonly<Record<string, string>> = {
-  backup_tenant_database: 'backup-tenant',
-  restore_tenant_database: 'restore-tenant',
   migrate_tenant_database: 'move-tenant',
 };
 

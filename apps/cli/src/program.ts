@@ -238,6 +238,71 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
     [['check-tenants', 'exit 1 when anything is wrong'], ['doctor acme beta'], ['check-tenants --json']],
   );
 
+  // ── Backups ─────────────────────────────────────────────────────────────────────────────────────
+  program.commandsGroup('Backups:');
+  const keep = () =>
+    new Option('--keep <n>', 'keep the newest n backups of each tenant (default SALESFLEET_BACKUP_KEEP)').argParser(
+      wholeNumber(1, 100_000),
+    );
+  const keepDays = () =>
+    new Option('--keep-days <days>', 'remove backups older than this (default SALESFLEET_BACKUP_KEEP_DAYS)').argParser(
+      wholeNumber(1, 36_500),
+    );
+  examples(
+    program
+      .command('backup-tenant')
+      .description("back up a tenant's data into one engine-neutral archive (a consistent snapshot)")
+      .argument('<subdomain>', 'the tenant')
+      .option('--output <file>', 'the archive to write (default <data dir>/backups/<subdomain>/<subdomain>-<time>.sfbackup.gz)')
+      .addOption(keep())
+      .addOption(keepDays())
+      .addOption(json())
+      .action(async (slug, flags) => (await import('./commands/backups')).backupTenantCommand(ctx, slug, flags)),
+    [['backup-tenant acme'], ['backup-tenant acme --output /srv/backups/acme.sfbackup.gz'], ['backup-tenant acme --keep 7']],
+  );
+  examples(
+    program
+      .command('backup-tenants')
+      .description('back up several tenants, one after another')
+      .option('--all', 'every active or suspended tenant')
+      .option('--tenant <subdomain>', 'this tenant (repeatable)', (v: string, list: string[] = []) => [...list, v])
+      .addOption(keep())
+      .addOption(keepDays())
+      .addOption(json())
+      .action(async (flags) => (await import('./commands/backups')).backupTenantsCommand(ctx, flags)),
+    [['backup-tenants --all --keep-days 30'], ['backup-tenants --tenant acme --tenant beta']],
+  );
+  examples(
+    program
+      .command('list-backups')
+      .description('backups in <data dir>/backups, newest first')
+      .argument('[subdomain]', 'only this tenant')
+      .addOption(json())
+      .action(async (slug, flags) => (await import('./commands/backups')).listBackupsCommand(ctx, slug, flags)),
+    [['list-backups'], ['list-backups acme --json']],
+  );
+  examples(
+    program
+      .command('restore-tenant')
+      .description('restore a backup into a new database (verified before anything is created)')
+      .argument('<subdomain>', 'the tenant the archive is of')
+      .requiredOption('--from <file>', 'the archive')
+      .option('--as <subdomain>', 'restore as a new tenant with this subdomain')
+      .option('--database-engine <engine>', 'sqlite, postgres or mysql (the configured server of that engine)')
+      .option('--database-url <url>', 'postgres://… or mysql://…; no name = sales_<subdomain> on that server')
+      .option(
+        '--replace',
+        "replace an existing tenant's data: restored into a new database, switched to once verified; the old one is kept",
+      )
+      .addOption(json())
+      .action(async (slug, flags) => (await import('./commands/backups')).restoreTenantCommand(ctx, slug, flags)),
+    [
+      ['restore-tenant acme --from data/backups/acme/acme-20261207T010000000Z.sfbackup.gz --as acme-copy'],
+      ['restore-tenant acme --from acme.sfbackup.gz --as acme-pg --database-url postgres://sales@db1:5432/'],
+      ['restore-tenant acme --from acme.sfbackup.gz --replace'],
+    ],
+  );
+
   // ── Audit ───────────────────────────────────────────────────────────────────────────────────────
   program.commandsGroup('Audit:');
   examples(

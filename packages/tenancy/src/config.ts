@@ -43,6 +43,10 @@ export interface Config {
   trustedProxies: string[];
   port: number;
   nodeEnv: NodeEnv;
+  /** Backups kept per tenant in `<dataDir>/backups/<slug>/` (newest); `null` = no count limit. */
+  backupKeep: number | null;
+  /** Backups older than this many days are removed after a new one; `null` = no age limit. */
+  backupKeepDays: number | null;
 }
 
 const intFrom = (min: number, max: number) =>
@@ -88,6 +92,8 @@ const envSchema = z.object({
   SALESFLEET_TENANT_POOL_MAX: optional(intFrom(1, 50)),
   SALESFLEET_DB_CONNECT_TIMEOUT_MS: optional(intFrom(100, 120_000)),
   SALESFLEET_TRUSTED_PROXIES: optional(commaList),
+  SALESFLEET_BACKUP_KEEP: optional(intFrom(1, 100_000)),
+  SALESFLEET_BACKUP_KEEP_DAYS: optional(intFrom(1, 36_500)),
   PORT: optional(intFrom(0, 65535)),
   NODE_ENV: optional(z.enum(['development', 'production', 'test'], 'must be development, production or test')),
 });
@@ -158,6 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedProxies,
     port: e.PORT ?? 8000,
     nodeEnv,
+    backupKeep: e.SALESFLEET_BACKUP_KEEP ?? null,
+    backupKeepDays: e.SALESFLEET_BACKUP_KEEP_DAYS ?? null,
   } as Config;
   return hideSecrets(config, secretKey);
 }
@@ -256,5 +264,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     trustedProxies: config.trustedProxies,
     port: config.port,
     nodeEnv: config.nodeEnv,
+    backupKeep: config.backupKeep,
+    backupKeepDays: config.backupKeepDays,
   };
 }

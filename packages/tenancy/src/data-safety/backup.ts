@@ -48,6 +48,7 @@ export interface BackupOptions {
   actor: string;
   /** The archive's path; default `<data dir>/backups/<slug>/<slug>-<UTC time>.sfbackup.gz`. */
   output?: string;
+  /** Default the configuration's (SALESFLEET_BACKUP_KEEP / SALESFLEET_BACKUP_KEEP_DAYS). */
   retention?: Retention;
   onProgress?: (progress: BackupProgress) => void;
 }
@@ -91,7 +92,8 @@ export async function backupTenant(deps: DataSafetyDeps, slug: string, options: 
   });
   try {
     const result = await writeArchive(deps.config, tenant, spec, file, options.onProgress);
-    const pruned = options.output ? [] : await applyRetention(deps.config, slug, options.retention ?? {}, file);
+    const retention = options.retention ?? { keep: deps.config.backupKeep, keepDays: deps.config.backupKeepDays };
+    const pruned = options.output ? [] : await applyRetention(deps.config, slug, retention, file);
     await run.succeed({
       rows: result.rows,
       bytes: result.bytes,
