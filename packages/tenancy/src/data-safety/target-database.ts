@@ -13,7 +13,7 @@ import {
 } from '../drivers/index';
 import { DatabaseExists, DatabaseNotEmpty } from '../errors';
 import { describeSpec } from '../drivers/index';
-import { isEmptyDatabase } from '../provisioner';
+import { isEmptyDatabase } from '../provisioning/create-tenant';
 
 /** A database a restore or a move writes into: always a new one (or an existing empty one). */
 export interface TargetDatabase {
