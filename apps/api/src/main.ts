@@ -51,7 +51,7 @@ async function main(): Promise<void> {
 
   if (!env.SALESFLEET_SKIP_CONSOLE_BUILD) ensureConsoleBuilt(adminDistDir, say);
 
-  const tenancy = await openTenancy(config, { migrateRegistry: true, listen: true });
+  const tenancy = await openTenancy(config, { migrateRegistry: true, listen: true, logger: logger.child({ component: 'tenancy' }) });
   let server: RunningServer | null = null;
   let stopping: Promise<void> | null = null;
   const shutdown = (signal: string) => {

@@ -44,7 +44,19 @@ export async function openCliTenancy(ctx: CommandContext, options: OpenOptions =
   tenancy.loadDotEnv();
   if (!options.createRegistry) assertRegistryExists(ctx, process.env);
   const config = tenancy.loadConfig();
-  return tenancy.openTenancy(config, { migrateRegistry: options.migrateRegistry === true });
+  return tenancy.openTenancy(config, { migrateRegistry: options.migrateRegistry === true, logger: cliLogger(tenancy.lineLogger) });
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/**
+ * Failures tenancy handles without throwing go to stderr: errors only (the command prints its own
+ * outcome), or from LOG_LEVEL (`warn`, `info`, `debug`) when set — stdout stays the command's output.
+ */
+function cliLogger(lineLogger: typeof import('@salesfleet/tenancy').lineLogger) {
+  const wanted = process.env.LOG_LEVEL?.trim().toLowerCase();
+  const level = LOG_LEVELS.find((l) => l === wanted) ?? 'error';
+  return lineLogger(level);
 }
 
 function assertRegistryExists(ctx: CommandContext, env: NodeJS.ProcessEnv): void {

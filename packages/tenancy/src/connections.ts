@@ -1,3 +1,4 @@
+import { errorText, silentLogger, type Logger } from './logger';
 import type { Sequelize } from 'sequelize';
 import type { TenantModels } from '@salesfleet/models';
 import { ConnectionBudgetExhausted } from './errors';
@@ -33,6 +34,8 @@ export interface TenantConnectionsOptions {
   idleMs: number;
   /** How long `acquire` waits for a slot while every open handle is busy; default 5000 ms. */
   slotWaitMs?: number;
+  /** Where failures to close a handle are reported. */
+  logger?: Logger;
 }
 
 export interface ConnectionStats {
@@ -133,6 +136,7 @@ function sameConnection(a: TenantRecord, b: TenantRecord): boolean {
  */
 export class TenantConnections {
   readonly #open: TenantConnectionsOptions['open'];
+  readonly #logger: Logger;
   readonly #close: NonNullable<TenantConnectionsOptions['close']>;
   readonly maxOpen: number;
   readonly idleMs: number;
@@ -158,6 +162,7 @@ export class TenantConnections {
   constructor(options: TenantConnectionsOptions) {
     if (!Number.isInteger(options.maxOpen) || options.maxOpen < 1) throw new RangeError('maxOpen must be a positive integer');
     this.#open = options.open;
+    this.#logger = options.logger ?? silentLogger;
     this.#close = options.close ?? ((opened) => opened.sequelize.close());
     this.maxOpen = options.maxOpen;
     this.idleMs = options.idleMs;
@@ -475,7 +480,7 @@ export class TenantConnections {
   #closeEntry(entry: Entry): void {
     this.#closing++;
     const done = this.#close(entry)
-      .catch(() => undefined)
+      .catch((err: unknown) => this.#logger.warn({ err: errorText(err), tenant: entry.tenant.slug }, 'closing a tenant handle failed'))
       .finally(() => {
         this.#closing--;
         entry.markClosed();

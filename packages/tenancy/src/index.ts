@@ -16,7 +16,7 @@
  * - Config: `loadDotEnv(path?)`, `loadConfig(env?) → Config` (ConfigError names the variable; the
  *   development secret key is generated once into `<dataDir>/secret.key`, 0600), `makeConfig(values)`
  *   (tests/embedding), `describeConfig(config)` (masked), `trustedProxyMatcher(entries) → (peer) => boolean`.
- * - Wiring: `openTenancy(config, { migrateRegistry?, templates?, routerTtlMs?, listen? }) → Tenancy`
+ * - Wiring: `openTenancy(config, { migrateRegistry?, templates?, routerTtlMs?, listen?, logger? }) → Tenancy`
  *   `{ config, registry, connections, router, provisioner, operations, registryMigrationsApplied,
  *   tenantUrl(slug), platformUrl(), close() }` (without `migrateRegistry` a pending registry throws
  *   RegistryNotReady); `initRegistry(tenancy, { actor, admin?: { username?, email?, password? } })
@@ -58,6 +58,9 @@
  * - Drivers: `parseDatabaseUrl`, `specFromParams`, `normalizeEngine`, `describeSpec`, `specToUrl`, `maskUrl`,
  *   `driverFor(engine)` (exists/inspect/create/drop/ping/sizeBytes), `openSequelize(spec, opts)`,
  *   `closeSequelize`, `managedDatabaseName(slug)`, `sqliteTenantPath(slug)`, `resolveSqlitePath`.
+ * - Logging: `Logger` (pino-compatible `{ error, warn, info, debug, child? }`, passed as `openTenancy`'s
+ *   `logger`; every failure tenancy handles without throwing is logged there), `silentLogger`,
+ *   `lineLogger(level, write?)` (one line per entry, stderr by default), `childLogger`, `errorText(err, secrets)`.
  * - Slugs: `validateSlug(slug)`, `isValidSlug`, `RESERVED_LABELS`.
  * - Secrets: `SecretBox` (AES-256-GCM), `maskSecrets`, `redact`, `maskUrlsInText`, `isSecretKey`.
  * - Errors (stable codes): TenantNotFound, SlugTaken, SlugInvalid (code ValidationFailed),
@@ -89,6 +92,7 @@ export {
 } from './errors';
 export { LimitReached, ValidationFailed, Conflict, NotFound, SalesfleetError, isSalesfleetError } from '@salesfleet/models';
 export { SecretBox } from './crypto';
+export { childLogger, errorText, lineLogger, silentLogger, type LogFn, type LogLevel, type Logger } from './logger';
 export { MASK, maskSecrets, maskUrlsInText, redact, isSecretKey } from './mask';
 export { validateSlug, isValidSlug, RESERVED_LABELS } from './slug';
 export {

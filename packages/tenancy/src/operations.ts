@@ -1,3 +1,4 @@
+import { errorText, silentLogger, type Logger } from './logger';
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -45,8 +46,16 @@ export class OperationsLog {
   readonly logFile: string;
   #dirReady: Promise<unknown> | null = null;
 
-  constructor(registry: Registry, logFile: string) {
+  readonly #logger: Logger;
+
+  /** @internal */
+  get logger(): Logger {
+    return this.#logger;
+  }
+
+  constructor(registry: Registry, logFile: string, logger: Logger = silentLogger) {
     this.#registry = registry;
+    this.#logger = logger;
     this.logFile = logFile;
   }
 
@@ -118,11 +127,23 @@ export class OperationsLog {
       });
     } catch (err) {
       // The registry may be the thing that is failing; the file still has the line.
+      const message = redact((err as Error).message);
+      this.#logger.error(
+        { err: message, runId: run.runId, action: run.action, tenant: run.tenantSlug, outcome: entry.outcome },
+        'operations log row not stored in the registry',
+      );
       await this.#append(
-        `${JSON.stringify({ time: new Date().toISOString(), runId: run.runId, action: 'operations-log', outcome: 'failed', error: redact((err as Error).message) })}\n`,
-      ).catch(() => undefined);
+        `${JSON.stringify({ time: new Date().toISOString(), runId: run.runId, action: 'operations-log', outcome: 'failed', error: message })}\n`,
+      ).catch((appendErr: unknown) =>
+        this.#logger.error({ err: errorText(appendErr), file: this.logFile }, 'operations log file not written'),
+      );
     } finally {
-      await fileWrite.catch(() => undefined);
+      await fileWrite.catch((err: unknown) =>
+        this.#logger.error(
+          { err: errorText(err), file: this.logFile, runId: run.runId, action: run.action },
+          'operations log file not written',
+        ),
+      );
     }
   }
 
@@ -188,7 +209,12 @@ export class OperationRun {
   enqueue(entry: OperationEntry): void {
     // Error messages are formatted now, while the run's secrets are known.
     const stored = entry.error === null || entry.error === undefined ? entry : { ...entry, error: errorForLog(entry.error, this) };
-    this.#queue = this.#queue.then(() => this.#log.write(this, stored)).catch(() => undefined);
+    // write() reports its own failures; this keeps one unexpected throw from stopping the queue.
+    this.#queue = this.#queue
+      .then(() => this.#log.write(this, stored))
+      .catch((err: unknown) =>
+        this.#log.logger.error({ err: errorText(err), runId: this.runId, action: this.action }, 'operations log entry lost'),
+      );
   }
 
   /** Waits until every queued row is stored. */

@@ -1,3 +1,4 @@
+import { errorText, silentLogger, type Logger } from './logger';
 import type { UnavailableReason } from './errors';
 import { isIpHost, normalizeHost } from './host';
 import type { TenantRecord } from './registry/records';
@@ -108,6 +109,8 @@ export function effectiveHost(
 
 export interface HostRouterOptions {
   baseDomains: readonly string[];
+  /** Where failed background refreshes are reported. */
+  logger?: Logger;
   lookup: TenantLookup;
   /** How long a lookup (found or not) is trusted without an invalidation; default 5000 ms. */
   ttlMs?: number;
@@ -169,6 +172,7 @@ export class HostRouter {
   readonly #staleMs: number;
   readonly #maxEntries: number;
   readonly #now: () => number;
+  readonly #logger: Logger;
   readonly #cache = new Map<string, CacheEntry>();
   readonly #inflight = new Map<string, Promise<TenantRecord | null>>();
   /** Raw Host header → parsed host; bounded, cleared when full. */
@@ -188,6 +192,7 @@ export class HostRouter {
     this.#staleMs = options.staleMs ?? 3 * this.#ttlMs;
     this.#maxEntries = options.maxEntries ?? 50_000;
     this.#now = options.now ?? Date.now;
+    this.#logger = options.logger ?? silentLogger;
   }
 
   async resolveHost(rawHost: string | null | undefined): Promise<HostResolution> {
@@ -276,8 +281,9 @@ export class HostRouter {
   #refresh(host: string, match: HostMatch, entry: CacheEntry): void {
     if (this.#inflight.has(host)) return;
     this.#refreshes++;
-    this.#load(host, match).catch(() => {
+    this.#load(host, match).catch((err: unknown) => {
       this.#refreshErrors++;
+      this.#logger.warn({ err: errorText(err), host }, 'tenant lookup failed; serving the cached entry a little longer');
       // Serve the stale entry a little longer before retrying, never past its stale window.
       if (this.#cache.get(host) === entry) entry.expires = this.#now() + Math.min(this.#ttlMs, REFRESH_RETRY_MS);
     });

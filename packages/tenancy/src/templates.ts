@@ -1,3 +1,4 @@
+import { errorText, silentLogger, type Logger } from './logger';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,13 +22,15 @@ export class TemplateCache {
   readonly #connectTimeoutMs: number;
   readonly #building = new Map<string, Promise<string | null>>();
   readonly #prefix: string;
+  readonly #logger: Logger;
 
   /**
    * Template names start with `salestpl_`, which no managed tenant database (`sales_<slug>`) can.
    * `namespace` (tests) gives this cache its own PostgreSQL templates, so dropping them cannot pull
    * a template from under another process.
    */
-  constructor(options: { dataDir: string; connectTimeoutMs: number; namespace?: string }) {
+  constructor(options: { dataDir: string; connectTimeoutMs: number; namespace?: string; logger?: Logger }) {
+    this.#logger = options.logger ?? silentLogger;
     this.#dataDir = options.dataDir;
     this.#connectTimeoutMs = options.connectTimeoutMs;
     if (options.namespace !== undefined && !/^[a-z0-9]{1,16}$/.test(options.namespace))
@@ -50,7 +53,11 @@ export class TemplateCache {
     const key = spec.engine === 'sqlite' ? 'sqlite' : `pg:${spec.host}:${spec.port}:${spec.user}`;
     let pending = this.#building.get(key);
     if (!pending) {
-      pending = (spec.engine === 'sqlite' ? this.#sqlite() : this.#postgres(spec, ctx)).catch(() => null);
+      pending = (spec.engine === 'sqlite' ? this.#sqlite() : this.#postgres(spec, ctx)).catch((err: unknown) => {
+        // Creation goes on without a template (create + migrate): slower, same result.
+        this.#logger.warn({ err: errorText(err, [spec.password]), engine: spec.engine }, 'tenant template could not be built');
+        return null;
+      });
       this.#building.set(key, pending);
       // A failed build is retried by a later call.
       void pending.then((name) => {

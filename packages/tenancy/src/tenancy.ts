@@ -1,5 +1,6 @@
 import { SESSION_MODEL_NAMES, ValidationFailed, defineTenantModels, generatePassword, validatePasswordStrength } from '@salesfleet/models';
 import { join } from 'node:path';
+import { silentLogger, type Logger } from './logger';
 import type { Config } from './config';
 import { TenantConnections } from './connections';
 import { SecretBox } from './crypto';
@@ -22,6 +23,8 @@ export interface Tenancy {
   readonly router: HostRouter;
   readonly provisioner: Provisioner;
   readonly operations: OperationsLog;
+  /** Where tenancy reports failures it handled (the `logger` option; silent by default). */
+  readonly logger: Logger;
   /** Registry migrations applied by `openTenancy` itself (with `migrateRegistry`). */
   readonly registryMigrationsApplied: string[];
   /** `http://<slug>.<first base domain>:<port>/` (https and no port in production). */
@@ -41,6 +44,11 @@ export interface OpenTenancyOptions {
   routerTtlMs?: number;
   /** Registry on PostgreSQL: listen for other processes' changes (the API sets it). */
   listen?: boolean;
+  /**
+   * Where tenancy reports failures it handles without throwing (a pino logger fits); default silent.
+   * The API passes its pino logger, the CLI one that writes warnings to stderr.
+   */
+  logger?: Logger;
 }
 
 /** Internal extras for `@salesfleet/tenancy/testing`. */
@@ -85,7 +93,8 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     poolMax: 5,
     connectTimeoutMs: config.dbConnectTimeoutMs,
   });
-  const registry = new Registry(sequelize, secrets);
+  const logger = options.logger ?? silentLogger;
+  const registry = new Registry(sequelize, secrets, { logger });
   try {
     await sequelize.authenticate();
   } catch (err) {
@@ -110,6 +119,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     maxOpen: config.maxOpenTenants,
     idleMs: config.tenantIdleMs,
     slotWaitMs: config.dbConnectTimeoutMs,
+    logger,
     open: async (tenant) => {
       const tenantSpec = registry.databaseSpecOf(tenant);
       if (
@@ -151,7 +161,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     },
   });
 
-  const router = new HostRouter({ baseDomains: config.baseDomains, lookup: registry, ttlMs: options.routerTtlMs ?? 5000 });
+  const router = new HostRouter({ baseDomains: config.baseDomains, lookup: registry, ttlMs: options.routerTtlMs ?? 5000, logger });
   registry.onChange((change) => {
     router.applyChange(change);
     connections.invalidate(change.tenantId);
@@ -162,15 +172,21 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     stopNotifications = await connectRegistryNotifications(registry, spec, {
       listen: options.listen === true,
       connectTimeoutMs: config.dbConnectTimeoutMs,
+      logger,
       onResync: () => router.clear(),
     });
   }
 
-  const operations = new OperationsLog(registry, join(config.dataDir, 'logs', 'tenant_operations.log'));
+  const operations = new OperationsLog(registry, join(config.dataDir, 'logs', 'tenant_operations.log'), logger);
   const templates =
     options.templates === false
       ? undefined
-      : new TemplateCache({ dataDir: config.dataDir, connectTimeoutMs: config.dbConnectTimeoutMs, namespace: internals.templateNamespace });
+      : new TemplateCache({
+          dataDir: config.dataDir,
+          connectTimeoutMs: config.dbConnectTimeoutMs,
+          namespace: internals.templateNamespace,
+          logger,
+        });
   const provisioner = new Provisioner({
     config,
     registry,
@@ -179,6 +195,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     templates,
     tenantUrl: (slug) => tenantUrl(config, slug),
     hooks: internals.provisionerHooks,
+    logger,
   });
 
   let closing: Promise<void> | null = null;
@@ -189,6 +206,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     router,
     provisioner,
     operations,
+    logger,
     registryMigrationsApplied,
     tenantUrl: (slug) => tenantUrl(config, slug),
     platformUrl: () => platformUrl(config),

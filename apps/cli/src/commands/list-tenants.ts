@@ -25,7 +25,16 @@ export async function listTenantsCommand(ctx: CommandContext, flags: ListTenants
       tenants,
       async (tenant): Promise<Listed> => ({
         tenant,
-        health: SERVING.has(tenant.status) ? await tenancy.provisioner.tenantHealth(tenant.slug).catch(() => null) : null,
+        health: SERVING.has(tenant.status)
+          ? await tenancy.provisioner.tenantHealth(tenant.slug).catch((err: unknown) => {
+              // Listed without health (shown as unknown); the tenant may have been deleted meanwhile.
+              tenancy.logger.warn(
+                { err: err instanceof Error ? err.message : String(err), tenant: tenant.slug },
+                'tenant health unavailable',
+              );
+              return null;
+            })
+          : null,
       }),
       { concurrency: 8 },
     );

@@ -1,5 +1,6 @@
 import { Conflict } from '@salesfleet/models';
 import { parseDatabaseUrl, type DatabaseSpec, type DriverContext, type OpenSequelizeOptions } from '../drivers/index';
+import type { Logger } from '../logger';
 import { redact } from '../mask';
 import type { TenantRecord } from '../registry/records';
 import type { ProvisionerDeps, ProvisionerTestHooks } from './types';
@@ -7,6 +8,7 @@ import type { ProvisionerDeps, ProvisionerTestHooks } from './types';
 /** What every use case of the provisioner works with: the tenancy's parts, read-only. */
 export interface ProvisioningContext extends Readonly<ProvisionerDeps> {
   readonly hooks: ProvisionerTestHooks;
+  readonly logger: Logger;
 }
 
 export function driverContext(ctx: ProvisioningContext): DriverContext {

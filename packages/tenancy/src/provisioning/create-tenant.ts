@@ -33,6 +33,7 @@ import {
   type DriverContext,
 } from '../drivers/index';
 import { DatabaseNotEmpty, ProvisioningFailed, SlugTaken } from '../errors';
+import { childLogger, type Logger } from '../logger';
 import { redact } from '../mask';
 import type { OperationRun } from '../operations';
 import type { TenantRecord } from '../registry/records';
@@ -243,12 +244,24 @@ async function create(ctx: ProvisioningContext, input: CreateTenantInput, option
     }
   } catch (err) {
     const failedStep = begun.at(-1)?.name ?? 'validate';
+    const log = childLogger(ctx.logger, { tenant: v.slug, runId: run.runId, step: failedStep });
+    await ctx.hooks.beforeCompensation?.();
     await closeSequelize(c.sequelize);
-    if (c.tenant) await ctx.connections.evict(c.tenant.id, { graceMs: 2000 }).catch(() => undefined);
-    const cleanup = await compensate(begun, c);
-    if (cleanup === 'incomplete' && c.tenant) {
-      await ctx.registry.updateTenant(c.tenant.id, { status: 'failed' }).catch(() => undefined);
+    if (c.tenant) {
+      await ctx.connections
+        .evict(c.tenant.id, { graceMs: 2000 })
+        .catch((evictErr: unknown) => log.warn({ err: run.describeError(evictErr) }, 'tenant handle not closed before cleanup'));
     }
+    const cleanup = await compensate(begun, c, log);
+    if (cleanup === 'incomplete' && c.tenant) {
+      try {
+        await ctx.registry.updateTenant(c.tenant.id, { status: 'failed' });
+      } catch (markErr) {
+        // The row stays `provisioning`: check-tenants reports it and a retry of create-tenant takes it over.
+        log.error({ err: run.describeError(markErr) }, 'failed tenant could not be marked failed; it stays in provisioning');
+      }
+    }
+    log.warn({ err: run.describeError(err), cleanup }, 'tenant creation failed');
     await run.fail(err, { step: failedStep, cleanup });
     throw provisioningError(err, v.slug, failedStep, cleanup, run);
   }
@@ -266,7 +279,7 @@ async function create(ctx: ProvisioningContext, input: CreateTenantInput, option
 }
 
 /** Walks the started steps backwards, undoing each; `incomplete` when an undo failed. */
-async function compensate(started: CreationStep[], c: Creation): Promise<'complete' | 'incomplete'> {
+async function compensate(started: CreationStep[], c: Creation, log: Logger): Promise<'complete' | 'incomplete'> {
   let complete = true;
   for (const step of [...started].reverse()) {
     if (!step.undo) continue;
@@ -276,6 +289,7 @@ async function compensate(started: CreationStep[], c: Creation): Promise<'comple
       if (await undo(c)) await c.run.note(`undo_${step.name}`, 'succeeded', { durationMs: Math.round(performance.now() - t0) });
     } catch (err) {
       complete = false;
+      log.error({ err: c.run.describeError(err), undo: step.name }, 'tenant creation could not be undone');
       await c.run.note(`undo_${step.name}`, 'failed', {}, err);
     }
   }

@@ -1,3 +1,4 @@
+import { silentLogger } from '../logger';
 import type { DomainRecord, TenantRecord } from '../registry/records';
 import type { ProvisioningContext } from './context';
 import { createTenant } from './create-tenant';
@@ -33,7 +34,7 @@ export class Provisioner {
   readonly #ctx: ProvisioningContext;
 
   constructor(deps: ProvisionerDeps) {
-    this.#ctx = { ...deps, hooks: deps.hooks ?? {} };
+    this.#ctx = { ...deps, hooks: deps.hooks ?? {}, logger: deps.logger ?? silentLogger };
   }
 
   createTenant(input: CreateTenantInput, options: CreateTenantOptions & { dryRun: true }): Promise<DryRunResult>;

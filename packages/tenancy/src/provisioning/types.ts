@@ -1,3 +1,4 @@
+import type { Logger } from '../logger';
 import type { MigrationDefinition } from '@salesfleet/migrations';
 import type { Config } from '../config';
 import type { TenantConnections } from '../connections';
@@ -164,6 +165,8 @@ export interface TenantUpdate {
 /** Testing only (via `@salesfleet/tenancy/testing`): make a step fail after its work is done. */
 export interface ProvisionerTestHooks {
   failAt?: ProvisionStep;
+  /** Runs when a creation has failed, before its compensation (tests break the registry here). */
+  beforeCompensation?: () => Promise<void>;
   /**
    * The tenant migrations that fleet migrations apply and check, read at each run; default the list
    * compiled into @salesfleet/migrations. Benchmarks add a fresh migration per run this way.
@@ -179,4 +182,6 @@ export interface ProvisionerDeps {
   templates?: TemplateCache;
   tenantUrl: (slug: string) => string;
   hooks?: ProvisionerTestHooks;
+  /** Where failures handled without throwing are reported (compensation, cleanup); default silent. */
+  logger?: Logger;
 }

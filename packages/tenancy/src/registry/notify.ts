@@ -1,3 +1,4 @@
+import { errorText, silentLogger, type Logger } from '../logger';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { pgClientConfig } from '../drivers/postgres';
@@ -10,6 +11,8 @@ export interface RegistryNotificationOptions {
   /** Listen for other processes' changes (the API); senders only send. */
   listen: boolean;
   connectTimeoutMs: number;
+  /** Where lost connections and unsent notifications are reported. */
+  logger?: Logger;
   /** Called after the listening connection was lost and re-established: changes may have been missed. */
   onResync?: () => void;
 }
@@ -26,12 +29,19 @@ export async function connectRegistryNotifications(
   options: RegistryNotificationOptions,
 ): Promise<() => Promise<void>> {
   const origin = randomUUID();
+  const logger = options.logger ?? silentLogger;
   const unsubscribe = registry.onChange((change) => {
     if (change.remote) return;
     const payload = JSON.stringify({ origin, kind: change.kind, tenantId: change.tenantId, slug: change.slug, domain: change.domain });
     registry.sequelize
       .query('SELECT pg_notify(:channel, :payload)', { replacements: { channel: CHANNEL, payload } })
-      .catch(() => undefined);
+      // Other processes then learn of the change only by their router's TTL.
+      .catch((err: unknown) =>
+        logger.warn(
+          { err: errorText(err, [spec.password]), change: change.kind, tenantId: change.tenantId ?? null },
+          'registry change notification not sent',
+        ),
+      );
   });
 
   let client: pg.Client | null = null;
@@ -47,20 +57,21 @@ export async function connectRegistryNotifications(
         const data = JSON.parse(message.payload) as RegistryChange & { origin: string };
         if (data.origin === origin) return;
         registry.emit({ kind: data.kind, tenantId: data.tenantId, slug: data.slug, domain: data.domain, remote: true });
-      } catch {
-        // not ours
+      } catch (err) {
+        logger.warn({ err: errorText(err) }, 'unreadable registry change notification ignored');
       }
     });
     let lost = false;
-    const onLost = () => {
+    const onLost = (err?: Error) => {
       if (lost || stopped) return;
       lost = true;
+      logger.warn({ err: err ? errorText(err, [spec.password]) : 'connection ended' }, 'registry notification listener lost; reconnecting');
       if (client === c) client = null;
       c.end().catch(() => undefined);
       scheduleReconnect();
     };
     c.on('error', onLost);
-    c.on('end', onLost);
+    c.on('end', () => onLost());
     await c.connect();
     await c.query(`LISTEN ${CHANNEL}`);
     client = c;
@@ -76,7 +87,10 @@ export async function connectRegistryNotifications(
           failures = 0;
           options.onResync?.();
         },
-        () => scheduleReconnect(),
+        (err: unknown) => {
+          logger.warn({ err: errorText(err, [spec.password]), attempt: failures }, 'registry notification listener could not reconnect');
+          scheduleReconnect();
+        },
       );
     }, delay);
     retryTimer.unref();

@@ -1,3 +1,4 @@
+import { errorText, silentLogger, type Logger } from '../logger';
 import { createHash, randomBytes } from 'node:crypto';
 import { Op, Transaction, UniqueConstraintError, literal, type Sequelize, type WhereOptions } from 'sequelize';
 import { Conflict, NotFound, ValidationFailed, hashPassword, verifyPassword } from '@salesfleet/models';
@@ -117,7 +118,10 @@ export class Registry {
   readonly #listeners = new Set<RegistryListener>();
   #dummyHash: Promise<string> | null = null;
 
-  constructor(sequelize: Sequelize, secrets: SecretBox) {
+  readonly logger: Logger;
+
+  constructor(sequelize: Sequelize, secrets: SecretBox, options: { logger?: Logger } = {}) {
+    this.logger = options.logger ?? silentLogger;
     this.sequelize = sequelize;
     this.models = defineRegistryModels(sequelize);
     this.#secrets = secrets;
@@ -163,8 +167,12 @@ export class Registry {
     for (const listener of this.#listeners) {
       try {
         listener(change);
-      } catch {
+      } catch (err) {
         // A listener's failure must not break the registry operation that already committed.
+        this.logger.error(
+          { err: errorText(err), change: change.kind, tenantId: change.tenantId ?? null },
+          'registry change listener failed',
+        );
       }
     }
   }

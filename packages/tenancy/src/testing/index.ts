@@ -11,6 +11,7 @@ import pg from 'pg';
 import { createTestDatabase, testServerUrls, type TestDatabase, type TestDialect } from '@salesfleet/models/testing';
 import { makeConfig, type Config } from '../config';
 import { driverFor, parseDatabaseUrl } from '../drivers/index';
+import type { LogFn, Logger } from '../logger';
 import type { ProvisionStep, ProvisionerTestHooks } from '../provisioning/index';
 import type { TenantRecord } from '../registry/records';
 import { openTenancyWith, type OpenTenancyOptions, type Tenancy } from '../tenancy';
@@ -44,6 +45,30 @@ export function tenantRecord(slug: string, overrides: Partial<TenantRecord> = {}
   };
 }
 
+export interface LogEntry {
+  level: 'error' | 'warn' | 'info' | 'debug';
+  msg: string;
+  fields: Record<string, unknown>;
+}
+
+/** A logger that keeps its entries (children share them), for tests that a failure was reported. */
+export function memoryLogger(entries: LogEntry[] = [], bindings: Record<string, unknown> = {}): Logger & { entries: LogEntry[] } {
+  const at =
+    (level: LogEntry['level']): LogFn =>
+    (first: Record<string, unknown> | string, msg?: string) => {
+      if (typeof first === 'string') entries.push({ level, msg: first, fields: { ...bindings } });
+      else entries.push({ level, msg: msg ?? '', fields: { ...bindings, ...first } });
+    };
+  return {
+    entries,
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
+    child: (more) => memoryLogger(entries, { ...bindings, ...more }),
+  };
+}
+
 /** How many PostgreSQL backends (pg_stat_activity) are connected to these databases on the test server. */
 export async function postgresBackends(...databases: string[]): Promise<number> {
   const client = new pg.Client({ connectionString: testServerUrls.postgres });
@@ -65,6 +90,8 @@ export interface TestTenancyOptions extends OpenTenancyOptions {
   dataDir?: string;
   /** Make this provisioning step fail after its work (compensation tests). */
   failAt?: ProvisionStep;
+  /** Runs when a creation has failed, before its compensation (see ProvisionerTestHooks). */
+  beforeCompensation?: ProvisionerTestHooks['beforeCompensation'];
   /** Tenant migrations for fleet migrations instead of the compiled list (see ProvisionerTestHooks). */
   tenantMigrations?: ProvisionerTestHooks['tenantMigrations'];
   /** Config overrides. */
@@ -108,6 +135,7 @@ export async function createTestTenancy(options: TestTenancyOptions = {}): Promi
       {
         provisionerHooks: {
           ...(options.failAt ? { failAt: options.failAt } : {}),
+          ...(options.beforeCompensation ? { beforeCompensation: options.beforeCompensation } : {}),
           ...(options.tenantMigrations ? { tenantMigrations: options.tenantMigrations } : {}),
         },
         templateNamespace: namespace,
