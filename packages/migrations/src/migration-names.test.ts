@@ -17,7 +17,12 @@ describe.each([
 });
 
 describe('tenant migrations', () => {
-  it('cover auth, sales and accounting', () => {
-    expect(migrationNames('tenant')).toEqual(['202611230001-auth', '202611230002-sales', '202611230003-accounting']);
+  it('cover auth, sales, accounting, then settings', () => {
+    expect(migrationNames('tenant').slice(0, 4)).toEqual([
+      '202611230001-auth',
+      '202611230002-sales',
+      '202611230003-accounting',
+      '202612070100-tenant-settings',
+    ]);
   });
 });

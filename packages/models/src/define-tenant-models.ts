@@ -18,6 +18,7 @@ import { associatePayment, definePayment } from './sales/payment';
 import { associateProduct, defineProduct } from './sales/product';
 import { associateStockLevel, defineStockLevel } from './sales/stock-level';
 import { associateStockMovement, defineStockMovement } from './sales/stock-movement';
+import { defineTenantSettings } from './settings/tenant-settings';
 import { installNumericParsers } from './sequelize-options';
 import type { AssociateModel, ModelTarget, TenantModelClasses, TenantModelName, TenantModels } from './model-types';
 
@@ -47,6 +48,7 @@ const specs: { [K in TenantModelName]: ModelSpec<K> } = {
   JournalLine: { define: defineJournalLine, associate: associateJournalLine },
   Expense: { define: defineExpense, associate: associateExpense },
   TaxRate: { define: defineTaxRate },
+  TenantSettings: { define: defineTenantSettings },
 };
 
 /** Names of every tenant model (auth, sales, accounting). */

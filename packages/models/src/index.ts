@@ -63,6 +63,8 @@ export type {
   StockMovementModel,
   TaxRate,
   TaxRateModel,
+  TenantSettings,
+  TenantSettingsModel,
   TenantModelClasses,
   TenantModelName,
   TenantModels,
@@ -137,6 +139,7 @@ export {
   findPage,
   isCalendarDate,
   MAX_PAGE_SIZE,
+  nextDay,
   today,
   type Page,
   type PageOptions,
@@ -216,7 +219,7 @@ export {
 export {
   createInvoice,
   deleteDraftInvoice,
-  formatInvoiceNumber,
+  formatDocumentNumber,
   getInvoice,
   issueInvoice,
   issueInvoicesInBulk,
@@ -243,3 +246,27 @@ export {
   type SeedDemoDataOptions,
   type SeedDemoDataResult,
 } from './demo/seed-demo-data';
+
+// ── tenant settings (issue 13) ──
+export {
+  CURRENCY_CODES,
+  CURRENCY_MINOR_UNITS,
+  currencyMinorUnits,
+  dateInTimeZone,
+  isCurrencyCode,
+  isLocaleTag,
+  isTimeZone,
+  startOfDayInTimeZone,
+} from './settings/currencies';
+export {
+  assertPeriodOpen,
+  closePeriod,
+  getSettings,
+  NUMBER_PREFIX,
+  SETTINGS_ROW_ID,
+  tenantToday,
+  updateSettings,
+  type ClosePeriodInput,
+  type SettingsPatch,
+  type TenantSettingsView,
+} from './settings/settings';

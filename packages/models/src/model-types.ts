@@ -18,6 +18,7 @@ import type { definePayment } from './sales/payment';
 import type { defineProduct } from './sales/product';
 import type { defineStockLevel } from './sales/stock-level';
 import type { defineStockMovement } from './sales/stock-movement';
+import type { defineTenantSettings } from './settings/tenant-settings';
 
 // Model classes exist only inside defineTenantModels (one set per Sequelize instance); these are
 // their types, derived from the factories so nothing holds a class at module scope.
@@ -40,6 +41,7 @@ export type JournalEntryModel = ReturnType<typeof defineJournalEntry>;
 export type JournalLineModel = ReturnType<typeof defineJournalLine>;
 export type ExpenseModel = ReturnType<typeof defineExpense>;
 export type TaxRateModel = ReturnType<typeof defineTaxRate>;
+export type TenantSettingsModel = ReturnType<typeof defineTenantSettings>;
 
 export interface User extends InstanceType<UserModel> {}
 export interface Group extends InstanceType<GroupModel> {}
@@ -60,6 +62,7 @@ export interface JournalEntry extends InstanceType<JournalEntryModel> {}
 export interface JournalLine extends InstanceType<JournalLineModel> {}
 export interface Expense extends InstanceType<ExpenseModel> {}
 export interface TaxRate extends InstanceType<TaxRateModel> {}
+export interface TenantSettings extends InstanceType<TenantSettingsModel> {}
 
 /** Every tenant model class, by name. */
 export interface TenantModelClasses {
@@ -82,6 +85,7 @@ export interface TenantModelClasses {
   JournalLine: JournalLineModel;
   Expense: ExpenseModel;
   TaxRate: TaxRateModel;
+  TenantSettings: TenantSettingsModel;
 }
 
 export type TenantModelName = keyof TenantModelClasses;

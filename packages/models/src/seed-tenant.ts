@@ -2,6 +2,7 @@ import { DEFAULT_CHART_OF_ACCOUNTS, DEFAULT_LOCATION, DEFAULT_TAX_RATE } from '.
 import { hashPassword } from './auth/passwords';
 import { DEFAULT_GROUPS, PERMISSIONS } from './auth/permissions';
 import type { TenantModels } from './model-types';
+import { SETTINGS_ROW_ID } from './settings/settings';
 
 interface SeedAdminBase {
   username: string;
@@ -22,6 +23,8 @@ export interface SeedTenantInput {
   admin: SeedAdmin;
   /** The first location; default `MAIN` "Main store". */
   location?: { code: string; name: string };
+  /** The company name on invoices (settings); set only while the settings have none. */
+  companyName?: string;
 }
 
 export interface SeedTenantResult {
@@ -65,6 +68,14 @@ export async function seedTenant(models: TenantModels, input: SeedTenantInput): 
     );
     await TaxRate.bulkCreate([{ ...DEFAULT_TAX_RATE }], insert);
     await Location.bulkCreate([{ code: location.code, name: location.name }], insert);
+    // The migration that made the table created the row; a schema built by sync() has none yet.
+    await models.TenantSettings.bulkCreate([{ id: SETTINGS_ROW_ID }], insert);
+    if (input.companyName?.trim()) {
+      await models.TenantSettings.update(
+        { companyName: input.companyName.trim().slice(0, 200) },
+        { where: { id: SETTINGS_ROW_ID, companyName: '' }, transaction },
+      );
+    }
 
     const [permissionRows, groupRows] = await Promise.all([
       Permission.findAll({ attributes: ['id', 'codename'], raw: true, transaction }),

@@ -1,6 +1,7 @@
 import type { ApiRoutes } from '../http/api-routes';
 import { accountingRoutes } from './accounting';
 import { salesRoutes } from './sales';
+import { settingsRoutes } from './settings/routes';
 import type { PermissionCache } from './auth/tenant-sessions';
 
 export interface TenantRouteContext {
@@ -17,8 +18,9 @@ export type TenantRouteMount = (routes: ApiRoutes, context: TenantRouteContext) 
 
 /**
  * The sales and accounting areas plug in here, e.g.
- *   import { salesRoutes } from './sales';            // apps/api/src/tenant/sales/index.ts
+ *   import { salesRoutes } from './sales';
+import { settingsRoutes } from './settings/routes';            // apps/api/src/tenant/sales/index.ts
  *   import { accountingRoutes } from './accounting';  // apps/api/src/tenant/accounting/index.ts
  *   export const tenantDomainRoutes = [salesRoutes, accountingRoutes];
  */
-export const tenantDomainRoutes: readonly TenantRouteMount[] = [salesRoutes, accountingRoutes];
+export const tenantDomainRoutes: readonly TenantRouteMount[] = [salesRoutes, accountingRoutes, settingsRoutes];

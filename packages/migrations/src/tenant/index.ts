@@ -2,6 +2,7 @@ import type { MigrationDefinition } from '../types';
 import { auth } from './202611230001-auth';
 import { sales } from './202611230002-sales';
 import { accounting } from './202611230003-accounting';
+import { tenantSettings } from './202612070100-tenant-settings';
 
 /** The tenant database migrations, oldest first. A tenant's schema version is its last applied name. */
-export const tenantMigrations: MigrationDefinition[] = [auth, sales, accounting];
+export const tenantMigrations: MigrationDefinition[] = [auth, sales, accounting, tenantSettings];

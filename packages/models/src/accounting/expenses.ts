@@ -4,7 +4,8 @@ import type { Expense, TenantModels } from '../model-types';
 import { FieldChecks, MAX_AMOUNT, MAX_INT32 } from '../sales/fields';
 import { postJournalEntry, systemAccounts } from './posting';
 import { writeTransaction, type WriteOptions } from './transactions';
-import { checkDate, findPage, pageWindow, today, type Page, type PageOptions } from './values';
+import { checkDate, findPage, pageWindow, type Page, type PageOptions } from './values';
+import { tenantToday } from '../settings/settings';
 
 /**
  * Expenses: each is recorded and posted in one transaction — debit the expense account, credit the
@@ -12,7 +13,7 @@ import { checkDate, findPage, pageWindow, today, type Page, type PageOptions } f
  */
 
 export interface ExpenseInput {
-  /** `YYYY-MM-DD`; default today (UTC). */
+  /** `YYYY-MM-DD`; default today in the tenant's time zone. */
   expenseDate?: string;
   /** An active account of type `expense`. */
   accountId: number;
@@ -28,7 +29,6 @@ export interface ExpenseInput {
 
 export async function createExpense(models: TenantModels, input: ExpenseInput, options: WriteOptions = {}): Promise<Expense> {
   const f = new FieldChecks();
-  const expenseDate = input.expenseDate ?? today();
   if (input.expenseDate !== undefined) f.date(input.expenseDate, 'expenseDate');
   f.int(input.accountId, 'accountId', 1, MAX_INT32);
   f.int(input.amount, 'amount', 1, MAX_AMOUNT);
@@ -41,6 +41,7 @@ export async function createExpense(models: TenantModels, input: ExpenseInput, o
   const id = await writeTransaction(
     models.sequelize,
     async (transaction) => {
+      const expenseDate = input.expenseDate ?? (await tenantToday(models, transaction));
       const paidFromAccountId = input.paidFromAccountId ?? (await systemAccounts(models, transaction)).cash;
       const [account, paidFrom, location] = await Promise.all([
         models.Account.findByPk(input.accountId, { transaction }),

@@ -3,6 +3,7 @@ import { Conflict, ValidationFailed } from '../errors';
 import type { JournalEntry, TenantModels } from '../model-types';
 import { ACCOUNT_CODES, type AccountCodeKey } from './chart-of-accounts';
 import type { JournalSourceType } from './journal-entry';
+import { assertPeriodOpen } from '../settings/settings';
 
 /** One side of a posting, in integer cents: give exactly one of debit and credit. */
 export interface PostingLine {
@@ -75,12 +76,15 @@ function normalise(lines: readonly PostingLine[]): PostingLine[] {
 /**
  * Writes a balanced journal entry and its lines inside `transaction`. Zero lines are dropped; when
  * nothing is left (a free sale at no cost) no entry is written and null is returned. Asserts that
- * debits equal credits before anything is written, so an unbalanced entry can never be committed.
+ * debits equal credits before anything is written, so an unbalanced entry can never be committed,
+ * and that the entry's date is after the closed period (every posting path comes through here or
+ * postJournalEntries, so none can post into closed books).
  */
 export async function postJournalEntry(models: TenantModels, input: PostingInput, transaction: Transaction): Promise<JournalEntry | null> {
   const lines = normalise(input.lines);
   if (lines.length === 0) return null;
   assertBalanced(lines);
+  await assertPeriodOpen(models, input.entryDate, transaction);
   const entry = await models.JournalEntry.create(
     {
       entryDate: input.entryDate,
@@ -110,6 +114,7 @@ export async function postJournalEntries(
   const postings = inputs.map((input) => ({ input, lines: normalise(input.lines) })).filter((p) => p.lines.length > 0);
   for (const p of postings) assertBalanced(p.lines);
   if (postings.length === 0) return [];
+  for (const date of new Set(postings.map((p) => p.input.entryDate))) await assertPeriodOpen(models, date, transaction);
   const entries = await models.JournalEntry.bulkCreate(
     postings.map(({ input }) => ({
       entryDate: input.entryDate,

@@ -6,9 +6,15 @@ import { ValidationFailed } from '../errors';
  * integer cents from drivers, pagination.
  */
 
-/** Today's date (UTC) as `YYYY-MM-DD`. */
+/** Today's date (UTC) as `YYYY-MM-DD`. Postings default to the tenant's day instead (settings' tenantToday). */
 export function today(): string {
   return new Date().toISOString().slice(0, 10);
+}
+
+/** The calendar day after `date` (`YYYY-MM-DD`). */
+export function nextDay(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

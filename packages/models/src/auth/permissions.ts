@@ -21,7 +21,12 @@ const SPECIAL_PERMISSIONS = [
   { codename: 'sales.adjust_stock', name: 'Can adjust stock' },
   { codename: 'accounting.view_reports', name: 'Can view financial reports' },
   { codename: 'auth.manage_users', name: 'Can manage users and their groups' },
+  { codename: 'settings.change_settings', name: 'Can change the company settings' },
+  { codename: 'accounting.close_period', name: 'Can close accounting periods' },
 ] as const;
+
+/** Permissions only the Admin group gets by default (Managers get the rest of sales and accounting). */
+const ADMIN_ONLY: ReadonlySet<string> = new Set(['accounting.close_period']);
 
 export type PermissionCodename = ModelPermission | (typeof SPECIAL_PERMISSIONS)[number]['codename'];
 
@@ -65,7 +70,10 @@ export const DEFAULT_GROUPS: readonly GroupDefinition[] = Object.freeze([
   { name: 'Admin', permissions: all },
   {
     name: 'Managers',
-    permissions: [...all.filter((c) => permissionApp(c) === 'sales' || permissionApp(c) === 'accounting'), 'auth.view_user'],
+    permissions: [
+      ...all.filter((c) => (permissionApp(c) === 'sales' || permissionApp(c) === 'accounting') && !ADMIN_ONLY.has(c)),
+      'auth.view_user',
+    ],
   },
   {
     name: 'Cashiers',

@@ -9,7 +9,9 @@ import {
   type SystemAccounts,
 } from '../accounting/posting';
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
-import { checkDate, findPage, pageWindow, today, type Page, type PageOptions } from '../accounting/values';
+import { checkDate, findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
+import { dateInTimeZone } from '../settings/currencies';
+import { postingSettings, tenantToday } from '../settings/settings';
 import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '../errors';
 import type { Invoice, TenantModels } from '../model-types';
 import { FieldChecks, MAX_AMOUNT, MAX_INT32 } from './fields';
@@ -56,7 +58,7 @@ export interface TillPayment {
 export interface CreateInvoiceInput {
   locationId: number;
   customerId?: number | null;
-  /** `YYYY-MM-DD`; default today (UTC). */
+  /** `YYYY-MM-DD`; default today in the tenant's time zone. */
   issueDate?: string;
   notes?: string | null;
   lines: readonly InvoiceLineInput[];
@@ -88,11 +90,9 @@ export interface InvoiceWriteOptions extends WriteOptions {
 export const MAX_INVOICE_LINES = 500;
 /** 10 000 000 000.00 in cents: a generous ceiling for a free-text unit price. */
 export const MAX_UNIT_PRICE = 1_000_000_000_000;
-export const INVOICE_NUMBER_PREFIX = 'INV-';
-
-/** `INV-000123`: six digits at least, more once needed. */
-export function formatInvoiceNumber(n: number): string {
-  return `${INVOICE_NUMBER_PREFIX}${String(n).padStart(6, '0')}`;
+/** `INV-000123`: the prefix (settings), then six digits at least, more once needed. */
+export function formatDocumentNumber(prefix: string, n: number): string {
+  return `${prefix}${String(n).padStart(6, '0')}`;
 }
 
 // ── lines ─────────────────────────────────────────────────────────────────────────────────────────
@@ -255,25 +255,34 @@ async function checkReferences(
 // ── numbering ─────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * The next free invoice number: one more than the highest issued one. Two concurrent issuers may
- * compute the same number; the unique index lets one win and the other's transaction starts over
- * (RetryableConflict), so numbers stay unique and gapless.
+ * The next free invoice number under the tenant's prefix: one more than the highest issued one with
+ * that prefix. Two concurrent issuers may compute the same number; the unique index lets one win and
+ * the other's transaction starts over (RetryableConflict), so numbers stay unique and gapless.
  */
-async function nextInvoiceNumber(models: TenantModels, transaction: Transaction): Promise<string> {
-  const last = await models.Invoice.findOne({
-    where: { number: { [Op.like]: `${INVOICE_NUMBER_PREFIX}%` } },
+async function nextInvoiceNumber(models: TenantModels, transaction: Transaction, count = 1): Promise<string[]> {
+  const { invoicePrefix: prefix } = await postingSettings(models, transaction);
+  // Numbers under a longer prefix that starts with this one (INV- and INV-2026-) are skipped: only
+  // digits may follow the prefix.
+  const candidates = await models.Invoice.findAll({
+    // `_` in a prefix is a LIKE wildcard (SQLite has no default escape): the match is checked again below.
+    where: { number: { [Op.like]: `${prefix}%` }, status: { [Op.ne]: 'draft' } },
     attributes: ['number'],
     // Longest first: INV-1000000 follows INV-999999.
     order: [
       [fn('LENGTH', col('number')), 'DESC'],
       ['number', 'DESC'],
     ],
+    limit: 50,
     raw: true,
     transaction,
   });
-  const n = last ? Number(last.number.slice(INVOICE_NUMBER_PREFIX.length)) : 0;
-  if (!Number.isSafeInteger(n)) throw new Conflict(`Cannot continue the invoice numbering after ${last?.number}`);
-  return formatInvoiceNumber(n + 1);
+  const last = candidates
+    .filter((c) => c.number.startsWith(prefix))
+    .map((c) => c.number.slice(prefix.length))
+    .find((rest) => /^\d+$/.test(rest));
+  const n = last === undefined ? 0 : Number(last);
+  if (!Number.isSafeInteger(n + count)) throw new Conflict(`Cannot continue the invoice numbering after ${prefix}${last}`);
+  return Array.from({ length: count }, (_, i) => formatDocumentNumber(prefix, n + 1 + i));
 }
 
 function numberTaken(err: unknown): never {
@@ -448,15 +457,15 @@ export async function createInvoice(models: TenantModels, input: CreateInvoiceIn
 /** createInvoice without reading the invoice back: returns its id (bulk callers such as the demo data). */
 export async function writeInvoice(models: TenantModels, input: CreateInvoiceInput, options: InvoiceWriteOptions = {}): Promise<number> {
   checkCreate(input);
-  const issueDate = input.issueDate ?? today();
   return writeTransaction(
     models.sequelize,
     async (transaction) => {
+      const issueDate = input.issueDate ?? (await tenantToday(models, transaction));
       await checkReferences(models, input.locationId, input.customerId, transaction);
       const resolved = await resolveLines(models, input.lines, transaction);
       const paid = input.draft ? 0 : tillAmount(resolved.total, input.payment);
       if (!input.draft) await takeSaleStock(models, [{ locationId: input.locationId, resolved }], transaction);
-      const number = input.draft ? draftNumber() : await nextInvoiceNumber(models, transaction);
+      const number = input.draft ? draftNumber() : (await nextInvoiceNumber(models, transaction))[0]!;
       const invoice = await models.Invoice.create(
         {
           number,
@@ -522,7 +531,7 @@ export async function issueInvoicesInBulk(
       throw err;
     }
   });
-  const issueDate = today();
+  const issueDate = await tenantToday(models, transaction);
   const locationIds = [...new Set(inputs.map((i) => i.locationId))];
   const customerIds = [...new Set(inputs.map((i) => i.customerId).filter((id): id is number => typeof id === 'number'))];
   const [locations, customers, products] = await Promise.all([
@@ -552,10 +561,10 @@ export async function issueInvoicesInBulk(
   });
   await takeSaleStock(models, sales, transaction);
 
-  const first = Number((await nextInvoiceNumber(models, transaction)).slice(INVOICE_NUMBER_PREFIX.length));
+  const numbers = await nextInvoiceNumber(models, transaction, sales.length);
   const invoices = await models.Invoice.bulkCreate(
     sales.map(({ input, resolved, paid }, i) => ({
-      number: formatInvoiceNumber(first + i),
+      number: numbers[i]!,
       locationId: input.locationId,
       customerId: input.customerId ?? null,
       status: saleStatus(resolved.total, paid),
@@ -579,6 +588,7 @@ export async function issueInvoicesInBulk(
   if (movements.length) await models.StockMovement.bulkCreate(movements, { transaction });
 
   const accounts = await systemAccounts(models, transaction);
+  const { timeZone } = await postingSettings(models, transaction);
   const paidSales = sales.map((sale, i) => ({ ...sale, invoice: invoices[i]! })).filter((s) => s.paid > 0);
   const payments = paidSales.length
     ? await models.Payment.bulkCreate(
@@ -598,7 +608,9 @@ export async function issueInvoicesInBulk(
     [
       ...sales.map(({ input, resolved, paid }, i) => saleEntry(invoices[i]!, resolved, paid, input.payment, accounts, input.userId)),
       ...paidSales.flatMap(({ input, invoice, resolved, paid }, i) =>
-        paidAtTill(invoice.customerId, resolved.total, paid) ? [] : [paymentEntry(invoice, payments[i]!, accounts, input.userId)],
+        paidAtTill(invoice.customerId, resolved.total, paid)
+          ? []
+          : [paymentEntry(invoice, payments[i]!, accounts, input.userId, dateInTimeZone(timeZone, new Date(payments[i]!.receivedAt)))],
       ),
     ],
     transaction,
@@ -623,7 +635,7 @@ export async function issueInvoice(
       if (invoice.status !== 'draft')
         throw new Conflict(`Invoice ${invoice.number} is already ${invoice.status}`, { status: invoice.status });
       const paid = tillAmount(invoice.total, input.payment);
-      const number = await nextInvoiceNumber(models, transaction);
+      const [number] = await nextInvoiceNumber(models, transaction);
       const issueDate = input.issueDate ?? invoice.issueDate;
       // Claim the draft: a concurrent issue of the same draft finds no draft left and stops here.
       const [claimed] = await models.Invoice.update(
@@ -692,12 +704,13 @@ export async function voidInvoice(
   const f = new FieldChecks();
   const reason = f.text(input.reason, 'reason', 200, false) ?? null;
   f.done('void');
-  const date = input.date === undefined ? today() : checkDate(input.date, 'date');
+  if (input.date !== undefined) checkDate(input.date, 'date');
   await writeTransaction(
     models.sequelize,
     async (transaction) => {
       // Lock the invoice first: a payment in flight finishes before the void reads its payments.
       const invoice = await models.Invoice.findByPk(invoiceId, { transaction, lock: transaction.LOCK.UPDATE });
+      const date = input.date ?? (await tenantToday(models, transaction));
       if (!invoice) throw new NotFound('Invoice', invoiceId);
       const [affected] = await models.Invoice.update(
         { status: 'void' },

@@ -1,10 +1,12 @@
 import { literal, Op, type Transaction } from 'sequelize';
 import { postJournalEntry, systemAccounts, type PostingInput, type SystemAccounts } from '../accounting/posting';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
-import { findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
+import { checkDate, findPage, nextDay, pageWindow, type Page, type PageOptions } from '../accounting/values';
 import { Conflict, NotFound } from '../errors';
 import type { Invoice, Payment, TenantModels } from '../model-types';
 import { FieldChecks, MAX_AMOUNT } from './fields';
+import { getSettings, tenantDateOf } from '../settings/settings';
+import { startOfDayInTimeZone } from '../settings/currencies';
 import { PAYMENT_METHODS, type PaymentMethod } from './payment';
 
 /**
@@ -39,15 +41,16 @@ export function checkPaymentInput(input: Omit<PaymentInput, 'userId' | 'amount'>
   f.done('payment');
 }
 
-/** The posting of a payment: debit cash (cash) or bank (other methods), credit receivable. */
+/** The posting of a payment, dated `entryDate` (the tenant-local day it was received): debit cash (cash) or bank (other methods), credit receivable. */
 export function paymentEntry(
   invoice: Pick<Invoice, 'number'>,
   payment: Pick<Payment, 'id' | 'amount' | 'method' | 'receivedAt'>,
   accounts: SystemAccounts,
   userId: number,
+  entryDate: string,
 ): PostingInput {
   return {
-    entryDate: new Date(payment.receivedAt).toISOString().slice(0, 10),
+    entryDate,
     memo: `Payment for ${invoice.number} (${payment.method})`,
     sourceType: 'payment',
     sourceId: payment.id,
@@ -80,7 +83,10 @@ export async function writePayment(
     },
     { transaction },
   );
-  if (options.post) await postJournalEntry(models, paymentEntry(invoice, payment, accounts, input.userId), transaction);
+  if (options.post) {
+    const entryDate = await tenantDateOf(models, new Date(payment.receivedAt), transaction);
+    await postJournalEntry(models, paymentEntry(invoice, payment, accounts, input.userId, entryDate), transaction);
+  }
   return payment;
 }
 
@@ -149,7 +155,7 @@ export async function recordPayment(
 export interface PaymentFilter extends PageOptions {
   invoiceId?: number;
   method?: PaymentMethod;
-  /** `YYYY-MM-DD`, inclusive, on the date received (UTC). */
+  /** `YYYY-MM-DD`, inclusive, on the date received (in the tenant's time zone). */
   from?: string;
   to?: string;
 }
@@ -160,10 +166,13 @@ export async function listPayments(models: TenantModels, filter: PaymentFilter =
   const where: Record<string | symbol, unknown> = {};
   if (filter.invoiceId !== undefined) where.invoiceId = filter.invoiceId;
   if (filter.method !== undefined) where.method = filter.method;
-  const range: Record<symbol, Date> = {};
-  if (filter.from) range[Op.gte] = new Date(`${filter.from}T00:00:00.000Z`);
-  if (filter.to) range[Op.lt] = new Date(new Date(`${filter.to}T00:00:00.000Z`).getTime() + 86_400_000);
-  if (filter.from || filter.to) where.receivedAt = range;
+  if (filter.from || filter.to) {
+    const { timeZone } = await getSettings(models);
+    const range: Record<symbol, Date> = {};
+    if (filter.from) range[Op.gte] = startOfDayInTimeZone(timeZone, checkDate(filter.from, 'from'));
+    if (filter.to) range[Op.lt] = startOfDayInTimeZone(timeZone, nextDay(checkDate(filter.to, 'to')));
+    where.receivedAt = range;
+  }
   const { rows, count } = await findPage(models.Payment, { where, order: [['id', 'DESC']], limit, offset });
   return { items: rows, total: count, limit, offset };
 }

@@ -163,6 +163,7 @@ function creationSteps(ctx: ProvisioningContext, input: ValidatedInput): Creatio
         await seedTenant(c.models!, {
           admin: { username: input.adminUsername, email: input.adminEmail, passwordHash: hash, mustChangePassword: password !== null },
           location: { code: DEFAULT_LOCATION.code, name: DEFAULT_LOCATION.name },
+          companyName: input.name,
         });
       },
     },

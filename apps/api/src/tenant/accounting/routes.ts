@@ -51,7 +51,7 @@ const AccountBody = z
 
 const ExpenseBody = z
   .object({
-    expenseDate: date.optional().describe('default today (UTC)'),
+    expenseDate: date.optional().describe("default today in the tenant's time zone"),
     accountId: id.describe('an active expense account'),
     amount: z.number().int('integer cents').min(1).max(MAX_AMOUNT),
     vendor: z.string().trim().max(200).nullable().optional(),

@@ -62,7 +62,7 @@ const CreateInvoiceBody = z
   .object({
     locationId: id.optional().describe('default: the only active location'),
     customerId: id.nullable().optional(),
-    issueDate: date.optional().describe('default today (UTC)'),
+    issueDate: date.optional().describe("default today in the tenant's time zone"),
     notes: z.string().trim().max(5000).nullable().optional(),
     draft: z.boolean().optional().describe('save without issuing: no number, stock or posting yet'),
     lines: z.array(LineBody).min(1, 'at least one line').max(MAX_INVOICE_LINES),
