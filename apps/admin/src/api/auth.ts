@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, isApiError } from '../lib/api-client';
+import { isApiError } from '@salesfleet/ui';
+import { api } from './client';
 import type { PlatformAdmin } from '../lib/types';
 import { queryKeys } from './query-keys';
 

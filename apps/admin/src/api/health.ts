@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, seg } from '../lib/api-client';
+import { seg } from '@salesfleet/ui';
+import { api } from './client';
 import type { TenantHealth } from '../lib/types';
 import { queryKeys } from './query-keys';
 

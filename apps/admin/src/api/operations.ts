@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api } from '../lib/api-client';
+import { api } from './client';
 import type { Operation, OperationFilters } from '../lib/types';
 import { queryKeys } from './query-keys';
 

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, seg } from '../lib/api-client';
+import { seg } from '@salesfleet/ui';
+import { api } from './client';
 import type {
   CreateTenantInput,
   CreateTenantResult,

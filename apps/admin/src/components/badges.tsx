@@ -1,5 +1,5 @@
 import type { OperationOutcome, TenantHealth, TenantStatus } from '../lib/types';
-import { formatLatency } from '../lib/format';
+import { formatLatency } from '@salesfleet/ui';
 
 const statusTone: Record<TenantStatus, string> = {
   active: 'good',

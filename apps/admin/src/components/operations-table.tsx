@@ -1,6 +1,6 @@
 import { Fragment, useState } from 'react';
 import { Link } from 'react-router';
-import { formatDateTime, formatDuration } from '../lib/format';
+import { formatDateTime, formatDuration } from '@salesfleet/ui';
 import { maskSecrets, maskSecretsInText } from '../lib/mask-secrets';
 import type { Operation } from '../lib/types';
 import { OutcomeBadge } from './badges';

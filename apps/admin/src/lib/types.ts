@@ -150,7 +150,4 @@ export interface OperationFilters {
   limit?: number;
 }
 
-export interface FieldIssue {
-  path: string | (string | number)[];
-  message: string;
-}
+export type { FieldIssue } from '@salesfleet/ui';

@@ -1,10 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useChangePassword, useSignOut } from '../api/auth';
 import { Breadcrumb } from '../components/breadcrumb';
-import { ErrorNotice } from '../components/error-notice';
-import { isApiError } from '../lib/api-client';
-import { TextField } from '../components/field';
-import { Notice } from '../components/states';
+import { ErrorNotice, isApiError, Notice, TextField } from '@salesfleet/ui';
 import type { PlatformAdmin } from '../lib/types';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { type ChangePasswordForm, MIN_PASSWORD_LENGTH, validateChangePassword } from '../lib/validation';

@@ -3,10 +3,7 @@ import { Link } from 'react-router';
 import { useCreateTenant, useCreateTenantDryRun, useTenants } from '../api/tenants';
 import { CopyButton } from '../components/copy-button';
 import { Breadcrumb } from '../components/breadcrumb';
-import { ErrorNotice } from '../components/error-notice';
-import { CheckboxField, TextField } from '../components/field';
-import { Notice } from '../components/states';
-import { isApiError } from '../lib/api-client';
+import { CheckboxField, ErrorNotice, isApiError, Notice, TextField } from '@salesfleet/ui';
 import { ENGINES, type CreateTenantResult, type DryRunResult, type Engine, type TenantSummary } from '../lib/types';
 import { useDocumentTitle } from '../lib/use-document-title';
 import {

@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useDeleteTenant } from '../api/tenants';
-import { ErrorNotice } from '../components/error-notice';
+import { ErrorNotice } from '@salesfleet/ui';
 import { deleteConfirmationMatches } from '../lib/validation';
 
 interface DangerZoneProps {

@@ -2,9 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useOperations } from '../api/operations';
 import { useTenants } from '../api/tenants';
-import { ErrorNotice } from '../components/error-notice';
+import { EmptyState, ErrorNotice, Loading } from '@salesfleet/ui';
 import { OperationsTable } from '../components/operations-table';
-import { EmptyState, Loading } from '../components/states';
 import { OPERATION_OUTCOMES, type OperationFilters, type OperationOutcome } from '../lib/types';
 import { useDocumentTitle } from '../lib/use-document-title';
 

@@ -1,7 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useSignIn } from '../api/auth';
-import { ErrorNotice } from '../components/error-notice';
-import { TextField } from '../components/field';
+import { ErrorNotice, TextField } from '@salesfleet/ui';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { type SignInForm, validateSignIn } from '../lib/validation';
 

@@ -13,21 +13,8 @@ import {
 } from '../api/tenants';
 import { HealthIndicator, PendingBadge, StatusBadge } from '../components/badges';
 import { Breadcrumb } from '../components/breadcrumb';
-import { ErrorNotice } from '../components/error-notice';
-import { CheckboxField, TextField } from '../components/field';
+import { CheckboxField, ErrorNotice, formatBytes, formatDate, formatDateTime, formatDuration, formatLatency, formatRelative, fromDateInput, isApiError, Loading, Notice, TextField, toDateInput } from '@salesfleet/ui';
 import { OperationsTable } from '../components/operations-table';
-import { Loading, Notice } from '../components/states';
-import { isApiError } from '../lib/api-client';
-import {
-  formatBytes,
-  formatDate,
-  formatDateTime,
-  formatDuration,
-  formatLatency,
-  formatRelative,
-  fromDateInput,
-  toDateInput,
-} from '../lib/format';
 import type { TenantDetail, UpdateTenantInput } from '../lib/types';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { type TenantSettingsForm, engineLabel, validateDomain, validateTenantSettings } from '../lib/validation';

@@ -2,10 +2,15 @@ import { Link, useLocation, useSearchParams } from 'react-router';
 import { FLEET_HEALTH_INTERVAL_MS, useFleetHealth } from '../api/health';
 import { useTenants } from '../api/tenants';
 import { HealthIndicator, PendingBadge, StatusBadge } from '../components/badges';
-import { ErrorNotice } from '../components/error-notice';
-import { EmptyState, Loading, Notice } from '../components/states';
-import { displayUrl, formatDate } from '../lib/format';
-import { type SortDirection, type SortKey, type TenantTableQuery, defaultTableQuery, tenantRows } from '../lib/tenant-table';
+import { EmptyState, ErrorNotice, formatDate, Loading, Notice } from '@salesfleet/ui';
+import { displayUrl } from '../lib/display-url';
+import {
+  type SortDirection,
+  type SortKey,
+  type TenantTableQuery,
+  defaultTableQuery,
+  tenantRows,
+} from '../lib/tenant-table';
 import { ENGINES, type Engine, TENANT_STATUSES, type TenantStatus } from '../lib/types';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { engineLabel } from '../lib/validation';

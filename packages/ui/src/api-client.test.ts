@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, apiRequest } from './api-client';
+import { ApiError, createApiClient } from './api-client';
+
+const apiRequest = createApiClient('/api/platform').request;
 
 function stubFetch(response: Response | Error) {
   const fetchMock = vi.fn(async () => {
@@ -10,7 +12,7 @@ function stubFetch(response: Response | Error) {
   return fetchMock;
 }
 
-describe('apiRequest', () => {
+describe('createApiClient', () => {
   it('sends JSON with the session cookie to /api/platform and parses the answer', async () => {
     const fetchMock = stubFetch(new Response(JSON.stringify({ tenants: [] }), { status: 200 }));
     await expect(apiRequest('POST', '/tenants', { name: 'Acme' })).resolves.toEqual({ tenants: [] });

@@ -66,3 +66,45 @@ export function CheckboxField({ id, label, checked, onCheckedChange, hint, disab
     </div>
   );
 }
+
+interface SelectFieldProps {
+  id: string;
+  label: ReactNode;
+  value: string;
+  onValueChange: (value: string) => void;
+  options: readonly { value: string; label: string }[];
+  error?: string | undefined;
+  hint?: ReactNode;
+  disabled?: boolean;
+}
+
+export function SelectField({ id, label, value, onValueChange, options, error, hint, disabled }: SelectFieldProps) {
+  const describedBy = error || hint ? `${id}-help` : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        name={id}
+        value={value}
+        disabled={disabled}
+        onChange={(e) => onValueChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+      >
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <small id={`${id}-help`} className="field-error">
+          {error}
+        </small>
+      ) : hint ? (
+        <small id={`${id}-help`}>{hint}</small>
+      ) : null}
+    </div>
+  );
+}

@@ -1,4 +1,4 @@
-import { isApiError } from '../lib/api-client';
+import { isApiError } from './api-client';
 
 interface ErrorNoticeProps {
   error: unknown;

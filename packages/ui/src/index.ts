@@ -1,0 +1,25 @@
+export { ApiError, createApiClient, isApiError, queryString, seg, type ApiClient, type FieldIssue, type HttpMethod } from './api-client';
+export { downloadCsv, toCsv } from './csv';
+export { ErrorNotice } from './error-notice';
+export { CheckboxField, SelectField, TextField } from './field';
+export {
+  addDays,
+  calendarDay,
+  formatBytes,
+  formatDate,
+  formatDateTime,
+  formatDuration,
+  formatLatency,
+  formatMoney,
+  formatRate,
+  formatRelative,
+  fromDateInput,
+  minorUnits,
+  moneyInput,
+  parseMoney,
+  toDateInput,
+  type Currency,
+  type Locale,
+} from './format';
+export { Pager } from './pager';
+export { EmptyState, Loading, Notice } from './states';
