@@ -1,4 +1,5 @@
 import '@picocss/pico/css/pico.min.css';
+import '@salesfleet/ui/ui.css';
 import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

@@ -4,6 +4,7 @@ import { createMiddleware } from 'hono/factory';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import { adminDistDir as builtAdminDistDir } from '@salesfleet/admin';
+import { workspaceDistDir as builtWorkspaceDistDir } from '@salesfleet/workspace';
 import { SalesfleetError } from '@salesfleet/models';
 import { isValidSlug, TenantUnavailable, trustedProxyMatcher, type Config } from '@salesfleet/tenancy';
 import type { AppEnv, AppVariables } from './app-env';
@@ -24,13 +25,16 @@ import { PermissionCache, tenantGuard } from './tenant/auth/tenant-sessions';
 import { tenantUsersRoutes } from './tenant/auth/users-routes';
 import { tenantDomainRoutes } from './tenant/domain-routes';
 import { tenantLocationRoutes } from './tenant/locations/routes';
-import { signInPage } from './tenant/sign-in-page';
+import { workspaceApp } from './tenant/workspace-app';
+import { tenantWorkspaceRoutes } from './tenant/workspace-routes';
 
 export interface AppDeps {
   tenancy: AppTenancy;
   logger: Logger;
   /** Built admin console (Vite output); default: @salesfleet/admin's dist directory. */
   adminDistDir?: string;
+  /** Built tenant workspace (Vite output); default: @salesfleet/workspace's dist directory. */
+  workspaceDistDir?: string;
   /** Largest accepted request body; default 1 MiB. */
   bodyLimitBytes?: number;
   /** Failed sign-in throttle; default 5 failures per 15 minutes (in this process's memory). */
@@ -89,7 +93,7 @@ class WorkspaceUnavailable extends SalesfleetError {
 /**
  * The API: one outer app (request id, log line, security headers, body limit, health) that resolves the
  * request's host and dispatches to the platform app (landing page, admin console, `/api/platform/*`)
- * or to the tenant app (sign-in page, `/api/*`) with the tenant's database handle leased for the
+ * or to the tenant app (`/api/*`; the workspace app's pages and files are answered without a database lease) with the tenant's database handle leased for the
  * request. Every app shares one error handler and one OpenAPI registry.
  */
 export function createApp(config: Config, deps: AppDeps): App {
@@ -116,11 +120,12 @@ export function createApp(config: Config, deps: AppDeps): App {
 
   // ── tenant hosts ───────────────────────────────────────────────────────────────────────────────
   const tenant = subApp();
-  tenant.get('/', signInPage);
+  const workspace = workspaceApp(deps.workspaceDistDir ?? builtWorkspaceDistDir);
   const tenantApi = new ApiRoutes(docs, { prefix: '/api', tags: ['tenant'], security: 'tenantSession', guard: tenantGuard(permissions) });
   tenantAuthRoutes(tenantApi, { throttle, permissions });
   tenantUsersRoutes(tenantApi, { permissions });
   tenantLocationRoutes(tenantApi);
+  tenantWorkspaceRoutes(tenantApi);
   for (const mount of tenantDomainRoutes) mount(tenantApi, { permissions });
   tenant.route('/api', tenantApi.router);
 
@@ -201,6 +206,12 @@ export function createApp(config: Config, deps: AppDeps): App {
       case 'tenant': {
         c.set('tenant', resolution.tenant);
         c.set('logger', c.var.logger.child({ tenant: resolution.tenant.slug }));
+        // The workspace app (its files and the index.html of its client routes) needs no tenant
+        // database: answered without leasing a connection.
+        const path = c.req.path;
+        if ((c.req.method === 'GET' || c.req.method === 'HEAD') && path !== '/api' && !path.startsWith('/api/')) {
+          return path.startsWith('/_app/') ? workspace.asset(c) : workspace.page(c);
+        }
         let lease;
         try {
           lease = await tenancy.connections.acquire(resolution.tenant);

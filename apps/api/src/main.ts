@@ -1,5 +1,5 @@
 /**
- * `pnpm start`: builds the console if needed, migrates the registry, creates the first platform admin
+ * `pnpm start`: builds the console and the workspace app if needed, migrates the registry, creates the first platform admin
  * (its one-time password printed once, on one line), optionally a demo tenant, and serves the API on
  * PORT (default 8000). SIGTERM/SIGINT: stop accepting, finish in-flight requests, close every tenant
  * connection and the registry.
@@ -7,6 +7,7 @@
 import * as modelsPackage from '@salesfleet/models';
 import { pino } from 'pino';
 import { adminDistDir } from '@salesfleet/admin';
+import { workspaceDistDir } from '@salesfleet/workspace';
 import {
   connectionBudgetWarnings,
   initRegistry,
@@ -20,7 +21,7 @@ import {
 import { createApp } from './app';
 import { loadApiEnv } from './env';
 import { startServer, type RunningServer } from './server';
-import { ensureConsoleBuilt } from './start/ensure-console';
+import { ensureConsoleBuilt, TENANT_WORKSPACE } from './start/ensure-console';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -49,7 +50,10 @@ async function main(): Promise<void> {
   const demo = env.SALESFLEET_DEMO || process.argv.slice(2).includes('--demo');
   const logger = pino({ level: env.LOG_LEVEL, base: { service: 'salesfleet-api' } });
 
-  if (!env.SALESFLEET_SKIP_CONSOLE_BUILD) ensureConsoleBuilt(adminDistDir, say);
+  if (!env.SALESFLEET_SKIP_CONSOLE_BUILD) {
+    ensureConsoleBuilt(adminDistDir, say);
+    ensureConsoleBuilt(workspaceDistDir, say, TENANT_WORKSPACE);
+  }
 
   const tenancy = await openTenancy(config, { migrateRegistry: true, listen: true, logger: logger.child({ component: 'tenancy' }) });
   let server: RunningServer | null = null;

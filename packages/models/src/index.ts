@@ -182,6 +182,7 @@ export {
   type TrialBalance,
   type TrialBalanceRow,
 } from './accounting/reports';
+export { dashboardSummary, type DashboardOptions, type DashboardSummary } from './sales/dashboard';
 export { lineAmounts, sumCents, taxOn, type LineAmounts } from './sales/tax';
 export {
   createCustomer,

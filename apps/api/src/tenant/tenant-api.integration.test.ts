@@ -24,14 +24,6 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
   });
 
   describe('sign-in', () => {
-    it('shows a sign-in page with the tenant name on GET /', async () => {
-      const res = await t.request(a.host, '/', { headers: { accept: 'text/html' } });
-      expect(res.status).toBe(200);
-      const html = await res.text();
-      expect(html).toContain(`Tenant ${a.slug}`);
-      expect(html).toContain('/api/auth/login');
-    });
-
     it('signs in by username or email (any case), with cookie and token', async () => {
       for (const login of ['admin', `ADMIN@${a.slug}.example.com`]) {
         const res = await t.request(a.host, '/api/auth/login', { method: 'POST', json: { login, password: TEST_PASSWORD } });

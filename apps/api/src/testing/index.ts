@@ -95,6 +95,8 @@ export interface TestAppOptions extends Pick<TestTenancyOptions, 'failAt' | 'reg
   engine?: TestDialect;
   config?: TestTenancyOptions['config'];
   adminDistDir?: string;
+  /** Built workspace app; default: an empty directory (the workspace answers 503 "not built"). */
+  workspaceDistDir?: string;
   bodyLimitBytes?: number;
 }
 
@@ -114,6 +116,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logger,
     loginThrottle: throttle,
     adminDistDir: distDir,
+    workspaceDistDir: options.workspaceDistDir ?? distDir,
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
   });
   let platformAdmins = 0;

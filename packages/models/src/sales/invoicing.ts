@@ -19,6 +19,7 @@ import type { InvoiceStatus } from './invoice';
 import type { PaymentMethod } from './payment';
 import { checkPaymentInput, moneyAccount, paymentEntry, writePayment } from './payments';
 import { MAX_QUANTITY, putStock, stockOnHand, takeStock } from './stock';
+import { containsIgnoringCase } from './search';
 import { lineAmounts, sumCents } from './tax';
 
 /**
@@ -819,6 +820,8 @@ export interface InvoiceFilter extends PageOptions {
   status?: InvoiceStatus;
   locationId?: number;
   customerId?: number;
+  /** Invoice number contains this (case-insensitive). */
+  q?: string;
 }
 
 /** Invoices (without lines), newest first. */
@@ -832,8 +835,9 @@ export async function listInvoices(models: TenantModels, filter: InvoiceFilter =
   if (filter.status) where.status = filter.status;
   if (filter.locationId !== undefined) where.locationId = filter.locationId;
   if (filter.customerId !== undefined) where.customerId = filter.customerId;
+  const search = filter.q?.trim();
   const { rows, count } = await findPage(models.Invoice, {
-    where,
+    where: search ? { [Op.and]: [where, containsIgnoringCase(models, 'Invoice', ['number'], search)] } : where,
     order: [
       ['issueDate', 'DESC'],
       ['id', 'DESC'],

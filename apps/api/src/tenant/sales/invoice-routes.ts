@@ -18,6 +18,8 @@ import {
   type TenantModels,
 } from '@salesfleet/models';
 import type { ApiRoutes } from '../../http/api-routes';
+import { DEFAULT_WORKSPACE_FORMAT } from '../workspace-routes';
+import { renderInvoicePdf } from './invoice-pdf';
 import {
   date,
   dateRange,
@@ -101,14 +103,13 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       summary: 'List invoices (newest first) by issue date range, status, location and customer',
       permission: 'sales.view_invoice',
       query: dateRange({
+        q: z.string().trim().max(100).optional().describe('invoice number contains (case-insensitive)'),
         status: z.enum(INVOICE_STATUSES).optional(),
         locationId: idQuery.optional(),
         customerId: idQuery.optional(),
         ...pageQuery,
       }),
-      responses: {
-        200: { description: 'A page of invoices', schema: z.object({ invoices: z.array(InvoiceSummarySchema), ...PageFields }) },
-      },
+      responses: { 200: { description: 'A page of invoices', schema: z.object({ invoices: z.array(InvoiceSummarySchema), ...PageFields }) } },
     },
     async (c, { query }) => {
       const page = await listInvoices(c.var.db!, query);
@@ -126,6 +127,38 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       responses: { 200: { description: 'The invoice', schema: InvoiceBody }, 404: { description: 'NotFound' } },
     },
     async (c, { params }) => c.json({ invoice: invoiceJson(await getInvoice(c.var.db!, params.id)) }),
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/invoices/:id/pdf',
+      summary: 'The invoice as a PDF (A4) to download, print or send',
+      permission: 'sales.view_invoice',
+      params: idParam,
+      responses: { 200: { description: 'The PDF', contentType: 'application/pdf' }, 404: { description: 'NotFound' } },
+    },
+    async (c, { params }) => {
+      const models = c.var.db!;
+      const invoice = await getInvoice(models, params.id);
+      const customerId = (invoice.customerId as number | null | undefined) ?? null;
+      const customer = customerId === null ? null : await models.Customer.findByPk(customerId);
+      const location = await models.Location.findByPk(invoice.locationId as number, { attributes: ['name'] });
+      const pdf = await renderInvoicePdf({
+        invoice,
+        customer,
+        workspaceName: c.var.tenant!.name,
+        locationName: location?.name ?? '',
+        currency: DEFAULT_WORKSPACE_FORMAT.currency,
+        locale: DEFAULT_WORKSPACE_FORMAT.locale,
+      });
+      // The number is [A-Z0-9-] (INV-000123, DRAFT-…): safe in a header as it is.
+      return c.body(new Uint8Array(pdf), 200, {
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': `attachment; filename="${invoice.number.replace(/[^A-Za-z0-9-]/g, '')}.pdf"`,
+        'Cache-Control': 'private, no-store',
+      });
+    },
   );
 
   routes.add(

@@ -1,0 +1,46 @@
+import { extname, join } from 'node:path';
+import type { Context } from 'hono';
+import { SalesfleetError } from '@salesfleet/models';
+import type { AppEnv } from '../app-env';
+import { StaticFiles } from '../http/static-files';
+
+/** Where the workspace's built files live on every tenant host: a prefix no API or client route uses. */
+export const WORKSPACE_ASSET_PREFIX = '/_app/';
+
+export class WorkspaceNotBuilt extends SalesfleetError {
+  constructor() {
+    super(
+      'ConsoleNotBuilt',
+      'The workspace app has not been built yet. Run `pnpm build` (or `pnpm --filter @salesfleet/workspace build`) and reload; `pnpm start` does this for you.',
+    );
+  }
+}
+
+/**
+ * The tenant workspace (apps/workspace's Vite output) on a tenant host: `/_app/*` are its files
+ * (hashed ones under `/_app/assets/` cached for a year), and every other GET outside `/api` without
+ * a file extension is a client route answered with index.html (never cached, so a new build is
+ * picked up at once).
+ */
+export function workspaceApp(distDir: string) {
+  const files = new StaticFiles(distDir);
+
+  /** A file under /_app/ — needs no tenant database, so the API answers it before leasing one. */
+  async function asset(c: Context<AppEnv>): Promise<Response> {
+    const relative = c.req.path.slice(WORKSPACE_ASSET_PREFIX.length);
+    const target = files.resolve(relative);
+    const answer = target ? await files.serve(c, target, relative.startsWith('assets/') ? 'immutable' : 'no-cache') : null;
+    return answer ?? c.notFound();
+  }
+
+  /** index.html for a client route (`/`, `/sell`, `/invoices/12`). */
+  async function page(c: Context<AppEnv>): Promise<Response> {
+    const path = c.req.path;
+    if (path === '/api' || path.startsWith('/api/') || extname(path) !== '') return c.notFound();
+    const index = await files.serve(c, join(files.root, 'index.html'), 'no-cache');
+    if (!index) throw new WorkspaceNotBuilt();
+    return index;
+  }
+
+  return { asset, page };
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { countActiveUsers, dashboardSummary } from '@salesfleet/models';
+import type { ApiRoutes } from '../http/api-routes';
+import { idQuery } from './sales/schemas';
+
+/**
+ * How amounts and dates are shown until the workspace has its own settings (currency, locale, time
+ * zone come with the tenant settings of issue 13): one place, so the switch is one change.
+ */
+export const DEFAULT_WORKSPACE_FORMAT = { currency: 'EUR', locale: 'en-GB', timeZone: 'UTC' } as const;
+
+/** Today (`YYYY-MM-DD`) in a time zone. */
+export function todayIn(timeZone: string, now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+const WorkspaceSchema = z
+  .object({
+    name: z.string(),
+    slug: z.string(),
+    currency: z.string().describe('ISO 4217; amounts are integer minor units of it'),
+    locale: z.string().describe('BCP 47'),
+    timeZone: z.string().describe('IANA'),
+    multiLocation: z.boolean(),
+    maxUsers: z.number().int().describe('active users allowed'),
+    activeUsers: z.number().int(),
+    today: z.string().describe('YYYY-MM-DD in the time zone'),
+    taxRates: z.array(z.object({ id: z.number().int(), rateBp: z.number().int() })).describe('every tax rate, for a till to show tax before the sale'),
+  })
+  .meta({ id: 'Workspace' });
+
+const DashboardSchema = z
+  .object({
+    today: z.string(),
+    from: z.string().describe('first day of the chart'),
+    locationId: z.number().int().nullable(),
+    sales: z.object({ today: z.number().int(), month: z.number().int(), todayCount: z.number().int(), monthCount: z.number().int() }),
+    receivables: z.object({ open: z.number().int().describe('cents owed on issued invoices'), count: z.number().int() }),
+    lowStock: z.array(
+      z.object({ productId: z.number().int(), sku: z.string(), name: z.string(), locationId: z.number().int(), quantity: z.number().int() }),
+    ),
+    days: z.array(z.object({ date: z.string(), total: z.number().int(), count: z.number().int() })),
+  })
+  .meta({ id: 'Dashboard' });
+
+/** `/api/workspace` (what every signed-in user's app needs to start) and `/api/dashboard`. */
+export function tenantWorkspaceRoutes(routes: ApiRoutes): void {
+  routes.add(
+    {
+      method: 'get',
+      path: '/workspace',
+      summary: "The workspace: name, currency, locale, time zone, today, user limit and tax rates (any signed-in user)",
+      responses: { 200: { description: 'The workspace', schema: z.object({ workspace: WorkspaceSchema }) } },
+    },
+    async (c) => {
+      const tenant = c.var.tenant!;
+      const models = c.var.db!;
+      const [activeUsers, rates] = [await countActiveUsers(models), await models.TaxRate.findAll({ attributes: ['id', 'rateBp'], raw: true })];
+      const format = DEFAULT_WORKSPACE_FORMAT;
+      return c.json({
+        workspace: {
+          name: tenant.name,
+          slug: tenant.slug,
+          ...format,
+          multiLocation: tenant.multiLocation,
+          maxUsers: tenant.maxUsers,
+          activeUsers,
+          today: todayIn(format.timeZone),
+          taxRates: rates.map((r) => ({ id: r.id, rateBp: r.rateBp })),
+        },
+      });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/dashboard',
+      summary: "Today's and this month's sales, open receivables, low stock and 30 days of sales per day (optionally of one location)",
+      permission: 'accounting.view_reports',
+      query: z.object({ locationId: idQuery.optional() }),
+      responses: { 200: { description: 'The figures', schema: z.object({ dashboard: DashboardSchema }) } },
+    },
+    async (c, { query }) => {
+      const dashboard = await dashboardSummary(c.var.db!, {
+        today: todayIn(DEFAULT_WORKSPACE_FORMAT.timeZone),
+        ...(query.locationId !== undefined ? { locationId: query.locationId } : {}),
+      });
+      return c.json({ dashboard });
+    },
+  );
+}

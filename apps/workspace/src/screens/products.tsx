@@ -1,0 +1,261 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { EmptyState, ErrorNotice, isApiError, Loading, moneyInput, Notice, Pager, parseMoney, queryString, TextField } from '@salesfleet/ui';
+import { locationName, useLocations } from '../api/queries';
+import type { Location, Page, Product, StockMovement, TaxRate } from '../api/types';
+import { useApi, useApiWrite } from '../api/use-api';
+import { useSession } from '../lib/session-context';
+import { useUrlState } from '../lib/url-state';
+
+const LIMIT = 25;
+
+export function ProductsScreen() {
+  const { can, money, workspace } = useSession();
+  const locations = useLocations();
+  const [f, setF] = useUrlState(['q', 'offset'] as const);
+  const [q, setQ] = useState(f.q);
+  const [editing, setEditing] = useState<Product | 'new' | null>(null);
+  const [moving, setMoving] = useState<Product | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() => q !== f.q && setF({ q }), 300);
+    return () => clearTimeout(timer);
+  }, [q, f.q, setF]);
+  const list = useApi<{ products: Product[] } & Page>(`/products${queryString({ q: f.q, offset: f.offset, limit: LIMIT })}`);
+  const active = (locations.data ?? []).filter((l) => l.isActive);
+  return (
+    <section>
+      <div className="page-head">
+        <h1>Products &amp; stock</h1>
+        {can('sales.add_product') && editing === null && (
+          <button type="button" onClick={() => setEditing('new')}>
+            Add product
+          </button>
+        )}
+      </div>
+      {editing !== null && <ProductForm product={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
+      {moving && <StockForm product={moving} locations={active} onDone={() => setMoving(null)} />}
+      <label className="visually-hidden" htmlFor="product-q">
+        Search products
+      </label>
+      <input id="product-q" type="search" placeholder="Search name or SKU" value={q} onChange={(e) => setQ(e.target.value)} />
+      {list.isPending ? (
+        <Loading label="Loading products…" />
+      ) : list.isError ? (
+        <ErrorNotice error={list.error} title="Could not load the products" onRetry={() => void list.refetch()} />
+      ) : list.data.products.length === 0 ? (
+        <EmptyState title={f.q ? 'No product matches' : 'No products yet'}>
+          <p>{f.q ? 'Try another part of the name or SKU.' : 'Add the products you sell; then receive their stock.'}</p>
+        </EmptyState>
+      ) : (
+        <>
+          <div className="table-scroll">
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th>Product</th>
+                  <th>SKU</th>
+                  <th className="num">Price</th>
+                  {active.map((l) => (
+                    <th key={l.id} className="num">
+                      {workspace.multiLocation || active.length > 1 ? l.name : 'On hand'}
+                    </th>
+                  ))}
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.products.map((p) => (
+                  <tr key={p.id}>
+                    <td>
+                      {p.name} {!p.isActive && <span className="badge badge-muted">inactive</span>}
+                    </td>
+                    <td>{p.sku}</td>
+                    <td className="num">{money(p.unitPrice)}</td>
+                    {active.map((l) => (
+                      <td key={l.id} className="num">
+                        {p.stock.find((s) => s.locationId === l.id)?.quantity ?? 0}
+                      </td>
+                    ))}
+                    <td className="nowrap">
+                      {can('sales.adjust_stock') && (
+                        <button type="button" className="secondary outline small" onClick={() => setMoving(p)} aria-label={`Stock of ${p.name}`}>
+                          Stock…
+                        </button>
+                      )}{' '}
+                      {can('sales.change_product') && (
+                        <button type="button" className="secondary outline small" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
+                          Edit
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager total={list.data.total} limit={LIMIT} offset={Number(f.offset) || 0} onOffsetChange={(o) => setF({ offset: String(o) }, false)} />
+        </>
+      )}
+      {can('sales.view_stock_movement') && <Movements locations={locations.data ?? []} />}
+    </section>
+  );
+}
+
+function ProductForm({ product, onDone }: { product: Product | null; onDone: () => void }) {
+  const { workspace, can } = useSession();
+  const rates = useApi<{ taxRates: TaxRate[] }>('/tax-rates', { enabled: can('accounting.view_tax_rate') });
+  const [v, setV] = useState({
+    sku: product?.sku ?? '',
+    name: product?.name ?? '',
+    price: product ? moneyInput(product.unitPrice, workspace.currency) : '',
+    cost: product?.costPrice !== null && product?.costPrice !== undefined ? moneyInput(product.costPrice, workspace.currency) : '',
+    taxRateId: product ? String(product.taxRateId ?? '') : 'standard',
+  });
+  const save = useApiWrite<Record<string, unknown>>(product ? 'PATCH' : 'POST', () => (product ? `/products/${product.id}` : '/products'), ['products']);
+  const fields = isApiError(save.error) ? save.error.fieldErrors() : {};
+  const price = parseMoney(v.price, workspace.currency);
+  const cost = v.cost.trim() ? parseMoney(v.cost, workspace.currency) : null;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (price === null || (v.cost.trim() && cost === null)) return;
+    save.mutate(
+      {
+        sku: v.sku.trim(),
+        name: v.name.trim(),
+        unitPrice: price,
+        costPrice: cost,
+        ...(v.taxRateId === 'standard' ? {} : { taxRateId: v.taxRateId ? Number(v.taxRateId) : null }),
+      },
+      { onSuccess: onDone },
+    );
+  };
+  const set = (k: keyof typeof v) => (value: string) => setV((o) => ({ ...o, [k]: value }));
+  return (
+    <form onSubmit={submit} aria-label={product ? `Edit ${product.name}` : 'New product'}>
+      <h2>{product ? `Edit ${product.name}` : 'New product'}</h2>
+      <div className="filters">
+        <TextField id="p-sku" label="SKU / barcode" value={v.sku} onValueChange={set('sku')} required maxLength={64} error={fields.sku} />
+        <TextField id="p-name" label="Name" value={v.name} onValueChange={set('name')} required maxLength={200} error={fields.name} />
+        <TextField id="p-price" label="Price before tax" inputMode="decimal" value={v.price} onValueChange={set('price')} required error={v.price && price === null ? 'Not an amount' : fields.unitPrice} />
+        <TextField id="p-cost" label="Cost" inputMode="decimal" value={v.cost} onValueChange={set('cost')} optional error={v.cost && cost === null ? 'Not an amount' : fields.costPrice} />
+        <div className="field">
+          <label htmlFor="p-tax">Tax</label>
+          <select id="p-tax" value={v.taxRateId} onChange={(e) => set('taxRateId')(e.target.value)}>
+            {!product && <option value="standard">Standard rate</option>}
+            <option value="">No tax</option>
+            {rates.data?.taxRates.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {save.isError && Object.keys(fields).length === 0 && <ErrorNotice error={save.error} title="Could not save the product" />}
+      <div className="actions">
+        <button type="submit" disabled={save.isPending || !v.sku.trim() || !v.name.trim() || price === null}>
+          Save
+        </button>
+        <button type="button" className="secondary outline" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Receive goods at a location, or correct the count (a signed adjustment). Transfers come when the API has them. */
+function StockForm({ product, locations, onDone }: { product: Product; locations: Location[]; onDone: () => void }) {
+  const [kind, setKind] = useState<'receipt' | 'adjustment'>('receipt');
+  const [locationId, setLocationId] = useState(String(locations[0]?.id ?? ''));
+  const [quantity, setQuantity] = useState('');
+  const [note, setNote] = useState('');
+  const move = useApiWrite<Record<string, unknown>, { quantity: number }>('POST', () => '/stock/adjustments', ['products', 'stock', 'dashboard']);
+  const n = Number(quantity);
+  const problem = !quantity ? null : !Number.isInteger(n) || n === 0 ? 'A whole number, not 0' : kind === 'receipt' && n < 0 ? 'Receive a positive number' : null;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!quantity || problem) return;
+    move.mutate({ productId: product.id, locationId: Number(locationId), quantity: n, reason: kind, note: note.trim() || null });
+  };
+  return (
+    <form onSubmit={submit} aria-label={`Stock of ${product.name}`}>
+      <h2>Stock of {product.name}</h2>
+      <div className="tenders" role="radiogroup" aria-label="Kind of stock change">
+        <label>
+          <input type="radio" name="stock-kind" checked={kind === 'receipt'} onChange={() => setKind('receipt')} /> Receive goods
+        </label>
+        <label>
+          <input type="radio" name="stock-kind" checked={kind === 'adjustment'} onChange={() => setKind('adjustment')} /> Adjust the count
+        </label>
+      </div>
+      <div className="filters">
+        <div className="field">
+          <label htmlFor="s-location">Location</label>
+          <select id="s-location" value={locationId} onChange={(e) => setLocationId(e.target.value)}>
+            {locations.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name} ({product.stock.find((s) => s.locationId === l.id)?.quantity ?? 0} on hand)
+              </option>
+            ))}
+          </select>
+        </div>
+        <TextField id="s-quantity" label={kind === 'receipt' ? 'Units received' : 'Units (+ found, − missing)'} inputMode="numeric" value={quantity} onValueChange={setQuantity} error={problem ?? undefined} />
+        <TextField id="s-note" label="Note" value={note} onValueChange={setNote} optional maxLength={100} />
+      </div>
+      {move.isError && <ErrorNotice error={move.error} title="Could not change the stock" />}
+      {move.isSuccess && <Notice kind="success">Done: {move.data.quantity} now on hand at {locationName(locations, Number(locationId))}.</Notice>}
+      <div className="actions">
+        <button type="submit" disabled={move.isPending || !quantity || Boolean(problem)}>
+          {kind === 'receipt' ? 'Receive' : 'Adjust'}
+        </button>
+        <button type="button" className="secondary outline" onClick={onDone}>
+          Close
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Movements({ locations }: { locations: Location[] }) {
+  const { dateTime } = useSession();
+  const [offset, setOffset] = useState(0);
+  const list = useApi<{ movements: StockMovement[] } & Page>(`/stock/movements?limit=10&offset=${offset}`);
+  return (
+    <details>
+      <summary>Latest stock movements</summary>
+      {list.isPending ? (
+        <Loading label="Loading…" />
+      ) : list.isError ? (
+        <ErrorNotice error={list.error} />
+      ) : list.data.movements.length === 0 ? (
+        <p className="muted">No stock has moved yet.</p>
+      ) : (
+        <>
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Product</th>
+                <th>Location</th>
+                <th>Reason</th>
+                <th className="num">Units</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.movements.map((m) => (
+                <tr key={m.id}>
+                  <td>{dateTime(m.createdAt)}</td>
+                  <td>#{m.productId}</td>
+                  <td>{locationName(locations, m.locationId)}</td>
+                  <td>{m.reason}</td>
+                  <td className="num">{m.quantity > 0 ? `+${m.quantity}` : m.quantity}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager total={list.data.total} limit={10} offset={offset} onOffsetChange={setOffset} />
+        </>
+      )}
+    </details>
+  );
+}

@@ -1,0 +1,217 @@
+import { lazy, Suspense } from 'react';
+import { downloadCsv, EmptyState, ErrorNotice, Loading, minorUnits, Notice, queryString, toCsv } from '@salesfleet/ui';
+import { useApi } from '../api/use-api';
+import { presetRange, REPORTS, reportCsv, type ProfitAndLoss, type ReportKind, type SalesByDay, type SalesByLocation, type TrialBalance } from '../lib/reports';
+import { useSession } from '../lib/session-context';
+import { useUrlState } from '../lib/url-state';
+
+const SalesChart = lazy(() => import('../components/sales-chart'));
+
+export function ReportsScreen() {
+  const { workspace, money, date } = useSession();
+  const initial = presetRange('month', workspace.today);
+  const [f, setF] = useUrlState(['report', 'from', 'to'] as const);
+  const kind = (REPORTS.some((r) => r.kind === f.report) ? f.report : 'sales-by-day') as ReportKind;
+  const from = f.from || initial.from;
+  const to = f.to || initial.to;
+  const report = useApi<{ report: unknown }>(`/reports/${kind}${queryString({ from, to })}`);
+  const data = report.data?.report;
+  const title = REPORTS.find((r) => r.kind === kind)!.title;
+  const exportCsv = () => {
+    if (!data) return;
+    const { header, rows } = reportCsv(kind, data, minorUnits(workspace.currency));
+    downloadCsv(`${workspace.slug}-${kind}-${from}-${to}.csv`, toCsv(header, rows));
+  };
+  return (
+    <section>
+      <h1>Reports</h1>
+      <div className="actions" role="tablist" aria-label="Reports">
+        {REPORTS.map((r) => (
+          <button key={r.kind} type="button" role="tab" aria-selected={r.kind === kind} className={r.kind === kind ? '' : 'secondary outline'} onClick={() => setF({ report: r.kind })}>
+            {r.title}
+          </button>
+        ))}
+      </div>
+      <div className="filters">
+        <label>
+          From
+          <input type="date" value={from} max={to} onChange={(e) => setF({ from: e.target.value })} />
+        </label>
+        <label>
+          To
+          <input type="date" value={to} min={from} onChange={(e) => setF({ to: e.target.value })} />
+        </label>
+        <label>
+          Period
+          <select value="" onChange={(e) => e.target.value && setF(presetRange(e.target.value as 'month', workspace.today))}>
+            <option value="">Choose…</option>
+            <option value="today">Today</option>
+            <option value="month">This month</option>
+            <option value="last-month">Last month</option>
+            <option value="30-days">Last 30 days</option>
+            <option value="year">This year</option>
+          </select>
+        </label>
+        <button type="button" className="secondary" onClick={exportCsv} disabled={!data}>
+          Export CSV
+        </button>
+      </div>
+      <h2>
+        {title} <small className="muted">{date(from)} – {date(to)}</small>
+      </h2>
+      {report.isPending ? (
+        <Loading label="Running the report…" />
+      ) : report.isError ? (
+        <ErrorNotice error={report.error} title="Could not run the report" onRetry={() => void report.refetch()} />
+      ) : kind === 'sales-by-day' ? (
+        <SalesByDayView r={data as SalesByDay} money={money} date={date} />
+      ) : kind === 'sales-by-location' ? (
+        <SalesByLocationView r={data as SalesByLocation} money={money} />
+      ) : kind === 'profit-and-loss' ? (
+        <ProfitAndLossView r={data as ProfitAndLoss} money={money} />
+      ) : (
+        <TrialBalanceView r={data as TrialBalance} money={money} />
+      )}
+    </section>
+  );
+}
+
+type Money = (minor: number) => string;
+
+function SalesByDayView({ r, money, date }: { r: SalesByDay; money: Money; date: (d: string) => string }) {
+  if (r.days.length === 0) return <EmptyState title="No sales in this period" />;
+  return (
+    <>
+      <Suspense fallback={<Loading label="Drawing the chart…" />}>
+        <SalesChart days={r.days} money={money} />
+      </Suspense>
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th>Day</th>
+            <th className="num">Invoices</th>
+            <th className="num">Subtotal</th>
+            <th className="num">Tax</th>
+            <th className="num">Total</th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.days.map((d) => (
+            <tr key={d.date}>
+              <td>{date(d.date)}</td>
+              <td className="num">{d.invoices}</td>
+              <td className="num">{money(d.subtotal)}</td>
+              <td className="num">{money(d.tax)}</td>
+              <td className="num">{money(d.total)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function SalesByLocationView({ r, money }: { r: SalesByLocation; money: Money }) {
+  if (r.locations.length === 0) return <EmptyState title="No sales in this period" />;
+  return (
+    <table className="data-table" aria-label="Sales by location">
+      <thead>
+        <tr>
+          <th>Location</th>
+          <th className="num">Invoices</th>
+          <th className="num">Subtotal</th>
+          <th className="num">Tax</th>
+          <th className="num">Total</th>
+        </tr>
+      </thead>
+      <tbody>
+        {r.locations.map((l) => (
+          <tr key={l.locationId}>
+            <td>{l.name}</td>
+            <td className="num">{l.invoices}</td>
+            <td className="num">{money(l.subtotal)}</td>
+            <td className="num">{money(l.tax)}</td>
+            <td className="num">{money(l.total)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ProfitAndLossView({ r, money }: { r: ProfitAndLoss; money: Money }) {
+  const section = (title: string, rows: ProfitAndLoss['income'], total: number) => (
+    <>
+      <tr>
+        <th colSpan={2}>{title}</th>
+      </tr>
+      {rows.map((x) => (
+        <tr key={x.code}>
+          <td>
+            {x.code} {x.name}
+          </td>
+          <td className="num">{money(x.amount)}</td>
+        </tr>
+      ))}
+      <tr>
+        <td>
+          <strong>Total {title.toLowerCase()}</strong>
+        </td>
+        <td className="num">
+          <strong>{money(total)}</strong>
+        </td>
+      </tr>
+    </>
+  );
+  return (
+    <table className="data-table">
+      <tbody>
+        {section('Income', r.income, r.totals.income)}
+        {section('Expenses', r.expenses, r.totals.expenses)}
+        <tr>
+          <th>Net profit</th>
+          <td className="num">
+            <strong>{money(r.totals.netProfit)}</strong>
+          </td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+function TrialBalanceView({ r, money }: { r: TrialBalance; money: Money }) {
+  return (
+    <>
+      {!r.balanced && <Notice kind="warning">The trial balance does not balance. Tell your accountant and the Salesfleet operators.</Notice>}
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th>Account</th>
+            <th className="num">Debit</th>
+            <th className="num">Credit</th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.accounts.map((a) => (
+            <tr key={a.code}>
+              <td>
+                {a.code} {a.name}
+              </td>
+              <td className="num">{a.debit ? money(a.debit) : ''}</td>
+              <td className="num">{a.credit ? money(a.credit) : ''}</td>
+            </tr>
+          ))}
+          <tr>
+            <th>Total</th>
+            <td className="num">
+              <strong>{money(r.totals.debit)}</strong>
+            </td>
+            <td className="num">
+              <strong>{money(r.totals.credit)}</strong>
+            </td>
+          </tr>
+        </tbody>
+      </table>
+    </>
+  );
+}

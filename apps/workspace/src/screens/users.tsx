@@ -1,0 +1,225 @@
+import { useState, type FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { EmptyState, ErrorNotice, isApiError, Loading, Notice, Pager, queryString, TextField } from '@salesfleet/ui';
+import type { Group, Page, UserWithGroups } from '../api/types';
+import { useApi, useApiWrite } from '../api/use-api';
+import { useSession } from '../lib/session-context';
+import { useUrlState } from '../lib/url-state';
+
+const LIMIT = 25;
+
+/** Workspace users and groups: who may sign in, with which groups; one-time passwords shown once. */
+export function UsersScreen() {
+  const { can, workspace, dateTime } = useSession();
+  const manage = can('auth.manage_users');
+  const [f, setF] = useUrlState(['search', 'offset'] as const);
+  const [creating, setCreating] = useState(false);
+  const [secret, setSecret] = useState<{ username: string; password: string; created: boolean } | null>(null);
+  const [editing, setEditing] = useState<UserWithGroups | null>(null);
+  const users = useApi<{ users: UserWithGroups[] } & Page>(`/users${queryString({ search: f.search, offset: f.offset, limit: LIMIT })}`);
+  const groups = useApi<{ groups: Group[] }>('/groups', { enabled: can('auth.view_group') });
+  const ws = useApi<{ workspace: typeof workspace }>('/workspace');
+  const limits = ws.data?.workspace ?? workspace;
+  const full = limits.activeUsers >= limits.maxUsers;
+  const client = useQueryClient();
+  const deactivate = useApiWrite<{ id: number }>('POST', ({ id }) => `/users/${id}/deactivate`, ['users', 'workspace']);
+  const reset = useApiWrite<{ id: number; username: string }, { oneTimePassword: string }>('POST', ({ id }) => `/users/${id}/reset-password`, ['users'], () => ({}));
+  return (
+    <section>
+      <div className="page-head">
+        <h1>Users</h1>
+        {manage && !creating && (
+          <button type="button" onClick={() => setCreating(true)} disabled={full}>
+            Add user
+          </button>
+        )}
+      </div>
+      <p className={full ? 'field-error' : 'muted'} aria-label="User limit">
+        {limits.activeUsers} of {limits.maxUsers} active users{full ? ' — the limit is reached: deactivate a user or ask for a higher limit.' : ` (${limits.maxUsers - limits.activeUsers} more allowed)`}
+      </p>
+      {secret && <OneTimePassword {...secret} onDone={() => setSecret(null)} />}
+      {creating && (
+        <CreateUserForm
+          groups={groups.data?.groups ?? []}
+          onCancel={() => setCreating(false)}
+          onCreated={(username, password) => {
+            setCreating(false);
+            setSecret({ username, password, created: true });
+            void client.invalidateQueries({ queryKey: ['workspace'] });
+          }}
+        />
+      )}
+      {editing && <GroupsForm user={editing} groups={groups.data?.groups ?? []} onDone={() => setEditing(null)} />}
+      {deactivate.isError && <ErrorNotice error={deactivate.error} title="Could not deactivate the user" />}
+      {reset.isError && <ErrorNotice error={reset.error} title="Could not reset the password" />}
+      <label className="visually-hidden" htmlFor="user-search">
+        Search users
+      </label>
+      <input id="user-search" type="search" placeholder="Search username, email or name" value={f.search} onChange={(e) => setF({ search: e.target.value })} />
+      {users.isPending ? (
+        <Loading label="Loading users…" />
+      ) : users.isError ? (
+        <ErrorNotice error={users.error} title="Could not load the users" onRetry={() => void users.refetch()} />
+      ) : users.data.users.length === 0 ? (
+        <EmptyState title="No user matches" />
+      ) : (
+        <>
+          <div className="table-scroll">
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th>User</th>
+                  <th>Email</th>
+                  <th>Groups</th>
+                  <th>Last sign-in</th>
+                  <th>Status</th>
+                  {manage && <th />}
+                </tr>
+              </thead>
+              <tbody>
+                {users.data.users.map((u) => (
+                  <tr key={u.id}>
+                    <td>
+                      {u.username}
+                      <br />
+                      <small className="muted">{[u.firstName, u.lastName].filter(Boolean).join(' ')}</small>
+                    </td>
+                    <td>{u.email}</td>
+                    <td>{u.isSuperuser ? 'Superuser' : u.groups.join(', ') || '—'}</td>
+                    <td>{dateTime(u.lastLoginAt)}</td>
+                    <td>
+                      {u.isActive ? <span className="badge badge-good">active</span> : <span className="badge badge-muted">deactivated</span>}
+                      {u.mustChangePassword && <span className="badge badge-warn">one-time password</span>}
+                    </td>
+                    {manage && (
+                      <td className="nowrap">
+                        <button type="button" className="secondary outline small" onClick={() => setEditing(u)} aria-label={`Groups of ${u.username}`}>
+                          Groups
+                        </button>{' '}
+                        <button
+                          type="button"
+                          className="secondary outline small"
+                          aria-label={`Reset the password of ${u.username}`}
+                          onClick={() => reset.mutate({ id: u.id, username: u.username }, { onSuccess: (r) => setSecret({ username: u.username, password: r.oneTimePassword, created: false }) })}
+                        >
+                          Reset password
+                        </button>{' '}
+                        {u.isActive && (
+                          <button type="button" className="danger outline small" aria-label={`Deactivate ${u.username}`} onClick={() => deactivate.mutate({ id: u.id })}>
+                            Deactivate
+                          </button>
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager total={users.data.total} limit={LIMIT} offset={Number(f.offset) || 0} onOffsetChange={(o) => setF({ offset: String(o) }, false)} />
+        </>
+      )}
+      {groups.data && (
+        <details>
+          <summary>Groups and their permissions</summary>
+          {groups.data.groups.map((g) => (
+            <p key={g.id}>
+              <strong>{g.name}</strong>: <small className="muted">{g.permissions.join(', ') || 'none'}</small>
+            </p>
+          ))}
+        </details>
+      )}
+    </section>
+  );
+}
+
+function OneTimePassword({ username, password, created, onDone }: { username: string; password: string; created: boolean; onDone: () => void }) {
+  return (
+    <Notice kind="success">
+      <strong>{created ? `User ${username} created.` : `New password for ${username}.`}</strong>
+      <p>
+        One-time password: <code className="secret" aria-label="One-time password">{password}</code>
+      </p>
+      <p>Give it to {username} in person. It will not be shown again; they choose their own password when they first sign in.</p>
+      <button type="button" className="secondary small" onClick={onDone}>
+        Done
+      </button>
+    </Notice>
+  );
+}
+
+function CreateUserForm({ groups, onCancel, onCreated }: { groups: Group[]; onCancel: () => void; onCreated: (username: string, password: string) => void }) {
+  const [v, setV] = useState({ username: '', email: '', firstName: '', lastName: '' });
+  const [chosen, setChosen] = useState<string[]>(['Cashiers']);
+  const create = useApiWrite<Record<string, unknown>, { user: UserWithGroups; oneTimePassword: string }>('POST', () => '/users', ['users', 'workspace']);
+  const fields = isApiError(create.error) ? create.error.fieldErrors() : {};
+  const set = (k: keyof typeof v) => (value: string) => setV((o) => ({ ...o, [k]: value }));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate(
+      { username: v.username.trim(), email: v.email.trim(), firstName: v.firstName.trim(), lastName: v.lastName.trim(), groups: chosen },
+      { onSuccess: (r) => onCreated(r.user.username, r.oneTimePassword) },
+    );
+  };
+  return (
+    <form onSubmit={submit} aria-label="New user">
+      <h2>New user</h2>
+      <div className="filters">
+        <TextField id="u-username" label="Username" value={v.username} onValueChange={set('username')} required maxLength={150} autoComplete="off" error={fields.username} />
+        <TextField id="u-email" label="Email" type="email" value={v.email} onValueChange={set('email')} required error={fields.email} />
+        <TextField id="u-first" label="First name" value={v.firstName} onValueChange={set('firstName')} optional maxLength={150} />
+        <TextField id="u-last" label="Last name" value={v.lastName} onValueChange={set('lastName')} optional maxLength={150} />
+      </div>
+      <fieldset>
+        <legend>Groups</legend>
+        {groups.map((g) => (
+          <label key={g.id}>
+            <input type="checkbox" checked={chosen.includes(g.name)} onChange={(e) => setChosen((c) => (e.target.checked ? [...c, g.name] : c.filter((x) => x !== g.name)))} /> {g.name}
+          </label>
+        ))}
+      </fieldset>
+      <p className="muted">A one-time password is generated and shown once; the user chooses their own at first sign-in.</p>
+      {create.isError && Object.keys(fields).length === 0 && <ErrorNotice error={create.error} title="Could not create the user" />}
+      <div className="actions">
+        <button type="submit" disabled={create.isPending || !v.username.trim() || !v.email.trim()}>
+          Create user
+        </button>
+        <button type="button" className="secondary outline" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function GroupsForm({ user, groups, onDone }: { user: UserWithGroups; groups: Group[]; onDone: () => void }) {
+  const [chosen, setChosen] = useState<string[]>(user.groups);
+  const save = useApiWrite<{ groups: string[] }>('PUT', () => `/users/${user.id}/groups`, ['users']);
+  return (
+    <form
+      aria-label={`Groups of ${user.username}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate({ groups: chosen }, { onSuccess: onDone });
+      }}
+    >
+      <h2>Groups of {user.username}</h2>
+      <fieldset>
+        {groups.map((g) => (
+          <label key={g.id}>
+            <input type="checkbox" checked={chosen.includes(g.name)} onChange={(e) => setChosen((c) => (e.target.checked ? [...c, g.name] : c.filter((x) => x !== g.name)))} /> {g.name}
+          </label>
+        ))}
+      </fieldset>
+      {save.isError && <ErrorNotice error={save.error} title="Could not save the groups" />}
+      <div className="actions">
+        <button type="submit" disabled={save.isPending}>
+          Save groups
+        </button>
+        <button type="button" className="secondary outline" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
