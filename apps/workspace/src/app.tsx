@@ -30,7 +30,12 @@ function AuthGate() {
   const signedIn = Boolean(me.data && !me.data.user.mustChangePassword);
   const workspace = useWorkspace(signedIn);
   const value = useMemo(() => (me.data && workspace.data ? sessionValue(me.data, workspace.data) : null), [me.data, workspace.data]);
-  if (me.isPending) return <Centered><Loading label="Checking your session…" /></Centered>;
+  if (me.isPending)
+    return (
+      <Centered>
+        <Loading label="Checking your session…" />
+      </Centered>
+    );
   if (me.isError) {
     return (
       <Centered>
@@ -47,7 +52,12 @@ function AuthGate() {
       </Centered>
     );
   }
-  if (!value) return <Centered><Loading label="Opening the workspace…" /></Centered>;
+  if (!value)
+    return (
+      <Centered>
+        <Loading label="Opening the workspace…" />
+      </Centered>
+    );
   return (
     <SessionContext.Provider value={value}>
       <Layout />
@@ -117,7 +127,14 @@ export const routes: RouteObject[] = [
       guarded('/reports', <ReportsScreen />),
       guarded('/users', <UsersScreen />),
       guarded('/settings', <SettingsScreen />),
-      { path: 'account', element: <Suspense fallback={<Loading label="Loading…" />}><AccountScreen /></Suspense> },
+      {
+        path: 'account',
+        element: (
+          <Suspense fallback={<Loading label="Loading…" />}>
+            <AccountScreen />
+          </Suspense>
+        ),
+      },
       { path: '*', element: <NotFoundScreen /> },
     ],
   },

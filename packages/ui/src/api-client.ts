@@ -105,7 +105,12 @@ export function createApiClient(base: string): ApiClient {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new ApiError(res.status, 'InvalidResponse', 'The server answered with something that is not JSON.', res.headers.get('x-request-id'));
+      throw new ApiError(
+        res.status,
+        'InvalidResponse',
+        'The server answered with something that is not JSON.',
+        res.headers.get('x-request-id'),
+      );
     }
   }
   return {

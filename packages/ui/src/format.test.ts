@@ -56,6 +56,14 @@ describe('dates', () => {
 
 describe('toCsv', () => {
   it('quotes what needs quoting and neutralises spreadsheet formulas', () => {
-    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['=SUM(A1)', -12]])).toBe('a,b\r\n"x,y","say ""hi"""\r\n\'=SUM(A1),-12\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', 'say "hi"'],
+          ['=SUM(A1)', -12],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y","say ""hi"""\r\n\'=SUM(A1),-12\r\n');
   });
 });

@@ -28,8 +28,14 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 export function formatDateTime(iso: string | null | undefined, where: Locale = {}): string {
   const d = parse(iso);
   if (!d) return '—';
-  const f = cached(`dt|${where.locale}|${where.timeZone}`, () =>
-    new Intl.DateTimeFormat(where.locale, { dateStyle: 'medium', timeStyle: 'short', ...(where.timeZone ? { timeZone: where.timeZone } : {}) }),
+  const f = cached(
+    `dt|${where.locale}|${where.timeZone}`,
+    () =>
+      new Intl.DateTimeFormat(where.locale, {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+        ...(where.timeZone ? { timeZone: where.timeZone } : {}),
+      }),
   );
   return f.format(d);
 }
@@ -42,13 +48,19 @@ export function formatDate(iso: string | null | undefined, where: Locale = {}): 
   const d = parse(iso);
   if (!d || !iso) return '—';
   const timeZone = DATE_ONLY.test(iso) ? 'UTC' : where.timeZone;
-  const f = cached(`d|${where.locale}|${timeZone}`, () => new Intl.DateTimeFormat(where.locale, { dateStyle: 'medium', ...(timeZone ? { timeZone } : {}) }));
+  const f = cached(
+    `d|${where.locale}|${timeZone}`,
+    () => new Intl.DateTimeFormat(where.locale, { dateStyle: 'medium', ...(timeZone ? { timeZone } : {}) }),
+  );
   return f.format(d);
 }
 
 /** The calendar day (`YYYY-MM-DD`) an instant falls on in a time zone (default: the browser's). */
 export function calendarDay(at: Date, timeZone?: string): string {
-  const f = cached(`day|${timeZone}`, () => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', ...(timeZone ? { timeZone } : {}) }));
+  const f = cached(
+    `day|${timeZone}`,
+    () => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', ...(timeZone ? { timeZone } : {}) }),
+  );
   return f.format(at);
 }
 
@@ -115,13 +127,19 @@ export interface Currency extends Locale {
 
 /** How many minor units a currency has (2 for EUR, 0 for JPY, 3 for KWD), from the browser's ICU data. */
 export function minorUnits(currency: string): number {
-  return cached(`cur|${currency}`, () => new Intl.NumberFormat('en', { style: 'currency', currency })).resolvedOptions().maximumFractionDigits ?? 2;
+  return (
+    cached(`cur|${currency}`, () => new Intl.NumberFormat('en', { style: 'currency', currency })).resolvedOptions().maximumFractionDigits ??
+    2
+  );
 }
 
 /** Integer minor units → "€1,234.50" in the tenant's currency and locale. */
 export function formatMoney(minor: number, money: Currency): string {
   const digits = minorUnits(money.currency);
-  const f = cached(`m|${money.locale}|${money.currency}`, () => new Intl.NumberFormat(money.locale, { style: 'currency', currency: money.currency }));
+  const f = cached(
+    `m|${money.locale}|${money.currency}`,
+    () => new Intl.NumberFormat(money.locale, { style: 'currency', currency: money.currency }),
+  );
   return f.format(minor / 10 ** digits);
 }
 

@@ -17,7 +17,12 @@ export function Pager({
   const last = Math.min(offset + limit, total);
   return (
     <nav className="pager" aria-label={label}>
-      <button type="button" className="secondary outline small" disabled={offset === 0} onClick={() => onOffsetChange(Math.max(0, offset - limit))}>
+      <button
+        type="button"
+        className="secondary outline small"
+        disabled={offset === 0}
+        onClick={() => onOffsetChange(Math.max(0, offset - limit))}
+      >
         Previous
       </button>
       <span>

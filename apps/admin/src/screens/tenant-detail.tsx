@@ -13,7 +13,22 @@ import {
 } from '../api/tenants';
 import { HealthIndicator, PendingBadge, StatusBadge } from '../components/badges';
 import { Breadcrumb } from '../components/breadcrumb';
-import { CheckboxField, ErrorNotice, formatBytes, formatDate, formatDateTime, formatDuration, formatLatency, formatRelative, fromDateInput, isApiError, Loading, Notice, TextField, toDateInput } from '@salesfleet/ui';
+import {
+  CheckboxField,
+  ErrorNotice,
+  formatBytes,
+  formatDate,
+  formatDateTime,
+  formatDuration,
+  formatLatency,
+  formatRelative,
+  fromDateInput,
+  isApiError,
+  Loading,
+  Notice,
+  TextField,
+  toDateInput,
+} from '@salesfleet/ui';
 import { OperationsTable } from '../components/operations-table';
 import type { TenantDetail, UpdateTenantInput } from '../lib/types';
 import { useDocumentTitle } from '../lib/use-document-title';

@@ -4,13 +4,7 @@ import { useTenants } from '../api/tenants';
 import { HealthIndicator, PendingBadge, StatusBadge } from '../components/badges';
 import { EmptyState, ErrorNotice, formatDate, Loading, Notice } from '@salesfleet/ui';
 import { displayUrl } from '../lib/display-url';
-import {
-  type SortDirection,
-  type SortKey,
-  type TenantTableQuery,
-  defaultTableQuery,
-  tenantRows,
-} from '../lib/tenant-table';
+import { type SortDirection, type SortKey, type TenantTableQuery, defaultTableQuery, tenantRows } from '../lib/tenant-table';
 import { ENGINES, type Engine, TENANT_STATUSES, type TenantStatus } from '../lib/types';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { engineLabel } from '../lib/validation';

@@ -66,6 +66,11 @@ export class StaticFiles {
     return target.startsWith(this.root + sep) ? target : null;
   }
 
+  /** The file's bytes and ETag (read again when it changed on disk), or null when there is none. */
+  async read(path: string): Promise<{ raw: Buffer; etag: string } | null> {
+    return this.#load(path);
+  }
+
   async #load(path: string): Promise<CachedFile | null> {
     let s;
     try {
@@ -77,7 +82,12 @@ export class StaticFiles {
     const hit = this.#cache.get(path);
     if (hit && hit.mtimeMs === s.mtimeMs && hit.size === s.size) return hit;
     const raw = await readFile(path);
-    const file: CachedFile = { mtimeMs: s.mtimeMs, size: s.size, raw, etag: `"${createHash('sha1').update(raw).digest('base64url').slice(0, 16)}"` };
+    const file: CachedFile = {
+      mtimeMs: s.mtimeMs,
+      size: s.size,
+      raw,
+      etag: `"${createHash('sha1').update(raw).digest('base64url').slice(0, 16)}"`,
+    };
     this.#cache.set(path, file);
     return file;
   }

@@ -48,11 +48,14 @@ export function ensureConsoleBuilt(distDir: string, log: (line: string) => void,
   log(`Building ${app.title} (pnpm --filter ${app.filter} build)…`);
   // Under `pnpm start`, npm_execpath is pnpm's own script: use it rather than trusting PATH.
   const execPath = process.env.npm_execpath;
-  const [cmd, args] = execPath && /pnpm/.test(execPath)
-    ? [process.execPath, [execPath, '--filter', app.filter, 'build']]
-    : ['pnpm', ['--filter', app.filter, 'build']];
+  const [cmd, args] =
+    execPath && /pnpm/.test(execPath)
+      ? [process.execPath, [execPath, '--filter', app.filter, 'build']]
+      : ['pnpm', ['--filter', app.filter, 'build']];
   const result = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], cwd: join(appDir, '..', '..') });
   if (result.status === 0 && existsSync(index)) return 'built';
-  log(`${app.title[0]!.toUpperCase()}${app.title.slice(1)} could not be built; ${app.url} will say so. Run \`pnpm --filter ${app.filter} build\` to see why.`);
+  log(
+    `${app.title[0]!.toUpperCase()}${app.title.slice(1)} could not be built; ${app.url} will say so. Run \`pnpm --filter ${app.filter} build\` to see why.`,
+  );
   return 'failed';
 }

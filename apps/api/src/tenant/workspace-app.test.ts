@@ -8,16 +8,20 @@ import { createTestApp, type TestApp } from '../testing';
 let t: TestApp;
 let dir: string;
 let host: string;
+let slug: string;
 const bundle = `console.log(${JSON.stringify('workspace '.repeat(400))});`;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'salesfleet-workspace-'));
   mkdirSync(join(dir, 'assets'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Workspace</title><script type="module" src="/_app/assets/index-1a2b.js"></script>');
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><title>Workspace</title><script type="module" src="/_app/assets/index-1a2b.js"></script>',
+  );
   writeFileSync(join(dir, 'assets', 'index-1a2b.js'), bundle);
   writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   t = await createTestApp({ workspaceDistDir: dir });
-  ({ host } = await t.createTenant());
+  ({ host, slug } = await t.createTenant());
 });
 
 afterAll(async () => {
@@ -32,8 +36,15 @@ describe('the workspace app on a tenant host', () => {
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type')).toContain('text/html');
       expect(res.headers.get('cache-control')).toBe('no-cache');
-      expect(await res.text()).toContain('<title>Workspace</title>');
+      expect(await res.text()).toContain(`<title>Tenant ${slug}</title>`);
     }
+  });
+
+  it('titles the page with the workspace’s name, escaped', async () => {
+    const tricky = await t.createTenant();
+    await t.tenancy.provisioner.updateTenant(tricky.slug, { name: 'Bob & <Sons>' }, { actor: 'test' });
+    const html = await (await t.request(tricky.host, '/')).text();
+    expect(html).toContain('<title>Bob &amp; &lt;Sons&gt;</title>');
   });
 
   it('serves hashed files under /_app/assets/ compressed and immutable, others revalidated', async () => {
@@ -84,14 +95,18 @@ describe('the workspace app on a tenant host', () => {
 
   it('is not served on the platform host, and answers 503 with how to build it when it is not built', async () => {
     expect((await t.request('localhost', '/_app/assets/index-1a2b.js')).status).toBe(404);
-    const bare = await createTestApp();
+    const empty = mkdtempSync(join(tmpdir(), 'salesfleet-unbuilt-'));
+    const bare = await createTestApp({ workspaceDistDir: empty });
     try {
       const tenant = await bare.createTenant();
       const res = await bare.request(tenant.host, '/', { headers: { accept: 'application/json' } });
       expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ error: { code: 'ConsoleNotBuilt', message: expect.stringContaining('@salesfleet/workspace') } });
+      expect(await res.json()).toMatchObject({
+        error: { code: 'ConsoleNotBuilt', message: expect.stringContaining('@salesfleet/workspace') },
+      });
     } finally {
       await bare.cleanup();
+      rmSync(empty, { recursive: true, force: true });
     }
   });
 });

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { extname, join } from 'node:path';
 import type { Context } from 'hono';
 import { SalesfleetError } from '@salesfleet/models';
 import type { AppEnv } from '../app-env';
+import { escapeHtml } from '../http/html';
 import { StaticFiles } from '../http/static-files';
 
 /** Where the workspace's built files live on every tenant host: a prefix no API or client route uses. */
@@ -33,13 +35,21 @@ export function workspaceApp(distDir: string) {
     return answer ?? c.notFound();
   }
 
-  /** index.html for a client route (`/`, `/sell`, `/invoices/12`). */
+  /**
+   * index.html for a client route (`/`, `/sell`, `/invoices/12`), titled with the workspace's name
+   * so the tab says whose it is before the app has loaded.
+   */
   async function page(c: Context<AppEnv>): Promise<Response> {
     const path = c.req.path;
     if (path === '/api' || path.startsWith('/api/') || extname(path) !== '') return c.notFound();
-    const index = await files.serve(c, join(files.root, 'index.html'), 'no-cache');
+    const index = await files.read(join(files.root, 'index.html'));
     if (!index) throw new WorkspaceNotBuilt();
-    return index;
+    const name = c.var.tenant?.name ?? 'Salesfleet';
+    const etag = `"${index.etag.slice(1, -1)}-${createHash('sha1').update(name).digest('base64url').slice(0, 8)}"`;
+    const headers = { 'Cache-Control': 'no-cache', ETag: etag, 'Content-Type': 'text/html; charset=utf-8' };
+    if (c.req.header('if-none-match') === etag) return new Response(null, { status: 304, headers });
+    const html = index.raw.toString('utf8').replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(name)}</title>`);
+    return new Response(c.req.method === 'HEAD' ? null : html, { status: 200, headers });
   }
 
   return { asset, page };

@@ -58,9 +58,16 @@ describe('GET /api/dashboard', () => {
   it('sums today’s and the month’s sales, open receivables and low stock, per location', async () => {
     const customerId = (await post('/customers', { name: 'Grace' })).body.customer.id;
     // Main: one paid sale (2 mugs, 20 % tax = 2400) and one on credit (1 tea, untaxed = 500). North: one mug paid (1200).
-    expect((await post('/invoices', { locationId: mainId, lines: [{ productId: mugId, quantity: 2 }], payment: { method: 'cash' } }, cashier)).status).toBe(201);
-    expect((await post('/invoices', { locationId: mainId, customerId, lines: [{ productId: teaId, quantity: 1 }] }, cashier)).status).toBe(201);
-    expect((await post('/invoices', { locationId: northId, lines: [{ productId: mugId, quantity: 1 }], payment: { method: 'card' } })).status).toBe(201);
+    expect(
+      (await post('/invoices', { locationId: mainId, lines: [{ productId: mugId, quantity: 2 }], payment: { method: 'cash' } }, cashier))
+        .status,
+    ).toBe(201);
+    expect((await post('/invoices', { locationId: mainId, customerId, lines: [{ productId: teaId, quantity: 1 }] }, cashier)).status).toBe(
+      201,
+    );
+    expect(
+      (await post('/invoices', { locationId: northId, lines: [{ productId: mugId, quantity: 1 }], payment: { method: 'card' } })).status,
+    ).toBe(201);
 
     const all = await get('/dashboard');
     expect(all.status).toBe(200);
@@ -73,7 +80,12 @@ describe('GET /api/dashboard', () => {
     expect(d.lowStock).toEqual([{ productId: teaId, sku: 'TEA-1', name: 'Tea', locationId: mainId, quantity: 2 }]);
 
     const north = (await get(`/dashboard?locationId=${northId}`)).body.dashboard;
-    expect(north).toMatchObject({ locationId: northId, sales: { today: 1200, todayCount: 1 }, receivables: { open: 0, count: 0 }, lowStock: [] });
+    expect(north).toMatchObject({
+      locationId: northId,
+      sales: { today: 1200, todayCount: 1 },
+      receivables: { open: 0, count: 0 },
+      lowStock: [],
+    });
   });
 
   it('is for those who may read reports: 403 to a cashier, 400 for a bad location id', async () => {

@@ -25,7 +25,9 @@ const WorkspaceSchema = z
     maxUsers: z.number().int().describe('active users allowed'),
     activeUsers: z.number().int(),
     today: z.string().describe('YYYY-MM-DD in the time zone'),
-    taxRates: z.array(z.object({ id: z.number().int(), rateBp: z.number().int() })).describe('every tax rate, for a till to show tax before the sale'),
+    taxRates: z
+      .array(z.object({ id: z.number().int(), rateBp: z.number().int() }))
+      .describe('every tax rate, for a till to show tax before the sale'),
   })
   .meta({ id: 'Workspace' });
 
@@ -37,7 +39,13 @@ const DashboardSchema = z
     sales: z.object({ today: z.number().int(), month: z.number().int(), todayCount: z.number().int(), monthCount: z.number().int() }),
     receivables: z.object({ open: z.number().int().describe('cents owed on issued invoices'), count: z.number().int() }),
     lowStock: z.array(
-      z.object({ productId: z.number().int(), sku: z.string(), name: z.string(), locationId: z.number().int(), quantity: z.number().int() }),
+      z.object({
+        productId: z.number().int(),
+        sku: z.string(),
+        name: z.string(),
+        locationId: z.number().int(),
+        quantity: z.number().int(),
+      }),
     ),
     days: z.array(z.object({ date: z.string(), total: z.number().int(), count: z.number().int() })),
   })
@@ -49,13 +57,16 @@ export function tenantWorkspaceRoutes(routes: ApiRoutes): void {
     {
       method: 'get',
       path: '/workspace',
-      summary: "The workspace: name, currency, locale, time zone, today, user limit and tax rates (any signed-in user)",
+      summary: 'The workspace: name, currency, locale, time zone, today, user limit and tax rates (any signed-in user)',
       responses: { 200: { description: 'The workspace', schema: z.object({ workspace: WorkspaceSchema }) } },
     },
     async (c) => {
       const tenant = c.var.tenant!;
       const models = c.var.db!;
-      const [activeUsers, rates] = [await countActiveUsers(models), await models.TaxRate.findAll({ attributes: ['id', 'rateBp'], raw: true })];
+      const [activeUsers, rates] = [
+        await countActiveUsers(models),
+        await models.TaxRate.findAll({ attributes: ['id', 'rateBp'], raw: true }),
+      ];
       const format = DEFAULT_WORKSPACE_FORMAT;
       return c.json({
         workspace: {

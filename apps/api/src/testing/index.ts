@@ -3,7 +3,7 @@
  * tenant databases on the test PostgreSQL/MariaDB server), requests by host through `app.request()`,
  * captured log lines, and shortcuts to make tenants and sign in.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -95,7 +95,7 @@ export interface TestAppOptions extends Pick<TestTenancyOptions, 'failAt' | 'reg
   engine?: TestDialect;
   config?: TestTenancyOptions['config'];
   adminDistDir?: string;
-  /** Built workspace app; default: an empty directory (the workspace answers 503 "not built"). */
+  /** Built workspace app; default: a directory with a bare index.html (titled, like the real one, with the workspace's name). */
   workspaceDistDir?: string;
   bodyLimitBytes?: number;
 }
@@ -111,12 +111,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const logger = pino({ level: 'info' }, { write: (line: string) => void chunks.push(line) });
   const throttle = new LoginThrottle();
   const distDir = options.adminDistDir ?? mkdtempSync(join(tmpdir(), 'salesfleet-no-console-'));
+  const workspaceDir = options.workspaceDistDir ?? mkdtempSync(join(tmpdir(), 'salesfleet-workspace-'));
+  if (!options.workspaceDistDir)
+    writeFileSync(join(workspaceDir, 'index.html'), '<!doctype html><title>Salesfleet</title><div id="root"></div>');
   const built = createApp(tenancy.config, {
     tenancy,
     logger,
     loginThrottle: throttle,
     adminDistDir: distDir,
-    workspaceDistDir: options.workspaceDistDir ?? distDir,
+    workspaceDistDir: workspaceDir,
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
   });
   let platformAdmins = 0;
@@ -190,6 +193,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     async cleanup() {
       await tenancy.cleanup();
       if (!options.adminDistDir) rmSync(distDir, { recursive: true, force: true });
+      if (!options.workspaceDistDir) rmSync(workspaceDir, { recursive: true, force: true });
     },
   };
   return testApp;

@@ -23,7 +23,10 @@ export function useSellableProducts() {
 export function useCustomerSearch(q: string, enabled = true) {
   return useQuery<Customer[]>({
     queryKey: ['customers', 'search', q],
-    queryFn: ({ signal }) => api.get<{ customers: Customer[] } & Page>(`/customers${queryString({ q, active: 'true', limit: 8 })}`, signal).then((r) => r.customers),
+    queryFn: ({ signal }) =>
+      api
+        .get<{ customers: Customer[] } & Page>(`/customers${queryString({ q, active: 'true', limit: 8 })}`, signal)
+        .then((r) => r.customers),
     enabled: enabled && q.trim().length > 0,
     placeholderData: keepPreviousData,
   });

@@ -14,7 +14,12 @@ export function useApi<T>(path: string, options: { enabled?: boolean; staleTime?
 }
 
 /** A write; on success the answers of the named areas (`invoices`, `stock`…) are read again. */
-export function useApiWrite<TInput, TOutput = unknown>(method: HttpMethod, path: (input: TInput) => string, refresh: readonly string[], body: (input: TInput) => unknown = (i) => i) {
+export function useApiWrite<TInput, TOutput = unknown>(
+  method: HttpMethod,
+  path: (input: TInput) => string,
+  refresh: readonly string[],
+  body: (input: TInput) => unknown = (i) => i,
+) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (input: TInput) => api.request<TOutput>(method, path(input), method === 'DELETE' ? undefined : body(input)),

@@ -3,7 +3,17 @@ import { useCustomerSearch } from '../api/queries';
 import type { Customer } from '../api/types';
 
 /** Pick a customer by typing part of a name, email or phone; shows the choice with a way to clear it. */
-export function CustomerSelect({ id, label, value, onChange }: { id: string; label: string; value: Customer | null; onChange: (c: Customer | null) => void }) {
+export function CustomerSelect({
+  id,
+  label,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: Customer | null;
+  onChange: (c: Customer | null) => void;
+}) {
   const [q, setQ] = useState('');
   const results = useCustomerSearch(q, value === null);
   return (
@@ -12,7 +22,12 @@ export function CustomerSelect({ id, label, value, onChange }: { id: string; lab
       {value ? (
         <div className="customer-picked">
           <strong>{value.name}</strong>
-          <button type="button" className="secondary outline small" onClick={() => onChange(null)} aria-label={`Clear ${label.toLowerCase()}`}>
+          <button
+            type="button"
+            className="secondary outline small"
+            onClick={() => onChange(null)}
+            aria-label={`Clear ${label.toLowerCase()}`}
+          >
             ×
           </button>
         </div>

@@ -18,7 +18,13 @@ export function Layout() {
         <a className="brand" href="/">
           {workspace.name}
         </a>
-        <button type="button" className="menu-toggle secondary outline small" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen((o) => !o)}>
+        <button
+          type="button"
+          className="menu-toggle secondary outline small"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen((o) => !o)}
+        >
           Menu
         </button>
         <nav id="main-nav" aria-label="Workspace" className={menuOpen ? 'open' : undefined}>

@@ -7,7 +7,17 @@ const METHOD: Record<string, string> = { cash: 'Cash', card: 'Card', transfer: '
  * The printed document of a sale or invoice. On screen it is a preview; the print stylesheet shows
  * only it, on an 80 mm roll or an A4 page (`data-paper` on <html>, set by the print buttons).
  */
-export function Receipt({ invoice, customer, change = 0, locationName }: { invoice: Invoice; customer: Customer | null; change?: number; locationName: string }) {
+export function Receipt({
+  invoice,
+  customer,
+  change = 0,
+  locationName,
+}: {
+  invoice: Invoice;
+  customer: Customer | null;
+  change?: number;
+  locationName: string;
+}) {
   const { workspace, money, date, dateTime, me } = useSession();
   return (
     <article className="receipt print-area" aria-label={`Receipt ${invoice.number}`}>

@@ -7,7 +7,15 @@ import uPlot from 'uplot';
  * framework; loaded only with the screens that show a chart). Amounts are minor units; the axis and
  * the hover legend use the workspace's money format.
  */
-export default function SalesChart({ days, money, label = 'Sales per day' }: { days: { date: string; total: number }[]; money: (minor: number) => string; label?: string }) {
+export default function SalesChart({
+  days,
+  money,
+  label = 'Sales per day',
+}: {
+  days: { date: string; total: number }[];
+  money: (minor: number) => string;
+  label?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -27,7 +35,14 @@ export default function SalesChart({ days, money, label = 'Sales per day' }: { d
         axes: [{}, { size: 80, values: (_u, splits) => splits.map((v) => money(v)) }],
         series: [
           { label: 'Day', value: (_u, v) => (v == null ? '' : new Date(v * 1000).toISOString().slice(0, 10)) },
-          { label: 'Sales', stroke: '#0172ad', fill: 'rgba(1,114,173,0.35)', ...(bars ? { paths: bars } : {}), points: { show: false }, value: (_u, v) => (v == null ? '' : money(v)) },
+          {
+            label: 'Sales',
+            stroke: '#0172ad',
+            fill: 'rgba(1,114,173,0.35)',
+            ...(bars ? { paths: bars } : {}),
+            points: { show: false },
+            value: (_u, v) => (v == null ? '' : money(v)),
+          },
         ],
       },
       [xs, ys],
@@ -40,5 +55,12 @@ export default function SalesChart({ days, money, label = 'Sales per day' }: { d
       chart.destroy();
     };
   }, [days, money]);
-  return <div ref={box} className="chart" role="img" aria-label={`${label}: ${days.length} days, ${days.filter((d) => d.total > 0).length} with sales`} />;
+  return (
+    <div
+      ref={box}
+      className="chart"
+      role="img"
+      aria-label={`${label}: ${days.length} days, ${days.filter((d) => d.total > 0).length} with sales`}
+    />
+  );
 }

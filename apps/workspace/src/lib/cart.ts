@@ -102,7 +102,10 @@ export function planPayment(total: number, tender: Tender): PaymentPlan | { prob
     case 'card':
       return { payments: total > 0 ? [{ method: 'card', amount: total }] : [], change: 0 };
     case 'transfer':
-      return { payments: total > 0 ? [{ method: 'transfer', amount: total, ...(tender.reference ? { reference: tender.reference } : {}) }] : [], change: 0 };
+      return {
+        payments: total > 0 ? [{ method: 'transfer', amount: total, ...(tender.reference ? { reference: tender.reference } : {}) }] : [],
+        change: 0,
+      };
     case 'split': {
       if (tender.card > total) return { problem: 'The card part is more than the total.' };
       const cashDue = total - tender.card;

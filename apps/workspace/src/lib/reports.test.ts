@@ -17,12 +17,27 @@ describe('report CSV', () => {
   });
 
   it('has one row per location with the figures', () => {
-    const csv = reportCsv('sales-by-location', { locations: [{ locationId: 1, code: 'MAIN', name: 'Main', invoices: 2, subtotal: 2000, tax: 400, total: 2400 }] }, 2);
-    expect(csv).toEqual({ header: ['code', 'location', 'invoices', 'subtotal', 'tax', 'total'], rows: [['MAIN', 'Main', 2, '20.00', '4.00', '24.00']] });
+    const csv = reportCsv(
+      'sales-by-location',
+      { locations: [{ locationId: 1, code: 'MAIN', name: 'Main', invoices: 2, subtotal: 2000, tax: 400, total: 2400 }] },
+      2,
+    );
+    expect(csv).toEqual({
+      header: ['code', 'location', 'invoices', 'subtotal', 'tax', 'total'],
+      rows: [['MAIN', 'Main', 2, '20.00', '4.00', '24.00']],
+    });
   });
 
   it('ends a trial balance with its totals', () => {
-    const csv = reportCsv('trial-balance', { accounts: [{ code: '1000', name: 'Cash', type: 'asset', debit: 100, credit: 0, balance: 100 }], totals: { debit: 100, credit: 100 }, balanced: true }, 2);
+    const csv = reportCsv(
+      'trial-balance',
+      {
+        accounts: [{ code: '1000', name: 'Cash', type: 'asset', debit: 100, credit: 0, balance: 100 }],
+        totals: { debit: 100, credit: 100 },
+        balanced: true,
+      },
+      2,
+    );
     expect(csv.rows.at(-1)).toEqual(['', 'Total', '', '1.00', '1.00']);
   });
 });

@@ -66,11 +66,17 @@ export function reportCsv(kind: ReportKind, data: unknown, digits: number): { he
   switch (kind) {
     case 'sales-by-day': {
       const r = data as SalesByDay;
-      return { header: ['date', 'invoices', 'subtotal', 'tax', 'total'], rows: r.days.map((d) => [d.date, d.invoices, a(d.subtotal), a(d.tax), a(d.total)]) };
+      return {
+        header: ['date', 'invoices', 'subtotal', 'tax', 'total'],
+        rows: r.days.map((d) => [d.date, d.invoices, a(d.subtotal), a(d.tax), a(d.total)]),
+      };
     }
     case 'sales-by-location': {
       const r = data as SalesByLocation;
-      return { header: ['code', 'location', 'invoices', 'subtotal', 'tax', 'total'], rows: r.locations.map((l) => [l.code, l.name, l.invoices, a(l.subtotal), a(l.tax), a(l.total)]) };
+      return {
+        header: ['code', 'location', 'invoices', 'subtotal', 'tax', 'total'],
+        rows: r.locations.map((l) => [l.code, l.name, l.invoices, a(l.subtotal), a(l.tax), a(l.total)]),
+      };
     }
     case 'profit-and-loss': {
       const r = data as ProfitAndLoss;
@@ -89,7 +95,10 @@ export function reportCsv(kind: ReportKind, data: unknown, digits: number): { he
       const r = data as TrialBalance;
       return {
         header: ['code', 'account', 'type', 'debit', 'credit'],
-        rows: [...r.accounts.map((x) => [x.code, x.name, x.type, a(x.debit), a(x.credit)]), ['', 'Total', '', a(r.totals.debit), a(r.totals.credit)]],
+        rows: [
+          ...r.accounts.map((x) => [x.code, x.name, x.type, a(x.debit), a(x.credit)]),
+          ['', 'Total', '', a(r.totals.debit), a(r.totals.credit)],
+        ],
       };
     }
   }

@@ -14,12 +14,24 @@ export function AccountsScreen() {
       <h1>Accounts</h1>
       <div className="actions" role="tablist">
         {can('accounting.view_account') && (
-          <button type="button" role="tab" aria-selected={tab === 'chart'} className={tab === 'chart' ? '' : 'secondary outline'} onClick={() => setTab('chart')}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'chart'}
+            className={tab === 'chart' ? '' : 'secondary outline'}
+            onClick={() => setTab('chart')}
+          >
             Chart of accounts
           </button>
         )}
         {can('accounting.view_journal_entry') && (
-          <button type="button" role="tab" aria-selected={tab === 'journal'} className={tab === 'journal' ? '' : 'secondary outline'} onClick={() => setTab('journal')}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'journal'}
+            className={tab === 'journal' ? '' : 'secondary outline'}
+            onClick={() => setTab('journal')}
+          >
             Journal
           </button>
         )}

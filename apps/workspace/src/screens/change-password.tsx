@@ -11,7 +11,9 @@ export function ChangePasswordForm({ onChanged }: { onChanged?: () => void }) {
   const [repeat, setRepeat] = useState('');
   const [touched, setTouched] = useState(false);
   const change = useChangePassword();
-  const nextProblem = touched ? passwordProblem(next) ?? (next === current && next ? 'Must differ from the current password.' : null) : null;
+  const nextProblem = touched
+    ? (passwordProblem(next) ?? (next === current && next ? 'Must differ from the current password.' : null))
+    : null;
   const repeatProblem = touched && repeat !== next ? 'The two new passwords differ.' : null;
   const serverFields = isApiError(change.error) ? change.error.fieldErrors() : {};
   const onSubmit = (e: FormEvent) => {
@@ -33,7 +35,15 @@ export function ChangePasswordForm({ onChanged }: { onChanged?: () => void }) {
   };
   return (
     <form onSubmit={onSubmit} noValidate>
-      <TextField id="current-password" label="Current password" type="password" value={current} onValueChange={setCurrent} autoComplete="current-password" required />
+      <TextField
+        id="current-password"
+        label="Current password"
+        type="password"
+        value={current}
+        onValueChange={setCurrent}
+        autoComplete="current-password"
+        required
+      />
       <TextField
         id="new-password"
         label="New password"
@@ -45,7 +55,16 @@ export function ChangePasswordForm({ onChanged }: { onChanged?: () => void }) {
         hint={`At least ${PASSWORD_MIN_LENGTH} characters; a few unrelated words make a good one.`}
         error={nextProblem ?? serverFields.newPassword}
       />
-      <TextField id="repeat-password" label="Repeat new password" type="password" value={repeat} onValueChange={setRepeat} autoComplete="new-password" required error={repeatProblem ?? undefined} />
+      <TextField
+        id="repeat-password"
+        label="Repeat new password"
+        type="password"
+        value={repeat}
+        onValueChange={setRepeat}
+        autoComplete="new-password"
+        required
+        error={repeatProblem ?? undefined}
+      />
       {change.isError && !serverFields.newPassword && <ErrorNotice error={change.error} title="Could not change the password" />}
       {change.isSuccess && <Notice kind="success">Password changed. Your other sessions were signed out.</Notice>}
       <button type="submit" disabled={change.isPending} aria-busy={change.isPending}>
@@ -61,9 +80,7 @@ export function ForcedPasswordChangeScreen({ user }: { user: TenantUser }) {
     <main className="auth-page">
       <article className="auth-card">
         <h1>Choose a new password</h1>
-        <p>
-          Welcome, {user.firstName || user.username}. You signed in with a one-time password; choose your own before you start.
-        </p>
+        <p>Welcome, {user.firstName || user.username}. You signed in with a one-time password; choose your own before you start.</p>
         <ChangePasswordForm />
         <button type="button" className="secondary outline" onClick={() => signOut.mutate()}>
           Sign out

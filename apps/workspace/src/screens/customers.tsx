@@ -77,7 +77,12 @@ export function CustomersScreen() {
               </tbody>
             </table>
           </div>
-          <Pager total={list.data.total} limit={LIMIT} offset={Number(f.offset) || 0} onOffsetChange={(o) => setF({ offset: String(o) }, false)} />
+          <Pager
+            total={list.data.total}
+            limit={LIMIT}
+            offset={Number(f.offset) || 0}
+            onOffsetChange={(o) => setF({ offset: String(o) }, false)}
+          />
         </>
       )}
     </section>
@@ -85,13 +90,24 @@ export function CustomersScreen() {
 }
 
 function CustomerForm({ customer, onDone }: { customer: Customer | null; onDone: () => void }) {
-  const [v, setV] = useState({ name: customer?.name ?? '', email: customer?.email ?? '', phone: customer?.phone ?? '', taxNumber: customer?.taxNumber ?? '', address: customer?.address ?? '' });
-  const save = useApiWrite<CustomerInput>(customer ? 'PATCH' : 'POST', () => (customer ? `/customers/${customer.id}` : '/customers'), ['customers']);
+  const [v, setV] = useState({
+    name: customer?.name ?? '',
+    email: customer?.email ?? '',
+    phone: customer?.phone ?? '',
+    taxNumber: customer?.taxNumber ?? '',
+    address: customer?.address ?? '',
+  });
+  const save = useApiWrite<CustomerInput>(customer ? 'PATCH' : 'POST', () => (customer ? `/customers/${customer.id}` : '/customers'), [
+    'customers',
+  ]);
   const fields = isApiError(save.error) ? save.error.fieldErrors() : {};
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const orNull = (s: string) => (s.trim() ? s.trim() : null);
-    save.mutate({ name: v.name.trim(), email: orNull(v.email), phone: orNull(v.phone), taxNumber: orNull(v.taxNumber), address: orNull(v.address) }, { onSuccess: onDone });
+    save.mutate(
+      { name: v.name.trim(), email: orNull(v.email), phone: orNull(v.phone), taxNumber: orNull(v.taxNumber), address: orNull(v.address) },
+      { onSuccess: onDone },
+    );
   };
   const set = (k: keyof typeof v) => (value: string) => setV((o) => ({ ...o, [k]: value }));
   return (
@@ -101,8 +117,24 @@ function CustomerForm({ customer, onDone }: { customer: Customer | null; onDone:
         <TextField id="c-name" label="Name" value={v.name} onValueChange={set('name')} required maxLength={200} error={fields.name} />
         <TextField id="c-email" label="Email" type="email" value={v.email} onValueChange={set('email')} optional error={fields.email} />
         <TextField id="c-phone" label="Phone" value={v.phone} onValueChange={set('phone')} optional maxLength={50} error={fields.phone} />
-        <TextField id="c-tax" label="Tax number" value={v.taxNumber} onValueChange={set('taxNumber')} optional maxLength={50} error={fields.taxNumber} />
-        <TextField id="c-address" label="Address" value={v.address} onValueChange={set('address')} optional maxLength={2000} error={fields.address} />
+        <TextField
+          id="c-tax"
+          label="Tax number"
+          value={v.taxNumber}
+          onValueChange={set('taxNumber')}
+          optional
+          maxLength={50}
+          error={fields.taxNumber}
+        />
+        <TextField
+          id="c-address"
+          label="Address"
+          value={v.address}
+          onValueChange={set('address')}
+          optional
+          maxLength={2000}
+          error={fields.address}
+        />
       </div>
       {save.isError && Object.keys(fields).length === 0 && <ErrorNotice error={save.error} title="Could not save the customer" />}
       <div className="actions">

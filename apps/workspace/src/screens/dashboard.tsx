@@ -42,7 +42,9 @@ export function DashboardScreen() {
           <div className="stats">
             <article className="stat">
               Today’s sales <strong>{money(d.sales.today)}</strong>
-              <small className="muted">{d.sales.todayCount} invoices · {date(d.today)}</small>
+              <small className="muted">
+                {d.sales.todayCount} invoices · {date(d.today)}
+              </small>
             </article>
             <article className="stat">
               This month <strong>{money(d.sales.month)}</strong>
@@ -61,7 +63,10 @@ export function DashboardScreen() {
           </div>
           <article>
             <h2>
-              Sales per day <small className="muted">{locationId ? locationName(locations.data, Number(locationId)) : several ? 'all locations' : ''}</small>
+              Sales per day{' '}
+              <small className="muted">
+                {locationId ? locationName(locations.data, Number(locationId)) : several ? 'all locations' : ''}
+              </small>
             </h2>
             {d.days.every((day) => day.total === 0) ? (
               <EmptyState title="No sales in the last 30 days">

@@ -70,7 +70,12 @@ export function ExpensesScreen() {
               ))}
             </tbody>
           </table>
-          <Pager total={list.data.total} limit={LIMIT} offset={Number(f.offset) || 0} onOffsetChange={(o) => setF({ offset: String(o) }, false)} />
+          <Pager
+            total={list.data.total}
+            limit={LIMIT}
+            offset={Number(f.offset) || 0}
+            onOffsetChange={(o) => setF({ offset: String(o) }, false)}
+          />
         </>
       )}
     </section>
@@ -81,7 +86,14 @@ function ExpenseForm({ accounts, onDone }: { accounts: Account[]; onDone: () => 
   const { workspace } = useSession();
   const expenseAccounts = accounts.filter((a) => a.type === 'expense' && a.isActive);
   const payFrom = accounts.filter((a) => (a.type === 'asset' || a.type === 'liability') && a.isActive);
-  const [v, setV] = useState({ expenseDate: workspace.today, accountId: '', amount: '', vendor: '', description: '', paidFromAccountId: '' });
+  const [v, setV] = useState({
+    expenseDate: workspace.today,
+    accountId: '',
+    amount: '',
+    vendor: '',
+    description: '',
+    paidFromAccountId: '',
+  });
   const save = useApiWrite<Record<string, unknown>>('POST', () => '/expenses', ['expenses', 'reports', 'journal-entries']);
   const fields = isApiError(save.error) ? save.error.fieldErrors() : {};
   const amount = parseMoney(v.amount, workspace.currency);
@@ -105,7 +117,14 @@ function ExpenseForm({ accounts, onDone }: { accounts: Account[]; onDone: () => 
     <form onSubmit={submit} aria-label="New expense">
       <h2>Record an expense</h2>
       <div className="filters">
-        <TextField id="e-date" label="Date" type="date" value={v.expenseDate} onValueChange={set('expenseDate')} error={fields.expenseDate} />
+        <TextField
+          id="e-date"
+          label="Date"
+          type="date"
+          value={v.expenseDate}
+          onValueChange={set('expenseDate')}
+          error={fields.expenseDate}
+        />
         <div className="field">
           <label htmlFor="e-account">Expense account</label>
           <select id="e-account" value={v.accountId} onChange={(e) => set('accountId')(e.target.value)} required>
@@ -117,7 +136,14 @@ function ExpenseForm({ accounts, onDone }: { accounts: Account[]; onDone: () => 
             ))}
           </select>
         </div>
-        <TextField id="e-amount" label="Amount" inputMode="decimal" value={v.amount} onValueChange={set('amount')} error={v.amount && amount === null ? 'Not an amount' : fields.amount} />
+        <TextField
+          id="e-amount"
+          label="Amount"
+          inputMode="decimal"
+          value={v.amount}
+          onValueChange={set('amount')}
+          error={v.amount && amount === null ? 'Not an amount' : fields.amount}
+        />
         <div className="field">
           <label htmlFor="e-from">Paid from</label>
           <select id="e-from" value={v.paidFromAccountId} onChange={(e) => set('paidFromAccountId')(e.target.value)}>

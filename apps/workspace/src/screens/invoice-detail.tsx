@@ -14,7 +14,9 @@ export function InvoiceDetailScreen() {
   const locations = useLocations();
   const invoice = useApi<{ invoice: Invoice }>(`/invoices/${seg(id)}`);
   const inv = invoice.data?.invoice;
-  const customer = useApi<{ customer: Customer }>(`/customers/${inv?.customerId ?? 0}`, { enabled: Boolean(inv?.customerId) && can('sales.view_customer') });
+  const customer = useApi<{ customer: Customer }>(`/customers/${inv?.customerId ?? 0}`, {
+    enabled: Boolean(inv?.customerId) && can('sales.view_customer'),
+  });
   const issue = useApiWrite<object>('POST', () => `/invoices/${seg(id)}/issue`, ['invoices', 'products', 'stock']);
   const voidIt = useApiWrite<{ reason: string }>('POST', () => `/invoices/${seg(id)}/void`, ['invoices', 'products', 'stock']);
   const remove = useApiWrite<object>('DELETE', () => `/invoices/${seg(id)}`, ['invoices']);
@@ -22,7 +24,8 @@ export function InvoiceDetailScreen() {
   const [reason, setReason] = useState('');
 
   if (invoice.isPending) return <Loading label="Loading the invoice…" />;
-  if (invoice.isError) return <ErrorNotice error={invoice.error} title="Could not load the invoice" onRetry={() => void invoice.refetch()} />;
+  if (invoice.isError)
+    return <ErrorNotice error={invoice.error} title="Could not load the invoice" onRetry={() => void invoice.refetch()} />;
   const i = inv!;
   if (remove.isSuccess) {
     return (
@@ -98,7 +101,7 @@ export function InvoiceDetailScreen() {
         <dt>Location</dt>
         <dd>{locationName(locations.data, i.locationId)}</dd>
         <dt>Customer</dt>
-        <dd>{i.customerId ? customer.data?.customer.name ?? `#${i.customerId}` : 'Walk-in'}</dd>
+        <dd>{i.customerId ? (customer.data?.customer.name ?? `#${i.customerId}`) : 'Walk-in'}</dd>
         <dt>Total</dt>
         <dd>{money(i.total)}</dd>
         <dt>Paid</dt>
@@ -116,7 +119,11 @@ function PaymentForm({ invoice, currency }: { invoice: Invoice; currency: string
   const [amount, setAmount] = useState(moneyInput(invoice.amountDue, currency));
   const [method, setMethod] = useState<PaymentMethod>('cash');
   const [reference, setReference] = useState('');
-  const pay = useApiWrite<{ amount: number; method: PaymentMethod; reference: string | null }>('POST', () => `/invoices/${seg(invoice.id)}/payments`, ['invoices', 'dashboard']);
+  const pay = useApiWrite<{ amount: number; method: PaymentMethod; reference: string | null }>(
+    'POST',
+    () => `/invoices/${seg(invoice.id)}/payments`,
+    ['invoices', 'dashboard'],
+  );
   const minor = parseMoney(amount, currency);
   const problem = minor === null || minor <= 0 ? 'Enter an amount.' : minor > invoice.amountDue ? 'More than is owed.' : null;
   const submit = (e: FormEvent) => {

@@ -120,7 +120,13 @@ export function InvoicesScreen() {
               </tbody>
             </table>
           </div>
-          <Pager total={list.data.total} limit={LIMIT} offset={Number(f.offset) || 0} onOffsetChange={(o) => setF({ offset: String(o) }, false)} label="Invoice pages" />
+          <Pager
+            total={list.data.total}
+            limit={LIMIT}
+            offset={Number(f.offset) || 0}
+            onOffsetChange={(o) => setF({ offset: String(o) }, false)}
+            label="Invoice pages"
+          />
         </>
       )}
     </section>

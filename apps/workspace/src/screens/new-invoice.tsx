@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { ErrorNotice, Loading, moneyInput, parseMoney } from '@salesfleet/ui';
-import { api } from '../api/client';
 import { useLocations, useSellableProducts } from '../api/queries';
 import type { Customer, Invoice } from '../api/types';
 import { useApiWrite } from '../api/use-api';
@@ -28,25 +27,35 @@ export function NewInvoiceScreen() {
   const [issueDate, setIssueDate] = useState(workspace.today);
   const [notes, setNotes] = useState('');
   const [lines, setLines] = useState<DraftLine[]>([{ key: ++keys, productId: '', quantity: '1', price: '' }]);
-  const create = useApiWrite<{ draft: boolean }, { invoice: Invoice }>('POST', () => '/invoices', ['invoices', 'products'], ({ draft }) => ({
-    ...(locationId ? { locationId: Number(locationId) } : {}),
-    customerId: customer?.id ?? null,
-    issueDate,
-    notes: notes.trim() || null,
-    draft,
-    lines: lines
-      .filter((l) => l.productId)
-      .map((l) => {
-        const price = parseMoney(l.price, workspace.currency);
-        return { productId: Number(l.productId), quantity: Number(l.quantity), ...(l.price && price !== null ? { unitPrice: price } : {}) };
-      }),
-  }));
+  const create = useApiWrite<{ draft: boolean }, { invoice: Invoice }>(
+    'POST',
+    () => '/invoices',
+    ['invoices', 'products'],
+    ({ draft }) => ({
+      ...(locationId ? { locationId: Number(locationId) } : {}),
+      customerId: customer?.id ?? null,
+      issueDate,
+      notes: notes.trim() || null,
+      draft,
+      lines: lines
+        .filter((l) => l.productId)
+        .map((l) => {
+          const price = parseMoney(l.price, workspace.currency);
+          return {
+            productId: Number(l.productId),
+            quantity: Number(l.quantity),
+            ...(l.price && price !== null ? { unitPrice: price } : {}),
+          };
+        }),
+    }),
+  );
   if (locations.isPending || products.isPending) return <Loading label="Loading…" />;
   if (products.isError) return <ErrorNotice error={products.error} title="Could not load the products" />;
   const catalog = products.data.products;
   const active = (locations.data ?? []).filter((l) => l.isActive);
   const update = (key: number, change: Partial<DraftLine>) => setLines((ls) => ls.map((l) => (l.key === key ? { ...l, ...change } : l)));
-  const valid = lines.some((l) => l.productId) && lines.every((l) => !l.productId || (Number.isInteger(Number(l.quantity)) && Number(l.quantity) > 0));
+  const valid =
+    lines.some((l) => l.productId) && lines.every((l) => !l.productId || (Number.isInteger(Number(l.quantity)) && Number(l.quantity) > 0));
   const submit = (draft: boolean) => (e?: FormEvent) => {
     e?.preventDefault();
     if (!valid) return;
@@ -88,7 +97,11 @@ export function NewInvoiceScreen() {
           {lines.map((l, index) => (
             <tr key={l.key}>
               <td>
-                <select aria-label={`Product of line ${index + 1}`} value={l.productId} onChange={(e) => update(l.key, { productId: e.target.value })}>
+                <select
+                  aria-label={`Product of line ${index + 1}`}
+                  value={l.productId}
+                  onChange={(e) => update(l.key, { productId: e.target.value })}
+                >
                   <option value="">Choose…</option>
                   {catalog.map((p) => (
                     <option key={p.id} value={p.id}>
@@ -98,20 +111,34 @@ export function NewInvoiceScreen() {
                 </select>
               </td>
               <td>
-                <input aria-label={`Quantity of line ${index + 1}`} type="number" min={1} step={1} value={l.quantity} onChange={(e) => update(l.key, { quantity: e.target.value })} />
+                <input
+                  aria-label={`Quantity of line ${index + 1}`}
+                  type="number"
+                  min={1}
+                  step={1}
+                  value={l.quantity}
+                  onChange={(e) => update(l.key, { quantity: e.target.value })}
+                />
               </td>
               <td>
                 <input
                   aria-label={`Price of line ${index + 1}`}
                   inputMode="decimal"
                   value={l.price}
-                  placeholder={l.productId ? moneyInput(catalog.find((p) => String(p.id) === l.productId)?.unitPrice ?? 0, workspace.currency) : ''}
+                  placeholder={
+                    l.productId ? moneyInput(catalog.find((p) => String(p.id) === l.productId)?.unitPrice ?? 0, workspace.currency) : ''
+                  }
                   onChange={(e) => update(l.key, { price: e.target.value })}
                 />
               </td>
               <td>
                 {lines.length > 1 && (
-                  <button type="button" className="secondary outline small" aria-label={`Remove line ${index + 1}`} onClick={() => setLines((ls) => ls.filter((x) => x.key !== l.key))}>
+                  <button
+                    type="button"
+                    className="secondary outline small"
+                    aria-label={`Remove line ${index + 1}`}
+                    onClick={() => setLines((ls) => ls.filter((x) => x.key !== l.key))}
+                  >
                     ×
                   </button>
                 )}
@@ -120,7 +147,11 @@ export function NewInvoiceScreen() {
           ))}
         </tbody>
       </table>
-      <button type="button" className="secondary outline small" onClick={() => setLines((ls) => [...ls, { key: ++keys, productId: '', quantity: '1', price: '' }])}>
+      <button
+        type="button"
+        className="secondary outline small"
+        onClick={() => setLines((ls) => [...ls, { key: ++keys, productId: '', quantity: '1', price: '' }])}
+      >
         Add line
       </button>
       <label>

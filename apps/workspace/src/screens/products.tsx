@@ -1,5 +1,16 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { EmptyState, ErrorNotice, isApiError, Loading, moneyInput, Notice, Pager, parseMoney, queryString, TextField } from '@salesfleet/ui';
+import {
+  EmptyState,
+  ErrorNotice,
+  isApiError,
+  Loading,
+  moneyInput,
+  Notice,
+  Pager,
+  parseMoney,
+  queryString,
+  TextField,
+} from '@salesfleet/ui';
 import { locationName, useLocations } from '../api/queries';
 import type { Location, Page, Product, StockMovement, TaxRate } from '../api/types';
 import { useApi, useApiWrite } from '../api/use-api';
@@ -77,12 +88,22 @@ export function ProductsScreen() {
                     ))}
                     <td className="nowrap">
                       {can('sales.adjust_stock') && (
-                        <button type="button" className="secondary outline small" onClick={() => setMoving(p)} aria-label={`Stock of ${p.name}`}>
+                        <button
+                          type="button"
+                          className="secondary outline small"
+                          onClick={() => setMoving(p)}
+                          aria-label={`Stock of ${p.name}`}
+                        >
                           Stock…
                         </button>
                       )}{' '}
                       {can('sales.change_product') && (
-                        <button type="button" className="secondary outline small" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
+                        <button
+                          type="button"
+                          className="secondary outline small"
+                          onClick={() => setEditing(p)}
+                          aria-label={`Edit ${p.name}`}
+                        >
                           Edit
                         </button>
                       )}
@@ -92,7 +113,12 @@ export function ProductsScreen() {
               </tbody>
             </table>
           </div>
-          <Pager total={list.data.total} limit={LIMIT} offset={Number(f.offset) || 0} onOffsetChange={(o) => setF({ offset: String(o) }, false)} />
+          <Pager
+            total={list.data.total}
+            limit={LIMIT}
+            offset={Number(f.offset) || 0}
+            onOffsetChange={(o) => setF({ offset: String(o) }, false)}
+          />
         </>
       )}
       {can('sales.view_stock_movement') && <Movements locations={locations.data ?? []} />}
@@ -110,7 +136,9 @@ function ProductForm({ product, onDone }: { product: Product | null; onDone: () 
     cost: product?.costPrice !== null && product?.costPrice !== undefined ? moneyInput(product.costPrice, workspace.currency) : '',
     taxRateId: product ? String(product.taxRateId ?? '') : 'standard',
   });
-  const save = useApiWrite<Record<string, unknown>>(product ? 'PATCH' : 'POST', () => (product ? `/products/${product.id}` : '/products'), ['products']);
+  const save = useApiWrite<Record<string, unknown>>(product ? 'PATCH' : 'POST', () => (product ? `/products/${product.id}` : '/products'), [
+    'products',
+  ]);
   const fields = isApiError(save.error) ? save.error.fieldErrors() : {};
   const price = parseMoney(v.price, workspace.currency);
   const cost = v.cost.trim() ? parseMoney(v.cost, workspace.currency) : null;
@@ -135,8 +163,24 @@ function ProductForm({ product, onDone }: { product: Product | null; onDone: () 
       <div className="filters">
         <TextField id="p-sku" label="SKU / barcode" value={v.sku} onValueChange={set('sku')} required maxLength={64} error={fields.sku} />
         <TextField id="p-name" label="Name" value={v.name} onValueChange={set('name')} required maxLength={200} error={fields.name} />
-        <TextField id="p-price" label="Price before tax" inputMode="decimal" value={v.price} onValueChange={set('price')} required error={v.price && price === null ? 'Not an amount' : fields.unitPrice} />
-        <TextField id="p-cost" label="Cost" inputMode="decimal" value={v.cost} onValueChange={set('cost')} optional error={v.cost && cost === null ? 'Not an amount' : fields.costPrice} />
+        <TextField
+          id="p-price"
+          label="Price before tax"
+          inputMode="decimal"
+          value={v.price}
+          onValueChange={set('price')}
+          required
+          error={v.price && price === null ? 'Not an amount' : fields.unitPrice}
+        />
+        <TextField
+          id="p-cost"
+          label="Cost"
+          inputMode="decimal"
+          value={v.cost}
+          onValueChange={set('cost')}
+          optional
+          error={v.cost && cost === null ? 'Not an amount' : fields.costPrice}
+        />
         <div className="field">
           <label htmlFor="p-tax">Tax</label>
           <select id="p-tax" value={v.taxRateId} onChange={(e) => set('taxRateId')(e.target.value)}>
@@ -169,9 +213,19 @@ function StockForm({ product, locations, onDone }: { product: Product; locations
   const [locationId, setLocationId] = useState(String(locations[0]?.id ?? ''));
   const [quantity, setQuantity] = useState('');
   const [note, setNote] = useState('');
-  const move = useApiWrite<Record<string, unknown>, { quantity: number }>('POST', () => '/stock/adjustments', ['products', 'stock', 'dashboard']);
+  const move = useApiWrite<Record<string, unknown>, { quantity: number }>('POST', () => '/stock/adjustments', [
+    'products',
+    'stock',
+    'dashboard',
+  ]);
   const n = Number(quantity);
-  const problem = !quantity ? null : !Number.isInteger(n) || n === 0 ? 'A whole number, not 0' : kind === 'receipt' && n < 0 ? 'Receive a positive number' : null;
+  const problem = !quantity
+    ? null
+    : !Number.isInteger(n) || n === 0
+      ? 'A whole number, not 0'
+      : kind === 'receipt' && n < 0
+        ? 'Receive a positive number'
+        : null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!quantity || problem) return;
@@ -199,11 +253,22 @@ function StockForm({ product, locations, onDone }: { product: Product; locations
             ))}
           </select>
         </div>
-        <TextField id="s-quantity" label={kind === 'receipt' ? 'Units received' : 'Units (+ found, − missing)'} inputMode="numeric" value={quantity} onValueChange={setQuantity} error={problem ?? undefined} />
+        <TextField
+          id="s-quantity"
+          label={kind === 'receipt' ? 'Units received' : 'Units (+ found, − missing)'}
+          inputMode="numeric"
+          value={quantity}
+          onValueChange={setQuantity}
+          error={problem ?? undefined}
+        />
         <TextField id="s-note" label="Note" value={note} onValueChange={setNote} optional maxLength={100} />
       </div>
       {move.isError && <ErrorNotice error={move.error} title="Could not change the stock" />}
-      {move.isSuccess && <Notice kind="success">Done: {move.data.quantity} now on hand at {locationName(locations, Number(locationId))}.</Notice>}
+      {move.isSuccess && (
+        <Notice kind="success">
+          Done: {move.data.quantity} now on hand at {locationName(locations, Number(locationId))}.
+        </Notice>
+      )}
       <div className="actions">
         <button type="submit" disabled={move.isPending || !quantity || Boolean(problem)}>
           {kind === 'receipt' ? 'Receive' : 'Adjust'}

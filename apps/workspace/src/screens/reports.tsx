@@ -1,7 +1,16 @@
 import { lazy, Suspense } from 'react';
 import { downloadCsv, EmptyState, ErrorNotice, Loading, minorUnits, Notice, queryString, toCsv } from '@salesfleet/ui';
 import { useApi } from '../api/use-api';
-import { presetRange, REPORTS, reportCsv, type ProfitAndLoss, type ReportKind, type SalesByDay, type SalesByLocation, type TrialBalance } from '../lib/reports';
+import {
+  presetRange,
+  REPORTS,
+  reportCsv,
+  type ProfitAndLoss,
+  type ReportKind,
+  type SalesByDay,
+  type SalesByLocation,
+  type TrialBalance,
+} from '../lib/reports';
 import { useSession } from '../lib/session-context';
 import { useUrlState } from '../lib/url-state';
 
@@ -27,7 +36,14 @@ export function ReportsScreen() {
       <h1>Reports</h1>
       <div className="actions" role="tablist" aria-label="Reports">
         {REPORTS.map((r) => (
-          <button key={r.kind} type="button" role="tab" aria-selected={r.kind === kind} className={r.kind === kind ? '' : 'secondary outline'} onClick={() => setF({ report: r.kind })}>
+          <button
+            key={r.kind}
+            type="button"
+            role="tab"
+            aria-selected={r.kind === kind}
+            className={r.kind === kind ? '' : 'secondary outline'}
+            onClick={() => setF({ report: r.kind })}
+          >
             {r.title}
           </button>
         ))}
@@ -57,7 +73,10 @@ export function ReportsScreen() {
         </button>
       </div>
       <h2>
-        {title} <small className="muted">{date(from)} – {date(to)}</small>
+        {title}{' '}
+        <small className="muted">
+          {date(from)} – {date(to)}
+        </small>
       </h2>
       {report.isPending ? (
         <Loading label="Running the report…" />
@@ -182,7 +201,9 @@ function ProfitAndLossView({ r, money }: { r: ProfitAndLoss; money: Money }) {
 function TrialBalanceView({ r, money }: { r: TrialBalance; money: Money }) {
   return (
     <>
-      {!r.balanced && <Notice kind="warning">The trial balance does not balance. Tell your accountant and the Salesfleet operators.</Notice>}
+      {!r.balanced && (
+        <Notice kind="warning">The trial balance does not balance. Tell your accountant and the Salesfleet operators.</Notice>
+      )}
       <table className="data-table">
         <thead>
           <tr>

@@ -24,7 +24,9 @@ export function findProducts(products: readonly Product[], text: string, limit =
   const q = text.trim().toLowerCase();
   if (!q) return { exact: null, matches: [] };
   const exact = products.find((p) => p.sku.toLowerCase() === q) ?? null;
-  const matches = products.filter((p) => p !== exact && (p.name.toLowerCase().includes(q) || p.sku.toLowerCase().includes(q))).slice(0, limit);
+  const matches = products
+    .filter((p) => p !== exact && (p.name.toLowerCase().includes(q) || p.sku.toLowerCase().includes(q)))
+    .slice(0, limit);
   return { exact, matches: exact ? [exact, ...matches].slice(0, limit) : matches };
 }
 
@@ -106,7 +108,11 @@ export function SellScreen() {
       const { invoice } = await api.post<{ invoice: Invoice }>('/invoices', {
         ...(locationId ? { locationId } : {}),
         customerId: customer?.id ?? null,
-        lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity, ...(l.unitPrice !== l.listPrice ? { unitPrice: l.unitPrice } : {}) })),
+        lines: lines.map((l) => ({
+          productId: l.productId,
+          quantity: l.quantity,
+          ...(l.unitPrice !== l.listPrice ? { unitPrice: l.unitPrice } : {}),
+        })),
         ...(first ? { payment: first } : {}),
       });
       let latest = invoice;
@@ -136,8 +142,10 @@ export function SellScreen() {
   };
 
   if (locations.isPending || products.isPending) return <Loading label="Opening the till…" />;
-  if (locations.isError) return <ErrorNotice error={locations.error} title="Could not load the locations" onRetry={() => void locations.refetch()} />;
-  if (products.isError) return <ErrorNotice error={products.error} title="Could not load the products" onRetry={() => void products.refetch()} />;
+  if (locations.isError)
+    return <ErrorNotice error={locations.error} title="Could not load the locations" onRetry={() => void locations.refetch()} />;
+  if (products.isError)
+    return <ErrorNotice error={products.error} title="Could not load the products" onRetry={() => void products.refetch()} />;
 
   if (sale) {
     return (
@@ -169,7 +177,12 @@ export function SellScreen() {
             </button>
           </div>
         </div>
-        <Receipt invoice={sale.invoice} customer={sale.customer} change={sale.change} locationName={locationName(locations.data, sale.invoice.locationId)} />
+        <Receipt
+          invoice={sale.invoice}
+          customer={sale.customer}
+          change={sale.change}
+          locationName={locationName(locations.data, sale.invoice.locationId)}
+        />
       </section>
     );
   }
@@ -290,7 +303,12 @@ export function SellScreen() {
                     </td>
                     <td className="num">{money(lineAmounts(l).total)}</td>
                     <td>
-                      <button type="button" className="secondary outline small" aria-label={`Remove ${l.name}`} onClick={() => dispatch({ type: 'remove', productId: l.productId })}>
+                      <button
+                        type="button"
+                        className="secondary outline small"
+                        aria-label={`Remove ${l.name}`}
+                        onClick={() => dispatch({ type: 'remove', productId: l.productId })}
+                      >
                         ×
                       </button>
                     </td>
@@ -326,7 +344,12 @@ export function SellScreen() {
             {tenderKind === 'split' && (
               <label>
                 Card part
-                <input inputMode="decimal" value={cardPart} onChange={(e) => setCardPart(e.target.value)} placeholder={moneyInput(0, currency)} />
+                <input
+                  inputMode="decimal"
+                  value={cardPart}
+                  onChange={(e) => setCardPart(e.target.value)}
+                  placeholder={moneyInput(0, currency)}
+                />
               </label>
             )}
             {(tenderKind === 'cash' || tenderKind === 'split') && (
@@ -346,20 +369,26 @@ export function SellScreen() {
                 <input value={reference} maxLength={100} onChange={(e) => setReference(e.target.value)} />
               </label>
             )}
-            {lines.length > 0 && ('problem' in plan ? (
-              <p className="field-error" role="status">
-                {plan.problem}
-              </p>
-            ) : (
-              plan.change > 0 && (
-                <p className="change-due" role="status">
-                  Change due: <strong>{money(plan.change)}</strong>
+            {lines.length > 0 &&
+              ('problem' in plan ? (
+                <p className="field-error" role="status">
+                  {plan.problem}
                 </p>
-              )
-            ))}
+              ) : (
+                plan.change > 0 && (
+                  <p className="change-due" role="status">
+                    Change due: <strong>{money(plan.change)}</strong>
+                  </p>
+                )
+              ))}
           </fieldset>
           {complete.isError && <ErrorNotice error={complete.error} title="The sale was not completed" />}
-          <button type="submit" className="complete" disabled={lines.length === 0 || 'problem' in plan || complete.isPending} aria-busy={complete.isPending}>
+          <button
+            type="submit"
+            className="complete"
+            disabled={lines.length === 0 || 'problem' in plan || complete.isPending}
+            aria-busy={complete.isPending}
+          >
             Complete sale · {money(totals.total)}
           </button>
           {lines.length > 0 && (
@@ -378,7 +407,17 @@ function printReceipt(paper: '80mm' | 'a4') {
   window.print();
 }
 
-function PriceInput({ value, currency, label, onChange }: { value: number; currency: string; label: string; onChange: (minor: number) => void }) {
+function PriceInput({
+  value,
+  currency,
+  label,
+  onChange,
+}: {
+  value: number;
+  currency: string;
+  label: string;
+  onChange: (minor: number) => void;
+}) {
   const [text, setText] = useState(moneyInput(value, currency));
   useEffect(() => setText(moneyInput(value, currency)), [value, currency]);
   const invalid = parseMoney(text, currency) === null;
@@ -399,7 +438,15 @@ function PriceInput({ value, currency, label, onChange }: { value: number; curre
   );
 }
 
-function CustomerPicker({ customer, onChange, canAdd }: { customer: Customer | null; onChange: (c: Customer | null) => void; canAdd: boolean }) {
+function CustomerPicker({
+  customer,
+  onChange,
+  canAdd,
+}: {
+  customer: Customer | null;
+  onChange: (c: Customer | null) => void;
+  canAdd: boolean;
+}) {
   const [q, setQ] = useState('');
   const results = useCustomerSearch(q, customer === null);
   if (customer) {
@@ -419,7 +466,14 @@ function CustomerPicker({ customer, onChange, canAdd }: { customer: Customer | n
       <label htmlFor="customer-search">
         Customer <span className="muted">(optional; needed on credit)</span>
       </label>
-      <input id="customer-search" type="search" value={q} autoComplete="off" onChange={(e) => setQ(e.target.value)} placeholder="Name, email or phone" />
+      <input
+        id="customer-search"
+        type="search"
+        value={q}
+        autoComplete="off"
+        onChange={(e) => setQ(e.target.value)}
+        placeholder="Name, email or phone"
+      />
       {q.trim() && results.data && (
         <ul className="search-results" aria-label="Matching customers">
           {results.data.length === 0 && <li className="muted">No customer matches.{canAdd ? ' Add them under Customers.' : ''}</li>}

@@ -20,7 +20,9 @@ export function SettingsScreen() {
           <dt>Name</dt>
           <dd>{workspace.name}</dd>
           <dt>Address</dt>
-          <dd>{workspace.slug}.{window.location.host.split('.').slice(1).join('.') || window.location.host}</dd>
+          <dd>
+            {workspace.slug}.{window.location.host.split('.').slice(1).join('.') || window.location.host}
+          </dd>
           <dt>Currency</dt>
           <dd>{workspace.currency}</dd>
           <dt>Locale · time zone</dt>
@@ -103,8 +105,17 @@ export function SettingsScreen() {
 }
 
 function LocationForm({ location, onDone }: { location: Location | null; onDone: () => void }) {
-  const [v, setV] = useState({ code: location?.code ?? '', name: location?.name ?? '', address: location?.address ?? '', isActive: location?.isActive ?? true });
-  const save = useApiWrite<Record<string, unknown>>(location ? 'PATCH' : 'POST', () => (location ? `/locations/${location.id}` : '/locations'), ['locations']);
+  const [v, setV] = useState({
+    code: location?.code ?? '',
+    name: location?.name ?? '',
+    address: location?.address ?? '',
+    isActive: location?.isActive ?? true,
+  });
+  const save = useApiWrite<Record<string, unknown>>(
+    location ? 'PATCH' : 'POST',
+    () => (location ? `/locations/${location.id}` : '/locations'),
+    ['locations'],
+  );
   const fields = isApiError(save.error) ? save.error.fieldErrors() : {};
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -116,12 +127,36 @@ function LocationForm({ location, onDone }: { location: Location | null; onDone:
   return (
     <form onSubmit={submit} aria-label={location ? `Edit ${location.name}` : 'New location'}>
       <div className="filters">
-        <TextField id="l-code" label="Code" value={v.code} onValueChange={(code) => setV((o) => ({ ...o, code }))} required maxLength={20} error={fields.code} />
-        <TextField id="l-name" label="Name" value={v.name} onValueChange={(name) => setV((o) => ({ ...o, name }))} required maxLength={150} error={fields.name} />
-        <TextField id="l-address" label="Address" value={v.address} onValueChange={(address) => setV((o) => ({ ...o, address }))} optional maxLength={2000} />
+        <TextField
+          id="l-code"
+          label="Code"
+          value={v.code}
+          onValueChange={(code) => setV((o) => ({ ...o, code }))}
+          required
+          maxLength={20}
+          error={fields.code}
+        />
+        <TextField
+          id="l-name"
+          label="Name"
+          value={v.name}
+          onValueChange={(name) => setV((o) => ({ ...o, name }))}
+          required
+          maxLength={150}
+          error={fields.name}
+        />
+        <TextField
+          id="l-address"
+          label="Address"
+          value={v.address}
+          onValueChange={(address) => setV((o) => ({ ...o, address }))}
+          optional
+          maxLength={2000}
+        />
         {location && (
           <label>
-            <input type="checkbox" checked={v.isActive} onChange={(e) => setV((o) => ({ ...o, isActive: e.target.checked }))} /> Open (sells)
+            <input type="checkbox" checked={v.isActive} onChange={(e) => setV((o) => ({ ...o, isActive: e.target.checked }))} /> Open
+            (sells)
           </label>
         )}
       </div>

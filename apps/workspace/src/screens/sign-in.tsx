@@ -16,8 +16,26 @@ export function SignInScreen() {
         <h1>Sign in</h1>
         <p className="muted">Sign in to your workspace with your username or email.</p>
         <form onSubmit={onSubmit} noValidate>
-          <TextField id="login" label="Username or email" value={login} onValueChange={setLogin} autoComplete="username" required autoFocus maxLength={254} />
-          <TextField id="password" label="Password" type="password" value={password} onValueChange={setPassword} autoComplete="current-password" required maxLength={1024} />
+          <TextField
+            id="login"
+            label="Username or email"
+            value={login}
+            onValueChange={setLogin}
+            autoComplete="username"
+            required
+            autoFocus
+            maxLength={254}
+          />
+          <TextField
+            id="password"
+            label="Password"
+            type="password"
+            value={password}
+            onValueChange={setPassword}
+            autoComplete="current-password"
+            required
+            maxLength={1024}
+          />
           {signIn.isError && <ErrorNotice error={signIn.error} title="Could not sign in" />}
           <button type="submit" disabled={signIn.isPending || !login.trim() || !password} aria-busy={signIn.isPending}>
             Sign in

@@ -23,7 +23,12 @@ export function UsersScreen() {
   const full = limits.activeUsers >= limits.maxUsers;
   const client = useQueryClient();
   const deactivate = useApiWrite<{ id: number }>('POST', ({ id }) => `/users/${id}/deactivate`, ['users', 'workspace']);
-  const reset = useApiWrite<{ id: number; username: string }, { oneTimePassword: string }>('POST', ({ id }) => `/users/${id}/reset-password`, ['users'], () => ({}));
+  const reset = useApiWrite<{ id: number; username: string }, { oneTimePassword: string }>(
+    'POST',
+    ({ id }) => `/users/${id}/reset-password`,
+    ['users'],
+    () => ({}),
+  );
   return (
     <section>
       <div className="page-head">
@@ -35,7 +40,10 @@ export function UsersScreen() {
         )}
       </div>
       <p className={full ? 'field-error' : 'muted'} aria-label="User limit">
-        {limits.activeUsers} of {limits.maxUsers} active users{full ? ' — the limit is reached: deactivate a user or ask for a higher limit.' : ` (${limits.maxUsers - limits.activeUsers} more allowed)`}
+        {limits.activeUsers} of {limits.maxUsers} active users
+        {full
+          ? ' — the limit is reached: deactivate a user or ask for a higher limit.'
+          : ` (${limits.maxUsers - limits.activeUsers} more allowed)`}
       </p>
       {secret && <OneTimePassword {...secret} onDone={() => setSecret(null)} />}
       {creating && (
@@ -55,7 +63,13 @@ export function UsersScreen() {
       <label className="visually-hidden" htmlFor="user-search">
         Search users
       </label>
-      <input id="user-search" type="search" placeholder="Search username, email or name" value={f.search} onChange={(e) => setF({ search: e.target.value })} />
+      <input
+        id="user-search"
+        type="search"
+        placeholder="Search username, email or name"
+        value={f.search}
+        onChange={(e) => setF({ search: e.target.value })}
+      />
       {users.isPending ? (
         <Loading label="Loading users…" />
       ) : users.isError ? (
@@ -88,24 +102,43 @@ export function UsersScreen() {
                     <td>{u.isSuperuser ? 'Superuser' : u.groups.join(', ') || '—'}</td>
                     <td>{dateTime(u.lastLoginAt)}</td>
                     <td>
-                      {u.isActive ? <span className="badge badge-good">active</span> : <span className="badge badge-muted">deactivated</span>}
+                      {u.isActive ? (
+                        <span className="badge badge-good">active</span>
+                      ) : (
+                        <span className="badge badge-muted">deactivated</span>
+                      )}
                       {u.mustChangePassword && <span className="badge badge-warn">one-time password</span>}
                     </td>
                     {manage && (
                       <td className="nowrap">
-                        <button type="button" className="secondary outline small" onClick={() => setEditing(u)} aria-label={`Groups of ${u.username}`}>
+                        <button
+                          type="button"
+                          className="secondary outline small"
+                          onClick={() => setEditing(u)}
+                          aria-label={`Groups of ${u.username}`}
+                        >
                           Groups
                         </button>{' '}
                         <button
                           type="button"
                           className="secondary outline small"
                           aria-label={`Reset the password of ${u.username}`}
-                          onClick={() => reset.mutate({ id: u.id, username: u.username }, { onSuccess: (r) => setSecret({ username: u.username, password: r.oneTimePassword, created: false }) })}
+                          onClick={() =>
+                            reset.mutate(
+                              { id: u.id, username: u.username },
+                              { onSuccess: (r) => setSecret({ username: u.username, password: r.oneTimePassword, created: false }) },
+                            )
+                          }
                         >
                           Reset password
                         </button>{' '}
                         {u.isActive && (
-                          <button type="button" className="danger outline small" aria-label={`Deactivate ${u.username}`} onClick={() => deactivate.mutate({ id: u.id })}>
+                          <button
+                            type="button"
+                            className="danger outline small"
+                            aria-label={`Deactivate ${u.username}`}
+                            onClick={() => deactivate.mutate({ id: u.id })}
+                          >
                             Deactivate
                           </button>
                         )}
@@ -116,7 +149,12 @@ export function UsersScreen() {
               </tbody>
             </table>
           </div>
-          <Pager total={users.data.total} limit={LIMIT} offset={Number(f.offset) || 0} onOffsetChange={(o) => setF({ offset: String(o) }, false)} />
+          <Pager
+            total={users.data.total}
+            limit={LIMIT}
+            offset={Number(f.offset) || 0}
+            onOffsetChange={(o) => setF({ offset: String(o) }, false)}
+          />
         </>
       )}
       {groups.data && (
@@ -133,12 +171,25 @@ export function UsersScreen() {
   );
 }
 
-function OneTimePassword({ username, password, created, onDone }: { username: string; password: string; created: boolean; onDone: () => void }) {
+function OneTimePassword({
+  username,
+  password,
+  created,
+  onDone,
+}: {
+  username: string;
+  password: string;
+  created: boolean;
+  onDone: () => void;
+}) {
   return (
     <Notice kind="success">
       <strong>{created ? `User ${username} created.` : `New password for ${username}.`}</strong>
       <p>
-        One-time password: <code className="secret" aria-label="One-time password">{password}</code>
+        One-time password:{' '}
+        <code className="secret" aria-label="One-time password">
+          {password}
+        </code>
       </p>
       <p>Give it to {username} in person. It will not be shown again; they choose their own password when they first sign in.</p>
       <button type="button" className="secondary small" onClick={onDone}>
@@ -148,10 +199,21 @@ function OneTimePassword({ username, password, created, onDone }: { username: st
   );
 }
 
-function CreateUserForm({ groups, onCancel, onCreated }: { groups: Group[]; onCancel: () => void; onCreated: (username: string, password: string) => void }) {
+function CreateUserForm({
+  groups,
+  onCancel,
+  onCreated,
+}: {
+  groups: Group[];
+  onCancel: () => void;
+  onCreated: (username: string, password: string) => void;
+}) {
   const [v, setV] = useState({ username: '', email: '', firstName: '', lastName: '' });
   const [chosen, setChosen] = useState<string[]>(['Cashiers']);
-  const create = useApiWrite<Record<string, unknown>, { user: UserWithGroups; oneTimePassword: string }>('POST', () => '/users', ['users', 'workspace']);
+  const create = useApiWrite<Record<string, unknown>, { user: UserWithGroups; oneTimePassword: string }>('POST', () => '/users', [
+    'users',
+    'workspace',
+  ]);
   const fields = isApiError(create.error) ? create.error.fieldErrors() : {};
   const set = (k: keyof typeof v) => (value: string) => setV((o) => ({ ...o, [k]: value }));
   const submit = (e: FormEvent) => {
@@ -165,7 +227,16 @@ function CreateUserForm({ groups, onCancel, onCreated }: { groups: Group[]; onCa
     <form onSubmit={submit} aria-label="New user">
       <h2>New user</h2>
       <div className="filters">
-        <TextField id="u-username" label="Username" value={v.username} onValueChange={set('username')} required maxLength={150} autoComplete="off" error={fields.username} />
+        <TextField
+          id="u-username"
+          label="Username"
+          value={v.username}
+          onValueChange={set('username')}
+          required
+          maxLength={150}
+          autoComplete="off"
+          error={fields.username}
+        />
         <TextField id="u-email" label="Email" type="email" value={v.email} onValueChange={set('email')} required error={fields.email} />
         <TextField id="u-first" label="First name" value={v.firstName} onValueChange={set('firstName')} optional maxLength={150} />
         <TextField id="u-last" label="Last name" value={v.lastName} onValueChange={set('lastName')} optional maxLength={150} />
@@ -174,7 +245,12 @@ function CreateUserForm({ groups, onCancel, onCreated }: { groups: Group[]; onCa
         <legend>Groups</legend>
         {groups.map((g) => (
           <label key={g.id}>
-            <input type="checkbox" checked={chosen.includes(g.name)} onChange={(e) => setChosen((c) => (e.target.checked ? [...c, g.name] : c.filter((x) => x !== g.name)))} /> {g.name}
+            <input
+              type="checkbox"
+              checked={chosen.includes(g.name)}
+              onChange={(e) => setChosen((c) => (e.target.checked ? [...c, g.name] : c.filter((x) => x !== g.name)))}
+            />{' '}
+            {g.name}
           </label>
         ))}
       </fieldset>
@@ -207,7 +283,12 @@ function GroupsForm({ user, groups, onDone }: { user: UserWithGroups; groups: Gr
       <fieldset>
         {groups.map((g) => (
           <label key={g.id}>
-            <input type="checkbox" checked={chosen.includes(g.name)} onChange={(e) => setChosen((c) => (e.target.checked ? [...c, g.name] : c.filter((x) => x !== g.name)))} /> {g.name}
+            <input
+              type="checkbox"
+              checked={chosen.includes(g.name)}
+              onChange={(e) => setChosen((c) => (e.target.checked ? [...c, g.name] : c.filter((x) => x !== g.name)))}
+            />{' '}
+            {g.name}
           </label>
         ))}
       </fieldset>

@@ -47,7 +47,8 @@ export async function dashboardSummary(models: TenantModels, options: DashboardO
   const rows = await salesByDay(models, { from, to: today, ...(locationId !== undefined ? { locationId } : {}) });
   const byDate = new Map(rows.map((r) => [r.date, r]));
   const days: DashboardSummary['days'] = [];
-  for (let d = chartFrom; d <= today; d = addDays(d, 1)) days.push({ date: d, total: byDate.get(d)?.total ?? 0, count: byDate.get(d)?.invoices ?? 0 });
+  for (let d = chartFrom; d <= today; d = addDays(d, 1))
+    days.push({ date: d, total: byDate.get(d)?.total ?? 0, count: byDate.get(d)?.invoices ?? 0 });
   const month = rows.filter((r) => r.date >= monthStart);
 
   const replacements: Record<string, unknown> = {};

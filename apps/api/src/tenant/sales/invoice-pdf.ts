@@ -21,7 +21,11 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
   const money = new Intl.NumberFormat(input.locale, { style: 'currency', currency: input.currency });
   const digits = money.resolvedOptions().maximumFractionDigits ?? 2;
   const fmt = (minor: number) => money.format(minor / 10 ** digits);
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `${input.workspaceName} ${invoice.number}`, Author: input.workspaceName } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 50,
+    info: { Title: `${input.workspaceName} ${invoice.number}`, Author: input.workspaceName },
+  });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -33,8 +37,15 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
   const right = doc.page.width - 50;
   doc.font('Helvetica-Bold').fontSize(18).text(input.workspaceName, left, 50);
   doc.font('Helvetica').fontSize(10).text(input.locationName);
-  doc.font('Helvetica-Bold').fontSize(14).text(STATUS[invoice.status] ?? invoice.status.toUpperCase(), left, 50, { align: 'right' });
-  doc.font('Helvetica').fontSize(10).text(`No. ${invoice.number}`, { align: 'right' }).text(`Date ${String(invoice.issueDate).slice(0, 10)}`, { align: 'right' });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(14)
+    .text(STATUS[invoice.status] ?? invoice.status.toUpperCase(), left, 50, { align: 'right' });
+  doc
+    .font('Helvetica')
+    .fontSize(10)
+    .text(`No. ${invoice.number}`, { align: 'right' })
+    .text(`Date ${String(invoice.issueDate).slice(0, 10)}`, { align: 'right' });
 
   doc.moveDown(2);
   if (customer) {
@@ -54,7 +65,10 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
   doc.text('Price', cols.price, header, { width: 60, align: 'right' });
   doc.text('Tax', cols.tax, header, { width: 40, align: 'right' });
   doc.text('Amount', cols.amount, header, { width: right - cols.amount, align: 'right' });
-  doc.moveTo(left, header + 14).lineTo(right, header + 14).stroke();
+  doc
+    .moveTo(left, header + 14)
+    .lineTo(right, header + 14)
+    .stroke();
   doc.font('Helvetica').fontSize(9);
   let y = header + 20;
   for (const line of invoice.lines ?? []) {
@@ -88,7 +102,10 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
     y += bold ? 16 : 13;
   }
   if (invoice.notes) {
-    doc.font('Helvetica').fontSize(9).text(invoice.notes, left, y + 20, { width: right - left });
+    doc
+      .font('Helvetica')
+      .fontSize(9)
+      .text(invoice.notes, left, y + 20, { width: right - left });
   }
   doc.end();
   return done;

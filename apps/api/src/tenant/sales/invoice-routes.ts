@@ -109,7 +109,9 @@ export function invoiceRoutes(routes: ApiRoutes): void {
         customerId: idQuery.optional(),
         ...pageQuery,
       }),
-      responses: { 200: { description: 'A page of invoices', schema: z.object({ invoices: z.array(InvoiceSummarySchema), ...PageFields }) } },
+      responses: {
+        200: { description: 'A page of invoices', schema: z.object({ invoices: z.array(InvoiceSummarySchema), ...PageFields }) },
+      },
     },
     async (c, { query }) => {
       const page = await listInvoices(c.var.db!, query);
