@@ -62,11 +62,4 @@ describe('edge validation (SQLite tenant)', () => {
     expect(created.status).toBe(400);
     expect(created.body.error.message).toMatch(/at least 12 characters/);
   });
-
-  it('says 12 characters on the sign-in page', async () => {
-    const page = await (await t.request(host, '/', { headers: { accept: 'text/html' } })).text();
-    expect(page).toContain('at least 12 characters');
-    expect(page).toContain('minlength="12"');
-    expect(page).not.toContain('at least 10');
-  });
 });

@@ -1,0 +1,153 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { Invoice } from '../api/types';
+import { CASHIER, fakeApi, me, product, renderApp, workspace } from '../test/render';
+import { findProducts } from './sell';
+
+const coffee = product({ id: 1, sku: 'COFFEE-250', name: 'Coffee beans', unitPrice: 1290 });
+const gift = product({ id: 2, sku: 'GIFT', name: 'Gift card', unitPrice: 2500, taxRateId: null });
+const coffeeMug = product({ id: 3, sku: 'MUG-COFFEE', name: 'Coffee mug', unitPrice: 899 });
+
+function till(extra: Parameters<typeof fakeApi>[0] = {}) {
+  return fakeApi({
+    'GET /auth/me': { body: me(CASHIER) },
+    'GET /workspace': { body: { workspace: workspace() } },
+    'GET /locations': {
+      body: {
+        locations: [
+          { id: 1, code: 'MAIN', name: 'Main store', address: null, isActive: true },
+          { id: 2, code: 'NORTH', name: 'North shop', address: null, isActive: true },
+        ],
+      },
+    },
+    'GET /products': { body: { products: [coffee, gift, coffeeMug], total: 3, limit: 500, offset: 0 } },
+    ...extra,
+  });
+}
+
+function invoice(overrides: Partial<Invoice>): Invoice {
+  return {
+    id: 41,
+    number: 'INV-000041',
+    status: 'paid',
+    locationId: 1,
+    customerId: null,
+    issueDate: '2026-03-10',
+    subtotal: 0,
+    tax: 0,
+    total: 0,
+    amountPaid: 0,
+    amountDue: 0,
+    notes: null,
+    createdAt: '2026-03-10T10:00:00Z',
+    lines: [],
+    payments: [],
+    ...overrides,
+  };
+}
+
+describe('findProducts', () => {
+  it('puts the exact SKU (a scan) first, then names and SKUs that contain the text', () => {
+    expect(findProducts([coffee, gift, coffeeMug], 'coffee-250').exact).toBe(coffee);
+    expect(findProducts([coffee, gift, coffeeMug], 'coffee').matches.map((p) => p.sku)).toEqual(['COFFEE-250', 'MUG-COFFEE']);
+    expect(findProducts([coffee, gift, coffeeMug], '  ').matches).toEqual([]);
+  });
+});
+
+describe('the till', () => {
+  it('adds scanned codes, counts repeats, shows tax and change, and sells for cash at the chosen location', async () => {
+    const api = till({
+      'POST /invoices': (req) => {
+        const body = req.body as { lines: { productId: number; quantity: number }[] };
+        return {
+          status: 201,
+          body: {
+            invoice: invoice({
+              subtotal: 5080,
+              tax: 516,
+              total: 5596,
+              amountPaid: 5596,
+              lines: body.lines.map((l, i) => ({
+                id: i + 1,
+                productId: l.productId,
+                description: l.productId === 1 ? 'Coffee beans' : 'Gift card',
+                quantity: l.quantity,
+                unitPrice: l.productId === 1 ? 1290 : 2500,
+                taxRateBp: l.productId === 1 ? 2000 : 0,
+                lineSubtotal: 0,
+                lineTax: 0,
+                lineTotal: 0,
+              })),
+              payments: [{ id: 1, invoiceId: 41, amount: 5596, method: 'cash', reference: null, receivedAt: '2026-03-10T10:00:00Z' }],
+            }),
+          },
+        };
+      },
+    });
+    const user = userEvent.setup();
+    renderApp('/sell');
+    const search = await screen.findByLabelText('Find product (name, SKU or scan)');
+    await user.selectOptions(screen.getByLabelText('Location'), 'North shop');
+    // A scanner types the code and Enter, twice for two packs.
+    await user.type(search, 'COFFEE-250{Enter}');
+    await user.type(search, 'COFFEE-250{Enter}');
+    await user.type(search, 'gift{Enter}');
+    const cart = screen.getByRole('table');
+    expect(within(cart).getByLabelText('Quantity of Coffee beans')).toHaveProperty('value', '2');
+    // 2 × 12.90 = 25.80 + 20 % = 5.16 tax; gift card 25.00 untaxed.
+    expect(screen.getByLabelText('Total to pay').textContent).toBe('€55.96');
+    await user.type(screen.getByLabelText('Cash given'), '60');
+    expect(screen.getByText('Change due:').textContent).toContain('€4.04');
+    fireEvent.keyDown(search, { key: 'Enter', ctrlKey: true });
+    expect(await screen.findByRole('heading', { name: 'Sale complete' })).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toContain('€4.04');
+    expect(screen.getByRole('article', { name: 'Receipt INV-000041' })).toBeTruthy();
+    expect(api.calls('POST', '/invoices')[0]!.body).toEqual({
+      locationId: 2,
+      customerId: null,
+      lines: [
+        { productId: 1, quantity: 2 },
+        { productId: 2, quantity: 1 },
+      ],
+      payment: { method: 'cash', amount: 5596 },
+    });
+  });
+
+  it('says when a code matches nothing, and will not sell on credit without a customer', async () => {
+    const api = till();
+    const user = userEvent.setup();
+    renderApp('/sell');
+    const search = await screen.findByLabelText('Find product (name, SKU or scan)');
+    await user.type(search, 'NOPE-1{Enter}');
+    expect(screen.getByText(/No product matches “NOPE-1”/)).toBeTruthy();
+    await user.clear(search);
+    await user.type(search, 'GIFT{Enter}');
+    await user.click(screen.getByLabelText('On credit'));
+    expect(screen.getByText('Choose the customer who buys on credit.')).toBeTruthy();
+    expect(screen.getByRole('button', { name: /Complete sale/ })).toHaveProperty('disabled', true);
+    await waitFor(() => expect(api.calls('POST', '/invoices')).toHaveLength(0));
+  });
+
+  it('splits a payment: the card part with the sale, the cash part after it', async () => {
+    const api = till({
+      'POST /invoices': {
+        status: 201,
+        body: { invoice: invoice({ id: 7, number: 'INV-000007', status: 'issued', total: 2500, amountPaid: 1000, amountDue: 1500 }) },
+      },
+      'POST /invoices/7/payments': { status: 201, body: {} },
+      'GET /invoices/7': { body: { invoice: invoice({ id: 7, number: 'INV-000007', status: 'paid', total: 2500, amountPaid: 2500 }) } },
+    });
+    const user = userEvent.setup();
+    renderApp('/sell');
+    await user.type(await screen.findByLabelText('Find product (name, SKU or scan)'), 'GIFT{Enter}');
+    await user.click(screen.getByLabelText('Card + cash'));
+    await user.type(screen.getByLabelText('Card part'), '10');
+    await user.type(screen.getByLabelText('Cash given'), '20');
+    await user.click(screen.getByRole('button', { name: /Complete sale/ }));
+    expect(await screen.findByRole('heading', { name: 'Sale complete' })).toBeTruthy();
+    expect((api.calls('POST', '/invoices')[0]!.body as { payment: unknown }).payment).toEqual({ method: 'card', amount: 1000 });
+    expect(api.calls('POST', '/invoices/7/payments')[0]!.body).toEqual({ method: 'cash', amount: 1500 });
+    expect(screen.getByRole('status').textContent).toContain('€5.00');
+  });
+});
