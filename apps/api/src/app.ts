@@ -8,7 +8,7 @@ import { workspaceDistDir as builtWorkspaceDistDir } from '@salesfleet/workspace
 import { SalesfleetError } from '@salesfleet/models';
 import { isValidSlug, TenantUnavailable, trustedProxyMatcher, type Config } from '@salesfleet/tenancy';
 import type { AppEnv, AppVariables } from './app-env';
-import { LoginThrottle } from './auth/login-throttle';
+import { LoginThrottle, MemoryAttemptStore, RegistryAttemptStore } from './auth/login-throttle';
 import { ApiRoutes } from './http/api-routes';
 import { handleError, handleNotFound, PayloadTooLarge } from './http/errors';
 import { requestContext } from './http/request-context';
@@ -37,7 +37,10 @@ export interface AppDeps {
   workspaceDistDir?: string;
   /** Largest accepted request body; default 1 MiB. */
   bodyLimitBytes?: number;
-  /** Failed sign-in throttle; default 5 failures per 15 minutes (in this process's memory). */
+  /**
+   * Sign-in throttle; default 5 attempts per 15 minutes, counted in the registry (shared by every API
+   * process) when it is on PostgreSQL or SQLite, in this process's memory otherwise.
+   */
   loginThrottle?: LoginThrottle;
 }
 
@@ -90,6 +93,13 @@ class WorkspaceUnavailable extends SalesfleetError {
   }
 }
 
+/** Attempts counted where every API process sees them: the registry, unless it is on MySQL (no RETURNING). */
+export function defaultLoginThrottle(tenancy: AppTenancy): LoginThrottle {
+  const dialect = tenancy.registry.sequelize.getDialect();
+  const shared = dialect === 'postgres' || dialect === 'sqlite';
+  return new LoginThrottle({ store: shared ? new RegistryAttemptStore(tenancy.registry.sequelize) : new MemoryAttemptStore() });
+}
+
 /**
  * The API: one outer app (request id, log line, security headers, body limit, health) that resolves the
  * request's host and dispatches to the platform app (landing page, admin console, `/api/platform/*`)
@@ -99,7 +109,7 @@ class WorkspaceUnavailable extends SalesfleetError {
 export function createApp(config: Config, deps: AppDeps): App {
   const { tenancy, logger } = deps;
   const maxBody = deps.bodyLimitBytes ?? 1024 * 1024;
-  const throttle = deps.loginThrottle ?? new LoginThrottle();
+  const throttle = deps.loginThrottle ?? defaultLoginThrottle(tenancy);
   const permissions = new PermissionCache();
   const docs = new ApiDocs();
   const isTrustedProxy = trustedProxyMatcher(config.trustedProxies);

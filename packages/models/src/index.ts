@@ -94,6 +94,7 @@ export {
   validatePasswordStrength,
   verifyPassword,
 } from './auth/passwords';
+export { PasswordCheckBusy, scryptPool, type ScryptPoolStats } from './auth/scrypt-pool';
 export {
   DEFAULT_GROUPS,
   PERMISSIONS,

@@ -37,6 +37,7 @@ const statusByCode: Record<string, ContentfulStatusCode> = {
   MigrationFailed: 500,
   ProvisioningFailed: 500,
   DatabaseUnreachable: 503,
+  ServiceBusy: 503,
   TenantUnavailable: 503,
   RegistryNotReady: 503,
   ConsoleNotBuilt: 503,

@@ -10,9 +10,9 @@ import { pino } from 'pino';
 import type { TestDialect } from '@salesfleet/models/testing';
 import type { Config } from '@salesfleet/tenancy';
 import { createTestTenancy, testSlug, type TestTenancy, type TestTenancyOptions } from '@salesfleet/tenancy/testing';
-import { createApp, type App } from '../app';
+import { createApp, defaultLoginThrottle, type App } from '../app';
 import type { AppBindings } from '../app-env';
-import { LoginThrottle } from '../auth/login-throttle';
+import type { LoginThrottle } from '../auth/login-throttle';
 
 export { testSlug };
 export { TcpProxy } from './tcp-proxy';
@@ -109,7 +109,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   const chunks: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void chunks.push(line) });
-  const throttle = new LoginThrottle();
+  // The store the app would pick: the registry's table (PostgreSQL/SQLite registries), else memory.
+  const throttle = defaultLoginThrottle(tenancy);
   const distDir = options.adminDistDir ?? mkdtempSync(join(tmpdir(), 'salesfleet-no-console-'));
   const workspaceDir = options.workspaceDistDir ?? mkdtempSync(join(tmpdir(), 'salesfleet-workspace-'));
   if (!options.workspaceDistDir)

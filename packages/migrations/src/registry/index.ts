@@ -1,5 +1,6 @@
 import type { MigrationDefinition } from '../types';
 import { createRegistry } from './202611231900-create-registry';
+import { signInAttempts } from './202612070100-sign-in-attempts';
 
 /** The registry (control-plane) migrations, oldest first. Written by the tenancy package's owner. */
-export const registryMigrations: MigrationDefinition[] = [createRegistry];
+export const registryMigrations: MigrationDefinition[] = [createRegistry, signInAttempts];

@@ -1,4 +1,5 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { PasswordCheckBusy, scryptPool } from './scrypt-pool';
 
 /**
  * Password hashing shared by tenant users and platform admins: scrypt with OWASP's parameters
@@ -13,10 +14,9 @@ const MAX_N = 2 ** 20;
 const MAX_R = 32;
 const MAX_P = 16;
 
+/** scrypt on the password worker pool (never on libuv's threads, which the database drivers need). */
 function scryptAsync(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, keyLength, options, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  return scryptPool.hash(password.normalize('NFKC'), salt, keyLength, options);
 }
 
 function scryptOptions(N: number, r: number, p: number): ScryptOptions {
@@ -80,12 +80,14 @@ function parseHash(hash: string): ParsedHash | null {
 export async function verifyPassword(plain: string, hash: string): Promise<boolean> {
   const parsed = parseHash(hash);
   if (!parsed || typeof plain !== 'string') return false;
+  let key: Buffer;
   try {
-    const key = await scryptAsync(plain, parsed.salt, parsed.key.length, scryptOptions(parsed.N, parsed.r, parsed.p));
-    return timingSafeEqual(key, parsed.key);
-  } catch {
+    key = await scryptAsync(plain, parsed.salt, parsed.key.length, scryptOptions(parsed.N, parsed.r, parsed.p));
+  } catch (err) {
+    if (err instanceof PasswordCheckBusy) throw err; // shed, not wrong: the caller answers 503
     return false;
   }
+  return key.length === parsed.key.length && timingSafeEqual(key, parsed.key);
 }
 
 /** True when `hash` was made with weaker parameters than today's (rehash after a successful login). */

@@ -213,6 +213,22 @@ export function defineRegistryModels(sequelize: Sequelize) {
     },
   );
 
+  /** Sign-in attempts per throttle key, shared by every API process (the API's RegistryAttemptStore writes them). */
+  class SignInAttempt extends Model<InferAttributes<SignInAttempt>, InferCreationAttributes<SignInAttempt>> {
+    declare throttleKey: string;
+    /** Epoch milliseconds. */
+    declare windowStartedAt: number;
+    declare failures: number;
+  }
+  SignInAttempt.init(
+    {
+      throttleKey: { type: DataTypes.STRING(400), primaryKey: true, allowNull: false },
+      windowStartedAt: { type: DataTypes.BIGINT, allowNull: false },
+      failures: { type: DataTypes.INTEGER, allowNull: false },
+    },
+    { sequelize, tableName: 'sign_in_attempts', modelName: 'SignInAttempt', underscored: true, timestamps: false },
+  );
+
   // Associations only where queries use them (domain → tenant, session → admin).
   const cascade = { onDelete: 'CASCADE', onUpdate: 'CASCADE' } as const;
   Tenant.hasMany(TenantDomain, { foreignKey: 'tenantId', as: 'domains', ...cascade });
@@ -220,7 +236,7 @@ export function defineRegistryModels(sequelize: Sequelize) {
   PlatformAdmin.hasMany(PlatformSession, { foreignKey: 'adminId', as: 'sessions', ...cascade });
   PlatformSession.belongsTo(PlatformAdmin, { foreignKey: 'adminId', as: 'admin', ...cascade });
 
-  return { Tenant, TenantDomain, PlatformAdmin, PlatformSession, Operation, sequelize };
+  return { Tenant, TenantDomain, PlatformAdmin, PlatformSession, Operation, SignInAttempt, sequelize };
 }
 
 export type RegistryModels = ReturnType<typeof defineRegistryModels>;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Conflict, NotFound, ValidationFailed } from '@salesfleet/models';
 import { testDialects } from '@salesfleet/models/testing';
-import { compareSchemaWithModels, migrateDown, migrateUp, migrationStatus } from '@salesfleet/migrations';
+import { compareSchemaWithModels, migrateDown, migrateUp, migrationNames, migrationStatus } from '@salesfleet/migrations';
 import { SlugTaken } from '../errors';
 import { createTestTenancy, testSlug, type TestTenancy } from '../testing/index';
 import type { NewTenant, RegistryChange } from './registry';
@@ -40,11 +40,13 @@ describe.each(dialects)('registry on %s', (dialect) => {
 
   it('is migrated to exactly the schema its models declare, and migrates down and up again', async () => {
     const { models, sequelize } = t.registry;
-    const all = [models.Tenant, models.TenantDomain, models.PlatformAdmin, models.PlatformSession, models.Operation];
+    const all = [models.Tenant, models.TenantDomain, models.PlatformAdmin, models.PlatformSession, models.Operation, models.SignInAttempt];
     expect(await compareSchemaWithModels(sequelize, all)).toEqual([]);
     expect((await migrationStatus(sequelize, 'registry')).pending).toEqual([]);
-    const { reverted } = await migrateDown(sequelize, 'registry');
-    expect(reverted.length).toBe(1);
+    // One migration down per call, newest first, until none is applied.
+    const reverted: string[] = [];
+    for (let i = 0; i < migrationNames('registry').length; i++) reverted.push(...(await migrateDown(sequelize, 'registry')).reverted);
+    expect(reverted).toEqual(migrationNames('registry').reverse());
     expect((await migrationStatus(sequelize, 'registry')).applied).toEqual([]);
     await migrateUp(sequelize, 'registry');
     expect(await compareSchemaWithModels(sequelize, all)).toEqual([]);
