@@ -16,6 +16,7 @@ import type { LoginThrottle } from '../auth/login-throttle';
 
 export { testSlug };
 export { TcpProxy } from './tcp-proxy';
+export { freePort, startApiProcess, type ApiProcess } from './api-process';
 
 /** A strong password for tests (passes the shared password policy). */
 export const TEST_PASSWORD = 'correct horse battery staple 42';
