@@ -46,12 +46,6 @@ describe('runCli (in process)', () => {
     expect(io2.stderr()).toMatch(/^error: unknown option '--colour'/);
   });
 
-  it('says an old command with no equivalent yet is not available, and exits 1', async () => {
-    const io = capturedOutput();
-    expect(await runCli(['migrate_tenant_database', 'acme'], { invokedAs: 'pnpm cli', version: '0.0.0', out: io.out, env: {} })).toBe(1);
-    expect(io.stderr()).toMatch(/^error: migrate_tenant_database has no equivalent yet \(move-tenant is planned\)/);
-  });
-
   it('prints the version', async () => {
     const io = capturedOutput();
     expect(await runCli(['--version'], { invokedAs: 'pnpm cli', version: '1.2.3', out: io.out, env: {} })).toBe(0);

@@ -25,12 +25,11 @@ export const LEGACY_COMMANDS: readonly LegacyCommand[] = [
   { old: 'fix_tenant_domain', now: ['domains', 'add'], shown: 'domains add <subdomain> <domain>' },
   { old: 'backup_tenant_database', now: ['backup-tenant'], shown: 'backup-tenant' },
   { old: 'restore_tenant_database', now: ['restore-tenant'], shown: 'restore-tenant' },
+  { old: 'migrate_tenant_database', now: ['move-tenant'], shown: 'move-tenant' },
 ];
 
 /** Old commands whose job has no command here yet. */
-export const UNAVAILABLE_LEGACY: Readonly<Record<string, string>> = {
-  migrate_tenant_database: 'move-tenant',
-};
+export const UNAVAILABLE_LEGACY: Readonly<Record<string, string>> = {};
 
 export interface RewrittenArgs {
   args: string[];

@@ -303,6 +303,33 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
     ],
   );
 
+  examples(
+    program
+      .command('move-tenant')
+      .description("move a tenant's data to another database or engine (maintenance, copy, verify, switch)")
+      .argument('<subdomain>', 'the tenant')
+      .option('--to-engine <engine>', 'sqlite, or postgres/mysql on SALESFLEET_TENANT_SERVER_URL')
+      .option('--database-url <url>', 'postgres://… or mysql://…; no name = sales_<subdomain> on that server')
+      .option('--drop-old', 'drop the old database once switched (default: kept until delete-old-database)')
+      .option('--drain-seconds <n>', "how long to wait for other processes' requests to end (default 5)", wholeNumber(0, 600))
+      .addOption(json())
+      .action(async (slug, flags) => (await import('./commands/move-tenant')).moveTenantCommand(ctx, slug, flags)),
+    [
+      ['move-tenant acme --to-engine postgres', 'onto the configured PostgreSQL server'],
+      ['move-tenant acme --database-url mysql://sales@db2:3306/', 'sales_acme on that MariaDB server'],
+      ['move-tenant acme', 'again after a crash: finishes or undoes the interrupted move'],
+    ],
+  );
+  examples(
+    program
+      .command('delete-old-database')
+      .description('drop the database a finished move kept')
+      .argument('<subdomain>', 'the tenant')
+      .addOption(json())
+      .action(async (slug, flags) => (await import('./commands/move-tenant')).deleteOldDatabaseCommand(ctx, slug, flags)),
+    [['delete-old-database acme']],
+  );
+
   // ── Audit ───────────────────────────────────────────────────────────────────────────────────────
   program.commandsGroup('Audit:');
   examples(

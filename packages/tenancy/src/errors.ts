@@ -67,7 +67,7 @@ export class ProvisioningFailed extends SalesfleetError {
   }
 }
 
-export type UnavailableReason = 'suspended' | 'provisioning' | 'failed' | 'deleting' | 'trial_expired' | 'unpaid';
+export type UnavailableReason = 'suspended' | 'provisioning' | 'failed' | 'deleting' | 'maintenance' | 'trial_expired' | 'unpaid';
 
 const unavailableCodes: Record<UnavailableReason, string> = {
   suspended: 'TenantSuspended',
@@ -76,6 +76,7 @@ const unavailableCodes: Record<UnavailableReason, string> = {
   provisioning: 'TenantUnavailable',
   failed: 'TenantUnavailable',
   deleting: 'TenantUnavailable',
+  maintenance: 'TenantUnavailable',
 };
 
 const unavailableMessages: Record<UnavailableReason, string> = {
@@ -85,7 +86,11 @@ const unavailableMessages: Record<UnavailableReason, string> = {
   provisioning: 'is still being set up; try again in a moment',
   failed: 'could not be set up; an operator has to retry its creation',
   deleting: 'is being deleted',
+  maintenance: 'is under maintenance (its data is being moved); try again in a minute',
 };
+
+/** Seconds a client should wait before retrying, by reason (the API's Retry-After). */
+const retryAfter: Partial<Record<UnavailableReason, number>> = { maintenance: 30, provisioning: 5 };
 
 /**
  * The tenant exists but cannot serve requests. Code by reason: `TenantSuspended` (403),
@@ -96,7 +101,8 @@ export class TenantUnavailable extends SalesfleetError {
   constructor(slug: string, reason: UnavailableReason, suspendedReason?: string | null) {
     const why =
       reason === 'suspended' && suspendedReason ? `${unavailableMessages[reason]} (${suspendedReason})` : unavailableMessages[reason];
-    super(unavailableCodes[reason], `Workspace "${slug}" ${why}`, { slug, reason });
+    const retry = retryAfter[reason];
+    super(unavailableCodes[reason], `Workspace "${slug}" ${why}`, { slug, reason, ...(retry ? { retryAfterSeconds: retry } : {}) });
     this.reason = reason;
   }
 }

@@ -80,6 +80,8 @@ export function tenantAvailability(tenant: TenantRecord, now: number = Date.now(
       return 'failed';
     case 'deleting':
       return 'deleting';
+    case 'maintenance':
+      return 'maintenance';
   }
   const trialRunning = tenant.trialEndsAt !== null && tenant.trialEndsAt.getTime() > now;
   const paid = tenant.paidUntil !== null && tenant.paidUntil.getTime() > now;

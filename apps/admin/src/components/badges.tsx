@@ -7,6 +7,7 @@ const statusTone: Record<TenantStatus, string> = {
   suspended: 'warn',
   failed: 'bad',
   deleting: 'muted',
+  maintenance: 'info',
 };
 
 export function StatusBadge({ status }: { status: TenantStatus }) {

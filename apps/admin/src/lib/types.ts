@@ -1,9 +1,9 @@
 // Shapes of the Platform API (see the Platform API contract). Dates are ISO strings.
 
-export type TenantStatus = 'provisioning' | 'active' | 'suspended' | 'failed' | 'deleting';
+export type TenantStatus = 'provisioning' | 'active' | 'suspended' | 'failed' | 'deleting' | 'maintenance';
 export type Engine = 'sqlite' | 'postgres' | 'mysql';
 
-export const TENANT_STATUSES: readonly TenantStatus[] = ['provisioning', 'active', 'suspended', 'failed', 'deleting'];
+export const TENANT_STATUSES: readonly TenantStatus[] = ['provisioning', 'active', 'suspended', 'failed', 'deleting', 'maintenance'];
 export const ENGINES: readonly Engine[] = ['sqlite', 'postgres', 'mysql'];
 
 export interface PlatformAdmin {

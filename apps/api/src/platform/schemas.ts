@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Shapes of the Platform API (CONTRACTS.md). Dates are ISO strings. */
 
 const isoDate = z.string().describe('ISO 8601 date-time');
-const TenantStatusSchema = z.enum(['provisioning', 'active', 'suspended', 'failed', 'deleting']);
+const TenantStatusSchema = z.enum(['provisioning', 'active', 'suspended', 'failed', 'deleting', 'maintenance']);
 const EngineSchema = z.enum(['sqlite', 'postgres', 'mysql']);
 
 export const PlatformAdminSchema = z

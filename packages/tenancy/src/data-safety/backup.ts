@@ -121,7 +121,7 @@ async function archivePath(config: Config, tenant: TenantRecord, output: string 
   return join(dir, `${tenant.slug}-${stamp}${ARCHIVE_EXTENSION}`);
 }
 
-async function writeArchive(
+export async function writeArchive(
   config: Config,
   tenant: TenantRecord,
   spec: DatabaseSpec,

@@ -104,7 +104,7 @@ async function migrateOne(
 ): Promise<MigrationResult> {
   const started = performance.now();
   const base = { slug: tenant.slug, applied: [] as string[], pending: [] as string[], schemaVersion: tenant.schemaVersion };
-  if (tenant.status === 'provisioning' || tenant.status === 'deleting' || tenant.status === 'failed') {
+  if (tenant.status === 'provisioning' || tenant.status === 'deleting' || tenant.status === 'failed' || tenant.status === 'maintenance') {
     return { ...base, ok: true, skipped: `status ${tenant.status}`, durationMs: 0 };
   }
   let spec: DatabaseSpec | null = null;

@@ -9,8 +9,8 @@ import {
 } from 'sequelize';
 import type { Engine } from '../drivers/spec';
 
-export type TenantStatus = 'provisioning' | 'active' | 'suspended' | 'failed' | 'deleting';
-export const TENANT_STATUSES: readonly TenantStatus[] = ['provisioning', 'active', 'suspended', 'failed', 'deleting'];
+export type TenantStatus = 'provisioning' | 'active' | 'suspended' | 'failed' | 'deleting' | 'maintenance';
+export const TENANT_STATUSES: readonly TenantStatus[] = ['provisioning', 'active', 'suspended', 'failed', 'deleting', 'maintenance'];
 
 export type OperationOutcome = 'started' | 'succeeded' | 'failed';
 

@@ -1,0 +1,446 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { QueryTypes } from 'sequelize';
+import { Conflict, ValidationFailed } from '@salesfleet/models';
+import { migrateUp } from '@salesfleet/migrations';
+import type { TenantConnections } from '../connections';
+import {
+  closeSequelize,
+  describeSpec,
+  driverFor,
+  openSequelize,
+  sameDatabase,
+  type DatabaseParams,
+  type DatabaseSpec,
+  type DriverContext,
+} from '../drivers/index';
+import type { OperationRun } from '../operations';
+import type { TenantRecord } from '../registry/records';
+import { ARCHIVE_EXTENSION, TableDigest, verifyArchive } from './archive';
+import { backupDirectory, writeArchive, type DataSafetyDeps } from './backup';
+import { loadArchive } from './load';
+import { readRows, withSnapshot } from './snapshot';
+import { prepareTarget, targetDatabase, type TargetDatabase } from './target-database';
+
+/** The steps of a move, in order; `onStep` is told each one as it starts (after the journal records it). */
+export const MOVE_STEPS = ['maintenance', 'drain', 'copy', 'load', 'verify', 'switch', 'drop_old'] as const;
+export type MoveStep = (typeof MOVE_STEPS)[number];
+
+export interface MoveDeps extends DataSafetyDeps {
+  connections?: TenantConnections;
+}
+
+export interface MoveOptions {
+  actor: string;
+  /** Where to: `{ engine }` (the configured server of that engine, or a SQLite file) or `{ url }`. */
+  to: DatabaseParams;
+  /** Drop the old database once switched (only databases Salesfleet created). */
+  dropOld?: boolean;
+  /** How long to wait for other processes' connections to the old database to end (default 5 s). */
+  drainMs?: number;
+  onStep?: (step: MoveStep) => void | Promise<void>;
+  onProgress?: (progress: { phase: string; table: string | null; rowsDone: number; rowsTotal: number }) => void;
+}
+
+export interface MoveResult {
+  tenant: TenantRecord;
+  from: string;
+  to: string;
+  rows: number;
+  /** The archive the copy went through (kept in the tenant's backups). */
+  archive: string;
+  /** The old database, kept until delete-old-database (null when dropped). */
+  oldDatabase: string | null;
+  droppedOld: boolean;
+  /** A crashed earlier attempt that this call finished or rolled back first. */
+  recovered: 'finished' | 'rolled-back' | null;
+  durationMs: number;
+}
+
+interface SealedSpec {
+  engine: DatabaseSpec['engine'];
+  host: string | null;
+  port: number | null;
+  database: string;
+  user: string | null;
+  passwordSealed: string | null;
+}
+
+/**
+ * What a move has done so far, in `<data dir>/moves/<slug>.json` (0600; passwords sealed with the
+ * registry's key). A move killed at any point is finished or undone by the next `move-tenant` of the
+ * tenant; a finished move keeps the old database here until `delete-old-database`.
+ */
+interface MoveJournal {
+  slug: string;
+  tenantId: number;
+  state: 'moving' | 'done';
+  previousStatus: 'active' | 'suspended';
+  old: SealedSpec;
+  oldManaged: boolean;
+  target: (SealedSpec & { managed: boolean }) | null;
+  targetCreated: boolean;
+  startedAt: string;
+}
+
+function journalPath(deps: DataSafetyDeps, slug: string): string {
+  return join(deps.config.dataDir, 'moves', `${slug}.json`);
+}
+
+async function readJournal(deps: DataSafetyDeps, slug: string): Promise<MoveJournal | null> {
+  try {
+    return JSON.parse(await readFile(journalPath(deps, slug), 'utf8')) as MoveJournal;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/** Written to a temporary file and renamed: a kill leaves the old journal or the new, never half of one. */
+async function writeJournal(deps: DataSafetyDeps, journal: MoveJournal): Promise<void> {
+  const path = journalPath(deps, journal.slug);
+  await mkdir(join(deps.config.dataDir, 'moves'), { recursive: true, mode: 0o700 });
+  await writeFile(`${path}.partial`, `${JSON.stringify(journal, null, 2)}\n`, { mode: 0o600 });
+  await rename(`${path}.partial`, path);
+}
+
+function seal(deps: DataSafetyDeps, spec: DatabaseSpec): SealedSpec {
+  return {
+    engine: spec.engine,
+    host: spec.host,
+    port: spec.port,
+    database: spec.database,
+    user: spec.user,
+    passwordSealed: spec.password ? deps.registry.sealPassword(spec.password) : null,
+  };
+}
+
+function unseal(deps: DataSafetyDeps, tenant: TenantRecord, sealed: SealedSpec): DatabaseSpec {
+  return deps.registry.databaseSpecOf({
+    ...tenant,
+    db: {
+      ...tenant.db,
+      engine: sealed.engine,
+      host: sealed.host,
+      port: sealed.port,
+      name: sealed.database,
+      user: sealed.user,
+      passwordEncrypted: sealed.passwordSealed,
+    },
+  });
+}
+
+function dbColumns(deps: DataSafetyDeps, spec: DatabaseSpec, managed: boolean): TenantRecord['db'] {
+  const { passwordSealed, database, ...rest } = seal(deps, spec);
+  return { ...rest, name: database, passwordEncrypted: passwordSealed, managed };
+}
+
+/**
+ * Moves a tenant's data to another database (any engine to any engine): maintenance (its users get
+ * 503 with Retry-After; other processes learn it through the registry's change notification and close
+ * their handles once their requests end), a consistent copy through an archive in the tenant's
+ * backups, load and verification of every table in the new database, a check that the old database
+ * did not change meanwhile, then one registry update that switches the tenant to the new database and
+ * back to its status. The old database is kept (until `dropOld` / delete-old-database). On any
+ * failure the tenant is back on its old database with its status, and what the move created is
+ * removed; a move killed at any step is finished or undone by the next call.
+ */
+export async function moveTenant(deps: MoveDeps, slug: string, options: MoveOptions): Promise<MoveResult> {
+  const started = performance.now();
+  const ctx: DriverContext = { dataDir: deps.config.dataDir, connectTimeoutMs: deps.config.dbConnectTimeoutMs };
+  let tenant = await deps.registry.getTenant(slug);
+  const run = await deps.operations.begin('move-tenant', {
+    actor: options.actor,
+    tenantId: tenant.id,
+    tenantSlug: slug,
+    details: {
+      to: options.to.url ? describeSpec(targetDatabase(deps.config, slug, options.to).spec) : (options.to.engine ?? null),
+      dropOld: options.dropOld === true,
+    },
+  });
+  let journal: MoveJournal | null = null;
+  let recovered: MoveResult['recovered'] = null;
+  try {
+    const previous = await readJournal(deps, slug);
+    if (previous?.state === 'moving') {
+      recovered = await recover(deps, tenant, previous, ctx, run);
+      tenant = await deps.registry.getTenant(slug);
+      if (recovered === 'finished') {
+        const done = (await readJournal(deps, slug))!;
+        await run.succeed({ recovered });
+        return {
+          tenant,
+          from: describeSpec(unseal(deps, tenant, done.old)),
+          to: describeSpec(deps.registry.databaseSpecOf(tenant)),
+          rows: 0,
+          archive: '',
+          oldDatabase: describeSpec(unseal(deps, tenant, done.old)),
+          droppedOld: false,
+          recovered,
+          durationMs: Math.round(performance.now() - started),
+        };
+      }
+    } else if (previous?.state === 'done') {
+      throw new Conflict(
+        `Tenant "${slug}" still keeps its database from the last move (${describeSpec(unseal(deps, tenant, previous.old))}); run delete-old-database ${slug} first`,
+      );
+    }
+    if (tenant.status !== 'active' && tenant.status !== 'suspended')
+      throw new Conflict(`Tenant "${slug}" is ${tenant.status}; only an active or suspended tenant can be moved`);
+    const oldSpec = deps.registry.databaseSpecOf(tenant);
+    const target = await chooseTarget(deps, slug, options.to, oldSpec, ctx);
+    run.addSecrets(oldSpec.password, target.spec.password);
+    const step = async <T>(name: MoveStep, fn: () => Promise<T>, details: Record<string, unknown> = {}): Promise<T> => {
+      await options.onStep?.(name);
+      return run.step(name, fn, details);
+    };
+
+    journal = {
+      slug,
+      tenantId: tenant.id,
+      state: 'moving',
+      previousStatus: tenant.status,
+      old: seal(deps, oldSpec),
+      oldManaged: tenant.db.managed,
+      target: { ...seal(deps, target.spec), managed: target.managed },
+      targetCreated: false,
+      startedAt: new Date().toISOString(),
+    };
+    await writeJournal(deps, journal);
+    const live = tenant;
+    tenant = await step('maintenance', () =>
+      deps.registry.updateTenant(live.id, { status: 'maintenance' }, { expectedVersion: live.version }),
+    );
+    await step('drain', async () => {
+      await deps.connections?.evict(tenant.id, { graceMs: options.drainMs ?? 5000 });
+      await waitForQuiet(oldSpec, ctx, options.drainMs ?? 5000);
+    });
+    const archive = join(backupDirectory(deps.config, slug), `${slug}-${stamp()}-move${ARCHIVE_EXTENSION}`);
+    await mkdir(backupDirectory(deps.config, slug), { recursive: true, mode: 0o700 });
+    const copied = await step('copy', () =>
+      writeArchive(deps.config, tenant, oldSpec, archive, (p) =>
+        options.onProgress?.({ phase: 'copy', table: p.table, rowsDone: p.rowsDone, rowsTotal: p.rowsTotal }),
+      ),
+    );
+    const { header } = await verifyArchive(archive);
+    await step(
+      'load',
+      async () => {
+        journal!.targetCreated = await prepareTarget(target, ctx);
+        await writeJournal(deps, journal!);
+        const sequelize = openSequelize(target.spec, {
+          dataDir: ctx.dataDir,
+          connectTimeoutMs: ctx.connectTimeoutMs,
+          poolMax: 2,
+          tenant: true,
+        });
+        try {
+          await loadArchive(sequelize, archive, header, (p) =>
+            options.onProgress?.({ phase: p.phase, table: p.table, rowsDone: p.rowsDone, rowsTotal: p.rowsTotal }),
+          );
+          await migrateUp(sequelize, 'tenant');
+        } finally {
+          await closeSequelize(sequelize);
+        }
+      },
+      { to: describeSpec(target.spec) },
+    );
+    await step('verify', () => checkUnchanged(deps, oldSpec, copied.manifest.tables));
+    tenant = await step('switch', () =>
+      deps.registry.updateTenant(tenant.id, {
+        status: journal!.previousStatus,
+        db: dbColumns(deps, target.spec, journal!.targetCreated && target.managed),
+        schemaVersion: header.schemaVersion,
+      }),
+    );
+    journal.state = 'done';
+    await writeJournal(deps, journal);
+    await deps.connections?.evict(tenant.id, { graceMs: 5000 }).catch(() => undefined);
+    let droppedOld = false;
+    if (options.dropOld) {
+      droppedOld = await step('drop_old', () => dropOldDatabase(deps, tenant, journal!, ctx));
+    }
+    const result: MoveResult = {
+      tenant,
+      from: describeSpec(oldSpec),
+      to: describeSpec(target.spec),
+      rows: copied.rows,
+      archive,
+      oldDatabase: droppedOld ? null : describeSpec(oldSpec),
+      droppedOld,
+      recovered,
+      durationMs: Math.round(performance.now() - started),
+    };
+    await run.succeed({ from: result.from, to: result.to, rows: result.rows, archive, droppedOld, recovered });
+    return result;
+  } catch (err) {
+    if (journal?.state === 'moving') await rollBack(deps, journal, ctx, run).catch(() => undefined);
+    await run.fail(err, { recovered });
+    throw err;
+  }
+}
+
+/** `delete-old-database <slug>`: drops the database a finished move kept (only one Salesfleet created). */
+export async function deleteOldDatabase(
+  deps: MoveDeps,
+  slug: string,
+  options: { actor: string },
+): Promise<{ database: string; dropped: boolean }> {
+  const tenant = await deps.registry.getTenant(slug);
+  const journal = await readJournal(deps, slug);
+  if (!journal || journal.state !== 'done') throw new Conflict(`Tenant "${slug}" keeps no old database from a finished move`);
+  const old = unseal(deps, tenant, journal.old);
+  if (sameDatabase(old, deps.registry.databaseSpecOf(tenant)))
+    throw new Conflict(`The kept database of "${slug}" is the one it uses; nothing dropped`);
+  const run = await deps.operations.begin('delete-old-database', {
+    actor: options.actor,
+    tenantId: tenant.id,
+    tenantSlug: slug,
+    details: { database: describeSpec(old) },
+    secrets: [old.password],
+  });
+  try {
+    const ctx: DriverContext = { dataDir: deps.config.dataDir, connectTimeoutMs: deps.config.dbConnectTimeoutMs };
+    const dropped = await dropOldDatabase(deps, tenant, journal, ctx);
+    await run.succeed({ dropped });
+    return { database: describeSpec(old), dropped };
+  } catch (err) {
+    await run.fail(err);
+    throw err;
+  }
+}
+
+async function dropOldDatabase(deps: DataSafetyDeps, tenant: TenantRecord, journal: MoveJournal, ctx: DriverContext): Promise<boolean> {
+  const old = unseal(deps, tenant, journal.old);
+  if (journal.oldManaged) await driverFor(old.engine).drop(old, ctx);
+  await rm(journalPath(deps, journal.slug), { force: true });
+  return journal.oldManaged;
+}
+
+/** Finishes a killed move whose switch was recorded in the registry, or undoes one whose switch was not. */
+async function recover(
+  deps: MoveDeps,
+  tenant: TenantRecord,
+  journal: MoveJournal,
+  ctx: DriverContext,
+  run: OperationRun,
+): Promise<'finished' | 'rolled-back'> {
+  const current = deps.registry.databaseSpecOf(tenant);
+  const target = journal.target ? unseal(deps, tenant, journal.target) : null;
+  if (target && sameDatabase(current, target)) {
+    if (tenant.status === 'maintenance') await deps.registry.updateTenant(tenant.id, { status: journal.previousStatus });
+    journal.state = 'done';
+    await writeJournal(deps, journal);
+    await run.note('recover', 'succeeded', { outcome: 'finished', database: describeSpec(current) });
+    return 'finished';
+  }
+  await rollBack(deps, journal, ctx, run);
+  return 'rolled-back';
+}
+
+/** Back on the old database with the previous status; drops the target if this move created it. */
+async function rollBack(deps: MoveDeps, journal: MoveJournal, ctx: DriverContext, run: OperationRun): Promise<void> {
+  const tenant = await deps.registry.getTenant(journal.slug);
+  const old = unseal(deps, tenant, journal.old);
+  if (!sameDatabase(deps.registry.databaseSpecOf(tenant), old))
+    throw new Error('the registry points at neither database of the move; fix it by hand');
+  if (journal.target) {
+    const target = unseal(deps, tenant, journal.target);
+    // A killed run may have created the target after its journal was written: a managed target that
+    // exists is ours (targets are chosen among names that did not exist).
+    const ours =
+      journal.targetCreated ||
+      (journal.target.managed &&
+        (await driverFor(target.engine)
+          .exists(target, ctx)
+          .catch(() => false)));
+    if (ours && !sameDatabase(target, old)) await driverFor(target.engine).drop(target, ctx);
+  }
+  if (tenant.status === 'maintenance') await deps.registry.updateTenant(tenant.id, { status: journal.previousStatus });
+  await rm(journalPath(deps, journal.slug), { force: true });
+  await run.note('roll_back', 'succeeded', { database: describeSpec(old) });
+}
+
+/** The target: the managed place of `to`, with a suffix when that name is taken (e.g. a kept old database). */
+async function chooseTarget(
+  deps: DataSafetyDeps,
+  slug: string,
+  to: DatabaseParams,
+  old: DatabaseSpec,
+  ctx: DriverContext,
+): Promise<TargetDatabase> {
+  if (!to.engine && !to.url)
+    throw new ValidationFailed('Say where to move: an engine or a database URL', [
+      { path: 'to', message: 'give --to-engine or --database-url' },
+    ]);
+  const plain = targetDatabase(deps.config, slug, to);
+  if (!plain.managed) {
+    if (sameDatabase(plain.spec, old))
+      throw new ValidationFailed('The target is the database the tenant already uses', [{ path: 'to', message: 'same database' }]);
+    return plain;
+  }
+  if (!sameDatabase(plain.spec, old) && !(await driverFor(plain.spec.engine).exists(plain.spec, ctx))) return plain;
+  const suffix = plain.spec.engine === 'sqlite' ? `-m${stamp().slice(0, 15)}` : `_m${stamp().slice(0, 15)}`;
+  return targetDatabase(deps.config, slug, to, suffix);
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[-:.]/g, '');
+}
+
+/**
+ * Waits until no other session works in the old database (PostgreSQL: pg_stat_activity, MySQL:
+ * PROCESSLIST; SQLite shows no sessions), at most `timeoutMs`. Whatever still writes after that is
+ * caught by the verification (the old database must still match the copy).
+ */
+async function waitForQuiet(spec: DatabaseSpec, ctx: DriverContext, timeoutMs: number): Promise<void> {
+  if (spec.engine === 'sqlite') return;
+  const sequelize = openSequelize(spec, { dataDir: ctx.dataDir, connectTimeoutMs: ctx.connectTimeoutMs, poolMax: 1 });
+  const sql =
+    spec.engine === 'postgres'
+      ? "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'"
+      : "SELECT count(*) AS n FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID() AND COMMAND <> 'Sleep'";
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = await sequelize.query<{ n: number | string }>(sql, { type: QueryTypes.SELECT });
+      if (Number(rows[0]?.n ?? 0) === 0 || Date.now() >= deadline) return;
+      await sleep(100);
+    }
+  } finally {
+    await closeSequelize(sequelize);
+  }
+}
+
+/** The old database still holds exactly what was copied (no write slipped in during the move). */
+async function checkUnchanged(
+  deps: DataSafetyDeps,
+  spec: DatabaseSpec,
+  copied: readonly { name: string; rows: number; sha256: string }[],
+): Promise<void> {
+  const sequelize = openSequelize(spec, {
+    dataDir: deps.config.dataDir,
+    connectTimeoutMs: deps.config.dbConnectTimeoutMs,
+    poolMax: 1,
+    tenant: true,
+  });
+  try {
+    await withSnapshot(sequelize, async ({ transaction, tables }) => {
+      for (const want of copied) {
+        const table = tables.find((t) => t.name === want.name);
+        if (!table) throw new Error(`table ${want.name} vanished from the old database during the move`);
+        const digest = new TableDigest();
+        for await (const page of readRows(sequelize, table, transaction)) for (const row of page) digest.add(row);
+        if (digest.rows !== want.rows || digest.digest() !== want.sha256) {
+          throw new Conflict(
+            `table ${want.name} of the old database changed during the move (a write got through); nothing was switched — run the move again`,
+          );
+        }
+      }
+    });
+  } finally {
+    await closeSequelize(sequelize);
+  }
+}
