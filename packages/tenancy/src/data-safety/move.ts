@@ -290,7 +290,7 @@ export async function deleteOldDatabase(
 ): Promise<{ database: string; dropped: boolean }> {
   const tenant = await deps.registry.getTenant(slug);
   const journal = await readJournal(deps, slug);
-  if (!journal || journal.state !== 'done') throw new Conflict(`Tenant "${slug}" keeps no old database from a finished move`);
+  if (journal?.state !== 'done') throw new Conflict(`Tenant "${slug}" keeps no old database from a finished move`);
   const old = unseal(deps, tenant, journal.old);
   if (sameDatabase(old, deps.registry.databaseSpecOf(tenant)))
     throw new Conflict(`The kept database of "${slug}" is the one it uses; nothing dropped`);
