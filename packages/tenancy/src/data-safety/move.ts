@@ -25,7 +25,7 @@ import { readRows, withSnapshot } from './snapshot';
 import { prepareTarget, targetDatabase, type TargetDatabase } from './target-database';
 
 /** The steps of a move, in order; `onStep` is told each one as it starts (after the journal records it). */
-export const MOVE_STEPS = ['maintenance', 'drain', 'copy', 'load', 'verify', 'switch', 'drop_old'] as const;
+export const MOVE_STEPS = ['maintenance', 'drain', 'copy', 'load', 'verify', 'switch', 'notify', 'drop_old'] as const;
 export type MoveStep = (typeof MOVE_STEPS)[number];
 
 export interface MoveDeps extends DataSafetyDeps {
@@ -255,9 +255,12 @@ export async function moveTenant(deps: MoveDeps, slug: string, options: MoveOpti
         schemaVersion: header.schemaVersion,
       }),
     );
-    journal.state = 'done';
-    await writeJournal(deps, journal);
-    await deps.connections?.evict(tenant.id, { graceMs: 5000 }).catch(() => undefined);
+    // The registry update told every process (change notification); this one also closes its handle.
+    await step('notify', async () => {
+      await deps.connections?.evict(tenant.id, { graceMs: 5000 }).catch(() => undefined);
+      journal!.state = 'done';
+      await writeJournal(deps, journal!);
+    });
     let droppedOld = false;
     if (options.dropOld) {
       droppedOld = await step('drop_old', () => dropOldDatabase(deps, tenant, journal!, ctx));

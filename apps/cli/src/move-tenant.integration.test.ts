@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialectAvailable, testServerUrls } from '@salesfleet/models/testing';
+import { parseDatabaseUrl, specToUrl } from '@salesfleet/tenancy';
+import { createCliWorkspace, type CliWorkspace } from './testing/cli-workspace';
+
+// A SQLite tenant moves to PostgreSQL when the server is there (else to another SQLite file).
+const toPostgres = await dialectAvailable('postgres');
+const TO = toPostgres
+  ? ['--database-url', specToUrl({ ...parseDatabaseUrl(testServerUrls.postgres), database: '' })]
+  : ['--to-engine', 'sqlite'];
+const STEPS = ['maintenance', 'drain', 'copy', 'load', 'verify', 'switch', 'notify'] as const;
+
+describe('move-tenant killed with SIGKILL at each step, then run again', () => {
+  let ws: CliWorkspace;
+
+  beforeAll(async () => {
+    ws = await createCliWorkspace('sqlite');
+    expect((await ws.run(['init'])).code).toBe(0);
+  });
+  afterAll(async () => {
+    await ws?.cleanup();
+  });
+
+  /** Table → rows of the tenant's latest backup (what it holds now). */
+  async function contents(slug: string): Promise<Record<string, number>> {
+    const backup = await ws.run(['backup-tenant', slug, '--json']);
+    expect(backup.code).toBe(0);
+    return Object.fromEntries(
+      (JSON.parse(backup.stdout) as { tables: { name: string; rows: number }[] }).tables.map((t) => [t.name, t.rows]),
+    );
+  }
+
+  it.each(STEPS)('killed at %s: the tenant serves from one database with nothing lost, and the retry completes', async (step) => {
+    const slug = ws.slug(`k${step.slice(0, 3)}`);
+    expect((await ws.run(['create-tenant', 'Killed Move', slug, 'owner@kill.test'])).code).toBe(0);
+    const before = await contents(slug);
+
+    const killed = await ws.run(['move-tenant', slug, ...TO, '--drain-seconds', '0'], {
+      env: { NODE_ENV: 'test', SALESFLEET_TEST_KILL_MOVE_AT: step },
+    });
+    expect(killed.code).toBe(128);
+    const during = await ws.tenantRow(slug);
+    if (step === 'notify') {
+      // Killed after the switch: already serving from the new database.
+      expect(during).toMatchObject({ status: 'active', db: { engine: toPostgres ? 'postgres' : 'sqlite' } });
+    } else {
+      // Killed before the switch: still on the old database, its users told to come back (or never stopped).
+      expect(during?.db.engine).toBe('sqlite');
+      expect(during?.db.name).toBe(`tenants/${slug}.sqlite`);
+      expect(['active', 'maintenance']).toContain(during?.status);
+    }
+
+    const retry = await ws.run(['move-tenant', slug, ...TO, '--drain-seconds', '0']);
+    expect(retry.stderr).toBe('');
+    expect(retry.code).toBe(0);
+    expect(retry.stdout).toMatch(
+      step === 'notify' ? /^Finished the interrupted move/ : /^(Undid the interrupted move of \S+ first\.\n)?Moved /,
+    );
+    const after = await ws.tenantRow(slug);
+    expect(after?.status).toBe('active');
+    expect(after?.db.engine).toBe(toPostgres ? 'postgres' : 'sqlite');
+    expect(await contents(slug)).toEqual(before);
+    if (toPostgres) ws.track(after!.db.name);
+  });
+});
