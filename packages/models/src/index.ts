@@ -167,7 +167,52 @@ export {
   type AccountInput,
   type AccountPatch,
 } from './accounting/accounts';
-export { createExpense, getExpense, listExpenses, type ExpenseFilter, type ExpenseInput } from './accounting/expenses';
+export {
+  createExpense,
+  getExpense,
+  listExpenses,
+  updateExpense,
+  type ExpenseFilter,
+  type ExpenseInput,
+  type ExpensePatch,
+} from './accounting/expenses';
+export {
+  CONTROL_ACCOUNT_CODES,
+  createManualEntry,
+  MAX_MANUAL_LINES,
+  reverseJournalEntry,
+  type ManualEntryInput,
+  type ReversalInput,
+} from './accounting/manual-entries';
+export {
+  createTaxRate,
+  deleteTaxRate,
+  getTaxRate,
+  listTaxRates,
+  TAX_RATE_CODE,
+  updateTaxRate,
+  type TaxRateInput,
+  type TaxRatePatch,
+} from './accounting/tax-rates';
+export {
+  AGEING_BUCKETS,
+  ageingBucket,
+  balanceSheet,
+  fiscalYearStart,
+  generalLedger,
+  receivablesAgeing,
+  taxReport,
+  type AgeingAmounts,
+  type AgeingBucket,
+  type BalanceSheet,
+  type BalanceSheetRow,
+  type GeneralLedger,
+  type LedgerLine,
+  type LedgerOptions,
+  type ReceivablesAgeing,
+  type TaxReport,
+  type TaxReportRow,
+} from './accounting/statements';
 export { getJournalEntry, listJournalEntries, type JournalEntryView, type JournalFilter } from './accounting/journal';
 export {
   profitAndLoss,

@@ -3,6 +3,7 @@ import { auth } from './202611230001-auth';
 import { sales } from './202611230002-sales';
 import { accounting } from './202611230003-accounting';
 import { tenantSettings } from './202612070100-tenant-settings';
+import { accountingTools } from './202612070200-accounting-tools';
 
 /** The tenant database migrations, oldest first. A tenant's schema version is its last applied name. */
-export const tenantMigrations: MigrationDefinition[] = [auth, sales, accounting, tenantSettings];
+export const tenantMigrations: MigrationDefinition[] = [auth, sales, accounting, tenantSettings, accountingTools];

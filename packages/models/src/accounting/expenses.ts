@@ -1,11 +1,11 @@
-import { Op } from 'sequelize';
-import { NotFound, ValidationFailed } from '../errors';
+import { Op, type Transaction } from 'sequelize';
+import { Conflict, NotFound, ValidationFailed } from '../errors';
 import type { Expense, TenantModels } from '../model-types';
 import { FieldChecks, MAX_AMOUNT, MAX_INT32 } from '../sales/fields';
-import { postJournalEntry, systemAccounts } from './posting';
+import { assertBalanced, postJournalEntry, systemAccounts } from './posting';
 import { writeTransaction, type WriteOptions } from './transactions';
 import { checkDate, findPage, pageWindow, type Page, type PageOptions } from './values';
-import { tenantToday } from '../settings/settings';
+import { assertPeriodOpen, tenantToday } from '../settings/settings';
 
 /**
  * Expenses: each is recorded and posted in one transaction — debit the expense account, credit the
@@ -43,21 +43,11 @@ export async function createExpense(models: TenantModels, input: ExpenseInput, o
     async (transaction) => {
       const expenseDate = input.expenseDate ?? (await tenantToday(models, transaction));
       const paidFromAccountId = input.paidFromAccountId ?? (await systemAccounts(models, transaction)).cash;
-      const [account, paidFrom, location] = await Promise.all([
-        models.Account.findByPk(input.accountId, { transaction }),
-        models.Account.findByPk(paidFromAccountId, { transaction }),
-        input.locationId ? models.Location.findByPk(input.locationId, { attributes: ['id'], transaction }) : Promise.resolve(null),
-      ]);
-      const issues: { path: string; message: string }[] = [];
-      if (!account) issues.push({ path: 'accountId', message: `no account ${input.accountId}` });
-      else if (account.type !== 'expense') issues.push({ path: 'accountId', message: `account ${account.code} is not an expense account` });
-      else if (!account.isActive) issues.push({ path: 'accountId', message: `account ${account.code} is inactive` });
-      if (!paidFrom) issues.push({ path: 'paidFromAccountId', message: `no account ${paidFromAccountId}` });
-      else if (paidFrom.type !== 'asset' && paidFrom.type !== 'liability') {
-        issues.push({ path: 'paidFromAccountId', message: `account ${paidFrom.code} is not an asset or liability account` });
-      } else if (!paidFrom.isActive) issues.push({ path: 'paidFromAccountId', message: `account ${paidFrom.code} is inactive` });
-      if (input.locationId && !location) issues.push({ path: 'locationId', message: `no location ${input.locationId}` });
-      if (issues.length) throw new ValidationFailed('Invalid expense', issues);
+      await checkExpenseReferences(
+        models,
+        { accountId: input.accountId, paidFromAccountId, locationId: input.locationId ?? null },
+        transaction,
+      );
 
       const expense = await models.Expense.create(
         {
@@ -76,7 +66,7 @@ export async function createExpense(models: TenantModels, input: ExpenseInput, o
         models,
         {
           entryDate: expenseDate,
-          memo: `Expense${vendor ? `: ${vendor}` : ''}${description ? ` — ${description}` : ''}`.slice(0, 255),
+          memo: expenseMemo(vendor, description),
           sourceType: 'expense',
           sourceId: expense.id,
           postedBy: input.userId,
@@ -89,6 +79,91 @@ export async function createExpense(models: TenantModels, input: ExpenseInput, o
       );
       await expense.update({ journalEntryId: entry!.id }, { transaction });
       return expense.id;
+    },
+    options,
+  );
+  return getExpense(models, id, options);
+}
+
+/** The expense account is an active expense account, the account paid from an active asset or liability, the location exists. */
+async function checkExpenseReferences(
+  models: TenantModels,
+  refs: { accountId: number; paidFromAccountId: number; locationId: number | null },
+  transaction: Transaction,
+): Promise<void> {
+  // One query at a time: statements on one transaction never run concurrently.
+  const account = await models.Account.findByPk(refs.accountId, { transaction });
+  const paidFrom = await models.Account.findByPk(refs.paidFromAccountId, { transaction });
+  const location = refs.locationId ? await models.Location.findByPk(refs.locationId, { attributes: ['id'], transaction }) : null;
+  const issues: { path: string; message: string }[] = [];
+  if (!account) issues.push({ path: 'accountId', message: `no account ${refs.accountId}` });
+  else if (account.type !== 'expense') issues.push({ path: 'accountId', message: `account ${account.code} is not an expense account` });
+  else if (!account.isActive) issues.push({ path: 'accountId', message: `account ${account.code} is inactive` });
+  if (!paidFrom) issues.push({ path: 'paidFromAccountId', message: `no account ${refs.paidFromAccountId}` });
+  else if (paidFrom.type !== 'asset' && paidFrom.type !== 'liability') {
+    issues.push({ path: 'paidFromAccountId', message: `account ${paidFrom.code} is not an asset or liability account` });
+  } else if (!paidFrom.isActive) issues.push({ path: 'paidFromAccountId', message: `account ${paidFrom.code} is inactive` });
+  if (refs.locationId && !location) issues.push({ path: 'locationId', message: `no location ${refs.locationId}` });
+  if (issues.length) throw new ValidationFailed('Invalid expense', issues);
+}
+
+function expenseMemo(vendor: string | null, description: string | null): string {
+  return `Expense${vendor ? `: ${vendor}` : ''}${description ? ` — ${description}` : ''}`.slice(0, 255);
+}
+
+export type ExpensePatch = Partial<Omit<ExpenseInput, 'userId'>>;
+
+/**
+ * Edits an expense and its posting in one transaction, while both its old and its new date are in an
+ * open period (409 periodClosed otherwise: a closed period's books are changed by a new entry, never
+ * by editing). The journal entry keeps its id; its date, memo and lines are rewritten.
+ */
+export async function updateExpense(models: TenantModels, id: number, patch: ExpensePatch, options: WriteOptions = {}): Promise<Expense> {
+  const f = new FieldChecks();
+  if (patch.expenseDate !== undefined) f.date(patch.expenseDate, 'expenseDate');
+  if (patch.accountId !== undefined) f.int(patch.accountId, 'accountId', 1, MAX_INT32);
+  if (patch.amount !== undefined) f.int(patch.amount, 'amount', 1, MAX_AMOUNT);
+  const vendor = patch.vendor === undefined ? undefined : (f.text(patch.vendor, 'vendor', 200, false) ?? null);
+  const description = patch.description === undefined ? undefined : (f.text(patch.description, 'description', 5000, false) ?? null);
+  if (patch.locationId !== undefined && patch.locationId !== null) f.int(patch.locationId, 'locationId', 1, MAX_INT32);
+  if (patch.paidFromAccountId !== undefined) f.int(patch.paidFromAccountId, 'paidFromAccountId', 1, MAX_INT32);
+  f.done('expense');
+
+  await writeTransaction(
+    models.sequelize,
+    async (transaction) => {
+      const expense = await models.Expense.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });
+      if (!expense) throw new NotFound('Expense', id);
+      const before = String(expense.expenseDate).slice(0, 10);
+      await assertPeriodOpen(models, before, transaction);
+      const next = {
+        expenseDate: patch.expenseDate ?? before,
+        accountId: patch.accountId ?? (expense.accountId as number),
+        amount: patch.amount ?? expense.amount,
+        vendor: vendor === undefined ? (expense.vendor ?? null) : vendor,
+        description: description === undefined ? (expense.description ?? null) : description,
+        locationId: patch.locationId === undefined ? ((expense.locationId as number | null | undefined) ?? null) : patch.locationId,
+        paidFromAccountId: patch.paidFromAccountId ?? (expense.paidFromAccountId as number),
+      };
+      await assertPeriodOpen(models, next.expenseDate, transaction);
+      await checkExpenseReferences(models, next, transaction);
+      await expense.update(next, { transaction });
+      const lines = [
+        { accountId: next.accountId, debit: next.amount },
+        { accountId: next.paidFromAccountId, credit: next.amount },
+      ];
+      assertBalanced(lines);
+      const entryId = expense.journalEntryId as number | null;
+      if (entryId === null) throw new Conflict(`Expense ${id} has no journal entry to update`);
+      await models.JournalEntry.update(
+        { entryDate: next.expenseDate, memo: expenseMemo(next.vendor, next.description) },
+        { where: { id: entryId }, transaction },
+      );
+      await models.JournalLine.destroy({ where: { journalEntryId: entryId }, transaction });
+      await models.JournalLine.bulkCreate(
+        lines.map((l) => ({ journalEntryId: entryId, accountId: l.accountId, debit: l.debit ?? 0, credit: l.credit ?? 0 })),
+        { transaction },
+      );
     },
     options,
   );

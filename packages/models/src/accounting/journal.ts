@@ -1,4 +1,4 @@
-import { literal, Op } from 'sequelize';
+import { literal, Op, type Transaction } from 'sequelize';
 import { NotFound } from '../errors';
 import type { TenantModels } from '../model-types';
 import type { JournalSourceType } from './journal-entry';
@@ -28,9 +28,14 @@ export interface JournalFilter extends PageOptions {
   accountId?: number;
 }
 
-async function withLines(models: TenantModels, entries: InstanceType<TenantModels['JournalEntry']>[]): Promise<JournalEntryView[]> {
+async function withLines(
+  models: TenantModels,
+  entries: InstanceType<TenantModels['JournalEntry']>[],
+  transaction?: Transaction,
+): Promise<JournalEntryView[]> {
   if (entries.length === 0) return [];
   const lines = await models.JournalLine.findAll({
+    ...(transaction ? { transaction } : {}),
     where: { journalEntryId: { [Op.in]: entries.map((e) => e.id) } },
     include: [{ model: models.Account, as: 'account', attributes: ['code', 'name'] }],
     order: [['id', 'ASC']],
@@ -88,8 +93,8 @@ export async function listJournalEntries(models: TenantModels, filter: JournalFi
   return { items: await withLines(models, rows), total: count, limit, offset };
 }
 
-export async function getJournalEntry(models: TenantModels, id: number): Promise<JournalEntryView> {
-  const row = await models.JournalEntry.findByPk(id);
+export async function getJournalEntry(models: TenantModels, id: number, transaction?: Transaction): Promise<JournalEntryView> {
+  const row = await models.JournalEntry.findByPk(id, transaction ? { transaction } : {});
   if (!row) throw new NotFound('Journal entry', id);
-  return (await withLines(models, [row]))[0]!;
+  return (await withLines(models, [row], transaction))[0]!;
 }

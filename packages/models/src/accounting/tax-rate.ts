@@ -8,6 +8,8 @@ export function defineTaxRate(sequelize: Sequelize) {
     declare code: string;
     declare name: string;
     declare rateBp: number;
+    /** Prices of products with this rate include the tax (the tax is taken out of them) rather than adding to them. */
+    declare isInclusive: CreationOptional<boolean>;
     declare isActive: CreationOptional<boolean>;
     declare createdAt: CreationOptional<Date>;
     declare updatedAt: CreationOptional<Date>;
@@ -19,6 +21,7 @@ export function defineTaxRate(sequelize: Sequelize) {
       code: { type: DataTypes.STRING(20), allowNull: false, validate: { notEmpty: true } },
       name: { type: DataTypes.STRING(100), allowNull: false, validate: { notEmpty: true } },
       rateBp: { type: DataTypes.INTEGER, allowNull: false, validate: { isInt: true, min: 0, max: 10000 } },
+      isInclusive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
       createdAt: timestampAttribute(),
       updatedAt: timestampAttribute(),

@@ -191,3 +191,78 @@ describe('reports', () => {
     }
   });
 });
+
+describe('tax rates, manual entries, expense edits and statements over HTTP', () => {
+  it('creates, changes and deletes tax rates', async () => {
+    const created = await post('/tax-rates', { code: 'VAT5', name: 'VAT 5 %', rateBp: 500, isInclusive: true });
+    expect(created.status).toBe(201);
+    expect(created.body.taxRate).toMatchObject({ code: 'VAT5', rateBp: 500, isInclusive: true, isActive: true });
+    const id = created.body.taxRate.id;
+    expect((await post('/tax-rates', { code: 'vat5', name: 'dup', rateBp: 1 })).status).toBe(409);
+    const bad = await post('/tax-rates', { code: '', name: 'x', rateBp: 10_001 });
+    expect(bad.status).toBe(400);
+    expect(new Set(bad.body.error.details.map((d: Json) => d.path))).toEqual(new Set(['code', 'rateBp']));
+    expect((await patch(`/tax-rates/${id}`, { rateBp: 700 })).body.taxRate.rateBp).toBe(700);
+    expect((await get(`/tax-rates/${id}`)).body.taxRate.name).toBe('VAT 5 %');
+    expect((await get('/tax-rates?active=true')).body.taxRates.map((r: Json) => r.code)).toEqual(['STANDARD', 'VAT5']);
+    expect((await call('GET', `/tax-rates/${id}`, { token: other, on: otherHost })).status).toBe(404);
+    expect((await del(`/tax-rates/${id}`)).status).toBe(204);
+    expect((await get(`/tax-rates/${id}`)).status).toBe(404);
+  });
+
+  it('posts a manual entry, reverses it once, and refuses unbalanced or control-account entries', async () => {
+    const bank = await accountId(ACCOUNT_CODES.bank);
+    const equity = await accountId(ACCOUNT_CODES.ownersEquity);
+    const res = await post('/journal-entries', {
+      entryDate: '2026-05-02',
+      memo: 'Capital',
+      lines: [
+        { accountId: bank, debit: 25_000 },
+        { accountId: equity, credit: 25_000 },
+      ],
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.entry).toMatchObject({ sourceType: 'manual', total: 25_000, entryDate: '2026-05-02' });
+    const unbalanced = await post('/journal-entries', { memo: 'x', lines: [{ accountId: bank, debit: 2 }, { accountId: equity, credit: 1 }] });
+    expect(unbalanced.status).toBe(400);
+    const both = await post('/journal-entries', { memo: 'x', lines: [{ accountId: bank, debit: 2, credit: 2 }, { accountId: equity, credit: 2 }] });
+    expect(both.status).toBe(400);
+    const control = await post('/journal-entries', { memo: 'x', lines: [{ accountId: await accountId(ACCOUNT_CODES.inventory), debit: 2 }, { accountId: equity, credit: 2 }] });
+    expect(control.status).toBe(400);
+    expect(control.body.error.details).toEqual([{ path: 'lines.0.accountId', message: expect.stringContaining('documents') }]);
+
+    const reversed = await post(`/journal-entries/${res.body.entry.id}/reverse`, { date: '2026-05-03' });
+    expect(reversed.status).toBe(201);
+    expect(reversed.body.entry).toMatchObject({ sourceType: 'reversal', sourceId: res.body.entry.id });
+    const again = await post(`/journal-entries/${res.body.entry.id}/reverse`, {});
+    expect(again.status).toBe(409);
+    expect(again.body.error.details).toMatchObject({ reason: 'alreadyReversed' });
+    expect((await post('/journal-entries/999999/reverse', {})).status).toBe(404);
+  });
+
+  it('edits an expense; reads the balance sheet, a general ledger, receivables ageing and tax per rate', async () => {
+    const opex = await accountId(ACCOUNT_CODES.operatingExpenses);
+    const expense = (await post('/expenses', { expenseDate: '2026-05-04', accountId: opex, amount: 900 })).body.expense;
+    const edited = await patch(`/expenses/${expense.id}`, { amount: 950, vendor: 'Cleaner' });
+    expect(edited.status).toBe(200);
+    expect(edited.body.expense).toMatchObject({ amount: 950, vendor: 'Cleaner', journalEntryId: expense.journalEntryId });
+    expect((await get(`/journal-entries/${expense.journalEntryId}`)).body.entry.total).toBe(950);
+    expect((await patch(`/expenses/${expense.id}`, { amount: 0 })).status).toBe(400);
+    expect((await patch('/expenses/999999', { amount: 1 })).status).toBe(404);
+
+    const sheet = (await get('/reports/balance-sheet?asOf=2026-12-31')).body.report;
+    expect(sheet.balanced).toBe(true);
+    expect(sheet.totals.assets).toBe(sheet.totals.liabilitiesAndEquity);
+    const cash = await accountId(ACCOUNT_CODES.cash);
+    const ledger = (await get(`/reports/general-ledger?accountId=${cash}&from=2026-04-01&to=2026-04-30`)).body.report;
+    expect(ledger.lines.at(-1).balance).toBe(ledger.closingBalance);
+    expect(ledger.closingBalance).toBe(5_300);
+    expect((await get('/reports/general-ledger?accountId=999999')).status).toBe(404);
+    expect((await get('/reports/general-ledger')).status).toBe(400);
+    const ageing = (await get('/reports/receivables-ageing?asOf=2026-12-31')).body.report;
+    expect(ageing).toMatchObject({ asOf: '2026-12-31', totals: expect.objectContaining({ total: expect.any(Number) }) });
+    const tax = (await get('/reports/tax?from=2026-04-01&to=2026-04-30')).body.report;
+    expect(tax).toMatchObject({ rates: [{ rateBp: 0, taxable: 6_000, tax: 0 }], totals: { taxable: 6_000, tax: 0 } });
+    expect((await get('/reports/balance-sheet?asOf=tomorrow')).status).toBe(400);
+  });
+});

@@ -17,6 +17,20 @@ import {
   salesByLocation,
   trialBalance,
   updateAccount,
+  balanceSheet,
+  createManualEntry,
+  createTaxRate,
+  deleteTaxRate,
+  generalLedger,
+  getTaxRate,
+  listTaxRates,
+  MAX_MANUAL_LINES,
+  receivablesAgeing,
+  reverseJournalEntry,
+  TAX_RATE_CODE,
+  taxReport,
+  updateExpense,
+  updateTaxRate,
 } from '@salesfleet/models';
 import type { TenantRouteMount } from '../domain-routes';
 import { boolQuery, date, dateRange, id, idParam, idQuery, pageQuery, PageFields } from '../sales/schemas';
@@ -33,6 +47,10 @@ import {
   TaxRateSchema,
   taxRateJson,
   TrialBalanceSchema,
+  BalanceSheetSchema,
+  GeneralLedgerSchema,
+  ReceivablesAgeingSchema,
+  TaxReportSchema,
 } from './schemas';
 
 const AccountBody = z
@@ -58,6 +76,36 @@ const ExpenseBody = z
     description: z.string().trim().max(5000).nullable().optional(),
     locationId: id.nullable().optional(),
     paidFromAccountId: id.optional().describe('an active asset or liability account; default cash (1000)'),
+  })
+  .strict();
+
+const TaxRateBody = z
+  .object({
+    code: z.string().trim().min(1, 'required').max(20).regex(TAX_RATE_CODE, 'letters, digits and . _ -'),
+    name: z.string().trim().min(1, 'required').max(100),
+    rateBp: z.number().int().min(0).max(10_000).describe('basis points: 2000 = 20 %'),
+    isInclusive: z.boolean().optional().describe('prices include the tax; default false'),
+    isActive: z.boolean().optional(),
+  })
+  .strict();
+
+const amount = z.number().int('integer minor units').min(1).max(MAX_AMOUNT);
+const ManualEntryBody = z
+  .object({
+    entryDate: date.optional().describe("default today in the tenant's time zone"),
+    memo: z.string().trim().min(1, 'required').max(255),
+    lines: z
+      .array(z.union([z.object({ accountId: id, debit: amount }).strict(), z.object({ accountId: id, credit: amount }).strict()]))
+      .min(2)
+      .max(MAX_MANUAL_LINES)
+      .describe('each line has a debit or a credit; debits must equal credits'),
+  })
+  .strict();
+
+const ReversalBody = z
+  .object({
+    date: date.optional().describe("default today in the tenant's time zone"),
+    memo: z.string().trim().max(200).nullable().optional(),
   })
   .strict();
 
@@ -174,6 +222,40 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
     async (c, { params }) => c.json({ entry: journalEntryJson(await getJournalEntry(c.var.db!, params.id)) }),
   );
 
+  routes.add(
+    {
+      method: 'post',
+      path: '/journal-entries',
+      summary: 'Post a manual journal entry (balanced; active accounts; not receivables, payables or inventory, which their documents own)',
+      permission: 'accounting.add_journal_entry',
+      body: ManualEntryBody,
+      responses: {
+        201: { description: 'Posted', schema: z.object({ entry: JournalEntrySchema }) },
+        409: { description: 'Conflict: dated in a closed period (details.reason periodClosed)' },
+      },
+    },
+    async (c, { body }) =>
+      c.json({ entry: journalEntryJson(await createManualEntry(c.var.db!, { ...body, userId: c.var.user!.user.id })) }, 201),
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/journal-entries/:id/reverse',
+      summary: 'Reverse a manual entry with its mirror image (entries are never deleted)',
+      permission: 'accounting.add_journal_entry',
+      params: idParam,
+      body: ReversalBody,
+      responses: {
+        201: { description: 'The reversing entry', schema: z.object({ entry: JournalEntrySchema }) },
+        404: { description: 'NotFound' },
+        409: { description: 'Conflict: not a manual entry (notManual), already reversed (alreadyReversed), closed period (periodClosed)' },
+      },
+    },
+    async (c, { params, body }) =>
+      c.json({ entry: journalEntryJson(await reverseJournalEntry(c.var.db!, params.id, { ...body, userId: c.var.user!.user.id })) }, 201),
+  );
+
   // ── expenses ──
   routes.add(
     {
@@ -214,16 +296,97 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
     async (c, { body }) => c.json({ expense: expenseJson(await createExpense(c.var.db!, { ...body, userId: c.var.user!.user.id })) }, 201),
   );
 
+  routes.add(
+    {
+      method: 'patch',
+      path: '/expenses/:id',
+      summary: 'Edit an expense and its posting, while its old and new dates are in an open period',
+      permission: 'accounting.change_expense',
+      params: idParam,
+      body: ExpenseBody.partial(),
+      responses: {
+        200: { description: 'Updated', schema: z.object({ expense: ExpenseSchema }) },
+        404: { description: 'NotFound' },
+        409: { description: 'Conflict: its period is closed (details.reason periodClosed)' },
+      },
+    },
+    async (c, { params, body }) => c.json({ expense: expenseJson(await updateExpense(c.var.db!, params.id, body)) }),
+  );
+
   // ── tax rates ──
   routes.add(
     {
       method: 'get',
       path: '/tax-rates',
-      summary: 'Tax rates (for products)',
+      summary: 'Tax rates (for products), by code',
       permission: 'accounting.view_tax_rate',
+      query: z.object({ active: boolQuery.optional() }),
       responses: { 200: { description: 'Tax rates', schema: z.object({ taxRates: z.array(TaxRateSchema) }) } },
     },
-    async (c) => c.json({ taxRates: (await c.var.db!.TaxRate.findAll({ order: [['code', 'ASC']] })).map(taxRateJson) }),
+    async (c, { query }) => c.json({ taxRates: (await listTaxRates(c.var.db!, query)).map(taxRateJson) }),
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/tax-rates/:id',
+      summary: 'One tax rate',
+      permission: 'accounting.view_tax_rate',
+      params: idParam,
+      responses: { 200: { description: 'The rate', schema: z.object({ taxRate: TaxRateSchema }) }, 404: { description: 'NotFound' } },
+    },
+    async (c, { params }) => c.json({ taxRate: taxRateJson(await getTaxRate(c.var.db!, params.id)) }),
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/tax-rates',
+      summary: 'Create a tax rate (code unique, ignoring case)',
+      permission: 'accounting.add_tax_rate',
+      body: TaxRateBody,
+      responses: {
+        201: { description: 'Created', schema: z.object({ taxRate: TaxRateSchema }) },
+        409: { description: 'Conflict: code taken' },
+      },
+    },
+    async (c, { body }) => c.json({ taxRate: taxRateJson(await createTaxRate(c.var.db!, body)) }, 201),
+  );
+
+  routes.add(
+    {
+      method: 'patch',
+      path: '/tax-rates/:id',
+      summary: 'Change a tax rate (issued invoices keep the rate they were issued with)',
+      permission: 'accounting.change_tax_rate',
+      params: idParam,
+      body: TaxRateBody.partial(),
+      responses: {
+        200: { description: 'Updated', schema: z.object({ taxRate: TaxRateSchema }) },
+        404: { description: 'NotFound' },
+        409: { description: 'Conflict: code taken' },
+      },
+    },
+    async (c, { params, body }) => c.json({ taxRate: taxRateJson(await updateTaxRate(c.var.db!, params.id, body)) }),
+  );
+
+  routes.add(
+    {
+      method: 'delete',
+      path: '/tax-rates/:id',
+      summary: 'Delete a tax rate no product uses (otherwise deactivate it)',
+      permission: 'accounting.delete_tax_rate',
+      params: idParam,
+      responses: {
+        204: { description: 'Deleted' },
+        404: { description: 'NotFound' },
+        409: { description: 'Conflict: in use (details.reason inUse)' },
+      },
+    },
+    async (c, { params }) => {
+      await deleteTaxRate(c.var.db!, params.id);
+      return c.body(null, 204);
+    },
   );
 
   // ── reports ──
@@ -275,5 +438,56 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
     },
     async (c, { query }) =>
       c.json({ report: { from: query.from ?? null, to: query.to ?? null, locations: await salesByLocation(c.var.db!, query) } }),
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/reports/balance-sheet',
+      summary: 'Balance sheet at the end of a day (default today in the tenant time zone), earnings split at the fiscal year start',
+      permission: 'accounting.view_reports',
+      query: z.object({ asOf: date.optional() }),
+      responses: { 200: { description: 'Balance sheet', schema: z.object({ report: BalanceSheetSchema }) } },
+    },
+    async (c, { query }) => c.json({ report: await balanceSheet(c.var.db!, query) }),
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/reports/general-ledger',
+      summary: "One account's postings in date order with a running balance, paged",
+      permission: 'accounting.view_reports',
+      query: dateRange({ accountId: idQuery, ...pageQuery }),
+      responses: {
+        200: { description: 'General ledger', schema: z.object({ report: GeneralLedgerSchema }) },
+        404: { description: 'NotFound: no such account' },
+      },
+    },
+    async (c, { query }) => c.json({ report: await generalLedger(c.var.db!, query) }),
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/reports/receivables-ageing',
+      summary: 'What customers owe, by age of the invoice at a day (0–30, 31–60, 61–90, 90+ days)',
+      permission: 'accounting.view_reports',
+      query: z.object({ asOf: date.optional() }),
+      responses: { 200: { description: 'Receivables ageing', schema: z.object({ report: ReceivablesAgeingSchema }) } },
+    },
+    async (c, { query }) => c.json({ report: await receivablesAgeing(c.var.db!, query) }),
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/reports/tax',
+      summary: 'Output tax per rate on the invoices issued in the range (void invoices excluded)',
+      permission: 'accounting.view_reports',
+      query: ReportQuery,
+      responses: { 200: { description: 'Tax report', schema: z.object({ report: TaxReportSchema }) } },
+    },
+    async (c, { query }) => c.json({ report: await taxReport(c.var.db!, query) }),
   );
 };

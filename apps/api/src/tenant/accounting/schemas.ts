@@ -94,12 +94,13 @@ export const TaxRateSchema = z
     code: z.string(),
     name: z.string(),
     rateBp: z.number().int().describe('basis points: 2000 = 20 %'),
+    isInclusive: z.boolean().describe('prices with this rate include the tax'),
     isActive: z.boolean(),
   })
   .meta({ id: 'TaxRate' });
 
 export function taxRateJson(r: TaxRate): z.infer<typeof TaxRateSchema> {
-  return { id: r.id, code: r.code, name: r.name, rateBp: r.rateBp, isActive: Boolean(r.isActive) };
+  return { id: r.id, code: r.code, name: r.name, rateBp: r.rateBp, isInclusive: Boolean(r.isInclusive), isActive: Boolean(r.isActive) };
 }
 
 const Range = { from: z.string().nullable(), to: z.string().nullable() };
@@ -140,3 +141,72 @@ export const SalesByDaySchema = z
 export const SalesByLocationSchema = z
   .object({ ...Range, locations: z.array(z.object({ locationId: z.number().int(), code: z.string(), name: z.string(), ...Figures })) })
   .meta({ id: 'SalesByLocation' });
+
+const SheetRow = z.object({ accountId: z.number().int(), code: z.string(), name: z.string(), balance: z.number().int() });
+export const BalanceSheetSchema = z
+  .object({
+    asOf: z.string(),
+    fiscalYearStart: z.string(),
+    assets: z.array(SheetRow),
+    liabilities: z.array(SheetRow),
+    equity: z.array(SheetRow),
+    retainedEarnings: z.number().int().describe('income − expenses before the current fiscal year'),
+    currentYearEarnings: z.number().int().describe('income − expenses from the fiscal year start through asOf'),
+    totals: z.object({
+      assets: z.number().int(),
+      liabilities: z.number().int(),
+      equity: z.number().int(),
+      liabilitiesAndEquity: z.number().int(),
+    }),
+    balanced: z.boolean().describe('assets = liabilities + equity (earnings included)'),
+  })
+  .meta({ id: 'BalanceSheet' });
+
+export const GeneralLedgerSchema = z
+  .object({
+    account: z.object({ id: z.number().int(), code: z.string(), name: z.string(), type: z.string() }),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    openingBalance: z.number().int().describe('debit − credit before from'),
+    closingBalance: z.number().int().describe('debit − credit through to'),
+    lines: z.array(
+      z.object({
+        entryId: z.number().int(),
+        lineId: z.number().int(),
+        date: z.string(),
+        memo: z.string().nullable(),
+        sourceType: z.string().nullable(),
+        sourceId: z.number().int().nullable(),
+        debit: z.number().int(),
+        credit: z.number().int(),
+        balance: z.number().int().describe('running debit − credit through this line'),
+      }),
+    ),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
+  .meta({ id: 'GeneralLedger' });
+
+const Ageing = {
+  '0-30': z.number().int(),
+  '31-60': z.number().int(),
+  '61-90': z.number().int(),
+  '90+': z.number().int(),
+  total: z.number().int(),
+};
+export const ReceivablesAgeingSchema = z
+  .object({
+    asOf: z.string(),
+    customers: z.array(z.object({ customerId: z.number().int().nullable(), name: z.string(), invoices: z.number().int(), ...Ageing })),
+    totals: z.object(Ageing),
+  })
+  .meta({ id: 'ReceivablesAgeing' });
+
+export const TaxReportSchema = z
+  .object({
+    ...Range,
+    rates: z.array(z.object({ rateBp: z.number().int(), taxable: z.number().int(), tax: z.number().int() })),
+    totals: z.object({ taxable: z.number().int(), tax: z.number().int() }),
+  })
+  .meta({ id: 'TaxReport' });

@@ -1,0 +1,333 @@
+import { QueryTypes } from 'sequelize';
+import { NotFound, ValidationFailed } from '../errors';
+import type { TenantModels } from '../model-types';
+import { getSettings } from '../settings/settings';
+import { dateInTimeZone } from '../settings/currencies';
+import type { AccountType } from './account';
+import { checkDate, dateOnly, pageWindow, toCents, type PageOptions } from './values';
+
+/**
+ * Financial statements and ledgers: balance sheet, general ledger per account, receivables ageing and
+ * tax per rate. Dates are tenant-local days (`YYYY-MM-DD`); "as of" defaults to today in the tenant's
+ * time zone. Plain SQL that reads the same on SQLite, PostgreSQL and MySQL; sums are exact integers.
+ */
+
+function add(values: readonly number[]): number {
+  return Number(values.reduce((acc, v) => acc + BigInt(v), 0n));
+}
+
+async function asOfDate(models: TenantModels, asOf: string | undefined): Promise<{ asOf: string; fiscalYearStartMonth: number }> {
+  const settings = await getSettings(models);
+  return {
+    asOf: asOf === undefined ? dateInTimeZone(settings.timeZone) : checkDate(asOf, 'asOf'),
+    fiscalYearStartMonth: settings.fiscalYearStartMonth,
+  };
+}
+
+/** First day of the fiscal year that contains `date`. */
+export function fiscalYearStart(date: string, startMonth: number): string {
+  const [y, m] = date.split('-').map(Number) as [number, number];
+  const year = m >= startMonth ? y : y - 1;
+  return `${year}-${String(startMonth).padStart(2, '0')}-01`;
+}
+
+// ── balance sheet ─────────────────────────────────────────────────────────────────────────────────
+
+export interface BalanceSheetRow {
+  accountId: number;
+  code: string;
+  name: string;
+  /** Assets: debit − credit; liabilities and equity: credit − debit. */
+  balance: number;
+}
+
+export interface BalanceSheet {
+  asOf: string;
+  fiscalYearStart: string;
+  assets: BalanceSheetRow[];
+  liabilities: BalanceSheetRow[];
+  equity: BalanceSheetRow[];
+  /** Income − expenses before the current fiscal year (not yet closed into an equity account). */
+  retainedEarnings: number;
+  /** Income − expenses from the fiscal year's start through `asOf`. */
+  currentYearEarnings: number;
+  totals: { assets: number; liabilities: number; equity: number; liabilitiesAndEquity: number };
+  /** assets = liabilities + equity + earnings: always true when every entry balances. */
+  balanced: boolean;
+}
+
+interface TypedTotals {
+  account_id: unknown;
+  code: string;
+  name: string;
+  type: AccountType;
+  debit: unknown;
+  credit: unknown;
+  current_debit: unknown;
+  current_credit: unknown;
+}
+
+/** Assets, liabilities and equity at the end of `asOf`, with the earnings not yet closed into equity. */
+export async function balanceSheet(models: TenantModels, options: { asOf?: string } = {}): Promise<BalanceSheet> {
+  const { asOf, fiscalYearStartMonth } = await asOfDate(models, options.asOf);
+  const yearStart = fiscalYearStart(asOf, fiscalYearStartMonth);
+  const rows = await models.sequelize.query<TypedTotals>(
+    `SELECT a.id AS account_id, a.code AS code, a.name AS name, a.type AS type,
+            SUM(l.debit) AS debit, SUM(l.credit) AS credit,
+            SUM(CASE WHEN e.entry_date >= :yearStart THEN l.debit ELSE 0 END) AS current_debit,
+            SUM(CASE WHEN e.entry_date >= :yearStart THEN l.credit ELSE 0 END) AS current_credit
+       FROM journal_lines l
+       JOIN journal_entries e ON e.id = l.journal_entry_id
+       JOIN accounts a ON a.id = l.account_id
+      WHERE e.entry_date <= :asOf
+      GROUP BY a.id, a.code, a.name, a.type
+      ORDER BY a.code`,
+    { type: QueryTypes.SELECT, replacements: { asOf, yearStart } },
+  );
+  const sheet: BalanceSheet = {
+    asOf,
+    fiscalYearStart: yearStart,
+    assets: [],
+    liabilities: [],
+    equity: [],
+    retainedEarnings: 0,
+    currentYearEarnings: 0,
+    totals: { assets: 0, liabilities: 0, equity: 0, liabilitiesAndEquity: 0 },
+    balanced: true,
+  };
+  let retained = 0n;
+  let current = 0n;
+  for (const r of rows) {
+    const debit = BigInt(toCents(r.debit));
+    const credit = BigInt(toCents(r.credit));
+    const base = { accountId: Number(r.account_id), code: r.code, name: r.name };
+    if (r.type === 'asset') sheet.assets.push({ ...base, balance: Number(debit - credit) });
+    else if (r.type === 'liability') sheet.liabilities.push({ ...base, balance: Number(credit - debit) });
+    else if (r.type === 'equity') sheet.equity.push({ ...base, balance: Number(credit - debit) });
+    else {
+      // Income adds to earnings (credit − debit), expenses subtract: the same formula for both.
+      const currentNet = BigInt(toCents(r.current_credit)) - BigInt(toCents(r.current_debit));
+      current += currentNet;
+      retained += credit - debit - currentNet;
+    }
+  }
+  sheet.retainedEarnings = Number(retained);
+  sheet.currentYearEarnings = Number(current);
+  const assets = add(sheet.assets.map((r) => r.balance));
+  const liabilities = add(sheet.liabilities.map((r) => r.balance));
+  const equity = add([...sheet.equity.map((r) => r.balance), sheet.retainedEarnings, sheet.currentYearEarnings]);
+  sheet.totals = { assets, liabilities, equity, liabilitiesAndEquity: add([liabilities, equity]) };
+  sheet.balanced = assets === sheet.totals.liabilitiesAndEquity;
+  return sheet;
+}
+
+// ── general ledger ────────────────────────────────────────────────────────────────────────────────
+
+export interface LedgerLine {
+  entryId: number;
+  lineId: number;
+  date: string;
+  memo: string | null;
+  sourceType: string | null;
+  sourceId: number | null;
+  debit: number;
+  credit: number;
+  /** Debit − credit from the account's first posting through this line. */
+  balance: number;
+}
+
+export interface GeneralLedger {
+  account: { id: number; code: string; name: string; type: AccountType };
+  from: string | null;
+  to: string | null;
+  /** Debit − credit of everything before `from`. */
+  openingBalance: number;
+  /** Debit − credit through `to`. */
+  closingBalance: number;
+  lines: LedgerLine[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface LedgerOptions extends PageOptions {
+  accountId: number;
+  from?: string;
+  to?: string;
+}
+
+/**
+ * One account's postings in date order with a running balance (debit − credit, from the account's
+ * first posting on), paged; the running balance of a page's first line already counts every line
+ * before it (a window function, so a page never needs the lines before it).
+ */
+export async function generalLedger(models: TenantModels, options: LedgerOptions): Promise<GeneralLedger> {
+  const { limit, offset } = pageWindow(options);
+  if (options.from) checkDate(options.from, 'from');
+  if (options.to) checkDate(options.to, 'to');
+  if (options.from && options.to && options.from > options.to)
+    throw new ValidationFailed('from must not be after to', [{ path: 'from', message: 'from must not be after to' }]);
+  const account = await models.Account.findByPk(options.accountId);
+  if (!account) throw new NotFound('Account', options.accountId);
+  const replacements: Record<string, unknown> = {
+    accountId: account.id,
+    from: options.from ?? '0000-01-01',
+    to: options.to ?? '9999-12-31',
+    limit,
+    offset,
+  };
+  const [opening] = await models.sequelize.query<{ balance: unknown; closing: unknown; line_count: unknown }>(
+    `SELECT SUM(CASE WHEN e.entry_date < :from THEN l.debit - l.credit ELSE 0 END) AS balance,
+            SUM(CASE WHEN e.entry_date <= :to THEN l.debit - l.credit ELSE 0 END) AS closing,
+            SUM(CASE WHEN e.entry_date >= :from AND e.entry_date <= :to THEN 1 ELSE 0 END) AS line_count
+       FROM journal_lines l JOIN journal_entries e ON e.id = l.journal_entry_id
+      WHERE l.account_id = :accountId`,
+    { type: QueryTypes.SELECT, replacements },
+  );
+  const rows = await models.sequelize.query<{
+    entry_id: unknown;
+    line_id: unknown;
+    entry_date: unknown;
+    memo: string | null;
+    source_type: string | null;
+    source_id: unknown;
+    debit: unknown;
+    credit: unknown;
+    running: unknown;
+  }>(
+    `SELECT * FROM (
+       SELECT e.id AS entry_id, l.id AS line_id, e.entry_date AS entry_date, e.memo AS memo, e.source_type AS source_type,
+              e.source_id AS source_id, l.debit AS debit, l.credit AS credit,
+              SUM(l.debit - l.credit) OVER (ORDER BY e.entry_date, e.id, l.id ROWS UNBOUNDED PRECEDING) AS running
+         FROM journal_lines l JOIN journal_entries e ON e.id = l.journal_entry_id
+        WHERE l.account_id = :accountId AND e.entry_date <= :to
+     ) ledger
+     WHERE entry_date >= :from
+     ORDER BY entry_date, entry_id, line_id
+     LIMIT :limit OFFSET :offset`,
+    { type: QueryTypes.SELECT, replacements },
+  );
+  return {
+    account: { id: account.id, code: account.code, name: account.name, type: account.type },
+    from: options.from ?? null,
+    to: options.to ?? null,
+    openingBalance: toCents(opening?.balance),
+    closingBalance: toCents(opening?.closing),
+    lines: rows.map((r) => ({
+      entryId: Number(r.entry_id),
+      lineId: Number(r.line_id),
+      date: dateOnly(r.entry_date),
+      memo: r.memo ?? null,
+      sourceType: r.source_type ?? null,
+      sourceId: r.source_id === null || r.source_id === undefined ? null : Number(r.source_id),
+      debit: toCents(r.debit),
+      credit: toCents(r.credit),
+      balance: toCents(r.running),
+    })),
+    total: toCents(opening?.line_count),
+    limit,
+    offset,
+  };
+}
+
+// ── receivables ageing ────────────────────────────────────────────────────────────────────────────
+
+/** Age buckets, by days since the invoice date. */
+export const AGEING_BUCKETS = ['0-30', '31-60', '61-90', '90+'] as const;
+export type AgeingBucket = (typeof AGEING_BUCKETS)[number];
+
+export function ageingBucket(days: number): AgeingBucket {
+  if (days <= 30) return '0-30';
+  if (days <= 60) return '31-60';
+  if (days <= 90) return '61-90';
+  return '90+';
+}
+
+export type AgeingAmounts = Record<AgeingBucket, number> & { total: number };
+
+export interface ReceivablesAgeing {
+  asOf: string;
+  customers: ({ customerId: number | null; name: string; invoices: number } & AgeingAmounts)[];
+  totals: AgeingAmounts;
+}
+
+function emptyAmounts(): AgeingAmounts {
+  return { '0-30': 0, '31-60': 0, '61-90': 0, '90+': 0, total: 0 };
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/**
+ * What customers owe now (issued invoices: total − paid − credited), per customer and by age at
+ * `asOf` (days since the invoice date). Walk-in invoices without a customer are one row.
+ */
+export async function receivablesAgeing(models: TenantModels, options: { asOf?: string } = {}): Promise<ReceivablesAgeing> {
+  const { asOf } = await asOfDate(models, options.asOf);
+  const rows = await models.sequelize.query<{ customer_id: unknown; name: string | null; issue_date: unknown; owed: unknown }>(
+    `SELECT i.customer_id AS customer_id, c.name AS name, i.issue_date AS issue_date, i.total - i.amount_paid AS owed
+       FROM invoices i LEFT JOIN customers c ON c.id = i.customer_id
+      WHERE i.status = 'issued' AND i.issue_date <= :asOf AND i.total - i.amount_paid > 0
+      ORDER BY c.name, i.issue_date`,
+    { type: QueryTypes.SELECT, replacements: { asOf } },
+  );
+  const byCustomer = new Map<string, ReceivablesAgeing['customers'][number]>();
+  const totals = emptyAmounts();
+  for (const r of rows) {
+    const customerId = r.customer_id === null || r.customer_id === undefined ? null : Number(r.customer_id);
+    const key = String(customerId);
+    let row = byCustomer.get(key);
+    if (!row) {
+      row = { customerId, name: r.name ?? 'Walk-in customers', invoices: 0, ...emptyAmounts() };
+      byCustomer.set(key, row);
+    }
+    const owed = toCents(r.owed);
+    const bucket = ageingBucket(daysBetween(dateOnly(r.issue_date), asOf));
+    row.invoices += 1;
+    row[bucket] += owed;
+    row.total += owed;
+    totals[bucket] += owed;
+    totals.total += owed;
+  }
+  return { asOf, customers: [...byCustomer.values()], totals };
+}
+
+// ── tax report ────────────────────────────────────────────────────────────────────────────────────
+
+export interface TaxReportRow {
+  rateBp: number;
+  /** Net sales (after discounts) taxed at this rate. */
+  taxable: number;
+  tax: number;
+}
+
+export interface TaxReport {
+  from: string | null;
+  to: string | null;
+  rates: TaxReportRow[];
+  totals: { taxable: number; tax: number };
+}
+
+/** Output tax per rate on the invoices issued in the range (void invoices excluded). */
+export async function taxReport(models: TenantModels, range: { from?: string; to?: string } = {}): Promise<TaxReport> {
+  const replacements: Record<string, unknown> = {
+    from: range.from ? checkDate(range.from, 'from') : '0000-01-01',
+    to: range.to ? checkDate(range.to, 'to') : '9999-12-31',
+  };
+  const rows = await models.sequelize.query<{ rate_bp: unknown; taxable: unknown; tax: unknown }>(
+    `SELECT l.tax_rate_bp AS rate_bp, SUM(l.line_subtotal) AS taxable, SUM(l.line_tax) AS tax
+       FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+      WHERE i.status IN ('issued', 'paid') AND i.issue_date >= :from AND i.issue_date <= :to
+      GROUP BY l.tax_rate_bp
+      ORDER BY l.tax_rate_bp`,
+    { type: QueryTypes.SELECT, replacements },
+  );
+  const rates = rows.map((r) => ({ rateBp: Number(r.rate_bp), taxable: toCents(r.taxable), tax: toCents(r.tax) }));
+  return {
+    from: range.from ?? null,
+    to: range.to ?? null,
+    rates,
+    totals: { taxable: add(rates.map((r) => r.taxable)), tax: add(rates.map((r) => r.tax)) },
+  };
+}
