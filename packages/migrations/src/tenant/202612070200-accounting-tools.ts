@@ -6,7 +6,12 @@ export const accountingTools: MigrationDefinition = {
   name: '202612070200-accounting-tools',
 
   async up({ queryInterface, transaction }) {
-    await queryInterface.addColumn('tax_rates', 'is_inclusive', { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false }, { transaction });
+    await queryInterface.addColumn(
+      'tax_rates',
+      'is_inclusive',
+      { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      { transaction },
+    );
   },
 
   async down({ queryInterface, transaction }) {

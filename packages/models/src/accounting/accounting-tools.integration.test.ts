@@ -41,7 +41,10 @@ describe.each(dialects)('accounting tools on %s', (dialect) => {
   it('manages tax rates: unique codes, inclusive flag, rates in use are only deactivated', async () => {
     const reduced = await createTaxRate(models, { code: 'REDUCED', name: 'Reduced', rateBp: 500, isInclusive: true });
     expect(reduced).toMatchObject({ rateBp: 500, isInclusive: true, isActive: true });
-    await expect(createTaxRate(models, { code: 'reduced', name: 'Again', rateBp: 1 })).rejects.toMatchObject({ code: 'Conflict', details: { field: 'code' } });
+    await expect(createTaxRate(models, { code: 'reduced', name: 'Again', rateBp: 1 })).rejects.toMatchObject({
+      code: 'Conflict',
+      details: { field: 'code' },
+    });
     await expect(createTaxRate(models, { code: 'BAD RATE', name: 'x', rateBp: 10_001 })).rejects.toMatchObject({
       code: 'ValidationFailed',
       details: [expect.objectContaining({ path: 'code' }), expect.objectContaining({ path: 'rateBp' })],
@@ -68,29 +71,71 @@ describe.each(dialects)('accounting tools on %s', (dialect) => {
     });
     expect(entry).toMatchObject({ sourceType: 'manual', entryDate: '2026-01-02', total: 100_000 });
 
-    const unbalanced = { memo: 'x', lines: [{ accountId: bank, debit: 10 }, { accountId: equity, credit: 9 }], userId: t.userId };
+    const unbalanced = {
+      memo: 'x',
+      lines: [
+        { accountId: bank, debit: 10 },
+        { accountId: equity, credit: 9 },
+      ],
+      userId: t.userId,
+    };
     await expect(createManualEntry(models, unbalanced)).rejects.toMatchObject({ code: 'ValidationFailed' });
     const ar = await byCode(ACCOUNT_CODES.accountsReceivable);
-    await expect(createManualEntry(models, { memo: 'x', lines: [{ accountId: ar, debit: 10 }, { accountId: equity, credit: 10 }], userId: t.userId })).rejects.toMatchObject({
+    await expect(
+      createManualEntry(models, {
+        memo: 'x',
+        lines: [
+          { accountId: ar, debit: 10 },
+          { accountId: equity, credit: 10 },
+        ],
+        userId: t.userId,
+      }),
+    ).rejects.toMatchObject({
       code: 'ValidationFailed',
       details: [{ path: 'lines.0.accountId', message: expect.stringContaining('posted only by its documents') }],
     });
-    await expect(createManualEntry(models, { memo: 'x', lines: [{ accountId: 999_999, debit: 10 }, { accountId: equity, credit: 10 }], userId: t.userId })).rejects.toMatchObject({
+    await expect(
+      createManualEntry(models, {
+        memo: 'x',
+        lines: [
+          { accountId: 999_999, debit: 10 },
+          { accountId: equity, credit: 10 },
+        ],
+        userId: t.userId,
+      }),
+    ).rejects.toMatchObject({
       details: [{ path: 'lines.0.accountId', message: 'no account 999999' }],
     });
-    await expect(createManualEntry(models, { memo: 'x', lines: [{ accountId: bank, debit: 10, credit: 10 }, { accountId: equity, credit: 10 }], userId: t.userId })).rejects.toMatchObject({
+    await expect(
+      createManualEntry(models, {
+        memo: 'x',
+        lines: [
+          { accountId: bank, debit: 10, credit: 10 },
+          { accountId: equity, credit: 10 },
+        ],
+        userId: t.userId,
+      }),
+    ).rejects.toMatchObject({
       details: [{ path: 'lines.0', message: expect.any(String) }],
     });
 
-    await expect(reverseJournalEntry(models, entry.id, { date: '2026-01-01', userId: t.userId })).rejects.toMatchObject({ code: 'ValidationFailed' });
+    await expect(reverseJournalEntry(models, entry.id, { date: '2026-01-01', userId: t.userId })).rejects.toMatchObject({
+      code: 'ValidationFailed',
+    });
     const reversal = await reverseJournalEntry(models, entry.id, { date: '2026-01-05', memo: 'wrong account', userId: t.userId });
     expect(reversal).toMatchObject({ sourceType: 'reversal', sourceId: entry.id, entryDate: '2026-01-05' });
     expect(reversal.lines.map((l) => [l.accountId, l.debit, l.credit])).toEqual([
       [bank, 0, 100_000],
       [equity, 100_000, 0],
     ]);
-    await expect(reverseJournalEntry(models, entry.id, { userId: t.userId })).rejects.toMatchObject({ code: 'Conflict', details: { reason: 'alreadyReversed' } });
-    await expect(reverseJournalEntry(models, reversal.id, { userId: t.userId })).rejects.toMatchObject({ code: 'Conflict', details: { reason: 'notManual' } });
+    await expect(reverseJournalEntry(models, entry.id, { userId: t.userId })).rejects.toMatchObject({
+      code: 'Conflict',
+      details: { reason: 'alreadyReversed' },
+    });
+    await expect(reverseJournalEntry(models, reversal.id, { userId: t.userId })).rejects.toMatchObject({
+      code: 'Conflict',
+      details: { reason: 'notManual' },
+    });
     const bankRow = (await trialBalance(models)).accounts.find((a) => a.accountId === bank);
     expect(bankRow?.balance ?? 0).toBe(0);
   });
@@ -99,16 +144,37 @@ describe.each(dialects)('accounting tools on %s', (dialect) => {
     const rent = await createAccount(models, { code: '6100', name: 'Rent', type: 'expense' });
     const opex = await byCode(ACCOUNT_CODES.operatingExpenses);
     const bank = await byCode(ACCOUNT_CODES.bank);
-    const expense = await createExpense(models, { expenseDate: '2026-01-20', accountId: opex, amount: 5_000, vendor: 'Landlord', userId: t.userId });
-    const edited = await updateExpense(models, expense.id, { accountId: rent.id, amount: 6_000, paidFromAccountId: bank, expenseDate: '2026-01-21' });
-    expect(edited).toMatchObject({ accountId: rent.id, amount: 6_000, paidFromAccountId: bank, expenseDate: '2026-01-21', vendor: 'Landlord', journalEntryId: expense.journalEntryId });
+    const expense = await createExpense(models, {
+      expenseDate: '2026-01-20',
+      accountId: opex,
+      amount: 5_000,
+      vendor: 'Landlord',
+      userId: t.userId,
+    });
+    const edited = await updateExpense(models, expense.id, {
+      accountId: rent.id,
+      amount: 6_000,
+      paidFromAccountId: bank,
+      expenseDate: '2026-01-21',
+    });
+    expect(edited).toMatchObject({
+      accountId: rent.id,
+      amount: 6_000,
+      paidFromAccountId: bank,
+      expenseDate: '2026-01-21',
+      vendor: 'Landlord',
+      journalEntryId: expense.journalEntryId,
+    });
     const entry = await getJournalEntry(models, expense.journalEntryId as number);
     expect(entry).toMatchObject({ entryDate: '2026-01-21', total: 6_000 });
     expect(entry.lines.map((l) => [l.accountId, l.debit, l.credit])).toEqual([
       [rent.id, 6_000, 0],
       [bank, 0, 6_000],
     ]);
-    await expect(updateExpense(models, expense.id, { accountId: bank })).rejects.toMatchObject({ code: 'ValidationFailed', details: [expect.objectContaining({ path: 'accountId' })] });
+    await expect(updateExpense(models, expense.id, { accountId: bank })).rejects.toMatchObject({
+      code: 'ValidationFailed',
+      details: [expect.objectContaining({ path: 'accountId' })],
+    });
     await expect(updateExpense(models, 999_999, { amount: 1 })).rejects.toMatchObject({ code: 'NotFound' });
     expect((await trialBalance(models)).balanced).toBe(true);
   });
@@ -118,10 +184,28 @@ describe.each(dialects)('accounting tools on %s', (dialect) => {
     const customer = await models.Customer.create({ name: 'Ageing Ltd' });
     const standard = await t.product({ unitPrice: 1_000 }, 20); // 20 % standard rate
     const zero = await t.product({ unitPrice: 500, taxRateId: null }, 20);
-    const old = await createInvoice(models, { locationId: t.locationId, customerId: customer.id, issueDate: '2026-01-10', lines: [{ productId: standard.id, quantity: 2 }], userId: t.userId });
-    const recent = await createInvoice(models, { locationId: t.locationId, customerId: customer.id, issueDate: '2026-03-25', lines: [{ productId: zero.id, quantity: 3 }], userId: t.userId });
+    const old = await createInvoice(models, {
+      locationId: t.locationId,
+      customerId: customer.id,
+      issueDate: '2026-01-10',
+      lines: [{ productId: standard.id, quantity: 2 }],
+      userId: t.userId,
+    });
+    const recent = await createInvoice(models, {
+      locationId: t.locationId,
+      customerId: customer.id,
+      issueDate: '2026-03-25',
+      lines: [{ productId: zero.id, quantity: 3 }],
+      userId: t.userId,
+    });
     await recordPayment(models, old.id, { amount: 400, method: 'card', receivedAt: new Date('2026-02-01T12:00:00Z'), userId: t.userId });
-    await createInvoice(models, { locationId: t.locationId, issueDate: '2026-04-02', lines: [{ productId: standard.id, quantity: 1 }], payment: { method: 'cash' }, userId: t.userId });
+    await createInvoice(models, {
+      locationId: t.locationId,
+      issueDate: '2026-04-02',
+      lines: [{ productId: standard.id, quantity: 1 }],
+      payment: { method: 'cash' },
+      userId: t.userId,
+    });
 
     const sheet = await balanceSheet(models, { asOf: '2026-04-30' });
     expect(sheet).toMatchObject({ asOf: '2026-04-30', fiscalYearStart: '2026-04-01', balanced: true });
@@ -142,7 +226,11 @@ describe.each(dialects)('accounting tools on %s', (dialect) => {
     ]);
     expect(ledger).toMatchObject({ closingBalance: 3_500, total: 3 });
     const page2 = await generalLedger(models, { accountId: arId, from: '2026-02-01', limit: 1, offset: 1 });
-    expect(page2).toMatchObject({ openingBalance: 2_400, total: 2, lines: [expect.objectContaining({ date: '2026-03-25', balance: 3_500 })] });
+    expect(page2).toMatchObject({
+      openingBalance: 2_400,
+      total: 2,
+      lines: [expect.objectContaining({ date: '2026-03-25', balance: 3_500 })],
+    });
     await expect(generalLedger(models, { accountId: 999_999 })).rejects.toMatchObject({ code: 'NotFound' });
 
     const ageing = await receivablesAgeing(models, { asOf: '2026-04-15' });
@@ -171,7 +259,15 @@ describe.each(dialects)('accounting tools on %s', (dialect) => {
     await expect(updateExpense(models, open.id, { expenseDate: '2026-02-01' })).rejects.toMatchObject(closed);
     expect((await updateExpense(models, open.id, { amount: 150 })).amount).toBe(150);
     await expect(
-      createManualEntry(models, { entryDate: '2026-02-28', memo: 'late', lines: [{ accountId: bank, debit: 1 }, { accountId: equity, credit: 1 }], userId: t.userId }),
+      createManualEntry(models, {
+        entryDate: '2026-02-28',
+        memo: 'late',
+        lines: [
+          { accountId: bank, debit: 1 },
+          { accountId: equity, credit: 1 },
+        ],
+        userId: t.userId,
+      }),
     ).rejects.toMatchObject(closed);
   });
 });

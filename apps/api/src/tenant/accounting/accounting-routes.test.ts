@@ -223,11 +223,29 @@ describe('tax rates, manual entries, expense edits and statements over HTTP', ()
     });
     expect(res.status).toBe(201);
     expect(res.body.entry).toMatchObject({ sourceType: 'manual', total: 25_000, entryDate: '2026-05-02' });
-    const unbalanced = await post('/journal-entries', { memo: 'x', lines: [{ accountId: bank, debit: 2 }, { accountId: equity, credit: 1 }] });
+    const unbalanced = await post('/journal-entries', {
+      memo: 'x',
+      lines: [
+        { accountId: bank, debit: 2 },
+        { accountId: equity, credit: 1 },
+      ],
+    });
     expect(unbalanced.status).toBe(400);
-    const both = await post('/journal-entries', { memo: 'x', lines: [{ accountId: bank, debit: 2, credit: 2 }, { accountId: equity, credit: 2 }] });
+    const both = await post('/journal-entries', {
+      memo: 'x',
+      lines: [
+        { accountId: bank, debit: 2, credit: 2 },
+        { accountId: equity, credit: 2 },
+      ],
+    });
     expect(both.status).toBe(400);
-    const control = await post('/journal-entries', { memo: 'x', lines: [{ accountId: await accountId(ACCOUNT_CODES.inventory), debit: 2 }, { accountId: equity, credit: 2 }] });
+    const control = await post('/journal-entries', {
+      memo: 'x',
+      lines: [
+        { accountId: await accountId(ACCOUNT_CODES.inventory), debit: 2 },
+        { accountId: equity, credit: 2 },
+      ],
+    });
     expect(control.status).toBe(400);
     expect(control.body.error.details).toEqual([{ path: 'lines.0.accountId', message: expect.stringContaining('documents') }]);
 
