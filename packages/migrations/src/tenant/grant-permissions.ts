@@ -33,23 +33,15 @@ export async function grantPermissions(
       t,
     );
 
-  const [permissionRows, groupRows, links] = await Promise.all([
-    sequelize.query<{ id: number; codename: string }>(`SELECT ${q('id')}, ${q('codename')} FROM ${q('auth_permissions')}`, {
-      type: QueryTypes.SELECT,
-      ...t,
-    }),
-    sequelize.query<{ id: number; name: string }>(`SELECT ${q('id')}, ${q('name')} FROM ${q('auth_groups')}`, {
-      type: QueryTypes.SELECT,
-      ...t,
-    }),
-    sequelize.query<{ group_id: number; permission_id: number }>(
-      `SELECT ${q('group_id')}, ${q('permission_id')} FROM ${q('group_permissions')}`,
-      {
-        type: QueryTypes.SELECT,
-        ...t,
-      },
-    ),
-  ]);
+  // One statement at a time: a transaction's connection runs one query at once.
+  const select = <R extends object>(sql: string) => sequelize.query<R>(sql, { type: QueryTypes.SELECT, ...t });
+  const permissionRows = await select<{ id: number; codename: string }>(
+    `SELECT ${q('id')}, ${q('codename')} FROM ${q('auth_permissions')}`,
+  );
+  const groupRows = await select<{ id: number; name: string }>(`SELECT ${q('id')}, ${q('name')} FROM ${q('auth_groups')}`);
+  const links = await select<{ group_id: number; permission_id: number }>(
+    `SELECT ${q('group_id')}, ${q('permission_id')} FROM ${q('group_permissions')}`,
+  );
   const permissionId = new Map(permissionRows.map((p) => [p.codename, Number(p.id)]));
   const groupId = new Map(groupRows.map((g) => [g.name, Number(g.id)]));
   const linked = new Set(links.map((l) => `${Number(l.group_id)}:${Number(l.permission_id)}`));
