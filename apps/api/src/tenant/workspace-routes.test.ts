@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, jsonApi, twoTenantsWithCashier, type Json, type TestApp } from '../testing';
-import { todayIn } from './workspace-routes';
+import { dateInTimeZone } from '@salesfleet/models';
 
 let t: TestApp;
 let host: string;
@@ -41,16 +41,33 @@ describe('GET /api/workspace', () => {
     expect(res.status).toBe(200);
     expect(res.body.workspace).toMatchObject({
       name: expect.stringContaining('Tenant '),
-      currency: 'EUR',
-      locale: 'en-GB',
+      currency: 'USD',
+      locale: 'en-US',
       timeZone: 'UTC',
       multiLocation: true,
       maxUsers: expect.any(Number),
       activeUsers: 2,
-      today: todayIn('UTC'),
+      today: dateInTimeZone('UTC'),
     });
     expect(res.body.workspace.taxRates).toEqual([expect.objectContaining({ rateBp: 2000 })]);
     expect((await get('/workspace', null)).status).toBe(401);
+  });
+
+  it('takes the company name, currency, locale and time zone from the tenant settings', async () => {
+    const changed = await call('PATCH', '/settings', {
+      token: other,
+      on: otherHost,
+      json: { companyName: 'Kissa Oy', currency: 'JPY', locale: 'ja-JP', timeZone: 'Pacific/Auckland' },
+    });
+    expect(changed.status).toBe(200);
+    const res = await call('GET', '/workspace', { token: other, on: otherHost });
+    expect(res.body.workspace).toMatchObject({
+      name: 'Kissa Oy',
+      currency: 'JPY',
+      locale: 'ja-JP',
+      timeZone: 'Pacific/Auckland',
+      today: dateInTimeZone('Pacific/Auckland'),
+    });
   });
 });
 
@@ -75,7 +92,7 @@ describe('GET /api/dashboard', () => {
     expect(d.sales).toEqual({ today: 4100, month: 4100, todayCount: 3, monthCount: 3 });
     expect(d.receivables).toEqual({ open: 500, count: 1 });
     expect(d.days).toHaveLength(30);
-    expect(d.days.at(-1)).toEqual({ date: todayIn('UTC'), total: 4100, count: 3 });
+    expect(d.days.at(-1)).toEqual({ date: dateInTimeZone('UTC'), total: 4100, count: 3 });
     expect(d.days.slice(0, -1).every((day: Json) => day.total === 0)).toBe(true);
     expect(d.lowStock).toEqual([{ productId: teaId, sku: 'TEA-1', name: 'Tea', locationId: mainId, quantity: 2 }]);
 

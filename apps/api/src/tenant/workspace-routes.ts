@@ -1,18 +1,7 @@
 import { z } from 'zod';
-import { countActiveUsers, dashboardSummary } from '@salesfleet/models';
+import { countActiveUsers, dashboardSummary, dateInTimeZone, getSettings, tenantToday } from '@salesfleet/models';
 import type { ApiRoutes } from '../http/api-routes';
 import { idQuery } from './sales/schemas';
-
-/**
- * How amounts and dates are shown until the workspace has its own settings (currency, locale, time
- * zone come with the tenant settings of issue 13): one place, so the switch is one change.
- */
-export const DEFAULT_WORKSPACE_FORMAT = { currency: 'EUR', locale: 'en-GB', timeZone: 'UTC' } as const;
-
-/** Today (`YYYY-MM-DD`) in a time zone. */
-export function todayIn(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
 
 const WorkspaceSchema = z
   .object({
@@ -63,20 +52,20 @@ export function tenantWorkspaceRoutes(routes: ApiRoutes): void {
     async (c) => {
       const tenant = c.var.tenant!;
       const models = c.var.db!;
-      const [activeUsers, rates] = [
-        await countActiveUsers(models),
-        await models.TaxRate.findAll({ attributes: ['id', 'rateBp'], raw: true }),
-      ];
-      const format = DEFAULT_WORKSPACE_FORMAT;
+      const settings = await getSettings(models);
+      const activeUsers = await countActiveUsers(models);
+      const rates = await models.TaxRate.findAll({ attributes: ['id', 'rateBp'], raw: true });
       return c.json({
         workspace: {
-          name: tenant.name,
+          name: settings.companyName || tenant.name,
           slug: tenant.slug,
-          ...format,
+          currency: settings.currency,
+          locale: settings.locale,
+          timeZone: settings.timeZone,
           multiLocation: tenant.multiLocation,
           maxUsers: tenant.maxUsers,
           activeUsers,
-          today: todayIn(format.timeZone),
+          today: dateInTimeZone(settings.timeZone),
           taxRates: rates.map((r) => ({ id: r.id, rateBp: r.rateBp })),
         },
       });
@@ -93,8 +82,9 @@ export function tenantWorkspaceRoutes(routes: ApiRoutes): void {
       responses: { 200: { description: 'The figures', schema: z.object({ dashboard: DashboardSchema }) } },
     },
     async (c, { query }) => {
-      const dashboard = await dashboardSummary(c.var.db!, {
-        today: todayIn(DEFAULT_WORKSPACE_FORMAT.timeZone),
+      const models = c.var.db!;
+      const dashboard = await dashboardSummary(models, {
+        today: await tenantToday(models),
         ...(query.locationId !== undefined ? { locationId: query.locationId } : {}),
       });
       return c.json({ dashboard });

@@ -16,7 +16,7 @@ export const NAV: readonly NavItem[] = [
   { path: '/accounts', label: 'Accounts', anyOf: ['accounting.view_account', 'accounting.view_journal_entry'] },
   { path: '/reports', label: 'Reports', anyOf: ['accounting.view_reports'] },
   { path: '/users', label: 'Users', anyOf: ['auth.view_user'] },
-  { path: '/settings', label: 'Settings', anyOf: ['sales.change_location', 'accounting.view_tax_rate'] },
+  { path: '/settings', label: 'Settings', anyOf: ['settings.change_settings', 'sales.change_location', 'accounting.view_tax_rate'] },
 ];
 
 export function allowed(item: Pick<NavItem, 'anyOf'>, permissions: ReadonlySet<string>): boolean {

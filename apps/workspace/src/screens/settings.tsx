@@ -1,11 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
 import { ErrorNotice, formatRate, isApiError, Loading, Notice, TextField } from '@salesfleet/ui';
 import { useLocations } from '../api/queries';
 import type { Location, TaxRate } from '../api/types';
 import { useApi, useApiWrite } from '../api/use-api';
 import { useSession } from '../lib/session-context';
 
-/** What the API lets an admin set today: locations and (read-only) tax rates; the workspace's formats shown. */
+/** What the API lets an admin set: the company profile and formats, locations, and (read-only) tax rates. */
 export function SettingsScreen() {
   const { workspace, can } = useSession();
   const locations = useLocations();
@@ -14,27 +15,7 @@ export function SettingsScreen() {
   return (
     <section>
       <h1>Settings</h1>
-      <article>
-        <h2>Workspace</h2>
-        <dl className="facts">
-          <dt>Name</dt>
-          <dd>{workspace.name}</dd>
-          <dt>Address</dt>
-          <dd>
-            {workspace.slug}.{window.location.host.split('.').slice(1).join('.') || window.location.host}
-          </dd>
-          <dt>Currency</dt>
-          <dd>{workspace.currency}</dd>
-          <dt>Locale · time zone</dt>
-          <dd>
-            {workspace.locale} · {workspace.timeZone}
-          </dd>
-          <dt>Users</dt>
-          <dd>
-            {workspace.activeUsers} of {workspace.maxUsers} active
-          </dd>
-        </dl>
-      </article>
+      <CompanySettings />
       <article>
         <div className="page-head">
           <h2>Locations</h2>
@@ -170,6 +151,104 @@ function LocationForm({ location, onDone }: { location: Location | null; onDone:
           Cancel
         </button>
       </div>
+    </form>
+  );
+}
+
+interface Settings {
+  companyName: string;
+  companyAddress: string | null;
+  companyTaxNumber: string | null;
+  currency: string;
+  locale: string;
+  timeZone: string;
+  fiscalYearStartMonth: number;
+  invoicePrefix: string;
+  creditNotePrefix: string;
+  quotePrefix: string;
+  purchasePrefix: string;
+  closedThrough: string | null;
+}
+
+const TEXT_FIELDS: { key: keyof Settings; label: string; hint?: string }[] = [
+  { key: 'companyName', label: 'Company name' },
+  { key: 'companyAddress', label: 'Address' },
+  { key: 'companyTaxNumber', label: 'Tax number' },
+  { key: 'currency', label: 'Currency', hint: 'ISO 4217, e.g. EUR; can change only while nothing is posted' },
+  { key: 'locale', label: 'Locale', hint: 'e.g. en-GB: how amounts and dates are written' },
+  { key: 'timeZone', label: 'Time zone', hint: 'e.g. Africa/Lagos: when "today" starts' },
+  { key: 'invoicePrefix', label: 'Invoice prefix' },
+  { key: 'creditNotePrefix', label: 'Credit note prefix' },
+  { key: 'quotePrefix', label: 'Quote prefix' },
+  { key: 'purchasePrefix', label: 'Purchase prefix' },
+];
+
+/** The company profile and formats (GET /api/settings for everyone, PATCH for admins). */
+function CompanySettings() {
+  const { workspace, can } = useSession();
+  const settings = useApi<{ settings: Settings }>('/settings');
+  if (settings.isPending) return <Loading label="Loading the settings…" />;
+  if (settings.isError) return <ErrorNotice error={settings.error} title="Could not load the settings" onRetry={() => void settings.refetch()} />;
+  return (
+    <article>
+      <h2>Company</h2>
+      {can('settings.change_settings') ? (
+        <SettingsForm settings={settings.data.settings} />
+      ) : (
+        <dl className="facts">
+          {TEXT_FIELDS.map((f) => (
+            <div key={f.key} className="contents">
+              <dt>{f.label}</dt>
+              <dd>{String(settings.data.settings[f.key] ?? '—')}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      <p className="muted">
+        {workspace.activeUsers} of {workspace.maxUsers} active users
+        {settings.data.settings.closedThrough ? ` · books closed through ${settings.data.settings.closedThrough}` : ''}
+      </p>
+    </article>
+  );
+}
+
+function SettingsForm({ settings }: { settings: Settings }) {
+  const client = useQueryClient();
+  const [v, setV] = useState<Record<string, string>>(() => Object.fromEntries(TEXT_FIELDS.map((f) => [f.key, String(settings[f.key] ?? '')])));
+  const save = useApiWrite<Record<string, unknown>>('PATCH', () => '/settings', ['settings']);
+  const fields = isApiError(save.error) ? save.error.fieldErrors() : {};
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const patch: Record<string, unknown> = {};
+    for (const f of TEXT_FIELDS) {
+      const before = String(settings[f.key] ?? '');
+      const now = v[f.key]!.trim();
+      if (now === before) continue;
+      patch[f.key] = (f.key === 'companyAddress' || f.key === 'companyTaxNumber') && !now ? null : now;
+    }
+    if (Object.keys(patch).length === 0) return;
+    save.mutate(patch, { onSuccess: () => void client.invalidateQueries({ queryKey: ['workspace'] }) });
+  };
+  return (
+    <form onSubmit={submit} aria-label="Company settings">
+      <div className="filters">
+        {TEXT_FIELDS.map((f) => (
+          <TextField
+            key={f.key}
+            id={`set-${f.key}`}
+            label={f.label}
+            value={v[f.key] ?? ''}
+            onValueChange={(value) => setV((o) => ({ ...o, [f.key]: value }))}
+            hint={f.hint}
+            error={fields[f.key]}
+          />
+        ))}
+      </div>
+      {save.isError && Object.keys(fields).length === 0 && <ErrorNotice error={save.error} title="Could not save the settings" />}
+      {save.isSuccess && <Notice kind="success">Settings saved.</Notice>}
+      <button type="submit" disabled={save.isPending}>
+        Save settings
+      </button>
     </form>
   );
 }

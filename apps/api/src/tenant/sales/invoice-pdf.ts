@@ -4,7 +4,7 @@ import type { Customer, Invoice } from '@salesfleet/models';
 export interface InvoicePdfInput {
   invoice: Invoice;
   customer: Customer | null;
-  workspaceName: string;
+  company: { name: string; address: string | null; taxNumber: string | null };
   locationName: string;
   currency: string;
   locale: string;
@@ -24,7 +24,7 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,
-    info: { Title: `${input.workspaceName} ${invoice.number}`, Author: input.workspaceName },
+    info: { Title: `${input.company.name} ${invoice.number}`, Author: input.company.name },
   });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -35,8 +35,11 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
 
   const left = 50;
   const right = doc.page.width - 50;
-  doc.font('Helvetica-Bold').fontSize(18).text(input.workspaceName, left, 50);
-  doc.font('Helvetica').fontSize(10).text(input.locationName);
+  doc.font('Helvetica-Bold').fontSize(18).text(input.company.name, left, 50, { width: 300 });
+  doc.font('Helvetica').fontSize(10);
+  if (input.company.address) doc.text(input.company.address, { width: 300 });
+  if (input.company.taxNumber) doc.text(`Tax number ${input.company.taxNumber}`);
+  doc.text(input.locationName);
   doc
     .font('Helvetica-Bold')
     .fontSize(14)

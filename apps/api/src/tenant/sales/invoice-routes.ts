@@ -3,6 +3,7 @@ import {
   createInvoice,
   deleteDraftInvoice,
   getInvoice,
+  getSettings,
   INVOICE_STATUSES,
   issueInvoice,
   listInvoices,
@@ -18,7 +19,6 @@ import {
   type TenantModels,
 } from '@salesfleet/models';
 import type { ApiRoutes } from '../../http/api-routes';
-import { DEFAULT_WORKSPACE_FORMAT } from '../workspace-routes';
 import { renderInvoicePdf } from './invoice-pdf';
 import {
   date,
@@ -146,13 +146,14 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       const customerId = (invoice.customerId as number | null | undefined) ?? null;
       const customer = customerId === null ? null : await models.Customer.findByPk(customerId);
       const location = await models.Location.findByPk(invoice.locationId as number, { attributes: ['name'] });
+      const settings = await getSettings(models);
       const pdf = await renderInvoicePdf({
         invoice,
         customer,
-        workspaceName: c.var.tenant!.name,
+        company: { name: settings.companyName || c.var.tenant!.name, address: settings.companyAddress, taxNumber: settings.companyTaxNumber },
         locationName: location?.name ?? '',
-        currency: DEFAULT_WORKSPACE_FORMAT.currency,
-        locale: DEFAULT_WORKSPACE_FORMAT.locale,
+        currency: settings.currency,
+        locale: settings.locale,
       });
       // The number is [A-Z0-9-] (INV-000123, DRAFT-…): safe in a header as it is.
       return c.body(new Uint8Array(pdf), 200, {
