@@ -7,11 +7,10 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { chromiumSkipReason, launchChromium } from './browser';
-import { ADMIN_USERNAME, type RunningServer, httpGet, startServer } from './server';
+import { ADMIN_USERNAME, chromiumSkipReason, httpGet, launchChromium, type RunningServer, startServer } from '@salesfleet/e2e';
 
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const skipReason = chromiumSkipReason();
+const skipReason = chromiumSkipReason("the admin console's end-to-end tests");
 if (skipReason) console.warn(skipReason);
 
 const suffix = Math.random().toString(36).slice(2, 8);

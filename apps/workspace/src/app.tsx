@@ -1,6 +1,6 @@
 import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import { Link, Navigate, type RouteObject, RouterProvider, createBrowserRouter } from 'react-router';
+import { createBrowserRouter, Link, Navigate, type RouteObject, RouterProvider, useRouteError } from 'react-router';
 import { ErrorNotice, Loading } from '@salesfleet/ui';
 import { useMe, useWorkspace } from './api/session';
 import { Layout } from './components/layout';
@@ -109,10 +109,22 @@ const guarded = (path: string, element: ReactNode, childPath = path.slice(1)): R
   element: <Guard path={path}>{element}</Guard>,
 });
 
+/** A screen that crashed: said in the app's words, with a way back (instead of the router's developer page). */
+function CrashScreen() {
+  const error = useRouteError();
+  return (
+    <Centered>
+      <ErrorNotice error={error} title="This screen failed" onRetry={() => window.location.reload()} />
+      <a href="/">Back to the start page</a>
+    </Centered>
+  );
+}
+
 export const routes: RouteObject[] = [
   {
     path: '/',
     element: <AuthGate />,
+    errorElement: <CrashScreen />,
     children: [
       { index: true, element: <Home /> },
       guarded('/dashboard', <DashboardScreen />),

@@ -3,11 +3,15 @@ import type { HttpMethod } from '@salesfleet/ui';
 import { api } from './client';
 
 /** A GET of the tenant API, keyed by its path (so every screen asking the same thing shares one answer). */
-export function useApi<T>(path: string, options: { enabled?: boolean; staleTime?: number } = {}) {
+/**
+ * The previous answer stays on screen while the next page or filter loads (`keepPrevious`, default
+ * true) — not where the next answer has another shape (a different report).
+ */
+export function useApi<T>(path: string, options: { enabled?: boolean; staleTime?: number; keepPrevious?: boolean } = {}) {
   return useQuery({
     queryKey: [path.split(/[/?]/)[1] ?? path, path],
     queryFn: ({ signal }) => api.get<T>(path, signal),
-    placeholderData: keepPreviousData,
+    ...(options.keepPrevious === false ? {} : { placeholderData: keepPreviousData }),
     ...(options.enabled === undefined ? {} : { enabled: options.enabled }),
     ...(options.staleTime === undefined ? {} : { staleTime: options.staleTime }),
   });

@@ -12,13 +12,16 @@ export function Receipt({
   customer,
   change = 0,
   locationName,
+  servedBy,
 }: {
   invoice: Invoice;
   customer: Customer | null;
   change?: number;
   locationName: string;
+  /** The cashier's name, on a receipt printed at the till. */
+  servedBy?: string;
 }) {
-  const { workspace, money, date, dateTime, me } = useSession();
+  const { workspace, money, date, dateTime } = useSession();
   return (
     <article className="receipt print-area" aria-label={`Receipt ${invoice.number}`}>
       <header>
@@ -71,7 +74,7 @@ export function Receipt({
         {invoice.amountDue > 0 && <PaymentRow label="Amount due" value={money(invoice.amountDue)} />}
       </dl>
       <footer>
-        <p>Served by {me.user.firstName || me.user.username}. Thank you!</p>
+        <p>{servedBy ? `Served by ${servedBy}. ` : ''}Thank you!</p>
       </footer>
     </article>
   );

@@ -23,7 +23,7 @@ export function ReportsScreen() {
   const kind = (REPORTS.some((r) => r.kind === f.report) ? f.report : 'sales-by-day') as ReportKind;
   const from = f.from || initial.from;
   const to = f.to || initial.to;
-  const report = useApi<{ report: unknown }>(`/reports/${kind}${queryString({ from, to })}`);
+  const report = useApi<{ report: unknown }>(`/reports/${kind}${queryString({ from, to })}`, { keepPrevious: false });
   const data = report.data?.report;
   const title = REPORTS.find((r) => r.kind === kind)!.title;
   const exportCsv = () => {

@@ -42,7 +42,7 @@ interface Sale {
  * One request issues the invoice with its first payment; a split's second part follows it.
  */
 export function SellScreen() {
-  const { workspace, money, can } = useSession();
+  const { workspace, money, can, me } = useSession();
   const locations = useLocations();
   const products = useSellableProducts();
   const client = useQueryClient();
@@ -182,6 +182,7 @@ export function SellScreen() {
           customer={sale.customer}
           change={sale.change}
           locationName={locationName(locations.data, sale.invoice.locationId)}
+          servedBy={me.user.firstName || me.user.username}
         />
       </section>
     );

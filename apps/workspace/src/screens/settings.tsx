@@ -188,7 +188,8 @@ function CompanySettings() {
   const { workspace, can } = useSession();
   const settings = useApi<{ settings: Settings }>('/settings');
   if (settings.isPending) return <Loading label="Loading the settings…" />;
-  if (settings.isError) return <ErrorNotice error={settings.error} title="Could not load the settings" onRetry={() => void settings.refetch()} />;
+  if (settings.isError)
+    return <ErrorNotice error={settings.error} title="Could not load the settings" onRetry={() => void settings.refetch()} />;
   return (
     <article>
       <h2>Company</h2>
@@ -214,7 +215,9 @@ function CompanySettings() {
 
 function SettingsForm({ settings }: { settings: Settings }) {
   const client = useQueryClient();
-  const [v, setV] = useState<Record<string, string>>(() => Object.fromEntries(TEXT_FIELDS.map((f) => [f.key, String(settings[f.key] ?? '')])));
+  const [v, setV] = useState<Record<string, string>>(() =>
+    Object.fromEntries(TEXT_FIELDS.map((f) => [f.key, String(settings[f.key] ?? '')])),
+  );
   const save = useApiWrite<Record<string, unknown>>('PATCH', () => '/settings', ['settings']);
   const fields = isApiError(save.error) ? save.error.fieldErrors() : {};
   const submit = (e: FormEvent) => {

@@ -164,3 +164,76 @@ export async function startServer(): Promise<RunningServer> {
   const missing = [!ready && '/readyz never answered 200', !adminPassword && 'no one-time password line was printed'].filter(Boolean);
   throw describeFailure(`not ready after ${START_TIMEOUT_MS / 1000} s (${missing.join('; ')})`, command, dataDir, port, output);
 }
+
+export interface JsonAnswer {
+  status: number;
+  body: Record<string, unknown> & { error?: { code: string; message: string } };
+}
+
+/**
+ * A JSON request through the server's port with an explicit Host header (a tenant's
+ * `<slug>.localhost`, whatever the machine's resolver does with it), optionally as a bearer session.
+ */
+export function httpJson(
+  port: number,
+  host: string,
+  method: string,
+  path: string,
+  options: { json?: unknown; token?: string; timeoutMs?: number } = {},
+): Promise<JsonAnswer> {
+  const payload = options.json === undefined ? undefined : JSON.stringify(options.json);
+  const headers: Record<string, string> = { host, accept: 'application/json' };
+  if (payload !== undefined) headers['content-type'] = 'application/json';
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: 'localhost', port, path, method, headers, timeout: options.timeoutMs ?? 120_000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as JsonAnswer['body']) : {} });
+        } catch {
+          reject(
+            new Error(`${method} http://${host}${path} answered ${res.statusCode} with something that is not JSON: ${text.slice(0, 200)}`),
+          );
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} http://${host}${path} timed out`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/**
+ * Through the Platform API: the first platform admin signs in with the printed one-time password,
+ * chooses a new one, and creates a workspace; resolves to its host and its admin's one-time password.
+ */
+export async function createWorkspace(
+  server: RunningServer,
+  input: { name: string; subdomain: string; multiLocation?: boolean; maxUsers?: number; demoData?: boolean },
+): Promise<{ host: string; origin: string; adminUsername: string; adminPassword: string }> {
+  const platform = `localhost:${server.port}`;
+  const fail = (what: string, answer: JsonAnswer) =>
+    new Error(`${what} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
+  const login = await httpJson(server.port, platform, 'POST', '/api/platform/auth/login', {
+    json: { login: ADMIN_USERNAME, password: server.adminPassword },
+  });
+  if (login.status !== 200) throw fail('platform sign-in', login);
+  const token = String(login.body.token);
+  const newPassword = `platform e2e ${Math.random().toString(36).slice(2)}`;
+  const changed = await httpJson(server.port, platform, 'POST', '/api/platform/auth/change-password', {
+    token,
+    json: { currentPassword: server.adminPassword, newPassword },
+  });
+  if (changed.status !== 200) throw fail('platform password change', changed);
+  const created = await httpJson(server.port, platform, 'POST', '/api/platform/tenants', {
+    token,
+    json: { adminEmail: `owner@${input.subdomain}.example`, ...input },
+  });
+  if (created.status !== 201) throw fail('creating the workspace', created);
+  const admin = created.body.admin as { username: string; oneTimePassword: string };
+  const host = `${input.subdomain}.localhost:${server.port}`;
+  return { host, origin: `http://${host}`, adminUsername: admin.username, adminPassword: admin.oneTimePassword };
+}

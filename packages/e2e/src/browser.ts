@@ -24,10 +24,10 @@ function chromiumRequired(): boolean {
  * Why the browser tests cannot run here, or null when they can (or must: when CI requires chromium,
  * a missing browser is a failure, not a skip).
  */
-export function chromiumSkipReason(): string | null {
+export function chromiumSkipReason(what = 'the end-to-end tests'): string | null {
   if (existsSync(CHROMIUM_PATH) || chromiumRequired()) return null;
   return (
-    `Chromium not found at ${CHROMIUM_PATH}: skipping the admin console's end-to-end tests. ` +
+    `Chromium not found at ${CHROMIUM_PATH}: skipping ${what}. ` +
     'Install it (apt-get install -y chromium) or set CHROMIUM_PATH; ' +
     'SALESFLEET_TEST_REQUIRE_SERVERS=chromium turns this skip into a failure.'
   );

@@ -1,0 +1,310 @@
+// The workspace against a real `pnpm start` server and headless Chromium, one journey per role on a
+// multi-location workspace with demo data (created through the Platform API):
+// - the admin signs in with the one-time password, changes it, opens a second location, creates a
+//   cashier and a manager (one-time passwords shown once) and sees the user limit;
+// - the cashier signs in with the one-time password, changes it, sells two products for cash with
+//   change due, prints the receipt (the print stylesheet makes an 80 mm page), never sees an admin
+//   screen, and the API refuses the admin routes when the cashier's browser calls them directly;
+// - the manager receives stock at the second location, where the cashier then sells, and reads the
+//   sales-by-location report.
+// Screenshots of each screen at 1280 px and 390 px go to e2e/screenshots/ (gitignored).
+
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromiumSkipReason, createWorkspace, launchChromium, type RunningServer, startServer } from '@salesfleet/e2e';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const skipReason = chromiumSkipReason("the workspace's end-to-end tests");
+if (skipReason) console.warn(skipReason);
+
+const suffix = Math.random().toString(36).slice(2, 8);
+const slug = `shop-${suffix}`;
+
+describe.skipIf(skipReason !== null)('workspace end to end', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let origin = '';
+  let adminPassword = '';
+  const contexts: BrowserContext[] = [];
+  const passwords = { cashier: '', manager: '' };
+
+  beforeAll(async () => {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
+    server = await startServer();
+    const workspace = await createWorkspace(server, {
+      name: `Corner Shop ${suffix}`,
+      subdomain: slug,
+      multiLocation: true,
+      maxUsers: 4,
+      demoData: true,
+    });
+    origin = workspace.origin;
+    adminPassword = workspace.adminPassword;
+  });
+
+  let broken: string | null = null;
+  beforeEach((ctx) => {
+    if (broken) ctx.skip(`an earlier step failed: ${broken}`);
+  });
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    broken ??= ctx.task.name;
+    // What the browser showed when the step failed.
+    for (const [i, context] of contexts.entries()) {
+      await context
+        .pages()[0]
+        ?.screenshot({ path: `${SCREENSHOTS}failure-${i + 1}.png`, fullPage: true })
+        .catch(() => undefined);
+    }
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+  });
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: origin });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    return page;
+  }
+
+  /** The screen at 1280 px and at 390 px (a phone). */
+  async function shoot(page: Page, name: string) {
+    await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${SCREENSHOTS}${name}-phone.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
+  async function signInFirstTime(page: Page, login: string, oneTime: string, chosen: string) {
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Username or email').fill(login);
+    await page.getByLabel('Password', { exact: true }).fill(oneTime);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    expect(await page.getByRole('navigation', { name: 'Workspace' }).count()).toBe(0);
+    await page.getByLabel('Current password').fill(oneTime);
+    await page.getByLabel('New password', { exact: true }).fill(chosen);
+    await page.getByLabel('Repeat new password').fill(chosen);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('navigation', { name: 'Workspace' }).waitFor();
+  }
+
+  const navLinks = async (page: Page) =>
+    (await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link').allTextContents()).map((s) => s.trim());
+
+  it('admin: signs in with the one-time password, opens a second location, creates a cashier and a manager and sees the user limit', async () => {
+    const page = await newPage();
+    await page.goto('/');
+    await shoot(page, 'sign-in');
+    await signInFirstTime(page, 'admin', adminPassword, `quiet harbour lantern ${suffix}`);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.getByText('Today’s sales').waitFor();
+    await page.locator('.chart canvas').first().waitFor();
+    await shoot(page, 'dashboard');
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await page.getByRole('button', { name: 'Add location' }).click();
+    await page.getByLabel('Code').fill('HARBOUR');
+    await page.getByLabel('Name', { exact: true }).fill('Harbour kiosk');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('cell', { name: 'Harbour kiosk', exact: true }).waitFor();
+    await shoot(page, 'settings');
+
+    await page.getByRole('link', { name: 'Users' }).click();
+    const limit = page.getByLabel('User limit');
+    await limit.getByText('1 of 4 active users').waitFor();
+    for (const [username, group] of [
+      ['casey', 'Cashiers'],
+      ['mona', 'Managers'],
+    ] as const) {
+      await page.getByRole('button', { name: 'Add user' }).click();
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Email').fill(`${username}@${slug}.example`);
+      const groups = page.getByRole('group', { name: 'Groups' });
+      if (group !== 'Cashiers') {
+        await groups.getByLabel('Cashiers').uncheck();
+        await groups.getByLabel(group).check();
+      }
+      await page.getByRole('button', { name: 'Create user' }).click();
+      const secret = page.getByLabel('One-time password');
+      await secret.waitFor();
+      const password = ((await secret.textContent()) ?? '').trim();
+      expect(password.length).toBeGreaterThanOrEqual(12);
+      passwords[username === 'casey' ? 'cashier' : 'manager'] = password;
+      expect(await page.getByText('It will not be shown again').count()).toBe(1);
+      if (username === 'mona') await shoot(page, 'users-one-time-password');
+      await page.getByRole('button', { name: 'Done' }).click();
+      expect(await page.content()).not.toContain(password);
+    }
+    await limit.getByText('3 of 4 active users').waitFor();
+    await page.getByRole('cell', { name: 'casey', exact: true }).waitFor();
+    await shoot(page, 'users');
+  });
+
+  let managerPage: Page;
+
+  it('manager: signs in with the one-time password and receives stock at the second location', async () => {
+    const page = await newPage();
+    managerPage = page;
+    await signInFirstTime(page, 'mona', passwords.manager, `silver kettle mountain ${suffix}`);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+
+    await page.getByRole('link', { name: 'Products & stock' }).click();
+    for (const [name, units] of [
+      ['Coffee beans 250 g', '12'],
+      ['Green tea, 50 bags', '6'],
+    ] as const) {
+      await page.getByRole('button', { name: `Stock of ${name}` }).click();
+      const form = page.getByRole('form', { name: `Stock of ${name}` });
+      await form.getByLabel('Location').selectOption({ label: 'Harbour kiosk (0 on hand)' });
+      await form.getByLabel('Units received').fill(units);
+      await form.getByRole('button', { name: 'Receive' }).click();
+      await form.getByText(`Done: ${units} now on hand at Harbour kiosk.`).waitFor();
+      if (name === 'Green tea, 50 bags') await shoot(page, 'products-receive');
+      await form.getByRole('button', { name: 'Close' }).click();
+    }
+    const row = page.getByRole('row').filter({ hasText: 'Coffee beans 250 g' });
+    await expect.poll(async () => (await row.getByRole('cell').allTextContents()).map((c) => c.trim())).toContain('12');
+    await shoot(page, 'products');
+  });
+
+  it('cashier: signs in with the one-time password, changes it and lands on the till without admin screens', async () => {
+    const page = await newPage();
+    await signInFirstTime(page, 'casey', passwords.cashier, `orange bicycle meadow ${suffix}`);
+    await page.getByRole('heading', { name: 'Sell' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/sell');
+    const links = await navLinks(page);
+    expect(links).toEqual(expect.arrayContaining(['Sell', 'Invoices', 'Customers']));
+    for (const hidden of ['Dashboard', 'Users', 'Settings', 'Reports', 'Accounts', 'Expenses']) expect(links).not.toContain(hidden);
+    for (const path of ['/users', '/settings', '/reports', '/dashboard']) {
+      await page.goto(path);
+      await page.getByRole('heading', { name: 'Not available to you' }).waitFor();
+    }
+    // The API is the authority: the cashier's own session, called directly from the browser.
+    const statuses = await page.evaluate(async () => {
+      const get = async (path: string) => (await fetch(path, { credentials: 'same-origin' })).status;
+      const post = async (path: string, body: unknown) =>
+        (
+          await fetch(path, {
+            method: 'POST',
+            credentials: 'same-origin',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          })
+        ).status;
+      return {
+        users: await get('/api/users'),
+        trialBalance: await get('/api/reports/trial-balance'),
+        dashboard: await get('/api/dashboard'),
+        createUser: await post('/api/users', { username: 'sneaky', email: 'sneaky@example.com' }),
+        adjustStock: await post('/api/stock/adjustments', { productId: 1, locationId: 1, quantity: 5 }),
+        products: await get('/api/products?limit=1'),
+      };
+    });
+    expect(statuses).toEqual({ users: 403, trialBalance: 403, dashboard: 403, createUser: 403, adjustStock: 403, products: 200 });
+  });
+
+  it('cashier: sells two products for cash with change due and prints the receipt', async () => {
+    const page = contexts.at(-1)!.pages()[0]!;
+    await page.goto('/sell');
+    const search = page.getByLabel('Find product (name, SKU or scan)');
+    await search.waitFor();
+    await page.getByLabel('Location').selectOption({ label: 'Harbour kiosk' });
+    await shoot(page, 'sell-empty');
+    // A barcode scanner is a keyboard: the code, then Enter.
+    await search.pressSequentially('COFFEE-250');
+    await search.press('Enter');
+    await search.pressSequentially('TEA-GREEN');
+    await search.press('Enter');
+    // And the same coffee once more: the quantity goes up.
+    await search.pressSequentially('COFFEE-250');
+    await search.press('Enter');
+    await expect.poll(() => page.getByLabel('Quantity of Coffee beans 250 g').inputValue()).toBe('2');
+    expect(await page.getByLabel('Quantity of Green tea, 50 bags').inputValue()).toBe('1');
+    // 2 × 12.90 + 6.50 = 32.30, 20 % tax 6.46 → 38.76 (USD, the demo workspace's default).
+    expect(await page.getByLabel('Total to pay').textContent()).toBe('$38.76');
+    await page.getByLabel('Cash given').fill('50');
+    await page.getByText('Change due:').waitFor();
+    expect(await page.getByRole('status').filter({ hasText: 'Change due' }).textContent()).toContain('$11.24');
+    await shoot(page, 'sell-cart');
+    await search.focus();
+    await page.keyboard.press('Control+Enter');
+    await page.getByRole('heading', { name: 'Sale complete' }).waitFor();
+    const receipt = page.getByRole('article', { name: /^Receipt INV/ });
+    await receipt.waitFor();
+    const text = (await receipt.textContent()) ?? '';
+    expect(text).toContain('Coffee beans 250 g');
+    expect(text).toContain('Green tea, 50 bags');
+    expect(text).toContain('$38.76');
+    expect(text).toContain('Paid (Cash)');
+    expect(text).toContain('$11.24');
+    await shoot(page, 'sell-receipt');
+
+    // Print: the button opens the browser's print dialog with the 80 mm paper chosen; what the print
+    // stylesheet makes of the page is checked by printing it to PDF.
+    await page.evaluate(() => {
+      (window as unknown as { printed: string[] }).printed = [];
+      window.print = () => (window as unknown as { printed: string[] }).printed.push(document.documentElement.dataset.paper ?? '');
+    });
+    await page.getByRole('button', { name: 'Print receipt' }).click();
+    expect(await page.evaluate(() => (window as unknown as { printed: string[] }).printed)).toEqual(['80mm']);
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: false });
+    const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf.toString('latin1'));
+    expect(box, 'a MediaBox in the printed PDF').not.toBeNull();
+    expect(Number(box![1])).toBeCloseTo((80 / 25.4) * 72, 0); // 80 mm in points
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: `${SCREENSHOTS}receipt-print.png`, fullPage: true });
+    expect(await page.getByRole('button', { name: 'New sale' }).isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'screen' });
+  });
+
+  it('manager: reads the sales-by-location report with the cashier’s sale at the second location', async () => {
+    const page = managerPage;
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.getByRole('tab', { name: 'Sales by location' }).click();
+    const table = page.getByRole('table', { name: 'Sales by location' });
+    await table.waitFor();
+    const north = table.getByRole('row').filter({ hasText: 'Harbour kiosk' });
+    const cells = (await north.getByRole('cell').allTextContents()).map((c) => c.trim());
+    expect(cells).toEqual(['Harbour kiosk', '1', '$32.30', '$6.46', '$38.76']);
+    await shoot(page, 'report-sales-by-location');
+    await page.getByRole('tab', { name: 'Sales by day' }).click();
+    await page.locator('.chart canvas').first().waitFor();
+    await shoot(page, 'report-sales-by-day');
+
+    for (const [link, name] of [
+      ['Invoices', 'invoices'],
+      ['Customers', 'customers'],
+      ['Expenses', 'expenses'],
+      ['Accounts', 'accounts'],
+    ] as const) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await page.getByRole('heading', { name: link, exact: true }).waitFor();
+      await page.waitForLoadState('networkidle');
+      await shoot(page, name);
+    }
+    await page.getByRole('link', { name: 'Invoices', exact: true }).click();
+    await page.getByRole('table').getByRole('link').first().click();
+    const download = page.getByRole('button', { name: 'Download PDF' });
+    await download.waitFor();
+    await shoot(page, 'invoice-detail');
+    const href = (await download.getAttribute('href')) ?? '';
+    expect(href).toMatch(/^\/api\/invoices\/\d+\/pdf$/);
+    const pdf = await page.evaluate(async (url) => {
+      const res = await fetch(url, { credentials: 'same-origin' });
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      return { status: res.status, type: res.headers.get('content-type'), magic: String.fromCharCode(...bytes.slice(0, 5)) };
+    }, href);
+    expect(pdf).toEqual({ status: 200, type: 'application/pdf', magic: '%PDF-' });
+  });
+});
