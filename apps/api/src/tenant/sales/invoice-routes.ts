@@ -150,7 +150,11 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       const pdf = await renderInvoicePdf({
         invoice,
         customer,
-        company: { name: settings.companyName || c.var.tenant!.name, address: settings.companyAddress, taxNumber: settings.companyTaxNumber },
+        company: {
+          name: settings.companyName || c.var.tenant!.name,
+          address: settings.companyAddress,
+          taxNumber: settings.companyTaxNumber,
+        },
         locationName: location?.name ?? '',
         currency: settings.currency,
         locale: settings.locale,
