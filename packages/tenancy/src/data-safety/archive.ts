@@ -124,15 +124,24 @@ function normalizeZone(zone: string | undefined): string {
   return zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
 }
 
-/** The value to hand the target database for a canonical archive value. */
-export function databaseValue(value: RowValue, column: ArchiveColumn): unknown {
+/**
+ * The value to bind for a canonical archive value in `dialect`. Datetimes are bound as the text each
+ * engine stores for Sequelize (UTC): SQLite `YYYY-MM-DD HH:MM:SS.SSS +00:00`, MySQL `YYYY-MM-DD
+ * HH:MM:SS[.SSS]`, PostgreSQL ISO 8601 with Z; booleans as 1/0 outside PostgreSQL.
+ */
+export function databaseValue(value: RowValue, column: ArchiveColumn, dialect: string): unknown {
   if (value === null) return null;
   if (column.family === 'datetime') {
     const date = new Date(value as string);
     // MySQL DATETIME(0) would round the milliseconds; cut them so what is stored is what is compared.
     if (column.wholeSeconds) date.setUTCMilliseconds(0);
-    return date;
+    const iso = date.toISOString();
+    if (dialect === 'postgres') return iso;
+    const text = `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+    if (dialect === 'sqlite') return `${text} +00:00`;
+    return column.wholeSeconds ? text.slice(0, 19) : text;
   }
+  if (column.family === 'boolean' && dialect !== 'postgres') return value ? 1 : 0;
   return value;
 }
 

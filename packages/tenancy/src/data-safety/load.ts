@@ -5,8 +5,9 @@ import { ArchiveInvalid } from './errors';
 import { readRows } from './snapshot';
 import { readTablePlan, type ArchiveColumn } from './table-plan';
 
-/** Rows per INSERT statement, and per transaction. */
-const INSERT_ROWS = 500;
+/** Rows per INSERT statement (bound parameters stay under every engine's limit), and per transaction. */
+const INSERT_ROWS = 2000;
+const MAX_PARAMETERS = 30_000;
 const TRANSACTION_ROWS = 20_000;
 
 export interface LoadProgress {
@@ -60,7 +61,7 @@ export async function loadArchive(
   let columns: ArchiveColumn[] = [];
   let digest = new TableDigest();
   let batch: RowValue[][] = [];
-  let pending: Record<string, unknown>[][] = [];
+  let pending: unknown[][][] = [];
   let pendingRows = 0;
 
   const flushTransaction = async () => {
@@ -69,13 +70,20 @@ export async function loadArchive(
     const name = table!;
     pending = [];
     pendingRows = 0;
+    const names = columns.map((c) => qi.quoteIdentifier(c.name)).join(', ');
     await sequelize.transaction(async (transaction) => {
-      for (const records of statements) await qi.bulkInsert(name, records, { transaction });
+      for (const rows of statements) {
+        // One multi-row INSERT with bound parameters: the driver serialises values, no SQL escaping in JS.
+        let n = 0;
+        const tuples = rows.map((row) => `(${row.map(() => `$${++n}`).join(', ')})`).join(', ');
+        await sequelize.query(`INSERT INTO ${qi.quoteIdentifier(name)} (${names}) VALUES ${tuples}`, { bind: rows.flat(), transaction });
+      }
     });
   };
   const flushBatch = async () => {
     if (batch.length === 0) return;
-    pending.push(batch.map((row) => Object.fromEntries(row.map((v, i) => [columns[i]!.name, databaseValue(v, columns[i]!)]))));
+    const dialect = sequelize.getDialect();
+    pending.push(batch.map((row) => row.map((v, i) => databaseValue(v, columns[i]!, dialect))));
     pendingRows += batch.length;
     rowsDone += batch.length;
     batch = [];
@@ -91,7 +99,7 @@ export async function loadArchive(
     } else if (event.kind === 'row') {
       digest.add(storedRow(event.row, columns));
       batch.push(event.row);
-      if (batch.length >= INSERT_ROWS) await flushBatch();
+      if (batch.length >= Math.min(INSERT_ROWS, Math.floor(MAX_PARAMETERS / columns.length))) await flushBatch();
     } else if (event.kind === 'end') {
       await flushBatch();
       await flushTransaction();
