@@ -143,27 +143,33 @@ function invalid(what: string, issues: FieldIssue[]): ValidationFailed {
   return new ValidationFailed(rule ? `${what}: ${rule}` : what, issues);
 }
 
+/** No API input nests deeper than this; deeper JSON is refused before anything walks it. */
+const MAX_INPUT_DEPTH = 32;
+
 /**
  * A NUL character is never meaningful text, and SQLite's driver throws on it inside a bound string:
- * refuse it at the edge, in any query value and anywhere in a JSON body, naming the field.
+ * refuse it at the edge, in any query value and anywhere in a JSON body, naming the field. Walks
+ * iteratively and refuses absurd nesting, so a hostile body cannot exhaust the stack.
  */
 function assertNoNul(value: unknown, what: string): void {
   const found: FieldIssue[] = [];
-  const walk = (v: unknown, path: string[]): void => {
-    if (found.length >= 10) return;
+  const pending: { v: unknown; path: string[] }[] = [{ v: value, path: [] }];
+  while (pending.length > 0 && found.length < 10) {
+    const { v, path } = pending.pop()!;
+    if (path.length > MAX_INPUT_DEPTH)
+      throw invalid(what, [{ path: path.slice(0, 3).join('.'), message: `nested deeper than ${MAX_INPUT_DEPTH} levels` }]);
     if (typeof v === 'string') {
       if (v.includes('\u0000')) found.push({ path: path.join('.'), message: 'must not contain NUL characters' });
     } else if (Array.isArray(v)) {
-      v.forEach((item, i) => walk(item, [...path, String(i)]));
+      v.forEach((item, i) => pending.push({ v: item, path: [...path, String(i)] }));
     } else if (typeof v === 'object' && v !== null) {
       for (const [key, item] of Object.entries(v)) {
         if (key.includes('\u0000'))
           found.push({ path: [...path, key.replaceAll('\u0000', '\\0')].join('.'), message: 'must not contain NUL characters' });
-        walk(item, [...path, key]);
+        pending.push({ v: item, path: [...path, key] });
       }
     }
-  };
-  walk(value, []);
+  }
   if (found.length > 0) throw invalid(what, found);
 }
 

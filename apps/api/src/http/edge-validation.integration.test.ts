@@ -48,6 +48,16 @@ describe('edge validation (SQLite tenant)', () => {
     expect(res.body.error.details).toEqual([{ path: 'name', message: expect.stringMatching(/NUL/) }]);
   });
 
+  it('answers absurdly nested JSON with 400 instead of exhausting the stack (500)', async () => {
+    const res = await t.request(host, '/api/customers', {
+      method: 'POST',
+      token,
+      headers: { 'content-type': 'application/json' },
+      body: `${'['.repeat(5000)}${']'.repeat(5000)}`,
+    });
+    expect(res.status).toBe(400);
+  });
+
   it('names the failed rule when a new password has 11 characters', async () => {
     const res = await api.post('/auth/change-password', { currentPassword: TEST_PASSWORD, newPassword: 'elevenchars' });
     expect(res.status).toBe(400);
