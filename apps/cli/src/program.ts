@@ -134,6 +134,18 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
   );
   examples(
     program
+      .command('remove-orphans')
+      .description('drop databases named like tenant databases that no tenant owns, and delete tenants stuck in provisioning')
+      .option('--force', 'do not ask (required without a terminal)')
+      .addOption(json())
+      .action(async (flags) => (await import('./commands/remove-orphans')).removeOrphansCommand(ctx, flags)),
+    [
+      ['remove-orphans', 'lists them, asks you to type "remove"'],
+      ['check-tenants', 'reports them first'],
+    ],
+  );
+  examples(
+    program
       .command('list-tenants')
       .description('tenants with status, engine, users, schema version, pending migrations')
       .option('--active-only', 'only active tenants')

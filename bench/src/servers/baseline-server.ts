@@ -71,6 +71,7 @@ const tenant = tenantRecord('baseline', {
     user: spec.user,
     passwordEncrypted: null,
     managed: true,
+    key: null,
   },
   createdAt: now,
   updatedAt: now,

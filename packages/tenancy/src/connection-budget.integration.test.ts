@@ -52,7 +52,16 @@ function fleet(engine: 'postgres' | 'mysql', tenants: number, maxOpenTenants: nu
     tenantRecord(`budget${i}`, {
       id: i + 1,
       maxUsers: 5,
-      db: { engine, host: spec.host, port: spec.port, name: spec.database, user: spec.user, passwordEncrypted: null, managed: false },
+      db: {
+        engine,
+        host: spec.host,
+        port: spec.port,
+        name: spec.database,
+        user: spec.user,
+        passwordEncrypted: null,
+        managed: false,
+        key: null,
+      },
     }),
   );
   return {

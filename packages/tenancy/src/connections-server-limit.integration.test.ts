@@ -45,6 +45,7 @@ describe.runIf(postgres)('a server refusing connections (postgres)', () => {
         user: role,
         passwordEncrypted: null,
         managed: false,
+        key: null,
       },
     });
   }

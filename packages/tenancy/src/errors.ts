@@ -58,6 +58,19 @@ export class DatabaseExists extends SalesfleetError {
   }
 }
 
+/**
+ * The database (however its server and name are spelled) already belongs to another tenant; the
+ * registry's unique database key refused the row. Code `Conflict` (409): nothing was created.
+ */
+export class DatabaseInUse extends SalesfleetError {
+  constructor(target: string) {
+    super('Conflict', `The ${target} already belongs to another tenant; a database serves one tenant only`, {
+      target,
+      reason: 'DatabaseInUse',
+    });
+  }
+}
+
 /** Provisioning stopped at `step`; everything done before it was undone (see `details.cleanup`). */
 export class ProvisioningFailed extends SalesfleetError {
   readonly step: string;

@@ -79,6 +79,7 @@ export {
   ConfigError,
   ConnectionBudgetExhausted,
   DatabaseExists,
+  DatabaseInUse,
   DatabaseNotEmpty,
   DatabaseUnreachable,
   ProvisioningFailed,
@@ -97,6 +98,7 @@ export { MASK, maskSecrets, maskUrlsInText, redact, isSecretKey } from './mask';
 export { validateSlug, isValidSlug, RESERVED_LABELS } from './slug';
 export {
   DEFAULT_PORTS,
+  databaseKey,
   ENGINES,
   MIGRATIONS_TABLE,
   describeSpec,
@@ -165,7 +167,13 @@ export {
 } from './router';
 export {
   PROVISION_STEPS,
+  PROVISIONING_LEASE_MS,
   Provisioner,
+  creatorGone,
+  type AbandonedTenant,
+  type OrphanDatabase,
+  type OrphanReport,
+  type RemovedOrphans,
   isEmptyDatabase,
   type ActorOptions,
   type CreateTenantInput,

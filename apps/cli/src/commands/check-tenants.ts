@@ -23,7 +23,6 @@ interface TenantCheck {
 }
 
 const SERVING = new Set(['active', 'suspended']);
-const STALE_PROVISIONING_MS = 10 * 60 * 1000;
 
 /**
  * `check-tenants` / `doctor`: the configuration and registry, then every tenant (or the ones named):
@@ -101,7 +100,7 @@ export async function checkTenantsCommand(ctx: CommandContext, slugs: string[], 
 }
 
 async function runChecks(tenancy: Tenancy, slugs: string[], flags: CheckTenantsFlags, checks: Check[], out: TenantCheck[]): Promise<void> {
-  const { checkConnectionBudget, describeConfig } = await loadTenancyPackage();
+  const { checkConnectionBudget, creatorGone, describeConfig } = await loadTenancyPackage();
   const { config, registry } = tenancy;
   const described = describeConfig(config);
 
@@ -169,14 +168,30 @@ async function runChecks(tenancy: Tenancy, slugs: string[], flags: CheckTenantsF
         problems.push('provisioning failed; run create-tenant again to retry, or delete-tenant');
       } else if (tenant.status === 'deleting') {
         problems.push('deletion did not finish; run delete-tenant again');
-      } else if (tenant.status === 'provisioning' && Date.now() - tenant.updatedAt.getTime() > STALE_PROVISIONING_MS) {
-        problems.push('stuck in provisioning for over 10 minutes; run create-tenant again to clean up and retry');
+      } else if (tenant.status === 'provisioning' && creatorGone(tenant)) {
+        problems.push(
+          `stuck in provisioning: its creator (${tenant.provisioning?.owner ?? 'unknown'}) is gone; run create-tenant again to take it over, or remove-orphans`,
+        );
       }
       return { slug: tenant.slug, status: tenant.status, health, problems };
     },
     { concurrency: flags.concurrency },
   );
   out.push(...results);
+  if (slugs.length === 0) {
+    // Databases named like ours that no tenant owns (a creation killed before its row, or after it was removed).
+    const orphans = await tenancy.provisioner.findOrphans();
+    checks.push({
+      name: 'orphan databases',
+      ok: orphans.databases.length === 0,
+      message:
+        orphans.databases.length === 0
+          ? 'none'
+          : `${plural(orphans.databases.length, 'database')} no tenant owns: ${orphans.databases.map((d) => d.where).join(', ')} (remove-orphans drops them)`,
+    });
+    for (const u of orphans.unreachable)
+      checks.push({ name: 'orphan databases', ok: false, message: `${u.where} could not be listed: ${u.error}` });
+  }
   const troubled = results.filter((r) => r.problems.length > 0).length;
   checks.push({
     name: 'tenants',

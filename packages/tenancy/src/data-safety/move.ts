@@ -132,7 +132,7 @@ function unseal(deps: DataSafetyDeps, tenant: TenantRecord, sealed: SealedSpec):
   });
 }
 
-function dbColumns(deps: DataSafetyDeps, spec: DatabaseSpec, managed: boolean): TenantRecord['db'] {
+function dbColumns(deps: DataSafetyDeps, spec: DatabaseSpec, managed: boolean): Omit<TenantRecord['db'], 'key'> {
   const { passwordSealed, database, ...rest } = seal(deps, spec);
   return { ...rest, name: database, passwordEncrypted: passwordSealed, managed };
 }

@@ -57,6 +57,16 @@ async function withConnection<T>(
 export const mysqlDriver: DatabaseDriver = {
   engine: 'mysql',
 
+  async list(server, prefix, ctx) {
+    return withConnection(server, undefined, ctx, async (c) => {
+      const [rows] = await c.query(
+        'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE LEFT(SCHEMA_NAME, ?) = ? ORDER BY SCHEMA_NAME',
+        [prefix.length, prefix],
+      );
+      return (rows as { name: string }[]).map((row) => row.name);
+    });
+  },
+
   async exists(spec, ctx) {
     return withConnection(spec, undefined, ctx, async (c) => {
       const [rows] = await c.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [spec.database]);

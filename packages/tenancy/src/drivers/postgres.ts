@@ -115,6 +115,15 @@ async function withMaintenance<T>(spec: DatabaseSpec, ctx: DriverContext, fn: (c
 export const postgresDriver: DatabaseDriver = {
   engine: 'postgres',
 
+  async list(server, prefix, ctx) {
+    return withMaintenance(server, ctx, async (c) => {
+      const r = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname', [
+        prefix,
+      ]);
+      return r.rows.map((row) => row.datname);
+    });
+  },
+
   async exists(spec, ctx) {
     return withMaintenance(spec, ctx, async (c) => {
       const r = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [spec.database]);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { ValidationFailed } from '@salesfleet/models';
 import { MASK } from '../mask';
 
@@ -220,4 +220,25 @@ export function sameDatabase(a: DatabaseSpec, b: DatabaseSpec): boolean {
     (a.port ?? 0) === (b.port ?? 0) &&
     (a.user ?? '') === (b.user ?? '')
   );
+}
+
+/** Host names that all mean this machine's loopback interface. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]', 'ip6-localhost', 'localhost.localdomain']);
+
+/**
+ * The identity of a database however it is spelled — `engine:host:port/name` with the host
+ * lower-cased (every loopback spelling is `127.0.0.1`, a trailing dot dropped), the engine's default
+ * port filled in and the name lower-cased; for SQLite `sqlite:` and the path with `.`, `..` and
+ * doubled slashes resolved. The registry stores it under a unique index: a database belongs to at
+ * most one tenant. (Registry migration 202612070200 backfills with this same rule.)
+ */
+export function databaseKey(db: { engine: Engine; host: string | null; port: number | null; name: string }): string {
+  if (db.engine === 'sqlite') {
+    const path = posix.normalize(db.name.replace(/\\/g, '/'));
+    return `sqlite:${path.replace(/^(\.\/)+/, '')}`;
+  }
+  let host = (db.host ?? '127.0.0.1').trim().toLowerCase().replace(/\.$/, '');
+  if (LOOPBACK.has(host) || host === '') host = '127.0.0.1';
+  const port = db.port ?? DEFAULT_PORTS[db.engine];
+  return `${db.engine}:${host}:${port}/${db.name.trim().toLowerCase()}`;
 }

@@ -1,4 +1,4 @@
-import { constants, existsSync, mkdirSync, copyFileSync, rmSync, statSync } from 'node:fs';
+import { constants, existsSync, mkdirSync, copyFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sqlite3 from 'sqlite3';
@@ -42,6 +42,16 @@ const SIDE_FILES = ['-wal', '-shm', '-journal'];
 
 export const sqliteDriver: DatabaseDriver = {
   engine: 'sqlite',
+
+  async list(_server, prefix, ctx) {
+    const folder = prefix.replace(/\/+$/, '');
+    const dir = resolveSqlitePath(ctx.dataDir, folder);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((file) => file.endsWith('.sqlite'))
+      .sort()
+      .map((file) => `${folder}/${file}`);
+  },
 
   async exists(spec, ctx) {
     return existsSync(resolveSqlitePath(ctx.dataDir, spec.database));

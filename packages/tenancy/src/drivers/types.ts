@@ -36,6 +36,11 @@ export interface DatabaseDriver {
   /** Opens, runs `SELECT 1`, closes; returns the round trip in ms. Throws `DatabaseUnreachable`. */
   ping(spec: DatabaseSpec, ctx: DriverContext): Promise<number>;
   sizeBytes(spec: DatabaseSpec, ctx: DriverContext): Promise<number | null>;
+  /**
+   * Names of the databases on `server` whose name starts with `prefix` (SQLite: the `.sqlite` files
+   * under the data dir's `prefix` folder, as paths relative to the data dir) — for finding orphans.
+   */
+  list(server: DatabaseSpec, prefix: string, ctx: DriverContext): Promise<string[]>;
 }
 
 /** Name of the table Umzug's SequelizeStorage keeps the applied migrations in. */

@@ -32,17 +32,16 @@ import {
   type DatabaseSpec,
   type DriverContext,
 } from '../drivers/index';
-import { DatabaseNotEmpty, ProvisioningFailed, SlugTaken } from '../errors';
+import { DatabaseExists, DatabaseNotEmpty, ProvisioningFailed, SlugTaken } from '../errors';
 import { childLogger, type Logger } from '../logger';
 import { redact } from '../mask';
 import type { OperationRun } from '../operations';
 import type { TenantRecord } from '../registry/records';
 import { validateSlug } from '../slug';
-import { driverContext, parseDate, sequelizeOptions, unreachableMessage, type ProvisioningContext } from './context';
+import { driverContext, parseDate, sequelizeOptions, serverContextFor, unreachableMessage, type ProvisioningContext } from './context';
+import { creatorGone, keepLease, leaseUntil, newProvisioningOwner } from './lease';
 import type { CreatedTenant, CreateTenantInput, CreateTenantOptions, DryRunCheck, DryRunResult, ProvisionStep } from './types';
 
-/** A provisioning that has not touched its row for this long is considered abandoned (crashed). */
-const STALE_PROVISIONING_MS = 10 * 60 * 1000;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
 const USERNAME = /^[A-Za-z0-9_.@+-]{1,150}$/;
 /** Errors whose code already tells the caller what to do; they are rethrown as they are. */
@@ -83,8 +82,12 @@ interface Creation {
   readonly run: OperationRun;
   /** The admin's password hash (and the one-time password when generated), computed in the background. */
   readonly credentials: Promise<{ password: string | null; hash: string }>;
+  /** This run's `host:pid:token`, written on the row with a lease while it works. */
+  readonly owner: string;
   /** The registry row once this creation owns it. */
   tenant: TenantRecord | null;
+  /** Stops renewing the lease (set once the row is ours). */
+  stopLease: (() => void) | null;
   /** The database is left over from an earlier failed attempt of this same tenant (may hold our tables). */
   ownDatabase: boolean;
   /** This creation made the database (its undo drops it). */
@@ -128,8 +131,7 @@ function creationSteps(ctx: ProvisioningContext, input: ValidatedInput): Creatio
     {
       name: 'create_database',
       run: async (c) => {
-        c.createdDatabase = await createDatabase(ctx, input, c.ownDatabase);
-        if (c.createdDatabase) c.tenant = await ctx.registry.updateTenant(c.tenant!.id, { db: { managed: true } });
+        c.createdDatabase = await createDatabase(ctx, c);
       },
       undo: async (c) => {
         if (!c.createdDatabase) return false;
@@ -173,7 +175,7 @@ function creationSteps(ctx: ProvisioningContext, input: ValidatedInput): Creatio
       run: async (c) => {
         await closeSequelize(c.sequelize);
         c.sequelize = null;
-        c.tenant = await ctx.registry.updateTenant(c.tenant!.id, { status: 'active', schemaVersion: c.schemaVersion });
+        c.tenant = await ctx.registry.updateTenant(c.tenant!.id, { status: 'active', schemaVersion: c.schemaVersion, provisioning: null });
       },
     },
   ];
@@ -221,7 +223,9 @@ async function create(ctx: ProvisioningContext, input: CreateTenantInput, option
     input: v,
     run,
     credentials,
+    owner: newProvisioningOwner(),
     tenant: null,
+    stopLease: null,
     ownDatabase: false,
     createdDatabase: false,
     migratedExisting: false,
@@ -244,6 +248,7 @@ async function create(ctx: ProvisioningContext, input: CreateTenantInput, option
       timings.push({ step: step.name, durationMs: Math.round(performance.now() - t0) });
     }
   } catch (err) {
+    c.stopLease?.();
     const failedStep = begun.at(-1)?.name ?? 'validate';
     const log = childLogger(ctx.logger, { tenant: v.slug, runId: run.runId, step: failedStep });
     await ctx.hooks.beforeCompensation?.();
@@ -256,7 +261,7 @@ async function create(ctx: ProvisioningContext, input: CreateTenantInput, option
     const cleanup = await compensate(begun, c, log);
     if (cleanup === 'incomplete' && c.tenant) {
       try {
-        await ctx.registry.updateTenant(c.tenant.id, { status: 'failed' });
+        await ctx.registry.updateTenant(c.tenant.id, { status: 'failed', provisioning: null });
       } catch (markErr) {
         // The row stays `provisioning`: check-tenants reports it and a retry of create-tenant takes it over.
         log.error({ err: run.describeError(markErr) }, 'failed tenant could not be marked failed; it stays in provisioning');
@@ -267,6 +272,7 @@ async function create(ctx: ProvisioningContext, input: CreateTenantInput, option
     throw provisioningError(err, v.slug, failedStep, cleanup, run);
   }
 
+  c.stopLease?.();
   const durationMs = Math.round(performance.now() - started);
   await run.succeed({ durationMs });
   return {
@@ -316,9 +322,10 @@ async function register(ctx: ProvisioningContext, c: Creation): Promise<void> {
       name: v.database.spec.database,
       user: v.database.spec.user,
       passwordEncrypted: v.database.spec.password ? ctx.registry.sealPassword(v.database.spec.password) : null,
-      // Set once we have created it: a crash in between must never make us drop a database we did not make.
+      // Set just before we create it (see createDatabase): never for a database we did not make.
       managed: false,
     },
+    provisioning: { owner: c.owner, leaseUntil: leaseUntil() },
   };
   let tenant: TenantRecord;
   try {
@@ -327,32 +334,43 @@ async function register(ctx: ProvisioningContext, c: Creation): Promise<void> {
     if (!(err instanceof SlugTaken)) throw err;
     const existing = await ctx.registry.findTenant(v.slug);
     if (!existing) throw err;
-    const abandoned =
-      existing.status === 'failed' ||
-      (existing.status === 'provisioning' && Date.now() - existing.updatedAt.getTime() > STALE_PROVISIONING_MS);
+    // A failed attempt, or one whose creator crashed (lease run out, or its process gone from this host).
+    const abandoned = existing.status === 'failed' || creatorGone(existing);
     if (!abandoned) {
       throw existing.status === 'provisioning' ? new SlugTaken(v.slug, 'is being set up right now') : err;
     }
     // Claim the leftover row (optimistic: of two retries, one wins), then clean up after it.
     try {
-      tenant = await ctx.registry.updateTenant(existing.id, { status: 'provisioning' }, { expectedVersion: existing.version });
+      tenant = await ctx.registry.updateTenant(
+        existing.id,
+        { status: 'provisioning', provisioning: { owner: c.owner, leaseUntil: leaseUntil() } },
+        { expectedVersion: existing.version },
+      );
     } catch (claimErr) {
       if (claimErr instanceof Conflict) throw new SlugTaken(v.slug, 'is being set up right now');
       throw claimErr;
     }
+    c.stopLease = keepLease(ctx.registry, existing.id, c.owner, ctx.logger);
     const old = ctx.registry.databaseSpecOf(existing);
-    await c.run.note('claim_failed_attempt', 'succeeded', { previousStatus: existing.status, database: describeSpec(old) });
+    await c.run.note('claim_failed_attempt', 'succeeded', {
+      previousStatus: existing.status,
+      previousOwner: existing.provisioning?.owner ?? null,
+      database: describeSpec(old),
+    });
     if (existing.db.managed) {
       await ctx.connections.evict(existing.id, { graceMs: 2000 });
-      await driverFor(old.engine).drop(old, driverContext(ctx));
+      await driverFor(old.engine).drop(old, serverContextFor(ctx, old));
       await c.run.note('drop_leftover_database', 'succeeded', { database: describeSpec(old) });
     } else {
       c.ownDatabase = sameDatabase(old, v.database.spec);
     }
-    const { status: _status, slug: _slug, ...rest } = values;
+    // The row is ours and its leftovers are gone: a failure from here on removes it.
+    c.tenant = tenant;
+    const { status: _status, slug: _slug, provisioning: _lease, ...rest } = values;
     tenant = await ctx.registry.updateTenant(existing.id, { ...rest, suspendedReason: null, schemaVersion: null });
   }
   c.tenant = tenant;
+  c.stopLease ??= keepLease(ctx.registry, tenant.id, c.owner, ctx.logger);
   c.run.setTenant(tenant.id, tenant.slug);
   // The count check before inserting races with concurrent creates; this one settles it.
   const max = ctx.config.maxTenants;
@@ -361,13 +379,25 @@ async function register(ctx: ProvisioningContext, c: Creation): Promise<void> {
   }
 }
 
-/** Creates (or verifies) the tenant database; true when this call created it. */
-async function createDatabase(ctx: ProvisioningContext, v: ValidatedInput, ownDatabase: boolean): Promise<boolean> {
+/**
+ * Creates (or verifies) the tenant database; true when this call created it. Before creating, the row
+ * is marked `managed` (the database is ours to drop): a process killed right after CREATE DATABASE
+ * leaves a row that says so, and the retry drops the leftover instead of failing on it for ever.
+ */
+async function createDatabase(ctx: ProvisioningContext, c: Creation): Promise<boolean> {
+  const v = c.input;
   const { spec, origin } = v.database;
   const driver = driverFor(spec.engine);
   const dctx = dbContext(ctx, v.database);
-  if (origin === 'managed') {
-    const template = ctx.templates ? await ctx.templates.templateFor(spec, dctx) : null;
+  const inspection = await driver.inspect(spec, dctx);
+  if (inspection.exists) {
+    if (origin === 'managed') throw new DatabaseExists(describeSpec(spec));
+    if (!isEmptyDatabase(inspection) && !c.ownDatabase) throw new DatabaseNotEmpty(describeSpec(spec), inspection.tables);
+    return false;
+  }
+  c.tenant = await ctx.registry.updateTenant(c.tenant!.id, { db: { managed: true } });
+  try {
+    const template = origin === 'managed' && ctx.templates ? await ctx.templates.templateFor(spec, dctx) : null;
     if (template) {
       try {
         await driver.create(spec, dctx, { template });
@@ -375,18 +405,18 @@ async function createDatabase(ctx: ProvisioningContext, v: ValidatedInput, ownDa
       } catch (err) {
         // A template that vanished or is busy: create an empty database and migrate it instead.
         if (isSalesfleetError(err) && err.code === 'DatabaseExists') throw err;
+        ctx.logger.warn({ err: c.run.describeError(err), tenant: v.slug }, 'cloning the template failed; creating an empty database');
       }
     }
     await driver.create(spec, dctx);
     return true;
+  } catch (err) {
+    // Someone else created it between our look and CREATE: not ours, never to be dropped by a retry.
+    if (isSalesfleetError(err) && err.code === 'DatabaseExists') {
+      c.tenant = await ctx.registry.updateTenant(c.tenant!.id, { db: { managed: false } });
+    }
+    throw err;
   }
-  const inspection = await driver.inspect(spec, dctx);
-  if (!inspection.exists) {
-    await driver.create(spec, dctx);
-    return true;
-  }
-  if (!isEmptyDatabase(inspection) && !ownDatabase) throw new DatabaseNotEmpty(describeSpec(spec), inspection.tables);
-  return false;
 }
 
 async function revertAll(ctx: ProvisioningContext, spec: DatabaseSpec): Promise<void> {

@@ -49,5 +49,15 @@ describe('a creation whose cleanup fails (SQLite registry)', () => {
         }),
       ]),
     );
+
+    // And it does not stay stuck: check-tenants' report names it, and a retry takes it over at once.
+    expect((await t.provisioner.findOrphans()).abandoned.map((a) => a.slug)).toEqual([slug]);
+    const healthy = await createTestTenancy({ dataDir: t.dataDir });
+    try {
+      const retried = await healthy.provisioner.createTenant({ name: 'Unstuck', subdomain: slug, adminEmail: 'a@stuck.test' }, { actor });
+      expect(retried.tenant).toMatchObject({ slug, status: 'active', name: 'Unstuck' });
+    } finally {
+      await healthy.close();
+    }
   });
 });

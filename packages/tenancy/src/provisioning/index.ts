@@ -1,6 +1,8 @@
 export { Provisioner } from './provisioner';
 export { isEmptyDatabase } from './create-tenant';
 export { withOperation } from './operation';
+export { PROVISIONING_LEASE_MS, creatorGone } from './lease';
+export type { AbandonedTenant, OrphanDatabase, OrphanReport, RemovedOrphans } from './orphans';
 export {
   PROVISION_STEPS,
   type ActorOptions,

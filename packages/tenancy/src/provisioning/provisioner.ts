@@ -4,6 +4,7 @@ import type { ProvisioningContext } from './context';
 import { createTenant } from './create-tenant';
 import { deleteTenant } from './delete-tenant';
 import { migrateTenant, migrateTenants } from './migrate-tenants';
+import { findOrphans, removeOrphans, type OrphanReport, type RemovedOrphans } from './orphans';
 import { fleetHealth, tenantHealth } from './tenant-health';
 import { addDomain, listDomains, removeDomain } from './tenant-domains';
 import { resumeTenant, suspendTenant, updateTenant } from './tenant-lifecycle';
@@ -86,6 +87,17 @@ export class Provisioner {
 
   removeDomain(slug: string, domain: string, options: ActorOptions): Promise<void> {
     return removeDomain(this.#ctx, slug, domain, options);
+  }
+
+  /** Databases named like ours that no tenant owns, and rows whose creator crashed (check-tenants). */
+  async findOrphans(): Promise<OrphanReport> {
+    const { specs: _specs, ...report } = await findOrphans(this.#ctx);
+    return report;
+  }
+
+  /** Drops orphan databases and deletes abandoned tenants (all, or those named in `only`). */
+  removeOrphans(options: ActorOptions & { only?: readonly string[] }): Promise<RemovedOrphans> {
+    return removeOrphans(this.#ctx, options);
   }
 
   tenantUsers(slug: string): Promise<TenantUser[]> {

@@ -38,6 +38,10 @@ export function defineRegistryModels(sequelize: Sequelize) {
     declare dbUser: string | null;
     declare dbPasswordEncrypted: string | null;
     declare dbManaged: boolean;
+    /** `databaseKey(db)`: unique, so a database belongs to at most one tenant. */
+    declare dbKey: string | null;
+    declare provisioningOwner: string | null;
+    declare provisioningLeaseUntil: Date | null;
     declare schemaVersion: string | null;
     declare version: CreationOptional<number>;
     declare createdAt: CreationOptional<Date>;
@@ -62,12 +66,22 @@ export function defineRegistryModels(sequelize: Sequelize) {
       dbUser: { type: DataTypes.STRING(128), allowNull: true },
       dbPasswordEncrypted: { type: DataTypes.TEXT, allowNull: true },
       dbManaged: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      dbKey: { type: DataTypes.STRING(600), allowNull: true },
+      provisioningOwner: { type: DataTypes.STRING(255), allowNull: true },
+      provisioningLeaseUntil: { type: DataTypes.DATE, allowNull: true },
       schemaVersion: { type: DataTypes.STRING(255), allowNull: true },
       version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
       createdAt: { type: DataTypes.DATE, allowNull: false },
       updatedAt: { type: DataTypes.DATE, allowNull: false },
     },
-    { sequelize, tableName: 'tenants', modelName: 'Tenant', underscored: true, timestamps: true },
+    {
+      sequelize,
+      tableName: 'tenants',
+      modelName: 'Tenant',
+      underscored: true,
+      timestamps: true,
+      indexes: [{ name: 'tenants_db_key', unique: true, fields: ['db_key'] }],
+    },
   );
 
   class TenantDomain extends Model<InferAttributes<TenantDomain>, InferCreationAttributes<TenantDomain>> {

@@ -17,6 +17,11 @@ export interface TenantRecord {
   readonly trialEndsAt: Date | null;
   readonly paidUntil: Date | null;
   readonly db: TenantDatabaseRecord;
+  /**
+   * While `provisioning`: the creating process (`host:pid:token`) and until when its lease runs; a
+   * retry takes the row over when the lease ran out or the process is gone. Null otherwise.
+   */
+  readonly provisioning: { readonly owner: string; readonly leaseUntil: Date } | null;
   /** Name of the last tenant migration applied (as last recorded by migrate/provision). */
   readonly schemaVersion: string | null;
   /** Bumped on every change to the tenant (its row or its domains). */
@@ -36,6 +41,8 @@ export interface TenantDatabaseRecord {
   readonly passwordEncrypted: string | null;
   /** True when Salesfleet created the database (and may therefore drop it). */
   readonly managed: boolean;
+  /** `databaseKey(db)`, unique in the registry (null only for a row that shared its database before the index). */
+  readonly key: string | null;
 }
 
 export interface DomainRecord {

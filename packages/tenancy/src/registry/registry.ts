@@ -4,8 +4,8 @@ import { Op, Transaction, UniqueConstraintError, literal, type Sequelize, type W
 import { Conflict, NotFound, ValidationFailed, hashPassword, verifyPassword } from '@salesfleet/models';
 import { migrateUp, migrationStatus } from '@salesfleet/migrations';
 import type { SecretBox } from '../crypto';
-import type { DatabaseSpec, Engine } from '../drivers/spec';
-import { SlugTaken, TenantNotFound } from '../errors';
+import { databaseKey, type DatabaseSpec, type Engine } from '../drivers/spec';
+import { DatabaseInUse, SlugTaken, TenantNotFound } from '../errors';
 import { normalizeHost, isIpHost } from '../host';
 import { defineRegistryModels, type OperationOutcome, type RegistryModels, type TenantStatus } from './models';
 import type { DomainRecord, OperationRecord, PlatformAdminRecord, PlatformSessionRecord, TenantRecord } from './records';
@@ -42,6 +42,8 @@ export interface NewTenant {
     passwordEncrypted: string | null;
     managed: boolean;
   };
+  /** The creating process's lease (see TenantRecord.provisioning). */
+  provisioning?: { owner: string; leaseUntil: Date } | null;
 }
 
 /** Fields that can change after creation. Every update bumps `version`. */
@@ -56,6 +58,7 @@ export interface TenantPatch {
   paidUntil?: Date | null;
   schemaVersion?: string | null;
   db?: Partial<NewTenant['db']>;
+  provisioning?: { owner: string; leaseUntil: Date } | null;
 }
 
 export interface OperationInsert {
@@ -239,14 +242,19 @@ export class Registry {
         dbUser: values.db.user,
         dbPasswordEncrypted: values.db.passwordEncrypted,
         dbManaged: values.db.managed,
+        dbKey: databaseKey(values.db),
+        provisioningOwner: values.provisioning?.owner ?? null,
+        provisioningLeaseUntil: values.provisioning?.leaseUntil ?? null,
         schemaVersion: null,
       });
       const tenant = toTenantRecord(row);
       this.emit({ kind: 'tenant-changed', tenantId: tenant.id, slug: tenant.slug });
       return tenant;
     } catch (err) {
-      if (err instanceof UniqueConstraintError) throw new SlugTaken(values.slug);
-      throw err;
+      if (!(err instanceof UniqueConstraintError)) throw err;
+      // Engines name only one violated index: the slug's decides first (a retry claims its own row).
+      if (await this.models.Tenant.findOne({ where: { slug: values.slug }, attributes: ['id'] })) throw new SlugTaken(values.slug);
+      throw uniqueViolation(err, values.slug, values.db);
     }
   }
 
@@ -283,9 +291,26 @@ export class Registry {
         if (v !== undefined) values[column] = v;
       }
     }
+    let db: NewTenant['db'] | null = null;
+    if (patch.db && (['engine', 'host', 'port', 'name'] as const).some((k) => patch.db![k] !== undefined)) {
+      const current = await this.models.Tenant.findByPk(id);
+      if (!current) throw new TenantNotFound(String(id));
+      db = { ...toTenantRecord(current).db, ...patch.db } as NewTenant['db'];
+      values.dbKey = databaseKey(db);
+    }
+    if (patch.provisioning !== undefined) {
+      values.provisioningOwner = patch.provisioning?.owner ?? null;
+      values.provisioningLeaseUntil = patch.provisioning?.leaseUntil ?? null;
+    }
     const where: Record<string, unknown> = { id };
     if (options.expectedVersion !== undefined) where.version = options.expectedVersion;
-    const [count] = await this.models.Tenant.update(values, { where, silent: true });
+    let count: number;
+    try {
+      [count] = await this.models.Tenant.update(values, { where, silent: true });
+    } catch (err) {
+      if (err instanceof UniqueConstraintError && db) throw uniqueViolation(err, String(id), db);
+      throw err;
+    }
     const row = await this.models.Tenant.findByPk(id);
     if (!row) throw new TenantNotFound(String(id));
     if (count === 0) {
@@ -297,6 +322,24 @@ export class Registry {
     const tenant = toTenantRecord(row);
     this.emit({ kind: 'tenant-changed', tenantId: tenant.id, slug: tenant.slug });
     return tenant;
+  }
+
+  /**
+   * Extends the lease of a tenant being created by `owner`; false when the row is gone or has been
+   * taken over. Not a change anyone caches: no version bump, no change event.
+   */
+  async renewProvisioningLease(id: number, owner: string, leaseUntil: Date): Promise<boolean> {
+    const [count] = await this.models.Tenant.update(
+      { provisioningLeaseUntil: leaseUntil },
+      { where: { id, provisioningOwner: owner, status: 'provisioning' }, silent: true },
+    );
+    return count > 0;
+  }
+
+  /** The tenant whose database is this one (any spelling), if any. */
+  async findTenantByDatabase(db: { engine: Engine; host: string | null; port: number | null; name: string }): Promise<TenantRecord | null> {
+    const row = await this.models.Tenant.findOne({ where: { dbKey: databaseKey(db) } });
+    return row ? toTenantRecord(row) : null;
   }
 
   /**
@@ -606,6 +649,24 @@ export function normalizeDomain(domain: string): string {
 
 type Row<K extends keyof RegistryModels> = RegistryModels[K] extends abstract new (...args: never[]) => infer I ? I : never;
 
+/** A unique index refused the row: the slug's (SlugTaken) or the database's (DatabaseInUse). */
+function uniqueViolation(
+  err: UniqueConstraintError,
+  slug: string,
+  db: { engine: Engine; host: string | null; port: number | null; name: string },
+): Error {
+  const fields = Object.keys(err.fields ?? {});
+  const text = `${err.message} ${(err.parent as { message?: string } | undefined)?.message ?? ''} ${fields.join(' ')}`;
+  if (fields.some((f) => f === 'db_key' || f === 'dbKey') || /db_key/.test(text)) return new DatabaseInUse(describeDatabase(db));
+  return new SlugTaken(slug);
+}
+
+function describeDatabase(db: { engine: Engine; host: string | null; port: number | null; name: string }): string {
+  return db.engine === 'sqlite'
+    ? `SQLite ${db.name}`
+    : `${db.engine} database "${db.name}" on ${db.host ?? 'localhost'}${db.port ? `:${db.port}` : ''}`;
+}
+
 function toTenantRecord(row: Row<'Tenant'>): TenantRecord {
   return Object.freeze({
     id: row.id,
@@ -626,7 +687,12 @@ function toTenantRecord(row: Row<'Tenant'>): TenantRecord {
       user: row.dbUser ?? null,
       passwordEncrypted: row.dbPasswordEncrypted ?? null,
       managed: Boolean(row.dbManaged),
+      key: row.dbKey ?? null,
     }),
+    provisioning:
+      row.provisioningOwner && row.provisioningLeaseUntil
+        ? Object.freeze({ owner: row.provisioningOwner, leaseUntil: row.provisioningLeaseUntil })
+        : null,
     schemaVersion: row.schemaVersion ?? null,
     version: row.version,
     createdAt: row.createdAt,

@@ -1,0 +1,150 @@
+import {
+  databaseKey,
+  describeSpec,
+  driverFor,
+  managedDatabaseName,
+  parseDatabaseUrl,
+  type DatabaseSpec,
+  type Engine,
+} from '../drivers/index';
+import { errorText } from '../logger';
+import { deleteTenant } from './delete-tenant';
+import { creatorGone } from './lease';
+import { serverContextFor, type ProvisioningContext } from './context';
+import { withOperation } from './operation';
+import type { ActorOptions } from './types';
+
+/** A database named like a managed tenant database (`sales_*`, `tenants/*.sqlite`) that no registry row names. */
+export interface OrphanDatabase {
+  engine: Engine;
+  /** Database name (SQLite: path relative to the data dir). */
+  name: string;
+  /** Where it is, password masked. */
+  where: string;
+}
+
+/** A row left in `provisioning` by a creator that is gone (crashed, killed, lease run out). */
+export interface AbandonedTenant {
+  slug: string;
+  owner: string | null;
+  since: Date;
+  database: string;
+}
+
+export interface OrphanReport {
+  databases: OrphanDatabase[];
+  abandoned: AbandonedTenant[];
+  /** Servers that could not be listed (with why); their orphans are unknown. */
+  unreachable: { where: string; error: string }[];
+}
+
+/** The prefix every managed server database name starts with (managedDatabaseName). */
+const MANAGED_PREFIX = managedDatabaseName('x').slice(0, -1);
+
+/**
+ * Finds what crashed or interrupted creations leave behind: databases named like ours on the tenant
+ * server(s) and SQLite files in the data dir that no tenant owns, and rows stuck in `provisioning`
+ * whose creator is gone. Servers looked at: SALESFLEET_TENANT_SERVER_URL and the servers of managed tenants.
+ */
+export async function findOrphans(ctx: ProvisioningContext): Promise<OrphanReport & { specs: Map<string, DatabaseSpec> }> {
+  const tenants = await ctx.registry.listTenants();
+  const owned = new Set<string>();
+  const servers = new Map<string, DatabaseSpec>();
+  const sqlite: DatabaseSpec = { engine: 'sqlite', database: '', host: null, port: null, user: null, password: null };
+  servers.set('sqlite', sqlite);
+  if (ctx.config.tenantServerUrl) {
+    const server = parseDatabaseUrl(ctx.config.tenantServerUrl);
+    servers.set(serverKey(server), server);
+  }
+  for (const tenant of tenants) {
+    owned.add(tenant.db.key ?? databaseKey(tenant.db));
+    if (tenant.db.engine === 'sqlite' || !tenant.db.managed) continue;
+    try {
+      const spec = ctx.registry.databaseSpecOf(tenant);
+      if (!servers.has(serverKey(spec))) servers.set(serverKey(spec), spec);
+    } catch (err) {
+      ctx.logger.warn(
+        { err: errorText(err), tenant: tenant.slug },
+        'tenant database password not readable; its server is not searched for orphans',
+      );
+    }
+  }
+
+  const report: OrphanReport & { specs: Map<string, DatabaseSpec> } = { databases: [], abandoned: [], unreachable: [], specs: new Map() };
+  for (const server of servers.values()) {
+    const prefix = server.engine === 'sqlite' ? 'tenants/' : MANAGED_PREFIX;
+    let names: string[];
+    try {
+      names = await driverFor(server.engine).list(server, prefix, serverContextFor(ctx, server));
+    } catch (err) {
+      report.unreachable.push({ where: describeSpec({ ...server, database: '' }), error: errorText(err, [server.password]) });
+      continue;
+    }
+    for (const name of names) {
+      const spec = { ...server, database: name };
+      if (owned.has(databaseKey({ engine: spec.engine, host: spec.host, port: spec.port, name }))) continue;
+      const where = describeSpec(spec);
+      report.databases.push({ engine: spec.engine, name, where });
+      report.specs.set(where, spec);
+    }
+  }
+  for (const tenant of tenants) {
+    if (tenant.status === 'provisioning' && creatorGone(tenant)) {
+      report.abandoned.push({
+        slug: tenant.slug,
+        owner: tenant.provisioning?.owner ?? null,
+        since: tenant.updatedAt,
+        database: describeSpec({ ...tenant.db, database: tenant.db.name, password: null }),
+      });
+    }
+  }
+  return report;
+}
+
+export interface RemovedOrphans {
+  droppedDatabases: string[];
+  removedTenants: string[];
+}
+
+/**
+ * Removes what `findOrphans` reports (or only the databases named in `only`, as `where` strings or
+ * names): drops each orphan database, and deletes each abandoned tenant (its database too when the
+ * row says it created it). Each is looked at again first, so one that became owned meanwhile stays.
+ */
+export async function removeOrphans(
+  ctx: ProvisioningContext,
+  options: ActorOptions & { only?: readonly string[] },
+): Promise<RemovedOrphans> {
+  const report = await findOrphans(ctx);
+  const wanted = (names: string[]) => !options.only || names.some((n) => options.only!.includes(n));
+  const databases = report.databases.filter((d) => wanted([d.where, d.name]));
+  const abandoned = report.abandoned.filter((t) => wanted([t.slug]));
+  return withOperation(
+    ctx.operations,
+    'remove-orphans',
+    { actor: options.actor, details: { databases: databases.map((d) => d.where), tenants: abandoned.map((t) => t.slug) } },
+    async (run) => {
+      const out: RemovedOrphans = { droppedDatabases: [], removedTenants: [] };
+      for (const orphan of databases) {
+        const spec = report.specs.get(orphan.where)!;
+        // Owned since the report? (a creation that just registered it)
+        if (await ctx.registry.findTenantByDatabase({ engine: spec.engine, host: spec.host, port: spec.port, name: spec.database }))
+          continue;
+        await run.step(`drop:${orphan.where}`, () => driverFor(spec.engine).drop(spec, serverContextFor(ctx, spec)));
+        out.droppedDatabases.push(orphan.where);
+      }
+      for (const stuck of abandoned) {
+        const tenant = await ctx.registry.findTenant(stuck.slug);
+        if (!tenant || !creatorGone(tenant)) continue;
+        await deleteTenant(ctx, stuck.slug, { actor: options.actor });
+        out.removedTenants.push(stuck.slug);
+      }
+      return out;
+    },
+    (out) => ({ dropped: out.droppedDatabases.length, removed: out.removedTenants.length }),
+  );
+}
+
+function serverKey(spec: DatabaseSpec): string {
+  return databaseKey({ engine: spec.engine, host: spec.host, port: spec.port, name: '' });
+}
