@@ -41,3 +41,26 @@ describe('report CSV', () => {
     expect(csv.rows.at(-1)).toEqual(['', 'Total', '', '1.00', '1.00']);
   });
 });
+
+describe('positions and ranges', () => {
+  it('asks a balance sheet and an ageing as of the range’s last day, the others for the range', async () => {
+    const { reportQuery } = await import('./reports');
+    expect(reportQuery('balance-sheet', '2026-03-01', '2026-03-31')).toEqual({ asOf: '2026-03-31' });
+    expect(reportQuery('receivables-ageing', '2026-03-01', '2026-03-31')).toEqual({ asOf: '2026-03-31' });
+    expect(reportQuery('tax', '2026-03-01', '2026-03-31')).toEqual({ from: '2026-03-01', to: '2026-03-31' });
+  });
+
+  it('writes an ageing with one column per bucket the API gives', () => {
+    const csv = reportCsv(
+      'receivables-ageing',
+      {
+        asOf: '2026-03-31',
+        customers: [{ customerId: 1, name: 'Ada', invoices: 2, '0-30': 500, '31-60': 0, '61-90': 0, '90+': 100, total: 600 }],
+        totals: { '0-30': 500, '31-60': 0, '61-90': 0, '90+': 100, total: 600 },
+      },
+      2,
+    );
+    expect(csv.header).toEqual(['customer', 'invoices', '0-30', '31-60', '61-90', '90+', 'total']);
+    expect(csv.rows[0]).toEqual(['Ada', 2, '5.00', '0.00', '0.00', '1.00', '6.00']);
+  });
+});

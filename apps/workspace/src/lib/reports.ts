@@ -1,13 +1,29 @@
 import { addDays } from '@salesfleet/ui';
 
-export type ReportKind = 'sales-by-day' | 'sales-by-location' | 'profit-and-loss' | 'trial-balance';
+export type ReportKind =
+  | 'sales-by-day'
+  | 'sales-by-location'
+  | 'profit-and-loss'
+  | 'trial-balance'
+  | 'balance-sheet'
+  | 'receivables-ageing'
+  | 'tax';
 
-export const REPORTS: { kind: ReportKind; title: string }[] = [
+/** Every report of the API; `asOf` ones are a position on the range's last day, the others cover the range. */
+export const REPORTS: { kind: ReportKind; title: string; asOf?: true }[] = [
   { kind: 'sales-by-day', title: 'Sales by day' },
   { kind: 'sales-by-location', title: 'Sales by location' },
   { kind: 'profit-and-loss', title: 'Profit and loss' },
   { kind: 'trial-balance', title: 'Trial balance' },
+  { kind: 'balance-sheet', title: 'Balance sheet', asOf: true },
+  { kind: 'receivables-ageing', title: 'Receivables ageing', asOf: true },
+  { kind: 'tax', title: 'Tax' },
 ];
+
+/** The query of a report for a range. */
+export function reportQuery(kind: ReportKind, from: string, to: string): Record<string, string> {
+  return REPORTS.find((r) => r.kind === kind)?.asOf ? { asOf: to } : { from, to };
+}
 
 export interface SalesFigures {
   invoices: number;
@@ -30,6 +46,27 @@ export interface TrialBalance {
   accounts: { code: string; name: string; type: string; debit: number; credit: number; balance: number }[];
   totals: { debit: number; credit: number };
   balanced: boolean;
+}
+
+export interface BalanceSheet {
+  asOf: string;
+  assets: { code: string; name: string; balance: number }[];
+  liabilities: { code: string; name: string; balance: number }[];
+  equity: { code: string; name: string; balance: number }[];
+  retainedEarnings: number;
+  currentYearEarnings: number;
+  totals: { assets: number; liabilities: number; equity: number; liabilitiesAndEquity: number };
+  balanced: boolean;
+}
+export type Ageing = { '0-30': number; '31-60': number; '61-90': number; '90+'?: number; total?: number } & Record<string, number>;
+export interface ReceivablesAgeing {
+  asOf: string;
+  customers: ({ customerId: number | null; name: string; invoices: number } & Ageing)[];
+  totals: Ageing;
+}
+export interface TaxReport {
+  rates: { rateBp: number; taxable: number; tax: number }[];
+  totals: { taxable: number; tax: number };
 }
 
 /** Named ranges a manager picks most, relative to the workspace's today. */
@@ -89,6 +126,40 @@ export function reportCsv(kind: ReportKind, data: unknown, digits: number): { he
           ['total', '', 'Expenses', a(r.totals.expenses)],
           ['total', '', 'Net profit', a(r.totals.netProfit)],
         ],
+      };
+    }
+    case 'balance-sheet': {
+      const r = data as BalanceSheet;
+      const rows = (section: string, xs: BalanceSheet['assets']) => xs.map((x) => [section, x.code, x.name, a(x.balance)]);
+      return {
+        header: ['section', 'code', 'account', 'balance'],
+        rows: [
+          ...rows('assets', r.assets),
+          ...rows('liabilities', r.liabilities),
+          ...rows('equity', r.equity),
+          ['equity', '', 'Retained earnings', a(r.retainedEarnings)],
+          ['equity', '', 'Current year earnings', a(r.currentYearEarnings)],
+          ['total', '', 'Assets', a(r.totals.assets)],
+          ['total', '', 'Liabilities and equity', a(r.totals.liabilitiesAndEquity)],
+        ],
+      };
+    }
+    case 'receivables-ageing': {
+      const r = data as ReceivablesAgeing;
+      const buckets = Object.keys(r.totals);
+      return {
+        header: ['customer', 'invoices', ...buckets],
+        rows: [
+          ...r.customers.map((c) => [c.name, c.invoices, ...buckets.map((b) => a(c[b] ?? 0))]),
+          ['Total', '', ...buckets.map((b) => a(r.totals[b] ?? 0))],
+        ],
+      };
+    }
+    case 'tax': {
+      const r = data as TaxReport;
+      return {
+        header: ['rate_percent', 'taxable', 'tax'],
+        rows: [...r.rates.map((x) => [x.rateBp / 100, a(x.taxable), a(x.tax)]), ['total', a(r.totals.taxable), a(r.totals.tax)]],
       };
     }
     case 'trial-balance': {

@@ -2,13 +2,17 @@ import { lazy, Suspense } from 'react';
 import { downloadCsv, EmptyState, ErrorNotice, Loading, minorUnits, Notice, queryString, toCsv } from '@salesfleet/ui';
 import { useApi } from '../api/use-api';
 import {
+  type BalanceSheet,
   presetRange,
+  type ReceivablesAgeing,
   REPORTS,
   reportCsv,
+  reportQuery,
   type ProfitAndLoss,
   type ReportKind,
   type SalesByDay,
   type SalesByLocation,
+  type TaxReport,
   type TrialBalance,
 } from '../lib/reports';
 import { useSession } from '../lib/session-context';
@@ -23,7 +27,7 @@ export function ReportsScreen() {
   const kind = (REPORTS.some((r) => r.kind === f.report) ? f.report : 'sales-by-day') as ReportKind;
   const from = f.from || initial.from;
   const to = f.to || initial.to;
-  const report = useApi<{ report: unknown }>(`/reports/${kind}${queryString({ from, to })}`, { keepPrevious: false });
+  const report = useApi<{ report: unknown }>(`/reports/${kind}${queryString(reportQuery(kind, from, to))}`, { keepPrevious: false });
   const data = report.data?.report;
   const title = REPORTS.find((r) => r.kind === kind)!.title;
   const exportCsv = () => {
@@ -74,9 +78,7 @@ export function ReportsScreen() {
       </div>
       <h2>
         {title}{' '}
-        <small className="muted">
-          {date(from)} – {date(to)}
-        </small>
+        <small className="muted">{REPORTS.find((r) => r.kind === kind)?.asOf ? `as of ${date(to)}` : `${date(from)} – ${date(to)}`}</small>
       </h2>
       {report.isPending ? (
         <Loading label="Running the report…" />
@@ -88,6 +90,12 @@ export function ReportsScreen() {
         <SalesByLocationView r={data as SalesByLocation} money={money} />
       ) : kind === 'profit-and-loss' ? (
         <ProfitAndLossView r={data as ProfitAndLoss} money={money} />
+      ) : kind === 'balance-sheet' ? (
+        <BalanceSheetView r={data as BalanceSheet} money={money} />
+      ) : kind === 'receivables-ageing' ? (
+        <AgeingView r={data as ReceivablesAgeing} money={money} />
+      ) : kind === 'tax' ? (
+        <TaxView r={data as TaxReport} money={money} />
       ) : (
         <TrialBalanceView r={data as TrialBalance} money={money} />
       )}
@@ -234,5 +242,142 @@ function TrialBalanceView({ r, money }: { r: TrialBalance; money: Money }) {
         </tbody>
       </table>
     </>
+  );
+}
+
+function BalanceSheetView({ r, money }: { r: BalanceSheet; money: Money }) {
+  const section = (title: string, rows: BalanceSheet['assets'], extra: [string, number][], total: number) => (
+    <>
+      <tr>
+        <th colSpan={2}>{title}</th>
+      </tr>
+      {rows.map((x) => (
+        <tr key={x.code}>
+          <td>
+            {x.code} {x.name}
+          </td>
+          <td className="num">{money(x.balance)}</td>
+        </tr>
+      ))}
+      {extra.map(([label, amount]) => (
+        <tr key={label}>
+          <td>{label}</td>
+          <td className="num">{money(amount)}</td>
+        </tr>
+      ))}
+      <tr>
+        <td>
+          <strong>Total {title.toLowerCase()}</strong>
+        </td>
+        <td className="num">
+          <strong>{money(total)}</strong>
+        </td>
+      </tr>
+    </>
+  );
+  return (
+    <>
+      {!r.balanced && (
+        <Notice kind="warning">Assets do not equal liabilities and equity. Tell your accountant and the Salesfleet operators.</Notice>
+      )}
+      <table className="data-table">
+        <tbody>
+          {section('Assets', r.assets, [], r.totals.assets)}
+          {section('Liabilities', r.liabilities, [], r.totals.liabilities)}
+          {section(
+            'Equity',
+            r.equity,
+            [
+              ['Retained earnings', r.retainedEarnings],
+              ['Current year earnings', r.currentYearEarnings],
+            ],
+            r.totals.equity,
+          )}
+          <tr>
+            <th>Liabilities and equity</th>
+            <td className="num">
+              <strong>{money(r.totals.liabilitiesAndEquity)}</strong>
+            </td>
+          </tr>
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function AgeingView({ r, money }: { r: ReceivablesAgeing; money: Money }) {
+  if (r.customers.length === 0) return <EmptyState title="No customer owes anything" />;
+  const buckets = Object.keys(r.totals);
+  return (
+    <div className="table-scroll">
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th>Customer</th>
+            <th className="num">Invoices</th>
+            {buckets.map((b) => (
+              <th key={b} className="num">
+                {b === 'total' ? 'Total' : `${b} days`}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {r.customers.map((c) => (
+            <tr key={`${c.customerId}-${c.name}`}>
+              <td>{c.name}</td>
+              <td className="num">{c.invoices}</td>
+              {buckets.map((b) => (
+                <td key={b} className="num">
+                  {money(c[b] ?? 0)}
+                </td>
+              ))}
+            </tr>
+          ))}
+          <tr>
+            <th>Total</th>
+            <td />
+            {buckets.map((b) => (
+              <td key={b} className="num">
+                <strong>{money(r.totals[b] ?? 0)}</strong>
+              </td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function TaxView({ r, money }: { r: TaxReport; money: Money }) {
+  if (r.rates.length === 0) return <EmptyState title="No taxed sales in this period" />;
+  return (
+    <table className="data-table">
+      <thead>
+        <tr>
+          <th>Rate</th>
+          <th className="num">Taxable</th>
+          <th className="num">Tax</th>
+        </tr>
+      </thead>
+      <tbody>
+        {r.rates.map((x) => (
+          <tr key={x.rateBp}>
+            <td>{x.rateBp / 100} %</td>
+            <td className="num">{money(x.taxable)}</td>
+            <td className="num">{money(x.tax)}</td>
+          </tr>
+        ))}
+        <tr>
+          <th>Total</th>
+          <td className="num">
+            <strong>{money(r.totals.taxable)}</strong>
+          </td>
+          <td className="num">
+            <strong>{money(r.totals.tax)}</strong>
+          </td>
+        </tr>
+      </tbody>
+    </table>
   );
 }
