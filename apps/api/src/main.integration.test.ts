@@ -143,11 +143,19 @@ describe('pnpm start (src/main.ts)', () => {
     const page = await getWithHost(port, `demo.localhost:${port}`, '/');
     expect(page.status).toBe(200);
     expect(page.body).toContain('Demo Company');
+    // The second demo workspace trades in euros (its settings: see the models' demo data test).
+    expect(out).toMatch(
+      new RegExp(`^Demo workspace: {2}http://demo-eu\\.localhost:${port}/ {2}user: admin {2}initial password: \\S+`, 'm'),
+    );
+    const eu = await getWithHost(port, `demo-eu.localhost:${port}`, '/');
+    expect(eu.status).toBe(200);
+    expect(eu.body).toContain('Café Démo SARL');
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
 
     const again = await start(dataDir, port, [], { SALESFLEET_DEMO: '1' });
     expect(again.output()).toMatch(/Demo workspace: {2}http:\/\/demo\.localhost:\d+\/ {2}\(exists; status active\)/);
+    expect(again.output()).toMatch(/Demo workspace: {2}http:\/\/demo-eu\.localhost:\d+\/ {2}\(exists; status active\)/);
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
   });

@@ -25,22 +25,54 @@ import { ensureConsoleBuilt, TENANT_WORKSPACE } from './start/ensure-console';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
+/**
+ * The demo workspaces: `demo` trades in US dollars; `demo-eu` is a Paris café trading in euros (its
+ * settings are applied before its demo data, since the currency is fixed once anything is posted).
+ */
+const DEMO_WORKSPACES = [
+  { subdomain: 'demo', name: 'Demo Company', adminEmail: 'admin@demo.example', company: undefined },
+  {
+    subdomain: 'demo-eu',
+    name: 'Café Démo SARL',
+    adminEmail: 'admin@demo-eu.example',
+    company: {
+      currency: 'EUR',
+      locale: 'fr-FR',
+      timeZone: 'Europe/Paris',
+      companyAddress: '12 rue de la Paix, 75002 Paris',
+      companyTaxNumber: 'FR12345678901',
+    },
+  },
+] as const;
+
 async function createDemoTenant(tenancy: Tenancy): Promise<void> {
-  const existing = await tenancy.registry.findTenant('demo');
-  if (existing) {
-    say(`Demo workspace:  ${tenancy.tenantUrl('demo')}  (exists; status ${existing.status})`);
-    return;
-  }
   const hasDemoData = typeof (modelsPackage as Record<string, unknown>).seedDemoData === 'function';
-  const created = await tenancy.provisioner.createTenant(
-    { name: 'Demo Company', subdomain: 'demo', adminEmail: 'admin@demo.example', adminUsername: 'admin', demoData: hasDemoData },
-    { actor: 'system:start --demo' },
-  );
-  say(
-    `Demo workspace:  ${created.url}  user: ${created.admin.username}  initial password: ${created.admin.oneTimePassword ?? '(as given)'}` +
-      ' (change it at first sign-in)' +
-      (hasDemoData ? '' : ' — no demo data yet: @salesfleet/models has no seedDemoData'),
-  );
+  for (const demo of DEMO_WORKSPACES) {
+    const existing = await tenancy.registry.findTenant(demo.subdomain);
+    if (existing) {
+      say(`Demo workspace:  ${tenancy.tenantUrl(demo.subdomain)}  (exists; status ${existing.status})`);
+      continue;
+    }
+    const created = await tenancy.provisioner.createTenant(
+      {
+        name: demo.name,
+        subdomain: demo.subdomain,
+        adminEmail: demo.adminEmail,
+        adminUsername: 'admin',
+        demoData: hasDemoData && !demo.company,
+      },
+      { actor: 'system:start --demo' },
+    );
+    if (hasDemoData && demo.company) {
+      const company = demo.company;
+      await tenancy.connections.withTenant(created.tenant, ({ models }) => modelsPackage.seedDemoData(models, { company }));
+    }
+    say(
+      `Demo workspace:  ${created.url}  user: ${created.admin.username}  initial password: ${created.admin.oneTimePassword ?? '(as given)'}` +
+        ' (change it at first sign-in)' +
+        (hasDemoData ? '' : ' — no demo data yet: @salesfleet/models has no seedDemoData'),
+    );
+  }
 }
 
 async function main(): Promise<void> {

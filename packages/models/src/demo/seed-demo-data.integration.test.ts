@@ -3,6 +3,8 @@ import { profitAndLoss, salesByDay, salesByLocation, trialBalance } from '../acc
 import type { TenantModels } from '../model-types';
 import { openTestTenant, type TestTenant } from '../sales/test-tenant';
 import { testDialects } from '../testing';
+import { dateInTimeZone } from '../settings/currencies';
+import { getSettings } from '../settings/settings';
 import { DEMO_CUSTOMERS, DEMO_PRODUCTS, seedDemoData } from './seed-demo-data';
 
 const dialects = await testDialects();
@@ -94,5 +96,22 @@ describe.each(dialects)('demo data on %s', (dialect) => {
     expect((await salesByLocation(models)).map((r) => r.code)).toEqual(['MAIN', 'NORTH']);
     expect((await seedDemoData(models, { locations: true })).created.locations).toBe(0);
     expect((await trialBalance(models)).balanced).toBe(true);
+  });
+
+  it('trades in another currency when given company settings, applied before anything is posted', async () => {
+    t = await openTestTenant(dialect);
+    const { models } = t;
+    const company = { companyName: 'Café Démo SARL', currency: 'EUR', locale: 'fr-FR', timeZone: 'Europe/Paris' };
+    await seedDemoData(models, { company });
+    expect(await getSettings(models)).toMatchObject({ ...company, currencyMinorUnits: 2 });
+    const newest = await models.Invoice.max('issueDate');
+    expect(newest).toBe(dateInTimeZone('Europe/Paris'));
+    expect((await trialBalance(models)).balanced).toBe(true);
+    // Again with the same settings: nothing new, and the currency stays (it is fixed once posted).
+    expect((await seedDemoData(models, { company })).created.invoices).toBe(0);
+    await expect(seedDemoData(models, { company: { currency: 'USD' } })).rejects.toMatchObject({
+      code: 'Conflict',
+      details: { reason: 'booksNotEmpty' },
+    });
   });
 });

@@ -3,7 +3,9 @@ import { ACCOUNT_CODES, DEFAULT_TAX_RATE } from '../accounting/chart-of-accounts
 import { createExpense } from '../accounting/expenses';
 import { postJournalEntry, systemAccounts } from '../accounting/posting';
 import { writeTransaction } from '../accounting/transactions';
-import { today as utcToday, checkDate } from '../accounting/values';
+import { checkDate } from '../accounting/values';
+import { dateInTimeZone } from '../settings/currencies';
+import { getSettings, updateSettings, type SettingsPatch } from '../settings/settings';
 import { Conflict } from '../errors';
 import type { TenantModels } from '../model-types';
 import { issueInvoicesInBulk, type CreateInvoiceInput } from '../sales/invoicing';
@@ -20,8 +22,13 @@ import { issueInvoicesInBulk, type CreateInvoiceInput } from '../sales/invoicing
 export interface SeedDemoDataOptions {
   /** Also create a second location (multi-location workspaces only). Default false: the demo uses the existing location. */
   locations?: boolean;
-  /** `YYYY-MM-DD` the invoice dates count back from; default today (UTC). */
+  /** `YYYY-MM-DD` the invoice dates count back from; default today in the tenant's time zone. */
   today?: string;
+  /**
+   * Company settings to apply first (name, currency, locale, time zone…), so a demo workspace can
+   * trade in another currency: the currency must be set before anything is posted.
+   */
+  company?: SettingsPatch;
 }
 
 export interface SeedDemoDataResult {
@@ -71,8 +78,12 @@ function daysBefore(date: string, days: number): string {
 }
 
 export async function seedDemoData(models: TenantModels, options: SeedDemoDataOptions = {}): Promise<SeedDemoDataResult> {
-  const today = options.today === undefined ? utcToday() : checkDate(options.today, 'today');
-  return writeTransaction(models.sequelize, (transaction) => seed(models, { locations: options.locations === true, today }, transaction));
+  if (options.today !== undefined) checkDate(options.today, 'today');
+  return writeTransaction(models.sequelize, async (transaction) => {
+    if (options.company) await updateSettings(models, options.company, { transaction });
+    const today = options.today ?? dateInTimeZone((await getSettings(models, transaction)).timeZone);
+    return seed(models, { locations: options.locations === true, today }, transaction);
+  });
 }
 
 async function seed(
