@@ -10,7 +10,6 @@ import { useSession } from '../lib/session-context';
 export function SettingsScreen() {
   const { workspace, can } = useSession();
   const locations = useLocations();
-  const rates = useApi<{ taxRates: TaxRate[] }>('/tax-rates', { enabled: can('accounting.view_tax_rate') });
   const [editing, setEditing] = useState<Location | 'new' | null>(null);
   return (
     <section>
@@ -62,25 +61,7 @@ export function SettingsScreen() {
           </table>
         )}
       </article>
-      {can('accounting.view_tax_rate') && (
-        <article>
-          <h2>Tax rates</h2>
-          {rates.isPending ? (
-            <Loading label="Loading tax rates…" />
-          ) : rates.isError ? (
-            <ErrorNotice error={rates.error} />
-          ) : (
-            <ul>
-              {rates.data.taxRates.map((r) => (
-                <li key={r.id}>
-                  {r.name} ({r.code}): {formatRate(r.rateBp, workspace.locale)}
-                  {!r.isActive && ' — inactive'}
-                </li>
-              ))}
-            </ul>
-          )}
-        </article>
-      )}
+      {can('accounting.view_tax_rate') && <TaxRates />}
     </section>
   );
 }
@@ -253,5 +234,111 @@ function SettingsForm({ settings }: { settings: Settings }) {
         Save settings
       </button>
     </form>
+  );
+}
+
+/** Tax rates: listed for whoever may see them; added and switched on or off with the tax-rate permissions. */
+function TaxRates() {
+  const { can, workspace } = useSession();
+  const client = useQueryClient();
+  const rates = useApi<{ taxRates: TaxRate[] }>('/tax-rates');
+  const [v, setV] = useState({ code: '', name: '', percent: '' });
+  const refresh = () => void client.invalidateQueries({ queryKey: ['workspace'] });
+  const add = useApiWrite<Record<string, unknown>>('POST', () => '/tax-rates', ['tax-rates']);
+  const toggle = useApiWrite<{ id: number; isActive: boolean }>(
+    'PATCH',
+    ({ id }) => `/tax-rates/${id}`,
+    ['tax-rates'],
+    ({ isActive }) => ({ isActive }),
+  );
+  const fields = isApiError(add.error) ? add.error.fieldErrors() : {};
+  // "7.5" % → 750 basis points, without floating point.
+  const m = /^(\d{1,3})(?:[.,](\d{1,2}))?$/.exec(v.percent.trim());
+  const rateBp = m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : null;
+  const valid = rateBp !== null && rateBp <= 10_000 && v.code.trim() && v.name.trim();
+  return (
+    <article>
+      <h2>Tax rates</h2>
+      {rates.isPending ? (
+        <Loading label="Loading tax rates…" />
+      ) : rates.isError ? (
+        <ErrorNotice error={rates.error} />
+      ) : (
+        <table className="data-table">
+          <tbody>
+            {rates.data.taxRates.map((r) => (
+              <tr key={r.id}>
+                <td>{r.code}</td>
+                <td>{r.name}</td>
+                <td className="num">{formatRate(r.rateBp, workspace.locale)}</td>
+                <td>{r.isActive ? 'active' : 'inactive'}</td>
+                <td>
+                  {can('accounting.change_tax_rate') && (
+                    <button
+                      type="button"
+                      className="secondary outline small"
+                      aria-label={`${r.isActive ? 'Deactivate' : 'Activate'} ${r.name}`}
+                      onClick={() => toggle.mutate({ id: r.id, isActive: !r.isActive }, { onSuccess: refresh })}
+                    >
+                      {r.isActive ? 'Deactivate' : 'Activate'}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {toggle.isError && <ErrorNotice error={toggle.error} title="Could not change the tax rate" />}
+      {can('accounting.add_tax_rate') && (
+        <form
+          aria-label="New tax rate"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!valid) return;
+            add.mutate(
+              { code: v.code.trim(), name: v.name.trim(), rateBp },
+              {
+                onSuccess: () => {
+                  setV({ code: '', name: '', percent: '' });
+                  refresh();
+                },
+              },
+            );
+          }}
+        >
+          <div className="filters">
+            <TextField
+              id="t-code"
+              label="Code"
+              value={v.code}
+              onValueChange={(code) => setV((o) => ({ ...o, code }))}
+              maxLength={20}
+              error={fields.code}
+            />
+            <TextField
+              id="t-name"
+              label="Name"
+              value={v.name}
+              onValueChange={(name) => setV((o) => ({ ...o, name }))}
+              maxLength={100}
+              error={fields.name}
+            />
+            <TextField
+              id="t-rate"
+              label="Rate (%)"
+              inputMode="decimal"
+              value={v.percent}
+              onValueChange={(percent) => setV((o) => ({ ...o, percent }))}
+              error={v.percent && (rateBp === null || rateBp > 10_000) ? '0–100, at most two decimals' : fields.rateBp}
+            />
+            <button type="submit" disabled={!valid || add.isPending}>
+              Add tax rate
+            </button>
+          </div>
+          {add.isError && Object.keys(fields).length === 0 && <ErrorNotice error={add.error} title="Could not add the tax rate" />}
+        </form>
+      )}
+    </article>
   );
 }

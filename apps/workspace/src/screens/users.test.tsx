@@ -1,0 +1,77 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { apiError, fakeApi, me, renderApp, workspace } from '../test/render';
+
+const ADMIN = ['auth.view_user', 'auth.manage_users', 'auth.view_group'];
+const groups = [
+  { id: 1, name: 'Admin', permissions: [] },
+  { id: 2, name: 'Managers', permissions: [] },
+  { id: 3, name: 'Cashiers', permissions: ['sales.add_invoice'] },
+];
+const adminUser = { ...me(ADMIN, { id: 1, username: 'admin', isSuperuser: true }).user, groups: ['Admin'] };
+
+describe('users', () => {
+  it('shows the user limit, creates a cashier and shows the one-time password once', async () => {
+    let active = 1;
+    const users = [adminUser];
+    const api = fakeApi({
+      'GET /auth/me': { body: me(ADMIN, { username: 'admin' }, ['Admin']) },
+      'GET /workspace': () => ({ body: { workspace: workspace({ maxUsers: 2, activeUsers: active }) } }),
+      'GET /users': () => ({ body: { users, total: users.length } }),
+      'GET /groups': { body: { groups } },
+      'POST /users': (req) => {
+        active++;
+        const body = req.body as { username: string; email: string; groups: string[] };
+        users.push({
+          ...adminUser,
+          id: 2,
+          username: body.username,
+          email: body.email,
+          isSuperuser: false,
+          mustChangePassword: true,
+          groups: body.groups,
+        });
+        return { status: 201, body: { user: users[1], oneTimePassword: 'Kq7-one-time-Pw9' } };
+      },
+    });
+    const user = userEvent.setup();
+    renderApp('/users');
+    expect((await screen.findByLabelText('User limit')).textContent).toContain('1 of 2 active users');
+    await user.click(screen.getByRole('button', { name: 'Add user' }));
+    await user.type(screen.getByLabelText('Username'), 'casey');
+    await user.type(screen.getByLabelText('Email'), 'casey@shop.example');
+    await user.click(screen.getByRole('button', { name: 'Create user' }));
+    expect((await screen.findByLabelText('One-time password')).textContent).toBe('Kq7-one-time-Pw9');
+    expect(api.calls('POST', '/users')[0]!.body).toEqual({
+      username: 'casey',
+      email: 'casey@shop.example',
+      firstName: '',
+      lastName: '',
+      groups: ['Cashiers'],
+    });
+    // The limit is reached now: said, and no more "Add user".
+    await waitFor(() => expect(screen.getByLabelText('User limit').textContent).toContain('2 of 2 active users — the limit is reached'));
+    expect(screen.getByRole('button', { name: 'Add user' })).toHaveProperty('disabled', true);
+    await user.click(screen.getByRole('button', { name: 'Done' }));
+    expect(screen.queryByText('Kq7-one-time-Pw9')).toBeNull();
+    expect(within(screen.getByRole('table')).getByText('casey')).toBeTruthy();
+  });
+
+  it('shows the API’s field message when the username is taken', async () => {
+    fakeApi({
+      'GET /auth/me': { body: me(ADMIN, { username: 'admin' }, ['Admin']) },
+      'GET /workspace': { body: { workspace: workspace() } },
+      'GET /users': { body: { users: [adminUser], total: 1 } },
+      'GET /groups': { body: { groups } },
+      'POST /users': apiError(409, 'Conflict', 'The username "admin" is taken', [{ path: 'username', message: 'taken' }]),
+    });
+    const user = userEvent.setup();
+    renderApp('/users');
+    await user.click(await screen.findByRole('button', { name: 'Add user' }));
+    await user.type(screen.getByLabelText('Username'), 'admin');
+    await user.type(screen.getByLabelText('Email'), 'other@shop.example');
+    await user.click(screen.getByRole('button', { name: 'Create user' }));
+    expect(await screen.findByText('taken')).toBeTruthy();
+  });
+});
