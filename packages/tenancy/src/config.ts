@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 import { join, resolve } from 'node:path';
+import { makePrivateDir } from './private-files';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 import { normalizeHost } from './host';
@@ -195,7 +196,7 @@ export function makeConfig(values: Partial<Omit<Config, 'secretKey'>> & { dataDi
 function developmentSecretKey(dataDir: string): { secretKey: string; secretKeySource: 'file' | 'generated' } {
   const path = join(dataDir, 'secret.key');
   try {
-    mkdirSync(dataDir, { recursive: true });
+    makePrivateDir(dataDir);
     try {
       // 'wx' fails when the file exists: two processes starting at once agree on the first one's key.
       const generated = randomBytes(32).toString('base64url');

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isSalesfleetError } from '@salesfleet/models';
 import { maskSecrets, redact } from './mask';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files';
 import type { OperationOutcome } from './registry/models';
 import type { OperationRecord } from './registry/records';
 import type { OperationFilter, Registry } from './registry/registry';
@@ -148,10 +149,10 @@ export class OperationsLog {
   }
 
   async #append(text: string): Promise<void> {
-    this.#dirReady ??= mkdir(dirname(this.logFile), { recursive: true });
+    this.#dirReady ??= mkdir(dirname(this.logFile), { recursive: true, mode: PRIVATE_DIR_MODE });
     await this.#dirReady;
     // One appendFile per line: O_APPEND writes of a single small buffer do not interleave.
-    await appendFile(this.logFile, text, { encoding: 'utf8', mode: 0o640 });
+    await appendFile(this.logFile, text, { encoding: 'utf8', mode: PRIVATE_FILE_MODE });
   }
 }
 

@@ -1,8 +1,10 @@
+import { dirname } from 'node:path';
 import { DataTypes, Sequelize, type Options } from 'sequelize';
 import { tenantSequelizeOptions } from '@salesfleet/models';
 import mysql2 from 'mysql2';
 import pg from 'pg';
 import sqlite3 from 'sqlite3';
+import { makePrivateDir, createPrivateFile } from '../private-files';
 import { resolveSqlitePath, type DatabaseSpec } from './spec';
 
 export interface OpenSequelizeOptions {
@@ -55,6 +57,12 @@ export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions)
     },
   };
   if (spec.engine === 'sqlite') {
+    if (options.create) {
+      // The registry: created 0600 in a 0700 folder before SQLite would create it with the umask's mode.
+      const path = resolveSqlitePath(options.dataDir, spec.database);
+      makePrivateDir(dirname(path));
+      createPrivateFile(path);
+    }
     const sequelize = new Sequelize(
       withTenantOptions(options, {
         ...common,

@@ -1,4 +1,5 @@
-import { constants, existsSync, mkdirSync, copyFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { constants, existsSync, copyFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createPrivateFile, makePrivate, makePrivateDir } from '../private-files';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sqlite3 from 'sqlite3';
@@ -77,7 +78,7 @@ export const sqliteDriver: DatabaseDriver = {
 
   async create(spec, ctx, options = {}) {
     const path = resolveSqlitePath(ctx.dataDir, spec.database);
-    mkdirSync(dirname(path), { recursive: true });
+    makePrivateDir(dirname(path));
     if (options.template) {
       const template = resolveSqlitePath(ctx.dataDir, options.template);
       try {
@@ -86,11 +87,17 @@ export const sqliteDriver: DatabaseDriver = {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new DatabaseExists(describeSpec(spec));
         throw err;
       }
+      makePrivate(path);
       return;
     }
-    if (existsSync(path)) throw new DatabaseExists(describeSpec(spec));
-    // OPEN_CREATE without racing another creator: the file is created by this open only if absent.
-    const db = await open(path, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE);
+    // Created 0600 here, exclusively: of two creators one wins, and SQLite opens the empty file.
+    try {
+      createPrivateFile(path, { exclusive: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new DatabaseExists(describeSpec(spec));
+      throw err;
+    }
+    const db = await open(path, sqlite3.OPEN_READWRITE);
     try {
       await all(db, 'PRAGMA journal_mode=WAL');
     } finally {
