@@ -2,7 +2,7 @@ import { CommanderError, type Command } from 'commander';
 import type { CommandContext } from './context';
 import { CliError, EXIT_OK, EXIT_USAGE, ReportedFailure, errorLine, exitCodeOf } from './errors';
 import { UNAVAILABLE_LEGACY, rewriteLegacyArgs } from './legacy-names';
-import { createOutput, type Output } from './output';
+import { createOutput, printable, type Output } from './output';
 import { buildProgram } from './program';
 import { scrub } from './secrets';
 
@@ -49,7 +49,7 @@ export async function runCli(args: readonly string[], options: RunCliOptions): P
       return EXIT_USAGE;
     }
     if (err instanceof ReportedFailure) return err.exitCode;
-    out.writeErr(`error: ${scrub(errorLine(err))}\n`);
+    out.writeErr(`error: ${printable(scrub(errorLine(err)))}\n`);
     if (env.SALESFLEET_DEBUG === '1') out.writeErr(`${scrub(debugTrace(err))}\n`);
     return exitCodeOf(err);
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { failingMigration } from './commands/migrate-tenants';
 import { errorLine, exitCodeOf, CliError, UsageError } from './errors';
-import { borderedTable, formatMs, plainTable } from './output';
+import { PassThrough } from 'node:stream';
+import { borderedTable, createOutput, formatMs, plainTable, printable } from './output';
 import { rememberSecret, scrub } from './secrets';
 import { capturedOutput } from './testing/captured-output';
 import { printTable } from './output';
@@ -70,5 +71,36 @@ describe('failingMigration', () => {
     );
     expect(failingMigration('Database x is unreachable: timeout')).toBeNull();
     expect(failingMigration(undefined)).toBeNull();
+  });
+});
+
+describe('text from the registry or a tenant database', () => {
+  // A tenant name that would retitle the window, clear the screen, move the cursor and hide text.
+  const hostile = 'Evil\u001b]0;pwned\u0007\u001b[2J\u001b[1;1H\u001b[8mCorp\u001b[0m\r\u009b31m\u202eliam\tLtd\u0000';
+
+  it('reaches the terminal without control characters or escape sequences (tables, lines, notes)', async () => {
+    expect(printable(hostile)).toBe('EvilCorp31mliam\tLtd');
+    expect(printable(hostile, { singleLine: true })).toBe('EvilCorp31mliam Ltd');
+
+    for (const tty of [false, true]) {
+      const { out, stdout, stderr } = capturedOutput({ tty });
+      await printTable(out, [{ header: 'Slug' }, { header: 'Name' }], [['evil', hostile]]);
+      out.line(`Tenant "${hostile}" is ready.`);
+      out.note(`This deletes tenant "${hostile}".`);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence
+      const controls = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/;
+      expect(stdout()).not.toMatch(controls);
+      expect(stderr()).not.toMatch(controls);
+      expect(stdout()).toContain('EvilCorp31mliam Ltd');
+    }
+  });
+
+  it('keeps only this CLI’s own colours when colour is on', () => {
+    const stdout = Object.assign(new PassThrough(), { isTTY: true });
+    let written = '';
+    stdout.setEncoding('utf8').on('data', (d: string) => (written += d));
+    const out = createOutput({ stdout, stderr: stdout, stdin: stdout, env: { TERM: 'xterm' } });
+    out.line(`${out.red('FAILED')} ${hostile}`);
+    expect(written).toBe('\u001b[31mFAILED\u001b[39m EvilCorp31mliam\tLtd\n');
   });
 });

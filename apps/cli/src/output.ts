@@ -37,6 +37,33 @@ export interface OutputStreams {
 
 const isTty = (s: unknown) => Boolean((s as { isTTY?: boolean }).isTTY);
 
+/* biome-ignore-start lint/suspicious/noControlCharactersInRegex: these match terminal control characters on purpose */
+/** Escape sequences: CSI (`ESC [ … final`, cursor moves, clears), OSC (`ESC ] … BEL|ST`, titles, links), and two-byte ones. */
+const ESCAPE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-Z\\-_])?/g;
+/** The colour sequences this module's `paint` emits — the only ones kept, and only when colour is on. */
+const OUR_COLOR = /^\u001b\[(?:1|2|22|31|32|33|39)m$/;
+/** C0 (but tab and newline), DEL, C1 (8-bit CSI …) and bidirectional overrides that reorder what is shown. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/* biome-ignore-end lint/suspicious/noControlCharactersInRegex: - */
+
+/**
+ * Text as it may reach an operator's terminal: every control character and escape sequence removed
+ * (a tenant name, username or error text from the registry or a tenant database can otherwise move
+ * the cursor, clear the screen or retitle the window), except this module's own colours when
+ * `keepColor`. `singleLine` also turns tabs and newlines into spaces (table cells).
+ */
+export function printable(text: string, { keepColor = false, singleLine = false } = {}): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(ESCAPE)) {
+    out += text.slice(last, match.index).replace(CONTROL, '');
+    if (keepColor && OUR_COLOR.test(match[0])) out += match[0];
+    last = match.index + match[0].length;
+  }
+  out += text.slice(last).replace(CONTROL, '');
+  return singleLine ? out.replace(/[\t\n]/g, ' ') : out;
+}
+
 export function createOutput(
   streams: OutputStreams = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env },
 ): Output {
@@ -48,10 +75,10 @@ export function createOutput(
     errTty: isTty(streams.stderr),
     interactive: isTty(streams.stdin),
     color,
-    line: (text = '') => void streams.stdout.write(`${text}\n`),
+    line: (text = '') => void streams.stdout.write(`${printable(text, { keepColor: color })}\n`),
     json: (value) => void streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
-    warn: (text) => void streams.stderr.write(`warning: ${scrub(text)}\n`),
-    note: (text) => void streams.stderr.write(`${text}\n`),
+    warn: (text) => void streams.stderr.write(`warning: ${printable(scrub(text), { keepColor: color })}\n`),
+    note: (text) => void streams.stderr.write(`${printable(text, { keepColor: color })}\n`),
     write: (text) => void streams.stdout.write(text),
     writeErr: (text) => void streams.stderr.write(text),
     green: paint('32', '39'),
@@ -73,7 +100,9 @@ export interface Column {
  * CI log and to cut with awk. Cells are single-line strings; `''` prints as `-`.
  */
 export async function printTable(out: Output, columns: Column[], rows: string[][]): Promise<void> {
-  const cells = rows.map((r) => columns.map((_c, i) => (r[i] === undefined || r[i] === '' ? '-' : r[i]!)));
+  const cells = rows.map((r) =>
+    columns.map((_c, i) => (r[i] === undefined || r[i] === '' ? '-' : printable(r[i]!, { keepColor: out.color, singleLine: true }))),
+  );
   if (out.tty) {
     out.line(await borderedTable(columns, cells, out.color));
   } else {
