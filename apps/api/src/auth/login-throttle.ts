@@ -69,6 +69,7 @@ export class MemoryAttemptStore implements AttemptStore {
  */
 export class RegistryAttemptStore implements AttemptStore {
   readonly #sequelize: Sequelize;
+  #hits = 0;
 
   constructor(sequelize: Sequelize) {
     const dialect = sequelize.getDialect();
@@ -90,6 +91,13 @@ export class RegistryAttemptStore implements AttemptStore {
         { replacements: { key, now, cutoff: now - windowMs }, type: QueryTypes.SELECT },
       );
       byKey.set(key, { count: Number(row!.failures), startedAt: Number(row!.window_started_at) });
+    }
+    // Keys whose window has closed are worth nothing: sweep them now and then, so a flood of made-up
+    // logins cannot grow the table without bound.
+    if (++this.#hits % 200 === 0) {
+      await this.#sequelize.query('DELETE FROM sign_in_attempts WHERE window_started_at <= :cutoff', {
+        replacements: { cutoff: now - windowMs },
+      });
     }
     return keys.map((key) => byKey.get(key)!);
   }
