@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [--quick] [--profile] [name…]` — runs the benchmarks of issue 6 and writes
  * `bench/results/<time>-<mode>.{md,json}` (and `latest-<mode>.md`). Names: routing, floor, cold,
- * budget, provisioning, migrations, memory, move, workspace (or their numbers 1–9); none = all.
+ * budget, provisioning, migrations, memory, move, workspace, tenants (or their numbers 1–10); none = all.
  *
  * Everything measured runs in child processes this runner starts (API servers on loopback ports, the
  * load generator, task processes); tenants live in a temporary directory and in PostgreSQL databases
@@ -22,6 +22,7 @@ import { moveBenchmark } from './benchmarks/move';
 import { provisioningBenchmark } from './benchmarks/provisioning';
 import { routingBenchmark } from './benchmarks/routing';
 import { workspaceBenchmark } from './benchmarks/workspace';
+import { tenantsBenchmark } from './benchmarks/tenants';
 import { Harness } from './lib/harness';
 import { pgAvailable, pgServerInfo } from './lib/pg';
 import { markdownReport, markdownTable, type BenchmarkResult, type MachineInfo } from './lib/report';
@@ -37,13 +38,14 @@ const BENCHMARKS: { name: string; run: (h: Harness) => Promise<BenchmarkResult> 
   { name: 'memory', run: memoryBenchmark },
   { name: 'move', run: moveBenchmark },
   { name: 'workspace', run: workspaceBenchmark },
+  { name: 'tenants', run: tenantsBenchmark },
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('../results', import.meta.url));
 
 function usage(): never {
   process.stderr.write(
-    `usage: pnpm bench [--quick] [--profile] [${BENCHMARKS.map((b) => b.name).join('|')}|1-9 …]\n` +
+    `usage: pnpm bench [--quick] [--profile] [${BENCHMARKS.map((b) => b.name).join('|')}|1-10 …]\n` +
       '  --quick    smaller fleets and shorter rounds (< 3 min)\n' +
       '  --profile  write CPU profiles of every server child into bench/results/profiles-<time>/<server>/ (the largest file is the main thread)\n',
   );
@@ -59,7 +61,7 @@ function parseArgs(argv: string[]) {
     if (arg === '--quick') quick = true;
     else if (arg === '--profile') profile = true;
     else if (arg === '--help' || arg === '-h') usage();
-    else if (/^[1-9]$/.test(arg)) names.push(BENCHMARKS[Number(arg) - 1]!.name);
+    else if (/^[1-9][0-9]?$/.test(arg) && Number(arg) <= BENCHMARKS.length) names.push(BENCHMARKS[Number(arg) - 1]!.name);
     else if (BENCHMARKS.some((b) => b.name === arg)) names.push(arg);
     else {
       process.stderr.write(`unknown benchmark or option: ${arg}\n`);

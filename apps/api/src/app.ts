@@ -133,7 +133,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   const workspace = workspaceApp(deps.workspaceDistDir ?? builtWorkspaceDistDir);
   const tenantApi = new ApiRoutes(docs, { prefix: '/api', tags: ['tenant'], security: 'tenantSession', guard: tenantGuard(permissions) });
   tenantAuthRoutes(tenantApi, { throttle, permissions });
-  tenantUsersRoutes(tenantApi, { permissions });
+  tenantUsersRoutes(tenantApi, { permissions, registry: tenancy.registry });
   tenantLocationRoutes(tenantApi);
   tenantWorkspaceRoutes(tenantApi);
   for (const mount of tenantDomainRoutes) mount(tenantApi, { permissions });

@@ -147,11 +147,21 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
   examples(
     program
       .command('list-tenants')
-      .description('tenants with status, engine, users, schema version, pending migrations')
+      .description('tenants with status, engine, users, schema version, pending migrations (from the registry alone)')
       .option('--active-only', 'only active tenants')
+      .option('--status <status...>', 'only these statuses (active, suspended, failed, provisioning, deleting)')
+      .option('--engine <engine...>', 'only these engines (sqlite, postgres, mysql)')
+      .option('--server <server>', 'only tenants on this database server: host, host:port, or local for SQLite files')
+      .option('--health', "check every listed tenant's database now (opens each one)")
       .addOption(json())
       .action(async (flags) => (await import('./commands/list-tenants')).listTenantsCommand(ctx, flags)),
-    [['list-tenants'], ['list-tenants --active-only'], ['list-tenants --json', 'with pnpm: pnpm -s cli list-tenants --json']],
+    [
+      ['list-tenants'],
+      ['list-tenants --active-only'],
+      ['list-tenants --status suspended failed --engine postgres'],
+      ['list-tenants --server db1.internal:5432 --health', 'connect to each of those tenants and report its health'],
+      ['list-tenants --json', 'with pnpm: pnpm -s cli list-tenants --json'],
+    ],
   );
   examples(
     program

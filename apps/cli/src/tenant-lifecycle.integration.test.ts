@@ -45,8 +45,16 @@ describe.each(dialects)('the CLI runs a tenant lifecycle on %s', (dialect) => {
     expect((await ws.tenantRow(slug))?.status).toBe('active');
   });
 
-  it.concurrent('list-tenants prints aligned columns and the same tenants as JSON', async () => {
-    const [plain, json] = await Promise.all([ws.run(['list-tenants']), ws.run(['list-tenants', '--json'])]);
+  it.concurrent('list-tenants prints aligned columns and the same tenants as JSON, from the registry unless --health', async () => {
+    const [plain, json, filtered, wrong] = await Promise.all([
+      ws.run(['list-tenants']),
+      ws.run(['list-tenants', '--json']),
+      ws.run(['list-tenants', '--status', 'failed', '--engine', dialect]),
+      ws.run(['list-tenants', '--status', 'gone']),
+    ]);
+    const checkedFrom = Date.now() - 1000;
+    const checked = await ws.run(['list-tenants', '--json', '--health', '--engine', dialect, '--status', 'active', 'suspended']);
+    const after = await ws.run(['list-tenants', '--json']);
     expect(plain.code).toBe(0);
     const [header, row] = plain.stdout.trimEnd().split('\n');
     expect(header).toMatch(/^SLUG\s+NAME\s+STATUS\s+ENGINE\s+USERS\s+SCHEMA VERSION\s+PENDING\s+CREATED \(UTC\)$/);
@@ -59,7 +67,7 @@ describe.each(dialects)('the CLI runs a tenant lifecycle on %s', (dialect) => {
     expect(json.code).toBe(0);
     const { tenants } = JSON.parse(json.stdout) as { tenants: Record<string, unknown>[] };
     expect(tenants).toHaveLength(1);
-    expect(tenants[0]).toMatchObject({
+    const summary = {
       slug,
       name: 'Lifecycle Ltd',
       status: 'active',
@@ -67,9 +75,20 @@ describe.each(dialects)('the CLI runs a tenant lifecycle on %s', (dialect) => {
       userCount: 1,
       maxUsers: 7,
       pendingMigrations: 0,
-      reachable: true,
       url: `http://${slug}.localhost:8000/`,
-    });
+    };
+    // Without --health only the registry is read: the recorded user count, and reachability as of the last check (if any).
+    expect(tenants[0]).toMatchObject(summary);
+    expect(tenants[0]!.reachable).toBe((tenants[0]!.lastHealth as { reachable: boolean } | null)?.reachable ?? null);
+    expect(checked.code).toBe(0);
+    expect(JSON.parse(checked.stdout).tenants).toEqual([expect.objectContaining({ ...summary, reachable: true })]);
+    // The check is recorded: the next plain listing shows it.
+    const [recorded] = JSON.parse(after.stdout).tenants as { reachable: boolean; lastHealth: { checkedAt: string; error: null } }[];
+    expect(recorded).toMatchObject({ reachable: true, lastHealth: { error: null } });
+    expect(Date.parse(recorded!.lastHealth.checkedAt)).toBeGreaterThan(checkedFrom);
+    expect(filtered.stdout).toBe('No tenant matches these filters.\n');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--status gone is not one of provisioning, active, suspended, failed, deleting');
   });
 
   it.concurrent('migrate-tenants --check exits 0 when the registry and every tenant are up to date', async () => {

@@ -124,7 +124,9 @@ export {
 } from './drivers/index';
 export {
   Registry,
+  TENANT_SORT_KEYS,
   normalizeDomain,
+  tenantServerOf,
   type NewPlatformAdmin,
   type NewTenant,
   type OperationFilter,
@@ -132,15 +134,21 @@ export {
   type PlatformSessionOptions,
   type RegistryChange,
   type RegistryListener,
+  type TenantHealthUpdate,
+  type TenantListFilter,
+  type TenantListQuery,
   type TenantPatch,
+  type TenantSortKey,
 } from './registry/registry';
 export { defineRegistryModels, TENANT_STATUSES, type OperationOutcome, type RegistryModels, type TenantStatus } from './registry/models';
+export { pendingMigrationCount } from './registry/records';
 export type {
   DomainRecord,
   OperationRecord,
   PlatformAdminRecord,
   PlatformSessionRecord,
   TenantDatabaseRecord,
+  TenantHealthRecord,
   TenantRecord,
 } from './registry/records';
 export { OperationsLog, OperationRun, type OperationContext, type OperationLogLine } from './operations';

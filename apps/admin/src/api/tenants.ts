@@ -1,5 +1,5 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { seg } from '@salesfleet/ui';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryString, seg } from '@salesfleet/ui';
 import { api } from './client';
 import type {
   CreateTenantInput,
@@ -8,15 +8,21 @@ import type {
   DryRunResult,
   MigrationResult,
   TenantDetail,
-  TenantSummary,
+  TenantPage,
+  TenantPageQuery,
   UpdateTenantInput,
 } from '../lib/types';
 import { queryKeys } from './query-keys';
 
-export function useTenants() {
+/**
+ * One page of tenants, filtered, searched and sorted by the server. The previous page stays on screen
+ * while the next one loads, so paging and typing a search never blank the table.
+ */
+export function useTenantPage(query: TenantPageQuery) {
   return useQuery({
-    queryKey: queryKeys.tenants,
-    queryFn: ({ signal }) => api.get<{ tenants: TenantSummary[] }>('/tenants', signal).then((r) => r.tenants),
+    queryKey: queryKeys.tenantPage(query),
+    queryFn: ({ signal }) => api.get<TenantPage>(`/tenants${queryString({ ...query })}`, signal),
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -31,13 +31,16 @@ export function PendingBadge({ count }: { count: number | null }) {
 
 export type HealthState = 'healthy' | 'unreachable' | 'unknown' | 'checking';
 
-export function healthState(health: TenantHealth | undefined, loading: boolean): HealthState {
+/** A live check (TenantHealth) or the last one the registry recorded (TenantLastHealth). */
+export type HealthLike = Pick<TenantHealth, 'reachable' | 'latencyMs'> & { error?: string | null | undefined };
+
+export function healthState(health: HealthLike | undefined, loading: boolean): HealthState {
   if (!health) return loading ? 'checking' : 'unknown';
   return health.reachable && !health.error ? 'healthy' : 'unreachable';
 }
 
 /** A coloured dot plus words (never colour alone), and the latency when reachable. */
-export function HealthIndicator({ health, loading = false }: { health: TenantHealth | undefined; loading?: boolean }) {
+export function HealthIndicator({ health, loading = false }: { health: HealthLike | undefined; loading?: boolean }) {
   const state = healthState(health, loading);
   const label = { healthy: 'Healthy', unreachable: 'Unreachable', unknown: 'Unknown', checking: 'Checking…' }[state];
   return (

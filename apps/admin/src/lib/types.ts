@@ -25,12 +25,45 @@ export interface TenantSummary {
   userCount: number | null;
   maxUsers: number;
   multiLocation: boolean;
+  /** Database server: `host:port`, or `local` for SQLite files. */
+  server: string;
+  /** The last health check the registry recorded, null before the first. */
+  health: TenantLastHealth | null;
   schemaVersion: string | null;
   pendingMigrations: number | null;
   trialEndsAt: string | null;
   paidUntil: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface TenantLastHealth {
+  reachable: boolean;
+  latencyMs: number | null;
+  sizeBytes: number | null;
+  error: string | null;
+  checkedAt: string;
+}
+
+export type TenantSortKey = 'name' | 'slug' | 'status' | 'engine' | 'users' | 'schema' | 'health' | 'created';
+
+/** `GET /tenants` parameters; the server pages, filters, searches and sorts. */
+export interface TenantPageQuery {
+  limit?: number;
+  offset?: number;
+  q?: string;
+  status?: TenantStatus | '';
+  engine?: Engine | '';
+  server?: string;
+  sort?: TenantSortKey;
+  dir?: 'asc' | 'desc';
+}
+
+export interface TenantPage {
+  tenants: TenantSummary[];
+  total: number;
+  limit: number;
+  offset: number;
 }
 
 export interface Domain {

@@ -6,7 +6,7 @@ import { apiError, fakeApi, renderApp, signedInAdmin, tenantSummary } from '../t
 function setup(extra: Parameters<typeof fakeApi>[0] = {}) {
   const api = fakeApi({
     'GET /auth/me': { body: { admin: signedInAdmin } },
-    'GET /tenants': { body: { tenants: [] } },
+    'GET /tenants': { body: { tenants: [], total: 0, limit: 50, offset: 0 } },
     ...extra,
   });
   const user = userEvent.setup();

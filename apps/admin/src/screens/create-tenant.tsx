@@ -1,6 +1,6 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { useCreateTenant, useCreateTenantDryRun, useTenants } from '../api/tenants';
+import { useCreateTenant, useCreateTenantDryRun, useTenantPage } from '../api/tenants';
 import { CopyButton } from '../components/copy-button';
 import { Breadcrumb } from '../components/breadcrumb';
 import { CheckboxField, ErrorNotice, isApiError, Notice, TextField } from '@salesfleet/ui';
@@ -85,7 +85,8 @@ export function CreateTenantScreen() {
 }
 
 export function CreateTenantFormView({ onCreated }: { onCreated: (result: CreateTenantResult) => void }) {
-  const tenants = useTenants();
+  // One existing tenant's URL shows the exact base domain and port new tenants get.
+  const tenants = useTenantPage({ limit: 1 });
   const create = useCreateTenant();
   const dryRun = useCreateTenantDryRun();
   const [form, setForm] = useState<CreateTenantForm>(emptyCreateTenantForm);
@@ -192,7 +193,7 @@ export function CreateTenantFormView({ onCreated }: { onCreated: (result: Create
               error={errorFor('subdomain')}
               hint={
                 <>
-                  Lowercase letters, digits and hyphens. Address: <code>{previewUrl(form.subdomain, tenants.data)}</code>
+                  Lowercase letters, digits and hyphens. Address: <code>{previewUrl(form.subdomain, tenants.data?.tenants)}</code>
                 </>
               }
               placeholder="acme"

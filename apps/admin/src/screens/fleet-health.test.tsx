@@ -34,7 +34,7 @@ describe('fleet health', () => {
     const routes: Parameters<typeof fakeApi>[0] = {
       'GET /auth/me': { body: { admin: signedInAdmin } },
       'GET /health': { body: { tenants: slugs.map((s) => tenantHealth(s)) } },
-      'GET /tenants': { body: { tenants: [] } },
+      'GET /tenants': { body: { tenants: [], total: 0, limit: 50, offset: 0 } },
     };
     for (const slug of slugs) {
       routes[`POST /tenants/${slug}/migrate`] = async () => {

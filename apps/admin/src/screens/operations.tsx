@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef } from 'react';
 import { useSearchParams } from 'react-router';
 import { useOperations } from '../api/operations';
-import { useTenants } from '../api/tenants';
+import { useTenantPage } from '../api/tenants';
 import { EmptyState, ErrorNotice, Loading } from '@salesfleet/ui';
 import { OperationsTable } from '../components/operations-table';
 import { OPERATION_OUTCOMES, type OperationFilters, type OperationOutcome } from '../lib/types';
+import { useDebouncedInput } from '../lib/use-debounced-input';
 import { useDocumentTitle } from '../lib/use-document-title';
 
 const LIMITS = [50, 100, 200, 500] as const;
@@ -25,7 +26,6 @@ export function OperationsScreen() {
   const [params, setParams] = useSearchParams();
   const filters = readFilters(params);
   const operations = useOperations(filters);
-  const tenants = useTenants();
 
   function update(key: string, value: string) {
     const next = new URLSearchParams(params);
@@ -39,6 +39,8 @@ export function OperationsScreen() {
   for (const op of operations.data ?? []) seenActions.current.add(op.action);
   const actions = [...seenActions.current].sort();
   const [tenantText, setTenantText] = useDebouncedInput(filters.tenant ?? '', (v) => update('tenant', v.trim()));
+  // Suggestions: the first tenants matching what is typed (the server searches; the fleet may be large).
+  const tenants = useTenantPage({ q: tenantText.trim(), limit: 20, sort: 'slug' });
   const [actionText, setActionText] = useDebouncedInput(filters.action ?? '', (v) => update('action', v.trim()));
   const filtered = Boolean(filters.tenant || filters.action || filters.outcome);
 
@@ -63,7 +65,7 @@ export function OperationsScreen() {
             spellCheck={false}
           />
           <datalist id="op-tenant-list">
-            {(tenants.data ?? []).map((t) => (
+            {(tenants.data?.tenants ?? []).map((t) => (
               <option key={t.slug} value={t.slug}>
                 {t.name}
               </option>
@@ -129,17 +131,4 @@ export function OperationsScreen() {
       )}
     </section>
   );
-}
-
-/** A text filter that updates the URL (and so the query) once typing pauses. */
-function useDebouncedInput(committed: string, commit: (value: string) => void, delayMs = 300) {
-  const [text, setText] = useState(committed);
-  const commitRef = useRef(commit);
-  commitRef.current = commit;
-  useEffect(() => {
-    if (text.trim() === committed) return;
-    const timer = setTimeout(() => commitRef.current(text), delayMs);
-    return () => clearTimeout(timer);
-  }, [text, committed, delayMs]);
-  return [text, setText] as const;
 }

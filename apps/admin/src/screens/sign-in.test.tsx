@@ -62,7 +62,7 @@ describe('sign in', () => {
         admin = { ...admin, mustChangePassword: false };
         return { body: { admin } };
       },
-      'GET /tenants': { body: { tenants: [] } },
+      'GET /tenants': { body: { tenants: [], total: 0, limit: 50, offset: 0 } },
       'GET /health': { body: { tenants: [] } },
     });
     const user = userEvent.setup();
@@ -116,7 +116,7 @@ describe('sign in', () => {
     let session = true;
     const api = fakeApi({
       'GET /auth/me': () => (session ? { body: { admin: signedInAdmin } } : apiError(401, 'Unauthenticated', 'Sign in first.')),
-      'GET /tenants': { body: { tenants: [] } },
+      'GET /tenants': { body: { tenants: [], total: 0, limit: 50, offset: 0 } },
       'GET /health': { body: { tenants: [] } },
       'POST /auth/logout': () => {
         session = false;

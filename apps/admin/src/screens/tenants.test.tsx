@@ -1,10 +1,18 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { apiError, fakeApi, renderApp, signedInAdmin, tenantHealth, tenantSummary } from '../test/render';
+import type { TenantSummary } from '../lib/types';
+import { apiError, fakeApi, type RecordedRequest, renderApp, signedInAdmin, tenantSummary } from '../test/render';
 
 const tenants = [
-  tenantSummary({ id: 1, slug: 'acme', name: 'Acme Trading', engine: 'sqlite', userCount: 3, createdAt: '2025-03-01T00:00:00Z' }),
+  tenantSummary({
+    id: 1,
+    slug: 'acme',
+    name: 'Acme Trading',
+    engine: 'sqlite',
+    userCount: 3,
+    health: { reachable: true, latencyMs: 12, sizeBytes: 4096, error: null, checkedAt: '2025-03-02T00:00:00Z' },
+  }),
   tenantSummary({
     id: 2,
     slug: 'bakery',
@@ -13,28 +21,30 @@ const tenants = [
     status: 'suspended',
     userCount: 40,
     pendingMigrations: 2,
-    createdAt: '2025-01-01T00:00:00Z',
+    health: { reachable: false, latencyMs: null, sizeBytes: null, error: 'connect ECONNREFUSED', checkedAt: '2025-03-02T00:00:00Z' },
   }),
-  tenantSummary({ id: 3, slug: 'corner', name: 'Corner Shop', engine: 'mysql', userCount: 7, createdAt: '2025-02-01T00:00:00Z' }),
+  tenantSummary({ id: 3, slug: 'corner', name: 'Corner Shop', engine: 'mysql', userCount: null, health: null }),
 ];
 
-function setup(list = tenants) {
-  fakeApi({
+/** A server that answers each page request from `all`: it filters by q and status, and pages. */
+function setup(all: TenantSummary[] = tenants) {
+  const api = fakeApi({
     'GET /auth/me': { body: { admin: signedInAdmin } },
-    'GET /tenants': { body: { tenants: list } },
-    'GET /health': {
-      body: {
-        tenants: [
-          tenantHealth('acme', { latencyMs: 12 }),
-          tenantHealth('bakery', { reachable: false, latencyMs: null, error: 'connect ECONNREFUSED' }),
-        ],
-      },
+    'GET /tenants': (req: RecordedRequest) => {
+      const q = req.query.get('q') ?? '';
+      const status = req.query.get('status');
+      const matching = all.filter((t) => t.name.toLowerCase().includes(q.toLowerCase()) && (!status || t.status === status));
+      const limit = Number(req.query.get('limit'));
+      const offset = Number(req.query.get('offset') ?? 0);
+      return { body: { tenants: matching.slice(offset, offset + limit), total: matching.length, limit, offset } };
     },
   });
   const user = userEvent.setup();
   renderApp('/tenants');
-  return { user };
+  return { user, api };
 }
+
+const lastQuery = (api: ReturnType<typeof fakeApi>) => Object.fromEntries(api.calls('GET', '/tenants').at(-1)!.query);
 
 function rowNames(): string[] {
   const table = screen.getByRole('table');
@@ -52,56 +62,78 @@ describe('tenants list', () => {
     expect(screen.getByRole('button', { name: 'Create the first tenant' }).getAttribute('href')).toBe('/tenants/new');
   });
 
-  it('shows each tenant with its link, status, users, pending migrations and health', async () => {
-    setup();
+  it('shows each tenant with its link, status, users, pending migrations and last recorded health — and checks no health itself', async () => {
+    const { api } = setup();
     const row = (await screen.findByRole('link', { name: 'Bakery Nord' })).closest('tr')!;
     expect(within(row).getByRole('link', { name: 'bakery.localhost:8000' }).getAttribute('href')).toBe('http://bakery.localhost:8000/');
     expect(row.textContent).toContain('suspended');
     expect(row.textContent).toContain('PostgreSQL');
     expect(row.textContent).toContain('40 / 50');
     expect(row.textContent).toContain('2 pending');
-    expect(await within(row).findByText('Unreachable')).toBeTruthy();
+    expect(within(row).getByText('Unreachable')).toBeTruthy();
     const acme = screen.getByRole('link', { name: 'Acme Trading' }).closest('tr')!;
-    expect(await within(acme).findByText('Healthy')).toBeTruthy();
+    expect(within(acme).getByText('Healthy')).toBeTruthy();
     expect(acme.textContent).toContain('12 ms');
     const corner = screen.getByRole('link', { name: 'Corner Shop' }).closest('tr')!;
     expect(within(corner).getByText('Unknown')).toBeTruthy();
+    expect(corner.textContent).toContain('— / 50');
+    expect(screen.getByText('3 tenants')).toBeTruthy();
+    expect(lastQuery(api)).toEqual({ limit: '50', offset: '0', sort: 'name', dir: 'asc' });
+    expect(api.calls('GET', '/health')).toEqual([]);
   });
 
-  it('searches, filters by status and engine, and says when nothing matches', async () => {
-    const { user } = setup();
+  it('asks the server to search, filter and sort, and says when nothing matches', async () => {
+    const { user, api } = setup();
     await screen.findByRole('link', { name: 'Acme Trading' });
     await user.type(screen.getByLabelText('Search'), 'corn');
-    expect(rowNames()).toEqual(['Corner Shop']);
+    await waitFor(() => expect(rowNames()).toEqual(['Corner Shop']));
+    expect(lastQuery(api)).toMatchObject({ q: 'corn', offset: '0' });
+    expect(screen.getByText('1 matching tenant')).toBeTruthy();
     await user.clear(screen.getByLabelText('Search'));
+    await waitFor(() => expect(rowNames()).toHaveLength(3));
 
     await user.selectOptions(screen.getByLabelText('Status'), 'suspended');
-    expect(rowNames()).toEqual(['Bakery Nord']);
-    await user.selectOptions(screen.getByLabelText('Engine'), 'mysql');
-    expect(screen.getByRole('heading', { name: 'No tenant matches these filters' })).toBeTruthy();
+    await waitFor(() => expect(rowNames()).toEqual(['Bakery Nord']));
+    expect(lastQuery(api)).toMatchObject({ status: 'suspended' });
+    await user.type(screen.getByLabelText('Search'), 'zzz');
+    expect(await screen.findByRole('heading', { name: 'No tenant matches these filters' })).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
-    expect(rowNames()).toEqual(['Acme Trading', 'Bakery Nord', 'Corner Shop']);
-  });
+    await waitFor(() => expect(rowNames()).toHaveLength(3));
+    expect(lastQuery(api)).toEqual({ limit: '50', offset: '0', sort: 'name', dir: 'asc' });
 
-  it('sorts by a column and reverses on a second click', async () => {
-    const { user } = setup();
-    await screen.findByRole('link', { name: 'Acme Trading' });
     const usersHeader = screen.getByRole('button', { name: /Users/ });
     await user.click(usersHeader);
+    await waitFor(() => expect(lastQuery(api)).toMatchObject({ sort: 'users', dir: 'asc' }));
     expect(usersHeader.closest('th')?.getAttribute('aria-sort')).toBe('ascending');
-    expect(rowNames()).toEqual(['Acme Trading', 'Corner Shop', 'Bakery Nord']);
     await user.click(usersHeader);
+    await waitFor(() => expect(lastQuery(api)).toMatchObject({ sort: 'users', dir: 'desc' }));
     expect(usersHeader.closest('th')?.getAttribute('aria-sort')).toBe('descending');
-    expect(rowNames()).toEqual(['Bakery Nord', 'Corner Shop', 'Acme Trading']);
-    await user.click(screen.getByRole('button', { name: /Created/ }));
-    expect(rowNames()).toEqual(['Bakery Nord', 'Corner Shop', 'Acme Trading']);
+  });
+
+  it('pages through a large fleet 50 at a time; a new filter starts at the first page', async () => {
+    const many = Array.from({ length: 120 }, (_, i) =>
+      tenantSummary({ id: i + 1, slug: `t${String(i).padStart(3, '0')}`, name: `Tenant ${String(i).padStart(3, '0')}` }),
+    );
+    const { user, api } = setup(many);
+    await screen.findByRole('link', { name: 'Tenant 000' });
+    expect(rowNames()).toHaveLength(50);
+    expect(screen.getByText('1–50 of 120')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Previous' }).hasAttribute('disabled')).toBe(true);
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    await screen.findByRole('link', { name: 'Tenant 050' });
+    expect(lastQuery(api)).toMatchObject({ offset: '50', limit: '50' });
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    await screen.findByText('101–120 of 120');
+    expect(rowNames()).toHaveLength(20);
+    expect(screen.getByRole('button', { name: 'Next' }).hasAttribute('disabled')).toBe(true);
+    await user.selectOptions(screen.getByLabelText('Status'), 'active');
+    await waitFor(() => expect(lastQuery(api)).toMatchObject({ status: 'active', offset: '0' }));
   });
 
   it('shows the API’s error with its request id', async () => {
     fakeApi({
       'GET /auth/me': { body: { admin: signedInAdmin } },
       'GET /tenants': apiError(503, 'RegistryUnavailable', 'The registry database is not reachable.'),
-      'GET /health': { body: { tenants: [] } },
     });
     renderApp('/tenants');
     const alert = await screen.findByRole('alert');

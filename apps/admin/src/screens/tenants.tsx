@@ -1,26 +1,47 @@
 import { Link, useLocation, useSearchParams } from 'react-router';
-import { FLEET_HEALTH_INTERVAL_MS, useFleetHealth } from '../api/health';
-import { useTenants } from '../api/tenants';
+import { useTenantPage } from '../api/tenants';
 import { HealthIndicator, PendingBadge, StatusBadge } from '../components/badges';
-import { EmptyState, ErrorNotice, formatDate, Loading, Notice } from '@salesfleet/ui';
+import { EmptyState, ErrorNotice, formatDate, Loading, Notice, Pager } from '@salesfleet/ui';
 import { displayUrl } from '../lib/display-url';
-import { type SortDirection, type SortKey, type TenantTableQuery, defaultTableQuery, tenantRows } from '../lib/tenant-table';
-import { ENGINES, type Engine, TENANT_STATUSES, type TenantStatus } from '../lib/types';
+import {
+  ENGINES,
+  type Engine,
+  TENANT_STATUSES,
+  type TenantPageQuery,
+  type TenantSortKey,
+  type TenantStatus,
+  type TenantSummary,
+} from '../lib/types';
+import { useDebouncedInput } from '../lib/use-debounced-input';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { engineLabel } from '../lib/validation';
 
-const SORT_KEYS: readonly SortKey[] = ['name', 'slug', 'status', 'engine', 'users', 'schema', 'health', 'created'];
+type SortDirection = 'asc' | 'desc';
+const SORT_KEYS: readonly TenantSortKey[] = ['name', 'slug', 'status', 'engine', 'users', 'schema', 'health', 'created'];
+export const TENANTS_PAGE_SIZE = 50;
 
-function readQuery(params: URLSearchParams): TenantTableQuery {
+interface TableQuery {
+  q: string;
+  status: TenantStatus | '';
+  engine: Engine | '';
+  sort: TenantSortKey;
+  dir: SortDirection;
+  /** 1-based. */
+  page: number;
+}
+
+function readQuery(params: URLSearchParams): TableQuery {
   const status = params.get('status') ?? '';
   const engine = params.get('engine') ?? '';
   const sort = params.get('sort') ?? '';
+  const page = Number(params.get('page'));
   return {
-    search: params.get('q') ?? '',
+    q: params.get('q') ?? '',
     status: (TENANT_STATUSES as readonly string[]).includes(status) ? (status as TenantStatus) : '',
     engine: (ENGINES as readonly string[]).includes(engine) ? (engine as Engine) : '',
-    sort: (SORT_KEYS as readonly string[]).includes(sort) ? (sort as SortKey) : defaultTableQuery.sort,
-    direction: params.get('dir') === 'desc' ? 'desc' : 'asc',
+    sort: (SORT_KEYS as readonly string[]).includes(sort) ? (sort as TenantSortKey) : 'name',
+    dir: params.get('dir') === 'desc' ? 'desc' : 'asc',
+    page: Number.isInteger(page) && page > 1 ? page : 1,
   };
 }
 
@@ -31,30 +52,43 @@ function SortHeader({
   onSort,
 }: {
   label: string;
-  sortKey: SortKey;
-  query: TenantTableQuery;
-  onSort: (key: SortKey, direction: SortDirection) => void;
+  sortKey: TenantSortKey;
+  query: TableQuery;
+  onSort: (key: TenantSortKey, direction: SortDirection) => void;
 }) {
   const active = query.sort === sortKey;
-  const next: SortDirection = active && query.direction === 'asc' ? 'desc' : 'asc';
+  const next: SortDirection = active && query.dir === 'asc' ? 'desc' : 'asc';
   return (
-    <th scope="col" aria-sort={active ? (query.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
+    <th scope="col" aria-sort={active ? (query.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
       <button type="button" className="sort-button" onClick={() => onSort(sortKey, next)}>
         {label}
         <span className="sort-arrow" aria-hidden="true">
-          {active ? (query.direction === 'asc' ? '▲' : '▼') : '↕'}
+          {active ? (query.dir === 'asc' ? '▲' : '▼') : '↕'}
         </span>
       </button>
     </th>
   );
 }
 
+/**
+ * The fleet's tenants, one page at a time: the server searches, filters, sorts and counts (from the
+ * registry alone), so the page answers as fast at 10,000 tenants as at 10. Health is each tenant's
+ * last recorded check; nothing here opens a tenant database.
+ */
 export function TenantsScreen() {
   useDocumentTitle('Tenants');
-  const tenants = useTenants();
-  const health = useFleetHealth({ refetchInterval: FLEET_HEALTH_INTERVAL_MS });
   const [params, setParams] = useSearchParams();
   const query = readQuery(params);
+  const pageQuery: TenantPageQuery = {
+    limit: TENANTS_PAGE_SIZE,
+    offset: (query.page - 1) * TENANTS_PAGE_SIZE,
+    q: query.q.trim(),
+    status: query.status,
+    engine: query.engine,
+    sort: query.sort,
+    dir: query.dir,
+  };
+  const page = useTenantPage(pageQuery);
   const flash = (useLocation().state as { flash?: string } | null)?.flash;
 
   function update(changes: Record<string, string>) {
@@ -63,19 +97,24 @@ export function TenantsScreen() {
       if (value) next.set(key, value);
       else next.delete(key);
     }
+    // A new search, filter or sort starts again at the first page.
+    if (!('page' in changes)) next.delete('page');
     setParams(next, { replace: true });
   }
+  const [searchText, setSearchText] = useDebouncedInput(query.q, (v) => update({ q: v.trim() }));
 
-  const filtered = query.search !== '' || query.status !== '' || query.engine !== '';
+  const filtered = query.q !== '' || query.status !== '' || query.engine !== '';
+  const data = page.data;
+  const emptyFleet = data && data.total === 0 && !filtered;
 
   return (
     <section>
       <div className="page-header">
         <div>
           <h1>Tenants</h1>
-          {tenants.data && (
+          {data && (
             <p className="muted">
-              {tenants.data.length} tenant{tenants.data.length === 1 ? '' : 's'}
+              {data.total.toLocaleString('en')} {filtered ? 'matching ' : ''}tenant{data.total === 1 ? '' : 's'}
             </p>
           )}
         </div>
@@ -85,10 +124,10 @@ export function TenantsScreen() {
       </div>
 
       {flash && <Notice kind="success">{flash}</Notice>}
-      {tenants.isPending && <Loading label="Loading tenants…" />}
-      {tenants.isError && <ErrorNotice error={tenants.error} title="Could not load the tenants" onRetry={() => void tenants.refetch()} />}
+      {page.isPending && <Loading label="Loading tenants…" />}
+      {page.isError && <ErrorNotice error={page.error} title="Could not load the tenants" onRetry={() => void page.refetch()} />}
 
-      {tenants.data && tenants.data.length === 0 && (
+      {emptyFleet && (
         <EmptyState title="No tenants yet">
           <p>
             A tenant is one organisation: its own database (SQLite, PostgreSQL or MySQL) and its own subdomain, where its users sign in.
@@ -104,7 +143,7 @@ export function TenantsScreen() {
         </EmptyState>
       )}
 
-      {tenants.data && tenants.data.length > 0 && (
+      {data && !emptyFleet && (
         <>
           <form className="filters filters-3" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
             <div className="field">
@@ -113,8 +152,8 @@ export function TenantsScreen() {
                 id="tenant-search"
                 type="search"
                 placeholder="Name, subdomain or email"
-                value={query.search}
-                onChange={(e) => update({ q: e.target.value })}
+                value={searchText}
+                onChange={(e) => setSearchText(e.target.value)}
               />
             </div>
             <div className="field">
@@ -140,13 +179,29 @@ export function TenantsScreen() {
               </select>
             </div>
           </form>
-          {health.isError && <ErrorNotice error={health.error} title="Health checks are unavailable; the table shows no health" />}
           <TenantsTable
             query={query}
-            rows={tenantRows(tenants.data, health.data, query)}
-            healthLoading={health.isPending}
+            tenants={data.tenants}
+            busy={page.isPlaceholderData}
             onSort={(sort, dir) => update({ sort, dir: dir === 'asc' ? '' : 'desc' })}
-            onClearFilters={filtered ? () => update({ q: '', status: '', engine: '' }) : undefined}
+            onClearFilters={
+              filtered
+                ? () => {
+                    setSearchText('');
+                    update({ q: '', status: '', engine: '' });
+                  }
+                : undefined
+            }
+          />
+          <Pager
+            label="Tenant pages"
+            total={data.total}
+            limit={TENANTS_PAGE_SIZE}
+            offset={(query.page - 1) * TENANTS_PAGE_SIZE}
+            onOffsetChange={(offset) => {
+              const page = Math.floor(offset / TENANTS_PAGE_SIZE) + 1;
+              update({ page: page > 1 ? String(page) : '' });
+            }}
           />
         </>
       )}
@@ -155,19 +210,19 @@ export function TenantsScreen() {
 }
 
 function TenantsTable({
-  rows,
+  tenants,
   query,
-  healthLoading,
+  busy,
   onSort,
   onClearFilters,
 }: {
-  rows: ReturnType<typeof tenantRows>;
-  query: TenantTableQuery;
-  healthLoading: boolean;
-  onSort: (key: SortKey, direction: SortDirection) => void;
+  tenants: TenantSummary[];
+  query: TableQuery;
+  busy: boolean;
+  onSort: (key: TenantSortKey, direction: SortDirection) => void;
   onClearFilters: (() => void) | undefined;
 }) {
-  if (rows.length === 0) {
+  if (tenants.length === 0) {
     return (
       <EmptyState title="No tenant matches these filters">
         {onClearFilters && (
@@ -178,9 +233,9 @@ function TenantsTable({
       </EmptyState>
     );
   }
-  const header = (label: string, key: SortKey) => <SortHeader label={label} sortKey={key} query={query} onSort={onSort} />;
+  const header = (label: string, key: TenantSortKey) => <SortHeader label={label} sortKey={key} query={query} onSort={onSort} />;
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-label="Tenants table">
+    <div className="table-scroll" tabIndex={0} role="region" aria-label="Tenants table" aria-busy={busy}>
       <table className="data-table striped">
         <thead>
           <tr>
@@ -195,7 +250,7 @@ function TenantsTable({
           </tr>
         </thead>
         <tbody>
-          {rows.map(({ tenant, health }) => (
+          {tenants.map((tenant) => (
             <tr key={tenant.slug}>
               <th scope="row" className="sticky-col">
                 <Link to={`/tenants/${tenant.slug}`}>{tenant.name}</Link>
@@ -218,8 +273,8 @@ function TenantsTable({
                 </span>{' '}
                 <PendingBadge count={tenant.pendingMigrations} />
               </td>
-              <td>
-                <HealthIndicator health={health} loading={healthLoading} />
+              <td title={tenant.health ? `Last checked ${formatDate(tenant.health.checkedAt)}` : 'Not checked yet'}>
+                <HealthIndicator health={tenant.health ?? undefined} />
               </td>
               <td className="nowrap">{formatDate(tenant.createdAt)}</td>
             </tr>

@@ -114,6 +114,8 @@ export function tenantSummary(overrides: Partial<TenantSummary> = {}): TenantSum
     userCount: 3,
     maxUsers: 50,
     multiLocation: false,
+    server: 'local',
+    health: null,
     schemaVersion: '20250101-0003-accounting',
     pendingMigrations: 0,
     trialEndsAt: null,

@@ -29,9 +29,20 @@ export const TenantSummarySchema = z
     engine: EngineSchema,
     adminEmail: z.string(),
     url: z.string(),
-    userCount: z.number().int().nullable(),
+    userCount: z.number().int().nullable().describe('active users as last recorded in the registry'),
     maxUsers: z.number().int(),
     multiLocation: z.boolean(),
+    server: z.string().describe('database server: host:port, or local for SQLite files'),
+    health: z
+      .object({
+        reachable: z.boolean(),
+        latencyMs: z.number().nullable(),
+        sizeBytes: z.number().nullable(),
+        error: z.string().nullable(),
+        checkedAt: isoDate,
+      })
+      .nullable()
+      .describe('the last health check, null before the first'),
     schemaVersion: z.string().nullable(),
     pendingMigrations: z.number().int().nullable(),
     trialEndsAt: isoDate.nullable(),

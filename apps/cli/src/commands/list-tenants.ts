@@ -1,52 +1,77 @@
 import pMap from 'p-map';
-import type { Tenancy, TenantHealth, TenantRecord } from '@salesfleet/tenancy';
-import { withTenancy, type CommandContext } from '../context';
+import {
+  ENGINES,
+  pendingMigrationCount,
+  TENANT_STATUSES,
+  type Tenancy,
+  type TenantHealth,
+  type TenantRecord,
+  type TenantStatus,
+  tenantServerOf,
+} from '@salesfleet/tenancy';
+import { type CommandContext, withTenancy } from '../context';
+import { UsageError } from '../errors';
 import { formatDate, printTable } from '../output';
 import { tenantJson } from '../tenant-json';
 
 export interface ListTenantsFlags {
   activeOnly?: boolean;
+  status?: string[];
+  engine?: string[];
+  server?: string;
+  /** Check every listed tenant's database now (opens each); otherwise only the registry is read. */
+  health?: boolean;
   json?: boolean;
 }
 
 interface Listed {
   tenant: TenantRecord;
+  /** A health check made now (`--health`), else null. */
   health: TenantHealth | null;
 }
 
 /** Tenants whose database should exist and answer. */
-const SERVING = new Set(['active', 'suspended']);
+const SERVING = new Set<TenantStatus>(['active', 'suspended']);
 
 export async function listTenantsCommand(ctx: CommandContext, flags: ListTenantsFlags): Promise<void> {
   const { out } = ctx;
+  const status = flags.activeOnly ? ['active' as const] : oneOf('--status', flags.status, TENANT_STATUSES);
+  const engine = oneOf('--engine', flags.engine, ENGINES);
   await withTenancy(ctx, {}, async (tenancy) => {
-    const tenants = await tenancy.registry.listTenants(flags.activeOnly ? { status: 'active' } : {});
-    const listed = await pMap(
-      tenants,
-      async (tenant): Promise<Listed> => ({
-        tenant,
-        health: SERVING.has(tenant.status)
-          ? await tenancy.provisioner.tenantHealth(tenant.slug).catch((err: unknown) => {
-              // Listed without health (shown as unknown); the tenant may have been deleted meanwhile.
-              tenancy.logger.warn(
-                { err: err instanceof Error ? err.message : String(err), tenant: tenant.slug },
-                'tenant health unavailable',
-              );
-              return null;
-            })
-          : null,
-      }),
-      { concurrency: 8 },
-    );
+    const tenants = await tenancy.registry.listTenants({
+      ...(status?.length ? { status } : {}),
+      ...(engine?.length ? { engine } : {}),
+      ...(flags.server ? { server: flags.server } : {}),
+    });
+    const listed = flags.health
+      ? await pMap(
+          tenants,
+          async (tenant): Promise<Listed> => ({
+            tenant,
+            health: SERVING.has(tenant.status)
+              ? await tenancy.provisioner.tenantHealth(tenant.slug).catch((err: unknown) => {
+                  // Listed without health (shown as unknown); the tenant may have been deleted meanwhile.
+                  tenancy.logger.warn(
+                    { err: err instanceof Error ? err.message : String(err), tenant: tenant.slug },
+                    'tenant health unavailable',
+                  );
+                  return null;
+                })
+              : null,
+          }),
+          { concurrency: 8 },
+        )
+      : tenants.map((tenant) => ({ tenant, health: null }));
 
     if (flags.json) {
       out.json({ tenants: listed.map((l) => listedJson(tenancy, l)) });
       return;
     }
     if (listed.length === 0) {
+      const filtered = Boolean(status?.length || engine?.length || flags.server);
       out.line(
-        flags.activeOnly
-          ? 'No active tenants.'
+        filtered
+          ? 'No tenant matches these filters.'
           : `No tenants yet. Create one with: ${ctx.invokedAs} create-tenant "Acme Ltd" acme admin@acme.test`,
       );
       return;
@@ -68,34 +93,59 @@ export async function listTenantsCommand(ctx: CommandContext, flags: ListTenants
         tenant.name,
         tenant.status,
         tenant.db.engine,
-        `${health?.userCount ?? (health && !health.reachable ? '?' : '-')}/${tenant.maxUsers}`,
+        `${usersCell(tenant, health)}/${tenant.maxUsers}`,
         health?.schemaVersion ?? tenant.schemaVersion ?? '',
-        pendingCell(health),
+        pendingCell(tenant, health),
         formatDate(tenant.createdAt),
       ]),
     );
-    const unreachable = listed.filter((l) => l.health && !l.health.reachable);
+    const unreachable = listed.filter((l) => (l.health ? !l.health.reachable : l.tenant.health?.reachable === false));
     if (unreachable.length > 0) {
       out.line();
-      for (const { tenant, health } of unreachable)
-        out.line(out.red(`! ${tenant.slug}: database unreachable: ${health?.error ?? 'no answer'}`));
+      for (const { tenant, health } of unreachable) {
+        const error = health
+          ? (health.error ?? 'no answer')
+          : `${tenant.health?.error ?? 'no answer'} (last check ${formatDate(tenant.health!.checkedAt)})`;
+        out.line(out.red(`! ${tenant.slug}: database unreachable: ${error}`));
+      }
     }
   });
 }
 
-function pendingCell(health: TenantHealth | null): string {
-  if (!health) return '';
-  if (!health.reachable) return '?';
-  return String(health.pendingMigrations ?? '');
+function oneOf<T extends string>(flag: string, values: readonly string[] | undefined, allowed: readonly T[]): T[] | undefined {
+  const wrong = values?.find((v) => !(allowed as readonly string[]).includes(v));
+  if (wrong !== undefined) throw new UsageError(`${flag} ${wrong} is not one of ${allowed.join(', ')}`);
+  return values as T[] | undefined;
+}
+
+function usersCell(tenant: TenantRecord, health: TenantHealth | null): string {
+  if (health) return String(health.userCount ?? (health.reachable ? '-' : '?'));
+  return String(tenant.userCount ?? '-');
+}
+
+function pendingCell(tenant: TenantRecord, health: TenantHealth | null): string {
+  if (health) return health.reachable ? String(health.pendingMigrations ?? '') : '?';
+  return String(pendingMigrationCount(tenant) ?? '');
 }
 
 function listedJson(tenancy: Tenancy, { tenant, health }: Listed) {
+  const last = tenant.health;
   return {
     ...tenantJson(tenancy, tenant),
-    userCount: health?.userCount ?? null,
+    server: tenantServerOf(tenant),
+    userCount: health ? health.userCount : tenant.userCount,
     schemaVersion: health?.schemaVersion ?? tenant.schemaVersion,
-    pendingMigrations: health?.pendingMigrations ?? null,
-    reachable: health ? health.reachable : null,
+    pendingMigrations: health ? health.pendingMigrations : pendingMigrationCount(tenant),
+    reachable: health ? health.reachable : (last?.reachable ?? null),
+    lastHealth: last
+      ? {
+          reachable: last.reachable,
+          latencyMs: last.latencyMs,
+          sizeBytes: last.sizeBytes,
+          error: last.error,
+          checkedAt: last.checkedAt.toISOString(),
+        }
+      : null,
     ...(health?.error ? { error: health.error } : {}),
   };
 }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Sequelize } from 'sequelize';
 import {
   Conflict,
+  countActiveUsers,
   DEFAULT_LOCATION,
   LimitReached,
   ValidationFailed,
@@ -37,6 +38,7 @@ import { childLogger, type Logger } from '../logger';
 import { redact } from '../mask';
 import type { OperationRun } from '../operations';
 import type { TenantRecord } from '../registry/records';
+import { databaseSize } from './tenant-health';
 import { validateSlug } from '../slug';
 import { driverContext, parseDate, sequelizeOptions, serverContextFor, unreachableMessage, type ProvisioningContext } from './context';
 import { creatorGone, keepLease, leaseUntil, newProvisioningOwner } from './lease';
@@ -173,9 +175,28 @@ function creationSteps(ctx: ProvisioningContext, input: ValidatedInput): Creatio
     {
       name: 'activate',
       run: async (c) => {
+        // The tenants list shows users and health from the registry: measure them while the database is open.
+        const userCount = await countActiveUsers(c.models!);
+        const t0 = performance.now();
+        await c.sequelize!.query('SELECT 1');
+        const latencyMs = Math.round((performance.now() - t0) * 100) / 100;
+        const sizeBytes = await databaseSize(c.sequelize!, spec, driverContext(ctx));
         await closeSequelize(c.sequelize);
         c.sequelize = null;
-        c.tenant = await ctx.registry.updateTenant(c.tenant!.id, { status: 'active', schemaVersion: c.schemaVersion, provisioning: null });
+        await ctx.registry.recordHealth(c.tenant!.id, {
+          reachable: true,
+          latencyMs,
+          sizeBytes,
+          error: null,
+          checkedAt: new Date(),
+          userCount,
+        });
+        c.tenant = await ctx.registry.updateTenant(c.tenant!.id, {
+          status: 'active',
+          schemaVersion: c.schemaVersion,
+          userCount,
+          provisioning: null,
+        });
       },
     },
   ];

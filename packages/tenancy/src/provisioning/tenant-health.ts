@@ -19,7 +19,10 @@ export async function fleetHealth(ctx: ProvisioningContext, options: { concurren
   return pMap(tenants, (t) => healthOf(ctx, t), { concurrency: Math.max(1, options.concurrency ?? 8) });
 }
 
-/** Connects to the tenant's database and reads latency, schema version, size and users; never throws. */
+/**
+ * Connects to the tenant's database and reads latency, schema version, size and users, and records the
+ * outcome in the registry; a tenant that does not answer is reported, not thrown.
+ */
 async function healthOf(ctx: ProvisioningContext, tenant: TenantRecord): Promise<TenantHealth> {
   const out: TenantHealth = {
     slug: tenant.slug,
@@ -56,10 +59,20 @@ async function healthOf(ctx: ProvisioningContext, tenant: TenantRecord): Promise
   } finally {
     await closeSequelize(sequelize);
   }
+  // The tenants list shows the last check from the registry instead of opening every database.
+  await ctx.registry.recordHealth(tenant.id, {
+    reachable: out.reachable,
+    latencyMs: out.latencyMs,
+    sizeBytes: out.sizeBytes,
+    error: out.error ?? null,
+    checkedAt: new Date(out.checkedAt),
+    userCount: out.userCount,
+  });
   return out;
 }
 
-async function databaseSize(sequelize: Sequelize, spec: DatabaseSpec, ctx: DriverContext): Promise<number | null> {
+/** Bytes the tenant's database takes (file size for SQLite). */
+export async function databaseSize(sequelize: Sequelize, spec: DatabaseSpec, ctx: DriverContext): Promise<number | null> {
   if (spec.engine === 'sqlite') return driverFor('sqlite').sizeBytes(spec, ctx);
   const sql =
     spec.engine === 'postgres'

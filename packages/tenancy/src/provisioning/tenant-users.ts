@@ -13,6 +13,7 @@ export async function tenantUsers(ctx: ProvisioningContext, slug: string): Promi
       include: [{ model: models.Group, as: 'groups', attributes: ['name'], through: { attributes: [] } }],
       order: [['username', 'ASC']],
     });
+    await ctx.registry.setUserCount(tenant.id, users.filter((u) => u.isActive).length);
     return users.map((u) => ({
       id: u.id,
       username: u.username,

@@ -43,6 +43,12 @@ export function defineRegistryModels(sequelize: Sequelize) {
     declare provisioningOwner: string | null;
     declare provisioningLeaseUntil: Date | null;
     declare schemaVersion: string | null;
+    declare userCount: CreationOptional<number | null>;
+    declare healthReachable: CreationOptional<boolean | null>;
+    declare healthLatencyMs: CreationOptional<number | null>;
+    declare healthSizeBytes: CreationOptional<number | null>;
+    declare healthError: CreationOptional<string | null>;
+    declare healthCheckedAt: CreationOptional<Date | null>;
     declare version: CreationOptional<number>;
     declare createdAt: CreationOptional<Date>;
     declare updatedAt: CreationOptional<Date>;
@@ -70,6 +76,12 @@ export function defineRegistryModels(sequelize: Sequelize) {
       provisioningOwner: { type: DataTypes.STRING(255), allowNull: true },
       provisioningLeaseUntil: { type: DataTypes.DATE, allowNull: true },
       schemaVersion: { type: DataTypes.STRING(255), allowNull: true },
+      userCount: { type: DataTypes.INTEGER, allowNull: true },
+      healthReachable: { type: DataTypes.BOOLEAN, allowNull: true },
+      healthLatencyMs: { type: DataTypes.DOUBLE, allowNull: true },
+      healthSizeBytes: { type: DataTypes.BIGINT, allowNull: true },
+      healthError: { type: DataTypes.STRING(500), allowNull: true },
+      healthCheckedAt: { type: DataTypes.DATE, allowNull: true },
       version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
       createdAt: { type: DataTypes.DATE, allowNull: false },
       updatedAt: { type: DataTypes.DATE, allowNull: false },
@@ -80,7 +92,14 @@ export function defineRegistryModels(sequelize: Sequelize) {
       modelName: 'Tenant',
       underscored: true,
       timestamps: true,
-      indexes: [{ name: 'tenants_db_key', unique: true, fields: ['db_key'] }],
+      indexes: [
+        { name: 'tenants_db_key', unique: true, fields: ['db_key'] },
+        { name: 'tenants_status_slug', fields: ['status', 'slug'] },
+        { name: 'tenants_db_engine_slug', fields: ['db_engine', 'slug'] },
+        { name: 'tenants_db_host_slug', fields: ['db_host', 'slug'] },
+        { name: 'tenants_created_at', fields: ['created_at'] },
+        { name: 'tenants_user_count', fields: ['user_count'] },
+      ],
     },
   );
 

@@ -1,3 +1,4 @@
+import { migrationNames } from '@salesfleet/migrations';
 import type { Engine } from '../drivers/spec';
 import type { OperationOutcome, TenantStatus } from './models';
 
@@ -24,6 +25,10 @@ export interface TenantRecord {
   readonly provisioning: { readonly owner: string; readonly leaseUntil: Date } | null;
   /** Name of the last tenant migration applied (as last recorded by migrate/provision). */
   readonly schemaVersion: string | null;
+  /** Active users, as last recorded when they changed or by a health check; null before the first. */
+  readonly userCount: number | null;
+  /** The last health check, or null before the first. */
+  readonly health: TenantHealthRecord | null;
   /** Bumped on every change to the tenant (its row or its domains). */
   readonly version: number;
   readonly createdAt: Date;
@@ -43,6 +48,16 @@ export interface TenantDatabaseRecord {
   readonly managed: boolean;
   /** `databaseKey(db)`, unique in the registry (null only for a row that shared its database before the index). */
   readonly key: string | null;
+}
+
+/** A tenant's last health check as the registry keeps it (the list shows it without opening the database). */
+export interface TenantHealthRecord {
+  readonly reachable: boolean;
+  readonly latencyMs: number | null;
+  readonly sizeBytes: number | null;
+  /** Already masked. */
+  readonly error: string | null;
+  readonly checkedAt: Date;
 }
 
 export interface DomainRecord {
@@ -88,4 +103,18 @@ export interface OperationRecord {
   readonly error: string | null;
   readonly durationMs: number | null;
   readonly createdAt: Date;
+}
+
+/**
+ * Tenant migrations (`names`, oldest first; default those compiled in) that the tenant's recorded schema version has not reached,
+ * from the registry alone; null while the tenant has no database to migrate or the version is unknown here.
+ */
+export function pendingMigrationCount(
+  tenant: Pick<TenantRecord, 'status' | 'schemaVersion'>,
+  names: readonly string[] = migrationNames('tenant'),
+): number | null {
+  if (tenant.status === 'provisioning' || tenant.status === 'deleting') return null;
+  if (tenant.schemaVersion === null) return names.length;
+  const at = names.indexOf(tenant.schemaVersion);
+  return at < 0 ? null : names.length - at - 1;
 }

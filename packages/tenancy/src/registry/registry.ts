@@ -1,6 +1,18 @@
 import { errorText, silentLogger, type Logger } from '../logger';
 import { createHash, randomBytes } from 'node:crypto';
-import { Op, Transaction, UniqueConstraintError, literal, type Sequelize, type WhereOptions } from 'sequelize';
+import {
+  type InferAttributes,
+  Op,
+  Transaction,
+  UniqueConstraintError,
+  col,
+  fn,
+  literal,
+  where as whereFn,
+  type Order,
+  type Sequelize,
+  type WhereOptions,
+} from 'sequelize';
 import { Conflict, NotFound, ValidationFailed, hashPassword, verifyPassword } from '@salesfleet/models';
 import { migrateUp, migrationStatus } from '@salesfleet/migrations';
 import type { SecretBox } from '../crypto';
@@ -57,8 +69,49 @@ export interface TenantPatch {
   trialEndsAt?: Date | null;
   paidUntil?: Date | null;
   schemaVersion?: string | null;
+  userCount?: number | null;
   db?: Partial<NewTenant['db']>;
   provisioning?: { owner: string; leaseUntil: Date } | null;
+}
+
+/** How the tenants list sorts (ties by slug). */
+export const TENANT_SORT_KEYS = ['name', 'slug', 'status', 'engine', 'users', 'schema', 'health', 'created'] as const;
+export type TenantSortKey = (typeof TENANT_SORT_KEYS)[number];
+
+/** Which tenants a list shows; every filter is answered by the registry alone (no tenant database). */
+export interface TenantListFilter {
+  /** Substring of the slug, name or admin email, case-insensitive. */
+  q?: string;
+  status?: TenantStatus | readonly TenantStatus[];
+  engine?: Engine | readonly Engine[];
+  /** A database server as `tenantServerOf` names it: `host`, `host:port`, or `local` for SQLite files. */
+  server?: string;
+}
+
+export interface TenantListQuery extends TenantListFilter {
+  sort?: TenantSortKey;
+  direction?: 'asc' | 'desc';
+  /** Default 50, at most 500. */
+  limit?: number;
+  offset?: number;
+}
+
+/** What a health check found, as the registry keeps it for the list. */
+export interface TenantHealthUpdate {
+  reachable: boolean;
+  latencyMs: number | null;
+  sizeBytes: number | null;
+  /** Must already be masked. */
+  error: string | null;
+  checkedAt: Date;
+  /** Active users counted by the check (null: not counted). */
+  userCount: number | null;
+}
+
+/** The database server a tenant lives on: `host:port` (`host` without a port), `local` for SQLite files. */
+export function tenantServerOf(tenant: Pick<TenantRecord, 'db'>): string {
+  if (tenant.db.engine === 'sqlite' || !tenant.db.host) return 'local';
+  return tenant.db.port ? `${tenant.db.host}:${tenant.db.port}` : tenant.db.host;
 }
 
 export interface OperationInsert {
@@ -182,15 +235,68 @@ export class Registry {
 
   // ── tenants ───────────────────────────────────────────────────────────────────────────────────
 
-  async listTenants(filter: { status?: TenantStatus | TenantStatus[] } = {}): Promise<TenantRecord[]> {
-    const where: WhereOptions = {};
-    if (filter.status) Object.assign(where, { status: filter.status });
-    const rows = await this.models.Tenant.findAll({ where, order: [['slug', 'ASC']] });
+  /** Every tenant matching `filter`, by slug. Reads only the registry. */
+  async listTenants(filter: TenantListFilter = {}): Promise<TenantRecord[]> {
+    // Plain rows, not model instances: 10,000 tenants read in a third of the time.
+    const rows = await this.models.Tenant.findAll({ where: this.#tenantWhere(filter), order: [['slug', 'ASC']], raw: true });
     return rows.map(toTenantRecord);
+  }
+
+  /** One page of tenants and how many match in all — what the console's tenants page shows. */
+  async pageTenants(query: TenantListQuery = {}): Promise<{ tenants: TenantRecord[]; total: number }> {
+    const where = this.#tenantWhere(query);
+    const limit = Math.min(Math.max(Math.trunc(query.limit ?? 50), 1), 500);
+    const offset = Math.max(Math.trunc(query.offset ?? 0), 0);
+    const [rows, total] = await Promise.all([
+      this.models.Tenant.findAll({ where, order: tenantOrder(query.sort ?? 'slug', query.direction ?? 'asc'), limit, offset, raw: true }),
+      this.models.Tenant.count({ where }),
+    ]);
+    return { tenants: rows.map(toTenantRecord), total };
   }
 
   async countTenants(): Promise<number> {
     return this.models.Tenant.count();
+  }
+
+  /** Records a tenant's active user count (no version bump: nothing routed depends on it). */
+  async setUserCount(tenantId: number, userCount: number): Promise<void> {
+    await this.models.Tenant.update({ userCount }, { where: { id: tenantId }, silent: true });
+  }
+
+  /** Records a health check's outcome (and the users it counted) for the list; no version bump. */
+  async recordHealth(tenantId: number, health: TenantHealthUpdate): Promise<void> {
+    await this.models.Tenant.update(
+      {
+        healthReachable: health.reachable,
+        healthLatencyMs: health.latencyMs,
+        healthSizeBytes: health.sizeBytes,
+        healthError: health.error?.slice(0, 500) ?? null,
+        healthCheckedAt: health.checkedAt,
+        ...(health.userCount !== null ? { userCount: health.userCount } : {}),
+      },
+      { where: { id: tenantId }, silent: true },
+    );
+  }
+
+  #tenantWhere(filter: TenantListFilter): WhereOptions {
+    const and: WhereOptions[] = [];
+    if (filter.status !== undefined) and.push({ status: filter.status as TenantStatus[] });
+    if (filter.engine !== undefined) and.push({ dbEngine: filter.engine as Engine[] });
+    if (filter.server !== undefined) {
+      const server = filter.server.trim().toLowerCase();
+      const port = /^(.+):(\d{1,5})$/.exec(server);
+      if (server === 'local') and.push({ [Op.or]: [{ dbEngine: 'sqlite' }, { dbHost: null }] });
+      else if (port) and.push({ dbHost: port[1]!, dbPort: Number(port[2]), dbEngine: { [Op.ne]: 'sqlite' } });
+      else and.push({ dbHost: server, dbEngine: { [Op.ne]: 'sqlite' } });
+    }
+    const q = filter.q?.trim().toLowerCase();
+    if (q) {
+      // A position function instead of LIKE: no wildcard escaping, which SQLite's LIKE lacks by default.
+      const position = this.engine === 'postgres' ? 'strpos' : 'instr';
+      const contains = (column: string) => whereFn(fn(position, fn('lower', col(column)), q), Op.gt, 0);
+      and.push({ [Op.or]: [contains('slug'), contains('name'), contains('admin_email')] });
+    }
+    return and.length === 0 ? {} : { [Op.and]: and };
   }
 
   async findTenant(slug: string): Promise<TenantRecord | null> {
@@ -274,6 +380,7 @@ export class Registry {
       'trialEndsAt',
       'paidUntil',
       'schemaVersion',
+      'userCount',
     ] as const;
     for (const key of direct) if (patch[key] !== undefined) values[key] = patch[key];
     if (patch.db) {
@@ -647,6 +754,41 @@ export function normalizeDomain(domain: string): string {
   return host;
 }
 
+/** Sort columns; rows without a value (never counted, never checked) come last either way. */
+function tenantOrder(sort: TenantSortKey, direction: 'asc' | 'desc'): Order {
+  const dir = direction === 'desc' ? 'DESC' : 'ASC';
+  const missingLast = (column: string) => [literal(`(${column} IS NULL)`), 'ASC'] as [ReturnType<typeof literal>, string];
+  const bySlug: [string, string] = ['slug', sort === 'slug' ? dir : 'ASC'];
+  switch (sort) {
+    case 'name':
+      // Case-insensitive on every engine (SQLite and PostgreSQL's C collation would put 'Z' before 'a').
+      return [[fn('lower', col('name')), dir], bySlug];
+    case 'slug':
+      return [bySlug];
+    case 'status':
+      return [['status', dir], bySlug];
+    case 'engine':
+      return [['dbEngine', dir], bySlug];
+    case 'users':
+      return [missingLast('user_count'), ['userCount', dir], ['maxUsers', dir], bySlug];
+    case 'schema':
+      return [missingLast('schema_version'), ['schemaVersion', dir], bySlug];
+    case 'health':
+      // Reachable by latency, then unreachable, then never checked.
+      return [
+        missingLast('health_checked_at'),
+        [literal('(CASE WHEN health_reachable THEN 0 ELSE 1 END)'), dir],
+        ['healthLatencyMs', dir],
+        bySlug,
+      ];
+    case 'created':
+      return [
+        ['createdAt', dir],
+        ['id', dir],
+      ];
+  }
+}
+
 type Row<K extends keyof RegistryModels> = RegistryModels[K] extends abstract new (...args: never[]) => infer I ? I : never;
 
 /** A unique index refused the row: the slug's (SlugTaken) or the database's (DatabaseInUse). */
@@ -667,7 +809,16 @@ function describeDatabase(db: { engine: Engine; host: string | null; port: numbe
     : `${db.engine} database "${db.name}" on ${db.host ?? 'localhost'}${db.port ? `:${db.port}` : ''}`;
 }
 
-function toTenantRecord(row: Row<'Tenant'>): TenantRecord {
+/** A date column as read: a Date from instances and most drivers, a string from SQLite's raw rows. */
+function asDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(value as string);
+}
+
+const asNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/** A tenant row, as a model instance or as the plain values of a `raw: true` read. */
+function toTenantRecord(row: Row<'Tenant'> | InferAttributes<Row<'Tenant'>>): TenantRecord {
   return Object.freeze({
     id: row.id,
     slug: row.slug,
@@ -677,8 +828,8 @@ function toTenantRecord(row: Row<'Tenant'>): TenantRecord {
     suspendedReason: row.suspendedReason ?? null,
     maxUsers: row.maxUsers,
     multiLocation: Boolean(row.multiLocation),
-    trialEndsAt: row.trialEndsAt ?? null,
-    paidUntil: row.paidUntil ?? null,
+    trialEndsAt: asDate(row.trialEndsAt),
+    paidUntil: asDate(row.paidUntil),
     db: Object.freeze({
       engine: row.dbEngine,
       host: row.dbHost ?? null,
@@ -694,9 +845,19 @@ function toTenantRecord(row: Row<'Tenant'>): TenantRecord {
         ? Object.freeze({ owner: row.provisioningOwner, leaseUntil: row.provisioningLeaseUntil })
         : null,
     schemaVersion: row.schemaVersion ?? null,
+    userCount: asNumber(row.userCount),
+    health: row.healthCheckedAt
+      ? Object.freeze({
+          reachable: Boolean(row.healthReachable),
+          latencyMs: asNumber(row.healthLatencyMs),
+          sizeBytes: asNumber(row.healthSizeBytes),
+          error: row.healthError ?? null,
+          checkedAt: asDate(row.healthCheckedAt)!,
+        })
+      : null,
     version: row.version,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
+    createdAt: asDate(row.createdAt)!,
+    updatedAt: asDate(row.updatedAt)!,
   });
 }
 

@@ -48,6 +48,8 @@ export function tenantRecord(slug: string, overrides: Partial<TenantRecord> = {}
     },
     provisioning: null,
     schemaVersion: null,
+    userCount: null,
+    health: null,
     version: 1,
     createdAt: new Date(0),
     updatedAt: new Date(0),

@@ -2,7 +2,15 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { ValidationFailed } from '@salesfleet/models';
 import { migrationNames } from '@salesfleet/migrations';
-import type { Config, DomainRecord, MigrationResult, TenantHealth, TenantRecord } from '@salesfleet/tenancy';
+import {
+  type Config,
+  type DomainRecord,
+  type MigrationResult,
+  type TenantHealth,
+  type TenantRecord,
+  pendingMigrationCount,
+  tenantServerOf,
+} from '@salesfleet/tenancy';
 import type { AppEnv } from '../../app-env';
 import type { ApiRoutes } from '../../http/api-routes';
 import type { AppTenancy } from '../../tenancy';
@@ -17,6 +25,7 @@ import {
   TenantSummarySchema,
   UpdateTenantInputSchema,
 } from '../schemas';
+import { TenantListQuerySchema } from '../tenant-list-schemas';
 import { UserCounts } from './user-counts';
 
 type TenantSummary = z.infer<typeof TenantSummarySchema>;
@@ -26,14 +35,6 @@ const slugParam = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
 const domainParam = slugParam.extend({ domain: z.string().min(1).max(253) });
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
-
-/** Migrations this code knows that the tenant's recorded schema version has not reached. */
-function pendingMigrations(tenant: TenantRecord, names: readonly string[]): number | null {
-  if (tenant.status === 'provisioning' || tenant.status === 'deleting') return null;
-  if (tenant.schemaVersion === null) return names.length;
-  const at = names.indexOf(tenant.schemaVersion);
-  return at < 0 ? null : names.length - at - 1;
-}
 
 function domainJson(d: DomainRecord): z.infer<typeof DomainSchema> {
   return { id: d.id, domain: d.domain, primary: d.primary, createdAt: d.createdAt.toISOString() };
@@ -68,7 +69,7 @@ export function platformTenantRoutes(routes: ApiRoutes, deps: { tenancy: AppTena
   const userCounts = new UserCounts(tenancy);
   const names = () => migrationNames('tenant');
 
-  const summary = (t: TenantRecord, userCount: number | null): TenantSummary => ({
+  const summary = (t: TenantRecord, userCount: number | null = t.userCount): TenantSummary => ({
     id: t.id,
     slug: t.slug,
     name: t.name,
@@ -79,8 +80,18 @@ export function platformTenantRoutes(routes: ApiRoutes, deps: { tenancy: AppTena
     userCount,
     maxUsers: t.maxUsers,
     multiLocation: t.multiLocation,
+    server: tenantServerOf(t),
+    health: t.health
+      ? {
+          reachable: t.health.reachable,
+          latencyMs: t.health.latencyMs,
+          sizeBytes: t.health.sizeBytes,
+          error: t.health.error,
+          checkedAt: t.health.checkedAt.toISOString(),
+        }
+      : null,
     schemaVersion: t.schemaVersion,
-    pendingMigrations: pendingMigrations(t, names()),
+    pendingMigrations: pendingMigrationCount(t, names()),
     trialEndsAt: iso(t.trialEndsAt),
     paidUntil: iso(t.paidUntil),
     createdAt: t.createdAt.toISOString(),
@@ -88,7 +99,7 @@ export function platformTenantRoutes(routes: ApiRoutes, deps: { tenancy: AppTena
   });
 
   const detail = async (t: TenantRecord, options: { fresh?: boolean } = {}): Promise<TenantDetail> => {
-    const [count, domains] = await Promise.all([userCounts.of(t, options), registry.listDomains(t.id)]);
+    const [count, domains] = await Promise.all([options.fresh ? userCounts.of(t) : t.userCount, registry.listDomains(t.id)]);
     return {
       ...summary(t, count),
       database: {
@@ -107,13 +118,33 @@ export function platformTenantRoutes(routes: ApiRoutes, deps: { tenancy: AppTena
     {
       method: 'get',
       path: '/tenants',
-      summary: 'Every tenant with status, engine, users/max, schema version and pending migrations',
-      responses: { 200: { description: 'Tenants by slug', schema: z.object({ tenants: z.array(TenantSummarySchema) }) } },
+      summary:
+        'One page of tenants, filtered (status, engine, server), searched and sorted by the registry alone — no tenant database is opened',
+      query: TenantListQuerySchema,
+      responses: {
+        200: {
+          description: 'The page and how many tenants match in all',
+          schema: z.object({
+            tenants: z.array(TenantSummarySchema),
+            total: z.number().int(),
+            limit: z.number().int(),
+            offset: z.number().int(),
+          }),
+        },
+      },
     },
-    async (c) => {
-      const tenants = await registry.listTenants();
-      const counts = await userCounts.ofAll(tenants);
-      return c.json({ tenants: tenants.map((t) => summary(t, counts.get(t.id) ?? null)) });
+    async (c, { query }) => {
+      const { tenants, total } = await registry.pageTenants({
+        limit: query.limit,
+        offset: query.offset,
+        sort: query.sort,
+        direction: query.dir,
+        ...(query.q ? { q: query.q } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.engine ? { engine: query.engine } : {}),
+        ...(query.server ? { server: query.server } : {}),
+      });
+      return c.json({ tenants: tenants.map((t) => summary(t)), total, limit: query.limit, offset: query.offset });
     },
   );
 
@@ -159,7 +190,7 @@ export function platformTenantRoutes(routes: ApiRoutes, deps: { tenancy: AppTena
       c.var.logger.info({ slug: created.tenant.slug }, 'tenant created');
       return c.json(
         {
-          tenant: summary(created.tenant, await userCounts.of(created.tenant, { fresh: true })),
+          tenant: summary(created.tenant),
           admin: created.admin,
           url: created.url,
         },

@@ -14,6 +14,7 @@ import {
   updateTenantUser,
   type TenantModels,
 } from '@salesfleet/models';
+import type { Registry, TenantRecord } from '@salesfleet/tenancy';
 import type { ApiRoutes } from '../../http/api-routes';
 import { assertStrongPassword, newPasswordInput } from '../../auth/password-policy';
 import { assertMayGrantGroups, assertMayManageUser } from './privilege';
@@ -72,8 +73,14 @@ const ListQuery = z.object({
 });
 
 /** Users and groups of the tenant: read with `auth.view_*`, change with `auth.manage_users`. */
-export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: PermissionCache }): ApiRoutes {
-  const { permissions } = deps;
+export function tenantUsersRoutes(
+  routes: ApiRoutes,
+  deps: { permissions: PermissionCache; registry: Pick<Registry, 'setUserCount'> },
+): ApiRoutes {
+  const { permissions, registry } = deps;
+  // The platform's tenants list shows this count from the registry, without opening the tenant's database.
+  const recordUserCount = async (tenant: TenantRecord, models: TenantModels) =>
+    registry.setUserCount(tenant.id, await models.User.count({ where: { isActive: true } }));
 
   const withGroups = async (models: TenantModels, id: number) => {
     const user = await models.User.findByPk(id);
@@ -167,6 +174,7 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
         },
         { maxUsers: tenant.maxUsers },
       );
+      await recordUserCount(tenant, models);
       const groups = (await groupsOfUsers(models, [user.id])).get(user.id) ?? [];
       return c.json({ user: { ...userJson(user), groups }, ...(oneTimePassword ? { oneTimePassword } : {}) }, 201);
     },
@@ -194,6 +202,7 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
       if (body.isSuperuser !== undefined && !me.isSuperuser) throw new SuperuserOnly();
       await assertMayManageUser(c, params.id);
       await updateTenantUser(c.var.db!, params.id, body, { maxUsers: c.var.tenant!.maxUsers });
+      if (body.isActive !== undefined) await recordUserCount(c.var.tenant!, c.var.db!);
       permissions.forget(c.var.tenant!, params.id);
       return c.json({ user: await withGroups(c.var.db!, params.id) });
     },
@@ -215,6 +224,7 @@ export function tenantUsersRoutes(routes: ApiRoutes, deps: { permissions: Permis
       if (params.id === c.var.user!.user.id) throw new Conflict('You cannot deactivate yourself');
       await assertMayManageUser(c, params.id);
       await updateTenantUser(c.var.db!, params.id, { isActive: false }, { maxUsers: c.var.tenant!.maxUsers });
+      await recordUserCount(c.var.tenant!, c.var.db!);
       permissions.forget(c.var.tenant!, params.id);
       return c.json({ user: await withGroups(c.var.db!, params.id) });
     },
