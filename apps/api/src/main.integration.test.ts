@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { testDialects, testServerUrls } from '@salesfleet/models/testing';
+import { createTestDatabase, type TestDatabase, testDialects, testServerUrls } from '@salesfleet/models/testing';
 import { loadConfig, openTenancy, parseDatabaseUrl } from '@salesfleet/tenancy';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
@@ -219,5 +220,51 @@ describe.runIf(postgres)('pnpm start with PostgreSQL tenants', () => {
     expect(run.output()).toMatch(/SALESFLEET_MAX_OPEN_TENANTS or SALESFLEET_TENANT_POOL_MAX/);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
+  });
+});
+
+// Two `pnpm start`s on one new registry (issue 16: one of them used to fail on the registry
+// migrations or the first admin): both start, the registry is migrated once and one admin is made.
+describe.each(await testDialects())('two processes starting together on a new %s registry', (dialect) => {
+  let registry: TestDatabase | null = null;
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const child of children) process.kill(-child.pid!, 'SIGKILL');
+    await registry?.drop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('both start and answer; exactly one creates the first platform admin', async () => {
+    if (dialect !== 'sqlite') registry = await createTestDatabase(dialect);
+    const shared = mkdtempSync(join(tmpdir(), 'salesfleet-start-race-'));
+    dirs.push(shared);
+    // SQLite: one data dir (its registry file) for both; a server registry: a data dir each.
+    const dataDirs = registry ? [mkdtempSync(join(tmpdir(), 'salesfleet-start-race-')), shared] : [shared, shared];
+    if (registry) dirs.push(dataDirs[0]!);
+    const env: Record<string, string> = {
+      SALESFLEET_SECRET_KEY: randomBytes(32).toString('base64url'),
+      ...(registry ? { SALESFLEET_REGISTRY_URL: registry.url } : {}),
+    };
+    const ports = [await freePort(), await freePort()];
+    const runs = await Promise.all(dataDirs.map((dir, i) => start(dir, ports[i]!, [], env)));
+    for (const port of ports) expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    const admins = runs.map(
+      (r) =>
+        r
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('one-time password')).length,
+    );
+    expect(admins.sort()).toEqual([0, 1]);
+
+    const tenancy = await openTenancy(loadConfig({ SALESFLEET_DATA_DIR: dataDirs[0]!, ...env }));
+    try {
+      expect(await tenancy.registry.countPlatformAdmins()).toBe(1);
+      expect((await tenancy.registry.migrationStatus()).pending).toEqual([]);
+    } finally {
+      await tenancy.close();
+    }
+    for (const run of runs) run.child.kill('SIGTERM');
+    expect(await Promise.all(runs.map((r) => r.exited))).toEqual([0, 0]);
   });
 });

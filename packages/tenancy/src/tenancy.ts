@@ -10,6 +10,7 @@ import { redact } from './mask';
 import { OperationsLog } from './operations';
 import { Provisioner, type ProvisionerTestHooks } from './provisioning/index';
 import { connectRegistryNotifications } from './registry/notify';
+import { RegistryLocks } from './registry/locks';
 import { Registry } from './registry/registry';
 import type { PlatformAdminRecord } from './registry/records';
 import { HostRouter } from './router';
@@ -94,7 +95,8 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     connectTimeoutMs: config.dbConnectTimeoutMs,
   });
   const logger = options.logger ?? silentLogger;
-  const registry = new Registry(sequelize, secrets, { logger });
+  const locks = new RegistryLocks(spec, { dataDir: config.dataDir, connectTimeoutMs: config.dbConnectTimeoutMs, logger });
+  const registry = new Registry(sequelize, secrets, { logger, locks });
   try {
     await sequelize.authenticate();
   } catch (err) {
@@ -250,27 +252,35 @@ export async function initRegistry(tenancy: Tenancy, options: InitRegistryOption
     secrets: [options.admin?.password],
   });
   try {
-    const existing = await registry.countPlatformAdmins();
-    let admin: InitRegistryResult['admin'] = null;
-    if (existing === 0) {
-      const username = (options.admin?.username ?? 'admin').trim().toLowerCase();
-      const base = tenancy.config.baseDomains[0]!;
-      const email = (options.admin?.email ?? `admin@${base.includes('.') ? base : 'salesfleet.local'}`).trim().toLowerCase();
-      const given = options.admin?.password;
-      if (given) {
-        const problems = validatePasswordStrength(given, { username, email });
-        if (problems.length) {
-          throw new ValidationFailed(
-            `Weak platform admin password: ${problems.join(' ')}`,
-            problems.map((message) => ({ path: 'password', message })),
-          );
+    // Two processes starting on a new registry: one creates the first admin, the other then sees it.
+    const { existing, admin } = await registry.locks.withLock(
+      'first-platform-admin',
+      async () => {
+        const existing = await registry.countPlatformAdmins();
+        let admin: InitRegistryResult['admin'] = null;
+        if (existing === 0) {
+          const username = (options.admin?.username ?? 'admin').trim().toLowerCase();
+          const base = tenancy.config.baseDomains[0]!;
+          const email = (options.admin?.email ?? `admin@${base.includes('.') ? base : 'salesfleet.local'}`).trim().toLowerCase();
+          const given = options.admin?.password;
+          if (given) {
+            const problems = validatePasswordStrength(given, { username, email });
+            if (problems.length) {
+              throw new ValidationFailed(
+                `Weak platform admin password: ${problems.join(' ')}`,
+                problems.map((message) => ({ path: 'password', message })),
+              );
+            }
+          }
+          const password = given || generatePassword();
+          const record = await registry.createPlatformAdmin({ username, email, password, mustChangePassword: !given });
+          admin = given ? record : { ...record, oneTimePassword: password };
+          await run.note('create_platform_admin', 'succeeded', { username, email, passwordGiven: Boolean(given) });
         }
-      }
-      const password = given || generatePassword();
-      const record = await registry.createPlatformAdmin({ username, email, password, mustChangePassword: !given });
-      admin = given ? record : { ...record, oneTimePassword: password };
-      await run.note('create_platform_admin', 'succeeded', { username, email, passwordGiven: Boolean(given) });
-    }
+        return { existing, admin };
+      },
+      { busy: 'creating the first platform admin' },
+    );
     await run.succeed();
     return { migrated, admin, platformAdmins: existing + (admin ? 1 : 0) };
   } catch (err) {

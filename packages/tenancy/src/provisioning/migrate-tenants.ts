@@ -135,9 +135,20 @@ async function migrateOne(
     let applied: string[] = [];
     let status = await migrationStatus(sequelize, 'tenant', list);
     if (!readOnly && status.pending.length > 0) {
-      applied = (await migrateUp(sequelize, 'tenant', list)).applied;
-      const done = new Set(applied);
-      status = { applied: [...status.applied, ...applied], pending: status.pending.filter((name) => !done.has(name)) };
+      // Another process may be migrating this tenant (two fleet migrations at once): wait for it, then
+      // read the status again — it usually leaves nothing to apply instead of a duplicate-migration error.
+      const db = sequelize;
+      await ctx.registry.locks.withLock(
+        `tenant-migrations:${tenant.id}`,
+        async () => {
+          status = await migrationStatus(db, 'tenant', list);
+          if (status.pending.length === 0) return;
+          applied = (await migrateUp(db, 'tenant', list)).applied;
+          const done = new Set(applied);
+          status = { applied: [...status.applied, ...applied], pending: status.pending.filter((name) => !done.has(name)) };
+        },
+        { waitMs: 10 * 60_000, busy: `migrating tenant "${tenant.slug}"` },
+      );
     }
     const schemaVersion = status.applied.at(-1) ?? null;
     if (run && applied.length > 0) await run.note(`tenant:${tenant.slug}`, 'succeeded', { applied });

@@ -19,6 +19,7 @@ import type { SecretBox } from '../crypto';
 import { databaseKey, type DatabaseSpec, type Engine } from '../drivers/spec';
 import { DatabaseInUse, SlugTaken, TenantNotFound } from '../errors';
 import { normalizeHost, isIpHost } from '../host';
+import type { RegistryLocks } from './locks';
 import { defineRegistryModels, type OperationOutcome, type RegistryModels, type TenantStatus } from './models';
 import type { DomainRecord, OperationRecord, PlatformAdminRecord, PlatformSessionRecord, TenantRecord } from './records';
 
@@ -176,8 +177,12 @@ export class Registry {
 
   readonly logger: Logger;
 
-  constructor(sequelize: Sequelize, secrets: SecretBox, options: { logger?: Logger } = {}) {
+  /** Named locks across every process on this registry (see RegistryLocks). */
+  readonly locks: RegistryLocks;
+
+  constructor(sequelize: Sequelize, secrets: SecretBox, options: { logger?: Logger; locks: RegistryLocks }) {
     this.logger = options.logger ?? silentLogger;
+    this.locks = options.locks;
     this.sequelize = sequelize;
     this.models = defineRegistryModels(sequelize);
     this.#secrets = secrets;
@@ -191,7 +196,11 @@ export class Registry {
 
   /** Applies pending registry migrations. */
   async migrate(): Promise<{ applied: string[] }> {
-    return migrateUp(this.sequelize, 'registry');
+    // Two processes starting on a new registry: the second waits, then finds nothing pending.
+    return this.locks.withLock('registry-migrations', () => migrateUp(this.sequelize, 'registry'), {
+      waitMs: 120_000,
+      busy: 'migrating the registry',
+    });
   }
 
   async migrationStatus(): Promise<{ applied: string[]; pending: string[] }> {
@@ -207,6 +216,7 @@ export class Registry {
 
   async close(): Promise<void> {
     this.#listeners.clear();
+    await this.locks.close();
     await this.sequelize.close();
   }
 
