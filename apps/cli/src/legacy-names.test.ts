@@ -11,7 +11,7 @@ describe('old Django command names', () => {
       '--max-users=5',
     ]);
     expect(rewriteLegacyArgs(['create_production_tenant', 'A', 'a', 'a@a.test', '--skip-demo-data']).args[0]).toBe('create-tenant');
-    expect(rewriteLegacyArgs(['force_migrate_tenant', 'acme']).args).toEqual(['migrate-tenants', '--tenant', 'acme']);
+    expect(rewriteLegacyArgs(['force_migrate_tenant', 'acme']).args).toEqual(['migrate-tenants', '--repair', '--tenant', 'acme']);
     expect(rewriteLegacyArgs(['fix_tenant_domain', 'acme', 'shop.acme.com']).args).toEqual(['domains', 'add', 'acme', 'shop.acme.com']);
     expect(rewriteLegacyArgs(['delete_tenant', 'acme', '--force']).args).toEqual(['delete-tenant', 'acme', '--force']);
   });

@@ -18,7 +18,7 @@ export const LEGACY_COMMANDS: readonly LegacyCommand[] = [
   { old: 'list_tenants', now: ['list-tenants'], shown: 'list-tenants' },
   { old: 'migrate_tenants', now: ['migrate-tenants'], shown: 'migrate-tenants' },
   { old: 'migrate_schemas', now: ['migrate-tenants'], shown: 'migrate-tenants' },
-  { old: 'force_migrate_tenant', now: ['migrate-tenants', '--tenant'], shown: 'migrate-tenants --tenant <subdomain>' },
+  { old: 'force_migrate_tenant', now: ['migrate-tenants', '--repair', '--tenant'], shown: 'migrate-tenants --repair --tenant <subdomain>' },
   { old: 'check_tenant_user', now: ['check-tenants'], shown: 'check-tenants (users of one tenant: tenant-users)' },
   { old: 'test_tenant_connections', now: ['check-tenants'], shown: 'check-tenants' },
   { old: 'pre_deploy_check', now: ['check-tenants'], shown: 'check-tenants' },

@@ -238,6 +238,7 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .option('--check', 'change nothing; exit 1 when any migration is pending')
       .option('--dry-run', 'show what would be applied; change nothing')
       .option('--concurrency <n>', 'tenants migrated at once', wholeNumber(1, 64), 4)
+      .option('--repair', "recreate what is missing from a tenant's schema (tables, columns, indexes), no row touched; with --tenant")
       .addOption(new Option('--app <label>', "Django's --app (ignored: one migration set)").hideHelp())
       .addOption(json())
       .action(async (flags) => (await import('./commands/migrate-tenants')).migrateTenantsCommand(ctx, flags)),
@@ -246,6 +247,7 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       ['migrate-tenants --tenant acme'],
       ['migrate-tenants --check', 'in CI / before a deploy: exit 1 when something is pending'],
       ['migrate-tenants --concurrency 8 --json'],
+      ['migrate-tenants --repair --tenant acme', 'after check-tenants reported schema drift (the old force_migrate_tenant)'],
     ],
   );
   examples(

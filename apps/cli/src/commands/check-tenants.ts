@@ -164,8 +164,18 @@ async function runChecks(tenancy: Tenancy, slugs: string[], flags: CheckTenantsF
         if (health.userCount !== null && health.userCount > tenant.maxUsers) {
           problems.push(`${health.userCount} users exceed the limit of ${tenant.maxUsers}`);
         }
+        if (health.reachable && !health.pendingMigrations) {
+          const { tenantSchemaDrift } = await loadTenancyPackage();
+          const drift = await tenantSchemaDrift(tenancy, tenant).catch((err: unknown) => [
+            { message: `schema check failed: ${errorLine(err)}` },
+          ]);
+          for (const d of drift) problems.push(`schema drift: ${d.message}`);
+          if (drift.length > 0) problems.push(`repair what is missing with migrate-tenants --repair --tenant ${tenant.slug}`);
+        }
       } else if (tenant.status === 'failed') {
         problems.push('provisioning failed; run create-tenant again to retry, or delete-tenant');
+      } else if (tenant.status === 'maintenance') {
+        problems.push('in maintenance: a move is running or was interrupted (run move-tenant again to finish or undo it)');
       } else if (tenant.status === 'deleting') {
         problems.push('deletion did not finish; run delete-tenant again');
       } else if (tenant.status === 'provisioning' && creatorGone(tenant)) {

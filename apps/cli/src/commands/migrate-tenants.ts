@@ -12,6 +12,8 @@ export interface MigrateTenantsFlags {
   json?: boolean;
   /** Django's `--app`: there is one ordered migration set, so it is accepted and ignored. */
   app?: string;
+  /** Recreate what is missing from the tenant's schema (needs --tenant). */
+  repair?: boolean;
 }
 
 /** The migration a failure message names (`Migration <name> failed: …`), if any. */
@@ -27,6 +29,7 @@ export function failingMigration(error: string | undefined): string | null {
  */
 export async function migrateTenantsCommand(ctx: CommandContext, flags: MigrateTenantsFlags): Promise<void> {
   const { out } = ctx;
+  if (flags.repair) return (await import('./repair-schema')).repairSchemaCommand(ctx, flags);
   const readOnly = flags.check === true || flags.dryRun === true;
   if (flags.app) out.warn(`--app ${flags.app} is ignored: tenant migrations are one ordered set, all of them are applied`);
 
