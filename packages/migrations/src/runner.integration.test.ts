@@ -8,7 +8,8 @@ import { tenantMigrations } from './tenant/index';
 import type { MigrationDefinition } from './types';
 
 const dialects = await testDialects();
-const [auth, sales, accounting] = tenantMigrations.map((m) => m.name) as [string, string, string];
+const all = tenantMigrations.map((m) => m.name);
+const [auth, sales, accounting] = all as [string, string, string, ...string[]];
 
 async function tables(sequelize: Sequelize): Promise<string[]> {
   const list = (await sequelize.getQueryInterface().showAllTables()) as (string | { tableName: string })[];
@@ -38,7 +39,7 @@ describe.each(dialects)('migration runner on %s', (dialect) => {
   it('reports everything pending on an empty database without creating anything', async () => {
     db = await createTestDatabase(dialect);
     const sequelize = db.connect();
-    expect(await migrationStatus(sequelize, 'tenant')).toEqual({ applied: [], pending: [auth, sales, accounting] });
+    expect(await migrationStatus(sequelize, 'tenant')).toEqual({ applied: [], pending: all });
     expect(await tables(sequelize)).toEqual([]);
   });
 
@@ -46,16 +47,17 @@ describe.each(dialects)('migration runner on %s', (dialect) => {
     db = await createTestDatabase(dialect);
     const sequelize = db.connect();
     expect(await migrateUp(sequelize, 'tenant', { to: auth })).toEqual({ applied: [auth] });
-    expect(await migrationStatus(sequelize, 'tenant')).toEqual({ applied: [auth], pending: [sales, accounting] });
+    expect(await migrationStatus(sequelize, 'tenant')).toEqual({ applied: [auth], pending: all.slice(1) });
     expect(await tables(sequelize)).toContain('users');
     expect(await tables(sequelize)).not.toContain('invoices');
 
     expect(await migrateUp(sequelize, 'tenant', { to: auth })).toEqual({ applied: [] });
-    expect(await migrateUp(sequelize, 'tenant')).toEqual({ applied: [sales, accounting] });
+    expect(await migrateUp(sequelize, 'tenant')).toEqual({ applied: all.slice(1) });
     expect(await migrateUp(sequelize, 'tenant')).toEqual({ applied: [] });
-    expect(await migrationStatus(sequelize, 'tenant')).toEqual({ applied: [auth, sales, accounting], pending: [] });
+    expect(await migrationStatus(sequelize, 'tenant')).toEqual({ applied: all, pending: [] });
+    // The round-1 tables at least; the exact set is the schema-drift test's (it compares with the models).
     expect(await tables(sequelize)).toEqual(
-      [
+      expect.arrayContaining([
         MIGRATION_TABLE,
         'accounts',
         'auth_groups',
@@ -76,7 +78,7 @@ describe.each(dialects)('migration runner on %s', (dialect) => {
         'tax_rates',
         'user_groups',
         'users',
-      ].sort(),
+      ]),
     );
   });
 
@@ -90,17 +92,18 @@ describe.each(dialects)('migration runner on %s', (dialect) => {
     const sequelize = db.connect();
     await migrateUp(sequelize, 'tenant');
 
-    expect(await migrateDown(sequelize, 'tenant')).toEqual({ reverted: [accounting] });
-    expect(await migrationStatus(sequelize, 'tenant')).toEqual({ applied: [auth, sales], pending: [accounting] });
-    expect(await tables(sequelize)).not.toContain('journal_lines');
-    expect(await tables(sequelize)).toContain('invoices');
-
-    expect(await migrateDown(sequelize, 'tenant')).toEqual({ reverted: [sales] });
-    expect(await migrateDown(sequelize, 'tenant')).toEqual({ reverted: [auth] });
+    for (let i = all.length - 1; i >= 0; i--) {
+      expect(await migrateDown(sequelize, 'tenant')).toEqual({ reverted: [all[i]] });
+      expect(await migrationStatus(sequelize, 'tenant')).toEqual({ applied: all.slice(0, i), pending: all.slice(i) });
+      if (all[i] === accounting) {
+        expect(await tables(sequelize)).not.toContain('journal_lines');
+        expect(await tables(sequelize)).toContain('invoices');
+      }
+    }
     expect(await migrateDown(sequelize, 'tenant')).toEqual({ reverted: [] });
     expect(await tables(sequelize)).toEqual([MIGRATION_TABLE]);
 
-    expect(await migrateUp(sequelize, 'tenant')).toEqual({ applied: [auth, sales, accounting] });
+    expect(await migrateUp(sequelize, 'tenant')).toEqual({ applied: all });
   });
 
   it('stops at a failing migration and names it', async () => {
@@ -121,7 +124,7 @@ describe.each(dialects)('migration runner on %s', (dialect) => {
     const failed = error as MigrationFailed;
     expect(failed.code).toBe('MigrationFailed');
     expect(failed.migration).toBe('209901010001-bad');
-    expect(failed.completed).toEqual([auth, sales, accounting, '209901010000-good']);
+    expect(failed.completed).toEqual([...all, '209901010000-good']);
     expect(failed.message).toContain('Migration 209901010001-bad failed: boom in 209901010001-bad');
 
     // The version is the last good migration either way; nothing after the failure ran.
@@ -170,7 +173,7 @@ describe.each(dialects.filter((d) => d !== 'mysql'))('migration runner transacti
   it('keeps the bookkeeping row and the schema change of a failed revert together', async () => {
     db = await createTestDatabase(dialect);
     const sequelize = db.connect();
-    await migrateUp(sequelize, 'tenant');
+    await migrateUp(sequelize, 'tenant', { migrations: tenantMigrations.slice(0, 3) });
     // A down migration that fails half-way: its DROP is undone and the row stays.
     const brokenDown: MigrationDefinition = {
       ...tenantMigrations[2]!,
