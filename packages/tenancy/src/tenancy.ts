@@ -166,7 +166,11 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
   const router = new HostRouter({ baseDomains: config.baseDomains, lookup: registry, ttlMs: options.routerTtlMs ?? 5000, logger });
   registry.onChange((change) => {
     router.applyChange(change);
-    connections.invalidate(change.tenantId);
+    // Only a change that may move the database or stop its service (or a deletion) closes the tenant's
+    // connections in every process. Others reach an open handle through the newer record the router
+    // resolves next (acquire compares it): a fleet migration's schema versions no longer make every
+    // process reconnect to every tenant.
+    if (change.kind === 'tenant-deleted' || change.keepConnections !== true) connections.invalidate(change.tenantId);
   });
 
   let stopNotifications: (() => Promise<void>) | null = null;

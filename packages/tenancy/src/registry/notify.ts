@@ -32,7 +32,14 @@ export async function connectRegistryNotifications(
   const logger = options.logger ?? silentLogger;
   const unsubscribe = registry.onChange((change) => {
     if (change.remote) return;
-    const payload = JSON.stringify({ origin, kind: change.kind, tenantId: change.tenantId, slug: change.slug, domain: change.domain });
+    const payload = JSON.stringify({
+      origin,
+      kind: change.kind,
+      tenantId: change.tenantId,
+      slug: change.slug,
+      domain: change.domain,
+      keepConnections: change.keepConnections,
+    });
     registry.sequelize
       .query('SELECT pg_notify(:channel, :payload)', { replacements: { channel: CHANNEL, payload } })
       // Other processes then learn of the change only by their router's TTL.
@@ -56,7 +63,14 @@ export async function connectRegistryNotifications(
       try {
         const data = JSON.parse(message.payload) as RegistryChange & { origin: string };
         if (data.origin === origin) return;
-        registry.emit({ kind: data.kind, tenantId: data.tenantId, slug: data.slug, domain: data.domain, remote: true });
+        registry.emit({
+          kind: data.kind,
+          tenantId: data.tenantId,
+          slug: data.slug,
+          domain: data.domain,
+          remote: true,
+          ...(data.keepConnections === true ? { keepConnections: true } : {}),
+        });
       } catch (err) {
         logger.warn({ err: errorText(err) }, 'unreadable registry change notification ignored');
       }

@@ -32,6 +32,11 @@ export interface RegistryChange {
   domain?: string;
   /** Learnt from another process (PostgreSQL NOTIFY) rather than made here. */
   remote?: boolean;
+  /**
+   * True when open connections to the tenant's database may stay: the change cannot have moved the
+   * database or changed whether it is served (schema version, domains, name, limits). Absent: they close.
+   */
+  keepConnections?: boolean;
 }
 
 export type RegistryListener = (change: RegistryChange) => void;
@@ -437,7 +442,12 @@ export class Registry {
       });
     }
     const tenant = toTenantRecord(row);
-    this.emit({ kind: 'tenant-changed', tenantId: tenant.id, slug: tenant.slug });
+    this.emit({
+      kind: 'tenant-changed',
+      tenantId: tenant.id,
+      slug: tenant.slug,
+      keepConnections: patch.db === undefined && patch.status === undefined,
+    });
     return tenant;
   }
 
@@ -477,7 +487,7 @@ export class Registry {
           { schemaVersion, version: literal('version + 1') as unknown as number, updatedAt: new Date() },
           { where: { id: chunk.map((t) => t.tenantId) }, silent: true },
         );
-        for (const t of chunk) this.emit({ kind: 'tenant-changed', tenantId: t.tenantId, slug: t.slug });
+        for (const t of chunk) this.emit({ kind: 'tenant-changed', tenantId: t.tenantId, slug: t.slug, keepConnections: true });
       }
     }
   }
@@ -540,8 +550,8 @@ export class Registry {
       if (err instanceof UniqueConstraintError) throw new Conflict(`The domain ${host} is already in use`, { domain: host });
       throw err;
     }
-    this.emit({ kind: 'domain-changed', tenantId, slug: tenant.slug, domain: host });
-    this.emit({ kind: 'tenant-changed', tenantId, slug: tenant.slug });
+    this.emit({ kind: 'domain-changed', tenantId, slug: tenant.slug, domain: host, keepConnections: true });
+    this.emit({ kind: 'tenant-changed', tenantId, slug: tenant.slug, keepConnections: true });
     return toDomainRecord(created);
   }
 
@@ -562,8 +572,8 @@ export class Registry {
       return true;
     });
     if (!removed) throw new NotFound('Domain', host);
-    this.emit({ kind: 'domain-changed', tenantId, slug: tenant.slug, domain: host });
-    this.emit({ kind: 'tenant-changed', tenantId, slug: tenant.slug });
+    this.emit({ kind: 'domain-changed', tenantId, slug: tenant.slug, domain: host, keepConnections: true });
+    this.emit({ kind: 'tenant-changed', tenantId, slug: tenant.slug, keepConnections: true });
   }
 
   // ── platform admins ───────────────────────────────────────────────────────────────────────────
