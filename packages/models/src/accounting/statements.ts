@@ -171,7 +171,7 @@ export async function generalLedger(models: TenantModels, options: LedgerOptions
   if (!account) throw new NotFound('Account', options.accountId);
   const replacements: Record<string, unknown> = {
     accountId: account.id,
-    from: options.from ?? '0000-01-01',
+    from: options.from ?? '1000-01-01', // year 0 is out of range on PostgreSQL; 1000-01-01 is MySQL's earliest DATE
     to: options.to ?? '9999-12-31',
     limit,
     offset,
@@ -312,7 +312,7 @@ export interface TaxReport {
 /** Output tax per rate on the invoices issued in the range (void invoices excluded). */
 export async function taxReport(models: TenantModels, range: { from?: string; to?: string } = {}): Promise<TaxReport> {
   const replacements: Record<string, unknown> = {
-    from: range.from ? checkDate(range.from, 'from') : '0000-01-01',
+    from: range.from ? checkDate(range.from, 'from') : '1000-01-01',
     to: range.to ? checkDate(range.to, 'to') : '9999-12-31',
   };
   const rows = await models.sequelize.query<{ rate_bp: unknown; taxable: unknown; tax: unknown }>(

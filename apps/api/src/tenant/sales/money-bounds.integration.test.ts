@@ -13,7 +13,16 @@ describe.each(dialects)('amounts the ledger can sum exactly, on %s', (engine) =>
   let cashier: string;
   let admin: string;
   const api = jsonApi(() => ({ t, host, token: cashier }));
-  const reports = ['/reports/trial-balance', '/reports/profit-and-loss', '/reports/sales-by-day', '/reports/sales-by-location'];
+  const reports = [
+    '/reports/trial-balance',
+    '/reports/profit-and-loss',
+    '/reports/sales-by-day',
+    '/reports/sales-by-location',
+    '/reports/balance-sheet',
+    '/reports/general-ledger?accountId=1',
+    '/reports/receivables-ageing',
+    '/reports/tax',
+  ];
 
   beforeAll(async () => {
     t = await createTestApp({ engine });
