@@ -19,6 +19,7 @@ import { associateProduct, defineProduct } from './sales/product';
 import { associateStockLevel, defineStockLevel } from './sales/stock-level';
 import { associateStockMovement, defineStockMovement } from './sales/stock-movement';
 import { defineTenantSettings } from './settings/tenant-settings';
+import { defineUserLocation } from './auth/user-location';
 import { installNumericParsers } from './sequelize-options';
 import type { AssociateModel, ModelTarget, TenantModelClasses, TenantModelName, TenantModels } from './model-types';
 
@@ -49,6 +50,7 @@ const specs: { [K in TenantModelName]: ModelSpec<K> } = {
   Expense: { define: defineExpense, associate: associateExpense },
   TaxRate: { define: defineTaxRate },
   TenantSettings: { define: defineTenantSettings },
+  UserLocation: { define: defineUserLocation },
 };
 
 /** Names of every tenant model (auth, sales, accounting). */

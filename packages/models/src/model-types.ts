@@ -10,6 +10,7 @@ import type { definePermission } from './auth/permission';
 import type { defineSession } from './auth/session';
 import type { defineUser } from './auth/user';
 import type { defineUserGroup } from './auth/user-group';
+import type { defineUserLocation } from './auth/user-location';
 import type { defineCustomer } from './sales/customer';
 import type { defineInvoice } from './sales/invoice';
 import type { defineInvoiceLine } from './sales/invoice-line';
@@ -26,6 +27,7 @@ export type UserModel = ReturnType<typeof defineUser>;
 export type GroupModel = ReturnType<typeof defineGroup>;
 export type PermissionModel = ReturnType<typeof definePermission>;
 export type UserGroupModel = ReturnType<typeof defineUserGroup>;
+export type UserLocationModel = ReturnType<typeof defineUserLocation>;
 export type GroupPermissionModel = ReturnType<typeof defineGroupPermission>;
 export type SessionModel = ReturnType<typeof defineSession>;
 export type LocationModel = ReturnType<typeof defineLocation>;
@@ -47,6 +49,7 @@ export interface User extends InstanceType<UserModel> {}
 export interface Group extends InstanceType<GroupModel> {}
 export interface Permission extends InstanceType<PermissionModel> {}
 export interface UserGroup extends InstanceType<UserGroupModel> {}
+export interface UserLocation extends InstanceType<UserLocationModel> {}
 export interface GroupPermission extends InstanceType<GroupPermissionModel> {}
 export interface Session extends InstanceType<SessionModel> {}
 export interface Location extends InstanceType<LocationModel> {}
@@ -70,6 +73,7 @@ export interface TenantModelClasses {
   Group: GroupModel;
   Permission: PermissionModel;
   UserGroup: UserGroupModel;
+  UserLocation: UserLocationModel;
   GroupPermission: GroupPermissionModel;
   Session: SessionModel;
   Location: LocationModel;

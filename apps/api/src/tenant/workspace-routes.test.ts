@@ -158,3 +158,41 @@ describe('invoices: search and PDF', () => {
     expect(doc.paths['/api/workspace'].get).toBeDefined();
   });
 });
+
+describe('the locations a user may sell at', () => {
+  it('lets a cashier sell only where an admin allowed them, and tells their app which', async () => {
+    const cashierId = (await get('/users?search=cashier')).body.users[0].id as number;
+    expect((await get('/auth/me', cashier)).body.locationIds).toBeNull();
+
+    const set = await call('PUT', `/users/${cashierId}/locations`, { json: { locationIds: [northId] } });
+    expect(set.status).toBe(200);
+    expect(set.body.locationIds).toEqual([northId]);
+    expect((await get('/auth/me', cashier)).body.locationIds).toEqual([northId]);
+    expect((await get(`/users/${cashierId}/locations`)).body.locationIds).toEqual([northId]);
+
+    const elsewhere = await post(
+      '/invoices',
+      { locationId: mainId, lines: [{ productId: mugId, quantity: 1 }], payment: { method: 'cash' } },
+      cashier,
+    );
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.body.error).toMatchObject({ code: 'PermissionDenied', details: { locationId: mainId } });
+    // A draft at another location (made by the admin) cannot be issued by the cashier either.
+    const draft = await post('/invoices', { locationId: mainId, draft: true, lines: [{ productId: mugId, quantity: 1 }] });
+    expect((await post(`/invoices/${draft.body.invoice.id}/issue`, {}, cashier)).status).toBe(403);
+    // Restricted to one location, the cashier need not name it.
+    const here = await post('/invoices', { lines: [{ productId: mugId, quantity: 1 }], payment: { method: 'card' } }, cashier);
+    expect(here.status).toBe(201);
+    expect(here.body.invoice.locationId).toBe(northId);
+
+    expect((await call('PUT', `/users/${cashierId}/locations`, { json: { locationIds: [999999] } })).status).toBe(400);
+    expect((await call('PUT', `/users/${cashierId}/locations`, { json: { locationIds: [] }, token: cashier })).status).toBe(403);
+    expect((await call('PUT', '/users/999999/locations', { json: { locationIds: [] } })).status).toBe(404);
+    const lifted = await call('PUT', `/users/${cashierId}/locations`, { json: { locationIds: [] } });
+    expect(lifted.body.locationIds).toBeNull();
+    expect(
+      (await post('/invoices', { locationId: mainId, lines: [{ productId: mugId, quantity: 1 }], payment: { method: 'cash' } }, cashier))
+        .status,
+    ).toBe(201);
+  });
+});

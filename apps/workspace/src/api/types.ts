@@ -17,6 +17,8 @@ export interface Me {
   user: TenantUser;
   permissions: string[];
   groups: string[];
+  /** The locations the user may sell at; null: every location. */
+  locationIds: number[] | null;
 }
 
 export interface Workspace {

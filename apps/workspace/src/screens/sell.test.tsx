@@ -151,3 +151,31 @@ describe('the till', () => {
     expect(screen.getByRole('status').textContent).toContain('€5.00');
   });
 });
+
+describe('the till of a cashier restricted to one location', () => {
+  it('offers only that location and sells there', async () => {
+    const api = fakeApi({
+      'GET /auth/me': { body: { ...me(CASHIER), locationIds: [2] } },
+      'GET /workspace': { body: { workspace: workspace() } },
+      'GET /locations': {
+        body: {
+          locations: [
+            { id: 1, code: 'MAIN', name: 'Main store', address: null, isActive: true },
+            { id: 2, code: 'NORTH', name: 'North shop', address: null, isActive: true },
+          ],
+        },
+      },
+      'GET /products': { body: { products: [gift], total: 1, limit: 500, offset: 0 } },
+      'POST /invoices': { status: 201, body: { invoice: invoice({ locationId: 2, total: 2500, amountPaid: 2500 }) } },
+    });
+    const user = userEvent.setup();
+    renderApp('/sell');
+    await user.type(await screen.findByLabelText('Find product (name, SKU or scan)'), 'GIFT{Enter}');
+    expect(screen.queryByLabelText('Location')).toBeNull();
+    expect(screen.getByText('North shop')).toBeTruthy();
+    await user.click(screen.getByLabelText('Card'));
+    await user.click(screen.getByRole('button', { name: /Complete sale/ }));
+    await screen.findByRole('heading', { name: 'Sale complete' });
+    expect((api.calls('POST', '/invoices')[0]!.body as { locationId: number }).locationId).toBe(2);
+  });
+});

@@ -58,7 +58,12 @@ export function SellScreen() {
   const [sale, setSale] = useState<Sale | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
-  const active = useMemo(() => (locations.data ?? []).filter((l) => l.isActive), [locations.data]);
+  // Where this user may sell: the active locations, narrowed to the ones an admin allowed them.
+  const allowedIds = me.locationIds;
+  const active = useMemo(
+    () => (locations.data ?? []).filter((l) => l.isActive && (allowedIds === null || allowedIds.includes(l.id))),
+    [locations.data, allowedIds],
+  );
   useEffect(() => {
     if (active.length && !active.some((l) => l.id === locationId)) setLocationId(active[0]!.id);
   }, [active, locationId]);
@@ -192,7 +197,11 @@ export function SellScreen() {
     return (
       <section>
         <h1>Sell</h1>
-        <Notice kind="warning">This workspace has no active location to sell from. An admin can add one under Settings.</Notice>
+        <Notice kind="warning">
+          {me.locationIds === null
+            ? 'This workspace has no active location to sell from. An admin can add one under Settings.'
+            : 'None of the locations you may sell at is open. Ask a workspace admin.'}
+        </Notice>
       </section>
     );
   }

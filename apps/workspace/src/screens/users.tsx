@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { EmptyState, ErrorNotice, isApiError, Loading, Notice, Pager, queryString, TextField } from '@salesfleet/ui';
-import type { Group, Page, UserWithGroups } from '../api/types';
+import { useLocations } from '../api/queries';
+import type { Group, Location, Page, UserWithGroups } from '../api/types';
 import { useApi, useApiWrite } from '../api/use-api';
 import { useSession } from '../lib/session-context';
 import { useUrlState } from '../lib/url-state';
@@ -16,6 +17,9 @@ export function UsersScreen() {
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<{ username: string; password: string; created: boolean } | null>(null);
   const [editing, setEditing] = useState<UserWithGroups | null>(null);
+  const [placing, setPlacing] = useState<UserWithGroups | null>(null);
+  const locations = useLocations();
+  const several = (locations.data ?? []).filter((l) => l.isActive).length > 1;
   const users = useApi<{ users: UserWithGroups[] } & Page>(`/users${queryString({ search: f.search, offset: f.offset, limit: LIMIT })}`);
   const groups = useApi<{ groups: Group[] }>('/groups', { enabled: can('auth.view_group') });
   const ws = useApi<{ workspace: typeof workspace }>('/workspace');
@@ -58,6 +62,9 @@ export function UsersScreen() {
         />
       )}
       {editing && <GroupsForm user={editing} groups={groups.data?.groups ?? []} onDone={() => setEditing(null)} />}
+      {placing && (
+        <LocationsForm user={placing} locations={(locations.data ?? []).filter((l) => l.isActive)} onDone={() => setPlacing(null)} />
+      )}
       {deactivate.isError && <ErrorNotice error={deactivate.error} title="Could not deactivate the user" />}
       {reset.isError && <ErrorNotice error={reset.error} title="Could not reset the password" />}
       <label className="visually-hidden" htmlFor="user-search">
@@ -119,6 +126,16 @@ export function UsersScreen() {
                         >
                           Groups
                         </button>{' '}
+                        {several && (
+                          <button
+                            type="button"
+                            className="secondary outline small"
+                            onClick={() => setPlacing(u)}
+                            aria-label={`Locations of ${u.username}`}
+                          >
+                            Locations
+                          </button>
+                        )}{' '}
                         <button
                           type="button"
                           className="secondary outline small"
@@ -296,6 +313,49 @@ function GroupsForm({ user, groups, onDone }: { user: UserWithGroups; groups: Gr
       <div className="actions">
         <button type="submit" disabled={save.isPending}>
           Save groups
+        </button>
+        <button type="button" className="secondary outline" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Where a user may sell: none ticked means every location. */
+function LocationsForm({ user, locations, onDone }: { user: UserWithGroups; locations: Location[]; onDone: () => void }) {
+  const current = useApi<{ locationIds: number[] | null }>(`/users/${user.id}/locations`, { keepPrevious: false });
+  const [chosen, setChosen] = useState<number[] | null>(null);
+  const save = useApiWrite<{ locationIds: number[] }>('PUT', () => `/users/${user.id}/locations`, ['users']);
+  if (current.isPending) return <Loading label="Loading…" />;
+  if (current.isError) return <ErrorNotice error={current.error} title="Could not load the user’s locations" />;
+  const ticked = chosen ?? current.data.locationIds ?? [];
+  return (
+    <form
+      aria-label={`Locations of ${user.username}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate({ locationIds: ticked }, { onSuccess: onDone });
+      }}
+    >
+      <h2>Where {user.username} may sell</h2>
+      <fieldset>
+        <legend className="muted">None ticked: every location.</legend>
+        {locations.map((l) => (
+          <label key={l.id}>
+            <input
+              type="checkbox"
+              checked={ticked.includes(l.id)}
+              onChange={(e) => setChosen(e.target.checked ? [...ticked, l.id] : ticked.filter((x) => x !== l.id))}
+            />{' '}
+            {l.name}
+          </label>
+        ))}
+      </fieldset>
+      {save.isError && <ErrorNotice error={save.error} title="Could not save the locations" />}
+      <div className="actions">
+        <button type="submit" disabled={save.isPending}>
+          Save locations
         </button>
         <button type="button" className="secondary outline" onClick={onDone}>
           Cancel

@@ -73,6 +73,7 @@ export function me(permissions: string[], overrides: Partial<Me['user']> = {}, g
     },
     permissions,
     groups,
+    locationIds: null,
   };
 }
 

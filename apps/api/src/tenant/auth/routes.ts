@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fn, col, where, Op } from 'sequelize';
 import { z } from 'zod';
-import { hashPassword, passwordNeedsRehash, verifyPassword, type TenantModels } from '@salesfleet/models';
+import { hashPassword, passwordNeedsRehash, type TenantModels, userLocationIds, verifyPassword } from '@salesfleet/models';
 import { assertNotCrossSite, assertSameOrigin } from '../../auth/csrf';
 import { signInKeys, type LoginThrottle } from '../../auth/login-throttle';
 import { assertStrongPassword, changePasswordBody, loginBody } from '../../auth/password-policy';
@@ -34,6 +34,7 @@ const MeSchema = z.object({
   user: TenantUserSchema,
   permissions: z.array(z.string()).describe('Permission codenames (every one for superusers)'),
   groups: z.array(z.string()),
+  locationIds: z.array(z.number().int()).nullable().describe('the locations the user may sell at; null: every location'),
 });
 
 /** `/api/auth/*` on a tenant host. */
@@ -113,9 +114,10 @@ export function tenantAuthRoutes(routes: ApiRoutes, deps: { throttle: LoginThrot
       allowDuringPasswordChange: true,
       responses: { 200: { description: 'The user', schema: MeSchema } },
     },
-    (c) => {
+    async (c) => {
       const p = c.var.user!;
-      return c.json({ user: userJson(p.user), permissions: [...p.permissions].sort(), groups: [...p.groups] });
+      const locationIds = await userLocationIds(c.var.db!, p.user.id);
+      return c.json({ user: userJson(p.user), permissions: [...p.permissions].sort(), groups: [...p.groups], locationIds });
     },
   );
 

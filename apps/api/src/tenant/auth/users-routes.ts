@@ -11,8 +11,10 @@ import {
   oneTimePassword as newOneTimePassword,
   SalesfleetError,
   setUserGroups,
+  setUserLocations,
   updateTenantUser,
   type TenantModels,
+  userLocationIds,
 } from '@salesfleet/models';
 import type { Registry, TenantRecord } from '@salesfleet/tenancy';
 import type { ApiRoutes } from '../../http/api-routes';
@@ -246,6 +248,45 @@ export function tenantUsersRoutes(
       await setUserGroups(c.var.db!, params.id, body.groups);
       permissions.forget(c.var.tenant!, params.id);
       return c.json({ user: await withGroups(c.var.db!, params.id) });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/users/:id/locations',
+      summary: 'The locations a user may sell at (null: every location)',
+      permission: 'auth.view_user',
+      params: idParam,
+      responses: {
+        200: { description: 'Locations', schema: z.object({ locationIds: z.array(z.number().int()).nullable() }) },
+        404: { description: 'NotFound' },
+      },
+    },
+    async (c, { params }) => {
+      const user = await c.var.db!.User.findByPk(params.id, { attributes: ['id'] });
+      if (!user) throw new NotFound('User', params.id);
+      return c.json({ locationIds: await userLocationIds(c.var.db!, params.id) });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'put',
+      path: '/users/:id/locations',
+      summary: 'Restrict the locations a user may sell at (an empty list: every location)',
+      permission: 'auth.manage_users',
+      params: idParam,
+      body: z.object({ locationIds: z.array(z.number().int().min(1).max(2_147_483_647)).max(1000) }).strict(),
+      responses: {
+        200: { description: 'Set', schema: z.object({ locationIds: z.array(z.number().int()).nullable() }) },
+        400: { description: 'ValidationFailed: an id names no location' },
+        404: { description: 'NotFound' },
+      },
+    },
+    async (c, { params, body }) => {
+      await assertMayManageUser(c, params.id);
+      return c.json({ locationIds: await setUserLocations(c.var.db!, params.id, body.locationIds) });
     },
   );
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  assertMayUseLocation,
   createInvoice,
   deleteDraftInvoice,
   getInvoice,
@@ -17,6 +18,7 @@ import {
   ValidationFailed,
   voidInvoice,
   type TenantModels,
+  userLocationIds,
 } from '@salesfleet/models';
 import type { ApiRoutes } from '../../http/api-routes';
 import { renderInvoicePdf } from './invoice-pdf';
@@ -181,12 +183,17 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       body: CreateInvoiceBody,
       responses: {
         201: { description: 'Created', schema: InvoiceBody },
+        403: { description: 'PermissionDenied: the user may not sell at this location (details.locationId)' },
         409: { description: 'InsufficientStock (details.shortages: [{ productId, sku, locationId, requested, available }])' },
       },
     },
     async (c, { body }) => {
       const models = c.var.db!;
-      const locationId = body.locationId ?? (await defaultLocation(models));
+      const userId = c.var.user!.user.id;
+      // A user restricted to one location sells there without naming it.
+      const allowed = await userLocationIds(models, userId);
+      const locationId = body.locationId ?? (allowed?.length === 1 ? allowed[0]! : await defaultLocation(models));
+      await assertMayUseLocation(models, userId, locationId);
       const invoice = await createInvoice(models, {
         ...body,
         locationId,
@@ -213,10 +220,13 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       responses: {
         200: { description: 'Issued', schema: InvoiceBody },
         404: { description: 'NotFound' },
+        403: { description: 'PermissionDenied: the user may not sell at the draft’s location' },
         409: { description: 'Conflict (not a draft), InsufficientStock' },
       },
     },
     async (c, { params, body }) => {
+      const draft = await c.var.db!.Invoice.findByPk(params.id, { attributes: ['locationId'] });
+      if (draft) await assertMayUseLocation(c.var.db!, c.var.user!.user.id, draft.locationId as number);
       const invoice = await issueInvoice(c.var.db!, params.id, {
         ...body,
         ...(body.payment ? { payment: body.payment } : {}),

@@ -1,0 +1,49 @@
+import { Op } from 'sequelize';
+import { NotFound, SalesfleetError, ValidationFailed } from '../errors';
+import type { TenantModels } from '../model-types';
+
+/** The user may not act at this location (403 in the API). */
+export class LocationNotAllowed extends SalesfleetError {
+  constructor(locationId: number) {
+    super('PermissionDenied', 'You may not sell at this location; ask a workspace admin to allow it', {
+      permission: 'location',
+      locationId,
+    });
+  }
+}
+
+/** The locations a user is restricted to, or null when they may use every location. */
+export async function userLocationIds(models: TenantModels, userId: number): Promise<number[] | null> {
+  const rows = await models
+    .unassociated('UserLocation')
+    .findAll({ where: { userId }, attributes: ['locationId'], order: [['locationId', 'ASC']], raw: true });
+  return rows.length === 0 ? null : rows.map((r) => r.locationId as number);
+}
+
+/** Throws LocationNotAllowed unless the user may use the location. */
+export async function assertMayUseLocation(models: TenantModels, userId: number, locationId: number): Promise<void> {
+  const allowed = await userLocationIds(models, userId);
+  if (allowed !== null && !allowed.includes(locationId)) throw new LocationNotAllowed(locationId);
+}
+
+/** Restricts a user to these locations; an empty list lifts the restriction (every location). */
+export async function setUserLocations(models: TenantModels, userId: number, locationIds: readonly number[]): Promise<number[] | null> {
+  const ids = [...new Set(locationIds)].sort((a, b) => a - b);
+  return models.sequelize.transaction(async (transaction) => {
+    const user = await models.User.findByPk(userId, { attributes: ['id'], transaction });
+    if (!user) throw new NotFound('User', userId);
+    if (ids.length > 0) {
+      const found = await models.Location.count({ where: { id: { [Op.in]: ids } }, transaction });
+      if (found !== ids.length)
+        throw new ValidationFailed('Unknown location', [{ path: 'locationIds', message: 'every id must name a location' }]);
+    }
+    const links = models.unassociated('UserLocation');
+    await links.destroy({ where: { userId }, transaction });
+    if (ids.length > 0)
+      await links.bulkCreate(
+        ids.map((locationId) => ({ userId, locationId })),
+        { transaction },
+      );
+    return ids.length === 0 ? null : ids;
+  });
+}
