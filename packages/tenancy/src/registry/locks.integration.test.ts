@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,5 +75,11 @@ describe.each(dialects)('registry locks on %s', (dialect) => {
     await crashed.close();
     const release = await survivor.acquire('first-platform-admin', { waitMs: 5000 });
     await release();
+    if (dialect === 'sqlite') {
+      // Lock files live in a private folder of the data dir, like every other file there.
+      const dir = join(dataDir, 'locks');
+      expect((statSync(dir).mode & 0o777).toString(8)).toBe('700');
+      for (const file of readdirSync(dir)) expect((statSync(join(dir, file)).mode & 0o777).toString(8), file).toBe('600');
+    }
   });
 });

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -10,6 +9,7 @@ import { pgClientConfig } from '../drivers/postgres';
 import type { DatabaseSpec } from '../drivers/spec';
 import { type Logger, silentLogger } from '../logger';
 import { redact } from '../mask';
+import { createPrivateFile, makePrivateDir } from '../private-files';
 
 export interface RegistryLocksOptions {
   /** Where SQLite lock files go (`<dataDir>/locks/`). */
@@ -263,8 +263,10 @@ class SqliteFileLocks implements LockBackend {
   }
 
   async tryAcquire(name: string): Promise<boolean> {
-    mkdirSync(this.#dir, { recursive: true });
+    makePrivateDir(this.#dir);
     const file = join(this.#dir, `${name.replace(/[^a-z0-9_-]/gi, '_').slice(0, 80)}-${advisoryKey(name).replace('-', 'n')}.lock`);
+    // 0600 like every file of the data dir (the lock holds no data, but the folder is private).
+    createPrivateFile(file);
     const db = await new Promise<sqlite3.Database>((resolve, reject) => {
       const opened: sqlite3.Database = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(opened)));
     });
