@@ -189,9 +189,17 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .argument('<subdomain>', 'the tenant')
       .option('--fix-admin', 'put the admin back into every default group (restoring missing groups and permissions)')
       .option('--username <name>', 'the admin to fix (default: the superuser with the tenant admin email)')
+      .option('--reset-password <username>', 'give this user a one-time password (shown once; their sessions end)')
+      .option('--create-admin <username>', 'add an admin in every default group with a one-time password (with --email)')
+      .option('--email <address>', "the new admin's email")
       .addOption(json())
       .action(async (slug, flags) => (await import('./commands/tenant-users')).tenantUsersCommand(ctx, slug, flags)),
-    [['tenant-users acme'], ['tenant-users acme --fix-admin']],
+    [
+      ['tenant-users acme'],
+      ['tenant-users acme --fix-admin'],
+      ['tenant-users acme --reset-password alice', 'a locked-out user: one-time password, shown once'],
+      ['tenant-users acme --create-admin rescue --email ops@acme.test'],
+    ],
   );
 
   const domains = program.command('domains').description('custom domains of a tenant: list, add, remove');
@@ -260,6 +268,25 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .addOption(json())
       .action(async (slugs, flags) => (await import('./commands/check-tenants')).checkTenantsCommand(ctx, slugs, flags)),
     [['check-tenants', 'exit 1 when anything is wrong'], ['doctor acme beta'], ['check-tenants --json']],
+  );
+
+  examples(
+    program
+      .command('platform-admins')
+      .description("the console's admins: list, add, reset-password, disable")
+      .argument('<action>', 'list | add | reset-password | disable')
+      .argument('[username]', 'the admin (add, reset-password, disable)')
+      .option('--email <address>', "the new admin's email (add)")
+      .addOption(json())
+      .action(async (action, username, flags) =>
+        (await import('./commands/platform-admins')).platformAdminsCommand(ctx, action, username, flags),
+      ),
+    [
+      ['platform-admins list'],
+      ['platform-admins add ops2 --email ops2@example.com', 'one-time password, shown once'],
+      ['platform-admins reset-password admin'],
+      ['platform-admins disable ops2'],
+    ],
   );
 
   // ── Backups ─────────────────────────────────────────────────────────────────────────────────────

@@ -34,3 +34,12 @@ export type { LoadProgress } from './load';
 export { restoreTenant, type RestoreDeps, type RestoreOptions, type RestoreResult } from './restore';
 export { MOVE_STEPS, deleteOldDatabase, moveTenant, type MoveDeps, type MoveOptions, type MoveResult, type MoveStep } from './move';
 export { repairTenantSchema, tenantSchemaDrift, type RepairResult, type SchemaRepair } from './repair';
+export {
+  addPlatformAdmin,
+  createTenantAdmin,
+  disablePlatformAdmin,
+  listPlatformAdmins,
+  resetPlatformAdminPassword,
+  resetTenantUserPassword,
+  type RecoveryDeps,
+} from './recovery';
