@@ -1,7 +1,8 @@
 // The workspace against a real `pnpm start` server and headless Chromium, one journey per role on a
 // multi-location workspace with demo data (created through the Platform API):
 // - the admin signs in with the one-time password, changes it, opens a second location, creates a
-//   cashier and a manager (one-time passwords shown once) and sees the user limit;
+//   cashier (allowed to sell only there) and a manager (one-time passwords shown once) and sees the
+//   user limit;
 // - the cashier signs in with the one-time password, changes it, sells two products for cash with
 //   change due, prints the receipt (the print stylesheet makes an 80 mm page), never sees an admin
 //   screen, and the API refuses the admin routes when the cashier's browser calls them directly;
@@ -114,9 +115,10 @@ describe.skipIf(skipReason !== null)('workspace end to end', () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await page.getByRole('button', { name: 'Add location' }).click();
-    await page.getByLabel('Code').fill('HARBOUR');
-    await page.getByLabel('Name', { exact: true }).fill('Harbour kiosk');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const newLocation = page.getByRole('form', { name: 'New location' });
+    await newLocation.getByLabel('Code').fill('HARBOUR');
+    await newLocation.getByLabel('Name', { exact: true }).fill('Harbour kiosk');
+    await newLocation.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('cell', { name: 'Harbour kiosk', exact: true }).waitFor();
     await shoot(page, 'settings');
 
@@ -149,6 +151,13 @@ describe.skipIf(skipReason !== null)('workspace end to end', () => {
     await limit.getByText('3 of 4 active users').waitFor();
     await page.getByRole('cell', { name: 'casey', exact: true }).waitFor();
     await shoot(page, 'users');
+
+    // The cashier sells at the new location only.
+    await page.getByRole('button', { name: 'Locations of casey' }).click();
+    const where = page.getByRole('form', { name: 'Locations of casey' });
+    await where.getByLabel('Harbour kiosk').check();
+    await where.getByRole('button', { name: 'Save locations' }).click();
+    await where.waitFor({ state: 'detached' });
   });
 
   let managerPage: Page;
@@ -219,7 +228,9 @@ describe.skipIf(skipReason !== null)('workspace end to end', () => {
     await page.goto('/sell');
     const search = page.getByLabel('Find product (name, SKU or scan)');
     await search.waitFor();
-    await page.getByLabel('Location').selectOption({ label: 'Harbour kiosk' });
+    // Allowed one location, the cashier is offered no other.
+    expect(await page.getByLabel('Location').count()).toBe(0);
+    await page.locator('.till-head').getByText('Harbour kiosk').waitFor();
     await shoot(page, 'sell-empty');
     // A barcode scanner is a keyboard: the code, then Enter.
     await search.pressSequentially('COFFEE-250');
