@@ -236,7 +236,13 @@ export function createApp(config: Config, deps: AppDeps): App {
         try {
           c.set('tenant', lease.handle.tenant);
           c.set('db', lease.handle.models);
-          return await forward(tenant, c);
+          const response = await forward(tenant, c);
+          // A write that committed into a SQLite file deleted meanwhile (by another process) is lost:
+          // it must not be acknowledged. Checked after the work; a delete after this check came later.
+          if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && lease.handle.stillThere?.() === false) {
+            throw new WorkspaceUnavailable(resolution.tenant.slug);
+          }
+          return response;
         } finally {
           lease.release();
         }

@@ -1,3 +1,4 @@
+import { TenantUnavailable } from './errors';
 import { errorText, silentLogger, type Logger } from './logger';
 import type { Sequelize } from 'sequelize';
 import type { TenantModels } from '@salesfleet/models';
@@ -8,6 +9,11 @@ import type { TenantRecord } from './registry/records';
 export interface OpenedTenant {
   sequelize: Sequelize;
   models: TenantModels;
+  /**
+   * Whether the database behind this handle is still the tenant's (SQLite: the file was not unlinked
+   * or replaced — by a delete in another process, say). Asked on every reuse; false retires the handle.
+   */
+  stillThere?: () => boolean;
 }
 
 /** What `acquire` hands out. `tenant` is the newest record seen for this handle. */
@@ -85,6 +91,7 @@ class Entry implements TenantHandle {
   version: number;
   readonly sequelize: Sequelize;
   readonly models: TenantModels;
+  readonly stillThere: (() => boolean) | undefined;
   refs = 0;
   lastUsed = Date.now();
   retired = false;
@@ -96,6 +103,7 @@ class Entry implements TenantHandle {
     this.version = tenant.version;
     this.sequelize = opened.sequelize;
     this.models = opened.models;
+    this.stillThere = opened.stillThere;
     this.closed = new Promise((resolve) => {
       this.markClosed = resolve;
     });
@@ -146,6 +154,7 @@ export class TenantConnections {
   readonly #live = new Map<number, Entry>();
   #mru: Entry | undefined;
   readonly #opening = new Map<number, Opening>();
+  readonly #fenced = new Map<number, 'deleting' | 'suspended' | 'maintenance'>();
   /** Out of the cache but still leased; closed on last release. */
   readonly #retired = new Set<Entry>();
   #closing = 0;
@@ -177,7 +186,14 @@ export class TenantConnections {
    * the database cannot be opened in time, or when no slot frees within the wait.
    */
   async acquire(tenant: TenantRecord): Promise<TenantLease> {
+    const fenced = this.#fenced.get(tenant.id);
+    if (fenced) throw new TenantUnavailable(tenant.slug, fenced);
     let entry = this.#live.get(tenant.id);
+    if (entry?.stillThere && !entry.stillThere()) {
+      // Its database went away under us (deleted by another process): never write into it again.
+      this.#retire(entry);
+      entry = undefined;
+    }
     if (entry !== undefined && tenant.version > entry.version) {
       if (sameConnection(entry.tenant, tenant)) {
         entry.tenant = tenant;
@@ -218,6 +234,19 @@ export class TenantConnections {
     } finally {
       lease.release();
     }
+  }
+
+  /**
+   * Refuses new handles of a tenant (TenantUnavailable with `reason`) until `unfence`: set while it
+   * is being deleted or suspended, so a request that resolved the tenant just before cannot open a
+   * handle once its in-flight work has drained (evict) and its database goes.
+   */
+  fence(tenantId: number, reason: 'deleting' | 'suspended' | 'maintenance'): void {
+    this.#fenced.set(tenantId, reason);
+  }
+
+  unfence(tenantId: number): void {
+    this.#fenced.delete(tenantId);
   }
 
   /** Drops the cached handle of a tenant (by id or slug): closed now, or after its in-flight work. */

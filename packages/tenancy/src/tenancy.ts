@@ -1,10 +1,19 @@
 import { SESSION_MODEL_NAMES, ValidationFailed, defineTenantModels, generatePassword, validatePasswordStrength } from '@salesfleet/models';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from './logger';
 import type { Config } from './config';
 import { TenantConnections } from './connections';
 import { SecretBox } from './crypto';
-import { closeSequelize, connectSequelize, driverFor, openSequelize, parseDatabaseUrl, type DatabaseSpec } from './drivers/index';
+import {
+  closeSequelize,
+  connectSequelize,
+  driverFor,
+  openSequelize,
+  parseDatabaseUrl,
+  resolveSqlitePath,
+  type DatabaseSpec,
+} from './drivers/index';
 import { DatabaseUnreachable, RegistryNotReady } from './errors';
 import { redact } from './mask';
 import { OperationsLog } from './operations';
@@ -159,7 +168,19 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
         await closeSequelize(tenantSequelize, 1000);
         throw new DatabaseUnreachable(`of tenant "${tenant.slug}"`, redact(failure.message, [tenantSpec.password]));
       }
-      return { sequelize: tenantSequelize, models };
+      if (tenantSpec.engine !== 'sqlite') return { sequelize: tenantSequelize, models };
+      // The file this handle writes to; deleted (unlinked) or replaced by another process → not there.
+      const path = resolveSqlitePath(config.dataDir, tenantSpec.database);
+      const opened = statSync(path);
+      const stillThere = () => {
+        try {
+          const now = statSync(path);
+          return now.ino === opened.ino && now.dev === opened.dev;
+        } catch {
+          return false;
+        }
+      };
+      return { sequelize: tenantSequelize, models, stillThere };
     },
   });
 

@@ -107,7 +107,23 @@ export const sqliteDriver: DatabaseDriver = {
 
   async drop(spec, ctx) {
     const path = resolveSqlitePath(ctx.dataDir, spec.database);
-    for (const suffix of ['', ...SIDE_FILES]) rmSync(`${path}${suffix}`, { force: true });
+    // Take the write lock first: a write transaction another process has begun on the file commits
+    // before the file goes (it completes rather than landing in an unlinked file). Held while removing.
+    let db: sqlite3.Database | null = null;
+    if (existsSync(path)) {
+      try {
+        db = await open(path, sqlite3.OPEN_READWRITE);
+        db.configure('busyTimeout', 10_000);
+        await all(db, 'BEGIN IMMEDIATE');
+      } catch {
+        // Not a database we can lock (corrupt, or not SQLite): removed all the same.
+      }
+    }
+    try {
+      for (const suffix of ['', ...SIDE_FILES]) rmSync(`${path}${suffix}`, { force: true });
+    } finally {
+      if (db) await close(db).catch(() => undefined);
+    }
   },
 
   async ping(spec, ctx) {

@@ -29,6 +29,9 @@ export async function deleteTenant(ctx: ProvisioningContext, slug: string, optio
     'delete-tenant',
     context,
     async (run) => {
+      // New requests are refused from here (this process: the fence; others: the registry change and,
+      // for SQLite, the file's identity checked on every use); in-flight ones drain before the drop.
+      ctx.connections.fence(tenant.id, 'deleting');
       await run.step('mark_deleting', async () => {
         if (tenant.status !== 'deleting') await ctx.registry.updateTenant(tenant.id, { status: 'deleting' });
       });
@@ -37,6 +40,7 @@ export async function deleteTenant(ctx: ProvisioningContext, slug: string, optio
         await run.step('drop_database', () => driverFor(spec.engine).drop(spec, serverContextFor(ctx, spec)));
       }
       await run.step('remove_row', () => ctx.registry.deleteTenant(tenant.id));
+      ctx.connections.unfence(tenant.id);
       return { deleted: true as const, keptDatabase: !dropping, database: describeSpec(spec) };
     },
     (result) => ({ keptDatabase: result.keptDatabase }),

@@ -17,7 +17,22 @@ export async function suspendTenant(
     throw new Conflict(`Tenant "${slug}" is ${tenant.status}; only active tenants can be suspended`);
   }
   const reason = options.reason?.trim().slice(0, 500) || null;
-  return changeTenant(ctx, 'suspend-tenant', tenant, options.actor, { status: 'suspended', suspendedReason: reason }, { reason });
+  // Refuse new requests, apply, then wait for the in-flight ones: when this returns nobody writes.
+  ctx.connections.fence(tenant.id, 'suspended');
+  try {
+    const suspended = await changeTenant(
+      ctx,
+      'suspend-tenant',
+      tenant,
+      options.actor,
+      { status: 'suspended', suspendedReason: reason },
+      { reason },
+    );
+    await ctx.connections.evict(tenant.id);
+    return suspended;
+  } finally {
+    ctx.connections.unfence(tenant.id);
+  }
 }
 
 export async function resumeTenant(ctx: ProvisioningContext, slug: string, options: ActorOptions): Promise<TenantRecord> {
