@@ -862,7 +862,7 @@ function toTenantRecord(row: Row<'Tenant'> | InferAttributes<Row<'Tenant'>>): Te
     }),
     provisioning:
       row.provisioningOwner && row.provisioningLeaseUntil
-        ? Object.freeze({ owner: row.provisioningOwner, leaseUntil: row.provisioningLeaseUntil })
+        ? Object.freeze({ owner: row.provisioningOwner, leaseUntil: asDate(row.provisioningLeaseUntil)! })
         : null,
     schemaVersion: row.schemaVersion ?? null,
     userCount: asNumber(row.userCount),
