@@ -5,12 +5,11 @@ import { NONCE, secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import { adminDistDir as builtAdminDistDir } from '@salesfleet/admin';
 import { workspaceDistDir as builtWorkspaceDistDir } from '@salesfleet/workspace';
-import { SalesfleetError } from '@salesfleet/models';
-import { isValidSlug, TenantUnavailable, trustedProxyMatcher, type Config } from '@salesfleet/tenancy';
+import { trustedProxyMatcher, type Config } from '@salesfleet/tenancy';
 import type { AppEnv, AppVariables } from './app-env';
 import { LoginThrottle, MemoryAttemptStore, RegistryAttemptStore } from './auth/login-throttle';
 import { ApiRoutes } from './http/api-routes';
-import { handleError, handleNotFound, PayloadTooLarge } from './http/errors';
+import { handleError, handleNotFound } from './http/errors';
 import { requestContext } from './http/request-context';
 import { docsPage } from './openapi/docs-page';
 import { ApiDocs } from './openapi/registry';
@@ -27,6 +26,7 @@ import { tenantDomainRoutes } from './tenant/domain-routes';
 import { tenantLocationRoutes } from './tenant/locations/routes';
 import { workspaceApp } from './tenant/workspace-app';
 import { tenantWorkspaceRoutes } from './tenant/workspace-routes';
+import { DatabaseUnreachable, isValidSlug, PayloadTooLarge, TenantNotFound, tenantRefusal, TenantUnavailable } from '@salesfleet/contracts';
 
 export interface AppDeps {
   tenancy: AppTenancy;
@@ -78,19 +78,12 @@ function forward(target: Hono<AppEnv>, c: Context<AppEnv>): Response | Promise<R
   return target.fetch(c.req.raw, { ...(c.env ?? {}), inherited });
 }
 
-class NoSuchWorkspace extends SalesfleetError {
-  constructor(host: string | null) {
-    super(
-      'TenantNotFound',
-      host ? `There is no Salesfleet workspace at ${host.slice(0, 253)}; check the address` : 'This address is not a Salesfleet workspace',
-    );
-  }
-}
-
-class WorkspaceUnavailable extends SalesfleetError {
-  constructor(slug: string) {
-    super('TenantUnavailable', `Workspace "${slug}" is temporarily unavailable; try again in a moment`, { slug, reason: 'database' });
-  }
+/** A host that is no tenant: TenantNotFound with a message naming the address. */
+function noSuchWorkspace(host: string | null): TenantNotFound {
+  return new TenantNotFound(
+    host ?? '',
+    host ? `There is no Salesfleet workspace at ${host.slice(0, 253)}; check the address` : 'This address is not a Salesfleet workspace',
+  );
 }
 
 /** Attempts counted where every API process sees them: the registry, unless it is on MySQL (no RETURNING). */
@@ -178,7 +171,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   // A Host that the WHATWG URL parser refuses (an invalid punycode label such as `xn--secs01`) names
   // no workspace; refuse it here, before anything builds a Request from that URL and throws.
   app.use('*', async (c, next) => {
-    if (!URL.canParse(c.req.url)) throw new NoSuchWorkspace(null);
+    if (!URL.canParse(c.req.url)) throw noSuchWorkspace(null);
     await next();
   });
   app.use(
@@ -198,7 +191,7 @@ export function createApp(config: Config, deps: AppDeps): App {
       registryMs = await tenancy.registry.ping();
     } catch (err) {
       c.var.logger.error({ err: { message: (err as Error).message } }, 'registry unreachable');
-      throw new SalesfleetError('DatabaseUnreachable', 'The registry database is unreachable');
+      throw new DatabaseUnreachable('registry', 'no answer', { message: 'The registry database is unreachable' });
     }
     return c.json({ ok: true, registryMs: Math.round(registryMs * 100) / 100 });
   });
@@ -209,10 +202,10 @@ export function createApp(config: Config, deps: AppDeps): App {
       case 'platform':
         return forward(platform, c);
       case 'unknown':
-        throw new NoSuchWorkspace(resolution.host);
+        throw noSuchWorkspace(resolution.host);
       case 'unavailable':
         c.set('tenant', resolution.tenant);
-        throw new TenantUnavailable(resolution.tenant.slug, resolution.reason, resolution.tenant.suspendedReason);
+        throw tenantRefusal(resolution.tenant.slug, resolution.reason, resolution.tenant.suspendedReason);
       case 'tenant': {
         c.set('tenant', resolution.tenant);
         c.set('logger', c.var.logger.child({ tenant: resolution.tenant.slug }));
@@ -231,7 +224,7 @@ export function createApp(config: Config, deps: AppDeps): App {
             { err: { code: (err as { code?: string }).code, message: (err as Error).message } },
             'tenant database unavailable',
           );
-          throw new WorkspaceUnavailable(resolution.tenant.slug);
+          throw new TenantUnavailable(resolution.tenant.slug, 'database');
         }
         try {
           c.set('tenant', lease.handle.tenant);

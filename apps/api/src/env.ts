@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '@salesfleet/tenancy';
+import { ConfigError } from '@salesfleet/contracts';
 
 /**
  * The API process's own settings (tenancy's `loadConfig` parses the shared ones: data dir, registry,

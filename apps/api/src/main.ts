@@ -11,7 +11,6 @@ import { workspaceDistDir } from '@salesfleet/workspace';
 import {
   connectionBudgetWarnings,
   initRegistry,
-  isSalesfleetError,
   loadConfig,
   loadDotEnv,
   openTenancy,
@@ -22,6 +21,7 @@ import { createApp } from './app';
 import { loadApiEnv } from './env';
 import { startServer, type RunningServer } from './server';
 import { ensureConsoleBuilt, TENANT_WORKSPACE } from './start/ensure-console';
+import { isSalesfleetError } from '@salesfleet/contracts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 

@@ -31,7 +31,7 @@ describe.each(dialects)('create-tenant on %s', (dialect) => {
     results.forEach((r, i) => {
       expect(r.code, `exit status for ${BAD_SLUGS[i]}`).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/^error: Invalid subdomain: .*(may only contain|is reserved|longer than 63)[^\n]*\n$/);
+      expect(r.stderr).toMatch(/^error: Invalid subdomain: .*(only lowercase letters|is reserved|longer than 63)[^\n]*\n$/);
     });
     for (const slug of BAD_SLUGS) {
       expect(await ws.tenantRow(slug)).toBeNull();

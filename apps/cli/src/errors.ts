@@ -1,3 +1,5 @@
+import type { ErrorCode } from '@salesfleet/contracts';
+
 /**
  * Exit statuses of every command: 0 success, 1 failure, 2 bad usage (unknown command, missing or
  * malformed argument, invalid input, a confirmation that cannot be asked).
@@ -36,7 +38,7 @@ export class ReportedFailure extends CliError {
 }
 
 /** Error codes of `@salesfleet/*` errors that mean "the input is wrong" rather than "it failed". */
-const USAGE_CODES = new Set(['ValidationFailed']);
+const USAGE_CODES: ReadonlySet<string> = new Set<ErrorCode>(['ValidationFailed']);
 
 /** The exit status for any error a command throws. */
 export function exitCodeOf(err: unknown): number {

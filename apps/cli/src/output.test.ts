@@ -6,7 +6,7 @@ import { borderedTable, createOutput, formatMs, plainTable, printable } from './
 import { rememberSecret, scrub } from './secrets';
 import { capturedOutput } from './testing/captured-output';
 import { printTable } from './output';
-import { SlugTaken, ValidationFailed } from '@salesfleet/tenancy';
+import { SlugTaken, ValidationFailed } from '@salesfleet/contracts';
 
 describe('tables', () => {
   const columns = [{ header: 'Slug' }, { header: 'Users', align: 'right' as const }, { header: 'Note' }];

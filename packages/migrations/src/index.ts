@@ -1,7 +1,6 @@
 // @salesfleet/migrations — versioned schema changes (Umzug) for the registry and for tenant databases.
 
 export type { MigrationContext, MigrationDefinition, MigrationSet } from './types';
-export { MigrationFailed, type MigrationDirection } from './migration-failed';
 export {
   migrateDown,
   migrateUp,

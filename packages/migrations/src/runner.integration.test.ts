@@ -1,11 +1,10 @@
-import { NotFound } from '@salesfleet/models';
 import { createTestDatabase, testDialects, type TestDatabase } from '@salesfleet/models/testing';
 import { DataTypes, type Sequelize } from 'sequelize';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MigrationFailed } from './migration-failed';
 import { migrateDown, migrateUp, migrationStatus, MIGRATION_TABLE } from './runner';
 import { tenantMigrations } from './tenant/index';
 import type { MigrationDefinition } from './types';
+import { MigrationFailed, NotFound } from '@salesfleet/contracts';
 
 const dialects = await testDialects();
 const all = tenantMigrations.map((m) => m.name);

@@ -1,10 +1,9 @@
-import { Conflict, NotFound } from '@salesfleet/models';
 import { DataTypes, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { MigrationError, SequelizeStorage, Umzug, type UmzugStorage } from 'umzug';
-import { MigrationFailed, type MigrationDirection } from './migration-failed';
 import { registryMigrations } from './registry/index';
 import { tenantMigrations } from './tenant/index';
 import type { MigrationDefinition, MigrationSet } from './types';
+import { Conflict, type MigrationDirection, MigrationFailed, NotFound } from '@salesfleet/contracts';
 
 /** Umzug's bookkeeping table (SequelizeStorage default), one row per applied migration. */
 export const MIGRATION_TABLE = 'SequelizeMeta';

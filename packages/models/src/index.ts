@@ -1,5 +1,6 @@
 /**
- * @salesfleet/models — tenant model definitions, seeding, passwords and the shared error classes.
+ * @salesfleet/models — tenant model definitions, seeding and password hashing. Errors and input rules
+ * come from @salesfleet/contracts.
  *
  * Using it for a tenant database:
  *   const sequelize = new Sequelize(url, tenantSequelizeOptions('postgres', { logging: false, pool }));
@@ -16,16 +17,6 @@
  * - Enumerations (statuses, payment methods, account types…) are short strings validated by the
  *   models, not database ENUM types, so one schema serves SQLite, PostgreSQL and MySQL.
  */
-
-export {
-  Conflict,
-  InsufficientStock,
-  isSalesfleetError,
-  LimitReached,
-  NotFound,
-  SalesfleetError,
-  ValidationFailed,
-} from './errors';
 
 export { defineAllTenantModels, defineTenantModels, SESSION_MODEL_NAMES, TENANT_MODEL_NAMES } from './define-tenant-models';
 export type {
@@ -89,9 +80,7 @@ export {
   ONE_TIME_SCRYPT_PARAMS,
   oneTimePassword,
   passwordNeedsRehash,
-  PASSWORD_POLICY,
   SCRYPT_PARAMS,
-  validatePasswordStrength,
   verifyPassword,
 } from './auth/passwords';
 export { PasswordCheckBusy, scryptPool, type ScryptPoolStats } from './auth/scrypt-pool';

@@ -1,6 +1,8 @@
+import type { Engine } from '@salesfleet/contracts';
 import type { Options, Sequelize } from 'sequelize';
 
-export type TenantDialect = 'sqlite' | 'postgres' | 'mysql';
+/** A tenant database's dialect is its engine. */
+export type TenantDialect = Engine;
 
 // PostgreSQL type OIDs: int8 (BIGINT, COUNT(*)) and numeric (SUM of a BIGINT column).
 const PG_INT8 = 20;

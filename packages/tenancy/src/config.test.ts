@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, isAbsolute } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeConfig, loadConfig, trustedProxyMatcher } from './config';
-import { ConfigError } from './errors';
+import { ConfigError } from '@salesfleet/contracts';
 
 const dirs: string[] = [];
 function tempDir(): string {

@@ -4,9 +4,9 @@ import { BlockList, isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { makePrivateDir } from './private-files';
 import { z } from 'zod';
-import { ConfigError } from './errors';
 import { normalizeHost } from './host';
 import { maskUrlsInText } from './mask';
+import { ConfigError } from '@salesfleet/contracts';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 

@@ -263,7 +263,7 @@ describe('TenantConnections', () => {
     const b = await cloneTenant();
     const { connections } = instrumented(1, { slotWaitMs: 200 });
     const lease = await connections.acquire(a);
-    await expect(connections.acquire(b)).rejects.toMatchObject({ code: 'DatabaseUnreachable' });
+    await expect(connections.acquire(b)).rejects.toMatchObject({ code: 'ConnectionBudgetExhausted' });
     lease.release();
     await connections.withTenant(b, () => undefined);
     await connections.closeAll();

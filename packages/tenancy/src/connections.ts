@@ -2,8 +2,8 @@ import { TenantUnavailable } from './errors';
 import { errorText, silentLogger, type Logger } from './logger';
 import type { Sequelize } from 'sequelize';
 import type { TenantModels } from '@salesfleet/models';
-import { ConnectionBudgetExhausted } from './errors';
 import type { TenantRecord } from './registry/records';
+import { ConnectionBudgetExhausted } from '@salesfleet/contracts';
 
 /** An open tenant database: its Sequelize instance and the model classes defined on it. */
 export interface OpenedTenant {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SecretBox } from './crypto';
-import { SecretUndecryptable } from './errors';
+import { SecretUndecryptable } from '@salesfleet/contracts';
 
 describe('SecretBox', () => {
   const box = new SecretBox('a-development-secret-key-of-32-chars!!');

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { SecretUndecryptable } from './errors';
+import { SecretUndecryptable } from '@salesfleet/contracts';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;

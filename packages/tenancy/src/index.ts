@@ -61,13 +61,8 @@
  * - Logging: `Logger` (pino-compatible `{ error, warn, info, debug, child? }`, passed as `openTenancy`'s
  *   `logger`; every failure tenancy handles without throwing is logged there), `silentLogger`,
  *   `lineLogger(level, write?)` (one line per entry, stderr by default), `childLogger`, `errorText(err, secrets)`.
- * - Slugs: `validateSlug(slug)`, `isValidSlug`, `RESERVED_LABELS`.
  * - Secrets: `SecretBox` (AES-256-GCM), `maskSecrets`, `redact`, `maskUrlsInText`, `isSecretKey`.
- * - Errors (stable codes): TenantNotFound, SlugTaken, SlugInvalid (code ValidationFailed),
- *   DatabaseUnreachable, DatabaseNotEmpty, DatabaseExists, ProvisioningFailed (`step`),
- *   TenantUnavailable (code TenantSuspended | TrialExpired | PaymentRequired | TenantUnavailable),
- *   ConfigError (`variable`), RegistryNotReady, SecretUndecryptable, ConnectionBudgetExhausted
- *   (code DatabaseUnreachable); LimitReached, ValidationFailed, Conflict, NotFound from @salesfleet/models.
+ * - Errors, slug/email/username/password rules, engines and tenant statuses: @salesfleet/contracts.
  *
  * Test helpers: `@salesfleet/tenancy/testing` — `createTestTenancy({ engine?, registryEngine?, dataDir?,
  * failAt?, config?, …OpenTenancyOptions }) → TestTenancy` (a Tenancy on a temporary data dir;
@@ -75,31 +70,12 @@
  */
 
 export { loadConfig, loadDotEnv, makeConfig, describeConfig, trustedProxyMatcher, type Config, type NodeEnv } from './config';
-export {
-  ConfigError,
-  ConnectionBudgetExhausted,
-  DatabaseExists,
-  DatabaseInUse,
-  DatabaseNotEmpty,
-  DatabaseUnreachable,
-  ProvisioningFailed,
-  RegistryNotReady,
-  SecretUndecryptable,
-  SlugInvalid,
-  SlugTaken,
-  TenantNotFound,
-  TenantUnavailable,
-  type UnavailableReason,
-} from './errors';
-export { LimitReached, ValidationFailed, Conflict, NotFound, SalesfleetError, isSalesfleetError } from '@salesfleet/models';
 export { SecretBox } from './crypto';
 export { childLogger, errorText, lineLogger, silentLogger, type LogFn, type LogLevel, type Logger } from './logger';
 export { MASK, maskSecrets, maskUrlsInText, redact, isSecretKey } from './mask';
-export { validateSlug, isValidSlug, RESERVED_LABELS } from './slug';
 export {
   DEFAULT_PORTS,
   databaseKey,
-  ENGINES,
   MIGRATIONS_TABLE,
   describeSpec,
   driverFor,
@@ -119,7 +95,6 @@ export {
   type DatabaseParams,
   type DatabaseSpec,
   type DriverContext,
-  type Engine,
   type OpenSequelizeOptions,
 } from './drivers/index';
 export {
@@ -140,7 +115,7 @@ export {
   type TenantPatch,
   type TenantSortKey,
 } from './registry/registry';
-export { defineRegistryModels, TENANT_STATUSES, type OperationOutcome, type RegistryModels, type TenantStatus } from './registry/models';
+export { defineRegistryModels, type OperationOutcome, type RegistryModels } from './registry/models';
 export { pendingMigrationCount } from './registry/records';
 export type {
   DomainRecord,

@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { isSalesfleetError } from '@salesfleet/models';
 import { maskSecrets, redact } from './mask';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files';
 import type { OperationOutcome } from './registry/models';
 import type { OperationRecord } from './registry/records';
 import type { OperationFilter, Registry } from './registry/registry';
+import { isSalesfleetError } from '@salesfleet/contracts';
 
 export interface OperationContext {
   /** Who did it: `cli:<os user>`, `admin:<username>`, `system`. */

@@ -1,9 +1,8 @@
 import { errorText, silentLogger, type Logger } from './logger';
-import type { UnavailableReason } from './errors';
 import { isIpHost, normalizeHost } from './host';
 import type { TenantRecord } from './registry/records';
 import type { RegistryChange } from './registry/registry';
-import { RESERVED_LABELS, isValidSlug } from './slug';
+import { isValidSlug, RESERVED_LABELS, type UnavailableReason } from '@salesfleet/contracts';
 
 export { normalizeHost } from './host';
 

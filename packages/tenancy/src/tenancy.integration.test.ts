@@ -5,10 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifyPassword } from '@salesfleet/models';
 import { dialectAvailable } from '@salesfleet/models/testing';
 import { loadDotEnv, makeConfig } from './config';
-import { DatabaseUnreachable, RegistryNotReady } from './errors';
 import type { RegistryChange } from './registry/registry';
 import { initRegistry, openTenancy, platformUrl, tenantUrl } from './tenancy';
 import { createTestTenancy, testSlug } from './testing/index';
+import { DatabaseUnreachable, RegistryNotReady } from '@salesfleet/contracts';
 
 const dirs: string[] = [];
 const tempDir = () => {

@@ -1,4 +1,4 @@
-import { SESSION_MODEL_NAMES, ValidationFailed, defineTenantModels, generatePassword, validatePasswordStrength } from '@salesfleet/models';
+import { SESSION_MODEL_NAMES, defineTenantModels, generatePassword } from '@salesfleet/models';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from './logger';
@@ -14,7 +14,6 @@ import {
   resolveSqlitePath,
   type DatabaseSpec,
 } from './drivers/index';
-import { DatabaseUnreachable, RegistryNotReady } from './errors';
 import { redact } from './mask';
 import { OperationsLog } from './operations';
 import { Provisioner, type ProvisionerTestHooks } from './provisioning/index';
@@ -24,6 +23,7 @@ import { Registry } from './registry/registry';
 import type { PlatformAdminRecord } from './registry/records';
 import { HostRouter } from './router';
 import { TemplateCache } from './templates';
+import { DatabaseUnreachable, RegistryNotReady, validatePasswordStrength, ValidationFailed } from '@salesfleet/contracts';
 
 /** Everything tenancy offers, wired together for one process. */
 export interface Tenancy {

@@ -1,10 +1,8 @@
 // Shapes of the Platform API (see the Platform API contract). Dates are ISO strings.
 
-export type TenantStatus = 'provisioning' | 'active' | 'suspended' | 'failed' | 'deleting' | 'maintenance';
-export type Engine = 'sqlite' | 'postgres' | 'mysql';
+import type { Engine, TenantStatus } from '@salesfleet/contracts';
 
-export const TENANT_STATUSES: readonly TenantStatus[] = ['provisioning', 'active', 'suspended', 'failed', 'deleting', 'maintenance'];
-export const ENGINES: readonly Engine[] = ['sqlite', 'postgres', 'mysql'];
+export { ENGINES, TENANT_STATUSES, type Engine, type TenantStatus } from '@salesfleet/contracts';
 
 export interface PlatformAdmin {
   id: string | number;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { RESERVED_LABELS } from '@salesfleet/tenancy/reserved-labels';
 import {
   buildCreateTenantInput,
   deleteConfirmationMatches,
@@ -16,6 +15,7 @@ import {
   validateTenantSettings,
   type CreateTenantForm,
 } from './validation';
+import { RESERVED_LABELS } from '@salesfleet/contracts';
 
 const validForm: CreateTenantForm = {
   ...emptyCreateTenantForm,

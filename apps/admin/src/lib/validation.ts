@@ -1,25 +1,20 @@
 // Form validation as plain functions: each returns an error message, or null when the value is fine.
 // The API validates again and has the last word; these rules give feedback while the admin types.
 
-import { RESERVED_LABELS } from '@salesfleet/tenancy/reserved-labels';
+import { EMAIL_MAX_LENGTH, isEmail, isUsername, PASSWORD_POLICY, slugProblem, USERNAME_MAX_LENGTH } from '@salesfleet/contracts';
 import type { CreateTenantInput, Engine } from './types';
 
-export const MIN_PASSWORD_LENGTH = 12;
-export const MAX_PASSWORD_LENGTH = 256;
+export const MIN_PASSWORD_LENGTH = PASSWORD_POLICY.minLength;
+export const MAX_PASSWORD_LENGTH = PASSWORD_POLICY.maxLength;
 export const DEFAULT_MAX_USERS = 50;
 export const MAX_USERS_LIMIT = 1_000_000;
 export const MAX_TRIAL_DAYS = 3650;
 
+/** The subdomain rule of @salesfleet/contracts (the server's), as a sentence. */
 export function validateSubdomain(value: string): string | null {
   if (value === '') return 'Enter a subdomain.';
-  if (value.length > 63) return `A subdomain has at most 63 characters (this one has ${value.length}).`;
-  if (/[A-Z]/.test(value)) return 'Use lowercase letters only.';
-  if (!/^[a-z0-9-]+$/.test(value)) return 'Use only lowercase letters a–z, digits 0–9 and hyphens.';
-  if (value.startsWith('-') || value.endsWith('-')) return 'A subdomain cannot start or end with a hyphen.';
-  if (value.length >= 4 && value[2] === '-' && value[3] === '-')
-    return 'A subdomain cannot have “--” as its third and fourth characters (reserved for international names).';
-  if (RESERVED_LABELS.has(value)) return `“${value}” is reserved for the platform; choose another subdomain.`;
-  return null;
+  const problem = slugProblem(value);
+  return problem === null ? null : sentence(problem);
 }
 
 /** A subdomain suggestion from an organisation name: “Café Müller & Co” → “cafe-muller-co”. */
@@ -45,8 +40,8 @@ export function validateTenantName(value: string): string | null {
 export function validateEmail(value: string): string | null {
   const email = value.trim();
   if (email === '') return 'Enter an email address.';
-  if (email.length > 254) return 'An email address has at most 254 characters.';
-  if (!/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(email)) return 'Enter a valid email address, like admin@example.com.';
+  if (email.length > EMAIL_MAX_LENGTH) return `An email address has at most ${EMAIL_MAX_LENGTH} characters.`;
+  if (!isEmail(email)) return 'Enter a valid email address, like admin@example.com.';
   return null;
 }
 
@@ -54,9 +49,8 @@ export function validateEmail(value: string): string | null {
 export function validateUsername(value: string): string | null {
   const username = value.trim();
   if (username === '') return null;
-  if (username.length < 3) return 'A username has at least 3 characters.';
-  if (username.length > 150) return 'A username has at most 150 characters.';
-  if (!/^[A-Za-z0-9._@+-]+$/.test(username)) return 'Use letters, digits and . _ @ + - only.';
+  if (username.length > USERNAME_MAX_LENGTH) return `A username has at most ${USERNAME_MAX_LENGTH} characters.`;
+  if (!isUsername(username)) return 'Use letters, digits and . _ @ + - only.';
   return null;
 }
 
@@ -346,4 +340,8 @@ export function validateTenantSettings(form: TenantSettingsForm): Partial<Record
 /** The delete button arms only when the typed text is exactly the subdomain — no trimming, no case folding. */
 export function deleteConfirmationMatches(typed: string, slug: string): boolean {
   return slug !== '' && typed === slug;
+}
+
+function sentence(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }

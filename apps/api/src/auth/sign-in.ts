@@ -1,5 +1,5 @@
-import { InvalidCredentials, TooManyAttempts } from '../http/errors';
 import type { LoginThrottle } from './login-throttle';
+import { InvalidCredentials, TooManyAttempts } from '@salesfleet/contracts';
 
 /**
  * The throttled part of every sign-in (tenant users and platform admins alike). The attempt is

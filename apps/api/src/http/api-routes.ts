@@ -1,10 +1,10 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
-import { NotFound, ValidationFailed } from '@salesfleet/models';
 import type { AppEnv } from '../app-env';
 import type { ApiDocs, HttpMethod, ResponseSpec, RouteSecurity } from '../openapi/registry';
 import { readJsonBody } from './body';
 import { zodIssues, type FieldIssue } from './validation';
+import { NotFound, ValidationFailed } from '@salesfleet/contracts';
 
 type AnyObject = z.ZodObject;
 

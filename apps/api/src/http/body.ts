@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { MalformedJson, UnsupportedMediaType } from './errors';
+import { MalformedJson, UnsupportedMediaType } from '@salesfleet/contracts';
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
 

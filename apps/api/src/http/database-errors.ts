@@ -1,5 +1,5 @@
 import { BaseError as SequelizeBaseError, ConnectionError, ForeignKeyConstraintError } from 'sequelize';
-import { Conflict, SalesfleetError } from '@salesfleet/models';
+import { Conflict, DatabaseUnreachable, type SalesfleetError } from '@salesfleet/contracts';
 
 /** Driver codes that mean the connection to the database is gone or cannot be made. */
 const CONNECTION_CODES = new Set([
@@ -63,25 +63,21 @@ export function isConnectionFailure(err: unknown): boolean {
   });
 }
 
-export class WorkspaceDatabaseUnreachable extends SalesfleetError {
-  constructor(slug: string | undefined) {
-    super(
-      'DatabaseUnreachable',
-      slug
-        ? `The database of workspace "${slug}" is unreachable; try again in a moment`
-        : 'The database is unreachable; try again in a moment',
-      { retryAfterSeconds: 5 },
-    );
-  }
-}
-
 /**
  * The one mapping of database failures that are not bugs to our errors: a lost or refused connection
  * is a 503 (the workspace's database is away), a foreign key whose row vanished meanwhile (a customer
  * deleted while an invoice for them was being created) is a 409. Anything else stays unknown (500).
  */
 export function fromDatabaseError(err: unknown, slug: string | undefined): SalesfleetError | null {
-  if (isConnectionFailure(err)) return new WorkspaceDatabaseUnreachable(slug);
+  if (isConnectionFailure(err)) {
+    const message = slug
+      ? `The database of workspace "${slug}" is unreachable; try again in a moment`
+      : 'The database is unreachable; try again in a moment';
+    return new DatabaseUnreachable(slug ? `of workspace "${slug}"` : 'of this workspace', 'connection lost or refused', {
+      message,
+      retryAfterSeconds: 5,
+    });
+  }
   if (err instanceof ForeignKeyConstraintError) {
     return new Conflict('A record this one refers to was changed or removed meanwhile; reload and try again');
   }

@@ -1,117 +1,17 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { SalesfleetError, isSalesfleetError } from '@salesfleet/models';
+import { isSalesfleetError, statusForCode, type ErrorCode } from '@salesfleet/contracts';
 import type { AppEnv } from '../app-env';
 import { fromDatabaseError, loggableError } from './database-errors';
 import { errorPage } from './html';
 import { wantsJson } from './negotiate';
 
-/** Status for every stable error code any package throws. Unknown codes of our errors → 400. */
-const statusByCode: Record<string, ContentfulStatusCode> = {
-  ValidationFailed: 400,
-  SlugInvalid: 400,
-  MalformedJson: 400,
-  Unauthenticated: 401,
-  InvalidCredentials: 401,
-  PaymentRequired: 402,
-  TrialExpired: 402,
-  PermissionDenied: 403,
-  PasswordChangeRequired: 403,
-  CsrfRejected: 403,
-  TenantSuspended: 403,
-  NotFound: 404,
-  TenantNotFound: 404,
-  MethodNotAllowed: 405,
-  Conflict: 409,
-  SlugTaken: 409,
-  InsufficientStock: 409,
-  LimitReached: 409,
-  DatabaseNotEmpty: 409,
-  DatabaseExists: 409,
-  PayloadTooLarge: 413,
-  UnsupportedMediaType: 415,
-  TooManyAttempts: 429,
-  ConfigError: 500,
-  SecretUndecryptable: 500,
-  MigrationFailed: 500,
-  ProvisioningFailed: 500,
-  DatabaseUnreachable: 503,
-  ServiceBusy: 503,
-  TenantUnavailable: 503,
-  RegistryNotReady: 503,
-  ConsoleNotBuilt: 503,
-};
-
-export function statusForCode(code: string): ContentfulStatusCode {
-  return statusByCode[code] ?? 400;
-}
-
-/** Errors only the HTTP edge raises (the packages never know HTTP). */
-export class Unauthenticated extends SalesfleetError {
-  constructor(message = 'Sign in first: no valid session') {
-    super('Unauthenticated', message);
-  }
-}
-
-export class PermissionDenied extends SalesfleetError {
-  constructor(permission: string) {
-    super('PermissionDenied', `You lack the permission "${permission}"`, { permission });
-  }
-}
-
-export class PasswordChangeRequired extends SalesfleetError {
-  constructor() {
-    super('PasswordChangeRequired', 'Change your one-time password first (POST change-password)');
-  }
-}
-
-export class InvalidCredentials extends SalesfleetError {
-  constructor() {
-    super('InvalidCredentials', 'Wrong login or password');
-  }
-}
-
-export class TooManyAttempts extends SalesfleetError {
-  readonly retryAfterSeconds: number;
-  constructor(retryAfterSeconds: number) {
-    super('TooManyAttempts', `Too many failed sign-ins; try again in ${retryAfterSeconds} seconds`, { retryAfterSeconds });
-    this.retryAfterSeconds = retryAfterSeconds;
-  }
-}
-
-export class CsrfRejected extends SalesfleetError {
-  constructor() {
-    super(
-      'CsrfRejected',
-      'Cross-site request refused: cookie-authenticated writes need an Origin (or Referer) of this host; API clients should use Authorization: Bearer',
-    );
-  }
-}
-
-export class MalformedJson extends SalesfleetError {
-  constructor() {
-    super('MalformedJson', 'The request body is not valid JSON');
-  }
-}
-
-export class UnsupportedMediaType extends SalesfleetError {
-  constructor(contentType: string) {
-    super('UnsupportedMediaType', `Send the body as application/json (got ${contentType.slice(0, 80) || 'no Content-Type'})`);
-  }
-}
-
-export class PayloadTooLarge extends SalesfleetError {
-  constructor(maxBytes: number) {
-    super('PayloadTooLarge', `The request body exceeds ${maxBytes} bytes`, { maxBytes });
-  }
-}
-
 export interface ErrorBody {
-  error: { code: string; message: string; requestId: string; details?: unknown };
+  error: { code: ErrorCode; message: string; requestId: string; details?: unknown };
 }
 
-export function errorBody(c: Context<AppEnv>, code: string, message: string, details?: unknown): ErrorBody {
+export function errorBody(c: Context<AppEnv>, code: ErrorCode, message: string, details?: unknown): ErrorBody {
   return {
     error: { code, message, requestId: c.var.requestId ?? 'unknown', ...(details === undefined ? {} : { details }) },
   };
@@ -124,7 +24,7 @@ export function errorBody(c: Context<AppEnv>, code: string, message: string, det
 export function errorResponse(
   c: Context<AppEnv>,
   status: ContentfulStatusCode,
-  code: string,
+  code: ErrorCode,
   message: string,
   details?: unknown,
 ): Response {
@@ -142,7 +42,7 @@ function retryAfterSeconds(details: unknown): number | null {
   return typeof value === 'number' ? value : null;
 }
 
-/** The one error handler: our errors map code → status, HTTPException keeps its status, the rest is a 500. */
+/** The one error handler: our errors map code → status (`codeToStatus`), HTTPException keeps its status, the rest is a 500. */
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (isSalesfleetError(err)) {
     const status = statusForCode(err.code);
@@ -152,7 +52,8 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof HTTPException) {
     const res = err.getResponse();
     const status = res.status as ContentfulStatusCode;
-    const code = status === 413 ? 'PayloadTooLarge' : status === 401 ? 'Unauthenticated' : status === 404 ? 'NotFound' : 'HttpError';
+    const code: ErrorCode =
+      status === 413 ? 'PayloadTooLarge' : status === 401 ? 'Unauthenticated' : status === 404 ? 'NotFound' : 'HttpError';
     return errorResponse(c, status, code, err.message || res.statusText || 'Request failed');
   }
   const mapped = fromDatabaseError(err, c.var.tenant?.slug);

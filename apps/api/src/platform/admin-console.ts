@@ -1,17 +1,8 @@
 import { extname, join } from 'node:path';
 import { Hono } from 'hono';
-import { SalesfleetError } from '@salesfleet/models';
 import type { AppEnv } from '../app-env';
 import { StaticFiles } from '../http/static-files';
-
-export class ConsoleNotBuilt extends SalesfleetError {
-  constructor() {
-    super(
-      'ConsoleNotBuilt',
-      'The admin console has not been built yet. Run `pnpm build` (or `pnpm --filter @salesfleet/admin build`) and reload; `pnpm start` does this for you.',
-    );
-  }
-}
+import { ConsoleNotBuilt } from '@salesfleet/contracts';
 
 /**
  * Serves the built console (Vite output) under `/admin/`: files compressed, hashed assets cached for

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { emailSchema, engineSchema, tenantStatusSchema, usernameSchema } from '@salesfleet/contracts';
 
 /** Shapes of the Platform API (CONTRACTS.md). Dates are ISO strings. */
 
 const isoDate = z.string().describe('ISO 8601 date-time');
-const TenantStatusSchema = z.enum(['provisioning', 'active', 'suspended', 'failed', 'deleting', 'maintenance']);
-const EngineSchema = z.enum(['sqlite', 'postgres', 'mysql']);
+const TenantStatusSchema = tenantStatusSchema;
+const EngineSchema = engineSchema;
 
 export const PlatformAdminSchema = z
   .object({
@@ -125,8 +126,8 @@ export const CreateTenantInputSchema = z
   .object({
     name: z.string().trim().min(1, 'required').max(200, 'at most 200 characters'),
     subdomain: z.string().trim().min(1, 'required').max(63, 'at most 63 characters'),
-    adminEmail: z.email('must be an email address').max(254),
-    adminUsername: z.string().trim().min(1).max(150).optional(),
+    adminEmail: emailSchema,
+    adminUsername: usernameSchema.optional(),
     adminPassword: z.string().min(1).max(256).optional(),
     database: DatabaseInputSchema.optional(),
     maxUsers: z.number().int().min(1).max(1_000_000).optional(),

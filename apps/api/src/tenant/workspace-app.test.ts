@@ -102,7 +102,7 @@ describe('the workspace app on a tenant host', () => {
       const res = await bare.request(tenant.host, '/', { headers: { accept: 'application/json' } });
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({
-        error: { code: 'ConsoleNotBuilt', message: expect.stringContaining('@salesfleet/workspace') },
+        error: { code: 'WorkspaceNotBuilt', message: expect.stringContaining('@salesfleet/workspace') },
       });
     } finally {
       await bare.cleanup();

@@ -1,22 +1,13 @@
 import { createHash } from 'node:crypto';
 import { extname, join } from 'node:path';
 import type { Context } from 'hono';
-import { SalesfleetError } from '@salesfleet/models';
 import type { AppEnv } from '../app-env';
 import { escapeHtml } from '../http/html';
 import { StaticFiles } from '../http/static-files';
+import { WorkspaceNotBuilt } from '@salesfleet/contracts';
 
 /** Where the workspace's built files live on every tenant host: a prefix no API or client route uses. */
 export const WORKSPACE_ASSET_PREFIX = '/_app/';
-
-export class WorkspaceNotBuilt extends SalesfleetError {
-  constructor() {
-    super(
-      'ConsoleNotBuilt',
-      'The workspace app has not been built yet. Run `pnpm build` (or `pnpm --filter @salesfleet/workspace build`) and reload; `pnpm start` does this for you.',
-    );
-  }
-}
 
 /**
  * The tenant workspace (apps/workspace's Vite output) on a tenant host: `/_app/*` are its files

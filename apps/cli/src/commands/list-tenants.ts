@@ -1,18 +1,10 @@
 import pMap from 'p-map';
-import {
-  ENGINES,
-  pendingMigrationCount,
-  TENANT_STATUSES,
-  type Tenancy,
-  type TenantHealth,
-  type TenantRecord,
-  type TenantStatus,
-  tenantServerOf,
-} from '@salesfleet/tenancy';
+import { pendingMigrationCount, type Tenancy, type TenantHealth, type TenantRecord, tenantServerOf } from '@salesfleet/tenancy';
 import { type CommandContext, withTenancy } from '../context';
 import { UsageError } from '../errors';
 import { formatDate, printTable } from '../output';
 import { tenantJson } from '../tenant-json';
+import { ENGINES, TENANT_STATUSES, type TenantStatus } from '@salesfleet/contracts';
 
 export interface ListTenantsFlags {
   activeOnly?: boolean;

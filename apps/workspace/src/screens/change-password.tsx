@@ -2,7 +2,14 @@ import { useState, type FormEvent } from 'react';
 import { ErrorNotice, isApiError, Notice, TextField } from '@salesfleet/ui';
 import { useChangePassword, useSignOut } from '../api/session';
 import type { TenantUser } from '../api/types';
-import { PASSWORD_MIN_LENGTH, passwordProblem } from '../lib/password-rules';
+import { PASSWORD_POLICY } from '@salesfleet/contracts';
+
+const PASSWORD_MIN_LENGTH = PASSWORD_POLICY.minLength;
+
+/** The length rule of the policy checked as the user types; the API checks the rest and names the field. */
+function passwordProblem(password: string): string | null {
+  return password.length < PASSWORD_MIN_LENGTH ? `At least ${PASSWORD_MIN_LENGTH} characters.` : null;
+}
 
 /** The form both the forced change (after a one-time password) and "my account" use. */
 export function ChangePasswordForm({ onChanged }: { onChanged?: () => void }) {

@@ -1,11 +1,11 @@
 import { ForeignKeyConstraintError, Op, type Transaction, type WhereOptions } from 'sequelize';
-import { Conflict, NotFound } from '../errors';
 import type { Account, TenantModels } from '../model-types';
 import { FieldChecks, rethrowAsDomainError } from '../sales/fields';
 import { equalsIgnoringCase } from '../sales/search';
 import { ACCOUNT_TYPES, type AccountType } from './account';
 import { isSystemAccountCode } from './posting';
 import { writeTransaction, type WriteOptions } from './transactions';
+import { Conflict, NotFound } from '@salesfleet/contracts';
 
 /**
  * The chart of accounts. Codes are unique (ignoring case); an account with journal lines (or

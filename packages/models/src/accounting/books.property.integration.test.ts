@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSalesfleetError } from '../errors';
 import type { TenantModels } from '../model-types';
 import { createCustomer } from '../sales/catalog';
 import { createInvoice, voidInvoice } from '../sales/invoicing';
@@ -15,6 +14,7 @@ import { createManualEntry } from './manual-entries';
 import { trialBalance } from './reports';
 import { balanceSheet } from './statements';
 import { toCents } from './values';
+import { isSalesfleetError } from '@salesfleet/contracts';
 
 /**
  * Property-based test of the books (fast-check): random sequences of stock receipts, sales (with and

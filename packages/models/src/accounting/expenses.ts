@@ -1,11 +1,11 @@
 import { Op, type Transaction } from 'sequelize';
-import { Conflict, NotFound, ValidationFailed } from '../errors';
 import type { Expense, TenantModels } from '../model-types';
 import { FieldChecks, MAX_AMOUNT, MAX_INT32 } from '../sales/fields';
 import { assertBalanced, postJournalEntry, systemAccounts } from './posting';
 import { writeTransaction, type WriteOptions } from './transactions';
 import { checkDate, findPage, pageWindow, type Page, type PageOptions } from './values';
 import { assertPeriodOpen, tenantToday } from '../settings/settings';
+import { Conflict, NotFound, ValidationFailed } from '@salesfleet/contracts';
 
 /**
  * Expenses: each is recorded and posted in one transaction — debit the expense account, credit the

@@ -1,8 +1,8 @@
 import { literal, Op, type Transaction } from 'sequelize';
-import { NotFound } from '../errors';
 import type { TenantModels } from '../model-types';
 import type { JournalSourceType } from './journal-entry';
 import { checkDate, dateOnly, findPage, pageWindow, toCents, type Page, type PageOptions } from './values';
+import { NotFound } from '@salesfleet/contracts';
 
 /** A journal entry with its lines (and each line's account code and name). */
 export interface JournalEntryView {

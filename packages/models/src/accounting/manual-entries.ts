@@ -1,5 +1,4 @@
 import { Op } from 'sequelize';
-import { Conflict, NotFound, ValidationFailed } from '../errors';
 import type { TenantModels } from '../model-types';
 import { FieldChecks, MAX_AMOUNT, MAX_INT32 } from '../sales/fields';
 import { tenantToday } from '../settings/settings';
@@ -7,6 +6,7 @@ import { ACCOUNT_CODES } from './chart-of-accounts';
 import { getJournalEntry, type JournalEntryView } from './journal';
 import { assertBalanced, postJournalEntry, type PostingLine } from './posting';
 import { writeTransaction, type WriteOptions } from './transactions';
+import { Conflict, NotFound, ValidationFailed } from '@salesfleet/contracts';
 
 /**
  * Manual journal entries: balanced, on active accounts, never on the control accounts whose balance

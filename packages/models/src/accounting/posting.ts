@@ -1,9 +1,9 @@
 import { Op, type Transaction } from 'sequelize';
-import { Conflict, ValidationFailed } from '../errors';
 import type { JournalEntry, TenantModels } from '../model-types';
 import { ACCOUNT_CODES, type AccountCodeKey } from './chart-of-accounts';
 import type { JournalSourceType } from './journal-entry';
 import { assertPeriodOpen } from '../settings/settings';
+import { Conflict, ValidationFailed } from '@salesfleet/contracts';
 
 /** One side of a posting, in integer cents: give exactly one of debit and credit. */
 export interface PostingLine {

@@ -1,10 +1,10 @@
 import { QueryTypes } from 'sequelize';
-import { NotFound, ValidationFailed } from '../errors';
 import type { TenantModels } from '../model-types';
 import { getSettings } from '../settings/settings';
 import { dateInTimeZone } from '../settings/currencies';
 import type { AccountType } from './account';
 import { checkDate, dateOnly, pageWindow, toCents, type PageOptions } from './values';
+import { NotFound, ValidationFailed } from '@salesfleet/contracts';
 
 /**
  * Financial statements and ledgers: balance sheet, general ledger per account, receivables ageing and

@@ -1,9 +1,9 @@
 import { ForeignKeyConstraintError, Op } from 'sequelize';
-import { Conflict, NotFound } from '../errors';
 import type { TaxRate, TenantModels } from '../model-types';
 import { FieldChecks, rethrowAsDomainError } from '../sales/fields';
 import { equalsIgnoringCase } from '../sales/search';
 import { writeTransaction, type WriteOptions } from './transactions';
+import { Conflict, NotFound } from '@salesfleet/contracts';
 
 /**
  * Tax rates: a code (unique, ignoring case), a name, a rate in basis points and whether prices carry

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Transaction, type Sequelize } from 'sequelize';
-import { SalesfleetError } from '../errors';
+import { Conflict } from '@salesfleet/contracts';
 
 /** Options of every write operation: run inside the caller's transaction instead of a new one. */
 export interface WriteOptions {
@@ -11,11 +11,7 @@ export interface WriteOptions {
  * Thrown inside a write transaction when a concurrent writer took something first (an invoice number,
  * a new stock row): the transaction is rolled back and run again from the start.
  */
-export class RetryableConflict extends SalesfleetError {
-  constructor(message: string) {
-    super('Conflict', message);
-  }
-}
+export class RetryableConflict extends Conflict {}
 
 const MAX_ATTEMPTS = 8;
 

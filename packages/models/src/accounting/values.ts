@@ -1,5 +1,5 @@
 import { literal, type Model, type ModelStatic, type Order, type WhereOptions } from 'sequelize';
-import { ValidationFailed } from '../errors';
+import { ValidationFailed } from '@salesfleet/contracts';
 
 /**
  * Small value helpers shared by the sales and accounting operations: calendar dates as `YYYY-MM-DD`,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { oneTimePassword, passwordNeedsRehash, validatePasswordStrength, verifyPassword } from './passwords';
+import { validatePasswordStrength } from '@salesfleet/contracts';
+import { oneTimePassword, passwordNeedsRehash, verifyPassword } from './passwords';
 
 describe('oneTimePassword', () => {
   it('hashes in the format verifyPassword reads, flagged for rehash at full cost', async () => {

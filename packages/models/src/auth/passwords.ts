@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { PasswordCheckBusy, scryptPool } from './scrypt-pool';
+import { validatePasswordStrength } from '@salesfleet/contracts';
 
 /**
  * Password hashing shared by tenant users and platform admins: scrypt with OWASP's parameters
@@ -96,37 +97,6 @@ export function passwordNeedsRehash(hash: string): boolean {
   if (!parsed) return true;
   const { N, r, p, keyLength } = SCRYPT_PARAMS;
   return parsed.N < N || parsed.r < r || parsed.p < p || parsed.key.length < keyLength;
-}
-
-export const PASSWORD_POLICY = { minLength: 12, maxLength: 256 } as const;
-
-/**
- * Problems with a proposed password, in words a user can act on; empty when it is acceptable.
- * `context` (username, email…) rejects passwords that merely repeat who the user is.
- */
-export function validatePasswordStrength(password: string, context: { username?: string | null; email?: string | null } = {}): string[] {
-  const problems: string[] = [];
-  if (typeof password !== 'string' || password.length === 0) return ['Password is required.'];
-  const length = [...password].length;
-  if (length < PASSWORD_POLICY.minLength) {
-    problems.push(`Password must be at least ${PASSWORD_POLICY.minLength} characters long.`);
-  }
-  if (length > PASSWORD_POLICY.maxLength) {
-    problems.push(`Password must be at most ${PASSWORD_POLICY.maxLength} characters long.`);
-  }
-  if (password.trim().length === 0) {
-    problems.push('Password cannot be only spaces.');
-  } else if (new Set(password).size < 4) {
-    problems.push('Password must use more than a few different characters.');
-  }
-  const lower = password.toLowerCase();
-  const personal = [context.username, context.email, context.email?.split('@')[0]]
-    .filter((v): v is string => typeof v === 'string' && v.length >= 3)
-    .map((v) => v.toLowerCase());
-  if (personal.some((v) => lower === v || (v.length >= 5 && lower.includes(v)))) {
-    problems.push('Password must not contain your username or email address.');
-  }
-  return problems;
 }
 
 /** A strong random password: 20 URL-safe characters (120 bits), for one-time admin passwords. */

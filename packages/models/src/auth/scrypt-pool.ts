@@ -1,7 +1,7 @@
 import type { ScryptOptions } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { SalesfleetError } from '../errors';
+import { ServiceBusy } from '@salesfleet/contracts';
 
 /**
  * scrypt off libuv's thread pool. Node's async `crypto.scrypt` runs on the same four libuv threads as
@@ -26,9 +26,9 @@ parentPort.on('message', (job) => {
 `;
 
 /** Too many password checks are already running or waiting: try again in a moment. */
-export class PasswordCheckBusy extends SalesfleetError {
+export class PasswordCheckBusy extends ServiceBusy {
   constructor() {
-    super('ServiceBusy', 'Too many sign-ins are being checked right now; try again in a moment', { retryAfterSeconds: 1 });
+    super('Too many sign-ins are being checked right now; try again in a moment', 1);
   }
 }
 

@@ -1,7 +1,7 @@
 import { col, fn, Op, type Transaction, UniqueConstraintError, where, type WhereOptions } from 'sequelize';
-import { Conflict, LimitReached, NotFound, ValidationFailed } from '../errors';
 import type { TenantModels, User } from '../model-types';
 import { DEFAULT_GROUPS } from './permissions';
+import { Conflict, LimitReached, NotFound, ValidationFailed, isUsername, USERNAME_MESSAGE } from '@salesfleet/contracts';
 
 /**
  * User administration over a tenant's models, shared by the API (users screens) and the CLI
@@ -21,8 +21,6 @@ export interface NewTenantUser {
   /** Group names; unknown names are refused. */
   groups?: readonly string[];
 }
-
-const USERNAME = /^[A-Za-z0-9_.@+-]{1,150}$/;
 
 /** Active users of the tenant. */
 export async function countActiveUsers(models: TenantModels, transaction?: Transaction): Promise<number> {
@@ -77,8 +75,8 @@ async function groupIdsByName(models: TenantModels, names: readonly string[], tr
 
 /** Creates a user within the tenant's active-user limit; usernames unique, emails unique ignoring case. */
 export async function createTenantUser(models: TenantModels, input: NewTenantUser, limits: { maxUsers: number }): Promise<User> {
-  if (!USERNAME.test(input.username)) {
-    throw new ValidationFailed('Invalid username', [{ path: 'username', message: 'use 1–150 letters, digits and _ . @ + -' }]);
+  if (!isUsername(input.username)) {
+    throw new ValidationFailed('Invalid username', [{ path: 'username', message: USERNAME_MESSAGE }]);
   }
   try {
     return await models.sequelize.transaction(async (transaction) => {

@@ -1,6 +1,6 @@
 import { Op } from 'sequelize';
-import { NotFound, SalesfleetError, ValidationFailed } from '../errors';
 import type { TenantModels } from '../model-types';
+import { NotFound, SalesfleetError, ValidationFailed } from '@salesfleet/contracts';
 
 /** The user may not act at this location (403 in the API). */
 export class LocationNotAllowed extends SalesfleetError {

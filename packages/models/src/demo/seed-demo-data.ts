@@ -6,9 +6,9 @@ import { writeTransaction } from '../accounting/transactions';
 import { checkDate } from '../accounting/values';
 import { dateInTimeZone } from '../settings/currencies';
 import { getSettings, updateSettings, type SettingsPatch } from '../settings/settings';
-import { Conflict } from '../errors';
 import type { TenantModels } from '../model-types';
 import { issueInvoicesInBulk, type CreateInvoiceInput } from '../sales/invoicing';
+import { Conflict } from '@salesfleet/contracts';
 
 /**
  * Demo data for a new workspace (`create-tenant --demo-data`, `pnpm start --demo`): products with

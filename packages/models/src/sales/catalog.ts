@@ -2,10 +2,10 @@ import { ForeignKeyConstraintError, Op, type WhereOptions } from 'sequelize';
 import { DEFAULT_TAX_RATE } from '../accounting/chart-of-accounts';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
-import { Conflict, NotFound } from '../errors';
 import type { Customer, Product, TenantModels } from '../model-types';
 import { FieldChecks, MAX_INT32, rethrowAsDomainError } from './fields';
 import { containsIgnoringCase, equalsIgnoringCase } from './search';
+import { Conflict, NotFound, isEmail } from '@salesfleet/contracts';
 
 /**
  * Customers and products: create, read, update, delete, and search (case-insensitive "contains" on
@@ -32,15 +32,13 @@ export interface CustomerInput {
 
 export type CustomerPatch = Partial<CustomerInput>;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 function checkCustomer(input: CustomerPatch, creating: boolean): CustomerPatch {
   const f = new FieldChecks();
   const out: CustomerPatch = {};
   if (creating || input.name !== undefined) out.name = f.text(input.name, 'name', 200, true);
   if (input.email !== undefined) {
     out.email = f.text(input.email, 'email', 254, false) ?? null;
-    if (out.email && !EMAIL.test(out.email)) f.fail('email', 'an email address');
+    if (out.email && !isEmail(out.email)) f.fail('email', 'an email address');
   }
   if (input.phone !== undefined) out.phone = f.text(input.phone, 'phone', 50, false) ?? null;
   if (input.taxNumber !== undefined) out.taxNumber = f.text(input.taxNumber, 'taxNumber', 50, false) ?? null;

@@ -1,6 +1,6 @@
 import { UniqueConstraintError, ValidationError } from 'sequelize';
 import { isCalendarDate } from '../accounting/values';
-import { type Conflict, ValidationFailed } from '../errors';
+import { type Conflict, ValidationFailed } from '@salesfleet/contracts';
 
 /**
  * Input checks of the domain operations (the API validates with zod first; these keep the operations

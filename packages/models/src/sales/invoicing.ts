@@ -12,7 +12,6 @@ import { RetryableConflict, writeTransaction, type WriteOptions } from '../accou
 import { checkDate, findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
 import { dateInTimeZone } from '../settings/currencies';
 import { postingSettings, tenantToday } from '../settings/settings';
-import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '../errors';
 import type { Invoice, TenantModels } from '../model-types';
 import { FieldChecks, MAX_AMOUNT, MAX_INT32 } from './fields';
 import type { InvoiceStatus } from './invoice';
@@ -21,6 +20,7 @@ import { checkPaymentInput, moneyAccount, paymentEntry, writePayment } from './p
 import { MAX_QUANTITY, putStock, stockOnHand, takeStock } from './stock';
 import { containsIgnoringCase } from './search';
 import { lineAmounts, sumCents } from './tax';
+import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '@salesfleet/contracts';
 
 /**
  * Invoices. Issuing one is a single transaction: the number is assigned, stock is taken per line

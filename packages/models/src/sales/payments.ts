@@ -2,12 +2,12 @@ import { literal, Op, type Transaction } from 'sequelize';
 import { postJournalEntry, systemAccounts, type PostingInput, type SystemAccounts } from '../accounting/posting';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { checkDate, findPage, nextDay, pageWindow, type Page, type PageOptions } from '../accounting/values';
-import { Conflict, NotFound } from '../errors';
 import type { Invoice, Payment, TenantModels } from '../model-types';
 import { FieldChecks, MAX_AMOUNT } from './fields';
 import { getSettings, tenantDateOf } from '../settings/settings';
 import { startOfDayInTimeZone } from '../settings/currencies';
 import { PAYMENT_METHODS, type PaymentMethod } from './payment';
+import { Conflict, NotFound } from '@salesfleet/contracts';
 
 /**
  * Payments against issued invoices: each one posts debit cash (cash) or bank (card, transfer, other),

@@ -1,10 +1,10 @@
 import { literal, Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
-import { InsufficientStock, ValidationFailed } from '../errors';
 import type { StockLevel, StockMovement, TenantModels } from '../model-types';
 import { FieldChecks, MAX_INT32 } from './fields';
 import type { StockMovementReason } from './stock-movement';
+import { InsufficientStock, ValidationFailed } from '@salesfleet/contracts';
 
 /**
  * Stock per product and location. Every change goes through a conditional UPDATE

@@ -1,4 +1,4 @@
-import { ValidationFailed } from '../errors';
+import { ValidationFailed } from '@salesfleet/contracts';
 
 /**
  * Invoice line arithmetic, integer cents only (no floating point anywhere).

@@ -1,9 +1,9 @@
 import { Transaction } from 'sequelize';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
-import { Conflict, ValidationFailed } from '../errors';
 import type { TenantModels } from '../model-types';
 import { FieldChecks } from '../sales/fields';
 import { currencyMinorUnits, dateInTimeZone, isCurrencyCode, isLocaleTag, isTimeZone } from './currencies';
+import { Conflict, ValidationFailed } from '@salesfleet/contracts';
 
 /**
  * A tenant's settings: one row (id 1), created with defaults by the migration that introduced it and

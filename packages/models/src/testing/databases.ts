@@ -1,3 +1,4 @@
+import type { Engine } from '@salesfleet/contracts';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,7 @@ import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { Sequelize, type Options } from 'sequelize';
 
-export type TestDialect = 'sqlite' | 'postgres' | 'mysql';
+export type TestDialect = Engine;
 
 /** Server URLs used by tests; override with SALESFLEET_TEST_POSTGRES_URL / SALESFLEET_TEST_MYSQL_URL. */
 export const testServerUrls = {

@@ -3,9 +3,8 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip, type Gzip } from 'node:zlib';
-import type { Engine } from '../drivers/index';
-import { ArchiveInvalid } from './errors';
 import type { ArchiveColumn } from './table-plan';
+import { ArchiveInvalid, type Engine } from '@salesfleet/contracts';
 
 /**
  * The engine-neutral backup archive: one gzip'd file of JSON lines, written as it is read so memory

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Conflict, ValidationFailed } from '@salesfleet/models';
 import type { Config } from '../config';
 import { closeSequelize, describeSpec, openSequelize, type DatabaseSpec } from '../drivers/index';
 import type { OperationsLog } from '../operations';
@@ -22,6 +21,7 @@ import {
   type ManifestFile,
 } from './archive';
 import { countRows, readRows, withSnapshot } from './snapshot';
+import { Conflict, ValidationFailed } from '@salesfleet/contracts';
 
 /** What the data-safety operations need of a Tenancy (a Tenancy is one). */
 export interface DataSafetyDeps {

@@ -29,7 +29,6 @@ export {
   type DataSafetyDeps,
   type Retention,
 } from './backup';
-export { ArchiveInvalid, ArchiveTooNew } from './errors';
 export type { LoadProgress } from './load';
 export { restoreTenant, type RestoreDeps, type RestoreOptions, type RestoreResult } from './restore';
 export { MOVE_STEPS, deleteOldDatabase, moveTenant, type MoveDeps, type MoveOptions, type MoveResult, type MoveStep } from './move';

@@ -1,9 +1,9 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { migrateUp } from '@salesfleet/migrations';
 import { TableDigest, databaseValue, readArchive, storedRow, type ArchiveHeader, type ManifestTable, type RowValue } from './archive';
-import { ArchiveInvalid } from './errors';
 import { readRows } from './snapshot';
 import { readTablePlan, type ArchiveColumn } from './table-plan';
+import { ArchiveInvalid } from '@salesfleet/contracts';
 
 /** Rows per INSERT statement (bound parameters stay under every engine's limit), and per transaction. */
 const INSERT_ROWS = 2000;

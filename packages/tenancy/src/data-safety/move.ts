@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryTypes } from 'sequelize';
-import { Conflict, ValidationFailed } from '@salesfleet/models';
 import { migrateUp } from '@salesfleet/migrations';
 import type { TenantConnections } from '../connections';
 import {
@@ -23,6 +22,7 @@ import { backupDirectory, writeArchive, type DataSafetyDeps } from './backup';
 import { loadArchive } from './load';
 import { readRows, withSnapshot } from './snapshot';
 import { prepareTarget, targetDatabase, type TargetDatabase } from './target-database';
+import { Conflict, ValidationFailed } from '@salesfleet/contracts';
 
 /** The steps of a move, in order; `onStep` is told each one as it starts (after the journal records it). */
 export const MOVE_STEPS = ['maintenance', 'drain', 'copy', 'load', 'verify', 'switch', 'notify', 'drop_old'] as const;

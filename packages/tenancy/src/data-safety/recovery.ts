@@ -1,15 +1,8 @@
-import {
-  Conflict,
-  DEFAULT_GROUPS,
-  NotFound,
-  ValidationFailed,
-  createTenantUser,
-  generatePassword,
-  oneTimePassword,
-} from '@salesfleet/models';
+import { DEFAULT_GROUPS, createTenantUser, generatePassword, oneTimePassword } from '@salesfleet/models';
 import type { TenantConnections } from '../connections';
 import type { PlatformAdminRecord } from '../registry/records';
 import type { DataSafetyDeps } from './backup';
+import { Conflict, NotFound, ValidationFailed } from '@salesfleet/contracts';
 
 /**
  * Getting locked-out people back in without editing a database by hand: a tenant user's password

@@ -1,10 +1,10 @@
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
-import { Conflict, defineAllTenantModels, defineTenantModels } from '@salesfleet/models';
+import { defineAllTenantModels, defineTenantModels } from '@salesfleet/models';
 import { compareSchemaWithModels, migrationStatus, type SchemaDifference } from '@salesfleet/migrations';
 import { closeSequelize, describeSpec, driverFor, openSequelize } from '../drivers/index';
-import { DatabaseUnreachable } from '../errors';
 import type { TenantRecord } from '../registry/records';
 import type { DataSafetyDeps } from './backup';
+import { Conflict, DatabaseUnreachable } from '@salesfleet/contracts';
 
 type AnyModel = ModelStatic<Model>;
 

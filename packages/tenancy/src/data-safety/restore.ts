@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Conflict, ValidationFailed } from '@salesfleet/models';
 import { migrateUp, migrationNames } from '@salesfleet/migrations';
 import type { TenantConnections } from '../connections';
 import {
@@ -13,14 +12,12 @@ import {
   type DatabaseSpec,
   type DriverContext,
 } from '../drivers/index';
-import { SlugTaken } from '../errors';
 import type { TenantRecord } from '../registry/records';
-import { validateSlug } from '../slug';
 import { verifyArchive, type ArchiveHeader, type ManifestTable } from './archive';
 import type { DataSafetyDeps } from './backup';
-import { ArchiveInvalid, ArchiveTooNew } from './errors';
 import { loadArchive, type LoadProgress } from './load';
 import { prepareTarget, targetDatabase, type TargetDatabase } from './target-database';
+import { ArchiveInvalid, ArchiveTooNew, Conflict, SlugTaken, validateSlug, ValidationFailed } from '@salesfleet/contracts';
 
 export interface RestoreOptions {
   actor: string;

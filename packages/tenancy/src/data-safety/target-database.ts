@@ -1,4 +1,3 @@
-import { ValidationFailed } from '@salesfleet/models';
 import type { Config } from '../config';
 import {
   DEFAULT_PORTS,
@@ -11,9 +10,9 @@ import {
   type DatabaseSpec,
   type DriverContext,
 } from '../drivers/index';
-import { DatabaseExists, DatabaseNotEmpty } from '../errors';
 import { describeSpec } from '../drivers/index';
 import { isEmptyDatabase } from '../provisioning/create-tenant';
+import { DatabaseExists, DatabaseNotEmpty, ValidationFailed } from '@salesfleet/contracts';
 
 /** A database a restore or a move writes into: always a new one (or an existing empty one). */
 export interface TargetDatabase {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Sequelize } from 'sequelize';
-import { ValidationFailed, tenantSequelizeOptions } from '@salesfleet/models';
+import { tenantSequelizeOptions } from '@salesfleet/models';
 import { testDialects, testServerUrls, uniqueTestName } from '@salesfleet/models/testing';
-import { DatabaseExists, DatabaseUnreachable } from '../errors';
 import { closeSequelize, driverFor, openSequelize, parseDatabaseUrl, type DatabaseSpec } from './index';
+import { DatabaseExists, DatabaseUnreachable, ValidationFailed } from '@salesfleet/contracts';
 
 const dialects = await testDialects();
 const dataDir = mkdtempSync(join(tmpdir(), 'salesfleet-drivers-'));

@@ -3,7 +3,7 @@ import { postgresDriver } from './postgres';
 
 export { mysqlConnectionConfig } from './mysql';
 export { pgClientConfig } from './postgres';
-import type { Engine } from './spec';
+import type { Engine } from '@salesfleet/contracts';
 import { sqliteDriver } from './sqlite';
 import type { DatabaseDriver } from './types';
 

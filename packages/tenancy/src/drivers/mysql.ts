@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
-import { DatabaseExists, DatabaseUnreachable } from '../errors';
 import { redact } from '../mask';
 import { assertSafeIdentifier, describeSpec, type DatabaseSpec } from './spec';
 import { MIGRATIONS_TABLE, type DatabaseDriver, type DriverContext } from './types';
+import { DatabaseExists, DatabaseUnreachable } from '@salesfleet/contracts';
 
 const quote = (name: string) => `\`${assertSafeIdentifier(name)}\``;
 

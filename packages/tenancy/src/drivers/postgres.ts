@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { DatabaseExists, DatabaseUnreachable } from '../errors';
 import { redact } from '../mask';
 import { assertSafeIdentifier, describeSpec, type DatabaseSpec } from './spec';
 import { MIGRATIONS_TABLE, type DatabaseDriver, type DriverContext } from './types';
+import { DatabaseExists, DatabaseUnreachable } from '@salesfleet/contracts';
 
 const quote = (name: string) => `"${assertSafeIdentifier(name)}"`;
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationFailed } from '@salesfleet/models';
 import {
   assertSafeIdentifier,
   describeSpec,
@@ -11,6 +10,7 @@ import {
   specFromParams,
   sqliteTenantPath,
 } from './spec';
+import { ValidationFailed } from '@salesfleet/contracts';
 
 describe('database specs', () => {
   it('parses server URLs, decoding credentials', () => {

@@ -1,11 +1,7 @@
+import { type Engine, ValidationFailed } from '@salesfleet/contracts';
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
-import { ValidationFailed } from '@salesfleet/models';
 import { MASK } from '../mask';
-
-export type Engine = 'sqlite' | 'postgres' | 'mysql';
-
-export const ENGINES: readonly Engine[] = ['sqlite', 'postgres', 'mysql'];
 
 /**
  * Where a database lives. For SQLite `database` is the file's path relative to the data dir

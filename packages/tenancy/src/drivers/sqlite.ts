@@ -3,9 +3,9 @@ import { createPrivateFile, makePrivate, makePrivateDir } from '../private-files
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sqlite3 from 'sqlite3';
-import { DatabaseExists, DatabaseUnreachable } from '../errors';
 import { describeSpec, resolveSqlitePath, type DatabaseSpec } from './spec';
 import { MIGRATIONS_TABLE, type DatabaseDriver, type DriverContext } from './types';
+import { DatabaseExists, DatabaseUnreachable } from '@salesfleet/contracts';
 
 function open(path: string, mode: number): Promise<sqlite3.Database> {
   return new Promise((resolvePromise, reject) => {

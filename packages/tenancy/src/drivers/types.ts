@@ -1,4 +1,5 @@
-import type { DatabaseSpec, Engine } from './spec';
+import type { DatabaseSpec } from './spec';
+import type { Engine } from '@salesfleet/contracts';
 
 /** What a driver needs besides the spec. */
 export interface DriverContext {

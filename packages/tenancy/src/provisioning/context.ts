@@ -1,9 +1,9 @@
-import { Conflict } from '@salesfleet/models';
 import { parseDatabaseUrl, type DatabaseSpec, type DriverContext, type OpenSequelizeOptions } from '../drivers/index';
 import type { Logger } from '../logger';
 import { redact } from '../mask';
 import type { TenantRecord } from '../registry/records';
 import type { ProvisionerDeps, ProvisionerTestHooks } from './types';
+import { Conflict } from '@salesfleet/contracts';
 
 /** What every use case of the provisioner works with: the tenancy's parts, read-only. */
 export interface ProvisioningContext extends Readonly<ProvisionerDeps> {

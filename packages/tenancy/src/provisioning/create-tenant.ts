@@ -1,18 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { Sequelize } from 'sequelize';
 import {
-  Conflict,
   countActiveUsers,
   DEFAULT_LOCATION,
-  LimitReached,
-  ValidationFailed,
   defineTenantModels,
   hashPassword,
-  isSalesfleetError,
   oneTimePassword,
   seedDemoData,
   seedTenant,
-  validatePasswordStrength,
   type TenantModels,
 } from '@salesfleet/models';
 import { migrateDown, migrateUp, migrationNames, migrationStatus } from '@salesfleet/migrations';
@@ -33,19 +28,32 @@ import {
   type DatabaseSpec,
   type DriverContext,
 } from '../drivers/index';
-import { DatabaseExists, DatabaseNotEmpty, ProvisioningFailed, SlugTaken } from '../errors';
 import { childLogger, type Logger } from '../logger';
 import { redact } from '../mask';
 import type { OperationRun } from '../operations';
 import type { TenantRecord } from '../registry/records';
 import { databaseSize } from './tenant-health';
-import { validateSlug } from '../slug';
 import { driverContext, parseDate, sequelizeOptions, serverContextFor, unreachableMessage, type ProvisioningContext } from './context';
 import { creatorGone, keepLease, leaseUntil, newProvisioningOwner } from './lease';
 import type { CreatedTenant, CreateTenantInput, CreateTenantOptions, DryRunCheck, DryRunResult, ProvisionStep } from './types';
+import {
+  Conflict,
+  DatabaseExists,
+  DatabaseNotEmpty,
+  EMAIL_MESSAGE,
+  isEmail,
+  isSalesfleetError,
+  isUsername,
+  LimitReached,
+  normalizeEmail,
+  ProvisioningFailed,
+  SlugTaken,
+  USERNAME_MESSAGE,
+  validatePasswordStrength,
+  validateSlug,
+  ValidationFailed,
+} from '@salesfleet/contracts';
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
-const USERNAME = /^[A-Za-z0-9_.@+-]{1,150}$/;
 /** Errors whose code already tells the caller what to do; they are rethrown as they are. */
 const PASS_THROUGH = new Set([
   'ValidationFailed',
@@ -474,10 +482,10 @@ function validate(ctx: ProvisioningContext, input: CreateTenantInput): Validated
   const problems: { path: string; message: string }[] = [];
   const name = typeof input.name === 'string' ? input.name.trim() : '';
   if (name.length === 0 || name.length > 200) problems.push({ path: 'name', message: 'must be 1–200 characters' });
-  const adminEmail = typeof input.adminEmail === 'string' ? input.adminEmail.trim().toLowerCase() : '';
-  if (!EMAIL.test(adminEmail) || adminEmail.length > 254) problems.push({ path: 'adminEmail', message: 'must be an email address' });
+  const adminEmail = typeof input.adminEmail === 'string' ? normalizeEmail(input.adminEmail) : '';
+  if (!isEmail(adminEmail)) problems.push({ path: 'adminEmail', message: EMAIL_MESSAGE });
   const adminUsername = (input.adminUsername ?? 'admin').trim();
-  if (!USERNAME.test(adminUsername)) problems.push({ path: 'adminUsername', message: 'use 1–150 of letters, digits and _ . @ + -' });
+  if (!isUsername(adminUsername)) problems.push({ path: 'adminUsername', message: USERNAME_MESSAGE });
   const maxUsers = input.maxUsers ?? 50;
   if (!Number.isInteger(maxUsers) || maxUsers < 1 || maxUsers > 1_000_000)
     problems.push({ path: 'maxUsers', message: 'must be a whole number from 1' });

@@ -3,13 +3,13 @@ import pMap from 'p-map';
 import type { Sequelize } from 'sequelize';
 import { migrateUp, migrationStatus } from '@salesfleet/migrations';
 import { closeSequelize, describeSpec, driverFor, openSequelize, type DatabaseSpec } from '../drivers/index';
-import { DatabaseUnreachable } from '../errors';
 import { redact } from '../mask';
 import { readServerMigrationStatus } from '../migration-status';
 import type { OperationRun } from '../operations';
 import type { TenantRecord } from '../registry/records';
 import { driverContext, sequelizeOptions, unreachableMessage, type ProvisioningContext } from './context';
 import type { ActorOptions, FleetMigrationResult, MigrateTenantsOptions, MigrationResult } from './types';
+import { DatabaseUnreachable } from '@salesfleet/contracts';
 
 /**
  * Migrates the registry, then every tenant (or one) with bounded concurrency. A tenant's failure

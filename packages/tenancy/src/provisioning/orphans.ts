@@ -1,18 +1,11 @@
-import {
-  databaseKey,
-  describeSpec,
-  driverFor,
-  managedDatabaseName,
-  parseDatabaseUrl,
-  type DatabaseSpec,
-  type Engine,
-} from '../drivers/index';
+import { databaseKey, describeSpec, driverFor, managedDatabaseName, parseDatabaseUrl, type DatabaseSpec } from '../drivers/index';
 import { errorText } from '../logger';
 import { deleteTenant } from './delete-tenant';
 import { creatorGone } from './lease';
 import { serverContextFor, type ProvisioningContext } from './context';
 import { withOperation } from './operation';
 import type { ActorOptions } from './types';
+import type { Engine } from '@salesfleet/contracts';
 
 /** A database named like a managed tenant database (`sales_*`, `tenants/*.sqlite`) that no registry row names. */
 export interface OrphanDatabase {

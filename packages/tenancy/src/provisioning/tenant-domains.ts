@@ -1,10 +1,10 @@
-import { ValidationFailed } from '@salesfleet/models';
 import { isIpHost } from '../host';
 import type { DomainRecord } from '../registry/records';
 import { normalizeDomain } from '../registry/registry';
 import type { ProvisioningContext } from './context';
 import { withOperation } from './operation';
 import type { ActorOptions } from './types';
+import { ValidationFailed } from '@salesfleet/contracts';
 
 export async function listDomains(ctx: ProvisioningContext, slug: string): Promise<DomainRecord[]> {
   const tenant = await ctx.registry.getTenant(slug);

@@ -4,10 +4,10 @@ import type { Sequelize } from 'sequelize';
 import { countActiveUsers, defineTenantModels } from '@salesfleet/models';
 import { migrationStatus } from '@salesfleet/migrations';
 import { closeSequelize, describeSpec, driverFor, openSequelize, type DatabaseSpec, type DriverContext } from '../drivers/index';
-import { DatabaseUnreachable } from '../errors';
 import type { TenantRecord } from '../registry/records';
 import { driverContext, sequelizeOptions, unreachableMessage, type ProvisioningContext } from './context';
 import type { TenantHealth } from './types';
+import { DatabaseUnreachable } from '@salesfleet/contracts';
 
 export async function tenantHealth(ctx: ProvisioningContext, slug: string): Promise<TenantHealth> {
   return healthOf(ctx, await ctx.registry.getTenant(slug));

@@ -1,11 +1,9 @@
-import { Conflict, ValidationFailed } from '@salesfleet/models';
 import type { TenantRecord } from '../registry/records';
 import type { TenantPatch } from '../registry/registry';
 import { parseDate, type ProvisioningContext } from './context';
 import { withOperation } from './operation';
 import type { ActorOptions, TenantUpdate } from './types';
-
-const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
+import { Conflict, EMAIL_MESSAGE, isEmail, normalizeEmail, ValidationFailed } from '@salesfleet/contracts';
 
 export async function suspendTenant(
   ctx: ProvisioningContext,
@@ -59,8 +57,8 @@ export async function updateTenant(
     patch.name = name;
   }
   if (update.adminEmail !== undefined) {
-    const email = String(update.adminEmail).trim().toLowerCase();
-    if (!EMAIL.test(email)) problems.push({ path: 'adminEmail', message: 'must be an email address' });
+    const email = normalizeEmail(String(update.adminEmail));
+    if (!isEmail(email)) problems.push({ path: 'adminEmail', message: EMAIL_MESSAGE });
     patch.adminEmail = email;
   }
   if (update.maxUsers !== undefined) {

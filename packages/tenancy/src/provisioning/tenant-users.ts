@@ -1,9 +1,9 @@
-import { Conflict, seedTenant, type TenantModels } from '@salesfleet/models';
-import { TenantNotFound } from '../errors';
+import { seedTenant, type TenantModels } from '@salesfleet/models';
 import type { TenantRecord } from '../registry/records';
 import { usableTenant, type ProvisioningContext } from './context';
 import { withOperation } from './operation';
 import type { ActorOptions, TenantUser } from './types';
+import { Conflict, TenantNotFound } from '@salesfleet/contracts';
 
 /** The tenant's users with their group names (the CLI's `tenant-users`). */
 export async function tenantUsers(ctx: ProvisioningContext, slug: string): Promise<TenantUser[]> {

@@ -4,10 +4,10 @@ import type { Config } from '../config';
 import type { TenantConnections } from '../connections';
 import type { DatabaseParams } from '../drivers/index';
 import type { OperationsLog } from '../operations';
-import type { TenantStatus } from '../registry/models';
 import type { TenantRecord } from '../registry/records';
 import type { Registry } from '../registry/registry';
 import type { TemplateCache } from '../templates';
+import type { TenantStatus } from '@salesfleet/contracts';
 
 /** The steps of `createTenant`, in order (DESIGN.md's pipeline). */
 export const PROVISION_STEPS = ['validate', 'register', 'create_database', 'migrate', 'seed', 'demo_data', 'activate'] as const;

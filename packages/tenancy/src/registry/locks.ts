@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import sqlite3 from 'sqlite3';
-import { Conflict } from '@salesfleet/models';
 import { mysqlConnectionConfig } from '../drivers/mysql';
 import { pgClientConfig } from '../drivers/postgres';
 import type { DatabaseSpec } from '../drivers/spec';
 import { type Logger, silentLogger } from '../logger';
 import { redact } from '../mask';
 import { createPrivateFile, makePrivateDir } from '../private-files';
+import { Conflict } from '@salesfleet/contracts';
 
 export interface RegistryLocksOptions {
   /** Where SQLite lock files go (`<dataDir>/locks/`). */

@@ -7,10 +7,7 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from 'sequelize';
-import type { Engine } from '../drivers/spec';
-
-export type TenantStatus = 'provisioning' | 'active' | 'suspended' | 'failed' | 'deleting' | 'maintenance';
-export const TENANT_STATUSES: readonly TenantStatus[] = ['provisioning', 'active', 'suspended', 'failed', 'deleting', 'maintenance'];
+import type { Engine, TenantStatus } from '@salesfleet/contracts';
 
 export type OperationOutcome = 'started' | 'succeeded' | 'failed';
 

@@ -1,6 +1,6 @@
 import { migrationNames } from '@salesfleet/migrations';
-import type { Engine } from '../drivers/spec';
-import type { OperationOutcome, TenantStatus } from './models';
+import type { OperationOutcome } from './models';
+import type { Engine, TenantStatus } from '@salesfleet/contracts';
 
 /**
  * Plain, immutable snapshots of registry rows. Everything outside the registry works with these (never

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Conflict, NotFound, ValidationFailed } from '@salesfleet/models';
 import { testDialects } from '@salesfleet/models/testing';
 import { compareSchemaWithModels, migrateDown, migrateUp, migrationNames, migrationStatus } from '@salesfleet/migrations';
-import { SlugTaken } from '../errors';
 import { createTestTenancy, testSlug, type TestTenancy } from '../testing/index';
 import type { NewTenant, RegistryChange } from './registry';
+import { Conflict, NotFound, SlugTaken, ValidationFailed } from '@salesfleet/contracts';
 
 const dialects = await testDialects();
 

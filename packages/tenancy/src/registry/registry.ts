@@ -13,15 +13,29 @@ import {
   type Sequelize,
   type WhereOptions,
 } from 'sequelize';
-import { Conflict, NotFound, ValidationFailed, hashPassword, verifyPassword } from '@salesfleet/models';
+import { hashPassword, verifyPassword } from '@salesfleet/models';
 import { migrateUp, migrationStatus } from '@salesfleet/migrations';
 import type { SecretBox } from '../crypto';
-import { databaseKey, type DatabaseSpec, type Engine } from '../drivers/spec';
-import { DatabaseInUse, SlugTaken, TenantNotFound } from '../errors';
+import { databaseKey, type DatabaseSpec } from '../drivers/spec';
 import { normalizeHost, isIpHost } from '../host';
 import type { RegistryLocks } from './locks';
-import { defineRegistryModels, type OperationOutcome, type RegistryModels, type TenantStatus } from './models';
+import { defineRegistryModels, type OperationOutcome, type RegistryModels } from './models';
 import type { DomainRecord, OperationRecord, PlatformAdminRecord, PlatformSessionRecord, TenantRecord } from './records';
+import {
+  Conflict,
+  DatabaseInUse,
+  EMAIL_MESSAGE,
+  type Engine,
+  isEmail,
+  isUsername,
+  normalizeEmail,
+  NotFound,
+  SlugTaken,
+  TenantNotFound,
+  type TenantStatus,
+  USERNAME_MESSAGE,
+  ValidationFailed,
+} from '@salesfleet/contracts';
 
 /** Something about a tenant changed through this process (the router and connection cache listen). */
 export interface RegistryChange {
@@ -161,8 +175,6 @@ export interface PlatformSessionOptions {
   userAgent?: string | null;
 }
 
-const USERNAME = /^[a-z0-9][a-z0-9_.@+-]{0,149}$/;
-const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
 const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 const TOUCH_EVERY_MS = 60_000;
 
@@ -589,10 +601,10 @@ export class Registry {
 
   async createPlatformAdmin(input: NewPlatformAdmin): Promise<PlatformAdminRecord> {
     const username = input.username.trim().toLowerCase();
-    const email = input.email.trim().toLowerCase();
+    const email = normalizeEmail(input.email);
     const problems: { path: string; message: string }[] = [];
-    if (!USERNAME.test(username)) problems.push({ path: 'username', message: 'use 1–150 of a-z, 0-9 and _ . @ + -' });
-    if (!EMAIL.test(email) || email.length > 254) problems.push({ path: 'email', message: 'must be an email address' });
+    if (!isUsername(username)) problems.push({ path: 'username', message: USERNAME_MESSAGE });
+    if (!isEmail(email)) problems.push({ path: 'email', message: EMAIL_MESSAGE });
     if (problems.length) throw new ValidationFailed('Invalid platform admin', problems);
     try {
       const row = await this.models.PlatformAdmin.create({

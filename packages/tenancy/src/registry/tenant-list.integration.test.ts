@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '@salesfleet/models/testing';
-import type { Engine } from '../drivers/spec';
 import { createTestTenancy, testSlug, type TestTenancy } from '../testing/index';
-import type { TenantStatus } from './models';
 import type { TenantRecord } from './records';
 import { tenantServerOf } from './registry';
+import type { Engine, TenantStatus } from '@salesfleet/contracts';
 
 const dialects = await testDialects();
 

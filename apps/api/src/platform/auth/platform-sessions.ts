@@ -5,8 +5,8 @@ import type { AppEnv } from '../../app-env';
 import { assertSameOrigin, isUnsafeMethod } from '../../auth/csrf';
 import { PLATFORM_SESSION_COOKIE } from '../../auth/session-cookie';
 import { presentedToken } from '../../auth/session-token';
-import { PasswordChangeRequired, Unauthenticated } from '../../http/errors';
 import type { RouteGuard } from '../../http/api-routes';
+import { PasswordChangeRequired, Unauthenticated } from '@salesfleet/contracts';
 
 /** The signed-in platform admin of a request. */
 export interface PlatformPrincipal {

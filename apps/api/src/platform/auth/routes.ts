@@ -2,13 +2,13 @@ import { z } from 'zod';
 import type { Registry } from '@salesfleet/tenancy';
 import { assertNotCrossSite, assertSameOrigin } from '../../auth/csrf';
 import { signInKeys, type LoginThrottle } from '../../auth/login-throttle';
-import { assertStrongPassword, changePasswordBody, loginBody } from '../../auth/password-policy';
 import { clearSessionCookie, PLATFORM_SESSION_COOKIE, setSessionCookie } from '../../auth/session-cookie';
 import { presentedToken } from '../../auth/session-token';
 import { throttledSignIn } from '../../auth/sign-in';
 import type { ApiRoutes } from '../../http/api-routes';
 import { PlatformAdminSchema } from '../schemas';
 import { adminJson } from './platform-sessions';
+import { assertStrongPassword, ChangePasswordInputSchema, LoginInputSchema } from '@salesfleet/contracts';
 
 const REALM = 'platform';
 
@@ -22,7 +22,7 @@ export function platformAuthRoutes(routes: ApiRoutes, deps: { registry: Registry
       path: '/auth/login',
       summary: 'Sign in as a platform admin (username or email); sets the session cookie and returns a bearer token',
       auth: false,
-      body: loginBody,
+      body: LoginInputSchema,
       responses: {
         200: { description: 'Signed in', schema: z.object({ admin: PlatformAdminSchema, token: z.string() }) },
         401: { description: 'InvalidCredentials (same answer for unknown logins)' },
@@ -84,7 +84,7 @@ export function platformAuthRoutes(routes: ApiRoutes, deps: { registry: Registry
       path: '/auth/change-password',
       summary: 'Change your password (required first after a one-time password); ends your other sessions',
       allowDuringPasswordChange: true,
-      body: changePasswordBody,
+      body: ChangePasswordInputSchema,
       responses: {
         200: { description: 'Changed', schema: z.object({ admin: PlatformAdminSchema }) },
         401: { description: 'InvalidCredentials: the current password is wrong' },

@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { ValidationFailed } from '@salesfleet/models';
 import { migrationNames } from '@salesfleet/migrations';
 import {
   type Config,
@@ -27,11 +26,12 @@ import {
 } from '../schemas';
 import { TenantListQuerySchema } from '../tenant-list-schemas';
 import { UserCounts } from './user-counts';
+import { slugSchema, ValidationFailed } from '@salesfleet/contracts';
 
 type TenantSummary = z.infer<typeof TenantSummarySchema>;
 type TenantDetail = z.infer<typeof TenantDetailSchema>;
 
-const slugParam = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) });
+const slugParam = z.object({ slug: slugSchema });
 const domainParam = slugParam.extend({ domain: z.string().min(1).max(253) });
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);

@@ -1,17 +1,17 @@
 import type { Context } from 'hono';
 import { Op } from 'sequelize';
-import { NotFound, SalesfleetError, type TenantModels } from '@salesfleet/models';
+import type { TenantModels } from '@salesfleet/models';
 import type { AppEnv } from '../../app-env';
 import { loadGrants, userSnapshot } from './tenant-sessions';
-
-class Outranked extends SalesfleetError {
-  constructor(message: string, missing: string[]) {
-    super('PermissionDenied', message, { permission: missing[0] ?? 'superuser', missing: missing.slice(0, 20) });
-  }
-}
+import { NotFound, PermissionDenied } from '@salesfleet/contracts';
 
 function lacking(actor: ReadonlySet<string>, wanted: Iterable<string>): string[] {
   return [...new Set(wanted)].filter((p) => !actor.has(p)).sort();
+}
+
+/** PermissionDenied naming the first missing permission (superuser when none is missing) and all of them. */
+function outranked(message: string, missing: string[]): PermissionDenied {
+  return new PermissionDenied(missing[0] ?? 'superuser', message, { missing: missing.slice(0, 20) });
 }
 
 /**
@@ -25,11 +25,11 @@ export async function assertMayManageUser(c: Context<AppEnv>, targetId: number):
   const models = c.var.db!;
   const target = await models.User.findByPk(targetId);
   if (!target) throw new NotFound('User', targetId);
-  if (target.isSuperuser) throw new Outranked('Only a superuser can act on a superuser account', []);
+  if (target.isSuperuser) throw outranked('Only a superuser can act on a superuser account', []);
   const grants = await loadGrants(models, userSnapshot(target));
   const missing = lacking(actor.permissions, grants.permissions);
   if (missing.length > 0) {
-    throw new Outranked(
+    throw outranked(
       `User ${targetId} holds permissions you lack (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''})`,
       missing,
     );
@@ -42,7 +42,7 @@ export async function assertMayGrantGroups(c: Context<AppEnv>, groupNames: reado
   if (actor.user.isSuperuser || groupNames.length === 0) return;
   const missing = lacking(actor.permissions, await permissionsOfGroups(c.var.db!, groupNames));
   if (missing.length > 0) {
-    throw new Outranked(
+    throw outranked(
       `These groups grant permissions you lack (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''})`,
       missing,
     );

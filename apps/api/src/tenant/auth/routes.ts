@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { hashPassword, passwordNeedsRehash, type TenantModels, userLocationIds, verifyPassword } from '@salesfleet/models';
 import { assertNotCrossSite, assertSameOrigin } from '../../auth/csrf';
 import { signInKeys, type LoginThrottle } from '../../auth/login-throttle';
-import { assertStrongPassword, changePasswordBody, loginBody } from '../../auth/password-policy';
 import { clearSessionCookie, setSessionCookie, TENANT_SESSION_COOKIE } from '../../auth/session-cookie';
 import { hashSessionToken, presentedToken } from '../../auth/session-token';
 import { throttledSignIn } from '../../auth/sign-in';
 import type { ApiRoutes } from '../../http/api-routes';
 import { TenantUserSchema, userJson } from './schemas';
 import { createTenantSession, type PermissionCache } from './tenant-sessions';
+import { assertStrongPassword, ChangePasswordInputSchema, LoginInputSchema } from '@salesfleet/contracts';
 
 let dummyHash: Promise<string> | undefined;
 /** A real scrypt hash to verify against when the login names nobody: same work, same timing. */
@@ -49,7 +49,7 @@ export function tenantAuthRoutes(routes: ApiRoutes, deps: { throttle: LoginThrot
       path: '/auth/login',
       summary: 'Sign in with username or email and password; sets the session cookie and returns a bearer token',
       auth: false,
-      body: loginBody,
+      body: LoginInputSchema,
       responses: {
         200: {
           description: 'Signed in',
@@ -127,7 +127,7 @@ export function tenantAuthRoutes(routes: ApiRoutes, deps: { throttle: LoginThrot
       path: '/auth/change-password',
       summary: 'Change your password (required first after a one-time password); ends your other sessions',
       allowDuringPasswordChange: true,
-      body: changePasswordBody,
+      body: ChangePasswordInputSchema,
       responses: {
         200: { description: 'Changed', schema: z.object({ user: TenantUserSchema }) },
         401: { description: 'InvalidCredentials: the current password is wrong' },

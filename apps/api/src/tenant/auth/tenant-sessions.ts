@@ -8,7 +8,7 @@ import { assertSameOrigin, isUnsafeMethod } from '../../auth/csrf';
 import { setSessionCookie, TENANT_SESSION_COOKIE } from '../../auth/session-cookie';
 import { hashSessionToken, newSessionToken, presentedToken } from '../../auth/session-token';
 import type { RouteGuard } from '../../http/api-routes';
-import { PasswordChangeRequired, PermissionDenied, Unauthenticated } from '../../http/errors';
+import { PasswordChangeRequired, PermissionDenied, Unauthenticated } from '@salesfleet/contracts';
 
 /** A session lives 12 hours past its last use, and never more than 7 days after sign-in. */
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;

@@ -1,15 +1,12 @@
 import { col, fn, Op, where, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import {
-  Conflict,
   createTenantUser,
   findPage,
   generatePassword,
   groupsOfUsers,
   hashPassword,
-  NotFound,
   oneTimePassword as newOneTimePassword,
-  SalesfleetError,
   setUserGroups,
   setUserLocations,
   updateTenantUser,
@@ -18,16 +15,18 @@ import {
 } from '@salesfleet/models';
 import type { Registry, TenantRecord } from '@salesfleet/tenancy';
 import type { ApiRoutes } from '../../http/api-routes';
-import { assertStrongPassword, newPasswordInput } from '../../auth/password-policy';
 import { assertMayGrantGroups, assertMayManageUser } from './privilege';
 import { TenantUserSchema, userJson } from './schemas';
 import type { PermissionCache } from './tenant-sessions';
-
-class SuperuserOnly extends SalesfleetError {
-  constructor() {
-    super('PermissionDenied', 'Only a superuser can grant or remove superuser status', { permission: 'superuser' });
-  }
-}
+import {
+  assertStrongPassword,
+  Conflict,
+  emailSchema,
+  newPasswordSchema,
+  NotFound,
+  PermissionDenied,
+  usernameSchema,
+} from '@salesfleet/contracts';
 
 const idParam = z.object({
   id: z
@@ -42,16 +41,11 @@ const groupNames = z.array(z.string().trim().min(1).max(150)).max(50);
 
 const CreateUserBody = z
   .object({
-    username: z
-      .string()
-      .trim()
-      .min(1)
-      .max(150)
-      .regex(/^[A-Za-z0-9_.@+-]+$/, 'use letters, digits and _ . @ + -'),
-    email: z.email('must be an email address').max(254),
+    username: usernameSchema,
+    email: emailSchema,
     firstName: z.string().trim().max(150).optional(),
     lastName: z.string().trim().max(150).optional(),
-    password: newPasswordInput.optional().describe('Omit to generate a one-time password (the user must change it)'),
+    password: newPasswordSchema.optional().describe('Omit to generate a one-time password (the user must change it)'),
     groups: groupNames.optional(),
     isSuperuser: z.boolean().optional(),
   })
@@ -59,7 +53,7 @@ const CreateUserBody = z
 
 const UpdateUserBody = z
   .object({
-    email: z.email('must be an email address').max(254).optional(),
+    email: emailSchema.optional(),
     firstName: z.string().trim().max(150).optional(),
     lastName: z.string().trim().max(150).optional(),
     isActive: z.boolean().optional(),
@@ -158,7 +152,8 @@ export function tenantUsersRoutes(
     async (c, { body }) => {
       const models = c.var.db!;
       const tenant = c.var.tenant!;
-      if (body.isSuperuser && !c.var.user!.user.isSuperuser) throw new SuperuserOnly();
+      if (body.isSuperuser && !c.var.user!.user.isSuperuser)
+        throw new PermissionDenied('superuser', 'Only a superuser can grant or remove superuser status');
       await assertMayGrantGroups(c, body.groups ?? []);
       if (body.password) assertStrongPassword(body.password, body, 'password');
       const oneTimePassword = body.password ? undefined : generatePassword();
@@ -201,7 +196,8 @@ export function tenantUsersRoutes(
       if (params.id === me.id && (body.isActive === false || body.isSuperuser === false)) {
         throw new Conflict('You cannot deactivate yourself or drop your own superuser status');
       }
-      if (body.isSuperuser !== undefined && !me.isSuperuser) throw new SuperuserOnly();
+      if (body.isSuperuser !== undefined && !me.isSuperuser)
+        throw new PermissionDenied('superuser', 'Only a superuser can grant or remove superuser status');
       await assertMayManageUser(c, params.id);
       await updateTenantUser(c.var.db!, params.id, body, { maxUsers: c.var.tenant!.maxUsers });
       if (body.isActive !== undefined) await recordUserCount(c.var.tenant!, c.var.db!);

@@ -1,7 +1,8 @@
 import { ForeignKeyConstraintError, UniqueConstraintError } from 'sequelize';
 import { z } from 'zod';
-import { Conflict, LimitReached, NotFound, type TenantModels } from '@salesfleet/models';
+import type { TenantModels } from '@salesfleet/models';
 import type { ApiRoutes } from '../../http/api-routes';
+import { Conflict, LimitReached, NotFound } from '@salesfleet/contracts';
 
 const idParam = z.object({
   id: z

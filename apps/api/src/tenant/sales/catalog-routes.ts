@@ -25,6 +25,7 @@ import {
   ProductSchema,
   productJson,
 } from './schemas';
+import { emailSchema } from '@salesfleet/contracts';
 
 const text = (max: number) => z.string().trim().min(1, 'required').max(max, `at most ${max} characters`);
 const optionalText = (max: number) => z.string().trim().max(max, `at most ${max} characters`).nullable().optional();
@@ -33,7 +34,7 @@ const price = z.number().int('integer cents').min(0).max(2_147_483_647);
 const CustomerBody = z
   .object({
     name: text(200),
-    email: z.email('an email address').max(254).nullable().optional(),
+    email: emailSchema.nullable().optional(),
     phone: optionalText(50),
     taxNumber: optionalText(50),
     address: optionalText(2000),

@@ -15,7 +15,6 @@ import {
   MAX_UNIT_PRICE,
   PAYMENT_METHODS,
   recordPayment,
-  ValidationFailed,
   voidInvoice,
   type TenantModels,
   userLocationIds,
@@ -37,6 +36,7 @@ import {
   PaymentSchema,
   paymentJson,
 } from './schemas';
+import { ValidationFailed } from '@salesfleet/contracts';
 
 const LineBody = z
   .object({

@@ -1,6 +1,3 @@
-// Imports nothing, so the admin console can bundle it for the browser
-// (`@salesfleet/tenancy/reserved-labels`) and warn while an admin types.
-
 /**
  * Labels that are never tenants: the platform's own hosts and names people expect to be ours.
  * `www` is routed to the platform; the others resolve to "unknown".

@@ -1,0 +1,14 @@
+export { EMAIL_MAX_LENGTH, EMAIL_MESSAGE, emailSchema, isEmail, normalizeEmail } from './email';
+export { ENGINES, engineSchema, isEngine, type Engine } from './engine';
+export {
+  assertStrongPassword,
+  LOGIN_PASSWORD_MAX_LENGTH,
+  loginPasswordSchema,
+  newPasswordSchema,
+  PASSWORD_POLICY,
+  validatePasswordStrength,
+} from './password';
+export { RESERVED_LABELS } from './reserved-labels';
+export { isValidSlug, SLUG_MAX_LENGTH, slugProblem, slugSchema, validateSlug } from './slug';
+export { TENANT_STATUSES, tenantStatusSchema, type TenantStatus } from './tenant-status';
+export { isUsername, USERNAME_MAX_LENGTH, USERNAME_MESSAGE, usernameSchema } from './username';

@@ -1,0 +1,1 @@
+export { ChangePasswordInputSchema, LoginInputSchema, type ChangePasswordInput, type LoginInput } from './auth';
