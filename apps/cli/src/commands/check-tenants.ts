@@ -12,6 +12,8 @@ export interface CheckTenantsFlags {
 interface Check {
   name: string;
   ok: boolean;
+  /** Reported for the operator to look at, without failing the check (exit status stays 0). */
+  warning?: boolean;
   message: string;
 }
 
@@ -61,7 +63,8 @@ export async function checkTenantsCommand(ctx: CommandContext, slugs: string[], 
     });
   } else {
     const width = Math.max(...checks.map((c) => c.name.length));
-    for (const c of checks) out.line(`${c.ok ? out.green('ok  ') : out.red('FAIL')}  ${c.name.padEnd(width)}  ${c.message}`);
+    for (const c of checks)
+      out.line(`${!c.ok ? out.red('FAIL') : c.warning ? out.yellow('warn') : out.green('ok  ')}  ${c.name.padEnd(width)}  ${c.message}`);
     if (tenantChecks.length > 0) {
       out.line();
       await printTable(
@@ -190,10 +193,12 @@ async function runChecks(tenancy: Tenancy, slugs: string[], flags: CheckTenantsF
   out.push(...results);
   if (slugs.length === 0) {
     // Databases named like ours that no tenant owns (a creation killed before its row, or after it was removed).
+    // A warning, not a failure: on a server shared with another deployment its databases look the same.
     const orphans = await tenancy.provisioner.findOrphans();
     checks.push({
       name: 'orphan databases',
-      ok: orphans.databases.length === 0,
+      ok: true,
+      warning: orphans.databases.length > 0,
       message:
         orphans.databases.length === 0
           ? 'none'
