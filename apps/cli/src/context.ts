@@ -44,6 +44,8 @@ export async function openCliTenancy(ctx: CommandContext, options: OpenOptions =
   tenancy.loadDotEnv();
   if (!options.createRegistry) assertRegistryExists(ctx, process.env);
   const config = tenancy.loadConfig();
+  if (config.registryUrlFrom === 'DATABASE_URL')
+    ctx.out.note(`registry: DATABASE_URL (${tenancy.maskUrl(config.registryUrl!)}), as SALESFLEET_REGISTRY_URL is unset`);
   return tenancy.openTenancy(config, { migrateRegistry: options.migrateRegistry === true, logger: cliLogger(tenancy.lineLogger) });
 }
 
@@ -60,7 +62,7 @@ function cliLogger(lineLogger: typeof import('@salesfleet/tenancy').lineLogger) 
 }
 
 function assertRegistryExists(ctx: CommandContext, env: NodeJS.ProcessEnv): void {
-  if (env.SALESFLEET_REGISTRY_URL?.trim()) return;
+  if (env.SALESFLEET_REGISTRY_URL?.trim() || env.DATABASE_URL?.trim()) return;
   const dataDir = resolve(env.SALESFLEET_DATA_DIR?.trim() || './data');
   if (!existsSync(join(dataDir, 'registry.sqlite'))) {
     throw new CliError(

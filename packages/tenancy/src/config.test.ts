@@ -28,6 +28,21 @@ function expectConfigError(env: NodeJS.ProcessEnv, variable: string) {
 }
 
 describe('loadConfig', () => {
+  it("takes the old system's DATABASE_URL as the registry when SALESFLEET_REGISTRY_URL is unset, and says so", () => {
+    const dataDir = tempDir();
+    const old = loadConfig({ SALESFLEET_DATA_DIR: dataDir, DATABASE_URL: 'postgres://u:p@db:5432/salesfleet' });
+    expect(old).toMatchObject({ registryUrl: 'postgres://u:p@db:5432/salesfleet', registryUrlFrom: 'DATABASE_URL' });
+    expect(describeConfig(old)).toMatchObject({ registryFrom: 'DATABASE_URL' });
+    const both = loadConfig({
+      SALESFLEET_DATA_DIR: dataDir,
+      DATABASE_URL: 'postgres://u:p@db:5432/old',
+      SALESFLEET_REGISTRY_URL: 'postgres://u:p@db:5432/new',
+    });
+    expect(both).toMatchObject({ registryUrl: 'postgres://u:p@db:5432/new', registryUrlFrom: 'SALESFLEET_REGISTRY_URL' });
+    expect(loadConfig({ SALESFLEET_DATA_DIR: dataDir })).toMatchObject({ registryUrl: null, registryUrlFrom: null });
+    expectConfigError({ SALESFLEET_DATA_DIR: dataDir, DATABASE_URL: 'sqlite:///db.sqlite3' }, 'DATABASE_URL');
+  });
+
   it('has working defaults and resolves the data dir', () => {
     const dataDir = tempDir();
     const config = loadConfig({ SALESFLEET_DATA_DIR: dataDir });

@@ -16,6 +16,8 @@ export interface Config {
   dataDir: string;
   /** Registry database URL (`postgres://…`, `mysql://…`); `null` = `<dataDir>/registry.sqlite`. */
   registryUrl: string | null;
+  /** The variable `registryUrl` came from: DATABASE_URL (the old system's) only when SALESFLEET_REGISTRY_URL is unset. */
+  registryUrlFrom: 'SALESFLEET_REGISTRY_URL' | 'DATABASE_URL' | null;
   /** Server on which managed tenant databases `sales_<slug>` are created; `null` = SQLite files. */
   tenantServerUrl: string | null;
   /** Normalised base domains, first one used to build tenant URLs. */
@@ -84,6 +86,7 @@ const commaList = z.string().transform((v) =>
 const envSchema = z.object({
   SALESFLEET_DATA_DIR: optional(z.string()),
   SALESFLEET_REGISTRY_URL: optional(serverUrl('the registry database')),
+  DATABASE_URL: optional(z.string().trim()),
   SALESFLEET_TENANT_SERVER_URL: optional(serverUrl('the tenant database server')),
   SALESFLEET_BASE_DOMAINS: optional(commaList),
   SALESFLEET_SECRET_KEY: optional(z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)')),
@@ -153,7 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const config = {
     dataDir,
-    registryUrl: e.SALESFLEET_REGISTRY_URL ?? null,
+    registryUrl: e.SALESFLEET_REGISTRY_URL ?? registryFromDatabaseUrl(e.DATABASE_URL) ?? null,
+    registryUrlFrom: e.SALESFLEET_REGISTRY_URL ? 'SALESFLEET_REGISTRY_URL' : e.DATABASE_URL ? 'DATABASE_URL' : null,
     tenantServerUrl: e.SALESFLEET_TENANT_SERVER_URL ?? null,
     baseDomains,
     secretKeySource,
@@ -169,6 +173,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backupKeepDays: e.SALESFLEET_BACKUP_KEEP_DAYS ?? null,
   } as Config;
   return hideSecrets(config, secretKey);
+}
+
+/**
+ * The old system's DATABASE_URL names the registry when SALESFLEET_REGISTRY_URL is unset; it must be a
+ * PostgreSQL or MySQL URL (the registry of a SQLite set-up is `<dataDir>/registry.sqlite`).
+ */
+function registryFromDatabaseUrl(url: string | undefined): string | null {
+  if (!url) return null;
+  const checked = serverUrl('the registry database (it is used because SALESFLEET_REGISTRY_URL is unset)').safeParse(url);
+  if (!checked.success) throw new ConfigError('DATABASE_URL', maskUrlsInText(checked.error.issues[0]!.message));
+  return checked.data;
 }
 
 /**
@@ -254,6 +269,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
   return {
     dataDir: config.dataDir,
     registry: config.registryUrl ? maskUrlsInText(config.registryUrl) : `sqlite:${join(config.dataDir, 'registry.sqlite')}`,
+    registryFrom: config.registryUrlFrom ?? 'default',
     tenantServer: config.tenantServerUrl ? maskUrlsInText(config.tenantServerUrl) : null,
     baseDomains: config.baseDomains,
     secretKey: `set (${config.secretKeySource})`,
