@@ -233,7 +233,7 @@ export function createApp(config: Config, deps: AppDeps): App {
           // A write that committed into a SQLite file deleted meanwhile (by another process) is lost:
           // it must not be acknowledged. Checked after the work; a delete after this check came later.
           if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && lease.handle.stillThere?.() === false) {
-            throw new WorkspaceUnavailable(resolution.tenant.slug);
+            throw new TenantUnavailable(resolution.tenant.slug, 'database');
           }
           return response;
         } finally {

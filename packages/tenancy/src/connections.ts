@@ -1,4 +1,4 @@
-import { TenantUnavailable } from './errors';
+import { tenantRefusal } from '@salesfleet/contracts';
 import { errorText, silentLogger, type Logger } from './logger';
 import type { Sequelize } from 'sequelize';
 import type { TenantModels } from '@salesfleet/models';
@@ -187,7 +187,7 @@ export class TenantConnections {
    */
   async acquire(tenant: TenantRecord): Promise<TenantLease> {
     const fenced = this.#fenced.get(tenant.id);
-    if (fenced) throw new TenantUnavailable(tenant.slug, fenced);
+    if (fenced) throw tenantRefusal(tenant.slug, fenced);
     let entry = this.#live.get(tenant.id);
     if (entry?.stillThere && !entry.stillThere()) {
       // Its database went away under us (deleted by another process): never write into it again.
