@@ -2,6 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // node-postgres deprecations (queries sent at once on one transaction's connection) fail the test
+    // that caused them; --trace-deprecation shows where they came from.
+    execArgv: ['--trace-deprecation'],
+    setupFiles: ['@salesfleet/models/testing/pg-deprecations-setup'],
     include: ['src/**/*.test.ts'],
     // Real databases (PostgreSQL/MariaDB created and dropped per test file) and scrypt hashes (~0.5 s).
     testTimeout: 60_000,

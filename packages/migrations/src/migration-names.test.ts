@@ -17,12 +17,14 @@ describe.each([
 });
 
 describe('tenant migrations', () => {
-  it('cover auth, sales, accounting, then settings', () => {
-    expect(migrationNames('tenant').slice(0, 4)).toEqual([
+  it('cover auth, sales, accounting, then settings, accounting tools and inventory valuation', () => {
+    expect(migrationNames('tenant').slice(0, 6)).toEqual([
       '202611230001-auth',
       '202611230002-sales',
       '202611230003-accounting',
       '202612070100-tenant-settings',
+      '202612070200-accounting-tools',
+      '202612070210-inventory-valuation',
     ]);
   });
 });

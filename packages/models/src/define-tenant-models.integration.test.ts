@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defineAllTenantModels, defineTenantModels, TENANT_MODEL_NAMES } from './define-tenant-models';
 import { tenantSequelizeOptions } from './sequelize-options';
 import { createTestDatabase, testDialects, type TestDatabase, type TestDialect } from './testing';
+import { units } from './sales/quantity';
 
 const dialects = await testDialects();
 
@@ -48,10 +49,10 @@ describe('defineTenantModels is lazy', () => {
       expect(Object.keys(models)).not.toContain('unassociated');
 
       expect(models.Product).toBe(Product);
-      expect(Object.keys(Product.associations).sort()).toEqual(['stockLevels', 'taxRate']);
+      expect(Object.keys(Product.associations).sort()).toEqual(['stockLevels', 'taxRate', 'unit']);
       // Wired once: reading either way again changes nothing.
       expect(models.unassociated('Product')).toBe(Product);
-      expect(Object.keys(models.Product.associations).sort()).toEqual(['stockLevels', 'taxRate']);
+      expect(Object.keys(models.Product.associations).sort()).toEqual(['stockLevels', 'taxRate', 'unit']);
     } finally {
       await db.drop();
     }
@@ -71,7 +72,7 @@ describe('defineTenantModels is lazy', () => {
         expect(Object.keys(a[name].associations).sort(), name).toEqual(Object.keys(b[name].associations).sort());
       }
       const total = TENANT_MODEL_NAMES.reduce((n, name) => n + Object.keys(a[name].associations).length, 0);
-      expect(total).toBe(36); // the associations declared in the model files
+      expect(total).toBe(37); // the associations declared in the model files
     } finally {
       await db.drop();
     }
@@ -103,16 +104,7 @@ describe.each(dialects)('tenant models on %s', (dialect) => {
       createdBy: user.id,
     });
     await models.InvoiceLine.bulkCreate([
-      {
-        invoiceId: invoice.id,
-        description: 'Widget',
-        quantity: 2,
-        unitPrice: 1000,
-        taxRateBp: 2000,
-        lineSubtotal: 2000,
-        lineTax: 400,
-        lineTotal: 2400,
-      },
+      { invoiceId: invoice.id, description: 'Widget', quantity: units(2), unitPrice: 1000, taxRateBp: 2000, lineSubtotal: 2000, lineTax: 400, lineTotal: 2400 },
     ]);
 
     const found = await models.Invoice.findOne({
@@ -123,7 +115,7 @@ describe.each(dialects)('tenant models on %s', (dialect) => {
         { model: models.Location, as: 'location' },
       ],
     });
-    expect(found?.lines?.map((l) => [l.description, l.quantity, l.lineTotal])).toEqual([['Widget', 2, 2400]]);
+    expect(found?.lines?.map((l) => [l.description, l.quantity, l.lineTotal])).toEqual([['Widget', units(2), 2400]]);
     expect(found?.customer?.name).toBe('Acme Ltd');
     expect(found?.location?.code).toBe('MAIN');
     expect(found?.issueDate).toBe('2026-11-23');

@@ -20,6 +20,7 @@ import { associateStockLevel, defineStockLevel } from './sales/stock-level';
 import { associateStockMovement, defineStockMovement } from './sales/stock-movement';
 import { defineTenantSettings } from './settings/tenant-settings';
 import { defineUserLocation } from './auth/user-location';
+import { defineUnit } from './sales/unit';
 import { installNumericParsers } from './sequelize-options';
 import type { AssociateModel, ModelTarget, TenantModelClasses, TenantModelName, TenantModels } from './model-types';
 
@@ -51,6 +52,7 @@ const specs: { [K in TenantModelName]: ModelSpec<K> } = {
   TaxRate: { define: defineTaxRate },
   TenantSettings: { define: defineTenantSettings },
   UserLocation: { define: defineUserLocation },
+  Unit: { define: defineUnit },
 };
 
 /** Names of every tenant model (auth, sales, accounting). */

@@ -56,6 +56,8 @@ export type {
   TaxRateModel,
   TenantSettings,
   TenantSettingsModel,
+  Unit,
+  UnitModel,
   TenantModelClasses,
   TenantModelName,
   TenantModels,
@@ -241,8 +243,8 @@ export {
   ADJUSTMENT_REASONS,
   adjustStock,
   listStockLevels,
+  inventoryLines,
   listStockMovements,
-  MAX_QUANTITY,
   putStock,
   stockByProduct,
   stockOnHand,
@@ -273,6 +275,19 @@ export {
   type TillPayment,
   type VoidInvoiceInput,
 } from './sales/invoicing';
+export {
+  centsFor,
+  divideRounded,
+  fitsDecimals,
+  formatQuantity,
+  MAX_QUANTITY,
+  parseQuantity,
+  QUANTITY_SCALE,
+  quantityNumber,
+  units,
+} from './sales/quantity';
+export { InventoryValuation, type ValuationState, type ValueChange } from './sales/valuation';
+export { DEFAULT_UNITS } from './sales/unit';
 export { MAX_AMOUNT } from './sales/fields';
 export { listPayments, recordPayment, type PaymentFilter, type PaymentInput, type PaymentResult } from './sales/payments';
 export {

@@ -20,6 +20,7 @@ import type { defineProduct } from './sales/product';
 import type { defineStockLevel } from './sales/stock-level';
 import type { defineStockMovement } from './sales/stock-movement';
 import type { defineTenantSettings } from './settings/tenant-settings';
+import type { defineUnit } from './sales/unit';
 
 // Model classes exist only inside defineTenantModels (one set per Sequelize instance); these are
 // their types, derived from the factories so nothing holds a class at module scope.
@@ -44,6 +45,7 @@ export type JournalLineModel = ReturnType<typeof defineJournalLine>;
 export type ExpenseModel = ReturnType<typeof defineExpense>;
 export type TaxRateModel = ReturnType<typeof defineTaxRate>;
 export type TenantSettingsModel = ReturnType<typeof defineTenantSettings>;
+export type UnitModel = ReturnType<typeof defineUnit>;
 
 export interface User extends InstanceType<UserModel> {}
 export interface Group extends InstanceType<GroupModel> {}
@@ -66,6 +68,7 @@ export interface JournalLine extends InstanceType<JournalLineModel> {}
 export interface Expense extends InstanceType<ExpenseModel> {}
 export interface TaxRate extends InstanceType<TaxRateModel> {}
 export interface TenantSettings extends InstanceType<TenantSettingsModel> {}
+export interface Unit extends InstanceType<UnitModel> {}
 
 /** Every tenant model class, by name. */
 export interface TenantModelClasses {
@@ -90,6 +93,7 @@ export interface TenantModelClasses {
   Expense: ExpenseModel;
   TaxRate: TaxRateModel;
   TenantSettings: TenantSettingsModel;
+  Unit: UnitModel;
 }
 
 export type TenantModelName = keyof TenantModelClasses;

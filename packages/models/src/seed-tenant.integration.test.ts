@@ -74,12 +74,19 @@ describe.each(dialects)('seedTenant on %s', (dialect) => {
       'sales.add_customer',
       'sales.add_invoice',
       'sales.add_payment',
+      'sales.view_category',
       'sales.view_customer',
       'sales.view_invoice',
       'sales.view_location',
       'sales.view_payment',
       'sales.view_product',
+      'sales.view_unit',
     ]);
+    // A cashier sells; buying and counting stock are for managers.
+    for (const codename of ['purchasing.add_purchase_order', 'purchasing.receive_goods', 'sales.adjust_stock', 'sales.transfer_stock']) {
+      expect(byName.get('Cashiers')).not.toContain(codename);
+      expect(byName.get('Managers')).toContain(codename);
+    }
     const managers = byName.get('Managers')!;
     expect(managers).toContain('sales.void_invoice');
     expect(managers).toContain('accounting.view_reports');

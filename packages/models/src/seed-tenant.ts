@@ -3,6 +3,7 @@ import { hashPassword } from './auth/passwords';
 import { DEFAULT_GROUPS, PERMISSIONS } from './auth/permissions';
 import type { TenantModels } from './model-types';
 import { SETTINGS_ROW_ID } from './settings/settings';
+import { DEFAULT_UNITS } from './sales/unit';
 
 interface SeedAdminBase {
   username: string;
@@ -41,7 +42,7 @@ export interface SeedTenantResult {
 export async function seedTenant(models: TenantModels, input: SeedTenantInput): Promise<SeedTenantResult> {
   const { admin } = input;
   const location = input.location ?? DEFAULT_LOCATION;
-  const { sequelize, User, Group, Permission, GroupPermission, UserGroup, Account, TaxRate, Location } = models;
+  const { sequelize, User, Group, Permission, GroupPermission, UserGroup, Account, TaxRate, Location, Unit } = models;
 
   return sequelize.transaction(async (transaction) => {
     const existing = await User.findOne({ where: { username: admin.username }, attributes: ['id'], transaction });
@@ -76,11 +77,14 @@ export async function seedTenant(models: TenantModels, input: SeedTenantInput): 
         { where: { id: SETTINGS_ROW_ID, companyName: '' }, transaction },
       );
     }
+    await Unit.bulkCreate(
+      DEFAULT_UNITS.map((u) => ({ ...u })),
+      insert,
+    );
 
-    const [permissionRows, groupRows] = await Promise.all([
-      Permission.findAll({ attributes: ['id', 'codename'], raw: true, transaction }),
-      Group.findAll({ attributes: ['id', 'name'], raw: true, transaction }),
-    ]);
+    // One query at a time: a transaction is one connection (node-postgres deprecates concurrent queries on it).
+    const permissionRows = await Permission.findAll({ attributes: ['id', 'codename'], raw: true, transaction });
+    const groupRows = await Group.findAll({ attributes: ['id', 'name'], raw: true, transaction });
     const permissionId = new Map(permissionRows.map((p) => [p.codename, p.id]));
     const groupId = new Map(groupRows.map((g) => [g.name, g.id]));
 

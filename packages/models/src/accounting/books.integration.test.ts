@@ -4,7 +4,9 @@ import type { Invoice, Product, TenantModels } from '../model-types';
 import { createCustomer } from '../sales/catalog';
 import { createInvoice, voidInvoice } from '../sales/invoicing';
 import { recordPayment } from '../sales/payments';
+import { units } from '../sales/quantity';
 import { adjustStock } from '../sales/stock';
+import { bookViolations } from '../testing/books';
 import { openTestTenant, type TestTenant } from '../sales/test-tenant';
 import { testDialects } from '../testing';
 import { ACCOUNT_CODES } from './chart-of-accounts';
@@ -59,14 +61,12 @@ describe.each(dialects)('the books on %s', (dialect) => {
       products.push(p);
       for (const locationId of locations) {
         const quantity = int(0, 15);
-        if (quantity > 0) await adjustStock(models, { productId: p.id, locationId, quantity, reason: 'receipt', userId: t.userId });
+        if (quantity > 0) await adjustStock(models, { productId: p.id, locationId, quantity: units(quantity), reason: 'receipt', userId: t.userId });
       }
     }
     const customers = [await createCustomer(models, { name: 'Random A' }), await createCustomer(models, { name: 'Random B' })];
-    const [expenseAccount, bank] = await Promise.all([
-      models.Account.findOne({ where: { code: ACCOUNT_CODES.operatingExpenses } }),
-      models.Account.findOne({ where: { code: ACCOUNT_CODES.bank } }),
-    ]);
+    const expenseAccount = await models.Account.findOne({ where: { code: ACCOUNT_CODES.operatingExpenses } });
+    const bank = await models.Account.findOne({ where: { code: ACCOUNT_CODES.bank } });
     const invoices: Invoice[] = [];
     const tally = { sales: 0, refused: 0, payments: 0, voids: 0, expenses: 0, adjustments: 0 };
 
@@ -79,14 +79,9 @@ describe.each(dialects)('the books on %s', (dialect) => {
       const roll = random();
       if (roll < 0.55) {
         const lines = Array.from({ length: int(1, 3) }, () =>
-          random() < 0.85
-            ? { productId: pick(products).id, quantity: int(1, 3) }
-            : { description: 'Service', quantity: int(1, 2), unitPrice: int(0, 2000), taxRateBp: pick([0, 825, 2000]) },
+          random() < 0.85 ? { productId: pick(products).id, quantity: units(int(1, 3)) } : { description: 'Service', quantity: units(int(1, 2)), unitPrice: int(0, 2000), taxRateBp: pick([0, 825, 2000]) },
         );
-        const payment =
-          random() < 0.5
-            ? { method: pick(['cash', 'card', 'transfer', 'other'] as const), ...(random() < 0.3 ? { amount: 1 } : {}) }
-            : undefined;
+        const payment = random() < 0.5 ? { method: pick(['cash', 'card', 'transfer', 'other'] as const), ...(random() < 0.3 ? { amount: 1 } : {}) } : undefined;
         try {
           const invoice = await createInvoice(models, {
             locationId: pick(locations),
@@ -107,11 +102,7 @@ describe.each(dialects)('the books on %s', (dialect) => {
         if (open.length === 0) continue;
         const invoice = pick(open);
         const outstanding = invoice.total - invoice.amountPaid;
-        const { invoice: after } = await recordPayment(models, invoice.id, {
-          amount: int(1, outstanding),
-          method: pick(['cash', 'card'] as const),
-          userId: t.userId,
-        });
+        const { invoice: after } = await recordPayment(models, invoice.id, { amount: int(1, outstanding), method: pick(['cash', 'card'] as const), userId: t.userId });
         invoices[invoices.indexOf(invoice)] = after;
         tally.payments++;
       } else if (roll < 0.84) {
@@ -135,7 +126,7 @@ describe.each(dialects)('the books on %s', (dialect) => {
         const locationId = pick(locations);
         const delta = int(-2, 4) || 1;
         try {
-          await adjustStock(models, { productId: p.id, locationId, quantity: delta, userId: t.userId, note: 'count' });
+          await adjustStock(models, { productId: p.id, locationId, quantity: units(delta), userId: t.userId, note: 'count' });
           tally.adjustments++;
         } catch (err) {
           expect(err).toMatchObject({ code: 'InsufficientStock' });
@@ -171,14 +162,14 @@ describe.each(dialects)('the books on %s', (dialect) => {
     expect(-balance(ACCOUNT_CODES.taxPayable)).toBe(sum(live.map((i) => i.tax)));
     const payments = await models.Payment.findAll({ where: { invoiceId: live.map((i) => i.id) }, raw: true });
     const expenses = await models.Expense.findAll({ raw: true });
-    expect(balance(ACCOUNT_CODES.cash) + balance(ACCOUNT_CODES.bank)).toBe(
-      sum(payments.map((p) => p.amount)) - sum(expenses.map((e) => e.amount)),
-    );
+    expect(balance(ACCOUNT_CODES.cash) + balance(ACCOUNT_CODES.bank)).toBe(sum(payments.map((p) => p.amount)) - sum(expenses.map((e) => e.amount)));
 
     // 4. Profit and loss is income minus cost of goods and expenses.
     const pl = await profitAndLoss(models);
     expect(pl.totals.income).toBe(sum(live.map((i) => i.subtotal)));
-    expect(pl.totals.netProfit).toBe(pl.totals.income - balance(ACCOUNT_CODES.costOfGoodsSold) - balance(ACCOUNT_CODES.operatingExpenses));
+    expect(pl.totals.netProfit).toBe(
+      pl.totals.income - balance(ACCOUNT_CODES.costOfGoodsSold) - balance(ACCOUNT_CODES.inventoryAdjustments) - balance(ACCOUNT_CODES.operatingExpenses),
+    );
 
     // 5. Stock levels are the sum of their movements.
     const movementSums = await models.sequelize.query<{ product_id: number; location_id: number; q: unknown }>(
@@ -186,5 +177,8 @@ describe.each(dialects)('the books on %s', (dialect) => {
       { type: QueryTypes.SELECT },
     );
     for (const row of movementSums) expect(await stock(Number(row.product_id), Number(row.location_id))).toBe(Number(row.q));
+
+    // 6. Inventory at cost: the ledger holds the stock's value, and every product's valuation covers its stock.
+    expect(await bookViolations(models)).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ export const ACCOUNT_CODES = {
   retainedEarnings: '3100',
   salesRevenue: '4000',
   costOfGoodsSold: '5000',
+  inventoryAdjustments: '5100',
   operatingExpenses: '6000',
 } as const;
 
@@ -34,6 +35,7 @@ export const DEFAULT_CHART_OF_ACCOUNTS: readonly AccountDefinition[] = Object.fr
   { code: ACCOUNT_CODES.retainedEarnings, name: 'Retained earnings', type: 'equity' },
   { code: ACCOUNT_CODES.salesRevenue, name: 'Sales revenue', type: 'income' },
   { code: ACCOUNT_CODES.costOfGoodsSold, name: 'Cost of goods sold', type: 'expense' },
+  { code: ACCOUNT_CODES.inventoryAdjustments, name: 'Inventory adjustments', type: 'expense' },
   { code: ACCOUNT_CODES.operatingExpenses, name: 'Operating expenses', type: 'expense' },
 ]);
 

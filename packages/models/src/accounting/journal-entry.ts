@@ -12,7 +12,18 @@ import { timestampAttribute } from '../timestamp-attribute';
 import type { AssociateModel, JournalLine, User } from '../model-types';
 
 /** What produced a journal entry; `sourceId` is that row's id. A string, not a database ENUM. */
-export const JOURNAL_SOURCE_TYPES = ['invoice', 'payment', 'expense', 'void', 'manual', 'reversal'] as const;
+export const JOURNAL_SOURCE_TYPES = [
+  'invoice',
+  'payment',
+  'expense',
+  'void',
+  'manual',
+  'reversal',
+  'stock_adjustment',
+  'purchase_receipt',
+  'supplier_bill',
+  'supplier_payment',
+] as const;
 export type JournalSourceType = (typeof JOURNAL_SOURCE_TYPES)[number];
 
 /** A balanced double-entry posting: its lines' debits equal its credits. */

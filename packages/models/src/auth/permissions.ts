@@ -6,8 +6,9 @@ const ACTIONS = ['view', 'add', 'change', 'delete'] as const;
 
 const MODELS_BY_APP = {
   auth: ['user', 'group', 'permission'],
-  sales: ['location', 'customer', 'product', 'stock_level', 'stock_movement', 'invoice', 'payment'],
+  sales: ['location', 'customer', 'product', 'stock_level', 'stock_movement', 'invoice', 'payment', 'unit', 'category'],
   accounting: ['account', 'journal_entry', 'expense', 'tax_rate'],
+  purchasing: ['supplier', 'purchase_order', 'supplier_bill', 'supplier_payment'],
 } as const;
 
 export type PermissionApp = keyof typeof MODELS_BY_APP;
@@ -19,6 +20,8 @@ type ModelPermission = {
 const SPECIAL_PERMISSIONS = [
   { codename: 'sales.void_invoice', name: 'Can void invoices' },
   { codename: 'sales.adjust_stock', name: 'Can adjust stock' },
+  { codename: 'sales.transfer_stock', name: 'Can transfer stock between locations' },
+  { codename: 'purchasing.receive_goods', name: 'Can receive goods against purchase orders' },
   { codename: 'accounting.view_reports', name: 'Can view financial reports' },
   { codename: 'auth.manage_users', name: 'Can manage users and their groups' },
   { codename: 'settings.change_settings', name: 'Can change the company settings' },
@@ -65,13 +68,13 @@ export interface GroupDefinition {
 
 const all = PERMISSIONS.map((p) => p.codename);
 
-/** Admin: everything. Managers: sales and accounting, and seeing users. Cashiers: the till. */
+/** Admin: everything. Managers: sales, purchasing and accounting, and seeing users. Cashiers: the till. */
 export const DEFAULT_GROUPS: readonly GroupDefinition[] = Object.freeze([
   { name: 'Admin', permissions: all },
   {
     name: 'Managers',
     permissions: [
-      ...all.filter((c) => (permissionApp(c) === 'sales' || permissionApp(c) === 'accounting') && !ADMIN_ONLY.has(c)),
+      ...all.filter((c) => ['sales', 'accounting', 'purchasing'].includes(permissionApp(c)) && !ADMIN_ONLY.has(c)),
       'auth.view_user',
     ],
   },
@@ -86,6 +89,8 @@ export const DEFAULT_GROUPS: readonly GroupDefinition[] = Object.freeze([
       'sales.view_payment',
       'sales.add_payment',
       'sales.view_location',
+      'sales.view_unit',
+      'sales.view_category',
     ],
   },
 ]);

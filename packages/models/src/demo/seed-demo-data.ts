@@ -9,6 +9,8 @@ import { getSettings, updateSettings, type SettingsPatch } from '../settings/set
 import type { TenantModels } from '../model-types';
 import { issueInvoicesInBulk, type CreateInvoiceInput } from '../sales/invoicing';
 import { Conflict } from '@salesfleet/contracts';
+import { centsFor, units } from '../sales/quantity';
+import { InventoryValuation } from '../sales/valuation';
 
 /**
  * Demo data for a new workspace (`create-tenant --demo-data`, `pnpm start --demo`): products with
@@ -155,8 +157,8 @@ async function seed(
     const id = productId.get(p.sku)!;
     demoLocations.forEach((locationId, i) => {
       if (hasLevel.has(`${id}:${locationId}`)) return;
-      const quantity = i === 0 ? p.stock : Math.ceil(p.stock / 2);
-      opening.push({ productId: id, locationId, quantity, cost: (p.costPrice ?? 0) * quantity });
+      const quantity = units(i === 0 ? p.stock : Math.ceil(p.stock / 2));
+      opening.push({ productId: id, locationId, quantity, cost: centsFor(quantity, p.costPrice ?? 0) });
     });
   }
   if (opening.length) {
@@ -176,6 +178,9 @@ async function seed(
       t,
     );
     created.stockLevels = opening.length;
+    const valuation = await InventoryValuation.lock(models, opening.map((o) => o.productId), transaction);
+    for (const o of opening) valuation.receive(o.productId, o.quantity, o.cost);
+    await valuation.save();
     // The goods came in as the owner's contribution: inventory up, equity up.
     const accounts = await systemAccounts(models, transaction);
     const value = opening.reduce((sum, o) => sum + o.cost, 0);
@@ -213,7 +218,7 @@ async function seed(
 
   // ── invoices, posted through the real operations ──
   if ((await models.Invoice.count({ where: { notes: DEMO_MARKER }, ...t })) === 0) {
-    const line = (sku: string, quantity: number) => ({ productId: productId.get(sku)!, quantity });
+    const line = (sku: string, quantity: number) => ({ productId: productId.get(sku)!, quantity: units(quantity) });
     const sales: Omit<CreateInvoiceInput, 'userId' | 'notes'>[] = [
       {
         locationId: main,
@@ -257,7 +262,7 @@ async function seed(
         locationId: second,
         customerId: customerId('orders@cornercafe.demo.example.com'),
         issueDate: options.today,
-        lines: [line('TEA-GREEN', 6), line('CHOC-DARK', 10), { description: 'Delivery', quantity: 1, unitPrice: 500, taxRateBp: 2000 }],
+        lines: [line('TEA-GREEN', 6), line('CHOC-DARK', 10), { description: 'Delivery', quantity: units(1), unitPrice: 500, taxRateBp: 2000 }],
       },
     ];
     const ids = await issueInvoicesInBulk(
@@ -270,10 +275,8 @@ async function seed(
 
   // ── an expense ──
   if ((await models.Expense.count({ where: { description: `${DEMO_MARKER}: electricity` }, ...t })) === 0) {
-    const [opex, bank] = await Promise.all([
-      models.Account.findOne({ where: { code: ACCOUNT_CODES.operatingExpenses }, attributes: ['id'], ...t }),
-      models.Account.findOne({ where: { code: ACCOUNT_CODES.bank }, attributes: ['id'], ...t }),
-    ]);
+    const opex = await models.Account.findOne({ where: { code: ACCOUNT_CODES.operatingExpenses }, attributes: ['id'], ...t });
+    const bank = await models.Account.findOne({ where: { code: ACCOUNT_CODES.bank }, attributes: ['id'], ...t });
     await createExpense(
       models,
       {

@@ -99,8 +99,13 @@ export interface ProductInput {
   description?: string | null;
   /** Cents per unit, before tax. */
   unitPrice: number;
-  /** Cents per unit; null when unknown (no cost of goods is posted then). */
+  /**
+   * Cents per unit: the cost new stock is valued at while none is on hand; afterwards the moving
+   * average that stock postings keep (it cannot be set while units are on hand).
+   */
   costPrice?: number | null;
+  /** Unit of measure (how many decimals quantities may have); null = whole units. */
+  unitId?: number | null;
   /** A tax rate id, null for untaxed; omitted on create: the default rate (STANDARD) when there is one. */
   taxRateId?: number | null;
   allowNegativeStock?: boolean;
@@ -123,6 +128,13 @@ async function checkProduct(models: TenantModels, input: ProductPatch, creating:
   if (creating || input.unitPrice !== undefined) out.unitPrice = f.int(input.unitPrice, 'unitPrice', 0, MAX_INT32);
   if (input.costPrice !== undefined) out.costPrice = input.costPrice === null ? null : f.int(input.costPrice, 'costPrice', 0, MAX_INT32);
   if (input.allowNegativeStock !== undefined) out.allowNegativeStock = f.bool(input.allowNegativeStock, 'allowNegativeStock');
+  if (input.unitId !== undefined) {
+    if (input.unitId === null) out.unitId = null;
+    else {
+      out.unitId = f.int(input.unitId, 'unitId', 1, MAX_INT32);
+      if (f.issues.length === 0 && !(await models.Unit.findByPk(out.unitId, { attributes: ['id'] }))) f.fail('unitId', `no unit ${out.unitId}`);
+    }
+  }
   if (input.isActive !== undefined) out.isActive = f.bool(input.isActive, 'isActive');
   if (input.taxRateId !== undefined) {
     if (input.taxRateId === null) out.taxRateId = null;
@@ -184,6 +196,11 @@ export async function createProduct(models: TenantModels, input: ProductInput): 
 export async function updateProduct(models: TenantModels, id: number, patch: ProductPatch): Promise<Product> {
   const row = await getProduct(models, id);
   const values = await checkProduct(models, patch, false, id);
+  if (values.costPrice !== undefined && values.costPrice !== row.costPrice && Number(row.inventoryQuantity) !== 0) {
+    throw new Conflict(`The cost of ${row.sku} is the average cost of its stock on hand; it changes with receipts and adjustments`, {
+      field: 'costPrice',
+    });
+  }
   await row.update(values).catch((err: unknown) => rethrowAsDomainError(err, () => skuTaken(values.sku)));
   return row;
 }
@@ -195,10 +212,8 @@ export async function deleteProduct(models: TenantModels, id: number, options: W
     async (transaction) => {
       const row = await models.Product.findByPk(id, { transaction });
       if (!row) throw new NotFound('Product', id);
-      const [lines, movements] = await Promise.all([
-        models.InvoiceLine.count({ where: { productId: id }, transaction }),
-        models.StockMovement.count({ where: { productId: id }, transaction }),
-      ]);
+      const lines = await models.InvoiceLine.count({ where: { productId: id }, transaction });
+      const movements = await models.StockMovement.count({ where: { productId: id }, transaction });
       const used = lines > 0 ? 'invoice lines' : movements > 0 ? 'stock movements' : null;
       if (used) throw new Conflict(`Product ${row.sku} has ${used}; deactivate it instead (isActive: false)`, { reason: 'inUse' });
       try {

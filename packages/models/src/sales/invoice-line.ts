@@ -20,7 +20,9 @@ export function defineInvoiceLine(sequelize: Sequelize) {
     declare invoiceId: ForeignKey<number>;
     declare productId: CreationOptional<ForeignKey<number> | null>;
     declare description: string;
+    /** Thousandths of a unit (see quantity.ts). */
     declare quantity: number;
+    declare costAmount: CreationOptional<number | null>;
     declare unitPrice: number;
     /** Tax rate in basis points (2000 = 20 %). */
     declare taxRateBp: CreationOptional<number>;
@@ -52,7 +54,9 @@ export function defineInvoiceLine(sequelize: Sequelize) {
         onUpdate: 'CASCADE',
       },
       description: { type: DataTypes.STRING(255), allowNull: false },
-      quantity: { type: DataTypes.INTEGER, allowNull: false, validate: { isInt: true, min: 1 } },
+      quantity: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true, min: 1 } },
+      // Value of the goods taken out of stock for this line (its cost of goods sold), cents; null on free-text lines.
+      costAmount: { type: DataTypes.BIGINT, allowNull: true, validate: { isInt: true } },
       unitPrice: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true } },
       taxRateBp: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
       lineSubtotal: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true } },

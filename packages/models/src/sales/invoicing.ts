@@ -1,13 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { col, fn, Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
-import {
-  postJournalEntries,
-  postJournalEntry,
-  reversalLines,
-  systemAccounts,
-  type PostingInput,
-  type SystemAccounts,
-} from '../accounting/posting';
+import { postJournalEntries, postJournalEntry, reversalLines, systemAccounts, type PostingInput, type SystemAccounts } from '../accounting/posting';
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { checkDate, findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
 import { dateInTimeZone } from '../settings/currencies';
@@ -17,8 +10,10 @@ import { FieldChecks, MAX_AMOUNT, MAX_INT32 } from './fields';
 import type { InvoiceStatus } from './invoice';
 import type { PaymentMethod } from './payment';
 import { checkPaymentInput, moneyAccount, paymentEntry, writePayment } from './payments';
-import { MAX_QUANTITY, putStock, stockOnHand, takeStock } from './stock';
 import { containsIgnoringCase } from './search';
+import { formatQuantity, MAX_QUANTITY, quantityNumber } from './quantity';
+import { inventoryLines, putStock, quantityIssue, stockOnHand, takeStock } from './stock';
+import { InventoryValuation } from './valuation';
 import { lineAmounts, sumCents } from './tax';
 import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '@salesfleet/contracts';
 
@@ -30,7 +25,10 @@ import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '@salesf
  *   debit  accounts receivable (or cash/bank for a walk-in sale paid in full at the till)   total
  *   credit sales revenue                                                                    subtotal
  *   credit tax payable                                                                      tax
- *   debit  cost of goods sold / credit inventory        Σ quantity × cost price (where known)
+ *   debit  cost of goods sold / credit inventory        the value taken out of stock (moving average, valuation.ts)
+
+ * Quantities are integer thousandths of a unit (quantity.ts); a line's subtotal is quantity × unit
+ * price / 1000, rounded half-up to the cent.
  *
  * Voiding reverses every posting of the invoice (its sale and its payments: money is refunded) with
  * one reversing entry and returns the stock. Amounts are integer cents; tax is per line, half-up
@@ -42,6 +40,7 @@ export interface InvoiceLineInput {
   productId?: number | null;
   /** Required on free-text lines; overrides the product name otherwise. */
   description?: string | null;
+  /** Thousandths of a unit (1500 = 1.5); as fine as the product's unit allows. */
   quantity: number;
   /** Cents per unit; default the product's price (required on free-text lines). */
   unitPrice?: number;
@@ -107,12 +106,13 @@ interface ResolvedLine {
   lineSubtotal: number;
   lineTax: number;
   lineTotal: number;
+  /** Value taken out of stock for this line (set when the stock is taken); null on free-text lines. */
+  costAmount: number | null;
 }
 
 interface ProductFacts {
   sku: string;
   allowNegativeStock: boolean;
-  costPrice: number | null;
 }
 
 interface ResolvedInvoice {
@@ -148,16 +148,15 @@ function checkLineShapes(lines: readonly InvoiceLineInput[], f: FieldChecks): vo
 type LoadedProduct = InstanceType<TenantModels['Product']>;
 
 /** Products by id, with their tax rate (one query). */
-async function loadProducts(
-  models: TenantModels,
-  productIds: readonly number[],
-  transaction: Transaction,
-): Promise<Map<number, LoadedProduct>> {
+async function loadProducts(models: TenantModels, productIds: readonly number[], transaction: Transaction): Promise<Map<number, LoadedProduct>> {
   const ids = [...new Set(productIds)];
   const products = ids.length
     ? await models.Product.findAll({
         where: { id: { [Op.in]: ids } },
-        include: [{ model: models.TaxRate, as: 'taxRate', attributes: ['id', 'rateBp'] }],
+        include: [
+          { model: models.TaxRate, as: 'taxRate', attributes: ['id', 'rateBp'] },
+          { model: models.Unit, as: 'unit', attributes: ['id', 'decimals'] },
+        ],
         transaction,
       })
     : [];
@@ -184,7 +183,12 @@ function resolveWith(byId: ReadonlyMap<number, LoadedProduct>, lines: readonly I
         issues.push({ path: `${pathPrefix}lines.${i}.productId`, message: `product ${product.sku} is inactive` });
         return;
       }
-      used.set(product.id, { sku: product.sku, allowNegativeStock: product.allowNegativeStock, costPrice: product.costPrice ?? null });
+      used.set(product.id, { sku: product.sku, allowNegativeStock: product.allowNegativeStock });
+      const fine = quantityIssue(`${pathPrefix}lines.${i}.quantity`, line.quantity, product.unit?.decimals ?? 0, product.sku);
+      if (fine) {
+        issues.push(fine);
+        return;
+      }
     }
     const unitPrice = line.unitPrice ?? product!.unitPrice;
     const taxRateBp = product ? (product.taxRate?.rateBp ?? 0) : (line.taxRateBp ?? 0);
@@ -196,18 +200,15 @@ function resolveWith(byId: ReadonlyMap<number, LoadedProduct>, lines: readonly I
       unitPrice,
       taxRateBp,
       ...amounts,
+      costAmount: null,
     });
   });
   resolved.forEach((line, i) => {
-    if (line.lineTotal > MAX_AMOUNT)
-      issues.push({ path: `${pathPrefix}lines.${i}`, message: `a line total of at most ${MAX_AMOUNT} cents` });
+    if (line.lineTotal > MAX_AMOUNT) issues.push({ path: `${pathPrefix}lines.${i}`, message: `a line total of at most ${MAX_AMOUNT} cents` });
   });
   if (issues.length) throw new ValidationFailed('Invalid invoice lines', issues);
   const total = sumCents(resolved.map((l) => l.lineTotal));
-  if (total > MAX_AMOUNT)
-    throw new ValidationFailed('Invoice total too large', [
-      { path: `${pathPrefix}lines`, message: `a total of at most ${MAX_AMOUNT} cents` },
-    ]);
+  if (total > MAX_AMOUNT) throw new ValidationFailed('Invoice total too large', [{ path: `${pathPrefix}lines`, message: `a total of at most ${MAX_AMOUNT} cents` }]);
   return {
     lines: resolved,
     products: used,
@@ -223,32 +224,19 @@ async function resolveLines(models: TenantModels, lines: readonly InvoiceLineInp
 
 type ReferenceRow = { id: number; isActive: boolean } | null | undefined;
 
-function referenceIssues(
-  locationId: number,
-  location: ReferenceRow,
-  customerId: number | null | undefined,
-  customer: ReferenceRow,
-  pathPrefix = '',
-) {
+function referenceIssues(locationId: number, location: ReferenceRow, customerId: number | null | undefined, customer: ReferenceRow, pathPrefix = '') {
   const issues: { path: string; message: string }[] = [];
   if (!location) issues.push({ path: `${pathPrefix}locationId`, message: `no location ${locationId}` });
   else if (!location.isActive) issues.push({ path: `${pathPrefix}locationId`, message: `location ${locationId} is inactive` });
   if (customerId && !customer) issues.push({ path: `${pathPrefix}customerId`, message: `no customer ${customerId}` });
-  else if (customerId && customer && !customer.isActive)
-    issues.push({ path: `${pathPrefix}customerId`, message: `customer ${customerId} is inactive` });
+  else if (customerId && customer && !customer.isActive) issues.push({ path: `${pathPrefix}customerId`, message: `customer ${customerId} is inactive` });
   return issues;
 }
 
-async function checkReferences(
-  models: TenantModels,
-  locationId: number,
-  customerId: number | null | undefined,
-  transaction: Transaction,
-): Promise<void> {
-  const [location, customer] = await Promise.all([
-    models.Location.findByPk(locationId, { attributes: ['id', 'isActive'], transaction }),
-    customerId ? models.Customer.findByPk(customerId, { attributes: ['id', 'isActive'], transaction }) : Promise.resolve(null),
-  ]);
+async function checkReferences(models: TenantModels, locationId: number, customerId: number | null | undefined, transaction: Transaction): Promise<void> {
+  // One query at a time: a transaction is one connection.
+  const location = await models.Location.findByPk(locationId, { attributes: ['id', 'isActive'], transaction });
+  const customer = customerId ? await models.Customer.findByPk(customerId, { attributes: ['id', 'isActive'], transaction }) : null;
   const issues = referenceIssues(locationId, location, customerId, customer);
   if (issues.length) throw new ValidationFailed('Unknown or inactive location or customer', issues);
 }
@@ -312,28 +300,32 @@ function stockNeeds(sales: readonly { locationId: number; resolved: ResolvedInvo
   return [...need.values()].sort((a, b) => a.productId - b.productId || a.locationId - b.locationId);
 }
 
-/** Takes the stock of every product line (summed per product and location); InsufficientStock lists every shortage. */
-async function takeSaleStock(
-  models: TenantModels,
-  sales: readonly { locationId: number; resolved: ResolvedInvoice }[],
-  transaction: Transaction,
-): Promise<void> {
+/**
+ * Takes the stock of every product line (summed per product and location; InsufficientStock lists
+ * every shortage) and sets each product line's cost: the value its units take out of the product's
+ * valuation. The products are locked first (in id order), then their stock rows.
+ */
+async function takeSaleStock(models: TenantModels, sales: readonly { locationId: number; resolved: ResolvedInvoice }[], transaction: Transaction): Promise<void> {
+  const productLines = sales.flatMap(({ resolved }) => resolved.lines.filter((l) => l.productId !== null));
+  if (productLines.length === 0) return;
+  const valuation = await InventoryValuation.lock(models, productLines.map((l) => l.productId!), transaction);
   const shortages: { productId: number; sku: string; locationId: number; requested: number; available: number }[] = [];
   for (const { productId, locationId, quantity, facts } of stockNeeds(sales)) {
     const ok = await takeStock(models, { productId, locationId, quantity, allowNegative: facts.allowNegativeStock }, transaction);
-    if (!ok)
-      shortages.push({
-        productId,
-        sku: facts.sku,
-        locationId,
-        requested: quantity,
-        available: await stockOnHand(models, productId, locationId, transaction),
-      });
+    if (!ok) shortages.push({ productId, sku: facts.sku, locationId, requested: quantity, available: await stockOnHand(models, productId, locationId, transaction) });
   }
   if (shortages.length) {
-    const list = shortages.map((s) => `${s.sku} (${s.available} on hand, ${s.requested} wanted)`).join(', ');
-    throw new InsufficientStock(`Not enough stock: ${list}`, { shortages });
+    const list = shortages.map((s) => `${s.sku} (${formatQuantity(s.available)} on hand, ${formatQuantity(s.requested)} wanted)`).join(', ');
+    // Details speak the API's language: decimal units, not thousandths.
+    throw new InsufficientStock(`Not enough stock: ${list}`, {
+      shortages: shortages.map((s) => ({ ...s, requested: quantityNumber(s.requested), available: quantityNumber(s.available) })),
+    });
   }
+  for (const line of productLines) {
+    const { value, variance } = valuation.remove(line.productId!, line.quantity);
+    line.costAmount = value + variance;
+  }
+  await valuation.save();
 }
 
 function saleMovements(invoiceId: number, locationId: number, resolved: ResolvedInvoice, userId: number) {
@@ -363,15 +355,8 @@ function saleEntry(
   accounts: SystemAccounts,
   userId: number,
 ): PostingInput {
-  const cost = sumCents(
-    resolved.lines.map((l) => {
-      const costPrice = l.productId === null ? null : resolved.products.get(l.productId)!.costPrice;
-      return costPrice === null ? 0 : Number(BigInt(costPrice) * BigInt(l.quantity));
-    }),
-  );
-  const debit = paidAtTill(invoice.customerId, resolved.total, paid)
-    ? moneyAccount(accounts, payment!.method)
-    : accounts.accountsReceivable;
+  const cost = sumCents(resolved.lines.map((l) => l.costAmount ?? 0));
+  const debit = paidAtTill(invoice.customerId, resolved.total, paid) ? moneyAccount(accounts, payment!.method) : accounts.accountsReceivable;
   return {
     entryDate: invoice.issueDate,
     memo: `Invoice ${invoice.number}`,
@@ -404,8 +389,7 @@ interface SaleContext {
 function tillAmount(total: number, payment: TillPayment | undefined): number {
   if (!payment || total === 0) return 0;
   const paid = payment.amount ?? total;
-  if (paid > total)
-    throw new ValidationFailed('The payment exceeds the invoice total', [{ path: 'payment.amount', message: `at most ${total}` }]);
+  if (paid > total) throw new ValidationFailed('The payment exceeds the invoice total', [{ path: 'payment.amount', message: `at most ${total}` }]);
   return paid;
 }
 
@@ -488,16 +472,7 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
         { transaction },
       );
       if (!input.draft) {
-        await recordSale(models, {
-          invoice,
-          locationId: input.locationId,
-          resolved,
-          payment: input.payment,
-          paid,
-          userId: input.userId,
-          hooks: options.hooks,
-          transaction,
-        });
+        await recordSale(models, { invoice, locationId: input.locationId, resolved, payment: input.payment, paid, userId: input.userId, hooks: options.hooks, transaction });
       }
       return invoice.id;
     },
@@ -511,11 +486,7 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
  * createInvoice (no drafts, no hooks). All or nothing with the caller's transaction. Returns the new
  * invoices' ids, in input order.
  */
-export async function issueInvoicesInBulk(
-  models: TenantModels,
-  inputs: readonly CreateInvoiceInput[],
-  transaction: Transaction,
-): Promise<number[]> {
+export async function issueInvoicesInBulk(models: TenantModels, inputs: readonly CreateInvoiceInput[], transaction: Transaction): Promise<number[]> {
   if (inputs.length === 0) return [];
   inputs.forEach((input, i) => {
     if (input.draft) throw new ValidationFailed('Bulk issuing takes no drafts', [{ path: `${i}.draft`, message: 'not a draft' }]);
@@ -524,10 +495,7 @@ export async function issueInvoicesInBulk(
     } catch (err) {
       if (err instanceof ValidationFailed) {
         const details = (err.details as { path: string; message: string }[] | undefined) ?? [];
-        throw new ValidationFailed(
-          err.message,
-          details.map((d) => ({ ...d, path: `${i}.${d.path}` })),
-        );
+        throw new ValidationFailed(err.message, details.map((d) => ({ ...d, path: `${i}.${d.path}` })));
       }
       throw err;
     }
@@ -535,17 +503,11 @@ export async function issueInvoicesInBulk(
   const issueDate = await tenantToday(models, transaction);
   const locationIds = [...new Set(inputs.map((i) => i.locationId))];
   const customerIds = [...new Set(inputs.map((i) => i.customerId).filter((id): id is number => typeof id === 'number'))];
-  const [locations, customers, products] = await Promise.all([
-    models.Location.findAll({ where: { id: { [Op.in]: locationIds } }, attributes: ['id', 'isActive'], transaction }),
-    customerIds.length
-      ? models.Customer.findAll({ where: { id: { [Op.in]: customerIds } }, attributes: ['id', 'isActive'], transaction })
-      : Promise.resolve([]),
-    loadProducts(
-      models,
-      inputs.flatMap((i) => productIdsOf(i.lines)),
-      transaction,
-    ),
-  ]);
+  const locations = await models.Location.findAll({ where: { id: { [Op.in]: locationIds } }, attributes: ['id', 'isActive'], transaction });
+  const customers = customerIds.length
+    ? await models.Customer.findAll({ where: { id: { [Op.in]: customerIds } }, attributes: ['id', 'isActive'], transaction })
+    : [];
+  const products = await loadProducts(models, inputs.flatMap((i) => productIdsOf(i.lines)), transaction);
   const issues = inputs.flatMap((input, i) =>
     referenceIssues(
       input.locationId,
@@ -579,7 +541,7 @@ export async function issueInvoicesInBulk(
     })),
     { transaction },
   ).catch(numberTaken);
-  if (invoices.some((inv) => !Number.isSafeInteger(inv.id))) throw new Error("The database did not return the new invoices' ids");
+  if (invoices.some((inv) => !Number.isSafeInteger(inv.id))) throw new Error('The database did not return the new invoices\' ids');
 
   await models.InvoiceLine.bulkCreate(
     sales.flatMap(({ resolved }, i) => resolved.lines.map((l) => ({ ...l, invoiceId: invoices[i]!.id }))),
@@ -620,12 +582,7 @@ export async function issueInvoicesInBulk(
 }
 
 /** Issues a draft: number, stock, movements, journal (and a till payment) in one transaction. */
-export async function issueInvoice(
-  models: TenantModels,
-  invoiceId: number,
-  input: IssueInvoiceInput,
-  options: InvoiceWriteOptions = {},
-): Promise<Invoice> {
+export async function issueInvoice(models: TenantModels, invoiceId: number, input: IssueInvoiceInput, options: InvoiceWriteOptions = {}): Promise<Invoice> {
   if (input.issueDate !== undefined) checkDate(input.issueDate, 'issueDate');
   if (input.payment) checkPaymentInput(input.payment, 'payment.');
   await writeTransaction(
@@ -633,8 +590,7 @@ export async function issueInvoice(
     async (transaction) => {
       const invoice = await models.Invoice.findByPk(invoiceId, { transaction });
       if (!invoice) throw new NotFound('Invoice', invoiceId);
-      if (invoice.status !== 'draft')
-        throw new Conflict(`Invoice ${invoice.number} is already ${invoice.status}`, { status: invoice.status });
+      if (invoice.status !== 'draft') throw new Conflict(`Invoice ${invoice.number} is already ${invoice.status}`, { status: invoice.status });
       const paid = tillAmount(invoice.total, input.payment);
       const [number] = await nextInvoiceNumber(models, transaction);
       const issueDate = input.issueDate ?? invoice.issueDate;
@@ -659,25 +615,19 @@ export async function issueInvoice(
           lineSubtotal: l.lineSubtotal,
           lineTax: l.lineTax,
           lineTotal: l.lineTotal,
+          costAmount: null,
         })),
-        products: new Map(
-          products.map((p) => [p.id, { sku: p.sku, allowNegativeStock: p.allowNegativeStock, costPrice: p.costPrice ?? null }]),
-        ),
+        products: new Map(products.map((p) => [p.id, { sku: p.sku, allowNegativeStock: p.allowNegativeStock }])),
         subtotal: invoice.subtotal,
         tax: invoice.tax,
         total: invoice.total,
       };
       await takeSaleStock(models, [{ locationId: invoice.locationId, resolved }], transaction);
-      await recordSale(models, {
-        invoice,
-        locationId: invoice.locationId,
-        resolved,
-        payment: input.payment,
-        paid,
-        userId: input.userId,
-        hooks: options.hooks,
-        transaction,
-      });
+      for (const [i, line] of lines.entries()) {
+        const costAmount = resolved.lines[i]!.costAmount;
+        if (costAmount !== null) await models.InvoiceLine.update({ costAmount }, { where: { id: line.id }, transaction });
+      }
+      await recordSale(models, { invoice, locationId: invoice.locationId, resolved, payment: input.payment, paid, userId: input.userId, hooks: options.hooks, transaction });
     },
     options,
   );
@@ -696,12 +646,7 @@ export interface VoidInvoiceInput {
  * reason `void`), and one journal entry reversing the sale and its payments. 409 when it is already
  * void or still a draft.
  */
-export async function voidInvoice(
-  models: TenantModels,
-  invoiceId: number,
-  input: VoidInvoiceInput,
-  options: WriteOptions = {},
-): Promise<Invoice> {
+export async function voidInvoice(models: TenantModels, invoiceId: number, input: VoidInvoiceInput, options: WriteOptions = {}): Promise<Invoice> {
   const f = new FieldChecks();
   const reason = f.text(input.reason, 'reason', 200, false) ?? null;
   f.done('void');
@@ -723,18 +668,20 @@ export async function voidInvoice(
         throw new Conflict(`Invoice ${invoice.number} is a draft: delete it instead`, { status: invoice.status });
       }
 
-      const lines = await models.InvoiceLine.findAll({
-        where: { invoiceId },
-        attributes: ['productId', 'quantity'],
-        raw: true,
-        transaction,
-      });
+      const lines = await models.InvoiceLine.findAll({ where: { invoiceId }, attributes: ['productId', 'quantity', 'costAmount'], raw: true, transaction });
+      const productLines = lines.filter((l) => l.productId);
       const perProduct = new Map<number, number>();
-      for (const l of lines)
-        if (l.productId) perProduct.set(l.productId as number, (perProduct.get(l.productId as number) ?? 0) + l.quantity);
+      for (const l of productLines) perProduct.set(l.productId as number, (perProduct.get(l.productId as number) ?? 0) + l.quantity);
       const returned = [...perProduct.entries()].sort((a, b) => a[0] - b[0]);
-      for (const [productId, quantity] of returned)
-        await putStock(models, { productId, locationId: invoice.locationId, quantity }, transaction);
+      // The goods come back at the value they left with: Inventory and cost of goods sold are restored exactly.
+      const valuation = await InventoryValuation.lock(models, perProduct.keys(), transaction);
+      for (const [productId, quantity] of returned) await putStock(models, { productId, locationId: invoice.locationId, quantity }, transaction);
+      let restored = 0;
+      for (const l of productLines) {
+        const { value, variance } = valuation.receive(l.productId as number, l.quantity, Number(l.costAmount ?? 0));
+        restored += value - variance;
+      }
+      await valuation.save();
       if (returned.length) {
         await models.StockMovement.bulkCreate(
           returned.map(([productId, quantity]) => ({
@@ -761,6 +708,8 @@ export async function voidInvoice(
             transaction,
           })
         : [];
+      const accounts = await systemAccounts(models, transaction);
+      const stockAccounts = new Set([accounts.inventory, accounts.costOfGoodsSold]);
       await postJournalEntry(
         models,
         {
@@ -769,7 +718,12 @@ export async function voidInvoice(
           sourceType: 'void',
           sourceId: invoiceId,
           postedBy: input.userId,
-          lines: reversalLines(posted.map((l) => ({ accountId: l.accountId as number, debit: Number(l.debit), credit: Number(l.credit) }))),
+          lines: [
+            ...reversalLines(posted.map((l) => ({ accountId: l.accountId as number, debit: Number(l.debit), credit: Number(l.credit) }))).filter(
+              (l) => !stockAccounts.has(l.accountId),
+            ),
+            ...inventoryLines(accounts.inventory, accounts.costOfGoodsSold, restored),
+          ],
         },
         transaction,
       );
@@ -786,8 +740,7 @@ export async function deleteDraftInvoice(models: TenantModels, invoiceId: number
     async (transaction) => {
       const invoice = await models.Invoice.findByPk(invoiceId, { attributes: ['id', 'number', 'status'], transaction });
       if (!invoice) throw new NotFound('Invoice', invoiceId);
-      if (invoice.status !== 'draft')
-        throw new Conflict(`Invoice ${invoice.number} is ${invoice.status}: void it instead`, { status: invoice.status });
+      if (invoice.status !== 'draft') throw new Conflict(`Invoice ${invoice.number} is ${invoice.status}: void it instead`, { status: invoice.status });
       await models.InvoiceLine.destroy({ where: { invoiceId }, transaction });
       await models.Invoice.destroy({ where: { id: invoiceId, status: 'draft' }, transaction });
     },

@@ -9,7 +9,7 @@ import {
   type Sequelize,
 } from 'sequelize';
 import { timestampAttribute } from '../timestamp-attribute';
-import type { AssociateModel, StockLevel, TaxRate } from '../model-types';
+import type { AssociateModel, StockLevel, TaxRate, Unit } from '../model-types';
 
 /**
  * A product for sale. Prices are integer cents. The tax rate is a reference to `tax_rates`
@@ -24,8 +24,17 @@ export function defineProduct(sequelize: Sequelize) {
     declare description: CreationOptional<string | null>;
     /** Selling price of one unit, in cents, before tax. */
     declare unitPrice: number;
-    /** Purchase cost of one unit in cents (cost of goods sold); null when unknown. */
+    /**
+     * Moving-average cost of one unit in cents, kept by the stock postings (see valuation.ts); the
+     * starting cost of new stock while none is on hand; null when never known.
+     */
     declare costPrice: CreationOptional<number | null>;
+    /** Units on hand at every location together, in thousandths (Σ stock levels). */
+    declare inventoryQuantity: CreationOptional<number>;
+    /** Value of the units on hand in cents: what the Inventory account holds for this product. */
+    declare inventoryValue: CreationOptional<number>;
+    /** Unit of measure (how many decimals a quantity may have); null = whole units. */
+    declare unitId: CreationOptional<ForeignKey<number> | null>;
     declare taxRateId: CreationOptional<ForeignKey<number> | null>;
     declare allowNegativeStock: CreationOptional<boolean>;
     declare isActive: CreationOptional<boolean>;
@@ -33,6 +42,7 @@ export function defineProduct(sequelize: Sequelize) {
     declare updatedAt: CreationOptional<Date>;
 
     declare taxRate?: NonAttribute<TaxRate | null>;
+    declare unit?: NonAttribute<Unit | null>;
     declare stockLevels?: NonAttribute<StockLevel[]>;
   }
 
@@ -44,6 +54,16 @@ export function defineProduct(sequelize: Sequelize) {
       description: { type: DataTypes.TEXT, allowNull: true },
       unitPrice: { type: DataTypes.INTEGER, allowNull: false, validate: { isInt: true, min: 0 } },
       costPrice: { type: DataTypes.INTEGER, allowNull: true, validate: { isInt: true, min: 0 } },
+      inventoryQuantity: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true } },
+      inventoryValue: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true } },
+      // RESTRICT: a unit in use is deactivated, never deleted.
+      unitId: {
+        type: DataTypes.INTEGER,
+        allowNull: true,
+        references: { model: 'units', key: 'id' },
+        onDelete: 'RESTRICT',
+        onUpdate: 'CASCADE',
+      },
       // RESTRICT: a rate in use is deactivated, never deleted behind the products' back.
       taxRateId: {
         type: DataTypes.INTEGER,
@@ -66,6 +86,7 @@ export function defineProduct(sequelize: Sequelize) {
         { name: 'products_sku_unique', unique: true, fields: ['sku'] },
         { name: 'products_name', fields: ['name'] },
         { name: 'products_tax_rate_id', fields: ['tax_rate_id'] },
+        { name: 'products_unit_id', fields: ['unit_id'] },
       ],
     },
   );
@@ -74,5 +95,6 @@ export function defineProduct(sequelize: Sequelize) {
 
 export const associateProduct: AssociateModel<'Product'> = (Product, target) => {
   Product.belongsTo(target('TaxRate'), { as: 'taxRate', foreignKey: 'taxRateId', constraints: false });
+  Product.belongsTo(target('Unit'), { as: 'unit', foreignKey: 'unitId', constraints: false });
   Product.hasMany(target('StockLevel'), { as: 'stockLevels', foreignKey: 'productId', constraints: false });
 };

@@ -43,7 +43,7 @@ export function defineStockLevel(sequelize: Sequelize) {
         onDelete: 'CASCADE',
         onUpdate: 'CASCADE',
       },
-      quantity: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, validate: { isInt: true } },
+      quantity: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true } },
       updatedAt: timestampAttribute(),
     },
     {

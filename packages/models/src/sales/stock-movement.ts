@@ -51,7 +51,7 @@ export function defineStockMovement(sequelize: Sequelize) {
         onDelete: 'RESTRICT',
         onUpdate: 'CASCADE',
       },
-      quantity: { type: DataTypes.INTEGER, allowNull: false, validate: { isInt: true } },
+      quantity: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true } },
       reason: { type: DataTypes.STRING(20), allowNull: false, validate: { isIn: [[...STOCK_MOVEMENT_REASONS]] } },
       reference: { type: DataTypes.STRING(100), allowNull: true },
       // SET NULL: who moved the stock is informative; the movement itself must stay.

@@ -2,9 +2,13 @@ import { literal, Op, UniqueConstraintError, type Transaction, type WhereOptions
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
 import type { StockLevel, StockMovement, TenantModels } from '../model-types';
-import { FieldChecks, MAX_INT32 } from './fields';
+import { postJournalEntry, systemAccounts, type PostingLine } from '../accounting/posting';
+import { today } from '../accounting/values';
+import { FieldChecks, MAX_INT32, type FieldIssue } from './fields';
+import { centsFor, fitsDecimals, formatQuantity, MAX_QUANTITY, quantityNumber } from './quantity';
 import type { StockMovementReason } from './stock-movement';
 import { InsufficientStock, ValidationFailed } from '@salesfleet/contracts';
+import { InventoryValuation } from './valuation';
 
 /**
  * Stock per product and location. Every change goes through a conditional UPDATE
@@ -19,13 +23,7 @@ function quantityMinus(models: TenantModels, amount: number) {
   return literal(`${column} ${amount < 0 ? '+' : '-'} ${Math.abs(amount)}`);
 }
 
-async function insertLevel(
-  models: TenantModels,
-  productId: number,
-  locationId: number,
-  quantity: number,
-  transaction: Transaction,
-): Promise<void> {
+async function insertLevel(models: TenantModels, productId: number, locationId: number, quantity: number, transaction: Transaction): Promise<void> {
   try {
     await models.StockLevel.create({ productId, locationId, quantity }, { transaction });
   } catch (err) {
@@ -45,7 +43,9 @@ export async function takeStock(
   transaction: Transaction,
 ): Promise<boolean> {
   const { productId, locationId, quantity, allowNegative } = change;
-  const where: WhereOptions = allowNegative ? { productId, locationId } : { productId, locationId, quantity: { [Op.gte]: quantity } };
+  const where: WhereOptions = allowNegative
+    ? { productId, locationId }
+    : { productId, locationId, quantity: { [Op.gte]: quantity } };
   const [affected] = await models.StockLevel.update({ quantity: quantityMinus(models, quantity) }, { where, transaction });
   if (affected > 0) return true;
   if (!allowNegative) return false;
@@ -54,20 +54,13 @@ export async function takeStock(
 }
 
 /** Puts `quantity` (> 0) units into stock, creating the stock row on first use. */
-export async function putStock(
-  models: TenantModels,
-  change: { productId: number; locationId: number; quantity: number },
-  transaction: Transaction,
-): Promise<void> {
+export async function putStock(models: TenantModels, change: { productId: number; locationId: number; quantity: number }, transaction: Transaction): Promise<void> {
   const { productId, locationId, quantity } = change;
-  const [affected] = await models.StockLevel.update(
-    { quantity: quantityMinus(models, -quantity) },
-    { where: { productId, locationId }, transaction },
-  );
+  const [affected] = await models.StockLevel.update({ quantity: quantityMinus(models, -quantity) }, { where: { productId, locationId }, transaction });
   if (affected === 0) await insertLevel(models, productId, locationId, quantity, transaction);
 }
 
-/** Units on hand (0 when there is no stock row). */
+/** Thousandths on hand (0 when there is no stock row). */
 export async function stockOnHand(models: TenantModels, productId: number, locationId: number, transaction?: Transaction): Promise<number> {
   const row = await models.StockLevel.findOne({
     where: { productId, locationId },
@@ -105,29 +98,64 @@ export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
 export interface StockAdjustmentInput {
   productId: number;
   locationId: number;
-  /** Signed: positive adds units (receipt, count found more), negative removes them (breakage, count found fewer). */
+  /**
+   * Signed thousandths of a unit: positive adds units (receipt, count found more), negative removes
+   * them (breakage, count found fewer).
+   */
   quantity: number;
   /** `adjustment` (default, either sign) or `receipt` (goods received, positive). */
   reason?: AdjustmentReason;
+  /**
+   * Cents per unit of the units added; default the product's average cost. Not allowed on a removal
+   * (units leave at the average cost).
+   */
+  unitCost?: number;
   /** Why, in a few words (kept as the movement's reference). */
   note?: string | null;
+  /** The account the inventory change is posted against; default Inventory adjustments (5100). */
+  offsetAccountId?: number;
+  /** Posting date `YYYY-MM-DD`; default today. */
+  date?: string;
   userId: number;
 }
 
 export interface StockAdjustmentResult {
   movement: StockMovement;
-  /** Units on hand after the adjustment. */
+  /** Thousandths on hand at the location after the adjustment. */
   quantity: number;
+  /** Cents added to (+) or removed from (−) the Inventory account. */
+  value: number;
 }
 
-export const MAX_QUANTITY = 1_000_000;
-
-/** Records a signed stock change with its reason: one stock movement, the stock level updated. */
-export async function adjustStock(
+/** Products by id with what quantity checks need: sku, negative-stock rule and the unit's decimals. */
+export async function productsForStock(
   models: TenantModels,
-  input: StockAdjustmentInput,
-  options: WriteOptions = {},
-): Promise<StockAdjustmentResult> {
+  productIds: readonly number[],
+  transaction: Transaction,
+): Promise<Map<number, { id: number; sku: string; allowNegativeStock: boolean; isActive: boolean; decimals: number }>> {
+  const ids = [...new Set(productIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await models.Product.findAll({
+    where: { id: { [Op.in]: ids } },
+    attributes: ['id', 'sku', 'allowNegativeStock', 'isActive', 'unitId'],
+    include: [{ model: models.Unit, as: 'unit', attributes: ['decimals'] }],
+    transaction,
+  });
+  return new Map(rows.map((p) => [p.id, { id: p.id, sku: p.sku, allowNegativeStock: p.allowNegativeStock, isActive: p.isActive, decimals: p.unit?.decimals ?? 0 }]));
+}
+
+/** The ValidationFailed issue of a quantity finer than its product's unit allows, or null. */
+export function quantityIssue(path: string, quantity: number, decimals: number, sku: string): FieldIssue | null {
+  if (fitsDecimals(quantity, decimals)) return null;
+  return { path, message: decimals === 0 ? `${sku} is counted in whole units` : `${sku} takes at most ${decimals} decimals` };
+}
+
+/**
+ * Records a signed stock change with its reason in one transaction: one stock movement, the stock
+ * level, the product's valuation and the journal entry (Inventory against the offset account, at the
+ * given or average cost).
+ */
+export async function adjustStock(models: TenantModels, input: StockAdjustmentInput, options: WriteOptions = {}): Promise<StockAdjustmentResult> {
   const f = new FieldChecks();
   const productId = f.int(input.productId, 'productId', 1, MAX_INT32);
   const locationId = f.int(input.locationId, 'locationId', 1, MAX_INT32);
@@ -136,39 +164,83 @@ export async function adjustStock(
   const reason = input.reason ?? 'adjustment';
   if (!(ADJUSTMENT_REASONS as readonly string[]).includes(reason)) f.fail('reason', `one of ${ADJUSTMENT_REASONS.join(', ')}`);
   if (reason === 'receipt' && quantity < 0) f.fail('quantity', 'positive for a receipt');
+  if (input.unitCost !== undefined) {
+    f.int(input.unitCost, 'unitCost', 0, MAX_INT32);
+    if (quantity < 0) f.fail('unitCost', 'only when adding units (units leave at their average cost)');
+  }
+  if (input.offsetAccountId !== undefined) f.int(input.offsetAccountId, 'offsetAccountId', 1, MAX_INT32);
+  if (input.date !== undefined) f.date(input.date, 'date');
   const note = f.text(input.note, 'note', 100, false) ?? null;
   f.done('stock adjustment');
 
   return writeTransaction(
     models.sequelize,
     async (transaction) => {
-      const [product, location] = await Promise.all([
-        models.Product.findByPk(productId, { attributes: ['id', 'sku', 'allowNegativeStock'], transaction }),
-        models.Location.findByPk(locationId, { attributes: ['id'], transaction }),
-      ]);
-      const missing: { path: string; message: string }[] = [];
+      // One query at a time on a transaction's connection.
+      const product = (await productsForStock(models, [productId], transaction)).get(productId);
+      const location = await models.Location.findByPk(locationId, { attributes: ['id'], transaction });
+      const missing: FieldIssue[] = [];
       if (!product) missing.push({ path: 'productId', message: `no product ${productId}` });
       if (!location) missing.push({ path: 'locationId', message: `no location ${locationId}` });
       if (missing.length) throw new ValidationFailed('Unknown product or location', missing);
+      const fine = quantityIssue('quantity', quantity, product!.decimals, product!.sku);
+      if (fine) throw new ValidationFailed('Invalid stock adjustment', [fine]);
 
+      const valuation = await InventoryValuation.lock(models, [productId], transaction);
+      let change: { value: number; variance: number };
       if (quantity > 0) {
         await putStock(models, { productId, locationId, quantity }, transaction);
-      } else if (
-        !(await takeStock(models, { productId, locationId, quantity: -quantity, allowNegative: product!.allowNegativeStock }, transaction))
-      ) {
-        const available = await stockOnHand(models, productId, locationId, transaction);
-        throw new InsufficientStock(`Only ${available} of ${product!.sku} on hand; cannot remove ${-quantity}`, {
-          shortages: [{ productId, locationId, requested: -quantity, available }],
-        });
+        const value = input.unitCost !== undefined ? centsFor(quantity, input.unitCost) : valuation.currentCostOf(productId, quantity);
+        change = valuation.receive(productId, quantity, value);
+      } else {
+        if (!(await takeStock(models, { productId, locationId, quantity: -quantity, allowNegative: product!.allowNegativeStock }, transaction))) {
+          const available = await stockOnHand(models, productId, locationId, transaction);
+          throw new InsufficientStock(`Only ${formatQuantity(available)} of ${product!.sku} on hand; cannot remove ${formatQuantity(-quantity)}`, {
+            shortages: [{ productId, locationId, requested: quantityNumber(-quantity), available: quantityNumber(available) }],
+          });
+        }
+        const removed = valuation.remove(productId, -quantity);
+        change = { value: -removed.value, variance: removed.variance };
       }
+      await valuation.save();
       const movement = await models.StockMovement.create(
         { productId, locationId, quantity, reason, reference: note, createdBy: input.userId },
         { transaction },
       );
-      return { movement, quantity: await stockOnHand(models, productId, locationId, transaction) };
+      const accounts = await systemAccounts(models, transaction);
+      const offset = input.offsetAccountId ?? accounts.inventoryAdjustments;
+      // Net change of Inventory: the value moved minus any write-off at or below zero on hand.
+      const net = change.value - change.variance;
+      await postJournalEntry(
+        models,
+        {
+          entryDate: input.date ?? today(),
+          memo: `Stock ${reason} ${product!.sku}${note ? `: ${note}` : ''}`.slice(0, 255),
+          sourceType: 'stock_adjustment',
+          sourceId: movement.id,
+          postedBy: input.userId,
+          lines: inventoryLines(accounts.inventory, offset, net),
+        },
+        transaction,
+      );
+      return { movement, quantity: await stockOnHand(models, productId, locationId, transaction), value: net };
     },
     options,
   );
+}
+
+/** Debit Inventory / credit `offset` by `amount` (or the reverse when negative); nothing for 0. */
+export function inventoryLines(inventory: number, offset: number, amount: number): PostingLine[] {
+  if (amount === 0) return [];
+  return amount > 0
+    ? [
+        { accountId: inventory, debit: amount },
+        { accountId: offset, credit: amount },
+      ]
+    : [
+        { accountId: offset, debit: -amount },
+        { accountId: inventory, credit: -amount },
+      ];
 }
 
 // ── lists ─────────────────────────────────────────────────────────────────────────────────────────

@@ -24,8 +24,15 @@ describe('tax arithmetic (integer cents, half-up per line)', () => {
   });
 
   it('computes a line as quantity × price, then tax on the line subtotal', () => {
-    expect(lineAmounts(3, 333, 2000)).toEqual({ lineSubtotal: 999, lineTax: 200, lineTotal: 1199 });
-    expect(lineAmounts(1, 0, 2000)).toEqual({ lineSubtotal: 0, lineTax: 0, lineTotal: 0 });
+    expect(lineAmounts(3000, 333, 2000)).toEqual({ lineSubtotal: 999, lineTax: 200, lineTotal: 1199 });
+    expect(lineAmounts(1000, 0, 2000)).toEqual({ lineSubtotal: 0, lineTax: 0, lineTotal: 0 });
+  });
+
+  it('prices decimal quantities (thousandths) half-up to the cent', () => {
+    expect(lineAmounts(1500, 1299, 0).lineSubtotal).toBe(1949); // 1.5 × 12.99 = 19.485 → 19.49
+    expect(lineAmounts(250, 998, 0).lineSubtotal).toBe(250); // 0.25 × 9.98 = 2.495 → 2.50
+    expect(lineAmounts(1, 1, 0).lineSubtotal).toBe(0); // 0.001 × 0.01 → 0
+    expect(lineAmounts(333, 300, 2000)).toEqual({ lineSubtotal: 100, lineTax: 20, lineTotal: 120 }); // 0.999 → 99.9 → 100
   });
 
   it('refuses fractional or negative inputs and amounts past the safe range', () => {
@@ -33,7 +40,7 @@ describe('tax arithmetic (integer cents, half-up per line)', () => {
     expect(() => taxOn(-1, 2000)).toThrow(RangeError);
     expect(() => taxOn(100, 10_001)).toThrow(RangeError);
     expect(() => lineAmounts(0, 100, 0)).toThrow(RangeError);
-    expect(() => lineAmounts(2, Number.MAX_SAFE_INTEGER, 0)).toThrow(/too large/);
+    expect(() => lineAmounts(2000, Number.MAX_SAFE_INTEGER, 0)).toThrow(/too large/);
     expect(() => sumCents([Number.MAX_SAFE_INTEGER, 1])).toThrow(/too large/);
     expect(sumCents([1, 2, 3])).toBe(6);
   });

@@ -1,4 +1,5 @@
 import { ValidationFailed } from '@salesfleet/contracts';
+import { QUANTITY_SCALE } from './quantity';
 
 /**
  * Invoice line arithmetic, integer cents only (no floating point anywhere).
@@ -30,11 +31,14 @@ export interface LineAmounts {
   lineTotal: number;
 }
 
-/** Subtotal, tax and total of one line: quantity × unit price, then tax half-up on that subtotal. */
+/**
+ * Subtotal, tax and total of one line: quantity (thousandths of a unit) × unit price / 1000 rounded
+ * half-up to the cent, then tax half-up on that subtotal.
+ */
 export function lineAmounts(quantity: number, unitPrice: number, rateBp: number): LineAmounts {
-  if (!Number.isSafeInteger(quantity) || quantity < 1) throw new RangeError('quantity must be a positive integer');
+  if (!Number.isSafeInteger(quantity) || quantity < 1) throw new RangeError('quantity must be a positive integer of thousandths');
   if (!Number.isSafeInteger(unitPrice) || unitPrice < 0) throw new RangeError('unit price must be a non-negative integer of cents');
-  const lineSubtotal = toSafeNumber(BigInt(quantity) * BigInt(unitPrice), 'line subtotal');
+  const lineSubtotal = toSafeNumber((BigInt(quantity) * BigInt(unitPrice) * 2n + BigInt(QUANTITY_SCALE)) / (2n * BigInt(QUANTITY_SCALE)), 'line subtotal');
   const lineTax = taxOn(lineSubtotal, rateBp);
   return { lineSubtotal, lineTax, lineTotal: toSafeNumber(BigInt(lineSubtotal) + BigInt(lineTax), 'line total') };
 }

@@ -4,7 +4,8 @@ import { seedTenant } from '../seed-tenant';
 import { tenantSequelizeOptions } from '../sequelize-options';
 import { createTestDatabase, type TestDatabase, type TestDialect } from '../testing';
 import { createProduct, type ProductInput } from './catalog';
-import { putStock } from './stock';
+import { units } from './quantity';
+import { adjustStock } from './stock';
 
 /**
  * Test fixture of the domain operations' integration tests (not exported from the package): a seeded
@@ -19,7 +20,7 @@ export interface TestTenant {
   locationId: number;
   /** A second connection to the same database (another process, as far as the database knows). */
   connectAgain(): TenantModels;
-  /** A product with `stock` units at the main location. */
+  /** A product with `stock` whole units at the main location, received at its cost price (0 when none). */
   product(input?: Partial<ProductInput>, stock?: number): Promise<Product>;
   cleanup(): Promise<void>;
 }
@@ -45,9 +46,14 @@ export async function openTestTenant(dialect: TestDialect): Promise<TestTenant> 
       const n = ++skus;
       const product = await createProduct(models, { sku: `SKU-${n}`, name: `Product ${n}`, unitPrice: 1000, ...input });
       if (stock > 0) {
-        await models.sequelize.transaction((transaction) =>
-          putStock(models, { productId: product.id, locationId: location!.id, quantity: stock }, transaction),
-        );
+        await adjustStock(models, {
+          productId: product.id,
+          locationId: location!.id,
+          quantity: units(stock),
+          reason: 'receipt',
+          unitCost: input.costPrice ?? 0,
+          userId: adminUserId,
+        });
       }
       return product;
     },

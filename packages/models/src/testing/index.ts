@@ -7,3 +7,5 @@ export {
   type TestDatabase,
   type TestDialect,
 } from './databases';
+export { bookViolations } from './books';
+export { PG_DEPRECATION, takePgDeprecations, watchPgDeprecations } from './pg-deprecations';

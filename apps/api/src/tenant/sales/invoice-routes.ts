@@ -11,7 +11,6 @@ import {
   listPayments,
   MAX_AMOUNT,
   MAX_INVOICE_LINES,
-  MAX_QUANTITY,
   MAX_UNIT_PRICE,
   PAYMENT_METHODS,
   recordPayment,
@@ -35,6 +34,7 @@ import {
   PageFields,
   PaymentSchema,
   paymentJson,
+  quantity,
 } from './schemas';
 import { ValidationFailed } from '@salesfleet/contracts';
 
@@ -42,7 +42,7 @@ const LineBody = z
   .object({
     productId: id.nullable().optional().describe('omit or null for a free-text line'),
     description: z.string().trim().min(1).max(255).nullable().optional().describe('required on free-text lines'),
-    quantity: z.number().int().min(1).max(MAX_QUANTITY),
+    quantity,
     unitPrice: z.number().int().min(0).max(MAX_UNIT_PRICE).optional().describe("cents; default the product's price"),
     taxRateBp: z.number().int().min(0).max(10_000).optional().describe('free-text lines only; basis points'),
   })

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import {
   isCalendarDate,
   MAX_PAGE_SIZE,
+  MAX_QUANTITY,
+  parseQuantity,
+  quantityNumber,
   type Customer,
   type Invoice,
   type InvoiceLine,
@@ -32,6 +35,33 @@ export const date = z
 
 /** Integer cents, never negative. */
 export const cents = z.number().int('integer cents').min(0).max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * A quantity in a request: a decimal number or string with at most three decimals ("1.5", 0.25),
+ * read from its decimal text into integer thousandths (never by float arithmetic).
+ */
+function quantityIn(options: { signed: boolean }) {
+  return z
+    .union([z.number(), z.string()])
+    .transform((value, ctx) => {
+      const q = parseQuantity(value);
+      if (q === null) {
+        ctx.addIssue({ code: 'custom', message: 'a decimal number with at most 3 decimals' });
+        return z.NEVER;
+      }
+      if (Math.abs(q) > MAX_QUANTITY) ctx.addIssue({ code: 'custom', message: `at most ${MAX_QUANTITY / 1000} units` });
+      else if (options.signed ? q === 0 : q <= 0) ctx.addIssue({ code: 'custom', message: options.signed ? 'not zero' : 'more than zero' });
+      return q;
+    })
+    .describe('units, a decimal with at most 3 decimals (number or string); as fine as the product’s unit allows');
+}
+
+/** A positive quantity (lines). */
+export const quantity = quantityIn({ signed: false });
+/** A signed, non-zero quantity (stock adjustments). */
+export const signedQuantity = quantityIn({ signed: true });
+/** A quantity in a response: decimal units (integer thousandths in the database). */
+export const quantityOut = z.number().describe('units, at most 3 decimals');
 
 export const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -87,7 +117,7 @@ export function customerJson(c: Customer): z.infer<typeof CustomerSchema> {
 
 // ── products ─────────────────────────────────────────────────────────────────────────────────────
 
-export const StockAtLocationSchema = z.object({ locationId: z.number().int(), quantity: z.number().int() });
+export const StockAtLocationSchema = z.object({ locationId: z.number().int(), quantity: quantityOut });
 
 export const ProductSchema = z
   .object({
@@ -96,8 +126,11 @@ export const ProductSchema = z
     name: z.string(),
     description: z.string().nullable(),
     unitPrice: z.number().int().describe('cents, before tax'),
-    costPrice: z.number().int().nullable().describe('cents; null when unknown'),
+    costPrice: z.number().int().nullable().describe('average cost per unit in cents (moving average of the stock); null when unknown'),
     taxRateId: z.number().int().nullable(),
+    unitId: z.number().int().nullable().describe('unit of measure; null = whole units'),
+    onHand: quantityOut.describe('units on hand at every location'),
+    inventoryValue: z.number().int().describe('value of the units on hand at cost, cents'),
     allowNegativeStock: z.boolean(),
     isActive: z.boolean(),
     stock: z.array(StockAtLocationSchema).describe('units on hand per location'),
@@ -106,7 +139,8 @@ export const ProductSchema = z
   })
   .meta({ id: 'Product' });
 
-export function productJson(p: Product, stock: { locationId: number; quantity: number }[]): z.infer<typeof ProductSchema> {
+export function productJson(p: Product, stockInThousandths: { locationId: number; quantity: number }[]): z.infer<typeof ProductSchema> {
+  const stock = stockInThousandths.map((s) => ({ locationId: s.locationId, quantity: quantityNumber(s.quantity) }));
   return {
     id: p.id,
     sku: p.sku,
@@ -115,6 +149,9 @@ export function productJson(p: Product, stock: { locationId: number; quantity: n
     unitPrice: p.unitPrice,
     costPrice: p.costPrice ?? null,
     taxRateId: (p.taxRateId as number | null | undefined) ?? null,
+    unitId: (p.unitId as number | null | undefined) ?? null,
+    onHand: quantityNumber(Number(p.inventoryQuantity ?? 0)),
+    inventoryValue: Number(p.inventoryValue ?? 0),
     allowNegativeStock: Boolean(p.allowNegativeStock),
     isActive: Boolean(p.isActive),
     stock,
@@ -131,7 +168,7 @@ export const StockLevelSchema = z
     sku: z.string(),
     name: z.string(),
     locationId: z.number().int(),
-    quantity: z.number().int(),
+    quantity: quantityOut,
     updatedAt: z.string(),
   })
   .meta({ id: 'StockLevel' });
@@ -142,7 +179,7 @@ export function stockLevelJson(s: StockLevel): z.infer<typeof StockLevelSchema> 
     sku: s.product?.sku ?? '',
     name: s.product?.name ?? '',
     locationId: s.locationId as number,
-    quantity: s.quantity,
+    quantity: quantityNumber(s.quantity),
     updatedAt: iso(s.updatedAt),
   };
 }
@@ -152,7 +189,7 @@ export const StockMovementSchema = z
     id: z.number().int(),
     productId: z.number().int(),
     locationId: z.number().int(),
-    quantity: z.number().int().describe('signed: negative when goods leave'),
+    quantity: quantityOut.describe('signed units: negative when goods leave'),
     reason: z.string(),
     reference: z.string().nullable(),
     createdBy: z.number().int().nullable(),
@@ -165,7 +202,7 @@ export function stockMovementJson(m: StockMovement): z.infer<typeof StockMovemen
     id: m.id,
     productId: m.productId as number,
     locationId: m.locationId as number,
-    quantity: m.quantity,
+    quantity: quantityNumber(m.quantity),
     reason: m.reason,
     reference: m.reference ?? null,
     createdBy: (m.createdBy as number | null | undefined) ?? null,
@@ -206,7 +243,7 @@ export const InvoiceLineSchema = z
     id: z.number().int(),
     productId: z.number().int().nullable(),
     description: z.string(),
-    quantity: z.number().int(),
+    quantity: quantityOut,
     unitPrice: z.number().int(),
     taxRateBp: z.number().int().describe('basis points: 2000 = 20 %'),
     lineSubtotal: z.number().int(),
@@ -220,7 +257,7 @@ function lineJson(l: InvoiceLine): z.infer<typeof InvoiceLineSchema> {
     id: l.id,
     productId: (l.productId as number | null | undefined) ?? null,
     description: l.description,
-    quantity: l.quantity,
+    quantity: quantityNumber(l.quantity),
     unitPrice: l.unitPrice,
     taxRateBp: l.taxRateBp,
     lineSubtotal: l.lineSubtotal,

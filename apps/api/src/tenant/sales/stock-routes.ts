@@ -1,27 +1,15 @@
 import { z } from 'zod';
-import {
-  ADJUSTMENT_REASONS,
-  adjustStock,
-  listStockLevels,
-  listStockMovements,
-  MAX_QUANTITY,
-  STOCK_MOVEMENT_REASONS,
-} from '@salesfleet/models';
+import { ADJUSTMENT_REASONS, adjustStock, listStockLevels, listStockMovements, quantityNumber, STOCK_MOVEMENT_REASONS } from '@salesfleet/models';
 import type { ApiRoutes } from '../../http/api-routes';
-import { id, idQuery, pageQuery, PageFields, StockLevelSchema, stockLevelJson, StockMovementSchema, stockMovementJson } from './schemas';
+import { id, idQuery, pageQuery, PageFields, quantityOut, signedQuantity, StockLevelSchema, stockLevelJson, StockMovementSchema, stockMovementJson } from './schemas';
 
 const AdjustmentBody = z
   .object({
     productId: id,
     locationId: id,
-    quantity: z
-      .number()
-      .int()
-      .min(-MAX_QUANTITY)
-      .max(MAX_QUANTITY)
-      .refine((q) => q !== 0, 'not zero')
-      .describe('signed: positive adds units, negative removes them'),
+    quantity: signedQuantity.describe('signed units (up to 3 decimals): positive adds units, negative removes them'),
     reason: z.enum(ADJUSTMENT_REASONS).optional().describe('adjustment (default) or receipt (goods received)'),
+    unitCost: z.number().int().min(0).max(2_147_483_647).optional().describe("cents per unit of the units added; default the product's average cost"),
     note: z.string().trim().max(100).nullable().optional().describe('why, in a few words'),
   })
   .strict();
@@ -52,15 +40,15 @@ export function stockRoutes(routes: ApiRoutes): void {
       body: AdjustmentBody,
       responses: {
         201: {
-          description: 'The movement and the units now on hand',
-          schema: z.object({ movement: StockMovementSchema, quantity: z.number().int() }),
+          description: 'The movement, the units now on hand at the location and the value moved in or out of Inventory',
+          schema: z.object({ movement: StockMovementSchema, quantity: quantityOut, value: z.number().int().describe('cents: + into Inventory, − out of it') }),
         },
         409: { description: 'InsufficientStock: would go below zero (details.shortages)' },
       },
     },
     async (c, { body }) => {
       const result = await adjustStock(c.var.db!, { ...body, userId: c.var.user!.user.id });
-      return c.json({ movement: stockMovementJson(result.movement), quantity: result.quantity }, 201);
+      return c.json({ movement: stockMovementJson(result.movement), quantity: quantityNumber(result.quantity), value: result.value }, 201);
     },
   );
 
@@ -70,15 +58,8 @@ export function stockRoutes(routes: ApiRoutes): void {
       path: '/stock/movements',
       summary: 'Stock movements, newest first',
       permission: 'sales.view_stock_movement',
-      query: z.object({
-        locationId: idQuery.optional(),
-        productId: idQuery.optional(),
-        reason: z.enum(STOCK_MOVEMENT_REASONS).optional(),
-        ...pageQuery,
-      }),
-      responses: {
-        200: { description: 'A page of movements', schema: z.object({ movements: z.array(StockMovementSchema), ...PageFields }) },
-      },
+      query: z.object({ locationId: idQuery.optional(), productId: idQuery.optional(), reason: z.enum(STOCK_MOVEMENT_REASONS).optional(), ...pageQuery }),
+      responses: { 200: { description: 'A page of movements', schema: z.object({ movements: z.array(StockMovementSchema), ...PageFields }) } },
     },
     async (c, { query }) => {
       const page = await listStockMovements(c.var.db!, query);

@@ -1,0 +1,133 @@
+import { Op, type Transaction } from 'sequelize';
+import type { TenantModels } from '../model-types';
+import { divideRounded, QUANTITY_SCALE } from './quantity';
+
+/**
+ * Inventory at moving-average cost, per product (all locations together).
+ *
+ * Each product keeps its quantity on hand Q (thousandths, = Σ its stock levels) and the value V of
+ * that stock (integer cents). The Inventory account always equals Σ V: every change of V is posted in
+ * the same transaction, and the cost of goods removed is *the value removed*, never a per-unit cost
+ * times a quantity, so no rounding remainder is ever left behind.
+ *
+ * - Receive q at value v: Q += q, V += v. The average cost per unit (products.cost_price, cents) is
+ *   then V × 1000 / Q, rounded half-up.
+ * - Remove q from Q > 0: all of V when q = Q, else round(V × q / Q). Units beyond what is on hand
+ *   (negative stock, where the product allows it) are valued at the last average cost.
+ * - Whenever Q ends at or below zero, V is set to Q × the last average cost (0 at Q = 0) and the
+ *   difference is reported as `variance` (posted to cost of goods sold), so V = Q × average holds.
+ *
+ * Products are locked (SELECT … FOR UPDATE, ordered by id) before their stock changes, so concurrent
+ * postings of one product serialise on its row and every transaction takes its locks in one order.
+ */
+
+export interface ValuationState {
+  quantity: number;
+  value: number;
+  /** Last average cost, cents per unit (null when never known). */
+  costPrice: number | null;
+}
+
+export interface ValueChange {
+  /** Value added (receipt) or removed (issue), cents. */
+  value: number;
+  /** Value written off because the quantity ended at or below zero, cents (usually 0). */
+  variance: number;
+}
+
+export class InventoryValuation {
+  private readonly changed = new Set<number>();
+
+  private constructor(
+    private readonly models: TenantModels,
+    private readonly state: Map<number, ValuationState>,
+    private readonly transaction: Transaction,
+  ) {}
+
+  /** Locks the products (in id order) and reads their valuation. Unknown ids are simply absent. */
+  static async lock(models: TenantModels, productIds: Iterable<number>, transaction: Transaction): Promise<InventoryValuation> {
+    const ids = [...new Set(productIds)].sort((a, b) => a - b);
+    const rows = ids.length
+      ? await models.unassociated('Product').findAll({
+          where: { id: { [Op.in]: ids } },
+          attributes: ['id', 'inventoryQuantity', 'inventoryValue', 'costPrice'],
+          order: [['id', 'ASC']],
+          lock: transaction.LOCK.UPDATE,
+          raw: true,
+          transaction,
+        })
+      : [];
+    const state = new Map<number, ValuationState>(
+      rows.map((r) => [r.id, { quantity: Number(r.inventoryQuantity), value: Number(r.inventoryValue), costPrice: r.costPrice ?? null }]),
+    );
+    return new InventoryValuation(models, state, transaction);
+  }
+
+  has(productId: number): boolean {
+    return this.state.has(productId);
+  }
+
+  of(productId: number): ValuationState {
+    const s = this.state.get(productId);
+    if (!s) throw new Error(`product ${productId} was not locked for valuation`);
+    return s;
+  }
+
+  /** The value `quantity` more units would add at the current average cost (adjustments without a cost). */
+  currentCostOf(productId: number, quantity: number): number {
+    const s = this.of(productId);
+    if (s.quantity > 0) return divideRounded(BigInt(s.value) * BigInt(quantity), BigInt(s.quantity));
+    return divideRounded(BigInt(s.costPrice ?? 0) * BigInt(quantity), BigInt(QUANTITY_SCALE));
+  }
+
+  /** Adds `quantity` thousandths worth `value` cents. */
+  receive(productId: number, quantity: number, value: number): ValueChange {
+    const s = this.of(productId);
+    s.quantity += quantity;
+    s.value += value;
+    if (s.quantity > 0) s.costPrice = divideRounded(BigInt(s.value) * BigInt(QUANTITY_SCALE), BigInt(s.quantity));
+    else if (quantity > 0) s.costPrice = divideRounded(BigInt(value) * BigInt(QUANTITY_SCALE), BigInt(quantity));
+    this.changed.add(productId);
+    return { value, variance: this.settle(s) };
+  }
+
+  /** Removes `quantity` thousandths; returns the value removed (the cost of the goods). */
+  remove(productId: number, quantity: number): ValueChange {
+    const s = this.of(productId);
+    let removed: number;
+    if (s.quantity > 0 && quantity <= s.quantity) {
+      removed = quantity === s.quantity ? s.value : divideRounded(BigInt(s.value) * BigInt(quantity), BigInt(s.quantity));
+    } else {
+      const fromStock = Math.max(s.quantity, 0);
+      const beyond = quantity - fromStock;
+      removed = (fromStock > 0 ? s.value : 0) + divideRounded(BigInt(s.costPrice ?? 0) * BigInt(beyond), BigInt(QUANTITY_SCALE));
+    }
+    s.quantity -= quantity;
+    s.value -= removed;
+    this.changed.add(productId);
+    return { value: removed, variance: this.settle(s) };
+  }
+
+  /** At or below zero on hand, V = Q × last average cost; returns what that wrote off (+) or added (−). */
+  private settle(s: ValuationState): number {
+    if (s.quantity > 0) return 0;
+    const target = divideRounded(BigInt(s.costPrice ?? 0) * BigInt(s.quantity), BigInt(QUANTITY_SCALE));
+    const variance = s.value - target;
+    s.value = target;
+    return variance;
+  }
+
+  /** Writes the changed products' quantity, value and average cost. */
+  async save(): Promise<void> {
+    for (const id of [...this.changed].sort((a, b) => a - b)) {
+      const s = this.state.get(id)!;
+      await this.models
+        .unassociated('Product')
+        .update(
+          { inventoryQuantity: s.quantity, inventoryValue: s.value, costPrice: s.costPrice },
+          { where: { id }, transaction: this.transaction, hooks: false, validate: false },
+        );
+    }
+    this.changed.clear();
+  }
+}
