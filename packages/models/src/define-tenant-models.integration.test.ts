@@ -104,7 +104,16 @@ describe.each(dialects)('tenant models on %s', (dialect) => {
       createdBy: user.id,
     });
     await models.InvoiceLine.bulkCreate([
-      { invoiceId: invoice.id, description: 'Widget', quantity: units(2), unitPrice: 1000, taxRateBp: 2000, lineSubtotal: 2000, lineTax: 400, lineTotal: 2400 },
+      {
+        invoiceId: invoice.id,
+        description: 'Widget',
+        quantity: units(2),
+        unitPrice: 1000,
+        taxRateBp: 2000,
+        lineSubtotal: 2000,
+        lineTax: 400,
+        lineTotal: 2400,
+      },
     ]);
 
     const found = await models.Invoice.findOne({

@@ -40,7 +40,11 @@ const PERMISSIONS = [
     })),
   ),
   ...['supplier', 'purchase_order', 'supplier_bill', 'supplier_payment'].flatMap((model) =>
-    ['view', 'add', 'change', 'delete'].map((action) => ({ codename: `purchasing.${action}_${model}`, name: `Can ${action} ${model.replace(/_/g, ' ')}`, groups: ALL })),
+    ['view', 'add', 'change', 'delete'].map((action) => ({
+      codename: `purchasing.${action}_${model}`,
+      name: `Can ${action} ${model.replace(/_/g, ' ')}`,
+      groups: ALL,
+    })),
   ),
   { codename: 'sales.transfer_stock', name: 'Can transfer stock between locations', groups: ALL },
   { codename: 'purchasing.receive_goods', name: 'Can receive goods against purchase orders', groups: ALL },
@@ -57,7 +61,8 @@ export const inventoryValuation: MigrationDefinition = {
 
   async up({ queryInterface, sequelize, transaction }) {
     const now = new Date();
-    const run = (sql: string, replacements?: unknown[]) => sequelize.query(sql, { transaction, raw: true, ...(replacements ? { replacements } : {}) });
+    const run = (sql: string, replacements?: unknown[]) =>
+      sequelize.query(sql, { transaction, raw: true, ...(replacements ? { replacements } : {}) });
     const select = <T extends object>(sql: string, replacements?: unknown[]) =>
       sequelize.query<T>(sql, { transaction, type: QueryTypes.SELECT, raw: true, ...(replacements ? { replacements } : {}) });
 
@@ -81,8 +86,18 @@ export const inventoryValuation: MigrationDefinition = {
       { transaction },
     );
 
-    await queryInterface.addColumn('products', 'inventory_quantity', { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 }, { transaction });
-    await queryInterface.addColumn('products', 'inventory_value', { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 }, { transaction });
+    await queryInterface.addColumn(
+      'products',
+      'inventory_quantity',
+      { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 },
+      { transaction },
+    );
+    await queryInterface.addColumn(
+      'products',
+      'inventory_value',
+      { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 },
+      { transaction },
+    );
     await queryInterface.addColumn(
       'products',
       'unit_id',
@@ -112,21 +127,32 @@ export const inventoryValuation: MigrationDefinition = {
 
     // The adjustments account (unless the tenant already made one with that code).
     const [existing] = await select<{ id: number }>(`SELECT id FROM accounts WHERE code = ?`, [ADJUSTMENTS.code]);
-    if (!existing) await queryInterface.bulkInsert('accounts', [{ ...ADJUSTMENTS, is_active: true, created_at: now, updated_at: now }], { transaction });
+    if (!existing)
+      await queryInterface.bulkInsert('accounts', [{ ...ADJUSTMENTS, is_active: true, created_at: now, updated_at: now }], { transaction });
     const [adjustments] = await select<{ id: number }>(`SELECT id FROM accounts WHERE code = ?`, [ADJUSTMENTS.code]);
     const [inventory] = await select<{ id: number }>(`SELECT id FROM accounts WHERE code = ?`, [INVENTORY_CODE]);
     if (!inventory || !adjustments) return; // a tenant without an Inventory account has nothing to correct
 
-    const [ledger] = await select<{ balance: unknown }>(`SELECT COALESCE(SUM(debit), 0) - COALESCE(SUM(credit), 0) AS balance FROM journal_lines WHERE account_id = ?`, [
-      inventory.id,
-    ]);
+    const [ledger] = await select<{ balance: unknown }>(
+      `SELECT COALESCE(SUM(debit), 0) - COALESCE(SUM(credit), 0) AS balance FROM journal_lines WHERE account_id = ?`,
+      [inventory.id],
+    );
     const [stock] = await select<{ value: unknown }>(`SELECT COALESCE(SUM(inventory_value), 0) AS value FROM products`);
     const difference = BigInt(String(stock?.value ?? 0)) - BigInt(String(ledger?.balance ?? 0));
     if (difference === 0n) return;
     const amount = Number(difference < 0n ? -difference : difference);
     await queryInterface.bulkInsert(
       'journal_entries',
-      [{ entry_date: now.toISOString().slice(0, 10), memo: MEMO, source_type: 'stock_adjustment', source_id: null, posted_by: null, created_at: now }],
+      [
+        {
+          entry_date: now.toISOString().slice(0, 10),
+          memo: MEMO,
+          source_type: 'stock_adjustment',
+          source_id: null,
+          posted_by: null,
+          created_at: now,
+        },
+      ],
       { transaction },
     );
     const [entry] = await select<{ id: number }>(`SELECT MAX(id) AS id FROM journal_entries WHERE memo = ?`, [MEMO]);
@@ -135,7 +161,12 @@ export const inventoryValuation: MigrationDefinition = {
       'journal_lines',
       [
         { journal_entry_id: entry!.id, account_id: inventory.id, debit: debitInventory ? amount : 0, credit: debitInventory ? 0 : amount },
-        { journal_entry_id: entry!.id, account_id: adjustments.id, debit: debitInventory ? 0 : amount, credit: debitInventory ? amount : 0 },
+        {
+          journal_entry_id: entry!.id,
+          account_id: adjustments.id,
+          debit: debitInventory ? 0 : amount,
+          credit: debitInventory ? amount : 0,
+        },
       ],
       { transaction },
     );

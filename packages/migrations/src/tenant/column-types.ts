@@ -42,7 +42,11 @@ async function changeIntegerColumns(
       await queryInterface.changeColumn(
         table,
         c.name,
-        { type: to === 'BIGINT' ? DataTypes.BIGINT : DataTypes.INTEGER, allowNull: c.allowNull, ...(c.defaultValue === undefined ? {} : { defaultValue: c.defaultValue }) },
+        {
+          type: to === 'BIGINT' ? DataTypes.BIGINT : DataTypes.INTEGER,
+          allowNull: c.allowNull,
+          ...(c.defaultValue === undefined ? {} : { defaultValue: c.defaultValue }),
+        },
         { transaction },
       );
     }
@@ -50,16 +54,22 @@ async function changeIntegerColumns(
   }
   const from = to === 'BIGINT' ? 'INTEGER' : 'BIGINT';
   const q = { transaction, type: QueryTypes.SELECT, raw: true } as const;
-  const [definition] = await sequelize.query<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, { ...q, replacements: [table] });
-  if (!definition) throw new Error(`no table ${table}`);
-  const indexes = await sequelize.query<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`, {
+  const [definition] = await sequelize.query<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, {
     ...q,
     replacements: [table],
   });
+  if (!definition) throw new Error(`no table ${table}`);
+  const indexes = await sequelize.query<{ sql: string }>(
+    `SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`,
+    {
+      ...q,
+      replacements: [table],
+    },
+  );
   const scratch = `${table}__rebuild`;
-  let sql = definition.sql.replace(new RegExp('^CREATE TABLE (IF NOT EXISTS )?[`"]?' + table + '[`"]?'), `CREATE TABLE \`${scratch}\``);
+  let sql = definition.sql.replace(new RegExp(`^CREATE TABLE (IF NOT EXISTS )?[\`"]?${table}[\`"]?`), `CREATE TABLE \`${scratch}\``);
   for (const c of columns) {
-    const column = new RegExp('([`"]' + c.name + '[`"]) ' + from + '\\b');
+    const column = new RegExp(`([\`"]${c.name}[\`"]) ${from}\\b`);
     if (!column.test(sql)) throw new Error(`${table}.${c.name} is not ${from} in: ${definition.sql}`);
     sql = sql.replace(column, `$1 ${to}`);
   }

@@ -35,7 +35,12 @@ async function oldTenant(sequelize: Sequelize): Promise<void> {
   ]);
   const id = async (table: string, where: string) =>
     (await sequelize.query<{ id: number }>(`SELECT id FROM ${table} WHERE ${where}`, { type: QueryTypes.SELECT }))[0]!.id;
-  const [user, main, a, b] = [await id('users', "username = 'admin'"), await id('locations', "code = 'MAIN'"), await id('products', "sku = 'A'"), await id('products', "sku = 'B'")];
+  const [user, main, a, b] = [
+    await id('users', "username = 'admin'"),
+    await id('locations', "code = 'MAIN'"),
+    await id('products', "sku = 'A'"),
+    await id('products', "sku = 'B'"),
+  ];
   await qi.bulkInsert('stock_levels', [
     { product_id: a, location_id: main, quantity: 7, updated_at: now },
     { product_id: b, location_id: main, quantity: 2, updated_at: now },
@@ -46,13 +51,36 @@ async function oldTenant(sequelize: Sequelize): Promise<void> {
     { product_id: b, location_id: main, quantity: 2, reason: 'receipt', created_by: user, created_at: now },
   ]);
   await qi.bulkInsert('invoices', [
-    { number: 'INV-000001', location_id: main, status: 'issued', issue_date: '2026-11-01', subtotal: 3000, tax: 0, total: 3000, amount_paid: 0, created_by: user, ...stamps },
+    {
+      number: 'INV-000001',
+      location_id: main,
+      status: 'issued',
+      issue_date: '2026-11-01',
+      subtotal: 3000,
+      tax: 0,
+      total: 3000,
+      amount_paid: 0,
+      created_by: user,
+      ...stamps,
+    },
   ]);
   const invoice = await id('invoices', "number = 'INV-000001'");
   await qi.bulkInsert('invoice_lines', [
-    { invoice_id: invoice, product_id: a, description: 'Costed', quantity: 3, unit_price: 1000, tax_rate_bp: 0, line_subtotal: 3000, line_tax: 0, line_total: 3000 },
+    {
+      invoice_id: invoice,
+      product_id: a,
+      description: 'Costed',
+      quantity: 3,
+      unit_price: 1000,
+      tax_rate_bp: 0,
+      line_subtotal: 3000,
+      line_tax: 0,
+      line_total: 3000,
+    },
   ]);
-  await qi.bulkInsert('journal_entries', [{ entry_date: '2026-11-01', memo: 'Invoice INV-000001', source_type: 'invoice', source_id: invoice, posted_by: user, created_at: now }]);
+  await qi.bulkInsert('journal_entries', [
+    { entry_date: '2026-11-01', memo: 'Invoice INV-000001', source_type: 'invoice', source_id: invoice, posted_by: user, created_at: now },
+  ]);
   const entry = await id('journal_entries', `source_id = ${invoice}`);
   const account = (code: string) => id('accounts', `code = '${code}'`);
   await qi.bulkInsert('journal_lines', [
@@ -77,13 +105,24 @@ describe.each(dialects)('upgrading an existing tenant to inventory accounting on
     await migrateUp(sequelize, 'tenant');
 
     const rows = <T extends object>(sql: string) => sequelize.query<T>(sql, { type: QueryTypes.SELECT, raw: true });
-    expect((await rows<{ quantity: unknown }>('SELECT quantity FROM stock_levels ORDER BY id')).map((r) => Number(r.quantity))).toEqual([7000, 2000]);
-    expect((await rows<{ quantity: unknown }>('SELECT quantity FROM stock_movements ORDER BY id')).map((r) => Number(r.quantity))).toEqual([10_000, -3000, 2000]);
-    expect((await rows<{ quantity: unknown; cost_amount: unknown }>('SELECT quantity, cost_amount FROM invoice_lines')).map((r) => [Number(r.quantity), Number(r.cost_amount)])).toEqual([
-      [3000, 900],
+    expect((await rows<{ quantity: unknown }>('SELECT quantity FROM stock_levels ORDER BY id')).map((r) => Number(r.quantity))).toEqual([
+      7000, 2000,
+    ]);
+    expect((await rows<{ quantity: unknown }>('SELECT quantity FROM stock_movements ORDER BY id')).map((r) => Number(r.quantity))).toEqual([
+      10_000, -3000, 2000,
     ]);
     expect(
-      (await rows<{ sku: string; q: unknown; v: unknown }>('SELECT sku, inventory_quantity AS q, inventory_value AS v FROM products ORDER BY sku')).map((r) => [r.sku, Number(r.q), Number(r.v)]),
+      (await rows<{ quantity: unknown; cost_amount: unknown }>('SELECT quantity, cost_amount FROM invoice_lines')).map((r) => [
+        Number(r.quantity),
+        Number(r.cost_amount),
+      ]),
+    ).toEqual([[3000, 900]]);
+    expect(
+      (
+        await rows<{ sku: string; q: unknown; v: unknown }>(
+          'SELECT sku, inventory_quantity AS q, inventory_value AS v FROM products ORDER BY sku',
+        )
+      ).map((r) => [r.sku, Number(r.q), Number(r.v)]),
     ).toEqual([
       ['A', 7000, 2100],
       ['B', 2000, 0],
@@ -101,7 +140,14 @@ describe.each(dialects)('upgrading an existing tenant to inventory accounting on
     const user = (await models.User.findOne())!.id;
     const main = (await models.Location.findOne())!.id;
     const a = (await models.Product.findOne({ where: { sku: 'A' } }))!;
-    const sale = await createInvoice(models, { locationId: main, userId: user, lines: [{ productId: a.id, quantity: 2000 }, { productId: a.id, quantity: 1000 }] });
+    const sale = await createInvoice(models, {
+      locationId: main,
+      userId: user,
+      lines: [
+        { productId: a.id, quantity: 2000 },
+        { productId: a.id, quantity: 1000 },
+      ],
+    });
     expect(sale.lines!.map((l) => l.costAmount)).toEqual([600, 300]);
     await voidInvoice(models, (await models.Invoice.findOne({ where: { number: 'INV-000001' } }))!.id, { userId: user });
     expect(await models.Product.findByPk(a.id, { raw: true })).toMatchObject({ inventoryQuantity: 7000, inventoryValue: 2100 });

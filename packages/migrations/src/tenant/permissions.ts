@@ -26,24 +26,39 @@ export async function grantPermissions(
     );
   }
   const ids = new Map(
-    (await select<{ id: number; codename: string }>('SELECT id, codename FROM auth_permissions WHERE codename IN (?)', [codenames])).map((r) => [r.codename, r.id]),
+    (await select<{ id: number; codename: string }>('SELECT id, codename FROM auth_permissions WHERE codename IN (?)', [codenames])).map(
+      (r) => [r.codename, r.id],
+    ),
   );
   const groupNames = [...new Set(permissions.flatMap((p) => p.groups))];
-  const groups = new Map((await select<{ id: number; name: string }>('SELECT id, name FROM auth_groups WHERE name IN (?)', [groupNames])).map((r) => [r.name, r.id]));
-  const links = await select<{ group_id: number; permission_id: number }>('SELECT group_id, permission_id FROM group_permissions WHERE permission_id IN (?)', [
-    [...ids.values()],
-  ]);
+  const groups = new Map(
+    (await select<{ id: number; name: string }>('SELECT id, name FROM auth_groups WHERE name IN (?)', [groupNames])).map((r) => [
+      r.name,
+      r.id,
+    ]),
+  );
+  const links = await select<{ group_id: number; permission_id: number }>(
+    'SELECT group_id, permission_id FROM group_permissions WHERE permission_id IN (?)',
+    [[...ids.values()]],
+  );
   const linked = new Set(links.map((l) => `${l.group_id}:${l.permission_id}`));
   const rows = permissions.flatMap((p) =>
     p.groups
       .map((g) => ({ group_id: groups.get(g), permission_id: ids.get(p.codename)! }))
-      .filter((r): r is { group_id: number; permission_id: number } => r.group_id !== undefined && !linked.has(`${r.group_id}:${r.permission_id}`)),
+      .filter(
+        (r): r is { group_id: number; permission_id: number } =>
+          r.group_id !== undefined && !linked.has(`${r.group_id}:${r.permission_id}`),
+      ),
   );
   if (rows.length) await queryInterface.bulkInsert('group_permissions', rows, { transaction });
 }
 
 /** Removes permissions (down migrations); their group links go with them (ON DELETE CASCADE, deleted first for MySQL's sake). */
-export async function revokePermissions(sequelize: Sequelize, codenames: readonly string[], transaction: Transaction | undefined): Promise<void> {
+export async function revokePermissions(
+  sequelize: Sequelize,
+  codenames: readonly string[],
+  transaction: Transaction | undefined,
+): Promise<void> {
   const run = (sql: string) => sequelize.query(sql, { transaction, raw: true, replacements: [codenames] });
   await run('DELETE FROM group_permissions WHERE permission_id IN (SELECT id FROM auth_permissions WHERE codename IN (?))');
   await run('DELETE FROM auth_permissions WHERE codename IN (?)');

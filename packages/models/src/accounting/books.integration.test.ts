@@ -61,7 +61,8 @@ describe.each(dialects)('the books on %s', (dialect) => {
       products.push(p);
       for (const locationId of locations) {
         const quantity = int(0, 15);
-        if (quantity > 0) await adjustStock(models, { productId: p.id, locationId, quantity: units(quantity), reason: 'receipt', userId: t.userId });
+        if (quantity > 0)
+          await adjustStock(models, { productId: p.id, locationId, quantity: units(quantity), reason: 'receipt', userId: t.userId });
       }
     }
     const customers = [await createCustomer(models, { name: 'Random A' }), await createCustomer(models, { name: 'Random B' })];
@@ -79,9 +80,14 @@ describe.each(dialects)('the books on %s', (dialect) => {
       const roll = random();
       if (roll < 0.55) {
         const lines = Array.from({ length: int(1, 3) }, () =>
-          random() < 0.85 ? { productId: pick(products).id, quantity: units(int(1, 3)) } : { description: 'Service', quantity: units(int(1, 2)), unitPrice: int(0, 2000), taxRateBp: pick([0, 825, 2000]) },
+          random() < 0.85
+            ? { productId: pick(products).id, quantity: units(int(1, 3)) }
+            : { description: 'Service', quantity: units(int(1, 2)), unitPrice: int(0, 2000), taxRateBp: pick([0, 825, 2000]) },
         );
-        const payment = random() < 0.5 ? { method: pick(['cash', 'card', 'transfer', 'other'] as const), ...(random() < 0.3 ? { amount: 1 } : {}) } : undefined;
+        const payment =
+          random() < 0.5
+            ? { method: pick(['cash', 'card', 'transfer', 'other'] as const), ...(random() < 0.3 ? { amount: 1 } : {}) }
+            : undefined;
         try {
           const invoice = await createInvoice(models, {
             locationId: pick(locations),
@@ -102,7 +108,11 @@ describe.each(dialects)('the books on %s', (dialect) => {
         if (open.length === 0) continue;
         const invoice = pick(open);
         const outstanding = invoice.total - invoice.amountPaid;
-        const { invoice: after } = await recordPayment(models, invoice.id, { amount: int(1, outstanding), method: pick(['cash', 'card'] as const), userId: t.userId });
+        const { invoice: after } = await recordPayment(models, invoice.id, {
+          amount: int(1, outstanding),
+          method: pick(['cash', 'card'] as const),
+          userId: t.userId,
+        });
         invoices[invoices.indexOf(invoice)] = after;
         tally.payments++;
       } else if (roll < 0.84) {
@@ -162,13 +172,18 @@ describe.each(dialects)('the books on %s', (dialect) => {
     expect(-balance(ACCOUNT_CODES.taxPayable)).toBe(sum(live.map((i) => i.tax)));
     const payments = await models.Payment.findAll({ where: { invoiceId: live.map((i) => i.id) }, raw: true });
     const expenses = await models.Expense.findAll({ raw: true });
-    expect(balance(ACCOUNT_CODES.cash) + balance(ACCOUNT_CODES.bank)).toBe(sum(payments.map((p) => p.amount)) - sum(expenses.map((e) => e.amount)));
+    expect(balance(ACCOUNT_CODES.cash) + balance(ACCOUNT_CODES.bank)).toBe(
+      sum(payments.map((p) => p.amount)) - sum(expenses.map((e) => e.amount)),
+    );
 
     // 4. Profit and loss is income minus cost of goods and expenses.
     const pl = await profitAndLoss(models);
     expect(pl.totals.income).toBe(sum(live.map((i) => i.subtotal)));
     expect(pl.totals.netProfit).toBe(
-      pl.totals.income - balance(ACCOUNT_CODES.costOfGoodsSold) - balance(ACCOUNT_CODES.inventoryAdjustments) - balance(ACCOUNT_CODES.operatingExpenses),
+      pl.totals.income -
+        balance(ACCOUNT_CODES.costOfGoodsSold) -
+        balance(ACCOUNT_CODES.inventoryAdjustments) -
+        balance(ACCOUNT_CODES.operatingExpenses),
     );
 
     // 5. Stock levels are the sum of their movements.

@@ -178,7 +178,11 @@ async function seed(
       t,
     );
     created.stockLevels = opening.length;
-    const valuation = await InventoryValuation.lock(models, opening.map((o) => o.productId), transaction);
+    const valuation = await InventoryValuation.lock(
+      models,
+      opening.map((o) => o.productId),
+      transaction,
+    );
     for (const o of opening) valuation.receive(o.productId, o.quantity, o.cost);
     await valuation.save();
     // The goods came in as the owner's contribution: inventory up, equity up.
@@ -262,7 +266,11 @@ async function seed(
         locationId: second,
         customerId: customerId('orders@cornercafe.demo.example.com'),
         issueDate: options.today,
-        lines: [line('TEA-GREEN', 6), line('CHOC-DARK', 10), { description: 'Delivery', quantity: units(1), unitPrice: 500, taxRateBp: 2000 }],
+        lines: [
+          line('TEA-GREEN', 6),
+          line('CHOC-DARK', 10),
+          { description: 'Delivery', quantity: units(1), unitPrice: 500, taxRateBp: 2000 },
+        ],
       },
     ];
     const ids = await issueInvoicesInBulk(

@@ -36,7 +36,8 @@ describe.each(dialects)('customers, products and stock on %s', (dialect) => {
     await createCustomer(models, { name: 'Ada Lovelace', email: 'ada@analytical.example', phone: '+44 100' });
     await createCustomer(models, { name: '100% Cotton Ltd', email: 'sales@cotton.example' });
     await createCustomer(models, { name: 'Under_score Inc', isActive: false });
-    const names = async (q: string, extra: { active?: boolean } = {}) => (await listCustomers(models, { q, ...extra })).items.map((c) => c.name);
+    const names = async (q: string, extra: { active?: boolean } = {}) =>
+      (await listCustomers(models, { q, ...extra })).items.map((c) => c.name);
     expect(await names('ADA')).toEqual(['Ada Lovelace']);
     expect(await names('example.org')).toEqual(['Émile Zola']);
     expect(await names('+44')).toEqual(['Ada Lovelace']);
@@ -70,7 +71,12 @@ describe.each(dialects)('customers, products and stock on %s', (dialect) => {
   it('keeps a deleted customer’s invoices, anonymous', async () => {
     const c = await createCustomer(models, { name: 'Leaving' });
     const p = await t.product({}, 1);
-    const invoice = await createInvoice(models, { locationId: t.locationId, customerId: c.id, userId: t.userId, lines: [{ productId: p.id, quantity: units(1) }] });
+    const invoice = await createInvoice(models, {
+      locationId: t.locationId,
+      customerId: c.id,
+      userId: t.userId,
+      lines: [{ productId: p.id, quantity: units(1) }],
+    });
     await deleteCustomer(models, c.id);
     expect((await models.Invoice.findByPk(invoice.id))!.customerId).toBeNull();
   });
@@ -81,7 +87,10 @@ describe.each(dialects)('customers, products and stock on %s', (dialect) => {
     expect(tea.taxRateId).toBe(standard!.id);
     const untaxed = await createProduct(models, { sku: 'BOOK-1', name: 'Paperback', unitPrice: 900, taxRateId: null });
     expect(untaxed.taxRateId).toBeNull();
-    await expect(createProduct(models, { sku: 'tea-01', name: 'Dup', unitPrice: 1 })).rejects.toMatchObject({ code: 'Conflict', details: { field: 'sku' } });
+    await expect(createProduct(models, { sku: 'tea-01', name: 'Dup', unitPrice: 1 })).rejects.toMatchObject({
+      code: 'Conflict',
+      details: { field: 'sku' },
+    });
     await expect(createProduct(models, { sku: 'bad sku', name: '', unitPrice: -1, taxRateId: 424242 })).rejects.toMatchObject({
       code: 'ValidationFailed',
       details: expect.arrayContaining([
@@ -139,30 +148,53 @@ describe.each(dialects)('customers, products and stock on %s', (dialect) => {
 
   it('adjusts stock with signed quantities and a reason, refusing to go below zero unless allowed', async () => {
     const p = await createProduct(models, { sku: 'ADJ-1', name: 'Adjustable', unitPrice: 100 });
-    const first = await adjustStock(models, { productId: p.id, locationId: t.locationId, quantity: units(5), reason: 'receipt', note: 'delivery 42', userId: t.userId });
+    const first = await adjustStock(models, {
+      productId: p.id,
+      locationId: t.locationId,
+      quantity: units(5),
+      reason: 'receipt',
+      note: 'delivery 42',
+      userId: t.userId,
+    });
     expect(first.quantity).toBe(units(5));
     expect(first.movement).toMatchObject({ quantity: units(5), reason: 'receipt', reference: 'delivery 42', createdBy: t.userId });
-    const second = await adjustStock(models, { productId: p.id, locationId: t.locationId, quantity: units(-2), note: 'broken', userId: t.userId });
+    const second = await adjustStock(models, {
+      productId: p.id,
+      locationId: t.locationId,
+      quantity: units(-2),
+      note: 'broken',
+      userId: t.userId,
+    });
     expect(second.quantity).toBe(units(3));
-    await expect(adjustStock(models, { productId: p.id, locationId: t.locationId, quantity: units(-4), userId: t.userId })).rejects.toMatchObject({
+    await expect(
+      adjustStock(models, { productId: p.id, locationId: t.locationId, quantity: units(-4), userId: t.userId }),
+    ).rejects.toMatchObject({
       code: 'InsufficientStock',
       details: { shortages: [{ productId: p.id, locationId: t.locationId, requested: 4, available: 3 }] },
     });
     expect(await stockOnHand(models, p.id, t.locationId)).toBe(units(3));
-    await expect(adjustStock(models, { productId: p.id, locationId: t.locationId, quantity: units(0), userId: t.userId })).rejects.toMatchObject({
+    await expect(
+      adjustStock(models, { productId: p.id, locationId: t.locationId, quantity: units(0), userId: t.userId }),
+    ).rejects.toMatchObject({
       details: [{ path: 'quantity', message: 'not zero' }],
     });
-    await expect(adjustStock(models, { productId: p.id, locationId: t.locationId, quantity: units(-1), reason: 'receipt', userId: t.userId })).rejects.toMatchObject({
+    await expect(
+      adjustStock(models, { productId: p.id, locationId: t.locationId, quantity: units(-1), reason: 'receipt', userId: t.userId }),
+    ).rejects.toMatchObject({
       code: 'ValidationFailed',
     });
-    await expect(adjustStock(models, { productId: 999_999, locationId: 999_999, quantity: units(1), userId: t.userId })).rejects.toMatchObject({
+    await expect(
+      adjustStock(models, { productId: 999_999, locationId: 999_999, quantity: units(1), userId: t.userId }),
+    ).rejects.toMatchObject({
       details: [
         { path: 'productId', message: expect.any(String) },
         { path: 'locationId', message: expect.any(String) },
       ],
     });
     const loose = await createProduct(models, { sku: 'NEG-1', name: 'Negative ok', unitPrice: 100, allowNegativeStock: true });
-    expect((await adjustStock(models, { productId: loose.id, locationId: t.locationId, quantity: units(-3), userId: t.userId })).quantity).toBe(units(-3));
+    expect(
+      (await adjustStock(models, { productId: loose.id, locationId: t.locationId, quantity: units(-3), userId: t.userId })).quantity,
+    ).toBe(units(-3));
 
     const other = await models.Location.create({ code: 'BACK', name: 'Back store' });
     await adjustStock(models, { productId: p.id, locationId: other.id, quantity: units(7), userId: t.userId });

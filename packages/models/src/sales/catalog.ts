@@ -132,7 +132,8 @@ async function checkProduct(models: TenantModels, input: ProductPatch, creating:
     if (input.unitId === null) out.unitId = null;
     else {
       out.unitId = f.int(input.unitId, 'unitId', 1, MAX_INT32);
-      if (f.issues.length === 0 && !(await models.Unit.findByPk(out.unitId, { attributes: ['id'] }))) f.fail('unitId', `no unit ${out.unitId}`);
+      if (f.issues.length === 0 && !(await models.Unit.findByPk(out.unitId, { attributes: ['id'] })))
+        f.fail('unitId', `no unit ${out.unitId}`);
     }
   }
   if (input.isActive !== undefined) out.isActive = f.bool(input.isActive, 'isActive');

@@ -7,7 +7,16 @@ import { trialBalance } from '../accounting/reports';
 import type { TenantModels } from '../model-types';
 import { testDialects } from '../testing';
 import { createCustomer } from './catalog';
-import { createInvoice, deleteDraftInvoice, getInvoice, issueInvoice, issueInvoicesInBulk, listInvoices, voidInvoice, type CreateInvoiceInput } from './invoicing';
+import {
+  createInvoice,
+  deleteDraftInvoice,
+  getInvoice,
+  issueInvoice,
+  issueInvoicesInBulk,
+  listInvoices,
+  voidInvoice,
+  type CreateInvoiceInput,
+} from './invoicing';
 import { recordPayment } from './payments';
 import { stockOnHand } from './stock';
 import { openTestTenant, type TestTenant } from './test-tenant';
@@ -92,8 +101,18 @@ describe.each(dialects)('invoices on %s', (dialect) => {
         { description: 'Gift wrapping', quantity: units(1), unitPrice: 250, taxRateBp: 825 }, // 20.625 → 21
       ],
     });
-    expect(invoice).toMatchObject({ number: 'INV-000001', status: 'issued', subtotal: 1249, tax: 221, total: 1470, amountPaid: 0, issueDate: '2026-03-01' });
-    expect(invoice.lines!.map((l) => [l.description, l.quantity, l.unitPrice, l.taxRateBp, l.lineSubtotal, l.lineTax, l.lineTotal])).toEqual([
+    expect(invoice).toMatchObject({
+      number: 'INV-000001',
+      status: 'issued',
+      subtotal: 1249,
+      tax: 221,
+      total: 1470,
+      amountPaid: 0,
+      issueDate: '2026-03-01',
+    });
+    expect(
+      invoice.lines!.map((l) => [l.description, l.quantity, l.unitPrice, l.taxRateBp, l.lineSubtotal, l.lineTax, l.lineTotal]),
+    ).toEqual([
       [widget.name, units(3), 333, 2000, 999, 200, 1199],
       ['Gift wrapping', units(1), 250, 825, 250, 21, 271],
     ]);
@@ -108,13 +127,22 @@ describe.each(dialects)('invoices on %s', (dialect) => {
       [ACCOUNT_CODES.inventory]: { debit: 0, credit: 600 },
     });
 
-    const second = await createInvoice(models, { locationId: t.locationId, userId: t.userId, lines: [{ productId: widget.id, quantity: units(1) }] });
+    const second = await createInvoice(models, {
+      locationId: t.locationId,
+      userId: t.userId,
+      lines: [{ productId: widget.id, quantity: units(1) }],
+    });
     expect(second.number).toBe('INV-000002');
   });
 
   it('debits cash for a walk-in sale paid at the till, and the bank for a card, with no receivable', async () => {
     const p = await t.product({ unitPrice: 500, taxRateId: null }, 5);
-    const cash = await createInvoice(models, { locationId: t.locationId, userId: t.userId, lines: [{ productId: p.id, quantity: units(2) }], payment: { method: 'cash' } });
+    const cash = await createInvoice(models, {
+      locationId: t.locationId,
+      userId: t.userId,
+      lines: [{ productId: p.id, quantity: units(2) }],
+      payment: { method: 'cash' },
+    });
     expect(cash).toMatchObject({ status: 'paid', total: 1000, amountPaid: 1000 });
     expect(cash.payments!.map((x) => [x.amount, x.method])).toEqual([[1000, 'cash']]);
     expect(await entryLines(models, 'invoice', cash.id)).toEqual({
@@ -123,7 +151,12 @@ describe.each(dialects)('invoices on %s', (dialect) => {
     });
     expect(await entryLines(models, 'payment', cash.payments![0]!.id)).toBeNull();
 
-    const card = await createInvoice(models, { locationId: t.locationId, userId: t.userId, lines: [{ productId: p.id, quantity: units(1) }], payment: { method: 'card' } });
+    const card = await createInvoice(models, {
+      locationId: t.locationId,
+      userId: t.userId,
+      lines: [{ productId: p.id, quantity: units(1) }],
+      payment: { method: 'card' },
+    });
     expect(await entryLines(models, 'invoice', card.id)).toMatchObject({ [ACCOUNT_CODES.bank]: { debit: 500, credit: 0 } });
   });
 
@@ -151,7 +184,12 @@ describe.each(dialects)('invoices on %s', (dialect) => {
     });
     expect(part).toMatchObject({ status: 'issued', total: 800, amountPaid: 300 });
     await expect(
-      createInvoice(models, { locationId: t.locationId, userId: t.userId, lines: [{ productId: p.id, quantity: units(1) }], payment: { method: 'cash', amount: 401 } }),
+      createInvoice(models, {
+        locationId: t.locationId,
+        userId: t.userId,
+        lines: [{ productId: p.id, quantity: units(1) }],
+        payment: { method: 'cash', amount: 401 },
+      }),
     ).rejects.toMatchObject({ code: 'ValidationFailed' });
   });
 
@@ -176,7 +214,11 @@ describe.each(dialects)('invoices on %s', (dialect) => {
     expect(await stockOnHand(models, other.id, t.locationId)).toBe(units(10));
 
     const unlimited = await t.product({ allowNegativeStock: true }, 0);
-    const sold = await createInvoice(models, { locationId: t.locationId, userId: t.userId, lines: [{ productId: unlimited.id, quantity: units(4) }] });
+    const sold = await createInvoice(models, {
+      locationId: t.locationId,
+      userId: t.userId,
+      lines: [{ productId: unlimited.id, quantity: units(4) }],
+    });
     expect(sold.status).toBe('issued');
     expect(await stockOnHand(models, unlimited.id, t.locationId)).toBe(units(-4));
   });
@@ -188,7 +230,12 @@ describe.each(dialects)('invoices on %s', (dialect) => {
       details: [{ path: 'lines', message: expect.any(String) }],
     });
     await expect(
-      createInvoice(models, { locationId: t.locationId, userId: t.userId, issueDate: '2026-02-30', lines: [{ description: 'x', quantity: 1500.5 }] }),
+      createInvoice(models, {
+        locationId: t.locationId,
+        userId: t.userId,
+        issueDate: '2026-02-30',
+        lines: [{ description: 'x', quantity: 1500.5 }],
+      }),
     ).rejects.toMatchObject({
       details: expect.arrayContaining([
         { path: 'issueDate', message: expect.any(String) },
@@ -197,26 +244,40 @@ describe.each(dialects)('invoices on %s', (dialect) => {
       ]),
     });
     await expect(
-      createInvoice(models, { locationId: 999_999, customerId: 999_999, userId: t.userId, lines: [{ productId: inactive.id, quantity: units(1) }] }),
+      createInvoice(models, {
+        locationId: 999_999,
+        customerId: 999_999,
+        userId: t.userId,
+        lines: [{ productId: inactive.id, quantity: units(1) }],
+      }),
     ).rejects.toMatchObject({
       details: [
         { path: 'locationId', message: expect.any(String) },
         { path: 'customerId', message: expect.any(String) },
       ],
     });
-    await expect(createInvoice(models, { locationId: t.locationId, userId: t.userId, lines: [{ productId: inactive.id, quantity: units(1) }] })).rejects.toMatchObject({
+    await expect(
+      createInvoice(models, { locationId: t.locationId, userId: t.userId, lines: [{ productId: inactive.id, quantity: units(1) }] }),
+    ).rejects.toMatchObject({
       details: [{ path: 'lines.0.productId', message: expect.stringContaining('inactive') }],
     });
   });
 
   it('keeps drafts out of stock and books until issued; issues once; deletes only drafts', async () => {
     const p = await t.product({ unitPrice: 100, taxRateId: null }, 3);
-    const draft = await createInvoice(models, { locationId: t.locationId, userId: t.userId, draft: true, lines: [{ productId: p.id, quantity: units(2) }] });
+    const draft = await createInvoice(models, {
+      locationId: t.locationId,
+      userId: t.userId,
+      draft: true,
+      lines: [{ productId: p.id, quantity: units(2) }],
+    });
     expect(draft.status).toBe('draft');
     expect(draft.number).toMatch(/^DRAFT-/);
     expect(await stockOnHand(models, p.id, t.locationId)).toBe(units(3));
     expect(await models.JournalEntry.count({ where: { sourceType: 'invoice', sourceId: draft.id } })).toBe(0);
-    await expect(recordPayment(models, draft.id, { amount: 100, method: 'cash', userId: t.userId })).rejects.toMatchObject({ code: 'Conflict' });
+    await expect(recordPayment(models, draft.id, { amount: 100, method: 'cash', userId: t.userId })).rejects.toMatchObject({
+      code: 'Conflict',
+    });
     await expect(voidInvoice(models, draft.id, { userId: t.userId })).rejects.toMatchObject({ code: 'Conflict' });
 
     const issued = await issueInvoice(models, draft.id, { userId: t.userId, payment: { method: 'card' } });
@@ -226,7 +287,12 @@ describe.each(dialects)('invoices on %s', (dialect) => {
     await expect(issueInvoice(models, draft.id, { userId: t.userId })).rejects.toMatchObject({ code: 'Conflict' });
     await expect(deleteDraftInvoice(models, draft.id)).rejects.toMatchObject({ code: 'Conflict' });
 
-    const other = await createInvoice(models, { locationId: t.locationId, userId: t.userId, draft: true, lines: [{ description: 'Service', quantity: units(1), unitPrice: 5 }] });
+    const other = await createInvoice(models, {
+      locationId: t.locationId,
+      userId: t.userId,
+      draft: true,
+      lines: [{ description: 'Service', quantity: units(1), unitPrice: 5 }],
+    });
     await deleteDraftInvoice(models, other.id);
     await expect(getInvoice(models, other.id)).rejects.toMatchObject({ code: 'NotFound' });
     await expect(issueInvoice(models, 999_999, { userId: t.userId })).rejects.toMatchObject({ code: 'NotFound' });
@@ -236,7 +302,12 @@ describe.each(dialects)('invoices on %s', (dialect) => {
     const p = await t.product({ unitPrice: 1000, costPrice: 400 }, 5);
     const customer = await createCustomer(models, { name: 'Linus' });
     const before = await balances(models);
-    const invoice = await createInvoice(models, { locationId: t.locationId, customerId: customer.id, userId: t.userId, lines: [{ productId: p.id, quantity: units(2) }] });
+    const invoice = await createInvoice(models, {
+      locationId: t.locationId,
+      customerId: customer.id,
+      userId: t.userId,
+      lines: [{ productId: p.id, quantity: units(2) }],
+    });
     await recordPayment(models, invoice.id, { amount: 1000, method: 'cash', userId: t.userId });
     const voided = await voidInvoice(models, invoice.id, { userId: t.userId, reason: 'customer returned the goods', date: '2026-03-05' });
     expect(voided.status).toBe('void');
@@ -254,21 +325,32 @@ describe.each(dialects)('invoices on %s', (dialect) => {
     });
     const after = await balances(models);
     for (const code of Object.values(ACCOUNT_CODES)) expect(after[code] ?? 0, code).toBe(before[code] ?? 0);
-    await expect(voidInvoice(models, invoice.id, { userId: t.userId })).rejects.toMatchObject({ code: 'Conflict', details: { status: 'void' } });
-    await expect(recordPayment(models, invoice.id, { amount: 1, method: 'cash', userId: t.userId })).rejects.toMatchObject({ code: 'Conflict' });
+    await expect(voidInvoice(models, invoice.id, { userId: t.userId })).rejects.toMatchObject({
+      code: 'Conflict',
+      details: { status: 'void' },
+    });
+    await expect(recordPayment(models, invoice.id, { amount: 1, method: 'cash', userId: t.userId })).rejects.toMatchObject({
+      code: 'Conflict',
+    });
     await expect(voidInvoice(models, 999_999, { userId: t.userId })).rejects.toMatchObject({ code: 'NotFound' });
   });
 
   it('takes payments up to what is owed, marks the invoice paid, and never lets concurrent payments overpay', async () => {
     const p = await t.product({ unitPrice: 1000, taxRateId: null }, 5);
-    const invoice = await createInvoice(models, { locationId: t.locationId, userId: t.userId, lines: [{ productId: p.id, quantity: units(1) }] });
+    const invoice = await createInvoice(models, {
+      locationId: t.locationId,
+      userId: t.userId,
+      lines: [{ productId: p.id, quantity: units(1) }],
+    });
     const first = await recordPayment(models, invoice.id, { amount: 400, method: 'card', reference: 'auth 123', userId: t.userId });
     expect(first.invoice).toMatchObject({ status: 'issued', amountPaid: 400 });
     await expect(recordPayment(models, invoice.id, { amount: 601, method: 'cash', userId: t.userId })).rejects.toMatchObject({
       code: 'Conflict',
       details: { outstanding: 600 },
     });
-    await expect(recordPayment(models, invoice.id, { amount: 0, method: 'cash', userId: t.userId })).rejects.toMatchObject({ code: 'ValidationFailed' });
+    await expect(recordPayment(models, invoice.id, { amount: 0, method: 'cash', userId: t.userId })).rejects.toMatchObject({
+      code: 'ValidationFailed',
+    });
     await expect(recordPayment(models, invoice.id, { amount: 10, method: 'cheque' as never, userId: t.userId })).rejects.toMatchObject({
       code: 'ValidationFailed',
     });
@@ -284,17 +366,38 @@ describe.each(dialects)('invoices on %s', (dialect) => {
       code: 'Conflict',
       details: { status: 'paid' },
     });
-    await expect(recordPayment(models, 999_999, { amount: 1, method: 'cash', userId: t.userId })).rejects.toMatchObject({ code: 'NotFound' });
+    await expect(recordPayment(models, 999_999, { amount: 1, method: 'cash', userId: t.userId })).rejects.toMatchObject({
+      code: 'NotFound',
+    });
   });
 
   it('lists invoices by date range, status, location and customer', async () => {
     const p = await t.product({ unitPrice: 10, taxRateId: null }, 50);
     const second = await models.Location.create({ code: 'LIST2', name: 'Second' });
-    await models.sequelize.transaction((tr) => import('./stock').then((s) => s.putStock(models, { productId: p.id, locationId: second.id, quantity: units(5) }, tr)));
+    await models.sequelize.transaction((tr) =>
+      import('./stock').then((s) => s.putStock(models, { productId: p.id, locationId: second.id, quantity: units(5) }, tr)),
+    );
     const c = await createCustomer(models, { name: 'Filter Customer' });
-    const a = await createInvoice(models, { locationId: t.locationId, customerId: c.id, issueDate: '2025-01-10', userId: t.userId, lines: [{ productId: p.id, quantity: units(1) }] });
-    const b = await createInvoice(models, { locationId: second.id, issueDate: '2025-01-11', userId: t.userId, lines: [{ productId: p.id, quantity: units(1) }] });
-    const d = await createInvoice(models, { locationId: t.locationId, issueDate: '2025-01-12', userId: t.userId, lines: [{ productId: p.id, quantity: units(1) }], payment: { method: 'cash' } });
+    const a = await createInvoice(models, {
+      locationId: t.locationId,
+      customerId: c.id,
+      issueDate: '2025-01-10',
+      userId: t.userId,
+      lines: [{ productId: p.id, quantity: units(1) }],
+    });
+    const b = await createInvoice(models, {
+      locationId: second.id,
+      issueDate: '2025-01-11',
+      userId: t.userId,
+      lines: [{ productId: p.id, quantity: units(1) }],
+    });
+    const d = await createInvoice(models, {
+      locationId: t.locationId,
+      issueDate: '2025-01-12',
+      userId: t.userId,
+      lines: [{ productId: p.id, quantity: units(1) }],
+      payment: { method: 'cash' },
+    });
     const ids = async (filter: Parameters<typeof listInvoices>[1]) => (await listInvoices(models, filter)).items.map((i) => i.id);
     expect(await ids({ from: '2025-01-10', to: '2025-01-12' })).toEqual([d.id, b.id, a.id]);
     expect(await ids({ from: '2025-01-11', to: '2025-01-11' })).toEqual([b.id]);
@@ -313,10 +416,37 @@ describe.each(dialects)('invoices on %s', (dialect) => {
       const b = await t.product({ unitPrice: 1250, costPrice: null, taxRateId: null }, 20);
       const customer = await createCustomer(models, { name: 'Bulk' });
       const inputs = (): CreateInvoiceInput[] => [
-        { locationId: t.locationId, userId: t.userId, issueDate: '2026-07-01', lines: [{ productId: a.id, quantity: units(3) }], payment: { method: 'cash' } },
-        { locationId: t.locationId, userId: t.userId, customerId: customer.id, issueDate: '2026-07-02', lines: [{ productId: a.id, quantity: units(1) }, { productId: b.id, quantity: units(2) }] },
-        { locationId: t.locationId, userId: t.userId, customerId: customer.id, lines: [{ productId: b.id, quantity: units(1) }], payment: { method: 'card', amount: 500 }, notes: 'part' },
-        { locationId: t.locationId, userId: t.userId, lines: [{ description: 'Fee', quantity: units(2), unitPrice: 125, taxRateBp: 825 }], payment: { method: 'transfer' } },
+        {
+          locationId: t.locationId,
+          userId: t.userId,
+          issueDate: '2026-07-01',
+          lines: [{ productId: a.id, quantity: units(3) }],
+          payment: { method: 'cash' },
+        },
+        {
+          locationId: t.locationId,
+          userId: t.userId,
+          customerId: customer.id,
+          issueDate: '2026-07-02',
+          lines: [
+            { productId: a.id, quantity: units(1) },
+            { productId: b.id, quantity: units(2) },
+          ],
+        },
+        {
+          locationId: t.locationId,
+          userId: t.userId,
+          customerId: customer.id,
+          lines: [{ productId: b.id, quantity: units(1) }],
+          payment: { method: 'card', amount: 500 },
+          notes: 'part',
+        },
+        {
+          locationId: t.locationId,
+          userId: t.userId,
+          lines: [{ description: 'Fee', quantity: units(2), unitPrice: 125, taxRateBp: 825 }],
+          payment: { method: 'transfer' },
+        },
       ];
       const single = [];
       for (const input of inputs()) single.push(await createInvoice(models, input));
@@ -331,14 +461,25 @@ describe.each(dialects)('invoices on %s', (dialect) => {
         issueDate: i.issueDate,
         totals: [i.subtotal, i.tax, i.total, i.amountPaid],
         notes: i.notes,
-        lines: i.lines!.map((l) => [l.productId, l.description, l.quantity, l.unitPrice, l.taxRateBp, l.lineSubtotal, l.lineTax, l.lineTotal]),
+        lines: i.lines!.map((l) => [
+          l.productId,
+          l.description,
+          l.quantity,
+          l.unitPrice,
+          l.taxRateBp,
+          l.lineSubtotal,
+          l.lineTax,
+          l.lineTotal,
+        ]),
         payments: i.payments!.map((p) => [p.amount, p.method]),
       });
       expect(bulk.map(shape)).toEqual(single.map(shape));
       const postings = async (i: Awaited<ReturnType<typeof getInvoice>>) => ({
         sale: await entryLines(models, 'invoice', i.id),
         payments: await Promise.all(i.payments!.map((p) => entryLines(models, 'payment', p.id))),
-        movements: (await models.StockMovement.findAll({ where: { reference: `invoice:${i.id}` }, order: [['id', 'ASC']], raw: true })).map((m) => [m.productId, m.quantity, m.reason]),
+        movements: (await models.StockMovement.findAll({ where: { reference: `invoice:${i.id}` }, order: [['id', 'ASC']], raw: true })).map(
+          (m) => [m.productId, m.quantity, m.reason],
+        ),
       });
       for (const [k, inv] of bulk.entries()) expect(await postings(inv)).toEqual(await postings(single[k]!));
       expect(await stockOnHand(models, a.id, t.locationId)).toBe(units(20 - 2 * 4));
@@ -349,7 +490,8 @@ describe.each(dialects)('invoices on %s', (dialect) => {
     it('refuses the whole batch on a shortage or a bad line, naming the invoice', async () => {
       const p = await t.product({}, 2);
       const before = await counts(models);
-      const run = (inputs: CreateInvoiceInput[]) => models.sequelize.transaction((transaction) => issueInvoicesInBulk(models, inputs, transaction));
+      const run = (inputs: CreateInvoiceInput[]) =>
+        models.sequelize.transaction((transaction) => issueInvoicesInBulk(models, inputs, transaction));
       await expect(
         run([
           { locationId: t.locationId, userId: t.userId, lines: [{ productId: p.id, quantity: units(1) }] },
@@ -398,7 +540,12 @@ describe.each(dialects)('invoices on %s', (dialect) => {
 
     it('rolls everything back when the journal entry itself is invalid (unbalanced), and never stores it', async () => {
       const p = await t.product({ unitPrice: 700 }, 4);
-      const draft = await createInvoice(models, { locationId: t.locationId, userId: t.userId, draft: true, lines: [{ productId: p.id, quantity: units(1) }] });
+      const draft = await createInvoice(models, {
+        locationId: t.locationId,
+        userId: t.userId,
+        draft: true,
+        lines: [{ productId: p.id, quantity: units(1) }],
+      });
       const before = await counts(models);
       await expect(
         issueInvoice(
@@ -412,7 +559,13 @@ describe.each(dialects)('invoices on %s', (dialect) => {
                 const revenue = await models.Account.findOne({ where: { code: ACCOUNT_CODES.salesRevenue }, transaction });
                 await postJournalEntry(
                   models,
-                  { entryDate: '2026-01-01', lines: [{ accountId: cash!.id, debit: 100 }, { accountId: revenue!.id, credit: 99 }] },
+                  {
+                    entryDate: '2026-01-01',
+                    lines: [
+                      { accountId: cash!.id, debit: 100 },
+                      { accountId: revenue!.id, credit: 99 },
+                    ],
+                  },
                   transaction,
                 );
               },
@@ -430,7 +583,8 @@ describe.each(dialects)('invoices on %s', (dialect) => {
     it('never sells the last unit twice: two concurrent sales, one wins, the other gets InsufficientStock', async () => {
       for (let round = 0; round < 3; round++) {
         const last = await t.product({}, 1);
-        const sell = () => createInvoice(models, { locationId: t.locationId, userId: t.userId, lines: [{ productId: last.id, quantity: units(1) }] });
+        const sell = () =>
+          createInvoice(models, { locationId: t.locationId, userId: t.userId, lines: [{ productId: last.id, quantity: units(1) }] });
         const results = await Promise.allSettled([sell(), sell()]);
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
         const failure = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
@@ -453,7 +607,11 @@ describe.each(dialects)('invoices on %s', (dialect) => {
             beforeJournal: async () => {
               // The first sale has taken the unit but not committed: start the second one now, on
               // another connection, and give it time to reach the stock row before committing.
-              second = createInvoice(other, { locationId: t.locationId, userId: t.userId, lines: [{ productId: last.id, quantity: units(1) }] }).catch((e: unknown) => e);
+              second = createInvoice(other, {
+                locationId: t.locationId,
+                userId: t.userId,
+                lines: [{ productId: last.id, quantity: units(1) }],
+              }).catch((e: unknown) => e);
               await untilAnotherWriterWaits(models);
             },
           },
@@ -471,7 +629,11 @@ describe.each(dialects)('invoices on %s', (dialect) => {
       const others = [t.connectAgain(), t.connectAgain()];
       const results = await Promise.allSettled(
         Array.from({ length: 6 }, (_, i) =>
-          createInvoice(i % 3 === 0 ? models : others[i % 3 - 1]!, { locationId: t.locationId, userId: t.userId, lines: [{ productId: p.id, quantity: units(1) }] }),
+          createInvoice(i % 3 === 0 ? models : others[(i % 3) - 1]!, {
+            locationId: t.locationId,
+            userId: t.userId,
+            lines: [{ productId: p.id, quantity: units(1) }],
+          }),
         ),
       );
       const sold = results.filter((r) => r.status === 'fulfilled');

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { col, fn, Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
-import { postJournalEntries, postJournalEntry, reversalLines, systemAccounts, type PostingInput, type SystemAccounts } from '../accounting/posting';
+import {
+  postJournalEntries,
+  postJournalEntry,
+  reversalLines,
+  systemAccounts,
+  type PostingInput,
+  type SystemAccounts,
+} from '../accounting/posting';
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { checkDate, findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
 import { dateInTimeZone } from '../settings/currencies';
@@ -148,7 +155,11 @@ function checkLineShapes(lines: readonly InvoiceLineInput[], f: FieldChecks): vo
 type LoadedProduct = InstanceType<TenantModels['Product']>;
 
 /** Products by id, with their tax rate (one query). */
-async function loadProducts(models: TenantModels, productIds: readonly number[], transaction: Transaction): Promise<Map<number, LoadedProduct>> {
+async function loadProducts(
+  models: TenantModels,
+  productIds: readonly number[],
+  transaction: Transaction,
+): Promise<Map<number, LoadedProduct>> {
   const ids = [...new Set(productIds)];
   const products = ids.length
     ? await models.Product.findAll({
@@ -204,11 +215,15 @@ function resolveWith(byId: ReadonlyMap<number, LoadedProduct>, lines: readonly I
     });
   });
   resolved.forEach((line, i) => {
-    if (line.lineTotal > MAX_AMOUNT) issues.push({ path: `${pathPrefix}lines.${i}`, message: `a line total of at most ${MAX_AMOUNT} cents` });
+    if (line.lineTotal > MAX_AMOUNT)
+      issues.push({ path: `${pathPrefix}lines.${i}`, message: `a line total of at most ${MAX_AMOUNT} cents` });
   });
   if (issues.length) throw new ValidationFailed('Invalid invoice lines', issues);
   const total = sumCents(resolved.map((l) => l.lineTotal));
-  if (total > MAX_AMOUNT) throw new ValidationFailed('Invoice total too large', [{ path: `${pathPrefix}lines`, message: `a total of at most ${MAX_AMOUNT} cents` }]);
+  if (total > MAX_AMOUNT)
+    throw new ValidationFailed('Invoice total too large', [
+      { path: `${pathPrefix}lines`, message: `a total of at most ${MAX_AMOUNT} cents` },
+    ]);
   return {
     lines: resolved,
     products: used,
@@ -224,16 +239,28 @@ async function resolveLines(models: TenantModels, lines: readonly InvoiceLineInp
 
 type ReferenceRow = { id: number; isActive: boolean } | null | undefined;
 
-function referenceIssues(locationId: number, location: ReferenceRow, customerId: number | null | undefined, customer: ReferenceRow, pathPrefix = '') {
+function referenceIssues(
+  locationId: number,
+  location: ReferenceRow,
+  customerId: number | null | undefined,
+  customer: ReferenceRow,
+  pathPrefix = '',
+) {
   const issues: { path: string; message: string }[] = [];
   if (!location) issues.push({ path: `${pathPrefix}locationId`, message: `no location ${locationId}` });
   else if (!location.isActive) issues.push({ path: `${pathPrefix}locationId`, message: `location ${locationId} is inactive` });
   if (customerId && !customer) issues.push({ path: `${pathPrefix}customerId`, message: `no customer ${customerId}` });
-  else if (customerId && customer && !customer.isActive) issues.push({ path: `${pathPrefix}customerId`, message: `customer ${customerId} is inactive` });
+  else if (customerId && customer && !customer.isActive)
+    issues.push({ path: `${pathPrefix}customerId`, message: `customer ${customerId} is inactive` });
   return issues;
 }
 
-async function checkReferences(models: TenantModels, locationId: number, customerId: number | null | undefined, transaction: Transaction): Promise<void> {
+async function checkReferences(
+  models: TenantModels,
+  locationId: number,
+  customerId: number | null | undefined,
+  transaction: Transaction,
+): Promise<void> {
   // One query at a time: a transaction is one connection.
   const location = await models.Location.findByPk(locationId, { attributes: ['id', 'isActive'], transaction });
   const customer = customerId ? await models.Customer.findByPk(customerId, { attributes: ['id', 'isActive'], transaction }) : null;
@@ -305,17 +332,34 @@ function stockNeeds(sales: readonly { locationId: number; resolved: ResolvedInvo
  * every shortage) and sets each product line's cost: the value its units take out of the product's
  * valuation. The products are locked first (in id order), then their stock rows.
  */
-async function takeSaleStock(models: TenantModels, sales: readonly { locationId: number; resolved: ResolvedInvoice }[], transaction: Transaction): Promise<void> {
+async function takeSaleStock(
+  models: TenantModels,
+  sales: readonly { locationId: number; resolved: ResolvedInvoice }[],
+  transaction: Transaction,
+): Promise<void> {
   const productLines = sales.flatMap(({ resolved }) => resolved.lines.filter((l) => l.productId !== null));
   if (productLines.length === 0) return;
-  const valuation = await InventoryValuation.lock(models, productLines.map((l) => l.productId!), transaction);
+  const valuation = await InventoryValuation.lock(
+    models,
+    productLines.map((l) => l.productId!),
+    transaction,
+  );
   const shortages: { productId: number; sku: string; locationId: number; requested: number; available: number }[] = [];
   for (const { productId, locationId, quantity, facts } of stockNeeds(sales)) {
     const ok = await takeStock(models, { productId, locationId, quantity, allowNegative: facts.allowNegativeStock }, transaction);
-    if (!ok) shortages.push({ productId, sku: facts.sku, locationId, requested: quantity, available: await stockOnHand(models, productId, locationId, transaction) });
+    if (!ok)
+      shortages.push({
+        productId,
+        sku: facts.sku,
+        locationId,
+        requested: quantity,
+        available: await stockOnHand(models, productId, locationId, transaction),
+      });
   }
   if (shortages.length) {
-    const list = shortages.map((s) => `${s.sku} (${formatQuantity(s.available)} on hand, ${formatQuantity(s.requested)} wanted)`).join(', ');
+    const list = shortages
+      .map((s) => `${s.sku} (${formatQuantity(s.available)} on hand, ${formatQuantity(s.requested)} wanted)`)
+      .join(', ');
     // Details speak the API's language: decimal units, not thousandths.
     throw new InsufficientStock(`Not enough stock: ${list}`, {
       shortages: shortages.map((s) => ({ ...s, requested: quantityNumber(s.requested), available: quantityNumber(s.available) })),
@@ -356,7 +400,9 @@ function saleEntry(
   userId: number,
 ): PostingInput {
   const cost = sumCents(resolved.lines.map((l) => l.costAmount ?? 0));
-  const debit = paidAtTill(invoice.customerId, resolved.total, paid) ? moneyAccount(accounts, payment!.method) : accounts.accountsReceivable;
+  const debit = paidAtTill(invoice.customerId, resolved.total, paid)
+    ? moneyAccount(accounts, payment!.method)
+    : accounts.accountsReceivable;
   return {
     entryDate: invoice.issueDate,
     memo: `Invoice ${invoice.number}`,
@@ -389,7 +435,8 @@ interface SaleContext {
 function tillAmount(total: number, payment: TillPayment | undefined): number {
   if (!payment || total === 0) return 0;
   const paid = payment.amount ?? total;
-  if (paid > total) throw new ValidationFailed('The payment exceeds the invoice total', [{ path: 'payment.amount', message: `at most ${total}` }]);
+  if (paid > total)
+    throw new ValidationFailed('The payment exceeds the invoice total', [{ path: 'payment.amount', message: `at most ${total}` }]);
   return paid;
 }
 
@@ -472,7 +519,16 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
         { transaction },
       );
       if (!input.draft) {
-        await recordSale(models, { invoice, locationId: input.locationId, resolved, payment: input.payment, paid, userId: input.userId, hooks: options.hooks, transaction });
+        await recordSale(models, {
+          invoice,
+          locationId: input.locationId,
+          resolved,
+          payment: input.payment,
+          paid,
+          userId: input.userId,
+          hooks: options.hooks,
+          transaction,
+        });
       }
       return invoice.id;
     },
@@ -486,7 +542,11 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
  * createInvoice (no drafts, no hooks). All or nothing with the caller's transaction. Returns the new
  * invoices' ids, in input order.
  */
-export async function issueInvoicesInBulk(models: TenantModels, inputs: readonly CreateInvoiceInput[], transaction: Transaction): Promise<number[]> {
+export async function issueInvoicesInBulk(
+  models: TenantModels,
+  inputs: readonly CreateInvoiceInput[],
+  transaction: Transaction,
+): Promise<number[]> {
   if (inputs.length === 0) return [];
   inputs.forEach((input, i) => {
     if (input.draft) throw new ValidationFailed('Bulk issuing takes no drafts', [{ path: `${i}.draft`, message: 'not a draft' }]);
@@ -495,7 +555,10 @@ export async function issueInvoicesInBulk(models: TenantModels, inputs: readonly
     } catch (err) {
       if (err instanceof ValidationFailed) {
         const details = (err.details as { path: string; message: string }[] | undefined) ?? [];
-        throw new ValidationFailed(err.message, details.map((d) => ({ ...d, path: `${i}.${d.path}` })));
+        throw new ValidationFailed(
+          err.message,
+          details.map((d) => ({ ...d, path: `${i}.${d.path}` })),
+        );
       }
       throw err;
     }
@@ -507,7 +570,11 @@ export async function issueInvoicesInBulk(models: TenantModels, inputs: readonly
   const customers = customerIds.length
     ? await models.Customer.findAll({ where: { id: { [Op.in]: customerIds } }, attributes: ['id', 'isActive'], transaction })
     : [];
-  const products = await loadProducts(models, inputs.flatMap((i) => productIdsOf(i.lines)), transaction);
+  const products = await loadProducts(
+    models,
+    inputs.flatMap((i) => productIdsOf(i.lines)),
+    transaction,
+  );
   const issues = inputs.flatMap((input, i) =>
     referenceIssues(
       input.locationId,
@@ -541,7 +608,7 @@ export async function issueInvoicesInBulk(models: TenantModels, inputs: readonly
     })),
     { transaction },
   ).catch(numberTaken);
-  if (invoices.some((inv) => !Number.isSafeInteger(inv.id))) throw new Error('The database did not return the new invoices\' ids');
+  if (invoices.some((inv) => !Number.isSafeInteger(inv.id))) throw new Error("The database did not return the new invoices' ids");
 
   await models.InvoiceLine.bulkCreate(
     sales.flatMap(({ resolved }, i) => resolved.lines.map((l) => ({ ...l, invoiceId: invoices[i]!.id }))),
@@ -582,7 +649,12 @@ export async function issueInvoicesInBulk(models: TenantModels, inputs: readonly
 }
 
 /** Issues a draft: number, stock, movements, journal (and a till payment) in one transaction. */
-export async function issueInvoice(models: TenantModels, invoiceId: number, input: IssueInvoiceInput, options: InvoiceWriteOptions = {}): Promise<Invoice> {
+export async function issueInvoice(
+  models: TenantModels,
+  invoiceId: number,
+  input: IssueInvoiceInput,
+  options: InvoiceWriteOptions = {},
+): Promise<Invoice> {
   if (input.issueDate !== undefined) checkDate(input.issueDate, 'issueDate');
   if (input.payment) checkPaymentInput(input.payment, 'payment.');
   await writeTransaction(
@@ -590,7 +662,8 @@ export async function issueInvoice(models: TenantModels, invoiceId: number, inpu
     async (transaction) => {
       const invoice = await models.Invoice.findByPk(invoiceId, { transaction });
       if (!invoice) throw new NotFound('Invoice', invoiceId);
-      if (invoice.status !== 'draft') throw new Conflict(`Invoice ${invoice.number} is already ${invoice.status}`, { status: invoice.status });
+      if (invoice.status !== 'draft')
+        throw new Conflict(`Invoice ${invoice.number} is already ${invoice.status}`, { status: invoice.status });
       const paid = tillAmount(invoice.total, input.payment);
       const [number] = await nextInvoiceNumber(models, transaction);
       const issueDate = input.issueDate ?? invoice.issueDate;
@@ -627,7 +700,16 @@ export async function issueInvoice(models: TenantModels, invoiceId: number, inpu
         const costAmount = resolved.lines[i]!.costAmount;
         if (costAmount !== null) await models.InvoiceLine.update({ costAmount }, { where: { id: line.id }, transaction });
       }
-      await recordSale(models, { invoice, locationId: invoice.locationId, resolved, payment: input.payment, paid, userId: input.userId, hooks: options.hooks, transaction });
+      await recordSale(models, {
+        invoice,
+        locationId: invoice.locationId,
+        resolved,
+        payment: input.payment,
+        paid,
+        userId: input.userId,
+        hooks: options.hooks,
+        transaction,
+      });
     },
     options,
   );
@@ -646,7 +728,12 @@ export interface VoidInvoiceInput {
  * reason `void`), and one journal entry reversing the sale and its payments. 409 when it is already
  * void or still a draft.
  */
-export async function voidInvoice(models: TenantModels, invoiceId: number, input: VoidInvoiceInput, options: WriteOptions = {}): Promise<Invoice> {
+export async function voidInvoice(
+  models: TenantModels,
+  invoiceId: number,
+  input: VoidInvoiceInput,
+  options: WriteOptions = {},
+): Promise<Invoice> {
   const f = new FieldChecks();
   const reason = f.text(input.reason, 'reason', 200, false) ?? null;
   f.done('void');
@@ -668,14 +755,20 @@ export async function voidInvoice(models: TenantModels, invoiceId: number, input
         throw new Conflict(`Invoice ${invoice.number} is a draft: delete it instead`, { status: invoice.status });
       }
 
-      const lines = await models.InvoiceLine.findAll({ where: { invoiceId }, attributes: ['productId', 'quantity', 'costAmount'], raw: true, transaction });
+      const lines = await models.InvoiceLine.findAll({
+        where: { invoiceId },
+        attributes: ['productId', 'quantity', 'costAmount'],
+        raw: true,
+        transaction,
+      });
       const productLines = lines.filter((l) => l.productId);
       const perProduct = new Map<number, number>();
       for (const l of productLines) perProduct.set(l.productId as number, (perProduct.get(l.productId as number) ?? 0) + l.quantity);
       const returned = [...perProduct.entries()].sort((a, b) => a[0] - b[0]);
       // The goods come back at the value they left with: Inventory and cost of goods sold are restored exactly.
       const valuation = await InventoryValuation.lock(models, perProduct.keys(), transaction);
-      for (const [productId, quantity] of returned) await putStock(models, { productId, locationId: invoice.locationId, quantity }, transaction);
+      for (const [productId, quantity] of returned)
+        await putStock(models, { productId, locationId: invoice.locationId, quantity }, transaction);
       let restored = 0;
       for (const l of productLines) {
         const { value, variance } = valuation.receive(l.productId as number, l.quantity, Number(l.costAmount ?? 0));
@@ -719,9 +812,9 @@ export async function voidInvoice(models: TenantModels, invoiceId: number, input
           sourceId: invoiceId,
           postedBy: input.userId,
           lines: [
-            ...reversalLines(posted.map((l) => ({ accountId: l.accountId as number, debit: Number(l.debit), credit: Number(l.credit) }))).filter(
-              (l) => !stockAccounts.has(l.accountId),
-            ),
+            ...reversalLines(
+              posted.map((l) => ({ accountId: l.accountId as number, debit: Number(l.debit), credit: Number(l.credit) })),
+            ).filter((l) => !stockAccounts.has(l.accountId)),
             ...inventoryLines(accounts.inventory, accounts.costOfGoodsSold, restored),
           ],
         },
@@ -740,7 +833,8 @@ export async function deleteDraftInvoice(models: TenantModels, invoiceId: number
     async (transaction) => {
       const invoice = await models.Invoice.findByPk(invoiceId, { attributes: ['id', 'number', 'status'], transaction });
       if (!invoice) throw new NotFound('Invoice', invoiceId);
-      if (invoice.status !== 'draft') throw new Conflict(`Invoice ${invoice.number} is ${invoice.status}: void it instead`, { status: invoice.status });
+      if (invoice.status !== 'draft')
+        throw new Conflict(`Invoice ${invoice.number} is ${invoice.status}: void it instead`, { status: invoice.status });
       await models.InvoiceLine.destroy({ where: { invoiceId }, transaction });
       await models.Invoice.destroy({ where: { id: invoiceId, status: 'draft' }, transaction });
     },

@@ -23,7 +23,13 @@ function quantityMinus(models: TenantModels, amount: number) {
   return literal(`${column} ${amount < 0 ? '+' : '-'} ${Math.abs(amount)}`);
 }
 
-async function insertLevel(models: TenantModels, productId: number, locationId: number, quantity: number, transaction: Transaction): Promise<void> {
+async function insertLevel(
+  models: TenantModels,
+  productId: number,
+  locationId: number,
+  quantity: number,
+  transaction: Transaction,
+): Promise<void> {
   try {
     await models.StockLevel.create({ productId, locationId, quantity }, { transaction });
   } catch (err) {
@@ -43,9 +49,7 @@ export async function takeStock(
   transaction: Transaction,
 ): Promise<boolean> {
   const { productId, locationId, quantity, allowNegative } = change;
-  const where: WhereOptions = allowNegative
-    ? { productId, locationId }
-    : { productId, locationId, quantity: { [Op.gte]: quantity } };
+  const where: WhereOptions = allowNegative ? { productId, locationId } : { productId, locationId, quantity: { [Op.gte]: quantity } };
   const [affected] = await models.StockLevel.update({ quantity: quantityMinus(models, quantity) }, { where, transaction });
   if (affected > 0) return true;
   if (!allowNegative) return false;
@@ -54,9 +58,16 @@ export async function takeStock(
 }
 
 /** Puts `quantity` (> 0) units into stock, creating the stock row on first use. */
-export async function putStock(models: TenantModels, change: { productId: number; locationId: number; quantity: number }, transaction: Transaction): Promise<void> {
+export async function putStock(
+  models: TenantModels,
+  change: { productId: number; locationId: number; quantity: number },
+  transaction: Transaction,
+): Promise<void> {
   const { productId, locationId, quantity } = change;
-  const [affected] = await models.StockLevel.update({ quantity: quantityMinus(models, -quantity) }, { where: { productId, locationId }, transaction });
+  const [affected] = await models.StockLevel.update(
+    { quantity: quantityMinus(models, -quantity) },
+    { where: { productId, locationId }, transaction },
+  );
   if (affected === 0) await insertLevel(models, productId, locationId, quantity, transaction);
 }
 
@@ -141,7 +152,12 @@ export async function productsForStock(
     include: [{ model: models.Unit, as: 'unit', attributes: ['decimals'] }],
     transaction,
   });
-  return new Map(rows.map((p) => [p.id, { id: p.id, sku: p.sku, allowNegativeStock: p.allowNegativeStock, isActive: p.isActive, decimals: p.unit?.decimals ?? 0 }]));
+  return new Map(
+    rows.map((p) => [
+      p.id,
+      { id: p.id, sku: p.sku, allowNegativeStock: p.allowNegativeStock, isActive: p.isActive, decimals: p.unit?.decimals ?? 0 },
+    ]),
+  );
 }
 
 /** The ValidationFailed issue of a quantity finer than its product's unit allows, or null. */
@@ -155,7 +171,11 @@ export function quantityIssue(path: string, quantity: number, decimals: number, 
  * level, the product's valuation and the journal entry (Inventory against the offset account, at the
  * given or average cost).
  */
-export async function adjustStock(models: TenantModels, input: StockAdjustmentInput, options: WriteOptions = {}): Promise<StockAdjustmentResult> {
+export async function adjustStock(
+  models: TenantModels,
+  input: StockAdjustmentInput,
+  options: WriteOptions = {},
+): Promise<StockAdjustmentResult> {
   const f = new FieldChecks();
   const productId = f.int(input.productId, 'productId', 1, MAX_INT32);
   const locationId = f.int(input.locationId, 'locationId', 1, MAX_INT32);
@@ -193,11 +213,20 @@ export async function adjustStock(models: TenantModels, input: StockAdjustmentIn
         const value = input.unitCost !== undefined ? centsFor(quantity, input.unitCost) : valuation.currentCostOf(productId, quantity);
         change = valuation.receive(productId, quantity, value);
       } else {
-        if (!(await takeStock(models, { productId, locationId, quantity: -quantity, allowNegative: product!.allowNegativeStock }, transaction))) {
+        if (
+          !(await takeStock(
+            models,
+            { productId, locationId, quantity: -quantity, allowNegative: product!.allowNegativeStock },
+            transaction,
+          ))
+        ) {
           const available = await stockOnHand(models, productId, locationId, transaction);
-          throw new InsufficientStock(`Only ${formatQuantity(available)} of ${product!.sku} on hand; cannot remove ${formatQuantity(-quantity)}`, {
-            shortages: [{ productId, locationId, requested: quantityNumber(-quantity), available: quantityNumber(available) }],
-          });
+          throw new InsufficientStock(
+            `Only ${formatQuantity(available)} of ${product!.sku} on hand; cannot remove ${formatQuantity(-quantity)}`,
+            {
+              shortages: [{ productId, locationId, requested: quantityNumber(-quantity), available: quantityNumber(available) }],
+            },
+          );
         }
         const removed = valuation.remove(productId, -quantity);
         change = { value: -removed.value, variance: removed.variance };

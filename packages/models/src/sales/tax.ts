@@ -38,7 +38,10 @@ export interface LineAmounts {
 export function lineAmounts(quantity: number, unitPrice: number, rateBp: number): LineAmounts {
   if (!Number.isSafeInteger(quantity) || quantity < 1) throw new RangeError('quantity must be a positive integer of thousandths');
   if (!Number.isSafeInteger(unitPrice) || unitPrice < 0) throw new RangeError('unit price must be a non-negative integer of cents');
-  const lineSubtotal = toSafeNumber((BigInt(quantity) * BigInt(unitPrice) * 2n + BigInt(QUANTITY_SCALE)) / (2n * BigInt(QUANTITY_SCALE)), 'line subtotal');
+  const lineSubtotal = toSafeNumber(
+    (BigInt(quantity) * BigInt(unitPrice) * 2n + BigInt(QUANTITY_SCALE)) / (2n * BigInt(QUANTITY_SCALE)),
+    'line subtotal',
+  );
   const lineTax = taxOn(lineSubtotal, rateBp);
   return { lineSubtotal, lineTax, lineTotal: toSafeNumber(BigInt(lineSubtotal) + BigInt(lineTax), 'line total') };
 }

@@ -16,7 +16,9 @@ export async function bookViolations(models: TenantModels): Promise<string[]> {
   const q = <T extends object>(sql: string) => models.sequelize.query<T>(sql, { type: QueryTypes.SELECT, raw: true });
   const n = (v: unknown) => Number(v ?? 0);
 
-  const unbalanced = await q<{ id: number }>('SELECT journal_entry_id AS id FROM journal_lines GROUP BY journal_entry_id HAVING SUM(debit) <> SUM(credit)');
+  const unbalanced = await q<{ id: number }>(
+    'SELECT journal_entry_id AS id FROM journal_lines GROUP BY journal_entry_id HAVING SUM(debit) <> SUM(credit)',
+  );
   if (unbalanced.length) out.push(`unbalanced journal entries: ${unbalanced.map((e) => e.id).join(', ')}`);
 
   const balances = await q<{ code: string; balance: unknown }>(
@@ -34,16 +36,20 @@ export async function bookViolations(models: TenantModels): Promise<string[]> {
   const products = await q<{ id: number; quantity: unknown; levels: unknown }>(
     'SELECT p.id AS id, p.inventory_quantity AS quantity, (SELECT COALESCE(SUM(s.quantity), 0) FROM stock_levels s WHERE s.product_id = p.id) AS levels FROM products p',
   );
-  for (const p of products) if (n(p.quantity) !== n(p.levels)) out.push(`product ${p.id}: on hand ${n(p.quantity)} ≠ Σ stock levels ${n(p.levels)}`);
+  for (const p of products)
+    if (n(p.quantity) !== n(p.levels)) out.push(`product ${p.id}: on hand ${n(p.quantity)} ≠ Σ stock levels ${n(p.levels)}`);
 
   const levels = await q<{ product_id: number; location_id: number; quantity: unknown; moved: unknown }>(
     `SELECT s.product_id, s.location_id, s.quantity,
        (SELECT COALESCE(SUM(m.quantity), 0) FROM stock_movements m WHERE m.product_id = s.product_id AND m.location_id = s.location_id) AS moved
      FROM stock_levels s`,
   );
-  for (const l of levels) if (n(l.quantity) !== n(l.moved)) out.push(`stock ${l.product_id}@${l.location_id}: ${n(l.quantity)} ≠ Σ movements ${n(l.moved)}`);
+  for (const l of levels)
+    if (n(l.quantity) !== n(l.moved)) out.push(`stock ${l.product_id}@${l.location_id}: ${n(l.quantity)} ≠ Σ movements ${n(l.moved)}`);
 
-  const [receivable] = await q<{ due: unknown }>("SELECT COALESCE(SUM(total - amount_paid), 0) AS due FROM invoices WHERE status IN ('issued', 'paid')");
+  const [receivable] = await q<{ due: unknown }>(
+    "SELECT COALESCE(SUM(total - amount_paid), 0) AS due FROM invoices WHERE status IN ('issued', 'paid')",
+  );
   if (balance(ACCOUNT_CODES.accountsReceivable) !== n(receivable?.due)) {
     out.push(`Accounts receivable ${balance(ACCOUNT_CODES.accountsReceivable)} ≠ Σ open invoices ${n(receivable?.due)}`);
   }
@@ -57,11 +63,16 @@ export async function bookViolations(models: TenantModels): Promise<string[]> {
 
 /** Σ open supplier bill balances, or null before supplier bills exist in this schema. */
 async function openBillsTotal(models: TenantModels): Promise<number | null> {
-  const tables = (await models.sequelize.getQueryInterface().showAllTables()).map((t) => (typeof t === 'string' ? t : (t as { tableName: string }).tableName));
+  const tables = (await models.sequelize.getQueryInterface().showAllTables()).map((t) =>
+    typeof t === 'string' ? t : (t as { tableName: string }).tableName,
+  );
   if (!tables.includes('supplier_bills')) return null;
-  const [row] = await models.sequelize.query<{ due: unknown }>("SELECT COALESCE(SUM(total - amount_paid), 0) AS due FROM supplier_bills WHERE status <> 'void'", {
-    type: QueryTypes.SELECT,
-    raw: true,
-  });
+  const [row] = await models.sequelize.query<{ due: unknown }>(
+    "SELECT COALESCE(SUM(total - amount_paid), 0) AS due FROM supplier_bills WHERE status <> 'void'",
+    {
+      type: QueryTypes.SELECT,
+      raw: true,
+    },
+  );
   return Number(row?.due ?? 0);
 }

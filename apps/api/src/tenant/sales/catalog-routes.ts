@@ -48,7 +48,10 @@ const ProductBody = z
     name: text(200),
     description: optionalText(5000),
     unitPrice: price.describe('cents per unit, before tax'),
-    costPrice: price.nullable().optional().describe('cents per unit: the cost of new stock while none is on hand (then the moving average)'),
+    costPrice: price
+      .nullable()
+      .optional()
+      .describe('cents per unit: the cost of new stock while none is on hand (then the moving average)'),
     unitId: id.nullable().optional().describe('unit of measure (how many decimals quantities may have); null = whole units'),
     taxRateId: id.nullable().optional().describe('omit for the standard rate, null for untaxed'),
     allowNegativeStock: z.boolean().optional(),

@@ -1,7 +1,25 @@
 import { z } from 'zod';
-import { ADJUSTMENT_REASONS, adjustStock, listStockLevels, listStockMovements, quantityNumber, STOCK_MOVEMENT_REASONS } from '@salesfleet/models';
+import {
+  ADJUSTMENT_REASONS,
+  adjustStock,
+  listStockLevels,
+  listStockMovements,
+  quantityNumber,
+  STOCK_MOVEMENT_REASONS,
+} from '@salesfleet/models';
 import type { ApiRoutes } from '../../http/api-routes';
-import { id, idQuery, pageQuery, PageFields, quantityOut, signedQuantity, StockLevelSchema, stockLevelJson, StockMovementSchema, stockMovementJson } from './schemas';
+import {
+  id,
+  idQuery,
+  pageQuery,
+  PageFields,
+  quantityOut,
+  signedQuantity,
+  StockLevelSchema,
+  stockLevelJson,
+  StockMovementSchema,
+  stockMovementJson,
+} from './schemas';
 
 const AdjustmentBody = z
   .object({
@@ -9,7 +27,13 @@ const AdjustmentBody = z
     locationId: id,
     quantity: signedQuantity.describe('signed units (up to 3 decimals): positive adds units, negative removes them'),
     reason: z.enum(ADJUSTMENT_REASONS).optional().describe('adjustment (default) or receipt (goods received)'),
-    unitCost: z.number().int().min(0).max(2_147_483_647).optional().describe("cents per unit of the units added; default the product's average cost"),
+    unitCost: z
+      .number()
+      .int()
+      .min(0)
+      .max(2_147_483_647)
+      .optional()
+      .describe("cents per unit of the units added; default the product's average cost"),
     note: z.string().trim().max(100).nullable().optional().describe('why, in a few words'),
   })
   .strict();
@@ -41,7 +65,11 @@ export function stockRoutes(routes: ApiRoutes): void {
       responses: {
         201: {
           description: 'The movement, the units now on hand at the location and the value moved in or out of Inventory',
-          schema: z.object({ movement: StockMovementSchema, quantity: quantityOut, value: z.number().int().describe('cents: + into Inventory, − out of it') }),
+          schema: z.object({
+            movement: StockMovementSchema,
+            quantity: quantityOut,
+            value: z.number().int().describe('cents: + into Inventory, − out of it'),
+          }),
         },
         409: { description: 'InsufficientStock: would go below zero (details.shortages)' },
       },
@@ -58,8 +86,15 @@ export function stockRoutes(routes: ApiRoutes): void {
       path: '/stock/movements',
       summary: 'Stock movements, newest first',
       permission: 'sales.view_stock_movement',
-      query: z.object({ locationId: idQuery.optional(), productId: idQuery.optional(), reason: z.enum(STOCK_MOVEMENT_REASONS).optional(), ...pageQuery }),
-      responses: { 200: { description: 'A page of movements', schema: z.object({ movements: z.array(StockMovementSchema), ...PageFields }) } },
+      query: z.object({
+        locationId: idQuery.optional(),
+        productId: idQuery.optional(),
+        reason: z.enum(STOCK_MOVEMENT_REASONS).optional(),
+        ...pageQuery,
+      }),
+      responses: {
+        200: { description: 'A page of movements', schema: z.object({ movements: z.array(StockMovementSchema), ...PageFields }) },
+      },
     },
     async (c, { query }) => {
       const page = await listStockMovements(c.var.db!, query);
