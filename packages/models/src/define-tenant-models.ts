@@ -21,6 +21,11 @@ import { associateStockMovement, defineStockMovement } from './sales/stock-movem
 import { defineTenantSettings } from './settings/tenant-settings';
 import { defineUserLocation } from './auth/user-location';
 import { defineUnit } from './sales/unit';
+import { associatePurchaseOrder, definePurchaseOrder } from './purchasing/purchase-order';
+import { definePurchaseOrderLine } from './purchasing/purchase-order-line';
+import { defineSupplier } from './purchasing/supplier';
+import { associateSupplierBill, defineSupplierBill } from './purchasing/supplier-bill';
+import { defineSupplierPayment } from './purchasing/supplier-payment';
 import { installNumericParsers } from './sequelize-options';
 import type { AssociateModel, ModelTarget, TenantModelClasses, TenantModelName, TenantModels } from './model-types';
 
@@ -53,6 +58,11 @@ const specs: { [K in TenantModelName]: ModelSpec<K> } = {
   TenantSettings: { define: defineTenantSettings },
   UserLocation: { define: defineUserLocation },
   Unit: { define: defineUnit },
+  Supplier: { define: defineSupplier },
+  PurchaseOrder: { define: definePurchaseOrder, associate: associatePurchaseOrder },
+  PurchaseOrderLine: { define: definePurchaseOrderLine },
+  SupplierBill: { define: defineSupplierBill, associate: associateSupplierBill },
+  SupplierPayment: { define: defineSupplierPayment },
 };
 
 /** Names of every tenant model (auth, sales, accounting). */

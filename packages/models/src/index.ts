@@ -58,6 +58,11 @@ export type {
   TenantSettingsModel,
   Unit,
   UnitModel,
+  PurchaseOrder,
+  PurchaseOrderLine,
+  Supplier,
+  SupplierBill,
+  SupplierPayment,
   TenantModelClasses,
   TenantModelName,
   TenantModels,
@@ -245,6 +250,9 @@ export {
   listStockLevels,
   inventoryLines,
   listStockMovements,
+  transferStock,
+  type StockTransferInput,
+  type StockTransferResult,
   putStock,
   stockByProduct,
   stockOnHand,
@@ -288,12 +296,47 @@ export {
 } from './sales/quantity';
 export { InventoryValuation, type ValuationState, type ValueChange } from './sales/valuation';
 export { DEFAULT_UNITS } from './sales/unit';
+export {
+  createSupplier,
+  deleteSupplier,
+  getSupplier,
+  listSuppliers,
+  updateSupplier,
+  type SupplierInput,
+  type SupplierPatch,
+} from './purchasing/suppliers';
+export {
+  BILL_PREFIX,
+  cancelPurchaseOrder,
+  createPurchaseOrder,
+  getPurchaseOrder,
+  listPurchaseOrders,
+  PURCHASE_ORDER_PREFIX,
+  receivePurchaseOrder,
+  type PurchaseOrderFilter,
+  type PurchaseOrderInput,
+  type PurchaseOrderLineInput,
+  type ReceiveInput,
+  type ReceiveResult,
+} from './purchasing/purchases';
+export {
+  createSupplierBill,
+  getSupplierBill,
+  listSupplierBills,
+  paySupplierBill,
+  type SupplierBillFilter,
+  type SupplierBillInput,
+  type SupplierPaymentInput,
+} from './purchasing/bills';
+export { PURCHASE_ORDER_STATUSES, type PurchaseOrderStatus } from './purchasing/purchase-order';
+export { SUPPLIER_BILL_STATUSES, type SupplierBillStatus } from './purchasing/supplier-bill';
 export { MAX_AMOUNT } from './sales/fields';
 export { listPayments, recordPayment, type PaymentFilter, type PaymentInput, type PaymentResult } from './sales/payments';
 export {
   DEMO_CUSTOMERS,
   DEMO_MARKER,
   DEMO_PRODUCTS,
+  DEMO_SUPPLIERS,
   seedDemoData,
   type SeedDemoDataOptions,
   type SeedDemoDataResult,

@@ -21,6 +21,11 @@ import type { defineStockLevel } from './sales/stock-level';
 import type { defineStockMovement } from './sales/stock-movement';
 import type { defineTenantSettings } from './settings/tenant-settings';
 import type { defineUnit } from './sales/unit';
+import type { definePurchaseOrder } from './purchasing/purchase-order';
+import type { definePurchaseOrderLine } from './purchasing/purchase-order-line';
+import type { defineSupplier } from './purchasing/supplier';
+import type { defineSupplierBill } from './purchasing/supplier-bill';
+import type { defineSupplierPayment } from './purchasing/supplier-payment';
 
 // Model classes exist only inside defineTenantModels (one set per Sequelize instance); these are
 // their types, derived from the factories so nothing holds a class at module scope.
@@ -46,6 +51,11 @@ export type ExpenseModel = ReturnType<typeof defineExpense>;
 export type TaxRateModel = ReturnType<typeof defineTaxRate>;
 export type TenantSettingsModel = ReturnType<typeof defineTenantSettings>;
 export type UnitModel = ReturnType<typeof defineUnit>;
+export type SupplierModel = ReturnType<typeof defineSupplier>;
+export type PurchaseOrderModel = ReturnType<typeof definePurchaseOrder>;
+export type PurchaseOrderLineModel = ReturnType<typeof definePurchaseOrderLine>;
+export type SupplierBillModel = ReturnType<typeof defineSupplierBill>;
+export type SupplierPaymentModel = ReturnType<typeof defineSupplierPayment>;
 
 export interface User extends InstanceType<UserModel> {}
 export interface Group extends InstanceType<GroupModel> {}
@@ -69,6 +79,11 @@ export interface Expense extends InstanceType<ExpenseModel> {}
 export interface TaxRate extends InstanceType<TaxRateModel> {}
 export interface TenantSettings extends InstanceType<TenantSettingsModel> {}
 export interface Unit extends InstanceType<UnitModel> {}
+export interface Supplier extends InstanceType<SupplierModel> {}
+export interface PurchaseOrder extends InstanceType<PurchaseOrderModel> {}
+export interface PurchaseOrderLine extends InstanceType<PurchaseOrderLineModel> {}
+export interface SupplierBill extends InstanceType<SupplierBillModel> {}
+export interface SupplierPayment extends InstanceType<SupplierPaymentModel> {}
 
 /** Every tenant model class, by name. */
 export interface TenantModelClasses {
@@ -94,6 +109,11 @@ export interface TenantModelClasses {
   TaxRate: TaxRateModel;
   TenantSettings: TenantSettingsModel;
   Unit: UnitModel;
+  Supplier: SupplierModel;
+  PurchaseOrder: PurchaseOrderModel;
+  PurchaseOrderLine: PurchaseOrderLineModel;
+  SupplierBill: SupplierBillModel;
+  SupplierPayment: SupplierPaymentModel;
 }
 
 export type TenantModelName = keyof TenantModelClasses;

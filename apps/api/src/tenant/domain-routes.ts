@@ -1,5 +1,6 @@
 import type { ApiRoutes } from '../http/api-routes';
 import { accountingRoutes } from './accounting';
+import { purchasingArea } from './purchasing';
 import { salesRoutes } from './sales';
 import { settingsRoutes } from './settings/routes';
 import type { PermissionCache } from './auth/tenant-sessions';
@@ -18,9 +19,8 @@ export type TenantRouteMount = (routes: ApiRoutes, context: TenantRouteContext) 
 
 /**
  * The sales and accounting areas plug in here, e.g.
- *   import { salesRoutes } from './sales';
-import { settingsRoutes } from './settings/routes';            // apps/api/src/tenant/sales/index.ts
+ *   import { salesRoutes } from './sales';            // apps/api/src/tenant/sales/index.ts
  *   import { accountingRoutes } from './accounting';  // apps/api/src/tenant/accounting/index.ts
  *   export const tenantDomainRoutes = [salesRoutes, accountingRoutes];
  */
-export const tenantDomainRoutes: readonly TenantRouteMount[] = [salesRoutes, accountingRoutes, settingsRoutes];
+export const tenantDomainRoutes: readonly TenantRouteMount[] = [salesRoutes, accountingRoutes, settingsRoutes, purchasingArea];

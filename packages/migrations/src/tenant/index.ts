@@ -6,6 +6,16 @@ import { tenantSettings } from './202612070100-tenant-settings';
 import { accountingTools } from './202612070200-accounting-tools';
 import { userLocations } from './202612070220-user-locations';
 import { inventoryValuation } from './202612070240-inventory-valuation';
+import { purchasing } from './202612070250-purchasing';
 
 /** The tenant database migrations, oldest first. A tenant's schema version is its last applied name. */
-export const tenantMigrations: MigrationDefinition[] = [auth, sales, accounting, tenantSettings, accountingTools, userLocations, inventoryValuation];
+export const tenantMigrations: MigrationDefinition[] = [
+  auth,
+  sales,
+  accounting,
+  tenantSettings,
+  accountingTools,
+  userLocations,
+  inventoryValuation,
+  purchasing,
+];

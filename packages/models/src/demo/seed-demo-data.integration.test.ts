@@ -7,6 +7,7 @@ import { dateInTimeZone } from '../settings/currencies';
 import { getSettings } from '../settings/settings';
 import { DEMO_CUSTOMERS, DEMO_PRODUCTS, seedDemoData } from './seed-demo-data';
 import { units } from '../sales/quantity';
+import { bookViolations } from '../testing/books';
 
 const dialects = await testDialects();
 
@@ -45,6 +46,8 @@ describe.each(dialects)('demo data on %s', (dialect) => {
       customers: DEMO_CUSTOMERS.length,
       invoices: 7,
       expenses: 1,
+      suppliers: 2,
+      purchaseOrders: 1,
     });
     expect(await models.Location.count()).toBe(1);
     const after = await counts(models);
@@ -81,7 +84,19 @@ describe.each(dialects)('demo data on %s', (dialect) => {
     expect(await salesByDay(models, { from: '2026-06-09', to: '2026-06-15' })).toHaveLength(7);
 
     const second = await seedDemoData(models, { today: '2026-06-20' });
-    expect(second.created).toEqual({ locations: 0, products: 0, stockLevels: 0, customers: 0, invoices: 0, expenses: 0 });
+    expect(second.created).toEqual({
+      locations: 0,
+      products: 0,
+      stockLevels: 0,
+      customers: 0,
+      invoices: 0,
+      expenses: 0,
+      suppliers: 0,
+      purchaseOrders: 0,
+    });
+    expect(await bookViolations(models)).toEqual([]);
+    const bill = await models.SupplierBill.findOne({ raw: true });
+    expect(bill).toMatchObject({ total: 12 * 340 + 12 * 125, amountPaid: 3000, status: 'open' });
     expect(await counts(models)).toEqual(after);
   });
 
@@ -97,6 +112,7 @@ describe.each(dialects)('demo data on %s', (dialect) => {
     expect((await salesByLocation(models)).map((r) => r.code)).toEqual(['MAIN', 'NORTH']);
     expect((await seedDemoData(models, { locations: true })).created.locations).toBe(0);
     expect((await trialBalance(models)).balanced).toBe(true);
+    expect(await bookViolations(models)).toEqual([]);
   });
 
   it('trades in another currency when given company settings, applied before anything is posted', async () => {

@@ -9,12 +9,15 @@ import { getSettings, updateSettings, type SettingsPatch } from '../settings/set
 import type { TenantModels } from '../model-types';
 import { issueInvoicesInBulk, type CreateInvoiceInput } from '../sales/invoicing';
 import { Conflict } from '@salesfleet/contracts';
+import { paySupplierBill } from '../purchasing/bills';
+import { createPurchaseOrder, receivePurchaseOrder } from '../purchasing/purchases';
 import { centsFor, units } from '../sales/quantity';
 import { InventoryValuation } from '../sales/valuation';
 
 /**
  * Demo data for a new workspace (`create-tenant --demo-data`, `pnpm start --demo`): products with
- * stock, customers, a week of posted invoices (some paid, one part-paid, some open) and an expense —
+ * stock, customers, a week of posted invoices (some paid, one part-paid, some open), an expense, and
+ * suppliers with a purchase order half received and its bill part paid —
  * through the same operations the API uses, so the books, stock and reports agree.
  *
  * Deterministic (same rows every time; invoice dates count back from `today`), idempotent (each part
@@ -35,7 +38,16 @@ export interface SeedDemoDataOptions {
 
 export interface SeedDemoDataResult {
   /** Rows created by this run (all zero on a second run). */
-  created: { locations: number; products: number; stockLevels: number; customers: number; invoices: number; expenses: number };
+  created: {
+    locations: number;
+    products: number;
+    stockLevels: number;
+    customers: number;
+    invoices: number;
+    expenses: number;
+    suppliers: number;
+    purchaseOrders: number;
+  };
 }
 
 export const DEMO_MARKER = 'Demo data';
@@ -65,6 +77,11 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
   { sku: 'BOOK-BREW', name: 'The home brewing guide (book)', unitPrice: 1800, costPrice: 900, taxed: false, stock: 12 },
 ];
 
+export const DEMO_SUPPLIERS = [
+  { name: 'Roastery Wholesale', email: 'orders@roastery.demo.example.com', phone: '+44 117 496 0100', taxNumber: 'GB987654321' },
+  { name: 'Paper Goods Co', email: 'sales@papergoods.demo.example.com', phone: null },
+] as const;
+
 export const DEMO_CUSTOMERS = [
   { name: 'Ada Lovelace', email: 'ada@demo.example.com', phone: '+44 20 7946 0001' },
   { name: 'Grace Hopper', email: 'grace@demo.example.com', phone: '+1 202 555 0102' },
@@ -93,7 +110,7 @@ async function seed(
   options: { locations: boolean; today: string },
   transaction: Transaction,
 ): Promise<SeedDemoDataResult> {
-  const created = { locations: 0, products: 0, stockLevels: 0, customers: 0, invoices: 0, expenses: 0 };
+  const created = { locations: 0, products: 0, stockLevels: 0, customers: 0, invoices: 0, expenses: 0, suppliers: 0, purchaseOrders: 0 };
   const t = { transaction };
 
   const user =
@@ -300,6 +317,60 @@ async function seed(
       t,
     );
     created.expenses++;
+  }
+
+  // ── suppliers and a purchase: ordered, half received (Inventory / Accounts payable at cost), part paid ──
+  const knownSuppliers = new Set(
+    (
+      await models.Supplier.findAll({
+        where: { email: { [Op.in]: DEMO_SUPPLIERS.map((s) => s.email) } },
+        attributes: ['email'],
+        raw: true,
+        ...t,
+      })
+    ).map((s) => s.email),
+  );
+  const newSuppliers = DEMO_SUPPLIERS.filter((s) => !knownSuppliers.has(s.email));
+  if (newSuppliers.length) {
+    await models.Supplier.bulkCreate(
+      newSuppliers.map((s) => ({ ...s })),
+      t,
+    );
+    created.suppliers = newSuppliers.length;
+  }
+  if ((await models.PurchaseOrder.count({ where: { notes: DEMO_MARKER }, ...t })) === 0) {
+    const roastery = await models.Supplier.findOne({ where: { email: DEMO_SUPPLIERS[0].email }, attributes: ['id'], ...t });
+    const order = await createPurchaseOrder(
+      models,
+      {
+        supplierId: roastery!.id,
+        locationId: main,
+        orderDate: daysBefore(options.today, 4),
+        notes: DEMO_MARKER,
+        lines: [
+          { productId: productId.get('MUG-WHITE')!, quantity: units(12), unitCost: 340 },
+          { productId: productId.get('FILTER-100')!, quantity: units(24), unitCost: 125 },
+        ],
+        userId,
+      },
+      t,
+    );
+    const { bill } = await receivePurchaseOrder(
+      models,
+      order.id,
+      {
+        lines: [
+          { lineId: order.lines![0]!.id, quantity: units(12) },
+          { lineId: order.lines![1]!.id, quantity: units(12) },
+        ],
+        date: daysBefore(options.today, 2),
+        supplierReference: 'RW-20417',
+        userId,
+      },
+      t,
+    );
+    await paySupplierBill(models, bill.id, { amount: 3000, date: daysBefore(options.today, 1), reference: 'Transfer', userId }, t);
+    created.purchaseOrders++;
   }
 
   return { created };

@@ -258,6 +258,94 @@ export async function adjustStock(
   );
 }
 
+export interface StockTransferInput {
+  productId: number;
+  fromLocationId: number;
+  toLocationId: number;
+  /** Thousandths of a unit, > 0. */
+  quantity: number;
+  note?: string | null;
+  userId: number;
+}
+
+export interface StockTransferResult {
+  /** The movement out of the source (negative) and into the destination (positive). */
+  movements: [StockMovement, StockMovement];
+  /** Thousandths on hand at each location afterwards. */
+  from: number;
+  to: number;
+}
+
+/**
+ * Moves stock between two locations in one transaction: two `transfer` movements, both stock levels.
+ * Refused (InsufficientStock) beyond what the source holds unless the product allows negative stock.
+ * The product's valuation and the ledger do not change: its average cost is per product, not per
+ * location.
+ */
+export async function transferStock(
+  models: TenantModels,
+  input: StockTransferInput,
+  options: WriteOptions = {},
+): Promise<StockTransferResult> {
+  const f = new FieldChecks();
+  const productId = f.int(input.productId, 'productId', 1, MAX_INT32);
+  const from = f.int(input.fromLocationId, 'fromLocationId', 1, MAX_INT32);
+  const to = f.int(input.toLocationId, 'toLocationId', 1, MAX_INT32);
+  if (from === to && from !== 0) f.fail('toLocationId', 'another location than fromLocationId');
+  const quantity = f.int(input.quantity, 'quantity', 1, MAX_QUANTITY);
+  const note = f.text(input.note, 'note', 100, false) ?? null;
+  f.done('stock transfer');
+
+  return writeTransaction(
+    models.sequelize,
+    async (transaction) => {
+      const product = (await productsForStock(models, [productId], transaction)).get(productId);
+      const issues: FieldIssue[] = [];
+      if (!product) issues.push({ path: 'productId', message: `no product ${productId}` });
+      for (const [path, id] of [
+        ['fromLocationId', from],
+        ['toLocationId', to],
+      ] as const) {
+        const location = await models.Location.findByPk(id, { attributes: ['id', 'isActive'], transaction });
+        if (!location) issues.push({ path, message: `no location ${id}` });
+        else if (!location.isActive && path === 'toLocationId') issues.push({ path, message: `location ${id} is inactive` });
+      }
+      if (product) {
+        const fine = quantityIssue('quantity', quantity, product.decimals, product.sku);
+        if (fine) issues.push(fine);
+      }
+      if (issues.length) throw new ValidationFailed('Invalid stock transfer', issues);
+      // The product row first, as every stock posting does, so transfers and sales lock in one order.
+      await InventoryValuation.lock(models, [productId], transaction);
+      if (!(await takeStock(models, { productId, locationId: from, quantity, allowNegative: product!.allowNegativeStock }, transaction))) {
+        const available = await stockOnHand(models, productId, from, transaction);
+        throw new InsufficientStock(
+          `Only ${formatQuantity(available)} of ${product!.sku} at location ${from}; cannot move ${formatQuantity(quantity)}`,
+          {
+            shortages: [{ productId, locationId: from, requested: quantityNumber(quantity), available: quantityNumber(available) }],
+          },
+        );
+      }
+      await putStock(models, { productId, locationId: to, quantity }, transaction);
+      const reference = `transfer:${from}>${to}${note ? ` ${note}` : ''}`.slice(0, 100);
+      const out = await models.StockMovement.create(
+        { productId, locationId: from, quantity: -quantity, reason: 'transfer', reference, createdBy: input.userId },
+        { transaction },
+      );
+      const into = await models.StockMovement.create(
+        { productId, locationId: to, quantity, reason: 'transfer', reference, createdBy: input.userId },
+        { transaction },
+      );
+      return {
+        movements: [out, into],
+        from: await stockOnHand(models, productId, from, transaction),
+        to: await stockOnHand(models, productId, to, transaction),
+      };
+    },
+    options,
+  );
+}
+
 /** Debit Inventory / credit `offset` by `amount` (or the reverse when negative); nothing for 0. */
 export function inventoryLines(inventory: number, offset: number, amount: number): PostingLine[] {
   if (amount === 0) return [];

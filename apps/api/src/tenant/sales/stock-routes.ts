@@ -6,6 +6,7 @@ import {
   listStockMovements,
   quantityNumber,
   STOCK_MOVEMENT_REASONS,
+  transferStock,
 } from '@salesfleet/models';
 import type { ApiRoutes } from '../../http/api-routes';
 import {
@@ -13,6 +14,7 @@ import {
   idQuery,
   pageQuery,
   PageFields,
+  quantity,
   quantityOut,
   signedQuantity,
   StockLevelSchema,
@@ -38,7 +40,17 @@ const AdjustmentBody = z
   })
   .strict();
 
-/** Stock per location, stock adjustments, stock movements. */
+const TransferBody = z
+  .object({
+    productId: id,
+    fromLocationId: id,
+    toLocationId: id,
+    quantity,
+    note: z.string().trim().max(100).nullable().optional(),
+  })
+  .strict();
+
+/** Stock per location, stock adjustments and transfers, stock movements. */
 export function stockRoutes(routes: ApiRoutes): void {
   routes.add(
     {
@@ -77,6 +89,30 @@ export function stockRoutes(routes: ApiRoutes): void {
     async (c, { body }) => {
       const result = await adjustStock(c.var.db!, { ...body, userId: c.var.user!.user.id });
       return c.json({ movement: stockMovementJson(result.movement), quantity: quantityNumber(result.quantity), value: result.value }, 201);
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/stock/transfers',
+      summary: 'Move stock from one location to another (two transfer movements; no posting: cost is per product)',
+      permission: 'sales.transfer_stock',
+      body: TransferBody,
+      responses: {
+        201: {
+          description: 'The two movements and the units now at each location',
+          schema: z.object({ movements: z.array(StockMovementSchema), from: quantityOut, to: quantityOut }),
+        },
+        409: { description: 'InsufficientStock: the source holds less (details.shortages)' },
+      },
+    },
+    async (c, { body }) => {
+      const result = await transferStock(c.var.db!, { ...body, userId: c.var.user!.user.id });
+      return c.json(
+        { movements: result.movements.map(stockMovementJson), from: quantityNumber(result.from), to: quantityNumber(result.to) },
+        201,
+      );
     },
   );
 

@@ -1,0 +1,221 @@
+import { literal, Op, type Transaction, type WhereOptions } from 'sequelize';
+import { postJournalEntry, systemAccounts } from '../accounting/posting';
+import { writeTransaction, type WriteOptions } from '../accounting/transactions';
+import { findPage, type Page, type PageOptions, pageWindow, today } from '../accounting/values';
+import { Conflict, NotFound, ValidationFailed } from '../errors';
+import type { SupplierBill, SupplierPayment, TenantModels } from '../model-types';
+import { FieldChecks, type FieldIssue, MAX_AMOUNT, MAX_INT32 } from '../sales/fields';
+import { nextDocumentNumber, numberTaken } from './numbering';
+import { BILL_PREFIX } from './purchases';
+import type { SupplierBillStatus } from './supplier-bill';
+
+/**
+ * Supplier bills and payments. A bill for goods comes from receiving them (purchases.ts); any other
+ * bill (rent, repairs, a service) is entered here and posts debit its account / credit Accounts
+ * payable. A payment posts debit Accounts payable / credit the money account it was paid from, and is
+ * refused beyond what is still owed — also when two payments race (a conditional update, as for
+ * invoices). Accounts payable = Σ (total − amount paid) over all bills.
+ */
+
+export interface SupplierBillInput {
+  supplierId: number;
+  /** The expense (or asset) account the bill is for. */
+  accountId: number;
+  /** Cents. */
+  amount: number;
+  billDate?: string;
+  dueDate?: string | null;
+  supplierReference?: string | null;
+  description?: string | null;
+  userId: number;
+}
+
+export async function createSupplierBill(
+  models: TenantModels,
+  input: SupplierBillInput,
+  options: WriteOptions = {},
+): Promise<SupplierBill> {
+  const f = new FieldChecks();
+  f.int(input.supplierId, 'supplierId', 1, MAX_INT32);
+  f.int(input.accountId, 'accountId', 1, MAX_INT32);
+  f.int(input.amount, 'amount', 1, MAX_AMOUNT);
+  if (input.billDate !== undefined) f.date(input.billDate, 'billDate');
+  if (input.dueDate !== undefined && input.dueDate !== null) f.date(input.dueDate, 'dueDate');
+  const supplierReference = f.text(input.supplierReference, 'supplierReference', 100, false) ?? null;
+  const description = f.text(input.description, 'description', 255, false) ?? null;
+  f.done('supplier bill');
+  const billDate = input.billDate ?? today();
+
+  const id = await writeTransaction(
+    models.sequelize,
+    async (transaction) => {
+      const issues: FieldIssue[] = [];
+      const supplier = await models.Supplier.findByPk(input.supplierId, { attributes: ['id', 'name', 'isActive'], transaction });
+      if (!supplier) issues.push({ path: 'supplierId', message: `no supplier ${input.supplierId}` });
+      else if (!supplier.isActive) issues.push({ path: 'supplierId', message: `supplier ${input.supplierId} is inactive` });
+      const account = await models.Account.findByPk(input.accountId, { transaction });
+      const accounts = await systemAccounts(models, transaction);
+      if (!account) issues.push({ path: 'accountId', message: `no account ${input.accountId}` });
+      else if (!account.isActive) issues.push({ path: 'accountId', message: `account ${account.code} is inactive` });
+      else if (account.type !== 'expense' && account.type !== 'asset')
+        issues.push({ path: 'accountId', message: `account ${account.code} is not an expense or asset account` });
+      else if (account.id === accounts.inventory)
+        issues.push({ path: 'accountId', message: 'goods for stock are billed by receiving them against a purchase order' });
+      if (issues.length) throw new ValidationFailed('Invalid supplier bill', issues);
+      const number = await nextDocumentNumber(models, 'SupplierBill', BILL_PREFIX, transaction);
+      const bill = await models.SupplierBill.create(
+        {
+          number,
+          supplierReference,
+          supplierId: input.supplierId,
+          accountId: input.accountId,
+          billDate,
+          dueDate: input.dueDate ?? null,
+          total: input.amount,
+          description,
+          createdBy: input.userId,
+        },
+        { transaction },
+      ).catch(numberTaken);
+      await postJournalEntry(
+        models,
+        {
+          entryDate: billDate,
+          memo: `Bill ${number} from ${supplier!.name}${description ? `: ${description}` : ''}`.slice(0, 255),
+          sourceType: 'supplier_bill',
+          sourceId: bill.id,
+          postedBy: input.userId,
+          lines: [
+            { accountId: input.accountId, debit: input.amount },
+            { accountId: accounts.accountsPayable, credit: input.amount },
+          ],
+        },
+        transaction,
+      );
+      return bill.id;
+    },
+    options,
+  );
+  return getSupplierBill(models, id, options.transaction);
+}
+
+export async function getSupplierBill(models: TenantModels, id: number, transaction?: Transaction): Promise<SupplierBill> {
+  const bill = await models.SupplierBill.findByPk(id, {
+    include: [{ model: models.SupplierPayment, as: 'payments' }],
+    order: [[{ model: models.SupplierPayment, as: 'payments' }, 'id', 'ASC']],
+    ...(transaction ? { transaction } : {}),
+  });
+  if (!bill) throw new NotFound('SupplierBill', id);
+  return bill;
+}
+
+export interface SupplierBillFilter extends PageOptions {
+  supplierId?: number;
+  status?: SupplierBillStatus;
+}
+
+export async function listSupplierBills(models: TenantModels, filter: SupplierBillFilter = {}): Promise<Page<SupplierBill>> {
+  const { limit, offset } = pageWindow(filter);
+  const where: WhereOptions = {};
+  if (filter.supplierId !== undefined) Object.assign(where, { supplierId: filter.supplierId });
+  if (filter.status !== undefined) Object.assign(where, { status: filter.status });
+  const { rows, count } = await findPage(models.unassociated('SupplierBill'), { where, order: [['id', 'DESC']], limit, offset });
+  return { items: rows, total: count, limit, offset };
+}
+
+export interface SupplierPaymentInput {
+  /** Cents, > 0 and at most what is still owed. */
+  amount: number;
+  /** Cash, bank or another asset account; default Bank. */
+  paidFromAccountId?: number;
+  /** `YYYY-MM-DD`; default today. */
+  date?: string;
+  reference?: string | null;
+  userId: number;
+}
+
+/** Pays (part of) a bill; the bill is `paid` once its payments reach its total. */
+export async function paySupplierBill(
+  models: TenantModels,
+  billId: number,
+  input: SupplierPaymentInput,
+  options: WriteOptions = {},
+): Promise<{ bill: SupplierBill; payment: SupplierPayment }> {
+  const f = new FieldChecks();
+  f.int(input.amount, 'amount', 1, MAX_AMOUNT);
+  if (input.paidFromAccountId !== undefined) f.int(input.paidFromAccountId, 'paidFromAccountId', 1, MAX_INT32);
+  if (input.date !== undefined) f.date(input.date, 'date');
+  const reference = f.text(input.reference, 'reference', 100, false) ?? null;
+  f.done('supplier payment');
+  const date = input.date ?? today();
+
+  const paymentId = await writeTransaction(
+    models.sequelize,
+    async (transaction) => {
+      const bill = await models.SupplierBill.findByPk(billId, { attributes: ['id', 'number', 'total', 'amountPaid'], transaction });
+      if (!bill) throw new NotFound('SupplierBill', billId);
+      const accounts = await systemAccounts(models, transaction);
+      const paidFrom = input.paidFromAccountId ?? accounts.bank;
+      const account = await models.Account.findByPk(paidFrom, { attributes: ['id', 'code', 'type', 'isActive'], transaction });
+      if (
+        account?.type !== 'asset' ||
+        !account.isActive ||
+        account.id === accounts.inventory ||
+        account.id === accounts.accountsReceivable
+      ) {
+        throw new ValidationFailed('Invalid supplier payment', [
+          { path: 'paidFromAccountId', message: 'an active money account (cash, bank)' },
+        ]);
+      }
+      // Conditional: never past the total, whatever another payment committed meanwhile.
+      const column = models.sequelize.getQueryInterface().quoteIdentifier('amount_paid');
+      const [affected] = await models.SupplierBill.update(
+        { amountPaid: literal(`${column} + ${input.amount}`) as unknown as number },
+        { where: { id: billId, [Op.and]: [literal(`${column} + ${input.amount} <= total`)] }, transaction },
+      );
+      if (affected === 0) {
+        const fresh = await models.SupplierBill.findByPk(billId, {
+          attributes: ['total', 'amountPaid'],
+          transaction,
+          lock: transaction.LOCK.SHARE,
+        });
+        const owed = Number(fresh!.total) - Number(fresh!.amountPaid);
+        throw new Conflict(`Bill ${bill.number} has ${owed} cents left to pay; cannot pay ${input.amount}`, { owed });
+      }
+      await models.SupplierBill.update(
+        { status: 'paid' },
+        { where: { id: billId, [Op.and]: [literal(`${column} >= total`)] }, transaction },
+      );
+      const payment = await models.SupplierPayment.create(
+        {
+          supplierBillId: billId,
+          amount: input.amount,
+          paidFromAccountId: paidFrom,
+          paymentDate: date,
+          reference,
+          createdBy: input.userId,
+        },
+        { transaction },
+      );
+      await postJournalEntry(
+        models,
+        {
+          entryDate: date,
+          memo: `Payment of bill ${bill.number}`,
+          sourceType: 'supplier_payment',
+          sourceId: payment.id,
+          postedBy: input.userId,
+          lines: [
+            { accountId: accounts.accountsPayable, debit: input.amount },
+            { accountId: paidFrom, credit: input.amount },
+          ],
+        },
+        transaction,
+      );
+      return payment.id;
+    },
+    options,
+  );
+  const payment = await models.SupplierPayment.findByPk(paymentId, options.transaction ? { transaction: options.transaction } : {});
+  return { bill: await getSupplierBill(models, billId, options.transaction), payment: payment! };
+}
