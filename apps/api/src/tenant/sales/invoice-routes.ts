@@ -12,6 +12,7 @@ import {
   MAX_AMOUNT,
   MAX_INVOICE_LINES,
   MAX_UNIT_PRICE,
+  QUANTITY_SCALE,
   PAYMENT_METHODS,
   recordPayment,
   voidInvoice,
@@ -47,9 +48,9 @@ const LineBody = z
     taxRateBp: z.number().int().min(0).max(10_000).optional().describe('free-text lines only; basis points'),
   })
   .strict()
-  // quantity × unit price is exact below 2^53 (both bounds above); the line total with its tax and
-  // the invoice total are checked against MAX_AMOUNT where the products' prices and rates are known.
-  .refine((l) => l.unitPrice === undefined || l.quantity * l.unitPrice <= MAX_AMOUNT, {
+  // quantity (thousandths) × unit price / 1000, in BigInt; the line total with its tax and the invoice
+  // total are checked against MAX_AMOUNT where the products' prices and rates are known.
+  .refine((l) => l.unitPrice === undefined || BigInt(l.quantity) * BigInt(l.unitPrice) <= BigInt(MAX_AMOUNT) * BigInt(QUANTITY_SCALE), {
     path: ['unitPrice'],
     message: `quantity × unitPrice at most ${MAX_AMOUNT} cents`,
   });
