@@ -1,7 +1,8 @@
 import { literal, Op, type Transaction, type WhereOptions } from 'sequelize';
 import { postJournalEntry, systemAccounts } from '../accounting/posting';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
-import { findPage, type Page, type PageOptions, pageWindow, today } from '../accounting/values';
+import { findPage, type Page, type PageOptions, pageWindow } from '../accounting/values';
+import { tenantToday } from '../settings/settings';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import type { SupplierBill, SupplierPayment, TenantModels } from '../model-types';
 import { FieldChecks, type FieldIssue, MAX_AMOUNT, MAX_INT32 } from '../sales/fields';
@@ -44,11 +45,11 @@ export async function createSupplierBill(
   const supplierReference = f.text(input.supplierReference, 'supplierReference', 100, false) ?? null;
   const description = f.text(input.description, 'description', 255, false) ?? null;
   f.done('supplier bill');
-  const billDate = input.billDate ?? today();
 
   const id = await writeTransaction(
     models.sequelize,
     async (transaction) => {
+      const billDate = input.billDate ?? (await tenantToday(models, transaction));
       const issues: FieldIssue[] = [];
       const supplier = await models.Supplier.findByPk(input.supplierId, { attributes: ['id', 'name', 'isActive'], transaction });
       if (!supplier) issues.push({ path: 'supplierId', message: `no supplier ${input.supplierId}` });
@@ -147,11 +148,11 @@ export async function paySupplierBill(
   if (input.date !== undefined) f.date(input.date, 'date');
   const reference = f.text(input.reference, 'reference', 100, false) ?? null;
   f.done('supplier payment');
-  const date = input.date ?? today();
 
   const paymentId = await writeTransaction(
     models.sequelize,
     async (transaction) => {
+      const date = input.date ?? (await tenantToday(models, transaction));
       const bill = await models.SupplierBill.findByPk(billId, { attributes: ['id', 'number', 'total', 'amountPaid'], transaction });
       if (!bill) throw new NotFound('SupplierBill', billId);
       const accounts = await systemAccounts(models, transaction);

@@ -1,7 +1,8 @@
 import type { Transaction, WhereOptions } from 'sequelize';
 import { postJournalEntry, systemAccounts } from '../accounting/posting';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
-import { findPage, type Page, type PageOptions, pageWindow, today } from '../accounting/values';
+import { findPage, type Page, type PageOptions, pageWindow } from '../accounting/values';
+import { tenantToday } from '../settings/settings';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
 import type { PurchaseOrder, SupplierBill, TenantModels } from '../model-types';
 import { FieldChecks, type FieldIssue, MAX_AMOUNT, MAX_INT32 } from '../sales/fields';
@@ -111,7 +112,7 @@ export async function createPurchaseOrder(
           number,
           supplierId: input.supplierId,
           locationId: input.locationId,
-          orderDate: input.orderDate ?? today(),
+          orderDate: input.orderDate ?? (await tenantToday(models, transaction)),
           expectedDate: input.expectedDate ?? null,
           total,
           notes,
@@ -222,11 +223,11 @@ export async function receivePurchaseOrder(
   if (input.dueDate !== undefined && input.dueDate !== null) f.date(input.dueDate, 'dueDate');
   const supplierReference = f.text(input.supplierReference, 'supplierReference', 100, false) ?? null;
   f.done('receipt');
-  const date = input.date ?? today();
 
   const billId = await writeTransaction(
     models.sequelize,
     async (transaction) => {
+      const date = input.date ?? (await tenantToday(models, transaction));
       // The order first: two receipts of one order queue here, each seeing what the other received.
       const order = await models.PurchaseOrder.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });
       if (!order) throw new NotFound('PurchaseOrder', id);

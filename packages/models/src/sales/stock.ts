@@ -3,7 +3,7 @@ import { RetryableConflict, writeTransaction, type WriteOptions } from '../accou
 import { findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
 import type { StockLevel, StockMovement, TenantModels } from '../model-types';
 import { postJournalEntry, systemAccounts, type PostingLine } from '../accounting/posting';
-import { today } from '../accounting/values';
+import { tenantToday } from '../settings/settings';
 import { FieldChecks, MAX_INT32, type FieldIssue } from './fields';
 import { centsFor, fitsDecimals, formatQuantity, MAX_QUANTITY, quantityNumber } from './quantity';
 import type { StockMovementReason } from './stock-movement';
@@ -243,7 +243,7 @@ export async function adjustStock(
       await postJournalEntry(
         models,
         {
-          entryDate: input.date ?? today(),
+          entryDate: input.date ?? (await tenantToday(models, transaction)),
           memo: `Stock ${reason} ${product!.sku}${note ? `: ${note}` : ''}`.slice(0, 255),
           sourceType: 'stock_adjustment',
           sourceId: movement.id,
