@@ -33,7 +33,7 @@ const DashboardSchema = z
         sku: z.string(),
         name: z.string(),
         locationId: z.number().int(),
-        quantity: z.number().int(),
+        quantity: z.number().describe('units, at most 3 decimals'),
       }),
     ),
     days: z.array(z.object({ date: z.string(), total: z.number().int(), count: z.number().int() })),

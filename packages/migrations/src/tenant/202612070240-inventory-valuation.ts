@@ -1,7 +1,7 @@
 import { DataTypes, QueryTypes } from 'sequelize';
 import type { MigrationDefinition } from '../types';
 import { dropColumn, narrowToInteger, widenToBigint } from './column-types';
-import { grantPermissions, revokePermissions } from './permissions';
+import { grantPermissions, revokePermissions } from './grant-permissions';
 
 /**
  * Inventory in the ledger, decimal quantities and units of measure (issue 13).
@@ -123,7 +123,7 @@ export const inventoryValuation: MigrationDefinition = {
       await run(`UPDATE ${table} SET quantity = quantity * 1000`);
     }
 
-    await grantPermissions(queryInterface, sequelize, PERMISSIONS, transaction);
+    await grantPermissions({ queryInterface, sequelize, transaction }, PERMISSIONS);
 
     // The adjustments account (unless the tenant already made one with that code).
     const [existing] = await select<{ id: number }>(`SELECT id FROM accounts WHERE code = ?`, [ADJUSTMENTS.code]);
@@ -174,9 +174,8 @@ export const inventoryValuation: MigrationDefinition = {
 
   async down({ queryInterface, sequelize, transaction }) {
     await revokePermissions(
-      sequelize,
+      { queryInterface, sequelize, transaction },
       PERMISSIONS.map((p) => p.codename),
-      transaction,
     );
     // Quantities go back to whole units (fractions are cut); the valuation entry stays in the books.
     const whole = sequelize.getDialect() === 'mysql' ? 'quantity DIV 1000' : 'quantity / 1000';

@@ -2,6 +2,7 @@ import { Op, QueryTypes, type WhereOptions } from 'sequelize';
 import { salesByDay } from '../accounting/reports';
 import { checkDate, toCents } from '../accounting/values';
 import type { TenantModels } from '../model-types';
+import { QUANTITY_SCALE, quantityNumber } from './quantity';
 
 export interface DashboardOptions {
   /** The workspace's today (`YYYY-MM-DD`), in its time zone. */
@@ -63,7 +64,11 @@ export async function dashboardSummary(models: TenantModels, options: DashboardO
   );
 
   const threshold = options.lowStockAt ?? 5;
-  const stockWhere: WhereOptions = { quantity: { [Op.lte]: threshold }, ...(locationId !== undefined ? { locationId } : {}) };
+  // Stock levels hold thousandths (quantity.ts); the threshold and the answer are in units.
+  const stockWhere: WhereOptions = {
+    quantity: { [Op.lte]: threshold * QUANTITY_SCALE },
+    ...(locationId !== undefined ? { locationId } : {}),
+  };
   const low = await models.StockLevel.findAll({
     where: stockWhere,
     include: [{ model: models.Product, as: 'product', attributes: ['id', 'sku', 'name'], where: { isActive: true }, required: true }],
@@ -90,7 +95,7 @@ export async function dashboardSummary(models: TenantModels, options: DashboardO
       sku: s.product?.sku ?? '',
       name: s.product?.name ?? '',
       locationId: s.locationId as number,
-      quantity: s.quantity,
+      quantity: quantityNumber(s.quantity),
     })),
     days,
   };

@@ -9,6 +9,7 @@ import { openTestTenant, type TestTenant } from '../sales/test-tenant';
 import { testDialects } from '../testing';
 import { dateInTimeZone, startOfDayInTimeZone } from './currencies';
 import { closePeriod, getSettings, updateSettings } from './settings';
+import { units } from '../sales/quantity';
 
 const dialects = await testDialects();
 
@@ -86,7 +87,7 @@ describe.each(dialects)('tenant settings on %s', (dialect) => {
     const product = await t.product({ unitPrice: 500, taxRateId: null }, 10);
     const invoice = await createInvoice(models, {
       locationId: t.locationId,
-      lines: [{ productId: product.id, quantity: 1 }],
+      lines: [{ productId: product.id, quantity: units(1) }],
       userId: t.userId,
     });
     expect(invoice.issueDate).toBe(dateInTimeZone('Pacific/Auckland'));
@@ -101,20 +102,21 @@ describe.each(dialects)('tenant settings on %s', (dialect) => {
     await updateSettings(models, { invoicePrefix: 'INV-26-' });
     const next = await createInvoice(models, {
       locationId: t.locationId,
-      lines: [{ productId: product.id, quantity: 1 }],
+      lines: [{ productId: product.id, quantity: units(1) }],
       userId: t.userId,
     });
     expect(next.number).toBe('INV-26-000001');
     const draft = await createInvoice(models, {
       locationId: t.locationId,
-      lines: [{ productId: product.id, quantity: 1 }],
+      lines: [{ productId: product.id, quantity: units(1) }],
       draft: true,
       userId: t.userId,
     });
     expect((await issueInvoice(models, draft.id, { userId: t.userId })).number).toBe('INV-26-000002');
     await updateSettings(models, { invoicePrefix: 'INV-' });
     expect(
-      (await createInvoice(models, { locationId: t.locationId, lines: [{ productId: product.id, quantity: 1 }], userId: t.userId })).number,
+      (await createInvoice(models, { locationId: t.locationId, lines: [{ productId: product.id, quantity: units(1) }], userId: t.userId }))
+        .number,
     ).toBe('INV-000002');
   });
 
@@ -134,7 +136,7 @@ describe.each(dialects)('tenant settings on %s', (dialect) => {
     const invoice = await createInvoice(models, {
       locationId: t.locationId,
       issueDate: '2026-01-14',
-      lines: [{ productId: product.id, quantity: 1 }],
+      lines: [{ productId: product.id, quantity: units(1) }],
       userId: t.userId,
     });
     // 2026-01-14 20:00 UTC is 2026-01-15 09:00 in Auckland (UTC+13 in summer).
@@ -155,7 +157,7 @@ describe.each(dialects)('tenant settings on %s', (dialect) => {
     const open = await createInvoice(models, {
       locationId: t.locationId,
       issueDate: '2026-02-10',
-      lines: [{ productId: product.id, quantity: 1 }],
+      lines: [{ productId: product.id, quantity: units(1) }],
       userId: t.userId,
     });
     const before = await trialBalance(models);
@@ -168,7 +170,7 @@ describe.each(dialects)('tenant settings on %s', (dialect) => {
       createInvoice(models, {
         locationId: t.locationId,
         issueDate: '2026-02-28',
-        lines: [{ productId: product.id, quantity: 1 }],
+        lines: [{ productId: product.id, quantity: units(1) }],
         userId: t.userId,
       }),
     ).rejects.toMatchObject(closed);
@@ -182,7 +184,7 @@ describe.each(dialects)('tenant settings on %s', (dialect) => {
     // Nothing half-written: the failed sale took no stock, the void left the invoice issued.
     expect(await trialBalance(models)).toEqual(before);
     expect((await models.Invoice.findByPk(open.id))!.status).toBe('issued');
-    expect((await models.StockLevel.findOne({ where: { productId: product.id } }))!.quantity).toBe(9);
+    expect((await models.StockLevel.findOne({ where: { productId: product.id } }))!.quantity).toBe(units(9));
 
     // After the period, everything posts as before.
     expect((await voidInvoice(models, open.id, { userId: t.userId, date: '2026-03-01' })).status).toBe('void');
