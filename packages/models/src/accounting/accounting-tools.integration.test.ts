@@ -13,6 +13,7 @@ import { createManualEntry, reverseJournalEntry } from './manual-entries';
 import { trialBalance } from './reports';
 import { balanceSheet, fiscalYearStart, generalLedger, receivablesAgeing, taxReport } from './statements';
 import { createTaxRate, deleteTaxRate, listTaxRates, updateTaxRate } from './tax-rates';
+import { units } from '../sales/quantity';
 
 const dialects = await testDialects();
 
@@ -188,21 +189,21 @@ describe.each(dialects)('accounting tools on %s', (dialect) => {
       locationId: t.locationId,
       customerId: customer.id,
       issueDate: '2026-01-10',
-      lines: [{ productId: standard.id, quantity: 2 }],
+      lines: [{ productId: standard.id, quantity: units(2) }],
       userId: t.userId,
     });
     const recent = await createInvoice(models, {
       locationId: t.locationId,
       customerId: customer.id,
       issueDate: '2026-03-25',
-      lines: [{ productId: zero.id, quantity: 3 }],
+      lines: [{ productId: zero.id, quantity: units(3) }],
       userId: t.userId,
     });
     await recordPayment(models, old.id, { amount: 400, method: 'card', receivedAt: new Date('2026-02-01T12:00:00Z'), userId: t.userId });
     await createInvoice(models, {
       locationId: t.locationId,
       issueDate: '2026-04-02',
-      lines: [{ productId: standard.id, quantity: 1 }],
+      lines: [{ productId: standard.id, quantity: units(1) }],
       payment: { method: 'cash' },
       userId: t.userId,
     });

@@ -9,6 +9,7 @@ import { ACCOUNT_CODES } from './chart-of-accounts';
 import { createManualEntry, reverseJournalEntry } from './manual-entries';
 import { trialBalance } from './reports';
 import { toCents } from './values';
+import { units } from '../sales/quantity';
 
 /**
  * Races between real connections (separate Sequelize instances, as separate API processes would be)
@@ -48,7 +49,7 @@ describe.each(dialects)('concurrent postings on %s', (dialect) => {
     const invoice = await createInvoice(t.models, {
       locationId: t.locationId,
       customerId: customer.id,
-      lines: [{ productId: product.id, quantity: 5 }],
+      lines: [{ productId: product.id, quantity: units(5) }],
       userId: t.userId,
     });
     expect(invoice.total).toBe(5_000);
@@ -73,7 +74,7 @@ describe.each(dialects)('concurrent postings on %s', (dialect) => {
       const invoice = await createInvoice(t.models, {
         locationId: t.locationId,
         customerId: customer.id,
-        lines: [{ productId: product.id, quantity: 1 }],
+        lines: [{ productId: product.id, quantity: units(1) }],
         userId: t.userId,
       });
       const results = await Promise.allSettled([
