@@ -17,14 +17,16 @@ describe.each([
 });
 
 describe('tenant migrations', () => {
-  it('cover auth, sales, accounting, then settings, accounting tools and inventory valuation', () => {
-    expect(migrationNames('tenant').slice(0, 6)).toEqual([
+  it('cover auth, sales, accounting, settings, accounting tools, user locations, inventory valuation and purchasing', () => {
+    expect(migrationNames('tenant').slice(0, 8)).toEqual([
       '202611230001-auth',
       '202611230002-sales',
       '202611230003-accounting',
       '202612070100-tenant-settings',
       '202612070200-accounting-tools',
-      '202612070210-inventory-valuation',
+      '202612070220-user-locations',
+      '202612070240-inventory-valuation',
+      '202612070250-purchasing',
     ]);
   });
 });

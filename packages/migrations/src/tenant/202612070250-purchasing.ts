@@ -4,7 +4,7 @@ import type { MigrationDefinition } from '../types';
 /**
  * Purchasing (issue 13): suppliers, purchase orders and their lines (quantities in thousandths, unit
  * costs in cents), supplier bills and supplier payments (packages/models/src/purchasing). Their
- * permissions were granted with 202612070210-inventory-valuation.
+ * permissions were granted with 202612070240-inventory-valuation.
  */
 export const purchasing: MigrationDefinition = {
   name: '202612070250-purchasing',
