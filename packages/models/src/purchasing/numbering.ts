@@ -1,6 +1,6 @@
 import { col, fn, type Model, type ModelStatic, Op, type Transaction, UniqueConstraintError } from 'sequelize';
 import { RetryableConflict } from '../accounting/transactions';
-import { Conflict } from '../errors';
+import { Conflict } from '@salesfleet/contracts';
 import type { TenantModels } from '../model-types';
 
 /**

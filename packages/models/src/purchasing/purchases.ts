@@ -3,7 +3,7 @@ import { postJournalEntry, systemAccounts } from '../accounting/posting';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { findPage, type Page, type PageOptions, pageWindow } from '../accounting/values';
 import { tenantToday } from '../settings/settings';
-import { Conflict, NotFound, ValidationFailed } from '../errors';
+import { Conflict, NotFound, ValidationFailed } from '@salesfleet/contracts';
 import type { PurchaseOrder, SupplierBill, TenantModels } from '../model-types';
 import { FieldChecks, type FieldIssue, MAX_AMOUNT, MAX_INT32 } from '../sales/fields';
 import { centsFor, formatQuantity, MAX_QUANTITY } from '../sales/quantity';

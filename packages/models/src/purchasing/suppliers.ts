@@ -1,6 +1,6 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { findPage, type Page, pageWindow } from '../accounting/values';
-import { Conflict, NotFound } from '../errors';
+import { Conflict, NotFound } from '@salesfleet/contracts';
 import type { Supplier, TenantModels } from '../model-types';
 import type { ListFilter } from '../sales/catalog';
 import { FieldChecks, rethrowAsDomainError } from '../sales/fields';

@@ -1,4 +1,4 @@
-import { ValidationFailed } from '../errors';
+import { ValidationFailed } from '@salesfleet/contracts';
 
 /**
  * Quantities (stock on hand, movements, invoice and purchase lines) are integers in thousandths of a
