@@ -2,7 +2,7 @@ import { DEFAULT_GROUPS, createTenantUser, generatePassword, oneTimePassword } f
 import type { TenantConnections } from '../connections';
 import type { PlatformAdminRecord } from '../registry/records';
 import type { DataSafetyDeps } from './backup';
-import { Conflict, NotFound, ValidationFailed } from '@salesfleet/contracts';
+import { Conflict, EMAIL_MESSAGE, isEmail, NotFound, ValidationFailed } from '@salesfleet/contracts';
 
 /**
  * Getting locked-out people back in without editing a database by hand: a tenant user's password
@@ -13,8 +13,6 @@ import { Conflict, NotFound, ValidationFailed } from '@salesfleet/contracts';
 export interface RecoveryDeps extends DataSafetyDeps {
   connections: TenantConnections;
 }
-
-const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
 
 async function workingTenant(deps: RecoveryDeps, slug: string) {
   const tenant = await deps.registry.getTenant(slug);
@@ -64,7 +62,7 @@ export async function createTenantAdmin(
 ): Promise<{ username: string; email: string; oneTimePassword: string }> {
   const tenant = await workingTenant(deps, slug);
   const email = input.email.trim().toLowerCase();
-  if (!EMAIL.test(email)) throw new ValidationFailed('Invalid email', [{ path: 'email', message: 'must be an email address' }]);
+  if (!isEmail(email)) throw new ValidationFailed('Invalid email', [{ path: 'email', message: EMAIL_MESSAGE }]);
   const run = await deps.operations.begin('create-tenant-admin', {
     actor: options.actor,
     tenantId: tenant.id,
@@ -107,7 +105,7 @@ export async function addPlatformAdmin(
   options: { actor: string },
 ): Promise<{ admin: PlatformAdminRecord; oneTimePassword: string }> {
   const email = input.email.trim().toLowerCase();
-  if (!EMAIL.test(email)) throw new ValidationFailed('Invalid email', [{ path: 'email', message: 'must be an email address' }]);
+  if (!isEmail(email)) throw new ValidationFailed('Invalid email', [{ path: 'email', message: EMAIL_MESSAGE }]);
   const run = await deps.operations.begin('add-platform-admin', { actor: options.actor, details: { username: input.username, email } });
   try {
     const password = generatePassword();
