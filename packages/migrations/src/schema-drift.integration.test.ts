@@ -46,9 +46,9 @@ describe.each(dialects)('tenant schema drift on %s', (dialect) => {
 
   it('fails when a model gains a field without a migration', async () => {
     const { models, all } = throwawayModels();
-    setAttribute(models.Product, 'barcode', { type: DataTypes.STRING(64), allowNull: true });
+    setAttribute(models.Product, 'shelfLabel', { type: DataTypes.STRING(64), allowNull: true });
     expect(summary(await compareSchemaWithModels(models.sequelize, all))).toEqual([
-      'missing-column: products.barcode (Product.barcode) is declared by the model but missing in the database — add a migration',
+      'missing-column: products.shelf_label (Product.shelfLabel) is declared by the model but missing in the database — add a migration',
     ]);
   });
 

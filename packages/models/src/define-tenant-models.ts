@@ -21,6 +21,7 @@ import { associateStockMovement, defineStockMovement } from './sales/stock-movem
 import { defineTenantSettings } from './settings/tenant-settings';
 import { defineUserLocation } from './auth/user-location';
 import { defineUnit } from './sales/unit';
+import { defineCategory } from './sales/category';
 import { associatePurchaseOrder, definePurchaseOrder } from './purchasing/purchase-order';
 import { definePurchaseOrderLine } from './purchasing/purchase-order-line';
 import { defineSupplier } from './purchasing/supplier';
@@ -58,6 +59,7 @@ const specs: { [K in TenantModelName]: ModelSpec<K> } = {
   TenantSettings: { define: defineTenantSettings },
   UserLocation: { define: defineUserLocation },
   Unit: { define: defineUnit },
+  Category: { define: defineCategory },
   Supplier: { define: defineSupplier },
   PurchaseOrder: { define: definePurchaseOrder, associate: associatePurchaseOrder },
   PurchaseOrderLine: { define: definePurchaseOrderLine },

@@ -58,6 +58,8 @@ export type {
   TenantSettingsModel,
   Unit,
   UnitModel,
+  Category,
+  CategoryModel,
   PurchaseOrder,
   PurchaseOrderLine,
   Supplier,
@@ -241,6 +243,7 @@ export {
   type CustomerInput,
   type CustomerPatch,
   type ListFilter,
+  type ProductFilter,
   type ProductInput,
   type ProductPatch,
 } from './sales/catalog';
@@ -296,6 +299,26 @@ export {
 } from './sales/quantity';
 export { InventoryValuation, type ValuationState, type ValueChange } from './sales/valuation';
 export { DEFAULT_UNITS } from './sales/unit';
+export {
+  createCategory,
+  createUnit,
+  deleteCategory,
+  listCategories,
+  listUnits,
+  updateCategory,
+  type CategoryInput,
+  type UnitInput,
+} from './sales/classification';
+export {
+  exportCustomersCsv,
+  exportProductsCsv,
+  exportSuppliersCsv,
+  importCustomersCsv,
+  importProductsCsv,
+  importSuppliersCsv,
+  type ImportResult,
+} from './csv/import-export';
+export { CsvSyntaxError, formatCsv, parseCsv, type CsvRecord } from './csv/csv';
 export {
   createSupplier,
   deleteSupplier,

@@ -21,6 +21,7 @@ import type { defineStockLevel } from './sales/stock-level';
 import type { defineStockMovement } from './sales/stock-movement';
 import type { defineTenantSettings } from './settings/tenant-settings';
 import type { defineUnit } from './sales/unit';
+import type { defineCategory } from './sales/category';
 import type { definePurchaseOrder } from './purchasing/purchase-order';
 import type { definePurchaseOrderLine } from './purchasing/purchase-order-line';
 import type { defineSupplier } from './purchasing/supplier';
@@ -51,6 +52,7 @@ export type ExpenseModel = ReturnType<typeof defineExpense>;
 export type TaxRateModel = ReturnType<typeof defineTaxRate>;
 export type TenantSettingsModel = ReturnType<typeof defineTenantSettings>;
 export type UnitModel = ReturnType<typeof defineUnit>;
+export type CategoryModel = ReturnType<typeof defineCategory>;
 export type SupplierModel = ReturnType<typeof defineSupplier>;
 export type PurchaseOrderModel = ReturnType<typeof definePurchaseOrder>;
 export type PurchaseOrderLineModel = ReturnType<typeof definePurchaseOrderLine>;
@@ -79,6 +81,7 @@ export interface Expense extends InstanceType<ExpenseModel> {}
 export interface TaxRate extends InstanceType<TaxRateModel> {}
 export interface TenantSettings extends InstanceType<TenantSettingsModel> {}
 export interface Unit extends InstanceType<UnitModel> {}
+export interface Category extends InstanceType<CategoryModel> {}
 export interface Supplier extends InstanceType<SupplierModel> {}
 export interface PurchaseOrder extends InstanceType<PurchaseOrderModel> {}
 export interface PurchaseOrderLine extends InstanceType<PurchaseOrderLineModel> {}
@@ -109,6 +112,7 @@ export interface TenantModelClasses {
   TaxRate: TaxRateModel;
   TenantSettings: TenantSettingsModel;
   Unit: UnitModel;
+  Category: CategoryModel;
   Supplier: SupplierModel;
   PurchaseOrder: PurchaseOrderModel;
   PurchaseOrderLine: PurchaseOrderLineModel;

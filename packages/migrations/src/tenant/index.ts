@@ -7,6 +7,7 @@ import { accountingTools } from './202612070200-accounting-tools';
 import { userLocations } from './202612070220-user-locations';
 import { inventoryValuation } from './202612070240-inventory-valuation';
 import { purchasing } from './202612070250-purchasing';
+import { catalog } from './202612070260-catalog';
 
 /** The tenant database migrations, oldest first. A tenant's schema version is its last applied name. */
 export const tenantMigrations: MigrationDefinition[] = [
@@ -18,4 +19,5 @@ export const tenantMigrations: MigrationDefinition[] = [
   userLocations,
   inventoryValuation,
   purchasing,
+  catalog,
 ];

@@ -32,7 +32,7 @@ export interface CustomerInput {
 
 export type CustomerPatch = Partial<CustomerInput>;
 
-function checkCustomer(input: CustomerPatch, creating: boolean): CustomerPatch {
+export function checkCustomer(input: CustomerPatch, creating: boolean): CustomerPatch {
   const f = new FieldChecks();
   const out: CustomerPatch = {};
   if (creating || input.name !== undefined) out.name = f.text(input.name, 'name', 200, true);
@@ -106,6 +106,9 @@ export interface ProductInput {
   costPrice?: number | null;
   /** Unit of measure (how many decimals quantities may have); null = whole units. */
   unitId?: number | null;
+  categoryId?: number | null;
+  /** What the till scans; unique across products when set. */
+  barcode?: string | null;
   /** A tax rate id, null for untaxed; omitted on create: the default rate (STANDARD) when there is one. */
   taxRateId?: number | null;
   allowNegativeStock?: boolean;
@@ -128,6 +131,18 @@ async function checkProduct(models: TenantModels, input: ProductPatch, creating:
   if (creating || input.unitPrice !== undefined) out.unitPrice = f.int(input.unitPrice, 'unitPrice', 0, MAX_INT32);
   if (input.costPrice !== undefined) out.costPrice = input.costPrice === null ? null : f.int(input.costPrice, 'costPrice', 0, MAX_INT32);
   if (input.allowNegativeStock !== undefined) out.allowNegativeStock = f.bool(input.allowNegativeStock, 'allowNegativeStock');
+  if (input.barcode !== undefined) {
+    out.barcode = f.text(input.barcode, 'barcode', 64, false) ?? null;
+    if (out.barcode && !BARCODE.test(out.barcode)) f.fail('barcode', 'letters, digits and -');
+  }
+  if (input.categoryId !== undefined) {
+    if (input.categoryId === null) out.categoryId = null;
+    else {
+      out.categoryId = f.int(input.categoryId, 'categoryId', 1, MAX_INT32);
+      if (f.issues.length === 0 && !(await models.Category.findByPk(out.categoryId, { attributes: ['id'] })))
+        f.fail('categoryId', `no category ${out.categoryId}`);
+    }
+  }
   if (input.unitId !== undefined) {
     if (input.unitId === null) out.unitId = null;
     else {
@@ -150,6 +165,7 @@ async function checkProduct(models: TenantModels, input: ProductPatch, creating:
   }
   f.done('product');
   if (out.sku !== undefined) await assertSkuFree(models, out.sku!, exceptId);
+  if (out.barcode) await assertBarcodeFree(models, out.barcode, exceptId);
   return out;
 }
 
@@ -159,15 +175,32 @@ async function assertSkuFree(models: TenantModels, sku: string, exceptId?: numbe
   if ((await models.Product.count({ where: { [Op.and]: where } })) > 0) throw skuTaken(sku);
 }
 
+const BARCODE = /^[A-Za-z0-9-]+$/;
+
+async function assertBarcodeFree(models: TenantModels, barcode: string, exceptId?: number): Promise<void> {
+  const where: WhereOptions[] = [{ barcode }];
+  if (exceptId !== undefined) where.push({ id: { [Op.ne]: exceptId } });
+  const owner = await models.Product.findOne({ where: { [Op.and]: where }, attributes: ['sku'] });
+  if (owner) throw new Conflict(`Barcode ${barcode} is already product ${owner.sku}'s`, { field: 'barcode' });
+}
+
 function skuTaken(sku: string | undefined): Conflict {
   return new Conflict(`A product with SKU "${sku}" exists`, { field: 'sku' });
 }
 
-export async function listProducts(models: TenantModels, filter: ListFilter = {}): Promise<Page<Product>> {
+export interface ProductFilter extends ListFilter {
+  /** Exactly this barcode (the till's scan lookup). */
+  barcode?: string;
+  categoryId?: number;
+}
+
+export async function listProducts(models: TenantModels, filter: ProductFilter = {}): Promise<Page<Product>> {
   const { limit, offset } = pageWindow(filter);
   const conditions: WhereOptions[] = [];
   if (filter.active !== undefined) conditions.push({ isActive: filter.active });
-  if (filter.q?.trim()) conditions.push(containsIgnoringCase(models, 'Product', ['name', 'sku'], filter.q.trim()));
+  if (filter.q?.trim()) conditions.push(containsIgnoringCase(models, 'Product', ['name', 'sku', 'barcode'], filter.q.trim()));
+  if (filter.barcode !== undefined) conditions.push({ barcode: filter.barcode });
+  if (filter.categoryId !== undefined) conditions.push({ categoryId: filter.categoryId });
   // No include: the class without its associations (a cold handle then defines nothing else).
   const { rows, count } = await findPage(models.unassociated('Product'), {
     where: { [Op.and]: conditions },

@@ -35,6 +35,9 @@ export function defineProduct(sequelize: Sequelize) {
     declare inventoryValue: CreationOptional<number>;
     /** Unit of measure (how many decimals a quantity may have); null = whole units. */
     declare unitId: CreationOptional<ForeignKey<number> | null>;
+    declare categoryId: CreationOptional<ForeignKey<number> | null>;
+    /** What the till scans (EAN/UPC or the shop's own code); unique when set. */
+    declare barcode: CreationOptional<string | null>;
     declare taxRateId: CreationOptional<ForeignKey<number> | null>;
     declare allowNegativeStock: CreationOptional<boolean>;
     declare isActive: CreationOptional<boolean>;
@@ -72,6 +75,15 @@ export function defineProduct(sequelize: Sequelize) {
         onDelete: 'RESTRICT',
         onUpdate: 'CASCADE',
       },
+      // SET NULL: deleting a category leaves its products uncategorised.
+      categoryId: {
+        type: DataTypes.INTEGER,
+        allowNull: true,
+        references: { model: 'categories', key: 'id' },
+        onDelete: 'SET NULL',
+        onUpdate: 'CASCADE',
+      },
+      barcode: { type: DataTypes.STRING(64), allowNull: true },
       allowNegativeStock: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
       createdAt: timestampAttribute(),
@@ -87,6 +99,8 @@ export function defineProduct(sequelize: Sequelize) {
         { name: 'products_name', fields: ['name'] },
         { name: 'products_tax_rate_id', fields: ['tax_rate_id'] },
         { name: 'products_unit_id', fields: ['unit_id'] },
+        { name: 'products_category_id', fields: ['category_id'] },
+        { name: 'products_barcode_unique', unique: true, fields: ['barcode'] },
       ],
     },
   );

@@ -52,7 +52,16 @@ const ProductBody = z
       .nullable()
       .optional()
       .describe('cents per unit: the cost of new stock while none is on hand (then the moving average)'),
-    unitId: id.nullable().optional().describe('unit of measure (how many decimals quantities may have); null = whole units'),
+    unitId: id.nullable().optional().describe('unit of measure (GET /api/units); null = whole units'),
+    categoryId: id.nullable().optional().describe('GET /api/categories'),
+    barcode: z
+      .string()
+      .trim()
+      .max(64)
+      .regex(/^[A-Za-z0-9-]*$/, 'letters, digits and -')
+      .nullable()
+      .optional()
+      .describe('unique when set'),
     taxRateId: id.nullable().optional().describe('omit for the standard rate, null for untaxed'),
     allowNegativeStock: z.boolean().optional(),
     isActive: z.boolean().optional(),
@@ -140,9 +149,13 @@ export function catalogRoutes(routes: ApiRoutes): void {
     {
       method: 'get',
       path: '/products',
-      summary: 'List products (search name or SKU; filter active), with stock per location',
+      summary: 'List products (search name, SKU or barcode; filter active, category; look up one barcode), with stock per location',
       permission: 'sales.view_product',
-      query: SearchQuery.extend({ locationId: idQuery.optional().describe('only the stock of this location') }),
+      query: SearchQuery.extend({
+        locationId: idQuery.optional().describe('only the stock of this location'),
+        barcode: z.string().trim().min(1).max(64).optional().describe('exactly this barcode: the till’s scan lookup (0 or 1 product)'),
+        categoryId: idQuery.optional(),
+      }),
       responses: { 200: { description: 'A page of products', schema: z.object({ products: z.array(ProductSchema), ...PageFields }) } },
     },
     async (c, { query }) => {
