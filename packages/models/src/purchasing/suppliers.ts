@@ -1,6 +1,6 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { findPage, type Page, pageWindow } from '../accounting/values';
-import { Conflict, NotFound } from '@salesfleet/contracts';
+import { Conflict, isEmail, NotFound } from '@salesfleet/contracts';
 import type { Supplier, TenantModels } from '../model-types';
 import type { ListFilter } from '../sales/catalog';
 import { FieldChecks, rethrowAsDomainError } from '../sales/fields';
@@ -19,15 +19,13 @@ export interface SupplierInput {
 
 export type SupplierPatch = Partial<SupplierInput>;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 export function checkSupplier(input: SupplierPatch, creating: boolean): SupplierPatch {
   const f = new FieldChecks();
   const out: SupplierPatch = {};
   if (creating || input.name !== undefined) out.name = f.text(input.name, 'name', 200, true);
   if (input.email !== undefined) {
     out.email = f.text(input.email, 'email', 254, false) ?? null;
-    if (out.email && !EMAIL.test(out.email)) f.fail('email', 'an email address');
+    if (out.email && !isEmail(out.email)) f.fail('email', 'an email address');
   }
   if (input.phone !== undefined) out.phone = f.text(input.phone, 'phone', 50, false) ?? null;
   if (input.taxNumber !== undefined) out.taxNumber = f.text(input.taxNumber, 'taxNumber', 50, false) ?? null;
