@@ -16,6 +16,7 @@ import {
   SUPPLIER_BILL_STATUSES,
   updateSupplier,
 } from '@salesfleet/models';
+import { emailSchema } from '@salesfleet/contracts';
 import { z } from 'zod';
 import type { ApiRoutes } from '../../http/api-routes';
 import { boolQuery, date, id, idParam, idQuery, PageFields, pageQuery, quantity } from '../sales/schemas';
@@ -42,7 +43,7 @@ const optionalText = (max: number) => z.string().trim().max(max, `at most ${max}
 const SupplierBody = z
   .object({
     name: text(200),
-    email: z.email('an email address').max(254).nullable().optional(),
+    email: emailSchema.nullable().optional(),
     phone: optionalText(50),
     taxNumber: optionalText(50),
     address: optionalText(2000),
