@@ -10,6 +10,7 @@ import { associatePermission, definePermission } from './auth/permission';
 import { associateSession, defineSession } from './auth/session';
 import { associateUser, defineUser } from './auth/user';
 import { associateUserGroup, defineUserGroup } from './auth/user-group';
+import { associateCreditNote, defineCreditNote, defineCreditNoteLine } from './sales/credit-note';
 import { associateCustomer, defineCustomer } from './sales/customer';
 import { associateInvoice, defineInvoice } from './sales/invoice';
 import { associateInvoiceLine, defineInvoiceLine } from './sales/invoice-line';
@@ -56,6 +57,8 @@ const specs: { [K in TenantModelName]: ModelSpec<K> } = {
   JournalLine: { define: defineJournalLine, associate: associateJournalLine },
   Expense: { define: defineExpense, associate: associateExpense },
   TaxRate: { define: defineTaxRate },
+  CreditNote: { define: defineCreditNote, associate: associateCreditNote },
+  CreditNoteLine: { define: defineCreditNoteLine },
   TenantSettings: { define: defineTenantSettings },
   UserLocation: { define: defineUserLocation },
   Unit: { define: defineUnit },

@@ -23,6 +23,10 @@ export type {
   Account,
   AccountModel,
   Customer,
+  CreditNote,
+  CreditNoteLine,
+  CreditNoteLineModel,
+  CreditNoteModel,
   CustomerModel,
   Expense,
   ExpenseModel,
@@ -388,3 +392,14 @@ export {
   type SettingsPatch,
   type TenantSettingsView,
 } from './settings/settings';
+
+// ── credit notes and refunds (issue 13) ──
+export {
+  createCreditNote,
+  getCreditNote,
+  listCreditNotes,
+  type CreditNoteFilter,
+  type CreditNoteInput,
+  type CreditNoteLineInput,
+} from './sales/credit-notes';
+export { nextDocumentNumbers } from './sales/invoicing';

@@ -11,6 +11,7 @@ import type { defineSession } from './auth/session';
 import type { defineUser } from './auth/user';
 import type { defineUserGroup } from './auth/user-group';
 import type { defineUserLocation } from './auth/user-location';
+import type { defineCreditNote, defineCreditNoteLine } from './sales/credit-note';
 import type { defineCustomer } from './sales/customer';
 import type { defineInvoice } from './sales/invoice';
 import type { defineInvoiceLine } from './sales/invoice-line';
@@ -50,6 +51,8 @@ export type JournalEntryModel = ReturnType<typeof defineJournalEntry>;
 export type JournalLineModel = ReturnType<typeof defineJournalLine>;
 export type ExpenseModel = ReturnType<typeof defineExpense>;
 export type TaxRateModel = ReturnType<typeof defineTaxRate>;
+export type CreditNoteModel = ReturnType<typeof defineCreditNote>;
+export type CreditNoteLineModel = ReturnType<typeof defineCreditNoteLine>;
 export type TenantSettingsModel = ReturnType<typeof defineTenantSettings>;
 export type UnitModel = ReturnType<typeof defineUnit>;
 export type CategoryModel = ReturnType<typeof defineCategory>;
@@ -79,6 +82,8 @@ export interface JournalEntry extends InstanceType<JournalEntryModel> {}
 export interface JournalLine extends InstanceType<JournalLineModel> {}
 export interface Expense extends InstanceType<ExpenseModel> {}
 export interface TaxRate extends InstanceType<TaxRateModel> {}
+export interface CreditNote extends InstanceType<CreditNoteModel> {}
+export interface CreditNoteLine extends InstanceType<CreditNoteLineModel> {}
 export interface TenantSettings extends InstanceType<TenantSettingsModel> {}
 export interface Unit extends InstanceType<UnitModel> {}
 export interface Category extends InstanceType<CategoryModel> {}
@@ -110,6 +115,8 @@ export interface TenantModelClasses {
   JournalLine: JournalLineModel;
   Expense: ExpenseModel;
   TaxRate: TaxRateModel;
+  CreditNote: CreditNoteModel;
+  CreditNoteLine: CreditNoteLineModel;
   TenantSettings: TenantSettingsModel;
   Unit: UnitModel;
   Category: CategoryModel;

@@ -8,6 +8,7 @@ import { userLocations } from './202612070220-user-locations';
 import { inventoryValuation } from './202612070240-inventory-valuation';
 import { purchasing } from './202612070250-purchasing';
 import { catalog } from './202612070260-catalog';
+import { creditNotes } from './202612070300-credit-notes';
 
 /** The tenant database migrations, oldest first. A tenant's schema version is its last applied name. */
 export const tenantMigrations: MigrationDefinition[] = [
@@ -20,4 +21,5 @@ export const tenantMigrations: MigrationDefinition[] = [
   inventoryValuation,
   purchasing,
   catalog,
+  creditNotes,
 ];

@@ -23,6 +23,7 @@ export const JOURNAL_SOURCE_TYPES = [
   'purchase_receipt',
   'supplier_bill',
   'supplier_payment',
+  'credit_note',
 ] as const;
 export type JournalSourceType = (typeof JOURNAL_SOURCE_TYPES)[number];
 

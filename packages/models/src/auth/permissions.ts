@@ -6,7 +6,7 @@ const ACTIONS = ['view', 'add', 'change', 'delete'] as const;
 
 const MODELS_BY_APP = {
   auth: ['user', 'group', 'permission'],
-  sales: ['location', 'customer', 'product', 'stock_level', 'stock_movement', 'invoice', 'payment', 'unit', 'category'],
+  sales: ['location', 'customer', 'product', 'stock_level', 'stock_movement', 'invoice', 'payment', 'unit', 'category', 'credit_note'],
   accounting: ['account', 'journal_entry', 'expense', 'tax_rate'],
   purchasing: ['supplier', 'purchase_order', 'supplier_bill', 'supplier_payment'],
 } as const;

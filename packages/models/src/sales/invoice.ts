@@ -31,6 +31,8 @@ export function defineInvoice(sequelize: Sequelize) {
     declare tax: CreationOptional<number>;
     declare total: CreationOptional<number>;
     declare amountPaid: CreationOptional<number>;
+    /** Credit notes' amounts applied to what the customer owes (not refunded in money). */
+    declare amountCredited: CreationOptional<number>;
     declare createdBy: ForeignKey<number>;
     declare notes: CreationOptional<string | null>;
     declare createdAt: CreationOptional<Date>;
@@ -77,6 +79,7 @@ export function defineInvoice(sequelize: Sequelize) {
       tax: cents(),
       total: cents(),
       amountPaid: cents(),
+      amountCredited: cents(),
       // RESTRICT: users with documents are deactivated, not deleted.
       createdBy: {
         type: DataTypes.INTEGER,

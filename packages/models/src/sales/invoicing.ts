@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { col, fn, Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
+import { col, fn, Op, UniqueConstraintError, type Transaction, type WhereOptions, type Model, type ModelStatic } from 'sequelize';
 import {
   postJournalEntries,
   postJournalEntry,
@@ -276,12 +276,26 @@ async function checkReferences(
  * the other's transaction starts over (RetryableConflict), so numbers stay unique and gapless.
  */
 async function nextInvoiceNumber(models: TenantModels, transaction: Transaction, count = 1): Promise<string[]> {
-  const { invoicePrefix: prefix } = await postingSettings(models, transaction);
+  const { invoicePrefix } = await postingSettings(models, transaction);
+  return nextDocumentNumbers(models.Invoice, invoicePrefix, transaction, count, { status: { [Op.ne]: 'draft' } });
+}
+
+/**
+ * The next `count` numbers under `prefix` of a numbered document (invoices, credit notes): one more
+ * than the highest number with that prefix followed by digits only.
+ */
+export async function nextDocumentNumbers(
+  model: ModelStatic<Model & { number: string }>,
+  prefix: string,
+  transaction: Transaction,
+  count = 1,
+  where: WhereOptions = {},
+): Promise<string[]> {
   // Numbers under a longer prefix that starts with this one (INV- and INV-2026-) are skipped: only
   // digits may follow the prefix.
-  const candidates = await models.Invoice.findAll({
+  const candidates = (await model.findAll({
     // `_` in a prefix is a LIKE wildcard (SQLite has no default escape): the match is checked again below.
-    where: { number: { [Op.like]: `${prefix}%` }, status: { [Op.ne]: 'draft' } },
+    where: { [Op.and]: [{ number: { [Op.like]: `${prefix}%` } }, where] },
     attributes: ['number'],
     // Longest first: INV-1000000 follows INV-999999.
     order: [
@@ -291,13 +305,13 @@ async function nextInvoiceNumber(models: TenantModels, transaction: Transaction,
     limit: 50,
     raw: true,
     transaction,
-  });
+  })) as unknown as { number: string }[];
   const last = candidates
     .filter((c) => c.number.startsWith(prefix))
     .map((c) => c.number.slice(prefix.length))
     .find((rest) => /^\d+$/.test(rest));
   const n = last === undefined ? 0 : Number(last);
-  if (!Number.isSafeInteger(n + count)) throw new Conflict(`Cannot continue the invoice numbering after ${prefix}${last}`);
+  if (!Number.isSafeInteger(n + count)) throw new Conflict(`Cannot continue the numbering after ${prefix}${last}`);
   return Array.from({ length: count }, (_, i) => formatDocumentNumber(prefix, n + 1 + i));
 }
 
@@ -745,6 +759,10 @@ export async function voidInvoice(
       const invoice = await models.Invoice.findByPk(invoiceId, { transaction, lock: transaction.LOCK.UPDATE });
       const date = input.date ?? (await tenantToday(models, transaction));
       if (!invoice) throw new NotFound('Invoice', invoiceId);
+      // A credited invoice is settled by further credit notes, not voided (the void would undo the sale twice).
+      const credits = await models.unassociated('CreditNote').count({ where: { invoiceId }, transaction });
+      if (credits > 0)
+        throw new Conflict(`Invoice ${invoice.number} has credit notes; credit what is left instead of voiding it`, { reason: 'credited' });
       const [affected] = await models.Invoice.update(
         { status: 'void' },
         { where: { id: invoiceId, status: { [Op.in]: ['issued', 'paid'] } }, transaction },

@@ -118,7 +118,11 @@ export async function recordPayment(
         { amountPaid: literal(`${qi('amount_paid')} + ${input.amount}`) },
         {
           where: {
-            [Op.and]: [{ id: invoiceId }, { status: 'issued' }, literal(`${qi('amount_paid')} + ${input.amount} <= ${qi('total')}`)],
+            [Op.and]: [
+              { id: invoiceId },
+              { status: 'issued' },
+              literal(`${qi('amount_paid')} + ${qi('amount_credited')} + ${input.amount} <= ${qi('total')}`),
+            ],
           },
           transaction,
         },
@@ -133,7 +137,7 @@ export async function recordPayment(
             { status: invoice.status },
           );
         }
-        const outstanding = invoice.total - invoice.amountPaid;
+        const outstanding = invoice.total - invoice.amountPaid - invoice.amountCredited;
         throw new Conflict(`The payment exceeds what is owed on ${invoice.number} (${outstanding} cents)`, {
           field: 'amount',
           outstanding,
@@ -143,7 +147,16 @@ export async function recordPayment(
       const payment = await writePayment(models, invoice, input, accounts, transaction, { post: true });
       await models.Invoice.update(
         { status: 'paid' },
-        { where: { [Op.and]: [{ id: invoiceId }, { status: 'issued' }, literal(`${qi('amount_paid')} = ${qi('total')}`)] }, transaction },
+        {
+          where: {
+            [Op.and]: [
+              { id: invoiceId },
+              { status: 'issued' },
+              literal(`${qi('amount_paid')} + ${qi('amount_credited')} = ${qi('total')}`),
+            ],
+          },
+          transaction,
+        },
       );
       await invoice.reload({ transaction });
       return { payment, invoice };

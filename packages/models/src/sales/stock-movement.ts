@@ -12,7 +12,7 @@ import { timestampAttribute } from '../timestamp-attribute';
 import type { AssociateModel, Location, Product, User } from '../model-types';
 
 /** Why stock moved. Stored as a short string (not a database ENUM) so one schema serves every dialect. */
-export const STOCK_MOVEMENT_REASONS = ['sale', 'void', 'adjustment', 'receipt', 'transfer'] as const;
+export const STOCK_MOVEMENT_REASONS = ['sale', 'void', 'adjustment', 'receipt', 'transfer', 'return'] as const;
 export type StockMovementReason = (typeof STOCK_MOVEMENT_REASONS)[number];
 
 /** One change of stock: negative for goods leaving (sale), positive for goods arriving (receipt, void). */

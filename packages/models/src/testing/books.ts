@@ -48,7 +48,7 @@ export async function bookViolations(models: TenantModels): Promise<string[]> {
     if (n(l.quantity) !== n(l.moved)) out.push(`stock ${l.product_id}@${l.location_id}: ${n(l.quantity)} ≠ Σ movements ${n(l.moved)}`);
 
   const [receivable] = await q<{ due: unknown }>(
-    "SELECT COALESCE(SUM(total - amount_paid), 0) AS due FROM invoices WHERE status IN ('issued', 'paid')",
+    "SELECT COALESCE(SUM(total - amount_paid - amount_credited), 0) AS due FROM invoices WHERE status IN ('issued', 'paid')",
   );
   if (balance(ACCOUNT_CODES.accountsReceivable) !== n(receivable?.due)) {
     out.push(`Accounts receivable ${balance(ACCOUNT_CODES.accountsReceivable)} ≠ Σ open invoices ${n(receivable?.due)}`);
