@@ -1,5 +1,6 @@
 import type { TenantRouteMount } from '../domain-routes';
 import { catalogRoutes } from './catalog-routes';
+import { creditNoteRoutes } from './credit-note-routes';
 import { classificationRoutes } from './classification-routes';
 import { csvRoutes } from './csv-routes';
 import { invoiceRoutes } from './invoice-routes';
@@ -12,4 +13,5 @@ export const salesRoutes: TenantRouteMount = (routes) => {
   csvRoutes(routes);
   stockRoutes(routes);
   invoiceRoutes(routes);
+  creditNoteRoutes(routes);
 };
