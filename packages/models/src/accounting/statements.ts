@@ -266,9 +266,9 @@ export function daysBetween(from: string, to: string): number {
 export async function receivablesAgeing(models: TenantModels, options: { asOf?: string } = {}): Promise<ReceivablesAgeing> {
   const { asOf } = await asOfDate(models, options.asOf);
   const rows = await models.sequelize.query<{ customer_id: unknown; name: string | null; issue_date: unknown; owed: unknown }>(
-    `SELECT i.customer_id AS customer_id, c.name AS name, i.issue_date AS issue_date, i.total - i.amount_paid AS owed
+    `SELECT i.customer_id AS customer_id, c.name AS name, i.issue_date AS issue_date, i.total - i.amount_paid - i.amount_credited AS owed
        FROM invoices i LEFT JOIN customers c ON c.id = i.customer_id
-      WHERE i.status = 'issued' AND i.issue_date <= :asOf AND i.total - i.amount_paid > 0
+      WHERE i.status = 'issued' AND i.issue_date <= :asOf AND i.total - i.amount_paid - i.amount_credited > 0
       ORDER BY c.name, i.issue_date`,
     { type: QueryTypes.SELECT, replacements: { asOf } },
   );
@@ -309,18 +309,25 @@ export interface TaxReport {
   totals: { taxable: number; tax: number };
 }
 
-/** Output tax per rate on the invoices issued in the range (void invoices excluded). */
+/** Output tax per rate: invoices issued in the range (void invoices excluded) less credit notes dated in it. */
 export async function taxReport(models: TenantModels, range: { from?: string; to?: string } = {}): Promise<TaxReport> {
   const replacements: Record<string, unknown> = {
     from: range.from ? checkDate(range.from, 'from') : '1000-01-01',
     to: range.to ? checkDate(range.to, 'to') : '9999-12-31',
   };
+  // Sales of the range per rate, less the credit notes dated in the range (their lines keep the invoice line's rate).
   const rows = await models.sequelize.query<{ rate_bp: unknown; taxable: unknown; tax: unknown }>(
-    `SELECT l.tax_rate_bp AS rate_bp, SUM(l.line_subtotal) AS taxable, SUM(l.line_tax) AS tax
-       FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
-      WHERE i.status IN ('issued', 'paid') AND i.issue_date >= :from AND i.issue_date <= :to
-      GROUP BY l.tax_rate_bp
-      ORDER BY l.tax_rate_bp`,
+    `SELECT rate_bp, SUM(taxable) AS taxable, SUM(tax) AS tax FROM (
+       SELECT l.tax_rate_bp AS rate_bp, l.line_subtotal AS taxable, l.line_tax AS tax
+         FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+        WHERE i.status IN ('issued', 'paid') AND i.issue_date >= :from AND i.issue_date <= :to
+       UNION ALL
+       SELECT c.tax_rate_bp AS rate_bp, -c.line_subtotal AS taxable, -c.line_tax AS tax
+         FROM credit_note_lines c JOIN credit_notes n ON n.id = c.credit_note_id
+        WHERE n.issue_date >= :from AND n.issue_date <= :to
+     ) movements
+     GROUP BY rate_bp
+     ORDER BY rate_bp`,
     { type: QueryTypes.SELECT, replacements },
   );
   const rates = rows.map((r) => ({ rateBp: Number(r.rate_bp), taxable: toCents(r.taxable), tax: toCents(r.tax) }));

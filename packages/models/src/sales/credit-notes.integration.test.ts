@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_CODES } from '../accounting/chart-of-accounts';
 import { trialBalance } from '../accounting/reports';
+import { receivablesAgeing, taxReport } from '../accounting/statements';
 import type { TenantModels } from '../model-types';
 import { closePeriod } from '../settings/settings';
 import { bookViolations, testDialects } from '../testing';
@@ -136,6 +137,10 @@ describe.each(dialects)('credit notes on %s', (dialect) => {
     expect(notes.reduce((a, n) => a + n.refunded, 0)).toBe(sale.total);
     expect(notes.reduce((a, n) => a + Number(n.lines![0]!.costAmount), 0)).toBe(Number(line.costAmount));
     expect(await bookViolations(models)).toEqual([]);
+    // The April sale and its credits cancel out in April's tax; March keeps its sale less the credit dated in March.
+    expect((await taxReport(models, { from: '2026-04-01', to: '2026-04-30' })).totals).toEqual({ taxable: 0, tax: 0 });
+    expect((await taxReport(models, { from: '2026-03-01', to: '2026-03-31' })).totals).toEqual({ taxable: 2_000, tax: 400 });
+    expect((await receivablesAgeing(models, { asOf: '2026-04-30' })).totals.total).toBe(0);
   });
 
   it('can skip restocking (goods written off), refuses drafts, void invoices, closed periods and lines of other invoices', async () => {
