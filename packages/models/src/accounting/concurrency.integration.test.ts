@@ -2,9 +2,11 @@ import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantModels } from '../model-types';
 import { createInvoice, voidInvoice } from '../sales/invoicing';
+import { createCreditNote } from '../sales/credit-notes';
 import { recordPayment } from '../sales/payments';
+import { units } from '../sales/quantity';
 import { openTestTenant, type TestTenant } from '../sales/test-tenant';
-import { testDialects } from '../testing';
+import { bookViolations, testDialects } from '../testing';
 import { ACCOUNT_CODES } from './chart-of-accounts';
 import { createManualEntry, reverseJournalEntry } from './manual-entries';
 import { trialBalance } from './reports';
@@ -120,6 +122,37 @@ describe.each(dialects)('concurrent postings on %s', (dialect) => {
       for (const r of results)
         if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'Conflict', details: { reason: 'alreadyReversed' } });
       expect(await t.models.JournalEntry.count({ where: { sourceType: 'reversal', sourceId: entry.id } })).toBe(1);
+    }
+  });
+
+  it('a credit note racing payments: paid + credited never exceeds the total, refunds cover the excess, books reconcile', async () => {
+    const customer = await t.models.Customer.create({ name: 'Credit Race' });
+    const product = await t.product({ unitPrice: 1_000, taxRateId: null, costPrice: 300 }, 40);
+    for (let round = 0; round < 4; round++) {
+      const invoice = await createInvoice(t.models, {
+        locationId: t.locationId,
+        customerId: customer.id,
+        lines: [{ productId: product.id, quantity: units(4) }],
+        userId: t.userId,
+      });
+      const line = invoice.lines![0]!;
+      const results = await Promise.allSettled([
+        recordPayment(connections[1]!, invoice.id, { amount: 2_500, method: 'card', userId: t.userId }),
+        createCreditNote(connections[2]!, invoice.id, {
+          lines: [{ invoiceLineId: line.id, quantity: units(2) }],
+          refundMethod: 'cash',
+          userId: t.userId,
+        }),
+        recordPayment(connections[3]!, invoice.id, { amount: 1_500, method: 'cash', userId: t.userId }),
+      ]);
+      expect(results[1]!.status).toBe('fulfilled');
+      const row = (await t.models.Invoice.findByPk(invoice.id))!;
+      expect(row.amountPaid + row.amountCredited).toBeLessThanOrEqual(row.total);
+      const note = (await t.models.CreditNote.findOne({ where: { invoiceId: invoice.id } }))!;
+      // What the credit could not apply to the open balance was refunded in money.
+      expect(Number(note.applied) + Number(note.refunded)).toBe(2_000);
+      expect(row.amountCredited).toBe(Number(note.applied));
+      expect(await bookViolations(t.models)).toEqual([]);
     }
   });
 });
