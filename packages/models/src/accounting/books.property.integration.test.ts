@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantModels } from '../model-types';
 import { createCustomer } from '../sales/catalog';
 import { createInvoice, voidInvoice } from '../sales/invoicing';
+import { createCreditNote } from '../sales/credit-notes';
 import { recordPayment } from '../sales/payments';
 import { adjustStock } from '../sales/stock';
 import { openTestTenant, type TestTenant } from '../sales/test-tenant';
@@ -20,7 +21,7 @@ import { bookViolations } from '../testing/books';
 
 /**
  * Property-based test of the books (fast-check): random sequences of stock receipts, sales (with and
- * without a customer, paid at the till or not), payments, voids, expenses, expense edits and manual
+ * without a customer, paid at the till or not), payments, credit notes (partial, restocked or written off), voids, expenses, expense edits and manual
  * entries, with the invariants checked after every step. A failing run prints the shrunk sequence
  * and its seed (replay with SALESFLEET_PROPERTY_SEED). Run counts stay small: each step is a real
  * transaction on a real database.
@@ -40,12 +41,22 @@ type Step =
     }
   | { kind: 'payment'; invoice: number; fraction: number }
   | { kind: 'void'; invoice: number }
+  | { kind: 'credit'; invoice: number; fraction: number; restock: boolean }
   | { kind: 'expense'; amount: number; fromBank: boolean }
   | { kind: 'editExpense'; expense: number; amount: number }
   | { kind: 'manual'; amount: number };
 
 const PRODUCTS = 4;
 const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('credit' as const),
+      invoice: fc.nat(),
+      fraction: fc.double({ min: 0.1, max: 1, noNaN: true }),
+      restock: fc.boolean(),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -105,7 +116,7 @@ async function violations(models: TenantModels): Promise<string[]> {
   if (!sheet.balanced) out.push(`balance sheet: assets ${sheet.totals.assets} ≠ liabilities + equity ${sheet.totals.liabilitiesAndEquity}`);
   const ar = tb.accounts.find((a) => a.code === ACCOUNT_CODES.accountsReceivable)?.balance ?? 0;
   const [open] = await models.sequelize.query<{ owed: unknown }>(
-    `SELECT SUM(total - amount_paid) AS owed FROM invoices WHERE status = 'issued'`,
+    `SELECT SUM(total - amount_paid - amount_credited) AS owed FROM invoices WHERE status = 'issued'`,
     {
       type: QueryTypes.SELECT,
     },
@@ -195,9 +206,26 @@ describe.each(dialects)('the books hold their invariants under random operations
               case 'payment': {
                 if (invoices.length === 0) break;
                 const invoice = (await models.Invoice.findByPk(invoices[s.invoice % invoices.length]!))!;
-                const owed = invoice.total - invoice.amountPaid;
+                const owed = invoice.total - invoice.amountPaid - invoice.amountCredited;
                 const amount = Math.max(1, Math.round(owed * s.fraction));
                 await recordPayment(models, invoice.id, { amount, method: 'card', userId: t.userId });
+                break;
+              }
+              case 'credit': {
+                // Part of the first line not yet credited (a whole line when the fraction rounds up to it).
+                if (invoices.length === 0) break;
+                const invoiceId = invoices[s.invoice % invoices.length]!;
+                const line = await models.InvoiceLine.findOne({ where: { invoiceId }, order: [['id', 'ASC']] });
+                const done = Number((await models.CreditNoteLine.sum('quantity', { where: { invoiceLineId: line!.id } })) ?? 0);
+                const left = Number(line!.quantity) - done;
+                if (left <= 0) break;
+                const quantity = Math.min(left, Math.max(units(1), Math.round((left * s.fraction) / units(1)) * units(1)));
+                await createCreditNote(models, invoiceId, {
+                  lines: [{ invoiceLineId: line!.id, quantity }],
+                  restock: s.restock,
+                  refundMethod: 'cash',
+                  userId: t.userId,
+                });
                 break;
               }
               case 'void':

@@ -11,7 +11,6 @@ import { ACCOUNT_CODES } from './chart-of-accounts';
 import { createManualEntry, reverseJournalEntry } from './manual-entries';
 import { trialBalance } from './reports';
 import { toCents } from './values';
-import { units } from '../sales/quantity';
 
 /**
  * Races between real connections (separate Sequelize instances, as separate API processes would be)
