@@ -7,6 +7,7 @@ import { checkDate } from '../accounting/values';
 import { dateInTimeZone } from '../settings/currencies';
 import { getSettings, updateSettings, type SettingsPatch } from '../settings/settings';
 import type { TenantModels } from '../model-types';
+import { createCreditNote } from '../sales/credit-notes';
 import { issueInvoicesInBulk, type CreateInvoiceInput } from '../sales/invoicing';
 import { Conflict } from '@salesfleet/contracts';
 import { paySupplierBill } from '../purchasing/bills';
@@ -47,6 +48,7 @@ export interface SeedDemoDataResult {
     expenses: number;
     suppliers: number;
     purchaseOrders: number;
+    creditNotes: number;
   };
 }
 
@@ -110,7 +112,17 @@ async function seed(
   options: { locations: boolean; today: string },
   transaction: Transaction,
 ): Promise<SeedDemoDataResult> {
-  const created = { locations: 0, products: 0, stockLevels: 0, customers: 0, invoices: 0, expenses: 0, suppliers: 0, purchaseOrders: 0 };
+  const created = {
+    locations: 0,
+    products: 0,
+    stockLevels: 0,
+    customers: 0,
+    invoices: 0,
+    expenses: 0,
+    suppliers: 0,
+    purchaseOrders: 0,
+    creditNotes: 0,
+  };
   const t = { transaction };
 
   const user =
@@ -296,6 +308,34 @@ async function seed(
       transaction,
     );
     created.invoices = ids.length;
+  }
+
+  // ── a credit note: one unit of the first demo invoice's first product line came back damaged ──
+  const creditReason = `${DEMO_MARKER}: damaged in transit`;
+  if ((await models.CreditNote.count({ where: { reason: creditReason }, ...t })) === 0) {
+    const invoice = await models.Invoice.findOne({
+      where: { notes: DEMO_MARKER, status: { [Op.in]: ['issued', 'paid'] } },
+      order: [['number', 'ASC']],
+      ...t,
+    });
+    const line =
+      invoice &&
+      (await models.InvoiceLine.findOne({ where: { invoiceId: invoice.id, productId: { [Op.ne]: null } }, order: [['id', 'ASC']], ...t }));
+    if (invoice && line) {
+      await createCreditNote(
+        models,
+        invoice.id,
+        {
+          date: options.today,
+          reason: creditReason,
+          lines: [{ invoiceLineId: line.id, quantity: units(1) }],
+          refundMethod: 'cash',
+          userId,
+        },
+        t,
+      );
+      created.creditNotes++;
+    }
   }
 
   // ── an expense ──
