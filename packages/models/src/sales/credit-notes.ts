@@ -2,7 +2,7 @@ import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import { postJournalEntry, systemAccounts } from '../accounting/posting';
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { checkDate, findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
-import { Conflict, NotFound, ValidationFailed } from '../errors';
+import { Conflict, NotFound, ValidationFailed } from '@salesfleet/contracts';
 import type { CreditNote, TenantModels } from '../model-types';
 import { postingSettings, tenantToday } from '../settings/settings';
 import { FieldChecks, MAX_INT32 } from './fields';
