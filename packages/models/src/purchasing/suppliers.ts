@@ -1,38 +1,19 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { findPage, type Page, pageWindow } from '../accounting/values';
-import { Conflict, isEmail, NotFound } from '@salesfleet/contracts';
+import { Conflict, NotFound } from '@salesfleet/contracts';
 import type { Supplier, TenantModels } from '../model-types';
 import type { ListFilter } from '../sales/catalog';
-import { FieldChecks, rethrowAsDomainError } from '../sales/fields';
+import { rethrowAsDomainError } from '../sales/fields';
+import { type ContactInput, type ContactPatch, checkContact } from '../sales/contact';
 import { containsIgnoringCase } from '../sales/search';
 
 /** Suppliers: create, read, update, delete (only without orders or bills), search by name/email/phone. */
 
-export interface SupplierInput {
-  name: string;
-  email?: string | null;
-  phone?: string | null;
-  taxNumber?: string | null;
-  address?: string | null;
-  isActive?: boolean;
-}
-
-export type SupplierPatch = Partial<SupplierInput>;
+export type SupplierInput = ContactInput;
+export type SupplierPatch = ContactPatch;
 
 export function checkSupplier(input: SupplierPatch, creating: boolean): SupplierPatch {
-  const f = new FieldChecks();
-  const out: SupplierPatch = {};
-  if (creating || input.name !== undefined) out.name = f.text(input.name, 'name', 200, true);
-  if (input.email !== undefined) {
-    out.email = f.text(input.email, 'email', 254, false) ?? null;
-    if (out.email && !isEmail(out.email)) f.fail('email', 'an email address');
-  }
-  if (input.phone !== undefined) out.phone = f.text(input.phone, 'phone', 50, false) ?? null;
-  if (input.taxNumber !== undefined) out.taxNumber = f.text(input.taxNumber, 'taxNumber', 50, false) ?? null;
-  if (input.address !== undefined) out.address = f.text(input.address, 'address', 2000, false) ?? null;
-  if (input.isActive !== undefined) out.isActive = f.bool(input.isActive, 'isActive');
-  f.done('supplier');
-  return out;
+  return checkContact(input, creating, 'supplier');
 }
 
 export async function listSuppliers(models: TenantModels, filter: ListFilter = {}): Promise<Page<Supplier>> {

@@ -4,8 +4,9 @@ import { writeTransaction, type WriteOptions } from '../accounting/transactions'
 import { findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
 import type { Customer, Product, TenantModels } from '../model-types';
 import { FieldChecks, MAX_INT32, rethrowAsDomainError } from './fields';
+import { type ContactInput, type ContactPatch, checkContact } from './contact';
 import { containsIgnoringCase, equalsIgnoringCase } from './search';
-import { Conflict, NotFound, isEmail } from '@salesfleet/contracts';
+import { Conflict, NotFound } from '@salesfleet/contracts';
 
 /**
  * Customers and products: create, read, update, delete, and search (case-insensitive "contains" on
@@ -21,31 +22,11 @@ export interface ListFilter extends PageOptions {
 
 // ── customers ─────────────────────────────────────────────────────────────────────────────────────
 
-export interface CustomerInput {
-  name: string;
-  email?: string | null;
-  phone?: string | null;
-  taxNumber?: string | null;
-  address?: string | null;
-  isActive?: boolean;
-}
-
-export type CustomerPatch = Partial<CustomerInput>;
+export type CustomerInput = ContactInput;
+export type CustomerPatch = ContactPatch;
 
 export function checkCustomer(input: CustomerPatch, creating: boolean): CustomerPatch {
-  const f = new FieldChecks();
-  const out: CustomerPatch = {};
-  if (creating || input.name !== undefined) out.name = f.text(input.name, 'name', 200, true);
-  if (input.email !== undefined) {
-    out.email = f.text(input.email, 'email', 254, false) ?? null;
-    if (out.email && !isEmail(out.email)) f.fail('email', 'an email address');
-  }
-  if (input.phone !== undefined) out.phone = f.text(input.phone, 'phone', 50, false) ?? null;
-  if (input.taxNumber !== undefined) out.taxNumber = f.text(input.taxNumber, 'taxNumber', 50, false) ?? null;
-  if (input.address !== undefined) out.address = f.text(input.address, 'address', 2000, false) ?? null;
-  if (input.isActive !== undefined) out.isActive = f.bool(input.isActive, 'isActive');
-  f.done('customer');
-  return out;
+  return checkContact(input, creating, 'customer');
 }
 
 export async function listCustomers(models: TenantModels, filter: ListFilter = {}): Promise<Page<Customer>> {
