@@ -180,16 +180,21 @@ const postgres = (await testDialects()).includes('postgres');
 
 describe.runIf(postgres)('pnpm start with PostgreSQL tenants', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'salesfleet-start-budget-'));
-  afterAll(() => {
+  const databases: TestDatabase[] = [];
+  afterAll(async () => {
     for (const child of children) process.kill(-child.pid!, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
+    for (const db of databases) await db.drop();
   });
 
   it('warns when open tenants × pool max can exceed the tenant server’s max_connections, naming the fix', async () => {
-    // Three registered tenants on the test server (rows only: the check reads the server's limit).
+    // Three registered tenants on the test server, each on its own empty database (a database belongs to
+    // one tenant; the check reads the server's limit through one of them).
     const tenancy = await openTenancy(loadConfig({ SALESFLEET_DATA_DIR: dataDir }), { migrateRegistry: true });
     const spec = parseDatabaseUrl(testServerUrls.postgres);
     for (const slug of ['budget-a', 'budget-b', 'budget-c']) {
+      const database = await createTestDatabase('postgres');
+      databases.push(database);
       await tenancy.registry.insertTenant({
         slug,
         name: slug,
@@ -203,7 +208,7 @@ describe.runIf(postgres)('pnpm start with PostgreSQL tenants', () => {
           engine: 'postgres',
           host: spec.host,
           port: spec.port,
-          name: spec.database,
+          name: database.name,
           user: spec.user,
           passwordEncrypted: null,
           managed: false,

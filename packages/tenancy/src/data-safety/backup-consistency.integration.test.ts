@@ -6,6 +6,7 @@ import {
   createInvoice,
   createProduct,
   issueInvoicesInBulk,
+  QUANTITY_SCALE,
   trialBalance,
   type TenantModels,
 } from '@salesfleet/models';
@@ -53,7 +54,7 @@ describe.each(dialects)('a backup of a %s tenant taken while invoices are posted
         locationId: location!.id,
         customerId: customer.id,
         userId: admin!.id,
-        lines: [{ productId: product.id, quantity: 1 + (n % 5) }],
+        lines: [{ productId: product.id, quantity: (1 + (n % 5)) * QUANTITY_SCALE }],
       });
       // Enough rows that the backup takes a while, so writes land between its table reads.
       await models.sequelize.transaction((transaction) =>
