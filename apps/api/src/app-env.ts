@@ -15,20 +15,36 @@ export interface ClientInfo {
   viaTrustedProxy: boolean;
 }
 
-/** Variables every request carries; tenant routes also get `tenant` and `db` (set by the host router). */
-export interface AppVariables {
+/** Variables every request carries, set by `requestContext` before anything else runs. */
+export interface RequestVariables {
   requestId: string;
   logger: Logger;
   client: ClientInfo;
   /** Set by hono/secure-headers for the CSP; server pages put it on their inline style/script. */
   secureHeadersNonce?: string;
+}
+
+/** The outer app's variables: `tenant` once the host resolved to one, `db` once its database is leased. */
+export interface AppVariables extends RequestVariables {
   /** The tenant of a tenant host (a registry snapshot). */
   tenant?: TenantRecord;
   /** That tenant's models, on its own database handle (from the connection cache). */
   db?: TenantModels;
-  /** The signed-in tenant user (set by the tenant session middleware). */
+}
+
+/** What the host router hands to the tenant app: the tenant and its database are known. */
+export interface TenantVariables extends RequestVariables {
+  /** The tenant of the host (a registry snapshot). */
+  tenant: TenantRecord;
+  /** That tenant's models, on its own database handle (from the connection cache). */
+  db: TenantModels;
+  /** The signed-in tenant user, once the session guard has run (required in `TenantUserEnv`). */
   user?: TenantPrincipal;
-  /** The signed-in platform admin (set by the platform session middleware). */
+}
+
+/** The platform app's variables. */
+export interface PlatformVariables extends RequestVariables {
+  /** The signed-in platform admin, once the session guard has run (required in `PlatformAdminEnv`). */
   admin?: PlatformPrincipal;
 }
 
@@ -38,7 +54,43 @@ export type AppBindings = Partial<HttpBindings> & {
   inherited?: Partial<AppVariables>;
 };
 
+/**
+ * What request-wide helpers (errors, cookies, CSRF, static files, pages) may rely on. Hono's `Context`
+ * is invariant in its environment, so such helpers are generic (`<E extends BaseEnv>(c: Context<E>)`)
+ * rather than typed with one of the environments below.
+ */
+export interface BaseEnv {
+  Bindings: AppBindings;
+  /** `tenant` is known on a tenant host once the host router resolved it (the error handler logs its slug). */
+  Variables: RequestVariables & { tenant?: TenantRecord };
+}
+
+/** The outer app: every host, before the router picked the platform or a tenant. */
 export interface AppEnv {
   Bindings: AppBindings;
   Variables: AppVariables;
+}
+
+/** The platform host's app. */
+export interface PlatformEnv {
+  Bindings: AppBindings;
+  Variables: PlatformVariables;
+}
+
+/** A platform route behind the session guard: the admin is known. */
+export interface PlatformAdminEnv {
+  Bindings: AppBindings;
+  Variables: PlatformVariables & { admin: PlatformPrincipal };
+}
+
+/** A tenant host's app: the tenant and its database are known (set by the host router). */
+export interface TenantEnv {
+  Bindings: AppBindings;
+  Variables: TenantVariables;
+}
+
+/** A tenant route behind the session guard: the signed-in user is known too. */
+export interface TenantUserEnv {
+  Bindings: AppBindings;
+  Variables: TenantVariables & { user: TenantPrincipal };
 }

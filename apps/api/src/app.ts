@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { adminDistDir as builtAdminDistDir } from '@salesfleet/admin';
 import { workspaceDistDir as builtWorkspaceDistDir } from '@salesfleet/workspace';
 import { trustedProxyMatcher, type Config } from '@salesfleet/tenancy';
-import type { AppEnv, AppVariables } from './app-env';
+import type { AppEnv, AppVariables, BaseEnv, PlatformAdminEnv, PlatformEnv, TenantEnv, TenantUserEnv } from './app-env';
 import { LoginThrottle, MemoryAttemptStore, RegistryAttemptStore } from './auth/login-throttle';
 import { ApiRoutes } from './http/api-routes';
 import { handleError, handleNotFound } from './http/errors';
@@ -51,22 +51,23 @@ export interface App {
 }
 
 /** Hands the outer request's variables to the platform or tenant app it is dispatched to. */
-const inherit = createMiddleware<AppEnv>(async (c, next) => {
-  const inherited = c.env?.inherited;
-  if (inherited)
-    for (const [key, value] of Object.entries(inherited)) if (value !== undefined) c.set(key as keyof AppVariables, value as never);
-  await next();
-});
+function inherit<E extends BaseEnv>(): MiddlewareHandler<E> {
+  return createMiddleware<E>(async (c, next) => {
+    const inherited = c.env?.inherited;
+    if (inherited) for (const [key, value] of Object.entries(inherited)) if (value !== undefined) c.set(key as never, value as never);
+    await next();
+  });
+}
 
-function subApp(): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+function subApp<E extends BaseEnv>(): Hono<E> {
+  const app = new Hono<E>();
   app.onError(handleError);
   app.notFound(handleNotFound);
-  app.use('*', inherit);
+  app.use('*', inherit<E>());
   return app;
 }
 
-function forward(target: Hono<AppEnv>, c: Context<AppEnv>): Response | Promise<Response> {
+function forward<E extends BaseEnv>(target: Hono<E>, c: Context<AppEnv>): Response | Promise<Response> {
   const inherited: Partial<AppVariables> = {
     requestId: c.var.requestId,
     logger: c.var.logger,
@@ -76,6 +77,12 @@ function forward(target: Hono<AppEnv>, c: Context<AppEnv>): Response | Promise<R
     ...(c.var.db ? { db: c.var.db } : {}),
   };
   return target.fetch(c.req.raw, { ...(c.env ?? {}), inherited });
+}
+
+/** The OpenAPI document and its page, on the platform host and on every tenant host. */
+function serveDocs<E extends BaseEnv>(app: Hono<E>, docs: ApiDocs): void {
+  app.get('/api/openapi.json', (c) => c.json(docs.document()));
+  app.get('/api/docs', (c) => docsPage(c, docs));
 }
 
 /** A host that is no tenant: TenantNotFound with a message naming the address. */
@@ -108,10 +115,10 @@ export function createApp(config: Config, deps: AppDeps): App {
   const isTrustedProxy = trustedProxyMatcher(config.trustedProxies);
 
   // ── platform host ──────────────────────────────────────────────────────────────────────────────
-  const platform = subApp();
+  const platform = subApp<PlatformEnv>();
   platform.route('/', landingRoutes({ isValidSlug }));
   platform.route('/', adminConsoleRoutes(deps.adminDistDir ?? builtAdminDistDir));
-  const platformApi = new ApiRoutes(docs, {
+  const platformApi = new ApiRoutes<PlatformEnv, PlatformAdminEnv>(docs, {
     prefix: '/api/platform',
     tags: ['platform'],
     security: 'platformSession',
@@ -122,9 +129,14 @@ export function createApp(config: Config, deps: AppDeps): App {
   platform.route('/api/platform', platformApi.router);
 
   // ── tenant hosts ───────────────────────────────────────────────────────────────────────────────
-  const tenant = subApp();
+  const tenant = subApp<TenantEnv>();
   const workspace = workspaceApp(deps.workspaceDistDir ?? builtWorkspaceDistDir);
-  const tenantApi = new ApiRoutes(docs, { prefix: '/api', tags: ['tenant'], security: 'tenantSession', guard: tenantGuard(permissions) });
+  const tenantApi = new ApiRoutes<TenantEnv, TenantUserEnv>(docs, {
+    prefix: '/api',
+    tags: ['tenant'],
+    security: 'tenantSession',
+    guard: tenantGuard(permissions),
+  });
   tenantAuthRoutes(tenantApi, { throttle, permissions });
   tenantUsersRoutes(tenantApi, { permissions, registry: tenancy.registry });
   tenantLocationRoutes(tenantApi);
@@ -133,10 +145,8 @@ export function createApp(config: Config, deps: AppDeps): App {
   tenant.route('/api', tenantApi.router);
 
   // ── documentation, on every host ───────────────────────────────────────────────────────────────
-  for (const sub of [platform, tenant]) {
-    sub.get('/api/openapi.json', (c) => c.json(docs.document()));
-    sub.get('/api/docs', (c) => docsPage(c, docs));
-  }
+  serveDocs(platform, docs);
+  serveDocs(tenant, docs);
 
   // ── the outer app ──────────────────────────────────────────────────────────────────────────────
   const app = new Hono<AppEnv>();

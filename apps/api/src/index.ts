@@ -1,9 +1,18 @@
 // @salesfleet/api — the Hono app (platform API, tenant API, admin console) and its server.
 
 export { createApp, type App, type AppDeps } from './app';
-export type { AppEnv, AppVariables, ClientInfo } from './app-env';
+export type {
+  AppEnv,
+  AppVariables,
+  BaseEnv,
+  ClientInfo,
+  PlatformAdminEnv,
+  PlatformEnv,
+  TenantEnv,
+  TenantUserEnv,
+} from './app-env';
 export type { AppTenancy } from './tenancy';
-export { ApiRoutes, type RouteSpec, type RouteGuard } from './http/api-routes';
+export { ApiRoutes, type PlatformApiRoutes, type RouteGuard, type RouteSpec, type TenantApiRoutes } from './http/api-routes';
 export { ApiDocs } from './openapi/registry';
 export { LoginThrottle } from './auth/login-throttle';
 export { requirePermission, PermissionCache } from './tenant/auth/tenant-sessions';

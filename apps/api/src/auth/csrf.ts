@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { AppEnv } from '../app-env';
+import type { BaseEnv } from '../app-env';
 import { CsrfRejected } from '@salesfleet/contracts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -18,7 +18,7 @@ function originOf(value: string | undefined): string | null {
 }
 
 /** The origin this request was addressed to (after the trusted-proxy rules). */
-export function requestOrigin(c: Context<AppEnv>): string | null {
+export function requestOrigin<E extends BaseEnv>(c: Context<E>): string | null {
   try {
     return new URL(`${c.var.client.proto}://${c.var.client.host}`).origin;
   } catch {
@@ -31,14 +31,14 @@ export function requestOrigin(c: Context<AppEnv>): string | null {
  * drops it, the `Referer`) must be this very host. Browsers always send one of them on cross-site
  * form posts and fetches, so a missing one is refused too.
  */
-export function assertSameOrigin(c: Context<AppEnv>): void {
+export function assertSameOrigin<E extends BaseEnv>(c: Context<E>): void {
   const expected = requestOrigin(c);
   const origin = originOf(c.req.header('origin')) ?? originOf(c.req.header('referer'));
   if (!expected || !origin || origin !== expected) throw new CsrfRejected();
 }
 
 /** For sign-in (no session yet): refuse a cross-site browser post, accept clients that send no Origin. */
-export function assertNotCrossSite(c: Context<AppEnv>): void {
+export function assertNotCrossSite<E extends BaseEnv>(c: Context<E>): void {
   const raw = c.req.header('origin');
   if (raw === undefined) return;
   const expected = requestOrigin(c);

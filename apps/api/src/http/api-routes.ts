@@ -1,6 +1,6 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
-import type { AppEnv } from '../app-env';
+import type { BaseEnv, PlatformAdminEnv, PlatformEnv, TenantEnv, TenantUserEnv } from '../app-env';
 import type { ApiDocs, HttpMethod, ResponseSpec, RouteSecurity } from '../openapi/registry';
 import { readJsonBody } from './body';
 import { zodIssues, type FieldIssue } from './validation';
@@ -8,14 +8,19 @@ import { NotFound, ValidationFailed } from '@salesfleet/contracts';
 
 type AnyObject = z.ZodObject;
 
-export interface RouteSpec<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined> {
+export interface RouteSpec<
+  P extends AnyObject | undefined,
+  Q extends AnyObject | undefined,
+  B extends z.ZodType | undefined,
+  A extends boolean = boolean,
+> {
   method: HttpMethod;
   /** Path below the router's prefix, Hono syntax (`/tenants/:slug`). */
   path: string;
   summary: string;
   description?: string;
   /** `false` for the few routes anyone may call (login, sign-in page). Default: a session is required. */
-  auth?: boolean;
+  auth?: A;
   /** Permission codename the session must hold (tenant routes). */
   permission?: string;
   /** Also allowed while the user must change a one-time password (me, logout, change-password). */
@@ -32,35 +37,45 @@ export type RouteInput<P, Q, B> = {
   body: B extends z.ZodType ? z.output<B> : undefined;
 };
 
-export type RouteHandler<P, Q, B> = (c: Context<AppEnv>, input: RouteInput<P, Q, B>) => Response | Promise<Response>;
+export type RouteHandler<E extends BaseEnv, P, Q, B> = (c: Context<E>, input: RouteInput<P, Q, B>) => Response | Promise<Response>;
 
-/** What a route needs before its handler runs (authentication, permission, CSRF), from its spec. */
-export type RouteGuard = (spec: {
+/** The environment a route's handler runs in: the signed-in one unless the spec says `auth: false`. */
+export type RouteEnv<A extends boolean, E extends BaseEnv, SE extends BaseEnv> = [A] extends [true] ? SE : E;
+
+/**
+ * What a route needs before its handler runs (authentication, permission, CSRF), from its spec. For a
+ * route with `auth`, the guard sets what the signed-in environment `SE` adds to the area's `E` (the
+ * session's principal): `ApiRoutes` relies on it to run the handler with `Context<SE>`.
+ */
+export type RouteGuard<E extends BaseEnv> = (spec: {
   auth: boolean;
   permission?: string;
   allowDuringPasswordChange: boolean;
   method: HttpMethod;
-}) => MiddlewareHandler<AppEnv>[];
+}) => MiddlewareHandler<E>[];
 
-export interface ApiRoutesOptions {
+export interface ApiRoutesOptions<E extends BaseEnv> {
   /** Where the router is mounted (`app.route(prefix, routes.router)`); documentation paths start with it. */
   prefix: string;
   tags: string[];
   security: Exclude<RouteSecurity, 'none'>;
-  guard: RouteGuard;
+  guard: RouteGuard<E>;
 }
 
 /**
  * A Hono router whose routes are declared once with their zod schemas: the same declaration validates
  * input at the edge (400 `ValidationFailed` with field details), applies the area's guard (session,
  * permission) and registers the operation in the OpenAPI document.
+ *
+ * `E` is the area's environment (what every request of the router carries), `SE` the signed-in one
+ * (`E` plus the principal the guard sets): a handler gets `Context<SE>` unless its spec says `auth: false`.
  */
-export class ApiRoutes {
-  readonly router = new Hono<AppEnv>();
+export class ApiRoutes<E extends BaseEnv, SE extends E> {
+  readonly router = new Hono<E>();
   readonly #docs: ApiDocs;
-  readonly #options: ApiRoutesOptions;
+  readonly #options: ApiRoutesOptions<E>;
 
-  constructor(docs: ApiDocs, options: ApiRoutesOptions) {
+  constructor(docs: ApiDocs, options: ApiRoutesOptions<E>) {
     this.#docs = docs;
     this.#options = options;
   }
@@ -73,7 +88,8 @@ export class ApiRoutes {
     P extends AnyObject | undefined = undefined,
     Q extends AnyObject | undefined = undefined,
     B extends z.ZodType | undefined = undefined,
-  >(spec: RouteSpec<P, Q, B>, handler: RouteHandler<P, Q, B>): this {
+    A extends boolean = true,
+  >(spec: RouteSpec<P, Q, B, A>, handler: RouteHandler<RouteEnv<A, E, SE>, P, Q, B>): this {
     const auth = spec.auth !== false;
     const { prefix, tags, security } = this.#options;
     this.#docs.add({
@@ -95,21 +111,29 @@ export class ApiRoutes {
       allowDuringPasswordChange: spec.allowDuringPasswordChange === true,
       method: spec.method,
     });
-    const run: MiddlewareHandler<AppEnv> = async (c) => handler(c, await parseInput(c, spec));
+    // With `auth`, the guards ran first and set the principal: the context is the signed-in one.
+    const run: MiddlewareHandler<E> = async (c) => handler(c as unknown as Context<RouteEnv<A, E, SE>>, await parseInput(c, spec));
     this.router.on(spec.method.toUpperCase(), [spec.path], ...guards, run);
     return this;
   }
 }
+
+/** The tenant API (`/api/*` on tenant hosts): handlers of signed-in routes get the user. */
+export type TenantApiRoutes = ApiRoutes<TenantEnv, TenantUserEnv>;
+/** The platform API (`/api/platform/*`): handlers of signed-in routes get the admin. */
+export type PlatformApiRoutes = ApiRoutes<PlatformEnv, PlatformAdminEnv>;
 
 function joinPath(prefix: string, path: string): string {
   const p = `${prefix.replace(/\/$/, '')}${path === '/' ? '' : path}`;
   return p === '' ? '/' : p;
 }
 
-async function parseInput<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined>(
-  c: Context<AppEnv>,
-  spec: RouteSpec<P, Q, B>,
-): Promise<RouteInput<P, Q, B>> {
+async function parseInput<
+  E extends BaseEnv,
+  P extends AnyObject | undefined,
+  Q extends AnyObject | undefined,
+  B extends z.ZodType | undefined,
+>(c: Context<E>, spec: RouteSpec<P, Q, B, boolean>): Promise<RouteInput<P, Q, B>> {
   let params: unknown = {};
   if (spec.params) {
     const r = spec.params.safeParse(c.req.param());

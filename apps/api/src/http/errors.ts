@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isSalesfleetError, statusForCode, type ErrorCode } from '@salesfleet/contracts';
-import type { AppEnv } from '../app-env';
+import type { BaseEnv } from '../app-env';
 import { fromDatabaseError, loggableError } from './database-errors';
 import { errorPage } from './html';
 import { wantsJson } from './negotiate';
@@ -11,7 +11,7 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; requestId: string; details?: unknown };
 }
 
-export function errorBody(c: Context<AppEnv>, code: ErrorCode, message: string, details?: unknown): ErrorBody {
+export function errorBody<E extends BaseEnv>(c: Context<E>, code: ErrorCode, message: string, details?: unknown): ErrorBody {
   return {
     error: { code, message, requestId: c.var.requestId ?? 'unknown', ...(details === undefined ? {} : { details }) },
   };
@@ -21,8 +21,8 @@ export function errorBody(c: Context<AppEnv>, code: ErrorCode, message: string, 
  * An error answer in the form the client asked for: the JSON error body for `/api/*` and JSON clients,
  * a small HTML page for browsers.
  */
-export function errorResponse(
-  c: Context<AppEnv>,
+export function errorResponse<E extends BaseEnv>(
+  c: Context<E>,
   status: ContentfulStatusCode,
   code: ErrorCode,
   message: string,
@@ -43,7 +43,7 @@ function retryAfterSeconds(details: unknown): number | null {
 }
 
 /** The one error handler: our errors map code → status (`codeToStatus`), HTTPException keeps its status, the rest is a 500. */
-export function handleError(err: Error, c: Context<AppEnv>): Response {
+export function handleError<E extends BaseEnv>(err: Error, c: Context<E>): Response {
   if (isSalesfleetError(err)) {
     const status = statusForCode(err.code);
     if (status >= 500) c.var.logger?.error({ err: { code: err.code, message: err.message } }, 'request failed');
@@ -67,6 +67,6 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
 }
 
 /** The one not-found handler (no route matched). */
-export function handleNotFound(c: Context<AppEnv>): Response {
+export function handleNotFound<E extends BaseEnv>(c: Context<E>): Response {
   return errorResponse(c, 404, 'NotFound', `Nothing at ${c.req.method} ${c.req.path}`);
 }

@@ -4,7 +4,7 @@ import { extname, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import type { Context } from 'hono';
-import type { AppEnv } from '../app-env';
+import type { BaseEnv } from '../app-env';
 
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
@@ -93,7 +93,7 @@ export class StaticFiles {
   }
 
   /** Answers with the file at `path`, or null when there is none. */
-  async serve(c: Context<AppEnv>, path: string, cache: CachePolicy): Promise<Response | null> {
+  async serve<E extends BaseEnv>(c: Context<E>, path: string, cache: CachePolicy): Promise<Response | null> {
     const file = await this.#load(path);
     if (!file) return null;
     const ext = extname(path).toLowerCase();

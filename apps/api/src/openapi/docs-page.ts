@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { AppEnv } from '../app-env';
+import type { BaseEnv } from '../app-env';
 import { escapeHtml, page } from '../http/html';
 import type { ApiDocs } from './registry';
 
@@ -8,7 +8,7 @@ const CSS = `table{width:100%;border-collapse:collapse;margin:.5rem 0 1.5rem}td,
 details pre{white-space:pre-wrap;font-size:.8rem;max-height:24rem;overflow:auto;background:var(--bg);padding:.5rem;border-radius:6px}h2{margin-top:2rem}`;
 
 /** `/api/docs`: every operation of the OpenAPI document, rendered on the server (no CDN, no script). */
-export function docsPage(c: Context<AppEnv>, docs: ApiDocs): Response {
+export function docsPage<E extends BaseEnv>(c: Context<E>, docs: ApiDocs): Response {
   const document = docs.document() as { paths: Record<string, Record<string, Record<string, unknown>>> };
   const byTag = new Map<string, string[]>();
   for (const [path, methods] of Object.entries(document.paths)) {

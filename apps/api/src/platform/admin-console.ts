@@ -1,6 +1,6 @@
 import { extname, join } from 'node:path';
 import { Hono } from 'hono';
-import type { AppEnv } from '../app-env';
+import type { PlatformEnv } from '../app-env';
 import { StaticFiles } from '../http/static-files';
 import { ConsoleNotBuilt } from '@salesfleet/contracts';
 
@@ -9,8 +9,8 @@ import { ConsoleNotBuilt } from '@salesfleet/contracts';
  * a year, any other path without a file extension answered with index.html (client-side routes). When
  * the console is not built, a 503 that says how to build it.
  */
-export function adminConsoleRoutes(distDir: string): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function adminConsoleRoutes(distDir: string): Hono<PlatformEnv> {
+  const app = new Hono<PlatformEnv>();
   const files = new StaticFiles(distDir);
   app.get('/admin', (c) => c.redirect('/admin/', 301));
   app.get('/admin/*', async (c) => {

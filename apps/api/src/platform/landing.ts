@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import type { AppEnv } from '../app-env';
+import type { PlatformEnv } from '../app-env';
 import { escapeHtml, page } from '../http/html';
 
 export interface LandingOptions {
@@ -13,7 +13,7 @@ function workspaceSuffix(host: string): string {
   return lower.startsWith('www.') ? lower.slice(4) : lower;
 }
 
-function landingPage(c: Context<AppEnv>, value = '', error?: string): string {
+function landingPage(c: Context<PlatformEnv>, value = '', error?: string): string {
   const suffix = workspaceSuffix(c.var.client.host);
   return page({
     title: 'Salesfleet',
@@ -35,8 +35,8 @@ ${error ? `<p id="workspace-error" class="error" role="alert">${escapeHtml(error
  * lists or checks tenants — the workspace's own host answers for it), and the old system's
  * `/sales` and `/accounting` URLs, which lead back here.
  */
-export function landingRoutes({ isValidSlug }: LandingOptions): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function landingRoutes({ isValidSlug }: LandingOptions): Hono<PlatformEnv> {
+  const app = new Hono<PlatformEnv>();
   app.get('/', (c) => c.html(landingPage(c)));
   app.get('/go', (c) => {
     const raw = (c.req.query('workspace') ?? '').trim().toLowerCase();

@@ -1,4 +1,4 @@
-import type { ApiRoutes } from '../http/api-routes';
+import type { TenantApiRoutes } from '../http/api-routes';
 import { accountingRoutes } from './accounting';
 import { purchasingArea } from './purchasing';
 import { salesRoutes } from './sales';
@@ -15,7 +15,7 @@ export interface TenantRouteContext {
  * permission, params?, query?, body?, responses }, handler)` validates the input with the given zod
  * schemas, enforces the session and the permission, and documents the route in /api/openapi.json.
  */
-export type TenantRouteMount = (routes: ApiRoutes, context: TenantRouteContext) => void;
+export type TenantRouteMount = (routes: TenantApiRoutes, context: TenantRouteContext) => void;
 
 /**
  * The sales and accounting areas plug in here, e.g.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { countActiveUsers, dashboardSummary, dateInTimeZone, getSettings, tenantToday } from '@salesfleet/models';
-import type { ApiRoutes } from '../http/api-routes';
+import type { TenantApiRoutes } from '../http/api-routes';
 import { idQuery } from './sales/schemas';
 
 const WorkspaceSchema = z
@@ -41,7 +41,7 @@ const DashboardSchema = z
   .meta({ id: 'Dashboard' });
 
 /** `/api/workspace` (what every signed-in user's app needs to start) and `/api/dashboard`. */
-export function tenantWorkspaceRoutes(routes: ApiRoutes): void {
+export function tenantWorkspaceRoutes(routes: TenantApiRoutes): void {
   routes.add(
     {
       method: 'get',
@@ -50,8 +50,8 @@ export function tenantWorkspaceRoutes(routes: ApiRoutes): void {
       responses: { 200: { description: 'The workspace', schema: z.object({ workspace: WorkspaceSchema }) } },
     },
     async (c) => {
-      const tenant = c.var.tenant!;
-      const models = c.var.db!;
+      const tenant = c.var.tenant;
+      const models = c.var.db;
       const settings = await getSettings(models);
       const activeUsers = await countActiveUsers(models);
       const rates = await models.TaxRate.findAll({ attributes: ['id', 'rateBp'], raw: true });
@@ -82,7 +82,7 @@ export function tenantWorkspaceRoutes(routes: ApiRoutes): void {
       responses: { 200: { description: 'The figures', schema: z.object({ dashboard: DashboardSchema }) } },
     },
     async (c, { query }) => {
-      const models = c.var.db!;
+      const models = c.var.db;
       const dashboard = await dashboardSummary(models, {
         today: await tenantToday(models),
         ...(query.locationId !== undefined ? { locationId: query.locationId } : {}),

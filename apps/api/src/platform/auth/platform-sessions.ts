@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { PlatformAdminRecord, Registry } from '@salesfleet/tenancy';
-import type { AppEnv } from '../../app-env';
+import type { PlatformEnv } from '../../app-env';
 import { assertSameOrigin, isUnsafeMethod } from '../../auth/csrf';
 import { PLATFORM_SESSION_COOKIE } from '../../auth/session-cookie';
 import { presentedToken } from '../../auth/session-token';
@@ -21,8 +21,8 @@ export interface PlatformPrincipal {
  * for cookie-authenticated writes; 403 `PasswordChangeRequired` while a one-time password is unchanged,
  * except on the routes that let the admin change it.
  */
-export function requirePlatformAdmin(registry: Registry, options: { allowDuringPasswordChange: boolean }): MiddlewareHandler<AppEnv> {
-  return createMiddleware<AppEnv>(async (c, next) => {
+export function requirePlatformAdmin(registry: Registry, options: { allowDuringPasswordChange: boolean }): MiddlewareHandler<PlatformEnv> {
+  return createMiddleware<PlatformEnv>(async (c, next) => {
     const presented = presentedToken(c, PLATFORM_SESSION_COOKIE);
     if (!presented) throw new Unauthenticated();
     const found = await registry.findPlatformSession(presented.token);
@@ -35,7 +35,7 @@ export function requirePlatformAdmin(registry: Registry, options: { allowDuringP
 }
 
 /** The guard of every `/api/platform/*` route, from its spec. */
-export function platformGuard(registry: Registry): RouteGuard {
+export function platformGuard(registry: Registry): RouteGuard<PlatformEnv> {
   const strict = requirePlatformAdmin(registry, { allowDuringPasswordChange: false });
   const lenient = requirePlatformAdmin(registry, { allowDuringPasswordChange: true });
   return (spec) => (spec.auth ? [spec.allowDuringPasswordChange ? lenient : strict] : []);

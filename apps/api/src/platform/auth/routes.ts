@@ -5,7 +5,7 @@ import { signInKeys, type LoginThrottle } from '../../auth/login-throttle';
 import { clearSessionCookie, PLATFORM_SESSION_COOKIE, setSessionCookie } from '../../auth/session-cookie';
 import { presentedToken } from '../../auth/session-token';
 import { throttledSignIn } from '../../auth/sign-in';
-import type { ApiRoutes } from '../../http/api-routes';
+import type { PlatformApiRoutes } from '../../http/api-routes';
 import { PlatformAdminSchema } from '../schemas';
 import { adminJson } from './platform-sessions';
 import { assertStrongPassword, ChangePasswordInputSchema, LoginInputSchema } from '@salesfleet/contracts';
@@ -13,7 +13,7 @@ import { assertStrongPassword, ChangePasswordInputSchema, LoginInputSchema } fro
 const REALM = 'platform';
 
 /** `/api/platform/auth/*`: platform-admin sign-in, sign-out, who am I, change password. */
-export function platformAuthRoutes(routes: ApiRoutes, deps: { registry: Registry; throttle: LoginThrottle }): ApiRoutes {
+export function platformAuthRoutes(routes: PlatformApiRoutes, deps: { registry: Registry; throttle: LoginThrottle }): PlatformApiRoutes {
   const { registry, throttle } = deps;
 
   routes.add(
@@ -75,7 +75,7 @@ export function platformAuthRoutes(routes: ApiRoutes, deps: { registry: Registry
       allowDuringPasswordChange: true,
       responses: { 200: { description: 'The admin', schema: z.object({ admin: PlatformAdminSchema }) } },
     },
-    (c) => c.json({ admin: adminJson(c.var.admin!.admin) }),
+    (c) => c.json({ admin: adminJson(c.var.admin.admin) }),
   );
 
   routes.add(
@@ -92,7 +92,7 @@ export function platformAuthRoutes(routes: ApiRoutes, deps: { registry: Registry
       },
     },
     async (c, { body }) => {
-      const { admin, token } = c.var.admin!;
+      const { admin, token } = c.var.admin;
       assertStrongPassword(body.newPassword, admin);
       const keys = signInKeys(REALM, `id:${admin.id}`, c.var.client.address);
       await throttledSignIn(throttle, keys, async () =>

@@ -10,8 +10,8 @@ import {
   pendingMigrationCount,
   tenantServerOf,
 } from '@salesfleet/tenancy';
-import type { AppEnv } from '../../app-env';
-import type { ApiRoutes } from '../../http/api-routes';
+import type { PlatformAdminEnv } from '../../app-env';
+import type { PlatformApiRoutes } from '../../http/api-routes';
 import type { AppTenancy } from '../../tenancy';
 import {
   CreateTenantInputSchema,
@@ -55,7 +55,7 @@ function healthJson(h: TenantHealth): z.infer<typeof TenantHealthSchema> {
   return { ...h };
 }
 
-const actorOf = (c: Context<AppEnv>) => `admin:${c.var.admin!.admin.username}`;
+const actorOf = (c: Context<PlatformAdminEnv>) => `admin:${c.var.admin.admin.username}`;
 
 /**
  * `/api/platform/tenants…`, `/api/platform/migrate`, `/api/platform/health`, `/api/platform/operations`:
@@ -63,7 +63,7 @@ const actorOf = (c: Context<AppEnv>) => `admin:${c.var.admin!.admin.username}`;
  * through the provisioner, which writes the registry; the registry's change events invalidate the
  * router and the connection cache before the response is sent.
  */
-export function platformTenantRoutes(routes: ApiRoutes, deps: { tenancy: AppTenancy; config: Config }): ApiRoutes {
+export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy: AppTenancy; config: Config }): PlatformApiRoutes {
   const { tenancy } = deps;
   const { registry, provisioner } = tenancy;
   const userCounts = new UserCounts(tenancy);

@@ -123,7 +123,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       query: z.object({ type: z.enum(ACCOUNT_TYPES).optional(), active: boolQuery.optional() }),
       responses: { 200: { description: 'Accounts', schema: z.object({ accounts: z.array(AccountSchema) }) } },
     },
-    async (c, { query }) => c.json({ accounts: (await listAccounts(c.var.db!, query)).map(accountJson) }),
+    async (c, { query }) => c.json({ accounts: (await listAccounts(c.var.db, query)).map(accountJson) }),
   );
 
   routes.add(
@@ -135,7 +135,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       params: idParam,
       responses: { 200: { description: 'The account', schema: z.object({ account: AccountSchema }) }, 404: { description: 'NotFound' } },
     },
-    async (c, { params }) => c.json({ account: accountJson(await getAccount(c.var.db!, params.id)) }),
+    async (c, { params }) => c.json({ account: accountJson(await getAccount(c.var.db, params.id)) }),
   );
 
   routes.add(
@@ -150,7 +150,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
         409: { description: 'Conflict: code taken' },
       },
     },
-    async (c, { body }) => c.json({ account: accountJson(await createAccount(c.var.db!, body)) }, 201),
+    async (c, { body }) => c.json({ account: accountJson(await createAccount(c.var.db, body)) }, 201),
   );
 
   routes.add(
@@ -167,7 +167,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
         409: { description: 'Conflict: code taken, account in use, system account' },
       },
     },
-    async (c, { params, body }) => c.json({ account: accountJson(await updateAccount(c.var.db!, params.id, body)) }),
+    async (c, { params, body }) => c.json({ account: accountJson(await updateAccount(c.var.db, params.id, body)) }),
   );
 
   routes.add(
@@ -184,7 +184,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       },
     },
     async (c, { params }) => {
-      await deleteAccount(c.var.db!, params.id);
+      await deleteAccount(c.var.db, params.id);
       return c.body(null, 204);
     },
   );
@@ -205,7 +205,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       responses: { 200: { description: 'A page of entries', schema: z.object({ entries: z.array(JournalEntrySchema), ...PageFields }) } },
     },
     async (c, { query }) => {
-      const page = await listJournalEntries(c.var.db!, query);
+      const page = await listJournalEntries(c.var.db, query);
       return c.json({ entries: page.items.map(journalEntryJson), total: page.total, limit: page.limit, offset: page.offset });
     },
   );
@@ -219,7 +219,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       params: idParam,
       responses: { 200: { description: 'The entry', schema: z.object({ entry: JournalEntrySchema }) }, 404: { description: 'NotFound' } },
     },
-    async (c, { params }) => c.json({ entry: journalEntryJson(await getJournalEntry(c.var.db!, params.id)) }),
+    async (c, { params }) => c.json({ entry: journalEntryJson(await getJournalEntry(c.var.db, params.id)) }),
   );
 
   routes.add(
@@ -235,7 +235,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       },
     },
     async (c, { body }) =>
-      c.json({ entry: journalEntryJson(await createManualEntry(c.var.db!, { ...body, userId: c.var.user!.user.id })) }, 201),
+      c.json({ entry: journalEntryJson(await createManualEntry(c.var.db, { ...body, userId: c.var.user.user.id })) }, 201),
   );
 
   routes.add(
@@ -253,7 +253,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       },
     },
     async (c, { params, body }) =>
-      c.json({ entry: journalEntryJson(await reverseJournalEntry(c.var.db!, params.id, { ...body, userId: c.var.user!.user.id })) }, 201),
+      c.json({ entry: journalEntryJson(await reverseJournalEntry(c.var.db, params.id, { ...body, userId: c.var.user.user.id })) }, 201),
   );
 
   // ── expenses ──
@@ -267,7 +267,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       responses: { 200: { description: 'A page of expenses', schema: z.object({ expenses: z.array(ExpenseSchema), ...PageFields }) } },
     },
     async (c, { query }) => {
-      const page = await listExpenses(c.var.db!, query);
+      const page = await listExpenses(c.var.db, query);
       return c.json({ expenses: page.items.map(expenseJson), total: page.total, limit: page.limit, offset: page.offset });
     },
   );
@@ -281,7 +281,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       params: idParam,
       responses: { 200: { description: 'The expense', schema: z.object({ expense: ExpenseSchema }) }, 404: { description: 'NotFound' } },
     },
-    async (c, { params }) => c.json({ expense: expenseJson(await getExpense(c.var.db!, params.id)) }),
+    async (c, { params }) => c.json({ expense: expenseJson(await getExpense(c.var.db, params.id)) }),
   );
 
   routes.add(
@@ -293,7 +293,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       body: ExpenseBody,
       responses: { 201: { description: 'Recorded', schema: z.object({ expense: ExpenseSchema }) } },
     },
-    async (c, { body }) => c.json({ expense: expenseJson(await createExpense(c.var.db!, { ...body, userId: c.var.user!.user.id })) }, 201),
+    async (c, { body }) => c.json({ expense: expenseJson(await createExpense(c.var.db, { ...body, userId: c.var.user.user.id })) }, 201),
   );
 
   routes.add(
@@ -310,7 +310,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
         409: { description: 'Conflict: its period is closed (details.reason periodClosed)' },
       },
     },
-    async (c, { params, body }) => c.json({ expense: expenseJson(await updateExpense(c.var.db!, params.id, body)) }),
+    async (c, { params, body }) => c.json({ expense: expenseJson(await updateExpense(c.var.db, params.id, body)) }),
   );
 
   // ── tax rates ──
@@ -323,7 +323,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       query: z.object({ active: boolQuery.optional() }),
       responses: { 200: { description: 'Tax rates', schema: z.object({ taxRates: z.array(TaxRateSchema) }) } },
     },
-    async (c, { query }) => c.json({ taxRates: (await listTaxRates(c.var.db!, query)).map(taxRateJson) }),
+    async (c, { query }) => c.json({ taxRates: (await listTaxRates(c.var.db, query)).map(taxRateJson) }),
   );
 
   routes.add(
@@ -335,7 +335,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       params: idParam,
       responses: { 200: { description: 'The rate', schema: z.object({ taxRate: TaxRateSchema }) }, 404: { description: 'NotFound' } },
     },
-    async (c, { params }) => c.json({ taxRate: taxRateJson(await getTaxRate(c.var.db!, params.id)) }),
+    async (c, { params }) => c.json({ taxRate: taxRateJson(await getTaxRate(c.var.db, params.id)) }),
   );
 
   routes.add(
@@ -350,7 +350,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
         409: { description: 'Conflict: code taken' },
       },
     },
-    async (c, { body }) => c.json({ taxRate: taxRateJson(await createTaxRate(c.var.db!, body)) }, 201),
+    async (c, { body }) => c.json({ taxRate: taxRateJson(await createTaxRate(c.var.db, body)) }, 201),
   );
 
   routes.add(
@@ -367,7 +367,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
         409: { description: 'Conflict: code taken' },
       },
     },
-    async (c, { params, body }) => c.json({ taxRate: taxRateJson(await updateTaxRate(c.var.db!, params.id, body)) }),
+    async (c, { params, body }) => c.json({ taxRate: taxRateJson(await updateTaxRate(c.var.db, params.id, body)) }),
   );
 
   routes.add(
@@ -384,7 +384,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       },
     },
     async (c, { params }) => {
-      await deleteTaxRate(c.var.db!, params.id);
+      await deleteTaxRate(c.var.db, params.id);
       return c.body(null, 204);
     },
   );
@@ -399,7 +399,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       query: ReportQuery,
       responses: { 200: { description: 'Trial balance', schema: z.object({ report: TrialBalanceSchema }) } },
     },
-    async (c, { query }) => c.json({ report: await trialBalance(c.var.db!, query) }),
+    async (c, { query }) => c.json({ report: await trialBalance(c.var.db, query) }),
   );
 
   routes.add(
@@ -411,7 +411,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       query: ReportQuery,
       responses: { 200: { description: 'Profit and loss', schema: z.object({ report: ProfitAndLossSchema }) } },
     },
-    async (c, { query }) => c.json({ report: await profitAndLoss(c.var.db!, query) }),
+    async (c, { query }) => c.json({ report: await profitAndLoss(c.var.db, query) }),
   );
 
   routes.add(
@@ -423,8 +423,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       query: dateRange({ locationId: idQuery.optional() }),
       responses: { 200: { description: 'Sales per day', schema: z.object({ report: SalesByDaySchema }) } },
     },
-    async (c, { query }) =>
-      c.json({ report: { from: query.from ?? null, to: query.to ?? null, days: await salesByDay(c.var.db!, query) } }),
+    async (c, { query }) => c.json({ report: { from: query.from ?? null, to: query.to ?? null, days: await salesByDay(c.var.db, query) } }),
   );
 
   routes.add(
@@ -437,7 +436,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       responses: { 200: { description: 'Sales per location', schema: z.object({ report: SalesByLocationSchema }) } },
     },
     async (c, { query }) =>
-      c.json({ report: { from: query.from ?? null, to: query.to ?? null, locations: await salesByLocation(c.var.db!, query) } }),
+      c.json({ report: { from: query.from ?? null, to: query.to ?? null, locations: await salesByLocation(c.var.db, query) } }),
   );
 
   routes.add(
@@ -449,7 +448,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       query: z.object({ asOf: date.optional() }),
       responses: { 200: { description: 'Balance sheet', schema: z.object({ report: BalanceSheetSchema }) } },
     },
-    async (c, { query }) => c.json({ report: await balanceSheet(c.var.db!, query) }),
+    async (c, { query }) => c.json({ report: await balanceSheet(c.var.db, query) }),
   );
 
   routes.add(
@@ -464,7 +463,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
         404: { description: 'NotFound: no such account' },
       },
     },
-    async (c, { query }) => c.json({ report: await generalLedger(c.var.db!, query) }),
+    async (c, { query }) => c.json({ report: await generalLedger(c.var.db, query) }),
   );
 
   routes.add(
@@ -476,7 +475,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       query: z.object({ asOf: date.optional() }),
       responses: { 200: { description: 'Receivables ageing', schema: z.object({ report: ReceivablesAgeingSchema }) } },
     },
-    async (c, { query }) => c.json({ report: await receivablesAgeing(c.var.db!, query) }),
+    async (c, { query }) => c.json({ report: await receivablesAgeing(c.var.db, query) }),
   );
 
   routes.add(
@@ -488,6 +487,6 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       query: ReportQuery,
       responses: { 200: { description: 'Tax report', schema: z.object({ report: TaxReportSchema }) } },
     },
-    async (c, { query }) => c.json({ report: await taxReport(c.var.db!, query) }),
+    async (c, { query }) => c.json({ report: await taxReport(c.var.db, query) }),
   );
 };

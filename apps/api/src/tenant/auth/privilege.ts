@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { Op } from 'sequelize';
 import type { TenantModels } from '@salesfleet/models';
-import type { AppEnv } from '../../app-env';
+import type { TenantUserEnv } from '../../app-env';
 import { loadGrants, userSnapshot } from './tenant-sessions';
 import { NotFound, PermissionDenied } from '@salesfleet/contracts';
 
@@ -19,10 +19,10 @@ function outranked(message: string, missing: string[]): PermissionDenied {
  * superuser may act on anyone; anyone else only on accounts that are not superusers and whose
  * permissions they hold all of (reset its password, change its email, deactivate it, set its groups).
  */
-export async function assertMayManageUser(c: Context<AppEnv>, targetId: number): Promise<void> {
-  const actor = c.var.user!;
+export async function assertMayManageUser(c: Context<TenantUserEnv>, targetId: number): Promise<void> {
+  const actor = c.var.user;
   if (actor.user.isSuperuser) return;
-  const models = c.var.db!;
+  const models = c.var.db;
   const target = await models.User.findByPk(targetId);
   if (!target) throw new NotFound('User', targetId);
   if (target.isSuperuser) throw outranked('Only a superuser can act on a superuser account', []);
@@ -37,10 +37,10 @@ export async function assertMayManageUser(c: Context<AppEnv>, targetId: number):
 }
 
 /** Granting groups gives their permissions: only someone who holds them all may (superusers always). */
-export async function assertMayGrantGroups(c: Context<AppEnv>, groupNames: readonly string[]): Promise<void> {
-  const actor = c.var.user!;
+export async function assertMayGrantGroups(c: Context<TenantUserEnv>, groupNames: readonly string[]): Promise<void> {
+  const actor = c.var.user;
   if (actor.user.isSuperuser || groupNames.length === 0) return;
-  const missing = lacking(actor.permissions, await permissionsOfGroups(c.var.db!, groupNames));
+  const missing = lacking(actor.permissions, await permissionsOfGroups(c.var.db, groupNames));
   if (missing.length > 0) {
     throw outranked(
       `These groups grant permissions you lack (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''})`,

@@ -7,7 +7,7 @@ import { signInKeys, type LoginThrottle } from '../../auth/login-throttle';
 import { clearSessionCookie, setSessionCookie, TENANT_SESSION_COOKIE } from '../../auth/session-cookie';
 import { hashSessionToken, presentedToken } from '../../auth/session-token';
 import { throttledSignIn } from '../../auth/sign-in';
-import type { ApiRoutes } from '../../http/api-routes';
+import type { TenantApiRoutes } from '../../http/api-routes';
 import { TenantUserSchema, userJson } from './schemas';
 import { createTenantSession, type PermissionCache } from './tenant-sessions';
 import { assertStrongPassword, ChangePasswordInputSchema, LoginInputSchema } from '@salesfleet/contracts';
@@ -38,7 +38,10 @@ const MeSchema = z.object({
 });
 
 /** `/api/auth/*` on a tenant host. */
-export function tenantAuthRoutes(routes: ApiRoutes, deps: { throttle: LoginThrottle; permissions: PermissionCache }): ApiRoutes {
+export function tenantAuthRoutes(
+  routes: TenantApiRoutes,
+  deps: { throttle: LoginThrottle; permissions: PermissionCache },
+): TenantApiRoutes {
   const { throttle, permissions } = deps;
   // Ready before the first sign-in, so the first unknown login is not slower than the others.
   dummyPasswordHash().catch(() => undefined);
@@ -61,8 +64,8 @@ export function tenantAuthRoutes(routes: ApiRoutes, deps: { throttle: LoginThrot
     },
     async (c, { body }) => {
       assertNotCrossSite(c);
-      const tenant = c.var.tenant!;
-      const models = c.var.db!;
+      const tenant = c.var.tenant;
+      const models = c.var.db;
       const found = await findUserByLogin(models, body.login);
       const account = found ? `id:${found.id}` : `login:${body.login.toLowerCase()}`;
       const user = await throttledSignIn(throttle, signInKeys(`tenant:${tenant.slug}`, account, c.var.client.address), async () => {
@@ -99,7 +102,7 @@ export function tenantAuthRoutes(routes: ApiRoutes, deps: { throttle: LoginThrot
       const presented = presentedToken(c, TENANT_SESSION_COOKIE);
       if (presented) {
         if (presented.via === 'cookie') assertSameOrigin(c);
-        await c.var.db!.Session.destroy({ where: { tokenHash: hashSessionToken(presented.token) } });
+        await c.var.db.Session.destroy({ where: { tokenHash: hashSessionToken(presented.token) } });
       }
       clearSessionCookie(c, TENANT_SESSION_COOKIE);
       return c.body(null, 204);
@@ -115,8 +118,8 @@ export function tenantAuthRoutes(routes: ApiRoutes, deps: { throttle: LoginThrot
       responses: { 200: { description: 'The user', schema: MeSchema } },
     },
     async (c) => {
-      const p = c.var.user!;
-      const locationIds = await userLocationIds(c.var.db!, p.user.id);
+      const p = c.var.user;
+      const locationIds = await userLocationIds(c.var.db, p.user.id);
       return c.json({ user: userJson(p.user), permissions: [...p.permissions].sort(), groups: [...p.groups], locationIds });
     },
   );
@@ -135,9 +138,9 @@ export function tenantAuthRoutes(routes: ApiRoutes, deps: { throttle: LoginThrot
       },
     },
     async (c, { body }) => {
-      const tenant = c.var.tenant!;
-      const models = c.var.db!;
-      const principal = c.var.user!;
+      const tenant = c.var.tenant;
+      const models = c.var.db;
+      const principal = c.var.user;
       assertStrongPassword(body.newPassword, principal.user);
       const row = await models.User.findByPk(principal.user.id);
       const keys = signInKeys(`tenant:${tenant.slug}`, `id:${principal.user.id}`, c.var.client.address);

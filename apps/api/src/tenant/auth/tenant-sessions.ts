@@ -3,7 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import { Op } from 'sequelize';
 import { PERMISSIONS, type TenantModels } from '@salesfleet/models';
 import type { TenantRecord } from '@salesfleet/tenancy';
-import type { AppEnv } from '../../app-env';
+import type { TenantEnv } from '../../app-env';
 import { assertSameOrigin, isUnsafeMethod } from '../../auth/csrf';
 import { setSessionCookie, TENANT_SESSION_COOKIE } from '../../auth/session-cookie';
 import { hashSessionToken, newSessionToken, presentedToken } from '../../auth/session-token';
@@ -167,14 +167,14 @@ export async function createTenantSession(
  * write from another origin, 403 `PasswordChangeRequired` while a one-time password is unchanged.
  */
 export async function authenticateTenantRequest(
-  c: Context<AppEnv>,
+  c: Context<TenantEnv>,
   cache: PermissionCache,
   options: { allowDuringPasswordChange: boolean },
 ): Promise<TenantPrincipal> {
-  const existing = c.var.user;
-  if (!existing) {
-    const tenant = c.var.tenant!;
-    const models = c.var.db!;
+  let principal = c.var.user;
+  if (!principal) {
+    const tenant = c.var.tenant;
+    const models = c.var.db;
     const presented = presentedToken(c, TENANT_SESSION_COOKIE);
     if (!presented) throw new Unauthenticated();
     // The user through the session's association: reading `models.User` would also wire the user's
@@ -200,9 +200,9 @@ export async function authenticateTenantRequest(
     }
     const user = userSnapshot(session.user);
     const grants = await cache.get(tenant, models, user);
-    c.set('user', { user, sessionId: session.id, token: presented.token, via: presented.via, ...grants });
+    principal = { user, sessionId: session.id, token: presented.token, via: presented.via, ...grants };
+    c.set('user', principal);
   }
-  const principal = c.var.user!;
   if (principal.user.mustChangePassword && !options.allowDuringPasswordChange) throw new PasswordChangeRequired();
   return principal;
 }
@@ -211,8 +211,8 @@ export async function authenticateTenantRequest(
  * 401 without a valid session, 403 without the permission (superusers hold every permission).
  * Usable on any tenant route: `router.get('/invoices', requirePermission(cache, 'sales.view_invoice'), …)`.
  */
-export function requirePermission(cache: PermissionCache, codename: string): MiddlewareHandler<AppEnv> {
-  return createMiddleware<AppEnv>(async (c, next) => {
+export function requirePermission(cache: PermissionCache, codename: string): MiddlewareHandler<TenantEnv> {
+  return createMiddleware<TenantEnv>(async (c, next) => {
     const principal = await authenticateTenantRequest(c, cache, { allowDuringPasswordChange: false });
     if (!principal.user.isSuperuser && !principal.permissions.has(codename)) throw new PermissionDenied(codename);
     await next();
@@ -220,18 +220,18 @@ export function requirePermission(cache: PermissionCache, codename: string): Mid
 }
 
 /** A valid session, whatever its permissions. */
-export function requireTenantUser(cache: PermissionCache, options = { allowDuringPasswordChange: false }): MiddlewareHandler<AppEnv> {
-  return createMiddleware<AppEnv>(async (c, next) => {
+export function requireTenantUser(cache: PermissionCache, options = { allowDuringPasswordChange: false }): MiddlewareHandler<TenantEnv> {
+  return createMiddleware<TenantEnv>(async (c, next) => {
     await authenticateTenantRequest(c, cache, options);
     await next();
   });
 }
 
 /** The guard of every tenant API route, from its spec (session, then permission). */
-export function tenantGuard(cache: PermissionCache): RouteGuard {
+export function tenantGuard(cache: PermissionCache): RouteGuard<TenantEnv> {
   const user = requireTenantUser(cache);
   const userDuringChange = requireTenantUser(cache, { allowDuringPasswordChange: true });
-  const byPermission = new Map<string, MiddlewareHandler<AppEnv>>();
+  const byPermission = new Map<string, MiddlewareHandler<TenantEnv>>();
   return (spec) => {
     if (!spec.auth) return [];
     if (spec.permission) {

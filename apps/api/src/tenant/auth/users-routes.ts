@@ -14,7 +14,7 @@ import {
   userLocationIds,
 } from '@salesfleet/models';
 import type { Registry, TenantRecord } from '@salesfleet/tenancy';
-import type { ApiRoutes } from '../../http/api-routes';
+import type { TenantApiRoutes } from '../../http/api-routes';
 import { assertMayGrantGroups, assertMayManageUser } from './privilege';
 import { TenantUserSchema, userJson } from './schemas';
 import type { PermissionCache } from './tenant-sessions';
@@ -70,9 +70,9 @@ const ListQuery = z.object({
 
 /** Users and groups of the tenant: read with `auth.view_*`, change with `auth.manage_users`. */
 export function tenantUsersRoutes(
-  routes: ApiRoutes,
+  routes: TenantApiRoutes,
   deps: { permissions: PermissionCache; registry: Pick<Registry, 'setUserCount'> },
-): ApiRoutes {
+): TenantApiRoutes {
   const { permissions, registry } = deps;
   // The platform's tenants list shows this count from the registry, without opening the tenant's database.
   const recordUserCount = async (tenant: TenantRecord, models: TenantModels) =>
@@ -97,7 +97,7 @@ export function tenantUsersRoutes(
       },
     },
     async (c, { query }) => {
-      const models = c.var.db!;
+      const models = c.var.db;
       const conditions: WhereOptions[] = [];
       if (query.active) conditions.push({ isActive: query.active === 'true' });
       // Case-insensitive on every dialect; LIKE wildcards typed by the user are dropped, not interpreted.
@@ -131,7 +131,7 @@ export function tenantUsersRoutes(
       params: idParam,
       responses: { 200: { description: 'The user', schema: z.object({ user: UserWithGroupsSchema }) }, 404: { description: 'NotFound' } },
     },
-    async (c, { params }) => c.json({ user: await withGroups(c.var.db!, params.id) }),
+    async (c, { params }) => c.json({ user: await withGroups(c.var.db, params.id) }),
   );
 
   routes.add(
@@ -150,9 +150,9 @@ export function tenantUsersRoutes(
       },
     },
     async (c, { body }) => {
-      const models = c.var.db!;
-      const tenant = c.var.tenant!;
-      if (body.isSuperuser && !c.var.user!.user.isSuperuser)
+      const models = c.var.db;
+      const tenant = c.var.tenant;
+      if (body.isSuperuser && !c.var.user.user.isSuperuser)
         throw new PermissionDenied('superuser', 'Only a superuser can grant or remove superuser status');
       await assertMayGrantGroups(c, body.groups ?? []);
       if (body.password) assertStrongPassword(body.password, body, 'password');
@@ -192,17 +192,17 @@ export function tenantUsersRoutes(
       },
     },
     async (c, { params, body }) => {
-      const me = c.var.user!.user;
+      const me = c.var.user.user;
       if (params.id === me.id && (body.isActive === false || body.isSuperuser === false)) {
         throw new Conflict('You cannot deactivate yourself or drop your own superuser status');
       }
       if (body.isSuperuser !== undefined && !me.isSuperuser)
         throw new PermissionDenied('superuser', 'Only a superuser can grant or remove superuser status');
       await assertMayManageUser(c, params.id);
-      await updateTenantUser(c.var.db!, params.id, body, { maxUsers: c.var.tenant!.maxUsers });
-      if (body.isActive !== undefined) await recordUserCount(c.var.tenant!, c.var.db!);
-      permissions.forget(c.var.tenant!, params.id);
-      return c.json({ user: await withGroups(c.var.db!, params.id) });
+      await updateTenantUser(c.var.db, params.id, body, { maxUsers: c.var.tenant.maxUsers });
+      if (body.isActive !== undefined) await recordUserCount(c.var.tenant, c.var.db);
+      permissions.forget(c.var.tenant, params.id);
+      return c.json({ user: await withGroups(c.var.db, params.id) });
     },
   );
 
@@ -219,12 +219,12 @@ export function tenantUsersRoutes(
       },
     },
     async (c, { params }) => {
-      if (params.id === c.var.user!.user.id) throw new Conflict('You cannot deactivate yourself');
+      if (params.id === c.var.user.user.id) throw new Conflict('You cannot deactivate yourself');
       await assertMayManageUser(c, params.id);
-      await updateTenantUser(c.var.db!, params.id, { isActive: false }, { maxUsers: c.var.tenant!.maxUsers });
-      await recordUserCount(c.var.tenant!, c.var.db!);
-      permissions.forget(c.var.tenant!, params.id);
-      return c.json({ user: await withGroups(c.var.db!, params.id) });
+      await updateTenantUser(c.var.db, params.id, { isActive: false }, { maxUsers: c.var.tenant.maxUsers });
+      await recordUserCount(c.var.tenant, c.var.db);
+      permissions.forget(c.var.tenant, params.id);
+      return c.json({ user: await withGroups(c.var.db, params.id) });
     },
   );
 
@@ -241,9 +241,9 @@ export function tenantUsersRoutes(
     async (c, { params, body }) => {
       await assertMayManageUser(c, params.id);
       await assertMayGrantGroups(c, body.groups);
-      await setUserGroups(c.var.db!, params.id, body.groups);
-      permissions.forget(c.var.tenant!, params.id);
-      return c.json({ user: await withGroups(c.var.db!, params.id) });
+      await setUserGroups(c.var.db, params.id, body.groups);
+      permissions.forget(c.var.tenant, params.id);
+      return c.json({ user: await withGroups(c.var.db, params.id) });
     },
   );
 
@@ -260,9 +260,9 @@ export function tenantUsersRoutes(
       },
     },
     async (c, { params }) => {
-      const user = await c.var.db!.User.findByPk(params.id, { attributes: ['id'] });
+      const user = await c.var.db.User.findByPk(params.id, { attributes: ['id'] });
       if (!user) throw new NotFound('User', params.id);
-      return c.json({ locationIds: await userLocationIds(c.var.db!, params.id) });
+      return c.json({ locationIds: await userLocationIds(c.var.db, params.id) });
     },
   );
 
@@ -282,7 +282,7 @@ export function tenantUsersRoutes(
     },
     async (c, { params, body }) => {
       await assertMayManageUser(c, params.id);
-      return c.json({ locationIds: await setUserLocations(c.var.db!, params.id, body.locationIds) });
+      return c.json({ locationIds: await setUserLocations(c.var.db, params.id, body.locationIds) });
     },
   );
 
@@ -302,7 +302,7 @@ export function tenantUsersRoutes(
       },
     },
     async (c, { params }) => {
-      const models = c.var.db!;
+      const models = c.var.db;
       await assertMayManageUser(c, params.id);
       const user = await models.User.findByPk(params.id);
       if (!user) throw new NotFound('User', params.id);
@@ -310,7 +310,7 @@ export function tenantUsersRoutes(
       const { password: oneTimePassword, hash } = await newOneTimePassword();
       await user.update({ passwordHash: hash, mustChangePassword: true });
       await models.Session.destroy({ where: { userId: user.id } });
-      permissions.forget(c.var.tenant!, user.id);
+      permissions.forget(c.var.tenant, user.id);
       return c.json({ user: await withGroups(models, user.id), oneTimePassword });
     },
   );
@@ -326,7 +326,7 @@ export function tenantUsersRoutes(
       responses: { 200: { description: 'Groups', schema: z.object({ groups: z.array(GroupSchema) }) } },
     },
     async (c) => {
-      const models = c.var.db!;
+      const models = c.var.db;
       const [groups, links, perms] = await Promise.all([
         models.Group.findAll({ attributes: ['id', 'name'], order: [['name', 'ASC']], raw: true }),
         models.GroupPermission.findAll({ attributes: ['groupId', 'permissionId'], raw: true }),
@@ -360,7 +360,7 @@ export function tenantUsersRoutes(
       },
     },
     async (c) => {
-      const rows = await c.var.db!.Permission.findAll({ attributes: ['codename', 'name'], order: [['codename', 'ASC']], raw: true });
+      const rows = await c.var.db.Permission.findAll({ attributes: ['codename', 'name'], order: [['codename', 'ASC']], raw: true });
       return c.json({ permissions: rows.map((r) => ({ codename: r.codename, name: r.name })) });
     },
   );

@@ -1,7 +1,7 @@
 import { ForeignKeyConstraintError, UniqueConstraintError } from 'sequelize';
 import { z } from 'zod';
 import type { TenantModels } from '@salesfleet/models';
-import type { ApiRoutes } from '../../http/api-routes';
+import type { TenantApiRoutes } from '../../http/api-routes';
 import { Conflict, LimitReached, NotFound } from '@salesfleet/contracts';
 
 const idParam = z.object({
@@ -76,7 +76,7 @@ function codeTaken(err: unknown, value: string | undefined): never {
  * Locations (stores, warehouses). A tenant without multi-location keeps exactly one: a second is a
  * 409, and the last active location can be neither deactivated nor deleted.
  */
-export function tenantLocationRoutes(routes: ApiRoutes): ApiRoutes {
+export function tenantLocationRoutes(routes: TenantApiRoutes): TenantApiRoutes {
   routes.add(
     {
       method: 'get',
@@ -86,7 +86,7 @@ export function tenantLocationRoutes(routes: ApiRoutes): ApiRoutes {
       responses: { 200: { description: 'Locations', schema: z.object({ locations: z.array(LocationSchema) }) } },
     },
     async (c) => {
-      const rows = await c.var.db!.Location.findAll({ order: [['code', 'ASC']] });
+      const rows = await c.var.db.Location.findAll({ order: [['code', 'ASC']] });
       return c.json({ locations: rows.map(locationJson) });
     },
   );
@@ -100,7 +100,7 @@ export function tenantLocationRoutes(routes: ApiRoutes): ApiRoutes {
       params: idParam,
       responses: { 200: { description: 'The location', schema: z.object({ location: LocationSchema }) }, 404: { description: 'NotFound' } },
     },
-    async (c, { params }) => c.json({ location: locationJson(await findLocation(c.var.db!, params.id)) }),
+    async (c, { params }) => c.json({ location: locationJson(await findLocation(c.var.db, params.id)) }),
   );
 
   routes.add(
@@ -116,8 +116,8 @@ export function tenantLocationRoutes(routes: ApiRoutes): ApiRoutes {
       },
     },
     async (c, { body }) => {
-      const models = c.var.db!;
-      const tenant = c.var.tenant!;
+      const models = c.var.db;
+      const tenant = c.var.tenant;
       if (!tenant.multiLocation && (await models.Location.count()) >= 1) {
         throw new LimitReached('This workspace has a single location; ask the platform admin to enable multi-location', {
           limit: 'multiLocation',
@@ -145,7 +145,7 @@ export function tenantLocationRoutes(routes: ApiRoutes): ApiRoutes {
       },
     },
     async (c, { params, body }) => {
-      const models = c.var.db!;
+      const models = c.var.db;
       const row = await findLocation(models, params.id);
       if (body.isActive === false && row.isActive && (await models.Location.count({ where: { isActive: true } })) <= 1) {
         throw new Conflict('The last active location cannot be deactivated');
@@ -171,7 +171,7 @@ export function tenantLocationRoutes(routes: ApiRoutes): ApiRoutes {
       },
     },
     async (c, { params }) => {
-      const models = c.var.db!;
+      const models = c.var.db;
       const row = await findLocation(models, params.id);
       if ((await models.Location.count()) <= 1) throw new Conflict('The last location cannot be deleted');
       if (row.isActive && (await models.Location.count({ where: { isActive: true } })) <= 1) {

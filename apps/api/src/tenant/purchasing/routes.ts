@@ -18,7 +18,7 @@ import {
 } from '@salesfleet/models';
 import { emailSchema } from '@salesfleet/contracts';
 import { z } from 'zod';
-import type { ApiRoutes } from '../../http/api-routes';
+import type { TenantApiRoutes } from '../../http/api-routes';
 import { boolQuery, date, id, idParam, idQuery, PageFields, pageQuery, quantity } from '../sales/schemas';
 import {
   amount,
@@ -104,7 +104,7 @@ const SupplierPaymentBody = z
  * Purchasing: suppliers, purchase orders and receiving goods against them (posts Inventory /
  * Accounts payable at cost and opens a supplier bill), other supplier bills, supplier payments.
  */
-export function purchasingRoutes(routes: ApiRoutes): void {
+export function purchasingRoutes(routes: TenantApiRoutes): void {
   // ── suppliers ──
   routes.add(
     {
@@ -116,7 +116,7 @@ export function purchasingRoutes(routes: ApiRoutes): void {
       responses: { 200: { description: 'A page of suppliers', schema: z.object({ suppliers: z.array(SupplierSchema), ...PageFields }) } },
     },
     async (c, { query }) => {
-      const page = await listSuppliers(c.var.db!, query);
+      const page = await listSuppliers(c.var.db, query);
       return c.json({ suppliers: page.items.map(supplierJson), total: page.total, limit: page.limit, offset: page.offset });
     },
   );
@@ -129,7 +129,7 @@ export function purchasingRoutes(routes: ApiRoutes): void {
       params: idParam,
       responses: { 200: { description: 'The supplier', schema: z.object({ supplier: SupplierSchema }) }, 404: { description: 'NotFound' } },
     },
-    async (c, { params }) => c.json({ supplier: supplierJson(await getSupplier(c.var.db!, params.id)) }),
+    async (c, { params }) => c.json({ supplier: supplierJson(await getSupplier(c.var.db, params.id)) }),
   );
   routes.add(
     {
@@ -140,7 +140,7 @@ export function purchasingRoutes(routes: ApiRoutes): void {
       body: SupplierBody,
       responses: { 201: { description: 'Created', schema: z.object({ supplier: SupplierSchema }) } },
     },
-    async (c, { body }) => c.json({ supplier: supplierJson(await createSupplier(c.var.db!, body)) }, 201),
+    async (c, { body }) => c.json({ supplier: supplierJson(await createSupplier(c.var.db, body)) }, 201),
   );
   routes.add(
     {
@@ -152,7 +152,7 @@ export function purchasingRoutes(routes: ApiRoutes): void {
       body: SupplierBody.partial(),
       responses: { 200: { description: 'Updated', schema: z.object({ supplier: SupplierSchema }) }, 404: { description: 'NotFound' } },
     },
-    async (c, { params, body }) => c.json({ supplier: supplierJson(await updateSupplier(c.var.db!, params.id, body)) }),
+    async (c, { params, body }) => c.json({ supplier: supplierJson(await updateSupplier(c.var.db, params.id, body)) }),
   );
   routes.add(
     {
@@ -164,7 +164,7 @@ export function purchasingRoutes(routes: ApiRoutes): void {
       responses: { 204: { description: 'Deleted' }, 404: { description: 'NotFound' }, 409: { description: 'Conflict: in use' } },
     },
     async (c, { params }) => {
-      await deleteSupplier(c.var.db!, params.id);
+      await deleteSupplier(c.var.db, params.id);
       return c.body(null, 204);
     },
   );
@@ -182,7 +182,7 @@ export function purchasingRoutes(routes: ApiRoutes): void {
       },
     },
     async (c, { query }) => {
-      const page = await listPurchaseOrders(c.var.db!, query);
+      const page = await listPurchaseOrders(c.var.db, query);
       return c.json({
         purchaseOrders: page.items.map(purchaseOrderSummaryJson),
         total: page.total,
@@ -203,7 +203,7 @@ export function purchasingRoutes(routes: ApiRoutes): void {
         404: { description: 'NotFound' },
       },
     },
-    async (c, { params }) => c.json({ purchaseOrder: purchaseOrderJson(await getPurchaseOrder(c.var.db!, params.id)) }),
+    async (c, { params }) => c.json({ purchaseOrder: purchaseOrderJson(await getPurchaseOrder(c.var.db, params.id)) }),
   );
   routes.add(
     {
@@ -215,7 +215,7 @@ export function purchasingRoutes(routes: ApiRoutes): void {
       responses: { 201: { description: 'Created', schema: z.object({ purchaseOrder: PurchaseOrderSchema }) } },
     },
     async (c, { body }) =>
-      c.json({ purchaseOrder: purchaseOrderJson(await createPurchaseOrder(c.var.db!, { ...body, userId: c.var.user!.user.id })) }, 201),
+      c.json({ purchaseOrder: purchaseOrderJson(await createPurchaseOrder(c.var.db, { ...body, userId: c.var.user.user.id })) }, 201),
   );
   routes.add(
     {
@@ -229,7 +229,7 @@ export function purchasingRoutes(routes: ApiRoutes): void {
         409: { description: 'Conflict' },
       },
     },
-    async (c, { params }) => c.json({ purchaseOrder: purchaseOrderJson(await cancelPurchaseOrder(c.var.db!, params.id)) }),
+    async (c, { params }) => c.json({ purchaseOrder: purchaseOrderJson(await cancelPurchaseOrder(c.var.db, params.id)) }),
   );
   routes.add(
     {
@@ -249,7 +249,7 @@ export function purchasingRoutes(routes: ApiRoutes): void {
       },
     },
     async (c, { params, body }) => {
-      const result = await receivePurchaseOrder(c.var.db!, params.id, { ...body, userId: c.var.user!.user.id });
+      const result = await receivePurchaseOrder(c.var.db, params.id, { ...body, userId: c.var.user.user.id });
       return c.json({ purchaseOrder: purchaseOrderJson(result.order), bill: supplierBillSummaryJson(result.bill) }, 201);
     },
   );
@@ -267,7 +267,7 @@ export function purchasingRoutes(routes: ApiRoutes): void {
       },
     },
     async (c, { query }) => {
-      const page = await listSupplierBills(c.var.db!, query);
+      const page = await listSupplierBills(c.var.db, query);
       return c.json({ bills: page.items.map(supplierBillSummaryJson), total: page.total, limit: page.limit, offset: page.offset });
     },
   );
@@ -280,7 +280,7 @@ export function purchasingRoutes(routes: ApiRoutes): void {
       params: idParam,
       responses: { 200: { description: 'The bill', schema: z.object({ bill: SupplierBillSchema }) }, 404: { description: 'NotFound' } },
     },
-    async (c, { params }) => c.json({ bill: supplierBillJson(await getSupplierBill(c.var.db!, params.id)) }),
+    async (c, { params }) => c.json({ bill: supplierBillJson(await getSupplierBill(c.var.db, params.id)) }),
   );
   routes.add(
     {
@@ -292,7 +292,7 @@ export function purchasingRoutes(routes: ApiRoutes): void {
       responses: { 201: { description: 'Created', schema: z.object({ bill: SupplierBillSchema }) } },
     },
     async (c, { body }) =>
-      c.json({ bill: supplierBillJson(await createSupplierBill(c.var.db!, { ...body, userId: c.var.user!.user.id })) }, 201),
+      c.json({ bill: supplierBillJson(await createSupplierBill(c.var.db, { ...body, userId: c.var.user.user.id })) }, 201),
   );
   routes.add(
     {
@@ -311,7 +311,7 @@ export function purchasingRoutes(routes: ApiRoutes): void {
       },
     },
     async (c, { params, body }) => {
-      const result = await paySupplierBill(c.var.db!, params.id, { ...body, userId: c.var.user!.user.id });
+      const result = await paySupplierBill(c.var.db, params.id, { ...body, userId: c.var.user.user.id });
       return c.json({ payment: supplierPaymentJson(result.payment), bill: supplierBillJson(result.bill) }, 201);
     },
   );

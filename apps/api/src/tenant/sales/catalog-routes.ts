@@ -12,7 +12,7 @@ import {
   updateCustomer,
   updateProduct,
 } from '@salesfleet/models';
-import type { ApiRoutes } from '../../http/api-routes';
+import type { TenantApiRoutes } from '../../http/api-routes';
 import {
   boolQuery,
   CustomerSchema,
@@ -75,7 +75,7 @@ const SearchQuery = z.object({
 });
 
 /** Customers and products: CRUD with search and pages. */
-export function catalogRoutes(routes: ApiRoutes): void {
+export function catalogRoutes(routes: TenantApiRoutes): void {
   // ── customers ──
   routes.add(
     {
@@ -87,7 +87,7 @@ export function catalogRoutes(routes: ApiRoutes): void {
       responses: { 200: { description: 'A page of customers', schema: z.object({ customers: z.array(CustomerSchema), ...PageFields }) } },
     },
     async (c, { query }) => {
-      const page = await listCustomers(c.var.db!, query);
+      const page = await listCustomers(c.var.db, query);
       return c.json({ customers: page.items.map(customerJson), total: page.total, limit: page.limit, offset: page.offset });
     },
   );
@@ -101,7 +101,7 @@ export function catalogRoutes(routes: ApiRoutes): void {
       params: idParam,
       responses: { 200: { description: 'The customer', schema: z.object({ customer: CustomerSchema }) }, 404: { description: 'NotFound' } },
     },
-    async (c, { params }) => c.json({ customer: customerJson(await getCustomer(c.var.db!, params.id)) }),
+    async (c, { params }) => c.json({ customer: customerJson(await getCustomer(c.var.db, params.id)) }),
   );
 
   routes.add(
@@ -113,7 +113,7 @@ export function catalogRoutes(routes: ApiRoutes): void {
       body: CustomerBody,
       responses: { 201: { description: 'Created', schema: z.object({ customer: CustomerSchema }) } },
     },
-    async (c, { body }) => c.json({ customer: customerJson(await createCustomer(c.var.db!, body)) }, 201),
+    async (c, { body }) => c.json({ customer: customerJson(await createCustomer(c.var.db, body)) }, 201),
   );
 
   routes.add(
@@ -126,7 +126,7 @@ export function catalogRoutes(routes: ApiRoutes): void {
       body: CustomerBody.partial(),
       responses: { 200: { description: 'Updated', schema: z.object({ customer: CustomerSchema }) }, 404: { description: 'NotFound' } },
     },
-    async (c, { params, body }) => c.json({ customer: customerJson(await updateCustomer(c.var.db!, params.id, body)) }),
+    async (c, { params, body }) => c.json({ customer: customerJson(await updateCustomer(c.var.db, params.id, body)) }),
   );
 
   routes.add(
@@ -139,7 +139,7 @@ export function catalogRoutes(routes: ApiRoutes): void {
       responses: { 204: { description: 'Deleted' }, 404: { description: 'NotFound' } },
     },
     async (c, { params }) => {
-      await deleteCustomer(c.var.db!, params.id);
+      await deleteCustomer(c.var.db, params.id);
       return c.body(null, 204);
     },
   );
@@ -159,7 +159,7 @@ export function catalogRoutes(routes: ApiRoutes): void {
       responses: { 200: { description: 'A page of products', schema: z.object({ products: z.array(ProductSchema), ...PageFields }) } },
     },
     async (c, { query }) => {
-      const models = c.var.db!;
+      const models = c.var.db;
       const page = await listProducts(models, query);
       const stock = await stockByProduct(
         models,
@@ -185,7 +185,7 @@ export function catalogRoutes(routes: ApiRoutes): void {
       responses: { 200: { description: 'The product', schema: z.object({ product: ProductSchema }) }, 404: { description: 'NotFound' } },
     },
     async (c, { params }) => {
-      const models = c.var.db!;
+      const models = c.var.db;
       const product = await getProduct(models, params.id);
       return c.json({ product: productJson(product, (await stockByProduct(models, [product.id])).get(product.id) ?? []) });
     },
@@ -203,7 +203,7 @@ export function catalogRoutes(routes: ApiRoutes): void {
         409: { description: 'Conflict: SKU taken' },
       },
     },
-    async (c, { body }) => c.json({ product: productJson(await createProduct(c.var.db!, body), []) }, 201),
+    async (c, { body }) => c.json({ product: productJson(await createProduct(c.var.db, body), []) }, 201),
   );
 
   routes.add(
@@ -221,7 +221,7 @@ export function catalogRoutes(routes: ApiRoutes): void {
       },
     },
     async (c, { params, body }) => {
-      const models = c.var.db!;
+      const models = c.var.db;
       const product = await updateProduct(models, params.id, body);
       return c.json({ product: productJson(product, (await stockByProduct(models, [product.id])).get(product.id) ?? []) });
     },
@@ -237,7 +237,7 @@ export function catalogRoutes(routes: ApiRoutes): void {
       responses: { 204: { description: 'Deleted' }, 404: { description: 'NotFound' }, 409: { description: 'Conflict: in use' } },
     },
     async (c, { params }) => {
-      await deleteProduct(c.var.db!, params.id);
+      await deleteProduct(c.var.db, params.id);
       return c.body(null, 204);
     },
   );

@@ -1,6 +1,6 @@
 import { createCategory, createUnit, deleteCategory, listCategories, listUnits, updateCategory } from '@salesfleet/models';
 import { z } from 'zod';
-import type { ApiRoutes } from '../../http/api-routes';
+import type { TenantApiRoutes } from '../../http/api-routes';
 import { boolQuery, idParam } from './schemas';
 
 const iso = (d: Date | string) => new Date(d).toISOString();
@@ -30,7 +30,7 @@ const categoryJson = (c: { id: number; name: string; isActive: boolean; createdA
 const CategoryBody = z.object({ name: z.string().trim().min(1).max(100), isActive: z.boolean().optional() }).strict();
 
 /** Units of measure and product categories. */
-export function classificationRoutes(routes: ApiRoutes): void {
+export function classificationRoutes(routes: TenantApiRoutes): void {
   routes.add(
     {
       method: 'get',
@@ -40,7 +40,7 @@ export function classificationRoutes(routes: ApiRoutes): void {
       query: z.object({ active: boolQuery.optional() }),
       responses: { 200: { description: 'Units', schema: z.object({ units: z.array(UnitSchema) }) } },
     },
-    async (c, { query }) => c.json({ units: (await listUnits(c.var.db!, query)).map(unitJson) }),
+    async (c, { query }) => c.json({ units: (await listUnits(c.var.db, query)).map(unitJson) }),
   );
   routes.add(
     {
@@ -61,7 +61,7 @@ export function classificationRoutes(routes: ApiRoutes): void {
         409: { description: 'Conflict: the code exists' },
       },
     },
-    async (c, { body }) => c.json({ unit: unitJson(await createUnit(c.var.db!, body)) }, 201),
+    async (c, { body }) => c.json({ unit: unitJson(await createUnit(c.var.db, body)) }, 201),
   );
   routes.add(
     {
@@ -72,7 +72,7 @@ export function classificationRoutes(routes: ApiRoutes): void {
       query: z.object({ active: boolQuery.optional() }),
       responses: { 200: { description: 'Categories', schema: z.object({ categories: z.array(CategorySchema) }) } },
     },
-    async (c, { query }) => c.json({ categories: (await listCategories(c.var.db!, query)).map(categoryJson) }),
+    async (c, { query }) => c.json({ categories: (await listCategories(c.var.db, query)).map(categoryJson) }),
   );
   routes.add(
     {
@@ -86,7 +86,7 @@ export function classificationRoutes(routes: ApiRoutes): void {
         409: { description: 'Conflict: the name exists' },
       },
     },
-    async (c, { body }) => c.json({ category: categoryJson(await createCategory(c.var.db!, body)) }, 201),
+    async (c, { body }) => c.json({ category: categoryJson(await createCategory(c.var.db, body)) }, 201),
   );
   routes.add(
     {
@@ -98,7 +98,7 @@ export function classificationRoutes(routes: ApiRoutes): void {
       body: CategoryBody.partial(),
       responses: { 200: { description: 'Updated', schema: z.object({ category: CategorySchema }) }, 404: { description: 'NotFound' } },
     },
-    async (c, { params, body }) => c.json({ category: categoryJson(await updateCategory(c.var.db!, params.id, body)) }),
+    async (c, { params, body }) => c.json({ category: categoryJson(await updateCategory(c.var.db, params.id, body)) }),
   );
   routes.add(
     {
@@ -110,7 +110,7 @@ export function classificationRoutes(routes: ApiRoutes): void {
       responses: { 204: { description: 'Deleted' }, 404: { description: 'NotFound' }, 409: { description: 'Conflict: in use' } },
     },
     async (c, { params }) => {
-      await deleteCategory(c.var.db!, params.id);
+      await deleteCategory(c.var.db, params.id);
       return c.body(null, 204);
     },
   );

@@ -9,7 +9,7 @@ import {
   type TenantModels,
 } from '@salesfleet/models';
 import { z } from 'zod';
-import type { ApiRoutes } from '../../http/api-routes';
+import type { TenantApiRoutes } from '../../http/api-routes';
 
 const ImportBody = z.object({ csv: z.string().min(1).max(900_000).describe('the whole file, UTF-8, header row first') }).strict();
 const ImportResultSchema = z.object({
@@ -60,7 +60,7 @@ const KINDS: CsvKind[] = [
 ];
 
 /** CSV export and import of products, customers and suppliers. */
-export function csvRoutes(routes: ApiRoutes): void {
+export function csvRoutes(routes: TenantApiRoutes): void {
   for (const kind of KINDS) {
     routes.add(
       {
@@ -71,7 +71,7 @@ export function csvRoutes(routes: ApiRoutes): void {
         responses: { 200: { description: 'The CSV file', contentType: 'text/csv' } },
       },
       async (c) => {
-        const text = await kind.exportCsv(c.var.db!);
+        const text = await kind.exportCsv(c.var.db);
         return c.body(text, 200, {
           'Content-Type': 'text/csv; charset=utf-8',
           'Content-Disposition': `attachment; filename="${kind.path}.csv"`,
@@ -90,7 +90,7 @@ export function csvRoutes(routes: ApiRoutes): void {
           400: { description: 'ValidationFailed: details list every bad row as { path: "<line>.<column>", message }' },
         },
       },
-      async (c, { body }) => c.json(await kind.importCsv(c.var.db!, body.csv, c.var.user!.user.id)),
+      async (c, { body }) => c.json(await kind.importCsv(c.var.db, body.csv, c.var.user.user.id)),
     );
   }
 }

@@ -19,7 +19,7 @@ import {
   type TenantModels,
   userLocationIds,
 } from '@salesfleet/models';
-import type { ApiRoutes } from '../../http/api-routes';
+import type { TenantApiRoutes } from '../../http/api-routes';
 import { renderInvoicePdf } from './invoice-pdf';
 import {
   date,
@@ -98,7 +98,7 @@ async function defaultLocation(models: TenantModels): Promise<number> {
 }
 
 /** Invoices (create, issue, void, delete drafts, list) and their payments. */
-export function invoiceRoutes(routes: ApiRoutes): void {
+export function invoiceRoutes(routes: TenantApiRoutes): void {
   routes.add(
     {
       method: 'get',
@@ -117,7 +117,7 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       },
     },
     async (c, { query }) => {
-      const page = await listInvoices(c.var.db!, query);
+      const page = await listInvoices(c.var.db, query);
       return c.json({ invoices: page.items.map(invoiceSummaryJson), total: page.total, limit: page.limit, offset: page.offset });
     },
   );
@@ -131,7 +131,7 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       params: idParam,
       responses: { 200: { description: 'The invoice', schema: InvoiceBody }, 404: { description: 'NotFound' } },
     },
-    async (c, { params }) => c.json({ invoice: invoiceJson(await getInvoice(c.var.db!, params.id)) }),
+    async (c, { params }) => c.json({ invoice: invoiceJson(await getInvoice(c.var.db, params.id)) }),
   );
 
   routes.add(
@@ -144,7 +144,7 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       responses: { 200: { description: 'The PDF', contentType: 'application/pdf' }, 404: { description: 'NotFound' } },
     },
     async (c, { params }) => {
-      const models = c.var.db!;
+      const models = c.var.db;
       const invoice = await getInvoice(models, params.id);
       const customerId = (invoice.customerId as number | null | undefined) ?? null;
       const customer = customerId === null ? null : await models.Customer.findByPk(customerId);
@@ -154,7 +154,7 @@ export function invoiceRoutes(routes: ApiRoutes): void {
         invoice,
         customer,
         company: {
-          name: settings.companyName || c.var.tenant!.name,
+          name: settings.companyName || c.var.tenant.name,
           address: settings.companyAddress,
           taxNumber: settings.companyTaxNumber,
         },
@@ -189,8 +189,8 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       },
     },
     async (c, { body }) => {
-      const models = c.var.db!;
-      const userId = c.var.user!.user.id;
+      const models = c.var.db;
+      const userId = c.var.user.user.id;
       // A user restricted to one location sells there without naming it.
       const allowed = await userLocationIds(models, userId);
       const locationId = body.locationId ?? (allowed?.length === 1 ? allowed[0]! : await defaultLocation(models));
@@ -204,7 +204,7 @@ export function invoiceRoutes(routes: ApiRoutes): void {
           ...(l.unitPrice === undefined ? {} : { unitPrice: l.unitPrice }),
           ...(l.taxRateBp === undefined ? {} : { taxRateBp: l.taxRateBp }),
         })),
-        userId: c.var.user!.user.id,
+        userId: c.var.user.user.id,
       });
       return c.json({ invoice: invoiceJson(invoice) }, 201);
     },
@@ -226,12 +226,12 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       },
     },
     async (c, { params, body }) => {
-      const draft = await c.var.db!.Invoice.findByPk(params.id, { attributes: ['locationId'] });
-      if (draft) await assertMayUseLocation(c.var.db!, c.var.user!.user.id, draft.locationId as number);
-      const invoice = await issueInvoice(c.var.db!, params.id, {
+      const draft = await c.var.db.Invoice.findByPk(params.id, { attributes: ['locationId'] });
+      if (draft) await assertMayUseLocation(c.var.db, c.var.user.user.id, draft.locationId as number);
+      const invoice = await issueInvoice(c.var.db, params.id, {
         ...body,
         ...(body.payment ? { payment: body.payment } : {}),
-        userId: c.var.user!.user.id,
+        userId: c.var.user.user.id,
       });
       return c.json({ invoice: invoiceJson(invoice) });
     },
@@ -252,7 +252,7 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       },
     },
     async (c, { params, body }) => {
-      const invoice = await voidInvoice(c.var.db!, params.id, { ...body, userId: c.var.user!.user.id });
+      const invoice = await voidInvoice(c.var.db, params.id, { ...body, userId: c.var.user.user.id });
       return c.json({ invoice: invoiceJson(invoice) });
     },
   );
@@ -267,7 +267,7 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       responses: { 204: { description: 'Deleted' }, 404: { description: 'NotFound' }, 409: { description: 'Conflict: not a draft' } },
     },
     async (c, { params }) => {
-      await deleteDraftInvoice(c.var.db!, params.id);
+      await deleteDraftInvoice(c.var.db, params.id);
       return c.body(null, 204);
     },
   );
@@ -284,7 +284,7 @@ export function invoiceRoutes(routes: ApiRoutes): void {
         404: { description: 'NotFound' },
       },
     },
-    async (c, { params }) => c.json({ payments: ((await getInvoice(c.var.db!, params.id)).payments ?? []).map(paymentJson) }),
+    async (c, { params }) => c.json({ payments: ((await getInvoice(c.var.db, params.id)).payments ?? []).map(paymentJson) }),
   );
 
   routes.add(
@@ -302,12 +302,12 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       },
     },
     async (c, { params, body }) => {
-      const { payment, invoice } = await recordPayment(c.var.db!, params.id, {
+      const { payment, invoice } = await recordPayment(c.var.db, params.id, {
         amount: body.amount,
         method: body.method,
         reference: body.reference ?? null,
         ...(body.receivedAt ? { receivedAt: new Date(body.receivedAt) } : {}),
-        userId: c.var.user!.user.id,
+        userId: c.var.user.user.id,
       });
       return c.json({ payment: paymentJson(payment), invoice: invoiceSummaryJson(invoice) }, 201);
     },
@@ -323,7 +323,7 @@ export function invoiceRoutes(routes: ApiRoutes): void {
       responses: { 200: { description: 'A page of payments', schema: z.object({ payments: z.array(PaymentSchema), ...PageFields }) } },
     },
     async (c, { query }) => {
-      const page = await listPayments(c.var.db!, query);
+      const page = await listPayments(c.var.db, query);
       return c.json({ payments: page.items.map(paymentJson), total: page.total, limit: page.limit, offset: page.offset });
     },
   );

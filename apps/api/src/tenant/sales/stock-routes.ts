@@ -8,7 +8,7 @@ import {
   STOCK_MOVEMENT_REASONS,
   transferStock,
 } from '@salesfleet/models';
-import type { ApiRoutes } from '../../http/api-routes';
+import type { TenantApiRoutes } from '../../http/api-routes';
 import {
   id,
   idQuery,
@@ -51,7 +51,7 @@ const TransferBody = z
   .strict();
 
 /** Stock per location, stock adjustments and transfers, stock movements. */
-export function stockRoutes(routes: ApiRoutes): void {
+export function stockRoutes(routes: TenantApiRoutes): void {
   routes.add(
     {
       method: 'get',
@@ -62,7 +62,7 @@ export function stockRoutes(routes: ApiRoutes): void {
       responses: { 200: { description: 'A page of stock levels', schema: z.object({ stock: z.array(StockLevelSchema), ...PageFields }) } },
     },
     async (c, { query }) => {
-      const page = await listStockLevels(c.var.db!, query);
+      const page = await listStockLevels(c.var.db, query);
       return c.json({ stock: page.items.map(stockLevelJson), total: page.total, limit: page.limit, offset: page.offset });
     },
   );
@@ -87,7 +87,7 @@ export function stockRoutes(routes: ApiRoutes): void {
       },
     },
     async (c, { body }) => {
-      const result = await adjustStock(c.var.db!, { ...body, userId: c.var.user!.user.id });
+      const result = await adjustStock(c.var.db, { ...body, userId: c.var.user.user.id });
       return c.json({ movement: stockMovementJson(result.movement), quantity: quantityNumber(result.quantity), value: result.value }, 201);
     },
   );
@@ -108,7 +108,7 @@ export function stockRoutes(routes: ApiRoutes): void {
       },
     },
     async (c, { body }) => {
-      const result = await transferStock(c.var.db!, { ...body, userId: c.var.user!.user.id });
+      const result = await transferStock(c.var.db, { ...body, userId: c.var.user.user.id });
       return c.json(
         { movements: result.movements.map(stockMovementJson), from: quantityNumber(result.from), to: quantityNumber(result.to) },
         201,
@@ -133,7 +133,7 @@ export function stockRoutes(routes: ApiRoutes): void {
       },
     },
     async (c, { query }) => {
-      const page = await listStockMovements(c.var.db!, query);
+      const page = await listStockMovements(c.var.db, query);
       return c.json({ movements: page.items.map(stockMovementJson), total: page.total, limit: page.limit, offset: page.offset });
     },
   );

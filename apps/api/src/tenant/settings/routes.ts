@@ -14,7 +14,7 @@ export const settingsRoutes: TenantRouteMount = (routes) => {
       summary: "The tenant's settings: company profile, currency, locale, time zone, number prefixes, closed period",
       responses: { 200: { description: 'Settings', schema: z.object({ settings: SettingsSchema }) } },
     },
-    async (c) => c.json({ settings: json(await getSettings(c.var.db!)) }),
+    async (c) => c.json({ settings: json(await getSettings(c.var.db)) }),
   );
 
   routes.add(
@@ -29,7 +29,7 @@ export const settingsRoutes: TenantRouteMount = (routes) => {
         409: { description: 'Conflict: currency change once the books have postings (details.reason booksNotEmpty)' },
       },
     },
-    async (c, { body }) => c.json({ settings: json(await updateSettings(c.var.db!, body)) }),
+    async (c, { body }) => c.json({ settings: json(await updateSettings(c.var.db, body)) }),
   );
 
   routes.add(
@@ -44,6 +44,6 @@ export const settingsRoutes: TenantRouteMount = (routes) => {
         409: { description: 'Conflict: the books are already closed through a later date (details.reason periodClosed)' },
       },
     },
-    async (c, { body }) => c.json({ settings: json(await closePeriod(c.var.db!, body)) }),
+    async (c, { body }) => c.json({ settings: json(await closePeriod(c.var.db, body)) }),
   );
 };
