@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createCreditNote, getCreditNote, listCreditNotes, PAYMENT_METHODS, quantityNumber, type CreditNote } from '@salesfleet/models';
-import type { ApiRoutes } from '../../http/api-routes';
+import type { TenantApiRoutes } from '../../http/api-routes';
 import { date, dateRange, id, idParam, idQuery, PageFields, pageQuery, quantity, quantityOut } from './schemas';
 
 const iso = (d: Date | string) => new Date(d).toISOString();
@@ -87,7 +87,7 @@ const CreditNoteBody = z
   .strict();
 
 /** Credit notes and refunds against issued invoices. */
-export function creditNoteRoutes(routes: ApiRoutes): void {
+export function creditNoteRoutes(routes: TenantApiRoutes): void {
   routes.add(
     {
       method: 'post',
@@ -104,7 +104,7 @@ export function creditNoteRoutes(routes: ApiRoutes): void {
       },
     },
     async (c, { params, body }) =>
-      c.json({ creditNote: creditNoteJson(await createCreditNote(c.var.db!, params.id, { ...body, userId: c.var.user!.user.id })) }, 201),
+      c.json({ creditNote: creditNoteJson(await createCreditNote(c.var.db, params.id, { ...body, userId: c.var.user.user.id })) }, 201),
   );
 
   routes.add(
@@ -119,7 +119,7 @@ export function creditNoteRoutes(routes: ApiRoutes): void {
       },
     },
     async (c, { query }) => {
-      const page = await listCreditNotes(c.var.db!, query);
+      const page = await listCreditNotes(c.var.db, query);
       return c.json({ creditNotes: page.items.map(creditNoteJson), total: page.total, limit: page.limit, offset: page.offset });
     },
   );
@@ -136,6 +136,6 @@ export function creditNoteRoutes(routes: ApiRoutes): void {
         404: { description: 'NotFound' },
       },
     },
-    async (c, { params }) => c.json({ creditNote: creditNoteJson(await getCreditNote(c.var.db!, params.id)) }),
+    async (c, { params }) => c.json({ creditNote: creditNoteJson(await getCreditNote(c.var.db, params.id)) }),
   );
 }
