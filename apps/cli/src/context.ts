@@ -46,7 +46,14 @@ export async function openCliTenancy(ctx: CommandContext, options: OpenOptions =
   const config = tenancy.loadConfig();
   if (config.registryUrlFrom === 'DATABASE_URL')
     ctx.out.note(`registry: DATABASE_URL (${tenancy.maskUrl(config.registryUrl!)}), as SALESFLEET_REGISTRY_URL is unset`);
-  return tenancy.openTenancy(config, { migrateRegistry: options.migrateRegistry === true, logger: cliLogger(tenancy.lineLogger) });
+  const opened = await tenancy.openTenancy(config, {
+    migrateRegistry: options.migrateRegistry === true,
+    logger: cliLogger(tenancy.lineLogger),
+  });
+  if (opened.registryDatabaseCreated) {
+    ctx.out.note(`registry: created the database ${tenancy.maskUrl(config.registryUrl ?? '')} (it did not exist)`);
+  }
+  return opened;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;

@@ -23,7 +23,7 @@ import { Registry } from './registry/registry';
 import type { PlatformAdminRecord } from './registry/records';
 import { HostRouter } from './router';
 import { TemplateCache } from './templates';
-import { DatabaseUnreachable, RegistryNotReady, validatePasswordStrength, ValidationFailed } from '@salesfleet/contracts';
+import { DatabaseExists, DatabaseUnreachable, RegistryNotReady, validatePasswordStrength, ValidationFailed } from '@salesfleet/contracts';
 
 /** Everything tenancy offers, wired together for one process. */
 export interface Tenancy {
@@ -37,6 +37,8 @@ export interface Tenancy {
   readonly logger: Logger;
   /** Registry migrations applied by `openTenancy` itself (with `migrateRegistry`). */
   readonly registryMigrationsApplied: string[];
+  /** The registry's PostgreSQL/MySQL database did not exist and `openTenancy` created it (with `migrateRegistry`). */
+  readonly registryDatabaseCreated: boolean;
   /** `http://<slug>.<first base domain>:<port>/` (https and no port in production). */
   tenantUrl(slug: string): string;
   /** The platform's own URL (`http://localhost:8000/`). */
@@ -46,7 +48,10 @@ export interface Tenancy {
 }
 
 export interface OpenTenancyOptions {
-  /** Apply pending registry migrations (the API at start-up, CLI `init`). Default false: pending → RegistryNotReady. */
+  /**
+   * Apply pending registry migrations (the API at start-up, CLI `init`). Default false: pending → RegistryNotReady.
+   * Also creates the registry's PostgreSQL/MySQL database when the server does not have it yet.
+   */
   migrateRegistry?: boolean;
   /** Clone new tenant databases from migrated templates (default true). */
   templates?: boolean;
@@ -87,6 +92,31 @@ function platformOrigin(config: Config, host: string): string {
   return `${production ? 'https' : 'http'}://${host}${showPort ? `:${config.port}` : ''}`;
 }
 
+/**
+ * A registry on a PostgreSQL/MySQL server whose database does not exist yet (the old system's
+ * DATABASE_URL naming a fresh database, a new deployment) is created, and said so in the log. When
+ * the existence check itself fails (no right to the maintenance database), the registry's own
+ * connection reports the problem next.
+ */
+async function createRegistryDatabase(config: Config, spec: DatabaseSpec, logger: Logger): Promise<boolean> {
+  if (spec.engine === 'sqlite') return false;
+  const driver = driverFor(spec.engine);
+  const ctx = { dataDir: config.dataDir, connectTimeoutMs: config.dbConnectTimeoutMs };
+  try {
+    if (await driver.exists(spec, ctx)) return false;
+    await driver.create(spec, ctx);
+  } catch (err) {
+    if (err instanceof DatabaseExists) return false; // another process created it meanwhile
+    logger.warn(
+      { database: spec.database, err: redact((err as Error).message, [spec.password]) },
+      'could not create the registry database',
+    );
+    return false;
+  }
+  logger.info({ database: spec.database, engine: spec.engine, host: spec.host }, 'registry database created (it did not exist)');
+  return true;
+}
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Opens the registry and wires the connection cache, router, provisioner and operations log. */
@@ -97,13 +127,14 @@ export async function openTenancy(config: Config, options: OpenTenancyOptions = 
 export async function openTenancyWith(config: Config, options: OpenTenancyOptions, internals: OpenTenancyInternals): Promise<Tenancy> {
   const secrets = new SecretBox(config.secretKey);
   const spec = registrySpec(config);
+  const logger = options.logger ?? silentLogger;
+  const registryDatabaseCreated = options.migrateRegistry === true && (await createRegistryDatabase(config, spec, logger));
   const sequelize = openSequelize(spec, {
     dataDir: config.dataDir,
     create: true,
     poolMax: 5,
     connectTimeoutMs: config.dbConnectTimeoutMs,
   });
-  const logger = options.logger ?? silentLogger;
   const locks = new RegistryLocks(spec, { dataDir: config.dataDir, connectTimeoutMs: config.dbConnectTimeoutMs, logger });
   const registry = new Registry(sequelize, secrets, { logger, locks });
   try {
@@ -235,6 +266,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     operations,
     logger,
     registryMigrationsApplied,
+    registryDatabaseCreated,
     tenantUrl: (slug) => tenantUrl(config, slug),
     platformUrl: () => platformUrl(config),
     close() {
