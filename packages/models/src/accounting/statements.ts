@@ -259,6 +259,30 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
+/** Sums amounts owed into rows per party and age bucket (days from the document date to `asOf`). */
+function ageAmounts<Party extends object>(
+  asOf: string,
+  owed: readonly { key: string; date: string; owed: number }[],
+  party: (key: string) => Party,
+): { rows: (Party & AgeingAmounts & { documents: number })[]; totals: AgeingAmounts } {
+  const byKey = new Map<string, Party & AgeingAmounts & { documents: number }>();
+  const totals = emptyAmounts();
+  for (const r of owed) {
+    let row = byKey.get(r.key);
+    if (!row) {
+      row = { ...party(r.key), documents: 0, ...emptyAmounts() };
+      byKey.set(r.key, row);
+    }
+    const bucket = ageingBucket(daysBetween(r.date, asOf));
+    row.documents += 1;
+    row[bucket] += r.owed;
+    row.total += r.owed;
+    totals[bucket] += r.owed;
+    totals.total += r.owed;
+  }
+  return { rows: [...byKey.values()], totals };
+}
+
 /**
  * What customers owe now (issued invoices: total − paid − credited), per customer and by age at
  * `asOf` (days since the invoice date). Walk-in invoices without a customer are one row.
@@ -272,25 +296,49 @@ export async function receivablesAgeing(models: TenantModels, options: { asOf?: 
       ORDER BY c.name, i.issue_date`,
     { type: QueryTypes.SELECT, replacements: { asOf } },
   );
-  const byCustomer = new Map<string, ReceivablesAgeing['customers'][number]>();
-  const totals = emptyAmounts();
-  for (const r of rows) {
+  const names = new Map<string, { customerId: number | null; name: string }>();
+  const owed = rows.map((r) => {
     const customerId = r.customer_id === null || r.customer_id === undefined ? null : Number(r.customer_id);
     const key = String(customerId);
-    let row = byCustomer.get(key);
-    if (!row) {
-      row = { customerId, name: r.name ?? 'Walk-in customers', invoices: 0, ...emptyAmounts() };
-      byCustomer.set(key, row);
-    }
-    const owed = toCents(r.owed);
-    const bucket = ageingBucket(daysBetween(dateOnly(r.issue_date), asOf));
-    row.invoices += 1;
-    row[bucket] += owed;
-    row.total += owed;
-    totals[bucket] += owed;
-    totals.total += owed;
-  }
-  return { asOf, customers: [...byCustomer.values()], totals };
+    names.set(key, { customerId, name: r.name ?? 'Walk-in customers' });
+    return { key, date: dateOnly(r.issue_date), owed: toCents(r.owed) };
+  });
+  const aged = ageAmounts(asOf, owed, (key) => names.get(key)!);
+  return { asOf, customers: aged.rows.map(({ documents, ...row }) => ({ ...row, invoices: documents })), totals: aged.totals };
+}
+
+export interface PayablesAgeing {
+  asOf: string;
+  suppliers: ({ supplierId: number; name: string; bills: number } & AgeingAmounts)[];
+  totals: AgeingAmounts;
+}
+
+/**
+ * What the shop owes its suppliers at the end of `asOf`: bills dated on or before it, less the
+ * payments made on or before it (a bill paid later still counts as owed then), per supplier and by
+ * age (days since the bill date). The total today equals the Accounts payable balance.
+ */
+export async function payablesAgeing(models: TenantModels, options: { asOf?: string } = {}): Promise<PayablesAgeing> {
+  const { asOf } = await asOfDate(models, options.asOf);
+  const rows = await models.sequelize.query<{ supplier_id: unknown; name: string; bill_date: unknown; owed: unknown }>(
+    `SELECT b.supplier_id AS supplier_id, s.name AS name, b.bill_date AS bill_date,
+            b.total - COALESCE((SELECT SUM(p.amount) FROM supplier_payments p
+                                 WHERE p.supplier_bill_id = b.id AND p.payment_date <= :asOf), 0) AS owed
+       FROM supplier_bills b JOIN suppliers s ON s.id = b.supplier_id
+      WHERE b.status <> 'void' AND b.bill_date <= :asOf
+      ORDER BY s.name, b.supplier_id, b.bill_date, b.id`,
+    { type: QueryTypes.SELECT, replacements: { asOf } },
+  );
+  const names = new Map<string, { supplierId: number; name: string }>();
+  const owed = rows
+    .map((r) => {
+      const key = String(r.supplier_id);
+      names.set(key, { supplierId: Number(r.supplier_id), name: r.name });
+      return { key, date: dateOnly(r.bill_date), owed: toCents(r.owed) };
+    })
+    .filter((r) => r.owed > 0);
+  const aged = ageAmounts(asOf, owed, (key) => names.get(key)!);
+  return { asOf, suppliers: aged.rows.map(({ documents, ...row }) => ({ ...row, bills: documents })), totals: aged.totals };
 }
 
 // ── tax report ────────────────────────────────────────────────────────────────────────────────────

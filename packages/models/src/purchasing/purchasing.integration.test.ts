@@ -6,6 +6,7 @@ import { units } from '../sales/quantity';
 import { stockOnHand, transferStock } from '../sales/stock';
 import { openTestTenant, type TestTenant } from '../sales/test-tenant';
 import { bookViolations, testDialects } from '../testing';
+import { payablesAgeing } from '../accounting/statements';
 import { createSupplierBill, paySupplierBill } from './bills';
 import { cancelPurchaseOrder, createPurchaseOrder, receivePurchaseOrder } from './purchases';
 import { createSupplier, deleteSupplier, listSuppliers } from './suppliers';
@@ -121,6 +122,32 @@ describe.each(dialects)('purchasing on %s', (dialect) => {
       }),
     ).rejects.toMatchObject({ code: 'ValidationFailed', details: [{ path: 'accountId', message: expect.stringContaining('receiving') }] });
     expect(await bookViolations(models)).toEqual([]);
+  });
+
+  it('ages what is owed to suppliers at a day: bills dated by then less payments made by then, per supplier', async () => {
+    const grower = await createSupplier(models, { name: 'Aardvark Growers' });
+    const expenses = await accountId(ACCOUNT_CODES.operatingExpenses);
+    const bill = (amount: number, billDate: string) =>
+      createSupplierBill(models, { supplierId: grower.id, accountId: expenses, amount, billDate, userId: t.userId });
+    const old = await bill(50_000, '2026-08-01');
+    await bill(7_000, '2026-10-20');
+    await bill(3_000, '2026-11-25');
+    await paySupplierBill(models, old.id, { amount: 20_000, date: '2026-11-30', userId: t.userId });
+
+    const before = await payablesAgeing(models, { asOf: '2026-11-29' });
+    const row = before.suppliers.find((s) => s.supplierId === grower.id)!;
+    expect(row).toEqual({ supplierId: grower.id, name: 'Aardvark Growers', bills: 3, '0-30': 3_000, '31-60': 7_000, '61-90': 0, '90+': 50_000, total: 60_000 });
+    expect(before.suppliers[0]!.name).toBe('Aardvark Growers'); // by name
+    const after = await payablesAgeing(models, { asOf: '2026-11-30' });
+    expect(after.suppliers.find((s) => s.supplierId === grower.id)).toMatchObject({ '90+': 30_000, total: 40_000 });
+    expect((await payablesAgeing(models, { asOf: '2026-07-31' })).suppliers.find((s) => s.supplierId === grower.id)).toBeUndefined();
+
+    // Today (nothing is dated later) the total is the Accounts payable balance.
+    const { totals } = await payablesAgeing(models, { asOf: '2099-12-31' });
+    const ap = await models.JournalLine.findAll({ where: { accountId: await accountId(ACCOUNT_CODES.accountsPayable) }, raw: true });
+    expect(totals.total).toBe(ap.reduce((s, l) => s + Number(l.credit) - Number(l.debit), 0));
+    expect(totals.total).toBe(totals['0-30'] + totals['31-60'] + totals['61-90'] + totals['90+']);
+    await expect(payablesAgeing(models, { asOf: '2026-13-01' })).rejects.toMatchObject({ code: 'ValidationFailed' });
   });
 
   it('never pays a bill twice over when two payments race on separate connections', async () => {

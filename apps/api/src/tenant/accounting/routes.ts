@@ -25,6 +25,7 @@ import {
   getTaxRate,
   listTaxRates,
   MAX_MANUAL_LINES,
+  payablesAgeing,
   receivablesAgeing,
   reverseJournalEntry,
   TAX_RATE_CODE,
@@ -32,6 +33,7 @@ import {
   updateExpense,
   updateTaxRate,
 } from '@salesfleet/models';
+import { PayablesAgeingSchema } from '@salesfleet/contracts';
 import type { TenantRouteMount } from '../domain-routes';
 import { boolQuery, date, dateRange, id, idParam, idQuery, pageQuery, PageFields } from '../sales/schemas';
 import {
@@ -476,6 +478,19 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       responses: { 200: { description: 'Receivables ageing', schema: z.object({ report: ReceivablesAgeingSchema }) } },
     },
     async (c, { query }) => c.json({ report: await receivablesAgeing(c.var.db, query) }),
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/reports/payables-ageing',
+      summary:
+        'What the shop owes its suppliers at the end of a day (default today), per supplier and by age of the bill (0–30, 31–60, 61–90, 90+ days)',
+      permission: 'accounting.view_reports',
+      query: z.object({ asOf: date.optional() }),
+      responses: { 200: { description: 'Payables ageing', schema: z.object({ report: PayablesAgeingSchema }) } },
+    },
+    async (c, { query }) => c.json({ report: await payablesAgeing(c.var.db, query) }),
   );
 
   routes.add(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgeingAmountsSchema } from '@salesfleet/contracts';
 import type { Account, Expense, JournalEntryView, TaxRate } from '@salesfleet/models';
 
 const iso = (d: Date | string) => new Date(d).toISOString();
@@ -188,13 +189,7 @@ export const GeneralLedgerSchema = z
   })
   .meta({ id: 'GeneralLedger' });
 
-const Ageing = {
-  '0-30': z.number().int(),
-  '31-60': z.number().int(),
-  '61-90': z.number().int(),
-  '90+': z.number().int(),
-  total: z.number().int(),
-};
+const Ageing = AgeingAmountsSchema.shape;
 export const ReceivablesAgeingSchema = z
   .object({
     asOf: z.string(),

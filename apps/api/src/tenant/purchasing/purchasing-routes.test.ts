@@ -102,6 +102,17 @@ describe('buying stock', () => {
     expect(tb.totals.debit).toBe(tb.totals.credit);
     expect(balance('1200')).toBe(1800); // Inventory = 15 × 1.20
     expect(balance('2000')).toBe(-800); // Accounts payable = what is still owed
+
+    // Payables ageing: the same 800 owed to the mill, in the newest bucket; another tenant owes nothing.
+    const ageing = await get('/reports/payables-ageing');
+    expect(ageing.status).toBe(200);
+    expect(ageing.body.report.suppliers).toEqual([
+      { supplierId: supplier.body.supplier.id, name: 'Flour Mill', bills: 1, '0-30': 800, '31-60': 0, '61-90': 0, '90+': 0, total: 800 },
+    ]);
+    expect(ageing.body.report.totals.total).toBe(-balance('2000'));
+    expect((await get('/reports/payables-ageing?asOf=31-12-2026')).status).toBe(400);
+    const theirs = await call('GET', '/reports/payables-ageing', { token: other, on: otherHost });
+    expect(theirs.body.report.totals.total).toBe(0);
   });
 
   it('transfers stock between locations and refuses more than the source holds', async () => {
