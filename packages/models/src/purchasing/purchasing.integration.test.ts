@@ -136,7 +136,16 @@ describe.each(dialects)('purchasing on %s', (dialect) => {
 
     const before = await payablesAgeing(models, { asOf: '2026-11-29' });
     const row = before.suppliers.find((s) => s.supplierId === grower.id)!;
-    expect(row).toEqual({ supplierId: grower.id, name: 'Aardvark Growers', bills: 3, '0-30': 3_000, '31-60': 7_000, '61-90': 0, '90+': 50_000, total: 60_000 });
+    expect(row).toEqual({
+      supplierId: grower.id,
+      name: 'Aardvark Growers',
+      bills: 3,
+      '0-30': 3_000,
+      '31-60': 7_000,
+      '61-90': 0,
+      '90+': 50_000,
+      total: 60_000,
+    });
     expect(before.suppliers[0]!.name).toBe('Aardvark Growers'); // by name
     const after = await payablesAgeing(models, { asOf: '2026-11-30' });
     expect(after.suppliers.find((s) => s.supplierId === grower.id)).toMatchObject({ '90+': 30_000, total: 40_000 });
