@@ -22,6 +22,9 @@ const ExpensesScreen = lazy(() => import('./screens/expenses').then((m) => ({ de
 const AccountsScreen = lazy(() => import('./screens/accounts').then((m) => ({ default: m.AccountsScreen })));
 const ReportsScreen = lazy(() => import('./screens/reports').then((m) => ({ default: m.ReportsScreen })));
 const UsersScreen = lazy(() => import('./screens/users').then((m) => ({ default: m.UsersScreen })));
+const PurchasingScreen = lazy(() => import('./screens/purchasing').then((m) => ({ default: m.PurchasingScreen })));
+const PurchaseOrderScreen = lazy(() => import('./screens/purchasing').then((m) => ({ default: m.PurchaseOrderScreen })));
+const SupplierBillScreen = lazy(() => import('./screens/purchasing').then((m) => ({ default: m.SupplierBillScreen })));
 const SettingsScreen = lazy(() => import('./screens/settings').then((m) => ({ default: m.SettingsScreen })));
 
 /** Sign-in, then the forced password change, then the workspace: nothing else until the session allows it. */
@@ -134,6 +137,9 @@ export const routes: RouteObject[] = [
       guarded('/invoices', <InvoiceDetailScreen />, 'invoices/:id'),
       guarded('/customers', <CustomersScreen />),
       guarded('/products', <ProductsScreen />),
+      guarded('/purchasing', <PurchasingScreen />),
+      guarded('/purchasing', <PurchaseOrderScreen />, 'purchasing/orders/:id'),
+      guarded('/purchasing', <SupplierBillScreen />, 'purchasing/bills/:id'),
       guarded('/expenses', <ExpensesScreen />),
       guarded('/accounts', <AccountsScreen />),
       guarded('/reports', <ReportsScreen />),

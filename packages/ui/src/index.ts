@@ -23,3 +23,5 @@ export {
 } from './format';
 export { Pager } from './pager';
 export { EmptyState, Loading, Notice } from './states';
+export { columnsCsv, DataTable, ListFrame, type Column, type PageState, type QueryState } from './list-frame';
+export { plural } from './plural';

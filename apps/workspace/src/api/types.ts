@@ -197,3 +197,98 @@ export interface Dashboard {
   lowStock: { productId: number; sku: string; name: string; locationId: number; quantity: number }[];
   days: { date: string; total: number; count: number }[];
 }
+
+export interface Supplier {
+  id: number;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  taxNumber: string | null;
+  address: string | null;
+  isActive: boolean;
+}
+
+export type PurchaseOrderStatus = 'ordered' | 'partial' | 'received' | 'cancelled';
+
+export interface PurchaseOrderSummary {
+  id: number;
+  number: string;
+  status: PurchaseOrderStatus;
+  supplierId: number;
+  locationId: number;
+  orderDate: string;
+  expectedDate: string | null;
+  total: number;
+  notes: string | null;
+}
+
+export interface PurchaseOrder extends PurchaseOrderSummary {
+  lines: { id: number; productId: number; quantity: number; quantityReceived: number; unitCost: number; lineTotal: number }[];
+}
+
+export type SupplierBillStatus = 'open' | 'paid';
+
+export interface SupplierBillSummary {
+  id: number;
+  number: string;
+  supplierReference: string | null;
+  supplierId: number;
+  purchaseOrderId: number | null;
+  accountId: number | null;
+  status: SupplierBillStatus;
+  billDate: string;
+  dueDate: string | null;
+  total: number;
+  amountPaid: number;
+  amountDue: number;
+  description: string | null;
+}
+
+export interface SupplierPayment {
+  id: number;
+  supplierBillId: number;
+  amount: number;
+  paidFromAccountId: number;
+  paymentDate: string;
+  reference: string | null;
+}
+
+export interface SupplierBill extends SupplierBillSummary {
+  payments: SupplierPayment[];
+}
+
+export interface CreditNote {
+  id: number;
+  number: string;
+  invoiceId: number;
+  issueDate: string;
+  subtotal: number;
+  tax: number;
+  total: number;
+  applied: number;
+  refunded: number;
+  refundMethod: PaymentMethod | null;
+  reason: string | null;
+}
+
+export interface GeneralLedger {
+  account: { id: number; code: string; name: string; type: string };
+  from: string | null;
+  to: string | null;
+  openingBalance: number;
+  closingBalance: number;
+  lines: {
+    entryId: number;
+    lineId: number;
+    date: string;
+    memo: string | null;
+    sourceType: string | null;
+    sourceId: number | null;
+    debit: number;
+    credit: number;
+    balance: number;
+  }[];
+  total: number;
+  limit: number;
+  offset: number;
+}

@@ -12,6 +12,11 @@ export const NAV: readonly NavItem[] = [
   { path: '/invoices', label: 'Invoices', anyOf: ['sales.view_invoice'] },
   { path: '/customers', label: 'Customers', anyOf: ['sales.view_customer'] },
   { path: '/products', label: 'Products & stock', anyOf: ['sales.view_product'] },
+  {
+    path: '/purchasing',
+    label: 'Purchasing',
+    anyOf: ['purchasing.view_purchase_order', 'purchasing.view_supplier_bill', 'purchasing.view_supplier'],
+  },
   { path: '/expenses', label: 'Expenses', anyOf: ['accounting.view_expense'] },
   { path: '/accounts', label: 'Accounts', anyOf: ['accounting.view_account', 'accounting.view_journal_entry'] },
   { path: '/reports', label: 'Reports', anyOf: ['accounting.view_reports'] },

@@ -1,12 +1,16 @@
 import { lazy, Suspense, useState } from 'react';
 import { Link } from 'react-router';
-import { EmptyState, ErrorNotice, Loading, queryString } from '@salesfleet/ui';
+import { DataTable, EmptyState, ErrorNotice, Loading, plural, queryString } from '@salesfleet/ui';
 import { locationName, useLocations } from '../api/queries';
 import type { Dashboard } from '../api/types';
 import { useApi } from '../api/use-api';
 import { useSession } from '../lib/session-context';
 
 const SalesChart = lazy(() => import('../components/sales-chart'));
+
+// The workspace's words are English: English plural rules.
+const INVOICES = { one: 'invoice', other: 'invoices' };
+const UNPAID = { one: 'unpaid invoice', other: 'unpaid invoices' };
 
 export function DashboardScreen() {
   const { money, date, workspace } = useSession();
@@ -43,22 +47,22 @@ export function DashboardScreen() {
             <article className="stat">
               Today’s sales <strong>{money(d.sales.today)}</strong>
               <small className="muted">
-                {d.sales.todayCount} invoices · {date(d.today)}
+                {plural(d.sales.todayCount, INVOICES)} · {date(d.today)}
               </small>
             </article>
             <article className="stat">
               This month <strong>{money(d.sales.month)}</strong>
-              <small className="muted">{d.sales.monthCount} invoices</small>
+              <small className="muted">{plural(d.sales.monthCount, INVOICES)}</small>
             </article>
             <article className="stat">
               Open receivables <strong>{money(d.receivables.open)}</strong>
               <small className="muted">
-                <Link to="/invoices?status=issued">{d.receivables.count} unpaid invoices</Link>
+                <Link to="/invoices?status=issued">{plural(d.receivables.count, UNPAID)}</Link>
               </small>
             </article>
             <article className="stat">
               Low stock <strong>{d.lowStock.length}</strong>
-              <small className="muted">products at 5 or fewer</small>
+              <small className="muted">{d.lowStock.length === 1 ? 'product' : 'products'} at 5 or fewer</small>
             </article>
           </div>
           <article>
@@ -83,26 +87,19 @@ export function DashboardScreen() {
             {d.lowStock.length === 0 ? (
               <p className="muted">Nothing is running low.</p>
             ) : (
-              <table className="data-table">
-                <thead>
-                  <tr>
-                    <th>Product</th>
-                    <th>SKU</th>
-                    {workspace.multiLocation && <th>Location</th>}
-                    <th className="num">On hand</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.lowStock.map((s) => (
-                    <tr key={`${s.productId}-${s.locationId}`}>
-                      <td>{s.name}</td>
-                      <td>{s.sku}</td>
-                      {workspace.multiLocation && <td>{locationName(locations.data, s.locationId)}</td>}
-                      <td className="num">{s.quantity}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                label="Low stock"
+                rows={d.lowStock}
+                rowKey={(s) => `${s.productId}-${s.locationId}`}
+                columns={[
+                  { header: 'Product', cell: (s) => s.name },
+                  { header: 'SKU', cell: (s) => <span className="nowrap">{s.sku}</span> },
+                  ...(workspace.multiLocation
+                    ? [{ header: 'Location', cell: (s: Dashboard['lowStock'][number]) => locationName(locations.data, s.locationId) }]
+                    : []),
+                  { header: 'On hand', cell: (s) => s.quantity, num: true },
+                ]}
+              />
             )}
           </article>
         </>

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useReducer, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { ErrorNotice, Loading, moneyInput, Notice, parseMoney, seg } from '@salesfleet/ui';
+import { ErrorNotice, Loading, moneyInput, Notice, parseMoney, plural, seg } from '@salesfleet/ui';
 import { api } from '../api/client';
 import { locationName, useCustomerSearch, useLocations, useSellableProducts } from '../api/queries';
 import type { Customer, Invoice, Product } from '../api/types';
@@ -266,7 +266,7 @@ export function SellScreen() {
 
         <div className="till-cart">
           <h2>
-            Cart <span className="muted">({totals.items} items)</span>
+            Cart <span className="muted">({plural(totals.items, { one: 'item', other: 'items' })})</span>
           </h2>
           {lines.length === 0 ? (
             <p className="muted">Nothing in the cart yet: scan or search a product.</p>

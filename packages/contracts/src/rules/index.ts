@@ -8,6 +8,7 @@ export {
   PASSWORD_POLICY,
   validatePasswordStrength,
 } from './password';
+export { formatQuantity, MAX_QUANTITY, parseQuantity, QUANTITY_DECIMALS, QUANTITY_SCALE } from './quantity';
 export { RESERVED_LABELS } from './reserved-labels';
 export { isValidSlug, SLUG_MAX_LENGTH, slugProblem, slugSchema, validateSlug } from './slug';
 export { TENANT_STATUSES, tenantStatusSchema, type TenantStatus } from './tenant-status';

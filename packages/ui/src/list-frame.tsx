@@ -1,0 +1,180 @@
+import { type ReactNode, useState } from 'react';
+import { downloadCsv, toCsv } from './csv';
+import { ErrorNotice } from './error-notice';
+import { Pager } from './pager';
+import { EmptyState, Loading } from './states';
+
+type CsvValue = string | number | null | undefined;
+
+/** One column of a table: its heading, what a row shows, and (optionally) what the CSV export writes. */
+export interface Column<T> {
+  header: string;
+  cell: (row: T) => ReactNode;
+  /** The CSV cell; omitted: the column is not exported. */
+  csv?: (row: T) => CsvValue;
+  /** Right-aligned figures. */
+  num?: boolean;
+}
+
+/** A table of rows, scrolling sideways inside its card on a narrow screen (never overflowing it). */
+export function DataTable<T>({
+  columns,
+  rows,
+  rowKey,
+  label,
+  footer,
+}: {
+  columns: readonly Column<T>[];
+  rows: readonly T[];
+  rowKey: (row: T) => string | number;
+  label?: string;
+  footer?: ReactNode;
+}) {
+  return (
+    <div className="table-scroll">
+      <table className="data-table" aria-label={label}>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.header} className={c.num ? 'num' : undefined}>
+                {c.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={rowKey(row)}>
+              {columns.map((c) => (
+                <td key={c.header} className={c.num ? 'num' : undefined}>
+                  {c.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+          {footer}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The CSV text of rows by the columns that say how to export themselves. */
+export function columnsCsv<T>(columns: readonly Column<T>[], rows: readonly T[]): string {
+  const exported = columns.filter((c) => c.csv);
+  return toCsv(
+    exported.map((c) => c.header),
+    rows.map((r) => exported.map((c) => c.csv?.(r))),
+  );
+}
+
+/** What ListFrame reads of a query (TanStack Query's result fits; the UI package does not depend on it). */
+export interface QueryState<D> {
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  data: D | undefined;
+  refetch: () => unknown;
+}
+
+export interface PageState {
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * A list or report: filters, then loading / error / empty / the table with its pager, and a CSV
+ * export (of every row when `allRows` can fetch them past the current page, else of the rows shown).
+ */
+export function ListFrame<D, T>({
+  query,
+  rows,
+  columns,
+  rowKey,
+  noun,
+  filters,
+  filtered = false,
+  empty,
+  page,
+  onOffsetChange,
+  csvName,
+  allRows,
+  label,
+  footer,
+  children,
+}: {
+  query: QueryState<D>;
+  rows: (data: D) => readonly T[];
+  columns: readonly Column<T>[];
+  rowKey: (row: T) => string | number;
+  /** Plural noun of the rows ("purchase orders"): loading, error and empty messages. */
+  noun: string;
+  filters?: ReactNode;
+  filtered?: boolean;
+  /** What the empty state says when nothing is filtered (how rows come to exist). */
+  empty?: ReactNode;
+  page?: (data: D) => PageState;
+  /** Where the pager moves (with `page`). */
+  onOffsetChange?: (offset: number) => void;
+  csvName?: string;
+  allRows?: () => Promise<readonly T[]>;
+  label?: string;
+  footer?: (data: D) => ReactNode;
+  /** Shown above the table once the data is there (a chart, a summary). */
+  children?: (data: D) => ReactNode;
+}) {
+  const [exporting, setExporting] = useState<unknown>(null);
+  const data = query.data;
+  const shown = data === undefined ? [] : rows(data);
+  const exportCsv = async () => {
+    if (!csvName) return;
+    try {
+      setExporting(true);
+      downloadCsv(csvName, columnsCsv(columns, allRows ? await allRows() : shown));
+      setExporting(null);
+    } catch (error) {
+      setExporting(error);
+    }
+  };
+  return (
+    <>
+      {(filters || csvName) && (
+        <div className="filters" role="search" aria-label={`Filter ${noun}`}>
+          {filters}
+          {csvName && (
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => void exportCsv()}
+              disabled={shown.length === 0 || exporting === true}
+              aria-busy={exporting === true}
+            >
+              Export CSV
+            </button>
+          )}
+        </div>
+      )}
+      {exporting !== null && exporting !== true && <ErrorNotice error={exporting} title="Could not export the CSV" />}
+      {query.isPending ? (
+        <Loading label={`Loading ${noun}…`} />
+      ) : query.isError || data === undefined ? (
+        <ErrorNotice error={query.error} title={`Could not load ${noun}`} onRetry={() => void query.refetch()} />
+      ) : (
+        <>
+          {children?.(data)}
+          {shown.length === 0 ? (
+            <EmptyState title={filtered ? `No ${noun} match these filters` : `No ${noun} yet`}>
+              {filtered ? <p>Change or clear the filters.</p> : empty}
+            </EmptyState>
+          ) : (
+            <>
+              <DataTable columns={columns} rows={shown} rowKey={rowKey} label={label ?? noun} footer={footer?.(data)} />
+              {page && onOffsetChange && <Pager {...page(data)} onOffsetChange={onOffsetChange} label={`Pages of ${noun}`} />}
+            </>
+          )}
+        </>
+      )}
+    </>
+  );
+}
