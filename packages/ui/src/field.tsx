@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode } from 'react';
+import { type InputHTMLAttributes, type ReactNode, useState } from 'react';
 
 interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'> {
   id: string;
@@ -105,6 +105,33 @@ export function SelectField({ id, label, value, onValueChange, options, error, h
       ) : hint ? (
         <small id={`${id}-help`}>{hint}</small>
       ) : null}
+    </div>
+  );
+}
+
+/** A form's submit and cancel buttons. */
+export function FormActions({ submit, disabled = false, onCancel }: { submit: ReactNode; disabled?: boolean; onCancel: () => void }) {
+  return (
+    <div className="actions">
+      <button type="submit" disabled={disabled}>
+        {submit}
+      </button>
+      <button type="button" className="secondary outline" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+/** A button that opens a form in its place; the form closes itself with `close` (saved or cancelled). */
+export function Reveal({ label, children }: { label: ReactNode; children: (close: () => void) => ReactNode }) {
+  const [open, setOpen] = useState(false);
+  if (open) return <>{children(() => setOpen(false))}</>;
+  return (
+    <div className="actions">
+      <button type="button" onClick={() => setOpen(true)}>
+        {label}
+      </button>
     </div>
   );
 }

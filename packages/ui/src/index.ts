@@ -1,7 +1,7 @@
 export { ApiError, createApiClient, isApiError, queryString, seg, type ApiClient, type FieldIssue, type HttpMethod } from './api-client';
 export { downloadCsv, toCsv } from './csv';
 export { ErrorNotice } from './error-notice';
-export { CheckboxField, SelectField, TextField } from './field';
+export { CheckboxField, FormActions, Reveal, SelectField, TextField } from './field';
 export {
   addDays,
   calendarDay,

@@ -198,15 +198,8 @@ export interface Dashboard {
   days: { date: string; total: number; count: number }[];
 }
 
-export interface Supplier {
-  id: number;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  taxNumber: string | null;
-  address: string | null;
-  isActive: boolean;
-}
+/** A supplier has a customer's contact fields. */
+export type Supplier = Customer;
 
 export type PurchaseOrderStatus = 'ordered' | 'partial' | 'received' | 'cancelled';
 

@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import {
   type Column,
   ErrorNotice,
+  FormActions,
   isApiError,
   ListFrame,
   Loading,
@@ -10,6 +11,7 @@ import {
   Notice,
   parseMoney,
   queryString,
+  Reveal,
   TextField,
 } from '@salesfleet/ui';
 import { locationName, useLocations } from '../api/queries';
@@ -76,7 +78,6 @@ export function PurchasingScreen() {
 function SuppliersList() {
   const { can } = useSession();
   const [f, setF] = useUrlState(['q', 'offset'] as const);
-  const [adding, setAdding] = useState(false);
   const path = (q: Record<string, unknown>) => `/suppliers${queryString({ q: f.q, ...q })}`;
   const list = useApi<{ suppliers: Supplier[] } & Page>(path({ offset: f.offset, limit: LIMIT }));
   const columns: Column<Supplier>[] = [
@@ -92,16 +93,7 @@ function SuppliersList() {
   ];
   return (
     <>
-      {can('purchasing.add_supplier') &&
-        (adding ? (
-          <SupplierForm onDone={() => setAdding(false)} />
-        ) : (
-          <div className="actions">
-            <button type="button" onClick={() => setAdding(true)}>
-              Add supplier
-            </button>
-          </div>
-        ))}
+      {can('purchasing.add_supplier') && <Reveal label="Add supplier">{(close) => <SupplierForm onDone={close} />}</Reveal>}
       <ListFrame
         query={list}
         rows={(d) => d.suppliers}
@@ -147,14 +139,7 @@ function SupplierForm({ onDone }: { onDone: () => void }) {
         <TextField id="sup-tax" label="Tax number" value={v.taxNumber} onValueChange={set('taxNumber')} error={fields.taxNumber} optional />
       </div>
       {save.isError && Object.keys(fields).length === 0 && <ErrorNotice error={save.error} title="Could not add the supplier" />}
-      <div className="actions">
-        <button type="submit" disabled={save.isPending || !v.name.trim()}>
-          Save supplier
-        </button>
-        <button type="button" className="secondary outline" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submit="Save supplier" disabled={save.isPending || !v.name.trim()} onCancel={onDone} />
     </form>
   );
 }
@@ -164,7 +149,6 @@ function SupplierForm({ onDone }: { onDone: () => void }) {
 function OrdersList() {
   const { can, money, date, workspace } = useSession();
   const [f, setF] = useUrlState(['status', 'supplierId', 'offset'] as const);
-  const [adding, setAdding] = useState(false);
   const suppliers = useSuppliers();
   const locations = useLocations();
   const path = (q: Record<string, unknown>) => `/purchase-orders${queryString({ status: f.status, supplierId: f.supplierId, ...q })}`;
@@ -191,16 +175,9 @@ function OrdersList() {
   ];
   return (
     <>
-      {can('purchasing.add_purchase_order') &&
-        (adding ? (
-          <OrderForm suppliers={suppliers.data?.suppliers ?? []} onDone={() => setAdding(false)} />
-        ) : (
-          <div className="actions">
-            <button type="button" onClick={() => setAdding(true)}>
-              New purchase order
-            </button>
-          </div>
-        ))}
+      {can('purchasing.add_purchase_order') && (
+        <Reveal label="New purchase order">{(close) => <OrderForm suppliers={suppliers.data?.suppliers ?? []} onDone={close} />}</Reveal>
+      )}
       <ListFrame
         query={list}
         rows={(d) => d.purchaseOrders}
@@ -391,14 +368,7 @@ function OrderForm({ suppliers, onDone }: { suppliers: readonly Supplier[]; onDo
         Total <strong>{money(total)}</strong>
       </p>
       {save.isError && <ErrorNotice error={save.error} title="Could not place the order" />}
-      <div className="actions">
-        <button type="submit" disabled={save.isPending || !valid || !supplierId || !location}>
-          Place order
-        </button>
-        <button type="button" className="secondary outline" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submit="Place order" disabled={save.isPending || !valid || !supplierId || !location} onCancel={onDone} />
     </form>
   );
 }
@@ -556,14 +526,7 @@ function ReceiveForm({ order, productName, onDone }: { order: PurchaseOrder; pro
         <TextField id="rcv-ref" label="Supplier's invoice number" value={reference} onValueChange={setReference} optional maxLength={100} />
       </div>
       {receive.isError && <ErrorNotice error={receive.error} title="Could not receive the goods" />}
-      <div className="actions">
-        <button type="submit" disabled={receive.isPending || Boolean(problem) || !any}>
-          Receive
-        </button>
-        <button type="button" className="secondary outline" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submit="Receive" disabled={receive.isPending || Boolean(problem) || !any} onCancel={onDone} />
     </form>
   );
 }
@@ -573,7 +536,6 @@ function ReceiveForm({ order, productName, onDone }: { order: PurchaseOrder; pro
 function BillsList() {
   const { money, date, workspace, can } = useSession();
   const [f, setF] = useUrlState(['status', 'supplierId', 'offset'] as const);
-  const [adding, setAdding] = useState(false);
   const suppliers = useSuppliers();
   const path = (q: Record<string, unknown>) => `/supplier-bills${queryString({ status: f.status, supplierId: f.supplierId, ...q })}`;
   const list = useApi<{ bills: SupplierBillSummary[] } & Page>(path({ offset: f.offset, limit: LIMIT }));
@@ -593,16 +555,9 @@ function BillsList() {
   ];
   return (
     <>
-      {can('purchasing.add_supplier_bill') &&
-        (adding ? (
-          <BillForm suppliers={suppliers.data?.suppliers ?? []} onDone={() => setAdding(false)} />
-        ) : (
-          <div className="actions">
-            <button type="button" onClick={() => setAdding(true)}>
-              Enter a bill
-            </button>
-          </div>
-        ))}
+      {can('purchasing.add_supplier_bill') && (
+        <Reveal label="Enter a bill">{(close) => <BillForm suppliers={suppliers.data?.suppliers ?? []} onDone={close} />}</Reveal>
+      )}
       <ListFrame
         query={list}
         rows={(d) => d.bills}
@@ -697,14 +652,7 @@ function BillForm({ suppliers, onDone }: { suppliers: readonly Supplier[]; onDon
         <TextField id="bill-desc" label="Description" value={v.description} onValueChange={set('description')} optional maxLength={255} />
       </div>
       {save.isError && Object.keys(fields).length === 0 && <ErrorNotice error={save.error} title="Could not enter the bill" />}
-      <div className="actions">
-        <button type="submit" disabled={save.isPending || !amount || !v.supplierId || !v.accountId}>
-          Save bill
-        </button>
-        <button type="button" className="secondary outline" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submit="Save bill" disabled={save.isPending || !amount || !v.supplierId || !v.accountId} onCancel={onDone} />
     </form>
   );
 }
