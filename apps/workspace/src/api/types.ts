@@ -138,6 +138,8 @@ export interface InvoiceSummary {
   tax: number;
   total: number;
   amountPaid: number;
+  /** Settled by credit notes. */
+  amountCredited?: number;
   amountDue: number;
   notes: string | null;
   createdAt: string;

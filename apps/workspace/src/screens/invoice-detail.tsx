@@ -1,16 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
-import { ErrorNotice, Loading, moneyInput, Notice, parseMoney, seg } from '@salesfleet/ui';
+import { DataTable, ErrorNotice, Loading, moneyInput, Notice, parseMoney, seg } from '@salesfleet/ui';
 import { locationName, useLocations } from '../api/queries';
-import type { Customer, Invoice, PaymentMethod } from '../api/types';
+import type { CreditNote, Customer, Invoice, Page, PaymentMethod } from '../api/types';
 import { useApi, useApiWrite } from '../api/use-api';
+import { CreditNoteForm } from '../components/credit-note-form';
 import { Receipt } from '../components/receipt';
 import { StatusBadge } from '../components/status-badge';
 import { useSession } from '../lib/session-context';
 
 export function InvoiceDetailScreen() {
   const { id = '' } = useParams();
-  const { can, money, workspace } = useSession();
+  const { can, money, date, workspace } = useSession();
   const locations = useLocations();
   const invoice = useApi<{ invoice: Invoice }>(`/invoices/${seg(id)}`);
   const inv = invoice.data?.invoice;
@@ -21,6 +22,11 @@ export function InvoiceDetailScreen() {
   const voidIt = useApiWrite<{ reason: string }>('POST', () => `/invoices/${seg(id)}/void`, ['invoices', 'products', 'stock']);
   const remove = useApiWrite<object>('DELETE', () => `/invoices/${seg(id)}`, ['invoices']);
   const [confirmVoid, setConfirmVoid] = useState(false);
+  const [crediting, setCrediting] = useState(false);
+  const [credited, setCredited] = useState<CreditNote | null>(null);
+  const notes = useApi<{ creditNotes: CreditNote[] } & Page>(`/credit-notes?invoiceId=${seg(id)}`, {
+    enabled: can('sales.view_credit_note') && Boolean(inv?.amountCredited),
+  });
   const [reason, setReason] = useState('');
 
   if (invoice.isPending) return <Loading label="Loading the invoice…" />;
@@ -62,7 +68,19 @@ export function InvoiceDetailScreen() {
               Delete draft
             </button>
           )}
-          {(i.status === 'issued' || i.status === 'paid') && can('sales.void_invoice') && !confirmVoid && (
+          {(i.status === 'issued' || i.status === 'paid') && can('sales.add_credit_note') && !crediting && (
+            <button
+              type="button"
+              className="secondary outline"
+              onClick={() => {
+                setCredited(null);
+                setCrediting(true);
+              }}
+            >
+              Credit / refund…
+            </button>
+          )}
+          {(i.status === 'issued' || i.status === 'paid') && !i.amountCredited && can('sales.void_invoice') && !confirmVoid && (
             <button type="button" className="danger outline" onClick={() => setConfirmVoid(true)}>
               Void…
             </button>
@@ -97,6 +115,21 @@ export function InvoiceDetailScreen() {
           {voidIt.isError && <ErrorNotice error={voidIt.error} title="Could not void the invoice" />}
         </form>
       )}
+      {crediting && (
+        <CreditNoteForm
+          invoice={i}
+          onDone={(note) => {
+            setCrediting(false);
+            setCredited(note);
+          }}
+        />
+      )}
+      {credited && (
+        <Notice kind="success">
+          Credit note {credited.number} for {money(credited.total)}
+          {credited.refunded > 0 ? `: ${money(credited.refunded)} to pay back by ${credited.refundMethod ?? 'cash'}` : ''}.
+        </Notice>
+      )}
       <dl className="facts no-print">
         <dt>Location</dt>
         <dd>{locationName(locations.data, i.locationId)}</dd>
@@ -106,9 +139,29 @@ export function InvoiceDetailScreen() {
         <dd>{money(i.total)}</dd>
         <dt>Paid</dt>
         <dd>{money(i.amountPaid)}</dd>
+        {Boolean(i.amountCredited) && (
+          <>
+            <dt>Credited</dt>
+            <dd>{money(i.amountCredited ?? 0)}</dd>
+          </>
+        )}
         <dt>Due</dt>
         <dd>{money(i.amountDue)}</dd>
       </dl>
+      {notes.data && notes.data.creditNotes.length > 0 && (
+        <DataTable
+          label="Credit notes"
+          rows={notes.data.creditNotes}
+          rowKey={(n) => n.id}
+          columns={[
+            { header: 'Credit note', cell: (n) => n.number },
+            { header: 'Date', cell: (n) => date(n.issueDate) },
+            { header: 'Reason', cell: (n) => n.reason ?? '—' },
+            { header: 'Total', cell: (n) => money(n.total), num: true },
+            { header: 'Refunded', cell: (n) => (n.refunded ? money(n.refunded) : '—'), num: true },
+          ]}
+        />
+      )}
       {i.status === 'issued' && i.amountDue > 0 && can('sales.add_payment') && <PaymentForm invoice={i} currency={workspace.currency} />}
       <Receipt invoice={i} customer={customer.data?.customer ?? null} locationName={locationName(locations.data, i.locationId)} />
     </section>

@@ -11,9 +11,11 @@ import {
   queryString,
   TextField,
 } from '@salesfleet/ui';
+import { parseQuantity } from '@salesfleet/contracts';
 import { locationName, useLocations } from '../api/queries';
 import type { Location, Page, Product, StockMovement, TaxRate } from '../api/types';
 import { useApi, useApiWrite } from '../api/use-api';
+import { quantityText } from '../lib/quantity';
 import { useSession } from '../lib/session-context';
 import { useUrlState } from '../lib/url-state';
 
@@ -87,7 +89,7 @@ export function ProductsScreen() {
                       </td>
                     ))}
                     <td className="nowrap">
-                      {can('sales.adjust_stock') && (
+                      {(can('sales.adjust_stock') || can('sales.transfer_stock')) && (
                         <button
                           type="button"
                           className="secondary outline small"
@@ -207,71 +209,116 @@ function ProductForm({ product, onDone }: { product: Product | null; onDone: () 
   );
 }
 
-/** Receive goods at a location, or correct the count (a signed adjustment). Transfers come when the API has them. */
+type StockKind = 'receipt' | 'adjustment' | 'transfer';
+
+/** Receive goods at a location, correct the count (a signed adjustment) or move units to another location. */
 function StockForm({ product, locations, onDone }: { product: Product; locations: Location[]; onDone: () => void }) {
-  const [kind, setKind] = useState<'receipt' | 'adjustment'>('receipt');
+  const { can } = useSession();
+  const canTransfer = can('sales.transfer_stock') && locations.length > 1;
+  const [kind, setKind] = useState<StockKind>(can('sales.adjust_stock') ? 'receipt' : 'transfer');
   const [locationId, setLocationId] = useState(String(locations[0]?.id ?? ''));
+  const [toId, setToId] = useState(String(locations[1]?.id ?? ''));
   const [quantity, setQuantity] = useState('');
   const [note, setNote] = useState('');
-  const move = useApiWrite<Record<string, unknown>, { quantity: number }>('POST', () => '/stock/adjustments', [
-    'products',
-    'stock',
-    'dashboard',
-  ]);
-  const n = Number(quantity);
-  const problem = !quantity
+  const refresh = ['products', 'stock', 'dashboard'];
+  const adjust = useApiWrite<Record<string, unknown>, { quantity: number }>('POST', () => '/stock/adjustments', refresh);
+  const transfer = useApiWrite<Record<string, unknown>, { from: number; to: number }>('POST', () => '/stock/transfers', refresh);
+  const move = kind === 'transfer' ? transfer : adjust;
+  const q = parseQuantity(quantity);
+  const onHand = (id: string) => product.stock.find((s) => String(s.locationId) === id)?.quantity ?? 0;
+  const problem = !quantity.trim()
     ? null
-    : !Number.isInteger(n) || n === 0
-      ? 'A whole number, not 0'
-      : kind === 'receipt' && n < 0
-        ? 'Receive a positive number'
-        : null;
+    : q === null || q === 0
+      ? 'A number other than 0, at most 3 decimals'
+      : kind !== 'adjustment' && q < 0
+        ? 'A positive number'
+        : kind === 'transfer' && toId === locationId
+          ? 'Choose another location to move to'
+          : null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!quantity || problem) return;
-    move.mutate({ productId: product.id, locationId: Number(locationId), quantity: n, reason: kind, note: note.trim() || null });
+    if (q === null || problem) return;
+    const body = { productId: product.id, quantity: quantityText(q), note: note.trim() || null };
+    if (kind === 'transfer') transfer.mutate({ ...body, fromLocationId: Number(locationId), toLocationId: Number(toId) });
+    else adjust.mutate({ ...body, locationId: Number(locationId), reason: kind });
+  };
+  const choose = (k: StockKind) => {
+    setKind(k);
+    adjust.reset();
+    transfer.reset();
   };
   return (
     <form onSubmit={submit} aria-label={`Stock of ${product.name}`}>
       <h2>Stock of {product.name}</h2>
       <div className="tenders" role="radiogroup" aria-label="Kind of stock change">
-        <label>
-          <input type="radio" name="stock-kind" checked={kind === 'receipt'} onChange={() => setKind('receipt')} /> Receive goods
-        </label>
-        <label>
-          <input type="radio" name="stock-kind" checked={kind === 'adjustment'} onChange={() => setKind('adjustment')} /> Adjust the count
-        </label>
+        {can('sales.adjust_stock') && (
+          <>
+            <label>
+              <input type="radio" name="stock-kind" checked={kind === 'receipt'} onChange={() => choose('receipt')} /> Receive goods
+            </label>
+            <label>
+              <input type="radio" name="stock-kind" checked={kind === 'adjustment'} onChange={() => choose('adjustment')} /> Adjust the
+              count
+            </label>
+          </>
+        )}
+        {canTransfer && (
+          <label>
+            <input type="radio" name="stock-kind" checked={kind === 'transfer'} onChange={() => choose('transfer')} /> Move to another
+            location
+          </label>
+        )}
       </div>
       <div className="filters">
         <div className="field">
-          <label htmlFor="s-location">Location</label>
+          <label htmlFor="s-location">{kind === 'transfer' ? 'From' : 'Location'}</label>
           <select id="s-location" value={locationId} onChange={(e) => setLocationId(e.target.value)}>
             {locations.map((l) => (
               <option key={l.id} value={l.id}>
-                {l.name} ({product.stock.find((s) => s.locationId === l.id)?.quantity ?? 0} on hand)
+                {l.name} ({onHand(String(l.id))} on hand)
               </option>
             ))}
           </select>
         </div>
+        {kind === 'transfer' && (
+          <div className="field">
+            <label htmlFor="s-to">To</label>
+            <select id="s-to" value={toId} onChange={(e) => setToId(e.target.value)}>
+              {locations.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name} ({onHand(String(l.id))} on hand)
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <TextField
           id="s-quantity"
-          label={kind === 'receipt' ? 'Units received' : 'Units (+ found, − missing)'}
-          inputMode="numeric"
+          label={kind === 'receipt' ? 'Units received' : kind === 'transfer' ? 'Units to move' : 'Units (+ found, − missing)'}
+          inputMode="decimal"
           value={quantity}
           onValueChange={setQuantity}
           error={problem ?? undefined}
         />
         <TextField id="s-note" label="Note" value={note} onValueChange={setNote} optional maxLength={100} />
       </div>
-      {move.isError && <ErrorNotice error={move.error} title="Could not change the stock" />}
-      {move.isSuccess && (
+      {move.isError && (
+        <ErrorNotice error={move.error} title={kind === 'transfer' ? 'Could not move the stock' : 'Could not change the stock'} />
+      )}
+      {adjust.isSuccess && kind !== 'transfer' && (
         <Notice kind="success">
-          Done: {move.data.quantity} now on hand at {locationName(locations, Number(locationId))}.
+          Done: {adjust.data.quantity} now on hand at {locationName(locations, Number(locationId))}.
+        </Notice>
+      )}
+      {transfer.isSuccess && kind === 'transfer' && (
+        <Notice kind="success">
+          Moved: {transfer.data.from} left at {locationName(locations, Number(locationId))}, {transfer.data.to} now at{' '}
+          {locationName(locations, Number(toId))}.
         </Notice>
       )}
       <div className="actions">
         <button type="submit" disabled={move.isPending || !quantity || Boolean(problem)}>
-          {kind === 'receipt' ? 'Receive' : 'Adjust'}
+          {kind === 'receipt' ? 'Receive' : kind === 'transfer' ? 'Move' : 'Adjust'}
         </button>
         <button type="button" className="secondary outline" onClick={onDone}>
           Close
