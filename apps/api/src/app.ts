@@ -17,6 +17,9 @@ import { adminConsoleRoutes } from './platform/admin-console';
 import { platformAuthRoutes } from './platform/auth/routes';
 import { platformGuard } from './platform/auth/platform-sessions';
 import { landingRoutes } from './platform/landing';
+import { platformDataSafetyRoutes } from './platform/data-safety/routes';
+import { BackgroundRuns } from './platform/data-safety/runs';
+import { platformRecoveryRoutes } from './platform/recovery/routes';
 import { platformTenantRoutes } from './platform/tenants/routes';
 import type { AppTenancy } from './tenancy';
 import { tenantAuthRoutes } from './tenant/auth/routes';
@@ -126,6 +129,9 @@ export function createApp(config: Config, deps: AppDeps): App {
   });
   platformAuthRoutes(platformApi, { registry: tenancy.registry, throttle });
   platformTenantRoutes(platformApi, { tenancy, config });
+  const runs = new BackgroundRuns({ registry: tenancy.registry, operations: tenancy.operations, logger });
+  platformDataSafetyRoutes(platformApi, { tenancy, runs });
+  platformRecoveryRoutes(platformApi, { tenancy });
   platform.route('/api/platform', platformApi.router);
 
   // ── tenant hosts ───────────────────────────────────────────────────────────────────────────────

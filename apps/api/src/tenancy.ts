@@ -1,14 +1,17 @@
-import type { HostRouter, Provisioner, Registry, TenantConnections } from '@salesfleet/tenancy';
+import type { Config, HostRouter, OperationsLog, Provisioner, Registry, TenantConnections } from '@salesfleet/tenancy';
 
 /**
  * What the API uses of an opened tenancy (`openTenancy()` of @salesfleet/tenancy returns it). Named
  * here so tests and embedders see the exact surface the HTTP layer depends on.
  */
 export interface AppTenancy {
+  config: Config;
   registry: Registry;
   router: Pick<HostRouter, 'resolveHost'>;
-  connections: Pick<TenantConnections, 'acquire' | 'withTenant'>;
+  connections: Pick<TenantConnections, 'acquire' | 'withTenant' | 'evict'>;
   provisioner: Provisioner;
+  /** The operations log (backups, restores, moves and recoveries started from the console). */
+  operations: OperationsLog;
   /** `http://<slug>.<base-domain>:<port>/` as users reach it. */
   tenantUrl(slug: string): string;
 }

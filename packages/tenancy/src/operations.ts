@@ -19,6 +19,8 @@ export interface OperationContext {
   details?: Record<string, unknown>;
   /** Literal secrets (passwords) to scrub from error messages of this run. */
   secrets?: (string | null | undefined)[];
+  /** The run's id, when the caller must know it before the run ends (a background job polled by the console). */
+  runId?: string;
 }
 
 /** One JSON line of `logs/tenant_operations.log` (the same fields as an `operations` row). */
@@ -166,7 +168,7 @@ interface OperationEntry {
 
 /** One lifecycle operation in progress: records steps, then success or failure. */
 export class OperationRun {
-  readonly runId = randomUUID();
+  readonly runId: string;
   readonly action: string;
   readonly actor: string;
   tenantId: number | null;
@@ -179,6 +181,7 @@ export class OperationRun {
 
   constructor(log: OperationsLog, action: string, context: OperationContext) {
     this.#log = log;
+    this.runId = context.runId ?? randomUUID();
     this.action = action;
     this.actor = context.actor;
     this.tenantId = context.tenantId ?? null;

@@ -1,2 +1,27 @@
 export { ChangePasswordInputSchema, LoginInputSchema, type ChangePasswordInput, type LoginInput } from './auth';
 export { AgeingAmountsSchema, PayablesAgeingSchema, type AgeingAmountsJson, type PayablesAgeingJson } from './reports';
+export {
+  AddPlatformAdminInputSchema,
+  BackupSchema,
+  backupNameSchema,
+  CreateTenantAdminInputSchema,
+  MoveTenantInputSchema,
+  OneTimePasswordSchema,
+  OperationRunSchema,
+  PlatformAdminCredentialsSchema,
+  PlatformAdminEntrySchema,
+  RestoreBackupInputSchema,
+  RUN_STATES,
+  RunStartedSchema,
+  TenantUserCredentialsSchema,
+  type AddPlatformAdminInput,
+  type Backup,
+  type CreateTenantAdminInput,
+  type MoveTenantInput,
+  type OperationRun,
+  type PlatformAdminCredentials,
+  type PlatformAdminEntry,
+  type RestoreBackupInput,
+  type RunState,
+  type TenantUserCredentials,
+} from './data-safety';

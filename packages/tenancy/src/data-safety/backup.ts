@@ -46,6 +46,8 @@ export interface Retention {
 
 export interface BackupOptions {
   actor: string;
+  /** The operations log's run id (default a new one). */
+  runId?: string;
   /** The archive's path; default `<data dir>/backups/<slug>/<slug>-<UTC time>.sfbackup.gz`. */
   output?: string;
   /** Default the configuration's (SALESFLEET_BACKUP_KEEP / SALESFLEET_BACKUP_KEEP_DAYS). */
@@ -85,6 +87,7 @@ export async function backupTenant(deps: DataSafetyDeps, slug: string, options: 
   const file = await archivePath(deps.config, tenant, options.output);
   const run = await deps.operations.begin('backup-tenant', {
     actor: options.actor,
+    ...(options.runId ? { runId: options.runId } : {}),
     tenantId: tenant.id,
     tenantSlug: tenant.slug,
     details: { file, database: describeSpec(spec) },

@@ -40,5 +40,6 @@ export {
   listPlatformAdmins,
   resetPlatformAdminPassword,
   resetTenantUserPassword,
+  type PlatformAdminActionOptions,
   type RecoveryDeps,
 } from './recovery';

@@ -29,11 +29,13 @@ export const MOVE_STEPS = ['maintenance', 'drain', 'copy', 'load', 'verify', 'sw
 export type MoveStep = (typeof MOVE_STEPS)[number];
 
 export interface MoveDeps extends DataSafetyDeps {
-  connections?: TenantConnections;
+  connections?: Pick<TenantConnections, 'evict'>;
 }
 
 export interface MoveOptions {
   actor: string;
+  /** The operations log's run id (default a new one). */
+  runId?: string;
   /** Where to: `{ engine }` (the configured server of that engine, or a SQLite file) or `{ url }`. */
   to: DatabaseParams;
   /** Drop the old database once switched (only databases Salesfleet created). */
@@ -153,6 +155,7 @@ export async function moveTenant(deps: MoveDeps, slug: string, options: MoveOpti
   let tenant = await deps.registry.getTenant(slug);
   const run = await deps.operations.begin('move-tenant', {
     actor: options.actor,
+    ...(options.runId ? { runId: options.runId } : {}),
     tenantId: tenant.id,
     tenantSlug: slug,
     details: {

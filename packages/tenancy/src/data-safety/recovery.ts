@@ -11,7 +11,7 @@ import { Conflict, EMAIL_MESSAGE, isEmail, NotFound, ValidationFailed } from '@s
  * action is in the operations log with who did it (never the password).
  */
 export interface RecoveryDeps extends DataSafetyDeps {
-  connections: TenantConnections;
+  connections: Pick<TenantConnections, 'withTenant'>;
 }
 
 async function workingTenant(deps: RecoveryDeps, slug: string) {
@@ -119,6 +119,12 @@ export async function addPlatformAdmin(
   }
 }
 
+export interface PlatformAdminActionOptions {
+  actor: string;
+  /** The console admin doing it, who may not disable or reset themself (the CLI has none). */
+  actingAdminId?: number;
+}
+
 async function platformAdmin(deps: DataSafetyDeps, login: string): Promise<PlatformAdminRecord> {
   const admin = await deps.registry.findPlatformAdmin(login);
   if (!admin) throw new NotFound('Platform admin', login);
@@ -129,11 +135,13 @@ async function platformAdmin(deps: DataSafetyDeps, login: string): Promise<Platf
 export async function resetPlatformAdminPassword(
   deps: DataSafetyDeps,
   login: string,
-  options: { actor: string },
+  options: PlatformAdminActionOptions,
 ): Promise<{ admin: PlatformAdminRecord; oneTimePassword: string }> {
   const run = await deps.operations.begin('reset-platform-admin-password', { actor: options.actor, details: { admin: login } });
   try {
     const admin = await platformAdmin(deps, login);
+    if (admin.id === options.actingAdminId)
+      throw new Conflict('You cannot reset your own password here; change it on your account page, or ask another admin');
     const password = generatePassword();
     run.addSecrets(password);
     const updated = await deps.registry.setPlatformAdminPassword(admin.id, password, { mustChange: true });
@@ -146,11 +154,16 @@ export async function resetPlatformAdminPassword(
   }
 }
 
-/** Disables a platform admin (sessions end); the last active one cannot be disabled. */
-export async function disablePlatformAdmin(deps: DataSafetyDeps, login: string, options: { actor: string }): Promise<PlatformAdminRecord> {
+/** Disables a platform admin (sessions end); the last active one cannot be disabled, nor can the acting one. */
+export async function disablePlatformAdmin(
+  deps: DataSafetyDeps,
+  login: string,
+  options: PlatformAdminActionOptions,
+): Promise<PlatformAdminRecord> {
   const run = await deps.operations.begin('disable-platform-admin', { actor: options.actor, details: { admin: login } });
   try {
     const admin = await platformAdmin(deps, login);
+    if (admin.id === options.actingAdminId) throw new Conflict('You cannot disable yourself; another admin can');
     const others = (await deps.registry.listPlatformAdmins()).filter((a) => a.id !== admin.id && a.isActive);
     if (others.length === 0) throw new Conflict(`${admin.username} is the last active platform admin; add another before disabling it`);
     const updated = await deps.registry.setPlatformAdminActive(admin.id, false);

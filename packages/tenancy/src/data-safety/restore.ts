@@ -21,6 +21,8 @@ import { ArchiveInvalid, ArchiveTooNew, Conflict, SlugTaken, validateSlug, Valid
 
 export interface RestoreOptions {
   actor: string;
+  /** The operations log's run id (default a new one). */
+  runId?: string;
   /** The archive to restore. */
   from: string;
   /** Restore as a new tenant with this slug (default: the archive's own slug). */
@@ -47,7 +49,7 @@ export interface RestoreResult {
 }
 
 export interface RestoreDeps extends DataSafetyDeps {
-  connections?: TenantConnections;
+  connections?: Pick<TenantConnections, 'evict'>;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function restoreTenant(deps: RestoreDeps, slug: string, options: Re
       : targetDatabase(deps.config, targetSlug, options.database);
   const run = await deps.operations.begin('restore-tenant', {
     actor: options.actor,
+    ...(options.runId ? { runId: options.runId } : {}),
     tenantId: existing?.id ?? null,
     tenantSlug: targetSlug,
     details: {
