@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript entry point through tsx's loader in this same process (no second node).
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/main.ts');
+// The compiled CLI (dist/, built first when missing or stale; see @salesfleet/build).
+// SALESFLEET_FROM_SOURCE=1 runs the TypeScript sources through tsx instead (development).
+if (process.env.SALESFLEET_FROM_SOURCE === '1') {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/main.ts');
+} else {
+  const { launch } = await import('@salesfleet/build');
+  await launch(new URL('..', import.meta.url));
+}
