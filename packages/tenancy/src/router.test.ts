@@ -243,6 +243,45 @@ describe('HostRouter', () => {
     expect(router.stats().cached).toBe(0);
   });
 
+  it("serves a tenant past its TTL only while other processes' changes are confirmed; unconfirmed, it asks the registry and fails with it", async () => {
+    const lookup = new Lookup();
+    let now = 1_000_000;
+    let confirmedAt = now;
+    const router = new HostRouter({
+      baseDomains: bases,
+      lookup,
+      ttlMs: 5000,
+      staleMs: 15_000,
+      now: () => now,
+      changesConfirmedAt: () => confirmedAt,
+    });
+    lookup.bySlug.set('acme', tenant('acme'));
+    await router.resolveHost('acme.localhost');
+    lookup.findTenant = async () => {
+      lookup.calls++;
+      throw new Error('registry down');
+    };
+    // Confirmed a moment ago: served stale while one refresh tries.
+    now += 6000;
+    confirmedAt = now - 1000;
+    expect(await router.resolveHost('acme.localhost')).toMatchObject({ kind: 'tenant' });
+    // The feed went quiet more than a TTL ago: the stale entry is not trusted, the registry's error surfaces.
+    now += 1000;
+    confirmedAt = now - 5001;
+    await expect(router.resolveHost('acme.localhost')).rejects.toThrow('registry down');
+    expect(router.stats().cached).toBe(0);
+    // Inside its TTL an entry needs no confirmation.
+    lookup.findTenant = async (slug) => {
+      lookup.calls++;
+      return lookup.bySlug.get(slug) ?? null;
+    };
+    expect(await router.resolveHost('acme.localhost')).toMatchObject({ kind: 'tenant' });
+    now += 4000;
+    const calls = lookup.calls;
+    expect(await router.resolveHost('acme.localhost')).toMatchObject({ kind: 'tenant' });
+    expect(lookup.calls).toBe(calls);
+  });
+
   it('drops a stale entry at once on invalidation and never caches a refresh that raced it', async () => {
     const { lookup, router, advance, hold } = gatedSetup();
     lookup.bySlug.set('acme', tenant('acme'));

@@ -124,6 +124,13 @@ export interface HostRouterOptions {
   staleMs?: number;
   /** Cache bound (hosts); the oldest entries go first. Default 50,000. */
   maxEntries?: number;
+  /**
+   * Up to when every registry change made by other processes is known to have arrived (epoch ms; the
+   * change feed's `confirmedAt`). A found tenant past its TTL is served stale only while this is
+   * within the TTL; otherwise the request waits for the registry, and fails (503) if it cannot answer,
+   * rather than serve a tenant that may have been suspended or deleted meanwhile. Absent: always.
+   */
+  changesConfirmedAt?: () => number;
   now?: () => number;
 }
 
@@ -138,12 +145,14 @@ interface CacheEntry {
   expires: number;
   /** Until then an expired entry is served while a refresh runs; at it the entry is dropped. */
   staleUntil: number;
+  /** After a failed background refresh, the next one waits until then. */
+  refreshAfter: number;
 }
 
 export interface HostRouterStats {
   /** Served from a fresh entry. */
   hits: number;
-  /** Waited for the registry (no entry, an unknown host past its TTL, or past the stale window). */
+  /** Waited for the registry (no entry, an unknown host past its TTL, past the stale window, or unconfirmed). */
   misses: number;
   /** Served from an expired entry while a background refresh ran. */
   staleServed: number;
@@ -153,7 +162,7 @@ export interface HostRouterStats {
   cached: number;
 }
 
-/** After a failed background refresh, the stale entry is served this long before the next try. */
+/** After a failed background refresh, the next try waits this long. */
 const REFRESH_RETRY_MS = 1000;
 
 const RAW_CACHE_MAX = 4096;
@@ -174,6 +183,7 @@ export class HostRouter {
   readonly #maxEntries: number;
   readonly #now: () => number;
   readonly #logger: Logger;
+  readonly #changesConfirmedAt: (() => number) | undefined;
   readonly #cache = new Map<string, CacheEntry>();
   readonly #inflight = new Map<string, Promise<TenantRecord | null>>();
   /** Raw Host header → parsed host; bounded, cleared when full. */
@@ -194,6 +204,7 @@ export class HostRouter {
     this.#maxEntries = options.maxEntries ?? 50_000;
     this.#now = options.now ?? Date.now;
     this.#logger = options.logger ?? silentLogger;
+    this.#changesConfirmedAt = options.changesConfirmedAt;
   }
 
   async resolveHost(rawHost: string | null | undefined): Promise<HostResolution> {
@@ -213,13 +224,13 @@ export class HostRouter {
     if (cached !== undefined && cached.expires > now) {
       this.#hits++;
       tenant = cached.tenant;
-    } else if (cached !== undefined && cached.staleUntil > now) {
+    } else if (cached !== undefined && cached.staleUntil > now && this.#confirmed(now)) {
       this.#staleServed++;
       tenant = cached.tenant;
-      this.#refresh(host, match, cached);
+      if (cached.refreshAfter <= now) this.#refresh(host, match, cached);
     } else {
       this.#misses++;
-      // Past its stale window an entry is gone, even if the registry cannot answer now.
+      // Past its stale window (or unconfirmed) an entry is gone, even if the registry cannot answer now.
       if (cached !== undefined) this.#cache.delete(host);
       tenant = await this.#load(host, match);
     }
@@ -265,6 +276,11 @@ export class HostRouter {
     };
   }
 
+  /** Whether every change other processes made up to a TTL ago has arrived (see `changesConfirmedAt`). */
+  #confirmed(now: number): boolean {
+    return this.#changesConfirmedAt === undefined || now - this.#changesConfirmedAt() <= this.#ttlMs;
+  }
+
   /** Raw Host header → normalised host and its match; memoised (the hot path is one Map lookup). */
   #parse(raw: string | null | undefined): ParsedHost | null {
     if (typeof raw !== 'string') return null;
@@ -285,8 +301,8 @@ export class HostRouter {
     this.#load(host, match).catch((err: unknown) => {
       this.#refreshErrors++;
       this.#logger.warn({ err: errorText(err), host }, 'tenant lookup failed; serving the cached entry a little longer');
-      // Serve the stale entry a little longer before retrying, never past its stale window.
-      if (this.#cache.get(host) === entry) entry.expires = this.#now() + Math.min(this.#ttlMs, REFRESH_RETRY_MS);
+      // The stale entry stays (within its stale window, while changes are confirmed); retry a little later.
+      if (this.#cache.get(host) === entry) entry.refreshAfter = this.#now() + Math.min(this.#ttlMs, REFRESH_RETRY_MS);
     });
   }
 
@@ -303,7 +319,7 @@ export class HostRouter {
             if (!oldest.done) this.#cache.delete(oldest.value);
           }
           const expires = this.#now() + this.#ttlMs;
-          this.#cache.set(host, { tenant, expires, staleUntil: tenant === null ? expires : expires + this.#staleMs });
+          this.#cache.set(host, { tenant, expires, staleUntil: tenant === null ? expires : expires + this.#staleMs, refreshAfter: 0 });
         }
         return tenant;
       } finally {

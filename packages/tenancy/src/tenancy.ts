@@ -17,6 +17,7 @@ import {
 import { redact } from './mask';
 import { OperationsLog } from './operations';
 import { Provisioner, type ProvisionerTestHooks } from './provisioning/index';
+import { connectPolledChangeFeed, type RegistryChangeFeed } from './registry/change-feed';
 import { connectRegistryNotifications } from './registry/notify';
 import { RegistryLocks } from './registry/locks';
 import { Registry } from './registry/registry';
@@ -215,7 +216,14 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     },
   });
 
-  const router = new HostRouter({ baseDomains: config.baseDomains, lookup: registry, ttlMs: options.routerTtlMs ?? 5000, logger });
+  let feed: RegistryChangeFeed | null = null;
+  const router = new HostRouter({
+    baseDomains: config.baseDomains,
+    lookup: registry,
+    ttlMs: options.routerTtlMs ?? 5000,
+    logger,
+    changesConfirmedAt: () => feed?.confirmedAt() ?? 0,
+  });
   registry.onChange((change) => {
     router.applyChange(change);
     // Only a change that may move the database or stop its service (or a deletion) closes the tenant's
@@ -225,15 +233,16 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     if (change.kind === 'tenant-deleted' || change.keepConnections !== true) connections.invalidate(change.tenantId);
   });
 
-  let stopNotifications: (() => Promise<void>) | null = null;
-  if (spec.engine === 'postgres') {
-    stopNotifications = await connectRegistryNotifications(registry, spec, {
-      listen: options.listen === true,
-      connectTimeoutMs: config.dbConnectTimeoutMs,
-      logger,
-      onResync: () => router.clear(),
-    });
-  }
+  // How other processes' changes arrive: LISTEN/NOTIFY on PostgreSQL, the polled change table elsewhere.
+  feed =
+    spec.engine === 'postgres'
+      ? await connectRegistryNotifications(registry, spec, {
+          listen: options.listen === true,
+          connectTimeoutMs: config.dbConnectTimeoutMs,
+          logger,
+          onResync: () => router.clear(),
+        })
+      : await connectPolledChangeFeed(registry, { listen: options.listen === true, logger });
 
   const operations = new OperationsLog(registry, join(config.dataDir, 'logs', 'tenant_operations.log'), logger);
   const templates =
@@ -272,7 +281,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     close() {
       closing ??= (async () => {
         await connections.closeAll();
-        if (stopNotifications) await stopNotifications();
+        await feed?.stop();
         await registry.close();
       })();
       return closing;

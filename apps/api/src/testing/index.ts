@@ -15,7 +15,7 @@ import type { AppBindings } from '../app-env';
 import type { LoginThrottle } from '../auth/login-throttle';
 
 export { testSlug };
-export { TcpProxy } from './tcp-proxy';
+export { TcpProxy } from '@salesfleet/tenancy/testing';
 export { freePort, startApiProcess, type ApiProcess } from './api-process';
 
 /** A strong password for tests (passes the shared password policy). */

@@ -3,6 +3,13 @@ import { createRegistry } from './202611231900-create-registry';
 import { signInAttempts } from './202612070100-sign-in-attempts';
 import { tenantDatabaseKeyAndLease } from './202612070200-tenant-database-key-and-lease';
 import { tenantListing } from './202612070300-tenant-listing';
+import { registryChanges } from './202612070400-registry-changes';
 
 /** The registry (control-plane) migrations, oldest first. Written by the tenancy package's owner. */
-export const registryMigrations: MigrationDefinition[] = [createRegistry, signInAttempts, tenantDatabaseKeyAndLease, tenantListing];
+export const registryMigrations: MigrationDefinition[] = [
+  createRegistry,
+  signInAttempts,
+  tenantDatabaseKeyAndLease,
+  tenantListing,
+  registryChanges,
+];

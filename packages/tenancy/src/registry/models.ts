@@ -259,6 +259,39 @@ export function defineRegistryModels(sequelize: Sequelize) {
     { sequelize, tableName: 'sign_in_attempts', modelName: 'SignInAttempt', underscored: true, timestamps: false },
   );
 
+  /** One change to a tenant, for the other processes of a registry without LISTEN/NOTIFY (registry/change-feed.ts). */
+  class RegistryChangeRow extends Model<InferAttributes<RegistryChangeRow>, InferCreationAttributes<RegistryChangeRow>> {
+    declare id: CreationOptional<number>;
+    /** The process that made the change (it skips its own rows). */
+    declare origin: string;
+    declare kind: string;
+    declare tenantId: number;
+    declare slug: string;
+    declare domain: string | null;
+    declare keepConnections: boolean;
+    declare createdAt: Date;
+  }
+  RegistryChangeRow.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      origin: { type: DataTypes.STRING(36), allowNull: false },
+      kind: { type: DataTypes.STRING(32), allowNull: false },
+      tenantId: { type: DataTypes.INTEGER, allowNull: false },
+      slug: { type: DataTypes.STRING(63), allowNull: false },
+      domain: { type: DataTypes.STRING(253), allowNull: true },
+      keepConnections: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    {
+      sequelize,
+      tableName: 'registry_changes',
+      modelName: 'RegistryChangeRow',
+      underscored: true,
+      timestamps: false,
+      indexes: [{ name: 'registry_changes_created_at', fields: ['created_at'] }],
+    },
+  );
+
   // Associations only where queries use them (domain → tenant, session → admin).
   const cascade = { onDelete: 'CASCADE', onUpdate: 'CASCADE' } as const;
   Tenant.hasMany(TenantDomain, { foreignKey: 'tenantId', as: 'domains', ...cascade });
@@ -266,7 +299,7 @@ export function defineRegistryModels(sequelize: Sequelize) {
   PlatformAdmin.hasMany(PlatformSession, { foreignKey: 'adminId', as: 'sessions', ...cascade });
   PlatformSession.belongsTo(PlatformAdmin, { foreignKey: 'adminId', as: 'admin', ...cascade });
 
-  return { Tenant, TenantDomain, PlatformAdmin, PlatformSession, Operation, SignInAttempt, sequelize };
+  return { Tenant, TenantDomain, PlatformAdmin, PlatformSession, Operation, SignInAttempt, RegistryChangeRow, sequelize };
 }
 
 export type RegistryModels = ReturnType<typeof defineRegistryModels>;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { pgClientConfig } from '../drivers/postgres';
 import type { DatabaseSpec } from '../drivers/spec';
+import type { RegistryChangeFeed } from './change-feed';
 import type { Registry, RegistryChange } from './registry';
 
 const CHANNEL = 'salesfleet_registry';
@@ -15,21 +16,30 @@ export interface RegistryNotificationOptions {
   logger?: Logger;
   /** Called after the listening connection was lost and re-established: changes may have been missed. */
   onResync?: () => void;
+  /**
+   * Between heartbeats on the listening connection (a `SELECT 1` that must answer within this time);
+   * default 1000 ms. A connection that stops answering is replaced, and the feed is confirmed up to
+   * the last answered heartbeat.
+   */
+  heartbeatMs?: number;
 }
 
 /**
  * Cross-process cache invalidation when the registry is on PostgreSQL: every local change is sent
  * with `pg_notify`, and (when `listen` is set) changes made by other processes are re-emitted on the
- * local registry as `remote` changes. A lost listening connection is re-opened with back-off, and
- * `onResync` tells the caller to drop its caches; the router's TTL covers the gap meanwhile.
+ * local registry as `remote` changes. A heartbeat on the listening connection (TCP keepalive too)
+ * notices a silently dead connection within about a second; a lost connection is re-opened at once,
+ * then with back-off, and `onResync` tells the caller to drop its caches. Meanwhile `confirmedAt`
+ * stops advancing, and the router refuses what it cannot confirm.
  */
 export async function connectRegistryNotifications(
   registry: Registry,
   spec: DatabaseSpec,
   options: RegistryNotificationOptions,
-): Promise<() => Promise<void>> {
+): Promise<RegistryChangeFeed> {
   const origin = randomUUID();
   const logger = options.logger ?? silentLogger;
+  const heartbeatMs = options.heartbeatMs ?? 1000;
   const unsubscribe = registry.onChange((change) => {
     if (change.remote) return;
     const payload = JSON.stringify({
@@ -54,10 +64,16 @@ export async function connectRegistryNotifications(
   let client: pg.Client | null = null;
   let stopped = false;
   let retryTimer: NodeJS.Timeout | undefined;
+  let heartbeatTimer: NodeJS.Timeout | undefined;
   let failures = 0;
+  let confirmedAt = 0;
 
   const listen = async (): Promise<void> => {
-    const c = new pg.Client(pgClientConfig(spec, spec.database, options.connectTimeoutMs, 'salesfleet-listen'));
+    const c = new pg.Client({
+      ...pgClientConfig(spec, spec.database, options.connectTimeoutMs, 'salesfleet-listen'),
+      keepAlive: true,
+      keepAliveInitialDelayMillis: heartbeatMs,
+    });
     c.on('notification', (message) => {
       if (message.channel !== CHANNEL || !message.payload) return;
       try {
@@ -86,14 +102,44 @@ export async function connectRegistryNotifications(
     };
     c.on('error', onLost);
     c.on('end', () => onLost());
+    const started = Date.now();
     await c.connect();
     await c.query(`LISTEN ${CHANNEL}`);
     client = c;
+    confirmedAt = started;
+    heartbeat(c, onLost);
+  };
+
+  /** `SELECT 1` on the listening connection every `heartbeatMs`; no answer within it → lost. */
+  const heartbeat = (c: pg.Client, onLost: (err?: Error) => void) => {
+    clearTimeout(heartbeatTimer);
+    heartbeatTimer = setTimeout(() => {
+      if (stopped || client !== c) return;
+      const started = Date.now();
+      let timeout: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timeout = setTimeout(() => reject(new Error(`no heartbeat answer within ${heartbeatMs} ms`)), heartbeatMs);
+      });
+      Promise.race([c.query('SELECT 1'), late]).then(
+        () => {
+          clearTimeout(timeout);
+          // NOTIFY messages are delivered before the answer that follows them: all sent before `started` are in.
+          confirmedAt = started;
+          heartbeat(c, onLost);
+        },
+        (err: unknown) => {
+          clearTimeout(timeout);
+          onLost(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    }, heartbeatMs);
+    heartbeatTimer.unref();
   };
 
   const scheduleReconnect = () => {
     if (stopped) return;
-    const delay = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+    // The first attempt after 100 ms, then at most a second apart: back within a second of the server.
+    const delay = Math.min(1000, 100 * 2 ** Math.min(failures, 4));
     failures++;
     retryTimer = setTimeout(() => {
       listen().then(
@@ -112,10 +158,14 @@ export async function connectRegistryNotifications(
 
   if (options.listen) await listen();
 
-  return async () => {
-    stopped = true;
-    unsubscribe();
-    clearTimeout(retryTimer);
-    if (client) await client.end().catch(() => undefined);
+  return {
+    confirmedAt: () => (options.listen ? confirmedAt : Date.now()),
+    async stop() {
+      stopped = true;
+      unsubscribe();
+      clearTimeout(retryTimer);
+      clearTimeout(heartbeatTimer);
+      if (client) await client.end().catch(() => undefined);
+    },
   };
 }

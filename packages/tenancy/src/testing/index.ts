@@ -19,6 +19,7 @@ import { TemplateCache } from '../templates';
 
 /** For tools that open a real tenancy with provisioner hooks (the benchmarks' fleet migrations). */
 export { openTenancyWith, type OpenTenancyInternals } from '../tenancy';
+export { TcpProxy } from './tcp-proxy';
 
 /**
  * A registry record built in memory (no registry behind it): an active SQLite tenant unless
