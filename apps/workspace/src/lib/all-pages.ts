@@ -6,10 +6,16 @@ const PAGE = 500;
 const MAX_ROWS = 10_000;
 
 /** Every row of a paged list (for a CSV export), page after page, in the list's order. */
-export async function allPages<T>(path: (query: { limit: number; offset: number }) => string, key: string): Promise<T[]> {
+export async function allPages<T>(
+  path: (query: { limit: number; offset: number }) => string,
+  key: string,
+  /** Where the page sits in the answer, when not at its top (`report` of a paged report). */
+  within?: string,
+): Promise<T[]> {
   const rows: T[] = [];
   for (let offset = 0; offset < MAX_ROWS; offset += PAGE) {
-    const page = await api.get<Page & Record<string, unknown>>(path({ limit: PAGE, offset }));
+    const answer = await api.get<Record<string, unknown>>(path({ limit: PAGE, offset }));
+    const page = (within ? answer[within] : answer) as Page & Record<string, unknown>;
     const items = (page[key] ?? []) as T[];
     rows.push(...items);
     if (items.length < PAGE || rows.length >= page.total) break;

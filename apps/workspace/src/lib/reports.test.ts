@@ -16,6 +16,22 @@ describe('report CSV', () => {
     expect([csvAmount(123456, 2), csvAmount(-5, 2), csvAmount(1500, 0), csvAmount(7, 3)]).toEqual(['1234.56', '-0.05', '1500', '0.007']);
   });
 
+  it('writes the payables ageing per supplier with its bills, like the receivables per customer', () => {
+    const amounts = { '0-30': 1000, '31-60': 0, '61-90': 250, '90+': 0, total: 1250 };
+    const csv = reportCsv(
+      'payables-ageing',
+      { asOf: '2026-03-10', suppliers: [{ supplierId: 7, name: 'Roastery', bills: 2, ...amounts }], totals: amounts },
+      2,
+    );
+    expect(csv).toEqual({
+      header: ['supplier', 'bills', '0-30', '31-60', '61-90', '90+', 'total'],
+      rows: [
+        ['Roastery', 2, '10.00', '0.00', '2.50', '0.00', '12.50'],
+        ['Total', '', '10.00', '0.00', '2.50', '0.00', '12.50'],
+      ],
+    });
+  });
+
   it('has one row per location with the figures', () => {
     const csv = reportCsv(
       'sales-by-location',

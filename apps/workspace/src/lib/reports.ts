@@ -1,3 +1,4 @@
+import type { PayablesAgeingJson } from '@salesfleet/contracts';
 import { addDays } from '@salesfleet/ui';
 
 export type ReportKind =
@@ -7,6 +8,7 @@ export type ReportKind =
   | 'trial-balance'
   | 'balance-sheet'
   | 'receivables-ageing'
+  | 'payables-ageing'
   | 'tax';
 
 /** Every report of the API; `asOf` ones are a position on the range's last day, the others cover the range. */
@@ -17,6 +19,7 @@ export const REPORTS: { kind: ReportKind; title: string; asOf?: true }[] = [
   { kind: 'trial-balance', title: 'Trial balance' },
   { kind: 'balance-sheet', title: 'Balance sheet', asOf: true },
   { kind: 'receivables-ageing', title: 'Receivables ageing', asOf: true },
+  { kind: 'payables-ageing', title: 'Payables ageing', asOf: true },
   { kind: 'tax', title: 'Tax' },
 ];
 
@@ -64,6 +67,26 @@ export interface ReceivablesAgeing {
   customers: ({ customerId: number | null; name: string; invoices: number } & Ageing)[];
   totals: Ageing;
 }
+export type PayablesAgeing = PayablesAgeingJson;
+
+/** The rows of an ageing report, receivables (customers, invoices) or payables (suppliers, bills), alike. */
+export function ageingRows(
+  kind: 'receivables-ageing' | 'payables-ageing',
+  data: unknown,
+): { key: string; name: string; count: number; amounts: Record<string, number> }[] {
+  const amounts = (x: Partial<Record<(typeof AGEING_BUCKETS)[number], number>>) =>
+    Object.fromEntries(AGEING_BUCKETS.map((b) => [b, x[b] ?? 0]));
+  if (kind === 'payables-ageing')
+    return (data as PayablesAgeing).suppliers.map((x) => ({ key: `${x.supplierId}`, name: x.name, count: x.bills, amounts: amounts(x) }));
+  return (data as ReceivablesAgeing).customers.map((x) => ({
+    key: `${x.customerId}-${x.name}`,
+    name: x.name,
+    count: x.invoices,
+    amounts: amounts(x),
+  }));
+}
+const AGEING_BUCKETS = ['0-30', '31-60', '61-90', '90+', 'total'] as const;
+
 export interface TaxReport {
   rates: { rateBp: number; taxable: number; tax: number }[];
   totals: { taxable: number; tax: number };
@@ -144,14 +167,15 @@ export function reportCsv(kind: ReportKind, data: unknown, digits: number): { he
         ],
       };
     }
-    case 'receivables-ageing': {
-      const r = data as ReceivablesAgeing;
-      const buckets = Object.keys(r.totals);
+    case 'receivables-ageing':
+    case 'payables-ageing': {
+      const totals = (data as ReceivablesAgeing).totals;
+      const buckets = Object.keys(totals);
       return {
-        header: ['customer', 'invoices', ...buckets],
+        header: kind === 'payables-ageing' ? ['supplier', 'bills', ...buckets] : ['customer', 'invoices', ...buckets],
         rows: [
-          ...r.customers.map((c) => [c.name, c.invoices, ...buckets.map((b) => a(c[b] ?? 0))]),
-          ['Total', '', ...buckets.map((b) => a(r.totals[b] ?? 0))],
+          ...ageingRows(kind, data).map((c) => [c.name, c.count, ...buckets.map((b) => a(c.amounts[b] ?? 0))]),
+          ['Total', '', ...buckets.map((b) => a(totals[b] ?? 0))],
         ],
       };
     }

@@ -1,7 +1,8 @@
 import { lazy, Suspense } from 'react';
-import { downloadCsv, EmptyState, ErrorNotice, Loading, minorUnits, Notice, queryString, toCsv } from '@salesfleet/ui';
+import { DataTable, downloadCsv, EmptyState, ErrorNotice, Loading, minorUnits, Notice, queryString, toCsv } from '@salesfleet/ui';
 import { useApi } from '../api/use-api';
 import {
+  ageingRows,
   type BalanceSheet,
   presetRange,
   type ReceivablesAgeing,
@@ -92,8 +93,8 @@ export function ReportsScreen() {
         <ProfitAndLossView r={data as ProfitAndLoss} money={money} />
       ) : kind === 'balance-sheet' ? (
         <BalanceSheetView r={data as BalanceSheet} money={money} />
-      ) : kind === 'receivables-ageing' ? (
-        <AgeingView r={data as ReceivablesAgeing} money={money} />
+      ) : kind === 'receivables-ageing' || kind === 'payables-ageing' ? (
+        <AgeingView kind={kind} data={data} money={money} />
       ) : kind === 'tax' ? (
         <TaxView r={data as TaxReport} money={money} />
       ) : (
@@ -305,47 +306,38 @@ function BalanceSheetView({ r, money }: { r: BalanceSheet; money: Money }) {
   );
 }
 
-function AgeingView({ r, money }: { r: ReceivablesAgeing; money: Money }) {
-  if (r.customers.length === 0) return <EmptyState title="No customer owes anything" />;
-  const buckets = Object.keys(r.totals);
+function AgeingView({ kind, data, money }: { kind: 'receivables-ageing' | 'payables-ageing'; data: unknown; money: Money }) {
+  const rows = ageingRows(kind, data);
+  const payables = kind === 'payables-ageing';
+  if (rows.length === 0) return <EmptyState title={payables ? 'Nothing is owed to a supplier' : 'No customer owes anything'} />;
+  const totals = (data as ReceivablesAgeing).totals;
+  const buckets = Object.keys(totals);
   return (
-    <div className="table-scroll">
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th>Customer</th>
-            <th className="num">Invoices</th>
-            {buckets.map((b) => (
-              <th key={b} className="num">
-                {b === 'total' ? 'Total' : `${b} days`}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {r.customers.map((c) => (
-            <tr key={`${c.customerId}-${c.name}`}>
-              <td>{c.name}</td>
-              <td className="num">{c.invoices}</td>
-              {buckets.map((b) => (
-                <td key={b} className="num">
-                  {money(c[b] ?? 0)}
-                </td>
-              ))}
-            </tr>
+    <DataTable
+      label={payables ? 'Payables ageing' : 'Receivables ageing'}
+      rows={rows}
+      rowKey={(r) => r.key}
+      columns={[
+        { header: payables ? 'Supplier' : 'Customer', cell: (r) => r.name },
+        { header: payables ? 'Bills' : 'Invoices', cell: (r) => r.count, num: true },
+        ...buckets.map((b) => ({
+          header: b === 'total' ? 'Total' : `${b} days`,
+          cell: (r: (typeof rows)[number]) => money(r.amounts[b] ?? 0),
+          num: true,
+        })),
+      ]}
+      footer={
+        <tr>
+          <th>Total</th>
+          <td />
+          {buckets.map((b) => (
+            <td key={b} className="num">
+              <strong>{money(totals[b] ?? 0)}</strong>
+            </td>
           ))}
-          <tr>
-            <th>Total</th>
-            <td />
-            {buckets.map((b) => (
-              <td key={b} className="num">
-                <strong>{money(r.totals[b] ?? 0)}</strong>
-              </td>
-            ))}
-          </tr>
-        </tbody>
-      </table>
-    </div>
+        </tr>
+      }
+    />
   );
 }
 
