@@ -1,7 +1,7 @@
 import { CommanderError, type Command } from 'commander';
 import type { CommandContext } from './context';
 import { CliError, EXIT_OK, EXIT_USAGE, ReportedFailure, errorLine, exitCodeOf } from './errors';
-import { UNAVAILABLE_LEGACY, rewriteLegacyArgs } from './legacy-names';
+import { LegacyUsage, rewriteLegacyArgs } from './legacy-names';
 import { createOutput, printable, type Output } from './output';
 import { buildProgram } from './program';
 import { scrub } from './secrets';
@@ -22,13 +22,14 @@ export async function runCli(args: readonly string[], options: RunCliOptions): P
   const env = options.env ?? process.env;
   const ctx: CommandContext = { out, invokedAs: options.invokedAs };
   try {
-    const first = args[0];
-    if (first && UNAVAILABLE_LEGACY[first]) {
-      throw new CliError(
-        `${first} has no equivalent yet (${UNAVAILABLE_LEGACY[first]} is planned); meanwhile use pg_dump / mysqldump / sqlite3 .backup on the database that \`${options.invokedAs} list-tenants --json\` shows`,
-      );
+    let rewritten: string[];
+    let legacy: ReturnType<typeof rewriteLegacyArgs>['legacy'];
+    try {
+      ({ args: rewritten, legacy } = rewriteLegacyArgs(args));
+    } catch (err) {
+      if (err instanceof LegacyUsage) throw new CliError(err.message, EXIT_USAGE);
+      throw err;
     }
-    const { args: rewritten, legacy } = rewriteLegacyArgs(args);
     if (legacy) out.note(`note: ${legacy.old} is now \`${options.invokedAs} ${legacy.shown}\``);
     if (options.pnpmBanner && rewritten.includes('--json')) {
       out.note('note: pnpm printed its script banner on stdout before the JSON; `pnpm -s cli …` prints the JSON alone');

@@ -37,7 +37,7 @@ Examples:
   $ ${$} migrate-tenants --check
   $ pnpm -s cli list-tenants --json | jq '.tenants[].slug'   (-s keeps pnpm's banner out of the JSON)
 
-Coming from the Django commands? Their names still work:
+Old command names (the Django system's management commands still work, with their flags):
 ${legacyHelp()}
 
 Environment: SALESFLEET_DATA_DIR (default ./data), SALESFLEET_REGISTRY_URL, SALESFLEET_TENANT_SERVER_URL,
@@ -100,6 +100,12 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .addOption(new Option('--demo-data', 'add demo locations, products, customers and invoices').conflicts('skipDemoData'))
       .option('--skip-demo-data', 'no demo data (the default; accepted for create_production_tenant)')
       .option('--dry-run', 'validate and check connectivity; change nothing')
+      .option('--domain <domain>', 'also serve the tenant on this custom domain (its own subdomain host needs nothing)')
+      .option('--primary-domain', 'make --domain the primary domain')
+      .option(
+        '--adopt-database <url>',
+        'register a database that already holds a Salesfleet tenant (postgres://…/name, mysql://…/name, or a SQLite file, which is copied in); migrated up',
+      )
       .addOption(json())
       .action(async (name, subdomain, email, flags) =>
         (await import('./commands/create-tenant')).createTenantCommand(ctx, name, subdomain, email, flags),
@@ -116,6 +122,10 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       ],
       ['create-tenant "Gamma" gamma admin@gamma.test --max-users 10 --multi-location --trial-days 30 --demo-data'],
       ['create-tenant "Gamma" gamma admin@gamma.test --dry-run', 'checks only'],
+      [
+        'create-tenant "Delta" delta admin@delta.test --adopt-database postgres://sales@db1:5432/delta_restored',
+        'a database restored by other tools (the old manual_setup_tenant): checked, migrated up, its users keep their passwords',
+      ],
     ],
   );
   examples(
@@ -142,6 +152,18 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
     [
       ['remove-orphans', 'lists them, asks you to type "remove"'],
       ['check-tenants', 'reports them first'],
+    ],
+  );
+  examples(
+    program
+      .command('clean-registry')
+      .description('delete the registry rows of tenants whose database is gone (lists them first)')
+      .option('--yes', 'do not ask (required without a terminal)')
+      .addOption(json())
+      .action(async (flags) => (await import('./commands/clean-registry')).cleanRegistryCommand(ctx, flags)),
+    [
+      ['clean-registry', 'lists them, asks you to type "remove"'],
+      ['clean-registry --yes --json', 'scripts'],
     ],
   );
   examples(
@@ -246,6 +268,7 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .option('--check', 'change nothing; exit 1 when any migration is pending')
       .option('--dry-run', 'show what would be applied; change nothing')
       .option('--concurrency <n>', 'tenants migrated at once', wholeNumber(1, 64), 4)
+      .option('--registry-only', 'migrate the registry only (the old migrate_schemas --shared)')
       .option('--repair', "recreate what is missing from a tenant's schema (tables, columns, indexes), no row touched; with --tenant")
       .addOption(new Option('--app <label>', "Django's --app (ignored: one migration set)").hideHelp())
       .addOption(json())

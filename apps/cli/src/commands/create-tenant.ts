@@ -1,6 +1,6 @@
-import type { CreateTenantInput, CreatedTenant, DatabaseParams, DryRunResult, Tenancy } from '@salesfleet/tenancy';
+import type { AdoptedTenant, CreateTenantInput, CreatedTenant, DatabaseParams, DryRunResult, Tenancy } from '@salesfleet/tenancy';
 import { cliActor, withTenancy, type CommandContext } from '../context';
-import { CliError, ReportedFailure, errorLine, exitCodeOf } from '../errors';
+import { CliError, EXIT_USAGE, ReportedFailure, errorLine, exitCodeOf } from '../errors';
 import { withoutInterruption } from '../interrupt';
 import { formatDate, formatMs } from '../output';
 import { rememberSecret } from '../secrets';
@@ -25,6 +25,11 @@ export interface CreateTenantFlags {
   skipDemoData?: boolean;
   dryRun?: boolean;
   json?: boolean;
+  /** A custom domain to add once the tenant exists (the old create_tenant --domain). */
+  domain?: string;
+  primaryDomain?: boolean;
+  /** Register this existing Salesfleet database instead of creating one (the old manual_setup_tenant). */
+  adoptDatabase?: string;
 }
 
 export const STEP_LABELS: Record<string, string> = {
@@ -126,6 +131,7 @@ export async function createTenantCommand(
   flags: CreateTenantFlags,
 ): Promise<void> {
   const { out } = ctx;
+  if (flags.adoptDatabase !== undefined) return adoptDatabaseCommand(ctx, name, subdomain, adminEmail, flags);
   const { input, warnings, secrets } = buildCreateInput(name, subdomain, adminEmail, flags, process.env);
   for (const s of secrets) rememberSecret(s);
   for (const w of warnings) out.warn(w);
@@ -152,6 +158,7 @@ export async function createTenantCommand(
       reporter.fail();
       throw await explainFailure(tenancy, subdomain, reporter.lastStep, err);
     }
+    await addCustomDomain(ctx, tenancy, created.tenant.slug, flags);
     if (flags.json) {
       out.json({
         tenant: tenantJson(tenancy, created.tenant),
@@ -231,4 +238,134 @@ async function dryRun(ctx: CommandContext, tenancy: Tenancy, input: CreateTenant
     );
   }
   if (!result.ok) throw new ReportedFailure();
+}
+
+const ADOPT_LABELS: Record<string, string> = {
+  copy: 'Copy the SQLite file into the data directory',
+  inspect: 'Check it is a Salesfleet tenant database and its schema version',
+  register: 'Register it (one database, one tenant)',
+  migrate: 'Migrate it up',
+  activate: 'Activate',
+};
+
+/** Flags that make a new database or its admin, meaningless when the database and its users exist. */
+const NOT_WITH_ADOPT: [keyof CreateTenantFlags, string][] = [
+  ['databaseUrl', '--database-url'],
+  ['databaseEngine', '--database-engine'],
+  ['databaseHost', '--database-host'],
+  ['databasePort', '--database-port'],
+  ['databaseUser', '--database-user'],
+  ['databaseName', '--database-name'],
+  ['adminUsername', '--admin-username'],
+  ['adminPassword', '--admin-password'],
+  ['demoData', '--demo-data'],
+  ['dryRun', '--dry-run'],
+];
+
+/** The database an `--adopt-database` value names: a URL, or a plain path to a SQLite file. */
+export function adoptedDatabaseParams(value: string, flags: CreateTenantFlags, env: NodeJS.ProcessEnv): DatabaseParams {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(value)) return { engine: 'sqlite', name: value };
+  const params: DatabaseParams = { url: value };
+  const password = flags.databasePassword ?? (urlPassword(value) ? undefined : env.SALESFLEET_DATABASE_PASSWORD);
+  if (password && !/^sqlite3?:/i.test(value)) params.password = password;
+  return params;
+}
+
+async function adoptDatabaseCommand(
+  ctx: CommandContext,
+  name: string,
+  subdomain: string,
+  adminEmail: string,
+  flags: CreateTenantFlags,
+): Promise<void> {
+  const { out } = ctx;
+  const clash = NOT_WITH_ADOPT.filter(([key]) => flags[key] !== undefined && flags[key] !== false).map(([, flag]) => flag);
+  if (clash.length > 0) {
+    throw new CliError(
+      `--adopt-database registers a database that already holds its users and data; it does not take ${clash.join(', ')}`,
+      EXIT_USAGE,
+    );
+  }
+  const value = flags.adoptDatabase ?? '';
+  const database = adoptedDatabaseParams(value, flags, process.env);
+  for (const secret of [urlPassword(value), database.password]) if (secret) rememberSecret(secret);
+  if (urlPassword(value)) {
+    out.warn(
+      'the password inside --adopt-database ends up in your shell history and the process list; leave it out of the URL and set SALESFLEET_DATABASE_PASSWORD instead',
+    );
+  }
+
+  await withTenancy(ctx, {}, async (tenancy) => {
+    const reporter = new StepReporter(out, ADOPT_LABELS);
+    let adopted: AdoptedTenant;
+    try {
+      adopted = await withoutInterruption(
+        out,
+        'Adopting a database',
+        'Run the same command again: nothing half-registered stays behind.',
+        () =>
+          tenancy.provisioner.adoptTenant(
+            {
+              name,
+              subdomain,
+              adminEmail,
+              database,
+              maxUsers: flags.maxUsers ?? 50,
+              multiLocation: flags.multiLocation === true,
+              ...(flags.trialDays !== undefined ? { trialDays: flags.trialDays } : {}),
+            },
+            {
+              actor: cliActor(),
+              onStep: (step) => {
+                if (!flags.json) reporter.start(step);
+              },
+            },
+          ),
+      );
+      reporter.succeed();
+    } catch (err) {
+      reporter.fail();
+      throw err;
+    }
+    await addCustomDomain(ctx, tenancy, adopted.tenant.slug, flags);
+    if (flags.json) {
+      out.json({ ...adopted, tenant: tenantJson(tenancy, adopted.tenant) });
+      return;
+    }
+    const t = adopted.tenant;
+    out.line();
+    out.line(out.green(`Tenant "${t.name}" (${t.slug}) adopted its database in ${formatMs(adopted.durationMs)}.`));
+    out.line(`  URL:       ${adopted.url}`);
+    out.line(
+      `  Database:  ${adopted.database}${adopted.copiedFrom ? ` (copied from ${adopted.copiedFrom}, which is left as it was)` : ''}`,
+    );
+    out.line(
+      `  Schema:    ${adopted.applied.length > 0 ? `migrated from ${adopted.schemaVersionBefore} (${adopted.applied.length} applied)` : `up to date (${adopted.schemaVersionBefore})`}`,
+    );
+    out.line(`  Users:     ${adopted.activeUsers} active; they sign in with their existing passwords`);
+    if (adopted.activeUsers === 0) {
+      out.line(out.yellow(`  ! No active user: \`${ctx.invokedAs} tenant-users ${t.slug} --create-admin <username> --email <address>\``));
+    }
+  });
+}
+
+/**
+ * `--domain D`: the old commands named the tenant's domain. Its own subdomain host is served already;
+ * any other domain is added as a custom domain (primary with --primary-domain). A domain that cannot
+ * be added fails the command, with the tenant kept (the message says how to add it later).
+ */
+async function addCustomDomain(ctx: CommandContext, tenancy: Tenancy, slug: string, flags: CreateTenantFlags): Promise<void> {
+  const domain = flags.domain?.trim().toLowerCase().replace(/\.$/, '');
+  if (!domain) return;
+  if (tenancy.config.baseDomains.some((base) => domain === `${slug}.${base}`)) return;
+  try {
+    await tenancy.provisioner.addDomain(slug, domain, { actor: cliActor(), primary: flags.primaryDomain === true });
+  } catch (err) {
+    throw new CliError(
+      `tenant "${slug}" was created, but its domain ${domain} was not added: ${errorLine(err)}; add it with \`${ctx.invokedAs} domains add ${slug} <domain>\``,
+      exitCodeOf(err),
+      { cause: err },
+    );
+  }
+  if (!flags.json) ctx.out.note(`domain ${domain} added${flags.primaryDomain ? ' as the primary domain' : ''}`);
 }

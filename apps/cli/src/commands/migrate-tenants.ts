@@ -1,6 +1,6 @@
 import type { FleetMigrationResult, MigrationResult, Tenancy } from '@salesfleet/tenancy';
-import { cliActor, openCliTenancy, type CommandContext } from '../context';
-import { ReportedFailure } from '../errors';
+import { cliActor, openCliTenancy, withTenancy, type CommandContext } from '../context';
+import { ReportedFailure, UsageError } from '../errors';
 import { withoutInterruption } from '../interrupt';
 import { formatMs, plural, printTable, type Output } from '../output';
 
@@ -14,6 +14,8 @@ export interface MigrateTenantsFlags {
   app?: string;
   /** Recreate what is missing from the tenant's schema (needs --tenant). */
   repair?: boolean;
+  /** The registry alone (the old `migrate_schemas --shared`). */
+  registryOnly?: boolean;
 }
 
 /** The migration a failure message names (`Migration <name> failed: …`), if any. */
@@ -30,6 +32,7 @@ export function failingMigration(error: string | undefined): string | null {
 export async function migrateTenantsCommand(ctx: CommandContext, flags: MigrateTenantsFlags): Promise<void> {
   const { out } = ctx;
   if (flags.repair) return (await import('./repair-schema')).repairSchemaCommand(ctx, flags);
+  if (flags.registryOnly) return migrateRegistryOnly(ctx, flags);
   const readOnly = flags.check === true || flags.dryRun === true;
   if (flags.app) out.warn(`--app ${flags.app} is ignored: tenant migrations are one ordered set, all of them are applied`);
 
@@ -182,4 +185,27 @@ function reportRegistryBehind(ctx: CommandContext, flags: MigrateTenantsFlags, p
     out.line(`Tenants were not inspected: the registry must be migrated first (${ctx.invokedAs} migrate-tenants, or init).`);
   }
   if (flags.check) throw new ReportedFailure();
+}
+
+/** `--registry-only`: the registry's migrations (checked, shown or applied), no tenant opened. */
+async function migrateRegistryOnly(ctx: CommandContext, flags: MigrateTenantsFlags): Promise<void> {
+  const { out } = ctx;
+  if (flags.tenant) throw new UsageError('--registry-only migrates no tenant; leave out --tenant');
+  const readOnly = flags.check === true || flags.dryRun === true;
+  let pending: string[] = [];
+  let applied: string[] = [];
+  try {
+    await withTenancy(ctx, { migrateRegistry: !readOnly }, async (tenancy) => {
+      applied = tenancy.registryMigrationsApplied;
+    });
+  } catch (err) {
+    if (!readOnly || (err as { code?: string }).code !== 'RegistryNotReady') throw err;
+    pending = ((err as { details?: { pending?: string[] } }).details?.pending ?? []) as string[];
+  }
+  if (flags.json)
+    out.json({ mode: flags.check ? 'check' : flags.dryRun ? 'dry-run' : 'migrate', registry: { applied, pending, ok: true } });
+  else if (applied.length > 0) out.line(`Registry: applied ${applied.join(', ')}`);
+  else if (pending.length > 0) out.line(`Registry: ${plural(pending.length, 'pending migration')} (${pending.join(', ')})`);
+  else out.line('Registry: up to date');
+  if (flags.check && pending.length > 0) throw new ReportedFailure();
 }

@@ -360,6 +360,20 @@ export class ArchiveTooNew extends SalesfleetError {
   }
 }
 
+/**
+ * A tenant database whose schema has migrations this Salesfleet does not know (made by a newer
+ * version): adopting or migrating it here could break it.
+ */
+export class SchemaTooNew extends SalesfleetError {
+  constructor(target: string, schemaVersion: string, known: string | null) {
+    super(
+      'SchemaTooNew',
+      `Database ${target} has schema version ${schemaVersion}, newer than this Salesfleet knows (${known ?? 'none'}); use the Salesfleet version that migrated it, or a newer one`,
+      { target, schemaVersion, known },
+    );
+  }
+}
+
 /** The tenant workspace app's files are missing (not built yet). */
 export class WorkspaceNotBuilt extends SalesfleetError {
   constructor() {

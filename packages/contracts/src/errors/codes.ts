@@ -25,6 +25,7 @@ export const codeToStatus = {
   DatabaseExists: 409,
   ArchiveInvalid: 400,
   ArchiveTooNew: 409,
+  SchemaTooNew: 409,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
   TooManyAttempts: 429,

@@ -30,6 +30,7 @@ describe('error classes', () => {
       ProvisioningFailed: ['acme', 'migrate', 'boom'],
       DatabaseNotEmpty: ['db', ['t']],
       ArchiveTooNew: ['f.tar', '002', null],
+      SchemaTooNew: ['db', '002', null],
     };
     for (const [name, Class] of classes) {
       const Ctor = Class as unknown as new (...args: unknown[]) => SalesfleetError;

@@ -24,6 +24,7 @@ export {
   PermissionDenied,
   ProvisioningFailed,
   RegistryNotReady,
+  SchemaTooNew,
   SecretUndecryptable,
   ServiceBusy,
   SlugInvalid,

@@ -480,24 +480,9 @@ export function isEmptyDatabase(inspection: DatabaseInspection): boolean {
 function validate(ctx: ProvisioningContext, input: CreateTenantInput): ValidatedInput {
   const slug = validateSlug(input.subdomain);
   const problems: { path: string; message: string }[] = [];
-  const name = typeof input.name === 'string' ? input.name.trim() : '';
-  if (name.length === 0 || name.length > 200) problems.push({ path: 'name', message: 'must be 1–200 characters' });
-  const adminEmail = typeof input.adminEmail === 'string' ? normalizeEmail(input.adminEmail) : '';
-  if (!isEmail(adminEmail)) problems.push({ path: 'adminEmail', message: EMAIL_MESSAGE });
+  const { name, adminEmail, maxUsers, trialEndsAt, paidUntil } = validateTenantFields(input, problems);
   const adminUsername = (input.adminUsername ?? 'admin').trim();
   if (!isUsername(adminUsername)) problems.push({ path: 'adminUsername', message: USERNAME_MESSAGE });
-  const maxUsers = input.maxUsers ?? 50;
-  if (!Number.isInteger(maxUsers) || maxUsers < 1 || maxUsers > 1_000_000)
-    problems.push({ path: 'maxUsers', message: 'must be a whole number from 1' });
-  let trialEndsAt: Date | null = null;
-  if (input.trialDays !== undefined && input.trialDays !== null) {
-    if (!Number.isInteger(input.trialDays) || input.trialDays < 0 || input.trialDays > 3650) {
-      problems.push({ path: 'trialDays', message: 'must be a whole number of days (0–3650)' });
-    } else {
-      trialEndsAt = new Date(Date.now() + input.trialDays * 86_400_000);
-    }
-  }
-  const paidUntil = parseDate(input.paidUntil, 'paidUntil', problems);
   let adminPassword: string | null = null;
   if (input.adminPassword !== undefined && input.adminPassword !== null && input.adminPassword !== '') {
     adminPassword = input.adminPassword;
@@ -529,6 +514,38 @@ function validate(ctx: ProvisioningContext, input: CreateTenantInput): Validated
     demoData: input.demoData === true,
     database,
   };
+}
+
+export interface TenantFields {
+  name: string;
+  adminEmail: string;
+  maxUsers: number;
+  trialEndsAt: Date | null;
+  paidUntil: Date | null;
+}
+
+/** The registry fields every new tenant has (created or adopted), checked; problems are added to `problems`. */
+export function validateTenantFields(
+  input: Pick<CreateTenantInput, 'name' | 'adminEmail' | 'maxUsers' | 'trialDays' | 'paidUntil'>,
+  problems: { path: string; message: string }[],
+): TenantFields {
+  const name = typeof input.name === 'string' ? input.name.trim() : '';
+  if (name.length === 0 || name.length > 200) problems.push({ path: 'name', message: 'must be 1–200 characters' });
+  const adminEmail = typeof input.adminEmail === 'string' ? normalizeEmail(input.adminEmail) : '';
+  if (!isEmail(adminEmail)) problems.push({ path: 'adminEmail', message: EMAIL_MESSAGE });
+  const maxUsers = input.maxUsers ?? 50;
+  if (!Number.isInteger(maxUsers) || maxUsers < 1 || maxUsers > 1_000_000)
+    problems.push({ path: 'maxUsers', message: 'must be a whole number from 1' });
+  let trialEndsAt: Date | null = null;
+  if (input.trialDays !== undefined && input.trialDays !== null) {
+    if (!Number.isInteger(input.trialDays) || input.trialDays < 0 || input.trialDays > 3650) {
+      problems.push({ path: 'trialDays', message: 'must be a whole number of days (0–3650)' });
+    } else {
+      trialEndsAt = new Date(Date.now() + input.trialDays * 86_400_000);
+    }
+  }
+  const paidUntil = parseDate(input.paidUntil, 'paidUntil', problems);
+  return { name, adminEmail, maxUsers, trialEndsAt, paidUntil };
 }
 
 function resolveDatabase(ctx: ProvisioningContext, params: DatabaseParams | undefined, slug: string): ResolvedDatabase {

@@ -1,7 +1,9 @@
 export { Provisioner } from './provisioner';
+export type { AdoptStep, AdoptTenantInput, AdoptTenantOptions, AdoptedTenant } from './adopt-tenant';
 export { isEmptyDatabase } from './create-tenant';
 export { withOperation } from './operation';
 export { PROVISIONING_LEASE_MS, creatorGone } from './lease';
+export type { MissingDatabasesReport, TenantWithoutDatabase } from './missing-databases';
 export type { AbandonedTenant, OrphanDatabase, OrphanReport, RemovedOrphans } from './orphans';
 export {
   PROVISION_STEPS,

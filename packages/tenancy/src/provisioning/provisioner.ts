@@ -1,9 +1,16 @@
 import { silentLogger } from '../logger';
 import type { DomainRecord, TenantRecord } from '../registry/records';
+import { adoptTenant, type AdoptedTenant, type AdoptTenantInput, type AdoptTenantOptions } from './adopt-tenant';
 import type { ProvisioningContext } from './context';
 import { createTenant } from './create-tenant';
 import { deleteTenant } from './delete-tenant';
 import { migrateTenant, migrateTenants } from './migrate-tenants';
+import {
+  findTenantsWithoutDatabase,
+  removeTenantsWithoutDatabase,
+  type MissingDatabasesReport,
+  type TenantWithoutDatabase,
+} from './missing-databases';
 import { findOrphans, removeOrphans, type OrphanReport, type RemovedOrphans } from './orphans';
 import { fleetHealth, tenantHealth } from './tenant-health';
 import { addDomain, listDomains, removeDomain } from './tenant-domains';
@@ -43,6 +50,11 @@ export class Provisioner {
   createTenant(input: CreateTenantInput, options: CreateTenantOptions): Promise<CreatedTenant | DryRunResult>;
   createTenant(input: CreateTenantInput, options: CreateTenantOptions): Promise<CreatedTenant | DryRunResult> {
     return createTenant(this.#ctx, input, options);
+  }
+
+  /** Registers a database that already holds a Salesfleet tenant (the old manual_setup_tenant). */
+  adoptTenant(input: AdoptTenantInput, options: AdoptTenantOptions): Promise<AdoptedTenant> {
+    return adoptTenant(this.#ctx, input, options);
   }
 
   deleteTenant(slug: string, options: DeleteTenantOptions): Promise<DeletedTenant> {
@@ -98,6 +110,16 @@ export class Provisioner {
   /** Drops orphan databases and deletes abandoned tenants (all, or those named in `only`). */
   removeOrphans(options: ActorOptions & { only?: readonly string[] }): Promise<RemovedOrphans> {
     return removeOrphans(this.#ctx, options);
+  }
+
+  /** Registry rows whose database is gone (the old clean_main_database lists them first). */
+  findTenantsWithoutDatabase(): Promise<MissingDatabasesReport> {
+    return findTenantsWithoutDatabase(this.#ctx);
+  }
+
+  /** Deletes those rows (all, or the slugs in `only`); databases that came back keep theirs. */
+  removeTenantsWithoutDatabase(options: ActorOptions & { only?: readonly string[] }): Promise<{ removed: TenantWithoutDatabase[] }> {
+    return removeTenantsWithoutDatabase(this.#ctx, options);
   }
 
   tenantUsers(slug: string): Promise<TenantUser[]> {
