@@ -113,6 +113,15 @@ describe('loadConfig', () => {
     [{ SALESFLEET_REGISTRY_URL: 'ftp://x' }, 'SALESFLEET_REGISTRY_URL'],
     [{ SALESFLEET_REGISTRY_URL: 'not a url' }, 'SALESFLEET_REGISTRY_URL'],
     [{ SALESFLEET_TENANT_SERVER_URL: 'sqlite:x.db' }, 'SALESFLEET_TENANT_SERVER_URL'],
+    [{ SALESFLEET_TENANT_POOLER_URL: 'postgres://pgbouncer:6432/postgres' }, 'SALESFLEET_TENANT_POOLER_URL'],
+    [
+      { SALESFLEET_TENANT_SERVER_URL: 'mysql://root@db:3306/mysql', SALESFLEET_TENANT_POOLER_URL: 'postgres://pgbouncer:6432/postgres' },
+      'SALESFLEET_TENANT_POOLER_URL',
+    ],
+    [
+      { SALESFLEET_TENANT_SERVER_URL: 'postgres://db:5432/postgres', SALESFLEET_TENANT_POOLER_URL: 'mysql://pooler:3306/mysql' },
+      'SALESFLEET_TENANT_POOLER_URL',
+    ],
     [{ SALESFLEET_BASE_DOMAINS: 'localhost:8000' }, 'SALESFLEET_BASE_DOMAINS'],
     [{ SALESFLEET_BASE_DOMAINS: 'exa mple.com' }, 'SALESFLEET_BASE_DOMAINS'],
     [{ SALESFLEET_BASE_DOMAINS: ' , ' }, 'SALESFLEET_BASE_DOMAINS'],

@@ -20,6 +20,12 @@ export interface Config {
   registryUrlFrom: 'SALESFLEET_REGISTRY_URL' | 'DATABASE_URL' | null;
   /** Server on which managed tenant databases `sales_<slug>` are created; `null` = SQLite files. */
   tenantServerUrl: string | null;
+  /**
+   * A connection pooler (PgBouncer in transaction mode) in front of the PostgreSQL tenant server: the
+   * API's connections to tenants on that server go through it (its host and port; database, user and
+   * password stay the tenant's), while provisioning, migrations and backups connect to the server.
+   */
+  tenantPoolerUrl: string | null;
   /** Normalised base domains, first one used to build tenant URLs. */
   baseDomains: string[];
   /**
@@ -88,6 +94,7 @@ const envSchema = z.object({
   SALESFLEET_REGISTRY_URL: optional(serverUrl('the registry database')),
   DATABASE_URL: optional(z.string().trim()),
   SALESFLEET_TENANT_SERVER_URL: optional(serverUrl('the tenant database server')),
+  SALESFLEET_TENANT_POOLER_URL: optional(serverUrl('the connection pooler (PgBouncer) in front of the tenant database server')),
   SALESFLEET_BASE_DOMAINS: optional(commaList),
   SALESFLEET_SECRET_KEY: optional(z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)')),
   SALESFLEET_MAX_TENANTS: optional(intFrom(1, 10_000_000)),
@@ -159,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     registryUrl: e.SALESFLEET_REGISTRY_URL ?? registryFromDatabaseUrl(e.DATABASE_URL) ?? null,
     registryUrlFrom: e.SALESFLEET_REGISTRY_URL ? 'SALESFLEET_REGISTRY_URL' : e.DATABASE_URL ? 'DATABASE_URL' : null,
     tenantServerUrl: e.SALESFLEET_TENANT_SERVER_URL ?? null,
+    tenantPoolerUrl: tenantPoolerUrl(e.SALESFLEET_TENANT_POOLER_URL, e.SALESFLEET_TENANT_SERVER_URL),
     baseDomains,
     secretKeySource,
     maxTenants: e.SALESFLEET_MAX_TENANTS ?? null,
@@ -173,6 +181,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backupKeepDays: e.SALESFLEET_BACKUP_KEEP_DAYS ?? null,
   } as Config;
   return hideSecrets(config, secretKey);
+}
+
+/** A pooler only makes sense in front of a PostgreSQL tenant server (PgBouncer speaks PostgreSQL). */
+function tenantPoolerUrl(pooler: string | undefined, server: string | undefined): string | null {
+  if (!pooler) return null;
+  const isPostgres = (url: string) => /^postgres(ql)?:$/.test(new URL(url).protocol);
+  if (!isPostgres(pooler)) throw new ConfigError('SALESFLEET_TENANT_POOLER_URL', 'must be a postgres:// URL (PgBouncer)');
+  if (!server || !isPostgres(server)) {
+    throw new ConfigError('SALESFLEET_TENANT_POOLER_URL', 'needs SALESFLEET_TENANT_SERVER_URL to name the PostgreSQL server it pools');
+  }
+  return pooler;
 }
 
 /**
@@ -271,6 +290,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     registry: config.registryUrl ? maskUrlsInText(config.registryUrl) : `sqlite:${join(config.dataDir, 'registry.sqlite')}`,
     registryFrom: config.registryUrlFrom ?? 'default',
     tenantServer: config.tenantServerUrl ? maskUrlsInText(config.tenantServerUrl) : null,
+    tenantPooler: config.tenantPoolerUrl ? maskUrlsInText(config.tenantPoolerUrl) : null,
     baseDomains: config.baseDomains,
     secretKey: `set (${config.secretKeySource})`,
     maxTenants: config.maxTenants,

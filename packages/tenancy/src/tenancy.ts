@@ -12,6 +12,7 @@ import {
   openSequelize,
   parseDatabaseUrl,
   resolveSqlitePath,
+  throughPooler,
   type DatabaseSpec,
 } from './drivers/index';
 import { redact } from './mask';
@@ -158,13 +159,16 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     throw err;
   }
 
+  // Tenants on the pooled server are served through the pooler (provisioning and maintenance go direct).
+  const tenantServer = config.tenantServerUrl ? parseDatabaseUrl(config.tenantServerUrl) : null;
+  const tenantPooler = config.tenantPoolerUrl ? parseDatabaseUrl(config.tenantPoolerUrl) : null;
   const connections = new TenantConnections({
     maxOpen: config.maxOpenTenants,
     idleMs: config.tenantIdleMs,
     slotWaitMs: config.dbConnectTimeoutMs,
     logger,
     open: async (tenant) => {
-      const tenantSpec = registry.databaseSpecOf(tenant);
+      const tenantSpec = throughPooler(registry.databaseSpecOf(tenant), tenantServer, tenantPooler);
       if (
         tenantSpec.engine === 'sqlite' &&
         !(await driverFor('sqlite').exists(tenantSpec, { dataDir: config.dataDir, connectTimeoutMs: 0 }))

@@ -19,7 +19,7 @@ export const testServerUrls = {
  * Servers listed in SALESFLEET_TEST_REQUIRE_SERVERS (comma separated: postgres,mysql) must be
  * reachable: their tests fail instead of skipping. CI sets it; a laptop without the servers skips.
  */
-function requiredServers(): Set<string> {
+export function requiredServers(): Set<string> {
   return new Set(
     (process.env.SALESFLEET_TEST_REQUIRE_SERVERS ?? '')
       .split(',')
@@ -160,5 +160,27 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
       await Promise.all(instances.splice(0).map((s) => s.close().catch(() => undefined)));
       await dropDatabase();
     },
+  };
+}
+
+/** A connection to a test server as its administrator, for statements about the server itself (roles, limits). */
+export interface TestServerAdmin {
+  run(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function connectTestServerAdmin(dialect: 'postgres' | 'mysql'): Promise<TestServerAdmin> {
+  if (dialect === 'postgres') {
+    const client = new pg.Client({ connectionString: testServerUrls.postgres });
+    await client.connect();
+    return {
+      run: async (sql) => void (await client.query(sql)),
+      close: () => client.end(),
+    };
+  }
+  const conn = await mysql.createConnection({ uri: testServerUrls.mysql });
+  return {
+    run: async (sql) => void (await conn.query(sql)),
+    close: () => conn.end(),
   };
 }

@@ -1,11 +1,14 @@
 export {
+  connectTestServerAdmin,
   createTestDatabase,
   dialectAvailable,
+  requiredServers,
   testDialects,
   testServerUrls,
   uniqueTestName,
   type TestDatabase,
   type TestDialect,
+  type TestServerAdmin,
 } from './databases';
 export { bookViolations } from './books';
 export { PG_DEPRECATION, takePgDeprecations, watchPgDeprecations } from './pg-deprecations';

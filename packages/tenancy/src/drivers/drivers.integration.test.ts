@@ -96,8 +96,7 @@ describe.each(dialects.filter((d) => d !== 'sqlite'))('a new %s instance', (dial
 describe.runIf(dialects.includes('postgres'))('PostgreSQL instances', () => {
   it('parse values the same way whether they looked up type OIDs or reused them', async () => {
     const spec = parseDatabaseUrl(testServerUrls.postgres);
-    const sql =
-      "SELECT '2026-01-02'::date AS d, '2026-01-02T03:04:05Z'::timestamptz AS ts, 12::bigint AS b, 1.5::numeric AS n, current_setting('TimeZone') AS tz";
+    const sql = "SELECT '2026-01-02'::date AS d, '2026-01-02T03:04:05Z'::timestamptz AS ts, 12::bigint AS b, 1.5::numeric AS n";
     const results = [];
     for (let i = 0; i < 3; i++) {
       const sequelize = openSequelize(spec, { dataDir, tenant: true });
@@ -107,11 +106,37 @@ describe.runIf(dialects.includes('postgres'))('PostgreSQL instances', () => {
     }
     // The reference: a plain instance, which always looks the OIDs up itself.
     const reference = new Sequelize(testServerUrls.postgres, tenantSequelizeOptions('postgres', { logging: false }));
-    const [expected] = await reference.query(sql.replace(", current_setting('TimeZone') AS tz", ''));
+    const [expected] = await reference.query(sql);
     await reference.close();
     expect(expected).toEqual([{ d: '2026-01-02', ts: new Date('2026-01-02T03:04:05Z'), b: 12, n: 1.5 }]);
-    expect(results[0]).toEqual([{ ...(expected as object[])[0], tz: 'UTC' }]);
+    expect(results[0]).toEqual(expected);
     expect(results[1]).toEqual(results[0]);
     expect(results[2]).toEqual(results[0]);
+  });
+
+  it('send no session settings (PgBouncer refuses start-up options), and instants survive any session time zone', async () => {
+    const spec = parseDatabaseUrl(testServerUrls.postgres);
+    const sequelize = openSequelize(spec, { dataDir, tenant: true });
+    try {
+      const instant = new Date('2026-06-30T23:30:00.123Z');
+      const [[row]] = (await sequelize.transaction(async (transaction) => {
+        // As if the server (or a pooled connection's last user) were on another zone.
+        await sequelize.query("SET LOCAL TimeZone = 'Pacific/Auckland'", { transaction });
+        return sequelize.query(
+          "SELECT CAST(:instant AS timestamptz) AS t, current_setting('TimeZone') AS tz, current_setting('client_min_messages') AS cmm",
+          {
+            replacements: { instant },
+            transaction,
+          },
+        );
+      })) as [[{ t: Date; tz: string; cmm: string }], unknown];
+      expect(row.tz).toBe('Pacific/Auckland');
+      expect(row.t).toEqual(instant);
+      // Nothing was set at connect: the server's own default is in force.
+      const [[fresh]] = (await sequelize.query("SELECT current_setting('client_min_messages') AS cmm")) as [[{ cmm: string }], unknown];
+      expect(fresh.cmm).toBe('notice');
+    } finally {
+      await closeSequelize(sequelize);
+    }
   });
 });

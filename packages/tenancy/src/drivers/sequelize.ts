@@ -110,15 +110,15 @@ export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions)
       database: spec.database,
       username: spec.user ?? undefined,
       password: spec.password ?? undefined,
-      // The session settings Sequelize would SET after connecting travel in the startup packet instead
-      // (one round trip less per new connection); timestamps are timestamptz, so the zone is only for
-      // date arithmetic in SQL, and UTC is what Sequelize's default '+00:00' sets.
+      // No session settings at all — neither SET after connecting nor `options` in the startup packet,
+      // which PgBouncer refuses — so a connection is the same whoever used it last, and a pooler in
+      // transaction mode can share server connections. Timestamps are timestamptz written with an
+      // explicit offset and read as instants, and no SQL does date arithmetic in the session's zone.
       ...({ keepDefaultTimezone: true } as Options),
       dialectOptions: {
         connectionTimeoutMillis: connectTimeoutMs,
         application_name: 'salesfleet',
         clientMinMessages: 'ignore',
-        options: '-c client_min_messages=warning -c TimeZone=UTC',
       },
     }),
   );

@@ -238,3 +238,13 @@ export function databaseKey(db: { engine: Engine; host: string | null; port: num
   const port = db.port ?? DEFAULT_PORTS[db.engine];
   return `${db.engine}:${host}:${port}/${db.name.trim().toLowerCase()}`;
 }
+
+/**
+ * Where to connect to serve a database: through `pooler` (its host and port) when the database lives
+ * on `server`, else at the database itself. Database, user and password stay the tenant's.
+ */
+export function throughPooler(spec: DatabaseSpec, server: DatabaseSpec | null, pooler: DatabaseSpec | null): DatabaseSpec {
+  if (!server || !pooler || spec.engine !== 'postgres' || server.engine !== 'postgres') return spec;
+  const onServer = databaseKey({ ...spec, name: '' }) === databaseKey({ ...server, name: '' });
+  return onServer ? { ...spec, host: pooler.host, port: pooler.port } : spec;
+}
