@@ -8,6 +8,7 @@ import { AccountPasswordScreen, ForcedPasswordChangeScreen } from './screens/cha
 import { CreateTenantScreen } from './screens/create-tenant';
 import { FleetHealthScreen } from './screens/fleet-health';
 import { OperationsScreen } from './screens/operations';
+import { PlatformAdminsScreen } from './screens/platform-admins';
 import { SignInScreen } from './screens/sign-in';
 import { TenantDetailScreen } from './screens/tenant-detail';
 import { TenantsScreen } from './screens/tenants';
@@ -59,6 +60,7 @@ export const routes: RouteObject[] = [
       { path: 'tenants/:slug', element: <TenantDetailScreen /> },
       { path: 'health', element: <FleetHealthScreen /> },
       { path: 'operations', element: <OperationsScreen /> },
+      { path: 'admins', element: <PlatformAdminsScreen /> },
       { path: 'account/password', element: <AccountPasswordScreen /> },
       { path: '*', element: <NotFoundScreen /> },
     ],

@@ -85,15 +85,22 @@ function describeFailure(reason: string, command: string, dataDir: string, port:
   );
 }
 
-function serverEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, SALESFLEET_DATA_DIR: dataDir, PORT: String(port), NO_COLOR: '1', FORCE_COLOR: '0' };
+function serverEnv(dataDir: string, port: number, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...extra,
+    SALESFLEET_DATA_DIR: dataDir,
+    PORT: String(port),
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+  };
   // A fresh platform: no demo workspace, so the console starts from its empty state.
   delete env.SALESFLEET_DEMO;
   return env;
 }
 
-/** Spawns the server and resolves once it printed the admin's one-time password and /readyz answers 200. */
-export async function startServer(): Promise<RunningServer> {
+/** Spawns the server (with `env` added to this process's) and resolves once it printed the admin's one-time password and /readyz answers 200. */
+export async function startServer(options: { env?: Record<string, string> } = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'salesfleet-e2e-'));
   const command = process.env.SALESFLEET_E2E_START_COMMAND ?? 'pnpm start';
@@ -105,7 +112,7 @@ export async function startServer(): Promise<RunningServer> {
     shell: true,
     detached: true, // own process group: stop() ends pnpm and the server it started
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: serverEnv(dataDir, port),
+    env: serverEnv(dataDir, port, options.env ?? {}),
   });
   const collect = (chunk: Buffer) => {
     output += chunk.toString('utf8').replace(ANSI, '');

@@ -28,6 +28,9 @@ export function Layout({ admin }: { admin: PlatformAdmin }) {
             <li>
               <NavLink to="/operations">Operations</NavLink>
             </li>
+            <li>
+              <NavLink to="/admins">Platform admins</NavLink>
+            </li>
           </ul>
           <ul className="nav-account">
             <li>

@@ -345,3 +345,10 @@ export function deleteConfirmationMatches(typed: string, slug: string): boolean 
 function sentence(text: string): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
+
+/** Field problems of a new account (a tenant admin or a platform admin): both fields required. */
+export function newAccountProblems(form: { username: string; email: string }): { username?: string; email?: string } {
+  const username = form.username.trim() === '' ? 'Enter a username.' : validateUsername(form.username);
+  const email = validateEmail(form.email);
+  return { ...(username ? { username } : {}), ...(email ? { email } : {}) };
+}

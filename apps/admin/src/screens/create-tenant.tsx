@@ -2,6 +2,7 @@ import { type FormEvent, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useCreateTenant, useCreateTenantDryRun, useTenantPage } from '../api/tenants';
 import { CopyButton } from '../components/copy-button';
+import { OneTimePassword } from '../components/one-time-password';
 import { Breadcrumb } from '../components/breadcrumb';
 import { CheckboxField, ErrorNotice, isApiError, Notice, TextField } from '@salesfleet/ui';
 import { ENGINES, type CreateTenantResult, type DryRunResult, type Engine, type TenantSummary } from '../lib/types';
@@ -493,19 +494,10 @@ export function CreatedTenant({ result, onCreateAnother }: { result: CreateTenan
         </dd>
       </dl>
       {admin.oneTimePassword ? (
-        <div className="notice notice-warning one-time-password" role="alert">
-          <strong>One-time password — shown only this once</strong>
-          <p>
-            Copy it now and hand it to {admin.email} over a secure channel. It will not be shown again: leaving this page forgets it. The
-            administrator must choose a new password at first sign-in.
-          </p>
-          <div className="secret-row">
-            <code className="secret" aria-label="One-time password">
-              {admin.oneTimePassword}
-            </code>
-            <CopyButton text={admin.oneTimePassword} label="Copy password" />
-          </div>
-        </div>
+        <OneTimePassword password={admin.oneTimePassword}>
+          Copy it now and hand it to {admin.email} over a secure channel. It will not be shown again: leaving this page forgets it. The
+          administrator must choose a new password at first sign-in.
+        </OneTimePassword>
       ) : (
         <p>The administrator signs in with the password you set.</p>
       )}

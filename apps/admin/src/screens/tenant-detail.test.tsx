@@ -23,6 +23,7 @@ function setup(extra: Parameters<typeof fakeApi>[0] = {}, tenant = detail()) {
     'GET /auth/me': { body: { admin: signedInAdmin } },
     'GET /tenants/acme': () => ({ body: { tenant: current } }),
     'GET /tenants/acme/health': { body: { health: tenantHealth('acme', { sizeBytes: 2_400_000 }) } },
+    'GET /tenants/acme/backups': { body: { backups: [] } },
     'GET /operations': { body: { operations: [] } },
     'POST /tenants/acme/suspend': () => {
       current = { ...current, status: 'suspended' };
@@ -105,6 +106,7 @@ describe('tenant detail', () => {
       'GET /auth/me': { body: { admin: signedInAdmin } },
       'GET /tenants/ghost': apiError(404, 'TenantNotFound', 'No tenant "ghost"'),
       'GET /tenants/ghost/health': apiError(404, 'TenantNotFound', 'No tenant "ghost"'),
+      'GET /tenants/ghost/backups': { body: { backups: [] } },
       'GET /operations': { body: { operations: [] } },
     });
     renderApp('/tenants/ghost');

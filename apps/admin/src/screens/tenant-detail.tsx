@@ -34,6 +34,7 @@ import type { TenantDetail, UpdateTenantInput } from '../lib/types';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { type TenantSettingsForm, engineLabel, validateDomain, validateTenantSettings } from '../lib/validation';
 import { DangerZone } from './danger-zone';
+import { BackupsCard, MoveCard, UsersRecoveryCard } from './tenant-data-safety';
 
 export function TenantDetailScreen() {
   const { slug = '' } = useParams();
@@ -96,6 +97,9 @@ function TenantDetailView({ tenant, onDeleted }: { tenant: TenantDetail; onDelet
         <DatabaseCard tenant={tenant} />
       </div>
       <DomainsCard tenant={tenant} />
+      <BackupsCard tenant={tenant} />
+      <MoveCard tenant={tenant} />
+      <UsersRecoveryCard tenant={tenant} />
       <RecentOperations slug={tenant.slug} />
       <DangerZone slug={tenant.slug} onDeleted={onDeleted} />
     </>

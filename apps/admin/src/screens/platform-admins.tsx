@@ -1,0 +1,168 @@
+import { type FormEvent, useState } from 'react';
+import type { PlatformAdminCredentials } from '@salesfleet/contracts';
+import { ErrorNotice, formatRelative, Loading, Notice, TextField } from '@salesfleet/ui';
+import { useSession } from '../api/auth';
+import { useAddPlatformAdmin, useDisablePlatformAdmin, usePlatformAdmins, useResetPlatformAdminPassword } from '../api/data-safety';
+import { OneTimePassword } from '../components/one-time-password';
+import { useDocumentTitle } from '../lib/use-document-title';
+import { newAccountProblems } from '../lib/validation';
+
+/** The console's own admins: add one, reset another's password, disable one (never yourself, never the last). */
+export function PlatformAdminsScreen() {
+  useDocumentTitle('Platform admins');
+  const admins = usePlatformAdmins();
+  const me = useSession().data;
+  const reset = useResetPlatformAdminPassword();
+  const disable = useDisablePlatformAdmin();
+  const [issued, setIssued] = useState<PlatformAdminCredentials | null>(null);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const activeCount = admins.data?.filter((a) => a.isActive).length ?? 0;
+
+  return (
+    <section>
+      <div className="page-header">
+        <h1>Platform admins</h1>
+      </div>
+      <p className="muted">
+        People who can sign in to this console. New admins and password resets get a one-time password, to be changed at first sign-in.
+      </p>
+      {issued && (
+        <OneTimePassword password={issued.oneTimePassword}>
+          For <strong>{issued.admin.username}</strong> ({issued.admin.email}). Hand it over a secure channel; leaving this page forgets it.
+        </OneTimePassword>
+      )}
+      {reset.isError && <ErrorNotice error={reset.error} title="The password was not reset" />}
+      {disable.isError && <ErrorNotice error={disable.error} title="The admin was not disabled" />}
+      {disable.isSuccess && <Notice kind="success">{disable.data.admin.username} is disabled; their sessions have ended.</Notice>}
+      {admins.isPending && <Loading label="Loading the admins…" />}
+      {admins.isError && <ErrorNotice error={admins.error} title="Could not load the admins" onRetry={() => void admins.refetch()} />}
+      {admins.data && (
+        <div className="table-scroll">
+          <table aria-label="Platform admins">
+            <thead>
+              <tr>
+                <th scope="col">Username</th>
+                <th scope="col">Email</th>
+                <th scope="col">Status</th>
+                <th scope="col">Last sign-in</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {admins.data.map((a) => {
+                const self = a.id === me?.id;
+                const last = a.isActive && activeCount <= 1;
+                return (
+                  <tr key={a.id} className={a.isActive ? undefined : 'status-disabled'}>
+                    <th scope="row">
+                      {a.username}
+                      {self && <span className="muted"> (you)</span>}
+                    </th>
+                    <td>{a.email}</td>
+                    <td>{a.isActive ? (a.mustChangePassword ? 'Active · must change password' : 'Active') : 'Disabled'}</td>
+                    <td>{a.lastLoginAt ? formatRelative(a.lastLoginAt) : 'never'}</td>
+                    <td className="row-actions">
+                      {!self && (
+                        <button
+                          type="button"
+                          className="secondary outline small"
+                          disabled={reset.isPending}
+                          onClick={() => {
+                            setIssued(null);
+                            reset.mutate(a.username, { onSuccess: setIssued });
+                          }}
+                        >
+                          Reset password
+                        </button>
+                      )}
+                      {!self && a.isActive && confirming !== a.username && (
+                        <button
+                          type="button"
+                          className="secondary outline small"
+                          disabled={last}
+                          title={last ? 'The last active admin cannot be disabled' : undefined}
+                          onClick={() => setConfirming(a.username)}
+                        >
+                          Disable…
+                        </button>
+                      )}
+                      {confirming === a.username && (
+                        <span className="confirm-row">
+                          <button
+                            type="button"
+                            className="danger small"
+                            disabled={disable.isPending}
+                            aria-busy={disable.isPending}
+                            onClick={() => disable.mutate(a.username, { onSettled: () => setConfirming(null) })}
+                          >
+                            Disable {a.username}
+                          </button>
+                          <button type="button" className="secondary outline small" onClick={() => setConfirming(null)}>
+                            Cancel
+                          </button>
+                        </span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <AddAdminForm onAdded={setIssued} />
+    </section>
+  );
+}
+
+function AddAdminForm({ onAdded }: { onAdded: (credentials: PlatformAdminCredentials) => void }) {
+  const add = useAddPlatformAdmin();
+  const [form, setForm] = useState({ username: '', email: '' });
+  const [touched, setTouched] = useState(false);
+  const problems = newAccountProblems(form);
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setTouched(true);
+    if (problems.username || problems.email || add.isPending) return;
+    add.mutate(
+      { username: form.username.trim(), email: form.email.trim() },
+      {
+        onSuccess: (credentials) => {
+          onAdded(credentials);
+          setForm({ username: '', email: '' });
+          setTouched(false);
+        },
+      },
+    );
+  }
+
+  return (
+    <form onSubmit={onSubmit} aria-label="Add a platform admin" className="inline-form narrow">
+      <h2>Add an admin</h2>
+      <TextField
+        id="admin-username"
+        label="Username"
+        value={form.username}
+        onValueChange={(v) => setForm({ ...form, username: v })}
+        error={touched ? problems.username : undefined}
+        autoComplete="off"
+      />
+      <TextField
+        id="admin-email"
+        label="Email"
+        type="email"
+        value={form.email}
+        onValueChange={(v) => setForm({ ...form, email: v })}
+        error={touched ? problems.email : undefined}
+        autoComplete="off"
+      />
+      {add.isError && <ErrorNotice error={add.error} title="The admin was not added" />}
+      <button type="submit" disabled={add.isPending} aria-busy={add.isPending}>
+        Add admin
+      </button>
+    </form>
+  );
+}
