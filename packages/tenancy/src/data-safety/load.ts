@@ -1,4 +1,8 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ClientBase } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { migrateUp } from '@salesfleet/migrations';
 import { TableDigest, databaseValue, readArchive, storedRow, type ArchiveHeader, type ManifestTable, type RowValue } from './archive';
 import { readRows } from './snapshot';
@@ -72,6 +76,10 @@ export async function loadArchive(
     pendingRows = 0;
     const names = columns.map((c) => qi.quoteIdentifier(c.name)).join(', ');
     await sequelize.transaction(async (transaction) => {
+      if (copyable(sequelize, columns)) {
+        await copyRows(transaction, `COPY ${qi.quoteIdentifier(name)} (${names}) FROM STDIN`, statements);
+        return;
+      }
       for (const rows of statements) {
         // One multi-row INSERT with bound parameters: the driver serialises values, no SQL escaping in JS.
         let n = 0;
@@ -128,6 +136,36 @@ export async function loadArchive(
     tables.push({ name: t.name, rows: check.rows, sha256 });
   }
   return { tables, rows: rowsTotal };
+}
+
+/** PostgreSQL takes rows through COPY (every column family this schema has is plain text in COPY's format). */
+function copyable(sequelize: Sequelize, columns: readonly ArchiveColumn[]): boolean {
+  return sequelize.getDialect() === 'postgres' && columns.every((c) => c.family !== 'binary');
+}
+
+/**
+ * `COPY … FROM STDIN` in COPY's text format on the transaction's own connection (pg-copy-streams):
+ * about ten times the rows per second of multi-row INSERTs, which bind and plan every statement.
+ */
+async function copyRows(transaction: Transaction, sql: string, batches: unknown[][][]): Promise<void> {
+  // Sequelize keeps the transaction's pg client on it; COPY must run on that very connection.
+  const client = (transaction as unknown as { connection: ClientBase }).connection;
+  function* lines(): Generator<string> {
+    for (const rows of batches) {
+      let chunk = '';
+      for (const row of rows) chunk += `${row.map(copyText).join('\t')}\n`;
+      yield chunk;
+    }
+  }
+  await pipeline(Readable.from(lines()), client.query(copyFrom(sql)));
+}
+
+/** One value in COPY's text format: \N for NULL, t/f, and backslash escapes for the four characters that need them. */
+function copyText(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  return /[\\\n\r\t]/.test(text) ? text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') : text;
 }
 
 /** After explicit ids, each serial sequence continues after the largest id (PostgreSQL only). */
