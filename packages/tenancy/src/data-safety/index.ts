@@ -30,7 +30,7 @@ export {
   type Retention,
 } from './backup';
 export type { LoadProgress } from './load';
-export { restoreTenant, type RestoreDeps, type RestoreOptions, type RestoreResult } from './restore';
+export { restoreTenant, type RestoreDeps, type RestoreOptions, type RestoreResult, type RestoreStep } from './restore';
 export { MOVE_STEPS, deleteOldDatabase, moveTenant, type MoveDeps, type MoveOptions, type MoveResult, type MoveStep } from './move';
 export { repairTenantSchema, tenantSchemaDrift, type RepairResult, type SchemaRepair } from './repair';
 export {

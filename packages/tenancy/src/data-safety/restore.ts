@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { migrateUp, migrationNames } from '@salesfleet/migrations';
 import type { TenantConnections } from '../connections';
+import type { Logger } from '../logger';
 import {
   closeSequelize,
   describeSpec,
@@ -32,7 +33,11 @@ export interface RestoreOptions {
   /** Replace the data of the existing tenant: restored into a new database, switched to once verified. */
   replace?: boolean;
   onProgress?: (progress: LoadProgress | { phase: 'check'; table: null; rowsDone: 0; rowsTotal: 0 }) => void;
+  /** Awaited before each step starts (progress; tests look at the tenant between steps). */
+  onStep?: (step: RestoreStep) => void | Promise<void>;
 }
+
+export type RestoreStep = 'maintenance' | 'create_database' | 'load' | 'migrate' | 'switch' | 'activate';
 
 export interface RestoreResult {
   tenant: TenantRecord;
@@ -50,6 +55,8 @@ export interface RestoreResult {
 
 export interface RestoreDeps extends DataSafetyDeps {
   connections?: Pick<TenantConnections, 'evict'>;
+  /** Where a failure to take the tenant out of maintenance again is reported. */
+  logger?: Logger;
 }
 
 /**
@@ -108,8 +115,22 @@ export async function restoreTenant(deps: RestoreDeps, slug: string, options: Re
   let registered: TenantRecord | null = null;
   let created = false;
   let sequelize: ReturnType<typeof openSequelize> | null = null;
+  // With `replace`, the tenant is in maintenance from here until it serves from the verified new
+  // database (its users get 503 + Retry-After, nothing is written into the database being replaced);
+  // any failure puts it back, on its old database, with the status it had.
+  let inMaintenance: TenantRecord | null = null;
+  const step = async <T>(name: RestoreStep, fn: () => Promise<T>, details?: Record<string, unknown>): Promise<T> => {
+    await options.onStep?.(name);
+    return run.step(name, fn, details);
+  };
   try {
-    if (!existing) {
+    if (existing) {
+      inMaintenance = await step('maintenance', async () => {
+        const updated = await deps.registry.updateTenant(existing.id, { status: 'maintenance' }, { expectedVersion: existing.version });
+        await deps.connections?.evict(existing.id, { graceMs: 5000 });
+        return updated;
+      });
+    } else {
       registered = await deps.registry.insertTenant({
         slug: targetSlug,
         name: header.tenant.name,
@@ -123,28 +144,30 @@ export async function restoreTenant(deps: RestoreDeps, slug: string, options: Re
       });
       run.setTenant(registered.id, registered.slug);
     }
-    created = await run.step('create_database', () => prepareTarget(target, ctx), { database: describeSpec(target.spec) });
+    created = await step('create_database', () => prepareTarget(target, ctx), { database: describeSpec(target.spec) });
     sequelize = openSequelize(target.spec, { dataDir: ctx.dataDir, connectTimeoutMs: ctx.connectTimeoutMs, poolMax: 2, tenant: true });
-    const loaded = await run.step('load', () => loadArchive(sequelize!, file, header, options.onProgress), {
+    const loaded = await step('load', () => loadArchive(sequelize!, file, header, options.onProgress), {
       rows: header.tables.reduce((n, t) => n + t.rows, 0),
     });
-    const { applied } = await run.step('migrate', () => migrateUp(sequelize!, 'tenant'));
+    const { applied } = await step('migrate', () => migrateUp(sequelize!, 'tenant'));
     const schemaVersion = applied.at(-1) ?? header.schemaVersion;
     await closeSequelize(sequelize);
     sequelize = null;
 
     let tenant: TenantRecord;
     if (existing) {
-      tenant = await run.step('switch', async () => {
+      tenant = await step('switch', async () => {
         const updated = await deps.registry.updateTenant(existing.id, {
           db: dbColumns(deps, target.spec, created && target.managed),
           schemaVersion,
+          status: existing.status,
         });
+        inMaintenance = null;
         await deps.connections?.evict(existing.id, { graceMs: 5000 }).catch(() => undefined);
         return updated;
       });
     } else {
-      tenant = await run.step('activate', () =>
+      tenant = await step('activate', () =>
         deps.registry.updateTenant(registered!.id, { status: 'active', schemaVersion, db: { managed: created && target.managed } }),
       );
     }
@@ -164,6 +187,17 @@ export async function restoreTenant(deps: RestoreDeps, slug: string, options: Re
     await closeSequelize(sequelize);
     if (created) await run.step('undo_create_database', () => driverFor(target.spec.engine).drop(target.spec, ctx)).catch(() => undefined);
     if (registered) await run.step('undo_register', () => deps.registry.deleteTenant(registered!.id)).catch(() => undefined);
+    const stopped = inMaintenance;
+    if (stopped && existing) {
+      await run
+        .step('undo_maintenance', () => deps.registry.updateTenant(stopped.id, { status: existing.status }))
+        .catch((undoErr: unknown) =>
+          deps.logger?.error(
+            { err: (undoErr as Error).message, tenant: existing.slug },
+            'tenant left in maintenance after a failed restore',
+          ),
+        );
+    }
     await run.fail(err);
     throw err;
   }
