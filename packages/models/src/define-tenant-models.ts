@@ -11,6 +11,7 @@ import { associateSession, defineSession } from './auth/session';
 import { associateUser, defineUser } from './auth/user';
 import { associateUserGroup, defineUserGroup } from './auth/user-group';
 import { associateCreditNote, defineCreditNote, defineCreditNoteLine } from './sales/credit-note';
+import { associateQuote, defineQuote, defineQuoteLine } from './sales/quote';
 import { associateCustomer, defineCustomer } from './sales/customer';
 import { associateInvoice, defineInvoice } from './sales/invoice';
 import { associateInvoiceLine, defineInvoiceLine } from './sales/invoice-line';
@@ -59,6 +60,8 @@ const specs: { [K in TenantModelName]: ModelSpec<K> } = {
   TaxRate: { define: defineTaxRate },
   CreditNote: { define: defineCreditNote, associate: associateCreditNote },
   CreditNoteLine: { define: defineCreditNoteLine },
+  Quote: { define: defineQuote, associate: associateQuote },
+  QuoteLine: { define: defineQuoteLine },
   TenantSettings: { define: defineTenantSettings },
   UserLocation: { define: defineUserLocation },
   Unit: { define: defineUnit },

@@ -27,6 +27,10 @@ export type {
   CreditNoteLine,
   CreditNoteLineModel,
   CreditNoteModel,
+  Quote,
+  QuoteLine,
+  QuoteLineModel,
+  QuoteModel,
   CustomerModel,
   Expense,
   ExpenseModel,
@@ -286,6 +290,7 @@ export {
   type CreateInvoiceInput,
   type InvoiceFilter,
   type InvoiceLineInput,
+  type DocumentDiscountInput,
   type InvoiceWriteOptions,
   type IssueInvoiceInput,
   type PostingHooks,
@@ -405,3 +410,20 @@ export {
   type CreditNoteLineInput,
 } from './sales/credit-notes';
 export { nextDocumentNumbers } from './sales/invoicing';
+
+// ── discounts, tax-inclusive prices and quotes (issue 13) ──
+export { allocateProportionally, priceLines, type DiscountInput, type PricedDocument, type PricedLine } from './sales/tax';
+export { QUOTE_STATUSES, type QuoteStatus } from './sales/quote';
+export {
+  convertQuote,
+  createQuote,
+  DEFAULT_QUOTE_VALIDITY_DAYS,
+  expireQuote,
+  getQuote,
+  listQuotes,
+  updateQuote,
+  type ConvertQuoteInput,
+  type QuoteFilter,
+  type QuoteInput,
+  type QuotePatch,
+} from './sales/quotes';

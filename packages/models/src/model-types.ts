@@ -12,6 +12,7 @@ import type { defineUser } from './auth/user';
 import type { defineUserGroup } from './auth/user-group';
 import type { defineUserLocation } from './auth/user-location';
 import type { defineCreditNote, defineCreditNoteLine } from './sales/credit-note';
+import type { defineQuote, defineQuoteLine } from './sales/quote';
 import type { defineCustomer } from './sales/customer';
 import type { defineInvoice } from './sales/invoice';
 import type { defineInvoiceLine } from './sales/invoice-line';
@@ -53,6 +54,8 @@ export type ExpenseModel = ReturnType<typeof defineExpense>;
 export type TaxRateModel = ReturnType<typeof defineTaxRate>;
 export type CreditNoteModel = ReturnType<typeof defineCreditNote>;
 export type CreditNoteLineModel = ReturnType<typeof defineCreditNoteLine>;
+export type QuoteModel = ReturnType<typeof defineQuote>;
+export type QuoteLineModel = ReturnType<typeof defineQuoteLine>;
 export type TenantSettingsModel = ReturnType<typeof defineTenantSettings>;
 export type UnitModel = ReturnType<typeof defineUnit>;
 export type CategoryModel = ReturnType<typeof defineCategory>;
@@ -84,6 +87,8 @@ export interface Expense extends InstanceType<ExpenseModel> {}
 export interface TaxRate extends InstanceType<TaxRateModel> {}
 export interface CreditNote extends InstanceType<CreditNoteModel> {}
 export interface CreditNoteLine extends InstanceType<CreditNoteLineModel> {}
+export interface Quote extends InstanceType<QuoteModel> {}
+export interface QuoteLine extends InstanceType<QuoteLineModel> {}
 export interface TenantSettings extends InstanceType<TenantSettingsModel> {}
 export interface Unit extends InstanceType<UnitModel> {}
 export interface Category extends InstanceType<CategoryModel> {}
@@ -117,6 +122,8 @@ export interface TenantModelClasses {
   TaxRate: TaxRateModel;
   CreditNote: CreditNoteModel;
   CreditNoteLine: CreditNoteLineModel;
+  Quote: QuoteModel;
+  QuoteLine: QuoteLineModel;
   TenantSettings: TenantSettingsModel;
   Unit: UnitModel;
   Category: CategoryModel;

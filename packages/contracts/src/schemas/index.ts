@@ -25,3 +25,16 @@ export {
   type RunState,
   type TenantUserCredentials,
 } from './data-safety';
+export {
+  DiscountFields,
+  hasDiscount,
+  ONE_DISCOUNT_KIND,
+  oneDiscountKind,
+  QUOTE_STATUSES,
+  QuoteLineSchema,
+  QuoteSchema,
+  QuoteStatusSchema,
+  QuoteSummarySchema,
+  type QuoteJson,
+  type QuoteSummaryJson,
+} from './sales-documents';

@@ -9,6 +9,7 @@ import { inventoryValuation } from './202612070240-inventory-valuation';
 import { purchasing } from './202612070250-purchasing';
 import { catalog } from './202612070260-catalog';
 import { creditNotes } from './202612070300-credit-notes';
+import { discountsAndQuotes } from './202612070330-discounts-and-quotes';
 
 /** The tenant database migrations, oldest first. A tenant's schema version is its last applied name. */
 export const tenantMigrations: MigrationDefinition[] = [
@@ -22,4 +23,5 @@ export const tenantMigrations: MigrationDefinition[] = [
   purchasing,
   catalog,
   creditNotes,
+  discountsAndQuotes,
 ];

@@ -6,7 +6,19 @@ const ACTIONS = ['view', 'add', 'change', 'delete'] as const;
 
 const MODELS_BY_APP = {
   auth: ['user', 'group', 'permission'],
-  sales: ['location', 'customer', 'product', 'stock_level', 'stock_movement', 'invoice', 'payment', 'unit', 'category', 'credit_note'],
+  sales: [
+    'location',
+    'customer',
+    'product',
+    'stock_level',
+    'stock_movement',
+    'invoice',
+    'payment',
+    'unit',
+    'category',
+    'credit_note',
+    'quote',
+  ],
   accounting: ['account', 'journal_entry', 'expense', 'tax_rate'],
   purchasing: ['supplier', 'purchase_order', 'supplier_bill', 'supplier_payment'],
 } as const;
@@ -19,6 +31,7 @@ type ModelPermission = {
 
 const SPECIAL_PERMISSIONS = [
   { codename: 'sales.void_invoice', name: 'Can void invoices' },
+  { codename: 'sales.give_discount', name: 'Can give discounts on invoices and quotes' },
   { codename: 'sales.adjust_stock', name: 'Can adjust stock' },
   { codename: 'sales.transfer_stock', name: 'Can transfer stock between locations' },
   { codename: 'purchasing.receive_goods', name: 'Can receive goods against purchase orders' },

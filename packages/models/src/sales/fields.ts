@@ -63,12 +63,8 @@ export class FieldChecks {
 /** Largest value of an INTEGER column (prices of products, quantities). */
 export const MAX_INT32 = 2_147_483_647;
 
-/**
- * Largest amount of one document (an invoice line, an invoice, a payment, an expense), in cents:
- * 100 000 000 000.00. Far below Number.MAX_SAFE_INTEGER (≈ 9 × 10^15), so the ledger's sums over
- * hundreds of the largest documents stay exact integers on every engine, and reports stay readable.
- */
-export const MAX_AMOUNT = 10_000_000_000_000;
+/** Largest amount of one document, in cents (the rule lives in contracts, shared with the API and the web apps). */
+export { MAX_AMOUNT } from '@salesfleet/contracts';
 
 /**
  * Turns Sequelize's own validation and unique errors into ours; anything else is rethrown as is.

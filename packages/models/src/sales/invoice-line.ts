@@ -26,6 +26,15 @@ export function defineInvoiceLine(sequelize: Sequelize) {
     declare unitPrice: number;
     /** Tax rate in basis points (2000 = 20 %). */
     declare taxRateBp: CreationOptional<number>;
+    /** The unit price includes the tax (copied from the tax rate when sold). */
+    declare taxInclusive: CreationOptional<boolean>;
+    /** The line's discount as a percentage (basis points), when it was given as one. */
+    declare discountBp: CreationOptional<number | null>;
+    /** The line's own discount in cents. */
+    declare discountAmount: CreationOptional<number>;
+    /** The line's share of the invoice's discount, in cents. */
+    declare invoiceDiscount: CreationOptional<number>;
+    /** Net of discounts and tax. */
     declare lineSubtotal: number;
     declare lineTax: CreationOptional<number>;
     declare lineTotal: number;
@@ -59,6 +68,10 @@ export function defineInvoiceLine(sequelize: Sequelize) {
       costAmount: { type: DataTypes.BIGINT, allowNull: true, validate: { isInt: true } },
       unitPrice: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true } },
       taxRateBp: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
+      taxInclusive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      discountBp: { type: DataTypes.INTEGER, allowNull: true, validate: { isInt: true, min: 0, max: 10_000 } },
+      discountAmount: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
+      invoiceDiscount: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
       lineSubtotal: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true } },
       lineTax: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true } },
       lineTotal: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true } },

@@ -27,6 +27,13 @@ export function defineInvoice(sequelize: Sequelize) {
     declare customerId: CreationOptional<ForeignKey<number> | null>;
     declare status: CreationOptional<InvoiceStatus>;
     declare issueDate: string;
+    /** The invoice-level discount as a percentage (basis points), when it was given as one. */
+    declare discountBp: CreationOptional<number | null>;
+    /** The invoice-level discount in cents (shared over the lines' invoiceDiscount). */
+    declare discountAmount: CreationOptional<number>;
+    /** Every discount on the invoice: its lines' own and the invoice-level one. */
+    declare discountTotal: CreationOptional<number>;
+    /** Net of discounts and tax. */
     declare subtotal: CreationOptional<number>;
     declare tax: CreationOptional<number>;
     declare total: CreationOptional<number>;
@@ -35,6 +42,8 @@ export function defineInvoice(sequelize: Sequelize) {
     declare amountCredited: CreationOptional<number>;
     declare createdBy: ForeignKey<number>;
     declare notes: CreationOptional<string | null>;
+    /** The quote this invoice was converted from. */
+    declare quoteId: CreationOptional<ForeignKey<number> | null>;
     declare createdAt: CreationOptional<Date>;
     declare updatedAt: CreationOptional<Date>;
 
@@ -75,6 +84,9 @@ export function defineInvoice(sequelize: Sequelize) {
         validate: { isIn: [[...INVOICE_STATUSES]] },
       },
       issueDate: { type: DataTypes.DATEONLY, allowNull: false },
+      discountBp: { type: DataTypes.INTEGER, allowNull: true, validate: { isInt: true, min: 0, max: 10_000 } },
+      discountAmount: cents(),
+      discountTotal: cents(),
       subtotal: cents(),
       tax: cents(),
       total: cents(),
@@ -89,6 +101,14 @@ export function defineInvoice(sequelize: Sequelize) {
         onUpdate: 'CASCADE',
       },
       notes: { type: DataTypes.TEXT, allowNull: true },
+      // RESTRICT: a converted quote stays with its invoice.
+      quoteId: {
+        type: DataTypes.INTEGER,
+        allowNull: true,
+        references: { model: 'quotes', key: 'id' },
+        onDelete: 'RESTRICT',
+        onUpdate: 'CASCADE',
+      },
       createdAt: timestampAttribute(),
       updatedAt: timestampAttribute(),
     },
@@ -104,6 +124,7 @@ export function defineInvoice(sequelize: Sequelize) {
         { name: 'invoices_location_id', fields: ['location_id'] },
         { name: 'invoices_customer_id', fields: ['customer_id'] },
         { name: 'invoices_created_by', fields: ['created_by'] },
+        { name: 'invoices_quote_id', fields: ['quote_id'] },
       ],
     },
   );

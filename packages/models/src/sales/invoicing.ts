@@ -21,7 +21,7 @@ import { containsIgnoringCase } from './search';
 import { formatQuantity, MAX_QUANTITY, quantityNumber } from './quantity';
 import { inventoryLines, putStock, quantityIssue, stockOnHand, takeStock } from './stock';
 import { InventoryValuation } from './valuation';
-import { lineAmounts, sumCents } from './tax';
+import { priceLines, sumCents, type DiscountInput, type PricedLine } from './tax';
 import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '@salesfleet/contracts';
 
 /**
@@ -53,6 +53,20 @@ export interface InvoiceLineInput {
   unitPrice?: number;
   /** Free-text lines only (product lines take their product's rate); default 0. */
   taxRateBp?: number;
+  /** Free-text lines only: the unit price includes the tax (product lines follow their rate); default false. */
+  taxInclusive?: boolean;
+  /** The line's discount: basis points of quantity × unit price (1000 = 10 %)… */
+  discountBp?: number | null;
+  /** …or a fixed amount of cents off the line (not both). */
+  discountAmount?: number | null;
+}
+
+/** A discount on the whole document, shared over its lines (see priceLines in tax.ts). */
+export interface DocumentDiscountInput {
+  /** Basis points of what the lines charge after their own discounts… */
+  discountBp?: number | null;
+  /** …or a fixed amount of cents (not both). */
+  discountAmount?: number | null;
 }
 
 /** Money taken when the invoice is issued (at the till). `amount` defaults to the invoice total. */
@@ -62,7 +76,7 @@ export interface TillPayment {
   reference?: string | null;
 }
 
-export interface CreateInvoiceInput {
+export interface CreateInvoiceInput extends DocumentDiscountInput {
   locationId: number;
   customerId?: number | null;
   /** `YYYY-MM-DD`; default today in the tenant's time zone. */
@@ -73,6 +87,8 @@ export interface CreateInvoiceInput {
   draft?: boolean;
   payment?: TillPayment;
   userId: number;
+  /** The quote this invoice converts (set by convertQuote only). */
+  quoteId?: number | null;
 }
 
 export interface IssueInvoiceInput {
@@ -110,6 +126,10 @@ interface ResolvedLine {
   quantity: number;
   unitPrice: number;
   taxRateBp: number;
+  taxInclusive: boolean;
+  discountBp: number | null;
+  discountAmount: number;
+  invoiceDiscount: number;
   lineSubtotal: number;
   lineTax: number;
   lineTotal: number;
@@ -122,15 +142,28 @@ interface ProductFacts {
   allowNegativeStock: boolean;
 }
 
-interface ResolvedInvoice {
+export interface ResolvedInvoice {
   lines: ResolvedLine[];
   products: Map<number, ProductFacts>;
+  discountBp: number | null;
+  discountAmount: number;
+  discountTotal: number;
   subtotal: number;
   tax: number;
   total: number;
 }
 
-function checkLineShapes(lines: readonly InvoiceLineInput[], f: FieldChecks): void {
+/** A discount's shape (lines' with `p` = `lines.<i>.`, the document's with `p` = ''). */
+export function checkDiscountShape(d: DiscountInput, f: FieldChecks, p = ''): void {
+  const hasBp = d.discountBp !== undefined && d.discountBp !== null;
+  const hasAmount = d.discountAmount !== undefined && d.discountAmount !== null;
+  if (hasBp) f.int(d.discountBp, `${p}discountBp`, 0, 10_000);
+  if (hasAmount) f.int(d.discountAmount, `${p}discountAmount`, 0, MAX_AMOUNT);
+  if (hasBp && hasAmount) f.fail(`${p}discountAmount`, 'a percentage (discountBp) or an amount, not both');
+}
+
+/** The shapes of a document's lines (invoices and quotes). */
+export function checkLineShapes(lines: readonly InvoiceLineInput[], f: FieldChecks): void {
   if (!Array.isArray(lines) || lines.length === 0) f.fail('lines', 'at least one line');
   else if (lines.length > MAX_INVOICE_LINES) f.fail('lines', `at most ${MAX_INVOICE_LINES} lines`);
   else
@@ -148,6 +181,11 @@ function checkLineShapes(lines: readonly InvoiceLineInput[], f: FieldChecks): vo
         if (line.productId) f.fail(`${p}.taxRateBp`, "product lines take their product's tax rate");
         else f.int(line.taxRateBp, `${p}.taxRateBp`, 0, 10_000);
       }
+      if (line.taxInclusive !== undefined) {
+        if (line.productId) f.fail(`${p}.taxInclusive`, "product lines follow their product's tax rate");
+        else f.bool(line.taxInclusive, `${p}.taxInclusive`);
+      }
+      checkDiscountShape(line, f, `${p}.`);
     });
 }
 
@@ -165,7 +203,7 @@ async function loadProducts(
     ? await models.Product.findAll({
         where: { id: { [Op.in]: ids } },
         include: [
-          { model: models.TaxRate, as: 'taxRate', attributes: ['id', 'rateBp'] },
+          { model: models.TaxRate, as: 'taxRate', attributes: ['id', 'rateBp', 'isInclusive'] },
           { model: models.Unit, as: 'unit', attributes: ['id', 'decimals'] },
         ],
         transaction,
@@ -179,9 +217,14 @@ function productIdsOf(lines: readonly InvoiceLineInput[]): number[] {
 }
 
 /** Prices, descriptions and tax rates of the lines, from their products where they have one. */
-function resolveWith(byId: ReadonlyMap<number, LoadedProduct>, lines: readonly InvoiceLineInput[], pathPrefix = ''): ResolvedInvoice {
+function resolveWith(
+  byId: ReadonlyMap<number, LoadedProduct>,
+  lines: readonly InvoiceLineInput[],
+  discount: DocumentDiscountInput,
+  pathPrefix = '',
+): ResolvedInvoice {
   const issues: { path: string; message: string }[] = [];
-  const resolved: ResolvedLine[] = [];
+  const resolved: Omit<ResolvedLine, keyof PricedLine>[] = [];
   const used = new Map<number, ProductFacts>();
   lines.forEach((line, i) => {
     const product = typeof line.productId === 'number' ? byId.get(line.productId) : undefined;
@@ -201,40 +244,55 @@ function resolveWith(byId: ReadonlyMap<number, LoadedProduct>, lines: readonly I
         return;
       }
     }
-    const unitPrice = line.unitPrice ?? product!.unitPrice;
-    const taxRateBp = product ? (product.taxRate?.rateBp ?? 0) : (line.taxRateBp ?? 0);
-    const amounts = lineAmounts(line.quantity, unitPrice, taxRateBp);
     resolved.push({
       productId: product?.id ?? null,
       description: line.description?.trim() || product!.name,
       quantity: line.quantity,
-      unitPrice,
-      taxRateBp,
-      ...amounts,
+      unitPrice: line.unitPrice ?? product!.unitPrice,
+      taxRateBp: product ? (product.taxRate?.rateBp ?? 0) : (line.taxRateBp ?? 0),
+      taxInclusive: product ? (product.taxRate?.isInclusive ?? false) : (line.taxInclusive ?? false),
+      discountBp: line.discountBp ?? null,
       costAmount: null,
     });
   });
-  resolved.forEach((line, i) => {
+  if (issues.length) throw new ValidationFailed('Invalid invoice lines', issues);
+  const { priced, issues: pricing } = priceLines(
+    resolved.map((l, i) => ({ ...l, discountAmount: lines[i]!.discountAmount ?? null })),
+    discount,
+  );
+  issues.push(...pricing.map((p) => ({ ...p, path: `${pathPrefix}${p.path}` })));
+  priced.lines.forEach((line, i) => {
     if (line.lineTotal > MAX_AMOUNT)
       issues.push({ path: `${pathPrefix}lines.${i}`, message: `a line total of at most ${MAX_AMOUNT} cents` });
   });
   if (issues.length) throw new ValidationFailed('Invalid invoice lines', issues);
-  const total = sumCents(resolved.map((l) => l.lineTotal));
-  if (total > MAX_AMOUNT)
+  if (priced.total > MAX_AMOUNT)
     throw new ValidationFailed('Invoice total too large', [
       { path: `${pathPrefix}lines`, message: `a total of at most ${MAX_AMOUNT} cents` },
     ]);
   return {
-    lines: resolved,
+    lines: resolved.map((l, i) => {
+      const { gross: _gross, ...amounts } = priced.lines[i]!;
+      return { ...l, ...amounts };
+    }),
     products: used,
-    subtotal: sumCents(resolved.map((l) => l.lineSubtotal)),
-    tax: sumCents(resolved.map((l) => l.lineTax)),
-    total,
+    discountBp: discount.discountBp ?? null,
+    discountAmount: priced.discountAmount,
+    discountTotal: priced.discountTotal,
+    subtotal: priced.subtotal,
+    tax: priced.tax,
+    total: priced.total,
   };
 }
 
-async function resolveLines(models: TenantModels, lines: readonly InvoiceLineInput[], transaction: Transaction): Promise<ResolvedInvoice> {
-  return resolveWith(await loadProducts(models, productIdsOf(lines), transaction), lines);
+/** Resolves and prices a document's lines against their products (invoices and quotes). */
+export async function resolveLines(
+  models: TenantModels,
+  lines: readonly InvoiceLineInput[],
+  discount: DocumentDiscountInput,
+  transaction: Transaction,
+): Promise<ResolvedInvoice> {
+  return resolveWith(await loadProducts(models, productIdsOf(lines), transaction), lines, discount);
 }
 
 type ReferenceRow = { id: number; isActive: boolean } | null | undefined;
@@ -255,7 +313,7 @@ function referenceIssues(
   return issues;
 }
 
-async function checkReferences(
+export async function checkReferences(
   models: TenantModels,
   locationId: number,
   customerId: number | null | undefined,
@@ -480,6 +538,18 @@ async function recordSale(models: TenantModels, ctx: SaleContext): Promise<void>
   }
 }
 
+/** The amounts a document row (invoice or quote) keeps of its priced lines. */
+export function documentAmounts(resolved: ResolvedInvoice) {
+  return {
+    discountBp: resolved.discountBp,
+    discountAmount: resolved.discountAmount,
+    discountTotal: resolved.discountTotal,
+    subtotal: resolved.subtotal,
+    tax: resolved.tax,
+    total: resolved.total,
+  };
+}
+
 function checkCreate(input: CreateInvoiceInput): void {
   const f = new FieldChecks();
   f.int(input.locationId, 'locationId', 1, MAX_INT32);
@@ -487,6 +557,7 @@ function checkCreate(input: CreateInvoiceInput): void {
   if (input.issueDate !== undefined) f.date(input.issueDate, 'issueDate');
   f.text(input.notes, 'notes', 5000, false);
   checkLineShapes(input.lines, f);
+  checkDiscountShape(input, f);
   if (input.draft && input.payment) f.fail('payment', 'a draft takes no payment; pay when issuing');
   f.done('invoice');
   if (input.payment) checkPaymentInput(input.payment, 'payment.');
@@ -508,7 +579,7 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
     async (transaction) => {
       const issueDate = input.issueDate ?? (await tenantToday(models, transaction));
       await checkReferences(models, input.locationId, input.customerId, transaction);
-      const resolved = await resolveLines(models, input.lines, transaction);
+      const resolved = await resolveLines(models, input.lines, input, transaction);
       const paid = input.draft ? 0 : tillAmount(resolved.total, input.payment);
       if (!input.draft) await takeSaleStock(models, [{ locationId: input.locationId, resolved }], transaction);
       const number = input.draft ? draftNumber() : (await nextInvoiceNumber(models, transaction))[0]!;
@@ -519,12 +590,11 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
           customerId: input.customerId ?? null,
           status: input.draft ? 'draft' : saleStatus(resolved.total, paid),
           issueDate,
-          subtotal: resolved.subtotal,
-          tax: resolved.tax,
-          total: resolved.total,
+          ...documentAmounts(resolved),
           amountPaid: paid,
           createdBy: input.userId,
           notes: input.notes?.trim() || null,
+          quoteId: input.quoteId ?? null,
         },
         { transaction },
       ).catch(numberTaken);
@@ -600,7 +670,7 @@ export async function issueInvoicesInBulk(
   );
   if (issues.length) throw new ValidationFailed('Unknown or inactive location or customer', issues);
   const sales = inputs.map((input, i) => {
-    const resolved = resolveWith(products, input.lines, `${i}.`);
+    const resolved = resolveWith(products, input.lines, input, `${i}.`);
     return { input, locationId: input.locationId, resolved, paid: tillAmount(resolved.total, input.payment) };
   });
   await takeSaleStock(models, sales, transaction);
@@ -613,9 +683,7 @@ export async function issueInvoicesInBulk(
       customerId: input.customerId ?? null,
       status: saleStatus(resolved.total, paid),
       issueDate: input.issueDate ?? issueDate,
-      subtotal: resolved.subtotal,
-      tax: resolved.tax,
-      total: resolved.total,
+      ...documentAmounts(resolved),
       amountPaid: paid,
       createdBy: input.userId,
       notes: input.notes?.trim() || null,
@@ -699,12 +767,19 @@ export async function issueInvoice(
           quantity: l.quantity,
           unitPrice: l.unitPrice,
           taxRateBp: l.taxRateBp,
+          taxInclusive: l.taxInclusive,
+          discountBp: l.discountBp ?? null,
+          discountAmount: l.discountAmount,
+          invoiceDiscount: l.invoiceDiscount,
           lineSubtotal: l.lineSubtotal,
           lineTax: l.lineTax,
           lineTotal: l.lineTotal,
           costAmount: null,
         })),
         products: new Map(products.map((p) => [p.id, { sku: p.sku, allowNegativeStock: p.allowNegativeStock }])),
+        discountBp: invoice.discountBp ?? null,
+        discountAmount: invoice.discountAmount,
+        discountTotal: invoice.discountTotal,
         subtotal: invoice.subtotal,
         tax: invoice.tax,
         total: invoice.total,

@@ -4,6 +4,7 @@ import { creditNoteRoutes } from './credit-note-routes';
 import { classificationRoutes } from './classification-routes';
 import { csvRoutes } from './csv-routes';
 import { invoiceRoutes } from './invoice-routes';
+import { quoteRoutes } from './quote-routes';
 import { stockRoutes } from './stock-routes';
 
 /** The sales area of the tenant API: customers, products, stock, invoices, payments. */
@@ -14,4 +15,5 @@ export const salesRoutes: TenantRouteMount = (routes) => {
   stockRoutes(routes);
   invoiceRoutes(routes);
   creditNoteRoutes(routes);
+  quoteRoutes(routes);
 };

@@ -16,6 +16,7 @@ import {
   PAYMENT_METHODS,
   recordPayment,
   voidInvoice,
+  type InvoiceLineInput,
   type TenantModels,
   userLocationIds,
 } from '@salesfleet/models';
@@ -36,18 +37,22 @@ import {
   PaymentSchema,
   paymentJson,
   quantity,
+  withoutUndefined,
 } from './schemas';
-import { ValidationFailed } from '@salesfleet/contracts';
+import { DiscountFields, hasDiscount, ONE_DISCOUNT_KIND, oneDiscountKind, PermissionDenied, ValidationFailed } from '@salesfleet/contracts';
 
-const LineBody = z
+export const LineBody = z
   .object({
     productId: id.nullable().optional().describe('omit or null for a free-text line'),
     description: z.string().trim().min(1).max(255).nullable().optional().describe('required on free-text lines'),
     quantity,
     unitPrice: z.number().int().min(0).max(MAX_UNIT_PRICE).optional().describe("cents; default the product's price"),
     taxRateBp: z.number().int().min(0).max(10_000).optional().describe('free-text lines only; basis points'),
+    taxInclusive: z.boolean().optional().describe('free-text lines only: the unit price includes the tax'),
+    ...DiscountFields,
   })
   .strict()
+  .refine(oneDiscountKind, ONE_DISCOUNT_KIND)
   // quantity (thousandths) × unit price / 1000, in BigInt; the line total with its tax and the invoice
   // total are checked against MAX_AMOUNT where the products' prices and rates are known.
   .refine((l) => l.unitPrice === undefined || BigInt(l.quantity) * BigInt(l.unitPrice) <= BigInt(MAX_AMOUNT) * BigInt(QUANTITY_SCALE), {
@@ -55,7 +60,12 @@ const LineBody = z
     message: `quantity × unitPrice at most ${MAX_AMOUNT} cents`,
   });
 
-const TillPaymentBody = z
+/** A line body as the models take it (absent optional fields left out, not undefined). */
+export function lineInput(l: z.infer<typeof LineBody>): InvoiceLineInput {
+  return withoutUndefined(l) as unknown as InvoiceLineInput;
+}
+
+export const TillPaymentBody = z
   .object({
     method: z.enum(PAYMENT_METHODS),
     amount: z.number().int().min(1).max(MAX_AMOUNT).optional().describe('cents; default the invoice total'),
@@ -72,8 +82,10 @@ const CreateInvoiceBody = z
     draft: z.boolean().optional().describe('save without issuing: no number, stock or posting yet'),
     lines: z.array(LineBody).min(1, 'at least one line').max(MAX_INVOICE_LINES),
     payment: TillPaymentBody.optional().describe('money taken at the till when issuing'),
+    ...DiscountFields,
   })
-  .strict();
+  .strict()
+  .refine(oneDiscountKind, ONE_DISCOUNT_KIND);
 
 const IssueBody = z.object({ issueDate: date.optional(), payment: TillPaymentBody.optional() }).strict();
 const VoidBody = z
@@ -89,6 +101,15 @@ const PaymentBody = z
   .strict();
 
 const InvoiceBody = z.object({ invoice: InvoiceSchema });
+
+/** Discounts are for Admin and Managers (sales.give_discount): a cashier sells at the listed prices. */
+export function assertMayDiscount(
+  principal: { user: { isSuperuser: boolean }; permissions: ReadonlySet<string> },
+  document: Parameters<typeof hasDiscount>[0],
+): void {
+  if (hasDiscount(document) && !principal.user.isSuperuser && !principal.permissions.has('sales.give_discount'))
+    throw new PermissionDenied('sales.give_discount');
+}
 
 /** The one active location, when the request names none. */
 async function defaultLocation(models: TenantModels): Promise<number> {
@@ -179,18 +200,22 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
       description:
         'Issuing is one transaction: number assigned, stock taken per line, stock movements written, journal entry posted ' +
         '(receivable or, for a walk-in sale paid in full, cash/bank; revenue; tax payable; cost of goods where known). ' +
-        'Tax is computed per line and rounded half-up to the cent.',
+        'Discounts (per line and per invoice, a percentage in basis points or an amount; sales.give_discount) come off before ' +
+        'tax; the invoice discount is shared over the lines in proportion, leftover cents to the largest remainders. Tax is ' +
+        'computed per line on the discounted amount and rounded half-up to the cent; a tax-inclusive rate derives net and tax ' +
+        'from the price (tax = price × rate / (1 + rate), half-up). Revenue is posted net of discounts.',
       permission: 'sales.add_invoice',
       body: CreateInvoiceBody,
       responses: {
         201: { description: 'Created', schema: InvoiceBody },
-        403: { description: 'PermissionDenied: the user may not sell at this location (details.locationId)' },
+        403: { description: 'PermissionDenied: the user may not sell at this location (details.locationId), or discount' },
         409: { description: 'InsufficientStock (details.shortages: [{ productId, sku, locationId, requested, available }])' },
       },
     },
     async (c, { body }) => {
       const models = c.var.db;
       const userId = c.var.user.user.id;
+      assertMayDiscount(c.var.user, body);
       // A user restricted to one location sells there without naming it.
       const allowed = await userLocationIds(models, userId);
       const locationId = body.locationId ?? (allowed?.length === 1 ? allowed[0]! : await defaultLocation(models));
@@ -199,11 +224,7 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
         ...body,
         locationId,
         ...(body.payment ? { payment: body.payment } : {}),
-        lines: body.lines.map((l) => ({
-          ...l,
-          ...(l.unitPrice === undefined ? {} : { unitPrice: l.unitPrice }),
-          ...(l.taxRateBp === undefined ? {} : { taxRateBp: l.taxRateBp }),
-        })),
+        lines: body.lines.map(lineInput),
         userId: c.var.user.user.id,
       });
       return c.json({ invoice: invoiceJson(invoice) }, 201);

@@ -23,6 +23,11 @@ export const idParam = z.object({
     .transform(Number),
 });
 
+/** Drops absent optional fields of a parsed body (the models take them absent, not undefined). */
+export function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
 /** A row id in a body or a query string. */
 export const id = z.number().int().min(1).max(2_147_483_647);
 export const idQuery = z.coerce.number().int().min(1).max(2_147_483_647);
@@ -250,7 +255,11 @@ export const InvoiceLineSchema = z
     quantity: quantityOut,
     unitPrice: z.number().int(),
     taxRateBp: z.number().int().describe('basis points: 2000 = 20 %'),
-    lineSubtotal: z.number().int(),
+    taxInclusive: z.boolean().describe('the unit price includes the tax'),
+    discountBp: z.number().int().nullable(),
+    discountAmount: z.number().int().describe("the line's own discount, cents"),
+    invoiceDiscount: z.number().int().describe("the line's share of the invoice discount, cents"),
+    lineSubtotal: z.number().int().describe('net of discounts and tax'),
     lineTax: z.number().int(),
     lineTotal: z.number().int(),
   })
@@ -264,6 +273,10 @@ function lineJson(l: InvoiceLine): z.infer<typeof InvoiceLineSchema> {
     quantity: quantityNumber(l.quantity),
     unitPrice: l.unitPrice,
     taxRateBp: l.taxRateBp,
+    taxInclusive: Boolean(l.taxInclusive),
+    discountBp: l.discountBp ?? null,
+    discountAmount: Number(l.discountAmount ?? 0),
+    invoiceDiscount: Number(l.invoiceDiscount ?? 0),
     lineSubtotal: l.lineSubtotal,
     lineTax: l.lineTax,
     lineTotal: l.lineTotal,
@@ -277,13 +290,17 @@ const InvoiceFields = {
   locationId: z.number().int(),
   customerId: z.number().int().nullable(),
   issueDate: z.string(),
-  subtotal: z.number().int(),
+  discountBp: z.number().int().nullable().describe('invoice discount in basis points, when given as one'),
+  discountAmount: z.number().int().describe('the invoice-level discount, cents'),
+  discountTotal: z.number().int().describe('every discount: the lines’ own and the invoice-level one'),
+  subtotal: z.number().int().describe('net of discounts and tax'),
   tax: z.number().int(),
   total: z.number().int(),
   amountPaid: z.number().int(),
   amountCredited: z.number().int().describe('settled by credit notes'),
   amountDue: z.number().int(),
   notes: z.string().nullable(),
+  quoteId: z.number().int().nullable().describe('the quote it was converted from'),
   createdBy: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -302,6 +319,9 @@ export function invoiceSummaryJson(i: Invoice): z.infer<typeof InvoiceSummarySch
     locationId: i.locationId as number,
     customerId: (i.customerId as number | null | undefined) ?? null,
     issueDate: String(i.issueDate).slice(0, 10),
+    discountBp: i.discountBp ?? null,
+    discountAmount: Number(i.discountAmount ?? 0),
+    discountTotal: Number(i.discountTotal ?? 0),
     subtotal: i.subtotal,
     tax: i.tax,
     total: i.total,
@@ -309,6 +329,7 @@ export function invoiceSummaryJson(i: Invoice): z.infer<typeof InvoiceSummarySch
     amountCredited: i.amountCredited ?? 0,
     amountDue: i.status === 'void' ? 0 : i.total - i.amountPaid - (i.amountCredited ?? 0),
     notes: i.notes ?? null,
+    quoteId: (i.quoteId as number | null | undefined) ?? null,
     createdBy: i.createdBy as number,
     createdAt: iso(i.createdAt),
     updatedAt: iso(i.updatedAt),

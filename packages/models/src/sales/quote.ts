@@ -1,0 +1,165 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type ForeignKey,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type NonAttribute,
+  type Sequelize,
+} from 'sequelize';
+import type { AssociateModel, QuoteLine } from '../model-types';
+import { timestampAttribute } from '../timestamp-attribute';
+
+import { QUOTE_STATUSES } from '@salesfleet/contracts';
+
+/** Stored as a short string (not a database ENUM) so one schema serves every dialect. */
+export { QUOTE_STATUSES };
+export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
+
+/**
+ * A quote: the prices, discounts and tax a customer is offered until `validUntil`. It posts nothing
+ * and takes no stock; converting it (once) issues an invoice that references it (`invoiceId` here,
+ * `quoteId` there). Amounts are integer cents, priced like an invoice (tax.ts priceLines).
+ */
+export function defineQuote(sequelize: Sequelize) {
+  class Quote extends Model<InferAttributes<Quote>, InferCreationAttributes<Quote>> {
+    declare id: CreationOptional<number>;
+    declare number: string;
+    declare locationId: ForeignKey<number>;
+    declare customerId: CreationOptional<ForeignKey<number> | null>;
+    declare status: CreationOptional<QuoteStatus>;
+    declare issueDate: string;
+    declare validUntil: string;
+    declare discountBp: CreationOptional<number | null>;
+    declare discountAmount: CreationOptional<number>;
+    declare discountTotal: CreationOptional<number>;
+    declare subtotal: CreationOptional<number>;
+    declare tax: CreationOptional<number>;
+    declare total: CreationOptional<number>;
+    declare notes: CreationOptional<string | null>;
+    /** The invoice it was converted into. */
+    declare invoiceId: CreationOptional<ForeignKey<number> | null>;
+    declare createdBy: ForeignKey<number>;
+    declare createdAt: CreationOptional<Date>;
+    declare updatedAt: CreationOptional<Date>;
+
+    declare lines?: NonAttribute<QuoteLine[]>;
+  }
+
+  const cents = () => ({ type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true } });
+  const reference = (model: string, allowNull: boolean) => ({
+    type: DataTypes.INTEGER,
+    allowNull,
+    references: { model, key: 'id' },
+    onDelete: 'RESTRICT' as const,
+    onUpdate: 'CASCADE' as const,
+  });
+  Quote.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      number: { type: DataTypes.STRING(32), allowNull: false, validate: { notEmpty: true } },
+      locationId: reference('locations', false),
+      customerId: { ...reference('customers', true), onDelete: 'SET NULL' },
+      status: { type: DataTypes.STRING(10), allowNull: false, defaultValue: 'open', validate: { isIn: [[...QUOTE_STATUSES]] } },
+      issueDate: { type: DataTypes.DATEONLY, allowNull: false },
+      validUntil: { type: DataTypes.DATEONLY, allowNull: false },
+      discountBp: { type: DataTypes.INTEGER, allowNull: true, validate: { isInt: true, min: 0, max: 10_000 } },
+      discountAmount: cents(),
+      discountTotal: cents(),
+      subtotal: cents(),
+      tax: cents(),
+      total: cents(),
+      notes: { type: DataTypes.TEXT, allowNull: true },
+      invoiceId: reference('invoices', true),
+      createdBy: reference('users', false),
+      createdAt: timestampAttribute(),
+      updatedAt: timestampAttribute(),
+    },
+    {
+      sequelize,
+      modelName: 'Quote',
+      tableName: 'quotes',
+      underscored: true,
+      indexes: [
+        { name: 'quotes_number_unique', unique: true, fields: ['number'] },
+        { name: 'quotes_issue_date', fields: ['issue_date'] },
+        { name: 'quotes_status', fields: ['status'] },
+        { name: 'quotes_location_id', fields: ['location_id'] },
+        { name: 'quotes_customer_id', fields: ['customer_id'] },
+        { name: 'quotes_invoice_id', fields: ['invoice_id'] },
+        { name: 'quotes_created_by', fields: ['created_by'] },
+      ],
+    },
+  );
+  return Quote;
+}
+
+export const associateQuote: AssociateModel<'Quote'> = (Quote, target) => {
+  Quote.hasMany(target('QuoteLine'), { as: 'lines', foreignKey: 'quoteId', constraints: false });
+};
+
+/** One line of a quote, priced like an invoice line (no cost: a quote takes no stock). */
+export function defineQuoteLine(sequelize: Sequelize) {
+  class QuoteLine extends Model<InferAttributes<QuoteLine>, InferCreationAttributes<QuoteLine>> {
+    declare id: CreationOptional<number>;
+    declare quoteId: ForeignKey<number>;
+    declare productId: CreationOptional<ForeignKey<number> | null>;
+    declare description: string;
+    /** Thousandths of a unit. */
+    declare quantity: number;
+    declare unitPrice: number;
+    declare taxRateBp: number;
+    declare taxInclusive: boolean;
+    declare discountBp: CreationOptional<number | null>;
+    declare discountAmount: CreationOptional<number>;
+    declare invoiceDiscount: CreationOptional<number>;
+    declare lineSubtotal: number;
+    declare lineTax: number;
+    declare lineTotal: number;
+  }
+
+  const cents = () => ({ type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true } });
+  QuoteLine.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      quoteId: {
+        type: DataTypes.INTEGER,
+        allowNull: false,
+        references: { model: 'quotes', key: 'id' },
+        onDelete: 'CASCADE',
+        onUpdate: 'CASCADE',
+      },
+      productId: {
+        type: DataTypes.INTEGER,
+        allowNull: true,
+        references: { model: 'products', key: 'id' },
+        onDelete: 'RESTRICT',
+        onUpdate: 'CASCADE',
+      },
+      description: { type: DataTypes.STRING(255), allowNull: false },
+      quantity: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true, min: 1 } },
+      unitPrice: cents(),
+      taxRateBp: { type: DataTypes.INTEGER, allowNull: false },
+      taxInclusive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      discountBp: { type: DataTypes.INTEGER, allowNull: true, validate: { isInt: true, min: 0, max: 10_000 } },
+      discountAmount: { ...cents(), defaultValue: 0 },
+      invoiceDiscount: { ...cents(), defaultValue: 0 },
+      lineSubtotal: cents(),
+      lineTax: cents(),
+      lineTotal: cents(),
+    },
+    {
+      sequelize,
+      modelName: 'QuoteLine',
+      tableName: 'quote_lines',
+      underscored: true,
+      timestamps: false,
+      indexes: [
+        { name: 'quote_lines_quote_id', fields: ['quote_id'] },
+        { name: 'quote_lines_product_id', fields: ['product_id'] },
+      ],
+    },
+  );
+  return QuoteLine;
+}
