@@ -1,5 +1,6 @@
 import { DataTypes } from 'sequelize';
 import type { MigrationDefinition } from '../types';
+import { dropColumn } from './column-types';
 import { grantPermissions, revokePermissions, type GrantedPermission } from './grant-permissions';
 
 const PERMISSIONS: readonly GrantedPermission[] = [
@@ -104,18 +105,17 @@ export const discountsAndQuotes: MigrationDefinition = {
   },
 
   async down(ctx) {
-    const { queryInterface, transaction } = ctx;
-    const t = { transaction };
+    const { queryInterface, sequelize, transaction } = ctx;
     await revokePermissions(
       ctx,
       PERMISSIONS.map((p) => p.codename),
     );
-    await queryInterface.removeIndex('invoices', 'invoices_quote_id', t);
-    await queryInterface.removeColumn('invoices', 'quote_id', t);
-    await queryInterface.dropTable('quote_lines', t);
-    await queryInterface.dropTable('quotes', t);
-    for (const column of ['discount_total', 'discount_amount', 'discount_bp']) await queryInterface.removeColumn('invoices', column, t);
+    await dropColumn(queryInterface, sequelize, 'invoices', 'quote_id', transaction, ['invoices_quote_id']);
+    await queryInterface.dropTable('quote_lines', { transaction });
+    await queryInterface.dropTable('quotes', { transaction });
+    for (const column of ['discount_total', 'discount_amount', 'discount_bp'])
+      await dropColumn(queryInterface, sequelize, 'invoices', column, transaction);
     for (const column of ['invoice_discount', 'discount_amount', 'discount_bp', 'tax_inclusive'])
-      await queryInterface.removeColumn('invoice_lines', column, t);
+      await dropColumn(queryInterface, sequelize, 'invoice_lines', column, transaction);
   },
 };

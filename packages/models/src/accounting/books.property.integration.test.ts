@@ -13,7 +13,9 @@ import { ACCOUNT_CODES } from './chart-of-accounts';
 import { createExpense, updateExpense } from './expenses';
 import { createManualEntry } from './manual-entries';
 import { trialBalance } from './reports';
-import { balanceSheet } from './statements';
+import { balanceSheet, taxReport } from './statements';
+import { createTaxRate } from './tax-rates';
+import { convertQuote, createQuote } from '../sales/quotes';
 import { toCents } from './values';
 import { isSalesfleetError } from '@salesfleet/contracts';
 import { units } from '../sales/quantity';
@@ -21,7 +23,8 @@ import { bookViolations } from '../testing/books';
 
 /**
  * Property-based test of the books (fast-check): random sequences of stock receipts, sales (with and
- * without a customer, paid at the till or not), payments, credit notes (partial, restocked or written off), voids, expenses, expense edits and manual
+ * without a customer, paid at the till or not, with line and invoice discounts, on tax-exclusive and
+ * tax-inclusive products), quotes (converted once, or not), payments, credit notes (partial, restocked or written off), voids, expenses, expense edits and manual
  * entries, with the invariants checked after every step. A failing run prints the shrunk sequence
  * and its seed (replay with SALESFLEET_PROPERTY_SEED). Run counts stay small: each step is a real
  * transaction on a real database.
@@ -30,15 +33,20 @@ import { bookViolations } from '../testing/books';
 const dialects = await testDialects();
 const SEED = process.env.SALESFLEET_PROPERTY_SEED ? Number(process.env.SALESFLEET_PROPERTY_SEED) : undefined;
 
+const PRODUCTS = 4;
+const PRODUCTS_LAST = PRODUCTS - 1;
+
 type Step =
   | { kind: 'receipt'; product: number; location: number; quantity: number }
   | {
       kind: 'sale';
       customer: number | null;
-      lines: { product: number; quantity: number }[];
+      lines: SaleLine[];
       location: number;
       till: 'none' | 'full' | 'part';
+      discount: Discount;
     }
+  | { kind: 'quote'; customer: number | null; lines: SaleLine[]; location: number; discount: Discount; convert: boolean }
   | { kind: 'payment'; invoice: number; fraction: number }
   | { kind: 'void'; invoice: number }
   | { kind: 'credit'; invoice: number; fraction: number; restock: boolean }
@@ -46,7 +54,20 @@ type Step =
   | { kind: 'editExpense'; expense: number; amount: number }
   | { kind: 'manual'; amount: number };
 
-const PRODUCTS = 4;
+/** No discount, a percentage (basis points) or an amount of cents (refused when larger than what it discounts). */
+type Discount = { discountBp: number } | { discountAmount: number } | Record<string, never>;
+type SaleLine = { product: number; quantity: number; discount: Discount };
+
+const discount: fc.Arbitrary<Discount> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant({}) },
+  { weight: 1, arbitrary: fc.record({ discountBp: fc.integer({ min: 0, max: 10_000 }) }) },
+  { weight: 1, arbitrary: fc.record({ discountAmount: fc.integer({ min: 0, max: 900 }) }) },
+);
+const saleLines = fc.array(fc.record({ product: fc.nat(PRODUCTS_LAST), quantity: fc.integer({ min: 1, max: 6 }), discount }), {
+  minLength: 1,
+  maxLength: 3,
+});
+
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
     weight: 2,
@@ -71,12 +92,21 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('sale' as const),
       customer: fc.option(fc.nat(1), { nil: null }),
-      lines: fc.array(fc.record({ product: fc.nat(PRODUCTS - 1), quantity: fc.integer({ min: 1, max: 6 }) }), {
-        minLength: 1,
-        maxLength: 3,
-      }),
+      lines: saleLines,
       location: fc.nat(1),
       till: fc.constantFrom('none' as const, 'full' as const, 'part' as const),
+      discount,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('quote' as const),
+      customer: fc.option(fc.nat(1), { nil: null }),
+      lines: saleLines,
+      location: fc.nat(1),
+      discount,
+      convert: fc.boolean(),
     }),
   },
   {
@@ -99,8 +129,11 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('manual' as const), amount: fc.integer({ min: 1, max: 100_000 }) }) },
 );
 
-/** Errors a step may legitimately meet (out of stock, nothing left to pay, already void); anything else fails the property. */
-const EXPECTED = new Set(['InsufficientStock', 'Conflict']);
+/**
+ * Errors a step may legitimately meet (out of stock, nothing left to pay, already void, a discount
+ * larger than what it discounts); anything else fails the property.
+ */
+const EXPECTED = new Set(['InsufficientStock', 'Conflict', 'ValidationFailed']);
 
 /** Every invariant the books must hold, as a list of violations (empty when they hold). */
 async function violations(models: TenantModels): Promise<string[]> {
@@ -131,6 +164,22 @@ async function violations(models: TenantModels): Promise<string[]> {
   );
   for (const s of stock)
     if (Number(s.level) !== Number(s.moved)) out.push(`product ${s.product_id}: stock ${s.level} ≠ movements ${s.moved}`);
+  // Every document's lines add up to it, discounts included; a line never charges less than nothing.
+  for (const table of ['invoice', 'quote'] as const) {
+    const off = await models.sequelize.query<{ id: unknown }>(
+      `SELECT d.id FROM ${table}s d JOIN ${table}_lines l ON l.${table}_id = d.id
+        GROUP BY d.id, d.subtotal, d.tax, d.total, d.discount_total, d.discount_amount
+       HAVING SUM(l.line_subtotal) <> d.subtotal OR SUM(l.line_tax) <> d.tax OR SUM(l.line_total) <> d.total
+           OR SUM(l.discount_amount + l.invoice_discount) <> d.discount_total OR SUM(l.invoice_discount) <> d.discount_amount
+           OR MIN(l.line_subtotal) < 0 OR MIN(l.line_tax) < 0`,
+      { type: QueryTypes.SELECT },
+    );
+    if (off.length) out.push(`${table}s whose lines do not add up: ${off.map((r) => r.id).join(', ')}`);
+  }
+  // The tax report and the ledger agree: output tax reported = the tax payable account's balance.
+  const taxPayable = -(tb.accounts.find((a) => a.code === ACCOUNT_CODES.taxPayable)?.balance ?? 0);
+  const reported = (await taxReport(models)).totals.tax;
+  if (reported !== taxPayable) out.push(`tax report ${reported} ≠ tax payable ${taxPayable}`);
   // Inventory = Σ stock on hand × average cost, each product's on hand = Σ its levels, AR, AP (testing/books.ts).
   out.push(...(await bookViolations(models)));
   return out;
@@ -158,6 +207,9 @@ describe.each(dialects)('the books hold their invariants under random operations
       equity: await byCode(ACCOUNT_CODES.ownersEquity),
     };
     const customers = [(await createCustomer(models, { name: 'Prop A' })).id, (await createCustomer(models, { name: 'Prop B' })).id];
+    const inclusive = await createTaxRate(models, { code: 'PROP-INC', name: 'VAT 7.5 % included', rateBp: 750, isInclusive: true });
+    const lineInput = (products: number[], lines: SaleLine[]) =>
+      lines.map((l) => ({ productId: products[l.product]!, quantity: units(l.quantity), ...l.discount }));
     let runs = 0;
 
     await fc.assert(
@@ -169,7 +221,8 @@ describe.each(dialects)('the books hold their invariants under random operations
           const p = await t.product({
             unitPrice: 100 + i * 175,
             costPrice: i === 0 ? null : 40 + i * 60,
-            taxRateId: i === 3 ? null : undefined,
+            // Product 1's price includes its tax; product 3 has none; the others take the standard 20 %.
+            taxRateId: i === 3 ? null : i === 1 ? inclusive.id : undefined,
             allowNegativeStock: i === 2,
           });
           products.push(p.id);
@@ -189,11 +242,11 @@ describe.each(dialects)('the books hold their invariants under random operations
                 });
                 break;
               case 'sale': {
-                const lines = s.lines.map((l) => ({ productId: products[l.product]!, quantity: units(l.quantity) }));
                 const draft = {
                   locationId: locations[s.location]!,
                   customerId: s.customer === null ? null : customers[s.customer]!,
-                  lines,
+                  lines: lineInput(products, s.lines),
+                  ...s.discount,
                   userId: t.userId,
                 };
                 const invoice = await createInvoice(models, {
@@ -201,6 +254,26 @@ describe.each(dialects)('the books hold their invariants under random operations
                   ...(s.till === 'none' ? {} : { payment: { method: 'cash' as const, ...(s.till === 'part' ? { amount: 1 } : {}) } }),
                 });
                 invoices.push(invoice.id);
+                break;
+              }
+              case 'quote': {
+                // A quote posts nothing; converted (once), it is an invoice like any other.
+                const entries = await models.JournalEntry.count();
+                const quote = await createQuote(models, {
+                  locationId: locations[s.location]!,
+                  customerId: s.customer === null ? null : customers[s.customer]!,
+                  lines: lineInput(products, s.lines),
+                  ...s.discount,
+                  userId: t.userId,
+                });
+                if ((await models.JournalEntry.count()) !== entries) throw new Error('a quote posted to the journal');
+                if (s.convert) {
+                  const invoice = await convertQuote(models, quote.id, { userId: t.userId });
+                  if (invoice.total !== quote.total || invoice.quoteId !== quote.id)
+                    throw new Error(`quote ${quote.id} converted to other amounts`);
+                  invoices.push(invoice.id);
+                  await expect(convertQuote(models, quote.id, { userId: t.userId })).rejects.toMatchObject({ code: 'Conflict' });
+                }
                 break;
               }
               case 'payment': {
