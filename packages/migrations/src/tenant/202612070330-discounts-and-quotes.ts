@@ -61,7 +61,8 @@ export const discountsAndQuotes: MigrationDefinition = {
         tax: cents(),
         total: cents(),
         notes: { type: DataTypes.TEXT, allowNull: true },
-        invoice_id: fk('invoices', true, 'RESTRICT'),
+        // Not a foreign key: invoices.quote_id is, and a cycle would leave backups no restore order.
+        invoice_id: { type: DataTypes.INTEGER, allowNull: true },
         created_by: fk('users', false, 'RESTRICT'),
         created_at: { type: DataTypes.DATE, allowNull: false },
         updated_at: { type: DataTypes.DATE, allowNull: false },

@@ -71,7 +71,9 @@ export function defineQuote(sequelize: Sequelize) {
       tax: cents(),
       total: cents(),
       notes: { type: DataTypes.TEXT, allowNull: true },
-      invoiceId: reference('invoices', true),
+      // No foreign key: the invoice references its quote (invoices.quote_id), and a cycle of foreign
+      // keys would leave backups no table order to restore in. Written in the conversion's transaction.
+      invoiceId: { type: DataTypes.INTEGER, allowNull: true },
       createdBy: reference('users', false),
       createdAt: timestampAttribute(),
       updatedAt: timestampAttribute(),
