@@ -9,6 +9,6 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['./src/test/setup.ts'],
     // Typing through whole forms in jsdom is slow on a loaded 2-core machine; a timeout is not a finding.
-    testTimeout: 20_000,
+    testTimeout: 60_000,
   },
 });
