@@ -18,3 +18,4 @@ export { LoginThrottle } from './auth/login-throttle';
 export { requirePermission, PermissionCache } from './tenant/auth/tenant-sessions';
 export type { TenantRouteMount, TenantRouteContext } from './tenant/domain-routes';
 export { startServer, type RunningServer } from './server';
+export { createApiLogger, type ApiLoggerOptions } from './logger';

@@ -5,7 +5,6 @@
  * connection and the registry.
  */
 import * as modelsPackage from '@salesfleet/models';
-import { pino } from 'pino';
 import { adminDistDir } from '@salesfleet/admin';
 import { workspaceDistDir } from '@salesfleet/workspace';
 import {
@@ -19,6 +18,7 @@ import {
 } from '@salesfleet/tenancy';
 import { createApp } from './app';
 import { loadApiEnv } from './env';
+import { createApiLogger } from './logger';
 import { startServer, type RunningServer } from './server';
 import { ensureConsoleBuilt, TENANT_WORKSPACE } from './start/ensure-console';
 import { isSalesfleetError } from '@salesfleet/contracts';
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const env = loadApiEnv();
   const demo = env.SALESFLEET_DEMO || process.argv.slice(2).includes('--demo');
-  const logger = pino({ level: env.LOG_LEVEL, base: { service: 'salesfleet-api' } });
+  const logger = createApiLogger({ level: env.LOG_LEVEL });
 
   if (!env.SALESFLEET_SKIP_CONSOLE_BUILD) {
     ensureConsoleBuilt(adminDistDir, say);

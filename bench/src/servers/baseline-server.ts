@@ -10,8 +10,7 @@
  * (SQLite: path in the data dir; PostgreSQL: database name on BENCH_PG_URL).
  * IPC: `capture-start` / `capture-stop` record the SQL the app sends (what the bare server replays).
  */
-import { pino } from 'pino';
-import { createApp, startServer, type AppTenancy } from '@salesfleet/api';
+import { createApiLogger, createApp, LoginThrottle, startServer, type AppTenancy } from '@salesfleet/api';
 import { defineTenantModels } from '@salesfleet/models';
 import { loadConfig, openSequelize, parseDatabaseUrl, type DatabaseSpec, type TenantRecord } from '@salesfleet/tenancy';
 import { tenantRecord } from '@salesfleet/tenancy/testing';
@@ -81,7 +80,8 @@ const lease = { handle, release: () => undefined };
 
 // Every host is the one tenant; the handle is always open. Platform routes are not exercised.
 const tenancy = {
-  registry: {} as AppTenancy['registry'],
+  // Only its change events are used (by the session cache), and nothing changes here.
+  registry: { onChange: () => () => undefined, emit: () => undefined } as unknown as AppTenancy['registry'],
   provisioner: {} as AppTenancy['provisioner'],
   router: {
     resolveHost: async (host: string | null | undefined) => ({
@@ -98,12 +98,10 @@ const tenancy = {
   tenantUrl: (slug: string) => `http://${slug}.localhost/`,
 } as unknown as AppTenancy;
 
-// Request lines to stdout (discarded by the runner, as a log shipper would take them); errors also
-// to stderr, which lands in the run's log directory.
-const logger = pino(
-  { level: process.env.LOG_LEVEL ?? 'info', base: { service: 'salesfleet-api' } },
-  pino.multistream([{ stream: process.stdout }, { level: 'error', stream: process.stderr }]),
-);
-const { app } = createApp(config, { tenancy, logger });
+// The API's own logger (as `pnpm start`): request lines to stdout (discarded by the runner, as a log
+// shipper would take them); errors also to stderr, which lands in the run's log directory.
+const logger = createApiLogger({ level: process.env.LOG_LEVEL ?? 'info', errorsToStderr: true });
+// No registry here: the sign-in throttle counts in memory (sign-in is not exercised).
+const { app } = createApp(config, { tenancy, logger, loginThrottle: new LoginThrottle() });
 server = await startServer(app, { port: 0, hostname: '127.0.0.1' }).catch((err: unknown) => child.fail(err));
 child.ready({ port: server.port, pid: process.pid });

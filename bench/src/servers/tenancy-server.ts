@@ -9,8 +9,7 @@ import pMap from 'p-map';
  * IPC: `stats` (connection cache, router, memory), `gc` (memory after a full GC, needs --expose-gc),
  * `resolve` (router.resolveHost for a list of hosts), `evict` (close a tenant's handle).
  */
-import { pino } from 'pino';
-import { createApp, startServer } from '@salesfleet/api';
+import { createApiLogger, createApp, startServer } from '@salesfleet/api';
 import { loadConfig, openTenancy } from '@salesfleet/tenancy';
 import { serveRequests, type ChildRequest } from '../lib/child';
 
@@ -58,12 +57,9 @@ const routerTtlMs = process.env.BENCH_ROUTER_TTL_MS ? Number(process.env.BENCH_R
 const tenancy = await openTenancy(config, { migrateRegistry: true, ...(routerTtlMs ? { routerTtlMs } : {}) }).catch((err: unknown) =>
   child.fail(err),
 );
-// Request lines to stdout (discarded by the runner, as a log shipper would take them); errors also
-// to stderr, which lands in the run's log directory.
-const logger = pino(
-  { level: process.env.LOG_LEVEL ?? 'info', base: { service: 'salesfleet-api' } },
-  pino.multistream([{ stream: process.stdout }, { level: 'error', stream: process.stderr }]),
-);
+// The API's own logger (as `pnpm start`): request lines to stdout (discarded by the runner, as a log
+// shipper would take them); errors also to stderr, which lands in the run's log directory.
+const logger = createApiLogger({ level: process.env.LOG_LEVEL ?? 'info', errorsToStderr: true });
 const { app } = createApp(config, { tenancy, logger });
 const server = await startServer(app, { port: 0, hostname: '127.0.0.1' }).catch((err: unknown) => child.fail(err));
 close = async () => {

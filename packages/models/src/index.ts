@@ -144,6 +144,8 @@ export {
   dateOnly,
   DEFAULT_PAGE_SIZE,
   findPage,
+  findRawPage,
+  type RawRow,
   isCalendarDate,
   MAX_PAGE_SIZE,
   nextDay,
@@ -256,6 +258,7 @@ export {
   type ProductFilter,
   type ProductInput,
   type ProductPatch,
+  type ProductRow,
 } from './sales/catalog';
 export {
   ADJUSTMENT_REASONS,

@@ -229,6 +229,8 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     changesConfirmedAt: () => feed?.confirmedAt() ?? 0,
   });
   registry.onChange((change) => {
+    // Users of a tenant changed (sessions, permissions): no concern of the router or the connections.
+    if (change.kind === 'tenant-users-changed') return;
     router.applyChange(change);
     // Only a change that may move the database or stop its service (or a deletion) closes the tenant's
     // connections in every process. Others reach an open handle through the newer record the router

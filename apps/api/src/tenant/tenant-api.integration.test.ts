@@ -122,6 +122,8 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
 
     it('logout ends the session', async () => {
       const token = await t.tenantLogin(a.host);
+      // Used just before: this process holds the session in its cache, and the sign-out drops it.
+      expect((await t.request(a.host, '/api/auth/me', { token })).status).toBe(200);
       const out = await t.request(a.host, '/api/auth/logout', { method: 'POST', token });
       expect(out.status).toBe(204);
       expect(out.headers.get('set-cookie')).toMatch(/sf_session=;/);

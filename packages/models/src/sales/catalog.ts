@@ -1,7 +1,7 @@
 import { ForeignKeyConstraintError, Op, type WhereOptions } from 'sequelize';
 import { DEFAULT_TAX_RATE } from '../accounting/chart-of-accounts';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
-import { findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
+import { findPage, findRawPage, pageWindow, type Page, type PageOptions, type RawRow } from '../accounting/values';
 import type { Customer, Product, TenantModels } from '../model-types';
 import { FieldChecks, MAX_INT32, rethrowAsDomainError } from './fields';
 import { type ContactInput, type ContactPatch, checkContact } from './contact';
@@ -175,7 +175,11 @@ export interface ProductFilter extends ListFilter {
   categoryId?: number;
 }
 
-export async function listProducts(models: TenantModels, filter: ProductFilter = {}): Promise<Page<Product>> {
+/** A product as `listProducts` reads it: plain values, no model instance (SQLite: dates as text, booleans 0/1). */
+export type ProductRow = RawRow<Product['_attributes']>;
+
+/** A page of products as plain rows (the till's catalog and the products list: a hot read). */
+export async function listProducts(models: TenantModels, filter: ProductFilter = {}): Promise<Page<ProductRow>> {
   const { limit, offset } = pageWindow(filter);
   const conditions: WhereOptions[] = [];
   if (filter.active !== undefined) conditions.push({ isActive: filter.active });
@@ -183,7 +187,7 @@ export async function listProducts(models: TenantModels, filter: ProductFilter =
   if (filter.barcode !== undefined) conditions.push({ barcode: filter.barcode });
   if (filter.categoryId !== undefined) conditions.push({ categoryId: filter.categoryId });
   // No include: the class without its associations (a cold handle then defines nothing else).
-  const { rows, count } = await findPage(models.unassociated('Product'), {
+  const { rows, count } = await findRawPage(models.unassociated('Product'), {
     where: { [Op.and]: conditions },
     order: [
       ['name', 'ASC'],

@@ -49,6 +49,7 @@ export async function connectRegistryNotifications(
       slug: change.slug,
       domain: change.domain,
       keepConnections: change.keepConnections,
+      userId: change.userId,
     });
     registry.sequelize
       .query('SELECT pg_notify(:channel, :payload)', { replacements: { channel: CHANNEL, payload } })
@@ -86,6 +87,7 @@ export async function connectRegistryNotifications(
           domain: data.domain,
           remote: true,
           ...(data.keepConnections === true ? { keepConnections: true } : {}),
+          ...(typeof data.userId === 'number' ? { userId: data.userId } : {}),
         });
       } catch (err) {
         logger.warn({ err: errorText(err) }, 'unreadable registry change notification ignored');

@@ -39,9 +39,16 @@ import {
 
 /** Something about a tenant changed through this process (the router and connection cache listen). */
 export interface RegistryChange {
-  kind: 'tenant-changed' | 'tenant-deleted' | 'domain-changed';
+  /**
+   * `tenant-users-changed`: a user of the tenant signed out, changed password, was deactivated or
+   * changed groups (`userId`; absent: any of its users). Only session and permission caches react; it
+   * is sent through the registry's notification channel so every API process drops them at once.
+   */
+  kind: 'tenant-changed' | 'tenant-deleted' | 'domain-changed' | 'tenant-users-changed';
   tenantId: number;
   slug: string;
+  /** The user concerned (tenant-users-changed only). */
+  userId?: number;
   /** The domain added or removed (domain-changed only). */
   domain?: string;
   /** Learnt from another process (PostgreSQL NOTIFY) rather than made here. */

@@ -102,7 +102,13 @@ export function tenantAuthRoutes(
       const presented = presentedToken(c, TENANT_SESSION_COOKIE);
       if (presented) {
         if (presented.via === 'cookie') assertSameOrigin(c);
-        await c.var.db.Session.destroy({ where: { tokenHash: hashSessionToken(presented.token) } });
+        const tokenHash = hashSessionToken(presented.token);
+        const session = await c.var.db.Session.findOne({ where: { tokenHash }, attributes: ['id', 'userId'] });
+        if (session) {
+          await c.var.db.Session.destroy({ where: { id: session.id } });
+          // Cached by this and other processes for up to a second: dropped everywhere now.
+          permissions.forget(c.var.tenant, session.userId);
+        }
       }
       clearSessionCookie(c, TENANT_SESSION_COOKIE);
       return c.body(null, 204);

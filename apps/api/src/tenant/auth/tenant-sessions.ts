@@ -17,6 +17,14 @@ export const SESSION_ABSOLUTE_MS = 7 * 24 * 60 * 60 * 1000;
 const SLIDE_EVERY_MS = 5 * 60 * 1000;
 /** How long a user's permission set is reused before it is read again (per process). */
 const PERMISSION_TTL_MS = 30_000;
+/**
+ * How long a session read from the database is reused by this process without reading it again. A
+ * sign-out, password change, deactivation or group change drops it at once here and, through the
+ * registry's change notification, in every other process; this bound holds even where no
+ * notification arrives (a SQLite registry shared by separate processes, a CLI's change): a revoked
+ * session stops working everywhere within a second.
+ */
+export const SESSION_CACHE_TTL_MS = 1000;
 
 export interface TenantUserSnapshot {
   id: number;
@@ -48,22 +56,65 @@ interface Grants {
 
 const ALL_PERMISSIONS: ReadonlySet<string> = new Set(PERMISSIONS.map((p) => p.codename));
 
+interface CachedSession {
+  sessionId: number;
+  userId: number;
+  user: TenantUserSnapshot;
+  expiresAt: number;
+  lastSeenAt: number;
+  createdAt: number;
+  /** Until when this process may reuse it without reading the database. */
+  fresh: number;
+}
+
+/** Where a forgotten user is announced to the other API processes (the registry's change events). */
+export interface UsersChangedChannel {
+  emit(change: { kind: 'tenant-users-changed'; tenantId: number; slug: string; userId?: number }): void;
+  onChange(listener: (change: { kind: string; tenantId: number; userId?: number; remote?: boolean }) => void): () => void;
+}
+
 /**
- * Permission sets per tenant user, reused for a few seconds so the hot path costs one query (the
- * session with its user). Changes made through this process drop the entry at once; other processes
- * see them within PERMISSION_TTL_MS.
+ * Per process: permission sets per tenant user (reused for PERMISSION_TTL_MS) and the sessions of
+ * recent requests (reused for SESSION_CACHE_TTL_MS), so a warm signed-in request reads neither. Every
+ * change that ends a session or alters a user's rights calls `forget`, which drops the user's entries
+ * here and announces it on the channel given to `connect` (every other process drops them too).
  */
 export class PermissionCache {
   readonly #entries = new Map<string, Grants>();
+  readonly #sessions = new Map<string, CachedSession>();
   readonly #max: number;
+  #channel: UsersChangedChannel | null = null;
+  /** Counts `forget`s: a session read that a forget overtook is not kept. */
+  #generation = 0;
 
   constructor(max = 10_000) {
     this.#max = max;
   }
 
+  /**
+   * Announce `forget` on the channel and drop what other processes announce there (and everything
+   * of a tenant that is deleted or changed). Returns the unsubscribe function.
+   */
+  connect(channel: UsersChangedChannel): () => void {
+    this.#channel = channel;
+    const off = channel.onChange((change) => {
+      if (change.kind === 'tenant-users-changed' && change.remote) this.#drop(`${change.tenantId}:`, change.userId);
+      // Nothing of a deleted tenant is served from memory.
+      if (change.kind === 'tenant-deleted') this.#drop(`${change.tenantId}:`);
+    });
+    return () => {
+      off();
+      if (this.#channel === channel) this.#channel = null;
+    };
+  }
+
   static key(tenant: TenantRecord, userId: number): string {
-    // createdAt tells a re-created tenant (same id on SQLite) from the old one.
-    return `${tenant.id}:${tenant.createdAt.getTime()}:${userId}`;
+    return `${PermissionCache.tenantKey(tenant)}${userId}`;
+  }
+
+  /** createdAt tells a re-created tenant (same id on SQLite) from the old one. */
+  static tenantKey(tenant: TenantRecord): string {
+    return `${tenant.id}:${tenant.createdAt.getTime()}:`;
   }
 
   async get(tenant: TenantRecord, models: TenantModels, user: TenantUserSnapshot): Promise<Grants> {
@@ -71,19 +122,75 @@ export class PermissionCache {
     const now = Date.now();
     const hit = this.#entries.get(key);
     if (hit && hit.expires > now) return hit;
+    const generation = this.#generation;
     const grants = await loadGrants(models, user);
+    // A forget that overtook the read: use what was read for this request, keep nothing.
+    if (generation !== this.#generation) return { ...grants, expires: now };
     if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value!);
     this.#entries.set(key, { ...grants, expires: now + PERMISSION_TTL_MS });
     return { ...grants, expires: now + PERMISSION_TTL_MS };
   }
 
-  forget(tenant: TenantRecord, userId?: number): void {
-    if (userId !== undefined) {
-      this.#entries.delete(PermissionCache.key(tenant, userId));
-      return;
+  /** A session this process read less than SESSION_CACHE_TTL_MS ago (and not forgotten since). */
+  session(tenant: TenantRecord, tokenHash: string, now: number): CachedSession | null {
+    const key = `${PermissionCache.tenantKey(tenant)}|${tokenHash}`;
+    const hit = this.#sessions.get(key);
+    if (!hit) return null;
+    if (hit.fresh <= now) {
+      this.#sessions.delete(key);
+      return null;
     }
-    const prefix = `${tenant.id}:${tenant.createdAt.getTime()}:`;
-    for (const key of [...this.#entries.keys()]) if (key.startsWith(prefix)) this.#entries.delete(key);
+    return hit;
+  }
+
+  /** Changes with every `forget` (here or announced by another process). */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /**
+   * Keeps a session read from the database since `generation` was taken (and returns the entry); not
+   * kept when a `forget` came in meanwhile: the read may predate a sign-out.
+   */
+  rememberSession(
+    tenant: TenantRecord,
+    tokenHash: string,
+    entry: Omit<CachedSession, 'fresh'>,
+    read: { now: number; generation: number },
+  ): CachedSession {
+    const kept: CachedSession = { ...entry, fresh: read.now + SESSION_CACHE_TTL_MS };
+    if (read.generation !== this.#generation) return kept;
+    const key = `${PermissionCache.tenantKey(tenant)}|${tokenHash}`;
+    this.#sessions.delete(key);
+    if (this.#sessions.size >= this.#max) this.#sessions.delete(this.#sessions.keys().next().value!);
+    this.#sessions.set(key, kept);
+    return kept;
+  }
+
+  /**
+   * A user's sessions or rights changed (or, without `userId`, any user's of the tenant): drop what
+   * this process keeps of them and tell every other process to do the same.
+   */
+  forget(tenant: TenantRecord, userId?: number): void {
+    this.#drop(PermissionCache.tenantKey(tenant), userId);
+    this.#channel?.emit({
+      kind: 'tenant-users-changed',
+      tenantId: tenant.id,
+      slug: tenant.slug,
+      ...(userId !== undefined ? { userId } : {}),
+    });
+  }
+
+  /** Entries whose key starts with `prefix` (`<tenant id>:` or the full tenant key), of `userId` if given. */
+  #drop(prefix: string, userId?: number): void {
+    this.#generation++;
+    for (const [key, session] of this.#sessions) {
+      if (key.startsWith(prefix) && (userId === undefined || session.userId === userId)) this.#sessions.delete(key);
+    }
+    for (const key of [...this.#entries.keys()]) {
+      if (key.startsWith(prefix) && (userId === undefined || key.slice(key.lastIndexOf(':') + 1) === String(userId)))
+        this.#entries.delete(key);
+    }
   }
 }
 
@@ -177,30 +284,50 @@ export async function authenticateTenantRequest(
     const models = c.var.db;
     const presented = presentedToken(c, TENANT_SESSION_COOKIE);
     if (!presented) throw new Unauthenticated();
-    // The user through the session's association: reading `models.User` would also wire the user's
-    // own associations (groups, sessions) — model definitions a cold handle's request does not need.
-    const session = await models.Session.findOne({
-      where: { tokenHash: hashSessionToken(presented.token) },
-      include: [{ association: 'user', required: true }],
-    });
+    const tokenHash = hashSessionToken(presented.token);
     const now = Date.now();
-    if (!session?.user) throw new Unauthenticated('Your session has ended; sign in again');
-    if (session.expiresAt.getTime() <= now || !session.user.isActive) {
-      await session.destroy();
-      throw new Unauthenticated('Your session has ended; sign in again');
+    let session = cache.session(tenant, tokenHash, now);
+    if (session && session.expiresAt <= now) session = null;
+    if (!session) {
+      const generation = cache.generation;
+      // The user through the session's association: reading `models.User` would also wire the user's
+      // own associations (groups, sessions) — model definitions a cold handle's request does not need.
+      const row = await models.Session.findOne({
+        where: { tokenHash },
+        include: [{ association: 'user', required: true }],
+      });
+      if (!row?.user) throw new Unauthenticated('Your session has ended; sign in again');
+      if (row.expiresAt.getTime() <= now || !row.user.isActive) {
+        await row.destroy();
+        throw new Unauthenticated('Your session has ended; sign in again');
+      }
+      session = cache.rememberSession(
+        tenant,
+        tokenHash,
+        {
+          sessionId: row.id,
+          userId: row.userId,
+          user: userSnapshot(row.user),
+          expiresAt: row.expiresAt.getTime(),
+          lastSeenAt: row.lastSeenAt?.getTime() ?? 0,
+          createdAt: row.createdAt.getTime(),
+        },
+        { now, generation },
+      );
     }
     if (presented.via === 'cookie' && isUnsafeMethod(c.req.method)) assertSameOrigin(c);
-    const lastSeen = session.lastSeenAt?.getTime() ?? 0;
-    if (now - lastSeen > SLIDE_EVERY_MS) {
-      const cap = session.createdAt.getTime() + SESSION_ABSOLUTE_MS;
-      const expiresAt = new Date(Math.min(now + SESSION_IDLE_MS, cap));
-      await models.Session.update({ expiresAt, lastSeenAt: new Date(now) }, { where: { id: session.id } });
+    if (now - session.lastSeenAt > SLIDE_EVERY_MS) {
+      const expiresAt = new Date(Math.min(now + SESSION_IDLE_MS, session.createdAt + SESSION_ABSOLUTE_MS));
+      await models.Session.update({ expiresAt, lastSeenAt: new Date(now) }, { where: { id: session.sessionId } });
+      session.expiresAt = expiresAt.getTime();
+      session.lastSeenAt = now;
       // Keep the browser's cookie alive as long as the session.
       if (presented.via === 'cookie') setSessionCookie(c, TENANT_SESSION_COOKIE, presented.token, expiresAt);
     }
-    const user = userSnapshot(session.user);
+    if (presented.via === 'cookie' && isUnsafeMethod(c.req.method)) assertSameOrigin(c);
+    const user = session.user;
     const grants = await cache.get(tenant, models, user);
-    principal = { user, sessionId: session.id, token: presented.token, via: presented.via, ...grants };
+    principal = { user, sessionId: session.sessionId, token: presented.token, via: presented.via, ...grants };
     c.set('user', principal);
   }
   if (principal.user.mustChangePassword && !options.allowDuringPasswordChange) throw new PasswordChangeRequired();

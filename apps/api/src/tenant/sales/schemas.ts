@@ -10,6 +10,7 @@ import {
   type InvoiceLine,
   type Payment,
   type Product,
+  type ProductRow,
   type StockLevel,
   type StockMovement,
 } from '@salesfleet/models';
@@ -146,7 +147,10 @@ export const ProductSchema = z
   })
   .meta({ id: 'Product' });
 
-export function productJson(p: Product, stockInThousandths: { locationId: number; quantity: number }[]): z.infer<typeof ProductSchema> {
+export function productJson(
+  p: Product | ProductRow,
+  stockInThousandths: { locationId: number; quantity: number }[],
+): z.infer<typeof ProductSchema> {
   const stock = stockInThousandths.map((s) => ({ locationId: s.locationId, quantity: quantityNumber(s.quantity) }));
   return {
     id: p.id,

@@ -1,0 +1,241 @@
+import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, dialectAvailable, type TestDatabase } from '@salesfleet/models/testing';
+import { loadConfig, openTenancy, type Tenancy } from '@salesfleet/tenancy';
+import { tenantRecord } from '@salesfleet/tenancy/testing';
+import { startApiProcess, TEST_PASSWORD, type ApiProcess } from '../../testing';
+import { PermissionCache, SESSION_CACHE_TTL_MS, type TenantUserSnapshot } from './tenant-sessions';
+
+// Issue 15: a warm signed-in request reads no session from the database while this process read it
+// less than a second ago; every sign-out, password change, deactivation and group change drops it
+// at once, here and (through the registry's change notification) in every other API process.
+
+const user: TenantUserSnapshot = {
+  id: 7,
+  username: 'cashier',
+  email: 'cashier@example.com',
+  firstName: '',
+  lastName: '',
+  isActive: true,
+  isSuperuser: false,
+  mustChangePassword: false,
+  lastLoginAt: null,
+};
+const tenant = tenantRecord('cached', { id: 42, createdAt: new Date(5000) });
+const entry = { sessionId: 1, userId: user.id, user, expiresAt: Date.now() + 3_600_000, lastSeenAt: Date.now(), createdAt: Date.now() };
+
+describe('the session cache of one process', () => {
+  it('reuses a session for at most SESSION_CACHE_TTL_MS (1 s)', () => {
+    expect(SESSION_CACHE_TTL_MS).toBeLessThanOrEqual(1000);
+    const cache = new PermissionCache();
+    const t0 = 1_000_000;
+    cache.rememberSession(tenant, 'h1', entry, { now: t0, generation: cache.generation });
+    expect(cache.session(tenant, 'h1', t0 + SESSION_CACHE_TTL_MS - 1)).toMatchObject({ sessionId: 1 });
+    expect(cache.session(tenant, 'h1', t0 + SESSION_CACHE_TTL_MS)).toBeNull();
+  });
+
+  it('keys sessions by tenant: the same token hash of another (or a re-created) tenant is not found', () => {
+    const cache = new PermissionCache();
+    cache.rememberSession(tenant, 'h1', entry, { now: 0, generation: cache.generation });
+    expect(cache.session(tenantRecord('other', { id: 43 }), 'h1', 1)).toBeNull();
+    expect(cache.session(tenantRecord('cached', { id: 42, createdAt: new Date(0) }), 'h1', 1)).toBeNull();
+    expect(cache.session(tenant, 'h1', 1)).not.toBeNull();
+  });
+
+  it('forget drops the user’s sessions (and only theirs), and a read that a forget overtook is not kept', () => {
+    const cache = new PermissionCache();
+    cache.rememberSession(tenant, 'h1', entry, { now: 0, generation: cache.generation });
+    cache.rememberSession(
+      tenant,
+      'h2',
+      { ...entry, sessionId: 2, userId: 8, user: { ...user, id: 8 } },
+      { now: 0, generation: cache.generation },
+    );
+    cache.forget(tenant, user.id);
+    expect(cache.session(tenant, 'h1', 1)).toBeNull();
+    expect(cache.session(tenant, 'h2', 1)).not.toBeNull();
+    const before = cache.generation;
+    cache.forget(tenant);
+    cache.rememberSession(tenant, 'h3', entry, { now: 0, generation: before });
+    expect(cache.session(tenant, 'h3', 1)).toBeNull();
+    expect(cache.session(tenant, 'h2', 1)).toBeNull();
+  });
+});
+
+/** GET/POST over a real socket with our Host header (fetch would replace it). */
+function call(
+  port: number,
+  host: string,
+  path: string,
+  options: { method?: string; token?: string; json?: unknown } = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = options.json === undefined ? undefined : JSON.stringify(options.json);
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: {
+          host,
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+        },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Asks until the answer is `status` (a revocation reaches the other process asynchronously). */
+async function until(ask: () => Promise<{ status: number }>, status: number): Promise<void> {
+  let last = 0;
+  for (let i = 0; i < 200; i++) {
+    last = (await ask()).status;
+    if (last === status) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`still ${last}, never ${status}`);
+}
+
+describe.runIf(await dialectAvailable('postgres'))('two caches on one PostgreSQL registry (its change notification)', () => {
+  let registry: TestDatabase;
+  let dir: string;
+  let tenancies: Tenancy[];
+
+  beforeAll(async () => {
+    registry = await createTestDatabase('postgres');
+    dir = mkdtempSync(join(tmpdir(), 'salesfleet-session-cache-'));
+    const config = loadConfig({
+      SALESFLEET_DATA_DIR: dir,
+      SALESFLEET_SECRET_KEY: randomBytes(32).toString('base64url'),
+      SALESFLEET_REGISTRY_URL: registry.url,
+    });
+    tenancies = [await openTenancy(config, { migrateRegistry: true, listen: true }), await openTenancy(config, { listen: true })];
+  });
+  afterAll(async () => {
+    for (const t of tenancies ?? []) await t.close();
+    await registry?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a forget in one drops the session in the other, however recently that one read it', async () => {
+    const [a, b] = [new PermissionCache(), new PermissionCache()];
+    a.connect(tenancies[0]!.registry);
+    b.connect(tenancies[1]!.registry);
+    // Remembered "now" and asked at that same instant: only a dropped entry can be missing.
+    b.rememberSession(tenant, 'h1', entry, { now: 0, generation: b.generation });
+    b.rememberSession(tenant, 'h2', { ...entry, userId: 8 }, { now: 0, generation: b.generation });
+    a.forget(tenant, user.id);
+    for (let i = 0; i < 200 && b.session(tenant, 'h1', 0); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(b.session(tenant, 'h1', 0)).toBeNull();
+    expect(b.session(tenant, 'h2', 0)).not.toBeNull();
+  });
+});
+
+describe.runIf(await dialectAvailable('postgres'))('two API processes on one PostgreSQL registry', () => {
+  let registry: TestDatabase;
+  let dir: string;
+  let servers: ApiProcess[] = [];
+  const host = 'revoke.localhost';
+
+  beforeAll(async () => {
+    registry = await createTestDatabase('postgres');
+    dir = mkdtempSync(join(tmpdir(), 'salesfleet-session-revoke-'));
+    const env = { SALESFLEET_SECRET_KEY: randomBytes(32).toString('base64url'), SALESFLEET_REGISTRY_URL: registry.url };
+    const tenancy = await openTenancy(loadConfig({ SALESFLEET_DATA_DIR: dir, ...env }), { migrateRegistry: true });
+    try {
+      await tenancy.provisioner.createTenant(
+        {
+          name: 'Revoke',
+          subdomain: 'revoke',
+          adminEmail: 'admin@revoke.example.com',
+          adminUsername: 'admin',
+          adminPassword: TEST_PASSWORD,
+        },
+        { actor: 'test' },
+      );
+    } finally {
+      await tenancy.close();
+    }
+    servers = await Promise.all([startApiProcess({ dataDir: dir, env }), startApiProcess({ dataDir: dir, env })]);
+  }, 180_000);
+  afterAll(async () => {
+    for (const s of servers) s.kill();
+    await registry?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function signIn(port: number, login: string, password: string): Promise<string> {
+    const res = await call(port, host, '/api/auth/login', { method: 'POST', json: { login, password } });
+    expect(res.status).toBe(200);
+    return (JSON.parse(res.body) as { token: string }).token;
+  }
+
+  it('sign-out, password change, group change and deactivation in one process end the session in the other', async () => {
+    const [a, b] = [servers[0]!.port, servers[1]!.port];
+    // Sign-out on A; B held the session (a request just now).
+    const first = await signIn(a, 'admin', TEST_PASSWORD);
+    expect((await call(b, host, '/api/products?limit=20', { token: first })).status).toBe(200);
+    expect((await call(a, host, '/api/auth/logout', { method: 'POST', token: first })).status).toBe(204);
+    await until(() => call(b, host, '/api/products?limit=20', { token: first }), 401);
+
+    // A cashier, signed in on B; the admin works on A.
+    const admin = await signIn(a, 'admin', TEST_PASSWORD);
+    const created = await call(a, host, '/api/users', {
+      method: 'POST',
+      token: admin,
+      json: { username: 'clerk', email: 'clerk@revoke.example.com', groups: ['Cashiers'] },
+    });
+    expect(created.status).toBe(201);
+    const { user: clerk, oneTimePassword } = JSON.parse(created.body) as { user: { id: number }; oneTimePassword: string };
+    const once = await signIn(b, 'clerk', oneTimePassword);
+    const newPassword = 'another horse battery staple 43';
+    expect(
+      (
+        await call(b, host, '/api/auth/change-password', {
+          method: 'POST',
+          token: once,
+          json: { currentPassword: oneTimePassword, newPassword },
+        })
+      ).status,
+    ).toBe(200);
+    const onB = await signIn(b, 'clerk', newPassword);
+    const onA = await signIn(a, 'clerk', newPassword);
+    expect((await call(b, host, '/api/products?limit=20', { token: onB })).status).toBe(200);
+
+    // A password change on A ends the clerk's other sessions, also the one B holds.
+    expect(
+      (
+        await call(a, host, '/api/auth/change-password', {
+          method: 'POST',
+          token: onA,
+          json: { currentPassword: newPassword, newPassword: TEST_PASSWORD },
+        })
+      ).status,
+    ).toBe(200);
+    await until(() => call(b, host, '/api/products?limit=20', { token: onB }), 401);
+
+    // Groups changed on A: B stops granting what the group gave.
+    const again = await signIn(b, 'clerk', TEST_PASSWORD);
+    expect((await call(b, host, '/api/products?limit=20', { token: again })).status).toBe(200);
+    expect((await call(a, host, `/api/users/${clerk.id}/groups`, { method: 'PUT', token: admin, json: { groups: [] } })).status).toBe(200);
+    await until(() => call(b, host, '/api/products?limit=20', { token: again }), 403);
+
+    // Deactivated on A: the session B holds ends.
+    expect((await call(b, host, '/api/auth/me', { token: again })).status).toBe(200);
+    expect((await call(a, host, `/api/users/${clerk.id}/deactivate`, { method: 'POST', token: admin })).status).toBe(200);
+    await until(() => call(b, host, '/api/auth/me', { token: again }), 401);
+  }, 120_000);
+});
