@@ -4,7 +4,7 @@
  * moveTenant to the test PostgreSQL server (or another SQLite file without one). Reports the seeding
  * and move times, the move's steps and the rows copied; `cleanup()` drops what it made.
  */
-import { createCustomer, createProduct, issueInvoicesInBulk } from '@salesfleet/models';
+import { createCustomer, createProduct, issueInvoicesInBulk, QUANTITY_SCALE } from '@salesfleet/models';
 import { moveTenant, parseDatabaseUrl, specToUrl, type MoveStep } from '@salesfleet/tenancy';
 import { createTestTenancy, type TestTenancy } from '@salesfleet/tenancy/testing';
 import { serveRequests, type ChildRequest } from '../lib/child';
@@ -32,7 +32,7 @@ async function move(req: ChildRequest) {
         locationId: location!.id,
         customerId: customer.id,
         userId: user!.id,
-        lines: [{ productId: product.id, quantity: 1 + ((done + i) % 7) }],
+        lines: [{ productId: product.id, quantity: (1 + ((done + i) % 7)) * QUANTITY_SCALE }],
       }));
       await models.sequelize.transaction((transaction) => issueInvoicesInBulk(models, inputs, transaction));
     }

@@ -50,6 +50,10 @@ describe.each(dialects)('backup and restore of a %s tenant', (engine) => {
     t = await createTestTenancy({ engine });
     slug = testSlug('bk');
     await t.provisioner.createTenant({ name: 'Backed Up', subdomain: slug, adminEmail: 'owner@backup.test', demoData: true }, { actor });
+    // Text that PostgreSQL's COPY format must escape (tab, newline, carriage return, backslash, a literal \N).
+    await t.connections.withTenant(await t.registry.getTenant(slug), ({ models }) =>
+      models.Customer.create({ name: 'Tab\tand back\\slash', address: 'line 1\nline 2\r\n\\N is not null', taxNumber: '\\' }),
+    );
     backup = await backupTenant(t, slug, { actor });
   }, 60_000);
   afterAll(async () => {
