@@ -966,6 +966,18 @@ export interface InvoiceFilter extends PageOptions {
 
 /** Invoices (without lines), newest first. */
 export async function listInvoices(models: TenantModels, filter: InvoiceFilter = {}): Promise<Page<Invoice>> {
+  return listDocuments(models, 'Invoice', filter);
+}
+
+/**
+ * A page of numbered sales documents (invoices, quotes), newest first: by issue date range, status,
+ * location, customer and a number search.
+ */
+export async function listDocuments<K extends 'Invoice' | 'Quote'>(
+  models: TenantModels,
+  name: K,
+  filter: Omit<InvoiceFilter, 'status'> & { status?: string },
+): Promise<Page<InstanceType<TenantModels[K]>>> {
   const { limit, offset } = pageWindow(filter);
   const where: Record<string | symbol, unknown> = {};
   const range: Record<symbol, string> = {};
@@ -976,8 +988,8 @@ export async function listInvoices(models: TenantModels, filter: InvoiceFilter =
   if (filter.locationId !== undefined) where.locationId = filter.locationId;
   if (filter.customerId !== undefined) where.customerId = filter.customerId;
   const search = filter.q?.trim();
-  const { rows, count } = await findPage(models.Invoice, {
-    where: search ? { [Op.and]: [where, containsIgnoringCase(models, 'Invoice', ['number'], search)] } : where,
+  const { rows, count } = await findPage(models[name] as unknown as ModelStatic<InstanceType<TenantModels[K]>>, {
+    where: search ? { [Op.and]: [where, containsIgnoringCase(models, name, ['number'], search)] } : where,
     order: [
       ['issueDate', 'DESC'],
       ['id', 'DESC'],
@@ -985,5 +997,5 @@ export async function listInvoices(models: TenantModels, filter: InvoiceFilter =
     limit,
     offset,
   });
-  return { items: rows, total: count, limit, offset };
+  return { items: rows as InstanceType<TenantModels[K]>[], total: count, limit, offset };
 }

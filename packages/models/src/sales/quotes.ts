@@ -1,8 +1,8 @@
-import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
+import { UniqueConstraintError, type Transaction } from 'sequelize';
 import { Conflict, NotFound, ValidationFailed } from '@salesfleet/contracts';
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
-import { checkDate, findPage, nextDay, pageWindow, type Page, type PageOptions } from '../accounting/values';
-import type { Quote, TenantModels } from '../model-types';
+import { checkDate, nextDay, type Page, type PageOptions } from '../accounting/values';
+import type { Invoice, Quote, TenantModels } from '../model-types';
 import { postingSettings, tenantToday } from '../settings/settings';
 import { FieldChecks, MAX_INT32 } from './fields';
 import {
@@ -11,6 +11,7 @@ import {
   checkReferences,
   documentAmounts,
   getInvoice,
+  listDocuments,
   nextDocumentNumbers,
   resolveLines,
   writeInvoice,
@@ -19,10 +20,8 @@ import {
   type InvoiceWriteOptions,
   type TillPayment,
 } from './invoicing';
-import type { Invoice } from '../model-types';
 import { checkPaymentInput } from './payments';
 import type { QuoteStatus } from './quote';
-import { containsIgnoringCase } from './search';
 
 /**
  * Quotes: the lines, prices and discounts offered to a customer until a date. A quote posts nothing
@@ -279,29 +278,12 @@ export interface QuoteFilter extends PageOptions {
   to?: string;
   status?: QuoteStatus;
   customerId?: number;
+  locationId?: number;
   /** Quote number contains this (case-insensitive). */
   q?: string;
 }
 
 /** Quotes (without lines), newest first. */
 export async function listQuotes(models: TenantModels, filter: QuoteFilter = {}): Promise<Page<Quote>> {
-  const { limit, offset } = pageWindow(filter);
-  const where: Record<string | symbol, unknown> = {};
-  const range: Record<symbol, string> = {};
-  if (filter.from) range[Op.gte] = checkDate(filter.from, 'from');
-  if (filter.to) range[Op.lte] = checkDate(filter.to, 'to');
-  if (filter.from || filter.to) where.issueDate = range;
-  if (filter.status) where.status = filter.status;
-  if (filter.customerId !== undefined) where.customerId = filter.customerId;
-  const search = filter.q?.trim();
-  const { rows, count } = await findPage(models.Quote, {
-    where: search ? { [Op.and]: [where, containsIgnoringCase(models, 'Quote', ['number'], search)] } : where,
-    order: [
-      ['issueDate', 'DESC'],
-      ['id', 'DESC'],
-    ],
-    limit,
-    offset,
-  });
-  return { items: rows, total: count, limit, offset };
+  return listDocuments(models, 'Quote', filter);
 }
