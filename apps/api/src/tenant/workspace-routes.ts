@@ -15,7 +15,7 @@ const WorkspaceSchema = z
     activeUsers: z.number().int(),
     today: z.string().describe('YYYY-MM-DD in the time zone'),
     taxRates: z
-      .array(z.object({ id: z.number().int(), rateBp: z.number().int() }))
+      .array(z.object({ id: z.number().int(), rateBp: z.number().int(), isInclusive: z.boolean().describe('prices include the tax') }))
       .describe('every tax rate, for a till to show tax before the sale'),
   })
   .meta({ id: 'Workspace' });
@@ -54,7 +54,7 @@ export function tenantWorkspaceRoutes(routes: TenantApiRoutes): void {
       const models = c.var.db;
       const settings = await getSettings(models);
       const activeUsers = await countActiveUsers(models);
-      const rates = await models.TaxRate.findAll({ attributes: ['id', 'rateBp'], raw: true });
+      const rates = await models.TaxRate.findAll({ attributes: ['id', 'rateBp', 'isInclusive'], raw: true });
       return c.json({
         workspace: {
           name: settings.companyName || tenant.name,
@@ -66,7 +66,7 @@ export function tenantWorkspaceRoutes(routes: TenantApiRoutes): void {
           maxUsers: tenant.maxUsers,
           activeUsers,
           today: dateInTimeZone(settings.timeZone),
-          taxRates: rates.map((r) => ({ id: r.id, rateBp: r.rateBp })),
+          taxRates: rates.map((r) => ({ id: r.id, rateBp: r.rateBp, isInclusive: Boolean(r.isInclusive) })),
         },
       });
     },

@@ -33,7 +33,7 @@ export interface Workspace {
   /** Today in the workspace's time zone (YYYY-MM-DD). */
   today: string;
   /** Every tax rate (id → basis points), so the till can show tax before the server computes it. */
-  taxRates: { id: number; rateBp: number }[];
+  taxRates: { id: number; rateBp: number; isInclusive?: boolean }[];
 }
 
 export interface Page {

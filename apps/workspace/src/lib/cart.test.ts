@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cartReducer, cartTotals, planPayment, type CartLine } from './cart';
+import { cartReducer, cartTotals, lineAmounts, planPayment, taxIncluded, type CartLine } from './cart';
 
 const coffee = { id: 1, sku: 'COFFEE-250', name: 'Coffee beans', unitPrice: 1290 };
 const gift = { id: 2, sku: 'GIFT', name: 'Gift card', unitPrice: 2500 };
@@ -61,5 +61,30 @@ describe('planPayment', () => {
   it('sells on credit only to a known customer, with no payment', () => {
     expect(planPayment(5000, { kind: 'credit', customerId: null })).toEqual({ problem: 'Choose the customer who buys on credit.' });
     expect(planPayment(5000, { kind: 'credit', customerId: 7 })).toEqual({ payments: [], change: 0 });
+  });
+});
+
+describe('inclusive tax rates', () => {
+  it('takes the tax out of the price like the API: the shelf price is what the customer pays', () => {
+    // 12.00 at an inclusive 20 %: 10.00 + 2.00 tax; 3 × 3.49 = 10.47 at 20 %: tax 1.745 → 1.75 (half up).
+    expect(lineAmounts({ quantity: 1, unitPrice: 1200, taxRateBp: 2000, taxInclusive: true })).toEqual({
+      subtotal: 1000,
+      tax: 200,
+      total: 1200,
+    });
+    expect(lineAmounts({ quantity: 3, unitPrice: 349, taxRateBp: 2000, taxInclusive: true })).toEqual({
+      subtotal: 872,
+      tax: 175,
+      total: 1047,
+    });
+    expect(taxIncluded(1047, 2000)).toBe(175);
+    const lines = cartReducer([], {
+      type: 'add',
+      product: { id: 1, sku: 'A', name: 'A', unitPrice: 1200 },
+      taxRateBp: 2000,
+      taxInclusive: true,
+    });
+    const mixed = cartReducer(lines, { type: 'add', product: { id: 2, sku: 'B', name: 'B', unitPrice: 1000 }, taxRateBp: 2000 });
+    expect(cartTotals(mixed)).toEqual({ subtotal: 2000, tax: 400, total: 2400, items: 2 });
   });
 });

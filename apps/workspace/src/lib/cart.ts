@@ -12,6 +12,8 @@ export interface CartLine {
   listPrice: number;
   quantity: number;
   taxRateBp: number;
+  /** The rate is inclusive: the price includes the tax. */
+  taxInclusive?: boolean;
 }
 
 export interface CartProduct {
@@ -24,7 +26,7 @@ export interface CartProduct {
 export const MAX_LINE_QUANTITY = 1_000_000;
 
 export type CartAction =
-  | { type: 'add'; product: CartProduct; taxRateBp: number; quantity?: number }
+  | { type: 'add'; product: CartProduct; taxRateBp: number; taxInclusive?: boolean; quantity?: number }
   | { type: 'quantity'; productId: number; quantity: number }
   | { type: 'price'; productId: number; unitPrice: number }
   | { type: 'remove'; productId: number }
@@ -37,7 +39,19 @@ export function cartReducer(lines: readonly CartLine[], action: CartAction): Car
       const existing = lines.find((l) => l.productId === action.product.id);
       if (existing) return lines.map((l) => (l === existing ? { ...l, quantity: Math.min(MAX_LINE_QUANTITY, l.quantity + by) } : l));
       const { id, sku, name, unitPrice } = action.product;
-      return [...lines, { productId: id, sku, name, unitPrice, listPrice: unitPrice, quantity: by, taxRateBp: action.taxRateBp }];
+      return [
+        ...lines,
+        {
+          productId: id,
+          sku,
+          name,
+          unitPrice,
+          listPrice: unitPrice,
+          quantity: by,
+          taxRateBp: action.taxRateBp,
+          ...(action.taxInclusive ? { taxInclusive: true } : {}),
+        },
+      ];
     }
     case 'quantity':
       if (!Number.isSafeInteger(action.quantity) || action.quantity < 0) return [...lines];
@@ -58,10 +72,21 @@ export function taxOn(amount: number, rateBp: number): number {
   return Number((BigInt(amount) * BigInt(rateBp) + 5000n) / 10000n);
 }
 
-export function lineAmounts(line: Pick<CartLine, 'quantity' | 'unitPrice' | 'taxRateBp'>) {
-  const subtotal = line.quantity * line.unitPrice;
-  const tax = taxOn(subtotal, line.taxRateBp);
-  return { subtotal, tax, total: subtotal + tax };
+/** Tax contained in a gross amount at an inclusive rate: gross × rate / (10000 + rate), half up, in BigInt like the API. */
+export function taxIncluded(gross: number, rateBp: number): number {
+  const divisor = 10_000n + BigInt(rateBp);
+  return Number((BigInt(gross) * BigInt(rateBp) * 2n + divisor) / (2n * divisor));
+}
+
+/** A line's amounts; with an inclusive rate the price is the total and the tax is taken out of it. */
+export function lineAmounts(line: Pick<CartLine, 'quantity' | 'unitPrice' | 'taxRateBp' | 'taxInclusive'>) {
+  const gross = line.quantity * line.unitPrice;
+  if (line.taxInclusive) {
+    const tax = taxIncluded(gross, line.taxRateBp);
+    return { subtotal: gross - tax, tax, total: gross };
+  }
+  const tax = taxOn(gross, line.taxRateBp);
+  return { subtotal: gross, tax, total: gross + tax };
 }
 
 export function cartTotals(lines: readonly CartLine[]) {

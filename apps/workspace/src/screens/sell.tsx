@@ -71,7 +71,7 @@ export function SellScreen() {
     if (locationId) localStorage.setItem(LOCATION_KEY, String(locationId));
   }, [locationId]);
 
-  const rates = useMemo(() => new Map(workspace.taxRates.map((r) => [r.id, r.rateBp])), [workspace.taxRates]);
+  const rates = useMemo(() => new Map(workspace.taxRates.map((r) => [r.id, r])), [workspace.taxRates]);
   const catalog = products.data?.products ?? [];
   const found = useMemo(() => findProducts(catalog, search), [catalog, search]);
   const totals = cartTotals(lines);
@@ -94,7 +94,8 @@ export function SellScreen() {
   const plan = planPayment(totals.total, tender);
 
   const add = (product: Product) => {
-    dispatch({ type: 'add', product, taxRateBp: product.taxRateId === null ? 0 : (rates.get(product.taxRateId) ?? 0) });
+    const rate = product.taxRateId === null ? undefined : rates.get(product.taxRateId);
+    dispatch({ type: 'add', product, taxRateBp: rate?.rateBp ?? 0, taxInclusive: Boolean(rate?.isInclusive) });
     setSearch('');
     setNotFound(null);
   };
@@ -330,7 +331,7 @@ export function SellScreen() {
           <dl className="totals">
             <dt>Subtotal</dt>
             <dd>{money(totals.subtotal)}</dd>
-            <dt>Tax</dt>
+            <dt>{lines.some((l) => l.taxInclusive) ? 'Tax (included in prices)' : 'Tax'}</dt>
             <dd>{money(totals.tax)}</dd>
             <dt>Total</dt>
             <dd className="grand" aria-label="Total to pay">

@@ -284,3 +284,25 @@ describe('tax rates, manual entries, expense edits and statements over HTTP', ()
     expect((await get('/reports/balance-sheet?asOf=tomorrow')).status).toBe(400);
   });
 });
+
+describe('inclusive tax rates in a sale', () => {
+  it('sells at the shelf price with the tax taken out of it, tells the till the rate is inclusive, and the books balance', async () => {
+    const rate = (await post('/tax-rates', { code: 'INC20', name: 'VAT 20 % incl.', rateBp: 2000, isInclusive: true })).body.taxRate;
+    const product = (
+      await post('/products', { sku: 'INC-1', name: 'Shelf priced', unitPrice: 349, taxRateId: rate.id, allowNegativeStock: true })
+    ).body.product;
+    expect((await get('/workspace')).body.workspace.taxRates).toContainEqual({ id: rate.id, rateBp: 2000, isInclusive: true });
+    const sale = await post('/invoices', {
+      issueDate: '2026-07-01',
+      lines: [{ productId: product.id, quantity: 3 }],
+      payment: { method: 'cash' },
+    });
+    expect(sale.status).toBe(201);
+    // 3 × 3.49 = 10.47 paid; tax in it 10.47 × 20/120 = 1.745 → 1.75; net 8.72.
+    expect(sale.body.invoice).toMatchObject({ subtotal: 872, tax: 175, total: 1047, amountPaid: 1047, amountDue: 0 });
+    expect(sale.body.invoice.lines[0]).toMatchObject({ taxRateBp: 2000, lineSubtotal: 872, lineTax: 175, lineTotal: 1047 });
+    const tax = (await get('/reports/tax?from=2026-07-01&to=2026-07-01')).body.report;
+    expect(tax.rates).toEqual([{ rateBp: 2000, taxable: 872, tax: 175 }]);
+    expect((await get('/reports/trial-balance?from=2026-07-01&to=2026-07-01')).body.report.balanced).toBe(true);
+  });
+});
