@@ -7,7 +7,8 @@
 //   change due, prints the receipt (the print stylesheet makes an 80 mm page), never sees an admin
 //   screen, and the API refuses the admin routes when the cashier's browser calls them directly;
 // - the manager receives stock at the second location, where the cashier then sells, and reads the
-//   sales-by-location report.
+//   sales-by-location report; orders coffee from a supplier and receives part of it (a supplier bill
+//   opens for what arrived); credits one unit of the cashier's sale (a refund in cash).
 // Screenshots of each screen at 1280 px and 390 px go to e2e/screenshots/ (gitignored).
 
 import { mkdir } from 'node:fs/promises';
@@ -175,7 +176,7 @@ describe.skipIf(skipReason !== null)('workspace end to end', () => {
     ] as const) {
       await page.getByRole('button', { name: `Stock of ${name}` }).click();
       const form = page.getByRole('form', { name: `Stock of ${name}` });
-      await form.getByLabel('Location').selectOption({ label: 'Harbour kiosk (0 on hand)' });
+      await form.getByLabel('Location', { exact: true }).selectOption({ label: 'Harbour kiosk (0 on hand)' });
       await form.getByLabel('Units received').fill(units);
       await form.getByRole('button', { name: 'Receive' }).click();
       await form.getByText(`Done: ${units} now on hand at Harbour kiosk.`).waitFor();
@@ -317,5 +318,68 @@ describe.skipIf(skipReason !== null)('workspace end to end', () => {
       return { status: res.status, type: res.headers.get('content-type'), magic: String.fromCharCode(...bytes.slice(0, 5)) };
     }, href);
     expect(pdf).toEqual({ status: 200, type: 'application/pdf', magic: '%PDF-' });
+  });
+
+  it('manager: orders from a supplier and receives part of the order, which opens a supplier bill', async () => {
+    const page = managerPage;
+    await page.getByRole('link', { name: 'Purchasing', exact: true }).click();
+    await page.getByRole('heading', { name: 'Purchasing' }).waitFor();
+    await page.getByRole('button', { name: 'New purchase order' }).click();
+    const form = page.getByRole('form', { name: 'New purchase order' });
+    await form.getByLabel('Supplier').selectOption({ label: 'Roastery Wholesale' });
+    await form.getByLabel('Deliver to').selectOption({ label: 'Harbour kiosk' });
+    await form.getByLabel('Product').selectOption({ label: 'COFFEE-250 Coffee beans 250 g' });
+    // The product's cost price is proposed.
+    expect(await form.getByLabel('Unit cost').inputValue()).toBe('7.00');
+    await form.getByLabel('Quantity').fill('10');
+    await form.getByText('$70.00').waitFor();
+    await form.getByRole('button', { name: 'Place order' }).click();
+    await form.waitFor({ state: 'detached' });
+    const row = page.getByRole('table', { name: 'purchase orders' }).getByRole('row').filter({ hasText: 'Roastery Wholesale' }).first();
+    await row.getByText('Ordered').waitFor();
+    await shoot(page, 'purchase-orders');
+    await row.getByRole('link').click();
+    await page.getByRole('button', { name: 'Receive goods' }).click();
+    const receive = page.getByRole('form', { name: 'Receive goods' });
+    await receive.getByLabel('Coffee beans 250 g (due 10)', { exact: false }).fill('4');
+    await receive.getByLabel("Supplier's invoice number").fill(`RW-${suffix}`);
+    await receive.getByRole('button', { name: 'Receive' }).click();
+    await page.getByText(/Received\. Supplier bill BILL-\d+ for \$28\.00 is open\./).waitFor();
+    const lines = page.getByRole('table', { name: 'Order lines' });
+    expect((await lines.getByRole('row').nth(1).getByRole('cell').allTextContents()).map((c) => c.trim())).toEqual([
+      'COFFEE-250 Coffee beans 250 g',
+      '10',
+      '4',
+      '$7.00',
+      '$70.00',
+    ]);
+    await page.getByRole('heading', { name: /Partly received/ }).waitFor();
+    await shoot(page, 'purchase-receipt');
+    await page.getByRole('link', { name: 'Open the bill' }).click();
+    await page.getByRole('heading', { name: /^BILL-\d+/ }).waitFor();
+    await page.getByText('$28.00').first().waitFor();
+    await shoot(page, 'supplier-bill');
+  });
+
+  it('manager: credits one unit of the cashier’s sale and refunds it in cash', async () => {
+    const page = managerPage;
+    await page.goto('/invoices');
+    await page.getByRole('heading', { name: 'Invoices', exact: true }).waitFor();
+    await page.getByRole('search').getByLabel('Location').selectOption({ label: 'Harbour kiosk' });
+    const sale = page.getByRole('table').getByRole('row').filter({ hasText: '$38.76' });
+    await expect.poll(() => sale.count()).toBe(1);
+    await sale.getByRole('link').click();
+    await page.getByRole('button', { name: 'Credit / refund…' }).click();
+    const form = page.getByRole('form', { name: 'Credit note' });
+    await form.getByLabel('Coffee beans 250 g (of 2)').fill('1');
+    // Paid in full: all of it goes back as money. 12.90 + 20 % = 15.48.
+    await form.getByText('Credit of about $15.48, of which $15.48 is paid back.').waitFor();
+    await form.getByLabel('Reason').fill('Bag torn');
+    await shoot(page, 'credit-note-form');
+    await form.getByRole('button', { name: 'Create credit note' }).click();
+    await page.getByText(/Credit note \S+ for \$15\.48: \$15\.48 to pay back by cash\./).waitFor();
+    const notes = page.getByRole('table', { name: 'Credit notes' });
+    await notes.getByText('Bag torn').waitFor();
+    await shoot(page, 'credit-note');
   });
 });

@@ -37,31 +37,33 @@ const paid: Invoice = {
 };
 
 function detail(permissions: string[]) {
+  const notes: unknown[] = [];
   return fakeApi({
+    'GET /credit-notes': () => ({ body: { creditNotes: notes, total: notes.length, limit: 50, offset: 0 } }),
     'GET /auth/me': { body: me(permissions, {}, ['Managers']) },
     'GET /workspace': { body: { workspace: workspace() } },
     'GET /locations': { body: { locations: [{ id: 1, code: 'MAIN', name: 'Main store', address: null, isActive: true }] } },
     'GET /invoices/41': { body: { invoice: paid } },
-    'POST /invoices/41/credit-notes': {
-      status: 201,
-      body: {
-        creditNote: {
-          id: 5,
-          number: 'CN-000005',
-          invoiceId: 41,
-          issueDate: '2026-03-10',
-          subtotal: 1000,
-          tax: 200,
-          total: 1200,
-          applied: 0,
-          refunded: 1200,
-          refundMethod: 'card',
-          reason: 'Chipped',
-        },
-      },
+    'POST /invoices/41/credit-notes': () => {
+      notes.push(note);
+      return { status: 201, body: { creditNote: note } };
     },
   });
 }
+
+const note = {
+  id: 5,
+  number: 'CN-000005',
+  invoiceId: 41,
+  issueDate: '2026-03-10',
+  subtotal: 1000,
+  tax: 200,
+  total: 1200,
+  applied: 0,
+  refunded: 1200,
+  refundMethod: 'card',
+  reason: 'Chipped',
+};
 
 describe('credit notes from an invoice', () => {
   it('previews the credit in proportion of the units, the last units taking what is left', () => {
@@ -90,6 +92,9 @@ describe('credit notes from an invoice', () => {
     await user.type(screen.getByLabelText(/Reason/), 'Chipped');
     await user.click(screen.getByRole('button', { name: 'Create credit note' }));
     expect(await screen.findByText(/Credit note CN-000005 for €12.00: €12.00 to pay back by card/)).toBeTruthy();
+    // A paid invoice's credit is all refunded (nothing applied): its note is listed all the same, and no void is offered.
+    expect(await screen.findByRole('table', { name: 'Credit notes' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Void…' })).toBeNull();
     expect(api.calls('POST', '/invoices/41/credit-notes')[0]!.body).toEqual({
       lines: [{ invoiceLineId: 1, quantity: '1' }],
       restock: false,

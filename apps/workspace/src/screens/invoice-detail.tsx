@@ -25,7 +25,8 @@ export function InvoiceDetailScreen() {
   const [crediting, setCrediting] = useState(false);
   const [credited, setCredited] = useState<CreditNote | null>(null);
   const notes = useApi<{ creditNotes: CreditNote[] } & Page>(`/credit-notes?invoiceId=${seg(id)}`, {
-    enabled: can('sales.view_credit_note') && Boolean(inv?.amountCredited),
+    // A paid invoice's credit is refunded, not applied (amountCredited stays 0): ask for any issued one.
+    enabled: can('sales.view_credit_note') && (inv?.status === 'issued' || inv?.status === 'paid'),
   });
   const [reason, setReason] = useState('');
 
@@ -80,11 +81,16 @@ export function InvoiceDetailScreen() {
               Credit / refund…
             </button>
           )}
-          {(i.status === 'issued' || i.status === 'paid') && !i.amountCredited && can('sales.void_invoice') && !confirmVoid && (
-            <button type="button" className="danger outline" onClick={() => setConfirmVoid(true)}>
-              Void…
-            </button>
-          )}
+          {(i.status === 'issued' || i.status === 'paid') &&
+            !credited &&
+            !i.amountCredited &&
+            !notes.data?.creditNotes.length &&
+            can('sales.void_invoice') &&
+            !confirmVoid && (
+              <button type="button" className="danger outline" onClick={() => setConfirmVoid(true)}>
+                Void…
+              </button>
+            )}
         </div>
       </div>
       {issue.isError && <ErrorNotice error={issue.error} title="Could not issue the invoice" />}
