@@ -17,6 +17,10 @@ const schema = z.object({
     .min(1024, 'must be at least 1024')
     .max(100 * 1024 * 1024)
     .default(1024 * 1024),
+  /** API processes (node:cluster workers) sharing the port: a number or `auto` (one per core); unset or 1 = no cluster. */
+  SALESFLEET_WORKERS: z
+    .union([z.literal('auto'), z.coerce.number().int('must be a whole number or auto').min(1, 'must be at least 1').max(64, 'at most 64')])
+    .optional(),
   /** Skip the "is the console built?" check (CI images that build it separately). */
   SALESFLEET_SKIP_CONSOLE_BUILD: z
     .enum(['', '0', '1', 'false', 'true'])

@@ -4,7 +4,10 @@
  * PORT (default 8000). SIGTERM/SIGINT: stop accepting, finish in-flight requests, close every tenant
  * connection and the registry.
  */
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import * as modelsPackage from '@salesfleet/models';
+import type { Logger } from 'pino';
 import { adminDistDir } from '@salesfleet/admin';
 import { workspaceDistDir } from '@salesfleet/workspace';
 import {
@@ -14,13 +17,15 @@ import {
   loadDotEnv,
   openTenancy,
   registrySpec,
+  type Config,
   type Tenancy,
 } from '@salesfleet/tenancy';
 import { createApp } from './app';
-import { loadApiEnv } from './env';
+import { type ApiEnv, loadApiEnv } from './env';
 import { createApiLogger } from './logger';
 import { startServer, type RunningServer } from './server';
 import { ensureConsoleBuilt, TENANT_WORKSPACE } from './start/ensure-console';
+import { type Primary, relayRegistryChanges, startPrimary, workerConfig, workerCount } from './start/workers';
 import { isSalesfleetError } from '@salesfleet/contracts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -75,31 +80,67 @@ async function createDemoTenant(tenancy: Tenancy): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
-  loadDotEnv();
-  const config = loadConfig();
-  const env = loadApiEnv();
-  const demo = env.SALESFLEET_DEMO || process.argv.slice(2).includes('--demo');
-  const logger = createApiLogger({ level: env.LOG_LEVEL });
+/** What `pnpm start` prints once the API answers. */
+function sayRunning(config: Config, port: number, workers: number): void {
+  // Production sits behind an https proxy on the standard port; elsewhere show the bound port.
+  const base = config.baseDomains[0]!;
+  const origin = (host: string) => (config.nodeEnv === 'production' ? `https://${host}` : `http://${host}:${port}`);
+  say(`Salesfleet is running on port ${port}${workers > 1 ? ` (${workers} workers)` : ''}`);
+  say(`  Platform:        ${origin(base)}/`);
+  say(`  Admin console:   ${origin(base)}/admin/`);
+  say(`  Workspaces:      ${origin(`<slug>.${base}`)}/`);
+  say(`  API docs:        ${origin(base)}/api/docs`);
+}
 
+/**
+ * The one-time start-up work (console build check, registry migrations, the first platform admin, the
+ * demo workspaces) on an open tenancy; then the connection budget check in the background (it asks
+ * every PostgreSQL/MySQL tenant server), which `close` waits for.
+ */
+async function prepare(config: Config, env: ApiEnv, logger: Logger, options: { listen: boolean }): Promise<Tenancy> {
   if (!env.SALESFLEET_SKIP_CONSOLE_BUILD) {
     ensureConsoleBuilt(adminDistDir, say);
     ensureConsoleBuilt(workspaceDistDir, say, TENANT_WORKSPACE);
   }
+  const tenancy = await openTenancy(config, {
+    migrateRegistry: true,
+    listen: options.listen,
+    logger: logger.child({ component: 'tenancy' }),
+  });
+  try {
+    const init = await initRegistry(tenancy, { actor: 'system:start' });
+    if (init.admin?.oneTimePassword) {
+      say(`Platform admin: ${init.admin.username}  one-time password: ${init.admin.oneTimePassword}`);
+    } else if (init.admin) {
+      say(`Platform admin: ${init.admin.username}`);
+    }
+    if (env.SALESFLEET_DEMO || process.argv.slice(2).includes('--demo')) await createDemoTenant(tenancy);
+  } catch (err) {
+    await tenancy.close().catch(() => undefined);
+    throw err;
+  }
+  return tenancy;
+}
 
-  const tenancy = await openTenancy(config, { migrateRegistry: true, listen: true, logger: logger.child({ component: 'tenancy' }) });
-  let server: RunningServer | null = null;
-  let stopping: Promise<void> | null = null;
-  const shutdown = (signal: string) => {
+/** Open tenants × pool max above a tenant server's max_connections shows up later as 503s under load. */
+function warnAboutConnectionBudget(tenancy: Tenancy, config: Config, logger: Logger): Promise<void> {
+  return connectionBudgetWarnings(tenancy, { registrySpec: registrySpec(config) }).then(
+    (warnings) => warnings.forEach((warning) => say(`warning: ${warning}`)),
+    (err: unknown) => logger.warn({ err }, 'could not check the connection budget'),
+  );
+}
+
+/** SIGTERM/SIGINT run `stop` once; a second signal exits at once (in a worker: the primary decides). */
+function onSignals(stop: (signal: string) => Promise<void>, logger: Logger, worker: boolean): void {
+  let stopping = false;
+  const handle = (signal: string) => {
     if (stopping) {
+      if (worker) return;
       say(`${signal} again: exiting now`);
       process.exit(1);
     }
-    say(`${signal}: shutting down (finishing requests, closing tenant connections)…`);
-    stopping = (async () => {
-      await server?.close({ graceMs: 5000 });
-      await tenancy.close();
-    })().then(
+    stopping = true;
+    stop(signal).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
@@ -107,34 +148,67 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => handle('SIGTERM'));
+  process.on('SIGINT', () => handle('SIGINT'));
+}
 
-  const init = await initRegistry(tenancy, { actor: 'system:start' });
-  if (init.admin?.oneTimePassword) {
-    say(`Platform admin: ${init.admin.username}  one-time password: ${init.admin.oneTimePassword}`);
-  } else if (init.admin) {
-    say(`Platform admin: ${init.admin.username}`);
-  }
-  if (demo) await createDemoTenant(tenancy);
-
+/** One full API process: serves on the configured port (shared with the other workers in a cluster). */
+async function serve(config: Config, env: ApiEnv, logger: Logger, tenancy: Tenancy, workers: number): Promise<RunningServer> {
+  let server: RunningServer | null = null;
+  onSignals(
+    async (signal) => {
+      if (workers === 1) say(`${signal}: shutting down (finishing requests, closing tenant connections)…`);
+      await server?.close({ graceMs: 5000 });
+      await tenancy.close();
+    },
+    logger,
+    cluster.isWorker,
+  );
   const { app } = createApp(config, { tenancy, logger, bodyLimitBytes: env.SALESFLEET_BODY_LIMIT_BYTES });
   server = await startServer(app, { port: config.port });
-  // Production sits behind an https proxy on the standard port; elsewhere show the bound port.
-  const base = config.baseDomains[0]!;
-  const origin = (host: string) => (config.nodeEnv === 'production' ? `https://${host}` : `http://${host}:${server!.port}`);
-  say(`Salesfleet is running on port ${server.port}`);
-  say(`  Platform:        ${origin(base)}/`);
-  say(`  Admin console:   ${origin(base)}/admin/`);
-  say(`  Workspaces:      ${origin(`<slug>.${base}`)}/`);
-  say(`  API docs:        ${origin(base)}/api/docs`);
+  return server;
+}
 
-  // Open tenants × pool max above a tenant server's max_connections shows up later as 503s under
-  // load; say so now, without holding up start-up (it asks every PostgreSQL/MySQL tenant server).
-  void connectionBudgetWarnings(tenancy, { registrySpec: registrySpec(config) }).then(
-    (warnings) => warnings.forEach((warning) => say(`warning: ${warning}`)),
-    (err: unknown) => logger.warn({ err }, 'could not check the connection budget'),
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = loadConfig();
+  const env = loadApiEnv();
+  const logger = createApiLogger({ level: env.LOG_LEVEL });
+  const workers = workerCount(env.SALESFLEET_WORKERS, availableParallelism());
+
+  if (workers === 1) {
+    const tenancy = await prepare(config, env, logger, { listen: true });
+    const server = await serve(config, env, logger, tenancy, 1);
+    sayRunning(config, server.port, 1);
+    void warnAboutConnectionBudget(tenancy, config, logger);
+    return;
+  }
+
+  if (cluster.isWorker) {
+    // A worker: the primary has migrated the registry and made the first admin.
+    const own = workerConfig(config, workers);
+    const tenancy = await openTenancy(own, { listen: true, logger: logger.child({ component: 'tenancy' }) });
+    // PostgreSQL registries notify every process themselves; otherwise the primary relays changes.
+    if (tenancy.registry.sequelize.getDialect() !== 'postgres') relayRegistryChanges(tenancy.registry);
+    await serve(own, env, logger, tenancy, workers);
+    return;
+  }
+
+  // The primary: start-up work once, then the workers; it serves nothing itself.
+  const tenancy = await prepare(config, env, logger, { listen: false });
+  let primary: Primary | null = null;
+  onSignals(
+    async (signal) => {
+      say(`${signal}: shutting down ${workers} workers (finishing requests, closing tenant connections)…`);
+      await primary?.stop();
+      await tenancy.close();
+    },
+    logger,
+    false,
   );
+  primary = await startPrimary({ workers, logger, say });
+  sayRunning(config, primary.port, workers);
+  await warnAboutConnectionBudget(tenancy, config, logger);
 }
 
 main().catch((err: unknown) => {

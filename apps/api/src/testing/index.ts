@@ -17,6 +17,7 @@ import type { LoginThrottle } from '../auth/login-throttle';
 export { testSlug };
 export { TcpProxy } from '@salesfleet/tenancy/testing';
 export { freePort, startApiProcess, type ApiProcess } from './api-process';
+export { callWithHost, untilStatus } from './http-calls';
 
 /** A strong password for tests (passes the shared password policy). */
 export const TEST_PASSWORD = 'correct horse battery staple 42';

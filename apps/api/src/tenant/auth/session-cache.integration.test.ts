@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, dialectAvailable, type TestDatabase } from '@salesfleet/models/testing';
 import { loadConfig, openTenancy, type Tenancy } from '@salesfleet/tenancy';
 import { tenantRecord } from '@salesfleet/tenancy/testing';
-import { startApiProcess, TEST_PASSWORD, type ApiProcess } from '../../testing';
+import { callWithHost as call, startApiProcess, TEST_PASSWORD, untilStatus as until, type ApiProcess } from '../../testing';
 import { PermissionCache, SESSION_CACHE_TTL_MS, type TenantUserSnapshot } from './tenant-sessions';
 
 // Issue 15: a warm signed-in request reads no session from the database while this process read it
@@ -65,49 +64,6 @@ describe('the session cache of one process', () => {
     expect(cache.session(tenant, 'h2', 1)).toBeNull();
   });
 });
-
-/** GET/POST over a real socket with our Host header (fetch would replace it). */
-function call(
-  port: number,
-  host: string,
-  path: string,
-  options: { method?: string; token?: string; json?: unknown } = {},
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const payload = options.json === undefined ? undefined : JSON.stringify(options.json);
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: options.method ?? 'GET',
-        headers: {
-          host,
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-        },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-/** Asks until the answer is `status` (a revocation reaches the other process asynchronously). */
-async function until(ask: () => Promise<{ status: number }>, status: number): Promise<void> {
-  let last = 0;
-  for (let i = 0; i < 200; i++) {
-    last = (await ask()).status;
-    if (last === status) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`still ${last}, never ${status}`);
-}
 
 describe.runIf(await dialectAvailable('postgres'))('two caches on one PostgreSQL registry (its change notification)', () => {
   let registry: TestDatabase;

@@ -1,0 +1,153 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { Logger } from 'pino';
+import type { Config, Registry, RegistryChange } from '@salesfleet/tenancy';
+
+/**
+ * `pnpm start` with several workers (node:cluster): the primary does the one-time start-up work
+ * (console build check, registry migrations, the first platform admin, demo workspaces), then forks
+ * one full API process per worker; they share the listening socket (the primary hands connections
+ * out in turn). What workers must agree on:
+ *
+ * - registry changes (a suspended tenant, a moved database, a signed-out session): a PostgreSQL
+ *   registry notifies every process itself (LISTEN/NOTIFY); on SQLite or MySQL the primary relays
+ *   each worker's changes to the others over the cluster's IPC channel;
+ * - the sign-in throttle: counted in the registry (PostgreSQL, SQLite), which every worker shares;
+ * - the connection budget per database server: `SALESFLEET_MAX_OPEN_TENANTS` is the whole server's,
+ *   divided between the workers, so N workers never hold N times the tenant connections.
+ */
+
+/** A registry change sent from a worker to the primary, and from the primary to the other workers. */
+const MESSAGE = 'salesfleet:registry-change';
+
+interface ChangeMessage {
+  type: typeof MESSAGE;
+  change: RegistryChange;
+}
+
+function isChangeMessage(message: unknown): message is ChangeMessage {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === MESSAGE;
+}
+
+/**
+ * The worker count asked for (SALESFLEET_WORKERS, already validated: a number, or `auto` = one per
+ * core); unset: one process, no cluster.
+ */
+export function workerCount(requested: number | 'auto' | undefined, cores: number): number {
+  if (requested === 'auto') return Math.max(1, cores);
+  return requested ?? 1;
+}
+
+/** A worker's share of the connection budget: the open tenant handles divided between the workers. */
+export function workerConfig(config: Config, workers: number): Config {
+  if (workers <= 1) return config;
+  // Copied with its property descriptors: the secret key is not enumerable (never printed), a spread would drop it.
+  const own = Object.defineProperties({}, Object.getOwnPropertyDescriptors(config)) as Config;
+  return Object.defineProperty(own, 'maxOpenTenants', {
+    value: Math.max(1, Math.floor(config.maxOpenTenants / workers)),
+    enumerable: true,
+  });
+}
+
+/**
+ * In a worker whose registry has no notification channel of its own (SQLite, MySQL): sends this
+ * worker's registry changes to the primary, and applies the other workers' as remote changes.
+ * Returns the unsubscribe function.
+ */
+export function relayRegistryChanges(registry: Pick<Registry, 'onChange' | 'emit'>): () => void {
+  const send = process.send?.bind(process);
+  if (!send) return () => undefined;
+  const off = registry.onChange((change) => {
+    if (!change.remote) send({ type: MESSAGE, change } satisfies ChangeMessage);
+  });
+  const receive = (message: unknown) => {
+    if (isChangeMessage(message)) registry.emit({ ...message.change, remote: true });
+  };
+  process.on('message', receive);
+  return () => {
+    off();
+    process.off('message', receive);
+  };
+}
+
+export interface PrimaryOptions {
+  workers: number;
+  logger: Logger;
+  say: (line: string) => void;
+}
+
+export interface Primary {
+  /** The port the workers listen on, once every worker is listening. */
+  port: number;
+  /** Stops every worker (SIGTERM: each drains its requests) and resolves when all have exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Forks the workers (this module's process re-run with `cluster.isWorker`), relays registry changes
+ * between them and replaces a worker that dies (after a second; not while stopping). Resolves once
+ * every worker listens; rejects when one exits before it ever listened (a start-up error: the
+ * worker said why on stderr).
+ */
+export function startPrimary(options: PrimaryOptions): Promise<Primary> {
+  const { workers, logger } = options;
+  let stopping = false;
+  const listening = new Set<number>();
+  const everListened = new Set<number>();
+
+  const fork = (): Worker => {
+    const worker = cluster.fork();
+    worker.on('message', (message: unknown) => {
+      if (!isChangeMessage(message)) return;
+      for (const other of Object.values(cluster.workers ?? {})) {
+        if (other && other.id !== worker.id && other.isConnected()) other.send(message);
+      }
+    });
+    return worker;
+  };
+
+  return new Promise((resolve, reject) => {
+    let port = 0;
+    let settled = false;
+    cluster.on('listening', (worker, address) => {
+      listening.add(worker.id);
+      everListened.add(worker.id);
+      port = address.port;
+      if (!settled && listening.size === workers) {
+        settled = true;
+        resolve({ port, stop });
+      }
+    });
+    cluster.on('exit', (worker, code, signal) => {
+      listening.delete(worker.id);
+      if (stopping) return;
+      if (!everListened.has(worker.id)) {
+        if (!settled) {
+          settled = true;
+          stopping = true;
+          for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+          reject(new Error(`a worker stopped before serving (exit ${code ?? signal})`));
+        }
+        return;
+      }
+      logger.error({ worker: worker.process.pid, code, signal }, 'API worker died; starting another');
+      setTimeout(() => {
+        if (!stopping) fork();
+      }, 1000).unref();
+    });
+    for (let i = 0; i < workers; i++) fork();
+  });
+
+  function stop(): Promise<void> {
+    stopping = true;
+    const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
+    return Promise.all(
+      alive.map(
+        (w) =>
+          new Promise<void>((done) => {
+            w.once('exit', () => done());
+            w.process.kill('SIGTERM');
+          }),
+      ),
+    ).then(() => undefined);
+  }
+}
