@@ -16,6 +16,7 @@ import {
   loadConfig,
   loadDotEnv,
   openTenancy,
+  startScheduledBackups,
   registrySpec,
   type Config,
   type Tenancy,
@@ -155,10 +156,13 @@ function onSignals(stop: (signal: string) => Promise<void>, logger: Logger, work
 /** One full API process: serves on the configured port (shared with the other workers in a cluster). */
 async function serve(config: Config, env: ApiEnv, logger: Logger, tenancy: Tenancy, workers: number): Promise<RunningServer> {
   let server: RunningServer | null = null;
+  // Every process runs the schedule; a registry lock lets one at a time take each time's backups.
+  const backups = config.backupSchedule ? startScheduledBackups({ ...tenancy, logger }, config.backupSchedule) : null;
   onSignals(
     async (signal) => {
       if (workers === 1) say(`${signal}: shutting down (finishing requests, closing tenant connections)…`);
       await server?.close({ graceMs: 5000 });
+      await backups?.stop();
       await tenancy.close();
     },
     logger,

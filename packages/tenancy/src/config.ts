@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 import { join, resolve } from 'node:path';
+import { parseBackupSchedule, type BackupSchedule } from './backup-schedule';
 import { makePrivateDir } from './private-files';
 import { z } from 'zod';
 import { normalizeHost } from './host';
@@ -56,6 +57,8 @@ export interface Config {
   backupKeep: number | null;
   /** Backups older than this many days are removed after a new one; `null` = no age limit. */
   backupKeepDays: number | null;
+  /** When the running server backs up every active tenant (SALESFLEET_BACKUP_SCHEDULE); `null` = never. */
+  backupSchedule: BackupSchedule | null;
 }
 
 const intFrom = (min: number, max: number) =>
@@ -105,6 +108,7 @@ const envSchema = z.object({
   SALESFLEET_TRUSTED_PROXIES: optional(commaList),
   SALESFLEET_BACKUP_KEEP: optional(intFrom(1, 100_000)),
   SALESFLEET_BACKUP_KEEP_DAYS: optional(intFrom(1, 36_500)),
+  SALESFLEET_BACKUP_SCHEDULE: z.string().optional(),
   PORT: optional(intFrom(0, 65535)),
   NODE_ENV: optional(z.enum(['development', 'production', 'test'], 'must be development, production or test')),
 });
@@ -161,6 +165,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ({ secretKey, secretKeySource } = developmentSecretKey(dataDir));
   }
 
+  let backupSchedule: BackupSchedule | null;
+  try {
+    backupSchedule = parseBackupSchedule(e.SALESFLEET_BACKUP_SCHEDULE);
+  } catch (err) {
+    throw new ConfigError('SALESFLEET_BACKUP_SCHEDULE', (err as Error).message);
+  }
+
   const config = {
     dataDir,
     registryUrl: e.SALESFLEET_REGISTRY_URL ?? registryFromDatabaseUrl(e.DATABASE_URL) ?? null,
@@ -179,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeEnv,
     backupKeep: e.SALESFLEET_BACKUP_KEEP ?? null,
     backupKeepDays: e.SALESFLEET_BACKUP_KEEP_DAYS ?? null,
+    backupSchedule,
   } as Config;
   return hideSecrets(config, secretKey);
 }
@@ -303,5 +315,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     nodeEnv: config.nodeEnv,
     backupKeep: config.backupKeep,
     backupKeepDays: config.backupKeepDays,
+    backupSchedule: config.backupSchedule?.text ?? 'off',
   };
 }

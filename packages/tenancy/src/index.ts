@@ -193,3 +193,4 @@ export {
   type Tenancy,
 } from './tenancy';
 export * from './data-safety/index';
+export { BACKUP_SCHEDULE_SYNTAX, nextBackupTime, parseBackupSchedule, type BackupSchedule } from './backup-schedule';

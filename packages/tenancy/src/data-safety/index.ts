@@ -43,3 +43,4 @@ export {
   type PlatformAdminActionOptions,
   type RecoveryDeps,
 } from './recovery';
+export { SCHEDULED_BACKUPS_ACTION, startScheduledBackups, type ScheduledBackups, type ScheduledBackupsDeps } from './scheduled-backups';
