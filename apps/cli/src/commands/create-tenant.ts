@@ -210,7 +210,10 @@ async function explainFailure(tenancy: Tenancy, slug: string, step: string | nul
   if (step === 'validate' || code === 'SlugTaken') {
     tail = 'nothing was created';
   } else {
-    const leftover = await tenancy.registry.findTenant(slug).catch(() => undefined);
+    const leftover = await tenancy.registry.findTenant(slug).catch((lookupErr: unknown) => {
+      tenancy.logger.warn({ err: lookupErr, tenant: slug }, 'could not look up what the failed create-tenant left behind');
+      return undefined;
+    });
     if (leftover === null) tail = 'everything it created was removed; nothing was left behind';
     else if (leftover?.status === 'failed')
       tail = 'cleanup was incomplete: the tenant is marked failed; run the same command again to clean up and retry';

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
+import { errorText } from '../logger';
 import { redact } from '../mask';
 import { assertSafeIdentifier, describeSpec, type DatabaseSpec } from './spec';
 import { MIGRATIONS_TABLE, type DatabaseDriver, type DriverContext } from './types';
@@ -31,7 +32,10 @@ export function mysqlConnectionConfig(spec: DatabaseSpec, database: string | und
 
 async function connect(spec: DatabaseSpec, database: string | undefined, ctx: DriverContext): Promise<mysql.Connection> {
   const conn = await mysql.createConnection(mysqlConnectionConfig(spec, database, ctx.connectTimeoutMs));
-  conn.on('error', () => undefined);
+  // An error after connect (server restart) must not crash the process; the query in flight fails with it.
+  conn.on('error', (err) =>
+    ctx.logger?.warn({ err: errorText(err, [spec.password]), server: describeSpec(spec) }, 'MySQL connection lost'),
+  );
   return conn;
 }
 

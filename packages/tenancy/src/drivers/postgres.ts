@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { errorText } from '../logger';
 import { redact } from '../mask';
 import { assertSafeIdentifier, describeSpec, type DatabaseSpec } from './spec';
 import { MIGRATIONS_TABLE, type DatabaseDriver, type DriverContext } from './types';
@@ -40,8 +41,10 @@ export function pgClientConfig(
 
 async function connect(spec: DatabaseSpec, database: string, ctx: DriverContext): Promise<pg.Client> {
   const client = new pg.Client(pgClientConfig(spec, database, ctx.connectTimeoutMs));
-  // An error after connect (server restart) must not crash the process.
-  client.on('error', () => undefined);
+  // An error after connect (server restart) must not crash the process; the query in flight fails with it.
+  client.on('error', (err) =>
+    ctx.logger?.warn({ err: errorText(err, [spec.password]), server: describeSpec({ ...spec, database }) }, 'PostgreSQL connection lost'),
+  );
   await client.connect();
   return client;
 }
@@ -87,7 +90,14 @@ function maintenancePool(spec: DatabaseSpec, database: string, ctx: DriverContex
       idleTimeoutMillis: 10_000,
       allowExitOnIdle: true,
     });
-    pool.on('error', () => undefined);
+    // An idle maintenance connection that the server closed: the pool drops it and opens another when needed.
+    const logger = ctx.logger;
+    pool.on('error', (err) =>
+      logger?.warn(
+        { err: errorText(err, [spec.password]), server: describeSpec({ ...spec, database }) },
+        'idle PostgreSQL maintenance connection lost',
+      ),
+    );
     maintenancePools.set(key, pool);
   }
   return pool;

@@ -1,3 +1,4 @@
+import type { Logger } from '../logger';
 import type { DatabaseSpec } from './spec';
 import type { Engine } from '@salesfleet/contracts';
 
@@ -9,6 +10,8 @@ export interface DriverContext {
   connectTimeoutMs: number;
   /** PostgreSQL database to connect to for CREATE/DROP DATABASE (default `postgres`). */
   maintenanceDatabase?: string | null;
+  /** Where a connection's error after connect (a server restart) is reported; it does not crash the process. */
+  logger?: Logger;
 }
 
 /** What is in a database, for the "must be empty" rule. */

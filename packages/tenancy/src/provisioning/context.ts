@@ -12,7 +12,7 @@ export interface ProvisioningContext extends Readonly<ProvisionerDeps> {
 }
 
 export function driverContext(ctx: ProvisioningContext): DriverContext {
-  return { dataDir: ctx.config.dataDir, connectTimeoutMs: ctx.config.dbConnectTimeoutMs };
+  return { dataDir: ctx.config.dataDir, connectTimeoutMs: ctx.config.dbConnectTimeoutMs, logger: ctx.logger };
 }
 
 /** Options for a short-lived Sequelize instance on a tenant database (provisioning, migrations, health). */

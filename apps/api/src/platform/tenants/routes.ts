@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { migrationNames } from '@salesfleet/migrations';
@@ -98,8 +99,9 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
     updatedAt: t.updatedAt.toISOString(),
   });
 
-  const detail = async (t: TenantRecord, options: { fresh?: boolean } = {}): Promise<TenantDetail> => {
-    const [count, domains] = await Promise.all([options.fresh ? userCounts.of(t) : t.userCount, registry.listDomains(t.id)]);
+  /** With `fresh`, the user count is read from the tenant's database (failures go to that logger). */
+  const detail = async (t: TenantRecord, options: { fresh?: Logger } = {}): Promise<TenantDetail> => {
+    const [count, domains] = await Promise.all([options.fresh ? userCounts.of(t, options.fresh) : t.userCount, registry.listDomains(t.id)]);
     return {
       ...summary(t, count),
       database: {
@@ -210,7 +212,7 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
         404: { description: 'TenantNotFound' },
       },
     },
-    async (c, { params }) => c.json({ tenant: await detail(await registry.getTenant(params.slug), { fresh: true }) }),
+    async (c, { params }) => c.json({ tenant: await detail(await registry.getTenant(params.slug), { fresh: c.var.logger }) }),
   );
 
   routes.add(

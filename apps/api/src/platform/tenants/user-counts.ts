@@ -1,4 +1,5 @@
 import type { TenantRecord } from '@salesfleet/tenancy';
+import type { Logger } from 'pino';
 import type { AppTenancy } from '../../tenancy';
 
 /**
@@ -13,13 +14,14 @@ export class UserCounts {
   }
 
   /** The active user count, or the last recorded one when the tenant is not serving or does not answer. */
-  async of(tenant: TenantRecord): Promise<number | null> {
+  async of(tenant: TenantRecord, logger: Logger): Promise<number | null> {
     if (tenant.status !== 'active' && tenant.status !== 'suspended') return tenant.userCount;
     let count: number;
     try {
       count = await this.#tenancy.connections.withTenant(tenant, ({ models }) => models.User.count({ where: { isActive: true } }));
-    } catch {
+    } catch (err) {
       // The detail page shows the tenant's health separately; here the last recorded count stands.
+      logger.warn({ err, tenant: tenant.slug }, 'could not count active users; showing the last recorded count');
       return tenant.userCount;
     }
     if (count !== tenant.userCount) await this.#tenancy.registry.setUserCount(tenant.id, count);
