@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [--quick] [--profile] [name…]` — runs the benchmarks of issue 6 and writes
  * `bench/results/<time>-<mode>.{md,json}` (and `latest-<mode>.md`). Names: routing, floor, cold,
- * budget, provisioning, migrations, memory, move, workspace, tenants (or their numbers 1–10); none = all.
+ * budget, provisioning, migrations, memory, move, workspace, tenants, startup (or their numbers 1–11); none = all.
  *
  * Everything measured runs in child processes this runner starts (API servers on loopback ports, the
  * load generator, task processes); tenants live in a temporary directory and in PostgreSQL databases
@@ -21,6 +21,7 @@ import { migrationsBenchmark } from './benchmarks/migrations';
 import { moveBenchmark } from './benchmarks/move';
 import { provisioningBenchmark } from './benchmarks/provisioning';
 import { routingBenchmark } from './benchmarks/routing';
+import { startupBenchmark } from './benchmarks/startup';
 import { workspaceBenchmark } from './benchmarks/workspace';
 import { tenantsBenchmark } from './benchmarks/tenants';
 import { Harness } from './lib/harness';
@@ -39,13 +40,14 @@ const BENCHMARKS: { name: string; run: (h: Harness) => Promise<BenchmarkResult> 
   { name: 'move', run: moveBenchmark },
   { name: 'workspace', run: workspaceBenchmark },
   { name: 'tenants', run: tenantsBenchmark },
+  { name: 'startup', run: startupBenchmark },
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('../results', import.meta.url));
 
 function usage(): never {
   process.stderr.write(
-    `usage: pnpm bench [--quick] [--profile] [${BENCHMARKS.map((b) => b.name).join('|')}|1-10 …]\n` +
+    `usage: pnpm bench [--quick] [--profile] [${BENCHMARKS.map((b) => b.name).join('|')}|1-${BENCHMARKS.length} …]\n` +
       '  --quick    smaller fleets and shorter rounds (< 3 min)\n' +
       '  --profile  write CPU profiles of every server child into bench/results/profiles-<time>/<server>/ (the largest file is the main thread)\n',
   );
