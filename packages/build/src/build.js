@@ -21,6 +21,13 @@ const KEEP_YOUNG_MS = 10 * 60_000;
 /** Files outside the bundle's sources that change what it is or what it loads. */
 const EXTRA_INPUTS = ['pnpm-lock.yaml', 'node_modules/.modules.yaml', 'tsconfig.base.json'];
 
+/**
+ * npm packages compiled into the bundle instead of loaded from node_modules: pure ES modules of many
+ * small files (zod alone is about 80), which Node would otherwise find, read and link one by one at
+ * every start. Only packages that nothing outside the bundle imports (one copy of each in the process).
+ */
+const BUNDLED_PACKAGES = ['zod', 'hono', '@hono/node-server'];
+
 /** esbuild's plugin data marking the resolve call made by our own plugin (not to be intercepted again). */
 const OWN_RESOLVE = Symbol('salesfleet-externals');
 
@@ -86,7 +93,8 @@ function exists(path) {
 }
 
 /**
- * Bare imports of anything but a workspace package (`@salesfleet/*`, bundled from its sources) stay
+ * Bare imports of anything but a workspace package (`@salesfleet/*`, bundled from its sources) or one of
+ * BUNDLED_PACKAGES stay
  * external, rewritten to the file esbuild resolved from the importing file (relative to the output
  * folder, so the tree can move as a whole).
  * @param {string} outDir
@@ -99,7 +107,8 @@ function externalPackages(outDir) {
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData === OWN_RESOLVE) return undefined;
         if (isBuiltin(args.path)) return { path: args.path, external: true };
-        if (args.path.startsWith('@salesfleet/')) return undefined;
+        if (args.path.startsWith('@salesfleet/') || BUNDLED_PACKAGES.some((p) => args.path === p || args.path.startsWith(`${p}/`)))
+          return undefined;
         const resolved = await build.resolve(args.path, {
           kind: args.kind,
           importer: args.importer,

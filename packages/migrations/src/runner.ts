@@ -1,5 +1,5 @@
 import { DataTypes, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { MigrationError, SequelizeStorage, Umzug, type UmzugStorage } from 'umzug';
+import type { SequelizeStorage, UmzugStorage } from 'umzug';
 import { registryMigrations } from './registry/index';
 import { tenantMigrations } from './tenant/index';
 import type { MigrationDefinition, MigrationSet } from './types';
@@ -122,7 +122,12 @@ class MigrationLog implements UmzugStorage {
   }
 }
 
-function runner(sequelize: Sequelize, set: MigrationSet, options: MigrationRunOptions) {
+/**
+ * Umzug and its dependencies are loaded only when something is to be applied or reverted: a start
+ * with an up-to-date registry (nearly every start) skips them.
+ */
+async function runner(sequelize: Sequelize, set: MigrationSet, options: MigrationRunOptions) {
+  const { MigrationError, SequelizeStorage, Umzug } = await import('umzug');
   const transactional = isTransactional(sequelize);
   const log = new MigrationLog(new SequelizeStorage({ sequelize }), sequelize, transactional);
   const queryInterface = sequelize.getQueryInterface();
@@ -159,15 +164,14 @@ function runner(sequelize: Sequelize, set: MigrationSet, options: MigrationRunOp
     storage: log,
     logger: undefined,
   });
-  return { umzug, log, transactional };
-}
-
-function failure(err: unknown, direction: MigrationDirection, completed: string[], transactional: boolean): unknown {
-  if (err instanceof MigrationError) {
-    const name = (err.migration as { name?: string } | undefined)?.name ?? 'unknown';
-    return new MigrationFailed(name, direction, err.cause ?? err, { completed, rolledBack: transactional });
-  }
-  return err;
+  const failure = (err: unknown, direction: MigrationDirection, completed: string[]): unknown => {
+    if (err instanceof MigrationError) {
+      const name = (err.migration as { name?: string } | undefined)?.name ?? 'unknown';
+      return new MigrationFailed(name, direction, err.cause ?? err, { completed, rolledBack: transactional });
+    }
+    return err;
+  };
+  return { umzug, log, transactional, failure };
 }
 
 /**
@@ -180,9 +184,10 @@ function failure(err: unknown, direction: MigrationDirection, completed: string[
 export async function migrateUp(sequelize: Sequelize, set: MigrationSet, options: MigrateUpOptions = {}): Promise<{ applied: string[] }> {
   const names = migrationNames(set, options);
   if (options.to !== undefined && !names.includes(options.to)) throw new NotFound('Migration', options.to);
-  const { umzug, log, transactional } = runner(sequelize, set, options);
-
-  if (options.to !== undefined && (await readApplied(sequelize)).includes(options.to)) return { applied: [] };
+  const done = new Set(await readApplied(sequelize));
+  const wanted = options.to === undefined ? names : names.slice(0, names.indexOf(options.to) + 1);
+  if ((options.to !== undefined && done.has(options.to)) || wanted.every((name) => done.has(name))) return { applied: [] };
+  const { umzug, log, transactional, failure } = await runner(sequelize, set, options);
   if (!transactional) await log.meta.sync(); // transactional dialects create it with the first migration
 
   const applied: string[] = [];
@@ -190,7 +195,7 @@ export async function migrateUp(sequelize: Sequelize, set: MigrationSet, options
   try {
     await umzug.up(options.to === undefined ? {} : { to: options.to });
   } catch (err) {
-    throw failure(err, 'up', applied, transactional);
+    throw failure(err, 'up', applied);
   }
   return { applied };
 }
@@ -206,13 +211,13 @@ export async function migrateDown(
     // Reverting an older, known migration under an unknown newer one would corrupt the schema.
     throw new Conflict(`The last applied migration ${last} is unknown to this version; revert it with the version that applied it.`);
   }
-  const { umzug, transactional } = runner(sequelize, set, options);
+  const { umzug, failure } = await runner(sequelize, set, options);
   const reverted: string[] = [];
   umzug.on('reverted', ({ name }) => void reverted.push(name));
   try {
     await umzug.down();
   } catch (err) {
-    throw failure(err, 'down', reverted, transactional);
+    throw failure(err, 'down', reverted);
   }
   return { reverted };
 }

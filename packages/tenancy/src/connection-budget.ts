@@ -1,11 +1,10 @@
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import type { Config } from './config';
 import { mysqlConnectionConfig, pgClientConfig, type DatabaseSpec } from './drivers/index';
 import { redact } from './mask';
 import type { TenantRecord } from './registry/records';
 import type { Registry } from './registry/registry';
 import { registrySpec } from './tenancy';
+import { mysqlConnection, newPgClient } from './drivers/modules';
 
 /** One tenant database server measured against this process's connection budget. */
 export interface ServerBudget {
@@ -108,7 +107,7 @@ export async function connectionBudgetWarnings(source: BudgetSource, options: { 
 /** max_connections minus the slots ordinary roles cannot use (PG), or max_connections (MySQL). */
 async function readServerLimit(spec: DatabaseSpec, connectTimeoutMs: number): Promise<number> {
   if (spec.engine === 'postgres') {
-    const client = new pg.Client(pgClientConfig(spec, spec.database, connectTimeoutMs));
+    const client = newPgClient(pgClientConfig(spec, spec.database, connectTimeoutMs));
     await client.connect();
     try {
       // reserved_connections (PostgreSQL 16+) is missing on older servers: current_setting(…, true) → NULL.
@@ -123,7 +122,7 @@ async function readServerLimit(spec: DatabaseSpec, connectTimeoutMs: number): Pr
     }
   }
   if (spec.engine === 'mysql') {
-    const connection = await mysql.createConnection(mysqlConnectionConfig(spec, spec.database, connectTimeoutMs));
+    const connection = await mysqlConnection(mysqlConnectionConfig(spec, spec.database, connectTimeoutMs));
     try {
       const [rows] = await connection.query('SELECT @@max_connections AS max');
       return Number((rows as { max: number | string }[])[0]!.max);

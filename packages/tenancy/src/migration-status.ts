@@ -1,7 +1,6 @@
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { MIGRATION_TABLE, migrationNames, type MigrationStatus } from '@salesfleet/migrations';
 import { mysqlConnectionConfig, pgClientConfig, type DatabaseSpec } from './drivers/index';
+import { mysqlConnection, newPgClient } from './drivers/modules';
 
 /**
  * `migrationStatus(sequelize, 'tenant')` for a PostgreSQL or MySQL tenant, read over one plain driver
@@ -22,7 +21,7 @@ export async function readServerMigrationStatus(
 
 async function readAppliedNames(spec: DatabaseSpec, connectTimeoutMs: number): Promise<string[]> {
   if (spec.engine === 'postgres') {
-    const client = new pg.Client(pgClientConfig(spec, spec.database, connectTimeoutMs, 'salesfleet'));
+    const client = newPgClient(pgClientConfig(spec, spec.database, connectTimeoutMs, 'salesfleet'));
     client.on('error', () => undefined);
     await client.connect();
     try {
@@ -36,7 +35,7 @@ async function readAppliedNames(spec: DatabaseSpec, connectTimeoutMs: number): P
     }
   }
   if (spec.engine === 'mysql') {
-    const connection = await mysql.createConnection(mysqlConnectionConfig(spec, spec.database, connectTimeoutMs));
+    const connection = await mysqlConnection(mysqlConnectionConfig(spec, spec.database, connectTimeoutMs));
     connection.on('error', () => undefined);
     try {
       const [rows] = await connection.query(`SELECT \`name\` FROM \`${MIGRATION_TABLE}\``);

@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import { errorText } from '../logger';
 import { redact } from '../mask';
 import { assertSafeIdentifier, describeSpec, type DatabaseSpec } from './spec';
 import { MIGRATIONS_TABLE, type DatabaseDriver, type DriverContext } from './types';
 import { DatabaseExists, DatabaseUnreachable } from '@salesfleet/contracts';
+import { mysqlConnection } from './modules';
 
 const quote = (name: string) => `\`${assertSafeIdentifier(name)}\``;
 
@@ -31,7 +32,7 @@ export function mysqlConnectionConfig(spec: DatabaseSpec, database: string | und
 }
 
 async function connect(spec: DatabaseSpec, database: string | undefined, ctx: DriverContext): Promise<mysql.Connection> {
-  const conn = await mysql.createConnection(mysqlConnectionConfig(spec, database, ctx.connectTimeoutMs));
+  const conn = await mysqlConnection(mysqlConnectionConfig(spec, database, ctx.connectTimeoutMs));
   // An error after connect (server restart) must not crash the process; the query in flight fails with it.
   conn.on('error', (err) =>
     ctx.logger?.warn({ err: errorText(err, [spec.password]), server: describeSpec(spec) }, 'MySQL connection lost'),

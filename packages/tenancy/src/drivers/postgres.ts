@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
+import type pg from 'pg';
 import { errorText } from '../logger';
 import { redact } from '../mask';
 import { assertSafeIdentifier, describeSpec, type DatabaseSpec } from './spec';
 import { MIGRATIONS_TABLE, type DatabaseDriver, type DriverContext } from './types';
 import { DatabaseExists, DatabaseUnreachable } from '@salesfleet/contracts';
+import { newPgClient, newPgPool } from './modules';
 
 const quote = (name: string) => `"${assertSafeIdentifier(name)}"`;
 
@@ -40,7 +41,7 @@ export function pgClientConfig(
 }
 
 async function connect(spec: DatabaseSpec, database: string, ctx: DriverContext): Promise<pg.Client> {
-  const client = new pg.Client(pgClientConfig(spec, database, ctx.connectTimeoutMs));
+  const client = newPgClient(pgClientConfig(spec, database, ctx.connectTimeoutMs));
   // An error after connect (server restart) must not crash the process; the query in flight fails with it.
   client.on('error', (err) =>
     ctx.logger?.warn({ err: errorText(err, [spec.password]), server: describeSpec({ ...spec, database }) }, 'PostgreSQL connection lost'),
@@ -84,7 +85,7 @@ function maintenancePool(spec: DatabaseSpec, database: string, ctx: DriverContex
   ].join('|');
   let pool = maintenancePools.get(key);
   if (!pool) {
-    pool = new pg.Pool({
+    pool = newPgPool({
       ...pgClientConfig(spec, database, ctx.connectTimeoutMs, 'salesfleet-maintenance'),
       max: 2,
       idleTimeoutMillis: 10_000,

@@ -1,11 +1,10 @@
 import { dirname } from 'node:path';
 import { DataTypes, Sequelize, type Options } from 'sequelize';
 import { tenantSequelizeOptions } from '@salesfleet/models';
-import mysql2 from 'mysql2';
-import pg from 'pg';
 import sqlite3 from 'sqlite3';
 import { makePrivateDir, createPrivateFile } from '../private-files';
 import { resolveSqlitePath, type DatabaseSpec } from './spec';
+import { mysql2Module, pgModule } from './modules';
 
 export interface OpenSequelizeOptions {
   /** Absolute data dir (SQLite paths are resolved inside it). */
@@ -88,7 +87,7 @@ export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions)
       withTenantOptions(options, {
         ...common,
         dialect: 'mysql',
-        dialectModule: mysql2,
+        dialectModule: mysql2Module(),
         host: spec.host ?? '127.0.0.1',
         port: spec.port ?? undefined,
         database: spec.database,
@@ -104,7 +103,7 @@ export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions)
     withTenantOptions(options, {
       ...common,
       dialect: 'postgres',
-      dialectModule: pg,
+      dialectModule: pgModule(),
       host: spec.host ?? '127.0.0.1',
       port: spec.port ?? undefined,
       database: spec.database,

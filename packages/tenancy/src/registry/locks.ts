@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
+import type mysql from 'mysql2/promise';
+import type pg from 'pg';
 import sqlite3 from 'sqlite3';
 import { mysqlConnectionConfig } from '../drivers/mysql';
 import { pgClientConfig } from '../drivers/postgres';
@@ -10,6 +10,7 @@ import { type Logger, silentLogger } from '../logger';
 import { redact } from '../mask';
 import { createPrivateFile, makePrivateDir } from '../private-files';
 import { Conflict } from '@salesfleet/contracts';
+import { mysqlConnection, newPgClient } from '../drivers/modules';
 
 export interface RegistryLocksOptions {
   /** Where SQLite lock files go (`<dataDir>/locks/`). */
@@ -150,7 +151,7 @@ class PostgresLocks implements LockBackend {
 
   #connect(): Promise<pg.Client> {
     this.#client ??= (async () => {
-      const client = new pg.Client({
+      const client = newPgClient({
         ...pgClientConfig(this.#spec, this.#spec.database, this.#connectTimeoutMs, 'salesfleet-locks'),
         keepAlive: true,
       });
@@ -213,7 +214,7 @@ class MysqlLocks implements LockBackend {
   #connect(): Promise<mysql.Connection> {
     this.#conn ??= (async () => {
       try {
-        const conn = await mysql.createConnection({
+        const conn = await mysqlConnection({
           ...mysqlConnectionConfig(this.#spec, this.#spec.database, this.#connectTimeoutMs),
           enableKeepAlive: true,
         });

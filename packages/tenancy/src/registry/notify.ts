@@ -1,10 +1,11 @@
 import { errorText, silentLogger, type Logger } from '../logger';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { pgClientConfig } from '../drivers/postgres';
 import type { DatabaseSpec } from '../drivers/spec';
 import type { RegistryChangeFeed } from './change-feed';
 import type { Registry, RegistryChange } from './registry';
+import { newPgClient } from '../drivers/modules';
 
 const CHANNEL = 'salesfleet_registry';
 
@@ -70,7 +71,7 @@ export async function connectRegistryNotifications(
   let confirmedAt = 0;
 
   const listen = async (): Promise<void> => {
-    const c = new pg.Client({
+    const c = newPgClient({
       ...pgClientConfig(spec, spec.database, options.connectTimeoutMs, 'salesfleet-listen'),
       keepAlive: true,
       keepAliveInitialDelayMillis: heartbeatMs,

@@ -21,7 +21,6 @@ import {
   userLocationIds,
 } from '@salesfleet/models';
 import type { TenantApiRoutes } from '../../http/api-routes';
-import { renderInvoicePdf } from './invoice-pdf';
 import {
   date,
   dateRange,
@@ -171,6 +170,9 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
       const customer = customerId === null ? null : await models.Customer.findByPk(customerId);
       const location = await models.Location.findByPk(invoice.locationId as number, { attributes: ['name'] });
       const settings = await getSettings(models);
+      // pdfkit and the fonts load with the first PDF asked for: the largest libraries of the API (about
+      // a fifth of its start-up), which most processes never use.
+      const { renderInvoicePdf } = await import('./invoice-pdf');
       const pdf = await renderInvoicePdf({
         invoice,
         customer,
