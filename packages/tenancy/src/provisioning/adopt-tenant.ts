@@ -24,7 +24,7 @@ import { driverContext, sequelizeOptions, type ProvisioningContext } from './con
 import { validateTenantFields, type TenantFields } from './create-tenant';
 import { keepLease, leaseUntil, newProvisioningOwner } from './lease';
 import type { ActorOptions } from './types';
-import { EMAIL_MESSAGE, isEmail, normalizeEmail, SchemaTooNew, validateSlug, ValidationFailed } from '@salesfleet/contracts';
+import { SchemaTooNew, validateSlug, ValidationFailed } from '@salesfleet/contracts';
 
 /** Tables every Salesfleet tenant database has had since its first migration. */
 const CORE_TABLES = ['users', 'auth_groups'] as const;
