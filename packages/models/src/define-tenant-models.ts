@@ -20,6 +20,7 @@ import { associatePayment, definePayment } from './sales/payment';
 import { associateProduct, defineProduct } from './sales/product';
 import { associateStockLevel, defineStockLevel } from './sales/stock-level';
 import { associateStockMovement, defineStockMovement } from './sales/stock-movement';
+import { associateStockBatch, defineStockBatch } from './sales/stock-batch';
 import { defineTenantSettings } from './settings/tenant-settings';
 import { defineUserLocation } from './auth/user-location';
 import { defineUnit } from './sales/unit';
@@ -50,6 +51,7 @@ const specs: { [K in TenantModelName]: ModelSpec<K> } = {
   Product: { define: defineProduct, associate: associateProduct },
   StockLevel: { define: defineStockLevel, associate: associateStockLevel },
   StockMovement: { define: defineStockMovement, associate: associateStockMovement },
+  StockBatch: { define: defineStockBatch, associate: associateStockBatch },
   Invoice: { define: defineInvoice, associate: associateInvoice },
   InvoiceLine: { define: defineInvoiceLine, associate: associateInvoiceLine },
   Payment: { define: definePayment, associate: associatePayment },

@@ -60,6 +60,8 @@ export type {
   StockLevelModel,
   StockMovement,
   StockMovementModel,
+  StockBatch,
+  StockBatchModel,
   TaxRate,
   TaxRateModel,
   TenantSettings,
@@ -114,6 +116,14 @@ export {
 export { INVOICE_STATUSES, type InvoiceStatus } from './sales/invoice';
 export { PAYMENT_METHODS, type PaymentMethod } from './sales/payment';
 export { STOCK_MOVEMENT_REASONS, type StockMovementReason } from './sales/stock-movement';
+export {
+  expiringStock,
+  listStockBatches,
+  type BatchFields,
+  type ExpiringBatch,
+  type ExpiringStock,
+  type StockBatchFilter,
+} from './sales/batches';
 export { ACCOUNT_TYPES, type AccountType } from './accounting/account';
 export { JOURNAL_SOURCE_TYPES, type JournalSourceType } from './accounting/journal-entry';
 export {
@@ -361,6 +371,8 @@ export {
   getSupplierBill,
   listSupplierBills,
   paySupplierBill,
+  voidSupplierBill,
+  type VoidSupplierBillInput,
   type SupplierBillFilter,
   type SupplierBillInput,
   type SupplierPaymentInput,
@@ -372,6 +384,7 @@ export { listPayments, recordPayment, type PaymentFilter, type PaymentInput, typ
 export {
   DEMO_CUSTOMERS,
   DEMO_MARKER,
+  DEMO_BATCH_PRODUCT,
   DEMO_PRODUCTS,
   DEMO_SUPPLIERS,
   seedDemoData,

@@ -21,6 +21,7 @@ import type { definePayment } from './sales/payment';
 import type { defineProduct } from './sales/product';
 import type { defineStockLevel } from './sales/stock-level';
 import type { defineStockMovement } from './sales/stock-movement';
+import type { defineStockBatch } from './sales/stock-batch';
 import type { defineTenantSettings } from './settings/tenant-settings';
 import type { defineUnit } from './sales/unit';
 import type { defineCategory } from './sales/category';
@@ -44,6 +45,7 @@ export type CustomerModel = ReturnType<typeof defineCustomer>;
 export type ProductModel = ReturnType<typeof defineProduct>;
 export type StockLevelModel = ReturnType<typeof defineStockLevel>;
 export type StockMovementModel = ReturnType<typeof defineStockMovement>;
+export type StockBatchModel = ReturnType<typeof defineStockBatch>;
 export type InvoiceModel = ReturnType<typeof defineInvoice>;
 export type InvoiceLineModel = ReturnType<typeof defineInvoiceLine>;
 export type PaymentModel = ReturnType<typeof definePayment>;
@@ -77,6 +79,7 @@ export interface Customer extends InstanceType<CustomerModel> {}
 export interface Product extends InstanceType<ProductModel> {}
 export interface StockLevel extends InstanceType<StockLevelModel> {}
 export interface StockMovement extends InstanceType<StockMovementModel> {}
+export interface StockBatch extends InstanceType<StockBatchModel> {}
 export interface Invoice extends InstanceType<InvoiceModel> {}
 export interface InvoiceLine extends InstanceType<InvoiceLineModel> {}
 export interface Payment extends InstanceType<PaymentModel> {}
@@ -112,6 +115,7 @@ export interface TenantModelClasses {
   Product: ProductModel;
   StockLevel: StockLevelModel;
   StockMovement: StockMovementModel;
+  StockBatch: StockBatchModel;
   Invoice: InvoiceModel;
   InvoiceLine: InvoiceLineModel;
   Payment: PaymentModel;

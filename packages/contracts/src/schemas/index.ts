@@ -38,3 +38,15 @@ export {
   type QuoteJson,
   type QuoteSummaryJson,
 } from './sales-documents';
+export {
+  BATCH_NUMBER_MAX_LENGTH,
+  BatchNumberSchema,
+  BatchReceiptFields,
+  ExpiringStockQuerySchema,
+  ExpiringStockSchema,
+  MAX_EXPIRY_WINDOW_DAYS,
+  StockBatchesQuerySchema,
+  StockBatchSchema,
+  type ExpiringStockJson,
+  type StockBatchJson,
+} from './stock-batches';

@@ -10,6 +10,7 @@ import { purchasing } from './202612070250-purchasing';
 import { catalog } from './202612070260-catalog';
 import { creditNotes } from './202612070300-credit-notes';
 import { discountsAndQuotes } from './202612070330-discounts-and-quotes';
+import { stockBatches } from './202612070400-stock-batches';
 
 /** The tenant database migrations, oldest first. A tenant's schema version is its last applied name. */
 export const tenantMigrations: MigrationDefinition[] = [
@@ -24,4 +25,5 @@ export const tenantMigrations: MigrationDefinition[] = [
   catalog,
   creditNotes,
   discountsAndQuotes,
+  stockBatches,
 ];

@@ -24,6 +24,7 @@ export const JOURNAL_SOURCE_TYPES = [
   'supplier_bill',
   'supplier_payment',
   'credit_note',
+  'supplier_bill_void',
 ] as const;
 export type JournalSourceType = (typeof JOURNAL_SOURCE_TYPES)[number];
 

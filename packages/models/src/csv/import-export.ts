@@ -1,7 +1,8 @@
 import { Op } from 'sequelize';
 import { systemAccounts } from '../accounting/posting';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
-import { ValidationFailed } from '@salesfleet/contracts';
+import { BATCH_NUMBER_MAX_LENGTH, ValidationFailed } from '@salesfleet/contracts';
+import { isCalendarDate } from '../accounting/values';
 import type { TenantModels } from '../model-types';
 import { checkSupplier } from '../purchasing/suppliers';
 import { checkCustomer } from '../sales/catalog';
@@ -25,7 +26,8 @@ import { type CsvRecord, CsvSyntaxError, formatCsv, parseCsv } from './csv';
  * absent = the standard rate for new products), `unit` (a unit code), `barcode`, `category` (a
  * category name, created when new), `allow_negative_stock`, `is_active`, and one `stock_<LOCATION CODE>`
  * column per location with the opening quantity (decimals as the unit allows). Opening stock posts
- * Inventory / Owner's equity at the cost price.
+ * Inventory / Owner's equity at the cost price. Batch-tracked products (`track_batches`, set when the
+ * product is created) name the opening stock's `batch_number` and `expiry_date` (YYYY-MM-DD).
  */
 
 export interface ImportResult {
@@ -133,6 +135,9 @@ const PRODUCT_COLUMNS = [
   'barcode',
   'category',
   'allow_negative_stock',
+  'track_batches',
+  'batch_number',
+  'expiry_date',
   'is_active',
 ];
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
@@ -196,6 +201,12 @@ export async function importProductsCsv(
     if (category && category.length > 100) issues.push({ path: at('category'), message: 'at most 100 characters' });
     const allowNegativeStock = bool(r.get('allow_negative_stock'), at('allow_negative_stock'), issues);
     const isActive = bool(r.get('is_active'), at('is_active'), issues);
+    const trackBatches = bool(r.get('track_batches'), at('track_batches'), issues);
+    const batchNumber = r.get('batch_number') || null;
+    if (batchNumber && batchNumber.length > BATCH_NUMBER_MAX_LENGTH)
+      issues.push({ path: at('batch_number'), message: `at most ${BATCH_NUMBER_MAX_LENGTH} characters` });
+    const expiryDate = r.get('expiry_date') || null;
+    if (expiryDate && !isCalendarDate(expiryDate)) issues.push({ path: at('expiry_date'), message: 'a date YYYY-MM-DD' });
     const stock: { locationId: number; quantity: number }[] = [];
     for (const column of stockColumns) {
       const raw = r.get(column);
@@ -220,6 +231,8 @@ export async function importProductsCsv(
       category,
       allowNegativeStock,
       isActive,
+      trackBatches,
+      batch: { batchNumber, expiryDate },
       stock,
     };
   });
@@ -228,8 +241,24 @@ export async function importProductsCsv(
   return writeTransaction(
     models.sequelize,
     async (transaction) => {
-      const existing = await models.Product.findAll({ attributes: ['id', 'sku', 'barcode'], transaction });
+      const existing = await models.Product.findAll({ attributes: ['id', 'sku', 'barcode', 'trackBatches'], transaction });
       const bySku = new Map(existing.map((p) => [p.sku.toLowerCase(), p]));
+      for (const row of rows) {
+        const known = bySku.get(row.sku.toLowerCase());
+        if (known && row.trackBatches !== undefined && row.trackBatches !== known.trackBatches)
+          issues.push({
+            path: `${row.line}.track_batches`,
+            message: "batch tracking of an existing product changes in the product's settings",
+          });
+        const tracked = known ? known.trackBatches : row.trackBatches === true;
+        if (row.stock.length && tracked && (!row.batch.batchNumber || !row.batch.expiryDate))
+          issues.push({
+            path: `${row.line}.batch_number`,
+            message: 'opening stock of a batch-tracked product names its batch_number and expiry_date',
+          });
+        if (!tracked && (row.batch.batchNumber || row.batch.expiryDate))
+          issues.push({ path: `${row.line}.batch_number`, message: `${row.sku} is not tracked in batches` });
+      }
       // Barcodes must stay unique across the catalog after the import.
       const barcodeOwner = new Map(existing.filter((p) => p.barcode).map((p) => [p.barcode!.toLowerCase(), p.sku.toLowerCase()]));
       for (const row of rows) {
@@ -281,6 +310,7 @@ export async function importProductsCsv(
               ...values,
               taxRateId: row.taxRateId === undefined ? standard : row.taxRateId,
               costPrice: row.costPrice ?? null,
+              trackBatches: row.trackBatches ?? false,
             },
             { transaction },
           );
@@ -309,6 +339,7 @@ export async function importProductsCsv(
               reason: 'receipt',
               ...(row.costPrice !== undefined && row.costPrice !== null ? { unitCost: row.costPrice } : {}),
               note: 'opening stock (CSV import)',
+              ...(row.batch.batchNumber ? row.batch : {}),
               offsetAccountId: accounts.ownersEquity,
               userId,
             },
@@ -344,6 +375,10 @@ export async function exportProductsCsv(models: TenantModels): Promise<string> {
       p.barcode ?? '',
       p.categoryId ? (categories.get(p.categoryId as number) ?? '') : '',
       Boolean(p.allowNegativeStock),
+      Boolean(p.trackBatches),
+      // Stock per batch is GET /api/stock/batches; a file row holds one batch, so none is exported.
+      '',
+      '',
       Boolean(p.isActive),
       ...locations.map((l) => {
         const q = stock.get(`${p.id}:${l.id}`);

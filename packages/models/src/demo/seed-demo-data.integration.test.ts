@@ -5,7 +5,8 @@ import { openTestTenant, type TestTenant } from '../sales/test-tenant';
 import { testDialects } from '../testing';
 import { dateInTimeZone } from '../settings/currencies';
 import { getSettings } from '../settings/settings';
-import { DEMO_CUSTOMERS, DEMO_PRODUCTS, seedDemoData } from './seed-demo-data';
+import { DEMO_BATCH_PRODUCT, DEMO_CUSTOMERS, DEMO_PRODUCTS, seedDemoData } from './seed-demo-data';
+import { expiringStock } from '../sales/batches';
 import { units } from '../sales/quantity';
 import { bookViolations } from '../testing/books';
 
@@ -49,6 +50,7 @@ describe.each(dialects)('demo data on %s', (dialect) => {
       suppliers: 2,
       purchaseOrders: 1,
       creditNotes: 1,
+      batches: 2,
     });
     expect(await models.Location.count()).toBe(1);
     const after = await counts(models);
@@ -95,8 +97,14 @@ describe.each(dialects)('demo data on %s', (dialect) => {
       suppliers: 0,
       purchaseOrders: 0,
       creditNotes: 0,
+      batches: 0,
     });
     expect(await bookViolations(models)).toEqual([]);
+    // The batch-tracked product: two batches, the first within the month of the demo's today.
+    const soon = await expiringStock(models, { days: 30, today: '2026-06-15' });
+    expect(soon.batches.map((b) => [b.sku, b.batchNumber, b.expiryDate, b.quantity])).toEqual([
+      [DEMO_BATCH_PRODUCT.sku, 'OM-0412', '2026-06-27', units(12)],
+    ]);
     const bill = await models.SupplierBill.findOne({ raw: true });
     expect(bill).toMatchObject({ total: 12 * 340 + 12 * 125, amountPaid: 3000, status: 'open' });
     expect(await counts(models)).toEqual(after);

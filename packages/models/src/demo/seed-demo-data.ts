@@ -14,6 +14,7 @@ import { paySupplierBill } from '../purchasing/bills';
 import { createPurchaseOrder, receivePurchaseOrder } from '../purchasing/purchases';
 import { centsFor, units } from '../sales/quantity';
 import { InventoryValuation } from '../sales/valuation';
+import { adjustStock } from '../sales/stock';
 
 /**
  * Demo data for a new workspace (`create-tenant --demo-data`, `pnpm start --demo`): products with
@@ -49,6 +50,8 @@ export interface SeedDemoDataResult {
     suppliers: number;
     purchaseOrders: number;
     creditNotes: number;
+    /** Stock batches of the batch-tracked demo product. */
+    batches: number;
   };
 }
 
@@ -78,6 +81,18 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
   { sku: 'GIFT-CARD', name: 'Gift card', unitPrice: 2500, costPrice: null, taxed: false, allowNegativeStock: true, stock: 50 },
   { sku: 'BOOK-BREW', name: 'The home brewing guide (book)', unitPrice: 1800, costPrice: 900, taxed: false, stock: 12 },
 ];
+
+/** A batch-tracked product (expiry dates, sold first-expiry-first-out) received in two batches. */
+export const DEMO_BATCH_PRODUCT = {
+  sku: 'OAT-MILK',
+  name: 'Oat milk 1 l',
+  unitPrice: 299,
+  costPrice: 110,
+  batches: [
+    { batchNumber: 'OM-0412', expiresInDays: 12, quantity: 12 },
+    { batchNumber: 'OM-0520', expiresInDays: 75, quantity: 24 },
+  ],
+} as const;
 
 export const DEMO_SUPPLIERS = [
   { name: 'Roastery Wholesale', email: 'orders@roastery.demo.example.com', phone: '+44 117 496 0100', taxNumber: 'GB987654321' },
@@ -122,6 +137,7 @@ async function seed(
     suppliers: 0,
     purchaseOrders: 0,
     creditNotes: 0,
+    batches: 0,
   };
   const t = { transaction };
 
@@ -411,6 +427,32 @@ async function seed(
     );
     await paySupplierBill(models, bill.id, { amount: 3000, date: daysBefore(options.today, 1), reference: 'Transfer', userId }, t);
     created.purchaseOrders++;
+  }
+
+  // ── a batch-tracked product in two batches, the first expiring within the month ──
+  if (!(await models.Product.findOne({ where: { sku: DEMO_BATCH_PRODUCT.sku }, attributes: ['id'], ...t }))) {
+    const { batches, ...product } = DEMO_BATCH_PRODUCT;
+    const milk = await models.Product.create({ ...product, costPrice: null, taxRateId: standard?.id ?? null, trackBatches: true }, t);
+    for (const batch of batches) {
+      await adjustStock(
+        models,
+        {
+          productId: milk.id,
+          locationId: main,
+          quantity: units(batch.quantity),
+          reason: 'receipt',
+          unitCost: product.costPrice,
+          batchNumber: batch.batchNumber,
+          expiryDate: daysBefore(options.today, -batch.expiresInDays),
+          offsetAccountId: (await systemAccounts(models, transaction)).ownersEquity,
+          note: `${DEMO_MARKER}: opening stock`,
+          date: daysBefore(options.today, 7),
+          userId,
+        },
+        t,
+      );
+      created.batches++;
+    }
   }
 
   return { created };

@@ -1,5 +1,5 @@
 import { literal, Op, type Transaction, type WhereOptions } from 'sequelize';
-import { postJournalEntry, systemAccounts } from '../accounting/posting';
+import { postJournalEntry, reversalLines, systemAccounts } from '../accounting/posting';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { findPage, type Page, type PageOptions, pageWindow } from '../accounting/values';
 import { tenantToday } from '../settings/settings';
@@ -168,18 +168,19 @@ export async function paySupplierBill(
           { path: 'paidFromAccountId', message: 'an active money account (cash, bank)' },
         ]);
       }
-      // Conditional: never past the total, whatever another payment committed meanwhile.
+      // Conditional: never past the total, never on a void bill, whatever committed meanwhile.
       const column = models.sequelize.getQueryInterface().quoteIdentifier('amount_paid');
       const [affected] = await models.SupplierBill.update(
         { amountPaid: literal(`${column} + ${input.amount}`) as unknown as number },
-        { where: { id: billId, [Op.and]: [literal(`${column} + ${input.amount} <= total`)] }, transaction },
+        { where: { id: billId, status: { [Op.ne]: 'void' }, [Op.and]: [literal(`${column} + ${input.amount} <= total`)] }, transaction },
       );
       if (affected === 0) {
         const fresh = await models.SupplierBill.findByPk(billId, {
-          attributes: ['total', 'amountPaid'],
+          attributes: ['total', 'amountPaid', 'status'],
           transaction,
           lock: transaction.LOCK.SHARE,
         });
+        if (fresh!.status === 'void') throw new Conflict(`Bill ${bill.number} is void`, { status: 'void' });
         const owed = Number(fresh!.total) - Number(fresh!.amountPaid);
         throw new Conflict(`Bill ${bill.number} has ${owed} cents left to pay; cannot pay ${input.amount}`, { owed });
       }
@@ -219,4 +220,79 @@ export async function paySupplierBill(
   );
   const payment = await models.SupplierPayment.findByPk(paymentId, options.transaction ? { transaction: options.transaction } : {});
   return { bill: await getSupplierBill(models, billId, options.transaction), payment: payment! };
+}
+
+export interface VoidSupplierBillInput {
+  reason?: string | null;
+  /** Posting date of the reversal, `YYYY-MM-DD`; default today. */
+  date?: string;
+  userId: number;
+}
+
+/**
+ * Voids a bill entered by mistake: status `void` and one journal entry reversing its posting (dated
+ * `date`, in an open period), so Accounts payable drops by its total. Refused (409) when it has
+ * payments — money went out against it; the supplier owes it back, which a void cannot say — and for
+ * the bill of a goods receipt, whose goods are in stock at that cost (reversing it would leave
+ * Inventory below the stock it values). The bill is locked first, so a payment racing the void either
+ * lands before it (and the void is refused) or finds the bill void.
+ */
+export async function voidSupplierBill(
+  models: TenantModels,
+  billId: number,
+  input: VoidSupplierBillInput,
+  options: WriteOptions = {},
+): Promise<SupplierBill> {
+  const f = new FieldChecks();
+  const reason = f.text(input.reason, 'reason', 200, false) ?? null;
+  if (input.date !== undefined) f.date(input.date, 'date');
+  f.done('void');
+  await writeTransaction(
+    models.sequelize,
+    async (transaction) => {
+      const bill = await models.SupplierBill.findByPk(billId, { transaction, lock: transaction.LOCK.UPDATE });
+      if (!bill) throw new NotFound('SupplierBill', billId);
+      if (bill.status === 'void') throw new Conflict(`Bill ${bill.number} is already void`, { status: 'void' });
+      if (bill.purchaseOrderId !== null && bill.purchaseOrderId !== undefined)
+        throw new Conflict(`Bill ${bill.number} is for goods received into stock; it is not voided`, { reason: 'goodsReceived' });
+      if (Number(bill.amountPaid) > 0)
+        throw new Conflict(`Bill ${bill.number} has payments (${Number(bill.amountPaid)} cents); it cannot be voided`, {
+          reason: 'paid',
+          amountPaid: Number(bill.amountPaid),
+        });
+      const date = input.date ?? (await tenantToday(models, transaction));
+      const billDate = String(bill.billDate).slice(0, 10);
+      if (date < billDate)
+        throw new ValidationFailed('A void is not dated before its bill', [{ path: 'date', message: `on or after ${billDate}` }]);
+      const entries = await models.JournalEntry.findAll({
+        where: { sourceType: 'supplier_bill', sourceId: billId },
+        attributes: ['id'],
+        raw: true,
+        transaction,
+      });
+      const posted = entries.length
+        ? await models.JournalLine.findAll({
+            where: { journalEntryId: { [Op.in]: entries.map((e) => e.id) } },
+            attributes: ['accountId', 'debit', 'credit'],
+            raw: true,
+            transaction,
+          })
+        : [];
+      await models.SupplierBill.update({ status: 'void' }, { where: { id: billId }, transaction });
+      await postJournalEntry(
+        models,
+        {
+          entryDate: date,
+          memo: `Void of bill ${bill.number}${reason ? `: ${reason}` : ''}`.slice(0, 255),
+          sourceType: 'supplier_bill_void',
+          sourceId: billId,
+          postedBy: input.userId,
+          lines: reversalLines(posted.map((l) => ({ accountId: l.accountId as number, debit: Number(l.debit), credit: Number(l.credit) }))),
+        },
+        transaction,
+      );
+    },
+    options,
+  );
+  return getSupplierBill(models, billId, options.transaction);
 }

@@ -10,6 +10,7 @@ import { centsFor, formatQuantity, MAX_QUANTITY } from '../sales/quantity';
 import { inventoryLines, productsForStock, putStock, quantityIssue } from '../sales/stock';
 import { sumCents } from '../sales/tax';
 import { InventoryValuation } from '../sales/valuation';
+import { type BatchFields, batchUseIssue, checkBatchFields, putBatch } from '../sales/batches';
 import { nextDocumentNumber, numberTaken } from './numbering';
 import type { PurchaseOrderStatus } from './purchase-order';
 
@@ -185,8 +186,11 @@ export async function cancelPurchaseOrder(models: TenantModels, id: number, opti
 }
 
 export interface ReceiveInput {
-  /** What arrived, per order line; omitted: everything still due. */
-  lines?: readonly { lineId: number; quantity: number }[];
+  /**
+   * What arrived, per order line; omitted: everything still due. A batch-tracked product's line names
+   * the batch and its expiry date (a line may appear once per batch).
+   */
+  lines?: readonly ({ lineId: number; quantity: number } & BatchFields)[];
   /** `YYYY-MM-DD` of the receipt (posting and bill date); default today. */
   date?: string;
   /** The supplier's invoice number for the bill. */
@@ -217,6 +221,7 @@ export async function receivePurchaseOrder(
       input.lines.forEach((l, i) => {
         f.int(l.lineId, `lines.${i}.lineId`, 1, MAX_INT32);
         f.int(l.quantity, `lines.${i}.quantity`, 1, MAX_QUANTITY);
+        checkBatchFields(f, l, `lines.${i}.`);
       });
   }
   if (input.date !== undefined) f.date(input.date, 'date');
@@ -236,9 +241,10 @@ export async function receivePurchaseOrder(
       }
       const lines = await models.PurchaseOrderLine.findAll({ where: { purchaseOrderId: id }, order: [['id', 'ASC']], transaction });
       const byId = new Map(lines.map((l) => [l.id, l]));
-      const wanted =
-        input.lines ??
-        lines.map((l) => ({ lineId: l.id, quantity: Number(l.quantity) - Number(l.quantityReceived) })).filter((l) => l.quantity > 0);
+      const wanted: ({ lineId: number; quantity: number } & BatchFields)[] = [
+        ...(input.lines ??
+          lines.map((l) => ({ lineId: l.id, quantity: Number(l.quantity) - Number(l.quantityReceived) })).filter((l) => l.quantity > 0)),
+      ];
       const products = await productsForStock(
         models,
         lines.map((l) => l.productId as number),
@@ -254,13 +260,25 @@ export async function receivePurchaseOrder(
         if (left < 0) issues.push({ path: `lines.${i}.quantity`, message: `at most ${formatQuantity(left + w.quantity)} still due` });
         const fine = quantityIssue(`lines.${i}.quantity`, w.quantity, product.decimals, product.sku);
         if (fine) issues.push(fine);
+        const batchIssue = batchUseIssue(product, { batchNumber: w.batchNumber?.trim() || null }, `lines.${i}.`, true);
+        if (batchIssue) issues.push(batchIssue);
         due.set(line.id, left);
       });
       if (issues.length) throw new ValidationFailed('Invalid receipt', issues);
 
-      const received = wanted.map((w) => {
+      const received = wanted.map((w, i) => {
         const line = byId.get(w.lineId)!;
-        return { line, productId: line.productId as number, quantity: w.quantity, value: centsFor(w.quantity, Number(line.unitCost)) };
+        const batch = w.batchNumber?.trim()
+          ? { batchNumber: w.batchNumber.trim(), expiryDate: w.expiryDate ?? null, path: `lines.${i}.` }
+          : null;
+        return {
+          line,
+          productId: line.productId as number,
+          quantity: w.quantity,
+          value: centsFor(w.quantity, Number(line.unitCost)),
+          batch,
+          batchId: null as number | null,
+        };
       });
       const valuation = await InventoryValuation.lock(
         models,
@@ -269,7 +287,9 @@ export async function receivePurchaseOrder(
       );
       let variance = 0;
       for (const r of [...received].sort((a, b) => a.productId - b.productId)) {
-        await putStock(models, { productId: r.productId, locationId: order.locationId as number, quantity: r.quantity }, transaction);
+        const place = { productId: r.productId, locationId: order.locationId as number, quantity: r.quantity };
+        await putStock(models, place, transaction);
+        if (r.batch) r.batchId = await putBatch(models, { ...place, ...r.batch }, transaction);
         variance += valuation.receive(r.productId, r.quantity, r.value).variance;
       }
       await valuation.save();
@@ -289,6 +309,7 @@ export async function receivePurchaseOrder(
           quantity: r.quantity,
           reason: 'receipt' as const,
           reference: `purchase-order:${id}`,
+          batchId: r.batchId,
           createdBy: input.userId,
         })),
         { transaction },

@@ -7,7 +7,7 @@ import { stockOnHand, transferStock } from '../sales/stock';
 import { openTestTenant, type TestTenant } from '../sales/test-tenant';
 import { bookViolations, testDialects } from '../testing';
 import { payablesAgeing } from '../accounting/statements';
-import { createSupplierBill, paySupplierBill } from './bills';
+import { createSupplierBill, paySupplierBill, voidSupplierBill } from './bills';
 import { cancelPurchaseOrder, createPurchaseOrder, receivePurchaseOrder } from './purchases';
 import { createSupplier, deleteSupplier, listSuppliers } from './suppliers';
 
@@ -157,6 +157,62 @@ describe.each(dialects)('purchasing on %s', (dialect) => {
     expect(totals.total).toBe(ap.reduce((s, l) => s + Number(l.credit) - Number(l.debit), 0));
     expect(totals.total).toBe(totals['0-30'] + totals['31-60'] + totals['61-90'] + totals['90+']);
     await expect(payablesAgeing(models, { asOf: '2026-13-01' })).rejects.toMatchObject({ code: 'ValidationFailed' });
+  });
+
+  it('voids an unpaid service bill by reversing its posting; refuses paid bills, goods receipts and a second void', async () => {
+    const cleaner = await createSupplier(models, { name: 'Sparkle Cleaning' });
+    const expenses = await accountId(ACCOUNT_CODES.operatingExpenses);
+    const payable = async () =>
+      (await models.JournalLine.findAll({ where: { accountId: await accountId(ACCOUNT_CODES.accountsPayable) }, raw: true })).reduce(
+        (s, l) => s + Number(l.credit) - Number(l.debit),
+        0,
+      );
+    const before = await payable();
+    const wrong = await createSupplierBill(models, {
+      supplierId: cleaner.id,
+      accountId: expenses,
+      amount: 9_900,
+      billDate: '2026-12-02',
+      userId: t.userId,
+    });
+    expect(await payable()).toBe(before + 9_900);
+    await expect(voidSupplierBill(models, wrong.id, { date: '2026-12-01', userId: t.userId })).rejects.toMatchObject({
+      code: 'ValidationFailed',
+    });
+    const voided = await voidSupplierBill(models, wrong.id, { reason: 'entered twice', date: '2026-12-03', userId: t.userId });
+    expect(voided.status).toBe('void');
+    expect(await payable()).toBe(before);
+    expect(await bookViolations(models)).toEqual([]);
+    expect((await payablesAgeing(models, { asOf: '2026-12-31' })).suppliers.find((s) => s.supplierId === cleaner.id)).toBeUndefined();
+    await expect(voidSupplierBill(models, wrong.id, { userId: t.userId })).rejects.toMatchObject({
+      code: 'Conflict',
+      details: { status: 'void' },
+    });
+    await expect(paySupplierBill(models, wrong.id, { amount: 100, userId: t.userId })).rejects.toMatchObject({
+      code: 'Conflict',
+      details: { status: 'void' },
+    });
+
+    const paid = await createSupplierBill(models, { supplierId: cleaner.id, accountId: expenses, amount: 5_000, userId: t.userId });
+    await paySupplierBill(models, paid.id, { amount: 1_000, userId: t.userId });
+    await expect(voidSupplierBill(models, paid.id, { userId: t.userId })).rejects.toMatchObject({
+      code: 'Conflict',
+      details: { reason: 'paid', amountPaid: 1_000 },
+    });
+
+    const goods = await t.product({ unitPrice: 700 });
+    const order = await createPurchaseOrder(models, {
+      supplierId: cleaner.id,
+      locationId: t.locationId,
+      lines: [{ productId: goods.id, quantity: units(2), unitCost: 300 }],
+      userId: t.userId,
+    });
+    const { bill } = await receivePurchaseOrder(models, order.id, { userId: t.userId });
+    await expect(voidSupplierBill(models, bill.id, { userId: t.userId })).rejects.toMatchObject({
+      code: 'Conflict',
+      details: { reason: 'goodsReceived' },
+    });
+    expect(await bookViolations(models)).toEqual([]);
   });
 
   it('never pays a bill twice over when two payments race on separate connections', async () => {

@@ -11,8 +11,8 @@ import {
 import type { AssociateModel, SupplierPayment } from '../model-types';
 import { timestampAttribute } from '../timestamp-attribute';
 
-/** `open` while something is owed, `paid` once its payments reach its total. */
-export const SUPPLIER_BILL_STATUSES = ['open', 'paid'] as const;
+/** `open` while something is owed, `paid` once its payments reach its total, `void` once voided (nothing owed). */
+export const SUPPLIER_BILL_STATUSES = ['open', 'paid', 'void'] as const;
 export type SupplierBillStatus = (typeof SUPPLIER_BILL_STATUSES)[number];
 
 /**

@@ -93,6 +93,11 @@ export interface ProductInput {
   /** A tax rate id, null for untaxed; omitted on create: the default rate (STANDARD) when there is one. */
   taxRateId?: number | null;
   allowNegativeStock?: boolean;
+  /**
+   * Keep stock in batches with expiry dates, sold first-expiry-first-out (sales/batches.ts). Chosen
+   * while the product has no stock anywhere; a tracked product never goes below zero.
+   */
+  trackBatches?: boolean;
   isActive?: boolean;
 }
 
@@ -112,6 +117,7 @@ async function checkProduct(models: TenantModels, input: ProductPatch, creating:
   if (creating || input.unitPrice !== undefined) out.unitPrice = f.int(input.unitPrice, 'unitPrice', 0, MAX_INT32);
   if (input.costPrice !== undefined) out.costPrice = input.costPrice === null ? null : f.int(input.costPrice, 'costPrice', 0, MAX_INT32);
   if (input.allowNegativeStock !== undefined) out.allowNegativeStock = f.bool(input.allowNegativeStock, 'allowNegativeStock');
+  if (input.trackBatches !== undefined) out.trackBatches = f.bool(input.trackBatches, 'trackBatches');
   if (input.barcode !== undefined) {
     out.barcode = f.text(input.barcode, 'barcode', 64, false) ?? null;
     if (out.barcode && !BARCODE.test(out.barcode)) f.fail('barcode', 'letters, digits and -');
@@ -219,6 +225,17 @@ export async function updateProduct(models: TenantModels, id: number, patch: Pro
     throw new Conflict(`The cost of ${row.sku} is the average cost of its stock on hand; it changes with receipts and adjustments`, {
       field: 'costPrice',
     });
+  }
+  if (values.trackBatches !== undefined && values.trackBatches !== row.trackBatches) {
+    await writeTransaction(models.sequelize, async (transaction) => {
+      // The product row first, as stock postings lock it: no receipt can slip in between check and change.
+      await models.Product.findByPk(id, { attributes: ['id'], lock: transaction.LOCK.UPDATE, transaction });
+      const stocked = await models.StockLevel.count({ where: { productId: id, quantity: { [Op.ne]: 0 } }, transaction });
+      if (stocked > 0)
+        throw new Conflict(`${row.sku} has stock on hand: batch tracking is chosen while it has none`, { field: 'trackBatches' });
+      await row.update(values, { transaction }).catch((err: unknown) => rethrowAsDomainError(err, () => skuTaken(values.sku)));
+    });
+    return row;
   }
   await row.update(values).catch((err: unknown) => rethrowAsDomainError(err, () => skuTaken(values.sku)));
   return row;

@@ -12,6 +12,7 @@ import { moneyAccount } from './payments';
 import { divideRounded, MAX_QUANTITY } from './quantity';
 import { inventoryLines, putStock } from './stock';
 import { InventoryValuation } from './valuation';
+import { returnableBatches, returnToBatch, splitOver, trackedProducts } from './batches';
 
 /**
  * Credit notes and refunds against an issued invoice, in full or in part, by line. One transaction:
@@ -166,14 +167,34 @@ export async function createCreditNote(
       // Goods back into stock at the value they left with (products locked in id order, then stock rows).
       let restored = 0;
       const goods = lines.filter((l) => l.costAmount !== null);
+      const batchPieces = new Map<(typeof goods)[number], { batchId: number; quantity: number }[]>();
       if (goods.length) {
         const valuation = await InventoryValuation.lock(
           models,
           goods.map((l) => l.productId!),
           transaction,
         );
+        const tracked = await trackedProducts(
+          models,
+          goods.map((l) => l.productId!),
+          transaction,
+        );
+        // Earlier credit notes of the invoice returned goods too: a batch takes back only what left it.
+        const references = tracked.size
+          ? [
+              `invoice:${invoiceId}`,
+              ...(
+                await models.unassociated('CreditNote').findAll({ where: { invoiceId }, attributes: ['id'], raw: true, transaction })
+              ).map((n) => `credit_note:${n.id}`),
+            ]
+          : [];
         for (const l of [...goods].sort((a, b) => a.productId! - b.productId!)) {
           await putStock(models, { productId: l.productId!, locationId: invoice.locationId, quantity: l.quantity }, transaction);
+          const pieces = tracked.has(l.productId!)
+            ? splitOver(l.quantity, await returnableBatches(models, l.productId!, references, transaction))
+            : [];
+          for (const piece of pieces) await returnToBatch(models, piece.batchId, piece.quantity, transaction);
+          batchPieces.set(l, pieces);
           const { value, variance } = valuation.receive(l.productId!, l.quantity, l.costAmount!);
           restored += value - variance;
         }
@@ -204,14 +225,18 @@ export async function createCreditNote(
       );
       if (goods.length) {
         await models.StockMovement.bulkCreate(
-          goods.map((l) => ({
-            productId: l.productId!,
-            locationId: invoice.locationId,
-            quantity: l.quantity,
-            reason: 'return' as const,
-            reference: `credit_note:${note.id}`,
-            createdBy: input.userId,
-          })),
+          goods.flatMap((l) => {
+            const pieces = batchPieces.get(l);
+            return (pieces?.length ? pieces : [{ batchId: null, quantity: l.quantity }]).map((piece) => ({
+              productId: l.productId!,
+              locationId: invoice.locationId,
+              quantity: piece.quantity,
+              reason: 'return' as const,
+              reference: `credit_note:${note.id}`,
+              batchId: piece.batchId,
+              createdBy: input.userId,
+            }));
+          }),
           { transaction },
         );
       }

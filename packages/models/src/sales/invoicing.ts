@@ -19,7 +19,8 @@ import type { PaymentMethod } from './payment';
 import { checkPaymentInput, moneyAccount, paymentEntry, writePayment } from './payments';
 import { containsIgnoringCase } from './search';
 import { formatQuantity, MAX_QUANTITY, quantityNumber } from './quantity';
-import { inventoryLines, putStock, quantityIssue, stockOnHand, takeStock } from './stock';
+import { batchShortage, inventoryLines, putStock, quantityIssue, stockOnHand, takeStock } from './stock';
+import { returnableBatches, returnToBatch, splitOver, takeFefo, trackedProducts } from './batches';
 import { InventoryValuation } from './valuation';
 import { priceLines, sumCents, type DiscountInput, type PricedLine } from './tax';
 import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '@salesfleet/contracts';
@@ -140,7 +141,11 @@ interface ResolvedLine {
 interface ProductFacts {
   sku: string;
   allowNegativeStock: boolean;
+  trackBatches: boolean;
 }
+
+/** The batches each line of a batch-tracked product was taken from (set with its stock, read by its movements). */
+const linePieces = new WeakMap<ResolvedLine, readonly { batchId: number; quantity: number }[]>();
 
 export interface ResolvedInvoice {
   lines: ResolvedLine[];
@@ -237,7 +242,7 @@ function resolveWith(
         issues.push({ path: `${pathPrefix}lines.${i}.productId`, message: `product ${product.sku} is inactive` });
         return;
       }
-      used.set(product.id, { sku: product.sku, allowNegativeStock: product.allowNegativeStock });
+      used.set(product.id, { sku: product.sku, allowNegativeStock: product.allowNegativeStock, trackBatches: product.trackBatches });
       const fine = quantityIssue(`${pathPrefix}lines.${i}.quantity`, line.quantity, product.unit?.decimals ?? 0, product.sku);
       if (fine) {
         issues.push(fine);
@@ -386,13 +391,20 @@ function draftNumber(): string {
 
 /** Units to take per product and location, in (product, location) order so concurrent sales lock rows in one order. */
 function stockNeeds(sales: readonly { locationId: number; resolved: ResolvedInvoice }[]) {
-  const need = new Map<string, { productId: number; locationId: number; quantity: number; facts: ProductFacts }>();
+  const need = new Map<string, { productId: number; locationId: number; quantity: number; facts: ProductFacts; lines: ResolvedLine[] }>();
   for (const { locationId, resolved } of sales) {
     for (const l of resolved.lines) {
       if (l.productId === null) continue;
       const key = `${l.productId}:${locationId}`;
-      const entry = need.get(key) ?? { productId: l.productId, locationId, quantity: 0, facts: resolved.products.get(l.productId)! };
+      const entry = need.get(key) ?? {
+        productId: l.productId,
+        locationId,
+        quantity: 0,
+        facts: resolved.products.get(l.productId)!,
+        lines: [],
+      };
       entry.quantity += l.quantity;
+      entry.lines.push(l);
       need.set(key, entry);
     }
   }
@@ -417,8 +429,26 @@ async function takeSaleStock(
     transaction,
   );
   const shortages: { productId: number; sku: string; locationId: number; requested: number; available: number }[] = [];
-  for (const { productId, locationId, quantity, facts } of stockNeeds(sales)) {
-    const ok = await takeStock(models, { productId, locationId, quantity, allowNegative: facts.allowNegativeStock }, transaction);
+  const batchShortages: Parameters<typeof batchShortage>[0][number][] = [];
+  let today: string | undefined;
+  for (const { productId, locationId, quantity, facts, lines } of stockNeeds(sales)) {
+    if (facts.trackBatches) {
+      // First expiry first out over the unexpired batches; expired ones are never sold.
+      today ??= await tenantToday(models, transaction);
+      const fefo = await takeFefo(models, { productId, locationId, quantity, today }, transaction);
+      if (!fefo.ok) {
+        batchShortages.push({ productId, sku: facts.sku, locationId, requested: quantity, ...fefo });
+        continue;
+      }
+      let pieces = fefo.pieces.map((p) => ({ batchId: p.batchId, quantity: p.quantity }));
+      for (const line of lines) {
+        const mine = splitOver(line.quantity, pieces);
+        linePieces.set(line, mine);
+        pieces = pieces.map((p) => ({ ...p, quantity: p.quantity - (mine.find((m) => m.batchId === p.batchId)?.quantity ?? 0) }));
+      }
+    }
+    const allowNegative = facts.allowNegativeStock && !facts.trackBatches;
+    const ok = await takeStock(models, { productId, locationId, quantity, allowNegative }, transaction);
     if (!ok)
       shortages.push({
         productId,
@@ -428,6 +458,7 @@ async function takeSaleStock(
         available: await stockOnHand(models, productId, locationId, transaction),
       });
   }
+  if (batchShortages.length && !shortages.length) throw batchShortage(batchShortages);
   if (shortages.length) {
     const list = shortages
       .map((s) => `${s.sku} (${formatQuantity(s.available)} on hand, ${formatQuantity(s.requested)} wanted)`)
@@ -444,17 +475,21 @@ async function takeSaleStock(
   await valuation.save();
 }
 
+/** One movement per product line, or per batch it was taken from. */
 function saleMovements(invoiceId: number, locationId: number, resolved: ResolvedInvoice, userId: number) {
   return resolved.lines
     .filter((l) => l.productId !== null)
-    .map((l) => ({
-      productId: l.productId!,
-      locationId,
-      quantity: -l.quantity,
-      reason: 'sale' as const,
-      reference: `invoice:${invoiceId}`,
-      createdBy: userId,
-    }));
+    .flatMap((l) =>
+      (linePieces.get(l) ?? [{ batchId: null, quantity: l.quantity }]).map((piece) => ({
+        productId: l.productId!,
+        locationId,
+        quantity: -piece.quantity,
+        reason: 'sale' as const,
+        reference: `invoice:${invoiceId}`,
+        batchId: piece.batchId,
+        createdBy: userId,
+      })),
+    );
 }
 
 /** A walk-in sale paid in full at the till never was a receivable: its money account is debited directly. */
@@ -776,7 +811,9 @@ export async function issueInvoice(
           lineTotal: l.lineTotal,
           costAmount: null,
         })),
-        products: new Map(products.map((p) => [p.id, { sku: p.sku, allowNegativeStock: p.allowNegativeStock }])),
+        products: new Map(
+          products.map((p) => [p.id, { sku: p.sku, allowNegativeStock: p.allowNegativeStock, trackBatches: p.trackBatches }]),
+        ),
         discountBp: invoice.discountBp ?? null,
         discountAmount: invoice.discountAmount,
         discountTotal: invoice.discountTotal,
@@ -868,19 +905,31 @@ export async function voidInvoice(
         restored += value - variance;
       }
       await valuation.save();
-      if (returned.length) {
-        await models.StockMovement.bulkCreate(
-          returned.map(([productId, quantity]) => ({
+      // Batch-tracked goods go back to the batches the sale took them from.
+      const tracked = await trackedProducts(
+        models,
+        returned.map(([id]) => id),
+        transaction,
+      );
+      const movements = [];
+      for (const [productId, quantity] of returned) {
+        const pieces = tracked.has(productId)
+          ? splitOver(quantity, await returnableBatches(models, productId, [`invoice:${invoiceId}`], transaction))
+          : [{ batchId: null, quantity }];
+        for (const piece of pieces) {
+          if (piece.batchId !== null) await returnToBatch(models, piece.batchId, piece.quantity, transaction);
+          movements.push({
             productId,
             locationId: invoice.locationId,
-            quantity,
+            quantity: piece.quantity,
             reason: 'void' as const,
             reference: `invoice:${invoiceId}`,
+            batchId: piece.batchId,
             createdBy: input.userId,
-          })),
-          { transaction },
-        );
+          });
+        }
       }
+      if (movements.length) await models.StockMovement.bulkCreate(movements, { transaction });
 
       const payments = await models.Payment.findAll({ where: { invoiceId }, attributes: ['id'], raw: true, transaction });
       const sources: WhereOptions[] = [{ sourceType: 'invoice', sourceId: invoiceId }];

@@ -40,6 +40,8 @@ export function defineProduct(sequelize: Sequelize) {
     declare barcode: CreationOptional<string | null>;
     declare taxRateId: CreationOptional<ForeignKey<number> | null>;
     declare allowNegativeStock: CreationOptional<boolean>;
+    /** Stock kept in batches with expiry dates, sold first-expiry-first-out (sales/batches.ts). */
+    declare trackBatches: CreationOptional<boolean>;
     declare isActive: CreationOptional<boolean>;
     declare createdAt: CreationOptional<Date>;
     declare updatedAt: CreationOptional<Date>;
@@ -85,6 +87,7 @@ export function defineProduct(sequelize: Sequelize) {
       },
       barcode: { type: DataTypes.STRING(64), allowNull: true },
       allowNegativeStock: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      trackBatches: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
       createdAt: timestampAttribute(),
       updatedAt: timestampAttribute(),

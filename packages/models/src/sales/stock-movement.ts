@@ -26,6 +26,8 @@ export function defineStockMovement(sequelize: Sequelize) {
     /** What caused it, e.g. `invoice:42`. */
     declare reference: CreationOptional<string | null>;
     declare createdBy: CreationOptional<ForeignKey<number> | null>;
+    /** The batch moved, for a batch-tracked product (one movement per batch). */
+    declare batchId: CreationOptional<ForeignKey<number> | null>;
     declare createdAt: CreationOptional<Date>;
 
     declare product?: NonAttribute<Product>;
@@ -62,6 +64,14 @@ export function defineStockMovement(sequelize: Sequelize) {
         onDelete: 'SET NULL',
         onUpdate: 'CASCADE',
       },
+      // RESTRICT: a batch with movements stays (at zero) as long as its history.
+      batchId: {
+        type: DataTypes.INTEGER,
+        allowNull: true,
+        references: { model: 'stock_batches', key: 'id' },
+        onDelete: 'RESTRICT',
+        onUpdate: 'CASCADE',
+      },
       createdAt: timestampAttribute(),
     },
     {
@@ -74,6 +84,7 @@ export function defineStockMovement(sequelize: Sequelize) {
         { name: 'stock_movements_product_location', fields: ['product_id', 'location_id'] },
         { name: 'stock_movements_location_id', fields: ['location_id'] },
         { name: 'stock_movements_created_by', fields: ['created_by'] },
+        { name: 'stock_movements_batch_id', fields: ['batch_id'] },
       ],
     },
   );

@@ -9,6 +9,7 @@ import { centsFor, fitsDecimals, formatQuantity, MAX_QUANTITY, quantityNumber } 
 import type { StockMovementReason } from './stock-movement';
 import { InsufficientStock, ValidationFailed } from '@salesfleet/contracts';
 import { InventoryValuation } from './valuation';
+import { type BatchPiece, batchUseIssue, checkBatchFields, putBatch, takeFefo, takeNamedBatch } from './batches';
 
 /**
  * Stock per product and location. Every change goes through a conditional UPDATE
@@ -127,6 +128,12 @@ export interface StockAdjustmentInput {
   offsetAccountId?: number;
   /** Posting date `YYYY-MM-DD`; default today. */
   date?: string;
+  /**
+   * Batch-tracked products only (and then required): the batch the units go into or come out of, and
+   * its expiry date when adding units to a new batch.
+   */
+  batchNumber?: string | null;
+  expiryDate?: string | null;
   userId: number;
 }
 
@@ -143,19 +150,29 @@ export async function productsForStock(
   models: TenantModels,
   productIds: readonly number[],
   transaction: Transaction,
-): Promise<Map<number, { id: number; sku: string; allowNegativeStock: boolean; isActive: boolean; decimals: number }>> {
+): Promise<
+  Map<number, { id: number; sku: string; allowNegativeStock: boolean; trackBatches: boolean; isActive: boolean; decimals: number }>
+> {
   const ids = [...new Set(productIds)];
   if (ids.length === 0) return new Map();
   const rows = await models.Product.findAll({
     where: { id: { [Op.in]: ids } },
-    attributes: ['id', 'sku', 'allowNegativeStock', 'isActive', 'unitId'],
+    attributes: ['id', 'sku', 'allowNegativeStock', 'trackBatches', 'isActive', 'unitId'],
     include: [{ model: models.Unit, as: 'unit', attributes: ['decimals'] }],
     transaction,
   });
   return new Map(
     rows.map((p) => [
       p.id,
-      { id: p.id, sku: p.sku, allowNegativeStock: p.allowNegativeStock, isActive: p.isActive, decimals: p.unit?.decimals ?? 0 },
+      {
+        id: p.id,
+        sku: p.sku,
+        // A batch-tracked product never goes below zero: a batch cannot.
+        allowNegativeStock: p.allowNegativeStock && !p.trackBatches,
+        trackBatches: p.trackBatches,
+        isActive: p.isActive,
+        decimals: p.unit?.decimals ?? 0,
+      },
     ]),
   );
 }
@@ -191,6 +208,8 @@ export async function adjustStock(
   if (input.offsetAccountId !== undefined) f.int(input.offsetAccountId, 'offsetAccountId', 1, MAX_INT32);
   if (input.date !== undefined) f.date(input.date, 'date');
   const note = f.text(input.note, 'note', 100, false) ?? null;
+  const batch = checkBatchFields(f, input);
+  if (batch.expiryDate !== null && quantity < 0) f.fail('expiryDate', 'only when adding units');
   f.done('stock adjustment');
 
   return writeTransaction(
@@ -203,16 +222,34 @@ export async function adjustStock(
       if (!product) missing.push({ path: 'productId', message: `no product ${productId}` });
       if (!location) missing.push({ path: 'locationId', message: `no location ${locationId}` });
       if (missing.length) throw new ValidationFailed('Unknown product or location', missing);
-      const fine = quantityIssue('quantity', quantity, product!.decimals, product!.sku);
-      if (fine) throw new ValidationFailed('Invalid stock adjustment', [fine]);
+      const wrong = [
+        quantityIssue('quantity', quantity, product!.decimals, product!.sku),
+        batchUseIssue(product!, batch, '', quantity > 0),
+      ];
+      if (wrong.some(Boolean))
+        throw new ValidationFailed(
+          'Invalid stock adjustment',
+          wrong.filter((i) => i !== null),
+        );
 
       const valuation = await InventoryValuation.lock(models, [productId], transaction);
       let change: { value: number; variance: number };
+      let batchId: number | null = null;
       if (quantity > 0) {
         await putStock(models, { productId, locationId, quantity }, transaction);
+        if (batch.batchNumber)
+          batchId = await putBatch(
+            models,
+            { productId, locationId, quantity, batchNumber: batch.batchNumber, expiryDate: batch.expiryDate },
+            transaction,
+          );
         const value = input.unitCost !== undefined ? centsFor(quantity, input.unitCost) : valuation.currentCostOf(productId, quantity);
         change = valuation.receive(productId, quantity, value);
       } else {
+        if (batch.batchNumber) {
+          const taken = { productId, locationId, quantity: -quantity, batchNumber: batch.batchNumber, sku: product!.sku };
+          batchId = (await takeNamedBatch(models, taken, transaction)).id;
+        }
         if (
           !(await takeStock(
             models,
@@ -233,7 +270,7 @@ export async function adjustStock(
       }
       await valuation.save();
       const movement = await models.StockMovement.create(
-        { productId, locationId, quantity, reason, reference: note, createdBy: input.userId },
+        { productId, locationId, quantity, reason, reference: note, batchId, createdBy: input.userId },
         { transaction },
       );
       const accounts = await systemAccounts(models, transaction);
@@ -265,12 +302,17 @@ export interface StockTransferInput {
   /** Thousandths of a unit, > 0. */
   quantity: number;
   note?: string | null;
+  /**
+   * A batch-tracked product's batch to move (it keeps its number and expiry at the destination);
+   * without it, first-expiry-first-out over the unexpired batches at the source.
+   */
+  batchNumber?: string | null;
   userId: number;
 }
 
 export interface StockTransferResult {
-  /** The movement out of the source (negative) and into the destination (positive). */
-  movements: [StockMovement, StockMovement];
+  /** The movements out of the source (negative) and into the destination (positive), a pair per batch moved. */
+  movements: StockMovement[];
   /** Thousandths on hand at each location afterwards. */
   from: number;
   to: number;
@@ -294,6 +336,7 @@ export async function transferStock(
   if (from === to && from !== 0) f.fail('toLocationId', 'another location than fromLocationId');
   const quantity = f.int(input.quantity, 'quantity', 1, MAX_QUANTITY);
   const note = f.text(input.note, 'note', 100, false) ?? null;
+  const { batchNumber } = checkBatchFields(f, { batchNumber: input.batchNumber });
   f.done('stock transfer');
 
   return writeTransaction(
@@ -313,10 +356,27 @@ export async function transferStock(
       if (product) {
         const fine = quantityIssue('quantity', quantity, product.decimals, product.sku);
         if (fine) issues.push(fine);
+        if (batchNumber && !product.trackBatches) issues.push({ path: 'batchNumber', message: `${product.sku} is not tracked in batches` });
       }
       if (issues.length) throw new ValidationFailed('Invalid stock transfer', issues);
       // The product row first, as every stock posting does, so transfers and sales lock in one order.
       await InventoryValuation.lock(models, [productId], transaction);
+      let pieces: BatchPiece[] = [];
+      if (product!.trackBatches) {
+        if (batchNumber) {
+          const taken = await takeNamedBatch(
+            models,
+            { productId, locationId: from, quantity, batchNumber, sku: product!.sku },
+            transaction,
+          );
+          pieces = [{ batchId: taken.id, batchNumber, expiryDate: taken.expiryDate, quantity }];
+        } else {
+          const today = await tenantToday(models, transaction);
+          const fefo = await takeFefo(models, { productId, locationId: from, quantity, today }, transaction);
+          if (!fefo.ok) throw batchShortage([{ productId, sku: product!.sku, locationId: from, requested: quantity, ...fefo }]);
+          pieces = fefo.pieces;
+        }
+      }
       if (!(await takeStock(models, { productId, locationId: from, quantity, allowNegative: product!.allowNegativeStock }, transaction))) {
         const available = await stockOnHand(models, productId, from, transaction);
         throw new InsufficientStock(
@@ -328,22 +388,54 @@ export async function transferStock(
       }
       await putStock(models, { productId, locationId: to, quantity }, transaction);
       const reference = `transfer:${from}>${to}${note ? ` ${note}` : ''}`.slice(0, 100);
-      const out = await models.StockMovement.create(
-        { productId, locationId: from, quantity: -quantity, reason: 'transfer', reference, createdBy: input.userId },
-        { transaction },
-      );
-      const into = await models.StockMovement.create(
-        { productId, locationId: to, quantity, reason: 'transfer', reference, createdBy: input.userId },
-        { transaction },
-      );
+      const movements: StockMovement[] = [];
+      const moved = pieces.length ? pieces : [{ batchId: null, batchNumber: null, expiryDate: null, quantity }];
+      for (const piece of moved) {
+        const landed =
+          piece.batchNumber === null
+            ? null
+            : await putBatch(
+                models,
+                { productId, locationId: to, quantity: piece.quantity, batchNumber: piece.batchNumber, expiryDate: piece.expiryDate },
+                transaction,
+              );
+        const movement = { productId, reason: 'transfer' as const, reference, createdBy: input.userId };
+        movements.push(
+          await models.StockMovement.create(
+            { ...movement, locationId: from, quantity: -piece.quantity, batchId: piece.batchId },
+            { transaction },
+          ),
+          await models.StockMovement.create({ ...movement, locationId: to, quantity: piece.quantity, batchId: landed }, { transaction }),
+        );
+      }
       return {
-        movements: [out, into],
+        movements,
         from: await stockOnHand(models, productId, from, transaction),
         to: await stockOnHand(models, productId, to, transaction),
       };
     },
     options,
   );
+}
+
+/** The InsufficientStock of batch-tracked products whose unexpired batches hold too little. */
+export function batchShortage(
+  shortages: readonly { productId: number; sku: string; locationId: number; requested: number; available: number; expired: number }[],
+): InsufficientStock {
+  const list = shortages
+    .map(
+      (s) =>
+        `${s.sku} (${formatQuantity(s.available)} unexpired on hand${s.expired > 0 ? `, ${formatQuantity(s.expired)} expired and not for sale` : ''}, ${formatQuantity(s.requested)} wanted)`,
+    )
+    .join(', ');
+  return new InsufficientStock(`Not enough unexpired stock: ${list}`, {
+    shortages: shortages.map((s) => ({
+      ...s,
+      requested: quantityNumber(s.requested),
+      available: quantityNumber(s.available),
+      expired: quantityNumber(s.expired),
+    })),
+  });
 }
 
 /** Debit Inventory / credit `offset` by `amount` (or the reverse when negative); nothing for 0. */

@@ -9,7 +9,9 @@ import type { TenantModels } from '../model-types';
  * - Inventory in the ledger = Σ products' inventory value (stock on hand × average cost, cents);
  * - each product's quantity on hand = Σ its stock levels, and each stock level = Σ its movements;
  * - Accounts Receivable = Σ open invoice balances;
- * - Accounts Payable = Σ open supplier bill balances (when the tenant has supplier bills).
+ * - Accounts Payable = Σ open supplier bill balances (when the tenant has supplier bills);
+ * - a batch-tracked product's stock level at a location = Σ its batches there, each batch = Σ its
+ *   movements and never below zero.
  */
 export async function bookViolations(models: TenantModels): Promise<string[]> {
   const out: string[] = [];
@@ -54,6 +56,8 @@ export async function bookViolations(models: TenantModels): Promise<string[]> {
     out.push(`Accounts receivable ${balance(ACCOUNT_CODES.accountsReceivable)} ≠ Σ open invoices ${n(receivable?.due)}`);
   }
 
+  if (await hasTable(models, 'stock_batches')) out.push(...(await batchViolations(models)));
+
   const payable = await openBillsTotal(models);
   if (payable !== null && -balance(ACCOUNT_CODES.accountsPayable) !== payable) {
     out.push(`Accounts payable ${-balance(ACCOUNT_CODES.accountsPayable)} ≠ Σ open supplier bills ${payable}`);
@@ -61,12 +65,39 @@ export async function bookViolations(models: TenantModels): Promise<string[]> {
   return out;
 }
 
-/** Σ open supplier bill balances, or null before supplier bills exist in this schema. */
-async function openBillsTotal(models: TenantModels): Promise<number | null> {
+async function hasTable(models: TenantModels, table: string): Promise<boolean> {
   const tables = (await models.sequelize.getQueryInterface().showAllTables()).map((t) =>
     typeof t === 'string' ? t : (t as { tableName: string }).tableName,
   );
-  if (!tables.includes('supplier_bills')) return null;
+  return tables.includes(table);
+}
+
+async function batchViolations(models: TenantModels): Promise<string[]> {
+  const out: string[] = [];
+  const q = <T extends object>(sql: string) => models.sequelize.query<T>(sql, { type: QueryTypes.SELECT, raw: true });
+  const n = (v: unknown) => Number(v ?? 0);
+  const yes = models.sequelize.getDialect() === 'postgres' ? 'TRUE' : '1';
+  const levels = await q<{ product_id: number; location_id: number; quantity: unknown; batched: unknown }>(
+    `SELECT s.product_id, s.location_id, s.quantity,
+       (SELECT COALESCE(SUM(b.quantity), 0) FROM stock_batches b WHERE b.product_id = s.product_id AND b.location_id = s.location_id) AS batched
+     FROM stock_levels s JOIN products p ON p.id = s.product_id
+     WHERE p.track_batches = ${yes}`,
+  );
+  for (const l of levels)
+    if (n(l.quantity) !== n(l.batched)) out.push(`stock ${l.product_id}@${l.location_id}: ${n(l.quantity)} ≠ Σ batches ${n(l.batched)}`);
+  const batches = await q<{ id: number; quantity: unknown; moved: unknown }>(
+    'SELECT b.id, b.quantity, (SELECT COALESCE(SUM(m.quantity), 0) FROM stock_movements m WHERE m.batch_id = b.id) AS moved FROM stock_batches b',
+  );
+  for (const b of batches) {
+    if (n(b.quantity) < 0) out.push(`batch ${b.id} below zero: ${n(b.quantity)}`);
+    if (n(b.quantity) !== n(b.moved)) out.push(`batch ${b.id}: ${n(b.quantity)} ≠ Σ movements ${n(b.moved)}`);
+  }
+  return out;
+}
+
+/** Σ open supplier bill balances, or null before supplier bills exist in this schema. */
+async function openBillsTotal(models: TenantModels): Promise<number | null> {
+  if (!(await hasTable(models, 'supplier_bills'))) return null;
   const [row] = await models.sequelize.query<{ due: unknown }>(
     "SELECT COALESCE(SUM(total - amount_paid), 0) AS due FROM supplier_bills WHERE status <> 'void'",
     {

@@ -35,7 +35,12 @@ describe('every purchasing route', () => {
     }
     const doc = (await call('GET', '/openapi.json', { token: null })).body;
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/purchase-orders/{id}/receipts', '/api/supplier-bills/{id}/payments', '/api/stock/transfers']),
+      expect.arrayContaining([
+        '/api/purchase-orders/{id}/receipts',
+        '/api/supplier-bills/{id}/payments',
+        '/api/supplier-bills/{id}/void',
+        '/api/stock/transfers',
+      ]),
     );
   });
 
@@ -113,6 +118,33 @@ describe('buying stock', () => {
     expect((await get('/reports/payables-ageing?asOf=31-12-2026')).status).toBe(400);
     const theirs = await call('GET', '/reports/payables-ageing', { token: other, on: otherHost });
     expect(theirs.body.report.totals.total).toBe(0);
+  });
+
+  it('voids a service bill entered by mistake (its posting reversed); refuses a paid one and a goods receipt', async () => {
+    const supplier = (await post('/suppliers', { name: 'Window Cleaner' })).body.supplier;
+    const accountId = ((await get('/accounts')).body.accounts as Json[]).find((a) => a.code === '6000')!.id;
+    const payable = async () =>
+      ((await get('/reports/trial-balance')).body.report.accounts as Json[]).find((a) => a.code === '2000')?.balance ?? 0;
+    const before = await payable();
+    const bill = (await post('/supplier-bills', { supplierId: supplier.id, accountId, amount: 4_500 })).body.bill;
+    expect(await payable()).toBe(before - 4_500);
+    expect((await post(`/supplier-bills/${bill.id}/void`, { reason: 'x'.repeat(201) })).status).toBe(400);
+    const voided = await post(`/supplier-bills/${bill.id}/void`, { reason: 'entered twice' });
+    expect(voided.status).toBe(200);
+    expect(voided.body.bill).toMatchObject({ status: 'void', amountDue: 0 });
+    expect(await payable()).toBe(before);
+    expect((await post(`/supplier-bills/${bill.id}/void`, {})).status).toBe(409);
+    expect((await post(`/supplier-bills/${bill.id}/payments`, { amount: 100 })).status).toBe(409);
+    expect((await post('/supplier-bills/999999/void', {})).status).toBe(404);
+    expect((await call('POST', `/supplier-bills/${bill.id}/void`, { token: other, on: otherHost, json: {} })).status).toBe(404);
+
+    const paid = (await post('/supplier-bills', { supplierId: supplier.id, accountId, amount: 2_000 })).body.bill;
+    await post(`/supplier-bills/${paid.id}/payments`, { amount: 500 });
+    const refused = await post(`/supplier-bills/${paid.id}/void`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.details).toMatchObject({ reason: 'paid', amountPaid: 500 });
+    const goods = ((await get('/supplier-bills')).body.bills as Json[]).find((b) => b.number === 'BILL-000001')!;
+    expect((await post(`/supplier-bills/${goods.id}/void`, {})).body.error.details).toMatchObject({ reason: 'goodsReceived' });
   });
 
   it('transfers stock between locations and refuses more than the source holds', async () => {

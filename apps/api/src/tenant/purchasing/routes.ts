@@ -12,12 +12,14 @@ import {
   listSuppliers,
   PURCHASE_ORDER_STATUSES,
   paySupplierBill,
+  voidSupplierBill,
   receivePurchaseOrder,
   SUPPLIER_BILL_STATUSES,
   updateSupplier,
 } from '@salesfleet/models';
 import { emailSchema } from '@salesfleet/contracts';
 import { z } from 'zod';
+import { BatchReceiptFields } from '@salesfleet/contracts';
 import type { TenantApiRoutes } from '../../http/api-routes';
 import { boolQuery, date, id, idParam, idQuery, PageFields, pageQuery, quantity } from '../sales/schemas';
 import {
@@ -68,11 +70,11 @@ const PurchaseOrderBody = z
 const ReceiveBody = z
   .object({
     lines: z
-      .array(z.object({ lineId: id, quantity }).strict())
+      .array(z.object({ lineId: id, quantity, ...BatchReceiptFields }).strict())
       .min(1)
       .max(500)
       .optional()
-      .describe('what arrived per order line; omit to receive everything still due'),
+      .describe('what arrived per order line (a batch-tracked product: once per batch, naming it); omit to receive everything still due'),
     date: date.optional().describe('receipt and bill date; default today'),
     supplierReference: optionalText(100).describe("the supplier's invoice number"),
     dueDate: date.nullable().optional(),
@@ -88,6 +90,13 @@ const SupplierBillBody = z
     dueDate: date.nullable().optional(),
     supplierReference: optionalText(100),
     description: optionalText(255),
+  })
+  .strict();
+
+const VoidBillBody = z
+  .object({
+    reason: optionalText(200).describe('why, in a few words'),
+    date: date.optional().describe('posting date of the reversal; default today'),
   })
   .strict();
 
@@ -293,6 +302,26 @@ export function purchasingRoutes(routes: TenantApiRoutes): void {
     },
     async (c, { body }) =>
       c.json({ bill: supplierBillJson(await createSupplierBill(c.var.db, { ...body, userId: c.var.user.user.id })) }, 201),
+  );
+  routes.add(
+    {
+      method: 'post',
+      path: '/supplier-bills/:id/void',
+      summary: 'Void a bill entered by mistake: its posting reversed, nothing owed (refused once paid, or for goods received)',
+      permission: 'purchasing.delete_supplier_bill',
+      params: idParam,
+      body: VoidBillBody,
+      responses: {
+        200: { description: 'The void bill', schema: z.object({ bill: SupplierBillSchema }) },
+        404: { description: 'NotFound' },
+        409: {
+          description:
+            'Conflict: already void (details.status), has payments (details.reason paid), or is the bill of a goods receipt (details.reason goodsReceived)',
+        },
+      },
+    },
+    async (c, { params, body }) =>
+      c.json({ bill: supplierBillJson(await voidSupplierBill(c.var.db, params.id, { ...body, userId: c.var.user.user.id })) }),
   );
   routes.add(
     {

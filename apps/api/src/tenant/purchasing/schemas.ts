@@ -169,7 +169,7 @@ export function supplierBillSummaryJson(b: SupplierBill): z.infer<typeof Supplie
     dueDate: day(b.dueDate),
     total: Number(b.total),
     amountPaid: Number(b.amountPaid),
-    amountDue: Number(b.total) - Number(b.amountPaid),
+    amountDue: b.status === 'void' ? 0 : Number(b.total) - Number(b.amountPaid),
     description: b.description ?? null,
     createdBy: b.createdBy as number,
     createdAt: iso(b.createdAt),

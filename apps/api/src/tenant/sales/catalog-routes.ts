@@ -64,6 +64,10 @@ const ProductBody = z
       .describe('unique when set'),
     taxRateId: id.nullable().optional().describe('omit for the standard rate, null for untaxed'),
     allowNegativeStock: z.boolean().optional(),
+    trackBatches: z
+      .boolean()
+      .optional()
+      .describe('keep stock in batches with expiry dates, sold first-expiry-first-out; chosen while the product has no stock'),
     isActive: z.boolean().optional(),
   })
   .strict();

@@ -359,3 +359,80 @@ describe('invoices and payments', () => {
     ).toBe(201);
   });
 });
+
+describe('batch numbers and expiry dates', () => {
+  const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+  it('receives named batches, sells first-expiry-first-out, lists stock per batch and what expires soon', async () => {
+    const mainId = (await get('/locations')).body.locations[0].id;
+    const created = await post('/products', { sku: 'PARA-500', name: 'Paracetamol 500', unitPrice: 300, trackBatches: true });
+    expect(created.status).toBe(201);
+    expect(created.body.product.trackBatches).toBe(true);
+    const productId = created.body.product.id;
+
+    const unnamed = await post('/stock/adjustments', { productId, locationId: mainId, quantity: 5, reason: 'receipt' });
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.error.details).toEqual([{ path: 'batchNumber', message: expect.stringContaining('tracked in batches') }]);
+    const badDate = await post('/stock/adjustments', {
+      productId,
+      locationId: mainId,
+      quantity: 5,
+      batchNumber: 'P1',
+      expiryDate: '2027-02-30',
+    });
+    expect(badDate.status).toBe(400);
+    expect(badDate.body.error.details).toEqual([expect.objectContaining({ path: 'expiryDate' })]);
+    // Ten days left (clear of any time-zone day boundary: the window is 30).
+    const soon = await post('/stock/adjustments', {
+      productId,
+      locationId: mainId,
+      quantity: 4,
+      batchNumber: 'P1',
+      expiryDate: inDays(10),
+      unitCost: 50,
+    });
+    expect(soon.status).toBe(201);
+    expect(soon.body.movement.batchId).toEqual(expect.any(Number));
+    await post('/stock/adjustments', {
+      productId,
+      locationId: mainId,
+      quantity: 6,
+      batchNumber: 'P2',
+      expiryDate: inDays(300),
+      unitCost: 50,
+    });
+
+    const sale = await post('/invoices', { locationId: mainId, lines: [{ productId, quantity: 5 }], payment: { method: 'cash' } });
+    expect(sale.status).toBe(201);
+    const batches = await get(`/stock/batches?productId=${productId}`);
+    expect(batches.status).toBe(200);
+    expect(batches.body.batches.map((b: Json) => [b.batchNumber, b.quantity])).toEqual([['P2', 5]]);
+    expect((await get(`/stock/batches?productId=${productId}&includeEmpty=true`)).body.batches.map((b: Json) => b.batchNumber)).toEqual([
+      'P1',
+      'P2',
+    ]);
+
+    await post('/stock/adjustments', {
+      productId,
+      locationId: mainId,
+      quantity: 2,
+      batchNumber: 'P3',
+      expiryDate: inDays(20),
+      unitCost: 50,
+    });
+    const expiring = await get('/stock/expiring?days=30');
+    expect(expiring.status).toBe(200);
+    expect(expiring.body.report.batches).toEqual([
+      expect.objectContaining({ productId, sku: 'PARA-500', batchNumber: 'P3', quantity: 2, expired: false, locationId: mainId }),
+    ]);
+    expect((await get(`/stock/expiring?days=400&locationId=${mainId}`)).body.report.batches.map((b: Json) => b.batchNumber)).toEqual([
+      'P3',
+      'P2',
+    ]);
+    expect((await get('/stock/expiring?days=-1')).status).toBe(400);
+    expect((await get('/stock/expiring?days=soon')).status).toBe(400);
+    // Another tenant sees none of it.
+    expect((await call('GET', '/stock/expiring?days=400', { token: other, on: otherHost })).body.report.batches).toEqual([]);
+    expect((await call('GET', `/stock/batches?productId=${productId}`, { token: other, on: otherHost })).body.batches).toEqual([]);
+  });
+});

@@ -140,6 +140,7 @@ export const ProductSchema = z
     onHand: quantityOut.describe('units on hand at every location'),
     inventoryValue: z.number().int().describe('value of the units on hand at cost, cents'),
     allowNegativeStock: z.boolean(),
+    trackBatches: z.boolean().describe('stock kept in batches with expiry dates, sold first-expiry-first-out'),
     isActive: z.boolean(),
     stock: z.array(StockAtLocationSchema).describe('units on hand per location'),
     createdAt: z.string(),
@@ -166,6 +167,7 @@ export function productJson(
     onHand: quantityNumber(Number(p.inventoryQuantity ?? 0)),
     inventoryValue: Number(p.inventoryValue ?? 0),
     allowNegativeStock: Boolean(p.allowNegativeStock),
+    trackBatches: Boolean(p.trackBatches),
     isActive: Boolean(p.isActive),
     stock,
     createdAt: iso(p.createdAt),
@@ -206,6 +208,7 @@ export const StockMovementSchema = z
     reason: z.string(),
     reference: z.string().nullable(),
     createdBy: z.number().int().nullable(),
+    batchId: z.number().int().nullable().describe('the batch moved (batch-tracked products)'),
     createdAt: z.string(),
   })
   .meta({ id: 'StockMovement' });
@@ -219,6 +222,7 @@ export function stockMovementJson(m: StockMovement): z.infer<typeof StockMovemen
     reason: m.reason,
     reference: m.reference ?? null,
     createdBy: (m.createdBy as number | null | undefined) ?? null,
+    batchId: (m.batchId as number | null | undefined) ?? null,
     createdAt: iso(m.createdAt),
   };
 }

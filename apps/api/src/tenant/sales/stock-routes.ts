@@ -1,12 +1,24 @@
 import { z } from 'zod';
 import {
+  BatchNumberSchema,
+  BatchReceiptFields,
+  ExpiringStockQuerySchema,
+  ExpiringStockSchema,
+  StockBatchesQuerySchema,
+  StockBatchSchema,
+  type StockBatchJson,
+} from '@salesfleet/contracts';
+import {
   ADJUSTMENT_REASONS,
   adjustStock,
+  expiringStock,
+  listStockBatches,
   listStockLevels,
   listStockMovements,
   quantityNumber,
   STOCK_MOVEMENT_REASONS,
   transferStock,
+  type StockBatch,
 } from '@salesfleet/models';
 import type { TenantApiRoutes } from '../../http/api-routes';
 import {
@@ -37,6 +49,7 @@ const AdjustmentBody = z
       .optional()
       .describe("cents per unit of the units added; default the product's average cost"),
     note: z.string().trim().max(100).nullable().optional().describe('why, in a few words'),
+    ...BatchReceiptFields,
   })
   .strict();
 
@@ -47,8 +60,22 @@ const TransferBody = z
     toLocationId: id,
     quantity,
     note: z.string().trim().max(100).nullable().optional(),
+    batchNumber: BatchNumberSchema.optional().describe(
+      'batch-tracked products: the batch to move (it keeps its number and expiry); default first-expiry-first-out over unexpired batches',
+    ),
   })
   .strict();
+
+function stockBatchJson(b: StockBatch): StockBatchJson {
+  return {
+    id: b.id,
+    productId: b.productId as number,
+    locationId: b.locationId as number,
+    batchNumber: b.batchNumber,
+    expiryDate: b.expiryDate,
+    quantity: quantityNumber(Number(b.quantity)),
+  };
+}
 
 /** Stock per location, stock adjustments and transfers, stock movements. */
 export function stockRoutes(routes: TenantApiRoutes): void {
@@ -64,6 +91,36 @@ export function stockRoutes(routes: TenantApiRoutes): void {
     async (c, { query }) => {
       const page = await listStockLevels(c.var.db, query);
       return c.json({ stock: page.items.map(stockLevelJson), total: page.total, limit: page.limit, offset: page.offset });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/stock/batches',
+      summary: 'Stock per batch per location (batch-tracked products), soonest expiry first',
+      permission: 'sales.view_stock_level',
+      query: StockBatchesQuerySchema.extend(pageQuery),
+      responses: { 200: { description: 'A page of batches', schema: z.object({ batches: z.array(StockBatchSchema), ...PageFields }) } },
+    },
+    async (c, { query }) => {
+      const page = await listStockBatches(c.var.db, query);
+      return c.json({ batches: page.items.map(stockBatchJson), total: page.total, limit: page.limit, offset: page.offset });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/stock/expiring',
+      summary: 'Expiring soon: batches with stock that expire within `days` days (default 30), those already expired included',
+      permission: 'sales.view_stock_level',
+      query: ExpiringStockQuerySchema,
+      responses: { 200: { description: 'Batches by expiry date, soonest first', schema: z.object({ report: ExpiringStockSchema }) } },
+    },
+    async (c, { query }) => {
+      const report = await expiringStock(c.var.db, query);
+      return c.json({ report: { ...report, batches: report.batches.map((b) => ({ ...b, quantity: quantityNumber(b.quantity) })) } });
     },
   );
 
