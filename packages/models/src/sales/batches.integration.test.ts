@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importProductsCsv } from '../csv/import-export';
 import type { TenantModels } from '../model-types';
 import { createPurchaseOrder, receivePurchaseOrder } from '../purchasing/purchases';
 import { createSupplier } from '../purchasing/suppliers';
@@ -213,6 +214,24 @@ describe.each(dialects)('batch numbers and expiry dates on %s', (dialect) => {
     expect(received.order.status).toBe('received');
     expect(received.bill.total).toBe(4000);
     expect(await batchesAt(syrup.id, t.locationId)).toEqual({ 'S-100': units(6), 'S-200': units(4) });
+    expect(await bookViolations(models)).toEqual([]);
+  });
+
+  it('imports opening stock of a batch-tracked product from CSV into its named batch; a row without one is refused by line', async () => {
+    const bad = ['sku,name,unit_price,track_batches,batch_number,expiry_date,stock_MAIN', 'INSULIN,Insulin pen,4500,true,,,5'].join('\n');
+    await expect(importProductsCsv(models, bad, t.userId)).rejects.toMatchObject({
+      code: 'ValidationFailed',
+      details: [{ path: '2.batch_number', message: expect.stringContaining('batch_number and expiry_date') }],
+    });
+    const good = [
+      'sku,name,unit_price,cost_price,track_batches,batch_number,expiry_date,stock_MAIN',
+      `INSULIN,Insulin pen,4500,2000,true,INS-77,${addDays(today, 400)},5`,
+    ].join('\n');
+    expect(await importProductsCsv(models, good, t.userId)).toEqual({ created: 1, updated: 0, openingStock: 1 });
+    const insulin = (await models.Product.findOne({ where: { sku: 'INSULIN' } }))!;
+    expect(insulin.trackBatches).toBe(true);
+    expect(await batchesAt(insulin.id, t.locationId)).toEqual({ 'INS-77': units(5) });
+    expect(await importProductsCsv(models, good, t.userId)).toEqual({ created: 0, updated: 1, openingStock: 0 });
     expect(await bookViolations(models)).toEqual([]);
   });
 
