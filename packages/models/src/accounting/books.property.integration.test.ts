@@ -6,17 +6,16 @@ import { createCustomer } from '../sales/catalog';
 import { createInvoice, voidInvoice } from '../sales/invoicing';
 import { createCreditNote } from '../sales/credit-notes';
 import { recordPayment } from '../sales/payments';
-import { adjustStock, transferStock } from '../sales/stock';
-import { createSupplierBill, paySupplierBill, voidSupplierBill } from '../purchasing/bills';
-import { createSupplier } from '../purchasing/suppliers';
-import { tenantToday } from '../settings/settings';
+import { adjustStock } from '../sales/stock';
 import { openTestTenant, type TestTenant } from '../sales/test-tenant';
 import { testDialects } from '../testing';
 import { ACCOUNT_CODES } from './chart-of-accounts';
 import { createExpense, updateExpense } from './expenses';
 import { createManualEntry } from './manual-entries';
 import { trialBalance } from './reports';
-import { balanceSheet } from './statements';
+import { balanceSheet, taxReport } from './statements';
+import { createTaxRate } from './tax-rates';
+import { convertQuote, createQuote } from '../sales/quotes';
 import { toCents } from './values';
 import { isSalesfleetError } from '@salesfleet/contracts';
 import { units } from '../sales/quantity';
@@ -24,10 +23,9 @@ import { bookViolations } from '../testing/books';
 
 /**
  * Property-based test of the books (fast-check): random sequences of stock receipts, sales (with and
- * without a customer, paid at the till or not), payments, credit notes (partial, restocked or written off), voids, expenses, expense edits and manual
- * entries, transfers between locations, supplier bills (paid in part, voided) and a batch-tracked
- * product (receipts into batches expiring at random, some already expired; sales checked to take
- * first-expiry-first-out and never from an expired batch), with the invariants checked after every step. A failing run prints the shrunk sequence
+ * without a customer, paid at the till or not, with line and invoice discounts, on tax-exclusive and
+ * tax-inclusive products), quotes (converted once, or not), payments, credit notes (partial, restocked or written off), voids, expenses, expense edits and manual
+ * entries, with the invariants checked after every step. A failing run prints the shrunk sequence
  * and its seed (replay with SALESFLEET_PROPERTY_SEED). Run counts stay small: each step is a real
  * transaction on a real database.
  */
@@ -35,19 +33,20 @@ import { bookViolations } from '../testing/books';
 const dialects = await testDialects();
 const SEED = process.env.SALESFLEET_PROPERTY_SEED ? Number(process.env.SALESFLEET_PROPERTY_SEED) : undefined;
 
+const PRODUCTS = 4;
+const PRODUCTS_LAST = PRODUCTS - 1;
+
 type Step =
-  | { kind: 'receipt'; product: number; location: number; quantity: number; expiresIn: number }
-  | { kind: 'transfer'; product: number; from: number; quantity: number }
-  | { kind: 'bill'; amount: number }
-  | { kind: 'payBill'; bill: number; fraction: number }
-  | { kind: 'voidBill'; bill: number }
+  | { kind: 'receipt'; product: number; location: number; quantity: number }
   | {
       kind: 'sale';
       customer: number | null;
-      lines: { product: number; quantity: number }[];
+      lines: SaleLine[];
       location: number;
       till: 'none' | 'full' | 'part';
+      discount: Discount;
     }
+  | { kind: 'quote'; customer: number | null; lines: SaleLine[]; location: number; discount: Discount; convert: boolean }
   | { kind: 'payment'; invoice: number; fraction: number }
   | { kind: 'void'; invoice: number }
   | { kind: 'credit'; invoice: number; fraction: number; restock: boolean }
@@ -55,29 +54,21 @@ type Step =
   | { kind: 'editExpense'; expense: number; amount: number }
   | { kind: 'manual'; amount: number };
 
-/** Products 0–3 plain (2 may go negative), 4 batch-tracked. */
-const PRODUCTS = 5;
-const TRACKED = 4;
+/** No discount, a percentage (basis points) or an amount of cents (refused when larger than what it discounts). */
+type Discount = { discountBp: number } | { discountAmount: number } | Record<string, never>;
+type SaleLine = { product: number; quantity: number; discount: Discount };
+
+const discount: fc.Arbitrary<Discount> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant({}) },
+  { weight: 1, arbitrary: fc.record({ discountBp: fc.integer({ min: 0, max: 10_000 }) }) },
+  { weight: 1, arbitrary: fc.record({ discountAmount: fc.integer({ min: 0, max: 900 }) }) },
+);
+const saleLines = fc.array(fc.record({ product: fc.nat(PRODUCTS_LAST), quantity: fc.integer({ min: 1, max: 6 }), discount }), {
+  minLength: 1,
+  maxLength: 3,
+});
+
 const step: fc.Arbitrary<Step> = fc.oneof(
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant('transfer' as const),
-      product: fc.nat(PRODUCTS - 1),
-      from: fc.nat(1),
-      quantity: fc.integer({ min: 1, max: 8 }),
-    }),
-  },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('bill' as const), amount: fc.integer({ min: 1, max: 80_000 }) }) },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant('payBill' as const),
-      bill: fc.nat(),
-      fraction: fc.double({ min: 0.05, max: 1, noNaN: true }),
-    }),
-  },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('voidBill' as const), bill: fc.nat() }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -94,8 +85,6 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       product: fc.nat(PRODUCTS - 1),
       location: fc.nat(1),
       quantity: fc.integer({ min: 1, max: 20 }),
-      // Days to the batch's expiry (batch-tracked product only): some already expired.
-      expiresIn: fc.integer({ min: -3, max: 40 }),
     }),
   },
   {
@@ -103,12 +92,21 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('sale' as const),
       customer: fc.option(fc.nat(1), { nil: null }),
-      lines: fc.array(fc.record({ product: fc.nat(PRODUCTS - 1), quantity: fc.integer({ min: 1, max: 6 }) }), {
-        minLength: 1,
-        maxLength: 3,
-      }),
+      lines: saleLines,
       location: fc.nat(1),
       till: fc.constantFrom('none' as const, 'full' as const, 'part' as const),
+      discount,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('quote' as const),
+      customer: fc.option(fc.nat(1), { nil: null }),
+      lines: saleLines,
+      location: fc.nat(1),
+      discount,
+      convert: fc.boolean(),
     }),
   },
   {
@@ -131,8 +129,11 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('manual' as const), amount: fc.integer({ min: 1, max: 100_000 }) }) },
 );
 
-/** Errors a step may legitimately meet (out of stock, nothing left to pay, already void); anything else fails the property. */
-const EXPECTED = new Set(['InsufficientStock', 'Conflict']);
+/**
+ * Errors a step may legitimately meet (out of stock, nothing left to pay, already void, a discount
+ * larger than what it discounts); anything else fails the property.
+ */
+const EXPECTED = new Set(['InsufficientStock', 'Conflict', 'ValidationFailed']);
 
 /** Every invariant the books must hold, as a list of violations (empty when they hold). */
 async function violations(models: TenantModels): Promise<string[]> {
@@ -163,35 +164,24 @@ async function violations(models: TenantModels): Promise<string[]> {
   );
   for (const s of stock)
     if (Number(s.level) !== Number(s.moved)) out.push(`product ${s.product_id}: stock ${s.level} ≠ movements ${s.moved}`);
-  // Inventory = Σ stock on hand × average cost, each product's on hand = Σ its levels, AR, AP, batches (testing/books.ts).
-  out.push(...(await bookViolations(models)));
-  return out;
-}
-
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/**
- * What first-expiry-first-out takes for `quantity` from these batches (unexpired on `today`, soonest
- * expiry then oldest first): batch id → thousandths.
- */
-function fefo(
-  batches: readonly { id: number; expiryDate: string; quantity: number }[],
-  quantity: number,
-  today: string,
-): Map<number, number> {
-  const out = new Map<number, number>();
-  let left = quantity;
-  const usable = batches
-    .filter((b) => b.expiryDate >= today && b.quantity > 0)
-    .sort((a, b) => a.expiryDate.localeCompare(b.expiryDate) || a.id - b.id);
-  for (const b of usable) {
-    if (left === 0) break;
-    const q = Math.min(left, b.quantity);
-    out.set(b.id, q);
-    left -= q;
+  // Every document's lines add up to it, discounts included; a line never charges less than nothing.
+  for (const table of ['invoice', 'quote'] as const) {
+    const off = await models.sequelize.query<{ id: unknown }>(
+      `SELECT d.id FROM ${table}s d JOIN ${table}_lines l ON l.${table}_id = d.id
+        GROUP BY d.id, d.subtotal, d.tax, d.total, d.discount_total, d.discount_amount
+       HAVING SUM(l.line_subtotal) <> d.subtotal OR SUM(l.line_tax) <> d.tax OR SUM(l.line_total) <> d.total
+           OR SUM(l.discount_amount + l.invoice_discount) <> d.discount_total OR SUM(l.invoice_discount) <> d.discount_amount
+           OR MIN(l.line_subtotal) < 0 OR MIN(l.line_tax) < 0`,
+      { type: QueryTypes.SELECT },
+    );
+    if (off.length) out.push(`${table}s whose lines do not add up: ${off.map((r) => r.id).join(', ')}`);
   }
+  // The tax report and the ledger agree: output tax reported = the tax payable account's balance.
+  const taxPayable = -(tb.accounts.find((a) => a.code === ACCOUNT_CODES.taxPayable)?.balance ?? 0);
+  const reported = (await taxReport(models)).totals.tax;
+  if (reported !== taxPayable) out.push(`tax report ${reported} ≠ tax payable ${taxPayable}`);
+  // Inventory = Σ stock on hand × average cost, each product's on hand = Σ its levels, AR, AP (testing/books.ts).
+  out.push(...(await bookViolations(models)));
   return out;
 }
 
@@ -217,8 +207,9 @@ describe.each(dialects)('the books hold their invariants under random operations
       equity: await byCode(ACCOUNT_CODES.ownersEquity),
     };
     const customers = [(await createCustomer(models, { name: 'Prop A' })).id, (await createCustomer(models, { name: 'Prop B' })).id];
-    const supplier = (await createSupplier(models, { name: 'Prop Supplies' })).id;
-    const today = await tenantToday(models);
+    const inclusive = await createTaxRate(models, { code: 'PROP-INC', name: 'VAT 7.5 % included', rateBp: 750, isInclusive: true });
+    const lineInput = (products: number[], lines: SaleLine[]) =>
+      lines.map((l) => ({ productId: products[l.product]!, quantity: units(l.quantity), ...l.discount }));
     let runs = 0;
 
     await fc.assert(
@@ -230,21 +221,14 @@ describe.each(dialects)('the books hold their invariants under random operations
           const p = await t.product({
             unitPrice: 100 + i * 175,
             costPrice: i === 0 ? null : 40 + i * 60,
-            taxRateId: i === 3 ? null : undefined,
+            // Product 1's price includes its tax; product 3 has none; the others take the standard 20 %.
+            taxRateId: i === 3 ? null : i === 1 ? inclusive.id : undefined,
             allowNegativeStock: i === 2,
-            trackBatches: i === TRACKED,
           });
           products.push(p.id);
         }
         const invoices: number[] = [];
         const expenses: number[] = [];
-        const bills: number[] = [];
-        const batchesAt = async (locationId: number) =>
-          (await models.StockBatch.findAll({ where: { productId: products[TRACKED]!, locationId }, raw: true })).map((b) => ({
-            id: b.id,
-            expiryDate: b.expiryDate,
-            quantity: Number(b.quantity),
-          }));
         for (const s of steps) {
           try {
             switch (s.kind) {
@@ -254,59 +238,42 @@ describe.each(dialects)('the books hold their invariants under random operations
                   locationId: locations[s.location]!,
                   quantity: units(s.quantity),
                   reason: 'receipt',
-                  // One batch per expiry day, so a batch number always names one expiry date.
-                  ...(s.product === TRACKED ? { batchNumber: `E${s.expiresIn}`, expiryDate: addDays(today, s.expiresIn) } : {}),
                   userId: t.userId,
                 });
-                break;
-              case 'transfer':
-                await transferStock(models, {
-                  productId: products[s.product]!,
-                  fromLocationId: locations[s.from]!,
-                  toLocationId: locations[1 - s.from]!,
-                  quantity: units(s.quantity),
-                  userId: t.userId,
-                });
-                break;
-              case 'bill':
-                bills.push(
-                  (await createSupplierBill(models, { supplierId: supplier, accountId: accounts.opex, amount: s.amount, userId: t.userId }))
-                    .id,
-                );
-                break;
-              case 'payBill': {
-                if (bills.length === 0) break;
-                const bill = (await models.SupplierBill.findByPk(bills[s.bill % bills.length]!))!;
-                const owed = Number(bill.total) - Number(bill.amountPaid);
-                await paySupplierBill(models, bill.id, { amount: Math.max(1, Math.round(owed * s.fraction)), userId: t.userId });
-                break;
-              }
-              case 'voidBill':
-                if (bills.length) await voidSupplierBill(models, bills[s.bill % bills.length]!, { userId: t.userId });
                 break;
               case 'sale': {
-                const lines = s.lines.map((l) => ({ productId: products[l.product]!, quantity: units(l.quantity) }));
                 const draft = {
                   locationId: locations[s.location]!,
                   customerId: s.customer === null ? null : customers[s.customer]!,
-                  lines,
+                  lines: lineInput(products, s.lines),
+                  ...s.discount,
                   userId: t.userId,
                 };
-                const before = await batchesAt(draft.locationId);
                 const invoice = await createInvoice(models, {
                   ...draft,
                   ...(s.till === 'none' ? {} : { payment: { method: 'cash' as const, ...(s.till === 'part' ? { amount: 1 } : {}) } }),
                 });
                 invoices.push(invoice.id);
-                // The batch-tracked product left first-expiry-first-out, never from an expired batch.
-                const wanted = lines.filter((l) => l.productId === products[TRACKED]).reduce((q, l) => q + l.quantity, 0);
-                const taken = new Map<number, number>();
-                for (const m of await models.StockMovement.findAll({
-                  where: { reference: `invoice:${invoice.id}`, productId: products[TRACKED]! },
-                  raw: true,
-                }))
-                  taken.set(m.batchId as number, (taken.get(m.batchId as number) ?? 0) - Number(m.quantity));
-                expect(taken).toEqual(fefo(before, wanted, today));
+                break;
+              }
+              case 'quote': {
+                // A quote posts nothing; converted (once), it is an invoice like any other.
+                const entries = await models.JournalEntry.count();
+                const quote = await createQuote(models, {
+                  locationId: locations[s.location]!,
+                  customerId: s.customer === null ? null : customers[s.customer]!,
+                  lines: lineInput(products, s.lines),
+                  ...s.discount,
+                  userId: t.userId,
+                });
+                if ((await models.JournalEntry.count()) !== entries) throw new Error('a quote posted to the journal');
+                if (s.convert) {
+                  const invoice = await convertQuote(models, quote.id, { userId: t.userId });
+                  if (invoice.total !== quote.total || invoice.quoteId !== quote.id)
+                    throw new Error(`quote ${quote.id} converted to other amounts`);
+                  invoices.push(invoice.id);
+                  await expect(convertQuote(models, quote.id, { userId: t.userId })).rejects.toMatchObject({ code: 'Conflict' });
+                }
                 break;
               }
               case 'payment': {
