@@ -156,7 +156,6 @@ export {
   findPage,
   findRawPage,
   type RawRow,
-  isCalendarDate,
   MAX_PAGE_SIZE,
   nextDay,
   today,
@@ -393,21 +392,11 @@ export {
 } from './demo/seed-demo-data';
 
 // ── tenant settings (issue 13) ──
-export {
-  CURRENCY_CODES,
-  CURRENCY_MINOR_UNITS,
-  currencyMinorUnits,
-  dateInTimeZone,
-  isCurrencyCode,
-  isLocaleTag,
-  isTimeZone,
-  startOfDayInTimeZone,
-} from './settings/currencies';
+export { dateInTimeZone, startOfDayInTimeZone } from './settings/time-zone';
 export {
   assertPeriodOpen,
   closePeriod,
   getSettings,
-  NUMBER_PREFIX,
   SETTINGS_ROW_ID,
   tenantToday,
   updateSettings,

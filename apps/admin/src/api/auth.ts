@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { isApiError } from '@salesfleet/ui';
 import { api } from './client';
-import type { PlatformAdmin } from '../lib/types';
+import type { PlatformAdmin } from '@salesfleet/contracts';
 import { queryKeys } from './query-keys';
 
 /** The signed-in admin, or null when there is no session. Other errors (network, 500) surface as errors. */

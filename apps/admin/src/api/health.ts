@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { seg } from '@salesfleet/ui';
 import { api } from './client';
-import type { TenantHealth } from '../lib/types';
+import type { TenantHealth } from '@salesfleet/contracts';
 import { queryKeys } from './query-keys';
 
 export const FLEET_HEALTH_INTERVAL_MS = 15_000;

@@ -1,9 +1,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from './client';
-import type { Operation, OperationFilters } from '../lib/types';
+import type { Operation, OperationListQuery } from '@salesfleet/contracts';
 import { queryKeys } from './query-keys';
 
-export function operationsPath(filters: OperationFilters): string {
+export function operationsPath(filters: OperationListQuery): string {
   const params = new URLSearchParams();
   if (filters.tenant) params.set('tenant', filters.tenant);
   if (filters.action) params.set('action', filters.action);
@@ -13,7 +13,7 @@ export function operationsPath(filters: OperationFilters): string {
   return query ? `/operations?${query}` : '/operations';
 }
 
-export function useOperations(filters: OperationFilters) {
+export function useOperations(filters: OperationListQuery) {
   return useQuery<Operation[]>({
     queryKey: queryKeys.operations(filters),
     queryFn: ({ signal }) => api.get<{ operations: Operation[] }>(operationsPath(filters), signal).then((r) => r.operations),

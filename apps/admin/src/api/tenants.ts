@@ -9,16 +9,16 @@ import type {
   MigrationResult,
   TenantDetail,
   TenantPage,
-  TenantPageQuery,
+  TenantListQuery,
   UpdateTenantInput,
-} from '../lib/types';
+} from '@salesfleet/contracts';
 import { queryKeys } from './query-keys';
 
 /**
  * One page of tenants, filtered, searched and sorted by the server. The previous page stays on screen
  * while the next one loads, so paging and typing a search never blank the table.
  */
-export function useTenantPage(query: TenantPageQuery) {
+export function useTenantPage(query: TenantListQuery) {
   return useQuery({
     queryKey: queryKeys.tenantPage(query),
     queryFn: ({ signal }) => api.get<TenantPage>(`/tenants${queryString({ ...query })}`, signal),

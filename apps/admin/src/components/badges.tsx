@@ -1,4 +1,4 @@
-import type { OperationOutcome, TenantHealth, TenantStatus } from '../lib/types';
+import type { OperationOutcome, TenantHealth, TenantStatus } from '@salesfleet/contracts';
 import { formatLatency } from '@salesfleet/ui';
 
 const statusTone: Record<TenantStatus, string> = {

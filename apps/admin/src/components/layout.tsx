@@ -1,6 +1,6 @@
 import { NavLink, Outlet } from 'react-router';
 import { useSignOut } from '../api/auth';
-import type { PlatformAdmin } from '../lib/types';
+import type { PlatformAdmin } from '@salesfleet/contracts';
 
 export function Layout({ admin }: { admin: PlatformAdmin }) {
   const signOut = useSignOut();

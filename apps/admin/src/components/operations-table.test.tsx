@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { renderWithProviders } from '../test/render';
-import type { Operation } from '../lib/types';
+import type { Operation } from '@salesfleet/contracts';
 import { OperationsTable } from './operations-table';
 
 const operation: Operation = {

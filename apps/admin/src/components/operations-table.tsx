@@ -2,7 +2,7 @@ import { Fragment, useState } from 'react';
 import { Link } from 'react-router';
 import { formatDateTime, formatDuration } from '@salesfleet/ui';
 import { maskSecrets, maskSecretsInText } from '../lib/mask-secrets';
-import type { Operation } from '../lib/types';
+import type { Operation } from '@salesfleet/contracts';
 import { OutcomeBadge } from './badges';
 
 /** Operations with a row that expands to its details (secrets masked again here, whatever the API sent). */

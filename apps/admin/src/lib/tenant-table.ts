@@ -1,6 +1,6 @@
 // The fleet health view's ordering, as a plain function (tested directly). The tenants list is sorted by the server.
 
-import type { TenantHealth } from './types';
+import type { TenantHealth } from '@salesfleet/contracts';
 
 /** Fleet health view: failures first, then pending migrations, then by subdomain. */
 export function sortHealthFailuresFirst(items: readonly TenantHealth[]): TenantHealth[] {

@@ -2,7 +2,7 @@
 // The API validates again and has the last word; these rules give feedback while the admin types.
 
 import { EMAIL_MAX_LENGTH, isEmail, isUsername, PASSWORD_POLICY, slugProblem, USERNAME_MAX_LENGTH } from '@salesfleet/contracts';
-import type { CreateTenantInput, Engine } from './types';
+import type { CreateTenantInput, Engine } from '@salesfleet/contracts';
 
 export const MIN_PASSWORD_LENGTH = PASSWORD_POLICY.minLength;
 export const MAX_PASSWORD_LENGTH = PASSWORD_POLICY.maxLength;

@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { useChangePassword, useSignOut } from '../api/auth';
 import { Breadcrumb } from '../components/breadcrumb';
 import { ErrorNotice, isApiError, Notice, TextField } from '@salesfleet/ui';
-import type { PlatformAdmin } from '../lib/types';
+import type { PlatformAdmin } from '@salesfleet/contracts';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { type ChangePasswordForm, MIN_PASSWORD_LENGTH, validateChangePassword } from '../lib/validation';
 

@@ -5,7 +5,7 @@ import { CopyButton } from '../components/copy-button';
 import { OneTimePassword } from '../components/one-time-password';
 import { Breadcrumb } from '../components/breadcrumb';
 import { CheckboxField, ErrorNotice, isApiError, Notice, TextField } from '@salesfleet/ui';
-import { ENGINES, type CreateTenantResult, type DryRunResult, type Engine, type TenantSummary } from '../lib/types';
+import { ENGINES, type CreateTenantResult, type DryRunResult, type Engine, type TenantSummary } from '@salesfleet/contracts';
 import { useDocumentTitle } from '../lib/use-document-title';
 import {
   type CreateTenantErrors,

@@ -8,7 +8,7 @@ import { migrateTenant } from '../api/tenants';
 import { HealthIndicator, PendingBadge, StatusBadge } from '../components/badges';
 import { EmptyState, ErrorNotice, formatBytes, formatDateTime, formatDuration, formatRelative, Loading } from '@salesfleet/ui';
 import { sortHealthFailuresFirst } from '../lib/tenant-table';
-import type { MigrationResult, TenantHealth } from '../lib/types';
+import type { MigrationResult, TenantHealth } from '@salesfleet/contracts';
 import { useDocumentTitle } from '../lib/use-document-title';
 
 export const MIGRATE_ALL_CONCURRENCY = 2;

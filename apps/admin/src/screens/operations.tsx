@@ -4,13 +4,13 @@ import { useOperations } from '../api/operations';
 import { useTenantPage } from '../api/tenants';
 import { EmptyState, ErrorNotice, Loading } from '@salesfleet/ui';
 import { OperationsTable } from '../components/operations-table';
-import { OPERATION_OUTCOMES, type OperationFilters, type OperationOutcome } from '../lib/types';
+import { OPERATION_OUTCOMES, type OperationListQuery, type OperationOutcome } from '@salesfleet/contracts';
 import { useDebouncedInput } from '../lib/use-debounced-input';
 import { useDocumentTitle } from '../lib/use-document-title';
 
 const LIMITS = [50, 100, 200, 500] as const;
 
-function readFilters(params: URLSearchParams): OperationFilters {
+function readFilters(params: URLSearchParams): OperationListQuery {
   const outcome = params.get('outcome') ?? '';
   const limit = Number(params.get('limit'));
   return {

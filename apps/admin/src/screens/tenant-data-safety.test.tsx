@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Backup, OperationRun } from '@salesfleet/contracts';
-import type { TenantDetail } from '../lib/types';
+import type { TenantDetail } from '@salesfleet/contracts';
 import { apiError, fakeApi, renderApp, signedInAdmin, tenantHealth, tenantSummary } from '../test/render';
 
 const RUN_ID = '6f1c2a9e-56c1-4f0e-9a55-0d3f1f0b8f11';

@@ -15,7 +15,7 @@ import {
 } from '../api/data-safety';
 import { queryKeys } from '../api/query-keys';
 import { OneTimePassword } from '../components/one-time-password';
-import { ENGINES, type TenantDetail } from '../lib/types';
+import { ENGINES, type TenantDetail } from '@salesfleet/contracts';
 import { engineLabel, newAccountProblems } from '../lib/validation';
 
 const MOVE_STEP_LABELS: Record<string, string> = {

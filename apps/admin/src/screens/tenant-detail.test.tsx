@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { TenantDetail } from '../lib/types';
+import type { TenantDetail } from '@salesfleet/contracts';
 import { apiError, fakeApi, renderApp, signedInAdmin, tenantHealth, tenantSummary } from '../test/render';
 
 function detail(overrides: Partial<TenantDetail> = {}): TenantDetail {

@@ -30,7 +30,7 @@ import {
   toDateInput,
 } from '@salesfleet/ui';
 import { OperationsTable } from '../components/operations-table';
-import type { TenantDetail, UpdateTenantInput } from '../lib/types';
+import type { TenantDetail, UpdateTenantInput } from '@salesfleet/contracts';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { type TenantSettingsForm, engineLabel, validateDomain, validateTenantSettings } from '../lib/validation';
 import { DangerZone } from './danger-zone';

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { TenantSummary } from '../lib/types';
+import type { TenantSummary } from '@salesfleet/contracts';
 import { apiError, fakeApi, type RecordedRequest, renderApp, signedInAdmin, tenantSummary } from '../test/render';
 
 const tenants = [

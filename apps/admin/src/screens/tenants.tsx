@@ -7,11 +7,11 @@ import {
   ENGINES,
   type Engine,
   TENANT_STATUSES,
-  type TenantPageQuery,
+  type TenantListQuery,
   type TenantSortKey,
   type TenantStatus,
   type TenantSummary,
-} from '../lib/types';
+} from '@salesfleet/contracts';
 import { useDebouncedInput } from '../lib/use-debounced-input';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { engineLabel } from '../lib/validation';
@@ -79,7 +79,7 @@ export function TenantsScreen() {
   useDocumentTitle('Tenants');
   const [params, setParams] = useSearchParams();
   const query = readQuery(params);
-  const pageQuery: TenantPageQuery = {
+  const pageQuery: TenantListQuery = {
     limit: TENANTS_PAGE_SIZE,
     offset: (query.page - 1) * TENANTS_PAGE_SIZE,
     q: query.q.trim(),

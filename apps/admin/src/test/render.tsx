@@ -8,7 +8,7 @@ import { RouterProvider, createMemoryRouter, type RouteObject } from 'react-rout
 import { vi } from 'vitest';
 import { createQueryClient } from '../api/query-client';
 import { routes } from '../app';
-import type { TenantHealth, TenantSummary } from '../lib/types';
+import type { TenantHealth, TenantSummary } from '@salesfleet/contracts';
 
 export interface RecordedRequest {
   method: string;

@@ -1,3 +1,4 @@
+import { ErrorBodySchema } from '@salesfleet/contracts';
 import { z } from 'zod';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -27,17 +28,6 @@ export interface OperationDoc {
   body?: z.ZodType;
   responses: Record<number, ResponseSpec>;
 }
-
-export const ErrorBodySchema = z
-  .object({
-    error: z.object({
-      code: z.string().describe('Stable error code, e.g. ValidationFailed, NotFound, TenantSuspended'),
-      message: z.string(),
-      requestId: z.string(),
-      details: z.unknown().optional().describe('For ValidationFailed: [{ path, message }]'),
-    }),
-  })
-  .meta({ id: 'Error' });
 
 type JsonSchema = Record<string, unknown>;
 

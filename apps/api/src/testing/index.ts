@@ -13,9 +13,11 @@ import { createTestTenancy, testSlug, type TestTenancy, type TestTenancyOptions 
 import { createApp, defaultLoginThrottle, type App } from '../app';
 import type { AppBindings } from '../app-env';
 import type { LoginThrottle } from '../auth/login-throttle';
+import { checkResponse } from './contract';
 
 export { testSlug };
 export { TcpProxy } from '@salesfleet/tenancy/testing';
+export { checkResponse, ContractDrift, findOperation, parseResponse } from './contract';
 export { freePort, startApiProcess, type ApiProcess } from './api-process';
 export { callWithHost, untilStatus } from './http-calls';
 
@@ -33,7 +35,7 @@ export interface TestApp extends App {
   /**
    * `app.request()` addressed to a host (`acme.localhost`, `localhost`…). `peer` plays the socket's
    * remote address (there is no socket under app.request): it is what throttling and the trusted
-   * proxy check see.
+   * proxy check see. A JSON answer is checked against its route's response schema (ContractDrift).
    */
   request(host: string, path: string, init?: RequestInit & { json?: unknown; token?: string; peer?: string }): Promise<Response>;
   /** Creates an active tenant through the provisioner; its admin `admin` has TEST_PASSWORD unless told otherwise. */
@@ -127,7 +129,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   let platformAdmins = 0;
 
-  const request: TestApp['request'] = (host, path, init = {}) => {
+  const request: TestApp['request'] = async (host, path, init = {}) => {
     const { json, token, peer, ...rest } = init;
     const env = peer ? ({ incoming: { socket: { remoteAddress: peer } } } as unknown as AppBindings) : undefined;
     const headers = new Headers(rest.headers);
@@ -136,7 +138,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       rest.body = JSON.stringify(json);
     }
     if (token) headers.set('authorization', `Bearer ${token}`);
-    return Promise.resolve(built.app.request(`http://${host}${path}`, { ...rest, headers }, env));
+    const url = `http://${host}${path}`;
+    const res = await built.app.request(url, { ...rest, headers }, env);
+    await checkResponse(built.docs, rest.method ?? 'GET', url, res);
+    return res;
   };
 
   const testApp: TestApp = {

@@ -14,3 +14,29 @@ export { isValidSlug, SLUG_MAX_LENGTH, slugProblem, slugSchema, validateSlug } f
 export { TENANT_STATUSES, tenantStatusSchema, type TenantStatus } from './tenant-status';
 export { isUsername, USERNAME_MAX_LENGTH, USERNAME_MESSAGE, usernameSchema } from './username';
 export { MAX_AMOUNT, MAX_BASIS_POINTS } from './money';
+export { isCalendarDate } from './calendar-date';
+export {
+  CURRENCY_CODES,
+  CURRENCY_MESSAGE,
+  CURRENCY_MINOR_UNITS,
+  currencyCodeSchema,
+  currencyMinorUnits,
+  isCurrencyCode,
+  isLocaleTag,
+  isTimeZone,
+  LOCALE_MESSAGE,
+  localeSchema,
+  TIME_ZONE_MESSAGE,
+  timeZoneSchema,
+  type CurrencyCode,
+} from './currency';
+export {
+  DEFAULT_PAGE_SIZE,
+  MAX_INT32,
+  MAX_INVOICE_LINES,
+  MAX_MANUAL_LINES,
+  MAX_PAGE_SIZE,
+  MAX_UNIT_PRICE,
+} from './limits';
+export { NUMBER_PREFIX, numberPrefixProblem, numberPrefixSchema } from './number-prefix';
+

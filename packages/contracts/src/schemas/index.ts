@@ -1,52 +1,11 @@
-export { ChangePasswordInputSchema, LoginInputSchema, type ChangePasswordInput, type LoginInput } from './auth';
-export { AgeingAmountsSchema, PayablesAgeingSchema, type AgeingAmountsJson, type PayablesAgeingJson } from './reports';
-export {
-  AddPlatformAdminInputSchema,
-  BackupSchema,
-  backupNameSchema,
-  CreateTenantAdminInputSchema,
-  MoveTenantInputSchema,
-  OneTimePasswordSchema,
-  OperationRunSchema,
-  PlatformAdminCredentialsSchema,
-  PlatformAdminEntrySchema,
-  RestoreBackupInputSchema,
-  RUN_STATES,
-  RunStartedSchema,
-  TenantUserCredentialsSchema,
-  type AddPlatformAdminInput,
-  type Backup,
-  type CreateTenantAdminInput,
-  type MoveTenantInput,
-  type OperationRun,
-  type PlatformAdminCredentials,
-  type PlatformAdminEntry,
-  type RestoreBackupInput,
-  type RunState,
-  type TenantUserCredentials,
-} from './data-safety';
-export {
-  DiscountFields,
-  hasDiscount,
-  ONE_DISCOUNT_KIND,
-  oneDiscountKind,
-  QUOTE_STATUSES,
-  QuoteLineSchema,
-  QuoteSchema,
-  QuoteStatusSchema,
-  QuoteSummarySchema,
-  type QuoteJson,
-  type QuoteSummaryJson,
-} from './sales-documents';
-export {
-  BATCH_NUMBER_MAX_LENGTH,
-  BatchNumberSchema,
-  BatchReceiptFields,
-  ExpiringStockQuerySchema,
-  ExpiringStockSchema,
-  MAX_EXPIRY_WINDOW_DAYS,
-  StockBatchesQuerySchema,
-  StockBatchSchema,
-  type ExpiringStockJson,
-  type StockBatchJson,
-} from './stock-batches';
+// Every area's schemas: inputs, responses, and the types the web apps infer from them.
+export * from './auth';
+export * from './common';
+export * from './data-safety';
+export * from './locations';
+export * from './platform';
+export * from './reports';
+export * from './sales-documents';
+export * from './settings';
+export * from './stock-batches';
+export * from './workspace';

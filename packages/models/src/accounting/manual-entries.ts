@@ -1,3 +1,4 @@
+import { MAX_MANUAL_LINES } from '@salesfleet/contracts';
 import { Op } from 'sequelize';
 import type { TenantModels } from '../model-types';
 import { FieldChecks, MAX_AMOUNT, MAX_INT32 } from '../sales/fields';
@@ -21,7 +22,7 @@ export const CONTROL_ACCOUNT_CODES: readonly string[] = [
   ACCOUNT_CODES.inventory,
 ];
 
-export const MAX_MANUAL_LINES = 100;
+export { MAX_MANUAL_LINES } from '@salesfleet/contracts';
 
 export interface ManualEntryInput {
   /** `YYYY-MM-DD`; default today in the tenant's time zone; never in a closed period. */

@@ -1,7 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import type { TenantModels } from '../model-types';
 import { getSettings } from '../settings/settings';
-import { dateInTimeZone } from '../settings/currencies';
+import { dateInTimeZone } from '../settings/time-zone';
 import type { AccountType } from './account';
 import { checkDate, dateOnly, pageWindow, toCents, type PageOptions } from './values';
 import { NotFound, ValidationFailed } from '@salesfleet/contracts';

@@ -1,5 +1,6 @@
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@salesfleet/contracts';
 import { literal, type Model, type ModelStatic, type Order, type WhereOptions } from 'sequelize';
-import { ValidationFailed } from '@salesfleet/contracts';
+import { isCalendarDate, ValidationFailed } from '@salesfleet/contracts';
 
 /**
  * Small value helpers shared by the sales and accounting operations: calendar dates as `YYYY-MM-DD`,
@@ -15,16 +16,6 @@ export function today(): string {
 export function nextDay(date: string): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-}
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Whether `value` is a real calendar date written `YYYY-MM-DD`. */
-export function isCalendarDate(value: string): boolean {
-  const m = DATE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === value;
 }
 
 /** Returns `value` if it is a calendar date, else throws ValidationFailed naming `path`. */
@@ -70,8 +61,7 @@ export interface Page<T> {
   offset: number;
 }
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@salesfleet/contracts';
 
 export function pageWindow(options: PageOptions): { limit: number; offset: number } {
   const limit = options.limit ?? DEFAULT_PAGE_SIZE;

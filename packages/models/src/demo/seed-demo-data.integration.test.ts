@@ -3,7 +3,7 @@ import { profitAndLoss, salesByDay, salesByLocation, trialBalance } from '../acc
 import type { TenantModels } from '../model-types';
 import { openTestTenant, type TestTenant } from '../sales/test-tenant';
 import { testDialects } from '../testing';
-import { dateInTimeZone } from '../settings/currencies';
+import { dateInTimeZone } from '../settings/time-zone';
 import { getSettings } from '../settings/settings';
 import { DEMO_BATCH_PRODUCT, DEMO_CUSTOMERS, DEMO_PRODUCTS, seedDemoData } from './seed-demo-data';
 import { expiringStock } from '../sales/batches';

@@ -4,7 +4,7 @@ import { createExpense } from '../accounting/expenses';
 import { postJournalEntry, systemAccounts } from '../accounting/posting';
 import { writeTransaction } from '../accounting/transactions';
 import { checkDate } from '../accounting/values';
-import { dateInTimeZone } from '../settings/currencies';
+import { dateInTimeZone } from '../settings/time-zone';
 import { getSettings, updateSettings, type SettingsPatch } from '../settings/settings';
 import type { TenantModels } from '../model-types';
 import { createCreditNote } from '../sales/credit-notes';

@@ -1,6 +1,5 @@
 import { UniqueConstraintError, ValidationError } from 'sequelize';
-import { isCalendarDate } from '../accounting/values';
-import { type Conflict, ValidationFailed } from '@salesfleet/contracts';
+import { type Conflict, isCalendarDate, ValidationFailed } from '@salesfleet/contracts';
 
 /**
  * Input checks of the domain operations (the API validates with zod first; these keep the operations
@@ -60,11 +59,7 @@ export class FieldChecks {
   }
 }
 
-/** Largest value of an INTEGER column (prices of products, quantities). */
-export const MAX_INT32 = 2_147_483_647;
-
-/** Largest amount of one document, in cents (the rule lives in contracts, shared with the API and the web apps). */
-export { MAX_AMOUNT } from '@salesfleet/contracts';
+export { MAX_AMOUNT, MAX_INT32 } from '@salesfleet/contracts';
 
 /**
  * Turns Sequelize's own validation and unique errors into ours; anything else is rethrown as is.

@@ -1,3 +1,4 @@
+import { MAX_INVOICE_LINES, MAX_UNIT_PRICE } from '@salesfleet/contracts';
 import { randomBytes } from 'node:crypto';
 import { col, fn, Op, UniqueConstraintError, type Transaction, type WhereOptions, type Model, type ModelStatic } from 'sequelize';
 import {
@@ -10,7 +11,7 @@ import {
 } from '../accounting/posting';
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { checkDate, findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
-import { dateInTimeZone } from '../settings/currencies';
+import { dateInTimeZone } from '../settings/time-zone';
 import { postingSettings, tenantToday } from '../settings/settings';
 import type { Invoice, TenantModels } from '../model-types';
 import { FieldChecks, MAX_AMOUNT, MAX_INT32 } from './fields';
@@ -111,9 +112,7 @@ export interface InvoiceWriteOptions extends WriteOptions {
   hooks?: PostingHooks;
 }
 
-export const MAX_INVOICE_LINES = 500;
-/** 10 000 000 000.00 in cents: a generous ceiling for a free-text unit price. */
-export const MAX_UNIT_PRICE = 1_000_000_000_000;
+export { MAX_INVOICE_LINES, MAX_UNIT_PRICE } from '@salesfleet/contracts';
 /** `INV-000123`: the prefix (settings), then six digits at least, more once needed. */
 export function formatDocumentNumber(prefix: string, n: number): string {
   return `${prefix}${String(n).padStart(6, '0')}`;

@@ -5,7 +5,7 @@ import { checkDate, findPage, nextDay, pageWindow, type Page, type PageOptions }
 import type { Invoice, Payment, TenantModels } from '../model-types';
 import { FieldChecks, MAX_AMOUNT } from './fields';
 import { getSettings, tenantDateOf } from '../settings/settings';
-import { startOfDayInTimeZone } from '../settings/currencies';
+import { startOfDayInTimeZone } from '../settings/time-zone';
 import { PAYMENT_METHODS, type PaymentMethod } from './payment';
 import { Conflict, NotFound } from '@salesfleet/contracts';
 

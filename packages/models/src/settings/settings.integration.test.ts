@@ -7,7 +7,7 @@ import { createInvoice, issueInvoice, voidInvoice } from '../sales/invoicing';
 import { listPayments, recordPayment } from '../sales/payments';
 import { openTestTenant, type TestTenant } from '../sales/test-tenant';
 import { testDialects } from '../testing';
-import { dateInTimeZone, startOfDayInTimeZone } from './currencies';
+import { dateInTimeZone, startOfDayInTimeZone } from './time-zone';
 import { closePeriod, getSettings, updateSettings } from './settings';
 import { units } from '../sales/quantity';
 

@@ -2,7 +2,17 @@ import { Transaction } from 'sequelize';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
 import type { TenantModels } from '../model-types';
 import { FieldChecks } from '../sales/fields';
-import { currencyMinorUnits, dateInTimeZone, isCurrencyCode, isLocaleTag, isTimeZone } from './currencies';
+import {
+  CURRENCY_MESSAGE,
+  currencyMinorUnits,
+  isCurrencyCode,
+  isLocaleTag,
+  isTimeZone,
+  LOCALE_MESSAGE,
+  numberPrefixProblem,
+  TIME_ZONE_MESSAGE,
+} from '@salesfleet/contracts';
+import { dateInTimeZone } from './time-zone';
 import { Conflict, ValidationFailed } from '@salesfleet/contracts';
 
 /**
@@ -47,9 +57,6 @@ export type SettingsPatch = Partial<
     | 'purchasePrefix'
   >
 >;
-
-/** 1–10 characters, ending in something other than a digit (so `INV-` + `000123` reads back unambiguously). */
-export const NUMBER_PREFIX = /^[A-Za-z0-9][A-Za-z0-9/_.-]{0,8}[A-Za-z/_.-]$|^[A-Za-z/_.-]$/;
 
 type SettingsRow = InstanceType<TenantModels['TenantSettings']>;
 
@@ -132,23 +139,23 @@ function checkPatch(patch: SettingsPatch): SettingsPatch {
   if (patch.companyAddress !== undefined) out.companyAddress = f.text(patch.companyAddress, 'companyAddress', 2000, false) ?? null;
   if (patch.companyTaxNumber !== undefined) out.companyTaxNumber = f.text(patch.companyTaxNumber, 'companyTaxNumber', 50, false) ?? null;
   if (patch.currency !== undefined) {
-    if (!isCurrencyCode(patch.currency)) f.fail('currency', 'an ISO 4217 currency code such as EUR');
+    if (!isCurrencyCode(patch.currency)) f.fail('currency', CURRENCY_MESSAGE);
     out.currency = patch.currency;
   }
   if (patch.locale !== undefined) {
-    if (!isLocaleTag(patch.locale)) f.fail('locale', 'a BCP 47 locale such as en-GB');
+    if (!isLocaleTag(patch.locale)) f.fail('locale', LOCALE_MESSAGE);
     else out.locale = Intl.getCanonicalLocales(patch.locale)[0]!;
   }
   if (patch.timeZone !== undefined) {
-    if (!isTimeZone(patch.timeZone)) f.fail('timeZone', 'an IANA time zone such as Africa/Lagos');
+    if (!isTimeZone(patch.timeZone)) f.fail('timeZone', TIME_ZONE_MESSAGE);
     out.timeZone = patch.timeZone;
   }
   if (patch.fiscalYearStartMonth !== undefined) out.fiscalYearStartMonth = f.int(patch.fiscalYearStartMonth, 'fiscalYearStartMonth', 1, 12);
   for (const key of ['invoicePrefix', 'creditNotePrefix', 'quotePrefix', 'purchasePrefix'] as const) {
     const value = patch[key];
     if (value === undefined) continue;
-    if (typeof value !== 'string' || !NUMBER_PREFIX.test(value)) f.fail(key, '1–10 letters, digits or / _ . -, not ending in a digit');
-    else if (value.toUpperCase().startsWith('DRAFT')) f.fail(key, 'DRAFT is reserved for drafts');
+    const problem = numberPrefixProblem(value);
+    if (problem) f.fail(key, problem);
     out[key] = value;
   }
   f.done('settings');

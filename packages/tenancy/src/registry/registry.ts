@@ -34,6 +34,7 @@ import {
   TenantNotFound,
   type TenantStatus,
   USERNAME_MESSAGE,
+  type TenantSortKey,
   ValidationFailed,
 } from '@salesfleet/contracts';
 
@@ -101,9 +102,8 @@ export interface TenantPatch {
   provisioning?: { owner: string; leaseUntil: Date } | null;
 }
 
-/** How the tenants list sorts (ties by slug). */
-export const TENANT_SORT_KEYS = ['name', 'slug', 'status', 'engine', 'users', 'schema', 'health', 'created'] as const;
-export type TenantSortKey = (typeof TENANT_SORT_KEYS)[number];
+// How the tenants list sorts (ties by slug): the API's query schema names the keys.
+export { TENANT_SORT_KEYS, type TenantSortKey } from '@salesfleet/contracts';
 
 /** Which tenants a list shows; every filter is answered by the registry alone (no tenant database). */
 export interface TenantListFilter {

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Registry } from '@salesfleet/tenancy';
 import { assertNotCrossSite, assertSameOrigin } from '../../auth/csrf';
 import { signInKeys, type LoginThrottle } from '../../auth/login-throttle';
@@ -6,9 +5,14 @@ import { clearSessionCookie, PLATFORM_SESSION_COOKIE, setSessionCookie } from '.
 import { presentedToken } from '../../auth/session-token';
 import { throttledSignIn } from '../../auth/sign-in';
 import type { PlatformApiRoutes } from '../../http/api-routes';
-import { PlatformAdminSchema } from '../schemas';
 import { adminJson } from './platform-sessions';
-import { assertStrongPassword, ChangePasswordInputSchema, LoginInputSchema } from '@salesfleet/contracts';
+import {
+  assertStrongPassword,
+  ChangePasswordInputSchema,
+  LoginInputSchema,
+  PlatformAdminResultSchema,
+  PlatformLoginResultSchema,
+} from '@salesfleet/contracts';
 
 const REALM = 'platform';
 
@@ -24,7 +28,7 @@ export function platformAuthRoutes(routes: PlatformApiRoutes, deps: { registry: 
       auth: false,
       body: LoginInputSchema,
       responses: {
-        200: { description: 'Signed in', schema: z.object({ admin: PlatformAdminSchema, token: z.string() }) },
+        200: { description: 'Signed in', schema: PlatformLoginResultSchema },
         401: { description: 'InvalidCredentials (same answer for unknown logins)' },
         429: { description: 'TooManyAttempts: 5 failures in 15 minutes per account or client; see Retry-After' },
       },
@@ -73,7 +77,7 @@ export function platformAuthRoutes(routes: PlatformApiRoutes, deps: { registry: 
       path: '/auth/me',
       summary: 'The signed-in platform admin',
       allowDuringPasswordChange: true,
-      responses: { 200: { description: 'The admin', schema: z.object({ admin: PlatformAdminSchema }) } },
+      responses: { 200: { description: 'The admin', schema: PlatformAdminResultSchema } },
     },
     (c) => c.json({ admin: adminJson(c.var.admin.admin) }),
   );
@@ -86,7 +90,7 @@ export function platformAuthRoutes(routes: PlatformApiRoutes, deps: { registry: 
       allowDuringPasswordChange: true,
       body: ChangePasswordInputSchema,
       responses: {
-        200: { description: 'Changed', schema: z.object({ admin: PlatformAdminSchema }) },
+        200: { description: 'Changed', schema: PlatformAdminResultSchema },
         401: { description: 'InvalidCredentials: the current password is wrong' },
         429: { description: 'TooManyAttempts' },
       },

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Context } from 'hono';
-import { z } from 'zod';
 import { migrationNames } from '@salesfleet/migrations';
 import {
   type Config,
@@ -14,34 +13,44 @@ import {
 import type { PlatformAdminEnv } from '../../app-env';
 import type { PlatformApiRoutes } from '../../http/api-routes';
 import type { AppTenancy } from '../../tenancy';
-import {
-  CreateTenantInputSchema,
-  DomainSchema,
-  DryRunResultSchema,
-  MigrationResultSchema,
-  OperationSchema,
-  TenantDetailSchema,
-  TenantHealthSchema,
-  TenantSummarySchema,
-  UpdateTenantInputSchema,
-} from '../schemas';
-import { TenantListQuerySchema } from '../tenant-list-schemas';
 import { UserCounts } from './user-counts';
-import { slugSchema, ValidationFailed } from '@salesfleet/contracts';
-
-type TenantSummary = z.infer<typeof TenantSummarySchema>;
-type TenantDetail = z.infer<typeof TenantDetailSchema>;
-
-const slugParam = z.object({ slug: slugSchema });
-const domainParam = slugParam.extend({ domain: z.string().min(1).max(253) });
+import {
+  AddDomainInputSchema,
+  CreateTenantInputSchema,
+  CreateTenantResultSchema,
+  DeleteTenantInputSchema,
+  DeleteTenantResultSchema,
+  DomainListSchema,
+  DomainParamSchema,
+  DomainResultSchema,
+  type Domain,
+  DryRunResultSchema,
+  FleetHealthSchema,
+  MigrationResultBodySchema,
+  type MigrationResult as MigrationResultJson,
+  MigrationResultsSchema,
+  OperationListQuerySchema,
+  OperationListSchema,
+  SlugParamSchema,
+  SuspendTenantInputSchema,
+  type TenantDetail,
+  TenantDetailResultSchema,
+  type TenantHealth as TenantHealthJson,
+  TenantHealthResultSchema,
+  TenantListQuerySchema,
+  TenantPageSchema,
+  type TenantSummary,
+  UpdateTenantInputSchema,
+  ValidationFailed,
+} from '@salesfleet/contracts';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-function domainJson(d: DomainRecord): z.infer<typeof DomainSchema> {
+function domainJson(d: DomainRecord): Domain {
   return { id: d.id, domain: d.domain, primary: d.primary, createdAt: d.createdAt.toISOString() };
 }
 
-function migrationJson(r: MigrationResult): z.infer<typeof MigrationResultSchema> {
+function migrationJson(r: MigrationResult): MigrationResultJson {
   return {
     slug: r.slug,
     ok: r.ok,
@@ -52,7 +61,7 @@ function migrationJson(r: MigrationResult): z.infer<typeof MigrationResultSchema
   };
 }
 
-function healthJson(h: TenantHealth): z.infer<typeof TenantHealthSchema> {
+function healthJson(h: TenantHealth): TenantHealthJson {
   return { ...h };
 }
 
@@ -126,12 +135,7 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       responses: {
         200: {
           description: 'The page and how many tenants match in all',
-          schema: z.object({
-            tenants: z.array(TenantSummarySchema),
-            total: z.number().int(),
-            limit: z.number().int(),
-            offset: z.number().int(),
-          }),
+          schema: TenantPageSchema,
         },
       },
     },
@@ -159,11 +163,7 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       responses: {
         201: {
           description: 'Created; the one-time password is shown only this once',
-          schema: z.object({
-            tenant: TenantSummarySchema,
-            admin: z.object({ username: z.string(), email: z.string(), oneTimePassword: z.string().optional() }),
-            url: z.string(),
-          }),
+          schema: CreateTenantResultSchema,
         },
         200: { description: 'Dry run: what would happen', schema: DryRunResultSchema },
         409: { description: 'SlugTaken, LimitReached, DatabaseNotEmpty, DatabaseExists' },
@@ -206,9 +206,9 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       method: 'get',
       path: '/tenants/:slug',
       summary: 'One tenant with its database (password never shown) and custom domains',
-      params: slugParam,
+      params: SlugParamSchema,
       responses: {
-        200: { description: 'The tenant', schema: z.object({ tenant: TenantDetailSchema }) },
+        200: { description: 'The tenant', schema: TenantDetailResultSchema },
         404: { description: 'TenantNotFound' },
       },
     },
@@ -220,10 +220,10 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       method: 'patch',
       path: '/tenants/:slug',
       summary: 'Change name, user limit, multi-location, trial end or paid-until',
-      params: slugParam,
+      params: SlugParamSchema,
       body: UpdateTenantInputSchema,
       responses: {
-        200: { description: 'Updated', schema: z.object({ tenant: TenantDetailSchema }) },
+        200: { description: 'Updated', schema: TenantDetailResultSchema },
         404: { description: 'TenantNotFound' },
       },
     },
@@ -239,10 +239,10 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       method: 'post',
       path: '/tenants/:slug/suspend',
       summary: 'Suspend a tenant: its host answers 403 from the next request on',
-      params: slugParam,
-      body: z.object({ reason: z.string().trim().max(500).optional() }).strict(),
+      params: SlugParamSchema,
+      body: SuspendTenantInputSchema,
       responses: {
-        200: { description: 'Suspended', schema: z.object({ tenant: TenantDetailSchema }) },
+        200: { description: 'Suspended', schema: TenantDetailResultSchema },
         404: { description: 'TenantNotFound' },
         409: { description: 'Conflict: the tenant is not active' },
       },
@@ -258,9 +258,9 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       method: 'post',
       path: '/tenants/:slug/resume',
       summary: 'Resume a suspended tenant',
-      params: slugParam,
+      params: SlugParamSchema,
       responses: {
-        200: { description: 'Active again', schema: z.object({ tenant: TenantDetailSchema }) },
+        200: { description: 'Active again', schema: TenantDetailResultSchema },
         404: { description: 'TenantNotFound' },
         409: { description: 'Conflict: the tenant is not suspended' },
       },
@@ -276,10 +276,10 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       method: 'delete',
       path: '/tenants/:slug',
       summary: 'Delete a tenant; confirm must repeat the slug; keepDatabase keeps its database (or SQLite file)',
-      params: slugParam,
-      body: z.object({ confirm: z.string().max(63), keepDatabase: z.boolean() }).strict(),
+      params: SlugParamSchema,
+      body: DeleteTenantInputSchema,
       responses: {
-        200: { description: 'Deleted', schema: z.object({ deleted: z.literal(true), keptDatabase: z.boolean() }) },
+        200: { description: 'Deleted', schema: DeleteTenantResultSchema },
         404: { description: 'TenantNotFound' },
       },
     },
@@ -300,9 +300,9 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       method: 'post',
       path: '/tenants/:slug/migrate',
       summary: "Apply the tenant's pending migrations",
-      params: slugParam,
+      params: SlugParamSchema,
       responses: {
-        200: { description: 'The outcome (ok false with error when it failed)', schema: z.object({ result: MigrationResultSchema }) },
+        200: { description: 'The outcome (ok false with error when it failed)', schema: MigrationResultBodySchema },
       },
     },
     async (c, { params }) => {
@@ -317,7 +317,7 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       method: 'post',
       path: '/migrate',
       summary: 'Migrate the registry and every tenant (bounded concurrency; one failure does not stop the others)',
-      responses: { 200: { description: 'Per-tenant outcomes', schema: z.object({ results: z.array(MigrationResultSchema) }) } },
+      responses: { 200: { description: 'Per-tenant outcomes', schema: MigrationResultsSchema } },
     },
     async (c) => {
       const fleet = await provisioner.migrateTenants({ actor: actorOf(c) });
@@ -330,9 +330,9 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       method: 'get',
       path: '/tenants/:slug/health',
       summary: "A tenant's health: reachable, latency, schema, pending migrations, size, users",
-      params: slugParam,
+      params: SlugParamSchema,
       responses: {
-        200: { description: 'Health', schema: z.object({ health: TenantHealthSchema }) },
+        200: { description: 'Health', schema: TenantHealthResultSchema },
         404: { description: 'TenantNotFound' },
       },
     },
@@ -344,7 +344,7 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       method: 'get',
       path: '/health',
       summary: "Every tenant's health",
-      responses: { 200: { description: 'Health of every tenant', schema: z.object({ tenants: z.array(TenantHealthSchema) }) } },
+      responses: { 200: { description: 'Health of every tenant', schema: FleetHealthSchema } },
     },
     async (c) => c.json({ tenants: (await provisioner.fleetHealth()).map(healthJson) }),
   );
@@ -354,9 +354,9 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       method: 'get',
       path: '/tenants/:slug/domains',
       summary: "A tenant's custom domains",
-      params: slugParam,
+      params: SlugParamSchema,
       responses: {
-        200: { description: 'Domains', schema: z.object({ domains: z.array(DomainSchema) }) },
+        200: { description: 'Domains', schema: DomainListSchema },
         404: { description: 'TenantNotFound' },
       },
     },
@@ -368,10 +368,10 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       method: 'post',
       path: '/tenants/:slug/domains',
       summary: 'Add a custom domain (primary makes it the only primary one)',
-      params: slugParam,
-      body: z.object({ domain: z.string().trim().min(1).max(253), primary: z.boolean().optional() }).strict(),
+      params: SlugParamSchema,
+      body: AddDomainInputSchema,
       responses: {
-        201: { description: 'Added', schema: z.object({ domain: DomainSchema }) },
+        201: { description: 'Added', schema: DomainResultSchema },
         404: { description: 'TenantNotFound' },
         409: { description: 'Conflict: the domain is in use' },
       },
@@ -390,7 +390,7 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       method: 'delete',
       path: '/tenants/:slug/domains/:domain',
       summary: 'Remove a custom domain',
-      params: domainParam,
+      params: DomainParamSchema,
       responses: { 204: { description: 'Removed' }, 404: { description: 'TenantNotFound, NotFound' } },
     },
     async (c, { params }) => {
@@ -404,13 +404,8 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       method: 'get',
       path: '/operations',
       summary: 'The operations log, newest first, filtered by tenant, action and outcome',
-      query: z.object({
-        tenant: z.string().max(63).optional(),
-        action: z.string().max(64).optional(),
-        outcome: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['started', 'succeeded', 'failed']).optional()),
-        limit: z.coerce.number().int().min(1).max(1000).default(100),
-      }),
-      responses: { 200: { description: 'Operations', schema: z.object({ operations: z.array(OperationSchema) }) } },
+      query: OperationListQuerySchema,
+      responses: { 200: { description: 'Operations', schema: OperationListSchema } },
     },
     async (c, { query }) => {
       const rows = await registry.listOperations({

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { fn, col, where, Op } from 'sequelize';
-import { z } from 'zod';
 import { hashPassword, passwordNeedsRehash, type TenantModels, userLocationIds, verifyPassword } from '@salesfleet/models';
 import { assertNotCrossSite, assertSameOrigin } from '../../auth/csrf';
 import { signInKeys, type LoginThrottle } from '../../auth/login-throttle';
@@ -8,9 +7,15 @@ import { clearSessionCookie, setSessionCookie, TENANT_SESSION_COOKIE } from '../
 import { hashSessionToken, presentedToken } from '../../auth/session-token';
 import { throttledSignIn } from '../../auth/sign-in';
 import type { TenantApiRoutes } from '../../http/api-routes';
-import { TenantUserSchema, userJson } from './schemas';
-import { createTenantSession, type PermissionCache } from './tenant-sessions';
-import { assertStrongPassword, ChangePasswordInputSchema, LoginInputSchema } from '@salesfleet/contracts';
+import { createTenantSession, type PermissionCache, userJson } from './tenant-sessions';
+import {
+  assertStrongPassword,
+  ChangePasswordInputSchema,
+  LoginInputSchema,
+  MeSchema,
+  TenantLoginResultSchema,
+  TenantUserResultSchema,
+} from '@salesfleet/contracts';
 
 let dummyHash: Promise<string> | undefined;
 /** A real scrypt hash to verify against when the login names nobody: same work, same timing. */
@@ -30,13 +35,6 @@ async function findUserByLogin(models: TenantModels, login: string): Promise<Use
   return rows.find((r) => r.username === login) ?? (rows.length === 1 ? rows[0]! : null);
 }
 
-const MeSchema = z.object({
-  user: TenantUserSchema,
-  permissions: z.array(z.string()).describe('Permission codenames (every one for superusers)'),
-  groups: z.array(z.string()),
-  locationIds: z.array(z.number().int()).nullable().describe('the locations the user may sell at; null: every location'),
-});
-
 /** `/api/auth/*` on a tenant host. */
 export function tenantAuthRoutes(
   routes: TenantApiRoutes,
@@ -54,10 +52,7 @@ export function tenantAuthRoutes(
       auth: false,
       body: LoginInputSchema,
       responses: {
-        200: {
-          description: 'Signed in',
-          schema: z.object({ user: TenantUserSchema, token: z.string(), expiresAt: z.string() }),
-        },
+        200: { description: 'Signed in', schema: TenantLoginResultSchema },
         401: { description: 'InvalidCredentials (same answer for unknown users, wrong passwords and deactivated users)' },
         429: { description: 'TooManyAttempts: 5 failures in 15 minutes per account or client address; see Retry-After' },
       },
@@ -138,7 +133,7 @@ export function tenantAuthRoutes(
       allowDuringPasswordChange: true,
       body: ChangePasswordInputSchema,
       responses: {
-        200: { description: 'Changed', schema: z.object({ user: TenantUserSchema }) },
+        200: { description: 'Changed', schema: TenantUserResultSchema },
         401: { description: 'InvalidCredentials: the current password is wrong' },
         429: { description: 'TooManyAttempts' },
       },

@@ -1,5 +1,4 @@
 import { col, fn, Op, where, type WhereOptions } from 'sequelize';
-import { z } from 'zod';
 import {
   createTenantUser,
   findPage,
@@ -16,57 +15,26 @@ import {
 import type { Registry, TenantRecord } from '@salesfleet/tenancy';
 import type { TenantApiRoutes } from '../../http/api-routes';
 import { assertMayGrantGroups, assertMayManageUser } from './privilege';
-import { TenantUserSchema, userJson } from './schemas';
-import type { PermissionCache } from './tenant-sessions';
+import { type PermissionCache, userJson } from './tenant-sessions';
 import {
   assertStrongPassword,
   Conflict,
-  emailSchema,
-  newPasswordSchema,
+  CreateUserInputSchema,
+  CreateUserResultSchema,
+  GroupListSchema,
+  idParam,
   NotFound,
+  PasswordResetResultSchema,
   PermissionDenied,
-  usernameSchema,
+  PermissionListSchema,
+  SetUserGroupsInputSchema,
+  SetUserLocationsInputSchema,
+  UpdateUserInputSchema,
+  UserListQuerySchema,
+  UserLocationsSchema,
+  UserPageSchema,
+  UserResultSchema,
 } from '@salesfleet/contracts';
-
-const idParam = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9][0-9]{0,9}$/)
-    .transform(Number),
-});
-
-const UserWithGroupsSchema = TenantUserSchema.extend({ groups: z.array(z.string()) }).meta({ id: 'TenantUserWithGroups' });
-
-const groupNames = z.array(z.string().trim().min(1).max(150)).max(50);
-
-const CreateUserBody = z
-  .object({
-    username: usernameSchema,
-    email: emailSchema,
-    firstName: z.string().trim().max(150).optional(),
-    lastName: z.string().trim().max(150).optional(),
-    password: newPasswordSchema.optional().describe('Omit to generate a one-time password (the user must change it)'),
-    groups: groupNames.optional(),
-    isSuperuser: z.boolean().optional(),
-  })
-  .strict();
-
-const UpdateUserBody = z
-  .object({
-    email: emailSchema.optional(),
-    firstName: z.string().trim().max(150).optional(),
-    lastName: z.string().trim().max(150).optional(),
-    isActive: z.boolean().optional(),
-    isSuperuser: z.boolean().optional(),
-  })
-  .strict();
-
-const ListQuery = z.object({
-  search: z.string().trim().max(100).optional(),
-  active: z.enum(['true', 'false']).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
 
 /** Users and groups of the tenant: read with `auth.view_*`, change with `auth.manage_users`. */
 export function tenantUsersRoutes(
@@ -91,9 +59,9 @@ export function tenantUsersRoutes(
       path: '/users',
       summary: 'List users (search by username, email or name; filter active), with their groups',
       permission: 'auth.view_user',
-      query: ListQuery,
+      query: UserListQuerySchema,
       responses: {
-        200: { description: 'A page of users', schema: z.object({ users: z.array(UserWithGroupsSchema), total: z.number().int() }) },
+        200: { description: 'A page of users', schema: UserPageSchema },
       },
     },
     async (c, { query }) => {
@@ -129,7 +97,7 @@ export function tenantUsersRoutes(
       summary: 'One user with their groups',
       permission: 'auth.view_user',
       params: idParam,
-      responses: { 200: { description: 'The user', schema: z.object({ user: UserWithGroupsSchema }) }, 404: { description: 'NotFound' } },
+      responses: { 200: { description: 'The user', schema: UserResultSchema }, 404: { description: 'NotFound' } },
     },
     async (c, { params }) => c.json({ user: await withGroups(c.var.db, params.id) }),
   );
@@ -140,11 +108,11 @@ export function tenantUsersRoutes(
       path: '/users',
       summary: "Create a user (within the workspace's user limit); without a password a one-time password is generated",
       permission: 'auth.manage_users',
-      body: CreateUserBody,
+      body: CreateUserInputSchema,
       responses: {
         201: {
           description: 'Created; oneTimePassword is shown only this once',
-          schema: z.object({ user: UserWithGroupsSchema, oneTimePassword: z.string().optional() }),
+          schema: CreateUserResultSchema,
         },
         409: { description: 'LimitReached (names the limit), Conflict (username or email taken)' },
       },
@@ -184,9 +152,9 @@ export function tenantUsersRoutes(
       summary: 'Update a user (email, names, active, superuser); re-activating counts against the user limit',
       permission: 'auth.manage_users',
       params: idParam,
-      body: UpdateUserBody,
+      body: UpdateUserInputSchema,
       responses: {
-        200: { description: 'Updated', schema: z.object({ user: UserWithGroupsSchema }) },
+        200: { description: 'Updated', schema: UserResultSchema },
         404: { description: 'NotFound' },
         409: { description: 'LimitReached, Conflict' },
       },
@@ -214,7 +182,7 @@ export function tenantUsersRoutes(
       permission: 'auth.manage_users',
       params: idParam,
       responses: {
-        200: { description: 'Deactivated', schema: z.object({ user: UserWithGroupsSchema }) },
+        200: { description: 'Deactivated', schema: UserResultSchema },
         404: { description: 'NotFound' },
       },
     },
@@ -235,8 +203,8 @@ export function tenantUsersRoutes(
       summary: "Set a user's groups (exactly these, by name)",
       permission: 'auth.manage_users',
       params: idParam,
-      body: z.object({ groups: groupNames }).strict(),
-      responses: { 200: { description: 'Groups set', schema: z.object({ user: UserWithGroupsSchema }) }, 404: { description: 'NotFound' } },
+      body: SetUserGroupsInputSchema,
+      responses: { 200: { description: 'Groups set', schema: UserResultSchema }, 404: { description: 'NotFound' } },
     },
     async (c, { params, body }) => {
       await assertMayManageUser(c, params.id);
@@ -255,7 +223,7 @@ export function tenantUsersRoutes(
       permission: 'auth.view_user',
       params: idParam,
       responses: {
-        200: { description: 'Locations', schema: z.object({ locationIds: z.array(z.number().int()).nullable() }) },
+        200: { description: 'Locations', schema: UserLocationsSchema },
         404: { description: 'NotFound' },
       },
     },
@@ -273,9 +241,9 @@ export function tenantUsersRoutes(
       summary: 'Restrict the locations a user may sell at (an empty list: every location)',
       permission: 'auth.manage_users',
       params: idParam,
-      body: z.object({ locationIds: z.array(z.number().int().min(1).max(2_147_483_647)).max(1000) }).strict(),
+      body: SetUserLocationsInputSchema,
       responses: {
-        200: { description: 'Set', schema: z.object({ locationIds: z.array(z.number().int()).nullable() }) },
+        200: { description: 'Set', schema: UserLocationsSchema },
         400: { description: 'ValidationFailed: an id names no location' },
         404: { description: 'NotFound' },
       },
@@ -296,7 +264,7 @@ export function tenantUsersRoutes(
       responses: {
         200: {
           description: 'The one-time password, shown only this once',
-          schema: z.object({ user: UserWithGroupsSchema, oneTimePassword: z.string() }),
+          schema: PasswordResetResultSchema,
         },
         404: { description: 'NotFound' },
       },
@@ -315,15 +283,13 @@ export function tenantUsersRoutes(
     },
   );
 
-  const GroupSchema = z.object({ id: z.number().int(), name: z.string(), permissions: z.array(z.string()) }).meta({ id: 'Group' });
-
   routes.add(
     {
       method: 'get',
       path: '/groups',
       summary: 'Groups with their permission codenames',
       permission: 'auth.view_group',
-      responses: { 200: { description: 'Groups', schema: z.object({ groups: z.array(GroupSchema) }) } },
+      responses: { 200: { description: 'Groups', schema: GroupListSchema } },
     },
     async (c) => {
       const models = c.var.db;
@@ -355,7 +321,7 @@ export function tenantUsersRoutes(
       responses: {
         200: {
           description: 'Permissions',
-          schema: z.object({ permissions: z.array(z.object({ codename: z.string(), name: z.string() })) }),
+          schema: PermissionListSchema,
         },
       },
     },

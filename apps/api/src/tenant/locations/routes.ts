@@ -1,55 +1,21 @@
 import { ForeignKeyConstraintError, UniqueConstraintError } from 'sequelize';
-import { z } from 'zod';
 import type { TenantModels } from '@salesfleet/models';
 import type { TenantApiRoutes } from '../../http/api-routes';
-import { Conflict, LimitReached, NotFound } from '@salesfleet/contracts';
-
-const idParam = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9][0-9]{0,9}$/)
-    .transform(Number),
-});
-
-const LocationSchema = z
-  .object({
-    id: z.number().int(),
-    code: z.string(),
-    name: z.string(),
-    address: z.string().nullable(),
-    isActive: z.boolean(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'Location' });
-
-const code = z
-  .string()
-  .trim()
-  .min(1, 'required')
-  .max(32, 'at most 32 characters')
-  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and -');
-
-const CreateLocationBody = z
-  .object({
-    code,
-    name: z.string().trim().min(1, 'required').max(150),
-    address: z.string().trim().max(2000).nullable().optional(),
-  })
-  .strict();
-
-const UpdateLocationBody = z
-  .object({
-    code: code.optional(),
-    name: z.string().trim().min(1).max(150).optional(),
-    address: z.string().trim().max(2000).nullable().optional(),
-    isActive: z.boolean().optional(),
-  })
-  .strict();
+import {
+  Conflict,
+  CreateLocationInputSchema,
+  idParam,
+  LimitReached,
+  type Location,
+  LocationListSchema,
+  LocationResultSchema,
+  NotFound,
+  UpdateLocationInputSchema,
+} from '@salesfleet/contracts';
 
 type LocationRow = InstanceType<TenantModels['Location']>;
 
-function locationJson(l: LocationRow) {
+function locationJson(l: LocationRow): Location {
   return {
     id: l.id,
     code: l.code,
@@ -83,7 +49,7 @@ export function tenantLocationRoutes(routes: TenantApiRoutes): TenantApiRoutes {
       path: '/locations',
       summary: 'List locations',
       permission: 'sales.view_location',
-      responses: { 200: { description: 'Locations', schema: z.object({ locations: z.array(LocationSchema) }) } },
+      responses: { 200: { description: 'Locations', schema: LocationListSchema } },
     },
     async (c) => {
       const rows = await c.var.db.Location.findAll({ order: [['code', 'ASC']] });
@@ -98,7 +64,7 @@ export function tenantLocationRoutes(routes: TenantApiRoutes): TenantApiRoutes {
       summary: 'One location',
       permission: 'sales.view_location',
       params: idParam,
-      responses: { 200: { description: 'The location', schema: z.object({ location: LocationSchema }) }, 404: { description: 'NotFound' } },
+      responses: { 200: { description: 'The location', schema: LocationResultSchema }, 404: { description: 'NotFound' } },
     },
     async (c, { params }) => c.json({ location: locationJson(await findLocation(c.var.db, params.id)) }),
   );
@@ -109,9 +75,9 @@ export function tenantLocationRoutes(routes: TenantApiRoutes): TenantApiRoutes {
       path: '/locations',
       summary: 'Create a location (multi-location workspaces only, once one exists)',
       permission: 'sales.add_location',
-      body: CreateLocationBody,
+      body: CreateLocationInputSchema,
       responses: {
-        201: { description: 'Created', schema: z.object({ location: LocationSchema }) },
+        201: { description: 'Created', schema: LocationResultSchema },
         409: { description: 'LimitReached (single-location workspace), Conflict (code taken)' },
       },
     },
@@ -137,9 +103,9 @@ export function tenantLocationRoutes(routes: TenantApiRoutes): TenantApiRoutes {
       summary: 'Update a location (code, name, address, active)',
       permission: 'sales.change_location',
       params: idParam,
-      body: UpdateLocationBody,
+      body: UpdateLocationInputSchema,
       responses: {
-        200: { description: 'Updated', schema: z.object({ location: LocationSchema }) },
+        200: { description: 'Updated', schema: LocationResultSchema },
         404: { description: 'NotFound' },
         409: { description: 'Conflict (code taken, last active location)' },
       },

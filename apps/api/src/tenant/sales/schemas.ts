@@ -1,9 +1,5 @@
 import { z } from 'zod';
 import {
-  isCalendarDate,
-  MAX_PAGE_SIZE,
-  MAX_QUANTITY,
-  parseQuantity,
   quantityNumber,
   type Customer,
   type Invoice,
@@ -15,79 +11,28 @@ import {
   type StockMovement,
 } from '@salesfleet/models';
 
-/** Shared pieces of the sales and accounting route schemas: ids, dates, money, pages. */
-
-export const idParam = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9][0-9]{0,9}$/)
-    .transform(Number),
-});
+// Shared pieces (ids, dates, quantities, pages) are @salesfleet/contracts'; re-exported until these schemas move there too.
+import { quantityOut } from '@salesfleet/contracts';
+export {
+  boolQuery,
+  cents,
+  date,
+  dateRange,
+  id,
+  idParam,
+  idQuery,
+  PageFields,
+  pageQuery,
+  quantity,
+  quantityOut,
+  signedQuantity,
+} from '@salesfleet/contracts';
 
 /** Drops absent optional fields of a parsed body (the models take them absent, not undefined). */
 export function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** A row id in a body or a query string. */
-export const id = z.number().int().min(1).max(2_147_483_647);
-export const idQuery = z.coerce.number().int().min(1).max(2_147_483_647);
-
-export const date = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-  .refine(isCalendarDate, 'a calendar date YYYY-MM-DD')
-  .describe('YYYY-MM-DD');
-
-/** Integer cents, never negative. */
-export const cents = z.number().int('integer cents').min(0).max(Number.MAX_SAFE_INTEGER);
-
-/**
- * A quantity in a request: a decimal number or string with at most three decimals ("1.5", 0.25),
- * read from its decimal text into integer thousandths (never by float arithmetic).
- */
-function quantityIn(options: { signed: boolean }) {
-  return z
-    .union([z.number(), z.string()])
-    .transform((value, ctx) => {
-      const q = parseQuantity(value);
-      if (q === null) {
-        ctx.addIssue({ code: 'custom', message: 'a decimal number with at most 3 decimals' });
-        return z.NEVER;
-      }
-      if (Math.abs(q) > MAX_QUANTITY) ctx.addIssue({ code: 'custom', message: `at most ${MAX_QUANTITY / 1000} units` });
-      else if (options.signed ? q === 0 : q <= 0) ctx.addIssue({ code: 'custom', message: options.signed ? 'not zero' : 'more than zero' });
-      return q;
-    })
-    .describe('units, a decimal with at most 3 decimals (number or string); as fine as the product’s unit allows');
-}
-
-/** A positive quantity (lines). */
-export const quantity = quantityIn({ signed: false });
-/** A signed, non-zero quantity (stock adjustments). */
-export const signedQuantity = quantityIn({ signed: true });
-/** A quantity in a response: decimal units (integer thousandths in the database). */
-export const quantityOut = z.number().describe('units, at most 3 decimals');
-
-export const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
-
-export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
-  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-};
-
-export const PageFields = { total: z.number().int(), limit: z.number().int(), offset: z.number().int() };
-
-/** `from` ≤ `to` when both are given. */
-export function dateRange<T extends z.ZodRawShape>(shape: T) {
-  return z.object({ from: date.optional(), to: date.optional(), ...shape }).refine(
-    (q) => {
-      const { from, to } = q as { from?: string; to?: string };
-      return !from || !to || from <= to;
-    },
-    { message: 'from must not be after to', path: ['from'] },
-  );
-}
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 

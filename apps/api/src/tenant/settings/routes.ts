@@ -1,7 +1,6 @@
-import { z } from 'zod';
-import { closePeriod, dateInTimeZone, getSettings, updateSettings } from '@salesfleet/models';
+import { closePeriod, dateInTimeZone, getSettings, type TenantSettingsView, updateSettings } from '@salesfleet/models';
+import { ClosePeriodInputSchema, SettingsPatchInputSchema, SettingsResultSchema, type TenantSettings } from '@salesfleet/contracts';
 import type { TenantRouteMount } from '../domain-routes';
-import { ClosePeriodBody, SettingsPatchBody, SettingsSchema, settingsJson } from './schemas';
 
 const json = (s: Awaited<ReturnType<typeof getSettings>>) => settingsJson(s, dateInTimeZone(s.timeZone));
 
@@ -12,7 +11,7 @@ export const settingsRoutes: TenantRouteMount = (routes) => {
       method: 'get',
       path: '/settings',
       summary: "The tenant's settings: company profile, currency, locale, time zone, number prefixes, closed period",
-      responses: { 200: { description: 'Settings', schema: z.object({ settings: SettingsSchema }) } },
+      responses: { 200: { description: 'Settings', schema: SettingsResultSchema } },
     },
     async (c) => c.json({ settings: json(await getSettings(c.var.db)) }),
   );
@@ -23,9 +22,9 @@ export const settingsRoutes: TenantRouteMount = (routes) => {
       path: '/settings',
       summary: 'Change settings (the currency only while nothing is posted)',
       permission: 'settings.change_settings',
-      body: SettingsPatchBody,
+      body: SettingsPatchInputSchema,
       responses: {
-        200: { description: 'Updated', schema: z.object({ settings: SettingsSchema }) },
+        200: { description: 'Updated', schema: SettingsResultSchema },
         409: { description: 'Conflict: currency change once the books have postings (details.reason booksNotEmpty)' },
       },
     },
@@ -38,12 +37,16 @@ export const settingsRoutes: TenantRouteMount = (routes) => {
       path: '/periods/close',
       summary: 'Close the books through a date: no posting may be dated on or before it afterwards (one-way)',
       permission: 'accounting.close_period',
-      body: ClosePeriodBody,
+      body: ClosePeriodInputSchema,
       responses: {
-        200: { description: 'Closed', schema: z.object({ settings: SettingsSchema }) },
+        200: { description: 'Closed', schema: SettingsResultSchema },
         409: { description: 'Conflict: the books are already closed through a later date (details.reason periodClosed)' },
       },
     },
     async (c, { body }) => c.json({ settings: json(await closePeriod(c.var.db, body)) }),
   );
 };
+
+function settingsJson(s: TenantSettingsView, today: string): TenantSettings {
+  return { ...s, today, updatedAt: new Date(s.updatedAt).toISOString() };
+}

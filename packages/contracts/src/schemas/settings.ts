@@ -1,30 +1,31 @@
 import { z } from 'zod';
-import { isCurrencyCode, isLocaleTag, isTimeZone, NUMBER_PREFIX, type TenantSettingsView } from '@salesfleet/models';
-import { date } from '../sales/schemas';
+import { currencyCodeSchema, localeSchema, timeZoneSchema } from '../rules/currency';
+import { numberPrefixSchema } from '../rules/number-prefix';
+import { date } from './common';
 
-const prefix = z
-  .string()
-  .regex(NUMBER_PREFIX, '1–10 letters, digits or / _ . -, not ending in a digit')
-  .refine((v) => !v.toUpperCase().startsWith('DRAFT'), 'DRAFT is reserved for drafts');
+/** The tenant's settings (`/api/settings`): company, currency, locale, time zone, document numbers, closed periods. */
 
-export const SettingsPatchBody = z
+export const SettingsPatchInputSchema = z
   .object({
     companyName: z.string().trim().max(200),
     companyAddress: z.string().trim().max(2000).nullable(),
     companyTaxNumber: z.string().trim().max(50).nullable(),
-    currency: z.string().refine(isCurrencyCode, 'an ISO 4217 currency code such as EUR').describe('ISO 4217; only while nothing is posted'),
-    locale: z.string().refine(isLocaleTag, 'a BCP 47 locale such as en-GB'),
-    timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Africa/Lagos'),
+    currency: currencyCodeSchema.describe('ISO 4217; only while nothing is posted'),
+    locale: localeSchema,
+    timeZone: timeZoneSchema,
     fiscalYearStartMonth: z.number().int().min(1).max(12),
-    invoicePrefix: prefix,
-    creditNotePrefix: prefix,
-    quotePrefix: prefix,
-    purchasePrefix: prefix,
+    invoicePrefix: numberPrefixSchema,
+    creditNotePrefix: numberPrefixSchema,
+    quotePrefix: numberPrefixSchema,
+    purchasePrefix: numberPrefixSchema,
   })
   .partial()
   .strict();
+export type SettingsPatchInput = z.input<typeof SettingsPatchInputSchema>;
 
-export const ClosePeriodBody = z.object({ through: date.describe('last day of the closed period (inclusive), before today') }).strict();
+export const ClosePeriodInputSchema = z
+  .object({ through: date.describe('last day of the closed period (inclusive), before today') })
+  .strict();
 
 export const SettingsSchema = z
   .object({
@@ -45,7 +46,6 @@ export const SettingsSchema = z
     updatedAt: z.string(),
   })
   .meta({ id: 'TenantSettings' });
+export type TenantSettings = z.infer<typeof SettingsSchema>;
 
-export function settingsJson(s: TenantSettingsView, today: string): z.infer<typeof SettingsSchema> {
-  return { ...s, today, updatedAt: new Date(s.updatedAt).toISOString() };
-}
+export const SettingsResultSchema = z.object({ settings: SettingsSchema });

@@ -1,7 +1,10 @@
+import { z } from 'zod';
+
 /**
  * ISO 4217 currency codes and their minor units (digits after the decimal point): amounts are stored
  * as integers of the minor unit, so the books of a JPY tenant count yen and those of a KWD tenant
- * count fils. Browser-safe (no imports): the workspace app formats money with it.
+ * count fils. Browser-safe (no imports): the workspace app formats money with it, the API's settings schema checks
+ * codes with it.
  * The list is the active codes of ISO 4217 (funds and precious metals left out).
  */
 export const CURRENCY_MINOR_UNITS: Readonly<Record<string, number>> = Object.freeze({
@@ -164,6 +167,10 @@ export const CURRENCY_MINOR_UNITS: Readonly<Record<string, number>> = Object.fre
 
 export type CurrencyCode = string;
 
+export const CURRENCY_MESSAGE = 'an ISO 4217 currency code such as EUR';
+export const LOCALE_MESSAGE = 'a BCP 47 locale such as en-GB';
+export const TIME_ZONE_MESSAGE = 'an IANA time zone such as Africa/Lagos';
+
 export const CURRENCY_CODES: readonly string[] = Object.freeze(Object.keys(CURRENCY_MINOR_UNITS).sort());
 
 export function isCurrencyCode(code: unknown): code is CurrencyCode {
@@ -200,40 +207,6 @@ export function isLocaleTag(locale: unknown): locale is string {
   }
 }
 
-/** The calendar date (`YYYY-MM-DD`) at `instant` in `timeZone`. */
-export function dateInTimeZone(timeZone: string, instant: Date = new Date()): string {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
-  const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
-
-/**
- * The instant a calendar day starts in `timeZone` (midnight local, or the first existing instant on a
- * day whose midnight a DST change skips). Used to turn report dates into timestamp ranges.
- */
-export function startOfDayInTimeZone(timeZone: string, date: string): Date {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const utcMidnight = Date.UTC(y, m - 1, d);
-  // The zone's offset near that day, then correct once (offsets change at most once a day).
-  let guess = utcMidnight - offsetMs(timeZone, new Date(utcMidnight));
-  guess = utcMidnight - offsetMs(timeZone, new Date(guess));
-  if (dateInTimeZone(timeZone, new Date(guess)) !== date) guess += 3_600_000;
-  return new Date(guess);
-}
-
-/** Local wall-clock time minus UTC at `instant`, in ms. */
-function offsetMs(timeZone: string, instant: Date): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(instant);
-  const n = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const local = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
-  return local - Math.floor(instant.getTime() / 1000) * 1000;
-}
+export const currencyCodeSchema = z.string().refine(isCurrencyCode, CURRENCY_MESSAGE).describe('ISO 4217');
+export const localeSchema = z.string().refine(isLocaleTag, LOCALE_MESSAGE).describe('BCP 47');
+export const timeZoneSchema = z.string().refine(isTimeZone, TIME_ZONE_MESSAGE).describe('IANA');
