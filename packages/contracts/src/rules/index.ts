@@ -39,4 +39,3 @@ export {
   MAX_UNIT_PRICE,
 } from './limits';
 export { NUMBER_PREFIX, numberPrefixProblem, numberPrefixSchema } from './number-prefix';
-
