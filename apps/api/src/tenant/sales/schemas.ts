@@ -33,7 +33,6 @@ export function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-
 const iso = (d: Date | string) => new Date(d).toISOString();
 
 // ── customers ────────────────────────────────────────────────────────────────────────────────────
