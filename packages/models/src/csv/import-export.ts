@@ -1,8 +1,7 @@
 import { Op } from 'sequelize';
 import { systemAccounts } from '../accounting/posting';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
-import { BATCH_NUMBER_MAX_LENGTH, ValidationFailed } from '@salesfleet/contracts';
-import { isCalendarDate } from '../accounting/values';
+import { BATCH_NUMBER_MAX_LENGTH, isCalendarDate, ValidationFailed } from '@salesfleet/contracts';
 import type { TenantModels } from '../model-types';
 import { checkSupplier } from '../purchasing/suppliers';
 import { checkCustomer } from '../sales/catalog';
