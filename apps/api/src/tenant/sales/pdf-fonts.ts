@@ -1,3 +1,5 @@
+/// <reference path="./fontkit.d.ts" />
+// (fontkit ships no types: the declaration travels with the file, so every program that compiles it — the bench too — has it.)
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { create, type Font } from 'fontkit';
