@@ -28,7 +28,11 @@ export interface PolledChangeFeedOptions {
   now?: () => number;
 }
 
-const KINDS = new Set<RegistryChange['kind']>(['tenant-changed', 'tenant-deleted', 'domain-changed']);
+/**
+ * Kinds carried to other processes. A `tenant-users-changed` row has no user id (the table has no
+ * column for it): the receiver drops the cached sessions of all the tenant's users, which is safe.
+ */
+const KINDS = new Set<RegistryChange['kind']>(['tenant-changed', 'tenant-deleted', 'domain-changed', 'tenant-users-changed']);
 const PRUNE_EVERY_MS = 60_000;
 const BATCH = 1000;
 
