@@ -97,15 +97,18 @@ describe('registry changes reach the other API processes', () => {
     expect(seen.sort()).toEqual(slugs.map((s) => `tenant-changed:${s}`).sort());
   });
 
-  it.runIf(dialects.includes('sqlite'))('sqlite registry: a sign-out (tenant-users-changed) reaches the other process, so its session cache drops', async () => {
-    const { a, b } = await twoProcesses('sqlite', { routerTtlMs: 60_000 });
-    const seen: string[] = [];
-    a.registry.onChange((c) => c.remote && seen.push(`${c.kind}:${c.slug}`));
-    const slug = testSlug('users');
-    b.registry.emit({ kind: 'tenant-users-changed', tenantId: 77_001, slug, userId: 5 });
-    await until(() => seen.length >= 1, 'users change seen');
-    expect(seen).toEqual([`tenant-users-changed:${slug}`]);
-  });
+  it.runIf(dialects.includes('sqlite'))(
+    'sqlite registry: a sign-out (tenant-users-changed) reaches the other process, so its session cache drops',
+    async () => {
+      const { a, b } = await twoProcesses('sqlite', { routerTtlMs: 60_000 });
+      const seen: string[] = [];
+      a.registry.onChange((c) => c.remote && seen.push(`${c.kind}:${c.slug}`));
+      const slug = testSlug('users');
+      b.registry.emit({ kind: 'tenant-users-changed', tenantId: 77_001, slug, userId: 5 });
+      await until(() => seen.length >= 1, 'users change seen');
+      expect(seen).toEqual([`tenant-users-changed:${slug}`]);
+    },
+  );
 
   it.runIf(dialects.includes('postgres'))(
     'postgres registry: with the registry out of reach a cached tenant is refused past its TTL, not served stale; back, the listener reconnects and catches up',
