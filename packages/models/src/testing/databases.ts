@@ -163,24 +163,3 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
   };
 }
 
-/** A connection to a test server as its administrator, for statements about the server itself (roles, limits). */
-export interface TestServerAdmin {
-  run(sql: string): Promise<void>;
-  close(): Promise<void>;
-}
-
-export async function connectTestServerAdmin(dialect: 'postgres' | 'mysql'): Promise<TestServerAdmin> {
-  if (dialect === 'postgres') {
-    const client = new pg.Client({ connectionString: testServerUrls.postgres });
-    await client.connect();
-    return {
-      run: async (sql) => void (await client.query(sql)),
-      close: () => client.end(),
-    };
-  }
-  const conn = await mysql.createConnection({ uri: testServerUrls.mysql });
-  return {
-    run: async (sql) => void (await conn.query(sql)),
-    close: () => conn.end(),
-  };
-}

@@ -1,5 +1,4 @@
 export {
-  connectTestServerAdmin,
   createTestDatabase,
   dialectAvailable,
   requiredServers,
@@ -8,7 +7,6 @@ export {
   uniqueTestName,
   type TestDatabase,
   type TestDialect,
-  type TestServerAdmin,
 } from './databases';
 export { bookViolations } from './books';
 export { PG_DEPRECATION, takePgDeprecations, watchPgDeprecations } from './pg-deprecations';
