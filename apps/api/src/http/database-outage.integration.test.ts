@@ -51,4 +51,3 @@ describe.each(servers)('a tenant whose %s database goes away', (engine) => {
     expect(status).toBe(200);
   });
 });
-

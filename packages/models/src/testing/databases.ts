@@ -162,4 +162,3 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
     },
   };
 }
-
