@@ -39,3 +39,4 @@ export {
   MAX_UNIT_PRICE,
 } from './limits';
 export { NUMBER_PREFIX, numberPrefixProblem, numberPrefixSchema } from './number-prefix';
+export { CODE_MESSAGE, CODE_PATTERN, SKU_MESSAGE, SKU_PATTERN } from './codes';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../rules/calendar-date';
 import { MAX_INT32, MAX_PAGE_SIZE } from '../rules/limits';
+import { MAX_AMOUNT } from '../rules/money';
 import { MAX_QUANTITY, parseQuantity, QUANTITY_SCALE } from '../rules/quantity';
 
 /** Pieces every area's schemas share: the error body, ids, dates, money, quantities, pages. */
@@ -43,6 +44,17 @@ export const date = z
 /** Integer cents, never negative. */
 export const cents = z.number().int('integer cents').min(0).max(Number.MAX_SAFE_INTEGER);
 
+/** Integer cents of one document's amount: more than zero, at most MAX_AMOUNT. */
+export const amount = z.number().int('integer cents').min(1).max(MAX_AMOUNT);
+
+/** Integer cents of one unit (a product's price or cost): an INTEGER column. */
+export const unitCents = z.number().int('integer cents').min(0).max(MAX_INT32);
+
+/** A required line of text, trimmed. */
+export const requiredText = (max: number) => z.string().trim().min(1, 'required').max(max, `at most ${max} characters`);
+/** An optional line of text, trimmed; null clears it. */
+export const optionalText = (max: number) => z.string().trim().max(max, `at most ${max} characters`).nullable().optional();
+
 /**
  * A quantity in a request: a decimal number or string with at most three decimals ("1.5", 0.25),
  * read from its decimal text into integer thousandths (never by float arithmetic).
@@ -81,6 +93,16 @@ export const pageQuery = {
   limit: z.coerce.number<number | string>().int().min(1).max(MAX_PAGE_SIZE).default(50),
   offset: z.coerce.number<number | string>().int().min(0).max(10_000_000).default(0),
 };
+
+/** `?active=`: the unit, category, account and tax-rate lists. */
+export const ActiveQuerySchema = z.object({ active: boolQuery.optional() });
+
+/** `?q=&active=` and a page: the customer, product and supplier lists. */
+export const SearchQuerySchema = z.object({
+  q: z.string().trim().max(100).optional().describe('case-insensitive "contains"'),
+  active: boolQuery.optional(),
+  ...pageQuery,
+});
 
 export const PageFields = { total: z.number().int(), limit: z.number().int(), offset: z.number().int() };
 

@@ -3,6 +3,7 @@ import { emailSchema } from '../rules/email';
 import { engineSchema } from '../rules/engine';
 import { slugSchema } from '../rules/slug';
 import { usernameSchema } from '../rules/username';
+import { SlugParamSchema } from './platform';
 
 /**
  * Platform API shapes of tenant data safety (backups, restore, move) and recovery (one-time passwords
@@ -116,3 +117,16 @@ export const PlatformAdminCredentialsSchema = z
   .object({ admin: PlatformAdminEntrySchema, oneTimePassword: OneTimePasswordSchema })
   .meta({ id: 'PlatformAdminCredentials' });
 export type PlatformAdminCredentials = z.infer<typeof PlatformAdminCredentialsSchema>;
+
+export const BackupParamSchema = SlugParamSchema.extend({ name: backupNameSchema });
+export const BackupListSchema = z.object({ backups: z.array(BackupSchema) });
+export const OldDatabaseDroppedSchema = z.object({ database: z.string(), dropped: z.boolean() });
+export const RunParamSchema = z.object({ runId: z.uuid() });
+export const RunResultSchema = z.object({ run: OperationRunSchema });
+
+/** `/platform-admins/:username/…` */
+export const PlatformAdminParamSchema = z.object({ username: usernameSchema });
+/** `/tenants/:slug/users/:username/…` */
+export const TenantUserParamSchema = SlugParamSchema.extend({ username: usernameSchema });
+export const PlatformAdminListSchema = z.object({ admins: z.array(PlatformAdminEntrySchema) });
+export const PlatformAdminEntryResultSchema = z.object({ admin: PlatformAdminEntrySchema });

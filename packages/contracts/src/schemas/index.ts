@@ -1,11 +1,17 @@
 // Every area's schemas: inputs, responses, and the types the web apps infer from them.
+export * from './accounting';
 export * from './auth';
 export * from './common';
 export * from './data-safety';
+export * from './discounts';
 export * from './locations';
+export * from './parties';
 export * from './platform';
+export * from './purchasing';
 export * from './reports';
+export * from './sales';
 export * from './sales-documents';
 export * from './settings';
+export * from './stock';
 export * from './stock-batches';
 export * from './workspace';

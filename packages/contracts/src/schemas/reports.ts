@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { date, dateRange, idQuery, pageQuery } from './common';
+
+/** The accounting and sales reports of the tenant API (`/api/reports/…`): each answers `{ report }`. */
 
 /** Cents owed, by age of the document at the report's day (days since its date). */
 export const AgeingAmountsSchema = z.object({
@@ -25,3 +28,129 @@ export const PayablesAgeingSchema = z
   })
   .meta({ id: 'PayablesAgeing' });
 export type PayablesAgeingJson = z.infer<typeof PayablesAgeingSchema>;
+
+const Range = { from: z.string().nullable(), to: z.string().nullable() };
+
+export const TrialBalanceSchema = z
+  .object({
+    ...Range,
+    accounts: z.array(
+      z.object({
+        accountId: z.number().int(),
+        code: z.string(),
+        name: z.string(),
+        type: z.string(),
+        debit: z.number().int(),
+        credit: z.number().int(),
+        balance: z.number().int().describe('debit − credit'),
+      }),
+    ),
+    totals: z.object({ debit: z.number().int(), credit: z.number().int() }),
+    balanced: z.boolean(),
+  })
+  .meta({ id: 'TrialBalance' });
+export type TrialBalanceJson = z.infer<typeof TrialBalanceSchema>;
+
+const PlRow = z.object({ accountId: z.number().int(), code: z.string(), name: z.string(), amount: z.number().int() });
+export const ProfitAndLossSchema = z
+  .object({
+    ...Range,
+    income: z.array(PlRow),
+    expenses: z.array(PlRow),
+    totals: z.object({ income: z.number().int(), expenses: z.number().int(), netProfit: z.number().int() }),
+  })
+  .meta({ id: 'ProfitAndLoss' });
+export type ProfitAndLossJson = z.infer<typeof ProfitAndLossSchema>;
+
+const Figures = { invoices: z.number().int(), subtotal: z.number().int(), tax: z.number().int(), total: z.number().int() };
+export const SalesByDaySchema = z
+  .object({ ...Range, days: z.array(z.object({ date: z.string(), ...Figures })) })
+  .meta({ id: 'SalesByDay' });
+export type SalesByDayJson = z.infer<typeof SalesByDaySchema>;
+export const SalesByLocationSchema = z
+  .object({ ...Range, locations: z.array(z.object({ locationId: z.number().int(), code: z.string(), name: z.string(), ...Figures })) })
+  .meta({ id: 'SalesByLocation' });
+export type SalesByLocationJson = z.infer<typeof SalesByLocationSchema>;
+
+const SheetRow = z.object({ accountId: z.number().int(), code: z.string(), name: z.string(), balance: z.number().int() });
+export const BalanceSheetSchema = z
+  .object({
+    asOf: z.string(),
+    fiscalYearStart: z.string(),
+    assets: z.array(SheetRow),
+    liabilities: z.array(SheetRow),
+    equity: z.array(SheetRow),
+    retainedEarnings: z.number().int().describe('income − expenses before the current fiscal year'),
+    currentYearEarnings: z.number().int().describe('income − expenses from the fiscal year start through asOf'),
+    totals: z.object({
+      assets: z.number().int(),
+      liabilities: z.number().int(),
+      equity: z.number().int(),
+      liabilitiesAndEquity: z.number().int(),
+    }),
+    balanced: z.boolean().describe('assets = liabilities + equity (earnings included)'),
+  })
+  .meta({ id: 'BalanceSheet' });
+export type BalanceSheetJson = z.infer<typeof BalanceSheetSchema>;
+
+export const GeneralLedgerSchema = z
+  .object({
+    account: z.object({ id: z.number().int(), code: z.string(), name: z.string(), type: z.string() }),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    openingBalance: z.number().int().describe('debit − credit before from'),
+    closingBalance: z.number().int().describe('debit − credit through to'),
+    lines: z.array(
+      z.object({
+        entryId: z.number().int(),
+        lineId: z.number().int(),
+        date: z.string(),
+        memo: z.string().nullable(),
+        sourceType: z.string().nullable(),
+        sourceId: z.number().int().nullable(),
+        debit: z.number().int(),
+        credit: z.number().int(),
+        balance: z.number().int().describe('running debit − credit through this line'),
+      }),
+    ),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
+  .meta({ id: 'GeneralLedger' });
+export type GeneralLedgerJson = z.infer<typeof GeneralLedgerSchema>;
+
+const Ageing = AgeingAmountsSchema.shape;
+export const ReceivablesAgeingSchema = z
+  .object({
+    asOf: z.string(),
+    customers: z.array(z.object({ customerId: z.number().int().nullable(), name: z.string(), invoices: z.number().int(), ...Ageing })),
+    totals: z.object(Ageing),
+  })
+  .meta({ id: 'ReceivablesAgeing' });
+export type ReceivablesAgeingJson = z.infer<typeof ReceivablesAgeingSchema>;
+
+export const TaxReportSchema = z
+  .object({
+    ...Range,
+    rates: z.array(z.object({ rateBp: z.number().int(), taxable: z.number().int(), tax: z.number().int() })),
+    totals: z.object({ taxable: z.number().int(), tax: z.number().int() }),
+  })
+  .meta({ id: 'TaxReport' });
+export type TaxReportJson = z.infer<typeof TaxReportSchema>;
+
+/** `?from=&to=`: trial balance, profit and loss, sales per location, tax. */
+export const ReportQuerySchema = dateRange({});
+export const SalesByDayQuerySchema = dateRange({ locationId: idQuery.optional() });
+export const AsOfQuerySchema = z.object({ asOf: date.optional() });
+export const GeneralLedgerQuerySchema = dateRange({ accountId: idQuery, ...pageQuery });
+
+export const TrialBalanceResultSchema = z.object({ report: TrialBalanceSchema });
+export const ProfitAndLossResultSchema = z.object({ report: ProfitAndLossSchema });
+export const SalesByDayResultSchema = z.object({ report: SalesByDaySchema });
+export const SalesByLocationResultSchema = z.object({ report: SalesByLocationSchema });
+export const BalanceSheetResultSchema = z.object({ report: BalanceSheetSchema });
+export const GeneralLedgerResultSchema = z.object({ report: GeneralLedgerSchema });
+export const ReceivablesAgeingResultSchema = z.object({ report: ReceivablesAgeingSchema });
+export const PayablesAgeingResultSchema = z.object({ report: PayablesAgeingSchema });
+export const TaxReportResultSchema = z.object({ report: TaxReportSchema });

@@ -1,38 +1,17 @@
 import { z } from 'zod';
-import { MAX_AMOUNT, MAX_BASIS_POINTS } from '../rules/money';
+import { MAX_INVOICE_LINES } from '../rules/limits';
+import { date, dateRange, id, idQuery, PageFields, pageQuery, quantityOut } from './common';
+import { DiscountFields, ONE_DISCOUNT_KIND, oneDiscountKind } from './discounts';
+import { LineInputSchema, TillPaymentInputSchema } from './sales';
 
 /**
- * Discounts and quotes of the tenant API (issue 13): the discount fields that invoice and quote lines
- * and documents accept, and the quote as the API answers it. Amounts are integer cents; quantities
- * are decimal units with at most three decimals.
+ * Quotes of the tenant API (issue 13): offered prices and discounts, priced like invoices, converted
+ * once into an invoice. Amounts are integer cents; quantities are decimal units with at most three
+ * decimals.
  */
-
-/** A discount: a percentage in basis points or a fixed amount of cents, not both. */
-export const DiscountFields = {
-  discountBp: z.number().int().min(0).max(MAX_BASIS_POINTS).nullable().optional().describe('basis points: 1000 = 10 % off'),
-  discountAmount: z.number().int().min(0).max(MAX_AMOUNT).nullable().optional().describe('cents off (not with discountBp)'),
-};
-
-/** Refinement of an object with DiscountFields: at most one kind of discount. */
-export function oneDiscountKind(value: { discountBp?: number | null; discountAmount?: number | null }): boolean {
-  return value.discountBp === undefined || value.discountBp === null || value.discountAmount === undefined || value.discountAmount === null;
-}
-export const ONE_DISCOUNT_KIND = { path: ['discountAmount'], message: 'a percentage (discountBp) or an amount, not both' };
-
-/** Whether a document or any of its lines carries a discount (cashiers may not give one). */
-export function hasDiscount(document: {
-  discountBp?: number | null;
-  discountAmount?: number | null;
-  lines?: readonly { discountBp?: number | null; discountAmount?: number | null }[];
-}): boolean {
-  const gives = (d: { discountBp?: number | null; discountAmount?: number | null }) => Boolean(d.discountBp) || Boolean(d.discountAmount);
-  return gives(document) || (document.lines ?? []).some(gives);
-}
 
 export const QUOTE_STATUSES = ['open', 'expired', 'converted'] as const;
 export const QuoteStatusSchema = z.enum(QUOTE_STATUSES);
-
-const quantityOut = z.number().describe('units, at most 3 decimals');
 
 export const QuoteLineSchema = z
   .object({
@@ -77,3 +56,37 @@ export const QuoteSummarySchema = z.object(QuoteFields).meta({ id: 'QuoteSummary
 export const QuoteSchema = z.object({ ...QuoteFields, lines: z.array(QuoteLineSchema) }).meta({ id: 'Quote' });
 export type QuoteSummaryJson = z.infer<typeof QuoteSummarySchema>;
 export type QuoteJson = z.infer<typeof QuoteSchema>;
+
+const QuoteInputFields = {
+  customerId: id.nullable().optional(),
+  issueDate: date.optional().describe("default today in the tenant's time zone"),
+  validUntil: date.optional().describe('default 30 days after the issue date'),
+  notes: z.string().trim().max(5000).nullable().optional(),
+  lines: z.array(LineInputSchema).min(1, 'at least one line').max(MAX_INVOICE_LINES),
+  ...DiscountFields,
+};
+export const CreateQuoteInputSchema = z
+  .object({ locationId: id, ...QuoteInputFields })
+  .strict()
+  .refine(oneDiscountKind, ONE_DISCOUNT_KIND);
+export type CreateQuoteInput = z.input<typeof CreateQuoteInputSchema>;
+export const UpdateQuoteInputSchema = z
+  .object({ locationId: id.optional(), ...QuoteInputFields, lines: QuoteInputFields.lines.optional() })
+  .strict()
+  .refine(oneDiscountKind, ONE_DISCOUNT_KIND);
+export type UpdateQuoteInput = z.input<typeof UpdateQuoteInputSchema>;
+export const ConvertQuoteInputSchema = z
+  .object({
+    issueDate: date.optional().describe("the invoice's date; default today in the tenant's time zone"),
+    payment: TillPaymentInputSchema.optional().describe('money taken when the invoice is issued'),
+  })
+  .strict();
+
+export const QuoteListQuerySchema = dateRange({
+  q: z.string().trim().max(100).optional().describe('quote number contains (case-insensitive)'),
+  status: QuoteStatusSchema.optional(),
+  customerId: idQuery.optional(),
+  ...pageQuery,
+});
+export const QuotePageSchema = z.object({ quotes: z.array(QuoteSummarySchema), ...PageFields });
+export const QuoteResultSchema = z.object({ quote: QuoteSchema });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boolQuery, date, idQuery, PageFields, pageQuery } from './common';
 
 /**
  * Batch numbers and expiry dates of batch-tracked products (the pharmacy's medicines): what receipts
@@ -6,15 +7,6 @@ import { z } from 'zod';
  */
 
 export const BATCH_NUMBER_MAX_LENGTH = 50;
-
-/** A `YYYY-MM-DD` that is a real calendar day. */
-const calendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-  .refine((v) => {
-    const d = new Date(`${v}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-  }, 'a calendar date YYYY-MM-DD');
 
 export const BatchNumberSchema = z
   .string()
@@ -26,7 +18,7 @@ export const BatchNumberSchema = z
 /** The batch fields of a receipt or an adjustment adding units (expiry required for a new batch). */
 export const BatchReceiptFields = {
   batchNumber: BatchNumberSchema.optional(),
-  expiryDate: calendarDate
+  expiryDate: date
     .optional()
     .describe('YYYY-MM-DD, the last day the batch may be sold; required when the batch is new, must match a known batch'),
 };
@@ -44,13 +36,9 @@ export const StockBatchSchema = z
 export type StockBatchJson = z.infer<typeof StockBatchSchema>;
 
 export const StockBatchesQuerySchema = z.object({
-  productId: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
-  locationId: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
-  includeEmpty: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional()
-    .describe('also batches at zero (default false)'),
+  productId: idQuery.optional(),
+  locationId: idQuery.optional(),
+  includeEmpty: boolQuery.optional().describe('also batches at zero (default false)'),
 });
 
 export const MAX_EXPIRY_WINDOW_DAYS = 3660;
@@ -63,7 +51,7 @@ export const ExpiringStockQuerySchema = z.object({
     .max(MAX_EXPIRY_WINDOW_DAYS)
     .default(30)
     .describe('list batches expiring within this many days of today (tenant time zone); default 30'),
-  locationId: z.coerce.number().int().min(1).max(2_147_483_647).optional().describe('only this location'),
+  locationId: idQuery.optional().describe('only this location'),
 });
 
 export const ExpiringStockSchema = z
@@ -87,3 +75,7 @@ export const ExpiringStockSchema = z
   })
   .meta({ id: 'ExpiringStock' });
 export type ExpiringStockJson = z.infer<typeof ExpiringStockSchema>;
+
+export const StockBatchPageSchema = z.object({ batches: z.array(StockBatchSchema), ...PageFields });
+export const StockBatchListQuerySchema = StockBatchesQuerySchema.extend(pageQuery);
+export const ExpiringStockResultSchema = z.object({ report: ExpiringStockSchema });

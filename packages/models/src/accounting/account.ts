@@ -1,9 +1,9 @@
+import { ACCOUNT_TYPES, type AccountType } from '@salesfleet/contracts';
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { timestampAttribute } from '../timestamp-attribute';
 
 /** Stored as a short string (not a database ENUM) so one schema serves every dialect. */
-export const ACCOUNT_TYPES = ['asset', 'liability', 'equity', 'income', 'expense'] as const;
-export type AccountType = (typeof ACCOUNT_TYPES)[number];
+export { ACCOUNT_TYPES, type AccountType };
 
 /** An account of the chart of accounts (codes like `1000`; the defaults are in chart-of-accounts.ts). */
 export function defineAccount(sequelize: Sequelize) {

@@ -1,3 +1,4 @@
+import { JOURNAL_SOURCE_TYPES, type JournalSourceType } from '@salesfleet/contracts';
 import {
   DataTypes,
   Model,
@@ -11,22 +12,7 @@ import {
 import { timestampAttribute } from '../timestamp-attribute';
 import type { AssociateModel, JournalLine, User } from '../model-types';
 
-/** What produced a journal entry; `sourceId` is that row's id. A string, not a database ENUM. */
-export const JOURNAL_SOURCE_TYPES = [
-  'invoice',
-  'payment',
-  'expense',
-  'void',
-  'manual',
-  'reversal',
-  'stock_adjustment',
-  'purchase_receipt',
-  'supplier_bill',
-  'supplier_payment',
-  'credit_note',
-  'supplier_bill_void',
-] as const;
-export type JournalSourceType = (typeof JOURNAL_SOURCE_TYPES)[number];
+export { JOURNAL_SOURCE_TYPES, type JournalSourceType };
 
 /** A balanced double-entry posting: its lines' debits equal its credits. */
 export function defineJournalEntry(sequelize: Sequelize) {

@@ -1,3 +1,4 @@
+import { PURCHASE_ORDER_STATUSES, type PurchaseOrderStatus } from '@salesfleet/contracts';
 import {
   type CreationOptional,
   DataTypes,
@@ -12,8 +13,7 @@ import type { AssociateModel, PurchaseOrderLine, Supplier } from '../model-types
 import { timestampAttribute } from '../timestamp-attribute';
 
 /** Where an order stands: `ordered` until its goods arrive (in parts: `partial`), `received`, or `cancelled`. */
-export const PURCHASE_ORDER_STATUSES = ['ordered', 'partial', 'received', 'cancelled'] as const;
-export type PurchaseOrderStatus = (typeof PURCHASE_ORDER_STATUSES)[number];
+export { PURCHASE_ORDER_STATUSES, type PurchaseOrderStatus };
 
 /** An order placed with a supplier for goods to arrive at one location, at agreed unit costs. */
 export function definePurchaseOrder(sequelize: Sequelize) {

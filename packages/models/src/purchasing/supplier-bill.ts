@@ -1,3 +1,4 @@
+import { SUPPLIER_BILL_STATUSES, type SupplierBillStatus } from '@salesfleet/contracts';
 import {
   type CreationOptional,
   DataTypes,
@@ -12,8 +13,7 @@ import type { AssociateModel, SupplierPayment } from '../model-types';
 import { timestampAttribute } from '../timestamp-attribute';
 
 /** `open` while something is owed, `paid` once its payments reach its total, `void` once voided (nothing owed). */
-export const SUPPLIER_BILL_STATUSES = ['open', 'paid', 'void'] as const;
-export type SupplierBillStatus = (typeof SUPPLIER_BILL_STATUSES)[number];
+export { SUPPLIER_BILL_STATUSES, type SupplierBillStatus };
 
 /**
  * What the shop owes a supplier: for goods received against an order (posted with the receipt:

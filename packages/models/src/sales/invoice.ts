@@ -1,3 +1,4 @@
+import { INVOICE_STATUSES, type InvoiceStatus } from '@salesfleet/contracts';
 import {
   DataTypes,
   Model,
@@ -12,8 +13,7 @@ import { timestampAttribute } from '../timestamp-attribute';
 import type { AssociateModel, Customer, InvoiceLine, Location, Payment, User } from '../model-types';
 
 /** Stored as a short string (not a database ENUM) so one schema serves every dialect. */
-export const INVOICE_STATUSES = ['draft', 'issued', 'paid', 'void'] as const;
-export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+export { INVOICE_STATUSES, type InvoiceStatus };
 
 /**
  * An invoice. Amounts are integer cents in BIGINT columns (totals grow); they are read back as JS

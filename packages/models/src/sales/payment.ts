@@ -1,3 +1,4 @@
+import { PAYMENT_METHODS, type PaymentMethod } from '@salesfleet/contracts';
 import {
   DataTypes,
   Model,
@@ -12,8 +13,7 @@ import { timestampAttribute } from '../timestamp-attribute';
 import type { AssociateModel, Invoice, User } from '../model-types';
 
 /** Stored as a short string (not a database ENUM) so one schema serves every dialect. */
-export const PAYMENT_METHODS = ['cash', 'card', 'transfer', 'other'] as const;
-export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+export { PAYMENT_METHODS, type PaymentMethod };
 
 /** Money received against an invoice, in integer cents. */
 export function definePayment(sequelize: Sequelize) {

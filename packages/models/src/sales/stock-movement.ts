@@ -1,3 +1,4 @@
+import { STOCK_MOVEMENT_REASONS, type StockMovementReason } from '@salesfleet/contracts';
 import {
   DataTypes,
   Model,
@@ -12,8 +13,7 @@ import { timestampAttribute } from '../timestamp-attribute';
 import type { AssociateModel, Location, Product, User } from '../model-types';
 
 /** Why stock moved. Stored as a short string (not a database ENUM) so one schema serves every dialect. */
-export const STOCK_MOVEMENT_REASONS = ['sale', 'void', 'adjustment', 'receipt', 'transfer', 'return'] as const;
-export type StockMovementReason = (typeof STOCK_MOVEMENT_REASONS)[number];
+export { STOCK_MOVEMENT_REASONS, type StockMovementReason };
 
 /** One change of stock: negative for goods leaving (sale), positive for goods arriving (receipt, void). */
 export function defineStockMovement(sequelize: Sequelize) {

@@ -1,3 +1,4 @@
+import { ADJUSTMENT_REASONS, type AdjustmentReason } from '@salesfleet/contracts';
 import { literal, Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
@@ -104,8 +105,7 @@ export async function stockByProduct(
 
 // ── adjustments ───────────────────────────────────────────────────────────────────────────────────
 
-export const ADJUSTMENT_REASONS = ['adjustment', 'receipt'] as const satisfies readonly StockMovementReason[];
-export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
+export { ADJUSTMENT_REASONS, type AdjustmentReason };
 
 export interface StockAdjustmentInput {
   productId: number;

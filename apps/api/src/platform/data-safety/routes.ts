@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'hono';
-import { z } from 'zod';
 import {
   ARCHIVE_EXTENSION,
   backupDirectory,
@@ -18,19 +17,18 @@ import type { AppTenancy } from '../../tenancy';
 import type { BackgroundRuns } from './runs';
 import {
   type Backup,
-  BackupSchema,
-  backupNameSchema,
+  BackupListSchema,
+  BackupParamSchema,
   MoveTenantInputSchema,
   NotFound,
-  OperationRunSchema,
+  OldDatabaseDroppedSchema,
   RestoreBackupInputSchema,
+  RunParamSchema,
+  RunResultSchema,
   RunStartedSchema,
+  SlugParamSchema,
   SlugTaken,
-  slugSchema,
 } from '@salesfleet/contracts';
-
-const slugParam = z.object({ slug: slugSchema });
-const backupParam = slugParam.extend({ name: backupNameSchema });
 
 const actorOf = (c: Context<PlatformAdminEnv>) => `admin:${c.var.admin.admin.username}`;
 
@@ -68,8 +66,8 @@ export function platformDataSafetyRoutes(
       method: 'get',
       path: '/tenants/:slug/backups',
       summary: "A tenant's backups in its backups folder, newest first (also those of a deleted tenant)",
-      params: slugParam,
-      responses: { 200: { description: 'Backups', schema: z.object({ backups: z.array(BackupSchema) }) } },
+      params: SlugParamSchema,
+      responses: { 200: { description: 'Backups', schema: BackupListSchema } },
     },
     async (c, { params }) => c.json({ backups: (await listBackups(tenancy.config, params.slug)).map(backupJson) }),
   );
@@ -79,7 +77,7 @@ export function platformDataSafetyRoutes(
       method: 'post',
       path: '/tenants/:slug/backups',
       summary: 'Take a backup of the tenant (one consistent snapshot into an engine-neutral archive; retention applies)',
-      params: slugParam,
+      params: SlugParamSchema,
       responses: { ...started, 404: { description: 'TenantNotFound' } },
     },
     async (c, { params }) => {
@@ -98,7 +96,7 @@ export function platformDataSafetyRoutes(
       path: '/tenants/:slug/backups/:name/restore',
       summary:
         'Restore a backup as a new tenant (checksums verified first; optionally on another engine); the new tenant is active once its data is verified',
-      params: backupParam,
+      params: BackupParamSchema,
       body: RestoreBackupInputSchema,
       responses: { ...started, 404: { description: 'NotFound: no such backup' }, 409: { description: 'SlugTaken' } },
     },
@@ -127,7 +125,7 @@ export function platformDataSafetyRoutes(
       path: '/tenants/:slug/move',
       summary:
         'Move the tenant to another engine: maintenance (503 for its users), copy, verify, switch; the old database is kept unless dropOld',
-      params: slugParam,
+      params: SlugParamSchema,
       body: MoveTenantInputSchema,
       responses: { ...started, 404: { description: 'TenantNotFound' } },
     },
@@ -152,9 +150,9 @@ export function platformDataSafetyRoutes(
       method: 'delete',
       path: '/tenants/:slug/old-database',
       summary: 'Drop the database a finished move kept (only one Salesfleet created; others are only forgotten)',
-      params: slugParam,
+      params: SlugParamSchema,
       responses: {
-        200: { description: 'Done', schema: z.object({ database: z.string(), dropped: z.boolean() }) },
+        200: { description: 'Done', schema: OldDatabaseDroppedSchema },
         404: { description: 'TenantNotFound' },
         409: { description: 'Conflict: no old database kept' },
       },
@@ -167,8 +165,8 @@ export function platformDataSafetyRoutes(
       method: 'get',
       path: '/runs/:runId',
       summary: 'A background operation (backup, restore, move): its state, finished steps, rows copied so far, and result or error',
-      params: z.object({ runId: z.uuid() }),
-      responses: { 200: { description: 'The run', schema: z.object({ run: OperationRunSchema }) }, 404: { description: 'NotFound' } },
+      params: RunParamSchema,
+      responses: { 200: { description: 'The run', schema: RunResultSchema }, 404: { description: 'NotFound' } },
     },
     async (c, { params }) => {
       const run = await runs.get(params.runId);

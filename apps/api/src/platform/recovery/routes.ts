@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { z } from 'zod';
 import {
   addPlatformAdmin,
   createTenantAdmin,
@@ -16,11 +15,13 @@ import {
   AddPlatformAdminInputSchema,
   CreateTenantAdminInputSchema,
   PlatformAdminCredentialsSchema,
-  PlatformAdminEntrySchema,
-  slugSchema,
-  TenantUserCredentialsSchema,
-  usernameSchema,
   type PlatformAdminEntry,
+  PlatformAdminEntryResultSchema,
+  PlatformAdminListSchema,
+  PlatformAdminParamSchema,
+  SlugParamSchema,
+  TenantUserCredentialsSchema,
+  TenantUserParamSchema,
 } from '@salesfleet/contracts';
 
 const actorOf = (c: Context<PlatformAdminEnv>) => `admin:${c.var.admin.admin.username}`;
@@ -47,15 +48,13 @@ const oneTime = 'The one-time password is in this answer only: it is never store
  */
 export function platformRecoveryRoutes(routes: PlatformApiRoutes, deps: { tenancy: AppTenancy }): PlatformApiRoutes {
   const { tenancy } = deps;
-  const login = z.object({ username: usernameSchema });
-
   routes.add(
     {
       method: 'post',
       path: '/tenants/:slug/users/:username/reset-password',
       summary: 'Give a tenant user a one-time password (their sessions end; they must change it at sign-in)',
       description: oneTime,
-      params: login.extend({ slug: slugSchema }),
+      params: TenantUserParamSchema,
       responses: {
         200: { description: 'The new one-time password', schema: TenantUserCredentialsSchema },
         404: { description: 'TenantNotFound, NotFound: no such user' },
@@ -71,7 +70,7 @@ export function platformRecoveryRoutes(routes: PlatformApiRoutes, deps: { tenanc
       path: '/tenants/:slug/admins',
       summary: 'Create a tenant admin (superuser in every default group) with a one-time password, within the user limit',
       description: oneTime,
-      params: z.object({ slug: slugSchema }),
+      params: SlugParamSchema,
       body: CreateTenantAdminInputSchema,
       responses: {
         201: { description: 'Created', schema: TenantUserCredentialsSchema },
@@ -87,7 +86,7 @@ export function platformRecoveryRoutes(routes: PlatformApiRoutes, deps: { tenanc
       method: 'get',
       path: '/platform-admins',
       summary: 'Every platform admin, active or disabled',
-      responses: { 200: { description: 'Admins', schema: z.object({ admins: z.array(PlatformAdminEntrySchema) }) } },
+      responses: { 200: { description: 'Admins', schema: PlatformAdminListSchema } },
     },
     async (c) => c.json({ admins: (await listPlatformAdmins(tenancy)).map(adminEntry) }),
   );
@@ -116,7 +115,7 @@ export function platformRecoveryRoutes(routes: PlatformApiRoutes, deps: { tenanc
       path: '/platform-admins/:username/reset-password',
       summary: 'Give another platform admin a one-time password (their console sessions end)',
       description: oneTime,
-      params: login,
+      params: PlatformAdminParamSchema,
       responses: {
         200: { description: 'The new one-time password', schema: PlatformAdminCredentialsSchema },
         404: { description: 'NotFound' },
@@ -137,9 +136,9 @@ export function platformRecoveryRoutes(routes: PlatformApiRoutes, deps: { tenanc
       method: 'post',
       path: '/platform-admins/:username/disable',
       summary: 'Disable a platform admin (their sessions end); not yourself, not the last active admin',
-      params: login,
+      params: PlatformAdminParamSchema,
       responses: {
-        200: { description: 'Disabled', schema: z.object({ admin: PlatformAdminEntrySchema }) },
+        200: { description: 'Disabled', schema: PlatformAdminEntryResultSchema },
         404: { description: 'NotFound' },
         409: { description: 'Conflict: yourself, or the last active admin' },
       },

@@ -1,14 +1,10 @@
-import { z } from 'zod';
 import {
-  MAX_AMOUNT,
-  ACCOUNT_TYPES,
   createAccount,
   createExpense,
   deleteAccount,
   getAccount,
   getExpense,
   getJournalEntry,
-  JOURNAL_SOURCE_TYPES,
   listAccounts,
   listExpenses,
   listJournalEntries,
@@ -24,94 +20,48 @@ import {
   generalLedger,
   getTaxRate,
   listTaxRates,
-  MAX_MANUAL_LINES,
   payablesAgeing,
   receivablesAgeing,
   reverseJournalEntry,
-  TAX_RATE_CODE,
   taxReport,
   updateExpense,
   updateTaxRate,
 } from '@salesfleet/models';
-import { PayablesAgeingSchema } from '@salesfleet/contracts';
 import type { TenantRouteMount } from '../domain-routes';
-import { boolQuery, date, dateRange, id, idParam, idQuery, pageQuery, PageFields } from '../sales/schemas';
+import { accountJson, expenseJson, journalEntryJson, taxRateJson } from './json';
 import {
-  AccountSchema,
-  accountJson,
-  ExpenseSchema,
-  expenseJson,
-  JournalEntrySchema,
-  journalEntryJson,
-  ProfitAndLossSchema,
-  SalesByDaySchema,
-  SalesByLocationSchema,
-  TaxRateSchema,
-  taxRateJson,
-  TrialBalanceSchema,
-  BalanceSheetSchema,
-  GeneralLedgerSchema,
-  ReceivablesAgeingSchema,
-  TaxReportSchema,
-} from './schemas';
-
-const AccountBody = z
-  .object({
-    code: z
-      .string()
-      .trim()
-      .min(1, 'required')
-      .max(20)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits and . _ -'),
-    name: z.string().trim().min(1, 'required').max(150),
-    type: z.enum(ACCOUNT_TYPES),
-    isActive: z.boolean().optional(),
-  })
-  .strict();
-
-const ExpenseBody = z
-  .object({
-    expenseDate: date.optional().describe("default today in the tenant's time zone"),
-    accountId: id.describe('an active expense account'),
-    amount: z.number().int('integer cents').min(1).max(MAX_AMOUNT),
-    vendor: z.string().trim().max(200).nullable().optional(),
-    description: z.string().trim().max(5000).nullable().optional(),
-    locationId: id.nullable().optional(),
-    paidFromAccountId: id.optional().describe('an active asset or liability account; default cash (1000)'),
-  })
-  .strict();
-
-const TaxRateBody = z
-  .object({
-    code: z.string().trim().min(1, 'required').max(20).regex(TAX_RATE_CODE, 'letters, digits and . _ -'),
-    name: z.string().trim().min(1, 'required').max(100),
-    rateBp: z.number().int().min(0).max(10_000).describe('basis points: 2000 = 20 %'),
-    isInclusive: z.boolean().optional().describe('prices include the tax; default false'),
-    isActive: z.boolean().optional(),
-  })
-  .strict();
-
-const amount = z.number().int('integer minor units').min(1).max(MAX_AMOUNT);
-const ManualEntryBody = z
-  .object({
-    entryDate: date.optional().describe("default today in the tenant's time zone"),
-    memo: z.string().trim().min(1, 'required').max(255),
-    lines: z
-      .array(z.union([z.object({ accountId: id, debit: amount }).strict(), z.object({ accountId: id, credit: amount }).strict()]))
-      .min(2)
-      .max(MAX_MANUAL_LINES)
-      .describe('each line has a debit or a credit; debits must equal credits'),
-  })
-  .strict();
-
-const ReversalBody = z
-  .object({
-    date: date.optional().describe("default today in the tenant's time zone"),
-    memo: z.string().trim().max(200).nullable().optional(),
-  })
-  .strict();
-
-const ReportQuery = dateRange({});
+  AccountInputSchema,
+  AccountListQuerySchema,
+  AccountListSchema,
+  AccountResultSchema,
+  ActiveQuerySchema,
+  AsOfQuerySchema,
+  BalanceSheetResultSchema,
+  ExpenseInputSchema,
+  ExpenseListQuerySchema,
+  ExpensePageSchema,
+  ExpenseResultSchema,
+  GeneralLedgerQuerySchema,
+  GeneralLedgerResultSchema,
+  idParam,
+  JournalEntryListQuerySchema,
+  JournalEntryPageSchema,
+  JournalEntryResultSchema,
+  ManualEntryInputSchema,
+  PayablesAgeingResultSchema,
+  ProfitAndLossResultSchema,
+  ReceivablesAgeingResultSchema,
+  ReportQuerySchema,
+  ReversalInputSchema,
+  SalesByDayQuerySchema,
+  SalesByDayResultSchema,
+  SalesByLocationResultSchema,
+  TaxRateInputSchema,
+  TaxRateListSchema,
+  TaxRateResultSchema,
+  TaxReportResultSchema,
+  TrialBalanceResultSchema,
+} from '@salesfleet/contracts';
 
 /** The accounting area of the tenant API: chart of accounts, expenses, journal, tax rates, reports. */
 export const accountingRoutes: TenantRouteMount = (routes) => {
@@ -122,8 +72,8 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/accounts',
       summary: 'The chart of accounts, by code',
       permission: 'accounting.view_account',
-      query: z.object({ type: z.enum(ACCOUNT_TYPES).optional(), active: boolQuery.optional() }),
-      responses: { 200: { description: 'Accounts', schema: z.object({ accounts: z.array(AccountSchema) }) } },
+      query: AccountListQuerySchema,
+      responses: { 200: { description: 'Accounts', schema: AccountListSchema } },
     },
     async (c, { query }) => c.json({ accounts: (await listAccounts(c.var.db, query)).map(accountJson) }),
   );
@@ -135,7 +85,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       summary: 'One account',
       permission: 'accounting.view_account',
       params: idParam,
-      responses: { 200: { description: 'The account', schema: z.object({ account: AccountSchema }) }, 404: { description: 'NotFound' } },
+      responses: { 200: { description: 'The account', schema: AccountResultSchema }, 404: { description: 'NotFound' } },
     },
     async (c, { params }) => c.json({ account: accountJson(await getAccount(c.var.db, params.id)) }),
   );
@@ -146,9 +96,9 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/accounts',
       summary: 'Create an account (code unique, ignoring case)',
       permission: 'accounting.add_account',
-      body: AccountBody,
+      body: AccountInputSchema,
       responses: {
-        201: { description: 'Created', schema: z.object({ account: AccountSchema }) },
+        201: { description: 'Created', schema: AccountResultSchema },
         409: { description: 'Conflict: code taken' },
       },
     },
@@ -162,9 +112,9 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       summary: 'Update an account (the type only while it has no postings; system accounts keep code and type and stay active)',
       permission: 'accounting.change_account',
       params: idParam,
-      body: AccountBody.partial(),
+      body: AccountInputSchema.partial(),
       responses: {
-        200: { description: 'Updated', schema: z.object({ account: AccountSchema }) },
+        200: { description: 'Updated', schema: AccountResultSchema },
         404: { description: 'NotFound' },
         409: { description: 'Conflict: code taken, account in use, system account' },
       },
@@ -198,13 +148,8 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/journal-entries',
       summary: 'Journal entries with their lines, newest first (by date, source, account)',
       permission: 'accounting.view_journal_entry',
-      query: dateRange({
-        sourceType: z.enum(JOURNAL_SOURCE_TYPES).optional(),
-        sourceId: idQuery.optional(),
-        accountId: idQuery.optional(),
-        ...pageQuery,
-      }),
-      responses: { 200: { description: 'A page of entries', schema: z.object({ entries: z.array(JournalEntrySchema), ...PageFields }) } },
+      query: JournalEntryListQuerySchema,
+      responses: { 200: { description: 'A page of entries', schema: JournalEntryPageSchema } },
     },
     async (c, { query }) => {
       const page = await listJournalEntries(c.var.db, query);
@@ -219,7 +164,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       summary: 'One journal entry with its lines',
       permission: 'accounting.view_journal_entry',
       params: idParam,
-      responses: { 200: { description: 'The entry', schema: z.object({ entry: JournalEntrySchema }) }, 404: { description: 'NotFound' } },
+      responses: { 200: { description: 'The entry', schema: JournalEntryResultSchema }, 404: { description: 'NotFound' } },
     },
     async (c, { params }) => c.json({ entry: journalEntryJson(await getJournalEntry(c.var.db, params.id)) }),
   );
@@ -230,9 +175,9 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/journal-entries',
       summary: 'Post a manual journal entry (balanced; active accounts; not receivables, payables or inventory, which their documents own)',
       permission: 'accounting.add_journal_entry',
-      body: ManualEntryBody,
+      body: ManualEntryInputSchema,
       responses: {
-        201: { description: 'Posted', schema: z.object({ entry: JournalEntrySchema }) },
+        201: { description: 'Posted', schema: JournalEntryResultSchema },
         409: { description: 'Conflict: dated in a closed period (details.reason periodClosed)' },
       },
     },
@@ -247,9 +192,9 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       summary: 'Reverse a manual entry with its mirror image (entries are never deleted)',
       permission: 'accounting.add_journal_entry',
       params: idParam,
-      body: ReversalBody,
+      body: ReversalInputSchema,
       responses: {
-        201: { description: 'The reversing entry', schema: z.object({ entry: JournalEntrySchema }) },
+        201: { description: 'The reversing entry', schema: JournalEntryResultSchema },
         404: { description: 'NotFound' },
         409: { description: 'Conflict: not a manual entry (notManual), already reversed (alreadyReversed), closed period (periodClosed)' },
       },
@@ -265,8 +210,8 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/expenses',
       summary: 'Expenses, newest first (by date, account, location)',
       permission: 'accounting.view_expense',
-      query: dateRange({ accountId: idQuery.optional(), locationId: idQuery.optional(), ...pageQuery }),
-      responses: { 200: { description: 'A page of expenses', schema: z.object({ expenses: z.array(ExpenseSchema), ...PageFields }) } },
+      query: ExpenseListQuerySchema,
+      responses: { 200: { description: 'A page of expenses', schema: ExpensePageSchema } },
     },
     async (c, { query }) => {
       const page = await listExpenses(c.var.db, query);
@@ -281,7 +226,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       summary: 'One expense',
       permission: 'accounting.view_expense',
       params: idParam,
-      responses: { 200: { description: 'The expense', schema: z.object({ expense: ExpenseSchema }) }, 404: { description: 'NotFound' } },
+      responses: { 200: { description: 'The expense', schema: ExpenseResultSchema }, 404: { description: 'NotFound' } },
     },
     async (c, { params }) => c.json({ expense: expenseJson(await getExpense(c.var.db, params.id)) }),
   );
@@ -292,8 +237,8 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/expenses',
       summary: 'Record an expense and post it (debit the expense account, credit the account paid from) in one transaction',
       permission: 'accounting.add_expense',
-      body: ExpenseBody,
-      responses: { 201: { description: 'Recorded', schema: z.object({ expense: ExpenseSchema }) } },
+      body: ExpenseInputSchema,
+      responses: { 201: { description: 'Recorded', schema: ExpenseResultSchema } },
     },
     async (c, { body }) => c.json({ expense: expenseJson(await createExpense(c.var.db, { ...body, userId: c.var.user.user.id })) }, 201),
   );
@@ -305,9 +250,9 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       summary: 'Edit an expense and its posting, while its old and new dates are in an open period',
       permission: 'accounting.change_expense',
       params: idParam,
-      body: ExpenseBody.partial(),
+      body: ExpenseInputSchema.partial(),
       responses: {
-        200: { description: 'Updated', schema: z.object({ expense: ExpenseSchema }) },
+        200: { description: 'Updated', schema: ExpenseResultSchema },
         404: { description: 'NotFound' },
         409: { description: 'Conflict: its period is closed (details.reason periodClosed)' },
       },
@@ -322,8 +267,8 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/tax-rates',
       summary: 'Tax rates (for products), by code',
       permission: 'accounting.view_tax_rate',
-      query: z.object({ active: boolQuery.optional() }),
-      responses: { 200: { description: 'Tax rates', schema: z.object({ taxRates: z.array(TaxRateSchema) }) } },
+      query: ActiveQuerySchema,
+      responses: { 200: { description: 'Tax rates', schema: TaxRateListSchema } },
     },
     async (c, { query }) => c.json({ taxRates: (await listTaxRates(c.var.db, query)).map(taxRateJson) }),
   );
@@ -335,7 +280,7 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       summary: 'One tax rate',
       permission: 'accounting.view_tax_rate',
       params: idParam,
-      responses: { 200: { description: 'The rate', schema: z.object({ taxRate: TaxRateSchema }) }, 404: { description: 'NotFound' } },
+      responses: { 200: { description: 'The rate', schema: TaxRateResultSchema }, 404: { description: 'NotFound' } },
     },
     async (c, { params }) => c.json({ taxRate: taxRateJson(await getTaxRate(c.var.db, params.id)) }),
   );
@@ -346,9 +291,9 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/tax-rates',
       summary: 'Create a tax rate (code unique, ignoring case)',
       permission: 'accounting.add_tax_rate',
-      body: TaxRateBody,
+      body: TaxRateInputSchema,
       responses: {
-        201: { description: 'Created', schema: z.object({ taxRate: TaxRateSchema }) },
+        201: { description: 'Created', schema: TaxRateResultSchema },
         409: { description: 'Conflict: code taken' },
       },
     },
@@ -362,9 +307,9 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       summary: 'Change a tax rate (issued invoices keep the rate they were issued with)',
       permission: 'accounting.change_tax_rate',
       params: idParam,
-      body: TaxRateBody.partial(),
+      body: TaxRateInputSchema.partial(),
       responses: {
-        200: { description: 'Updated', schema: z.object({ taxRate: TaxRateSchema }) },
+        200: { description: 'Updated', schema: TaxRateResultSchema },
         404: { description: 'NotFound' },
         409: { description: 'Conflict: code taken' },
       },
@@ -398,8 +343,8 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/reports/trial-balance',
       summary: 'Trial balance: debits and credits per account over entries dated in the range (always balances)',
       permission: 'accounting.view_reports',
-      query: ReportQuery,
-      responses: { 200: { description: 'Trial balance', schema: z.object({ report: TrialBalanceSchema }) } },
+      query: ReportQuerySchema,
+      responses: { 200: { description: 'Trial balance', schema: TrialBalanceResultSchema } },
     },
     async (c, { query }) => c.json({ report: await trialBalance(c.var.db, query) }),
   );
@@ -410,8 +355,8 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/reports/profit-and-loss',
       summary: 'Profit and loss: income minus expenses, by account',
       permission: 'accounting.view_reports',
-      query: ReportQuery,
-      responses: { 200: { description: 'Profit and loss', schema: z.object({ report: ProfitAndLossSchema }) } },
+      query: ReportQuerySchema,
+      responses: { 200: { description: 'Profit and loss', schema: ProfitAndLossResultSchema } },
     },
     async (c, { query }) => c.json({ report: await profitAndLoss(c.var.db, query) }),
   );
@@ -422,8 +367,8 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/reports/sales-by-day',
       summary: 'Sales (issued and paid invoices, not void) per day',
       permission: 'accounting.view_reports',
-      query: dateRange({ locationId: idQuery.optional() }),
-      responses: { 200: { description: 'Sales per day', schema: z.object({ report: SalesByDaySchema }) } },
+      query: SalesByDayQuerySchema,
+      responses: { 200: { description: 'Sales per day', schema: SalesByDayResultSchema } },
     },
     async (c, { query }) => c.json({ report: { from: query.from ?? null, to: query.to ?? null, days: await salesByDay(c.var.db, query) } }),
   );
@@ -434,8 +379,8 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/reports/sales-by-location',
       summary: 'Sales (issued and paid invoices, not void) per location',
       permission: 'accounting.view_reports',
-      query: ReportQuery,
-      responses: { 200: { description: 'Sales per location', schema: z.object({ report: SalesByLocationSchema }) } },
+      query: ReportQuerySchema,
+      responses: { 200: { description: 'Sales per location', schema: SalesByLocationResultSchema } },
     },
     async (c, { query }) =>
       c.json({ report: { from: query.from ?? null, to: query.to ?? null, locations: await salesByLocation(c.var.db, query) } }),
@@ -447,8 +392,8 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/reports/balance-sheet',
       summary: 'Balance sheet at the end of a day (default today in the tenant time zone), earnings split at the fiscal year start',
       permission: 'accounting.view_reports',
-      query: z.object({ asOf: date.optional() }),
-      responses: { 200: { description: 'Balance sheet', schema: z.object({ report: BalanceSheetSchema }) } },
+      query: AsOfQuerySchema,
+      responses: { 200: { description: 'Balance sheet', schema: BalanceSheetResultSchema } },
     },
     async (c, { query }) => c.json({ report: await balanceSheet(c.var.db, query) }),
   );
@@ -459,9 +404,9 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/reports/general-ledger',
       summary: "One account's postings in date order with a running balance, paged",
       permission: 'accounting.view_reports',
-      query: dateRange({ accountId: idQuery, ...pageQuery }),
+      query: GeneralLedgerQuerySchema,
       responses: {
-        200: { description: 'General ledger', schema: z.object({ report: GeneralLedgerSchema }) },
+        200: { description: 'General ledger', schema: GeneralLedgerResultSchema },
         404: { description: 'NotFound: no such account' },
       },
     },
@@ -474,8 +419,8 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/reports/receivables-ageing',
       summary: 'What customers owe, by age of the invoice at a day (0–30, 31–60, 61–90, 90+ days)',
       permission: 'accounting.view_reports',
-      query: z.object({ asOf: date.optional() }),
-      responses: { 200: { description: 'Receivables ageing', schema: z.object({ report: ReceivablesAgeingSchema }) } },
+      query: AsOfQuerySchema,
+      responses: { 200: { description: 'Receivables ageing', schema: ReceivablesAgeingResultSchema } },
     },
     async (c, { query }) => c.json({ report: await receivablesAgeing(c.var.db, query) }),
   );
@@ -487,8 +432,8 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       summary:
         'What the shop owes its suppliers at the end of a day (default today), per supplier and by age of the bill (0–30, 31–60, 61–90, 90+ days)',
       permission: 'accounting.view_reports',
-      query: z.object({ asOf: date.optional() }),
-      responses: { 200: { description: 'Payables ageing', schema: z.object({ report: PayablesAgeingSchema }) } },
+      query: AsOfQuerySchema,
+      responses: { 200: { description: 'Payables ageing', schema: PayablesAgeingResultSchema } },
     },
     async (c, { query }) => c.json({ report: await payablesAgeing(c.var.db, query) }),
   );
@@ -499,8 +444,8 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
       path: '/reports/tax',
       summary: 'Output tax per rate on the invoices issued in the range (void invoices excluded)',
       permission: 'accounting.view_reports',
-      query: ReportQuery,
-      responses: { 200: { description: 'Tax report', schema: z.object({ report: TaxReportSchema }) } },
+      query: ReportQuerySchema,
+      responses: { 200: { description: 'Tax report', schema: TaxReportResultSchema } },
     },
     async (c, { query }) => c.json({ report: await taxReport(c.var.db, query) }),
   );

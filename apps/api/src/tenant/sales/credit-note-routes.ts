@@ -1,45 +1,16 @@
-import { z } from 'zod';
-import { createCreditNote, getCreditNote, listCreditNotes, PAYMENT_METHODS, quantityNumber, type CreditNote } from '@salesfleet/models';
+import {
+  CreateCreditNoteInputSchema,
+  type CreditNoteJson,
+  CreditNoteListQuerySchema,
+  CreditNotePageSchema,
+  CreditNoteResultSchema,
+  idParam,
+} from '@salesfleet/contracts';
+import { createCreditNote, getCreditNote, listCreditNotes, quantityNumber, type CreditNote } from '@salesfleet/models';
 import type { TenantApiRoutes } from '../../http/api-routes';
-import { date, dateRange, id, idParam, idQuery, PageFields, pageQuery, quantity, quantityOut } from './schemas';
+import { iso } from './json';
 
-const iso = (d: Date | string) => new Date(d).toISOString();
-
-export const CreditNoteSchema = z
-  .object({
-    id: z.number().int(),
-    number: z.string().describe('CN-000001 (prefix from the settings)'),
-    invoiceId: z.number().int(),
-    issueDate: z.string(),
-    subtotal: z.number().int(),
-    tax: z.number().int(),
-    total: z.number().int(),
-    applied: z.number().int().describe('reduced what the customer owed'),
-    refunded: z.number().int().describe('paid back in money'),
-    refundMethod: z.enum(PAYMENT_METHODS).nullable(),
-    reason: z.string().nullable(),
-    createdBy: z.number().int(),
-    createdAt: z.string(),
-    lines: z
-      .array(
-        z.object({
-          id: z.number().int(),
-          invoiceLineId: z.number().int(),
-          productId: z.number().int().nullable(),
-          description: z.string(),
-          quantity: quantityOut,
-          taxRateBp: z.number().int(),
-          lineSubtotal: z.number().int(),
-          lineTax: z.number().int(),
-          lineTotal: z.number().int(),
-          costAmount: z.number().int().nullable().describe('value returned to stock; null when written off or free text'),
-        }),
-      )
-      .optional(),
-  })
-  .meta({ id: 'CreditNote' });
-
-export function creditNoteJson(n: CreditNote): z.infer<typeof CreditNoteSchema> {
+export function creditNoteJson(n: CreditNote): CreditNoteJson {
   return {
     id: n.id,
     number: n.number,
@@ -73,19 +44,6 @@ export function creditNoteJson(n: CreditNote): z.infer<typeof CreditNoteSchema> 
   };
 }
 
-const CreditNoteBody = z
-  .object({
-    lines: z
-      .array(z.object({ invoiceLineId: id, quantity }).strict())
-      .min(1)
-      .max(500),
-    date: date.optional().describe("default today in the tenant's time zone; not before the invoice"),
-    reason: z.string().trim().max(200).nullable().optional(),
-    refundMethod: z.enum(PAYMENT_METHODS).optional().describe('required when the credit exceeds what is still owed (money goes back)'),
-    restock: z.boolean().optional().describe('put the goods back into stock (default true)'),
-  })
-  .strict();
-
 /** Credit notes and refunds against issued invoices. */
 export function creditNoteRoutes(routes: TenantApiRoutes): void {
   routes.add(
@@ -96,9 +54,9 @@ export function creditNoteRoutes(routes: TenantApiRoutes): void {
         'Credit an issued invoice in full or in part by line: reverses revenue, tax and cost, returns stock, reduces the receivable or refunds money',
       permission: 'sales.add_credit_note',
       params: idParam,
-      body: CreditNoteBody,
+      body: CreateCreditNoteInputSchema,
       responses: {
-        201: { description: 'Created', schema: z.object({ creditNote: CreditNoteSchema }) },
+        201: { description: 'Created', schema: CreditNoteResultSchema },
         404: { description: 'NotFound' },
         409: { description: 'Conflict: draft or void invoice, closed period (details.reason periodClosed)' },
       },
@@ -113,9 +71,9 @@ export function creditNoteRoutes(routes: TenantApiRoutes): void {
       path: '/credit-notes',
       summary: 'Credit notes, newest first (by invoice, date)',
       permission: 'sales.view_credit_note',
-      query: dateRange({ invoiceId: idQuery.optional(), ...pageQuery }),
+      query: CreditNoteListQuerySchema,
       responses: {
-        200: { description: 'A page of credit notes', schema: z.object({ creditNotes: z.array(CreditNoteSchema), ...PageFields }) },
+        200: { description: 'A page of credit notes', schema: CreditNotePageSchema },
       },
     },
     async (c, { query }) => {
@@ -132,7 +90,7 @@ export function creditNoteRoutes(routes: TenantApiRoutes): void {
       permission: 'sales.view_credit_note',
       params: idParam,
       responses: {
-        200: { description: 'The credit note', schema: z.object({ creditNote: CreditNoteSchema }) },
+        200: { description: 'The credit note', schema: CreditNoteResultSchema },
         404: { description: 'NotFound' },
       },
     },

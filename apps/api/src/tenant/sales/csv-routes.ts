@@ -8,15 +8,8 @@ import {
   type PermissionCodename,
   type TenantModels,
 } from '@salesfleet/models';
-import { z } from 'zod';
 import type { TenantApiRoutes } from '../../http/api-routes';
-
-const ImportBody = z.object({ csv: z.string().min(1).max(900_000).describe('the whole file, UTF-8, header row first') }).strict();
-const ImportResultSchema = z.object({
-  created: z.number().int(),
-  updated: z.number().int(),
-  openingStock: z.number().int().describe('stock levels opened (products × locations)'),
-});
+import { CsvImportInputSchema, type CsvImportResult, CsvImportResultSchema } from '@salesfleet/contracts';
 
 interface CsvKind {
   path: string;
@@ -24,7 +17,7 @@ interface CsvKind {
   view: PermissionCodename;
   change: PermissionCodename;
   exportCsv: (models: TenantModels) => Promise<string>;
-  importCsv: (models: TenantModels, text: string, userId: number) => Promise<z.infer<typeof ImportResultSchema>>;
+  importCsv: (models: TenantModels, text: string, userId: number) => Promise<CsvImportResult>;
   key: string;
 }
 
@@ -84,9 +77,9 @@ export function csvRoutes(routes: TenantApiRoutes): void {
         path: `/csv/${kind.path}`,
         summary: `Import ${kind.what} from CSV: every row is checked first, nothing is imported if one is bad; matched by ${kind.key}, so a second import changes nothing`,
         permission: kind.change,
-        body: ImportBody,
+        body: CsvImportInputSchema,
         responses: {
-          200: { description: 'What was created and updated', schema: ImportResultSchema },
+          200: { description: 'What was created and updated', schema: CsvImportResultSchema },
           400: { description: 'ValidationFailed: details list every bad row as { path: "<line>.<column>", message }' },
         },
       },

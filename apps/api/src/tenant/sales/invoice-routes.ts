@@ -1,19 +1,13 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   assertMayUseLocation,
   createInvoice,
   deleteDraftInvoice,
   getInvoice,
   getSettings,
-  INVOICE_STATUSES,
   issueInvoice,
   listInvoices,
   listPayments,
-  MAX_AMOUNT,
-  MAX_INVOICE_LINES,
-  MAX_UNIT_PRICE,
-  QUANTITY_SCALE,
-  PAYMENT_METHODS,
   recordPayment,
   voidInvoice,
   type InvoiceLineInput,
@@ -21,85 +15,30 @@ import {
   userLocationIds,
 } from '@salesfleet/models';
 import type { TenantApiRoutes } from '../../http/api-routes';
+import { invoiceJson, invoiceSummaryJson, paymentJson, withoutUndefined } from './json';
 import {
-  date,
-  dateRange,
-  id,
+  CreateInvoiceInputSchema,
+  hasDiscount,
   idParam,
-  idQuery,
-  InvoiceSchema,
-  InvoiceSummarySchema,
-  invoiceJson,
-  invoiceSummaryJson,
-  pageQuery,
-  PageFields,
-  PaymentSchema,
-  paymentJson,
-  quantity,
-  withoutUndefined,
-} from './schemas';
-import { DiscountFields, hasDiscount, ONE_DISCOUNT_KIND, oneDiscountKind, PermissionDenied, ValidationFailed } from '@salesfleet/contracts';
+  InvoiceListQuerySchema,
+  InvoicePageSchema,
+  InvoiceResultSchema,
+  IssueInvoiceInputSchema,
+  type LineInputSchema,
+  PaymentInputSchema,
+  PaymentListQuerySchema,
+  PaymentListSchema,
+  PaymentPageSchema,
+  PaymentRecordedSchema,
+  PermissionDenied,
+  ValidationFailed,
+  VoidInvoiceInputSchema,
+} from '@salesfleet/contracts';
 
-export const LineBody = z
-  .object({
-    productId: id.nullable().optional().describe('omit or null for a free-text line'),
-    description: z.string().trim().min(1).max(255).nullable().optional().describe('required on free-text lines'),
-    quantity,
-    unitPrice: z.number().int().min(0).max(MAX_UNIT_PRICE).optional().describe("cents; default the product's price"),
-    taxRateBp: z.number().int().min(0).max(10_000).optional().describe('free-text lines only; basis points'),
-    taxInclusive: z.boolean().optional().describe('free-text lines only: the unit price includes the tax'),
-    ...DiscountFields,
-  })
-  .strict()
-  .refine(oneDiscountKind, ONE_DISCOUNT_KIND)
-  // quantity (thousandths) × unit price / 1000, in BigInt; the line total with its tax and the invoice
-  // total are checked against MAX_AMOUNT where the products' prices and rates are known.
-  .refine((l) => l.unitPrice === undefined || BigInt(l.quantity) * BigInt(l.unitPrice) <= BigInt(MAX_AMOUNT) * BigInt(QUANTITY_SCALE), {
-    path: ['unitPrice'],
-    message: `quantity × unitPrice at most ${MAX_AMOUNT} cents`,
-  });
-
-/** A line body as the models take it (absent optional fields left out, not undefined). */
-export function lineInput(l: z.infer<typeof LineBody>): InvoiceLineInput {
+/** A line as the models take it (absent optional fields left out, not undefined). */
+export function lineInput(l: z.output<typeof LineInputSchema>): InvoiceLineInput {
   return withoutUndefined(l) as unknown as InvoiceLineInput;
 }
-
-export const TillPaymentBody = z
-  .object({
-    method: z.enum(PAYMENT_METHODS),
-    amount: z.number().int().min(1).max(MAX_AMOUNT).optional().describe('cents; default the invoice total'),
-    reference: z.string().trim().max(100).nullable().optional(),
-  })
-  .strict();
-
-const CreateInvoiceBody = z
-  .object({
-    locationId: id.optional().describe('default: the only active location'),
-    customerId: id.nullable().optional(),
-    issueDate: date.optional().describe("default today in the tenant's time zone"),
-    notes: z.string().trim().max(5000).nullable().optional(),
-    draft: z.boolean().optional().describe('save without issuing: no number, stock or posting yet'),
-    lines: z.array(LineBody).min(1, 'at least one line').max(MAX_INVOICE_LINES),
-    payment: TillPaymentBody.optional().describe('money taken at the till when issuing'),
-    ...DiscountFields,
-  })
-  .strict()
-  .refine(oneDiscountKind, ONE_DISCOUNT_KIND);
-
-const IssueBody = z.object({ issueDate: date.optional(), payment: TillPaymentBody.optional() }).strict();
-const VoidBody = z
-  .object({ reason: z.string().trim().max(200).nullable().optional(), date: date.optional().describe('posting date of the reversal') })
-  .strict();
-const PaymentBody = z
-  .object({
-    amount: z.number().int().min(1).max(MAX_AMOUNT).describe('cents, at most what is owed'),
-    method: z.enum(PAYMENT_METHODS),
-    reference: z.string().trim().max(100).nullable().optional(),
-    receivedAt: z.iso.datetime({ offset: true }).optional().describe('ISO 8601; default now'),
-  })
-  .strict();
-
-const InvoiceBody = z.object({ invoice: InvoiceSchema });
 
 /** Discounts are for Admin and Managers (sales.give_discount): a cashier sells at the listed prices. */
 export function assertMayDiscount(
@@ -125,15 +64,9 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
       path: '/invoices',
       summary: 'List invoices (newest first) by issue date range, status, location and customer',
       permission: 'sales.view_invoice',
-      query: dateRange({
-        q: z.string().trim().max(100).optional().describe('invoice number contains (case-insensitive)'),
-        status: z.enum(INVOICE_STATUSES).optional(),
-        locationId: idQuery.optional(),
-        customerId: idQuery.optional(),
-        ...pageQuery,
-      }),
+      query: InvoiceListQuerySchema,
       responses: {
-        200: { description: 'A page of invoices', schema: z.object({ invoices: z.array(InvoiceSummarySchema), ...PageFields }) },
+        200: { description: 'A page of invoices', schema: InvoicePageSchema },
       },
     },
     async (c, { query }) => {
@@ -149,7 +82,7 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
       summary: 'One invoice with its lines and payments',
       permission: 'sales.view_invoice',
       params: idParam,
-      responses: { 200: { description: 'The invoice', schema: InvoiceBody }, 404: { description: 'NotFound' } },
+      responses: { 200: { description: 'The invoice', schema: InvoiceResultSchema }, 404: { description: 'NotFound' } },
     },
     async (c, { params }) => c.json({ invoice: invoiceJson(await getInvoice(c.var.db, params.id)) }),
   );
@@ -207,9 +140,9 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
         'computed per line on the discounted amount and rounded half-up to the cent; a tax-inclusive rate derives net and tax ' +
         'from the price (tax = price × rate / (1 + rate), half-up). Revenue is posted net of discounts.',
       permission: 'sales.add_invoice',
-      body: CreateInvoiceBody,
+      body: CreateInvoiceInputSchema,
       responses: {
-        201: { description: 'Created', schema: InvoiceBody },
+        201: { description: 'Created', schema: InvoiceResultSchema },
         403: { description: 'PermissionDenied: the user may not sell at this location (details.locationId), or discount' },
         409: { description: 'InsufficientStock (details.shortages: [{ productId, sku, locationId, requested, available }])' },
       },
@@ -240,9 +173,9 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
       summary: 'Issue a draft (number, stock, posting; optionally a till payment)',
       permission: 'sales.add_invoice',
       params: idParam,
-      body: IssueBody,
+      body: IssueInvoiceInputSchema,
       responses: {
-        200: { description: 'Issued', schema: InvoiceBody },
+        200: { description: 'Issued', schema: InvoiceResultSchema },
         404: { description: 'NotFound' },
         403: { description: 'PermissionDenied: the user may not sell at the draft’s location' },
         409: { description: 'Conflict (not a draft), InsufficientStock' },
@@ -267,9 +200,9 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
       summary: 'Void an issued or paid invoice: reversing journal entry (sale and payments), stock returned',
       permission: 'sales.void_invoice',
       params: idParam,
-      body: VoidBody,
+      body: VoidInvoiceInputSchema,
       responses: {
-        200: { description: 'Voided', schema: InvoiceBody },
+        200: { description: 'Voided', schema: InvoiceResultSchema },
         404: { description: 'NotFound' },
         409: { description: 'Conflict: already void, or a draft' },
       },
@@ -303,7 +236,7 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
       permission: 'sales.view_payment',
       params: idParam,
       responses: {
-        200: { description: 'Payments', schema: z.object({ payments: z.array(PaymentSchema) }) },
+        200: { description: 'Payments', schema: PaymentListSchema },
         404: { description: 'NotFound' },
       },
     },
@@ -317,9 +250,9 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
       summary: 'Record a payment (debit cash or bank, credit receivable); the invoice is paid once fully paid',
       permission: 'sales.add_payment',
       params: idParam,
-      body: PaymentBody,
+      body: PaymentInputSchema,
       responses: {
-        201: { description: 'Recorded', schema: z.object({ payment: PaymentSchema, invoice: InvoiceSummarySchema }) },
+        201: { description: 'Recorded', schema: PaymentRecordedSchema },
         404: { description: 'NotFound' },
         409: { description: 'Conflict: more than is owed (details.outstanding), or a draft, void or paid invoice' },
       },
@@ -342,8 +275,8 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
       path: '/payments',
       summary: 'Payments, newest first (by invoice, method, date received)',
       permission: 'sales.view_payment',
-      query: dateRange({ invoiceId: idQuery.optional(), method: z.enum(PAYMENT_METHODS).optional(), ...pageQuery }),
-      responses: { 200: { description: 'A page of payments', schema: z.object({ payments: z.array(PaymentSchema), ...PageFields }) } },
+      query: PaymentListQuerySchema,
+      responses: { 200: { description: 'A page of payments', schema: PaymentPageSchema } },
     },
     async (c, { query }) => {
       const page = await listPayments(c.var.db, query);

@@ -1,14 +1,15 @@
-import { z } from 'zod';
 import {
-  DiscountFields,
-  ONE_DISCOUNT_KIND,
-  oneDiscountKind,
+  ConvertQuoteInputSchema,
+  CreateQuoteInputSchema,
+  idParam,
+  InvoiceResultSchema,
   PermissionDenied,
-  QuoteSchema,
-  QuoteStatusSchema,
-  QuoteSummarySchema,
+  QuoteListQuerySchema,
+  QuotePageSchema,
+  QuoteResultSchema,
   type QuoteJson,
   type QuoteSummaryJson,
+  UpdateQuoteInputSchema,
 } from '@salesfleet/contracts';
 import {
   assertMayUseLocation,
@@ -17,16 +18,13 @@ import {
   expireQuote,
   getQuote,
   listQuotes,
-  MAX_INVOICE_LINES,
   quantityNumber,
   updateQuote,
   type Quote,
 } from '@salesfleet/models';
 import type { TenantApiRoutes } from '../../http/api-routes';
-import { assertMayDiscount, LineBody, lineInput, TillPaymentBody } from './invoice-routes';
-import { date, dateRange, id, idParam, idQuery, InvoiceSchema, invoiceJson, PageFields, pageQuery, withoutUndefined } from './schemas';
-
-const iso = (d: Date | string) => new Date(d).toISOString();
+import { assertMayDiscount, lineInput } from './invoice-routes';
+import { invoiceJson, iso, withoutUndefined } from './json';
 
 function quoteSummaryJson(q: Quote): QuoteSummaryJson {
   return {
@@ -72,31 +70,6 @@ function quoteJson(q: Quote): QuoteJson {
   };
 }
 
-const QuoteFieldsBody = {
-  customerId: id.nullable().optional(),
-  issueDate: date.optional().describe("default today in the tenant's time zone"),
-  validUntil: date.optional().describe('default 30 days after the issue date'),
-  notes: z.string().trim().max(5000).nullable().optional(),
-  lines: z.array(LineBody).min(1, 'at least one line').max(MAX_INVOICE_LINES),
-  ...DiscountFields,
-};
-const CreateQuoteBody = z
-  .object({ locationId: id, ...QuoteFieldsBody })
-  .strict()
-  .refine(oneDiscountKind, ONE_DISCOUNT_KIND);
-const UpdateQuoteBody = z
-  .object({ locationId: id.optional(), ...QuoteFieldsBody, lines: QuoteFieldsBody.lines.optional() })
-  .strict()
-  .refine(oneDiscountKind, ONE_DISCOUNT_KIND);
-const ConvertBody = z
-  .object({
-    issueDate: date.optional().describe("the invoice's date; default today in the tenant's time zone"),
-    payment: TillPaymentBody.optional().describe('money taken when the invoice is issued'),
-  })
-  .strict();
-
-const QuoteBody = z.object({ quote: QuoteSchema });
-
 /** Quotes: offered prices and discounts that post nothing until converted (once) into an invoice. */
 export function quoteRoutes(routes: TenantApiRoutes): void {
   routes.add(
@@ -105,13 +78,8 @@ export function quoteRoutes(routes: TenantApiRoutes): void {
       path: '/quotes',
       summary: 'List quotes (newest first) by issue date range, status and customer',
       permission: 'sales.view_quote',
-      query: dateRange({
-        q: z.string().trim().max(100).optional().describe('quote number contains (case-insensitive)'),
-        status: QuoteStatusSchema.optional(),
-        customerId: idQuery.optional(),
-        ...pageQuery,
-      }),
-      responses: { 200: { description: 'A page of quotes', schema: z.object({ quotes: z.array(QuoteSummarySchema), ...PageFields }) } },
+      query: QuoteListQuerySchema,
+      responses: { 200: { description: 'A page of quotes', schema: QuotePageSchema } },
     },
     async (c, { query }) => {
       const page = await listQuotes(c.var.db, query);
@@ -126,7 +94,7 @@ export function quoteRoutes(routes: TenantApiRoutes): void {
       summary: 'One quote with its lines',
       permission: 'sales.view_quote',
       params: idParam,
-      responses: { 200: { description: 'The quote', schema: QuoteBody }, 404: { description: 'NotFound' } },
+      responses: { 200: { description: 'The quote', schema: QuoteResultSchema }, 404: { description: 'NotFound' } },
     },
     async (c, { params }) => c.json({ quote: quoteJson(await getQuote(c.var.db, params.id)) }),
   );
@@ -140,9 +108,9 @@ export function quoteRoutes(routes: TenantApiRoutes): void {
         'Lines and discounts are priced like an invoice (discounts before tax, tax-inclusive rates derived from the price); ' +
         'the number takes the quote prefix of the settings. Discounts need sales.give_discount.',
       permission: 'sales.add_quote',
-      body: CreateQuoteBody,
+      body: CreateQuoteInputSchema,
       responses: {
-        201: { description: 'Created', schema: QuoteBody },
+        201: { description: 'Created', schema: QuoteResultSchema },
         403: { description: 'PermissionDenied: the user may not quote at this location, or discount' },
       },
     },
@@ -165,9 +133,9 @@ export function quoteRoutes(routes: TenantApiRoutes): void {
       summary: 'Change an open quote (new lines replace the old ones; everything is priced again)',
       permission: 'sales.change_quote',
       params: idParam,
-      body: UpdateQuoteBody,
+      body: UpdateQuoteInputSchema,
       responses: {
-        200: { description: 'Changed', schema: QuoteBody },
+        200: { description: 'Changed', schema: QuoteResultSchema },
         404: { description: 'NotFound' },
         409: { description: 'Conflict: the quote is expired or converted' },
       },
@@ -189,7 +157,7 @@ export function quoteRoutes(routes: TenantApiRoutes): void {
       permission: 'sales.change_quote',
       params: idParam,
       responses: {
-        200: { description: 'Expired', schema: QuoteBody },
+        200: { description: 'Expired', schema: QuoteResultSchema },
         404: { description: 'NotFound' },
         409: { description: 'Conflict: not open' },
       },
@@ -207,9 +175,9 @@ export function quoteRoutes(routes: TenantApiRoutes): void {
         'takes the stock and posts the sale like any invoice, and references the quote (quoteId). Needs sales.add_invoice too.',
       permission: 'sales.change_quote',
       params: idParam,
-      body: ConvertBody,
+      body: ConvertQuoteInputSchema,
       responses: {
-        201: { description: 'The new invoice', schema: z.object({ invoice: InvoiceSchema }) },
+        201: { description: 'The new invoice', schema: InvoiceResultSchema },
         403: { description: 'PermissionDenied: may not invoice, or not at the quote’s location' },
         404: { description: 'NotFound' },
         409: { description: 'Conflict: converted or expired (details.status), InsufficientStock' },

@@ -1,70 +1,30 @@
-import { z } from 'zod';
 import {
-  BatchNumberSchema,
-  BatchReceiptFields,
   ExpiringStockQuerySchema,
-  ExpiringStockSchema,
-  StockBatchesQuerySchema,
-  StockBatchSchema,
+  ExpiringStockResultSchema,
+  StockAdjustedSchema,
+  StockAdjustmentInputSchema,
+  StockBatchListQuerySchema,
+  StockBatchPageSchema,
   type StockBatchJson,
+  StockLevelPageSchema,
+  StockLevelQuerySchema,
+  StockMovementPageSchema,
+  StockMovementQuerySchema,
+  StockTransferInputSchema,
+  StockTransferredSchema,
 } from '@salesfleet/contracts';
 import {
-  ADJUSTMENT_REASONS,
   adjustStock,
   expiringStock,
   listStockBatches,
   listStockLevels,
   listStockMovements,
   quantityNumber,
-  STOCK_MOVEMENT_REASONS,
   transferStock,
   type StockBatch,
 } from '@salesfleet/models';
 import type { TenantApiRoutes } from '../../http/api-routes';
-import {
-  id,
-  idQuery,
-  pageQuery,
-  PageFields,
-  quantity,
-  quantityOut,
-  signedQuantity,
-  StockLevelSchema,
-  stockLevelJson,
-  StockMovementSchema,
-  stockMovementJson,
-} from './schemas';
-
-const AdjustmentBody = z
-  .object({
-    productId: id,
-    locationId: id,
-    quantity: signedQuantity.describe('signed units (up to 3 decimals): positive adds units, negative removes them'),
-    reason: z.enum(ADJUSTMENT_REASONS).optional().describe('adjustment (default) or receipt (goods received)'),
-    unitCost: z
-      .number()
-      .int()
-      .min(0)
-      .max(2_147_483_647)
-      .optional()
-      .describe("cents per unit of the units added; default the product's average cost"),
-    note: z.string().trim().max(100).nullable().optional().describe('why, in a few words'),
-    ...BatchReceiptFields,
-  })
-  .strict();
-
-const TransferBody = z
-  .object({
-    productId: id,
-    fromLocationId: id,
-    toLocationId: id,
-    quantity,
-    note: z.string().trim().max(100).nullable().optional(),
-    batchNumber: BatchNumberSchema.optional().describe(
-      'batch-tracked products: the batch to move (it keeps its number and expiry); default first-expiry-first-out over unexpired batches',
-    ),
-  })
-  .strict();
+import { stockLevelJson, stockMovementJson } from './json';
 
 function stockBatchJson(b: StockBatch): StockBatchJson {
   return {
@@ -85,8 +45,8 @@ export function stockRoutes(routes: TenantApiRoutes): void {
       path: '/stock',
       summary: 'Stock on hand per product and location',
       permission: 'sales.view_stock_level',
-      query: z.object({ locationId: idQuery.optional(), productId: idQuery.optional(), ...pageQuery }),
-      responses: { 200: { description: 'A page of stock levels', schema: z.object({ stock: z.array(StockLevelSchema), ...PageFields }) } },
+      query: StockLevelQuerySchema,
+      responses: { 200: { description: 'A page of stock levels', schema: StockLevelPageSchema } },
     },
     async (c, { query }) => {
       const page = await listStockLevels(c.var.db, query);
@@ -100,8 +60,8 @@ export function stockRoutes(routes: TenantApiRoutes): void {
       path: '/stock/batches',
       summary: 'Stock per batch per location (batch-tracked products), soonest expiry first',
       permission: 'sales.view_stock_level',
-      query: StockBatchesQuerySchema.extend(pageQuery),
-      responses: { 200: { description: 'A page of batches', schema: z.object({ batches: z.array(StockBatchSchema), ...PageFields }) } },
+      query: StockBatchListQuerySchema,
+      responses: { 200: { description: 'A page of batches', schema: StockBatchPageSchema } },
     },
     async (c, { query }) => {
       const page = await listStockBatches(c.var.db, query);
@@ -116,7 +76,7 @@ export function stockRoutes(routes: TenantApiRoutes): void {
       summary: 'Expiring soon: batches with stock that expire within `days` days (default 30), those already expired included',
       permission: 'sales.view_stock_level',
       query: ExpiringStockQuerySchema,
-      responses: { 200: { description: 'Batches by expiry date, soonest first', schema: z.object({ report: ExpiringStockSchema }) } },
+      responses: { 200: { description: 'Batches by expiry date, soonest first', schema: ExpiringStockResultSchema } },
     },
     async (c, { query }) => {
       const report = await expiringStock(c.var.db, query);
@@ -130,15 +90,11 @@ export function stockRoutes(routes: TenantApiRoutes): void {
       path: '/stock/adjustments',
       summary: 'Adjust stock by a signed quantity with a reason (writes a stock movement)',
       permission: 'sales.adjust_stock',
-      body: AdjustmentBody,
+      body: StockAdjustmentInputSchema,
       responses: {
         201: {
           description: 'The movement, the units now on hand at the location and the value moved in or out of Inventory',
-          schema: z.object({
-            movement: StockMovementSchema,
-            quantity: quantityOut,
-            value: z.number().int().describe('cents: + into Inventory, − out of it'),
-          }),
+          schema: StockAdjustedSchema,
         },
         409: { description: 'InsufficientStock: would go below zero (details.shortages)' },
       },
@@ -155,11 +111,11 @@ export function stockRoutes(routes: TenantApiRoutes): void {
       path: '/stock/transfers',
       summary: 'Move stock from one location to another (two transfer movements; no posting: cost is per product)',
       permission: 'sales.transfer_stock',
-      body: TransferBody,
+      body: StockTransferInputSchema,
       responses: {
         201: {
           description: 'The two movements and the units now at each location',
-          schema: z.object({ movements: z.array(StockMovementSchema), from: quantityOut, to: quantityOut }),
+          schema: StockTransferredSchema,
         },
         409: { description: 'InsufficientStock: the source holds less (details.shortages)' },
       },
@@ -179,14 +135,9 @@ export function stockRoutes(routes: TenantApiRoutes): void {
       path: '/stock/movements',
       summary: 'Stock movements, newest first',
       permission: 'sales.view_stock_movement',
-      query: z.object({
-        locationId: idQuery.optional(),
-        productId: idQuery.optional(),
-        reason: z.enum(STOCK_MOVEMENT_REASONS).optional(),
-        ...pageQuery,
-      }),
+      query: StockMovementQuerySchema,
       responses: {
-        200: { description: 'A page of movements', schema: z.object({ movements: z.array(StockMovementSchema), ...PageFields }) },
+        200: { description: 'A page of movements', schema: StockMovementPageSchema },
       },
     },
     async (c, { query }) => {
