@@ -16,6 +16,8 @@ const entry: JournalEntry = {
   memo: 'Float to the bank',
   sourceType: 'manual',
   sourceId: null,
+  postedBy: 1,
+  createdAt: '2026-03-09T10:00:00Z',
   total: 5000,
   lines: [
     { id: 1, accountId: 2, accountCode: '1100', accountName: 'Bank', debit: 5000, credit: 0 },

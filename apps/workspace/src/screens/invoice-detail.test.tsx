@@ -1,27 +1,16 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { Invoice } from '../api/types';
 import { creditPreview } from '../components/credit-note-form';
-import { CASHIER, fakeApi, me, renderApp, workspace } from '../test/render';
+import { CASHIER, fakeApi, invoice, invoiceLine, me, renderApp, workspace } from '../test/render';
 
-const paid: Invoice = {
-  id: 41,
-  number: 'INV-000041',
-  status: 'paid',
-  locationId: 1,
-  customerId: null,
-  issueDate: '2026-03-10',
+const paid = invoice({
   subtotal: 3000,
   tax: 600,
   total: 3600,
   amountPaid: 3600,
-  amountCredited: 0,
-  amountDue: 0,
-  notes: null,
-  createdAt: '2026-03-10T10:00:00Z',
   lines: [
-    {
+    invoiceLine({
       id: 1,
       productId: 1,
       description: 'Mug',
@@ -31,10 +20,9 @@ const paid: Invoice = {
       lineSubtotal: 3000,
       lineTax: 600,
       lineTotal: 3600,
-    },
+    }),
   ],
-  payments: [],
-};
+});
 
 function detail(permissions: string[]) {
   const notes: unknown[] = [];

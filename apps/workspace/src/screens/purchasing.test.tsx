@@ -26,6 +26,9 @@ const order = (over: Partial<PurchaseOrder> = {}): PurchaseOrder => ({
   expectedDate: null,
   total: 9000,
   notes: null,
+  createdBy: 1,
+  createdAt: '2026-03-09T10:00:00Z',
+  updatedAt: '2026-03-09T10:00:00Z',
   lines: [
     { id: 31, productId: 1, quantity: 10, quantityReceived: 0, unitCost: 600, lineTotal: 6000 },
     { id: 32, productId: 2, quantity: 2.5, quantityReceived: 0.5, unitCost: 1500, lineTotal: 3750 },

@@ -1,8 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { Invoice } from '../api/types';
-import { CASHIER, fakeApi, me, product, renderApp, workspace } from '../test/render';
+import { CASHIER, fakeApi, invoice, invoiceLine, me, payment, product, renderApp, workspace } from '../test/render';
 import { findProducts } from './sell';
 
 const coffee = product({ id: 1, sku: 'COFFEE-250', name: 'Coffee beans', unitPrice: 1290 });
@@ -26,27 +25,6 @@ function till(extra: Parameters<typeof fakeApi>[0] = {}) {
   });
 }
 
-function invoice(overrides: Partial<Invoice>): Invoice {
-  return {
-    id: 41,
-    number: 'INV-000041',
-    status: 'paid',
-    locationId: 1,
-    customerId: null,
-    issueDate: '2026-03-10',
-    subtotal: 0,
-    tax: 0,
-    total: 0,
-    amountPaid: 0,
-    amountDue: 0,
-    notes: null,
-    createdAt: '2026-03-10T10:00:00Z',
-    lines: [],
-    payments: [],
-    ...overrides,
-  };
-}
-
 describe('findProducts', () => {
   it('puts the exact SKU (a scan) first, then names and SKUs that contain the text', () => {
     expect(findProducts([coffee, gift, coffeeMug], 'coffee-250').exact).toBe(coffee);
@@ -68,18 +46,17 @@ describe('the till', () => {
               tax: 516,
               total: 5596,
               amountPaid: 5596,
-              lines: body.lines.map((l, i) => ({
-                id: i + 1,
-                productId: l.productId,
-                description: l.productId === 1 ? 'Coffee beans' : 'Gift card',
-                quantity: l.quantity,
-                unitPrice: l.productId === 1 ? 1290 : 2500,
-                taxRateBp: l.productId === 1 ? 2000 : 0,
-                lineSubtotal: 0,
-                lineTax: 0,
-                lineTotal: 0,
-              })),
-              payments: [{ id: 1, invoiceId: 41, amount: 5596, method: 'cash', reference: null, receivedAt: '2026-03-10T10:00:00Z' }],
+              lines: body.lines.map((l, i) =>
+                invoiceLine({
+                  id: i + 1,
+                  productId: l.productId,
+                  description: l.productId === 1 ? 'Coffee beans' : 'Gift card',
+                  quantity: l.quantity,
+                  unitPrice: l.productId === 1 ? 1290 : 2500,
+                  taxRateBp: l.productId === 1 ? 2000 : 0,
+                }),
+              ),
+              payments: [payment({ id: 1, invoiceId: 41, amount: 5596, method: 'cash' })],
             }),
           },
         };

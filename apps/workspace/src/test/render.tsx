@@ -7,7 +7,7 @@ import { render } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { vi } from 'vitest';
 import { createQueryClient } from '../api/query-client';
-import type { Me, Product, Workspace } from '../api/types';
+import type { Invoice, InvoiceLine, Me, Payment, Product, Workspace } from '../api/types';
 import { routes } from '../app';
 
 export interface RecordedRequest {
@@ -99,7 +99,7 @@ export function workspace(overrides: Partial<Workspace> = {}): Workspace {
     maxUsers: 5,
     activeUsers: 2,
     today: '2026-03-10',
-    taxRates: [{ id: 1, rateBp: 2000 }],
+    taxRates: [{ id: 1, rateBp: 2000, isInclusive: false }],
     ...overrides,
   };
 }
@@ -111,11 +111,71 @@ export function product(overrides: Partial<Product> & { id: number; sku: string 
     unitPrice: 1000,
     costPrice: null,
     taxRateId: 1,
+    unitId: null,
+    categoryId: null,
+    barcode: null,
+    onHand: 10,
+    inventoryValue: 0,
     allowNegativeStock: false,
+    trackBatches: false,
     isActive: true,
     stock: [{ locationId: 1, quantity: 10 }],
+    createdAt: '2026-03-01T09:00:00Z',
+    updatedAt: '2026-03-01T09:00:00Z',
     ...overrides,
   };
+}
+
+/** An invoice as the API answers it: issued and paid at the main location, no lines unless given. */
+export function invoice(overrides: Partial<Invoice> = {}): Invoice {
+  return {
+    id: 41,
+    number: 'INV-000041',
+    status: 'paid',
+    locationId: 1,
+    customerId: null,
+    issueDate: '2026-03-10',
+    discountBp: null,
+    discountAmount: 0,
+    discountTotal: 0,
+    subtotal: 0,
+    tax: 0,
+    total: 0,
+    amountPaid: 0,
+    amountCredited: 0,
+    amountDue: 0,
+    notes: null,
+    quoteId: null,
+    createdBy: 1,
+    createdAt: '2026-03-10T10:00:00Z',
+    updatedAt: '2026-03-10T10:00:00Z',
+    lines: [],
+    payments: [],
+    ...overrides,
+  };
+}
+
+/** A product line of an invoice, without discounts; the amounts are as given (default 0). */
+export function invoiceLine(
+  overrides: Partial<InvoiceLine> & Pick<InvoiceLine, 'id' | 'description' | 'quantity' | 'unitPrice'>,
+): InvoiceLine {
+  return {
+    productId: null,
+    taxRateBp: 0,
+    taxInclusive: false,
+    discountBp: null,
+    discountAmount: 0,
+    invoiceDiscount: 0,
+    lineSubtotal: 0,
+    lineTax: 0,
+    lineTotal: 0,
+    ...overrides,
+  };
+}
+
+/** A payment as the API answers it. */
+export function payment(overrides: Partial<Payment> & Pick<Payment, 'id' | 'invoiceId' | 'amount' | 'method'>): Payment {
+  return { reference: null, receivedAt: '2026-03-10T10:00:00Z', createdBy: 1, createdAt: '2026-03-10T10:00:00Z', ...overrides };
 }
 
 export function renderApp(path: string) {

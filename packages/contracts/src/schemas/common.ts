@@ -105,6 +105,8 @@ export const SearchQuerySchema = z.object({
 });
 
 export const PageFields = { total: z.number().int(), limit: z.number().int(), offset: z.number().int() };
+/** Where a page of a list is: its `total`, `limit` and `offset`. */
+export type Page = z.infer<z.ZodObject<typeof PageFields>>;
 
 /** `from` ≤ `to` when both are given. */
 export function dateRange<T extends z.ZodRawShape>(shape: T) {
