@@ -224,6 +224,21 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
     ],
   );
 
+  examples(
+    program
+      .command('import-users')
+      .description("import the old system's users and groups from its Django database, keeping their passwords")
+      .argument('<subdomain>', 'the tenant')
+      .requiredOption('--from-django <url>', 'the Django database (postgres://, mysql:// or sqlite:/path/db.sqlite3); only read')
+      .option('--dry-run', 'report what would be imported, write nothing')
+      .addOption(json())
+      .action(async (slug, flags) => (await import('./commands/import-users')).importUsersCommand(ctx, slug, flags)),
+    [
+      ['import-users acme --from-django postgres://django@old-db/shop --dry-run', 'what would happen'],
+      ['import-users acme --from-django sqlite:/srv/old/db.sqlite3'],
+    ],
+  );
+
   const domains = program.command('domains').description('custom domains of a tenant: list, add, remove');
   domains.helpCommand(false);
   examples(

@@ -40,6 +40,7 @@ describe('CLI usage', () => {
       'suspend-tenant',
       'resume-tenant',
       'tenant-users',
+      'import-users',
       'domains',
       'migrate-tenants',
       'check-tenants, doctor',

@@ -101,6 +101,8 @@ export {
   passwordNeedsRehash,
   SCRYPT_PARAMS,
   verifyPassword,
+  DJANGO_PBKDF2_PREFIX,
+  isDjangoPasswordHash,
 } from './auth/passwords';
 export { PasswordCheckBusy, scryptPool, type ScryptPoolStats } from './auth/scrypt-pool';
 export {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generatePassword, hashPassword, passwordNeedsRehash, verifyPassword } from './passwords';
+import { generatePassword, hashPassword, isDjangoPasswordHash, passwordNeedsRehash, verifyPassword } from './passwords';
 import { validatePasswordStrength } from '@salesfleet/contracts';
 
 describe('hashPassword / verifyPassword', () => {
@@ -48,6 +48,40 @@ describe('hashPassword / verifyPassword', () => {
     const legacy = `scrypt$16384$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
     expect(await verifyPassword('legacy password!', legacy)).toBe(true);
     expect(passwordNeedsRehash(legacy)).toBe(true);
+  });
+});
+
+describe('imported Django hashes (pbkdf2_sha256)', () => {
+  // Django's own test vector (django/tests/auth_tests/test_hashers.py: make_password('lètmein', 'seasalt')).
+  const django = 'pbkdf2_sha256$10000$seasalt$CWWFdHOWwPnki7HvkcqN9iA2T3KLW1cf2uZ5kvArtVY=';
+
+  it('verifies the right password only, byte for byte as Django hashed it, and asks for a rehash', async () => {
+    expect(isDjangoPasswordHash(django)).toBe(true);
+    expect(await verifyPassword('lètmein', django)).toBe(true);
+    expect(await verifyPassword('lètmeiN', django)).toBe(false);
+    // Django does not normalise: the decomposed spelling of è is another password.
+    expect(await verifyPassword('le\u0300tmein', django)).toBe(false);
+    expect(passwordNeedsRehash(django)).toBe(true);
+  });
+
+  it('refuses other algorithms, unusable and malformed Django hashes', async () => {
+    const [, iterations, salt, key] = django.split('$');
+    const refused = [
+      '!Zx8rUnusablePasswordFromDjango',
+      `pbkdf2_sha1$${iterations}$${salt}$${key}`,
+      `argon2$argon2id$v=19$m=102400,t=2,p=8$c2FsdA$aGFzaA`,
+      'bcrypt_sha256$$2b$12$abcdefghijklmnopqrstuu',
+      `pbkdf2_sha256$${iterations}$${salt}`,
+      `pbkdf2_sha256$0$${salt}$${key}`,
+      `pbkdf2_sha256$99999999$${salt}$${key}`, // beyond the iteration bound
+      `pbkdf2_sha256$${iterations}$$${key}`,
+      `pbkdf2_sha256$${iterations}$${salt}$${key!.slice(0, 8)}`,
+      `pbkdf2_sha256$${iterations}$${salt}$not base64!`,
+    ];
+    for (const hash of refused) {
+      expect(await verifyPassword('lètmein', hash), hash).toBe(false);
+      expect(isDjangoPasswordHash(hash), hash).toBe(false);
+    }
   });
 });
 

@@ -77,21 +77,73 @@ function parseHash(hash: string): ParsedHash | null {
   return { N, r, p, salt, key };
 }
 
-/** True when `plain` matches `hash`; false for a wrong password and for a malformed hash. */
-export async function verifyPassword(plain: string, hash: string): Promise<boolean> {
+/**
+ * Django's `pbkdf2_sha256$<iterations>$<salt>$<base64 hash>`, kept for users imported from the old
+ * system (import-users --from-django) until their first sign-in replaces it (passwordNeedsRehash is
+ * true for it). Django hashes the password's UTF-8 bytes as given (no normalisation) with the salt's
+ * UTF-8 bytes, and stores the 32-byte key in standard base64.
+ */
+export const DJANGO_PBKDF2_PREFIX = 'pbkdf2_sha256$';
+// Django 5.2 uses 1,000,000 iterations; the bound keeps a forged row from costing minutes of CPU.
+const MAX_PBKDF2_ITERATIONS = 10_000_000;
+
+interface ParsedDjangoHash {
+  iterations: number;
+  salt: Buffer;
+  key: Buffer;
+}
+
+function parseDjangoHash(hash: string): ParsedDjangoHash | null {
+  if (typeof hash !== 'string' || !hash.startsWith(DJANGO_PBKDF2_PREFIX)) return null;
+  const parts = hash.split('$');
+  if (parts.length !== 4) return null;
+  const [, iterationsText, saltText, keyText] = parts as [string, string, string, string];
+  if (!/^[1-9][0-9]{0,7}$/.test(iterationsText)) return null;
+  const iterations = Number(iterationsText);
+  if (iterations > MAX_PBKDF2_ITERATIONS || saltText.length === 0) return null;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(keyText)) return null;
+  const key = Buffer.from(keyText, 'base64');
+  if (key.length < 16 || key.length > 64) return null;
+  return { iterations, salt: Buffer.from(saltText, 'utf8'), key };
+}
+
+/** Whether `hash` is a Django PBKDF2-SHA256 hash this verifier accepts (the import keeps only those). */
+export function isDjangoPasswordHash(hash: string): boolean {
+  return parseDjangoHash(hash) !== null;
+}
+
+async function derive(plain: string, hash: string): Promise<{ key: Buffer; expected: Buffer } | null> {
+  const django = parseDjangoHash(hash);
+  if (django) {
+    const key = await scryptPool.pbkdf2Sha256(plain, django.salt, django.iterations, django.key.length);
+    return { key, expected: django.key };
+  }
   const parsed = parseHash(hash);
-  if (!parsed || typeof plain !== 'string') return false;
-  let key: Buffer;
+  if (!parsed) return null;
+  const key = await scryptAsync(plain, parsed.salt, parsed.key.length, scryptOptions(parsed.N, parsed.r, parsed.p));
+  return { key, expected: parsed.key };
+}
+
+/**
+ * True when `plain` matches `hash` — the product's scrypt hash, or an imported Django
+ * `pbkdf2_sha256` one — and false for a wrong password and for a malformed or unusable hash.
+ */
+export async function verifyPassword(plain: string, hash: string): Promise<boolean> {
+  if (typeof plain !== 'string') return false;
+  let derived: { key: Buffer; expected: Buffer } | null;
   try {
-    key = await scryptAsync(plain, parsed.salt, parsed.key.length, scryptOptions(parsed.N, parsed.r, parsed.p));
+    derived = await derive(plain, hash);
   } catch (err) {
     if (err instanceof PasswordCheckBusy) throw err; // shed, not wrong: the caller answers 503
     return false;
   }
-  return key.length === parsed.key.length && timingSafeEqual(key, parsed.key);
+  return derived !== null && derived.key.length === derived.expected.length && timingSafeEqual(derived.key, derived.expected);
 }
 
-/** True when `hash` was made with weaker parameters than today's (rehash after a successful login). */
+/**
+ * True when `hash` was made with weaker parameters than today's, or is not the product's own (an
+ * imported Django hash): rehash after a successful sign-in.
+ */
 export function passwordNeedsRehash(hash: string): boolean {
   const parsed = parseHash(hash);
   if (!parsed) return true;

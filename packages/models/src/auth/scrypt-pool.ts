@@ -14,10 +14,12 @@ import { ServiceBusy } from '@salesfleet/contracts';
 // Plain CommonJS evaluated in the worker: no loader (tsx) is needed there.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { scryptSync } = require('node:crypto');
+const { pbkdf2Sync, scryptSync } = require('node:crypto');
 parentPort.on('message', (job) => {
   try {
-    const key = scryptSync(job.password, Buffer.from(job.salt), job.keyLength, job.options);
+    const key = job.pbkdf2Iterations
+      ? pbkdf2Sync(job.password, Buffer.from(job.salt), job.pbkdf2Iterations, job.keyLength, 'sha256')
+      : scryptSync(job.password, Buffer.from(job.salt), job.keyLength, job.options);
     parentPort.postMessage({ id: job.id, key });
   } catch (err) {
     parentPort.postMessage({ id: job.id, error: String((err && err.message) || err) });
@@ -38,6 +40,8 @@ interface Job {
   salt: Uint8Array;
   keyLength: number;
   options: ScryptOptions;
+  /** Set for a PBKDF2-HMAC-SHA256 job (imported Django hashes) instead of scrypt. */
+  pbkdf2Iterations?: number;
   resolve: (key: Buffer) => void;
   reject: (err: Error) => void;
 }
@@ -80,8 +84,20 @@ export class ScryptPool {
   }
 
   hash(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
+    return this.#submit({ password, salt: new Uint8Array(salt), keyLength, options });
+  }
+
+  /**
+   * PBKDF2-HMAC-SHA256 on the same workers, queue and shedding as scrypt: a Django hash carries up to
+   * a million iterations (about as long as one scrypt), and libuv's threads stay with the drivers.
+   */
+  pbkdf2Sha256(password: string, salt: Buffer, iterations: number, keyLength: number): Promise<Buffer> {
+    return this.#submit({ password, salt: new Uint8Array(salt), keyLength, options: {}, pbkdf2Iterations: iterations });
+  }
+
+  #submit(work: Omit<Job, 'id' | 'resolve' | 'reject'>): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
-      const job: Job = { id: this.#nextId++, password, salt: new Uint8Array(salt), keyLength, options, resolve, reject };
+      const job: Job = { id: this.#nextId++, ...work, resolve, reject };
       const idle = this.#idleSlot();
       if (idle) return this.#run(idle, job);
       if (this.#queue.length >= this.#maxQueued) {

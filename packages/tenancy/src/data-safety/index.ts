@@ -43,4 +43,11 @@ export {
   type PlatformAdminActionOptions,
   type RecoveryDeps,
 } from './recovery';
+export {
+  importDjangoUsers,
+  type DjangoImportedUser,
+  type DjangoImportOptions,
+  type DjangoImportProgress,
+  type DjangoImportResult,
+} from './django-users';
 export { SCHEDULED_BACKUPS_ACTION, startScheduledBackups, type ScheduledBackups, type ScheduledBackupsDeps } from './scheduled-backups';

@@ -14,7 +14,8 @@ export interface RecoveryDeps extends DataSafetyDeps {
   connections: Pick<TenantConnections, 'withTenant'>;
 }
 
-async function workingTenant(deps: RecoveryDeps, slug: string) {
+/** The tenant, when it is active or suspended (a user can be managed then). */
+export async function workingTenant(deps: RecoveryDeps, slug: string) {
   const tenant = await deps.registry.getTenant(slug);
   if (tenant.status !== 'active' && tenant.status !== 'suspended') throw new Conflict(`Tenant "${slug}" is ${tenant.status}`);
   return tenant;

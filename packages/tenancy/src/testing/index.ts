@@ -20,6 +20,7 @@ import { TemplateCache } from '../templates';
 /** For tools that open a real tenancy with provisioner hooks (the benchmarks' fleet migrations). */
 export { openTenancyWith, type OpenTenancyInternals } from '../tenancy';
 export { TcpProxy } from './tcp-proxy';
+export { DJANGO_TABLES, djangoHash, makeDjangoDatabase, type DjangoTestUser } from './django';
 export { PGBOUNCER_PATH, type PgBouncer, pgbouncerSkipReason, startPgBouncer } from './pgbouncer';
 
 /**
