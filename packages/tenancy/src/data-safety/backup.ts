@@ -130,10 +130,11 @@ export async function writeArchive(
   spec: DatabaseSpec,
   file: string,
   onProgress: BackupOptions['onProgress'],
+  options: { gzipLevel?: number } = {},
 ): Promise<Omit<BackupResult, 'slug' | 'pruned'>> {
   const started = performance.now();
   const sequelize = openSequelize(spec, { dataDir: config.dataDir, connectTimeoutMs: config.dbConnectTimeoutMs, poolMax: 1, tenant: true });
-  const writer = new ArchiveWriter(file);
+  const writer = new ArchiveWriter(file, options.gzipLevel === undefined ? {} : { level: options.gzipLevel });
   try {
     const manifest = await withSnapshot(sequelize, async ({ transaction, tables, migrations }) => {
       const headers: ArchiveTableHeader[] = [];

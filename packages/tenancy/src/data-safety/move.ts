@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, type Sequelize } from 'sequelize';
 import { migrateUp } from '@salesfleet/migrations';
 import type { TenantConnections } from '../connections';
 import {
@@ -18,7 +18,7 @@ import {
 } from '../drivers/index';
 import type { OperationRun } from '../operations';
 import type { TenantRecord } from '../registry/records';
-import { ARCHIVE_EXTENSION, TableDigest, verifyArchive } from './archive';
+import { ARCHIVE_EXTENSION, TableDigest, readArchiveHeader, type ArchiveHeader } from './archive';
 import { backupDirectory, writeArchive, type DataSafetyDeps } from './backup';
 import { loadArchive } from './load';
 import { readRows, withSnapshot } from './snapshot';
@@ -223,40 +223,53 @@ export async function moveTenant(deps: MoveDeps, slug: string, options: MoveOpti
     });
     const archive = join(backupDirectory(deps.config, slug), `${slug}-${stamp()}-move${ARCHIVE_EXTENSION}`);
     await mkdir(backupDirectory(deps.config, slug), { recursive: true, mode: 0o700 });
-    const fingerprint = await sqliteFingerprint(oldSpec, ctx);
-    const copied = await step('copy', () =>
-      writeArchive(deps.config, tenant, oldSpec, archive, (p) =>
-        options.onProgress?.({ phase: 'copy', table: p.table, rowsDone: p.rowsDone, rowsTotal: p.rowsTotal }),
-      ),
-    );
-    const { header } = await verifyArchive(archive);
-    await step(
-      'load',
-      async () => {
-        journal!.targetCreated = await prepareTarget(target, ctx);
-        await writeJournal(deps, journal!);
-        const sequelize = openSequelize(target.spec, {
-          dataDir: ctx.dataDir,
-          connectTimeoutMs: ctx.connectTimeoutMs,
-          poolMax: 2,
-          tenant: true,
-        });
-        try {
-          await loadArchive(sequelize, archive, header, (p) =>
-            options.onProgress?.({ phase: p.phase, table: p.table, rowsDone: p.rowsDone, rowsTotal: p.rowsTotal }),
-          );
-          await migrateUp(sequelize, 'tenant');
-        } finally {
-          await closeSequelize(sequelize);
-        }
-      },
-      { to: describeSpec(target.spec) },
-    );
-    await step('verify', async () => {
-      // A SQLite file and its WAL untouched since before the snapshot hold what was copied; else read it all again.
-      if (fingerprint !== null && fingerprint === (await sqliteFingerprint(oldSpec, ctx))) return;
-      await checkUnchanged(deps, oldSpec, copied.manifest.tables);
-    });
+    const keeper = await holdSqlite(oldSpec, ctx);
+    let header: ArchiveHeader;
+    let copied: Awaited<ReturnType<typeof writeArchive>>;
+    try {
+      const fingerprint = await sqliteFingerprint(oldSpec, ctx);
+      copied = await step('copy', () =>
+        writeArchive(
+          deps.config,
+          tenant,
+          oldSpec,
+          archive,
+          (p) => options.onProgress?.({ phase: 'copy', table: p.table, rowsDone: p.rowsDone, rowsTotal: p.rowsTotal }),
+          { gzipLevel: 1 },
+        ),
+      );
+      // Just written; the load checks every table's checksum as it reads the rows.
+      header = await readArchiveHeader(archive);
+      await step(
+        'load',
+        async () => {
+          journal!.targetCreated = await prepareTarget(target, ctx);
+          await writeJournal(deps, journal!);
+          const sequelize = openSequelize(target.spec, {
+            dataDir: ctx.dataDir,
+            connectTimeoutMs: ctx.connectTimeoutMs,
+            poolMax: 2,
+            tenant: true,
+          });
+          try {
+            await loadArchive(sequelize, archive, header, (p) =>
+              options.onProgress?.({ phase: p.phase, table: p.table, rowsDone: p.rowsDone, rowsTotal: p.rowsTotal }),
+            );
+            await migrateUp(sequelize, 'tenant');
+          } finally {
+            await closeSequelize(sequelize);
+          }
+        },
+        { to: describeSpec(target.spec) },
+      );
+      await step('verify', async () => {
+        // A SQLite file and its WAL untouched since before the snapshot hold what was copied; else read it all again.
+        if (fingerprint !== null && fingerprint === (await sqliteFingerprint(oldSpec, ctx))) return;
+        await checkUnchanged(deps, oldSpec, copied.manifest.tables);
+      });
+    } finally {
+      await closeSequelize(keeper);
+    }
     tenant = await step('switch', () =>
       deps.registry.updateTenant(tenant.id, {
         status: journal!.previousStatus,
@@ -427,6 +440,25 @@ async function waitForQuiet(spec: DatabaseSpec, ctx: DriverContext, timeoutMs: n
 }
 
 /**
+ * A connection held open on a SQLite source from before its fingerprint until the verification: the
+ * last connection to close checkpoints the WAL into the file, which would change the fingerprint
+ * without any write (the copy's own connection, or the tenant's handle closed by the drain, can be
+ * that last one) and cost a full re-read. Its first read opens the WAL, so the fingerprint taken
+ * after it sees the files as they stay while only readers come and go. Null for other engines.
+ */
+async function holdSqlite(spec: DatabaseSpec, ctx: DriverContext): Promise<Sequelize | null> {
+  if (spec.engine !== 'sqlite') return null;
+  const sequelize = openSequelize(spec, { dataDir: ctx.dataDir, connectTimeoutMs: ctx.connectTimeoutMs, poolMax: 1, poolMin: 1 });
+  try {
+    await sequelize.query('SELECT count(*) AS n FROM sqlite_master', { type: QueryTypes.SELECT });
+    return sequelize;
+  } catch (err) {
+    await closeSequelize(sequelize);
+    throw err;
+  }
+}
+
+/**
  * Size and modification time (ns) of a SQLite database file and of its WAL: every write changes one of
  * them (a write appends to the WAL or, at a checkpoint or without WAL, rewrites pages of the file),
  * while reads leave both alone. Null for other engines.
@@ -437,7 +469,8 @@ async function sqliteFingerprint(spec: DatabaseSpec, ctx: DriverContext): Promis
   const parts: string[] = [];
   for (const file of [path, `${path}-wal`]) {
     const info = await stat(file, { bigint: true }).catch(() => null);
-    parts.push(info ? `${info.size}:${info.mtimeNs}:${info.ctimeNs}` : 'absent');
+    // Not the WAL's change time: SQLite running as root chowns the WAL each time a connection opens it.
+    parts.push(info ? `${info.size}:${info.mtimeNs}${file === path ? `:${info.ctimeNs}` : ''}` : 'absent');
   }
   return parts.join('|');
 }
