@@ -30,6 +30,7 @@ import { definePurchaseOrderLine } from './purchasing/purchase-order-line';
 import { defineSupplier } from './purchasing/supplier';
 import { associateSupplierBill, defineSupplierBill } from './purchasing/supplier-bill';
 import { defineSupplierPayment } from './purchasing/supplier-payment';
+import { defineSupplierBillTax } from './purchasing/supplier-bill-tax';
 import { installNumericParsers } from './sequelize-options';
 import type { AssociateModel, ModelTarget, TenantModelClasses, TenantModelName, TenantModels } from './model-types';
 
@@ -73,6 +74,7 @@ const specs: { [K in TenantModelName]: ModelSpec<K> } = {
   PurchaseOrderLine: { define: definePurchaseOrderLine },
   SupplierBill: { define: defineSupplierBill, associate: associateSupplierBill },
   SupplierPayment: { define: defineSupplierPayment },
+  SupplierBillTax: { define: defineSupplierBillTax },
 };
 
 /** Names of every tenant model (auth, sales, accounting). */

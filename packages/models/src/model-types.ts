@@ -30,6 +30,7 @@ import type { definePurchaseOrderLine } from './purchasing/purchase-order-line';
 import type { defineSupplier } from './purchasing/supplier';
 import type { defineSupplierBill } from './purchasing/supplier-bill';
 import type { defineSupplierPayment } from './purchasing/supplier-payment';
+import type { defineSupplierBillTax } from './purchasing/supplier-bill-tax';
 
 // Model classes exist only inside defineTenantModels (one set per Sequelize instance); these are
 // their types, derived from the factories so nothing holds a class at module scope.
@@ -66,6 +67,7 @@ export type PurchaseOrderModel = ReturnType<typeof definePurchaseOrder>;
 export type PurchaseOrderLineModel = ReturnType<typeof definePurchaseOrderLine>;
 export type SupplierBillModel = ReturnType<typeof defineSupplierBill>;
 export type SupplierPaymentModel = ReturnType<typeof defineSupplierPayment>;
+export type SupplierBillTaxModel = ReturnType<typeof defineSupplierBillTax>;
 
 export interface User extends InstanceType<UserModel> {}
 export interface Group extends InstanceType<GroupModel> {}
@@ -100,6 +102,7 @@ export interface PurchaseOrder extends InstanceType<PurchaseOrderModel> {}
 export interface PurchaseOrderLine extends InstanceType<PurchaseOrderLineModel> {}
 export interface SupplierBill extends InstanceType<SupplierBillModel> {}
 export interface SupplierPayment extends InstanceType<SupplierPaymentModel> {}
+export interface SupplierBillTax extends InstanceType<SupplierBillTaxModel> {}
 
 /** Every tenant model class, by name. */
 export interface TenantModelClasses {
@@ -136,6 +139,7 @@ export interface TenantModelClasses {
   PurchaseOrderLine: PurchaseOrderLineModel;
   SupplierBill: SupplierBillModel;
   SupplierPayment: SupplierPaymentModel;
+  SupplierBillTax: SupplierBillTaxModel;
 }
 
 export type TenantModelName = keyof TenantModelClasses;

@@ -41,8 +41,11 @@ export const PurchaseOrderLineSchema = z
     productId: z.number().int(),
     quantity: quantityOut,
     quantityReceived: quantityOut,
-    unitCost: z.number().int(),
-    lineTotal: z.number().int(),
+    unitCost: z.number().int().describe('cents per unit, with tax when taxInclusive'),
+    taxRateBp: z.number().int().describe('the rate the line was ordered at (basis points)'),
+    taxInclusive: z.boolean(),
+    lineTotal: z.number().int().describe('cents: what the line costs with its tax'),
+    lineTax: z.number().int(),
   })
   .meta({ id: 'PurchaseOrderLine' });
 
@@ -54,7 +57,8 @@ const PurchaseOrderFields = {
   locationId: z.number().int(),
   orderDate: z.string(),
   expectedDate: z.string().nullable(),
-  total: z.number().int().describe('cents: Σ quantity ordered × unit cost'),
+  total: z.number().int().describe('cents: Σ line totals (with tax)'),
+  tax: z.number().int().describe('cents: the tax in the total'),
   notes: z.string().nullable(),
   createdBy: z.number().int(),
   createdAt: z.string(),
@@ -77,7 +81,16 @@ export const CreatePurchaseOrderInputSchema = z
     expectedDate: date.nullable().optional(),
     notes: optionalText(5000),
     lines: z
-      .array(z.object({ productId: id, quantity, unitCost }).strict())
+      .array(
+        z
+          .object({
+            productId: id,
+            quantity,
+            unitCost,
+            taxRateId: id.nullable().optional().describe('the tax rate charged (its percentage and basis are recorded); none: no tax'),
+          })
+          .strict(),
+      )
       .min(1)
       .max(MAX_INVOICE_LINES),
   })
@@ -133,7 +146,8 @@ const SupplierBillFields = {
   status: z.enum(SUPPLIER_BILL_STATUSES),
   billDate: z.string(),
   dueDate: z.string().nullable(),
-  total: z.number().int(),
+  total: z.number().int().describe('cents, with tax'),
+  tax: z.number().int().describe('the input tax in the total, cents'),
   amountPaid: z.number().int(),
   amountDue: z.number().int(),
   description: z.string().nullable(),
@@ -151,7 +165,8 @@ export const CreateSupplierBillInputSchema = z
   .object({
     supplierId: id,
     accountId: id.describe('the expense (or asset) account the bill is for; goods for stock are billed by receiving them'),
-    amount,
+    amount: amount.describe('cents: with tax when the rate is inclusive, before tax otherwise'),
+    taxRateId: id.nullable().optional().describe('the tax rate charged (input tax); none: no tax'),
     billDate: date.optional(),
     dueDate: date.nullable().optional(),
     supplierReference: optionalText(100),

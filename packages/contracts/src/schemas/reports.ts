@@ -130,11 +130,21 @@ export const ReceivablesAgeingSchema = z
   .meta({ id: 'ReceivablesAgeing' });
 export type ReceivablesAgeingJson = z.infer<typeof ReceivablesAgeingSchema>;
 
+const TaxRow = z.object({
+  rateBp: z.number().int(),
+  taxable: z.number().int().describe('net amount taxed at this rate, cents'),
+  tax: z.number().int(),
+});
+const TaxTotals = z.object({ taxable: z.number().int(), tax: z.number().int() });
+
 export const TaxReportSchema = z
   .object({
     ...Range,
-    rates: z.array(z.object({ rateBp: z.number().int(), taxable: z.number().int(), tax: z.number().int() })),
-    totals: z.object({ taxable: z.number().int(), tax: z.number().int() }),
+    rates: z.array(TaxRow).describe('output tax per rate: sales less credit notes'),
+    totals: TaxTotals.describe('output tax'),
+    inputRates: z.array(TaxRow).describe('input tax per rate: supplier bills (void ones excluded)'),
+    inputTotals: TaxTotals.describe('input tax'),
+    netPayable: z.number().int().describe('output tax − input tax, cents (negative: to be reclaimed)'),
   })
   .meta({ id: 'TaxReport' });
 export type TaxReportJson = z.infer<typeof TaxReportSchema>;

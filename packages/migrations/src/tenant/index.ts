@@ -11,6 +11,7 @@ import { catalog } from './202612070260-catalog';
 import { creditNotes } from './202612070300-credit-notes';
 import { discountsAndQuotes } from './202612070330-discounts-and-quotes';
 import { stockBatches } from './202612070400-stock-batches';
+import { purchaseTax } from './202612070500-purchase-tax';
 
 /** The tenant database migrations, oldest first. A tenant's schema version is its last applied name. */
 export const tenantMigrations: MigrationDefinition[] = [
@@ -26,4 +27,5 @@ export const tenantMigrations: MigrationDefinition[] = [
   creditNotes,
   discountsAndQuotes,
   stockBatches,
+  purchaseTax,
 ];

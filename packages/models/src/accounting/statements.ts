@@ -345,7 +345,7 @@ export async function payablesAgeing(models: TenantModels, options: { asOf?: str
 
 export interface TaxReportRow {
   rateBp: number;
-  /** Net sales (after discounts) taxed at this rate. */
+  /** Net amount (sales after discounts, or purchases before tax) taxed at this rate. */
   taxable: number;
   tax: number;
 }
@@ -353,11 +353,21 @@ export interface TaxReportRow {
 export interface TaxReport {
   from: string | null;
   to: string | null;
+  /** Output tax per rate (sales). */
   rates: TaxReportRow[];
   totals: { taxable: number; tax: number };
+  /** Input tax per rate (supplier bills). */
+  inputRates: TaxReportRow[];
+  inputTotals: { taxable: number; tax: number };
+  /** Output tax − input tax: owed to the tax authority (negative: to be reclaimed). */
+  netPayable: number;
 }
 
-/** Output tax per rate: invoices issued in the range (void invoices excluded) less credit notes dated in it. */
+/**
+ * Output tax per rate: invoices issued in the range (void invoices excluded) less credit notes dated in
+ * it. Input tax per rate: supplier bills dated in the range (void bills excluded) — input tax is
+ * recognised when a bill is raised (purchasing/purchase-tax.ts). Net payable = output − input.
+ */
 export async function taxReport(models: TenantModels, range: { from?: string; to?: string } = {}): Promise<TaxReport> {
   const replacements: Record<string, unknown> = {
     from: range.from ? checkDate(range.from, 'from') : '1000-01-01',
@@ -378,11 +388,27 @@ export async function taxReport(models: TenantModels, range: { from?: string; to
      ORDER BY rate_bp`,
     { type: QueryTypes.SELECT, replacements },
   );
-  const rates = rows.map((r) => ({ rateBp: Number(r.rate_bp), taxable: toCents(r.taxable), tax: toCents(r.tax) }));
+  const inputRows = await models.sequelize.query<{ rate_bp: unknown; taxable: unknown; tax: unknown }>(
+    `SELECT t.tax_rate_bp AS rate_bp, SUM(t.taxable) AS taxable, SUM(t.tax) AS tax
+       FROM supplier_bill_taxes t JOIN supplier_bills b ON b.id = t.supplier_bill_id
+      WHERE b.status <> 'void' AND b.bill_date >= :from AND b.bill_date <= :to
+      GROUP BY t.tax_rate_bp
+      ORDER BY t.tax_rate_bp`,
+    { type: QueryTypes.SELECT, replacements },
+  );
+  const perRate = (list: typeof rows) => list.map((r) => ({ rateBp: Number(r.rate_bp), taxable: toCents(r.taxable), tax: toCents(r.tax) }));
+  const totals = (list: TaxReportRow[]) => ({ taxable: add(list.map((r) => r.taxable)), tax: add(list.map((r) => r.tax)) });
+  const rates = perRate(rows);
+  const inputRates = perRate(inputRows);
+  const output = totals(rates);
+  const input = totals(inputRates);
   return {
     from: range.from ?? null,
     to: range.to ?? null,
     rates,
-    totals: { taxable: add(rates.map((r) => r.taxable)), tax: add(rates.map((r) => r.tax)) },
+    totals: output,
+    inputRates,
+    inputTotals: input,
+    netPayable: add([output.tax, -input.tax]),
   };
 }

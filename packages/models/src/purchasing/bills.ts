@@ -8,12 +8,13 @@ import type { SupplierBill, SupplierPayment, TenantModels } from '../model-types
 import { FieldChecks, type FieldIssue, MAX_AMOUNT, MAX_INT32 } from '../sales/fields';
 import { nextDocumentNumber, numberTaken } from './numbering';
 import { BILL_PREFIX } from './purchases';
+import { billAmounts, billPostingLines, NO_TAX, purchaseTaxTerms, recordBillTaxes } from './purchase-tax';
 import type { SupplierBillStatus } from './supplier-bill';
 
 /**
  * Supplier bills and payments. A bill for goods comes from receiving them (purchases.ts); any other
- * bill (rent, repairs, a service) is entered here and posts debit its account / credit Accounts
- * payable. A payment posts debit Accounts payable / credit the money account it was paid from, and is
+ * bill (rent, repairs, a service) is entered here and posts debit its account (net) and Input tax
+ * (its tax, when it names a rate) / credit Accounts payable (the total; purchase-tax.ts). A payment posts debit Accounts payable / credit the money account it was paid from, and is
  * refused beyond what is still owed — also when two payments race (a conditional update, as for
  * invoices). Accounts payable = Σ (total − amount paid) over all bills.
  */
@@ -22,8 +23,10 @@ export interface SupplierBillInput {
   supplierId: number;
   /** The expense (or asset) account the bill is for. */
   accountId: number;
-  /** Cents. */
+  /** Cents: with tax when the rate is inclusive, before tax otherwise (or when there is no rate). */
   amount: number;
+  /** The tax rate charged on the bill; none: no tax. */
+  taxRateId?: number | null;
   billDate?: string;
   dueDate?: string | null;
   supplierReference?: string | null;
@@ -40,6 +43,7 @@ export async function createSupplierBill(
   f.int(input.supplierId, 'supplierId', 1, MAX_INT32);
   f.int(input.accountId, 'accountId', 1, MAX_INT32);
   f.int(input.amount, 'amount', 1, MAX_AMOUNT);
+  if (input.taxRateId !== undefined && input.taxRateId !== null) f.int(input.taxRateId, 'taxRateId', 1, MAX_INT32);
   if (input.billDate !== undefined) f.date(input.billDate, 'billDate');
   if (input.dueDate !== undefined && input.dueDate !== null) f.date(input.dueDate, 'dueDate');
   const supplierReference = f.text(input.supplierReference, 'supplierReference', 100, false) ?? null;
@@ -62,6 +66,13 @@ export async function createSupplierBill(
         issues.push({ path: 'accountId', message: `account ${account.code} is not an expense or asset account` });
       else if (account.id === accounts.inventory)
         issues.push({ path: 'accountId', message: 'goods for stock are billed by receiving them against a purchase order' });
+      else if (account.id === accounts.inputTax)
+        issues.push({ path: 'accountId', message: 'input tax is charged by naming a tax rate (taxRateId)' });
+      const terms = await purchaseTaxTerms(models, input.taxRateId, 'taxRateId', transaction);
+      if ('path' in terms) issues.push(terms);
+      const taxTerms = 'path' in terms ? NO_TAX : terms;
+      const amounts = billAmounts(input.amount, taxTerms);
+      if (amounts.gross > MAX_AMOUNT) issues.push({ path: 'amount', message: `a total with tax of at most ${MAX_AMOUNT} cents` });
       if (issues.length) throw new ValidationFailed('Invalid supplier bill', issues);
       const number = await nextDocumentNumber(models, 'SupplierBill', BILL_PREFIX, transaction);
       const bill = await models.SupplierBill.create(
@@ -72,12 +83,14 @@ export async function createSupplierBill(
           accountId: input.accountId,
           billDate,
           dueDate: input.dueDate ?? null,
-          total: input.amount,
+          total: amounts.gross,
+          tax: amounts.tax,
           description,
           createdBy: input.userId,
         },
         { transaction },
       ).catch(numberTaken);
+      await recordBillTaxes(models, bill.id, [{ taxRateBp: taxTerms.taxRateBp, amounts }], transaction);
       await postJournalEntry(
         models,
         {
@@ -86,10 +99,7 @@ export async function createSupplierBill(
           sourceType: 'supplier_bill',
           sourceId: bill.id,
           postedBy: input.userId,
-          lines: [
-            { accountId: input.accountId, debit: input.amount },
-            { accountId: accounts.accountsPayable, credit: input.amount },
-          ],
+          lines: billPostingLines(accounts, input.accountId, [amounts]),
         },
         transaction,
       );
@@ -162,6 +172,7 @@ export async function paySupplierBill(
         account?.type !== 'asset' ||
         !account.isActive ||
         account.id === accounts.inventory ||
+        account.id === accounts.inputTax ||
         account.id === accounts.accountsReceivable
       ) {
         throw new ValidationFailed('Invalid supplier payment', [

@@ -17,7 +17,12 @@ export function definePurchaseOrderLine(sequelize: Sequelize) {
     declare quantity: number;
     declare quantityReceived: CreationOptional<number>;
     declare unitCost: number;
+    /** The rate the line was ordered at (basis points) and whether its unit cost includes the tax. */
+    declare taxRateBp: CreationOptional<number>;
+    declare taxInclusive: CreationOptional<boolean>;
+    /** What the whole line costs with its tax (cents); lineTax: that tax (purchase-tax.ts). */
     declare lineTotal: number;
+    declare lineTax: CreationOptional<number>;
   }
 
   PurchaseOrderLine.init(
@@ -40,7 +45,10 @@ export function definePurchaseOrderLine(sequelize: Sequelize) {
       quantity: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true, min: 1 } },
       quantityReceived: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
       unitCost: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true, min: 0 } },
+      taxRateBp: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0, max: 10_000 } },
+      taxInclusive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       lineTotal: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true } },
+      lineTax: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
     },
     {
       sequelize,

@@ -27,6 +27,8 @@ export function definePurchaseOrder(sequelize: Sequelize) {
     declare expectedDate: CreationOptional<string | null>;
     /** Σ lines ordered × unit cost, cents. */
     declare total: number;
+    /** The tax included in `total` (cents). */
+    declare tax: CreationOptional<number>;
     declare notes: CreationOptional<string | null>;
     declare createdBy: ForeignKey<number>;
     declare createdAt: CreationOptional<Date>;
@@ -53,6 +55,7 @@ export function definePurchaseOrder(sequelize: Sequelize) {
       orderDate: { type: DataTypes.DATEONLY, allowNull: false },
       expectedDate: { type: DataTypes.DATEONLY, allowNull: true },
       total: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true } },
+      tax: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
       notes: { type: DataTypes.TEXT, allowNull: true },
       createdBy: fk('users', 'RESTRICT'),
       createdAt: timestampAttribute(),

@@ -6,23 +6,35 @@ import { tenantToday } from '../settings/settings';
 import { Conflict, NotFound, ValidationFailed } from '@salesfleet/contracts';
 import type { PurchaseOrder, SupplierBill, TenantModels } from '../model-types';
 import { FieldChecks, type FieldIssue, MAX_AMOUNT, MAX_INT32 } from '../sales/fields';
-import { centsFor, formatQuantity, MAX_QUANTITY } from '../sales/quantity';
+import { formatQuantity, MAX_QUANTITY } from '../sales/quantity';
 import { inventoryLines, productsForStock, putStock, quantityIssue } from '../sales/stock';
 import { sumCents } from '../sales/tax';
 import { InventoryValuation } from '../sales/valuation';
 import { type BatchFields, batchUseIssue, checkBatchFields, putBatch } from '../sales/batches';
 import { nextDocumentNumber, numberTaken } from './numbering';
+import {
+  billPostingLines,
+  NO_TAX,
+  type PurchaseAmounts,
+  type PurchaseTaxTerms,
+  purchaseAmounts,
+  purchaseTaxTerms,
+  recordBillTaxes,
+} from './purchase-tax';
 import type { PurchaseOrderStatus } from './purchase-order';
 
 /**
- * Purchase orders and receiving. An order lists products, quantities (thousandths) and unit costs
- * (cents); it posts nothing. Receiving goods against it — all or part of what is still due — is one
- * transaction: the stock arrives at the order's location, each product's valuation takes the received
- * value (quantity × unit cost, rounded half-up per line), a supplier bill for that value is opened, and
+ * Purchase orders and receiving. An order lists products, quantities (thousandths), unit costs
+ * (cents) and optionally a tax rate per line (recorded on the line: its percentage and whether the
+ * unit cost includes it); it posts nothing. Receiving goods against it — all or part of what is still
+ * due — is one transaction: the stock arrives at the order's location, each product's valuation takes
+ * the received net value (quantity × unit cost, rounded half-up per line, less the tax when the cost
+ * includes it), a supplier bill for the gross is opened, and
  *
- *   debit Inventory / credit Accounts payable     Σ value received
+ *   debit Inventory (net) + Input tax (tax) / credit Accounts payable (gross)
  *
- * is posted, so Inventory = Σ stock value and Accounts payable = Σ open bills both hold.
+ * is posted (purchase-tax.ts: input tax is recognised when the bill is raised, which for goods is the
+ * receipt), so Inventory = Σ stock value and Accounts payable = Σ open bills both hold.
  */
 
 export const PURCHASE_ORDER_PREFIX = 'PO-';
@@ -33,8 +45,10 @@ export interface PurchaseOrderLineInput {
   productId: number;
   /** Thousandths of a unit. */
   quantity: number;
-  /** Cents per unit. */
+  /** Cents per unit (including tax when the rate is inclusive). */
   unitCost: number;
+  /** The tax rate charged on this line; none: no tax. */
+  taxRateId?: number | null;
 }
 
 export interface PurchaseOrderInput {
@@ -61,6 +75,7 @@ function checkLines(lines: readonly PurchaseOrderLineInput[], f: FieldChecks): v
     f.int(l.productId, `lines.${i}.productId`, 1, MAX_INT32);
     f.int(l.quantity, `lines.${i}.quantity`, 1, MAX_QUANTITY);
     f.int(l.unitCost, `lines.${i}.unitCost`, 0, MAX_INT32);
+    if (l.taxRateId !== undefined && l.taxRateId !== null) f.int(l.taxRateId, `lines.${i}.taxRateId`, 1, MAX_INT32);
   });
 }
 
@@ -78,15 +93,20 @@ export async function createPurchaseOrder(
   const notes = f.text(input.notes, 'notes', 5000, false) ?? null;
   checkLines(input.lines, f);
   f.done('purchase order');
-  const lines = input.lines.map((l) => ({ ...l, lineTotal: centsFor(l.quantity, l.unitCost) }));
-  const total = sumCents(lines.map((l) => l.lineTotal));
-  if (total > MAX_AMOUNT)
-    throw new ValidationFailed('Order total too large', [{ path: 'lines', message: `a total of at most ${MAX_AMOUNT} cents` }]);
 
   const id = await writeTransaction(
     models.sequelize,
     async (transaction) => {
       const issues: FieldIssue[] = [];
+      const lines: (PurchaseOrderLineInput & PurchaseTaxTerms & { amounts: PurchaseAmounts })[] = [];
+      for (const [i, l] of input.lines.entries()) {
+        const terms = await purchaseTaxTerms(models, l.taxRateId, `lines.${i}.taxRateId`, transaction);
+        if ('path' in terms) issues.push(terms);
+        const t = 'path' in terms ? NO_TAX : terms;
+        lines.push({ ...l, ...t, amounts: purchaseAmounts(l.quantity, l.unitCost, t) });
+      }
+      const total = sumCents(lines.map((l) => l.amounts.gross));
+      if (total > MAX_AMOUNT) issues.push({ path: 'lines', message: `a total of at most ${MAX_AMOUNT} cents` });
       const supplier = await models.Supplier.findByPk(input.supplierId, { attributes: ['id', 'isActive'], transaction });
       if (!supplier) issues.push({ path: 'supplierId', message: `no supplier ${input.supplierId}` });
       else if (!supplier.isActive) issues.push({ path: 'supplierId', message: `supplier ${input.supplierId} is inactive` });
@@ -116,6 +136,7 @@ export async function createPurchaseOrder(
           orderDate: input.orderDate ?? (await tenantToday(models, transaction)),
           expectedDate: input.expectedDate ?? null,
           total,
+          tax: sumCents(lines.map((l) => l.amounts.tax)),
           notes,
           createdBy: input.userId,
         },
@@ -127,7 +148,10 @@ export async function createPurchaseOrder(
           productId: l.productId,
           quantity: l.quantity,
           unitCost: l.unitCost,
-          lineTotal: l.lineTotal,
+          taxRateBp: l.taxRateBp,
+          taxInclusive: l.taxInclusive,
+          lineTotal: l.amounts.gross,
+          lineTax: l.amounts.tax,
         })),
         { transaction },
       );
@@ -275,7 +299,10 @@ export async function receivePurchaseOrder(
           line,
           productId: line.productId as number,
           quantity: w.quantity,
-          value: centsFor(w.quantity, Number(line.unitCost)),
+          amounts: purchaseAmounts(w.quantity, Number(line.unitCost), {
+            taxRateBp: Number(line.taxRateBp),
+            taxInclusive: Boolean(line.taxInclusive),
+          }),
           batch,
           batchId: null as number | null,
         };
@@ -290,7 +317,7 @@ export async function receivePurchaseOrder(
         const place = { productId: r.productId, locationId: order.locationId as number, quantity: r.quantity };
         await putStock(models, place, transaction);
         if (r.batch) r.batchId = await putBatch(models, { ...place, ...r.batch }, transaction);
-        variance += valuation.receive(r.productId, r.quantity, r.value).variance;
+        variance += valuation.receive(r.productId, r.quantity, r.amounts.net).variance;
       }
       await valuation.save();
       for (const r of received) {
@@ -315,7 +342,7 @@ export async function receivePurchaseOrder(
         { transaction },
       );
 
-      const total = sumCents(received.map((r) => r.value));
+      const total = sumCents(received.map((r) => r.amounts.gross));
       const number = await nextDocumentNumber(models, 'SupplierBill', BILL_PREFIX, transaction);
       const bill = await models.SupplierBill.create(
         {
@@ -328,11 +355,18 @@ export async function receivePurchaseOrder(
           billDate: date,
           dueDate: input.dueDate ?? null,
           total,
+          tax: sumCents(received.map((r) => r.amounts.tax)),
           description: `Goods received on ${order.number}`,
           createdBy: input.userId,
         },
         { transaction },
       ).catch(numberTaken);
+      await recordBillTaxes(
+        models,
+        bill.id,
+        received.map((r) => ({ taxRateBp: Number(r.line.taxRateBp), amounts: r.amounts })),
+        transaction,
+      );
       const accounts = await systemAccounts(models, transaction);
       await postJournalEntry(
         models,
@@ -343,7 +377,11 @@ export async function receivePurchaseOrder(
           sourceId: bill.id,
           postedBy: input.userId,
           lines: [
-            ...inventoryLines(accounts.inventory, accounts.accountsPayable, total),
+            ...billPostingLines(
+              accounts,
+              accounts.inventory,
+              received.map((r) => r.amounts),
+            ),
             // Goods that filled negative stock at another cost: the difference is a cost of goods sold.
             ...inventoryLines(accounts.inventory, accounts.costOfGoodsSold, -variance),
           ],

@@ -34,6 +34,8 @@ export function defineSupplierBill(sequelize: Sequelize) {
     declare billDate: string;
     declare dueDate: CreationOptional<string | null>;
     declare total: number;
+    /** The input tax included in `total` (cents; per rate in supplier_bill_taxes). */
+    declare tax: CreationOptional<number>;
     declare amountPaid: CreationOptional<number>;
     declare description: CreationOptional<string | null>;
     declare createdBy: ForeignKey<number>;
@@ -62,6 +64,7 @@ export function defineSupplierBill(sequelize: Sequelize) {
       billDate: { type: DataTypes.DATEONLY, allowNull: false },
       dueDate: { type: DataTypes.DATEONLY, allowNull: true },
       total: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true, min: 0 } },
+      tax: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
       amountPaid: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
       description: { type: DataTypes.STRING(255), allowNull: true },
       createdBy: fk('users', false),

@@ -442,7 +442,8 @@ export const accountingRoutes: TenantRouteMount = (routes) => {
     {
       method: 'get',
       path: '/reports/tax',
-      summary: 'Output tax per rate on the invoices issued in the range (void invoices excluded)',
+      summary:
+        'Output tax per rate (invoices issued in the range, void ones excluded, less credit notes), input tax per rate (supplier bills dated in the range, void ones excluded) and the net payable',
       permission: 'accounting.view_reports',
       query: ReportQuerySchema,
       responses: { 200: { description: 'Tax report', schema: TaxReportResultSchema } },

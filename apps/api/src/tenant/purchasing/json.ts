@@ -20,6 +20,7 @@ export function purchaseOrderSummaryJson(o: PurchaseOrder): PurchaseOrderSummary
     orderDate: day(o.orderDate)!,
     expectedDate: day(o.expectedDate),
     total: Number(o.total),
+    tax: Number(o.tax),
     notes: o.notes ?? null,
     createdBy: o.createdBy as number,
     createdAt: iso(o.createdAt),
@@ -36,7 +37,10 @@ export function purchaseOrderJson(o: PurchaseOrder): PurchaseOrderJson {
       quantity: quantityNumber(Number(l.quantity)),
       quantityReceived: quantityNumber(Number(l.quantityReceived)),
       unitCost: Number(l.unitCost),
+      taxRateBp: Number(l.taxRateBp),
+      taxInclusive: Boolean(l.taxInclusive),
       lineTotal: Number(l.lineTotal),
+      lineTax: Number(l.lineTax),
     })),
   };
 }
@@ -66,6 +70,7 @@ export function supplierBillSummaryJson(b: SupplierBill): SupplierBillSummaryJso
     billDate: day(b.billDate)!,
     dueDate: day(b.dueDate),
     total: Number(b.total),
+    tax: Number(b.tax),
     amountPaid: Number(b.amountPaid),
     amountDue: b.status === 'void' ? 0 : Number(b.total) - Number(b.amountPaid),
     description: b.description ?? null,

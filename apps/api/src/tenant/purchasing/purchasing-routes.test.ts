@@ -120,6 +120,55 @@ describe('buying stock', () => {
     expect(theirs.body.report.totals.total).toBe(0);
   });
 
+  it('charges VAT on a purchase: Inventory at net cost, input tax, Accounts payable at gross; the tax report nets it', async () => {
+    const main = (await get('/locations')).body.locations[0].id;
+    const supplier = (await post('/suppliers', { name: 'VAT Registered Ltd' })).body.supplier;
+    const standard = ((await get('/tax-rates')).body.taxRates as Json[]).find((r) => r.code === 'STANDARD')!;
+    const sugar = (await post('/products', { sku: 'SUGAR', name: 'Sugar', unitPrice: 500 })).body.product;
+    const tb = async () => {
+      const report = (await get('/reports/trial-balance')).body.report;
+      return (code: string) => report.accounts.find((a: Json) => a.code === code)?.balance ?? 0;
+    };
+    const before = await tb();
+    const order = await post('/purchase-orders', {
+      supplierId: supplier.id,
+      locationId: main,
+      orderDate: '2026-09-01',
+      lines: [{ productId: sugar.id, quantity: 10, unitCost: 300, taxRateId: standard.id }],
+    });
+    expect(order.status).toBe(201);
+    expect(order.body.purchaseOrder).toMatchObject({
+      total: 3600,
+      tax: 600,
+      lines: [{ unitCost: 300, taxRateBp: 2000, taxInclusive: false, lineTotal: 3600, lineTax: 600 }],
+    });
+    const received = await post(`/purchase-orders/${order.body.purchaseOrder.id}/receipts`, { date: '2026-09-02' });
+    expect(received.status).toBe(201);
+    expect(received.body.bill).toMatchObject({ total: 3600, tax: 600, amountDue: 3600 });
+    expect((await get(`/products/${sugar.id}`)).body.product).toMatchObject({ inventoryValue: 3000, costPrice: 300 });
+    const after = await tb();
+    expect(after('1200') - before('1200')).toBe(3000);
+    expect(after('1300') - before('1300')).toBe(600);
+    expect(after('2000') - before('2000')).toBe(-3600);
+
+    const bad = await post('/purchase-orders', {
+      supplierId: supplier.id,
+      locationId: main,
+      lines: [{ productId: sugar.id, quantity: 1, unitCost: 300, taxRateId: 999_999 }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ path: 'lines.0.taxRateId' })]);
+    expect((await post('/supplier-bills', { supplierId: supplier.id, accountId: 1, amount: 100, taxRateId: 'x' })).status).toBe(400);
+
+    const report = (await get('/reports/tax?from=2026-09-01&to=2026-09-30')).body.report;
+    expect(report).toMatchObject({
+      rates: [],
+      inputRates: [{ rateBp: 2000, taxable: 3000, tax: 600 }],
+      inputTotals: { taxable: 3000, tax: 600 },
+      netPayable: -600,
+    });
+  });
+
   it('voids a service bill entered by mistake (its posting reversed); refuses a paid one and a goods receipt', async () => {
     const supplier = (await post('/suppliers', { name: 'Window Cleaner' })).body.supplier;
     const accountId = ((await get('/accounts')).body.accounts as Json[]).find((a) => a.code === '6000')!.id;
