@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_CODES } from '../accounting/chart-of-accounts';
 import { trialBalance } from '../accounting/reports';
 import { taxReport } from '../accounting/statements';
-import { createTaxRate } from '../accounting/tax-rates';
+import { createTaxRate, updateTaxRate } from '../accounting/tax-rates';
 import type { TenantModels } from '../model-types';
 import { bookViolations, testDialects } from '../testing';
 import { createCustomer } from './catalog';
@@ -161,6 +161,33 @@ describe.each(dialects)('discounts, tax-inclusive prices and quotes on %s', (dia
       [2_500, 200, 4_300],
     ]);
     await expect(updateQuote(models, quote.id, { notes: 'late' })).rejects.toMatchObject({ code: 'Conflict' });
+    expect(await bookViolations(models)).toEqual([]);
+  });
+
+  it('converts at the tax rate the quote recorded, not the rate the product has today', async () => {
+    const rate = await createTaxRate(models, { code: 'Q10', name: 'Ten', rateBp: 1_000 });
+    const p = await t.product({ unitPrice: 1_000, taxRateId: rate.id }, 5);
+    const quote = await createQuote(models, {
+      locationId: t.locationId,
+      validUntil: '2099-12-31',
+      lines: [{ productId: p.id, quantity: units(2) }],
+      userId: t.userId,
+    });
+    expect(quote).toMatchObject({ subtotal: 2_000, tax: 200, total: 2_200 });
+    await updateTaxRate(models, rate.id, { rateBp: 1_500, isInclusive: true });
+    const invoice = await convertQuote(models, quote.id, { userId: t.userId });
+    expect(invoice).toMatchObject({ subtotal: 2_000, tax: 200, total: 2_200 });
+    expect(invoice.lines!.map((l) => [l.taxRateBp, Boolean(l.taxInclusive)])).toEqual([[1_000, false]]);
+    // A new sale takes today's rate (15 %, inclusive: 10.00 holds 1.30 of tax); a caller cannot name a product line's rate.
+    const today = await createInvoice(models, {
+      locationId: t.locationId,
+      lines: [{ productId: p.id, quantity: units(1) }],
+      userId: t.userId,
+    });
+    expect(today).toMatchObject({ subtotal: 870, tax: 130, total: 1_000 });
+    await expect(
+      createInvoice(models, { locationId: t.locationId, lines: [{ productId: p.id, quantity: units(1), taxRateBp: 0 }], userId: t.userId }),
+    ).rejects.toMatchObject({ code: 'ValidationFailed', details: [{ path: 'lines.0.taxRateBp' }] });
     expect(await bookViolations(models)).toEqual([]);
   });
 

@@ -53,9 +53,12 @@ export interface InvoiceLineInput {
   quantity: number;
   /** Cents per unit; default the product's price (required on free-text lines). */
   unitPrice?: number;
-  /** Free-text lines only (product lines take their product's rate); default 0. */
+  /**
+   * Free-text lines (default 0); product lines take their product's rate, except when an invoice
+   * converts a quote: then every line carries the rate the quote recorded (see checkLineShapes).
+   */
   taxRateBp?: number;
-  /** Free-text lines only: the unit price includes the tax (product lines follow their rate); default false. */
+  /** Free-text lines: the unit price includes the tax (product lines follow their rate, as taxRateBp); default false. */
   taxInclusive?: boolean;
   /** The line's discount: basis points of quantity × unit price (1000 = 10 %)… */
   discountBp?: number | null;
@@ -166,8 +169,12 @@ export function checkDiscountShape(d: DiscountInput, f: FieldChecks, p = ''): vo
   if (hasBp && hasAmount) f.fail(`${p}discountAmount`, 'a percentage (discountBp) or an amount, not both');
 }
 
-/** The shapes of a document's lines (invoices and quotes). */
-export function checkLineShapes(lines: readonly InvoiceLineInput[], f: FieldChecks): void {
+/**
+ * The shapes of a document's lines (invoices and quotes). `recordedRates`: the lines come from a quote
+ * being converted, and product lines carry the tax rate the quote recorded (today's rate of the
+ * product may differ; the customer was quoted that one).
+ */
+export function checkLineShapes(lines: readonly InvoiceLineInput[], f: FieldChecks, recordedRates = false): void {
   if (!Array.isArray(lines) || lines.length === 0) f.fail('lines', 'at least one line');
   else if (lines.length > MAX_INVOICE_LINES) f.fail('lines', `at most ${MAX_INVOICE_LINES} lines`);
   else
@@ -182,11 +189,11 @@ export function checkLineShapes(lines: readonly InvoiceLineInput[], f: FieldChec
       f.int(line.quantity, `${p}.quantity`, 1, MAX_QUANTITY);
       if (line.unitPrice !== undefined) f.int(line.unitPrice, `${p}.unitPrice`, 0, MAX_UNIT_PRICE);
       if (line.taxRateBp !== undefined) {
-        if (line.productId) f.fail(`${p}.taxRateBp`, "product lines take their product's tax rate");
+        if (line.productId && !recordedRates) f.fail(`${p}.taxRateBp`, "product lines take their product's tax rate");
         else f.int(line.taxRateBp, `${p}.taxRateBp`, 0, 10_000);
       }
       if (line.taxInclusive !== undefined) {
-        if (line.productId) f.fail(`${p}.taxInclusive`, "product lines follow their product's tax rate");
+        if (line.productId && !recordedRates) f.fail(`${p}.taxInclusive`, "product lines follow their product's tax rate");
         else f.bool(line.taxInclusive, `${p}.taxInclusive`);
       }
       checkDiscountShape(line, f, `${p}.`);
@@ -253,8 +260,9 @@ function resolveWith(
       description: line.description?.trim() || product!.name,
       quantity: line.quantity,
       unitPrice: line.unitPrice ?? product!.unitPrice,
-      taxRateBp: product ? (product.taxRate?.rateBp ?? 0) : (line.taxRateBp ?? 0),
-      taxInclusive: product ? (product.taxRate?.isInclusive ?? false) : (line.taxInclusive ?? false),
+      // A product line names a rate only when it comes from a quote (checkLineShapes): the quoted one.
+      taxRateBp: line.taxRateBp ?? product?.taxRate?.rateBp ?? 0,
+      taxInclusive: line.taxInclusive ?? product?.taxRate?.isInclusive ?? false,
       discountBp: line.discountBp ?? null,
       costAmount: null,
     });
@@ -590,7 +598,7 @@ function checkCreate(input: CreateInvoiceInput): void {
   if (input.customerId !== undefined && input.customerId !== null) f.int(input.customerId, 'customerId', 1, MAX_INT32);
   if (input.issueDate !== undefined) f.date(input.issueDate, 'issueDate');
   f.text(input.notes, 'notes', 5000, false);
-  checkLineShapes(input.lines, f);
+  checkLineShapes(input.lines, f, input.quoteId !== undefined && input.quoteId !== null);
   checkDiscountShape(input, f);
   if (input.draft && input.payment) f.fail('payment', 'a draft takes no payment; pay when issuing');
   f.done('invoice');

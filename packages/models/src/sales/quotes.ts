@@ -185,7 +185,7 @@ export async function updateQuote(models: TenantModels, id: number, patch: Quote
   return getQuote(models, id, options.transaction);
 }
 
-/** A quote's lines as invoice line input: the quoted prices and discounts (product lines take the product's tax rate). */
+/** A quote's lines as invoice line input: the quoted prices, discounts and tax rates (whatever the rates are today). */
 async function quoteLinesAsInput(models: TenantModels, quoteId: number, transaction: Transaction): Promise<InvoiceLineInput[]> {
   const lines = await models.QuoteLine.findAll({ where: { quoteId }, order: [['id', 'ASC']], transaction });
   return lines.map((l) => {
@@ -195,7 +195,8 @@ async function quoteLinesAsInput(models: TenantModels, quoteId: number, transact
       description: l.description,
       quantity: Number(l.quantity),
       unitPrice: Number(l.unitPrice),
-      ...(productId === null ? { taxRateBp: l.taxRateBp, taxInclusive: Boolean(l.taxInclusive) } : {}),
+      taxRateBp: l.taxRateBp,
+      taxInclusive: Boolean(l.taxInclusive),
       ...(l.discountBp !== null && l.discountBp !== undefined
         ? { discountBp: l.discountBp }
         : { discountAmount: Number(l.discountAmount) }),
