@@ -25,13 +25,14 @@ const order = (over: Partial<PurchaseOrder> = {}): PurchaseOrder => ({
   orderDate: '2026-03-09',
   expectedDate: null,
   total: 9000,
+  tax: 0,
   notes: null,
   createdBy: 1,
   createdAt: '2026-03-09T10:00:00Z',
   updatedAt: '2026-03-09T10:00:00Z',
   lines: [
-    { id: 31, productId: 1, quantity: 10, quantityReceived: 0, unitCost: 600, lineTotal: 6000 },
-    { id: 32, productId: 2, quantity: 2.5, quantityReceived: 0.5, unitCost: 1500, lineTotal: 3750 },
+    { id: 31, productId: 1, quantity: 10, quantityReceived: 0, unitCost: 600, taxRateBp: 0, taxInclusive: false, lineTotal: 6000, lineTax: 0 },
+    { id: 32, productId: 2, quantity: 2.5, quantityReceived: 0.5, unitCost: 1500, taxRateBp: 0, taxInclusive: false, lineTotal: 3750, lineTax: 0 },
   ],
   ...over,
 });
