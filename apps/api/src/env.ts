@@ -17,7 +17,7 @@ const schema = z.object({
     .min(1024, 'must be at least 1024')
     .max(100 * 1024 * 1024)
     .default(1024 * 1024),
-  /** API processes (node:cluster workers) sharing the port: a number or `auto` (one per core); unset or 1 = no cluster. */
+  /** API processes (node:cluster workers) sharing the port: a number or `auto` (one per core, the default); 1 = no cluster. */
   SALESFLEET_WORKERS: z
     .union([z.literal('auto'), z.coerce.number().int('must be a whole number or auto').min(1, 'must be at least 1').max(64, 'at most 64')])
     .optional(),

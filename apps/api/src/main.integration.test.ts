@@ -11,7 +11,8 @@ import { loadConfig, openTenancy, parseDatabaseUrl } from '@salesfleet/tenancy';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 const apiDir = dirname(dirname(fileURLToPath(import.meta.url)));
-const tsx = join(apiDir, 'node_modules', '.bin', 'tsx');
+// `pnpm start`'s bin with the sources loaded in-process (no tsx CLI between the test and the server's signals).
+const bin = join(apiDir, 'bin', 'salesfleet-api.js');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -47,10 +48,11 @@ const children = new Set<ChildProcess>();
 
 /** Runs src/main.ts like `pnpm start` does, until it says it is running. */
 async function start(dataDir: string, port: number, args: string[] = [], env: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(tsx, ['src/main.ts', ...args], {
+  const child = spawn(process.execPath, [bin, ...args], {
     cwd: apiDir,
     env: {
       ...process.env,
+      SALESFLEET_FROM_SOURCE: '1',
       SALESFLEET_DATA_DIR: dataDir,
       PORT: String(port),
       SALESFLEET_SKIP_CONSOLE_BUILD: '1',
@@ -58,7 +60,7 @@ async function start(dataDir: string, port: number, args: string[] = [], env: Re
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group, so a failed test can stop tsx and the server it runs
+    detached: true, // its own process group, so a failed test can stop the server and its workers
   });
   children.add(child);
   let out = '';
@@ -90,7 +92,7 @@ async function start(dataDir: string, port: number, args: string[] = [], env: Re
 describe('pnpm start (src/main.ts)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'salesfleet-start-'));
   afterEach(() => {
-    // Whatever a failed assertion left running: the whole group (tsx and its node child).
+    // Whatever a failed assertion left running: the whole group (the server and its workers).
     for (const child of children) {
       try {
         process.kill(-child.pid!, 'SIGKILL');
@@ -162,9 +164,15 @@ describe('pnpm start (src/main.ts)', () => {
   });
 
   it('stops with one clear line naming a bad variable', async () => {
-    const child = spawn(tsx, ['src/main.ts'], {
+    const child = spawn(process.execPath, [bin], {
       cwd: apiDir,
-      env: { ...process.env, SALESFLEET_DATA_DIR: dataDir, PORT: 'eighty', SALESFLEET_SKIP_CONSOLE_BUILD: '1' },
+      env: {
+        ...process.env,
+        SALESFLEET_FROM_SOURCE: '1',
+        SALESFLEET_DATA_DIR: dataDir,
+        PORT: 'eighty',
+        SALESFLEET_SKIP_CONSOLE_BUILD: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';

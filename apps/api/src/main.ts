@@ -21,12 +21,11 @@ import {
   type Config,
   type Tenancy,
 } from '@salesfleet/tenancy';
-import { createApp } from './app';
 import { type ApiEnv, loadApiEnv } from './env';
 import { createApiLogger } from './logger';
-import { startServer, type RunningServer } from './server';
+import type { RunningServer } from './server';
 import { ensureConsoleBuilt, TENANT_WORKSPACE } from './start/ensure-console';
-import { type Primary, relayRegistryChanges, startPrimary, workerConfig, workerCount } from './start/workers';
+import { relayRegistryChanges, startPrimary, workerConfig, workerCount } from './start/workers';
 import { isSalesfleetError } from '@salesfleet/contracts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -131,46 +130,119 @@ function warnAboutConnectionBudget(tenancy: Tenancy, config: Config, logger: Log
   );
 }
 
-/** SIGTERM/SIGINT run `stop` once; a second signal exits at once (in a worker: the primary decides). */
-function onSignals(stop: (signal: string) => Promise<void>, logger: Logger, worker: boolean): void {
-  let stopping = false;
-  const handle = (signal: string) => {
-    if (stopping) {
-      if (worker) return;
+/**
+ * SIGTERM/SIGINT, handled from the first moment of start-up (a signal that found no handler would kill
+ * the process outright: no drain, workers left behind). The first signal waits for the start-up step
+ * in progress to end (start-up starts nothing new once `stopping`), then runs every registered stop,
+ * last registered first, and exits 0; a second signal exits at once (in a worker: the primary decides).
+ */
+class Lifecycle {
+  stopping = false;
+  private readonly stops: (() => Promise<void>)[] = [];
+  private startup: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly worker: boolean,
+    private readonly announce: (signal: string) => void,
+  ) {
+    process.on('SIGTERM', () => this.handle('SIGTERM'));
+    process.on('SIGINT', () => this.handle('SIGINT'));
+  }
+
+  /** The start-up, which a signal waits for before stopping what it started. */
+  starting(startup: Promise<unknown>): Promise<unknown> {
+    this.startup = startup;
+    return startup;
+  }
+
+  /** What closes a part once started (run in reverse order at shutdown). */
+  onStop(stop: () => Promise<void>): void {
+    this.stops.push(stop);
+  }
+
+  private handle(signal: string): void {
+    if (this.stopping) {
+      if (this.worker) return;
       say(`${signal} again: exiting now`);
       process.exit(1);
     }
-    stopping = true;
-    stop(signal).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => handle('SIGTERM'));
-  process.on('SIGINT', () => handle('SIGINT'));
+    this.stopping = true;
+    this.announce(signal);
+    this.startup
+      .catch(() => undefined)
+      .then(async () => {
+        for (const stop of this.stops.reverse()) await stop();
+      })
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          this.logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  }
 }
 
 /** One full API process: serves on the configured port (shared with the other workers in a cluster). */
-async function serve(config: Config, env: ApiEnv, logger: Logger, tenancy: Tenancy, workers: number): Promise<RunningServer> {
-  let server: RunningServer | null = null;
+async function serve(config: Config, env: ApiEnv, logger: Logger, tenancy: Tenancy, lifecycle: Lifecycle): Promise<RunningServer | null> {
   // Every process runs the schedule; a registry lock lets one at a time take each time's backups.
   const backups = config.backupSchedule ? startScheduledBackups({ ...tenancy, logger }, config.backupSchedule) : null;
-  onSignals(
-    async (signal) => {
-      if (workers === 1) say(`${signal}: shutting down (finishing requests, closing tenant connections)…`);
-      await server?.close({ graceMs: 5000 });
-      await backups?.stop();
-      await tenancy.close();
-    },
-    logger,
-    cluster.isWorker,
-  );
+  if (backups) lifecycle.onStop(() => backups.stop());
+  // Loaded here: a cluster's primary serves nothing and never loads the app.
+  const [{ createApp }, { startServer }] = await Promise.all([import('./app'), import('./server')]);
+  if (lifecycle.stopping) return null;
   const { app } = createApp(config, { tenancy, logger, bodyLimitBytes: env.SALESFLEET_BODY_LIMIT_BYTES });
-  server = await startServer(app, { port: config.port });
+  const server = await startServer(app, { port: config.port });
+  lifecycle.onStop(() => server.close({ graceMs: 5000 }));
   return server;
+}
+
+/** One process serving everything (SALESFLEET_WORKERS=1). */
+async function single(config: Config, env: ApiEnv, logger: Logger, lifecycle: Lifecycle): Promise<void> {
+  const tenancy = await prepare(config, env, logger, { listen: true });
+  lifecycle.onStop(() => tenancy.close());
+  if (lifecycle.stopping) return;
+  const server = await serve(config, env, logger, tenancy, lifecycle);
+  if (!server) return;
+  sayRunning(config, server.port, 1);
+  void warnAboutConnectionBudget(tenancy, config, logger);
+}
+
+/** A cluster worker: the primary has migrated the registry and made the first admin. */
+async function worker(config: Config, env: ApiEnv, logger: Logger, lifecycle: Lifecycle, workers: number): Promise<void> {
+  const own = workerConfig(config, workers);
+  const tenancy = await openTenancy(own, { listen: true, logger: logger.child({ component: 'tenancy' }) });
+  lifecycle.onStop(() => tenancy.close());
+  // PostgreSQL registries notify every process themselves; otherwise the primary relays changes.
+  if (tenancy.registry.sequelize.getDialect() !== 'postgres') relayRegistryChanges(tenancy.registry);
+  if (lifecycle.stopping) return;
+  await serve(own, env, logger, tenancy, lifecycle);
+}
+
+/**
+ * The cluster's primary: the one-time start-up work, then the workers; it serves nothing itself. Its
+ * start-up ends once the workers are forked (a signal then stops them whether they listen yet or not);
+ * "running" is said once every worker listens.
+ */
+async function primary(config: Config, env: ApiEnv, logger: Logger, lifecycle: Lifecycle, workers: number): Promise<void> {
+  const tenancy = await prepare(config, env, logger, { listen: false });
+  lifecycle.onStop(() => tenancy.close());
+  if (lifecycle.stopping) return;
+  const cluster = startPrimary({ workers, logger, say });
+  lifecycle.onStop(() => cluster.stop());
+  void cluster.ready.then(
+    async (port) => {
+      sayRunning(config, port, workers);
+      await warnAboutConnectionBudget(tenancy, config, logger);
+    },
+    (err: unknown) => {
+      if (lifecycle.stopping) return;
+      const message = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`Salesfleet could not start: ${message}\n`);
+      void tenancy.close().finally(() => process.exit(1));
+    },
+  );
 }
 
 async function main(): Promise<void> {
@@ -179,40 +251,17 @@ async function main(): Promise<void> {
   const env = loadApiEnv();
   const logger = createApiLogger({ level: env.LOG_LEVEL });
   const workers = workerCount(env.SALESFLEET_WORKERS, availableParallelism());
-
-  if (workers === 1) {
-    const tenancy = await prepare(config, env, logger, { listen: true });
-    const server = await serve(config, env, logger, tenancy, 1);
-    sayRunning(config, server.port, 1);
-    void warnAboutConnectionBudget(tenancy, config, logger);
-    return;
-  }
-
-  if (cluster.isWorker) {
-    // A worker: the primary has migrated the registry and made the first admin.
-    const own = workerConfig(config, workers);
-    const tenancy = await openTenancy(own, { listen: true, logger: logger.child({ component: 'tenancy' }) });
-    // PostgreSQL registries notify every process themselves; otherwise the primary relays changes.
-    if (tenancy.registry.sequelize.getDialect() !== 'postgres') relayRegistryChanges(tenancy.registry);
-    await serve(own, env, logger, tenancy, workers);
-    return;
-  }
-
-  // The primary: start-up work once, then the workers; it serves nothing itself.
-  const tenancy = await prepare(config, env, logger, { listen: false });
-  let primary: Primary | null = null;
-  onSignals(
-    async (signal) => {
-      say(`${signal}: shutting down ${workers} workers (finishing requests, closing tenant connections)…`);
-      await primary?.stop();
-      await tenancy.close();
-    },
-    logger,
-    false,
-  );
-  primary = await startPrimary({ workers, logger, say });
-  sayRunning(config, primary.port, workers);
-  await warnAboutConnectionBudget(tenancy, config, logger);
+  const lifecycle = new Lifecycle(logger, cluster.isWorker, (signal) => {
+    if (cluster.isWorker) return;
+    say(
+      workers === 1
+        ? `${signal}: shutting down (finishing requests, closing tenant connections)…`
+        : `${signal}: shutting down ${workers} workers (finishing requests, closing tenant connections)…`,
+    );
+  });
+  if (workers === 1) await lifecycle.starting(single(config, env, logger, lifecycle));
+  else if (cluster.isWorker) await lifecycle.starting(worker(config, env, logger, lifecycle, workers));
+  else await lifecycle.starting(primary(config, env, logger, lifecycle, workers));
 }
 
 main().catch((err: unknown) => {

@@ -13,8 +13,9 @@ import { workerConfig, workerCount } from './workers';
 // registry, so attempts spread over both workers count together.
 
 describe('worker count and budget', () => {
-  it('SALESFLEET_WORKERS: a number, auto (one per core), unset = one process', () => {
-    expect(workerCount(undefined, 8)).toBe(1);
+  it('SALESFLEET_WORKERS: a number, or auto (one per core), the default', () => {
+    expect(workerCount(undefined, 8)).toBe(8);
+    expect(workerCount(1, 8)).toBe(1);
     expect(workerCount('auto', 2)).toBe(2);
     expect(workerCount(3, 2)).toBe(3);
   });

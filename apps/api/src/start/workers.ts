@@ -30,11 +30,11 @@ function isChangeMessage(message: unknown): message is ChangeMessage {
 
 /**
  * The worker count asked for (SALESFLEET_WORKERS, already validated: a number, or `auto` = one per
- * core); unset: one process, no cluster.
+ * core); unset means `auto`. 1: one process, no cluster.
  */
 export function workerCount(requested: number | 'auto' | undefined, cores: number): number {
-  if (requested === 'auto') return Math.max(1, cores);
-  return requested ?? 1;
+  if (requested === undefined || requested === 'auto') return Math.max(1, cores);
+  return requested;
 }
 
 /** A worker's share of the connection budget: the open tenant handles divided between the workers. */
@@ -76,19 +76,22 @@ export interface PrimaryOptions {
 }
 
 export interface Primary {
-  /** The port the workers listen on, once every worker is listening. */
-  port: number;
-  /** Stops every worker (SIGTERM: each drains its requests) and resolves when all have exited. */
+  /** The port the workers listen on, once every worker listens; rejects when one exits before it ever listened. */
+  ready: Promise<number>;
+  /**
+   * Stops every worker, listening or still starting (SIGTERM: each drains its requests), and resolves
+   * when all have exited. `ready` then never settles.
+   */
   stop(): Promise<void>;
 }
 
 /**
- * Forks the workers (this module's process re-run with `cluster.isWorker`), relays registry changes
- * between them and replaces a worker that dies (after a second; not while stopping). Resolves once
- * every worker listens; rejects when one exits before it ever listened (a start-up error: the
- * worker said why on stderr).
+ * Forks the workers (this module's process re-run with `cluster.isWorker`) at once, relays registry
+ * changes between them and replaces a worker that dies (after a second; not while stopping). `ready`
+ * resolves once every worker listens; it rejects when one exits before it ever listened (a start-up
+ * error: the worker said why on stderr), after stopping the others.
  */
-export function startPrimary(options: PrimaryOptions): Promise<Primary> {
+export function startPrimary(options: PrimaryOptions): Primary {
   const { workers, logger } = options;
   let stopping = false;
   const listening = new Set<number>();
@@ -105,39 +108,7 @@ export function startPrimary(options: PrimaryOptions): Promise<Primary> {
     return worker;
   };
 
-  return new Promise((resolve, reject) => {
-    let port = 0;
-    let settled = false;
-    cluster.on('listening', (worker, address) => {
-      listening.add(worker.id);
-      everListened.add(worker.id);
-      port = address.port;
-      if (!settled && listening.size === workers) {
-        settled = true;
-        resolve({ port, stop });
-      }
-    });
-    cluster.on('exit', (worker, code, signal) => {
-      listening.delete(worker.id);
-      if (stopping) return;
-      if (!everListened.has(worker.id)) {
-        if (!settled) {
-          settled = true;
-          stopping = true;
-          for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
-          reject(new Error(`a worker stopped before serving (exit ${code ?? signal})`));
-        }
-        return;
-      }
-      logger.error({ worker: worker.process.pid, code, signal }, 'API worker died; starting another');
-      setTimeout(() => {
-        if (!stopping) fork();
-      }, 1000).unref();
-    });
-    for (let i = 0; i < workers; i++) fork();
-  });
-
-  function stop(): Promise<void> {
+  const stop = (): Promise<void> => {
     stopping = true;
     const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
     return Promise.all(
@@ -149,5 +120,34 @@ export function startPrimary(options: PrimaryOptions): Promise<Primary> {
           }),
       ),
     ).then(() => undefined);
-  }
+  };
+
+  const ready = new Promise<number>((resolve, reject) => {
+    let settled = false;
+    cluster.on('listening', (worker, address) => {
+      listening.add(worker.id);
+      everListened.add(worker.id);
+      if (!settled && !stopping && listening.size === workers) {
+        settled = true;
+        resolve(address.port);
+      }
+    });
+    cluster.on('exit', (worker, code, signal) => {
+      listening.delete(worker.id);
+      if (stopping) return;
+      if (!everListened.has(worker.id)) {
+        if (!settled) {
+          settled = true;
+          void stop().then(() => reject(new Error(`a worker stopped before serving (exit ${code ?? signal})`)));
+        }
+        return;
+      }
+      logger.error({ worker: worker.process.pid, code, signal }, 'API worker died; starting another');
+      setTimeout(() => {
+        if (!stopping) fork();
+      }, 1000).unref();
+    });
+  });
+  for (let i = 0; i < workers; i++) fork();
+  return { ready, stop };
 }

@@ -18,7 +18,7 @@ import { checkResponse } from './contract';
 export { testSlug };
 export { TcpProxy } from '@salesfleet/tenancy/testing';
 export { checkResponse, ContractDrift, findOperation, parseResponse } from './contract';
-export { freePort, startApiProcess, type ApiProcess } from './api-process';
+export { freePort, spawnApiProcess, startApiProcess, type ApiProcess } from './api-process';
 export { callWithHost, untilStatus } from './http-calls';
 
 /** A strong password for tests (passes the shared password policy). */
