@@ -249,7 +249,13 @@ export {
   type TrialBalance,
   type TrialBalanceRow,
 } from './accounting/reports';
-export { assertMayUseLocation, LocationNotAllowed, setUserLocations, userLocationIds } from './auth/user-locations';
+export {
+  assertLocationAllowed,
+  assertMayUseLocation,
+  LocationNotAllowed,
+  setUserLocations,
+  userLocationIds,
+} from './auth/user-locations';
 export { dashboardSummary, type DashboardOptions, type DashboardSummary } from './sales/dashboard';
 export { lineAmounts, sumCents, taxOn, type LineAmounts } from './sales/tax';
 export {

@@ -22,7 +22,11 @@ export async function userLocationIds(models: TenantModels, userId: number): Pro
 
 /** Throws LocationNotAllowed unless the user may use the location. */
 export async function assertMayUseLocation(models: TenantModels, userId: number, locationId: number): Promise<void> {
-  const allowed = await userLocationIds(models, userId);
+  assertLocationAllowed(await userLocationIds(models, userId), locationId);
+}
+
+/** assertMayUseLocation on the user's locations already read (userLocationIds: null = every location). */
+export function assertLocationAllowed(allowed: readonly number[] | null, locationId: number): void {
   if (allowed !== null && !allowed.includes(locationId)) throw new LocationNotAllowed(locationId);
 }
 

@@ -1,4 +1,4 @@
-import { Op, type Transaction } from 'sequelize';
+import { literal, Op, type Transaction } from 'sequelize';
 import type { TenantModels } from '../model-types';
 import { divideRounded, QUANTITY_SCALE } from './quantity';
 
@@ -117,17 +117,39 @@ export class InventoryValuation {
     return variance;
   }
 
-  /** Writes the changed products' quantity, value and average cost. */
+  /**
+   * Writes the changed products' quantity, value and average cost: one UPDATE for all of them (a CASE
+   * per column; a sale of n products was n statements), on every dialect.
+   */
   async save(): Promise<void> {
-    for (const id of [...this.changed].sort((a, b) => a - b)) {
-      const s = this.state.get(id)!;
-      await this.models
-        .unassociated('Product')
-        .update(
-          { inventoryQuantity: s.quantity, inventoryValue: s.value, costPrice: s.costPrice },
-          { where: { id }, transaction: this.transaction, hooks: false, validate: false },
-        );
-    }
+    const ids = [...this.changed].sort((a, b) => a - b);
     this.changed.clear();
+    if (ids.length === 0) return;
+    const Product = this.models.unassociated('Product');
+    const options = { where: { id: { [Op.in]: ids } }, transaction: this.transaction, hooks: false, validate: false } as const;
+    if (ids.length === 1) {
+      const s = this.state.get(ids[0]!)!;
+      await Product.update({ inventoryQuantity: s.quantity, inventoryValue: s.value, costPrice: s.costPrice }, options);
+      return;
+    }
+    const q = (name: string) => this.models.sequelize.getQueryInterface().quoteIdentifier(name);
+    // Integers only (never text): the values are written into the statement. ELSE keeps the column's type.
+    const int = (n: number | null) => {
+      if (n === null) return 'NULL';
+      if (!Number.isSafeInteger(n)) throw new Error(`valuation value ${n} is not an integer`);
+      return String(n);
+    };
+    const byId = (column: string, value: (s: ValuationState) => number | null) =>
+      literal(
+        `CASE ${q('id')} ${ids.map((id) => `WHEN ${int(id)} THEN ${int(value(this.state.get(id)!))}`).join(' ')} ELSE ${q(column)} END`,
+      );
+    await Product.update(
+      {
+        inventoryQuantity: byId('inventory_quantity', (s) => s.quantity),
+        inventoryValue: byId('inventory_value', (s) => s.value),
+        costPrice: byId('cost_price', (s) => s.costPrice),
+      } as never,
+      options,
+    );
   }
 }

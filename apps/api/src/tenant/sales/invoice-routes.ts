@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  assertLocationAllowed,
   assertMayUseLocation,
   createInvoice,
   deleteDraftInvoice,
@@ -154,7 +155,7 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
       // A user restricted to one location sells there without naming it.
       const allowed = await userLocationIds(models, userId);
       const locationId = body.locationId ?? (allowed?.length === 1 ? allowed[0]! : await defaultLocation(models));
-      await assertMayUseLocation(models, userId, locationId);
+      assertLocationAllowed(allowed, locationId);
       const invoice = await createInvoice(models, {
         ...body,
         locationId,
