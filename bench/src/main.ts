@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [--quick] [--profile] [name…]` — runs the benchmarks of issue 6 and writes
  * `bench/results/<time>-<mode>.{md,json}` (and `latest-<mode>.md`). Names: routing, floor, cold,
- * budget, provisioning, migrations, memory, move, workspace, tenants, startup (or their numbers 1–11); none = all.
+ * budget, provisioning, migrations, memory, move, workspace, tenants, startup, sales (or their numbers 1–12); none = all.
  *
  * Everything measured runs in child processes this runner starts (API servers on loopback ports, the
  * load generator, task processes); tenants live in a temporary directory and in PostgreSQL databases
@@ -21,6 +21,7 @@ import { migrationsBenchmark } from './benchmarks/migrations';
 import { moveBenchmark } from './benchmarks/move';
 import { provisioningBenchmark } from './benchmarks/provisioning';
 import { routingBenchmark } from './benchmarks/routing';
+import { salesBenchmark } from './benchmarks/sales';
 import { startupBenchmark } from './benchmarks/startup';
 import { workspaceBenchmark } from './benchmarks/workspace';
 import { tenantsBenchmark } from './benchmarks/tenants';
@@ -41,6 +42,7 @@ const BENCHMARKS: { name: string; run: (h: Harness) => Promise<BenchmarkResult> 
   { name: 'workspace', run: workspaceBenchmark },
   { name: 'tenants', run: tenantsBenchmark },
   { name: 'startup', run: startupBenchmark },
+  { name: 'sales', run: salesBenchmark },
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('../results', import.meta.url));

@@ -12,6 +12,9 @@ import { percentile, round } from '../lib/stats';
 export interface LoadRequest {
   port: number;
   path: string;
+  /** GET unless told (a write benchmark POSTs `body`, JSON). */
+  method?: 'GET' | 'POST';
+  body?: unknown;
   /** Host headers, used in turn. */
   hosts: string[];
   /** Extra headers (Authorization). */
@@ -53,11 +56,13 @@ async function runAutocannon(r: LoadRequest): Promise<LoadResult> {
       timeout: 10,
       requests: [
         {
-          method: 'GET',
+          method: r.method ?? 'GET',
           path: r.path,
+          ...(r.body === undefined ? {} : { body: JSON.stringify(r.body) }),
           setupRequest: (req) => {
             const host = r.hosts[next++ % r.hosts.length]!;
-            return { ...req, headers: { ...r.headers, host } };
+            const json = r.body === undefined ? {} : { 'content-type': 'application/json' };
+            return { ...req, headers: { ...r.headers, ...json, host } };
           },
         },
       ],
@@ -92,15 +97,22 @@ async function runAutocannon(r: LoadRequest): Promise<LoadResult> {
 export interface SequentialRequest {
   host: string;
   path: string;
+  /** GET unless told; `body` is sent as JSON. */
+  method?: 'GET' | 'POST';
+  body?: unknown;
   headers?: Record<string, string>;
   /** Label the runner groups latencies by (`cold`, `warm` …). */
   label: string;
+  /** Return the response body too. */
+  keepBody?: boolean;
 }
 
 export interface SequentialResult {
   label: string;
   status: number;
   ms: number;
+  /** The response body, when the request asked for it (`keepBody`). */
+  body?: string;
 }
 
 async function runSequential(port: number, requests: SequentialRequest[]): Promise<SequentialResult[]> {
@@ -109,19 +121,29 @@ async function runSequential(port: number, requests: SequentialRequest[]): Promi
   try {
     for (const r of requests) {
       const started = process.hrtime.bigint();
-      const status = await new Promise<number>((resolve, reject) => {
+      const payload = r.body === undefined ? undefined : JSON.stringify(r.body);
+      const json =
+        payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) };
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
         const req = http.request(
-          { host: '127.0.0.1', port, path: r.path, method: 'GET', agent, headers: { ...r.headers, host: r.host } },
+          { host: '127.0.0.1', port, path: r.path, method: r.method ?? 'GET', agent, headers: { ...r.headers, ...json, host: r.host } },
           (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (d: string) => (body += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
             res.on('error', reject);
           },
         );
         req.on('error', reject);
-        req.end();
+        req.end(payload);
       });
-      out.push({ label: r.label, status, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+      out.push({
+        label: r.label,
+        status: answer.status,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+        ...(r.keepBody ? { body: answer.body } : {}),
+      });
     }
   } finally {
     agent.destroy();

@@ -7,10 +7,13 @@ import pMap from 'p-map';
  * in production; the runner discards them.
  *
  * IPC: `stats` (connection cache, router, memory), `gc` (memory after a full GC, needs --expose-gc),
- * `resolve` (router.resolveHost for a list of hosts), `evict` (close a tenant's handle).
+ * `resolve` (router.resolveHost for a list of hosts), `evict` (close a tenant's handle), `statements`
+ * (SQL statements sent so far by every Sequelize instance — registry and tenants — when started
+ * with BENCH_COUNT_STATEMENTS=1).
  */
 import { createApiLogger, createApp, startServer } from '@salesfleet/api';
 import { loadConfig, openTenancy } from '@salesfleet/tenancy';
+import { Sequelize } from 'sequelize';
 import { serveRequests, type ChildRequest } from '../lib/child';
 
 function memory() {
@@ -19,6 +22,16 @@ function memory() {
 }
 
 const config = loadConfig(process.env);
+
+// Every statement of every Sequelize instance made from here on (a permanent hook on each new instance).
+let statements = 0;
+if (process.env.BENCH_COUNT_STATEMENTS === '1') {
+  Sequelize.addHook('afterInit', (sequelize: Sequelize) => {
+    sequelize.addHook('beforeQuery', () => {
+      statements++;
+    });
+  });
+}
 let close: () => Promise<void> = async () => undefined;
 
 const child = serveRequests(
@@ -43,6 +56,10 @@ const child = serveRequests(
         { concurrency: Number(req.concurrency ?? 8) },
       );
       return { kinds, router: tenancy.router.stats() };
+    },
+    statements: () => {
+      if (process.env.BENCH_COUNT_STATEMENTS !== '1') throw new Error('start the server with BENCH_COUNT_STATEMENTS=1');
+      return { statements };
     },
     evict: async (req: ChildRequest) => {
       await tenancy.connections.evict(req.slug as string);
