@@ -46,13 +46,18 @@ interface Started {
 
 const children = new Set<ChildProcess>();
 
-/** Runs src/main.ts like `pnpm start` does, until it says it is running. */
+/**
+ * Runs src/main.ts like `pnpm start` does, until it says it is running. One process unless `env` sets
+ * SALESFLEET_WORKERS (the first test runs the default, one worker per core; the cluster's own tests
+ * are in start/workers.integration.test.ts and shutdown.integration.test.ts).
+ */
 async function start(dataDir: string, port: number, args: string[] = [], env: Record<string, string> = {}): Promise<Started> {
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: apiDir,
     env: {
       ...process.env,
       SALESFLEET_FROM_SOURCE: '1',
+      SALESFLEET_WORKERS: '1',
       SALESFLEET_DATA_DIR: dataDir,
       PORT: String(port),
       SALESFLEET_SKIP_CONSOLE_BUILD: '1',
@@ -106,7 +111,7 @@ describe('pnpm start (src/main.ts)', () => {
 
   it('prints the first admin one-time password on exactly one line, serves, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const run = await start(dataDir, port);
+    const run = await start(dataDir, port, [], { SALESFLEET_WORKERS: 'auto' });
     const out = run.output();
     const lines = out.split('\n').filter((l) => l.includes('one-time password'));
     expect(lines).toHaveLength(1);
@@ -133,7 +138,7 @@ describe('pnpm start (src/main.ts)', () => {
     expect(run.output().split(password).length - 1).toBe(1);
     const logDir = join(dataDir, 'logs');
     for (const file of readdirSync(logDir)) expect(readFileSync(join(logDir, file), 'utf8')).not.toContain(password);
-  });
+  }, 120_000); // a primary and a worker per core, each loading the sources through tsx
 
   it('on the next start creates no admin, and with --demo creates the demo workspace once', async () => {
     const port = await freePort();
