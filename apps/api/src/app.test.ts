@@ -85,6 +85,22 @@ describe('request ids, log lines and security headers', () => {
     const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
     expect(await res.text()).toContain(`<style nonce="${nonce}">`);
   });
+
+  it('sends the same security headers on JSON answers, without a nonce (no inline code to allow); the API docs page keeps its nonce', async () => {
+    for (const path of ['/api/openapi.json', '/api/platform/nothing-here']) {
+      const res = await t.request('localhost', path);
+      const csp = res.headers.get('content-security-policy')!;
+      expect(csp, path).toContain("default-src 'self'");
+      expect(csp, path).toContain("script-src 'self';");
+      expect(csp, path).not.toContain('nonce-');
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+    }
+    const docs = await t.request('localhost', '/api/docs', { headers: { accept: 'text/html' } });
+    const nonce = /'nonce-([^']+)'/.exec(docs.headers.get('content-security-policy')!)![1]!;
+    expect(await docs.text()).toContain(`nonce="${nonce}"`);
+  });
 });
 
 describe('platform pages', () => {

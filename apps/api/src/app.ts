@@ -88,6 +88,37 @@ function serveDocs<E extends BaseEnv>(app: Hono<E>, docs: ApiDocs): void {
   app.get('/api/docs', (c) => docsPage(c, docs));
 }
 
+/**
+ * The security headers (CSP, nosniff, frame and referrer policies). `nonce`: scripts and styles of the
+ * page may be inline when they carry the request's nonce (c.var.secureHeadersNonce).
+ */
+function secureHeadersFor(baseDomains: readonly string[], nonce: boolean) {
+  const own = nonce ? ["'self'", NONCE] : ["'self'"];
+  return secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: own,
+      styleSrc: own,
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      frameAncestors: ["'none'"],
+      // The landing page's form redirects to <workspace>.<base-domain>.
+      formAction: ["'self'", ...baseDomains.map((d) => `*.${d}:*`)],
+    },
+    referrerPolicy: 'same-origin',
+    xFrameOptions: 'DENY',
+    strictTransportSecurity: false,
+  });
+}
+
+/** A JSON answer of the API (every /api path but the documentation page, which is HTML). */
+function isApiData(path: string): boolean {
+  return path.startsWith('/api/') && path !== '/api/docs';
+}
+
 /** A host that is no tenant: TenantNotFound with a message naming the address. */
 function noSuchWorkspace(host: string | null): TenantNotFound {
   return new TenantNotFound(
@@ -161,27 +192,12 @@ export function createApp(config: Config, deps: AppDeps): App {
   app.onError(handleError);
   app.notFound(handleNotFound);
   app.use('*', requestContext({ logger, isTrustedProxy }));
-  app.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", NONCE],
-        styleSrc: ["'self'", NONCE],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        frameAncestors: ["'none'"],
-        // The landing page's form redirects to <workspace>.<base-domain>.
-        formAction: ["'self'", ...config.baseDomains.map((d) => `*.${d}:*`)],
-      },
-      referrerPolicy: 'same-origin',
-      xFrameOptions: 'DENY',
-      strictTransportSecurity: false,
-    }),
-  );
+  // Pages (and /api/docs) get a fresh CSP nonce for their inline code. JSON answers under /api carry
+  // the same headers with no nonce (no inline code to allow): making a nonce — random bytes, base64,
+  // a per-request header string — was ~4 % of a warm product list's CPU in the profile.
+  const pageHeaders = secureHeadersFor(config.baseDomains, true);
+  const dataHeaders = secureHeadersFor(config.baseDomains, false);
+  app.use('*', (c, next) => (isApiData(c.req.path) ? dataHeaders(c, next) : pageHeaders(c, next)));
   app.use('*', async (c, next) => {
     await next();
     if (c.var.client.proto === 'https') c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
