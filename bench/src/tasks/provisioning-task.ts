@@ -2,15 +2,21 @@
  * Provisioning task (child process): creates tenants through the real Provisioner on two tenancies at
  * once — one cloning new databases from a migrated template (SQLite file copy / PostgreSQL CREATE
  * DATABASE … TEMPLATE), one migrating an empty database — alternating between them so both see the
- * same machine. Tenancies come from @salesfleet/tenancy/testing (temporary data dir, own template
+ * same machine; and, on the cloning tenancy, tenants created with an admin password (`password`: the
+ * full-cost scrypt hash, which runs alongside the clone). Tenancies come from @salesfleet/tenancy/testing (temporary data dir, own template
  * namespace); `cleanup()` drops every database they made.
  */
 import type { CreatedTenant } from '@salesfleet/tenancy';
 import { createTestTenancy, type TestTenancy } from '@salesfleet/tenancy/testing';
 import { serveRequests, type ChildRequest } from '../lib/child';
 
+export type ProvisionMode = 'clone' | 'migrate' | 'password';
+
+/** A strong admin password (it exists only in this task's temporary tenants). */
+const ADMIN_PASSWORD = 'bench horse battery staple 42';
+
 export interface ProvisionSample {
-  mode: 'clone' | 'migrate';
+  mode: ProvisionMode;
   ms: number;
   steps: Record<string, number>;
 }
@@ -28,22 +34,28 @@ async function provision(req: ChildRequest): Promise<{ samples: ProvisionSample[
   };
   for (const t of Object.values(tenancies)) open.add(t);
   let n = 0;
-  const create = async (mode: 'clone' | 'migrate'): Promise<ProvisionSample> => {
+  const create = async (mode: ProvisionMode): Promise<ProvisionSample> => {
     const slug = `${prefix}${mode[0]}${n++}`;
     const t0 = performance.now();
-    const created = (await tenancies[mode].provisioner.createTenant(
-      { name: `Bench ${slug}`, subdomain: slug, adminEmail: `admin@${slug}.example.com` },
+    const created = (await tenancies[mode === 'migrate' ? 'migrate' : 'clone'].provisioner.createTenant(
+      {
+        name: `Bench ${slug}`,
+        subdomain: slug,
+        adminEmail: `admin@${slug}.example.com`,
+        ...(mode === 'password' ? { adminPassword: ADMIN_PASSWORD } : {}),
+      },
       { actor: 'bench' },
     )) as CreatedTenant;
     const ms = performance.now() - t0;
     return { mode, ms, steps: Object.fromEntries(created.steps.map((s) => [s.step, s.durationMs])) };
   };
   // The first tenant of each builds the template (clone) / warms the code paths (both): not counted.
-  const warmup = [await create('clone'), await create('migrate')];
+  const warmup = [await create('clone'), await create('migrate'), await create('password')];
   const samples: ProvisionSample[] = [];
+  const modes: ProvisionMode[] = ['clone', 'migrate', 'password'];
   for (let i = 0; i < count; i++) {
-    const order: ('clone' | 'migrate')[] = i % 2 === 0 ? ['clone', 'migrate'] : ['migrate', 'clone'];
-    for (const mode of order) samples.push(await create(mode));
+    // Each mode first, second and third in turn.
+    for (let k = 0; k < modes.length; k++) samples.push(await create(modes[(i + k) % modes.length]!));
   }
   const t0 = performance.now();
   for (const t of Object.values(tenancies)) {
