@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testDialects } from '@salesfleet/models/testing';
 import type { TenantRecord } from './registry/records';
-import { createTestTenancy, testSlug, type TestTenancy } from './testing/index';
+import { createTestTenancy, testSlug, type TestTenancy, until } from './testing/index';
 
 const postgres = (await testDialects()).includes('postgres');
 
@@ -13,14 +13,6 @@ async function touch(t: TestTenancy, slug: string): Promise<'hit' | 'miss'> {
   await t.connections.withTenant(tenant, ({ models }) => models.User.count());
   return t.connections.stats().misses > before ? 'miss' : 'hit';
 }
-
-const until = async (check: () => Promise<boolean> | boolean, ms = 5000) => {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 describe('which registry changes close a tenant’s open connections', () => {
   const made: TestTenancy[] = [];
@@ -70,12 +62,12 @@ describe('which registry changes close a tenant’s open connections', () => {
         expect(await touch(b, tenant.slug)).toBe('miss');
 
         await a.registry.setSchemaVersions([{ tenantId: tenant.id, slug: tenant.slug, schemaVersion: tenant.schemaVersion }]);
-        await until(() => seen.length === 1);
+        await until(() => seen.length === 1, 'the first change seen');
         expect(seen).toEqual(['tenant-changed:true']);
         expect(await touch(b, tenant.slug)).toBe('hit');
 
         const moved: TenantRecord = await a.registry.updateTenant(tenant.id, { db: { managed: tenant.db.managed } });
-        await until(() => seen.length === 2);
+        await until(() => seen.length === 2, 'the second change seen');
         expect(seen[1]).toBe('tenant-changed:false');
         expect(moved.version).toBeGreaterThan(tenant.version);
         expect(await touch(b, tenant.slug)).toBe('miss');

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBackupSchedule } from '../backup-schedule';
-import { createTestTenancy, memoryLogger, testSlug, type TestTenancy } from '../testing/index';
+import { createTestTenancy, memoryLogger, testSlug, type TestTenancy, until } from '../testing/index';
 import { listBackups } from './backup';
 import { SCHEDULED_BACKUPS_ACTION, startScheduledBackups } from './scheduled-backups';
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 // SALESFLEET_BACKUP_SCHEDULE: the running server backs up every active tenant at each scheduled time,
 // keeping the configured number of archives; two processes (here two schedulers) never both run one time.
@@ -40,7 +32,7 @@ describe('scheduled backups', () => {
     const second = startScheduledBackups({ ...t, logger }, schedule);
     const runs = async () => (await t.registry.listOperations({ action: SCHEDULED_BACKUPS_ACTION, outcome: 'succeeded' })).reverse();
     try {
-      await until(async () => (await runs()).length >= 2, 'two scheduled runs');
+      await until(async () => (await runs()).length >= 2, 'two scheduled runs', 60_000);
     } finally {
       await first.stop();
       await second.stop();

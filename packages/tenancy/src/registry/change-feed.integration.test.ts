@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, type TestDialect, testDialects } from '@salesfleet/models/testing';
-import { createTestTenancy, memoryLogger, TcpProxy, testSlug, type TestTenancy } from '../testing/index';
+import { createTestTenancy, memoryLogger, TcpProxy, testSlug, type TestTenancy, until } from '../testing/index';
 
 const dialects = await testDialects();
-
-const until = async (check: () => Promise<boolean> | boolean, what: string, ms = 10_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not reached in time: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

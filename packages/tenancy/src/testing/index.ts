@@ -120,6 +120,15 @@ export interface TestTenancy extends Tenancy {
   cleanup(): Promise<void>;
 }
 
+/** Waits for `check` to hold (asynchronous effects: a change feed, a scheduler); fails after `ms` naming `what`. */
+export async function until(check: () => Promise<boolean> | boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not reached in time: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /** A random valid slug (`t` + 10 hex), unique enough for parallel tests on shared servers. */
 export function testSlug(prefix = 't'): string {
   return `${prefix}${randomBytes(5).toString('hex')}`;
