@@ -257,7 +257,7 @@ export {
   userLocationIds,
 } from './auth/user-locations';
 export { dashboardSummary, type DashboardOptions, type DashboardSummary } from './sales/dashboard';
-export { lineAmounts, sumCents, taxOn, type LineAmounts } from './sales/tax';
+export { lineAmounts, sumCents, taxOn, type LineAmounts } from '@salesfleet/contracts';
 export {
   createCustomer,
   createProduct,
@@ -425,7 +425,7 @@ export {
 export { nextDocumentNumbers } from './sales/invoicing';
 
 // ── discounts, tax-inclusive prices and quotes (issue 13) ──
-export { allocateProportionally, priceLines, type DiscountInput, type PricedDocument, type PricedLine } from './sales/tax';
+export { allocateProportionally, priceLines, type DiscountInput, type PricedDocument, type PricedLine } from '@salesfleet/contracts';
 export { QUOTE_STATUSES, type QuoteStatus } from './sales/quote';
 export {
   convertQuote,

@@ -1,7 +1,9 @@
+import { priceLines, QUANTITY_SCALE } from '@salesfleet/contracts';
+
 /**
- * The till's cart: lines, quantities, prices and tax, in integer minor units with the API's rounding
- * (tax per line on quantity × unit price, half up — packages/models sales/tax.ts), so the total the
- * cashier sees is the total the invoice gets. The server computes it again and its answer is printed.
+ * The till's cart: lines, quantities, prices and tax, in integer minor units priced by the API's own
+ * code (priceLines, @salesfleet/contracts), so the total the cashier sees is the total the invoice
+ * gets. The server computes it again and its answer is printed.
  */
 export interface CartLine {
   productId: number;
@@ -67,39 +69,29 @@ export function cartReducer(lines: readonly CartLine[], action: CartAction): Car
   }
 }
 
-/** Tax half-up on a non-negative amount, in BigInt like the API (no precision loss on large amounts). */
-export function taxOn(amount: number, rateBp: number): number {
-  return Number((BigInt(amount) * BigInt(rateBp) + 5000n) / 10000n);
-}
+type PricedCartLine = Pick<CartLine, 'quantity' | 'unitPrice' | 'taxRateBp' | 'taxInclusive'>;
 
-/** Tax contained in a gross amount at an inclusive rate: gross × rate / (10000 + rate), half up, in BigInt like the API. */
-export function taxIncluded(gross: number, rateBp: number): number {
-  const divisor = 10_000n + BigInt(rateBp);
-  return Number((BigInt(gross) * BigInt(rateBp) * 2n + divisor) / (2n * divisor));
+/** The lines as priceLines prices them (whole units in the cart, thousandths there). */
+function priced(lines: readonly PricedCartLine[]) {
+  return priceLines(
+    lines.map((l) => ({
+      quantity: l.quantity * QUANTITY_SCALE,
+      unitPrice: l.unitPrice,
+      taxRateBp: l.taxRateBp,
+      taxInclusive: Boolean(l.taxInclusive),
+    })),
+  ).priced;
 }
 
 /** A line's amounts; with an inclusive rate the price is the total and the tax is taken out of it. */
-export function lineAmounts(line: Pick<CartLine, 'quantity' | 'unitPrice' | 'taxRateBp' | 'taxInclusive'>) {
-  const gross = line.quantity * line.unitPrice;
-  if (line.taxInclusive) {
-    const tax = taxIncluded(gross, line.taxRateBp);
-    return { subtotal: gross - tax, tax, total: gross };
-  }
-  const tax = taxOn(gross, line.taxRateBp);
-  return { subtotal: gross, tax, total: gross + tax };
+export function lineAmounts(line: PricedCartLine) {
+  const p = priced([line]).lines[0];
+  return { subtotal: p?.lineSubtotal ?? 0, tax: p?.lineTax ?? 0, total: p?.lineTotal ?? 0 };
 }
 
 export function cartTotals(lines: readonly CartLine[]) {
-  let subtotal = 0;
-  let tax = 0;
-  let items = 0;
-  for (const line of lines) {
-    const a = lineAmounts(line);
-    subtotal += a.subtotal;
-    tax += a.tax;
-    items += line.quantity;
-  }
-  return { subtotal, tax, total: subtotal + tax, items };
+  const p = priced(lines);
+  return { subtotal: p.subtotal, tax: p.tax, total: p.total, items: lines.reduce((n, l) => n + l.quantity, 0) };
 }
 
 // ── payment ──────────────────────────────────────────────────────────────────────────────────────

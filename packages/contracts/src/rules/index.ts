@@ -40,3 +40,16 @@ export {
 } from './limits';
 export { NUMBER_PREFIX, numberPrefixProblem, numberPrefixSchema } from './number-prefix';
 export { CODE_MESSAGE, CODE_PATTERN, SKU_MESSAGE, SKU_PATTERN } from './codes';
+export {
+  allocateProportionally,
+  lineAmounts,
+  priceLines,
+  sumCents,
+  taxOn,
+  type DiscountInput,
+  type LineAmounts,
+  type PricedDocument,
+  type PricedLine,
+  type PricedLineInput,
+  type PricingIssue,
+} from './pricing';

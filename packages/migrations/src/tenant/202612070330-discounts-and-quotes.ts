@@ -13,7 +13,7 @@ const PERMISSIONS: readonly GrantedPermission[] = [
 ];
 
 /**
- * Discounts per line and per invoice, tax-inclusive lines (packages/models/src/sales/tax.ts
+ * Discounts per line and per invoice, tax-inclusive lines (packages/contracts/src/rules/pricing.ts
  * priceLines) and quotes that turn into invoices (sales/quotes.ts). Existing invoices have no
  * discount and exclusive tax, which the defaults say. Managers quote and discount; cashiers do not.
  */

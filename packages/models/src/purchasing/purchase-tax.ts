@@ -1,10 +1,9 @@
 import type { Transaction } from 'sequelize';
 import type { PostingLine } from '../accounting/posting';
-import { ValidationFailed } from '@salesfleet/contracts';
+import { priceLines, ValidationFailed } from '@salesfleet/contracts';
 import type { TenantModels } from '../model-types';
 import type { FieldIssue } from '../sales/fields';
 import { QUANTITY_SCALE } from '../sales/quantity';
-import { priceLines } from '../sales/tax';
 
 /**
  * Tax on purchases (input tax). The rule, in one place:

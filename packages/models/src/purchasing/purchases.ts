@@ -8,7 +8,7 @@ import type { PurchaseOrder, SupplierBill, TenantModels } from '../model-types';
 import { FieldChecks, type FieldIssue, MAX_AMOUNT, MAX_INT32 } from '../sales/fields';
 import { formatQuantity, MAX_QUANTITY } from '../sales/quantity';
 import { inventoryLines, productsForStock, putStock, quantityIssue } from '../sales/stock';
-import { sumCents } from '../sales/tax';
+import { sumCents } from '@salesfleet/contracts';
 import { InventoryValuation } from '../sales/valuation';
 import { type BatchFields, batchUseIssue, checkBatchFields, putBatch } from '../sales/batches';
 import { nextDocumentNumber, numberTaken } from './numbering';

@@ -23,7 +23,7 @@ import { formatQuantity, MAX_QUANTITY, quantityNumber } from './quantity';
 import { batchShortage, inventoryLines, putStock, quantityIssue, stockOnHand, takeStock } from './stock';
 import { returnableBatches, returnToBatch, splitOver, takeFefo, trackedProducts } from './batches';
 import { InventoryValuation } from './valuation';
-import { priceLines, sumCents, type DiscountInput, type PricedLine } from './tax';
+import { priceLines, sumCents, type DiscountInput, type PricedLine } from '@salesfleet/contracts';
 import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '@salesfleet/contracts';
 
 /**

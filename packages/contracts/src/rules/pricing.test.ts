@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocateProportionally, lineAmounts, priceLines, sumCents, taxOn } from './tax';
+import { allocateProportionally, lineAmounts, priceLines, sumCents, taxOn } from './pricing';
 
 describe('tax arithmetic (integer cents, half-up per line)', () => {
   it('rounds half-up to the cent', () => {

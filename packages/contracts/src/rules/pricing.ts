@@ -1,8 +1,9 @@
-import { ValidationFailed } from '@salesfleet/contracts';
+import { ValidationFailed } from '../errors/classes';
 import { QUANTITY_SCALE } from './quantity';
 
 /**
- * Invoice line arithmetic, integer cents only (no floating point anywhere).
+ * Invoice line arithmetic, integer cents only (no floating point anywhere). Pure, so the API's
+ * invoices and quotes and the till's cart (apps/workspace lib/cart.ts) price with the same code.
  *
  * Rounding rule: tax is computed per line on the line subtotal (quantity × unit price) and rounded
  * half-up to the cent: `tax = floor((subtotal × rateBp + 5000) / 10000)` for non-negative amounts,
