@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, calendarDay, formatDate, formatMoney, minorUnits, moneyInput, parseMoney } from './format';
+import { addDays, calendarDay, decimalAmount, formatDate, formatMoney, minorUnits, moneyInput, parseMoney } from './format';
 import { toCsv } from './csv';
 
 describe('money', () => {
@@ -32,6 +32,12 @@ describe('money', () => {
     expect(moneyInput(1205, 'EUR')).toBe('12.05');
     expect(moneyInput(7, 'KWD')).toBe('0.007');
     expect(moneyInput(1500, 'JPY')).toBe('1500');
+    expect([decimalAmount(123456, 2), decimalAmount(-5, 2), decimalAmount(1500, 0), decimalAmount(7, 3)]).toEqual([
+      '1234.56',
+      '-0.05',
+      '1500',
+      '0.007',
+    ]);
   });
 });
 

@@ -145,7 +145,11 @@ export function formatMoney(minor: number, money: Currency): string {
 
 /** Integer minor units → "1234.50", what a money input holds (no grouping, `.` as the separator). */
 export function moneyInput(minor: number, currency: string): string {
-  const digits = minorUnits(currency);
+  return decimalAmount(minor, minorUnits(currency));
+}
+
+/** Integer minor units → a plain decimal with `digits` decimals ("1234.56", "-0.05"): inputs and CSV cells. */
+export function decimalAmount(minor: number, digits: number): string {
   const sign = minor < 0 ? '-' : '';
   const abs = Math.abs(minor);
   if (digits === 0) return `${sign}${abs}`;

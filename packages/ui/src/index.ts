@@ -15,6 +15,7 @@ export {
   formatRelative,
   fromDateInput,
   minorUnits,
+  decimalAmount,
   moneyInput,
   parseMoney,
   toDateInput,

@@ -1,5 +1,5 @@
 import type { PayablesAgeingJson } from '@salesfleet/contracts';
-import { addDays } from '@salesfleet/ui';
+import { addDays, decimalAmount } from '@salesfleet/ui';
 
 export type ReportKind =
   | 'sales-by-day'
@@ -111,18 +111,10 @@ export function presetRange(preset: 'today' | 'month' | 'last-month' | 'year' | 
   }
 }
 
-/** Minor units as a plain decimal for a CSV cell (no currency sign, no grouping: spreadsheets read it as a number). */
-export function csvAmount(minor: number, digits: number): string {
-  const sign = minor < 0 ? '-' : '';
-  const abs = Math.abs(minor);
-  if (digits === 0) return `${sign}${abs}`;
-  const scale = 10 ** digits;
-  return `${sign}${Math.floor(abs / scale)}.${String(abs % scale).padStart(digits, '0')}`;
-}
-
 /** The header and rows of a report as CSV cells. */
 export function reportCsv(kind: ReportKind, data: unknown, digits: number): { header: string[]; rows: (string | number)[][] } {
-  const a = (m: number) => csvAmount(m, digits);
+  // Plain decimals (no currency sign, no grouping): spreadsheets read them as numbers.
+  const a = (m: number) => decimalAmount(m, digits);
   switch (kind) {
     case 'sales-by-day': {
       const r = data as SalesByDay;
