@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { MAX_INVOICE_LINES } from '../rules/limits';
-import { date, dateRange, id, idQuery, PageFields, pageQuery, quantityOut } from './common';
+import { date, dateRange, id, idQuery, PageFields, pageQuery } from './common';
 import { DiscountFields, ONE_DISCOUNT_KIND, oneDiscountKind } from './discounts';
-import { LineInputSchema, TillPaymentInputSchema } from './sales';
+import { DocumentLineFields, LineInputSchema, TillPaymentInputSchema } from './sales';
 
 /**
  * Quotes of the tenant API (issue 13): offered prices and discounts, priced like invoices, converted
@@ -13,23 +13,7 @@ import { LineInputSchema, TillPaymentInputSchema } from './sales';
 export const QUOTE_STATUSES = ['open', 'expired', 'converted'] as const;
 export const QuoteStatusSchema = z.enum(QUOTE_STATUSES);
 
-export const QuoteLineSchema = z
-  .object({
-    id: z.number().int(),
-    productId: z.number().int().nullable(),
-    description: z.string(),
-    quantity: quantityOut,
-    unitPrice: z.number().int().describe('cents; including tax when taxInclusive'),
-    taxRateBp: z.number().int(),
-    taxInclusive: z.boolean(),
-    discountBp: z.number().int().nullable(),
-    discountAmount: z.number().int().describe("the line's own discount, cents"),
-    invoiceDiscount: z.number().int().describe("the line's share of the quote's discount, cents"),
-    lineSubtotal: z.number().int().describe('net of discounts and tax'),
-    lineTax: z.number().int(),
-    lineTotal: z.number().int(),
-  })
-  .meta({ id: 'QuoteLine' });
+export const QuoteLineSchema = z.object(DocumentLineFields).meta({ id: 'QuoteLine' });
 
 const QuoteFields = {
   id: z.number().int(),

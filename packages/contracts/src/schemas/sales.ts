@@ -162,23 +162,24 @@ export const PaymentSchema = z
   .meta({ id: 'Payment' });
 export type PaymentJson = z.infer<typeof PaymentSchema>;
 
-export const InvoiceLineSchema = z
-  .object({
-    id: z.number().int(),
-    productId: z.number().int().nullable(),
-    description: z.string(),
-    quantity: quantityOut,
-    unitPrice: z.number().int(),
-    taxRateBp: z.number().int().describe('basis points: 2000 = 20 %'),
-    taxInclusive: z.boolean().describe('the unit price includes the tax'),
-    discountBp: z.number().int().nullable(),
-    discountAmount: z.number().int().describe("the line's own discount, cents"),
-    invoiceDiscount: z.number().int().describe("the line's share of the invoice discount, cents"),
-    lineSubtotal: z.number().int().describe('net of discounts and tax'),
-    lineTax: z.number().int(),
-    lineTotal: z.number().int(),
-  })
-  .meta({ id: 'InvoiceLine' });
+/** A line of an invoice or a quote, priced (rules/pricing.ts priceLines). */
+export const DocumentLineFields = {
+  id: z.number().int(),
+  productId: z.number().int().nullable(),
+  description: z.string(),
+  quantity: quantityOut,
+  unitPrice: z.number().int().describe('cents; including tax when taxInclusive'),
+  taxRateBp: z.number().int().describe('basis points: 2000 = 20 %'),
+  taxInclusive: z.boolean().describe('the unit price includes the tax'),
+  discountBp: z.number().int().nullable(),
+  discountAmount: z.number().int().describe("the line's own discount, cents"),
+  invoiceDiscount: z.number().int().describe("the line's share of the document's discount, cents"),
+  lineSubtotal: z.number().int().describe('net of discounts and tax'),
+  lineTax: z.number().int(),
+  lineTotal: z.number().int(),
+};
+export type DocumentLineJson = z.infer<z.ZodObject<typeof DocumentLineFields>>;
+export const InvoiceLineSchema = z.object(DocumentLineFields).meta({ id: 'InvoiceLine' });
 export type InvoiceLineJson = z.infer<typeof InvoiceLineSchema>;
 
 const InvoiceFields = {

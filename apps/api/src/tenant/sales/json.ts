@@ -1,6 +1,6 @@
 import type {
+  DocumentLineJson,
   InvoiceJson,
-  InvoiceLineJson,
   InvoiceSummaryJson,
   Party,
   PaymentJson,
@@ -16,6 +16,7 @@ import {
   type Payment,
   type Product,
   type ProductRow,
+  type QuoteLine,
   type StockLevel,
   type StockMovement,
   type Supplier,
@@ -118,21 +119,22 @@ export function paymentJson(p: Payment): PaymentJson {
   };
 }
 
-function lineJson(l: InvoiceLine): InvoiceLineJson {
+/** A line of an invoice or a quote (the same columns). */
+export function documentLineJson(l: InvoiceLine | QuoteLine): DocumentLineJson {
   return {
     id: l.id,
     productId: (l.productId as number | null | undefined) ?? null,
     description: l.description,
-    quantity: quantityNumber(l.quantity),
-    unitPrice: l.unitPrice,
+    quantity: quantityNumber(Number(l.quantity)),
+    unitPrice: Number(l.unitPrice),
     taxRateBp: l.taxRateBp,
     taxInclusive: Boolean(l.taxInclusive),
     discountBp: l.discountBp ?? null,
     discountAmount: Number(l.discountAmount ?? 0),
     invoiceDiscount: Number(l.invoiceDiscount ?? 0),
-    lineSubtotal: l.lineSubtotal,
-    lineTax: l.lineTax,
-    lineTotal: l.lineTotal,
+    lineSubtotal: Number(l.lineSubtotal),
+    lineTax: Number(l.lineTax),
+    lineTotal: Number(l.lineTotal),
   };
 }
 
@@ -162,5 +164,5 @@ export function invoiceSummaryJson(i: Invoice): InvoiceSummaryJson {
 }
 
 export function invoiceJson(i: Invoice): InvoiceJson {
-  return { ...invoiceSummaryJson(i), lines: (i.lines ?? []).map(lineJson), payments: (i.payments ?? []).map(paymentJson) };
+  return { ...invoiceSummaryJson(i), lines: (i.lines ?? []).map(documentLineJson), payments: (i.payments ?? []).map(paymentJson) };
 }

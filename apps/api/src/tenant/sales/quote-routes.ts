@@ -18,13 +18,12 @@ import {
   expireQuote,
   getQuote,
   listQuotes,
-  quantityNumber,
   updateQuote,
   type Quote,
 } from '@salesfleet/models';
 import type { TenantApiRoutes } from '../../http/api-routes';
 import { assertMayDiscount, lineInput } from './invoice-routes';
-import { invoiceJson, iso, withoutUndefined } from './json';
+import { documentLineJson, invoiceJson, iso, withoutUndefined } from './json';
 
 function quoteSummaryJson(q: Quote): QuoteSummaryJson {
   return {
@@ -52,21 +51,7 @@ function quoteSummaryJson(q: Quote): QuoteSummaryJson {
 function quoteJson(q: Quote): QuoteJson {
   return {
     ...quoteSummaryJson(q),
-    lines: (q.lines ?? []).map((l) => ({
-      id: l.id,
-      productId: (l.productId as number | null | undefined) ?? null,
-      description: l.description,
-      quantity: quantityNumber(Number(l.quantity)),
-      unitPrice: Number(l.unitPrice),
-      taxRateBp: l.taxRateBp,
-      taxInclusive: Boolean(l.taxInclusive),
-      discountBp: l.discountBp ?? null,
-      discountAmount: Number(l.discountAmount),
-      invoiceDiscount: Number(l.invoiceDiscount),
-      lineSubtotal: Number(l.lineSubtotal),
-      lineTax: Number(l.lineTax),
-      lineTotal: Number(l.lineTotal),
-    })),
+    lines: (q.lines ?? []).map(documentLineJson),
   };
 }
 
