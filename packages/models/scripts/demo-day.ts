@@ -1,9 +1,9 @@
 /**
  * Closing figures (issue 13): a fresh demo tenant on each engine trades for one scripted day —
- * goods received against a purchase order (in part) and the bill paid in part, sales with line and
- * invoice discounts and a tax-inclusive product, a quote converted into an invoice, a partial
+ * goods received with VAT against a purchase order (in part) and the bill paid in part, sales with line
+ * and invoice discounts and a tax-inclusive product, a quote converted into an invoice and one left open, a partial
  * payment, a credit note of a discounted line, a transfer between locations, an expense and a manual
- * entry — then prints the trial balance, the balance sheet and the inventory valuation, with the
+ * entry — then prints the trial balance, the balance sheet, the day's tax and the inventory valuation, with the
  * invariants checked (the script exits 1 when one fails). Markdown on stdout:
  *
  *   pnpm --filter @salesfleet/models demo-day > docs/closing-figures.md
@@ -33,6 +33,7 @@ import {
   seedTenant,
   tenantSequelizeOptions,
   transferStock,
+  taxReport,
   trialBalance,
   units,
   type TenantModels,
@@ -59,12 +60,14 @@ async function scriptedDay(models: TenantModels, userId: number): Promise<string
   const roastery = await id('Supplier', { name: 'Roastery Wholesale' });
   const cafe = await id('Customer', { name: 'Corner Café Ltd' });
 
-  // Goods in: 30 bags ordered at 7.20, 20 arrive today (a partial receipt posts Inventory / Accounts payable).
+  // Goods in: 30 bags ordered at 7.20 + 20 % VAT, 20 arrive today (a partial receipt posts Inventory at
+  // the net cost, input tax, and Accounts payable at the gross).
+  const standard = (await models.TaxRate.findOne({ where: { code: 'STANDARD' } }))!;
   const order = await createPurchaseOrder(models, {
     supplierId: roastery,
     locationId: main,
     orderDate: DAY,
-    lines: [{ productId: coffee, quantity: units(30), unitCost: 720 }],
+    lines: [{ productId: coffee, quantity: units(30), unitCost: 720, taxRateId: standard.id }],
     userId,
   });
   const { bill } = await receivePurchaseOrder(models, order.id, {
@@ -74,7 +77,9 @@ async function scriptedDay(models: TenantModels, userId: number): Promise<string
     userId,
   });
   await paySupplierBill(models, bill.id, { amount: 10_000, date: DAY, userId });
-  log.push(`Received 20 of 30 coffee bags at 7.20 (bill ${bill.number}, ${money(bill.total)}), paid 100.00 of it`);
+  log.push(
+    `Received 20 of 30 coffee bags at 7.20 + 20 % VAT (bill ${bill.number}, ${money(bill.total)} of which VAT ${money(bill.tax)}), paid 100.00 of it`,
+  );
 
   // A shelf product whose price includes VAT.
   const inclusive = await createTaxRate(models, { code: 'VAT20-INC', name: 'VAT 20 % included', rateBp: 2000, isInclusive: true });
@@ -139,6 +144,15 @@ async function scriptedDay(models: TenantModels, userId: number): Promise<string
   });
   const fromQuote = await convertQuote(models, quote.id, { issueDate: DAY, userId });
   log.push(`Quote ${quote.number} (grinder, 5 % off) converted into ${fromQuote.number}: ${money(fromQuote.total)}`);
+  const open = await createQuote(models, {
+    locationId: main,
+    customerId: cafe,
+    issueDate: DAY,
+    lines: [{ productId: mug, quantity: units(24) }],
+    discountBp: 1_000,
+    userId,
+  });
+  log.push(`Quote ${open.number} (24 mugs, 10 % off the quote) left open: ${money(open.total)}, nothing posted`);
 
   // A credit note for two of the discounted cups: it credits what was charged for them.
   const cupLine = invoice.lines!.find((l) => l.productId === cup.id)!;
@@ -222,6 +236,16 @@ async function closing(dialect: TestDialect): Promise<{ ok: boolean; figures: st
     print(`| Equity | Current year earnings | ${money(sheet.currentYearEarnings)} |`);
     print(`| **Assets** | | **${money(sheet.totals.assets)}** |`);
     print(`| **Liabilities + equity** | | **${money(sheet.totals.liabilitiesAndEquity)}** |`);
+    print();
+
+    const tax = await taxReport(models, { from: DAY, to: DAY });
+    print(`### Tax on ${DAY}`);
+    print();
+    print('| | rate | taxable | tax |');
+    print('| --- | ---: | ---: | ---: |');
+    for (const r of tax.rates) print(`| output (sales) | ${r.rateBp / 100} % | ${money(r.taxable)} | ${money(r.tax)} |`);
+    for (const r of tax.inputRates) print(`| input (purchases) | ${r.rateBp / 100} % | ${money(r.taxable)} | ${money(r.tax)} |`);
+    print(`| **net payable** | | | **${money(tax.netPayable)}** |`);
     print();
 
     const products = await models.Product.findAll({ order: [['sku', 'ASC']] });

@@ -106,7 +106,8 @@ describe.each(dialects)('demo data on %s', (dialect) => {
       [DEMO_BATCH_PRODUCT.sku, 'OM-0412', '2026-06-27', units(12)],
     ]);
     const bill = await models.SupplierBill.findOne({ raw: true });
-    expect(bill).toMatchObject({ total: 12 * 340 + 12 * 125, amountPaid: 3000, status: 'open' });
+    // 20 % VAT on 12 × 3.40 + 12 × 1.25 = 55.80: 11.16.
+    expect(bill).toMatchObject({ total: 5580 + 1116, tax: 1116, amountPaid: 3000, status: 'open' });
     expect(await counts(models)).toEqual(after);
   });
 

@@ -404,8 +404,9 @@ async function seed(
         orderDate: daysBefore(options.today, 4),
         notes: DEMO_MARKER,
         lines: [
-          { productId: productId.get('MUG-WHITE')!, quantity: units(12), unitCost: 340 },
-          { productId: productId.get('FILTER-100')!, quantity: units(24), unitCost: 125 },
+          // Bought with VAT at the standard rate: Inventory takes the net cost, 1300 the input tax.
+          { productId: productId.get('MUG-WHITE')!, quantity: units(12), unitCost: 340, taxRateId: standard?.id ?? null },
+          { productId: productId.get('FILTER-100')!, quantity: units(24), unitCost: 125, taxRateId: standard?.id ?? null },
         ],
         userId,
       },
