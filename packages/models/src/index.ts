@@ -208,7 +208,6 @@ export {
   deleteTaxRate,
   getTaxRate,
   listTaxRates,
-  TAX_RATE_CODE,
   updateTaxRate,
   type TaxRateInput,
   type TaxRatePatch,

@@ -5,7 +5,7 @@ import { equalsIgnoringCase } from '../sales/search';
 import { ACCOUNT_TYPES, type AccountType } from './account';
 import { isSystemAccountCode } from './posting';
 import { writeTransaction, type WriteOptions } from './transactions';
-import { Conflict, NotFound } from '@salesfleet/contracts';
+import { CODE_MESSAGE, CODE_PATTERN, Conflict, NotFound } from '@salesfleet/contracts';
 
 /**
  * The chart of accounts. Codes are unique (ignoring case); an account with journal lines (or
@@ -22,14 +22,12 @@ export interface AccountInput {
 
 export type AccountPatch = Partial<AccountInput>;
 
-const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
 function checkAccount(input: AccountPatch, creating: boolean): AccountPatch {
   const f = new FieldChecks();
   const out: AccountPatch = {};
   if (creating || input.code !== undefined) {
     out.code = f.text(input.code, 'code', 20, true);
-    if (out.code && !CODE.test(out.code)) f.fail('code', 'letters, digits and . _ -');
+    if (out.code && !CODE_PATTERN.test(out.code)) f.fail('code', CODE_MESSAGE);
   }
   if (creating || input.name !== undefined) out.name = f.text(input.name, 'name', 150, true);
   if (creating || input.type !== undefined) {

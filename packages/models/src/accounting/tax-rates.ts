@@ -3,7 +3,7 @@ import type { TaxRate, TenantModels } from '../model-types';
 import { FieldChecks, rethrowAsDomainError } from '../sales/fields';
 import { equalsIgnoringCase } from '../sales/search';
 import { writeTransaction, type WriteOptions } from './transactions';
-import { Conflict, NotFound } from '@salesfleet/contracts';
+import { CODE_MESSAGE, CODE_PATTERN, Conflict, NotFound } from '@salesfleet/contracts';
 
 /**
  * Tax rates: a code (unique, ignoring case), a name, a rate in basis points and whether prices carry
@@ -22,14 +22,12 @@ export interface TaxRateInput {
 
 export type TaxRatePatch = Partial<TaxRateInput>;
 
-export const TAX_RATE_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
 function check(input: TaxRatePatch, creating: boolean): TaxRatePatch {
   const f = new FieldChecks();
   const out: TaxRatePatch = {};
   if (creating || input.code !== undefined) {
     out.code = f.text(input.code, 'code', 20, true);
-    if (out.code && !TAX_RATE_CODE.test(out.code)) f.fail('code', 'letters, digits and . _ -');
+    if (out.code && !CODE_PATTERN.test(out.code)) f.fail('code', CODE_MESSAGE);
   }
   if (creating || input.name !== undefined) out.name = f.text(input.name, 'name', 100, true);
   if (creating || input.rateBp !== undefined) out.rateBp = f.int(input.rateBp, 'rateBp', 0, 10_000);

@@ -1,7 +1,7 @@
 import { Op } from 'sequelize';
 import { systemAccounts } from '../accounting/posting';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
-import { BATCH_NUMBER_MAX_LENGTH, isCalendarDate, ValidationFailed } from '@salesfleet/contracts';
+import { BATCH_NUMBER_MAX_LENGTH, isCalendarDate, SKU_PATTERN, ValidationFailed } from '@salesfleet/contracts';
 import type { TenantModels } from '../model-types';
 import { checkSupplier } from '../purchasing/suppliers';
 import { checkCustomer } from '../sales/catalog';
@@ -139,7 +139,6 @@ const PRODUCT_COLUMNS = [
   'expiry_date',
   'is_active',
 ];
-const SKU = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 
 export async function importProductsCsv(
   models: TenantModels,
@@ -170,7 +169,8 @@ export async function importProductsCsv(
     const at = (column: string) => `${r.line}.${column}`;
     const sku = r.get('sku') ?? '';
     if (!sku) issues.push({ path: at('sku'), message: 'required' });
-    else if (sku.length > 64 || !SKU.test(sku)) issues.push({ path: at('sku'), message: 'letters, digits and . _ / - (at most 64)' });
+    else if (sku.length > 64 || !SKU_PATTERN.test(sku))
+      issues.push({ path: at('sku'), message: 'letters, digits and . _ / - (at most 64)' });
     const key = sku.toLowerCase();
     if (sku && seen.has(key)) issues.push({ path: at('sku'), message: `the same SKU as line ${seen.get(key)}` });
     seen.set(key, r.line);

@@ -6,7 +6,7 @@ import type { Customer, Product, TenantModels } from '../model-types';
 import { FieldChecks, MAX_INT32, rethrowAsDomainError } from './fields';
 import { type ContactInput, type ContactPatch, checkContact } from './contact';
 import { containsIgnoringCase, equalsIgnoringCase } from './search';
-import { Conflict, NotFound } from '@salesfleet/contracts';
+import { Conflict, NotFound, SKU_MESSAGE, SKU_PATTERN } from '@salesfleet/contracts';
 
 /**
  * Customers and products: create, read, update, delete, and search (case-insensitive "contains" on
@@ -103,14 +103,12 @@ export interface ProductInput {
 
 export type ProductPatch = Partial<ProductInput>;
 
-const SKU = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
-
 async function checkProduct(models: TenantModels, input: ProductPatch, creating: boolean, exceptId?: number): Promise<ProductPatch> {
   const f = new FieldChecks();
   const out: ProductPatch = {};
   if (creating || input.sku !== undefined) {
     out.sku = f.text(input.sku, 'sku', 64, true);
-    if (out.sku && !SKU.test(out.sku)) f.fail('sku', 'letters, digits and . _ / - (starting with a letter or digit)');
+    if (out.sku && !SKU_PATTERN.test(out.sku)) f.fail('sku', SKU_MESSAGE);
   }
   if (creating || input.name !== undefined) out.name = f.text(input.name, 'name', 200, true);
   if (input.description !== undefined) out.description = f.text(input.description, 'description', 5000, false) ?? null;

@@ -1,5 +1,5 @@
 import { ForeignKeyConstraintError, Op, type WhereOptions } from 'sequelize';
-import { Conflict, NotFound } from '@salesfleet/contracts';
+import { CODE_MESSAGE, CODE_PATTERN, Conflict, NotFound } from '@salesfleet/contracts';
 import type { Category, TenantModels, Unit } from '../model-types';
 import { FieldChecks, rethrowAsDomainError } from './fields';
 import { equalsIgnoringCase } from './search';
@@ -18,12 +18,10 @@ export interface UnitInput {
   isActive?: boolean;
 }
 
-const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
 export async function createUnit(models: TenantModels, input: UnitInput): Promise<Unit> {
   const f = new FieldChecks();
   const code = f.text(input.code, 'code', 16, true);
-  if (code && !CODE.test(code)) f.fail('code', 'letters, digits and . _ -');
+  if (code && !CODE_PATTERN.test(code)) f.fail('code', CODE_MESSAGE);
   const name = f.text(input.name, 'name', 50, true);
   const decimals = f.int(input.decimals, 'decimals', 0, 3);
   const isActive = input.isActive === undefined ? true : f.bool(input.isActive, 'isActive');
