@@ -60,7 +60,7 @@ describe('pnpm start with two workers on a SQLite registry', () => {
     return (JSON.parse(res.body) as { token: string }).token;
   }
 
-  it('serves from both workers; a group change in one worker holds in the other at once; the throttle counts over both', async () => {
+  it('serves from both workers; a group change and a sign-out in one worker hold in the other at once; the throttle counts over both', async () => {
     expect(api.output()).toMatch(/running on port \d+ \(2 workers\)/);
     const admin = await signIn('admin', TEST_PASSWORD);
     const created = await call(api.port, host, '/api/users', {
@@ -99,6 +99,12 @@ describe('pnpm start with two workers on a SQLite registry', () => {
     }
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses[5]).toBe(429);
+
+    // A sign-out answered by one worker ends the session in the other (which read it a moment ago).
+    for (let i = 0; i < 4; i++) expect((await call(api.port, host, '/api/users', { token: admin })).status).toBe(200);
+    expect((await call(api.port, host, '/api/auth/logout', { method: 'POST', token: admin })).status).toBe(204);
+    await untilStatus(() => call(api.port, host, '/api/users', { token: admin }), 401);
+    for (let i = 0; i < 6; i++) expect((await call(api.port, host, '/api/users', { token: admin })).status).toBe(401);
 
     api.child.kill('SIGTERM');
     expect(await api.exited).toBe(0);
