@@ -1,4 +1,4 @@
-import type { BackupProgress, BackupResult, LoadProgress, Retention } from '@salesfleet/tenancy';
+import type { BackupProgress, BackupResult, LoadProgress, RestoreStep, Retention } from '@salesfleet/tenancy';
 import { cliActor, loadTenancyPackage, withTenancy, type CommandContext } from '../context';
 import { ReportedFailure, UsageError } from '../errors';
 import { withoutInterruption } from '../interrupt';
@@ -33,6 +33,14 @@ export interface RestoreFlags {
 function retentionOf(flags: { keep?: number; keepDays?: number }): Retention | undefined {
   if (flags.keep === undefined && flags.keepDays === undefined) return undefined;
   return { keep: flags.keep ?? null, keepDays: flags.keepDays ?? null };
+}
+
+/**
+ * Test seam for the crash tests: with NODE_ENV=test, SALESFLEET_TEST_KILL_RESTORE_AT=<step> makes the
+ * process kill itself (SIGKILL, like kill -9) as that step of the restore starts.
+ */
+function killSwitch(step: RestoreStep): void {
+  if (process.env.NODE_ENV === 'test' && process.env.SALESFLEET_TEST_KILL_RESTORE_AT === step) process.kill(process.pid, 'SIGKILL');
 }
 
 /** `backup-tenant <slug> [--output FILE]`: one archive, progress on a terminal. */
@@ -152,23 +160,30 @@ export async function restoreTenantCommand(ctx: CommandContext, slug: string, fl
     const database = flags.databaseUrl ? { url: flags.databaseUrl } : flags.databaseEngine ? { engine: flags.databaseEngine } : undefined;
     const target = flags.as ?? slug;
     const { restoreTenant } = await loadTenancyPackage();
-    const result = await withoutInterruption(out, 'Restoring', `Run restore-tenant again: a failed restore removes what it created.`, () =>
-      restoreTenant(tenancy, slug, {
-        actor: cliActor(),
-        from: flags.from,
-        ...(flags.as ? { as: flags.as } : {}),
-        ...(database ? { database } : {}),
-        replace: flags.replace === true,
-        ...(bar
-          ? {
-              onProgress: (p: LoadProgress | { phase: 'check' }) => {
-                if (p.phase === 'check') return;
-                const l = p as LoadProgress;
-                showProgress(bar, l.rowsDone, l.rowsTotal, `${l.phase === 'load' ? 'loading' : 'verifying'} ${l.table}`);
-              },
-            }
-          : {}),
-      }),
+    const result = await withoutInterruption(
+      out,
+      'Restoring',
+      flags.replace
+        ? `Run restore-tenant ${slug} --replace again: it finishes or undoes the interrupted restore.`
+        : 'Run restore-tenant again: a failed restore removes what it created.',
+      () =>
+        restoreTenant(tenancy, slug, {
+          actor: cliActor(),
+          onStep: killSwitch,
+          from: flags.from,
+          ...(flags.as ? { as: flags.as } : {}),
+          ...(database ? { database } : {}),
+          replace: flags.replace === true,
+          ...(bar
+            ? {
+                onProgress: (p: LoadProgress | { phase: 'check' }) => {
+                  if (p.phase === 'check') return;
+                  const l = p as LoadProgress;
+                  showProgress(bar, l.rowsDone, l.rowsTotal, `${l.phase === 'load' ? 'loading' : 'verifying'} ${l.table}`);
+                },
+              }
+            : {}),
+        }),
     ).finally(() => bar?.stop());
     if (flags.json) {
       out.json({
@@ -180,17 +195,24 @@ export async function restoreTenantCommand(ctx: CommandContext, slug: string, fl
         rows: result.rows,
         tables: result.tables,
         durationMs: result.durationMs,
+        recovered: result.recovered,
         url: tenancy.tenantUrl(target),
       });
       return;
     }
+    if (result.recovered === 'finished') {
+      out.line(`Finished the interrupted restore of ${flags.from} into tenant ${target}: it serves from ${result.database}.`);
+      out.line(`  Kept the previous database ${result.oldDatabase}; drop it with delete-old-database ${target}.`);
+      return;
+    }
+    if (result.recovered === 'rolled-back') out.line(`Undid the interrupted move or restore of ${target} first.`);
     out.line(
       `Restored ${flags.from} into tenant ${target} (${plural(result.rows, 'row')}, ${formatMs(result.durationMs)}); every table verified.`,
     );
     out.line(`  Database:       ${result.database}`);
     out.line(`  Schema version: ${result.schemaVersion ?? '-'}${result.migratedFrom ? ` (migrated up from ${result.migratedFrom})` : ''}`);
     out.line(`  URL:            ${tenancy.tenantUrl(target)}`);
-    if (result.oldDatabase) out.line(`  Kept the previous database ${result.oldDatabase}; drop it yourself once you no longer need it.`);
+    if (result.oldDatabase) out.line(`  Kept the previous database ${result.oldDatabase}; drop it with delete-old-database ${target}.`);
   });
 }
 

@@ -62,7 +62,7 @@ export interface MoveResult {
   durationMs: number;
 }
 
-interface SealedSpec {
+export interface SealedSpec {
   engine: DatabaseSpec['engine'];
   host: string | null;
   port: number | null;
@@ -72,11 +72,18 @@ interface SealedSpec {
 }
 
 /**
- * What a move has done so far, in `<data dir>/moves/<slug>.json` (0600; passwords sealed with the
- * registry's key). A move killed at any point is finished or undone by the next `move-tenant` of the
- * tenant; a finished move keeps the old database here until `delete-old-database`.
+ * What a move — or a `restore --replace`, which switches a tenant to another database the same way —
+ * has done so far, in `<data dir>/moves/<slug>.json` (0600; passwords sealed with the registry's key).
+ * One killed at any point is finished (the registry already points at the new database) or undone
+ * (it does not: the new database is dropped, the status put back) by the next move or restore of the
+ * tenant, or by recoverTenantSwitch; a finished one keeps the old database here until
+ * `delete-old-database`.
  */
-interface MoveJournal {
+export interface MoveJournal {
+  /** What wrote it (absent: a move, as journals before restores had none). */
+  kind?: 'move' | 'restore';
+  /** A restore's archive (absolute path). */
+  archive?: string;
   slug: string;
   tenantId: number;
   state: 'moving' | 'done';
@@ -92,7 +99,7 @@ function journalPath(deps: DataSafetyDeps, slug: string): string {
   return join(deps.config.dataDir, 'moves', `${slug}.json`);
 }
 
-async function readJournal(deps: DataSafetyDeps, slug: string): Promise<MoveJournal | null> {
+export async function readJournal(deps: DataSafetyDeps, slug: string): Promise<MoveJournal | null> {
   try {
     return JSON.parse(await readFile(journalPath(deps, slug), 'utf8')) as MoveJournal;
   } catch (err) {
@@ -102,14 +109,14 @@ async function readJournal(deps: DataSafetyDeps, slug: string): Promise<MoveJour
 }
 
 /** Written to a temporary file and renamed: a kill leaves the old journal or the new, never half of one. */
-async function writeJournal(deps: DataSafetyDeps, journal: MoveJournal): Promise<void> {
+export async function writeJournal(deps: DataSafetyDeps, journal: MoveJournal): Promise<void> {
   const path = journalPath(deps, journal.slug);
   await mkdir(join(deps.config.dataDir, 'moves'), { recursive: true, mode: 0o700 });
   await writeFile(`${path}.partial`, `${JSON.stringify(journal, null, 2)}\n`, { mode: 0o600 });
   await rename(`${path}.partial`, path);
 }
 
-function seal(deps: DataSafetyDeps, spec: DatabaseSpec): SealedSpec {
+export function seal(deps: DataSafetyDeps, spec: DatabaseSpec): SealedSpec {
   return {
     engine: spec.engine,
     host: spec.host,
@@ -167,11 +174,13 @@ export async function moveTenant(deps: MoveDeps, slug: string, options: MoveOpti
   let journal: MoveJournal | null = null;
   let recovered: MoveResult['recovered'] = null;
   try {
-    const previous = await readJournal(deps, slug);
+    let previous = await readJournal(deps, slug);
     if (previous?.state === 'moving') {
       recovered = await recover(deps, tenant, previous, ctx, run);
       tenant = await deps.registry.getTenant(slug);
-      if (recovered === 'finished') {
+      // A finished restore --replace is not this move: its kept database stops the move below.
+      if (recovered === 'finished' && previous.kind === 'restore') previous = await readJournal(deps, slug);
+      else if (recovered === 'finished') {
         const done = (await readJournal(deps, slug))!;
         await run.succeed({ recovered });
         return {
@@ -186,9 +195,10 @@ export async function moveTenant(deps: MoveDeps, slug: string, options: MoveOpti
           durationMs: Math.round(performance.now() - started),
         };
       }
-    } else if (previous?.state === 'done') {
+    }
+    if (previous?.state === 'done') {
       throw new Conflict(
-        `Tenant "${slug}" still keeps its database from the last move (${describeSpec(unseal(deps, tenant, previous.old))}); run delete-old-database ${slug} first`,
+        `Tenant "${slug}" still keeps its database from the last ${previous.kind ?? 'move'} (${describeSpec(unseal(deps, tenant, previous.old))}); run delete-old-database ${slug} first`,
       );
     }
     if (tenant.status !== 'active' && tenant.status !== 'suspended')
@@ -202,6 +212,7 @@ export async function moveTenant(deps: MoveDeps, slug: string, options: MoveOpti
     };
 
     journal = {
+      kind: 'move',
       slug,
       tenantId: tenant.id,
       state: 'moving',
@@ -307,6 +318,36 @@ export async function moveTenant(deps: MoveDeps, slug: string, options: MoveOpti
   }
 }
 
+/**
+ * Finishes or undoes a move or `restore --replace` of the tenant that was killed part-way (its journal
+ * says it was still switching); null when there is none. Recorded as its own run.
+ */
+export async function recoverTenantSwitch(
+  deps: MoveDeps,
+  slug: string,
+  options: { actor: string },
+): Promise<{ kind: 'move' | 'restore'; outcome: 'finished' | 'rolled-back'; journal: MoveJournal } | null> {
+  const journal = await readJournal(deps, slug);
+  if (journal?.state !== 'moving') return null;
+  const tenant = await deps.registry.getTenant(slug);
+  const kind = journal.kind ?? 'move';
+  const run = await deps.operations.begin('recover-tenant-switch', {
+    actor: options.actor,
+    tenantId: tenant.id,
+    tenantSlug: slug,
+    details: { kind, startedAt: journal.startedAt },
+  });
+  try {
+    const ctx: DriverContext = { dataDir: deps.config.dataDir, connectTimeoutMs: deps.config.dbConnectTimeoutMs };
+    const outcome = await recover(deps, tenant, journal, ctx, run);
+    await run.succeed({ kind, outcome });
+    return { kind, outcome, journal };
+  } catch (err) {
+    await run.fail(err);
+    throw err;
+  }
+}
+
 /** `delete-old-database <slug>`: drops the database a finished move kept (only one Salesfleet created). */
 export async function deleteOldDatabase(
   deps: MoveDeps,
@@ -315,7 +356,7 @@ export async function deleteOldDatabase(
 ): Promise<{ database: string; dropped: boolean }> {
   const tenant = await deps.registry.getTenant(slug);
   const journal = await readJournal(deps, slug);
-  if (journal?.state !== 'done') throw new Conflict(`Tenant "${slug}" keeps no old database from a finished move`);
+  if (journal?.state !== 'done') throw new Conflict(`Tenant "${slug}" keeps no old database from a finished move or restore`);
   const old = unseal(deps, tenant, journal.old);
   if (sameDatabase(old, deps.registry.databaseSpecOf(tenant)))
     throw new Conflict(`The kept database of "${slug}" is the one it uses; nothing dropped`);
@@ -345,7 +386,7 @@ async function dropOldDatabase(deps: DataSafetyDeps, tenant: TenantRecord, journ
 }
 
 /** Finishes a killed move whose switch was recorded in the registry, or undoes one whose switch was not. */
-async function recover(
+export async function recover(
   deps: MoveDeps,
   tenant: TenantRecord,
   journal: MoveJournal,
@@ -366,7 +407,7 @@ async function recover(
 }
 
 /** Back on the old database with the previous status; drops the target if this move created it. */
-async function rollBack(deps: MoveDeps, journal: MoveJournal, ctx: DriverContext, run: OperationRun): Promise<void> {
+export async function rollBack(deps: MoveDeps, journal: MoveJournal, ctx: DriverContext, run: OperationRun): Promise<void> {
   const tenant = await deps.registry.getTenant(journal.slug);
   const old = unseal(deps, tenant, journal.old);
   if (!sameDatabase(deps.registry.databaseSpecOf(tenant), old))

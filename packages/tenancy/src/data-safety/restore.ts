@@ -15,6 +15,7 @@ import {
 } from '../drivers/index';
 import type { TenantRecord } from '../registry/records';
 import { verifyArchive, type ArchiveHeader, type ManifestTable } from './archive';
+import { readJournal, recover, recoverTenantSwitch, seal, writeJournal, type MoveJournal } from './move';
 import type { DataSafetyDeps } from './backup';
 import { loadArchive, type LoadProgress } from './load';
 import { prepareTarget, targetDatabase, type TargetDatabase } from './target-database';
@@ -37,7 +38,8 @@ export interface RestoreOptions {
   onStep?: (step: RestoreStep) => void | Promise<void>;
 }
 
-export type RestoreStep = 'maintenance' | 'create_database' | 'load' | 'migrate' | 'switch' | 'activate';
+/** With `replace`: maintenance … switch, notify; a new tenant: create_database … migrate, activate. */
+export type RestoreStep = 'maintenance' | 'create_database' | 'load' | 'migrate' | 'switch' | 'notify' | 'activate';
 
 export interface RestoreResult {
   tenant: TenantRecord;
@@ -51,6 +53,11 @@ export interface RestoreResult {
   tables: ManifestTable[];
   rows: number;
   durationMs: number;
+  /**
+   * With `replace`: this same restore had been killed after its switch, and this call only finished it
+   * (`finished`); or a killed move or restore of the tenant was undone first (`rolled-back`).
+   */
+  recovered: 'finished' | 'rolled-back' | null;
 }
 
 export interface RestoreDeps extends DataSafetyDeps {
@@ -70,7 +77,7 @@ export async function restoreTenant(deps: RestoreDeps, slug: string, options: Re
   const started = performance.now();
   const file = resolve(options.from);
   options.onProgress?.({ phase: 'check', table: null, rowsDone: 0, rowsTotal: 0 });
-  const { header } = await verifyArchive(file, options.from);
+  const { header, manifest } = await verifyArchive(file, options.from);
   checkSchemaVersion(options.from, header);
   if (header.tenant.slug !== slug) {
     throw new ValidationFailed(`${options.from} is a backup of tenant "${header.tenant.slug}", not "${slug}"`, [
@@ -78,7 +85,37 @@ export async function restoreTenant(deps: RestoreDeps, slug: string, options: Re
     ]);
   }
   const targetSlug = validateSlug(options.as ?? slug);
-  const existing = await deps.registry.findTenant(targetSlug);
+  let existing = await deps.registry.findTenant(targetSlug);
+  // A move or restore --replace of this tenant killed part-way is finished or undone first (its
+  // journal says which); a finished one keeps its old database until delete-old-database.
+  let recovered: RestoreResult['recovered'] = null;
+  if (existing && options.replace) {
+    const interrupted = await recoverTenantSwitch(deps, targetSlug, { actor: options.actor });
+    if (interrupted) {
+      recovered = interrupted.outcome;
+      existing = await deps.registry.getTenant(targetSlug);
+      if (interrupted.outcome === 'finished' && interrupted.journal.kind === 'restore' && interrupted.journal.archive === file) {
+        return {
+          tenant: existing,
+          database: describeSpec(deps.registry.databaseSpecOf(existing)),
+          oldDatabase: describeSpec(
+            deps.registry.databaseSpecOf({ ...existing, db: { ...existing.db, ...oldColumns(interrupted.journal) } }),
+          ),
+          schemaVersion: existing.schemaVersion,
+          migratedFrom: null,
+          tables: manifest.tables,
+          rows: manifest.tables.reduce((n, t) => n + t.rows, 0),
+          durationMs: Math.round(performance.now() - started),
+          recovered,
+        };
+      }
+    }
+    const kept = await readJournal(deps, targetSlug);
+    if (kept?.state === 'done')
+      throw new Conflict(
+        `Tenant "${targetSlug}" still keeps its database from the last ${kept.kind ?? 'move'}; run delete-old-database ${targetSlug} first`,
+      );
+  }
   if (existing && !options.replace) {
     throw new SlugTaken(
       targetSlug,
@@ -123,11 +160,27 @@ export async function restoreTenant(deps: RestoreDeps, slug: string, options: Re
     await options.onStep?.(name);
     return run.step(name, fn, details);
   };
+  let journal: MoveJournal | null = null;
   try {
     if (existing) {
+      const live = existing;
+      journal = {
+        kind: 'restore',
+        archive: file,
+        slug: targetSlug,
+        tenantId: live.id,
+        state: 'moving',
+        previousStatus: live.status as 'active' | 'suspended',
+        old: seal(deps, oldSpec!),
+        oldManaged: live.db.managed,
+        target: { ...seal(deps, target.spec), managed: target.managed },
+        targetCreated: false,
+        startedAt: new Date().toISOString(),
+      };
+      await writeJournal(deps, journal);
       inMaintenance = await step('maintenance', async () => {
-        const updated = await deps.registry.updateTenant(existing.id, { status: 'maintenance' }, { expectedVersion: existing.version });
-        await deps.connections?.evict(existing.id, { graceMs: 5000 });
+        const updated = await deps.registry.updateTenant(live.id, { status: 'maintenance' }, { expectedVersion: live.version });
+        await deps.connections?.evict(live.id, { graceMs: 5000 });
         return updated;
       });
     } else {
@@ -145,6 +198,10 @@ export async function restoreTenant(deps: RestoreDeps, slug: string, options: Re
       run.setTenant(registered.id, registered.slug);
     }
     created = await step('create_database', () => prepareTarget(target, ctx), { database: describeSpec(target.spec) });
+    if (journal) {
+      journal.targetCreated = created;
+      await writeJournal(deps, journal);
+    }
     sequelize = openSequelize(target.spec, { dataDir: ctx.dataDir, connectTimeoutMs: ctx.connectTimeoutMs, poolMax: 2, tenant: true });
     const loaded = await step('load', () => loadArchive(sequelize!, file, header, options.onProgress), {
       rows: header.tables.reduce((n, t) => n + t.rows, 0),
@@ -155,16 +212,23 @@ export async function restoreTenant(deps: RestoreDeps, slug: string, options: Re
     sequelize = null;
 
     let tenant: TenantRecord;
-    if (existing) {
+    if (existing && journal) {
+      const live = existing;
+      const switching = journal;
       tenant = await step('switch', async () => {
-        const updated = await deps.registry.updateTenant(existing.id, {
+        const updated = await deps.registry.updateTenant(live.id, {
           db: dbColumns(deps, target.spec, created && target.managed),
           schemaVersion,
-          status: existing.status,
+          status: switching.previousStatus,
         });
         inMaintenance = null;
-        await deps.connections?.evict(existing.id, { graceMs: 5000 }).catch(() => undefined);
         return updated;
+      });
+      // The registry update told every process (change notification); this one also closes its handle.
+      await step('notify', async () => {
+        await deps.connections?.evict(live.id, { graceMs: 5000 }).catch(() => undefined);
+        switching.state = 'done';
+        await writeJournal(deps, switching);
       });
     } else {
       tenant = await step('activate', () =>
@@ -180,11 +244,22 @@ export async function restoreTenant(deps: RestoreDeps, slug: string, options: Re
       tables: loaded.tables,
       rows: loaded.rows,
       durationMs: Math.round(performance.now() - started),
+      recovered,
     };
     await run.succeed({ rows: result.rows, schemaVersion, migratedFrom: result.migratedFrom, oldDatabase: result.oldDatabase });
     return result;
   } catch (err) {
     await closeSequelize(sequelize);
+    if (journal?.state === 'moving') {
+      // Back on the old database with its status, the new one dropped (or, failed after the switch,
+      // finished); if that fails too, the journal stays and the next restore or move does it.
+      const switching = journal;
+      await recover(deps, await deps.registry.getTenant(targetSlug), switching, ctx, run).catch((undoErr: unknown) =>
+        deps.logger?.error({ err: (undoErr as Error).message, tenant: targetSlug }, 'undoing a failed restore --replace failed'),
+      );
+      await run.fail(err);
+      throw err;
+    }
     if (created) await run.step('undo_create_database', () => driverFor(target.spec.engine).drop(target.spec, ctx)).catch(() => undefined);
     if (registered) await run.step('undo_register', () => deps.registry.deleteTenant(registered!.id)).catch(() => undefined);
     const stopped = inMaintenance;
@@ -220,6 +295,12 @@ function replacementTarget(deps: DataSafetyDeps, slug: string, live: DatabaseSpe
   if (given) return targetDatabase(deps.config, slug, params, suffix);
   if (live.engine === 'sqlite') return targetDatabase(deps.config, slug, { engine: 'sqlite' }, suffix);
   return { spec: { ...live, database: `${managedDatabaseName(slug).slice(0, 63 - suffix.length)}${suffix}` }, managed: true };
+}
+
+/** The registry's database columns of a journal's old database. */
+function oldColumns(journal: MoveJournal) {
+  const { passwordSealed, database, ...rest } = journal.old;
+  return { ...rest, name: database, passwordEncrypted: passwordSealed };
 }
 
 function dbColumns(deps: DataSafetyDeps, spec: DatabaseSpec, managed: boolean) {
