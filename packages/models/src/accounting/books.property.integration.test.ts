@@ -6,7 +6,10 @@ import { createCustomer } from '../sales/catalog';
 import { createInvoice, voidInvoice } from '../sales/invoicing';
 import { createCreditNote } from '../sales/credit-notes';
 import { recordPayment } from '../sales/payments';
-import { adjustStock } from '../sales/stock';
+import { adjustStock, transferStock } from '../sales/stock';
+import { createSupplierBill, paySupplierBill, voidSupplierBill } from '../purchasing/bills';
+import { createPurchaseOrder, receivePurchaseOrder } from '../purchasing/purchases';
+import { createSupplier } from '../purchasing/suppliers';
 import { openTestTenant, type TestTenant } from '../sales/test-tenant';
 import { testDialects } from '../testing';
 import { ACCOUNT_CODES } from './chart-of-accounts';
@@ -25,7 +28,9 @@ import { bookViolations } from '../testing/books';
  * Property-based test of the books (fast-check): random sequences of stock receipts, sales (with and
  * without a customer, paid at the till or not, with line and invoice discounts, on tax-exclusive and
  * tax-inclusive products), quotes (converted once, or not), payments, credit notes (partial, restocked or written off), voids, expenses, expense edits and manual
- * entries, with the invariants checked after every step. A failing run prints the shrunk sequence
+ * entries, transfers between locations, purchases received in whole or in part with VAT (none,
+ * exclusive, inclusive) and service bills with VAT, paid in part and voided, with the invariants
+ * checked after every step (input tax recoverable = Σ tax of the bills not void = the tax report's input tax). A failing run prints the shrunk sequence
  * and its seed (replay with SALESFLEET_PROPERTY_SEED). Run counts stay small: each step is a real
  * transaction on a real database.
  */
@@ -52,7 +57,15 @@ type Step =
   | { kind: 'credit'; invoice: number; fraction: number; restock: boolean }
   | { kind: 'expense'; amount: number; fromBank: boolean }
   | { kind: 'editExpense'; expense: number; amount: number }
-  | { kind: 'manual'; amount: number };
+  | { kind: 'manual'; amount: number }
+  | { kind: 'transfer'; product: number; from: number; quantity: number }
+  | { kind: 'purchase'; product: number; quantity: number; unitCost: number; rate: PurchaseRate; partial: boolean }
+  | { kind: 'bill'; amount: number; rate: PurchaseRate }
+  | { kind: 'payBill'; bill: number; fraction: number }
+  | { kind: 'voidBill'; bill: number };
+
+type PurchaseRate = 'none' | 'standard' | 'inclusive';
+const purchaseRate = fc.constantFrom<PurchaseRate>('none', 'standard', 'inclusive');
 
 /** No discount, a percentage (basis points) or an amount of cents (refused when larger than what it discounts). */
 type Discount = { discountBp: number } | { discountAmount: number } | Record<string, never>;
@@ -69,6 +82,39 @@ const saleLines = fc.array(fc.record({ product: fc.nat(PRODUCTS_LAST), quantity:
 });
 
 const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('transfer' as const),
+      product: fc.nat(PRODUCTS_LAST),
+      from: fc.nat(1),
+      quantity: fc.integer({ min: 1, max: 8 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('purchase' as const),
+      product: fc.nat(PRODUCTS_LAST),
+      quantity: fc.integer({ min: 1, max: 20 }),
+      unitCost: fc.integer({ min: 0, max: 5_000 }),
+      rate: purchaseRate,
+      partial: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('bill' as const), amount: fc.integer({ min: 1, max: 80_000 }), rate: purchaseRate }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('payBill' as const),
+      bill: fc.nat(),
+      fraction: fc.double({ min: 0.05, max: 1, noNaN: true }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('voidBill' as const), bill: fc.nat() }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -180,6 +226,14 @@ async function violations(models: TenantModels): Promise<string[]> {
   const taxPayable = -(tb.accounts.find((a) => a.code === ACCOUNT_CODES.taxPayable)?.balance ?? 0);
   const reported = (await taxReport(models)).totals.tax;
   if (reported !== taxPayable) out.push(`tax report ${reported} ≠ tax payable ${taxPayable}`);
+  // Input tax: the ledger's recoverable input tax = Σ tax of the bills not void = the report's input tax.
+  const inputTax = tb.accounts.find((a) => a.code === ACCOUNT_CODES.inputTax)?.balance ?? 0;
+  const [billTax] = await models.sequelize.query<{ tax: unknown }>(`SELECT SUM(tax) AS tax FROM supplier_bills WHERE status <> 'void'`, {
+    type: QueryTypes.SELECT,
+  });
+  if (inputTax !== toCents(billTax?.tax)) out.push(`input tax ${inputTax} ≠ Σ tax of open and paid bills ${toCents(billTax?.tax)}`);
+  const reportedInput = (await taxReport(models)).inputTotals.tax;
+  if (reportedInput !== inputTax) out.push(`tax report input tax ${reportedInput} ≠ input tax account ${inputTax}`);
   // Inventory = Σ stock on hand × average cost, each product's on hand = Σ its levels, AR, AP (testing/books.ts).
   out.push(...(await bookViolations(models)));
   return out;
@@ -208,6 +262,9 @@ describe.each(dialects)('the books hold their invariants under random operations
     };
     const customers = [(await createCustomer(models, { name: 'Prop A' })).id, (await createCustomer(models, { name: 'Prop B' })).id];
     const inclusive = await createTaxRate(models, { code: 'PROP-INC', name: 'VAT 7.5 % included', rateBp: 750, isInclusive: true });
+    const standard = (await models.TaxRate.findOne({ where: { code: 'STANDARD' } }))!;
+    const rateId = (rate: PurchaseRate) => (rate === 'none' ? null : rate === 'standard' ? standard.id : inclusive.id);
+    const supplier = (await createSupplier(models, { name: 'Prop Supplies' })).id;
     const lineInput = (products: number[], lines: SaleLine[]) =>
       lines.map((l) => ({ productId: products[l.product]!, quantity: units(l.quantity), ...l.discount }));
     let runs = 0;
@@ -229,6 +286,7 @@ describe.each(dialects)('the books hold their invariants under random operations
         }
         const invoices: number[] = [];
         const expenses: number[] = [];
+        const bills: number[] = [];
         for (const s of steps) {
           try {
             switch (s.kind) {
@@ -318,6 +376,56 @@ describe.each(dialects)('the books hold their invariants under random operations
                 break;
               case 'editExpense':
                 if (expenses.length) await updateExpense(models, expenses[s.expense % expenses.length]!, { amount: s.amount });
+                break;
+              case 'transfer':
+                await transferStock(models, {
+                  productId: products[s.product]!,
+                  fromLocationId: locations[s.from]!,
+                  toLocationId: locations[1 - s.from]!,
+                  quantity: units(s.quantity),
+                  userId: t.userId,
+                });
+                break;
+              case 'purchase': {
+                const order = await createPurchaseOrder(models, {
+                  supplierId: supplier,
+                  locationId: locations[0]!,
+                  lines: [
+                    { productId: products[s.product]!, quantity: units(s.quantity), unitCost: s.unitCost, taxRateId: rateId(s.rate) },
+                  ],
+                  userId: t.userId,
+                });
+                const half = Math.ceil(s.quantity / 2);
+                const { bill } = await receivePurchaseOrder(models, order.id, {
+                  ...(s.partial ? { lines: [{ lineId: order.lines![0]!.id, quantity: units(half) }] } : {}),
+                  userId: t.userId,
+                });
+                bills.push(bill.id);
+                break;
+              }
+              case 'bill':
+                bills.push(
+                  (
+                    await createSupplierBill(models, {
+                      supplierId: supplier,
+                      accountId: accounts.opex,
+                      amount: s.amount,
+                      taxRateId: rateId(s.rate),
+                      userId: t.userId,
+                    })
+                  ).id,
+                );
+                break;
+              case 'payBill': {
+                if (bills.length === 0) break;
+                const bill = (await models.SupplierBill.findByPk(bills[s.bill % bills.length]!))!;
+                const owed = Number(bill.total) - Number(bill.amountPaid);
+                await paySupplierBill(models, bill.id, { amount: Math.max(1, Math.round(owed * s.fraction)), userId: t.userId });
+                break;
+              }
+              case 'voidBill':
+                // Refused (409) for goods received and bills with payments; the rest reverse with their input tax.
+                if (bills.length) await voidSupplierBill(models, bills[s.bill % bills.length]!, { userId: t.userId });
                 break;
               case 'manual':
                 await createManualEntry(models, {
