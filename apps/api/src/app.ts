@@ -263,7 +263,9 @@ export function createApp(config: Config, deps: AppDeps): App {
         try {
           c.set('tenant', lease.handle.tenant);
           c.set('db', lease.handle.models);
-          const response = await forward(tenant, c);
+          // The tenant's scope around all of the request's work: for a postgres-schema tenant, one
+          // transaction bound to its schema (SET LOCAL search_path) on the shared pool.
+          const response = await lease.handle.run(() => forward(tenant, c));
           // A write that committed into a SQLite file deleted meanwhile (by another process) is lost:
           // it must not be acknowledged. Checked after the work; a delete after this check came later.
           if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && lease.handle.stillThere?.() === false) {

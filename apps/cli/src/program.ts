@@ -83,12 +83,16 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .argument('<subdomain>', 'the tenant slug: 1–63 of a-z, 0-9 and -')
       .argument('<admin-email>', "the tenant admin's email")
       .option('--database-url <url>', 'postgres://user@host:5432/name or mysql://…; no name = sales_<subdomain> on that server')
-      .option('--database-engine <engine>', 'sqlite, postgres/postgresql, mysql/mariadb (or django.db.backends.*)')
+      .option(
+        '--database-engine <engine>',
+        'sqlite, postgres/postgresql, postgres-schema (a schema t_<subdomain> in a shared database), mysql/mariadb (or django.db.backends.*)',
+      )
       .option('--database-host <host>', 'database server host')
       .option('--database-port <port>', 'database server port', wholeNumber(1, 65535))
       .option('--database-user <user>', 'database user')
       .option('--database-password <password>', 'database password (prefer SALESFLEET_DATABASE_PASSWORD)')
       .option('--database-name <name>', 'an existing empty database to use (created when missing)')
+      .option('--database-schema <schema>', 'postgres-schema: an existing empty schema to use instead of t_<subdomain>')
       .option('--max-users <n>', 'active user limit', wholeNumber(1, 1_000_000), 50)
       .option('--multi-location', 'allow several locations')
       .option('--admin-username <name>', 'tenant admin username (default admin)')
@@ -119,6 +123,10 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       [
         'create-tenant "Beta" beta admin@beta.test --database-engine mysql --database-host db2 --database-user root --database-name beta_sales',
         'an existing empty MySQL/MariaDB database',
+      ],
+      [
+        'create-tenant "Delta" delta admin@delta.test --database-engine postgres-schema --database-url postgres://sales@db3:5432/tenants',
+        'the schema t_delta in the shared database tenants (one pool per process for all its schemas)',
       ],
       ['create-tenant "Gamma" gamma admin@gamma.test --max-users 10 --multi-location --trial-days 30 --demo-data'],
       ['create-tenant "Gamma" gamma admin@gamma.test --dry-run', 'checks only'],

@@ -47,6 +47,11 @@ export interface Config {
    * `maxOpenTenants × tenantPoolMax` tenant connections: its per-process connection budget.
    */
   tenantPoolMax: number;
+  /**
+   * Connections of the one pool per shared database that all `postgres-schema` tenants on it use in
+   * this process (each request holds one for its transaction). Default 10.
+   */
+  schemaPoolMax: number;
   /** Timeout to open a database connection / to get one from a handle's pool. */
   dbConnectTimeoutMs: number;
   /** IPs / CIDR ranges of reverse proxies whose X-Forwarded-* headers are believed. */
@@ -104,6 +109,7 @@ const envSchema = z.object({
   SALESFLEET_MAX_OPEN_TENANTS: optional(intFrom(1, 100_000)),
   SALESFLEET_TENANT_IDLE_MS: optional(intFrom(1_000, 86_400_000)),
   SALESFLEET_TENANT_POOL_MAX: optional(intFrom(1, 50)),
+  SALESFLEET_SCHEMA_POOL_MAX: optional(intFrom(1, 200)),
   SALESFLEET_DB_CONNECT_TIMEOUT_MS: optional(intFrom(100, 120_000)),
   SALESFLEET_TRUSTED_PROXIES: optional(commaList),
   SALESFLEET_BACKUP_KEEP: optional(intFrom(1, 100_000)),
@@ -184,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxOpenTenants: e.SALESFLEET_MAX_OPEN_TENANTS ?? 100,
     tenantIdleMs: e.SALESFLEET_TENANT_IDLE_MS ?? 300_000,
     tenantPoolMax: e.SALESFLEET_TENANT_POOL_MAX ?? 3,
+    schemaPoolMax: e.SALESFLEET_SCHEMA_POOL_MAX ?? 10,
     dbConnectTimeoutMs: e.SALESFLEET_DB_CONNECT_TIMEOUT_MS ?? 5_000,
     trustedProxies,
     port: e.PORT ?? 8000,
@@ -309,6 +316,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     maxOpenTenants: config.maxOpenTenants,
     tenantIdleMs: config.tenantIdleMs,
     tenantPoolMax: config.tenantPoolMax,
+    schemaPoolMax: config.schemaPoolMax,
     dbConnectTimeoutMs: config.dbConnectTimeoutMs,
     trustedProxies: config.trustedProxies,
     port: config.port,

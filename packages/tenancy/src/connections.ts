@@ -14,13 +14,27 @@ export interface OpenedTenant {
    * or replaced — by a delete in another process, say). Asked on every reuse; false retires the handle.
    */
   stillThere?: () => boolean;
+  /**
+   * Runs a unit of the tenant's work (a request, a job) in the tenant's scope. A `postgres-schema`
+   * tenant shares its Sequelize instance and models with the other schemas of its database: its
+   * queries reach its schema only inside this scope (one transaction with `SET LOCAL search_path`) and
+   * throw outside it. Absent: the work needs no scope (the handle's database is the tenant's alone).
+   */
+  run?: <T>(fn: () => Promise<T> | T) => Promise<T>;
+  /** Closes what `open` made (a schema tenant: gives back its reference to the shared pool); default `sequelize.close()`. */
+  close?: () => Promise<void>;
 }
 
 /** What `acquire` hands out. `tenant` is the newest record seen for this handle. */
-export interface TenantHandle extends OpenedTenant {
+export interface TenantHandle extends Omit<OpenedTenant, 'run' | 'close'> {
   readonly tenant: TenantRecord;
   /** The tenant version the handle was last confirmed for. */
   readonly version: number;
+  /**
+   * Runs `fn` in the tenant's scope — every use of `models`/`sequelize` must be inside it (the API
+   * wraps each request in it; `withTenant` does it for you). A plain call for a database of its own.
+   */
+  run<T>(fn: () => Promise<T> | T): Promise<T>;
 }
 
 /** A handle in use; call `release()` exactly once when the work is done (extra calls are ignored). */
@@ -92,6 +106,11 @@ class Entry implements TenantHandle {
   readonly sequelize: Sequelize;
   readonly models: TenantModels;
   readonly stillThere: (() => boolean) | undefined;
+  readonly opened: OpenedTenant;
+
+  run<T>(fn: () => Promise<T> | T): Promise<T> {
+    return this.opened.run ? this.opened.run(fn) : Promise.resolve().then(fn);
+  }
   refs = 0;
   lastUsed = Date.now();
   retired = false;
@@ -104,6 +123,7 @@ class Entry implements TenantHandle {
     this.sequelize = opened.sequelize;
     this.models = opened.models;
     this.stillThere = opened.stillThere;
+    this.opened = opened;
     this.closed = new Promise((resolve) => {
       this.markClosed = resolve;
     });
@@ -131,6 +151,7 @@ function sameConnection(a: TenantRecord, b: TenantRecord): boolean {
     a.db.host === b.db.host &&
     a.db.port === b.db.port &&
     a.db.name === b.db.name &&
+    a.db.schema === b.db.schema &&
     a.db.user === b.db.user &&
     a.db.passwordEncrypted === b.db.passwordEncrypted
   );
@@ -172,7 +193,7 @@ export class TenantConnections {
     if (!Number.isInteger(options.maxOpen) || options.maxOpen < 1) throw new RangeError('maxOpen must be a positive integer');
     this.#open = options.open;
     this.#logger = options.logger ?? silentLogger;
-    this.#close = options.close ?? ((opened) => opened.sequelize.close());
+    this.#close = options.close ?? ((opened) => (opened.close ? opened.close() : opened.sequelize.close()));
     this.maxOpen = options.maxOpen;
     this.idleMs = options.idleMs;
     this.#slotWaitMs = options.slotWaitMs ?? 5000;
@@ -230,7 +251,7 @@ export class TenantConnections {
   async withTenant<T>(tenant: TenantRecord, fn: (handle: TenantHandle) => Promise<T> | T): Promise<T> {
     const lease = await this.acquire(tenant);
     try {
-      return await fn(lease.handle);
+      return await lease.handle.run(() => fn(lease.handle));
     } finally {
       lease.release();
     }
@@ -508,7 +529,7 @@ export class TenantConnections {
 
   #closeEntry(entry: Entry): void {
     this.#closing++;
-    const done = this.#close(entry)
+    const done = this.#close(entry.opened)
       .catch((err: unknown) => this.#logger.warn({ err: errorText(err), tenant: entry.tenant.slug }, 'closing a tenant handle failed'))
       .finally(() => {
         this.#closing--;

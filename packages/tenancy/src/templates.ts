@@ -49,7 +49,8 @@ export class TemplateCache {
    * template could not be built (the caller then creates and migrates as usual).
    */
   async templateFor(spec: DatabaseSpec, ctx: DriverContext): Promise<string | null> {
-    if (spec.engine === 'mysql') return null;
+    // MySQL cannot clone; a schema tenant (postgres-schema) is created empty and migrated.
+    if (spec.engine === 'mysql' || spec.schema) return null;
     const key = spec.engine === 'sqlite' ? 'sqlite' : `pg:${spec.host}:${spec.port}:${spec.user}`;
     let pending = this.#building.get(key);
     if (!pending) {

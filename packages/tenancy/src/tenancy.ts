@@ -3,7 +3,8 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from './logger';
 import type { Config } from './config';
-import { TenantConnections } from './connections';
+import { TenantConnections, type OpenedTenant } from './connections';
+import { SchemaPools } from './schema-pools';
 import { SecretBox } from './crypto';
 import {
   closeSequelize,
@@ -119,6 +120,32 @@ async function createRegistryDatabase(config: Config, spec: DatabaseSpec, logger
   return true;
 }
 
+/**
+ * A `postgres-schema` tenant's handle: the shared database's instance and models, its work bound to
+ * its schema by `run`. The first handle on a database proves it reachable; later ones are free.
+ */
+async function openSchemaTenant(pools: SchemaPools, spec: DatabaseSpec, slug: string): Promise<OpenedTenant> {
+  const db = pools.acquire(spec);
+  const schema = spec.schema!;
+  try {
+    if (db.refs === 1) await connectSequelize(db.sequelize);
+  } catch (err) {
+    pools.release(db);
+    throw new DatabaseUnreachable(`of tenant "${slug}"`, redact((err as Error).message, [spec.password]));
+  }
+  let released = false;
+  return {
+    sequelize: db.sequelize,
+    models: db.models,
+    run: (fn) => db.run(schema, fn),
+    close: async () => {
+      if (released) return;
+      released = true;
+      pools.release(db);
+    },
+  };
+}
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Opens the registry and wires the connection cache, router, provisioner and operations log. */
@@ -162,6 +189,16 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
   // Tenants on the pooled server are served through the pooler (provisioning and maintenance go direct).
   const tenantServer = config.tenantServerUrl ? parseDatabaseUrl(config.tenantServerUrl) : null;
   const tenantPooler = config.tenantPoolerUrl ? parseDatabaseUrl(config.tenantPoolerUrl) : null;
+  // `postgres-schema` tenants: one pool and one model set per shared database, bound per request.
+  const schemaPools = new SchemaPools({
+    dataDir: config.dataDir,
+    poolMax: config.schemaPoolMax,
+    poolMin: 1,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    acquireTimeoutMs: config.dbConnectTimeoutMs,
+    idleMs: config.tenantIdleMs,
+    logger,
+  });
   const connections = new TenantConnections({
     maxOpen: config.maxOpenTenants,
     idleMs: config.tenantIdleMs,
@@ -169,6 +206,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     logger,
     open: async (tenant) => {
       const tenantSpec = throughPooler(registry.databaseSpecOf(tenant), tenantServer, tenantPooler);
+      if (tenantSpec.schema) return openSchemaTenant(schemaPools, tenantSpec, tenant.slug);
       if (
         tenantSpec.engine === 'sqlite' &&
         !(await driverFor('sqlite').exists(tenantSpec, { dataDir: config.dataDir, connectTimeoutMs: 0 }))
@@ -287,6 +325,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     close() {
       closing ??= (async () => {
         await connections.closeAll();
+        await schemaPools.closeAll();
         await feed?.stop();
         await registry.close();
       })();

@@ -16,6 +16,8 @@ export interface CreateTenantFlags {
   databaseUser?: string;
   databasePassword?: string;
   databaseName?: string;
+  /** postgres-schema: an existing empty schema to use (default t_<subdomain>). */
+  databaseSchema?: string;
   maxUsers?: number;
   multiLocation?: boolean;
   adminUsername?: string;
@@ -95,6 +97,7 @@ export function buildCreateInput(
   if (flags.databasePort !== undefined) database.port = flags.databasePort;
   if (flags.databaseUser) database.user = flags.databaseUser;
   if (flags.databaseName) database.name = flags.databaseName;
+  if (flags.databaseSchema) database.schema = flags.databaseSchema;
   // The environment's password applies to a server named on the command line, never on its own
   // (a managed database on SALESFLEET_TENANT_SERVER_URL carries its password in that URL).
   const namesServer = Boolean(
@@ -259,6 +262,7 @@ const NOT_WITH_ADOPT: [keyof CreateTenantFlags, string][] = [
   ['databasePort', '--database-port'],
   ['databaseUser', '--database-user'],
   ['databaseName', '--database-name'],
+  ['databaseSchema', '--database-schema'],
   ['adminUsername', '--admin-username'],
   ['adminPassword', '--admin-password'],
   ['demoData', '--demo-data'],

@@ -67,6 +67,8 @@ export interface SealedSpec {
   host: string | null;
   port: number | null;
   database: string;
+  /** `postgres-schema` placement: the schema in `database` (absent in journals from before it). */
+  schema?: string | null;
   user: string | null;
   passwordSealed: string | null;
 }
@@ -122,6 +124,7 @@ export function seal(deps: DataSafetyDeps, spec: DatabaseSpec): SealedSpec {
     host: spec.host,
     port: spec.port,
     database: spec.database,
+    schema: spec.schema ?? null,
     user: spec.user,
     passwordSealed: spec.password ? deps.registry.sealPassword(spec.password) : null,
   };
@@ -136,6 +139,7 @@ function unseal(deps: DataSafetyDeps, tenant: TenantRecord, sealed: SealedSpec):
       host: sealed.host,
       port: sealed.port,
       name: sealed.database,
+      schema: sealed.schema ?? null,
       user: sealed.user,
       passwordEncrypted: sealed.passwordSealed,
     },

@@ -7,6 +7,7 @@ import { assertSafeIdentifier, describeSpec, type DatabaseSpec } from './spec';
 import { MIGRATIONS_TABLE, type DatabaseDriver, type DriverContext } from './types';
 import { DatabaseExists, DatabaseUnreachable } from '@salesfleet/contracts';
 import { newPgClient, newPgPool } from './modules';
+import { createSchema, dropSchema, inspectSchema, schemaExists, schemaSizeBytes, type SchemaConnections } from './postgres-schema';
 
 const quote = (name: string) => `"${assertSafeIdentifier(name)}"`;
 
@@ -123,6 +124,16 @@ async function withMaintenance<T>(spec: DatabaseSpec, ctx: DriverContext, fn: (c
   }
 }
 
+/** Connections for the `postgres-schema` placement's operations (postgres-schema.ts). */
+const schemaConnections: SchemaConnections = {
+  withDatabase: (spec, ctx, fn) => withClient(spec, spec.database, ctx, fn),
+  withMaintenance: (spec, ctx, fn) => withMaintenance(spec, ctx, fn),
+};
+
+/**
+ * Specs with a `schema` are a schema of a shared database (the `postgres-schema` placement): every
+ * operation below is then about that schema, and the database itself is never dropped.
+ */
 export const postgresDriver: DatabaseDriver = {
   engine: 'postgres',
 
@@ -136,6 +147,7 @@ export const postgresDriver: DatabaseDriver = {
   },
 
   async exists(spec, ctx) {
+    if (spec.schema) return schemaExists(spec, ctx, schemaConnections);
     return withMaintenance(spec, ctx, async (c) => {
       const r = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [spec.database]);
       return r.rowCount === 1;
@@ -143,6 +155,7 @@ export const postgresDriver: DatabaseDriver = {
   },
 
   async inspect(spec, ctx) {
+    if (spec.schema) return inspectSchema(spec, ctx, schemaConnections);
     let client: pg.Client;
     try {
       client = await connect(spec, spec.database, ctx);
@@ -170,6 +183,7 @@ export const postgresDriver: DatabaseDriver = {
   },
 
   async create(spec, ctx, options = {}) {
+    if (spec.schema) return createSchema(spec, ctx, schemaConnections, describeSpec);
     const sql = `CREATE DATABASE ${quote(spec.database)}${options.template ? ` TEMPLATE ${quote(options.template)}` : ''}`;
     await withMaintenance(spec, ctx, async (c) => {
       try {
@@ -182,6 +196,7 @@ export const postgresDriver: DatabaseDriver = {
   },
 
   async drop(spec, ctx) {
+    if (spec.schema) return dropSchema(spec, ctx, schemaConnections);
     const name = quote(spec.database);
     await withMaintenance(spec, ctx, async (c) => {
       try {
@@ -206,6 +221,7 @@ export const postgresDriver: DatabaseDriver = {
   },
 
   async sizeBytes(spec, ctx) {
+    if (spec.schema) return schemaSizeBytes(spec, ctx, schemaConnections);
     return withClient(spec, spec.database, ctx, async (c) => {
       const r = await c.query<{ size: string }>('SELECT pg_database_size(current_database()) AS size');
       return Number(r.rows[0]?.size ?? 0);

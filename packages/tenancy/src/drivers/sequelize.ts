@@ -3,7 +3,7 @@ import { DataTypes, Sequelize, type Options } from 'sequelize';
 import { tenantSequelizeOptions } from '@salesfleet/models';
 import sqlite3 from 'sqlite3';
 import { makePrivateDir, createPrivateFile } from '../private-files';
-import { resolveSqlitePath, type DatabaseSpec } from './spec';
+import { assertSafeIdentifier, resolveSqlitePath, type DatabaseSpec } from './spec';
 import { mysql2Module, pgModule } from './modules';
 
 export interface OpenSequelizeOptions {
@@ -118,7 +118,14 @@ export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions)
         connectionTimeoutMillis: connectTimeoutMs,
         application_name: 'salesfleet',
         clientMinMessages: 'ignore',
+        // A schema tenant's own short-lived instance (provisioning, migrations, backups — never the
+        // serving pool, see schema-pools.ts): its connections are born with the schema as their only
+        // search path, in the start-up packet, and serve nothing else; closed with the instance.
+        // Sequelize's own DDL helpers (removeColumn, changeColumn, describeTable) default to
+        // `schema`, not to `public`.
+        ...(spec.schema ? { options: `-c search_path=${assertSafeIdentifier(spec.schema, 'schema')}` } : {}),
       },
+      ...(spec.schema ? ({ schema: spec.schema } as Options) : {}),
     }),
   );
   shareBuiltinTypeOids(sequelize, `${spec.host ?? '127.0.0.1'}:${spec.port ?? 5432}`);

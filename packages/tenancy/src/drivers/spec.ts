@@ -15,6 +15,11 @@ export interface DatabaseSpec {
   port: number | null;
   user: string | null;
   password: string | null;
+  /**
+   * PostgreSQL only: the tenant is this schema (`t_<slug>`) of the shared `database` — the
+   * `postgres-schema` placement. Absent or null: the tenant is the whole database.
+   */
+  schema?: string | null;
 }
 
 /** Discrete connection parameters as the CLI and API accept them (`--database-host` …). */
@@ -26,6 +31,16 @@ export interface DatabaseParams {
   user?: string;
   password?: string;
   name?: string;
+  /** A schema of a shared PostgreSQL database (`--schema-name`); implied by the engine `postgres-schema`. */
+  schema?: string;
+}
+
+/** Engine spellings that mean the `postgres-schema` placement (a schema in a shared PostgreSQL database). */
+const SCHEMA_ENGINES = new Set(['postgres-schema', 'postgresql-schema', 'pg-schema', 'django_tenants.postgresql_backend']);
+
+/** Whether an engine name asks for the `postgres-schema` placement. */
+export function isSchemaEngine(raw: string | undefined | null): boolean {
+  return raw !== undefined && raw !== null && SCHEMA_ENGINES.has(raw.trim().toLowerCase());
 }
 
 const ENGINE_ALIASES: Record<string, Engine> = {
@@ -47,10 +62,10 @@ export const DEFAULT_PORTS: Record<Exclude<Engine, 'sqlite'>, number> = { postgr
 
 /** `sqlite`, `postgres`/`postgresql`, `mysql`/`mariadb` and the old `django.db.backends.*` names. */
 export function normalizeEngine(raw: string): Engine {
-  const engine = ENGINE_ALIASES[raw.trim().toLowerCase()];
+  const engine = isSchemaEngine(raw) ? 'postgres' : ENGINE_ALIASES[raw.trim().toLowerCase()];
   if (!engine) {
-    throw new ValidationFailed(`Unknown database engine "${raw}" (use sqlite, postgres or mysql)`, [
-      { path: 'database.engine', message: 'must be sqlite, postgres/postgresql or mysql/mariadb' },
+    throw new ValidationFailed(`Unknown database engine "${raw}" (use sqlite, postgres, postgres-schema or mysql)`, [
+      { path: 'database.engine', message: 'must be sqlite, postgres/postgresql, postgres-schema or mysql/mariadb' },
     ]);
   }
   return engine;
@@ -86,6 +101,8 @@ export function parseDatabaseUrl(url: string): DatabaseSpec {
     throw bad('malformed database name');
   }
   if (database.includes('/')) throw bad('the path must be just the database name');
+  const schema = u.searchParams.get('schema');
+  if (schema !== null && engine !== 'postgres') throw bad('only PostgreSQL URLs take ?schema=');
   return {
     engine,
     database,
@@ -93,6 +110,7 @@ export function parseDatabaseUrl(url: string): DatabaseSpec {
     port,
     user: u.username ? decodeURIComponent(u.username) : null,
     password: u.password ? decodeURIComponent(u.password) : null,
+    ...(schema !== null ? { schema: assertSafeIdentifier(schema, 'schema') } : {}),
   };
 }
 
@@ -134,6 +152,12 @@ export function specFromParams(params: DatabaseParams): DatabaseSpec {
   if (params.user) spec.user = params.user;
   if (params.password) spec.password = params.password;
   if (params.name) spec.database = params.name;
+  if (params.schema) spec.schema = assertSafeIdentifier(params.schema.trim(), 'schema');
+  if (spec.schema && spec.engine !== 'postgres') {
+    throw new ValidationFailed('Only PostgreSQL tenants can be a schema', [
+      { path: 'database.schema', message: 'a schema needs the postgres-schema engine (or a postgres:// URL)' },
+    ]);
+  }
   return spec;
 }
 
@@ -149,7 +173,8 @@ export function specToUrl(spec: DatabaseSpec, { mask = false } = {}): string {
     ? `${encodeURIComponent(spec.user)}${spec.password ? `:${mask ? MASK : encodeURIComponent(spec.password)}` : ''}@`
     : '';
   const host = spec.host?.includes(':') ? `[${spec.host}]` : spec.host;
-  return `${spec.engine}://${auth}${host}:${spec.port}/${encodeURIComponent(spec.database)}`;
+  const schema = spec.schema ? `?schema=${spec.schema}` : '';
+  return `${spec.engine}://${auth}${host}:${spec.port}/${encodeURIComponent(spec.database)}${schema}`;
 }
 
 /** The URL with its password replaced by `***` (unparseable input → `<invalid url>`). */
@@ -165,15 +190,31 @@ export function maskUrl(url: string): string {
 
 const IDENT = /^[a-z0-9_]{1,63}$/;
 
-/** Database names we create or drop: `[a-z0-9_]{1,63}`, so quoting can never be escaped. */
-export function assertSafeIdentifier(name: string): string {
-  if (!IDENT.test(name)) {
-    throw new ValidationFailed(`Database name "${name.slice(0, 80)}" is not allowed (use 1–63 of a-z, 0-9 and _)`, [
-      { path: 'database.name', message: 'must match [a-z0-9_]{1,63}' },
+/** Database and schema names we create or drop: `[a-z0-9_]{1,63}`, so quoting can never be escaped. */
+export function assertSafeIdentifier(name: string, what: 'name' | 'schema' = 'name'): string {
+  const reserved = what === 'schema' && (name === 'public' || name.startsWith('pg_') || name === 'information_schema');
+  if (!IDENT.test(name) || reserved) {
+    const label = what === 'schema' ? 'Schema name' : 'Database name';
+    throw new ValidationFailed(`${label} "${name.slice(0, 80)}" is not allowed (use 1–63 of a-z, 0-9 and _)`, [
+      { path: `database.${what}`, message: reserved ? 'is a system schema' : 'must match [a-z0-9_]{1,63}' },
     ]);
   }
   return name;
 }
+
+/**
+ * Name of a tenant's managed schema (the `postgres-schema` placement): `t_<slug>` with `-` → `_`,
+ * shortened with a hash suffix past PostgreSQL's 63-byte limit.
+ */
+export function managedSchemaName(slug: string): string {
+  const base = `t_${slug.replace(/-/g, '_')}`;
+  if (base.length <= 63) return base;
+  const hash = createHash('sha256').update(slug).digest('hex').slice(0, 8);
+  return `${base.slice(0, 54)}_${hash}`;
+}
+
+/** The shared database schema tenants go to when none is named (never a managed tenant database: no `sales_` prefix). */
+export const DEFAULT_SCHEMA_DATABASE = 'salesfleet_schemas';
 
 /**
  * Name of a managed server database: `sales_<slug>` with `-` → `_`. Slugs longer than 57 characters
@@ -214,7 +255,8 @@ export function sameDatabase(a: DatabaseSpec, b: DatabaseSpec): boolean {
     a.database === b.database &&
     (a.host ?? '') === (b.host ?? '') &&
     (a.port ?? 0) === (b.port ?? 0) &&
-    (a.user ?? '') === (b.user ?? '')
+    (a.user ?? '') === (b.user ?? '') &&
+    (a.schema ?? null) === (b.schema ?? null)
   );
 }
 
@@ -228,7 +270,13 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]', 'ip6-localho
  * doubled slashes resolved. The registry stores it under a unique index: a database belongs to at
  * most one tenant. (Registry migration 202612070200 backfills with this same rule.)
  */
-export function databaseKey(db: { engine: Engine; host: string | null; port: number | null; name: string }): string {
+export function databaseKey(db: {
+  engine: Engine;
+  host: string | null;
+  port: number | null;
+  name: string;
+  schema?: string | null;
+}): string {
   if (db.engine === 'sqlite') {
     const path = posix.normalize(db.name.replace(/\\/g, '/'));
     return `sqlite:${path.replace(/^(\.\/)+/, '')}`;
@@ -236,7 +284,9 @@ export function databaseKey(db: { engine: Engine; host: string | null; port: num
   let host = (db.host ?? '127.0.0.1').trim().toLowerCase().replace(/\.$/, '');
   if (LOOPBACK.has(host) || host === '') host = '127.0.0.1';
   const port = db.port ?? DEFAULT_PORTS[db.engine];
-  return `${db.engine}:${host}:${port}/${db.name.trim().toLowerCase()}`;
+  // A schema tenant's key names its schema too: the schemas of one shared database are distinct keys.
+  const schema = db.schema ? `/${db.schema}` : '';
+  return `${db.engine}:${host}:${port}/${db.name.trim().toLowerCase()}${schema}`;
 }
 
 /**

@@ -12,7 +12,11 @@ import {
 } from '@salesfleet/models';
 import { migrateDown, migrateUp, migrationNames, migrationStatus } from '@salesfleet/migrations';
 import {
+  assertSafeIdentifier,
   DEFAULT_PORTS,
+  DEFAULT_SCHEMA_DATABASE,
+  isSchemaEngine,
+  managedSchemaName,
   MIGRATIONS_TABLE,
   closeSequelize,
   describeSpec,
@@ -349,6 +353,7 @@ async function register(ctx: ProvisioningContext, c: Creation): Promise<void> {
       host: v.database.spec.host,
       port: v.database.spec.port,
       name: v.database.spec.database,
+      schema: v.database.spec.schema ?? null,
       user: v.database.spec.user,
       passwordEncrypted: v.database.spec.password ? ctx.registry.sealPassword(v.database.spec.password) : null,
       // Set just before we create it (see createDatabase): never for a database we did not make.
@@ -562,6 +567,9 @@ function resolveDatabase(ctx: ProvisioningContext, params: DatabaseParams | unde
   });
   const given = params && Object.values(params).some((x) => x !== undefined && x !== null && x !== '');
   if (!given) return server ? managedOnServer(server) : sqlite();
+  if (isSchemaEngine(params!.engine) || params!.schema || (params!.url && parseDatabaseUrl(params!.url).schema)) {
+    return resolveSchema(params!, slug, server);
+  }
 
   const spec = specFromParams(params);
   if (spec.engine === 'sqlite') {
@@ -588,6 +596,39 @@ function resolveDatabase(ctx: ProvisioningContext, params: DatabaseParams | unde
   if (!spec.port) spec.port = DEFAULT_PORTS[spec.engine];
   if (!spec.database) return { spec: { ...spec, database: managedDatabaseName(slug) }, origin: 'managed', maintenanceDatabase: null };
   return { spec, origin: 'explicit', maintenanceDatabase: null };
+}
+
+/**
+ * The `postgres-schema` placement: the schema `t_<slug>` (or the one named, which may exist if empty)
+ * in a shared database — the URL's, or `salesfleet_schemas` (or `--database-name`) on the URL's server
+ * or the configured PostgreSQL tenant server.
+ */
+function resolveSchema(params: DatabaseParams, slug: string, server: DatabaseSpec | null): ResolvedDatabase {
+  const direct = Boolean(params.url || params.host || params.port || params.user || params.password);
+  let spec: DatabaseSpec;
+  let maintenanceDatabase: string | null = null;
+  if (direct) {
+    spec = specFromParams({ ...params, engine: params.engine && !isSchemaEngine(params.engine) ? params.engine : 'postgres' });
+    if (!spec.host) spec.host = '127.0.0.1';
+    if (!spec.port) spec.port = DEFAULT_PORTS.postgres;
+  } else if (server?.engine === 'postgres') {
+    spec = { ...server, database: '' };
+    maintenanceDatabase = server.database || null;
+    if (params.schema) spec.schema = specFromParams({ engine: 'postgres', schema: params.schema }).schema ?? null;
+  } else {
+    throw new ValidationFailed('No PostgreSQL server for the schema', [
+      { path: 'database', message: 'give --database-url postgres://…, or set SALESFLEET_TENANT_SERVER_URL to a PostgreSQL server' },
+    ]);
+  }
+  if (spec.engine !== 'postgres') {
+    throw new ValidationFailed('A schema tenant needs PostgreSQL', [
+      { path: 'database.engine', message: 'postgres-schema is PostgreSQL only' },
+    ]);
+  }
+  spec.database = assertSafeIdentifier(params.name || spec.database || DEFAULT_SCHEMA_DATABASE);
+  const explicit = Boolean(spec.schema);
+  spec.schema = spec.schema || managedSchemaName(slug);
+  return { spec, origin: explicit ? 'explicit' : 'managed', maintenanceDatabase };
 }
 
 async function checkTenantLimit(ctx: ProvisioningContext): Promise<void> {

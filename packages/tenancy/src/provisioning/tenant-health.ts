@@ -74,9 +74,13 @@ async function healthOf(ctx: ProvisioningContext, tenant: TenantRecord): Promise
 /** Bytes the tenant's database takes (file size for SQLite). */
 export async function databaseSize(sequelize: Sequelize, spec: DatabaseSpec, ctx: DriverContext): Promise<number | null> {
   if (spec.engine === 'sqlite') return driverFor('sqlite').sizeBytes(spec, ctx);
+  // A schema tenant: its own schema's relations (current_schema() is its search path), not the shared database.
   const sql =
     spec.engine === 'postgres'
-      ? 'SELECT pg_database_size(current_database()) AS size'
+      ? spec.schema
+        ? `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) AS size FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'm', 'p')`
+        : 'SELECT pg_database_size(current_database()) AS size'
       : 'SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) AS size FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()';
   const [rows] = await sequelize.query(sql);
   const size = (rows as { size: string | number }[])[0]?.size;

@@ -32,6 +32,8 @@ export function defineRegistryModels(sequelize: Sequelize) {
     declare dbHost: string | null;
     declare dbPort: number | null;
     declare dbName: string;
+    /** The `postgres-schema` placement: the tenant's schema in the shared database `dbName` (null: the whole database). */
+    declare dbSchema: string | null;
     declare dbUser: string | null;
     declare dbPasswordEncrypted: string | null;
     declare dbManaged: boolean;
@@ -66,6 +68,7 @@ export function defineRegistryModels(sequelize: Sequelize) {
       dbHost: { type: DataTypes.STRING(255), allowNull: true },
       dbPort: { type: DataTypes.INTEGER, allowNull: true },
       dbName: { type: DataTypes.STRING(255), allowNull: false },
+      dbSchema: { type: DataTypes.STRING(63), allowNull: true },
       dbUser: { type: DataTypes.STRING(128), allowNull: true },
       dbPasswordEncrypted: { type: DataTypes.TEXT, allowNull: true },
       dbManaged: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },

@@ -41,6 +41,8 @@ export interface TenantDatabaseRecord {
   readonly port: number | null;
   /** Database name, or for SQLite the file path relative to the data dir. */
   readonly name: string;
+  /** `postgres-schema` placement: the tenant's schema in the shared database `name`; null for a whole database. */
+  readonly schema?: string | null;
   readonly user: string | null;
   /** Encrypted (SecretBox) — decrypt with `registry.databaseSpecOf(tenant)` only to connect. */
   readonly passwordEncrypted: string | null;

@@ -78,6 +78,8 @@ export interface NewTenant {
     host: string | null;
     port: number | null;
     name: string;
+    /** The `postgres-schema` placement's schema (absent/null: the whole database). */
+    schema?: string | null;
     user: string | null;
     passwordEncrypted: string | null;
     managed: boolean;
@@ -379,6 +381,7 @@ export class Registry {
         dbHost: values.db.host,
         dbPort: values.db.port,
         dbName: values.db.name,
+        dbSchema: values.db.schema ?? null,
         dbUser: values.db.user,
         dbPasswordEncrypted: values.db.passwordEncrypted,
         dbManaged: values.db.managed,
@@ -423,6 +426,7 @@ export class Registry {
         host: 'dbHost',
         port: 'dbPort',
         name: 'dbName',
+        schema: 'dbSchema',
         user: 'dbUser',
         passwordEncrypted: 'dbPasswordEncrypted',
         managed: 'dbManaged',
@@ -433,7 +437,7 @@ export class Registry {
       }
     }
     let db: NewTenant['db'] | null = null;
-    if (patch.db && (['engine', 'host', 'port', 'name'] as const).some((k) => patch.db![k] !== undefined)) {
+    if (patch.db && (['engine', 'host', 'port', 'name', 'schema'] as const).some((k) => patch.db![k] !== undefined)) {
       const current = await this.models.Tenant.findByPk(id);
       if (!current) throw new TenantNotFound(String(id));
       db = { ...toTenantRecord(current).db, ...patch.db } as NewTenant['db'];
@@ -483,7 +487,13 @@ export class Registry {
   }
 
   /** The tenant whose database is this one (any spelling), if any. */
-  async findTenantByDatabase(db: { engine: Engine; host: string | null; port: number | null; name: string }): Promise<TenantRecord | null> {
+  async findTenantByDatabase(db: {
+    engine: Engine;
+    host: string | null;
+    port: number | null;
+    name: string;
+    schema?: string | null;
+  }): Promise<TenantRecord | null> {
     const row = await this.models.Tenant.findOne({ where: { dbKey: databaseKey(db) } });
     return row ? toTenantRecord(row) : null;
   }
@@ -533,6 +543,7 @@ export class Registry {
     return {
       engine: tenant.db.engine,
       database: tenant.db.name,
+      ...(tenant.db.schema ? { schema: tenant.db.schema } : {}),
       host: tenant.db.host,
       port: tenant.db.port,
       user: tenant.db.user,
@@ -834,7 +845,7 @@ type Row<K extends keyof RegistryModels> = RegistryModels[K] extends abstract ne
 function uniqueViolation(
   err: UniqueConstraintError,
   slug: string,
-  db: { engine: Engine; host: string | null; port: number | null; name: string },
+  db: { engine: Engine; host: string | null; port: number | null; name: string; schema?: string | null },
 ): Error {
   const fields = Object.keys(err.fields ?? {});
   const text = `${err.message} ${(err.parent as { message?: string } | undefined)?.message ?? ''} ${fields.join(' ')}`;
@@ -842,10 +853,10 @@ function uniqueViolation(
   return new SlugTaken(slug);
 }
 
-function describeDatabase(db: { engine: Engine; host: string | null; port: number | null; name: string }): string {
+function describeDatabase(db: { engine: Engine; host: string | null; port: number | null; name: string; schema?: string | null }): string {
   return db.engine === 'sqlite'
     ? `SQLite ${db.name}`
-    : `${db.engine} database "${db.name}" on ${db.host ?? 'localhost'}${db.port ? `:${db.port}` : ''}`;
+    : `${db.engine} ${db.schema ? `schema "${db.schema}" of database` : 'database'} "${db.name}" on ${db.host ?? 'localhost'}${db.port ? `:${db.port}` : ''}`;
 }
 
 /** A date column as read: a Date from instances and most drivers, a string from SQLite's raw rows. */
@@ -874,6 +885,7 @@ function toTenantRecord(row: Row<'Tenant'> | InferAttributes<Row<'Tenant'>>): Te
       host: row.dbHost ?? null,
       port: row.dbPort ?? null,
       name: row.dbName,
+      schema: row.dbSchema ?? null,
       user: row.dbUser ?? null,
       passwordEncrypted: row.dbPasswordEncrypted ?? null,
       managed: Boolean(row.dbManaged),

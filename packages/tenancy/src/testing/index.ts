@@ -180,11 +180,21 @@ export async function createTestTenancy(options: TestTenancyOptions = {}): Promi
       try {
         const tenants = await tenancy.registry.listTenants().catch(() => []);
         await tenancy.connections.closeAll({ graceMs: 1000 });
+        const sharedDatabases = new Map<string, ReturnType<typeof tenancy.registry.databaseSpecOf>>();
         for (const t of tenants) {
           if (t.db.engine === 'sqlite') continue;
           const spec = tenancy.registry.databaseSpecOf(t);
-          if (spec.database.startsWith('sales_'))
+          // A schema tenant's shared database is dropped whole (tests name theirs sales_…).
+          if (spec.schema) sharedDatabases.set(spec.database, { ...spec, schema: null });
+          else if (spec.database.startsWith('sales_'))
             await driverFor(spec.engine)
+              .drop(spec, ctx)
+              .catch(() => undefined);
+        }
+        await tenancy.close().catch(() => undefined);
+        for (const [name, spec] of sharedDatabases) {
+          if (name.startsWith('sales_'))
+            await driverFor('postgres')
               .drop(spec, ctx)
               .catch(() => undefined);
         }

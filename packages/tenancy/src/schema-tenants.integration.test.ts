@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import pMap from 'p-map';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDialects, testServerUrls } from '@salesfleet/models/testing';
+import { parseDatabaseUrl } from './drivers/index';
+import type { TenantRecord } from './registry/records';
+import { UnscopedSchemaQuery } from './schema-pools';
+import { createTestTenancy, testSlug, type TestTenancy } from './testing/index';
+
+const postgres = (await testDialects()).includes('postgres');
+
+/** A direct connection to the shared database (outside Salesfleet) to see where rows really are. */
+async function inDatabase<T>(database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ ...pgConfig(), database });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function pgConfig(): pg.ClientConfig {
+  const s = parseDatabaseUrl(testServerUrls.postgres);
+  return { host: s.host ?? undefined, port: s.port ?? undefined, user: s.user ?? undefined, password: s.password ?? undefined };
+}
+
+// Issue 17: the postgres-schema placement — tenants are schemas t_<slug> of one shared database.
+describe.runIf(postgres)('postgres-schema tenants', () => {
+  let t: TestTenancy;
+  const shared = `sales_sch${randomBytes(4).toString('hex')}`;
+  const tenants: TenantRecord[] = [];
+
+  beforeAll(async () => {
+    t = await createTestTenancy({ engine: 'postgres', config: { schemaPoolMax: 2 } });
+    for (let i = 0; i < 2; i++) {
+      const { tenant } = await t.provisioner.createTenant(
+        {
+          name: `Schema ${i}`,
+          subdomain: testSlug('sch'),
+          adminEmail: `a${i}@schema.test`,
+          database: { engine: 'postgres-schema', name: shared },
+        },
+        { actor: 'test' },
+      );
+      tenants.push(tenant);
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it('registers the shared database and the schema t_<slug>; the tables are in the schema, none in public', async () => {
+    for (const tenant of tenants) {
+      expect(tenant.db).toMatchObject({ engine: 'postgres', name: shared, schema: `t_${tenant.slug}`, managed: true });
+      expect(tenant.db.key).toMatch(new RegExp(`/${shared}/t_${tenant.slug}$`));
+    }
+    const tables = await inDatabase(shared, async (c) => {
+      const r = await c.query<{ table_schema: string; n: string }>(
+        `SELECT table_schema, count(*) AS n FROM information_schema.tables
+          WHERE table_schema NOT IN ('pg_catalog', 'information_schema') GROUP BY table_schema`,
+      );
+      return Object.fromEntries(r.rows.map((row) => [row.table_schema, Number(row.n)]));
+    });
+    expect(tables.public).toBeUndefined();
+    expect(tables[`t_${tenants[0]!.slug}`]).toBeGreaterThan(20);
+    expect(tables[`t_${tenants[1]!.slug}`]).toBe(tables[`t_${tenants[0]!.slug}`]);
+  });
+
+  it("two tenants' interleaved writes on the shared pool and model classes each land in their own schema only", async () => {
+    const [a, b] = tenants as [TenantRecord, TenantRecord];
+    const handles = await Promise.all([t.connections.acquire(a), t.connections.acquire(b)]);
+    try {
+      // One Sequelize instance and one set of classes for both (bounded memory), bound per scope.
+      expect(handles[0].handle.sequelize).toBe(handles[1].handle.sequelize);
+      expect(handles[0].handle.models.Customer).toBe(handles[1].handle.models.Customer);
+    } finally {
+      for (const h of handles) h.release();
+    }
+    await pMap(
+      Array.from({ length: 200 }, (_, n) => n),
+      async (n) => {
+        const tenant = n % 2 === 0 ? a : b;
+        await t.connections.withTenant(tenant, async ({ models, sequelize }) => {
+          await models.Customer.create({ name: `${tenant.slug} bare ${n}` });
+          await sequelize.transaction(async (transaction) => {
+            await models.Customer.create({ name: `${tenant.slug} nested ${n}` }, { transaction });
+          });
+        });
+      },
+      { concurrency: 8 },
+    );
+    for (const tenant of [a, b]) {
+      const names = await inDatabase(shared, async (c) =>
+        (await c.query<{ name: string }>(`SELECT name FROM "t_${tenant.slug}".customers`)).rows.map((r) => r.name),
+      );
+      expect(names.length).toBe(200);
+      expect(names.filter((name) => !name.startsWith(`${tenant.slug} `))).toEqual([]);
+    }
+  });
+
+  it('refuses a query outside a tenant scope and a nested scope of another tenant', async () => {
+    const lease = await t.connections.acquire(tenants[0]!);
+    try {
+      await expect(lease.handle.models.Customer.count()).rejects.toBeInstanceOf(UnscopedSchemaQuery);
+      await expect(lease.handle.sequelize.query('SELECT 1')).rejects.toBeInstanceOf(UnscopedSchemaQuery);
+      await expect(
+        t.connections.withTenant(tenants[0]!, () => t.connections.withTenant(tenants[1]!, ({ models }) => models.Customer.count())),
+      ).rejects.toBeInstanceOf(UnscopedSchemaQuery);
+    } finally {
+      lease.release();
+    }
+  });
+
+  it('a failed nested transaction rolls back to its savepoint; the rest of the unit commits', async () => {
+    const tenant = tenants[0]!;
+    const before = await t.connections.withTenant(tenant, ({ models }) => models.Customer.count());
+    await t.connections.withTenant(tenant, async ({ models, sequelize }) => {
+      await models.Customer.create({ name: `${tenant.slug} kept` });
+      await expect(
+        sequelize.transaction(async (transaction) => {
+          await models.Customer.create({ name: `${tenant.slug} undone` }, { transaction });
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+    });
+    expect(await t.connections.withTenant(tenant, ({ models }) => models.Customer.count())).toBe(before + 1);
+  });
+
+  it('delete drops the schema (CASCADE) and keeps the shared database and the other schemas', async () => {
+    const { tenant } = await t.provisioner.createTenant(
+      { name: 'Doomed', subdomain: testSlug('sch'), adminEmail: 'd@schema.test', database: { engine: 'postgres-schema', name: shared } },
+      { actor: 'test' },
+    );
+    await t.connections.withTenant(tenant, ({ models }) => models.Customer.create({ name: 'x' }));
+    await t.provisioner.deleteTenant(tenant.slug, { actor: 'test' });
+    const schemas = await inDatabase(shared, async (c) =>
+      (await c.query<{ nspname: string }>("SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'")).rows.map((r) => r.nspname),
+    );
+    expect(schemas).not.toContain(`t_${tenant.slug}`);
+    for (const kept of tenants) expect(schemas).toContain(`t_${kept.slug}`);
+  });
+
+  it('a retry after a failed creation succeeds (the leftover schema is dropped)', async () => {
+    const failing = await createTestTenancy({ engine: 'postgres', dataDir: t.dataDir, failAt: 'seed' });
+    const slug = testSlug('sch');
+    const input = { name: 'Retry', subdomain: slug, adminEmail: 'r@schema.test', database: { engine: 'postgres-schema', name: shared } };
+    try {
+      await expect(failing.provisioner.createTenant(input, { actor: 'test' })).rejects.toThrow();
+    } finally {
+      await failing.close();
+    }
+    const schemaLeft = await inDatabase(
+      shared,
+      async (c) => (await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [`t_${slug}`])).rowCount,
+    );
+    expect(schemaLeft).toBe(0);
+    const { tenant } = await t.provisioner.createTenant(input, { actor: 'test' });
+    expect(tenant.status).toBe('active');
+    await t.provisioner.deleteTenant(slug, { actor: 'test' });
+  });
+});
