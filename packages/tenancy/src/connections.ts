@@ -111,6 +111,11 @@ class Entry implements TenantHandle {
   run<T>(fn: () => Promise<T> | T): Promise<T> {
     return this.opened.run ? this.opened.run(fn) : Promise.resolve().then(fn);
   }
+
+  /** What the default close of `TenantConnections` calls: the opener's own close, or `sequelize.close()`. */
+  close(): Promise<void> {
+    return this.opened.close ? this.opened.close() : this.sequelize.close();
+  }
   refs = 0;
   lastUsed = Date.now();
   retired = false;
@@ -529,7 +534,7 @@ export class TenantConnections {
 
   #closeEntry(entry: Entry): void {
     this.#closing++;
-    const done = this.#close(entry.opened)
+    const done = this.#close(entry)
       .catch((err: unknown) => this.#logger.warn({ err: errorText(err), tenant: entry.tenant.slug }, 'closing a tenant handle failed'))
       .finally(() => {
         this.#closing--;

@@ -3,10 +3,12 @@ import pMap from 'p-map';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects, testServerUrls } from '@salesfleet/models/testing';
-import { parseDatabaseUrl } from './drivers/index';
+import { migrateUp } from '@salesfleet/migrations';
+import { driverFor, openSequelize, parseDatabaseUrl } from './drivers/index';
+import { TemplateCache } from './templates';
 import type { TenantRecord } from './registry/records';
 import { UnscopedSchemaQuery } from './schema-pools';
-import { createTestTenancy, testSlug, type TestTenancy } from './testing/index';
+import { createTestTenancy, memoryLogger, testSlug, type TestTenancy } from './testing/index';
 
 const postgres = (await testDialects()).includes('postgres');
 
@@ -31,9 +33,10 @@ describe.runIf(postgres)('postgres-schema tenants', () => {
   let t: TestTenancy;
   const shared = `sales_sch${randomBytes(4).toString('hex')}`;
   const tenants: TenantRecord[] = [];
+  const logger = memoryLogger();
 
   beforeAll(async () => {
-    t = await createTestTenancy({ engine: 'postgres', config: { schemaPoolMax: 2 } });
+    t = await createTestTenancy({ engine: 'postgres', config: { schemaPoolMax: 2 }, logger });
     for (let i = 0; i < 2; i++) {
       const { tenant } = await t.provisioner.createTenant(
         {
@@ -127,6 +130,77 @@ describe.runIf(postgres)('postgres-schema tenants', () => {
       ).rejects.toThrow('boom');
     });
     expect(await t.connections.withTenant(tenant, ({ models }) => models.Customer.count())).toBe(before + 1);
+  });
+
+  it('a schema created from the recorded template is the schema the migrations make (tables, columns, keys, indexes, rows)', async () => {
+    const migrated = `sales_mig${randomBytes(3).toString('hex')}`;
+    const spec = { ...parseDatabaseUrl(testServerUrls.postgres), database: shared, schema: migrated };
+    const sequelize = openSequelize(spec, { dataDir: t.dataDir, tenant: true, poolMax: 1 });
+    try {
+      await inDatabase(shared, (c) => c.query(`CREATE SCHEMA "${migrated}"`));
+      await migrateUp(sequelize, 'tenant');
+    } finally {
+      await sequelize.close();
+    }
+    const describe = (schema: string) =>
+      inDatabase(shared, async (c) => {
+        const q = async (sql: string) => (await c.query(sql, [schema])).rows.map((r) => JSON.stringify(r).replaceAll(schema, 'S'));
+        return {
+          columns: await q(
+            `SELECT table_name, column_name, data_type, is_nullable, column_default, character_maximum_length, numeric_precision, numeric_scale
+               FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, column_name`,
+          ),
+          constraints: await q(
+            `SELECT conrelid::regclass::text AS tbl, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
+              WHERE connamespace = $1::regnamespace ORDER BY 1, 2`,
+          ),
+          indexes: await q('SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY 1, 2'),
+          sequences: await q(
+            'SELECT sequence_name, start_value, increment FROM information_schema.sequences WHERE sequence_schema = $1 ORDER BY 1',
+          ),
+          migrations: await q(
+            'SELECT name FROM "SequelizeMeta" WHERE $1::text IS NOT NULL ORDER BY name'.replace(
+              '"SequelizeMeta"',
+              `"${schema}"."SequelizeMeta"`,
+            ),
+          ),
+          permissions: await q(
+            'SELECT codename FROM auth_permissions WHERE $1::text IS NOT NULL ORDER BY codename'.replace(
+              'auth_permissions',
+              `"${schema}".auth_permissions`,
+            ),
+          ),
+        };
+      });
+    const recorded = `sales_rec${randomBytes(3).toString('hex')}`;
+    try {
+      // Straight from the template (nothing seeded), and through the provisioner (seeded on top).
+      const templates = new TemplateCache({ dataDir: t.dataDir, connectTimeoutMs: 5000 });
+      const ctx = { dataDir: t.dataDir, connectTimeoutMs: 5000 };
+      const script = await templates.schemaScriptFor({ ...spec, schema: recorded }, ctx);
+      expect(script).not.toBeNull();
+      await driverFor('postgres').create({ ...spec, schema: recorded }, ctx, { script: script! });
+      const fresh = await t.provisioner.createTenant(
+        { name: 'Cloned', subdomain: testSlug('sch'), adminEmail: 'c@schema.test', database: { engine: 'postgres-schema', name: shared } },
+        { actor: 'test' },
+      );
+      const [fromScript, fromMigrations, provisioned] = await Promise.all([
+        describe(recorded),
+        describe(migrated),
+        describe(`t_${fresh.tenant.slug}`),
+      ]);
+      expect(fromScript.columns.length).toBeGreaterThan(100);
+      expect(fromScript.migrations.length).toBeGreaterThan(5);
+      expect(fromScript).toEqual(fromMigrations);
+      const { permissions: _seeded, ...structure } = provisioned;
+      const { permissions: _granted, ...migratedStructure } = fromMigrations;
+      expect(structure).toEqual(migratedStructure);
+      // The provisioner took the template: neither recording nor cloning fell back to migrating.
+      expect(logger.entries.filter((e) => e.level === 'warn').map((e) => e.msg)).toEqual([]);
+      await t.provisioner.deleteTenant(fresh.tenant.slug, { actor: 'test' });
+    } finally {
+      await inDatabase(shared, (c) => c.query(`DROP SCHEMA IF EXISTS "${migrated}" CASCADE; DROP SCHEMA IF EXISTS "${recorded}" CASCADE`));
+    }
   });
 
   it('delete drops the schema (CASCADE) and keeps the shared database and the other schemas', async () => {

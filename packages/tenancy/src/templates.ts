@@ -3,10 +3,39 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrateUp, migrationNames } from '@salesfleet/migrations';
-import { driverFor, openSequelize, pgClientConfig, resolveSqlitePath, type DatabaseSpec, type DriverContext } from './drivers/index';
+import {
+  assertSafeIdentifier,
+  driverFor,
+  openSequelize,
+  pgClientConfig,
+  resolveSqlitePath,
+  type DatabaseSpec,
+  type DriverContext,
+} from './drivers/index';
 
 interface PgError extends Error {
   code?: string;
+}
+
+/** Statements a recorded migration leaves out: the replay runs in one transaction of its own. */
+const TRANSACTION_CONTROL = /^\s*(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT|SHOW)\b/i;
+
+/** A bound statement with its parameters as SQL literals (standard_conforming_strings is on since PostgreSQL 9.1). */
+function inlineParameters(text: string, values: unknown): string {
+  if (!Array.isArray(values) || values.length === 0) return text;
+  return text.replace(/\$(\d+)\b/g, (whole, n: string) => {
+    const i = Number(n) - 1;
+    return i < values.length ? sqlLiteral(values[i]) : whole;
+  });
+}
+
+function sqlLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value instanceof Date) return `'${value.toISOString()}'`;
+  if (Buffer.isBuffer(value)) return `'\\x${value.toString('hex')}'`;
+  return `'${String(value).replace(/'/g, "''")}'`;
 }
 
 /**
@@ -21,6 +50,7 @@ export class TemplateCache {
   readonly #dataDir: string;
   readonly #connectTimeoutMs: number;
   readonly #building = new Map<string, Promise<string | null>>();
+  readonly #scripts = new Map<string, Promise<{ script: string; placeholder: string } | null>>();
   readonly #prefix: string;
   readonly #logger: Logger;
 
@@ -66,6 +96,69 @@ export class TemplateCache {
       });
     }
     return pending;
+  }
+
+  /**
+   * `postgres-schema`: the SQL that turns an empty schema into a migrated one, recorded once per
+   * process and shared database from a real migration of a scratch schema (then dropped), and
+   * returned for `schema` — run with the new schema as search path, in the transaction that creates
+   * it (one round trip instead of Umzug's). Null when it could not be recorded (then create + migrate).
+   */
+  async schemaScriptFor(spec: DatabaseSpec, ctx: DriverContext): Promise<string | null> {
+    if (spec.engine !== 'postgres' || !spec.schema) return null;
+    const key = `schema:${spec.host}:${spec.port}:${spec.user}:${spec.database}`;
+    let pending = this.#scripts.get(key);
+    if (!pending) {
+      pending = this.#recordSchemaScript(spec, ctx).catch((err: unknown) => {
+        this.#logger.warn(
+          { err: errorText(err, [spec.password]), engine: 'postgres-schema' },
+          'tenant schema template could not be recorded',
+        );
+        return null;
+      });
+      this.#scripts.set(key, pending);
+      void pending.then((recorded) => {
+        if (recorded === null) this.#scripts.delete(key);
+      });
+    }
+    const recorded = await pending;
+    return recorded ? recorded.script.replaceAll(recorded.placeholder, assertSafeIdentifier(spec.schema, 'schema')) : null;
+  }
+
+  async #recordSchemaScript(spec: DatabaseSpec, ctx: DriverContext): Promise<{ script: string; placeholder: string }> {
+    // A name no tenant schema (t_…) can have, random so the text replacement can only hit it.
+    const placeholder = `${this.#prefix}s${randomBytes(8).toString('hex')}`;
+    const scratch: DatabaseSpec = { ...spec, schema: placeholder };
+    const driver = driverFor('postgres');
+    await driver.create(scratch, ctx);
+    const statements: string[] = [];
+    try {
+      const sequelize = openSequelize(scratch, { dataDir: this.#dataDir, poolMax: 1, tenant: true });
+      sequelize.addHook('afterConnect', (connection) => {
+        const client = connection as { query: (...args: unknown[]) => unknown };
+        const query = client.query.bind(client);
+        client.query = (...args: unknown[]) => {
+          const [text, values] = args;
+          const callback = args.at(-1);
+          // Only statements that succeeded (a probe of a missing table fails and is not part of the result).
+          if (typeof text === 'string' && !TRANSACTION_CONTROL.test(text) && typeof callback === 'function') {
+            args[args.length - 1] = (err: unknown, result: unknown) => {
+              if (!err) statements.push(inlineParameters(text, values));
+              (callback as (e: unknown, r: unknown) => void)(err, result);
+            };
+          }
+          return query(...args);
+        };
+      });
+      try {
+        await migrateUp(sequelize, 'tenant');
+      } finally {
+        await sequelize.close();
+      }
+    } finally {
+      await driver.drop(scratch, ctx);
+    }
+    return { script: statements.map((sql) => sql.trim().replace(/;+$/, '')).join(';\n'), placeholder };
   }
 
   /** Drops this cache's PostgreSQL templates on a server (tests; or to reclaim space). */

@@ -76,12 +76,20 @@ export async function createSchema(
   ctx: DriverContext,
   db: SchemaConnections,
   describe: (spec: DatabaseSpec) => string,
+  script?: string,
 ): Promise<void> {
   await ensureSharedDatabase(spec, ctx, db);
+  const schema = quoted(spec.schema!);
   await db.withDatabase(spec, ctx, async (c) => {
     try {
-      await c.query(`CREATE SCHEMA ${quoted(spec.schema!)}`);
+      if (!script) {
+        await c.query(`CREATE SCHEMA ${schema}`);
+        return;
+      }
+      // One round trip, one transaction: the schema exists migrated, or not at all.
+      await c.query(`BEGIN; CREATE SCHEMA ${schema}; SET LOCAL search_path TO ${schema};\n${script};\nCOMMIT`);
     } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
       // 42P06 duplicate_schema; 23505 two creators at once.
       const code = (err as PgError).code;
       if (code === '42P06' || code === '23505') throw new DatabaseExists(describe(spec));

@@ -183,7 +183,7 @@ export const postgresDriver: DatabaseDriver = {
   },
 
   async create(spec, ctx, options = {}) {
-    if (spec.schema) return createSchema(spec, ctx, schemaConnections, describeSpec);
+    if (spec.schema) return createSchema(spec, ctx, schemaConnections, describeSpec, options.script);
     const sql = `CREATE DATABASE ${quote(spec.database)}${options.template ? ` TEMPLATE ${quote(options.template)}` : ''}`;
     await withMaintenance(spec, ctx, async (c) => {
       try {

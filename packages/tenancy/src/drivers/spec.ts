@@ -295,6 +295,6 @@ export function databaseKey(db: {
  */
 export function throughPooler(spec: DatabaseSpec, server: DatabaseSpec | null, pooler: DatabaseSpec | null): DatabaseSpec {
   if (!server || !pooler || spec.engine !== 'postgres' || server.engine !== 'postgres') return spec;
-  const onServer = databaseKey({ ...spec, name: '' }) === databaseKey({ ...server, name: '' });
+  const onServer = databaseKey({ ...spec, name: '', schema: null }) === databaseKey({ ...server, name: '', schema: null });
   return onServer ? { ...spec, host: pooler.host, port: pooler.port } : spec;
 }

@@ -26,6 +26,11 @@ export interface DatabaseInspection {
 export interface CreateDatabaseOptions {
   /** Clone this database / file instead of creating an empty one (must be idle). */
   template?: string;
+  /**
+   * `postgres-schema`: SQL run in the new schema in the transaction that creates it (a recorded
+   * migration of a template schema, see templates.ts) — the schema is created migrated or not at all.
+   */
+  script?: string;
 }
 
 /** One per engine. Every function opens its own short-lived connection and closes it. */

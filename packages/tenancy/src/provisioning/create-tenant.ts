@@ -431,6 +431,17 @@ async function createDatabase(ctx: ProvisioningContext, c: Creation): Promise<bo
   }
   c.tenant = await ctx.registry.updateTenant(c.tenant!.id, { db: { managed: true } });
   try {
+    // A schema tenant: the recorded migration of a template schema, run in the transaction that creates it.
+    const script = spec.schema && origin === 'managed' && ctx.templates ? await ctx.templates.schemaScriptFor(spec, dctx) : null;
+    if (script) {
+      try {
+        await driver.create(spec, dctx, { script });
+        return true;
+      } catch (err) {
+        if (isSalesfleetError(err) && err.code === 'DatabaseExists') throw err;
+        ctx.logger.warn({ err: c.run.describeError(err), tenant: v.slug }, 'creating the schema from its template failed; migrating it');
+      }
+    }
     const template = origin === 'managed' && ctx.templates ? await ctx.templates.templateFor(spec, dctx) : null;
     if (template) {
       try {
