@@ -1,5 +1,5 @@
 import { MIGRATION_TABLE, migrationNames, type MigrationStatus } from '@salesfleet/migrations';
-import { mysqlConnectionConfig, pgClientConfig, type DatabaseSpec } from './drivers/index';
+import { assertSafeIdentifier, mysqlConnectionConfig, pgClientConfig, type DatabaseSpec } from './drivers/index';
 import { mysqlConnection, newPgClient } from './drivers/modules';
 
 /**
@@ -25,7 +25,9 @@ async function readAppliedNames(spec: DatabaseSpec, connectTimeoutMs: number): P
     client.on('error', () => undefined);
     await client.connect();
     try {
-      const r = await client.query<{ name: string }>(`SELECT "name" FROM "${MIGRATION_TABLE}"`);
+      // A schema tenant's bookkeeping table is in its schema (this connection's search path is the default).
+      const table = spec.schema ? `"${assertSafeIdentifier(spec.schema, 'schema')}"."${MIGRATION_TABLE}"` : `"${MIGRATION_TABLE}"`;
+      const r = await client.query<{ name: string }>(`SELECT "name" FROM ${table}`);
       return r.rows.map((row) => row.name);
     } catch (err) {
       if ((err as { code?: string }).code === '42P01') return []; // undefined_table
