@@ -466,7 +466,8 @@ function stamp(): string {
  * caught by the verification (the old database must still match the copy).
  */
 async function waitForQuiet(spec: DatabaseSpec, ctx: DriverContext, timeoutMs: number): Promise<void> {
-  if (spec.engine === 'sqlite') return;
+  // A schema's shared database is busy with the other schemas' sessions, which say nothing of this one.
+  if (spec.engine === 'sqlite' || spec.schema) return;
   const sequelize = openSequelize(spec, { dataDir: ctx.dataDir, connectTimeoutMs: ctx.connectTimeoutMs, poolMax: 1 });
   const sql =
     spec.engine === 'postgres'

@@ -8,6 +8,7 @@ import {
   describeSpec,
   driverFor,
   managedDatabaseName,
+  managedSchemaName,
   openSequelize,
   type DatabaseParams,
   type DatabaseSpec,
@@ -294,6 +295,8 @@ function replacementTarget(deps: DataSafetyDeps, slug: string, live: DatabaseSpe
   const given = params && Object.values(params).some((x) => x !== undefined && x !== null && x !== '');
   if (given) return targetDatabase(deps.config, slug, params, suffix);
   if (live.engine === 'sqlite') return targetDatabase(deps.config, slug, { engine: 'sqlite' }, suffix);
+  // A schema tenant: a new schema beside the live one, in the same shared database.
+  if (live.schema) return { spec: { ...live, schema: `${managedSchemaName(slug).slice(0, 63 - suffix.length)}${suffix}` }, managed: true };
   return { spec: { ...live, database: `${managedDatabaseName(slug).slice(0, 63 - suffix.length)}${suffix}` }, managed: true };
 }
 
@@ -309,6 +312,7 @@ function dbColumns(deps: DataSafetyDeps, spec: DatabaseSpec, managed: boolean) {
     host: spec.host,
     port: spec.port,
     name: spec.database,
+    schema: spec.schema ?? null,
     user: spec.user,
     passwordEncrypted: spec.password ? deps.registry.sealPassword(spec.password) : null,
     managed,

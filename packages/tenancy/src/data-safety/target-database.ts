@@ -1,7 +1,11 @@
 import type { Config } from '../config';
 import {
+  assertSafeIdentifier,
   DEFAULT_PORTS,
+  DEFAULT_SCHEMA_DATABASE,
   driverFor,
+  isSchemaEngine,
+  managedSchemaName,
   managedDatabaseName,
   parseDatabaseUrl,
   specFromParams,
@@ -43,6 +47,9 @@ export function targetDatabase(config: Config, slug: string, params: DatabasePar
   });
   const given = params && Object.values(params).some((x) => x !== undefined && x !== null && x !== '');
   if (!given) return server ? { spec: { ...server, database: managedName }, managed: true } : sqlite();
+  if (isSchemaEngine(params!.engine) || params!.schema || (params!.url && parseDatabaseUrl(params!.url).schema)) {
+    return schemaTarget(server, slug, params!, suffix);
+  }
   const spec = specFromParams(params);
   if (spec.engine === 'sqlite') return sqlite();
   if (!params!.url && !params!.host) {
@@ -56,6 +63,34 @@ export function targetDatabase(config: Config, slug: string, params: DatabasePar
   if (!spec.port) spec.port = DEFAULT_PORTS[spec.engine];
   if (!spec.database) return { spec: { ...spec, database: managedName }, managed: true };
   return { spec, managed: false };
+}
+
+/**
+ * A `postgres-schema` target: the schema `t_<slug>` (+ suffix), or the one named (must be new or
+ * empty), in the URL's shared database or `salesfleet_schemas` (or `name`) on the URL's server or the
+ * configured PostgreSQL tenant server.
+ */
+function schemaTarget(server: DatabaseSpec | null, slug: string, params: DatabaseParams, suffix: string): TargetDatabase {
+  const direct = Boolean(params.url || params.host);
+  let spec: DatabaseSpec;
+  if (direct) spec = specFromParams({ ...params, engine: 'postgres' });
+  else if (server?.engine === 'postgres') spec = { ...server, database: '', schema: params.schema ?? null };
+  else {
+    throw new ValidationFailed('No PostgreSQL server configured to put the schema on', [
+      { path: 'database', message: 'give --database-url postgres://…, or set SALESFLEET_TENANT_SERVER_URL to a PostgreSQL server' },
+    ]);
+  }
+  if (spec.engine !== 'postgres') {
+    throw new ValidationFailed('A schema tenant needs PostgreSQL', [
+      { path: 'database.engine', message: 'postgres-schema is PostgreSQL only' },
+    ]);
+  }
+  if (!spec.host) spec.host = '127.0.0.1';
+  if (!spec.port) spec.port = DEFAULT_PORTS.postgres;
+  spec.database = assertSafeIdentifier(params.name || spec.database || DEFAULT_SCHEMA_DATABASE);
+  if (spec.schema) return { spec: { ...spec, schema: assertSafeIdentifier(spec.schema, 'schema') }, managed: false };
+  const schema = managedSchemaName(slug).slice(0, 63 - suffix.length) + suffix.replace(/-/g, '_');
+  return { spec: { ...spec, schema }, managed: true };
 }
 
 /** Creates the target database, or checks that a given one is empty; true when created here. */
