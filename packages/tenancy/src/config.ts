@@ -64,6 +64,23 @@ export interface Config {
   backupKeepDays: number | null;
   /** When the running server backs up every active tenant (SALESFLEET_BACKUP_SCHEDULE); `null` = never. */
   backupSchedule: BackupSchedule | null;
+  /** How often the running server starts a fleet health job (SALESFLEET_HEALTH_INTERVAL, default 15 min); `null` = never. */
+  healthIntervalMs: number | null;
+  /** A fleet job's lease (SALESFLEET_JOB_LEASE_MS, default 30 s): a job whose process stopped is resumed after it. */
+  jobLeaseMs: number;
+}
+
+/** `off`, or a duration: `<n>s`, `<n>m` or `<n>h` (from 10 s to 7 days). */
+export function parseHealthInterval(raw: string | undefined): number | null {
+  const text = (raw ?? '').trim().toLowerCase();
+  if (text === '') return 15 * 60_000;
+  if (text === 'off') return null;
+  const m = /^(\d{1,6})\s*([smh])$/.exec(text);
+  const ms = m ? Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'] : Number.NaN;
+  if (!(ms >= 10_000 && ms <= 7 * 86_400_000)) {
+    throw new Error(`"${raw}" is not a duration from 10s to 7 days; use off or <n>s, <n>m or <n>h, e.g. 15m`);
+  }
+  return ms;
 }
 
 const intFrom = (min: number, max: number) =>
@@ -115,6 +132,8 @@ const envSchema = z.object({
   SALESFLEET_BACKUP_KEEP: optional(intFrom(1, 100_000)),
   SALESFLEET_BACKUP_KEEP_DAYS: optional(intFrom(1, 36_500)),
   SALESFLEET_BACKUP_SCHEDULE: z.string().optional(),
+  SALESFLEET_HEALTH_INTERVAL: z.string().optional(),
+  SALESFLEET_JOB_LEASE_MS: optional(intFrom(500, 3_600_000)),
   PORT: optional(intFrom(0, 65535)),
   NODE_ENV: optional(z.enum(['development', 'production', 'test'], 'must be development, production or test')),
 });
@@ -177,6 +196,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (err) {
     throw new ConfigError('SALESFLEET_BACKUP_SCHEDULE', (err as Error).message);
   }
+  let healthIntervalMs: number | null;
+  try {
+    healthIntervalMs = parseHealthInterval(e.SALESFLEET_HEALTH_INTERVAL);
+  } catch (err) {
+    throw new ConfigError('SALESFLEET_HEALTH_INTERVAL', (err as Error).message);
+  }
 
   const config = {
     dataDir,
@@ -198,6 +223,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backupKeep: e.SALESFLEET_BACKUP_KEEP ?? null,
     backupKeepDays: e.SALESFLEET_BACKUP_KEEP_DAYS ?? null,
     backupSchedule,
+    healthIntervalMs,
+    jobLeaseMs: e.SALESFLEET_JOB_LEASE_MS ?? 30_000,
   } as Config;
   return hideSecrets(config, secretKey);
 }
@@ -324,5 +351,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     backupKeep: config.backupKeep,
     backupKeepDays: config.backupKeepDays,
     backupSchedule: config.backupSchedule?.text ?? 'off',
+    healthInterval: config.healthIntervalMs === null ? 'off' : `${config.healthIntervalMs / 1000}s`,
+    jobLeaseMs: config.jobLeaseMs,
   };
 }

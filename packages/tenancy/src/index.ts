@@ -64,12 +64,26 @@
  * - Secrets: `SecretBox` (AES-256-GCM), `maskSecrets`, `redact`, `maskUrlsInText`, `isSecretKey`.
  * - Errors, slug/email/username/password rules, engines and tenant statuses: @salesfleet/contracts.
  *
+ * - Fleet jobs: `tenancy.jobs` (`FleetJobs`): `start(kind, options, { actor }) → { job, started }` (one job per
+ *   kind across every process; a second start answers the running job with `started: false`), `list`, `get`,
+ *   `tenants(id)`, `settled(id)`, `resumeAbandoned()`, `startSweeper()`; `startHealthSchedule(jobs, intervalMs)`;
+ *   health history: `registry.healthHistory(tenantId, { since })`, `pruneHealthSamples()`.
+ *
  * Test helpers: `@salesfleet/tenancy/testing` — `createTestTenancy({ engine?, registryEngine?, dataDir?,
  * failAt?, config?, …OpenTenancyOptions }) → TestTenancy` (a Tenancy on a temporary data dir;
  * `cleanup()` drops what it made) and `testSlug(prefix?)`.
  */
 
-export { loadConfig, loadDotEnv, makeConfig, describeConfig, trustedProxyMatcher, type Config, type NodeEnv } from './config';
+export {
+  loadConfig,
+  loadDotEnv,
+  makeConfig,
+  describeConfig,
+  parseHealthInterval,
+  trustedProxyMatcher,
+  type Config,
+  type NodeEnv,
+} from './config';
 export { SecretBox } from './crypto';
 export { childLogger, errorText, lineLogger, silentLogger, type LogFn, type LogLevel, type Logger } from './logger';
 export { MASK, maskSecrets, maskUrlsInText, redact, isSecretKey } from './mask';
@@ -110,6 +124,8 @@ export {
   type RegistryChange,
   type RegistryListener,
   type TenantHealthUpdate,
+  type HealthSampleRecord,
+  HEALTH_HISTORY_DAYS,
   type TenantListFilter,
   type TenantListQuery,
   type TenantPatch,
@@ -193,4 +209,16 @@ export {
   type Tenancy,
 } from './tenancy';
 export * from './data-safety/index';
+export {
+  FLEET_JOB_KINDS,
+  FleetJobs,
+  type FleetJobCounts,
+  type FleetJobKind,
+  type FleetJobOptions,
+  type FleetJobRecord,
+  type FleetJobState,
+  type FleetJobTenantRecord,
+  type FleetJobTenantState,
+} from './fleet-jobs/fleet-jobs';
+export { startHealthSchedule, type HealthSchedule } from './fleet-jobs/health-schedule';
 export { BACKUP_SCHEDULE_SYNTAX, nextBackupTime, parseBackupSchedule, type BackupSchedule } from './backup-schedule';

@@ -17,6 +17,7 @@ import {
   type DatabaseSpec,
 } from './drivers/index';
 import { redact } from './mask';
+import { FleetJobs } from './fleet-jobs/fleet-jobs';
 import { OperationsLog } from './operations';
 import { Provisioner, type ProvisionerTestHooks } from './provisioning/index';
 import { connectPolledChangeFeed, type RegistryChangeFeed } from './registry/change-feed';
@@ -35,6 +36,8 @@ export interface Tenancy {
   readonly connections: TenantConnections;
   readonly router: HostRouter;
   readonly provisioner: Provisioner;
+  /** Fleet jobs (migrate, health, backup) recorded in the registry; the API also runs `startSweeper()`. */
+  readonly jobs: FleetJobs;
   readonly operations: OperationsLog;
   /** Where tenancy reports failures it handled (the `logger` option; silent by default). */
   readonly logger: Logger;
@@ -309,6 +312,8 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     logger,
   });
 
+  const jobs = new FleetJobs({ config, registry, operations, provisioner, logger });
+
   let closing: Promise<void> | null = null;
   return {
     config,
@@ -316,6 +321,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     connections,
     router,
     provisioner,
+    jobs,
     operations,
     logger,
     registryMigrationsApplied,
@@ -324,6 +330,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     platformUrl: () => platformUrl(config),
     close() {
       closing ??= (async () => {
+        await jobs.close();
         await connections.closeAll();
         await schemaPools.closeAll();
         await feed?.stop();

@@ -4,6 +4,7 @@ import { signInAttempts } from './202612070100-sign-in-attempts';
 import { tenantDatabaseKeyAndLease } from './202612070200-tenant-database-key-and-lease';
 import { tenantListing } from './202612070300-tenant-listing';
 import { registryChanges } from './202612070400-registry-changes';
+import { fleetJobs } from './202612070720-fleet-jobs';
 import { tenantDatabaseSchema } from './202612070730-tenant-database-schema';
 
 /** The registry (control-plane) migrations, oldest first. Written by the tenancy package's owner. */
@@ -13,5 +14,6 @@ export const registryMigrations: MigrationDefinition[] = [
   tenantDatabaseKeyAndLease,
   tenantListing,
   registryChanges,
+  fleetJobs,
   tenantDatabaseSchema,
 ];

@@ -202,6 +202,7 @@ function creationSteps(ctx: ProvisioningContext, input: ValidatedInput): Creatio
           error: null,
           checkedAt: new Date(),
           userCount,
+          schemaVersion: c.schemaVersion,
         });
         c.tenant = await ctx.registry.updateTenant(c.tenant!.id, {
           status: 'active',

@@ -6,7 +6,7 @@ import { closeSequelize, describeSpec, driverFor, openSequelize, type DatabaseSp
 import { redact } from '../mask';
 import { readServerMigrationStatus } from '../migration-status';
 import type { OperationRun } from '../operations';
-import type { TenantRecord } from '../registry/records';
+import { pendingMigrationCount, type TenantRecord } from '../registry/records';
 import { driverContext, sequelizeOptions, unreachableMessage, type ProvisioningContext } from './context';
 import type { ActorOptions, FleetMigrationResult, MigrateTenantsOptions, MigrationResult } from './types';
 import { DatabaseUnreachable } from '@salesfleet/contracts';
@@ -29,7 +29,9 @@ export async function migrateTenants(ctx: ProvisioningContext, options: MigrateT
       registry.error = redact((err as Error).message);
     }
   }
-  const tenants = options.slug ? [await ctx.registry.getTenant(options.slug)] : await ctx.registry.listTenants();
+  const tenants = options.tenants ?? (options.slug ? [await ctx.registry.getTenant(options.slug)] : await ctx.registry.listTenants());
+  const migrations = ctx.hooks.tenantMigrations?.();
+  const names = migrations ? migrations.map((m) => m.name) : undefined;
   const run = readOnly
     ? null
     : await ctx.operations.begin('migrate-tenants', {
@@ -54,21 +56,36 @@ export async function migrateTenants(ctx: ProvisioningContext, options: MigrateT
     closing.add(close);
     void close.finally(() => closing.delete(close));
   };
-  const results = await pMap(
+  const settled = await pMap(
     tenants,
     async (tenant) => {
+      if (options.signal?.aborted) return null;
       while (closing.size >= concurrency) await Promise.race(closing);
-      const result = await migrateOne(ctx, tenant, readOnly, run, closeLater);
+      // The registry's schema version says this tenant has nothing to apply: not opened at all.
+      const upToDate = options.skipUpToDate === true && tenant.status !== 'maintenance' && pendingMigrationCount(tenant, names) === 0;
+      const result = upToDate
+        ? {
+            slug: tenant.slug,
+            ok: true,
+            applied: [],
+            pending: [],
+            schemaVersion: tenant.schemaVersion,
+            skipped: 'up to date',
+            durationMs: 0,
+          }
+        : await migrateOne(ctx, tenant, readOnly, run, closeLater);
       if (!readOnly && result.ok && !result.skipped && result.schemaVersion !== tenant.schemaVersion) {
         versions.push({ tenantId: tenant.id, slug: tenant.slug, schemaVersion: result.schemaVersion });
         if (versions.length >= 200) await flushVersions();
       }
       done++;
       options.onProgress?.(done, tenants.length, result);
+      await options.onTenant?.(result, tenant);
       return result;
     },
     { concurrency },
   );
+  const results = settled.filter((r): r is MigrationResult => r !== null);
   await Promise.all(closing);
   await flushVersions();
   const ok = registry.ok && results.every((r) => r.ok);

@@ -12,7 +12,7 @@ import {
   type TenantWithoutDatabase,
 } from './missing-databases';
 import { findOrphans, removeOrphans, type OrphanReport, type RemovedOrphans } from './orphans';
-import { fleetHealth, tenantHealth } from './tenant-health';
+import { fleetHealth, tenantHealth, type FleetHealthOptions } from './tenant-health';
 import { addDomain, listDomains, removeDomain } from './tenant-domains';
 import { resumeTenant, suspendTenant, updateTenant } from './tenant-lifecycle';
 import { fixAdminGroups, tenantUsers } from './tenant-users';
@@ -73,7 +73,7 @@ export class Provisioner {
     return tenantHealth(this.#ctx, slug);
   }
 
-  fleetHealth(options: { concurrency?: number } = {}): Promise<TenantHealth[]> {
+  fleetHealth(options: FleetHealthOptions = {}): Promise<TenantHealth[]> {
     return fleetHealth(this.#ctx, options);
   }
 

@@ -13,10 +13,31 @@ export async function tenantHealth(ctx: ProvisioningContext, slug: string): Prom
   return healthOf(ctx, await ctx.registry.getTenant(slug));
 }
 
-/** Health of every tenant, `concurrency` at a time (default 8); never more handles than that. */
-export async function fleetHealth(ctx: ProvisioningContext, options: { concurrency?: number } = {}): Promise<TenantHealth[]> {
-  const tenants = await ctx.registry.listTenants();
-  return pMap(tenants, (t) => healthOf(ctx, t), { concurrency: Math.max(1, options.concurrency ?? 8) });
+export interface FleetHealthOptions {
+  /** Tenants checked at once (default 8); never more handles than that. */
+  concurrency?: number;
+  /** Only these tenants (default every tenant). */
+  tenants?: readonly TenantRecord[];
+  /** Called as each tenant's check ends (the health job records its progress here). */
+  onTenant?: (health: TenantHealth, tenant: TenantRecord) => Promise<void> | void;
+  /** Tenants not started yet once it is aborted are left out of the answer. */
+  signal?: AbortSignal;
+}
+
+/** Health of every tenant (or `tenants`), each check recorded in the registry (last health and history). */
+export async function fleetHealth(ctx: ProvisioningContext, options: FleetHealthOptions = {}): Promise<TenantHealth[]> {
+  const tenants = options.tenants ?? (await ctx.registry.listTenants());
+  const out = await pMap(
+    tenants,
+    async (t) => {
+      if (options.signal?.aborted) return null;
+      const health = await healthOf(ctx, t);
+      await options.onTenant?.(health, t);
+      return health;
+    },
+    { concurrency: Math.max(1, options.concurrency ?? 8) },
+  );
+  return out.filter((h): h is TenantHealth => h !== null);
 }
 
 /**
@@ -67,6 +88,7 @@ async function healthOf(ctx: ProvisioningContext, tenant: TenantRecord): Promise
     error: out.error ?? null,
     checkedAt: new Date(out.checkedAt),
     userCount: out.userCount,
+    schemaVersion: out.reachable ? out.schemaVersion : null,
   });
   return out;
 }

@@ -116,6 +116,14 @@ export interface MigrateTenantsOptions extends ActorOptions {
   /** Leave the registry's own migrations alone. */
   skipRegistry?: boolean;
   onProgress?: (done: number, total: number, result: MigrationResult) => void;
+  /** These tenants instead of `slug` or every tenant (a fleet job's tenants not done yet). */
+  tenants?: readonly TenantRecord[];
+  /** Tenants whose recorded schema version is the latest are not opened (result `skipped: 'up to date'`). */
+  skipUpToDate?: boolean;
+  /** Awaited after each tenant (a fleet job records its progress here). */
+  onTenant?: (result: MigrationResult, tenant: TenantRecord) => Promise<void> | void;
+  /** Tenants not started yet once it is aborted are left out of the results. */
+  signal?: AbortSignal;
 }
 
 export interface FleetMigrationResult {

@@ -295,14 +295,151 @@ export function defineRegistryModels(sequelize: Sequelize) {
     },
   );
 
+  /** A fleet job (migrate, health, backup): one at a time per kind, resumable (fleet-jobs/). */
+  class FleetJob extends Model<InferAttributes<FleetJob>, InferCreationAttributes<FleetJob>> {
+    declare id: CreationOptional<number>;
+    declare kind: string;
+    declare state: string;
+    /** JSON of the options it was started with. */
+    declare options: string;
+    declare actor: string;
+    /** The process running it (host:pid:random) while `running`. */
+    declare owner: string | null;
+    /** Renewed by the owner; a running job past it is picked up again. */
+    declare leaseUntil: Date | null;
+    declare attempts: CreationOptional<number>;
+    declare total: CreationOptional<number>;
+    declare error: string | null;
+    declare createdAt: CreationOptional<Date>;
+    declare updatedAt: CreationOptional<Date>;
+    declare finishedAt: Date | null;
+  }
+  FleetJob.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      kind: { type: DataTypes.STRING(16), allowNull: false },
+      state: { type: DataTypes.STRING(16), allowNull: false },
+      options: { type: DataTypes.TEXT, allowNull: false },
+      actor: { type: DataTypes.STRING(255), allowNull: false },
+      owner: { type: DataTypes.STRING(255), allowNull: true },
+      leaseUntil: { type: DataTypes.DATE, allowNull: true },
+      attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+      total: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      error: { type: DataTypes.STRING(500), allowNull: true },
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
+      finishedAt: { type: DataTypes.DATE, allowNull: true },
+    },
+    {
+      sequelize,
+      tableName: 'fleet_jobs',
+      modelName: 'FleetJob',
+      underscored: true,
+      timestamps: true,
+      indexes: [
+        { name: 'fleet_jobs_kind_state', fields: ['kind', 'state'] },
+        { name: 'fleet_jobs_state_lease', fields: ['state', 'lease_until'] },
+      ],
+    },
+  );
+
+  /** One tenant of a fleet job: `pending` until done, then `done`, `skipped` or `failed`. */
+  class FleetJobTenant extends Model<InferAttributes<FleetJobTenant>, InferCreationAttributes<FleetJobTenant>> {
+    declare id: CreationOptional<number>;
+    declare jobId: number;
+    declare tenantId: number;
+    declare slug: string;
+    declare state: string;
+    /** JSON: what the operation reported (migrations applied, latency, archive…). */
+    declare detail: string | null;
+    declare error: string | null;
+    declare durationMs: number | null;
+    declare finishedAt: Date | null;
+  }
+  FleetJobTenant.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      jobId: { type: DataTypes.INTEGER, allowNull: false },
+      tenantId: { type: DataTypes.INTEGER, allowNull: false },
+      slug: { type: DataTypes.STRING(63), allowNull: false },
+      state: { type: DataTypes.STRING(16), allowNull: false },
+      detail: { type: DataTypes.TEXT, allowNull: true },
+      error: { type: DataTypes.STRING(500), allowNull: true },
+      durationMs: { type: DataTypes.INTEGER, allowNull: true },
+      finishedAt: { type: DataTypes.DATE, allowNull: true },
+    },
+    {
+      sequelize,
+      tableName: 'fleet_job_tenants',
+      modelName: 'FleetJobTenant',
+      underscored: true,
+      timestamps: false,
+      indexes: [
+        { name: 'fleet_job_tenants_job_tenant', unique: true, fields: ['job_id', 'tenant_id'] },
+        { name: 'fleet_job_tenants_job_state', fields: ['job_id', 'state'] },
+      ],
+    },
+  );
+
+  /** One health check of one tenant (the health job's and every other check's), kept 30 days. */
+  class TenantHealthSample extends Model<InferAttributes<TenantHealthSample>, InferCreationAttributes<TenantHealthSample>> {
+    declare id: CreationOptional<number>;
+    declare tenantId: number;
+    declare checkedAt: Date;
+    declare reachable: boolean;
+    declare latencyMs: number | null;
+    declare sizeBytes: number | null;
+    declare schemaVersion: string | null;
+    declare userCount: number | null;
+    declare error: string | null;
+  }
+  TenantHealthSample.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      tenantId: { type: DataTypes.INTEGER, allowNull: false },
+      checkedAt: { type: DataTypes.DATE, allowNull: false },
+      reachable: { type: DataTypes.BOOLEAN, allowNull: false },
+      latencyMs: { type: DataTypes.DOUBLE, allowNull: true },
+      sizeBytes: { type: DataTypes.BIGINT, allowNull: true },
+      schemaVersion: { type: DataTypes.STRING(255), allowNull: true },
+      userCount: { type: DataTypes.INTEGER, allowNull: true },
+      error: { type: DataTypes.STRING(500), allowNull: true },
+    },
+    {
+      sequelize,
+      tableName: 'tenant_health_samples',
+      modelName: 'TenantHealthSample',
+      underscored: true,
+      timestamps: false,
+      indexes: [
+        { name: 'tenant_health_samples_tenant_checked', fields: ['tenant_id', 'checked_at'] },
+        { name: 'tenant_health_samples_checked', fields: ['checked_at'] },
+      ],
+    },
+  );
+
   // Associations only where queries use them (domain → tenant, session → admin).
   const cascade = { onDelete: 'CASCADE', onUpdate: 'CASCADE' } as const;
   Tenant.hasMany(TenantDomain, { foreignKey: 'tenantId', as: 'domains', ...cascade });
   TenantDomain.belongsTo(Tenant, { foreignKey: 'tenantId', as: 'tenant', ...cascade });
   PlatformAdmin.hasMany(PlatformSession, { foreignKey: 'adminId', as: 'sessions', ...cascade });
   PlatformSession.belongsTo(PlatformAdmin, { foreignKey: 'adminId', as: 'admin', ...cascade });
+  FleetJob.hasMany(FleetJobTenant, { foreignKey: 'jobId', as: 'tenants', ...cascade });
+  FleetJobTenant.belongsTo(FleetJob, { foreignKey: 'jobId', as: 'job', ...cascade });
 
-  return { Tenant, TenantDomain, PlatformAdmin, PlatformSession, Operation, SignInAttempt, RegistryChangeRow, sequelize };
+  return {
+    Tenant,
+    TenantDomain,
+    PlatformAdmin,
+    PlatformSession,
+    Operation,
+    SignInAttempt,
+    RegistryChangeRow,
+    FleetJob,
+    FleetJobTenant,
+    TenantHealthSample,
+    sequelize,
+  };
 }
 
 export type RegistryModels = ReturnType<typeof defineRegistryModels>;

@@ -135,7 +135,23 @@ export interface TenantHealthUpdate {
   checkedAt: Date;
   /** Active users counted by the check (null: not counted). */
   userCount: number | null;
+  /** The tenant's schema version the check read (kept in the history sample; null: not read). */
+  schemaVersion?: string | null;
 }
+
+/** One health sample of a tenant's history. */
+export interface HealthSampleRecord {
+  readonly checkedAt: Date;
+  readonly reachable: boolean;
+  readonly latencyMs: number | null;
+  readonly sizeBytes: number | null;
+  readonly schemaVersion: string | null;
+  readonly userCount: number | null;
+  readonly error: string | null;
+}
+
+/** How long health samples are kept (the health job prunes older ones). */
+export const HEALTH_HISTORY_DAYS = 30;
 
 /** The database server a tenant lives on: `host:port` (`host` without a port), `local` for SQLite files. */
 export function tenantServerOf(tenant: Pick<TenantRecord, 'db'>): string {
@@ -299,19 +315,57 @@ export class Registry {
     await this.models.Tenant.update({ userCount }, { where: { id: tenantId }, silent: true });
   }
 
-  /** Records a health check's outcome (and the users it counted) for the list; no version bump. */
+  /**
+   * Records a health check's outcome: the tenant's last health (and the users it counted) for the list,
+   * no version bump, and a sample of its history (tenant_health_samples).
+   */
   async recordHealth(tenantId: number, health: TenantHealthUpdate): Promise<void> {
+    const error = health.error?.slice(0, 500) ?? null;
     await this.models.Tenant.update(
       {
         healthReachable: health.reachable,
         healthLatencyMs: health.latencyMs,
         healthSizeBytes: health.sizeBytes,
-        healthError: health.error?.slice(0, 500) ?? null,
+        healthError: error,
         healthCheckedAt: health.checkedAt,
         ...(health.userCount !== null ? { userCount: health.userCount } : {}),
       },
       { where: { id: tenantId }, silent: true },
     );
+    await this.models.TenantHealthSample.create({
+      tenantId,
+      checkedAt: health.checkedAt,
+      reachable: health.reachable,
+      latencyMs: health.latencyMs,
+      sizeBytes: health.sizeBytes,
+      schemaVersion: health.schemaVersion ?? null,
+      userCount: health.userCount,
+      error,
+    });
+  }
+
+  /** A tenant's health samples since `since`, oldest first (at most `limit`, the newest ones). */
+  async healthHistory(tenantId: number, options: { since: Date; limit?: number }): Promise<HealthSampleRecord[]> {
+    const rows = await this.models.TenantHealthSample.findAll({
+      where: { tenantId, checkedAt: { [Op.gte]: options.since } },
+      order: [['checkedAt', 'DESC']],
+      limit: options.limit ?? 2000,
+      raw: true,
+    });
+    return rows.reverse().map((r) => ({
+      checkedAt: new Date(r.checkedAt),
+      reachable: Boolean(r.reachable),
+      latencyMs: r.latencyMs === null ? null : Number(r.latencyMs),
+      sizeBytes: r.sizeBytes === null ? null : Number(r.sizeBytes),
+      schemaVersion: r.schemaVersion,
+      userCount: r.userCount,
+      error: r.error,
+    }));
+  }
+
+  /** Deletes health samples older than `before` (default: HEALTH_HISTORY_DAYS ago); returns how many. */
+  async pruneHealthSamples(before = new Date(Date.now() - HEALTH_HISTORY_DAYS * 86_400_000)): Promise<number> {
+    return this.models.TenantHealthSample.destroy({ where: { checkedAt: { [Op.lt]: before } } });
   }
 
   #tenantWhere(filter: TenantListFilter): WhereOptions {

@@ -1,0 +1,137 @@
+import { DataTypes } from 'sequelize';
+import { tenantMigrations, type MigrationDefinition } from '@salesfleet/migrations';
+import { afterEach, describe, expect, it } from 'vitest';
+import { testDialects } from '@salesfleet/models/testing';
+import type { TenantRecord } from '../registry/records';
+import { createTestTenancy, testSlug, type TestTenancy } from '../testing/index';
+import { FleetJobs, type FleetJobRecord } from './fleet-jobs';
+
+/** A migration the compiled list does not have, as a new release would bring. */
+const addNote: MigrationDefinition = {
+  name: '20991231-0002-test-customer-note',
+  async up({ queryInterface, transaction }) {
+    await queryInterface.addColumn('customers', 'test_note', { type: DataTypes.STRING(50), allowNull: true }, { transaction });
+  },
+  async down({ queryInterface, transaction }) {
+    await queryInterface.removeColumn('customers', 'test_note', { transaction });
+  },
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(t: TestTenancy, id: number, ok: (job: FleetJobRecord) => boolean): Promise<FleetJobRecord> {
+  for (;;) {
+    const job = (await t.jobs.get(id))!;
+    if (ok(job)) return job;
+    await sleep(25);
+  }
+}
+
+describe.each(await testDialects())('fleet jobs, registry on %s', (registryEngine) => {
+  let t: TestTenancy | null = null;
+  let withNew = false;
+
+  async function fleet(n: number): Promise<TenantRecord[]> {
+    withNew = false;
+    t = await createTestTenancy({ registryEngine, tenantMigrations: () => (withNew ? [...tenantMigrations, addNote] : tenantMigrations) });
+    for (let i = 0; i < n; i++) {
+      const slug = testSlug();
+      await t.provisioner.createTenant({ name: slug, subdomain: slug, adminEmail: `admin@${slug}.example.com` }, { actor: 'test' });
+    }
+    withNew = true;
+    return t.registry.listTenants();
+  }
+
+  afterEach(async () => {
+    await t?.cleanup();
+    t = null;
+  }, 60_000);
+
+  it('runs one migrate job at a time, records every tenant, and skips up-to-date tenants the next time', async () => {
+    const tenants = await fleet(3);
+    const tt = t!;
+    // The second tenant (in the job's order) waits for its migration lock: the job stays running.
+    const release = await tt.registry.locks.acquire(`tenant-migrations:${tenants[1]!.id}`);
+    const first = await tt.jobs.start('migrate', { concurrency: 4 }, { actor: 'test' });
+    expect(first.started).toBe(true);
+    expect(first.job).toMatchObject({ kind: 'migrate', state: 'running', total: 3, actor: 'test' });
+    await until(tt, first.job.id, (j) => j.counts.pending === 1);
+    const second = await tt.jobs.start('migrate', {}, { actor: 'other' });
+    expect(second).toMatchObject({ started: false, job: { id: first.job.id, state: 'running' } });
+    await release();
+    await tt.jobs.settled(first.job.id);
+
+    const done = (await tt.jobs.get(first.job.id))!;
+    expect(done).toMatchObject({ state: 'succeeded', owner: null, counts: { pending: 0, done: 3, skipped: 0, failed: 0 } });
+    const rows = await tt.jobs.tenants(first.job.id);
+    expect(rows.map((r) => r.slug)).toEqual(tenants.map((x) => x.slug));
+    for (const row of rows) expect(row.detail).toMatchObject({ applied: [addNote.name], schemaVersion: addNote.name });
+    for (const x of await tt.registry.listTenants()) expect(x.schemaVersion).toBe(addNote.name);
+
+    // Nothing left to apply: no tenant database is opened, each one is recorded as up to date.
+    const again = await tt.jobs.start('migrate', {}, { actor: 'test' });
+    expect(again.started).toBe(true);
+    await tt.jobs.settled(again.job.id);
+    expect((await tt.jobs.get(again.job.id))!).toMatchObject({ state: 'succeeded', counts: { skipped: 3, done: 0 } });
+    expect((await tt.jobs.tenants(again.job.id)).every((r) => r.detail?.skipped === 'up to date')).toBe(true);
+    expect((await tt.jobs.list({ kind: 'migrate' })).map((j) => j.id)).toEqual([again.job.id, first.job.id]);
+  }, 120_000);
+
+  it('resumes a job its process stopped in the middle, with the tenants not done yet, each recorded once', async () => {
+    const tenants = await fleet(3);
+    const tt = t!;
+    const release = await tt.registry.locks.acquire(`tenant-migrations:${tenants[1]!.id}`);
+    const { job } = await tt.jobs.start('migrate', { concurrency: 1 }, { actor: 'test' });
+    await until(tt, job.id, (j) => j.counts.done === 1);
+    // The process stops: the tenant in progress ends, the third is never started.
+    const stopping = tt.jobs.close();
+    await sleep(50);
+    await release();
+    await stopping;
+    const left = (await tt.jobs.get(job.id))!;
+    expect(left).toMatchObject({ state: 'running', counts: { done: 2, pending: 1 } });
+    expect(left.leaseUntil!.getTime()).toBeLessThan(Date.now());
+
+    // Another process's sweep takes it over and finishes it.
+    const other = new FleetJobs({ config: tt.config, registry: tt.registry, operations: tt.operations, provisioner: tt.provisioner });
+    try {
+      expect(await other.resumeAbandoned()).toEqual([job.id]);
+      await other.settled(job.id);
+    } finally {
+      await other.close();
+    }
+    const finished = (await tt.jobs.get(job.id))!;
+    expect(finished).toMatchObject({ state: 'succeeded', attempts: 2, counts: { done: 3, pending: 0, failed: 0 } });
+    expect(finished.owner).not.toBe(left.owner);
+    for (const x of await tt.registry.listTenants()) expect(x.schemaVersion).toBe(addNote.name);
+  }, 120_000);
+
+  it('a health job samples every tenant into the history and prunes samples older than 30 days', async () => {
+    const tenants = await fleet(2);
+    const tt = t!;
+    const id = tenants[0]!.id;
+    await tt.registry.models.TenantHealthSample.create({
+      tenantId: id,
+      checkedAt: new Date(Date.now() - 31 * 86_400_000),
+      reachable: true,
+      latencyMs: 1,
+      sizeBytes: 1,
+      schemaVersion: null,
+      userCount: 1,
+      error: null,
+    });
+    const { job, started } = await tt.jobs.start('health', {}, { actor: 'test' });
+    expect(started).toBe(true);
+    await tt.jobs.settled(job.id);
+    expect((await tt.jobs.get(job.id))!).toMatchObject({ state: 'succeeded', counts: { done: 2 } });
+    const history = await tt.registry.healthHistory(id, { since: new Date(Date.now() - 40 * 86_400_000) });
+    // The sample taken at creation and the job's; the 31-day-old one is gone.
+    expect(history.length).toBe(2);
+    expect(history.every((s) => Date.now() - s.checkedAt.getTime() < 86_400_000)).toBe(true);
+    const last = history.at(-1)!;
+    expect(last).toMatchObject({ reachable: true, error: null, userCount: 1, schemaVersion: tenantMigrations.at(-1)!.name });
+    expect(last.sizeBytes).toBeGreaterThan(0);
+    const [row] = await tt.jobs.tenants(job.id, { state: 'done' });
+    expect(row!.detail).toMatchObject({ userCount: 1 });
+  }, 120_000);
+});
