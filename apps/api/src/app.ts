@@ -18,6 +18,7 @@ import { platformAuthRoutes } from './platform/auth/routes';
 import { platformGuard } from './platform/auth/platform-sessions';
 import { landingRoutes } from './platform/landing';
 import { platformDataSafetyRoutes } from './platform/data-safety/routes';
+import { platformJobRoutes } from './platform/jobs/routes';
 import { BackgroundRuns } from './platform/data-safety/runs';
 import { platformRecoveryRoutes } from './platform/recovery/routes';
 import { platformTenantRoutes } from './platform/tenants/routes';
@@ -165,6 +166,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   const runs = new BackgroundRuns({ registry: tenancy.registry, operations: tenancy.operations, logger });
   platformDataSafetyRoutes(platformApi, { tenancy, runs });
   platformRecoveryRoutes(platformApi, { tenancy });
+  platformJobRoutes(platformApi, { tenancy });
   platform.route('/api/platform', platformApi.router);
 
   // ── tenant hosts ───────────────────────────────────────────────────────────────────────────────

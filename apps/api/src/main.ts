@@ -16,6 +16,7 @@ import {
   loadConfig,
   loadDotEnv,
   openTenancy,
+  startHealthSchedule,
   startScheduledBackups,
   registrySpec,
   type Config,
@@ -189,6 +190,11 @@ async function serve(config: Config, env: ApiEnv, logger: Logger, tenancy: Tenan
   // Every process runs the schedule; a registry lock lets one at a time take each time's backups.
   const backups = config.backupSchedule ? startScheduledBackups({ ...tenancy, logger }, config.backupSchedule) : null;
   if (backups) lifecycle.onStop(() => backups.stop());
+  // Fleet jobs left by a stopped process are resumed here (at start, then every half lease); every
+  // process runs the health schedule, a registry lock lets one job run at a time.
+  tenancy.jobs.startSweeper();
+  const health = config.healthIntervalMs ? startHealthSchedule(tenancy.jobs, config.healthIntervalMs, logger) : null;
+  if (health) lifecycle.onStop(async () => health.stop());
   // Loaded here: a cluster's primary serves nothing and never loads the app.
   const [{ createApp }, { startServer }] = await Promise.all([import('./app'), import('./server')]);
   if (lifecycle.stopping) return null;

@@ -1,4 +1,4 @@
-import type { Config, HostRouter, OperationsLog, Provisioner, Registry, TenantConnections } from '@salesfleet/tenancy';
+import type { Config, FleetJobs, HostRouter, OperationsLog, Provisioner, Registry, TenantConnections } from '@salesfleet/tenancy';
 
 /**
  * What the API uses of an opened tenancy (`openTenancy()` of @salesfleet/tenancy returns it). Named
@@ -12,6 +12,8 @@ export interface AppTenancy {
   provisioner: Provisioner;
   /** The operations log (backups, restores, moves and recoveries started from the console). */
   operations: OperationsLog;
+  /** Fleet jobs (migrate, health, backup) recorded in the registry. */
+  jobs: FleetJobs;
   /** `http://<slug>.<base-domain>:<port>/` as users reach it. */
   tenantUrl(slug: string): string;
 }

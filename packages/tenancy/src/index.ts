@@ -125,6 +125,7 @@ export {
   type RegistryListener,
   type TenantHealthUpdate,
   type HealthSampleRecord,
+  type FleetHealthSummaryRecord,
   HEALTH_HISTORY_DAYS,
   type TenantListFilter,
   type TenantListQuery,

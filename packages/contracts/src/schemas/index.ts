@@ -4,6 +4,7 @@ export * from './auth';
 export * from './common';
 export * from './data-safety';
 export * from './discounts';
+export * from './fleet-jobs';
 export * from './locations';
 export * from './parties';
 export * from './platform';

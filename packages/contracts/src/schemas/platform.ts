@@ -218,7 +218,6 @@ export const DeleteTenantResultSchema = z.object({ deleted: z.literal(true), kep
 export const MigrationResultBodySchema = z.object({ result: MigrationResultSchema });
 export const MigrationResultsSchema = z.object({ results: z.array(MigrationResultSchema) });
 export const TenantHealthResultSchema = z.object({ health: TenantHealthSchema });
-export const FleetHealthSchema = z.object({ tenants: z.array(TenantHealthSchema) });
 export const DomainListSchema = z.object({ domains: z.array(DomainSchema) });
 export const DomainResultSchema = z.object({ domain: DomainSchema });
 export const OperationListSchema = z.object({ operations: z.array(OperationSchema) });

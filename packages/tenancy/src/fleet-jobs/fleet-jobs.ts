@@ -8,12 +8,17 @@ import type { OperationsLog } from '../operations';
 import type { Provisioner } from '../provisioning/provisioner';
 import type { MigrationResult, TenantHealth } from '../provisioning/types';
 import type { Registry } from '../registry/registry';
-import { Conflict, type TenantStatus } from '@salesfleet/contracts';
+import {
+  Conflict,
+  FLEET_JOB_KINDS,
+  MAX_JOB_CONCURRENCY,
+  type FleetJobKind,
+  type FleetJobState,
+  type FleetJobTenantState,
+  type TenantStatus,
+} from '@salesfleet/contracts';
 
-export const FLEET_JOB_KINDS = ['migrate', 'health', 'backup'] as const;
-export type FleetJobKind = (typeof FLEET_JOB_KINDS)[number];
-export type FleetJobState = 'running' | 'succeeded' | 'failed';
-export type FleetJobTenantState = 'pending' | 'done' | 'skipped' | 'failed';
+export { FLEET_JOB_KINDS, type FleetJobKind, type FleetJobState, type FleetJobTenantState };
 
 export interface FleetJobOptions {
   /** Tenants worked on at once (migrate and health; backups run one after another). */
@@ -406,7 +411,7 @@ export class FleetJobs {
     }
     if (tenants.length === 0) return;
     const { provisioner, registry } = this.#deps;
-    const concurrency = Math.min(16, Math.max(1, job.options.concurrency ?? 4));
+    const concurrency = Math.min(MAX_JOB_CONCURRENCY, Math.max(1, job.options.concurrency ?? 4));
     switch (job.kind) {
       case 'migrate':
         await provisioner.migrateTenants({

@@ -150,6 +150,20 @@ export interface HealthSampleRecord {
   readonly error: string | null;
 }
 
+/** The fleet's health as the registry knows it (each tenant's last check), for the console's overview. */
+export interface FleetHealthSummaryRecord {
+  tenants: number;
+  checked: number;
+  reachable: number;
+  unreachable: number;
+  /** Tenants (not provisioning or deleting) whose recorded schema version is not `latestSchema`. */
+  behindSchema: number;
+  sizeBytes: number;
+  averageLatencyMs: number | null;
+  oldestCheckAt: Date | null;
+  newestCheckAt: Date | null;
+}
+
 /** How long health samples are kept (the health job prunes older ones). */
 export const HEALTH_HISTORY_DAYS = 30;
 
@@ -361,6 +375,38 @@ export class Registry {
       userCount: r.userCount,
       error: r.error,
     }));
+  }
+
+  /** Counts over every tenant's last health check: one aggregate query, no tenant database opened. */
+  async healthSummary(latestSchema: string | null): Promise<FleetHealthSummaryRecord> {
+    const [rows] = await this.sequelize.query(
+      `SELECT COUNT(*) AS tenants,
+              COUNT(health_checked_at) AS checked,
+              SUM(CASE WHEN health_reachable = :yes THEN 1 ELSE 0 END) AS reachable,
+              SUM(CASE WHEN health_reachable = :no THEN 1 ELSE 0 END) AS unreachable,
+              SUM(CASE WHEN status NOT IN ('provisioning', 'deleting')
+                        AND (schema_version IS NULL OR schema_version <> :latest) THEN 1 ELSE 0 END) AS behind,
+              SUM(health_size_bytes) AS size,
+              AVG(health_latency_ms) AS latency,
+              MIN(health_checked_at) AS oldest,
+              MAX(health_checked_at) AS newest
+         FROM tenants`,
+      { replacements: { yes: true, no: false, latest: latestSchema ?? '' } },
+    );
+    const r = (rows as Record<string, unknown>[])[0] ?? {};
+    const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+    const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+    return {
+      tenants: num(r.tenants),
+      checked: num(r.checked),
+      reachable: num(r.reachable),
+      unreachable: num(r.unreachable),
+      behindSchema: num(r.behind),
+      sizeBytes: num(r.size),
+      averageLatencyMs: r.latency === null || r.latency === undefined ? null : Math.round(Number(r.latency) * 100) / 100,
+      oldestCheckAt: date(r.oldest),
+      newestCheckAt: date(r.newest),
+    };
   }
 
   /** Deletes health samples older than `before` (default: HEALTH_HISTORY_DAYS ago); returns how many. */

@@ -25,7 +25,6 @@ import {
   DomainResultSchema,
   type Domain,
   DryRunResultSchema,
-  FleetHealthSchema,
   MigrationResultBodySchema,
   type MigrationResult as MigrationResultJson,
   MigrationResultsSchema,
@@ -67,19 +66,13 @@ function healthJson(h: TenantHealth): TenantHealthJson {
 
 const actorOf = (c: Context<PlatformAdminEnv>) => `admin:${c.var.admin.admin.username}`;
 
-/**
- * `/api/platform/tenants…`, `/api/platform/migrate`, `/api/platform/health`, `/api/platform/operations`:
- * the tenant lifecycle for the admin console, per the Platform API contract. Every change goes
- * through the provisioner, which writes the registry; the registry's change events invalidate the
- * router and the connection cache before the response is sent.
- */
-export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy: AppTenancy; config: Config }): PlatformApiRoutes {
-  const { tenancy } = deps;
-  const { registry, provisioner } = tenancy;
-  const userCounts = new UserCounts(tenancy);
-  const names = () => migrationNames('tenant');
-
-  const summary = (t: TenantRecord, userCount: number | null = t.userCount): TenantSummary => ({
+/** A tenant as the console lists it: registry figures only, no tenant database opened. */
+export function tenantSummaryJson(
+  tenancy: Pick<AppTenancy, 'tenantUrl'>,
+  t: TenantRecord,
+  userCount: number | null = t.userCount,
+): TenantSummary {
+  return {
     id: t.id,
     slug: t.slug,
     name: t.name,
@@ -101,12 +94,26 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
         }
       : null,
     schemaVersion: t.schemaVersion,
-    pendingMigrations: pendingMigrationCount(t, names()),
+    pendingMigrations: pendingMigrationCount(t, migrationNames('tenant')),
     trialEndsAt: iso(t.trialEndsAt),
     paidUntil: iso(t.paidUntil),
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
-  });
+  };
+}
+
+/**
+ * `/api/platform/tenants…`, `/api/platform/migrate`, `/api/platform/health`, `/api/platform/operations`:
+ * the tenant lifecycle for the admin console, per the Platform API contract. Every change goes
+ * through the provisioner, which writes the registry; the registry's change events invalidate the
+ * router and the connection cache before the response is sent.
+ */
+export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy: AppTenancy; config: Config }): PlatformApiRoutes {
+  const { tenancy } = deps;
+  const { registry, provisioner } = tenancy;
+  const userCounts = new UserCounts(tenancy);
+
+  const summary = (t: TenantRecord, userCount: number | null = t.userCount): TenantSummary => tenantSummaryJson(tenancy, t, userCount);
 
   /** With `fresh`, the user count is read from the tenant's database (failures go to that logger). */
   const detail = async (t: TenantRecord, options: { fresh?: Logger } = {}): Promise<TenantDetail> => {
@@ -337,16 +344,6 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       },
     },
     async (c, { params }) => c.json({ health: healthJson(await provisioner.tenantHealth(params.slug)) }),
-  );
-
-  routes.add(
-    {
-      method: 'get',
-      path: '/health',
-      summary: "Every tenant's health",
-      responses: { 200: { description: 'Health of every tenant', schema: FleetHealthSchema } },
-    },
-    async (c) => c.json({ tenants: (await provisioner.fleetHealth()).map(healthJson) }),
   );
 
   routes.add(
