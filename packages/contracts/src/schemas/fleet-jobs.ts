@@ -24,9 +24,7 @@ export const FleetJobOptionsSchema = z
   .strict()
   .meta({ id: 'FleetJobOptions' });
 
-export const StartFleetJobInputSchema = z
-  .object({ kind: z.enum(FLEET_JOB_KINDS), options: FleetJobOptionsSchema.default({}) })
-  .strict();
+export const StartFleetJobInputSchema = z.object({ kind: z.enum(FLEET_JOB_KINDS), options: FleetJobOptionsSchema.default({}) }).strict();
 export type StartFleetJobInput = z.input<typeof StartFleetJobInputSchema>;
 
 export const FleetJobSchema = z
@@ -101,7 +99,7 @@ export const FleetHealthSummarySchema = z
 export type FleetHealthSummary = z.infer<typeof FleetHealthSummarySchema>;
 export const FleetHealthSchema = z.object({
   summary: FleetHealthSummarySchema,
-  tenants: z.array(TenantSummarySchema).describe("one page of tenants with their last health check (from the registry)"),
+  tenants: z.array(TenantSummarySchema).describe('one page of tenants with their last health check (from the registry)'),
   total: z.number().int(),
   limit: z.number().int(),
   offset: z.number().int(),

@@ -75,8 +75,13 @@ export async function migrateTenants(ctx: ProvisioningContext, options: MigrateT
           }
         : await migrateOne(ctx, tenant, readOnly, run, closeLater);
       if (!readOnly && result.ok && !result.skipped && result.schemaVersion !== tenant.schemaVersion) {
-        versions.push({ tenantId: tenant.id, slug: tenant.slug, schemaVersion: result.schemaVersion });
-        if (versions.length >= 200) await flushVersions();
+        const version = { tenantId: tenant.id, slug: tenant.slug, schemaVersion: result.schemaVersion };
+        // A caller recording each tenant's outcome (a resumable fleet job) finds its version written first.
+        if (options.onTenant) await ctx.registry.setSchemaVersions([version]);
+        else {
+          versions.push(version);
+          if (versions.length >= 200) await flushVersions();
+        }
       }
       done++;
       options.onProgress?.(done, tenants.length, result);

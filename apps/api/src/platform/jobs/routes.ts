@@ -110,7 +110,11 @@ export function platformJobRoutes(routes: PlatformApiRoutes, deps: { tenancy: Ap
     async (c, { query }) =>
       c.json({
         jobs: (
-          await jobs.list({ limit: query.limit, ...(query.kind ? { kind: query.kind } : {}), ...(query.state ? { state: query.state } : {}) })
+          await jobs.list({
+            limit: query.limit,
+            ...(query.kind ? { kind: query.kind } : {}),
+            ...(query.state ? { state: query.state } : {}),
+          })
         ).map(fleetJobJson),
       }),
   );
@@ -126,7 +130,11 @@ export function platformJobRoutes(routes: PlatformApiRoutes, deps: { tenancy: Ap
     },
     async (c, { params, query }) => {
       const job = await getJob(params.id);
-      const tenants = await jobs.tenants(job.id, { limit: query.limit, offset: query.offset, ...(query.state ? { state: query.state } : {}) });
+      const tenants = await jobs.tenants(job.id, {
+        limit: query.limit,
+        offset: query.offset,
+        ...(query.state ? { state: query.state } : {}),
+      });
       return c.json({ job: fleetJobJson(job), tenants: tenants.map(jobTenantJson) });
     },
   );
@@ -137,7 +145,7 @@ export function platformJobRoutes(routes: PlatformApiRoutes, deps: { tenancy: Ap
       path: '/jobs/:id/events',
       summary: "Follow a fleet job: server-sent events 'job' (the job with its counts, on every change) until it ends, then 'end'",
       description:
-        'Each event\'s data is a FleetJob as JSON. The stream ends after the event for a finished job; closing it does not stop the job.',
+        "Each event's data is a FleetJob as JSON. The stream ends after the event for a finished job; closing it does not stop the job.",
       params: FleetJobParamSchema,
       responses: { 200: { description: 'An event stream', contentType: 'text/event-stream' }, 404: { description: 'NotFound' } },
     },
