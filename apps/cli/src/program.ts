@@ -291,6 +291,10 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .option('--check', 'change nothing; exit 1 when any migration is pending')
       .option('--dry-run', 'show what would be applied; change nothing')
       .option('--concurrency <n>', 'tenants migrated at once', wholeNumber(1, 64), 4)
+      .option(
+        '--job',
+        'run it as a fleet job recorded in the registry (followed with a progress bar; a running API server resumes it if this process stops; attaches to a migrate job already running)',
+      )
       .option('--registry-only', 'migrate the registry only (the old migrate_schemas --shared)')
       .option('--repair', "recreate what is missing from a tenant's schema (tables, columns, indexes), no row touched; with --tenant")
       .addOption(new Option('--app <label>', "Django's --app (ignored: one migration set)").hideHelp())
@@ -301,6 +305,7 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       ['migrate-tenants --tenant acme'],
       ['migrate-tenants --check', 'in CI / before a deploy: exit 1 when something is pending'],
       ['migrate-tenants --concurrency 8 --json'],
+      ['migrate-tenants --job', 'as a fleet job the console and `jobs attach` can follow'],
       ['migrate-tenants --repair --tenant acme', 'after check-tenants reported schema drift (the old force_migrate_tenant)'],
     ],
   );
@@ -425,6 +430,37 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .addOption(json())
       .action(async (slug, flags) => (await import('./commands/move-tenant')).deleteOldDatabaseCommand(ctx, slug, flags)),
     [['delete-old-database acme']],
+  );
+
+  // ── Fleet jobs ──────────────────────────────────────────────────────────────────────────────────
+  program.commandsGroup('Fleet jobs:');
+  const jobs = program.command('jobs').description('fleet jobs (migrate, health, backup) recorded in the registry');
+  examples(
+    jobs
+      .command('list')
+      .description('fleet jobs, newest first')
+      .addOption(new Option('--kind <kind>', 'only this kind').choices(['migrate', 'health', 'backup']))
+      .option('--limit <n>', 'jobs to show', wholeNumber(1, 200), 20)
+      .addOption(json())
+      .action(async (flags) => (await import('./commands/jobs')).jobsListCommand(ctx, flags)),
+    [['jobs list'], ['jobs list --kind migrate --json']],
+  );
+  examples(
+    jobs
+      .command('show <id>')
+      .description('a job and its tenants that failed or are not done yet (--all: every tenant)')
+      .option('--all', 'every tenant')
+      .addOption(json())
+      .action(async (id, flags) => (await import('./commands/jobs')).jobsShowCommand(ctx, id, flags)),
+    [['jobs show 12'], ['jobs show 12 --all --json']],
+  );
+  examples(
+    jobs
+      .command('attach <id>')
+      .description('follow a job with a progress bar until it ends (exit 1 when a tenant failed); Ctrl-C leaves it running')
+      .addOption(json())
+      .action(async (id, flags) => (await import('./commands/jobs')).jobsAttachCommand(ctx, id, flags)),
+    [['jobs attach 12']],
   );
 
   // ── Audit ───────────────────────────────────────────────────────────────────────────────────────

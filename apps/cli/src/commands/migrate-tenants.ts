@@ -16,6 +16,8 @@ export interface MigrateTenantsFlags {
   repair?: boolean;
   /** The registry alone (the old `migrate_schemas --shared`). */
   registryOnly?: boolean;
+  /** As a fleet job recorded in the registry (every tenant; resumable; attaches to a running one). */
+  job?: boolean;
 }
 
 /** The migration a failure message names (`Migration <name> failed: …`), if any. */
@@ -34,6 +36,8 @@ export async function migrateTenantsCommand(ctx: CommandContext, flags: MigrateT
   if (flags.repair) return (await import('./repair-schema')).repairSchemaCommand(ctx, flags);
   if (flags.registryOnly) return migrateRegistryOnly(ctx, flags);
   const readOnly = flags.check === true || flags.dryRun === true;
+  if (flags.job && (readOnly || flags.tenant))
+    throw new UsageError('--job migrates every tenant: it cannot be combined with --tenant, --check or --dry-run');
   if (flags.app) out.warn(`--app ${flags.app} is ignored: tenant migrations are one ordered set, all of them are applied`);
 
   let tenancy: Tenancy;
@@ -48,6 +52,7 @@ export async function migrateTenantsCommand(ctx: CommandContext, flags: MigrateT
   }
 
   try {
+    if (flags.job) return await (await import('./jobs')).migrateJobCommand(ctx, tenancy, flags);
     const bar = !flags.json && out.errTty ? await progressBar() : null;
     let result: FleetMigrationResult;
     try {
