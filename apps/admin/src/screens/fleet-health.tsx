@@ -1,36 +1,25 @@
-import pMap from 'p-map';
-import { useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { FLEET_HEALTH_INTERVAL_MS, useFleetHealth } from '../api/health';
+import { FLEET_HEALTH_INTERVAL_MS, FLEET_HEALTH_PAGE, useFleetHealth } from '../api/health';
+import { jobTenants, startJob, useFollowJob, useLatestJob } from '../api/jobs';
 import { queryKeys } from '../api/query-keys';
-import { migrateTenant } from '../api/tenants';
 import { HealthIndicator, PendingBadge, StatusBadge } from '../components/badges';
-import { EmptyState, ErrorNotice, formatBytes, formatDateTime, formatDuration, formatRelative, Loading } from '@salesfleet/ui';
-import { sortHealthFailuresFirst } from '../lib/tenant-table';
-import type { MigrationResult, TenantHealth } from '@salesfleet/contracts';
+import { EmptyState, ErrorNotice, formatBytes, formatDateTime, formatRelative, Loading } from '@salesfleet/ui';
+import type { FleetJob, FleetJobKind } from '@salesfleet/contracts';
 import { useDocumentTitle } from '../lib/use-document-title';
 
-export const MIGRATE_ALL_CONCURRENCY = 2;
-
-type MigrationRun =
-  | { state: 'queued' }
-  | { state: 'running' }
-  | { state: 'done'; result: MigrationResult }
-  | { state: 'error'; message: string; requestId: string | null }
-  | { state: 'skipped' };
-
-/** Tenants that can be migrated: not half-created nor being deleted. */
-function migratable(h: TenantHealth): boolean {
-  return h.status !== 'provisioning' && h.status !== 'deleting';
-}
-
+/**
+ * The fleet overview, from the registry alone (each tenant's last check; the health job records
+ * them): counts, the tenants failures first, and the fleet jobs — "Migrate all" and "Check now" start
+ * a job in the server and follow it live; closing the tab does not stop it.
+ */
 export function FleetHealthScreen() {
   useDocumentTitle('Fleet health');
-  const health = useFleetHealth({ refetchInterval: FLEET_HEALTH_INTERVAL_MS });
-  const items = health.data ? sortHealthFailuresFirst(health.data) : [];
-  const failing = items.filter((h) => !h.reachable || h.error).length;
-  const pending = items.filter((h) => (h.pendingMigrations ?? 0) > 0).length;
+  const [offset, setOffset] = useState(0);
+  const health = useFleetHealth({ offset, refetchInterval: FLEET_HEALTH_INTERVAL_MS });
+  const data = health.data;
+  const summary = data?.summary;
 
   return (
     <section>
@@ -38,45 +27,61 @@ export function FleetHealthScreen() {
         <div>
           <h1>Fleet health</h1>
           <p className="muted" aria-live="polite">
-            Refreshed every {FLEET_HEALTH_INTERVAL_MS / 1000} s
-            {health.dataUpdatedAt > 0 && <> · last check {formatDateTime(new Date(health.dataUpdatedAt).toISOString())}</>}
-            {health.isFetching && ' · checking…'}
+            As last checked by the health job
+            {summary?.newestCheckAt && <> · newest check {formatRelative(summary.newestCheckAt)}</>}
+            {summary?.oldestCheckAt && <> · oldest {formatRelative(summary.oldestCheckAt)}</>}
           </p>
         </div>
-        <button
-          type="button"
-          className="secondary outline"
-          onClick={() => void health.refetch()}
-          disabled={health.isFetching}
-          aria-busy={health.isFetching}
-        >
-          Check now
-        </button>
       </div>
 
-      {health.isPending && <Loading label="Checking every tenant…" />}
-      {health.isError && <ErrorNotice error={health.error} title="Could not check the fleet" onRetry={() => void health.refetch()} />}
-      {health.data && items.length === 0 && (
+      {health.isPending && <Loading label="Reading the fleet's health…" />}
+      {health.isError && (
+        <ErrorNotice error={health.error} title="Could not read the fleet's health" onRetry={() => void health.refetch()} />
+      )}
+      {data && summary && summary.tenants === 0 && (
         <EmptyState title="No tenants to watch">
           <p>
             Health appears here once the first tenant exists. <Link to="/tenants/new">Create a tenant</Link>.
           </p>
         </EmptyState>
       )}
-      {items.length > 0 && (
+      {data && summary && summary.tenants > 0 && (
         <>
           <ul className="summary" aria-label="Summary">
             <li>
-              <strong>{items.length}</strong> tenants
+              <strong>{summary.tenants}</strong> tenants
             </li>
-            <li className={failing ? 'summary-bad' : 'summary-good'}>
-              <strong>{failing}</strong> failing
+            <li className={summary.unreachable ? 'summary-bad' : 'summary-good'}>
+              <strong>{summary.unreachable}</strong> failing
             </li>
-            <li className={pending ? 'summary-warn' : undefined}>
-              <strong>{pending}</strong> with pending migrations
+            <li className={summary.behindSchema ? 'summary-warn' : undefined}>
+              <strong>{summary.behindSchema}</strong> with pending migrations
+            </li>
+            <li className={summary.tenants - summary.checked ? 'summary-warn' : undefined}>
+              <strong>{summary.tenants - summary.checked}</strong> never checked
+            </li>
+            <li>
+              <strong>{formatBytes(summary.sizeBytes)}</strong> in all
+            </li>
+            <li>
+              <strong>{summary.averageLatencyMs === null ? '—' : `${summary.averageLatencyMs} ms`}</strong> average latency
             </li>
           </ul>
-          <MigrateAll tenants={items} />
+          <div className="grid">
+            <FleetJobCard
+              kind="migrate"
+              title="Migrate all"
+              action={`Migrate all (${summary.tenants})`}
+              confirm={`Migrate every tenant (${summary.tenants}) now? Up-to-date tenants are skipped without being opened.`}
+              explain="Runs in the server as a fleet job, one at a time across every server process, and goes on if this tab is closed. A failure stops only that tenant."
+            />
+            <FleetJobCard
+              kind="health"
+              title="Health check"
+              action="Check now"
+              explain="Checks every tenant (latency, size, schema, users) and records a sample for its history; the server also runs it on a schedule."
+            />
+          </div>
           <div className="table-scroll" tabIndex={0} role="region" aria-label="Fleet health table">
             <table className="data-table">
               <thead>
@@ -91,177 +96,161 @@ export function FleetHealthScreen() {
                 </tr>
               </thead>
               <tbody>
-                {items.map((h) => (
-                  <tr key={h.slug} className={!h.reachable || h.error ? 'row-failing' : undefined}>
+                {data.tenants.map((t) => (
+                  <tr key={t.slug} className={t.health && (!t.health.reachable || t.health.error) ? 'row-failing' : undefined}>
                     <th scope="row">
-                      <Link to={`/tenants/${h.slug}`}>{h.slug}</Link>
+                      <Link to={`/tenants/${t.slug}`}>{t.slug}</Link>
                     </th>
                     <td>
-                      <StatusBadge status={h.status} />
+                      <StatusBadge status={t.status} />
                     </td>
                     <td>
-                      <HealthIndicator health={h} />
-                      {h.error && <div className="field-error small-text">{h.error}</div>}
+                      <HealthIndicator health={t.health ?? undefined} />
+                      {t.health?.error && <div className="field-error small-text">{t.health.error}</div>}
                     </td>
                     <td>
-                      <span className="schema">{h.schemaVersion ?? '—'}</span> <PendingBadge count={h.pendingMigrations} />
+                      <span className="schema">{t.schemaVersion ?? '—'}</span> <PendingBadge count={t.pendingMigrations} />
                     </td>
                     <td className="num">
-                      {h.userCount ?? '—'} / {h.maxUsers}
+                      {t.userCount ?? '—'} / {t.maxUsers}
                     </td>
-                    <td className="num">{formatBytes(h.sizeBytes)}</td>
-                    <td className="nowrap" title={formatDateTime(h.checkedAt)}>
-                      {formatRelative(h.checkedAt)}
+                    <td className="num">{formatBytes(t.health?.sizeBytes ?? null)}</td>
+                    <td className="nowrap" title={t.health ? formatDateTime(t.health.checkedAt) : 'never'}>
+                      {t.health ? formatRelative(t.health.checkedAt) : 'never'}
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
+          {data.total > FLEET_HEALTH_PAGE && (
+            <nav className="pager" aria-label="Pages">
+              <button
+                type="button"
+                className="secondary outline small"
+                disabled={offset === 0}
+                onClick={() => setOffset(Math.max(0, offset - FLEET_HEALTH_PAGE))}
+              >
+                Previous
+              </button>
+              <span className="muted">
+                {offset + 1}–{Math.min(offset + FLEET_HEALTH_PAGE, data.total)} of {data.total}
+              </span>
+              <button
+                type="button"
+                className="secondary outline small"
+                disabled={offset + FLEET_HEALTH_PAGE >= data.total}
+                onClick={() => setOffset(offset + FLEET_HEALTH_PAGE)}
+              >
+                Next
+              </button>
+            </nav>
+          )}
         </>
       )}
     </section>
   );
 }
 
-/** Migrates tenant by tenant (MIGRATE_ALL_CONCURRENCY at a time) so progress and failures show per tenant. */
-export function MigrateAll({ tenants }: { tenants: TenantHealth[] }) {
+/** Starts a fleet job of `kind` (or picks up the one running) and follows it live. */
+export function FleetJobCard({
+  kind,
+  title,
+  action,
+  confirm,
+  explain,
+}: {
+  kind: FleetJobKind;
+  title: string;
+  action: string;
+  confirm?: string;
+  explain: string;
+}) {
   const client = useQueryClient();
-  const [runs, setRuns] = useState<Map<string, MigrationRun>>(new Map());
-  const [running, setRunning] = useState(false);
+  const latest = useLatestJob(kind);
+  const [started, setStarted] = useState<{ job: FleetJob; started: boolean } | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const stopRequested = useRef(false);
-  const [order, setOrder] = useState<string[]>([]);
-
-  const eligible = tenants.filter(migratable).map((h) => h.slug);
+  const [error, setError] = useState<unknown>(null);
+  const [starting, setStarting] = useState(false);
+  const job = useFollowJob(started?.job ?? latest.data ?? null);
+  const running = job?.state === 'running';
 
   async function start() {
     setConfirming(false);
-    stopRequested.current = false;
-    const slugs = [...eligible];
-    setOrder(slugs);
-    setRuns(new Map(slugs.map((s) => [s, { state: 'queued' } as MigrationRun])));
-    setRunning(true);
-    const record = (slug: string, run: MigrationRun) => setRuns((current) => new Map(current).set(slug, run));
-    await pMap(
-      slugs,
-      async (slug) => {
-        // Stop: slugs not started yet stay queued (marked skipped below).
-        if (stopRequested.current) return;
-        record(slug, { state: 'running' });
-        try {
-          record(slug, { state: 'done', result: await migrateTenant(slug) });
-        } catch (err) {
-          const requestId = err && typeof err === 'object' && 'requestId' in err ? (err.requestId as string | null) : null;
-          record(slug, { state: 'error', message: err instanceof Error ? err.message : String(err), requestId });
-        }
-      },
-      { concurrency: MIGRATE_ALL_CONCURRENCY },
-    );
-    if (stopRequested.current) {
-      setRuns((current) => {
-        const next = new Map(current);
-        for (const [slug, run] of next) if (run.state === 'queued') next.set(slug, { state: 'skipped' });
-        return next;
-      });
+    setError(null);
+    setStarting(true);
+    try {
+      const answer = await startJob(kind);
+      setStarted(answer);
+      void client.invalidateQueries({ queryKey: queryKeys.jobs(kind) });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setStarting(false);
     }
-    setRunning(false);
-    void client.invalidateQueries({ queryKey: queryKeys.fleetHealth });
-    void client.invalidateQueries({ queryKey: queryKeys.tenants });
-    void client.invalidateQueries({ queryKey: ['operations'] });
   }
 
-  const finished = [...runs.values()].filter((r) => r.state === 'done' || r.state === 'error' || r.state === 'skipped').length;
-  const failed = [...runs.values()].filter((r) => r.state === 'error' || (r.state === 'done' && !r.result.ok)).length;
-
+  const titleId = `job-${kind}-title`;
   return (
-    <article className="card migrate-all" aria-labelledby="migrate-all-title">
+    <article className={`card fleet-job fleet-job-${kind}`} aria-labelledby={titleId}>
       <header className="card-header">
-        <h2 id="migrate-all-title">Migrate all</h2>
+        <h2 id={titleId}>{title}</h2>
         {!running && !confirming && (
-          <button type="button" onClick={() => setConfirming(true)} disabled={eligible.length === 0}>
-            Migrate all ({eligible.length})
-          </button>
-        )}
-        {running && (
-          <button
-            type="button"
-            className="secondary outline"
-            onClick={() => {
-              stopRequested.current = true;
-            }}
-          >
-            Stop after current
+          <button type="button" onClick={() => (confirm ? setConfirming(true) : void start())} disabled={starting} aria-busy={starting}>
+            {action}
           </button>
         )}
       </header>
-      <p className="muted">
-        Applies pending migrations tenant by tenant, {MIGRATE_ALL_CONCURRENCY} at a time. A failure stops only that tenant; the others carry
-        on.
-      </p>
+      <p className="muted">{explain}</p>
       {confirming && (
         <div className="confirm-row">
-          <span>
-            Migrate {eligible.length} tenant{eligible.length === 1 ? '' : 's'} now?
-          </span>
+          <span>{confirm}</span>
           <button type="button" onClick={() => void start()}>
-            Start migrating
+            Start
           </button>
           <button type="button" className="secondary outline" onClick={() => setConfirming(false)}>
             Cancel
           </button>
         </div>
       )}
-      {order.length > 0 && (
-        <>
-          <label htmlFor="migrate-progress" className="progress-label">
-            {running ? 'Migrating' : 'Finished'}: {finished} of {order.length}
-            {failed > 0 && <span className="field-error"> · {failed} failed</span>}
-          </label>
-          <progress id="migrate-progress" value={finished} max={order.length} />
-          <ul className="migration-runs" aria-label="Per-tenant results">
-            {order.map((slug) => (
-              <MigrationRunRow key={slug} slug={slug} run={runs.get(slug) ?? { state: 'queued' }} />
-            ))}
-          </ul>
-        </>
-      )}
+      {error !== null && <ErrorNotice error={error} title="The job did not start" />}
+      {started && !started.started && running && <p className="muted">A {kind} job was already running: following it.</p>}
+      {job && <JobProgress job={job} />}
     </article>
   );
 }
 
-function MigrationRunRow({ slug, run }: { slug: string; run: MigrationRun }) {
-  let text: string;
-  let tone: string;
-  switch (run.state) {
-    case 'queued':
-      text = 'waiting';
-      tone = 'muted';
-      break;
-    case 'running':
-      text = 'migrating…';
-      tone = 'info';
-      break;
-    case 'skipped':
-      text = 'not started (stopped)';
-      tone = 'muted';
-      break;
-    case 'error':
-      text = `failed: ${run.message}${run.requestId ? ` (request ${run.requestId})` : ''}`;
-      tone = 'bad';
-      break;
-    case 'done':
-      tone = run.result.ok ? 'good' : 'bad';
-      text = run.result.ok
-        ? run.result.applied.length
-          ? `applied ${run.result.applied.length} (now ${run.result.schemaVersion ?? '—'}) in ${formatDuration(run.result.durationMs)}`
-          : `up to date in ${formatDuration(run.result.durationMs)}`
-        : `failed: ${run.result.error ?? 'unknown error'}`;
-      break;
-  }
+function JobProgress({ job }: { job: FleetJob }) {
+  const finished = job.total - job.counts.pending;
+  const failures = useQuery({
+    queryKey: ['jobs', job.id, 'failed', job.counts.failed],
+    queryFn: () => jobTenants(job.id, 'failed').then((d) => d.tenants),
+    enabled: job.state !== 'running' && job.counts.failed > 0,
+  });
+  const progressId = `job-${job.id}-progress`;
   return (
-    <li className={`run run-${tone}`} aria-busy={run.state === 'running'}>
-      <strong>{slug}</strong> <span>{text}</span>
-    </li>
+    <div className="job-progress" aria-live="polite">
+      <label htmlFor={progressId} className="progress-label">
+        Job {job.id} · {job.state === 'running' ? 'running' : job.state === 'succeeded' ? 'Finished' : 'Finished with failures'}: {finished}{' '}
+        of {job.total} tenants
+        {job.counts.skipped > 0 && <span className="muted"> · {job.counts.skipped} up to date</span>}
+        {job.counts.failed > 0 && <span className="field-error"> · {job.counts.failed} failed</span>}
+      </label>
+      <progress id={progressId} value={finished} max={Math.max(job.total, 1)} />
+      <p className="muted small-text">
+        Started {formatRelative(job.createdAt)} by {job.actor}
+        {job.attempts > 1 && <> · resumed after its server stopped</>}
+        {job.finishedAt && <> · finished {formatRelative(job.finishedAt)}</>}
+      </p>
+      {failures.data && failures.data.length > 0 && (
+        <ul className="migration-runs" aria-label="Failed tenants">
+          {failures.data.map((t) => (
+            <li key={t.slug} className="run run-bad">
+              <strong>{t.slug}</strong> <span>{t.error ?? 'failed'}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

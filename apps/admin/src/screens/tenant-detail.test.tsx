@@ -24,6 +24,7 @@ function setup(extra: Parameters<typeof fakeApi>[0] = {}, tenant = detail()) {
     'GET /tenants/acme': () => ({ body: { tenant: current } }),
     'GET /tenants/acme/health': { body: { health: tenantHealth('acme', { sizeBytes: 2_400_000 }) } },
     'GET /tenants/acme/backups': { body: { backups: [] } },
+    'GET /tenants/acme/health/history': { body: { slug: 'acme', status: 'active', samples: [] } },
     'GET /operations': { body: { operations: [] } },
     'POST /tenants/acme/suspend': () => {
       current = { ...current, status: 'suspended' };

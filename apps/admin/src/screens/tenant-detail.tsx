@@ -1,6 +1,6 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, lazy, Suspense, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { useTenantHealth } from '../api/health';
+import { useHealthHistory, useTenantHealth } from '../api/health';
 import { useOperations } from '../api/operations';
 import {
   useAddDomain,
@@ -96,6 +96,7 @@ function TenantDetailView({ tenant, onDeleted }: { tenant: TenantDetail; onDelet
         <SettingsCard tenant={tenant} />
         <DatabaseCard tenant={tenant} />
       </div>
+      <HealthHistoryCard slug={tenant.slug} />
       <DomainsCard tenant={tenant} />
       <BackupsCard tenant={tenant} />
       <MoveCard tenant={tenant} />
@@ -198,6 +199,42 @@ function LifecycleActions({ tenant }: { tenant: TenantDetail }) {
         </button>
       </div>
     </form>
+  );
+}
+
+/** The chart library comes with the first tenant page that shows a chart. */
+const HealthChart = lazy(() => import('../components/health-chart'));
+
+/** The tenant's recorded health (the health job's samples, 30 days) as a chart. */
+function HealthHistoryCard({ slug }: { slug: string }) {
+  const [days, setDays] = useState(7);
+  const history = useHealthHistory(slug, days);
+  const samples = history.data?.samples ?? [];
+  const failed = samples.filter((s) => !s.reachable).length;
+  return (
+    <article className="card" aria-labelledby="health-history-title">
+      <header className="card-header">
+        <h2 id="health-history-title">Health history</h2>
+        <select aria-label="Period" value={days} onChange={(e) => setDays(Number(e.target.value))}>
+          <option value={1}>Last 24 hours</option>
+          <option value={7}>Last 7 days</option>
+          <option value={30}>Last 30 days</option>
+        </select>
+      </header>
+      {history.isPending && <Loading label="Reading the history…" />}
+      {history.isError && <ErrorNotice error={history.error} title="Could not read the health history" />}
+      {history.data && samples.length === 0 && <p className="muted">No health check recorded in this period.</p>}
+      {samples.length > 0 && (
+        <>
+          <p className="muted small-text">
+            {samples.length} checks{failed > 0 ? `, ${failed} without an answer` : ''} · latency (ms) and database size (MB)
+          </p>
+          <Suspense fallback={<Loading label="Drawing…" />}>
+            <HealthChart samples={samples} label={`Health of ${slug}`} />
+          </Suspense>
+        </>
+      )}
+    </article>
   );
 }
 
