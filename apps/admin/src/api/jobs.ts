@@ -32,13 +32,11 @@ export function jobTenants(id: number, state: FleetJobTenantState): Promise<Flee
  */
 export function useFollowJob(initial: FleetJob | null): FleetJob | null {
   const client = useQueryClient();
-  const [job, setJob] = useState<FleetJob | null>(initial);
+  // The stream's newest state of this job; `initial` until its first event.
+  const [streamed, setJob] = useState<FleetJob | null>(null);
+  const job = streamed && initial && streamed.id === initial.id ? streamed : initial;
   const id = initial?.id ?? null;
   const running = initial?.state === 'running';
-  useEffect(() => {
-    setJob(initial);
-    // biome-ignore lint/correctness/useExhaustiveDependencies: a new job (id) restarts the stream; its later states come from it
-  }, [id]);
   useEffect(() => {
     if (id === null || !running || typeof EventSource === 'undefined') return;
     const source = new EventSource(`/api/platform/jobs/${id}/events`, { withCredentials: true });
