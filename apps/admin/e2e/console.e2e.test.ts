@@ -117,6 +117,24 @@ describe.skipIf(skipReason !== null)('admin console end to end', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it('"Migrate all" starts a fleet job in the server and follows it to the end; the tenant charts its health', async () => {
+    await page.goto('/admin/health');
+    await page.getByRole('heading', { name: 'Fleet health' }).waitFor();
+    await page.getByRole('button', { name: /^Migrate all \(\d+\)$/ }).click();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    // The job's stream ends with the finished job: every tenant up to date (skipped) or migrated, none failed.
+    const progress = page.locator('.fleet-job-migrate .progress-label');
+    await progress.filter({ hasText: /Finished: (\d+) of \1 tenants/ }).waitFor({ timeout: 60_000 });
+    expect(await progress.textContent()).not.toContain('failed');
+    await page.screenshot({ path: `${SCREENSHOTS}fleet-health.png`, fullPage: true });
+
+    await page.goto(`/admin/tenants/${slug}`);
+    await page.getByRole('heading', { name: 'Health history' }).waitFor();
+    await page.getByRole('img', { name: new RegExp(`^Health of ${slug}: \\d+ checks`) }).waitFor();
+    await page.goto('/admin/tenants');
+    await page.getByRole('link', { name: tenantName }).waitFor();
+  });
+
   it('serves the tenant’s workspace, at its sign-in, on its own host', async () => {
     const answer = await tenantAnswer();
     expect(answer.status, answer.body.slice(0, 300)).toBe(200);
@@ -134,8 +152,8 @@ describe.skipIf(skipReason !== null)('admin console end to end', () => {
   it('suspends the tenant (its host answers 403) and resumes it (200 again)', async () => {
     await page.getByRole('link', { name: tenantName }).click();
     await page.getByRole('heading', { name: tenantName }).waitFor();
-    await page.getByRole('heading', { name: 'Health' }).waitFor();
-    await page.getByRole('article', { name: 'Health' }).getByText('Healthy').waitFor();
+    await page.getByRole('heading', { name: 'Health', exact: true }).waitFor();
+    await page.getByRole('article', { name: 'Health', exact: true }).getByText('Healthy').waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}tenant-detail.png`, fullPage: true });
 
     await page.getByRole('button', { name: 'Suspend…' }).click();
