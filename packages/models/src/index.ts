@@ -313,7 +313,9 @@ export {
   type InvoiceWriteOptions,
   type IssueInvoiceInput,
   type PostingHooks,
+  tillChange,
   type TillPayment,
+  type TillPayments,
   type VoidInvoiceInput,
 } from './sales/invoicing';
 export {

@@ -42,7 +42,10 @@ describe('cart', () => {
 
 describe('planPayment', () => {
   it('gives change on cash and refuses too little', () => {
-    expect(planPayment(1548, { kind: 'cash', given: 2000 })).toEqual({ payments: [{ method: 'cash', amount: 1548 }], change: 452 });
+    expect(planPayment(1548, { kind: 'cash', given: 2000 })).toEqual({
+      payments: [{ method: 'cash', amount: 1548, tendered: 2000 }],
+      change: 452,
+    });
     expect(planPayment(1548, { kind: 'cash', given: 1500 })).toEqual({ problem: 'The cash given is less than the total.' });
   });
 
@@ -50,7 +53,7 @@ describe('planPayment', () => {
     expect(planPayment(5000, { kind: 'split', card: 3000, cash: 2500 })).toEqual({
       payments: [
         { method: 'card', amount: 3000 },
-        { method: 'cash', amount: 2000 },
+        { method: 'cash', amount: 2000, tendered: 2500 },
       ],
       change: 500,
     });

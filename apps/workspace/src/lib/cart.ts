@@ -1,4 +1,4 @@
-import { priceLines, QUANTITY_SCALE } from '@salesfleet/contracts';
+import { priceLines, QUANTITY_SCALE, settleTillPayments, type TillPayment } from '@salesfleet/contracts';
 
 /**
  * The till's cart: lines, quantities, prices and tax, in integer minor units priced by the API's own
@@ -104,36 +104,39 @@ export type Tender =
   | { kind: 'credit'; customerId: number | null };
 
 export interface PaymentPlan {
-  /** What the invoice records, in order: the first goes with the sale, the rest after it. */
-  payments: { method: 'cash' | 'card' | 'transfer'; amount: number; reference?: string }[];
-  /** Cash to hand back. */
+  /** The payments the sale request carries (one request, all of them in the sale's transaction). */
+  payments: TillPayment[];
+  /** Cash to hand back, by the API's rule (settleTillPayments); the API answers the same figure. */
   change: number;
 }
 
 /** How a tender settles a total, or why it cannot (a message for the cashier). */
 export function planPayment(total: number, tender: Tender): PaymentPlan | { problem: string } {
+  const payments: TillPayment[] = [];
   switch (tender.kind) {
     case 'cash':
       if (tender.given < total) return { problem: 'The cash given is less than the total.' };
-      return { payments: total > 0 ? [{ method: 'cash', amount: total }] : [], change: tender.given - total };
+      if (total > 0) payments.push({ method: 'cash', amount: total, tendered: tender.given });
+      break;
     case 'card':
-      return { payments: total > 0 ? [{ method: 'card', amount: total }] : [], change: 0 };
+      if (total > 0) payments.push({ method: 'card', amount: total });
+      break;
     case 'transfer':
-      return {
-        payments: total > 0 ? [{ method: 'transfer', amount: total, ...(tender.reference ? { reference: tender.reference } : {}) }] : [],
-        change: 0,
-      };
+      if (total > 0) payments.push({ method: 'transfer', amount: total, ...(tender.reference ? { reference: tender.reference } : {}) });
+      break;
     case 'split': {
       if (tender.card > total) return { problem: 'The card part is more than the total.' };
       const cashDue = total - tender.card;
       if (tender.cash < cashDue) return { problem: 'Card and cash together are less than the total.' };
-      const payments: PaymentPlan['payments'] = [];
       if (tender.card > 0) payments.push({ method: 'card', amount: tender.card });
-      if (cashDue > 0) payments.push({ method: 'cash', amount: cashDue });
-      return { payments, change: tender.cash - cashDue };
+      if (cashDue > 0) payments.push({ method: 'cash', amount: cashDue, tendered: tender.cash });
+      break;
     }
     case 'credit':
       if (tender.customerId === null) return { problem: 'Choose the customer who buys on credit.' };
-      return { payments: [], change: 0 };
+      break;
   }
+  const settled = settleTillPayments(total, payments);
+  if (!settled.ok) return { problem: 'The payments do not add up to the total.' };
+  return { payments, change: settled.settlement.change };
 }

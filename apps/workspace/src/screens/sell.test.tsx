@@ -41,6 +41,7 @@ describe('the till', () => {
         return {
           status: 201,
           body: {
+            change: 404,
             invoice: invoice({
               subtotal: 5080,
               tax: 516,
@@ -87,7 +88,7 @@ describe('the till', () => {
         { productId: 1, quantity: 2 },
         { productId: 2, quantity: 1 },
       ],
-      payment: { method: 'cash', amount: 5596 },
+      payments: [{ method: 'cash', amount: 5596, tendered: 6000 }],
     });
   });
 
@@ -106,14 +107,12 @@ describe('the till', () => {
     await waitFor(() => expect(api.calls('POST', '/invoices')).toHaveLength(0));
   });
 
-  it('splits a payment: the card part with the sale, the cash part after it', async () => {
+  it('splits a payment: card and cash parts in the one sale request, the change as the API answers it', async () => {
     const api = till({
       'POST /invoices': {
         status: 201,
-        body: { invoice: invoice({ id: 7, number: 'INV-000007', status: 'issued', total: 2500, amountPaid: 1000, amountDue: 1500 }) },
+        body: { invoice: invoice({ id: 7, number: 'INV-000007', status: 'paid', total: 2500, amountPaid: 2500 }), change: 500 },
       },
-      'POST /invoices/7/payments': { status: 201, body: {} },
-      'GET /invoices/7': { body: { invoice: invoice({ id: 7, number: 'INV-000007', status: 'paid', total: 2500, amountPaid: 2500 }) } },
     });
     const user = userEvent.setup();
     renderApp('/sell');
@@ -121,10 +120,15 @@ describe('the till', () => {
     await user.click(screen.getByLabelText('Card + cash'));
     await user.type(screen.getByLabelText('Card part'), '10');
     await user.type(screen.getByLabelText('Cash given'), '20');
+    expect(screen.getByText('Change due:').textContent).toContain('€5.00');
     await user.click(screen.getByRole('button', { name: /Complete sale/ }));
     expect(await screen.findByRole('heading', { name: 'Sale complete' })).toBeTruthy();
-    expect((api.calls('POST', '/invoices')[0]!.body as { payment: unknown }).payment).toEqual({ method: 'card', amount: 1000 });
-    expect(api.calls('POST', '/invoices/7/payments')[0]!.body).toEqual({ method: 'cash', amount: 1500 });
+    expect(api.calls('POST', '/invoices')).toHaveLength(1);
+    expect((api.calls('POST', '/invoices')[0]!.body as { payments: unknown }).payments).toEqual([
+      { method: 'card', amount: 1000 },
+      { method: 'cash', amount: 1500, tendered: 2000 },
+    ]);
+    expect(api.calls('POST', '/invoices/7/payments')).toHaveLength(0);
     expect(screen.getByRole('status').textContent).toContain('€5.00');
   });
 });
@@ -143,7 +147,7 @@ describe('the till of a cashier restricted to one location', () => {
         },
       },
       'GET /products': { body: { products: [gift], total: 1, limit: 500, offset: 0 } },
-      'POST /invoices': { status: 201, body: { invoice: invoice({ locationId: 2, total: 2500, amountPaid: 2500 }) } },
+      'POST /invoices': { status: 201, body: { invoice: invoice({ locationId: 2, total: 2500, amountPaid: 2500 }), change: 0 } },
     });
     const user = userEvent.setup();
     renderApp('/sell');

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useReducer, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { ErrorNotice, Loading, moneyInput, Notice, parseMoney, plural, seg } from '@salesfleet/ui';
+import { ErrorNotice, Loading, moneyInput, Notice, parseMoney, plural } from '@salesfleet/ui';
 import { api } from '../api/client';
 import { locationName, useCustomerSearch, useLocations, useSellableProducts } from '../api/queries';
 import type { Customer, Invoice, Product } from '../api/types';
@@ -39,7 +39,7 @@ interface Sale {
 /**
  * The till. Type or scan into the search box (Enter adds the exact SKU or the only match), adjust
  * quantities and prices in the cart, pick how the customer pays, then Complete sale (Ctrl+Enter).
- * One request issues the invoice with its first payment; a split's second part follows it.
+ * One request issues the invoice with all its payments (a split's card and cash parts together).
  */
 export function SellScreen() {
   const { workspace, money, can, me } = useSession();
@@ -109,9 +109,9 @@ export function SellScreen() {
   };
 
   const complete = useMutation({
-    mutationFn: async ({ plan }: { plan: PaymentPlan }) => {
-      const [first, ...rest] = plan.payments;
-      const { invoice } = await api.post<{ invoice: Invoice }>('/invoices', {
+    // One request: the sale and every part of its payment in the one transaction; the API says the change.
+    mutationFn: ({ plan }: { plan: PaymentPlan }) =>
+      api.post<{ invoice: Invoice; change: number }>('/invoices', {
         ...(locationId ? { locationId } : {}),
         customerId: customer?.id ?? null,
         lines: lines.map((l) => ({
@@ -119,18 +119,10 @@ export function SellScreen() {
           quantity: l.quantity,
           ...(l.unitPrice !== l.listPrice ? { unitPrice: l.unitPrice } : {}),
         })),
-        ...(first ? { payment: first } : {}),
-      });
-      let latest = invoice;
-      for (const p of rest) {
-        await api.post(`/invoices/${seg(invoice.id)}/payments`, p);
-        latest = (await api.get<{ invoice: Invoice }>(`/invoices/${seg(invoice.id)}`)).invoice;
-      }
-      return latest;
-    },
-    onSuccess: (invoice) => {
-      if ('problem' in plan) return;
-      setSale({ invoice, change: plan.change, customer });
+        ...(plan.payments.length ? { payments: plan.payments } : {}),
+      }),
+    onSuccess: ({ invoice, change }) => {
+      setSale({ invoice, change, customer });
       dispatch({ type: 'clear' });
       setCustomer(null);
       setCashGiven('');

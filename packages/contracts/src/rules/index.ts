@@ -53,3 +53,12 @@ export {
   type PricedLineInput,
   type PricingIssue,
 } from './pricing';
+export {
+  MAX_TILL_PAYMENTS,
+  paymentPath,
+  settleTillPayments,
+  type SettledPayment,
+  type TillIssue,
+  type TillPayment,
+  type TillSettlement,
+} from './till-payments';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MAX_INVOICE_LINES } from '../rules/limits';
 import { date, dateRange, id, idQuery, PageFields, pageQuery } from './common';
 import { DiscountFields, ONE_DISCOUNT_KIND, oneDiscountKind } from './discounts';
-import { DocumentLineFields, LineInputSchema, TillPaymentInputSchema } from './sales';
+import { DocumentLineFields, LineInputSchema, ONE_PAYMENT_FORM, onePaymentForm, TillPaymentFields } from './sales';
 
 /**
  * Quotes of the tenant API (issue 13): offered prices and discounts, priced like invoices, converted
@@ -62,9 +62,10 @@ export type UpdateQuoteInput = z.input<typeof UpdateQuoteInputSchema>;
 export const ConvertQuoteInputSchema = z
   .object({
     issueDate: date.optional().describe("the invoice's date; default today in the tenant's time zone"),
-    payment: TillPaymentInputSchema.optional().describe('money taken when the invoice is issued'),
+    ...TillPaymentFields,
   })
-  .strict();
+  .strict()
+  .refine(onePaymentForm, ONE_PAYMENT_FORM);
 
 export const QuoteListQuerySchema = dateRange({
   q: z.string().trim().max(100).optional().describe('quote number contains (case-insensitive)'),

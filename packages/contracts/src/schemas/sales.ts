@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SKU_MESSAGE, SKU_PATTERN } from '../rules/codes';
 import { MAX_INVOICE_LINES, MAX_UNIT_PRICE } from '../rules/limits';
+import { MAX_TILL_PAYMENTS } from '../rules/till-payments';
 import { MAX_AMOUNT, MAX_BASIS_POINTS } from '../rules/money';
 import { QUANTITY_SCALE } from '../rules/quantity';
 import {
@@ -233,14 +234,29 @@ export const LineInputSchema = z
   });
 export type LineInput = z.input<typeof LineInputSchema>;
 
-/** Money taken at the till when an invoice is issued. */
+/** One payment taken at the till when an invoice is issued (see settleTillPayments in rules/till-payments.ts). */
 export const TillPaymentInputSchema = z
   .object({
     method: z.enum(PAYMENT_METHODS),
-    amount: amount.optional().describe('cents; default the invoice total'),
+    amount: amount.optional().describe('cents; on a single payment default the invoice total'),
     reference: z.string().trim().max(100).nullable().optional(),
+    tendered: amount.nullable().optional().describe('cash only: cents handed over, at least the amount; the difference is the change'),
   })
   .strict();
+export type TillPaymentInput = z.input<typeof TillPaymentInputSchema>;
+
+/** Money taken when a sale is issued: `payment` (one) or `payments` (in parts, e.g. card + cash), not both. */
+export const TillPaymentFields = {
+  payment: TillPaymentInputSchema.optional().describe('one payment taken when issuing (the same as payments: [payment])'),
+  payments: z
+    .array(TillPaymentInputSchema)
+    .min(1)
+    .max(MAX_TILL_PAYMENTS)
+    .optional()
+    .describe('money taken when issuing, in parts, in the one transaction; the amounts together at most the total'),
+};
+export const ONE_PAYMENT_FORM = { path: ['payments'], message: 'payment or payments, not both' };
+export const onePaymentForm = (b: { payment?: unknown; payments?: unknown }) => !(b.payment && b.payments);
 
 export const CreateInvoiceInputSchema = z
   .object({
@@ -250,14 +266,18 @@ export const CreateInvoiceInputSchema = z
     notes: z.string().trim().max(5000).nullable().optional(),
     draft: z.boolean().optional().describe('save without issuing: no number, stock or posting yet'),
     lines: z.array(LineInputSchema).min(1, 'at least one line').max(MAX_INVOICE_LINES),
-    payment: TillPaymentInputSchema.optional().describe('money taken at the till when issuing'),
+    ...TillPaymentFields,
     ...DiscountFields,
   })
   .strict()
-  .refine(oneDiscountKind, ONE_DISCOUNT_KIND);
+  .refine(oneDiscountKind, ONE_DISCOUNT_KIND)
+  .refine(onePaymentForm, ONE_PAYMENT_FORM);
 export type CreateInvoiceInput = z.input<typeof CreateInvoiceInputSchema>;
 
-export const IssueInvoiceInputSchema = z.object({ issueDate: date.optional(), payment: TillPaymentInputSchema.optional() }).strict();
+export const IssueInvoiceInputSchema = z
+  .object({ issueDate: date.optional(), ...TillPaymentFields })
+  .strict()
+  .refine(onePaymentForm, ONE_PAYMENT_FORM);
 export const VoidInvoiceInputSchema = z
   .object({ reason: z.string().trim().max(200).nullable().optional(), date: date.optional().describe('posting date of the reversal') })
   .strict();
@@ -286,6 +306,12 @@ export const PaymentListQuerySchema = dateRange({
 
 export const InvoicePageSchema = z.object({ invoices: z.array(InvoiceSummarySchema), ...PageFields });
 export const InvoiceResultSchema = z.object({ invoice: InvoiceSchema });
+/** A sale issued (created, a draft issued, a quote converted) and the cash to hand back. */
+export const SaleResultSchema = z.object({
+  invoice: InvoiceSchema,
+  change: z.number().int().min(0).describe('cents of cash to hand back: Σ (tendered − amount) over the cash payments'),
+});
+export type SaleResultJson = z.infer<typeof SaleResultSchema>;
 export const PaymentListSchema = z.object({ payments: z.array(PaymentSchema) });
 export const PaymentPageSchema = z.object({ payments: z.array(PaymentSchema), ...PageFields });
 export const PaymentRecordedSchema = z.object({ payment: PaymentSchema, invoice: InvoiceSummarySchema });

@@ -14,6 +14,7 @@ import {
   issueInvoice,
   issueInvoicesInBulk,
   listInvoices,
+  tillChange,
   voidInvoice,
   type CreateInvoiceInput,
 } from './invoicing';
@@ -191,6 +192,133 @@ describe.each(dialects)('invoices on %s', (dialect) => {
         payment: { method: 'cash', amount: 401 },
       }),
     ).rejects.toMatchObject({ code: 'ValidationFailed' });
+  });
+
+  it('takes a split payment in the sale: one payment per part, each to its money account, change computed, overpaying refused', async () => {
+    const p = await t.product({ unitPrice: 1000, taxRateId: null }, 10);
+    const walkIn = await createInvoice(models, {
+      locationId: t.locationId,
+      userId: t.userId,
+      lines: [{ productId: p.id, quantity: units(2) }],
+      payments: [
+        { method: 'card', amount: 1500, reference: 'card 4242' },
+        { method: 'cash', amount: 500, tendered: 2000 },
+      ],
+    });
+    expect(walkIn).toMatchObject({ status: 'paid', total: 2000, amountPaid: 2000 });
+    expect(walkIn.payments!.map((x) => [x.amount, x.method, x.reference])).toEqual([
+      [1500, 'card', 'card 4242'],
+      [500, 'cash', null],
+    ]);
+    // Paid in full without a customer: no receivable, each part debited to its own money account.
+    expect(await entryLines(models, 'invoice', walkIn.id)).toMatchObject({
+      [ACCOUNT_CODES.bank]: { debit: 1500, credit: 0 },
+      [ACCOUNT_CODES.cash]: { debit: 500, credit: 0 },
+      [ACCOUNT_CODES.salesRevenue]: { debit: 0, credit: 2000 },
+    });
+    expect(await entryLines(models, 'payment', walkIn.payments![1]!.id)).toBeNull();
+    expect(
+      tillChange(2000, {
+        payments: [
+          { method: 'card', amount: 1500 },
+          { method: 'cash', amount: 500, tendered: 2000 },
+        ],
+      }),
+    ).toBe(1500);
+
+    // A customer paying part in two ways: through receivables, one payment entry per part, the rest owed.
+    const customer = await createCustomer(models, { name: 'Split' });
+    const part = await createInvoice(models, {
+      locationId: t.locationId,
+      customerId: customer.id,
+      userId: t.userId,
+      lines: [{ productId: p.id, quantity: units(1) }],
+      payments: [
+        { method: 'cash', amount: 300 },
+        { method: 'transfer', amount: 200 },
+      ],
+    });
+    expect(part).toMatchObject({ status: 'issued', total: 1000, amountPaid: 500 });
+    expect(await entryLines(models, 'invoice', part.id)).toMatchObject({ [ACCOUNT_CODES.accountsReceivable]: { debit: 1000, credit: 0 } });
+    expect(await entryLines(models, 'payment', part.payments![0]!.id)).toEqual({
+      [ACCOUNT_CODES.cash]: { debit: 300, credit: 0 },
+      [ACCOUNT_CODES.accountsReceivable]: { debit: 0, credit: 300 },
+    });
+    expect(await entryLines(models, 'payment', part.payments![1]!.id)).toEqual({
+      [ACCOUNT_CODES.bank]: { debit: 200, credit: 0 },
+      [ACCOUNT_CODES.accountsReceivable]: { debit: 0, credit: 200 },
+    });
+
+    const before = await counts(models);
+    const sale = (payments: CreateInvoiceInput['payments'], extra: Partial<CreateInvoiceInput> = {}) =>
+      createInvoice(models, {
+        locationId: t.locationId,
+        userId: t.userId,
+        lines: [{ productId: p.id, quantity: units(1) }],
+        payments,
+        ...extra,
+      });
+    const refusal = async (promise: Promise<unknown>) => {
+      const err = await promise.catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'ValidationFailed' });
+      return (err as { details: { path: string }[] }).details.map((d) => d.path);
+    };
+    // Together more than the total.
+    expect(
+      await refusal(
+        sale([
+          { method: 'card', amount: 600 },
+          { method: 'cash', amount: 401 },
+        ]),
+      ),
+    ).toEqual(['payments']);
+    // Parts without amounts, cash tendered short of its amount, card "tendered".
+    expect(await refusal(sale([{ method: 'card' }, { method: 'cash', amount: 400 }]))).toEqual(['payments.0.amount']);
+    expect(
+      await refusal(
+        sale([
+          { method: 'card', amount: 600 },
+          { method: 'cash', amount: 400, tendered: 399 },
+        ]),
+      ),
+    ).toEqual(['payments.1.tendered']);
+    expect(
+      await refusal(
+        sale([
+          { method: 'card', amount: 600, tendered: 700 },
+          { method: 'cash', amount: 400 },
+        ]),
+      ),
+    ).toEqual(['payments.0.tendered']);
+    expect(await refusal(sale([]))).toEqual(['payments']);
+    expect(await refusal(sale([{ method: 'cash', amount: 1000 }], { payment: { method: 'cash' } }))).toEqual(['payments']);
+    expect(await refusal(sale([{ method: 'cash', amount: 1000 }], { draft: true }))).toEqual(['payments']);
+    expect(await counts(models)).toEqual(before);
+    expect(await stockOnHand(models, p.id, t.locationId)).toBe(units(7));
+    expect((await trialBalance(models)).balanced).toBe(true);
+  });
+
+  it('issues a draft with a split payment', async () => {
+    const p = await t.product({ unitPrice: 700, taxRateId: null }, 5);
+    const draft = await createInvoice(models, {
+      locationId: t.locationId,
+      userId: t.userId,
+      draft: true,
+      lines: [{ productId: p.id, quantity: units(1) }],
+    });
+    const issued = await issueInvoice(models, draft.id, {
+      userId: t.userId,
+      payments: [
+        { method: 'cash', amount: 200 },
+        { method: 'card', amount: 500 },
+      ],
+    });
+    expect(issued).toMatchObject({ status: 'paid', amountPaid: 700 });
+    expect(issued.payments!.map((x) => [x.amount, x.method])).toEqual([
+      [200, 'cash'],
+      [500, 'card'],
+    ]);
+    expect((await trialBalance(models)).balanced).toBe(true);
   });
 
   it('refuses to sell more than is in stock (409, nothing written) unless the product allows negative stock', async () => {
@@ -446,6 +574,25 @@ describe.each(dialects)('invoices on %s', (dialect) => {
           userId: t.userId,
           lines: [{ description: 'Fee', quantity: units(2), unitPrice: 125, taxRateBp: 825 }],
           payment: { method: 'transfer' },
+        },
+        {
+          locationId: t.locationId,
+          userId: t.userId,
+          lines: [{ description: 'Service', quantity: units(1), unitPrice: 1000, taxRateBp: 0 }],
+          payments: [
+            { method: 'card', amount: 600 },
+            { method: 'cash', amount: 400, tendered: 500 },
+          ],
+        },
+        {
+          locationId: t.locationId,
+          userId: t.userId,
+          customerId: customer.id,
+          lines: [{ description: 'Service', quantity: units(1), unitPrice: 1000, taxRateBp: 0 }],
+          payments: [
+            { method: 'cash', amount: 100 },
+            { method: 'card', amount: 200 },
+          ],
         },
       ];
       const single = [];

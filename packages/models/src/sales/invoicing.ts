@@ -1,4 +1,12 @@
-import { MAX_INVOICE_LINES, MAX_UNIT_PRICE } from '@salesfleet/contracts';
+import {
+  MAX_INVOICE_LINES,
+  MAX_TILL_PAYMENTS,
+  MAX_UNIT_PRICE,
+  paymentPath,
+  settleTillPayments,
+  type TillPayment,
+  type TillSettlement,
+} from '@salesfleet/contracts';
 import { randomBytes } from 'node:crypto';
 import { col, fn, Op, UniqueConstraintError, type Transaction, type WhereOptions, type Model, type ModelStatic } from 'sequelize';
 import {
@@ -16,7 +24,6 @@ import { postingSettings, tenantToday } from '../settings/settings';
 import type { Invoice, TenantModels } from '../model-types';
 import { FieldChecks, MAX_AMOUNT, MAX_INT32 } from './fields';
 import type { InvoiceStatus } from './invoice';
-import type { PaymentMethod } from './payment';
 import { checkPaymentInput, moneyAccount, paymentEntry, writePayment } from './payments';
 import { containsIgnoringCase } from './search';
 import { formatQuantity, MAX_QUANTITY, quantityNumber } from './quantity';
@@ -74,14 +81,20 @@ export interface DocumentDiscountInput {
   discountAmount?: number | null;
 }
 
-/** Money taken when the invoice is issued (at the till). `amount` defaults to the invoice total. */
-export interface TillPayment {
-  method: PaymentMethod;
-  amount?: number;
-  reference?: string | null;
+export type { TillPayment, TillSettlement } from '@salesfleet/contracts';
+
+/**
+ * Money taken when the invoice is issued (at the till): one payment, or several (cash + card…) in the
+ * same transaction — not both. See settleTillPayments in @salesfleet/contracts for the rule.
+ */
+export interface TillPayments {
+  /** One payment; `amount` defaults to the invoice total. The same as `payments: [payment]`. */
+  payment?: TillPayment;
+  /** Payments in parts, each with its amount; together at most the total (the rest stays owed). */
+  payments?: readonly TillPayment[];
 }
 
-export interface CreateInvoiceInput extends DocumentDiscountInput {
+export interface CreateInvoiceInput extends DocumentDiscountInput, TillPayments {
   locationId: number;
   customerId?: number | null;
   /** `YYYY-MM-DD`; default today in the tenant's time zone. */
@@ -90,16 +103,14 @@ export interface CreateInvoiceInput extends DocumentDiscountInput {
   lines: readonly InvoiceLineInput[];
   /** Save as a draft (no number, stock or posting until issued). */
   draft?: boolean;
-  payment?: TillPayment;
   userId: number;
   /** The quote this invoice converts (set by convertQuote only). */
   quoteId?: number | null;
 }
 
-export interface IssueInvoiceInput {
+export interface IssueInvoiceInput extends TillPayments {
   /** `YYYY-MM-DD`; default the draft's date. */
   issueDate?: string;
-  payment?: TillPayment;
   userId: number;
 }
 
@@ -508,15 +519,15 @@ function paidAtTill(customerId: number | null | undefined, total: number, paid: 
 function saleEntry(
   invoice: { id: number; number: string; issueDate: string; customerId?: number | null },
   resolved: ResolvedInvoice,
-  paid: number,
-  payment: TillPayment | undefined,
+  till: TillSettlement,
   accounts: SystemAccounts,
   userId: number,
 ): PostingInput {
   const cost = sumCents(resolved.lines.map((l) => l.costAmount ?? 0));
-  const debit = paidAtTill(invoice.customerId, resolved.total, paid)
-    ? moneyAccount(accounts, payment!.method)
-    : accounts.accountsReceivable;
+  // Paid in full at the till: each part goes straight to its money account (cash, bank).
+  const debits = paidAtTill(invoice.customerId, resolved.total, till.paid)
+    ? till.payments.map((p) => ({ accountId: moneyAccount(accounts, p.method), debit: p.amount }))
+    : [{ accountId: accounts.accountsReceivable, debit: resolved.total }];
   return {
     entryDate: invoice.issueDate,
     memo: `Invoice ${invoice.number}`,
@@ -524,7 +535,7 @@ function saleEntry(
     sourceId: invoice.id,
     postedBy: userId,
     lines: [
-      { accountId: debit, debit: resolved.total },
+      ...debits,
       { accountId: accounts.salesRevenue, credit: resolved.subtotal },
       { accountId: accounts.taxPayable, credit: resolved.tax },
       { accountId: accounts.costOfGoodsSold, debit: cost },
@@ -537,21 +548,48 @@ interface SaleContext {
   invoice: Invoice;
   locationId: number;
   resolved: ResolvedInvoice;
-  payment: TillPayment | undefined;
-  /** Cents taken at the till (see tillAmount). */
-  paid: number;
+  /** What the till takes (see settleTill). */
+  till: TillSettlement;
   userId: number;
   hooks: PostingHooks | undefined;
   transaction: Transaction;
 }
 
-/** What the till takes: the payment's amount (default the total), at most the total; 0 without a payment. */
-function tillAmount(total: number, payment: TillPayment | undefined): number {
-  if (!payment || total === 0) return 0;
-  const paid = payment.amount ?? total;
-  if (paid > total)
-    throw new ValidationFailed('The payment exceeds the invoice total', [{ path: 'payment.amount', message: `at most ${total}` }]);
-  return paid;
+/** The payments as a list, and where their fields are named in errors (`payment.` or `payments.<i>.`). */
+function tillPaymentsOf(input: TillPayments): { list: readonly TillPayment[]; at: (i: number) => string } {
+  if (input.payments) return { list: input.payments, at: paymentPath };
+  return { list: input.payment ? [input.payment] : [], at: () => 'payment.' };
+}
+
+/** The shapes of the till payments (before anything is read): one form or the other, methods, amounts, references. */
+export function checkTillPayments(input: TillPayments): void {
+  if (input.payment && input.payments)
+    throw new ValidationFailed('Invalid payment', [{ path: 'payments', message: 'payment or payments, not both' }]);
+  if (input.payments && (!Array.isArray(input.payments) || input.payments.length === 0 || input.payments.length > MAX_TILL_PAYMENTS))
+    throw new ValidationFailed('Invalid payment', [{ path: 'payments', message: `1 to ${MAX_TILL_PAYMENTS} payments` }]);
+  const { list, at } = tillPaymentsOf(input);
+  list.forEach((p, i) => {
+    checkPaymentInput(p, at(i));
+    if (p.tendered !== undefined && p.tendered !== null) {
+      const f = new FieldChecks();
+      f.int(p.tendered, `${at(i)}tendered`, 1, MAX_AMOUNT);
+      f.done('payment');
+    }
+  });
+}
+
+/** What the till takes of a sale of `total` cents: its payments (none on a free sale), what they pay and the change. */
+function settleTill(total: number, input: TillPayments): TillSettlement {
+  const { list, at } = tillPaymentsOf(input);
+  if (total === 0) return { paid: 0, payments: [], change: 0 };
+  const result = settleTillPayments(total, list, at);
+  if (!result.ok) throw new ValidationFailed('The payments do not fit the invoice total', result.issues);
+  return result.settlement;
+}
+
+/** The change a sale's cash payments leave (the API answers it with the sale). */
+export function tillChange(total: number, input: TillPayments): number {
+  return settleTill(total, input).change;
 }
 
 /** Paid in full (a free invoice included) or still owed. */
@@ -559,25 +597,18 @@ function saleStatus(total: number, paid: number): InvoiceStatus {
   return paid === total ? 'paid' : 'issued';
 }
 
-/** Everything after the stock and the invoice row: movements, journal, till payment. */
+/** Everything after the stock and the invoice row: movements, journal, till payments. */
 async function recordSale(models: TenantModels, ctx: SaleContext): Promise<void> {
-  const { invoice, resolved, transaction, userId, paid } = ctx;
+  const { invoice, resolved, transaction, userId, till } = ctx;
   const movements = saleMovements(invoice.id, ctx.locationId, resolved, userId);
   if (movements.length) await models.StockMovement.bulkCreate(movements, { transaction });
   await ctx.hooks?.beforeJournal?.({ invoiceId: invoice.id, transaction });
 
   const accounts = await systemAccounts(models, transaction);
-  await postJournalEntry(models, saleEntry(invoice, resolved, paid, ctx.payment, accounts, userId), transaction);
-  if (paid > 0) {
-    await writePayment(
-      models,
-      invoice,
-      { amount: paid, method: ctx.payment!.method, reference: ctx.payment!.reference ?? null, userId },
-      accounts,
-      transaction,
-      { post: !paidAtTill(invoice.customerId, resolved.total, paid) },
-    );
-  }
+  await postJournalEntry(models, saleEntry(invoice, resolved, till, accounts, userId), transaction);
+  const post = !paidAtTill(invoice.customerId, resolved.total, till.paid);
+  // One at a time: a transaction is one connection.
+  for (const p of till.payments) await writePayment(models, invoice, { ...p, userId }, accounts, transaction, { post });
 }
 
 /** The amounts a document row (invoice or quote) keeps of its priced lines. */
@@ -600,9 +631,10 @@ function checkCreate(input: CreateInvoiceInput): void {
   f.text(input.notes, 'notes', 5000, false);
   checkLineShapes(input.lines, f, input.quoteId !== undefined && input.quoteId !== null);
   checkDiscountShape(input, f);
-  if (input.draft && input.payment) f.fail('payment', 'a draft takes no payment; pay when issuing');
+  if (input.draft && (input.payment || input.payments))
+    f.fail(input.payment ? 'payment' : 'payments', 'a draft takes no payment; pay when issuing');
   f.done('invoice');
-  if (input.payment) checkPaymentInput(input.payment, 'payment.');
+  checkTillPayments(input);
 }
 
 /**
@@ -622,7 +654,7 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
       const issueDate = input.issueDate ?? (await tenantToday(models, transaction));
       await checkReferences(models, input.locationId, input.customerId, transaction);
       const resolved = await resolveLines(models, input.lines, input, transaction);
-      const paid = input.draft ? 0 : tillAmount(resolved.total, input.payment);
+      const till = input.draft ? { paid: 0, payments: [], change: 0 } : settleTill(resolved.total, input);
       if (!input.draft) await takeSaleStock(models, [{ locationId: input.locationId, resolved }], transaction);
       const number = input.draft ? draftNumber() : (await nextInvoiceNumber(models, transaction))[0]!;
       const invoice = await models.Invoice.create(
@@ -630,10 +662,10 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
           number,
           locationId: input.locationId,
           customerId: input.customerId ?? null,
-          status: input.draft ? 'draft' : saleStatus(resolved.total, paid),
+          status: input.draft ? 'draft' : saleStatus(resolved.total, till.paid),
           issueDate,
           ...documentAmounts(resolved),
-          amountPaid: paid,
+          amountPaid: till.paid,
           createdBy: input.userId,
           notes: input.notes?.trim() || null,
           quoteId: input.quoteId ?? null,
@@ -649,8 +681,7 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
           invoice,
           locationId: input.locationId,
           resolved,
-          payment: input.payment,
-          paid,
+          till,
           userId: input.userId,
           hooks: options.hooks,
           transaction,
@@ -713,20 +744,20 @@ export async function issueInvoicesInBulk(
   if (issues.length) throw new ValidationFailed('Unknown or inactive location or customer', issues);
   const sales = inputs.map((input, i) => {
     const resolved = resolveWith(products, input.lines, input, `${i}.`);
-    return { input, locationId: input.locationId, resolved, paid: tillAmount(resolved.total, input.payment) };
+    return { input, locationId: input.locationId, resolved, till: settleTill(resolved.total, input) };
   });
   await takeSaleStock(models, sales, transaction);
 
   const numbers = await nextInvoiceNumber(models, transaction, sales.length);
   const invoices = await models.Invoice.bulkCreate(
-    sales.map(({ input, resolved, paid }, i) => ({
+    sales.map(({ input, resolved, till }, i) => ({
       number: numbers[i]!,
       locationId: input.locationId,
       customerId: input.customerId ?? null,
-      status: saleStatus(resolved.total, paid),
+      status: saleStatus(resolved.total, till.paid),
       issueDate: input.issueDate ?? issueDate,
       ...documentAmounts(resolved),
-      amountPaid: paid,
+      amountPaid: till.paid,
       createdBy: input.userId,
       notes: input.notes?.trim() || null,
     })),
@@ -743,14 +774,15 @@ export async function issueInvoicesInBulk(
 
   const accounts = await systemAccounts(models, transaction);
   const { timeZone } = await postingSettings(models, transaction);
-  const paidSales = sales.map((sale, i) => ({ ...sale, invoice: invoices[i]! })).filter((s) => s.paid > 0);
-  const payments = paidSales.length
+  // Every till payment of every sale, in order (bulkCreate returns the rows in the order given).
+  const paidParts = sales.flatMap((sale, i) => sale.till.payments.map((part) => ({ ...sale, part, invoice: invoices[i]! })));
+  const payments = paidParts.length
     ? await models.Payment.bulkCreate(
-        paidSales.map(({ input, invoice, paid }) => ({
+        paidParts.map(({ input, invoice, part }) => ({
           invoiceId: invoice.id,
-          amount: paid,
-          method: input.payment!.method,
-          reference: input.payment!.reference?.trim() || null,
+          amount: part.amount,
+          method: part.method,
+          reference: part.reference,
           receivedAt: new Date(),
           createdBy: input.userId,
         })),
@@ -760,9 +792,9 @@ export async function issueInvoicesInBulk(
   await postJournalEntries(
     models,
     [
-      ...sales.map(({ input, resolved, paid }, i) => saleEntry(invoices[i]!, resolved, paid, input.payment, accounts, input.userId)),
-      ...paidSales.flatMap(({ input, invoice, resolved, paid }, i) =>
-        paidAtTill(invoice.customerId, resolved.total, paid)
+      ...sales.map(({ input, resolved, till }, i) => saleEntry(invoices[i]!, resolved, till, accounts, input.userId)),
+      ...paidParts.flatMap(({ input, invoice, resolved, till }, i) =>
+        paidAtTill(invoice.customerId, resolved.total, till.paid)
           ? []
           : [paymentEntry(invoice, payments[i]!, accounts, input.userId, dateInTimeZone(timeZone, new Date(payments[i]!.receivedAt)))],
       ),
@@ -780,7 +812,7 @@ export async function issueInvoice(
   options: InvoiceWriteOptions = {},
 ): Promise<Invoice> {
   if (input.issueDate !== undefined) checkDate(input.issueDate, 'issueDate');
-  if (input.payment) checkPaymentInput(input.payment, 'payment.');
+  checkTillPayments(input);
   await writeTransaction(
     models.sequelize,
     async (transaction) => {
@@ -788,12 +820,12 @@ export async function issueInvoice(
       if (!invoice) throw new NotFound('Invoice', invoiceId);
       if (invoice.status !== 'draft')
         throw new Conflict(`Invoice ${invoice.number} is already ${invoice.status}`, { status: invoice.status });
-      const paid = tillAmount(invoice.total, input.payment);
+      const till = settleTill(invoice.total, input);
       const [number] = await nextInvoiceNumber(models, transaction);
       const issueDate = input.issueDate ?? invoice.issueDate;
       // Claim the draft: a concurrent issue of the same draft finds no draft left and stops here.
       const [claimed] = await models.Invoice.update(
-        { status: saleStatus(invoice.total, paid), number, issueDate, amountPaid: paid },
+        { status: saleStatus(invoice.total, till.paid), number, issueDate, amountPaid: till.paid },
         { where: { id: invoiceId, status: 'draft' }, transaction },
       ).catch(numberTaken);
       if (claimed === 0) throw new Conflict(`Invoice ${invoiceId} was issued meanwhile`);
@@ -837,8 +869,7 @@ export async function issueInvoice(
         invoice,
         locationId: invoice.locationId,
         resolved,
-        payment: input.payment,
-        paid,
+        till,
         userId: input.userId,
         hooks: options.hooks,
         transaction,

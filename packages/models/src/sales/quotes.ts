@@ -18,9 +18,9 @@ import {
   type DocumentDiscountInput,
   type InvoiceLineInput,
   type InvoiceWriteOptions,
-  type TillPayment,
+  type TillPayments,
+  checkTillPayments,
 } from './invoicing';
-import { checkPaymentInput } from './payments';
 import type { QuoteStatus } from './quote';
 
 /**
@@ -48,10 +48,9 @@ export interface QuoteInput extends DocumentDiscountInput {
 
 export type QuotePatch = Partial<Omit<QuoteInput, 'userId'>>;
 
-export interface ConvertQuoteInput {
+export interface ConvertQuoteInput extends TillPayments {
   /** The invoice's date; default today in the tenant's time zone. */
   issueDate?: string;
-  payment?: TillPayment;
   userId: number;
 }
 
@@ -228,7 +227,7 @@ export async function convertQuote(
   options: InvoiceWriteOptions = {},
 ): Promise<Invoice> {
   if (input.issueDate !== undefined) checkDate(input.issueDate, 'issueDate');
-  if (input.payment) checkPaymentInput(input.payment, 'payment.');
+  checkTillPayments(input);
   const invoiceId = await writeTransaction(
     models.sequelize,
     async (transaction) => {
@@ -251,6 +250,7 @@ export async function convertQuote(
             ? { discountBp: quote.discountBp }
             : { discountAmount: Number(quote.discountAmount) }),
           ...(input.payment ? { payment: input.payment } : {}),
+          ...(input.payments ? { payments: input.payments } : {}),
           userId: input.userId,
           quoteId: id,
         },

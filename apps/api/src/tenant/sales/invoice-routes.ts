@@ -10,8 +10,11 @@ import {
   listInvoices,
   listPayments,
   recordPayment,
+  tillChange,
   voidInvoice,
+  type Invoice,
   type InvoiceLineInput,
+  type TillPayments,
   type TenantModels,
   userLocationIds,
 } from '@salesfleet/models';
@@ -32,6 +35,8 @@ import {
   PaymentPageSchema,
   PaymentRecordedSchema,
   PermissionDenied,
+  SaleResultSchema,
+  type SaleResultJson,
   ValidationFailed,
   VoidInvoiceInputSchema,
 } from '@salesfleet/contracts';
@@ -48,6 +53,11 @@ export function assertMayDiscount(
 ): void {
   if (hasDiscount(document) && !principal.user.isSuperuser && !principal.permissions.has('sales.give_discount'))
     throw new PermissionDenied('sales.give_discount');
+}
+
+/** The answer to a sale: the invoice and the cash to hand back (settleTillPayments' change). */
+export function saleJson(invoice: Invoice, payments: TillPayments): SaleResultJson {
+  return { invoice: invoiceJson(invoice), change: invoice.status === 'draft' ? 0 : tillChange(invoice.total, payments) };
 }
 
 /** The one active location, when the request names none. */
@@ -143,7 +153,7 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
       permission: 'sales.add_invoice',
       body: CreateInvoiceInputSchema,
       responses: {
-        201: { description: 'Created', schema: InvoiceResultSchema },
+        201: { description: 'Created; change is the cash to hand back', schema: SaleResultSchema },
         403: { description: 'PermissionDenied: the user may not sell at this location (details.locationId), or discount' },
         409: { description: 'InsufficientStock (details.shortages: [{ productId, sku, locationId, requested, available }])' },
       },
@@ -159,11 +169,10 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
       const invoice = await createInvoice(models, {
         ...body,
         locationId,
-        ...(body.payment ? { payment: body.payment } : {}),
         lines: body.lines.map(lineInput),
         userId: c.var.user.user.id,
       });
-      return c.json({ invoice: invoiceJson(invoice) }, 201);
+      return c.json(saleJson(invoice, body), 201);
     },
   );
 
@@ -176,7 +185,7 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
       params: idParam,
       body: IssueInvoiceInputSchema,
       responses: {
-        200: { description: 'Issued', schema: InvoiceResultSchema },
+        200: { description: 'Issued; change is the cash to hand back', schema: SaleResultSchema },
         404: { description: 'NotFound' },
         403: { description: 'PermissionDenied: the user may not sell at the draft’s location' },
         409: { description: 'Conflict (not a draft), InsufficientStock' },
@@ -187,10 +196,9 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
       if (draft) await assertMayUseLocation(c.var.db, c.var.user.user.id, draft.locationId as number);
       const invoice = await issueInvoice(c.var.db, params.id, {
         ...body,
-        ...(body.payment ? { payment: body.payment } : {}),
         userId: c.var.user.user.id,
       });
-      return c.json({ invoice: invoiceJson(invoice) });
+      return c.json(saleJson(invoice, body));
     },
   );
 

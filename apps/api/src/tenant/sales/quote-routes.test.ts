@@ -102,9 +102,19 @@ describe('quote routes and discounts', () => {
     expect((await get('/quotes?status=open')).body.quotes.map((q: { id: number }) => q.id)).toContain(quote.id);
     expect((await call('GET', `/quotes/${quote.id}`, { token: other, on: otherHost })).status).toBe(404);
 
-    const converted = await post(`/quotes/${quote.id}/convert`, { payment: { method: 'card', amount: 7_100 } });
+    const converted = await post(`/quotes/${quote.id}/convert`, {
+      payments: [
+        { method: 'card', amount: 7_000 },
+        { method: 'cash', amount: 100, tendered: 500 },
+      ],
+    });
     expect(converted.status).toBe(201);
+    expect(converted.body.change).toBe(400);
     expect(converted.body.invoice).toMatchObject({ quoteId: quote.id, customerId: customer, total: 17_100, amountPaid: 7_100 });
+    expect(converted.body.invoice.payments.map((p: { method: string; amount: number }) => [p.method, p.amount])).toEqual([
+      ['card', 7_000],
+      ['cash', 100],
+    ]);
     const again = await post(`/quotes/${quote.id}/convert`, {});
     expect(again.status).toBe(409);
     expect((await get(`/quotes/${quote.id}`)).body.quote).toMatchObject({ status: 'converted', invoiceId: converted.body.invoice.id });

@@ -2,7 +2,7 @@ import {
   ConvertQuoteInputSchema,
   CreateQuoteInputSchema,
   idParam,
-  InvoiceResultSchema,
+  SaleResultSchema,
   PermissionDenied,
   QuoteListQuerySchema,
   QuotePageSchema,
@@ -22,8 +22,8 @@ import {
   type Quote,
 } from '@salesfleet/models';
 import type { TenantApiRoutes } from '../../http/api-routes';
-import { assertMayDiscount, lineInput } from './invoice-routes';
-import { documentLineJson, invoiceJson, iso, withoutUndefined } from './json';
+import { assertMayDiscount, lineInput, saleJson } from './invoice-routes';
+import { documentLineJson, iso, withoutUndefined } from './json';
 
 function quoteSummaryJson(q: Quote): QuoteSummaryJson {
   return {
@@ -162,7 +162,7 @@ export function quoteRoutes(routes: TenantApiRoutes): void {
       params: idParam,
       body: ConvertQuoteInputSchema,
       responses: {
-        201: { description: 'The new invoice', schema: InvoiceResultSchema },
+        201: { description: 'The new invoice; change is the cash to hand back', schema: SaleResultSchema },
         403: { description: 'PermissionDenied: may not invoice, or not at the quote’s location' },
         404: { description: 'NotFound' },
         409: { description: 'Conflict: converted or expired (details.status), InsufficientStock' },
@@ -174,7 +174,7 @@ export function quoteRoutes(routes: TenantApiRoutes): void {
       const quote = await c.var.db.Quote.findByPk(params.id, { attributes: ['locationId'] });
       if (quote) await assertMayUseLocation(c.var.db, principal.user.id, quote.locationId as number);
       const invoice = await convertQuote(c.var.db, params.id, { ...withoutUndefined(body), userId: principal.user.id });
-      return c.json({ invoice: invoiceJson(invoice) }, 201);
+      return c.json(saleJson(invoice, body), 201);
     },
   );
 }

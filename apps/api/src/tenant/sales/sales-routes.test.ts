@@ -272,6 +272,70 @@ describe('invoices and payments', () => {
     expect(tooMuch.body.error.details).toEqual([expect.objectContaining({ path: 'payment.amount' })]);
   });
 
+  it('takes a split payment (card + cash) in the one sale request, with the change, and refuses what does not add up', async () => {
+    // Stock of its own: the tests after this one count the mugs left.
+    await post('/stock/adjustments', { productId: mugId, locationId: mainId, quantity: 2, reason: 'receipt' });
+    const before = (await get(`/products/${mugId}`)).body.product.onHand;
+    const res = await post(
+      '/invoices',
+      {
+        lines: [{ productId: mugId, quantity: 1 }],
+        payments: [
+          { method: 'card', amount: 700, reference: 'auth 77' },
+          { method: 'cash', amount: 500, tendered: 2000 },
+        ],
+      },
+      cashier,
+    );
+    expect(res.status).toBe(201);
+    expect(res.body.change).toBe(1500);
+    expect(res.body.invoice).toMatchObject({
+      status: 'paid',
+      total: 1200,
+      amountPaid: 1200,
+      amountDue: 0,
+      payments: [
+        expect.objectContaining({ amount: 700, method: 'card', reference: 'auth 77' }),
+        expect.objectContaining({ amount: 500, method: 'cash' }),
+      ],
+    });
+    expect((await get(`/products/${mugId}`)).body.product.onHand).toBe(before - 1);
+    const single = await post(
+      '/invoices',
+      { lines: [{ productId: mugId, quantity: 1 }], payment: { method: 'cash', tendered: 1500 } },
+      cashier,
+    );
+    expect(single.body).toMatchObject({ change: 300, invoice: { status: 'paid', amountPaid: 1200 } });
+
+    const refused = async (body: Json) => {
+      const r = await post('/invoices', { lines: [{ productId: mugId, quantity: 1 }], ...body }, cashier);
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('ValidationFailed');
+      return r.body.error.details.map((d: Json) => d.path);
+    };
+    expect(
+      await refused({
+        payments: [
+          { method: 'card', amount: 700 },
+          { method: 'cash', amount: 501 },
+        ],
+      }),
+    ).toEqual(['payments']);
+    expect(
+      await refused({
+        payments: [
+          { method: 'card', amount: 700 },
+          { method: 'cash', amount: 500, tendered: 499 },
+        ],
+      }),
+    ).toEqual(['payments.1.tendered']);
+    expect(await refused({ payments: [{ method: 'card' }, { method: 'cash', amount: 500 }] })).toEqual(['payments.0.amount']);
+    expect(await refused({ payments: [] })).toEqual(['payments']);
+    expect(await refused({ payment: { method: 'cash' }, payments: [{ method: 'cash', amount: 1200 }] })).toEqual(['payments']);
+    expect(await refused({ payments: [{ method: 'cheque', amount: 1200 }] })).toEqual(['payments.0.method']);
+    expect((await get(`/products/${mugId}`)).body.product.onHand).toBe(before - 2);
+  });
+
   it('records payments up to what is owed; the invoice becomes paid', async () => {
     const first = await post(`/invoices/${invoiceId}/payments`, { amount: 783, method: 'card', reference: 'auth 9' }, cashier);
     expect(first.status).toBe(201);
