@@ -1,9 +1,9 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { GeneralLedger, JournalEntry } from '../api/types';
 import { fakeApi, me, renderApp, workspace } from '../test/render';
-import { entryBalance } from './accounts';
+import { entryBalance, journalCsv } from './accounts';
 
 const ACCOUNTANT = ['accounting.view_account', 'accounting.view_journal_entry', 'accounting.add_journal_entry', 'accounting.view_reports'];
 const accounts = [
@@ -19,6 +19,7 @@ const entry: JournalEntry = {
   postedBy: 1,
   createdAt: '2026-03-09T10:00:00Z',
   total: 5000,
+  reversedBy: null,
   lines: [
     { id: 1, accountId: 2, accountCode: '1100', accountName: 'Bank', debit: 5000, credit: 0 },
     { id: 2, accountId: 1, accountCode: '1000', accountName: 'Cash', debit: 0, credit: 5000 },
@@ -149,5 +150,51 @@ describe('the general ledger', () => {
     ).toEqual(['DateEntryMemoDebitCreditBalance', '2 Mar 2026#3Sale€40.00€40.00', '3 Mar 2026#4expense€15.00€25.00']);
     expect(screen.getByText(/closing balance/).textContent).toContain('€25.00');
     expect(api.calls('GET', '/reports/general-ledger')[0]!.query.get('accountId')).toBe('1');
+  });
+});
+
+describe('the journal', () => {
+  const reversed: JournalEntry = { ...entry, reversedBy: 10 };
+  const reversal: JournalEntry = {
+    ...entry,
+    id: 10,
+    memo: 'Reversal of #9',
+    sourceType: 'reversal',
+    sourceId: 9,
+    lines: [
+      { id: 3, accountId: 2, accountCode: '1100', accountName: 'Bank', debit: 0, credit: 5000 },
+      { id: 4, accountId: 1, accountCode: '1000', accountName: 'Cash', debit: 5000, credit: 0 },
+    ],
+  };
+
+  it('marks a reversed entry and its reversal, and offers no second reversal of either', async () => {
+    books(ACCOUNTANT, { 'GET /journal-entries': { body: { entries: [reversal, reversed], total: 2, limit: 20, offset: 0 } } });
+    renderApp('/accounts?tab=journal');
+    const original = await screen.findByRole('article', { name: 'Entry #9' });
+    expect(within(original).getByText('Reversed by #10')).toBeTruthy();
+    expect(within(screen.getByRole('article', { name: 'Entry #10' })).getByText('Reversal of #9')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Reverse…' })).toBeNull();
+  });
+
+  it('exports every entry of the period as CSV, one row per line', async () => {
+    expect(journalCsv([reversed, reversal], 'EUR').split('\r\n').filter(Boolean)).toEqual([
+      'Date,Entry,Memo,Source,Source id,Reversed by,Account code,Account,Debit,Credit',
+      '2026-03-09,9,Float to the bank,manual,,10,1100,Bank,50.00,',
+      '2026-03-09,9,Float to the bank,manual,,10,1000,Cash,,50.00',
+      '2026-03-09,10,Reversal of #9,reversal,9,,1100,Bank,,50.00',
+      '2026-03-09,10,Reversal of #9,reversal,9,,1000,Cash,50.00,',
+    ]);
+    const api = books(ACCOUNTANT);
+    const clicked: string[] = [];
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: () => 'blob:x', revokeObjectURL: () => undefined }));
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this.download);
+    });
+    const user = userEvent.setup();
+    renderApp('/accounts?tab=journal');
+    await user.click(await screen.findByRole('button', { name: 'Export CSV' }));
+    await waitFor(() => expect(clicked).toEqual(['corner-journal.csv']));
+    expect(api.calls('GET', '/journal-entries').some((r) => r.query.get('limit') === '500')).toBe(true);
+    click.mockRestore();
   });
 });

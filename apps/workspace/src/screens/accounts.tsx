@@ -12,6 +12,8 @@ import {
   queryString,
   Reveal,
   TextField,
+  downloadCsv,
+  toCsv,
 } from '@salesfleet/ui';
 import type { Account, GeneralLedger, JournalEntry, Page } from '../api/types';
 import { useApi, useApiWrite } from '../api/use-api';
@@ -86,8 +88,38 @@ function Chart({ onLedger }: { onLedger: ((accountId: number) => void) | undefin
   );
 }
 
+/** The journal's CSV: one row per line, with its entry's date, number, memo, source and reversal. */
+export function journalCsv(entries: readonly JournalEntry[], currency: string): string {
+  const amount = (m: number) => (m ? moneyInput(m, currency) : '');
+  return toCsv(
+    ['Date', 'Entry', 'Memo', 'Source', 'Source id', 'Reversed by', 'Account code', 'Account', 'Debit', 'Credit'],
+    entries.flatMap((e) =>
+      e.lines.map((l) => [
+        e.entryDate,
+        e.id,
+        e.memo,
+        e.sourceType,
+        e.sourceId,
+        e.reversedBy,
+        l.accountCode,
+        l.accountName,
+        amount(l.debit),
+        amount(l.credit),
+      ]),
+    ),
+  );
+}
+
+/** A reversed entry says which entry reversed it; a reversal says which entry it reverses. */
+function ReversalMark({ entry }: { entry: JournalEntry }) {
+  if (entry.reversedBy !== null) return <span className="badge badge-bad">Reversed by #{entry.reversedBy}</span>;
+  if (entry.sourceType === 'reversal') return <span className="badge badge-muted">Reversal of #{entry.sourceId}</span>;
+  return null;
+}
+
 function Journal() {
-  const { money, date, can } = useSession();
+  const { money, date, can, workspace } = useSession();
+  const [exporting, setExporting] = useState<unknown>(null);
   const [reversing, setReversing] = useState<number | null>(null);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -105,7 +137,28 @@ function Journal() {
           To
           <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
         </label>
+        <button
+          type="button"
+          className="secondary outline"
+          disabled={!list.data?.entries.length || exporting === true}
+          aria-busy={exporting === true}
+          onClick={() => {
+            setExporting(true);
+            allPages<JournalEntry>((page) => `/journal-entries${queryString({ from, to, ...page })}`, 'entries')
+              .then((entries) => {
+                downloadCsv(
+                  `${workspace.slug}-journal${from ? `-${from}` : ''}${to ? `-${to}` : ''}.csv`,
+                  journalCsv(entries, workspace.currency),
+                );
+                setExporting(null);
+              })
+              .catch(setExporting);
+          }}
+        >
+          Export CSV
+        </button>
       </div>
+      {exporting !== null && exporting !== true && <ErrorNotice error={exporting} title="Could not export the journal" />}
       {list.isPending ? (
         <Loading label="Loading the journal…" />
       ) : list.isError ? (
@@ -115,10 +168,11 @@ function Journal() {
       ) : (
         <>
           {list.data.entries.map((e) => (
-            <article key={e.id} className="journal-entry">
+            <article key={e.id} className={`journal-entry${e.reversedBy !== null ? ' reversed' : ''}`} aria-label={`Entry #${e.id}`}>
               <header>
                 <strong>{date(e.entryDate)}</strong> · {e.memo ?? e.sourceType ?? 'entry'} <span className="muted">#{e.id}</span>{' '}
-                {can('accounting.add_journal_entry') && reversing !== e.id && (
+                <ReversalMark entry={e} />{' '}
+                {can('accounting.add_journal_entry') && e.sourceType === 'manual' && e.reversedBy === null && reversing !== e.id && (
                   <button type="button" className="secondary outline small" onClick={() => setReversing(e.id)}>
                     Reverse…
                   </button>

@@ -2,6 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { creditPreview } from '../components/credit-note-form';
+import { invoiceStatusLabel } from '../components/status-badge';
 import { CASHIER, fakeApi, invoice, invoiceLine, me, renderApp, workspace } from '../test/render';
 
 const paid = invoice({
@@ -31,7 +32,10 @@ function detail(permissions: string[]) {
     'GET /auth/me': { body: me(permissions, {}, ['Managers']) },
     'GET /workspace': { body: { workspace: workspace() } },
     'GET /locations': { body: { locations: [{ id: 1, code: 'MAIN', name: 'Main store', address: null, isActive: true }] } },
-    'GET /invoices/41': { body: { invoice: paid } },
+    // After a credit note the API says what it took back (creditStatus), beside the paid status.
+    'GET /invoices/41': () => ({
+      body: { invoice: notes.length ? { ...paid, creditedTotal: 1200, creditStatus: 'partial' } : { ...paid, creditStatus: 'none' } },
+    }),
     'POST /invoices/41/credit-notes': () => {
       notes.push(note);
       return { status: 201, body: { creditNote: note } };
@@ -66,6 +70,7 @@ describe('credit notes from an invoice', () => {
     const api = detail([...CASHIER, 'sales.add_credit_note', 'sales.view_credit_note']);
     const user = userEvent.setup();
     renderApp('/invoices/41');
+    expect((await screen.findByRole('heading', { name: /Invoice INV-000041/ })).textContent).toContain('Paid');
     await user.click(await screen.findByRole('button', { name: 'Credit / refund…' }));
     const mugs = screen.getByLabelText('Mug (of 3)');
     await user.type(mugs, '4');
@@ -83,6 +88,8 @@ describe('credit notes from an invoice', () => {
     // A paid invoice's credit is all refunded (nothing applied): its note is listed all the same, and no void is offered.
     expect(await screen.findByRole('table', { name: 'Credit notes' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Void…' })).toBeNull();
+    // Still paid, and no longer all of it stands: the badge says both.
+    await waitFor(() => expect(screen.getByRole('heading', { name: /Invoice INV-000041/ }).textContent).toContain('Paid · part credited'));
     expect(api.calls('POST', '/invoices/41/credit-notes')[0]!.body).toEqual({
       lines: [{ invoiceLineId: 1, quantity: '1' }],
       restock: false,
@@ -96,5 +103,16 @@ describe('credit notes from an invoice', () => {
     renderApp('/invoices/41');
     await screen.findByRole('button', { name: 'Print' });
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Credit / refund…' })).toBeNull());
+  });
+});
+
+describe('the invoice status badge', () => {
+  it('says what is true: part paid, part credited, credited in full never "Paid"', () => {
+    expect(invoiceStatusLabel({ status: 'paid', amountPaid: 3600, creditStatus: 'none' }).label).toBe('Paid');
+    expect(invoiceStatusLabel({ status: 'paid', amountPaid: 3600, creditStatus: 'partial' }).label).toBe('Paid · part credited');
+    expect(invoiceStatusLabel({ status: 'paid', amountPaid: 0, creditStatus: 'full' }).label).toBe('Credited');
+    expect(invoiceStatusLabel({ status: 'issued', amountPaid: 100, creditStatus: 'none' }).label).toBe('Part paid');
+    expect(invoiceStatusLabel({ status: 'issued', amountPaid: 0, creditStatus: 'partial' }).label).toBe('Unpaid · part credited');
+    expect(invoiceStatusLabel({ status: 'void', amountPaid: 0, creditStatus: 'none' }).label).toBe('Void');
   });
 });

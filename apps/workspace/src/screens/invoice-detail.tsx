@@ -50,7 +50,7 @@ export function InvoiceDetailScreen() {
     <section>
       <div className="page-head no-print">
         <h1>
-          Invoice {i.number} <StatusBadge status={i.status} />
+          Invoice {i.number} <StatusBadge invoice={i} />
         </h1>
         <div className="actions">
           <button type="button" className="secondary" onClick={print}>

@@ -110,7 +110,7 @@ export function InvoicesScreen() {
                     </td>
                     <td>{date(i.issueDate)}</td>
                     <td>
-                      <StatusBadge status={i.status} />
+                      <StatusBadge invoice={i} />
                     </td>
                     {workspace.multiLocation && <td>{locationName(locations.data, i.locationId)}</td>}
                     <td className="num">{money(i.total)}</td>

@@ -168,6 +168,67 @@ describe('purchasing', () => {
     expect(api.calls('POST', '/supplier-bills/12/payments')[0]!.body).toEqual({ amount: 1050 });
   });
 
+  it('voids a bill entered by mistake (with purchasing.delete_supplier_bill); the bill then says void', async () => {
+    const rent = {
+      id: 14,
+      number: 'BILL-000014',
+      supplierReference: 'R-9',
+      supplierId: 7,
+      purchaseOrderId: null,
+      accountId: 40,
+      status: 'open',
+      billDate: '2026-03-10',
+      dueDate: null,
+      total: 50000,
+      amountPaid: 0,
+      amountDue: 50000,
+      description: 'Rent, typed twice',
+      payments: [],
+    };
+    let current = rent;
+    const api = purchasing([...MANAGER, 'purchasing.delete_supplier_bill'], {
+      'GET /supplier-bills/14': () => ({ body: { bill: current } }),
+      'POST /supplier-bills/14/void': () => {
+        current = { ...rent, status: 'void', amountDue: 0 };
+        return { body: { bill: current } };
+      },
+      'GET /supplier-bills/12': { body: { bill: { ...rent, id: 12, number: 'BILL-000012', purchaseOrderId: 3 } } },
+    });
+    const user = userEvent.setup();
+    renderApp('/purchasing/bills/14');
+    await user.click(await screen.findByRole('button', { name: 'Void bill…' }));
+    const form = screen.getByRole('form', { name: 'Void the bill' });
+    await user.type(within(form).getByLabelText(/Reason/), 'Entered twice');
+    await user.click(within(form).getByRole('button', { name: 'Void bill' }));
+    await waitFor(() => expect(api.calls('POST', '/supplier-bills/14/void')).toHaveLength(1));
+    expect(api.calls('POST', '/supplier-bills/14/void')[0]!.body).toEqual({ reason: 'Entered twice' });
+    expect(await screen.findByText('Void', { selector: '.badge' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Void bill…' })).toBeNull();
+  });
+
+  it('offers no bill void without the permission or on a goods-receipt bill', async () => {
+    const base = {
+      id: 12,
+      number: 'BILL-000012',
+      supplierReference: null,
+      supplierId: 7,
+      purchaseOrderId: 3,
+      accountId: null,
+      status: 'open',
+      billDate: '2026-03-10',
+      dueDate: null,
+      total: 3600,
+      amountPaid: 0,
+      amountDue: 3600,
+      description: null,
+      payments: [],
+    };
+    purchasing([...MANAGER, 'purchasing.delete_supplier_bill'], { 'GET /supplier-bills/12': { body: { bill: base } } });
+    renderApp('/purchasing/bills/12');
+    expect(await screen.findByText('BILL-000012', { exact: false })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Void bill…' })).toBeNull();
+  });
+
   it('shows a viewer no receiving, no cancelling and no new order; hides the screen from a user without purchasing', async () => {
     purchasing(['purchasing.view_purchase_order', 'sales.view_product'], {
       'GET /purchase-orders/3': { body: { purchaseOrder: order() } },

@@ -24,6 +24,7 @@ import type {
   PurchaseOrderSummary,
   Supplier,
   SupplierBill,
+  SupplierBillStatus,
   SupplierBillSummary,
 } from '../api/types';
 import { useApi, useApiWrite } from '../api/use-api';
@@ -426,28 +427,36 @@ export function PurchaseOrderScreen() {
       {cancel.isError && <ErrorNotice error={cancel.error} title="Could not cancel the order" />}
       {receiving && <ReceiveForm order={o} productName={productName} onDone={() => setReceiving(false)} />}
       <div className="table-scroll">
-        <table className="data-table" aria-label="Order lines">
+        {/* On a phone the unit cost moves under the product, so the line total stays in view. */}
+        <table className="data-table order-lines" aria-label="Order lines">
           <thead>
             <tr>
               <th>Product</th>
               <th className="num">Ordered</th>
               <th className="num">Received</th>
-              <th className="num">Unit cost</th>
+              <th className="num wide-only">Unit cost</th>
               <th className="num">Line total</th>
             </tr>
           </thead>
           <tbody>
             {o.lines.map((l) => (
               <tr key={l.id}>
-                <td>{productName(l.productId)}</td>
+                <td>
+                  {productName(l.productId)}
+                  <small className="muted narrow-only" aria-hidden="true">
+                    {' '}
+                    @ {money(l.unitCost)}
+                  </small>
+                </td>
                 <td className="num">{l.quantity}</td>
                 <td className="num">{l.quantityReceived}</td>
-                <td className="num">{money(l.unitCost)}</td>
+                <td className="num wide-only">{money(l.unitCost)}</td>
                 <td className="num">{money(l.lineTotal)}</td>
               </tr>
             ))}
             <tr>
-              <th colSpan={4}>Total</th>
+              <th colSpan={3}>Total</th>
+              <td className="wide-only" />
               <td className="num">
                 <strong>{money(o.total)}</strong>
               </td>
@@ -552,6 +561,7 @@ function BillsList() {
     { header: 'Their reference', cell: (b) => b.supplierReference ?? '—', csv: (b) => b.supplierReference },
     { header: 'Total', cell: (b) => money(b.total), csv: (b) => amount(b.total), num: true },
     { header: 'Owed', cell: (b) => (b.amountDue ? money(b.amountDue) : '—'), csv: (b) => amount(b.amountDue), num: true },
+    { header: 'Status', cell: (b) => <BillBadge status={b.status} />, csv: (b) => b.status },
   ];
   return (
     <>
@@ -573,6 +583,7 @@ function BillsList() {
                 <option value="">Any</option>
                 <option value="open">Owed</option>
                 <option value="paid">Paid</option>
+                <option value="void">Void</option>
               </select>
             </label>
             <SupplierFilter suppliers={suppliers.data?.suppliers} value={f.supplierId} onChange={(supplierId) => setF({ supplierId })} />
@@ -585,6 +596,37 @@ function BillsList() {
         allRows={() => allPages<SupplierBillSummary>(path, 'bills')}
       />
     </>
+  );
+}
+
+const BILL_STATUS: Record<SupplierBillStatus, [string, string]> = {
+  open: ['Owed', 'badge-warn'],
+  paid: ['Paid', 'badge-good'],
+  void: ['Void', 'badge-bad'],
+};
+
+function BillBadge({ status }: { status: SupplierBillStatus }) {
+  const [label, kind] = BILL_STATUS[status];
+  return <span className={`badge ${kind}`}>{label}</span>;
+}
+
+/** Void a bill entered by mistake: its posting is reversed and nothing is owed any more. */
+function VoidBillForm({ bill, onDone }: { bill: SupplierBill; onDone: () => void }) {
+  const [reason, setReason] = useState('');
+  const voidIt = useApiWrite<{ reason: string | null }>('POST', () => `/supplier-bills/${bill.id}/void`, REFRESH);
+  return (
+    <form
+      aria-label="Void the bill"
+      onSubmit={(e) => {
+        e.preventDefault();
+        voidIt.mutate({ reason: reason.trim() || null }, { onSuccess: onDone });
+      }}
+    >
+      <p>Voiding {bill.number} reverses its posting: nothing is owed on it any more. It stays in the list, marked void.</p>
+      <TextField id="void-bill-reason" label="Reason" optional value={reason} maxLength={200} onValueChange={setReason} />
+      {voidIt.isError && <ErrorNotice error={voidIt.error} title="Could not void the bill" />}
+      <FormActions submit="Void bill" disabled={voidIt.isPending} onCancel={onDone} />
+    </form>
   );
 }
 
@@ -667,6 +709,7 @@ export function SupplierBillScreen() {
   const [amount, setAmount] = useState('');
   const [from, setFrom] = useState('');
   const pay = useApiWrite<Record<string, unknown>>('POST', () => `/supplier-bills/${Number(id)}/payments`, REFRESH);
+  const [voiding, setVoiding] = useState(false);
   if (bill.isPending) return <Loading label="Loading the bill…" />;
   if (bill.isError) return <ErrorNotice error={bill.error} title="Could not load the bill" onRetry={() => void bill.refetch()} />;
   const b = bill.data.bill;
@@ -682,10 +725,20 @@ export function SupplierBillScreen() {
       <p>
         <Link to="/purchasing?tab=bills">← Supplier bills</Link>
       </p>
-      <h1>
-        {b.number}{' '}
-        <span className={`badge ${b.status === 'paid' ? 'badge-good' : 'badge-warn'}`}>{b.status === 'paid' ? 'Paid' : 'Owed'}</span>
-      </h1>
+      <div className="page-head">
+        <h1>
+          {b.number} <BillBadge status={b.status} />
+        </h1>
+        {/* The API voids a bill entered by mistake: never one that is paid or that a goods receipt opened. */}
+        {b.status === 'open' && b.amountPaid === 0 && !b.purchaseOrderId && can('purchasing.delete_supplier_bill') && !voiding && (
+          <div className="actions">
+            <button type="button" className="secondary outline" onClick={() => setVoiding(true)}>
+              Void bill…
+            </button>
+          </div>
+        )}
+      </div>
+      {voiding && <VoidBillForm bill={b} onDone={() => setVoiding(false)} />}
       <dl className="facts">
         <dt>Supplier</dt>
         <dd>{supplierName(suppliers.data?.suppliers, b.supplierId)}</dd>

@@ -143,6 +143,8 @@ export function invoice(overrides: Partial<Invoice> = {}): Invoice {
     total: 0,
     amountPaid: 0,
     amountCredited: 0,
+    creditedTotal: 0,
+    creditStatus: 'none',
     amountDue: 0,
     notes: null,
     quoteId: null,

@@ -45,11 +45,12 @@ export const JournalEntrySchema = z
     id: z.number().int(),
     entryDate: z.string(),
     memo: z.string().nullable(),
-    sourceType: z.string().nullable().describe('invoice, payment, expense, void, manual'),
+    sourceType: z.string().nullable().describe('invoice, payment, expense, void, manual, reversal (sourceId: the entry reversed)…'),
     sourceId: z.number().int().nullable(),
     postedBy: z.number().int().nullable(),
     createdAt: z.string(),
     total: z.number().int().describe('sum of the debits (= sum of the credits), cents'),
+    reversedBy: z.number().int().nullable().describe('the entry that reversed this one (its sourceType is reversal)'),
     lines: z.array(
       z.object({
         id: z.number().int(),

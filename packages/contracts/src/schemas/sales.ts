@@ -183,6 +183,15 @@ export type DocumentLineJson = z.infer<z.ZodObject<typeof DocumentLineFields>>;
 export const InvoiceLineSchema = z.object(DocumentLineFields).meta({ id: 'InvoiceLine' });
 export type InvoiceLineJson = z.infer<typeof InvoiceLineSchema>;
 
+/** How much of an invoice its credit notes took back. */
+export const CREDIT_STATUSES = ['none', 'partial', 'full'] as const;
+export type CreditStatus = (typeof CREDIT_STATUSES)[number];
+
+/** Whether credit notes took back none, part or all of an invoice of `total` cents. */
+export function creditStatus(total: number, credited: number): CreditStatus {
+  return credited <= 0 ? 'none' : credited >= total ? 'full' : 'partial';
+}
+
 const InvoiceFields = {
   id: z.number().int(),
   number: z.string().describe('INV-000123 once issued; DRAFT-… for drafts'),
@@ -197,7 +206,11 @@ const InvoiceFields = {
   tax: z.number().int(),
   total: z.number().int(),
   amountPaid: z.number().int(),
-  amountCredited: z.number().int().describe('settled by credit notes'),
+  amountCredited: z.number().int().describe('of what was owed, settled by credit notes (not paid back)'),
+  creditedTotal: z.number().int().describe('every credit note of the invoice: applied and refunded, cents'),
+  creditStatus: z
+    .enum(CREDIT_STATUSES)
+    .describe('how much of the invoice its credit notes took back: status says whether it is paid, this whether it still stands'),
   amountDue: z.number().int(),
   notes: z.string().nullable(),
   quoteId: z.number().int().nullable().describe('the quote it was converted from'),

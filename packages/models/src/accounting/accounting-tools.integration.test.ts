@@ -125,6 +125,8 @@ describe.each(dialects)('accounting tools on %s', (dialect) => {
     });
     const reversal = await reverseJournalEntry(models, entry.id, { date: '2026-01-05', memo: 'wrong account', userId: t.userId });
     expect(reversal).toMatchObject({ sourceType: 'reversal', sourceId: entry.id, entryDate: '2026-01-05' });
+    expect(reversal.reversedBy).toBeNull();
+    expect((await getJournalEntry(models, entry.id)).reversedBy).toBe(reversal.id);
     expect(reversal.lines.map((l) => [l.accountId, l.debit, l.credit])).toEqual([
       [bank, 0, 100_000],
       [equity, 100_000, 0],

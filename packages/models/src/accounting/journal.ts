@@ -15,6 +15,8 @@ export interface JournalEntryView {
   createdAt: Date;
   /** Sum of the debits (= sum of the credits). */
   total: number;
+  /** The entry that reversed this one (source `reversal`), if any. */
+  reversedBy: number | null;
   lines: { id: number; accountId: number; accountCode: string; accountName: string; debit: number; credit: number }[];
 }
 
@@ -40,6 +42,14 @@ async function withLines(
     include: [{ model: models.Account, as: 'account', attributes: ['code', 'name'] }],
     order: [['id', 'ASC']],
   });
+  // One query after the other: a transaction is one connection.
+  const reversals = await models.JournalEntry.findAll({
+    ...(transaction ? { transaction } : {}),
+    where: { sourceType: 'reversal', sourceId: { [Op.in]: entries.map((e) => e.id) } },
+    attributes: ['id', 'sourceId'],
+    raw: true,
+  });
+  const reversedBy = new Map(reversals.map((r) => [r.sourceId as number, r.id]));
   const byEntry = new Map<number, JournalEntryView['lines']>(entries.map((e) => [e.id, []]));
   for (const l of lines) {
     byEntry.get(l.journalEntryId as number)?.push({
@@ -62,6 +72,7 @@ async function withLines(
       postedBy: (e.postedBy as number | null | undefined) ?? null,
       createdAt: e.createdAt,
       total: entryLines.reduce((sum, l) => sum + l.debit, 0),
+      reversedBy: reversedBy.get(e.id) ?? null,
       lines: entryLines,
     };
   });

@@ -7,7 +7,7 @@ import { closePeriod } from '../settings/settings';
 import { bookViolations, testDialects } from '../testing';
 import { createCustomer } from './catalog';
 import { createCreditNote, getCreditNote, listCreditNotes } from './credit-notes';
-import { createInvoice, voidInvoice } from './invoicing';
+import { createInvoice, getInvoice, listInvoices, voidInvoice } from './invoicing';
 import { recordPayment } from './payments';
 import { units } from './quantity';
 import { stockOnHand } from './stock';
@@ -97,6 +97,9 @@ describe.each(dialects)('credit notes on %s', (dialect) => {
       userId: t.userId,
     });
     expect(rest).toMatchObject({ number: 'CN-000002', total: 2_400, applied: 0, refunded: 2_400, refundMethod: 'cash' });
+    // Every credit note counts in what the invoice says was credited, applied or refunded.
+    expect((await getInvoice(models, invoice.id)).creditedTotal).toBe(3_600);
+    expect((await listInvoices(models, { q: invoice.number })).items.map((i) => i.creditedTotal)).toEqual([3_600]);
     expect(await balance(ACCOUNT_CODES.cash)).toBe(cashBefore - 2_400);
     expect(await stockOnHand(models, product.id, t.locationId)).toBe(units(10));
     expect(await bookViolations(models)).toEqual([]);

@@ -47,6 +47,9 @@ export function defineInvoice(sequelize: Sequelize) {
     declare createdAt: CreationOptional<Date>;
     declare updatedAt: CreationOptional<Date>;
 
+    /** Σ of its credit notes' totals (applied and refunded), set by the reads that answer it (getInvoice, listInvoices). */
+    declare creditedTotal?: NonAttribute<number>;
+
     declare location?: NonAttribute<Location>;
     declare customer?: NonAttribute<Customer | null>;
     declare lines?: NonAttribute<InvoiceLine[]>;

@@ -26,6 +26,7 @@ import { FieldChecks, MAX_AMOUNT, MAX_INT32 } from './fields';
 import type { InvoiceStatus } from './invoice';
 import { checkPaymentInput, moneyAccount, paymentEntry, writePayment } from './payments';
 import { containsIgnoringCase } from './search';
+import { withCreditedTotals } from './credited';
 import { formatQuantity, MAX_QUANTITY, quantityNumber } from './quantity';
 import { batchShortage, inventoryLines, putStock, quantityIssue, stockOnHand, takeStock } from './stock';
 import { returnableBatches, returnToBatch, splitOver, takeFefo, trackedProducts } from './batches';
@@ -1036,6 +1037,7 @@ export async function getInvoice(models: TenantModels, invoiceId: number, transa
     ...(transaction ? { transaction } : {}),
   });
   if (!invoice) throw new NotFound('Invoice', invoiceId);
+  await withCreditedTotals(models, [invoice], transaction);
   return invoice;
 }
 
@@ -1053,7 +1055,9 @@ export interface InvoiceFilter extends PageOptions {
 
 /** Invoices (without lines), newest first. */
 export async function listInvoices(models: TenantModels, filter: InvoiceFilter = {}): Promise<Page<Invoice>> {
-  return listDocuments(models, 'Invoice', filter);
+  const page = await listDocuments(models, 'Invoice', filter);
+  await withCreditedTotals(models, page.items);
+  return page;
 }
 
 /**

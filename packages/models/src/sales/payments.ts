@@ -7,6 +7,7 @@ import { FieldChecks, MAX_AMOUNT } from './fields';
 import { getSettings, tenantDateOf } from '../settings/settings';
 import { startOfDayInTimeZone } from '../settings/time-zone';
 import { PAYMENT_METHODS, type PaymentMethod } from './payment';
+import { withCreditedTotals } from './credited';
 import { Conflict, NotFound } from '@salesfleet/contracts';
 
 /**
@@ -159,6 +160,7 @@ export async function recordPayment(
         },
       );
       await invoice.reload({ transaction });
+      await withCreditedTotals(models, [invoice], transaction);
       return { payment, invoice };
     },
     options,

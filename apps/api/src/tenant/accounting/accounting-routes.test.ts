@@ -252,6 +252,13 @@ describe('tax rates, manual entries, expense edits and statements over HTTP', ()
     const reversed = await post(`/journal-entries/${res.body.entry.id}/reverse`, { date: '2026-05-03' });
     expect(reversed.status).toBe(201);
     expect(reversed.body.entry).toMatchObject({ sourceType: 'reversal', sourceId: res.body.entry.id });
+    // The journal marks both: the entry says which entry reversed it; the reversal names what it reversed.
+    const original = await get(`/journal-entries/${res.body.entry.id}`);
+    expect(original.body.entry.reversedBy).toBe(reversed.body.entry.id);
+    const listed = await get('/journal-entries?from=2026-05-01&to=2026-05-31');
+    const byId = new Map(listed.body.entries.map((e: { id: number }) => [e.id, e]));
+    expect(byId.get(res.body.entry.id)).toMatchObject({ reversedBy: reversed.body.entry.id });
+    expect(byId.get(reversed.body.entry.id)).toMatchObject({ reversedBy: null, sourceType: 'reversal', sourceId: res.body.entry.id });
     const again = await post(`/journal-entries/${res.body.entry.id}/reverse`, {});
     expect(again.status).toBe(409);
     expect(again.body.error.details).toMatchObject({ reason: 'alreadyReversed' });

@@ -58,9 +58,20 @@ describe('credit note routes', () => {
       lines: [expect.objectContaining({ quantity: 1, costAmount: 800 })],
     });
     const after = (await get(`/invoices/${invoice.id}`)).body.invoice;
-    expect(after).toMatchObject({ amountCredited: 2_000, amountDue: 4_000, status: 'issued' });
+    expect(after).toMatchObject({
+      amountCredited: 2_000,
+      amountDue: 4_000,
+      status: 'issued',
+      creditedTotal: 2_000,
+      creditStatus: 'partial',
+    });
 
-    expect((await post(`/invoices/${invoice.id}/payments`, { amount: 4_000, method: 'card' })).status).toBe(201);
+    // Paid in full after a partial credit: paid, and still saying a part was credited (in the list too).
+    const paid = await post(`/invoices/${invoice.id}/payments`, { amount: 4_000, method: 'card' });
+    expect(paid.status).toBe(201);
+    expect(paid.body.invoice).toMatchObject({ status: 'paid', creditedTotal: 2_000, creditStatus: 'partial' });
+    const listed = (await get(`/invoices?customerId=${customer}`)).body.invoices;
+    expect(listed).toEqual([expect.objectContaining({ id: invoice.id, status: 'paid', creditStatus: 'partial', creditedTotal: 2_000 })]);
     const noMethod = await post(`/invoices/${invoice.id}/credit-notes`, { lines: [{ invoiceLineId: lineId, quantity: 2 }] });
     expect(noMethod.status).toBe(400);
     expect(noMethod.body.error.details).toEqual([{ path: 'refundMethod', message: expect.any(String) }]);
@@ -70,6 +81,8 @@ describe('credit note routes', () => {
     });
     expect(rest.status).toBe(201);
     expect(rest.body.creditNote).toMatchObject({ total: 4_000, applied: 0, refunded: 4_000, refundMethod: 'card' });
+    // Everything credited: no longer "paid" in any sense a customer would read it.
+    expect((await get(`/invoices/${invoice.id}`)).body.invoice).toMatchObject({ creditedTotal: 6_000, creditStatus: 'full' });
 
     const list = await get(`/credit-notes?invoiceId=${invoice.id}`);
     expect(list.body).toMatchObject({

@@ -1,12 +1,13 @@
-import type {
-  DocumentLineJson,
-  InvoiceJson,
-  InvoiceSummaryJson,
-  Party,
-  PaymentJson,
-  ProductJson,
-  StockLevelJson,
-  StockMovementJson,
+import {
+  creditStatus,
+  type DocumentLineJson,
+  type InvoiceJson,
+  type InvoiceSummaryJson,
+  type Party,
+  type PaymentJson,
+  type ProductJson,
+  type StockLevelJson,
+  type StockMovementJson,
 } from '@salesfleet/contracts';
 import {
   quantityNumber,
@@ -154,6 +155,8 @@ export function invoiceSummaryJson(i: Invoice): InvoiceSummaryJson {
     total: i.total,
     amountPaid: i.amountPaid,
     amountCredited: i.amountCredited ?? 0,
+    creditedTotal: i.creditedTotal ?? 0,
+    creditStatus: creditStatus(i.total, i.creditedTotal ?? 0),
     amountDue: i.status === 'void' ? 0 : i.total - i.amountPaid - (i.amountCredited ?? 0),
     notes: i.notes ?? null,
     quoteId: (i.quoteId as number | null | undefined) ?? null,
