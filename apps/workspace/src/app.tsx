@@ -25,6 +25,9 @@ const UsersScreen = lazy(() => import('./screens/users').then((m) => ({ default:
 const PurchasingScreen = lazy(() => import('./screens/purchasing').then((m) => ({ default: m.PurchasingScreen })));
 const PurchaseOrderScreen = lazy(() => import('./screens/purchasing').then((m) => ({ default: m.PurchaseOrderScreen })));
 const SupplierBillScreen = lazy(() => import('./screens/purchasing').then((m) => ({ default: m.SupplierBillScreen })));
+const QuotesScreen = lazy(() => import('./screens/quotes').then((m) => ({ default: m.QuotesScreen })));
+const NewQuoteScreen = lazy(() => import('./screens/quotes').then((m) => ({ default: m.NewQuoteScreen })));
+const QuoteDetailScreen = lazy(() => import('./screens/quotes').then((m) => ({ default: m.QuoteDetailScreen })));
 const SettingsScreen = lazy(() => import('./screens/settings').then((m) => ({ default: m.SettingsScreen })));
 
 /** Sign-in, then the forced password change, then the workspace: nothing else until the session allows it. */
@@ -135,6 +138,9 @@ export const routes: RouteObject[] = [
       guarded('/invoices', <InvoicesScreen />),
       guarded('/invoices', <NewInvoiceScreen />, 'invoices/new'),
       guarded('/invoices', <InvoiceDetailScreen />, 'invoices/:id'),
+      guarded('/quotes', <QuotesScreen />),
+      guarded('/quotes', <NewQuoteScreen />, 'quotes/new'),
+      guarded('/quotes', <QuoteDetailScreen />, 'quotes/:id'),
       guarded('/customers', <CustomersScreen />),
       guarded('/products', <ProductsScreen />),
       guarded('/purchasing', <PurchasingScreen />),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cartReducer, cartTotals, lineAmounts, planPayment, type CartLine } from './cart';
+import { cartReducer, cartTotals, planPayment, type CartLine } from './cart';
 
 const coffee = { id: 1, sku: 'COFFEE-250', name: 'Coffee beans', unitPrice: 1290 };
 const gift = { id: 2, sku: 'GIFT', name: 'Gift card', unitPrice: 2500 };
@@ -23,7 +23,7 @@ describe('cart', () => {
       { productId: 2, sku: 'B', name: 'B', unitPrice: 3, listPrice: 3, quantity: 1, taxRateBp: 2000 },
       { productId: 3, sku: 'C', name: 'C', unitPrice: 2, listPrice: 2, quantity: 1, taxRateBp: 2000 },
     ];
-    expect(cartTotals(lines)).toEqual({ subtotal: 110, tax: 21 + 1 + 0, total: 132, items: 5 });
+    expect(cartTotals(lines)).toMatchObject({ subtotal: 110, tax: 21 + 1 + 0, total: 132, items: 5, lineTotals: [126, 4, 2] });
   });
 
   it('removes a line at quantity 0 and ignores quantities that are not whole numbers', () => {
@@ -70,16 +70,10 @@ describe('planPayment', () => {
 describe('inclusive tax rates', () => {
   it('takes the tax out of the price like the API: the shelf price is what the customer pays', () => {
     // 12.00 at an inclusive 20 %: 10.00 + 2.00 tax; 3 × 3.49 = 10.47 at 20 %: tax 1.745 → 1.75 (half up).
-    expect(lineAmounts({ quantity: 1, unitPrice: 1200, taxRateBp: 2000, taxInclusive: true })).toEqual({
-      subtotal: 1000,
-      tax: 200,
-      total: 1200,
-    });
-    expect(lineAmounts({ quantity: 3, unitPrice: 349, taxRateBp: 2000, taxInclusive: true })).toEqual({
-      subtotal: 872,
-      tax: 175,
-      total: 1047,
-    });
+    const one = (unitPrice: number, quantity: number) =>
+      cartTotals([{ productId: 1, sku: 'A', name: 'A', unitPrice, listPrice: unitPrice, quantity, taxRateBp: 2000, taxInclusive: true }]);
+    expect(one(1200, 1)).toMatchObject({ subtotal: 1000, tax: 200, total: 1200 });
+    expect(one(349, 3)).toMatchObject({ subtotal: 872, tax: 175, total: 1047 });
     const lines = cartReducer([], {
       type: 'add',
       product: { id: 1, sku: 'A', name: 'A', unitPrice: 1200 },
@@ -87,6 +81,20 @@ describe('inclusive tax rates', () => {
       taxInclusive: true,
     });
     const mixed = cartReducer(lines, { type: 'add', product: { id: 2, sku: 'B', name: 'B', unitPrice: 1000 }, taxRateBp: 2000 });
-    expect(cartTotals(mixed)).toEqual({ subtotal: 2000, tax: 400, total: 2400, items: 2 });
+    expect(cartTotals(mixed)).toMatchObject({ subtotal: 2000, tax: 400, total: 2400, items: 2 });
+  });
+});
+
+describe('discounts at the till', () => {
+  it('takes a line discount and the sale discount off before tax, as the API prices them', () => {
+    let lines = cartReducer([], { type: 'add', product: coffee, taxRateBp: 2000, quantity: 2 });
+    lines = cartReducer(lines, { type: 'add', product: gift, taxRateBp: 0 });
+    // Coffee 2 × 12.90 = 25.80 less 10 % = 23.22 (2.58 off); gift card 25.00.
+    lines = cartReducer(lines, { type: 'discount', productId: 1, discount: { discountBp: 1000 } });
+    expect(cartTotals(lines)).toMatchObject({ discountTotal: 258, subtotal: 4822, tax: 464, total: 5286 });
+    // 5.00 off the sale, shared in proportion: 23.22 → 2.41 (coffee), 25.00 → 2.59 (gift).
+    const sale = cartTotals(lines, { discountAmount: 500 });
+    expect(sale).toMatchObject({ discountTotal: 758, subtotal: 4322, total: 4322 + 416 });
+    expect(sale.lineTotals).toEqual([2081 + 416, 2241]);
   });
 });

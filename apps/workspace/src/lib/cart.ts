@@ -1,9 +1,9 @@
 import { priceLines, QUANTITY_SCALE, settleTillPayments, type TillPayment } from '@salesfleet/contracts';
+import type { Discount } from './discount';
 
 /**
- * The till's cart: lines, quantities, prices and tax, in integer minor units priced by the API's own
- * code (priceLines, @salesfleet/contracts), so the total the cashier sees is the total the invoice
- * gets. The server computes it again and its answer is printed.
+ * The till's cart: lines, quantities, prices, discounts and tax, in integer minor units priced by the
+ * API's rule (cartTotals). The server computes it again and its answer is printed.
  */
 export interface CartLine {
   productId: number;
@@ -16,6 +16,8 @@ export interface CartLine {
   taxRateBp: number;
   /** The rate is inclusive: the price includes the tax. */
   taxInclusive?: boolean;
+  /** The line's discount (users with sales.give_discount). */
+  discount?: Discount;
 }
 
 export interface CartProduct {
@@ -31,6 +33,7 @@ export type CartAction =
   | { type: 'add'; product: CartProduct; taxRateBp: number; taxInclusive?: boolean; quantity?: number }
   | { type: 'quantity'; productId: number; quantity: number }
   | { type: 'price'; productId: number; unitPrice: number }
+  | { type: 'discount'; productId: number; discount: Discount }
   | { type: 'remove'; productId: number }
   | { type: 'clear' };
 
@@ -62,6 +65,8 @@ export function cartReducer(lines: readonly CartLine[], action: CartAction): Car
     case 'price':
       if (!Number.isSafeInteger(action.unitPrice) || action.unitPrice < 0) return [...lines];
       return lines.map((l) => (l.productId === action.productId ? { ...l, unitPrice: action.unitPrice } : l));
+    case 'discount':
+      return lines.map((l) => (l.productId === action.productId ? { ...l, discount: action.discount } : l));
     case 'remove':
       return lines.filter((l) => l.productId !== action.productId);
     case 'clear':
@@ -69,29 +74,31 @@ export function cartReducer(lines: readonly CartLine[], action: CartAction): Car
   }
 }
 
-type PricedCartLine = Pick<CartLine, 'quantity' | 'unitPrice' | 'taxRateBp' | 'taxInclusive'>;
-
-/** The lines as priceLines prices them (whole units in the cart, thousandths there). */
-function priced(lines: readonly PricedCartLine[]) {
-  return priceLines(
+/**
+ * The cart priced by the API's own rule (priceLines in @salesfleet/contracts): tax per line half up,
+ * inclusive rates taken out of the price, line discounts then the sale's discount shared over the
+ * lines before tax — so the total the cashier sees is the total the invoice gets.
+ */
+export function cartTotals(lines: readonly CartLine[], discount: Discount = {}) {
+  const { priced } = priceLines(
     lines.map((l) => ({
       quantity: l.quantity * QUANTITY_SCALE,
       unitPrice: l.unitPrice,
       taxRateBp: l.taxRateBp,
       taxInclusive: Boolean(l.taxInclusive),
+      ...l.discount,
     })),
-  ).priced;
-}
-
-/** A line's amounts; with an inclusive rate the price is the total and the tax is taken out of it. */
-export function lineAmounts(line: PricedCartLine) {
-  const p = priced([line]).lines[0];
-  return { subtotal: p?.lineSubtotal ?? 0, tax: p?.lineTax ?? 0, total: p?.lineTotal ?? 0 };
-}
-
-export function cartTotals(lines: readonly CartLine[]) {
-  const p = priced(lines);
-  return { subtotal: p.subtotal, tax: p.tax, total: p.total, items: lines.reduce((n, l) => n + l.quantity, 0) };
+    discount,
+  );
+  return {
+    subtotal: priced.subtotal,
+    tax: priced.tax,
+    total: priced.total,
+    discountTotal: priced.discountTotal,
+    items: lines.reduce((n, l) => n + l.quantity, 0),
+    /** Each line's total after its discounts and tax, in cart order. */
+    lineTotals: priced.lines.map((l) => l.lineTotal),
+  };
 }
 
 // ── payment ──────────────────────────────────────────────────────────────────────────────────────

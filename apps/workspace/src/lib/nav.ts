@@ -10,6 +10,7 @@ export const NAV: readonly NavItem[] = [
   { path: '/dashboard', label: 'Dashboard', anyOf: ['accounting.view_reports'] },
   { path: '/sell', label: 'Sell', anyOf: ['sales.add_invoice'] },
   { path: '/invoices', label: 'Invoices', anyOf: ['sales.view_invoice'] },
+  { path: '/quotes', label: 'Quotes', anyOf: ['sales.view_quote'] },
   { path: '/customers', label: 'Customers', anyOf: ['sales.view_customer'] },
   { path: '/products', label: 'Products & stock', anyOf: ['sales.view_product'] },
   {

@@ -69,3 +69,59 @@ describe('stock transfers', () => {
     expect(screen.queryByLabelText(/Move to another/)).toBeNull();
   });
 });
+
+describe('expiring soon', () => {
+  const report = {
+    today: '2026-03-10',
+    until: '2026-04-09',
+    batches: [
+      {
+        batchId: 3,
+        productId: 9,
+        sku: 'OAT-1L',
+        name: 'Oat milk 1 l',
+        locationId: 2,
+        batchNumber: 'L-0301',
+        expiryDate: '2026-03-08',
+        quantity: 4,
+        daysLeft: -2,
+        expired: true,
+      },
+      {
+        batchId: 4,
+        productId: 9,
+        sku: 'OAT-1L',
+        name: 'Oat milk 1 l',
+        locationId: 1,
+        batchNumber: 'L-0315',
+        expiryDate: '2026-03-15',
+        quantity: 12,
+        daysLeft: 5,
+        expired: false,
+      },
+    ],
+  };
+
+  it('lists batches by expiry with what it means today, by window and location', async () => {
+    const api = products([...MANAGER, 'sales.view_stock_level'], { 'GET /stock/expiring': { body: { report } } });
+    const user = userEvent.setup();
+    renderApp('/products');
+    await user.click(await screen.findByRole('tab', { name: 'Expiring soon' }));
+    const table = await screen.findByRole('table', { name: 'Expiring soon' });
+    expect(table.textContent).toContain('Expired 2 days ago');
+    expect(table.textContent).toContain('5 days left');
+    expect(table.textContent).toContain('North shop');
+    await user.selectOptions(screen.getByLabelText('Expiring within'), '7');
+    await user.selectOptions(screen.getByLabelText('Location'), '2');
+    await waitFor(() =>
+      expect(api.calls('GET', '/stock/expiring').some((c) => c.query.get('days') === '7' && c.query.get('locationId') === '2')).toBe(true),
+    );
+  });
+
+  it('is not offered without sales.view_stock_level', async () => {
+    products(MANAGER);
+    renderApp('/products?tab=expiring');
+    await screen.findByText('Flour');
+    expect(screen.queryByRole('tab', { name: 'Expiring soon' })).toBeNull();
+  });
+});

@@ -17,6 +17,8 @@ import type { Location, Page, Product, StockMovement, TaxRate } from '../api/typ
 import { useApi, useApiWrite } from '../api/use-api';
 import { quantityText } from '../lib/quantity';
 import { useSession } from '../lib/session-context';
+import { Tabs } from '../components/tabs';
+import { ExpiringStock } from './expiring-stock';
 import { useUrlState } from '../lib/url-state';
 
 const LIMIT = 25;
@@ -24,7 +26,7 @@ const LIMIT = 25;
 export function ProductsScreen() {
   const { can, money, workspace } = useSession();
   const locations = useLocations();
-  const [f, setF] = useUrlState(['q', 'offset'] as const);
+  const [f, setF] = useUrlState(['q', 'offset', 'tab'] as const);
   const [q, setQ] = useState(f.q);
   const [editing, setEditing] = useState<Product | 'new' | null>(null);
   const [moving, setMoving] = useState<Product | null>(null);
@@ -44,86 +46,101 @@ export function ProductsScreen() {
           </button>
         )}
       </div>
-      {editing !== null && <ProductForm product={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
-      {moving && <StockForm product={moving} locations={active} onDone={() => setMoving(null)} />}
-      <label className="visually-hidden" htmlFor="product-q">
-        Search products
-      </label>
-      <input id="product-q" type="search" placeholder="Search name or SKU" value={q} onChange={(e) => setQ(e.target.value)} />
-      {list.isPending ? (
-        <Loading label="Loading products…" />
-      ) : list.isError ? (
-        <ErrorNotice error={list.error} title="Could not load the products" onRetry={() => void list.refetch()} />
-      ) : list.data.products.length === 0 ? (
-        <EmptyState title={f.q ? 'No product matches' : 'No products yet'}>
-          <p>{f.q ? 'Try another part of the name or SKU.' : 'Add the products you sell; then receive their stock.'}</p>
-        </EmptyState>
+      <Tabs
+        label="Products and stock"
+        tabs={[
+          { id: 'products', label: 'Products' },
+          ...(can('sales.view_stock_level') ? [{ id: 'expiring', label: 'Expiring soon' }] : []),
+        ]}
+        current={f.tab === 'expiring' && can('sales.view_stock_level') ? 'expiring' : 'products'}
+        onChange={(tab) => setF({ tab: tab === 'products' ? '' : tab, offset: '' })}
+      />
+      {f.tab === 'expiring' && can('sales.view_stock_level') ? (
+        <ExpiringStock />
       ) : (
         <>
-          <div className="table-scroll">
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th>Product</th>
-                  <th>SKU</th>
-                  <th className="num">Price</th>
-                  {active.map((l) => (
-                    <th key={l.id} className="num">
-                      {workspace.multiLocation || active.length > 1 ? l.name : 'On hand'}
-                    </th>
-                  ))}
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.products.map((p) => (
-                  <tr key={p.id}>
-                    <td>
-                      {p.name} {!p.isActive && <span className="badge badge-muted">inactive</span>}
-                    </td>
-                    <td>{p.sku}</td>
-                    <td className="num">{money(p.unitPrice)}</td>
-                    {active.map((l) => (
-                      <td key={l.id} className="num">
-                        {p.stock.find((s) => s.locationId === l.id)?.quantity ?? 0}
-                      </td>
+          {editing !== null && <ProductForm product={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
+          {moving && <StockForm product={moving} locations={active} onDone={() => setMoving(null)} />}
+          <label className="visually-hidden" htmlFor="product-q">
+            Search products
+          </label>
+          <input id="product-q" type="search" placeholder="Search name or SKU" value={q} onChange={(e) => setQ(e.target.value)} />
+          {list.isPending ? (
+            <Loading label="Loading products…" />
+          ) : list.isError ? (
+            <ErrorNotice error={list.error} title="Could not load the products" onRetry={() => void list.refetch()} />
+          ) : list.data.products.length === 0 ? (
+            <EmptyState title={f.q ? 'No product matches' : 'No products yet'}>
+              <p>{f.q ? 'Try another part of the name or SKU.' : 'Add the products you sell; then receive their stock.'}</p>
+            </EmptyState>
+          ) : (
+            <>
+              <div className="table-scroll">
+                <table className="data-table">
+                  <thead>
+                    <tr>
+                      <th>Product</th>
+                      <th>SKU</th>
+                      <th className="num">Price</th>
+                      {active.map((l) => (
+                        <th key={l.id} className="num">
+                          {workspace.multiLocation || active.length > 1 ? l.name : 'On hand'}
+                        </th>
+                      ))}
+                      <th />
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {list.data.products.map((p) => (
+                      <tr key={p.id}>
+                        <td>
+                          {p.name} {!p.isActive && <span className="badge badge-muted">inactive</span>}
+                        </td>
+                        <td>{p.sku}</td>
+                        <td className="num">{money(p.unitPrice)}</td>
+                        {active.map((l) => (
+                          <td key={l.id} className="num">
+                            {p.stock.find((s) => s.locationId === l.id)?.quantity ?? 0}
+                          </td>
+                        ))}
+                        <td className="nowrap">
+                          {(can('sales.adjust_stock') || can('sales.transfer_stock')) && (
+                            <button
+                              type="button"
+                              className="secondary outline small"
+                              onClick={() => setMoving(p)}
+                              aria-label={`Stock of ${p.name}`}
+                            >
+                              Stock…
+                            </button>
+                          )}{' '}
+                          {can('sales.change_product') && (
+                            <button
+                              type="button"
+                              className="secondary outline small"
+                              onClick={() => setEditing(p)}
+                              aria-label={`Edit ${p.name}`}
+                            >
+                              Edit
+                            </button>
+                          )}
+                        </td>
+                      </tr>
                     ))}
-                    <td className="nowrap">
-                      {(can('sales.adjust_stock') || can('sales.transfer_stock')) && (
-                        <button
-                          type="button"
-                          className="secondary outline small"
-                          onClick={() => setMoving(p)}
-                          aria-label={`Stock of ${p.name}`}
-                        >
-                          Stock…
-                        </button>
-                      )}{' '}
-                      {can('sales.change_product') && (
-                        <button
-                          type="button"
-                          className="secondary outline small"
-                          onClick={() => setEditing(p)}
-                          aria-label={`Edit ${p.name}`}
-                        >
-                          Edit
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager
-            total={list.data.total}
-            limit={LIMIT}
-            offset={Number(f.offset) || 0}
-            onOffsetChange={(o) => setF({ offset: String(o) }, false)}
-          />
+                  </tbody>
+                </table>
+              </div>
+              <Pager
+                total={list.data.total}
+                limit={LIMIT}
+                offset={Number(f.offset) || 0}
+                onOffsetChange={(o) => setF({ offset: String(o) }, false)}
+              />
+            </>
+          )}
+          {can('sales.view_stock_movement') && <Movements locations={locations.data ?? []} />}
         </>
       )}
-      {can('sales.view_stock_movement') && <Movements locations={locations.data ?? []} />}
     </section>
   );
 }

@@ -133,6 +133,45 @@ describe('the till', () => {
   });
 });
 
+describe('discounts at the till', () => {
+  it('lets a user with sales.give_discount take a line discount and one on the sale, sent with the sale', async () => {
+    const api = till({
+      'GET /auth/me': { body: me([...CASHIER, 'sales.give_discount'], {}, ['Managers']) },
+      'POST /invoices': { status: 201, body: { invoice: invoice({ total: 4738, amountPaid: 4738 }), change: 0 } },
+    });
+    const user = userEvent.setup();
+    renderApp('/sell');
+    const search = await screen.findByLabelText('Find product (name, SKU or scan)');
+    await user.type(search, 'COFFEE-250{Enter}');
+    await user.type(search, 'COFFEE-250{Enter}');
+    await user.type(search, 'GIFT{Enter}');
+    await user.type(screen.getByLabelText('Discount on Coffee beans'), '10%');
+    await user.type(screen.getByLabelText(/Discount on the sale/), '5');
+    // 25.80 − 10 % = 23.22; with the gift card 48.22, less 5.00 shared: 20.81 + 4.16 tax + 22.41.
+    expect(screen.getByLabelText('Total to pay').textContent).toBe('€47.38');
+    await user.click(screen.getByLabelText('Card'));
+    await user.click(screen.getByRole('button', { name: /Complete sale/ }));
+    await screen.findByRole('heading', { name: 'Sale complete' });
+    expect(api.calls('POST', '/invoices')[0]!.body).toMatchObject({
+      lines: [
+        { productId: 1, quantity: 2, discountBp: 1000 },
+        { productId: 2, quantity: 1 },
+      ],
+      discountAmount: 500,
+      payments: [{ method: 'card', amount: 4738 }],
+    });
+  });
+
+  it('shows a cashier no discount fields', async () => {
+    till();
+    const user = userEvent.setup();
+    renderApp('/sell');
+    await user.type(await screen.findByLabelText('Find product (name, SKU or scan)'), 'GIFT{Enter}');
+    expect(screen.queryByLabelText('Discount on Gift card')).toBeNull();
+    expect(screen.queryByLabelText(/Discount on the sale/)).toBeNull();
+  });
+});
+
 describe('the till of a cashier restricted to one location', () => {
   it('offers only that location and sells there', async () => {
     const api = fakeApi({

@@ -5,7 +5,8 @@ import { api } from '../api/client';
 import { locationName, useCustomerSearch, useLocations, useSellableProducts } from '../api/queries';
 import type { Customer, Invoice, Product } from '../api/types';
 import { Receipt } from '../components/receipt';
-import { cartReducer, cartTotals, lineAmounts, planPayment, type PaymentPlan, type Tender } from '../lib/cart';
+import { cartReducer, cartTotals, planPayment, type PaymentPlan, type Tender } from '../lib/cart';
+import { type Discount, parseDiscount } from '../lib/discount';
 import { useSession } from '../lib/session-context';
 
 type TenderKind = Tender['kind'];
@@ -56,6 +57,9 @@ export function SellScreen() {
   const [cardPart, setCardPart] = useState('');
   const [reference, setReference] = useState('');
   const [sale, setSale] = useState<Sale | null>(null);
+  // Discounts are for users with sales.give_discount (the API refuses a cashier's).
+  const mayDiscount = can('sales.give_discount');
+  const [saleDiscount, setSaleDiscount] = useState('');
   const searchRef = useRef<HTMLInputElement>(null);
 
   // Where this user may sell: the active locations, narrowed to the ones an admin allowed them.
@@ -74,7 +78,8 @@ export function SellScreen() {
   const rates = useMemo(() => new Map(workspace.taxRates.map((r) => [r.id, r])), [workspace.taxRates]);
   const catalog = products.data?.products ?? [];
   const found = useMemo(() => findProducts(catalog, search), [catalog, search]);
-  const totals = cartTotals(lines);
+  const discount = mayDiscount ? parseDiscount(saleDiscount, workspace.currency) : {};
+  const totals = cartTotals(lines, discount ?? {});
   const currency = workspace.currency;
 
   const tender: Tender = (() => {
@@ -118,7 +123,9 @@ export function SellScreen() {
           productId: l.productId,
           quantity: l.quantity,
           ...(l.unitPrice !== l.listPrice ? { unitPrice: l.unitPrice } : {}),
+          ...l.discount,
         })),
+        ...discount,
         ...(plan.payments.length ? { payments: plan.payments } : {}),
       }),
     onSuccess: ({ invoice, change }) => {
@@ -128,6 +135,7 @@ export function SellScreen() {
       setCashGiven('');
       setCardPart('');
       setReference('');
+      setSaleDiscount('');
       void client.invalidateQueries({ queryKey: ['products'] });
       void client.invalidateQueries({ queryKey: ['invoices'] });
     },
@@ -135,7 +143,7 @@ export function SellScreen() {
 
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
-    if (lines.length === 0 || 'problem' in plan || complete.isPending) return;
+    if (lines.length === 0 || 'problem' in plan || discount === null || complete.isPending) return;
     complete.mutate({ plan });
   };
 
@@ -270,6 +278,7 @@ export function SellScreen() {
                   <th>Product</th>
                   <th>Qty</th>
                   <th>Price</th>
+                  {mayDiscount && <th>Discount</th>}
                   <th className="num">Total</th>
                   <th>
                     <span className="visually-hidden">Remove</span>
@@ -277,7 +286,7 @@ export function SellScreen() {
                 </tr>
               </thead>
               <tbody>
-                {lines.map((l) => (
+                {lines.map((l, i) => (
                   <tr key={l.productId}>
                     <td>
                       {l.name}
@@ -304,7 +313,16 @@ export function SellScreen() {
                         onChange={(unitPrice) => dispatch({ type: 'price', productId: l.productId, unitPrice })}
                       />
                     </td>
-                    <td className="num">{money(lineAmounts(l).total)}</td>
+                    {mayDiscount && (
+                      <td>
+                        <DiscountInput
+                          label={`Discount on ${l.name}`}
+                          currency={currency}
+                          onChange={(d) => dispatch({ type: 'discount', productId: l.productId, discount: d })}
+                        />
+                      </td>
+                    )}
+                    <td className="num">{money(totals.lineTotals[i] ?? 0)}</td>
                     <td>
                       <button
                         type="button"
@@ -320,7 +338,24 @@ export function SellScreen() {
               </tbody>
             </table>
           )}
+          {mayDiscount && lines.length > 0 && (
+            <label className="inline sale-discount">
+              Discount on the sale{' '}
+              <input
+                value={saleDiscount}
+                placeholder="10% or 5.00"
+                aria-invalid={discount === null || undefined}
+                onChange={(e) => setSaleDiscount(e.target.value)}
+              />
+            </label>
+          )}
           <dl className="totals">
+            {totals.discountTotal > 0 && (
+              <>
+                <dt>Discounts</dt>
+                <dd>−{money(totals.discountTotal)}</dd>
+              </>
+            )}
             <dt>Subtotal</dt>
             <dd>{money(totals.subtotal)}</dd>
             <dt>{lines.some((l) => l.taxInclusive) ? 'Tax (included in prices)' : 'Tax'}</dt>
@@ -389,7 +424,7 @@ export function SellScreen() {
           <button
             type="submit"
             className="complete"
-            disabled={lines.length === 0 || 'problem' in plan || complete.isPending}
+            disabled={lines.length === 0 || 'problem' in plan || discount === null || complete.isPending}
             aria-busy={complete.isPending}
           >
             Complete sale · {money(totals.total)}
@@ -408,6 +443,26 @@ export function SellScreen() {
 function printReceipt(paper: '80mm' | 'a4') {
   document.documentElement.dataset.paper = paper;
   window.print();
+}
+
+/** A line's discount: `10%` or an amount; applied once it reads as one (blank: none). */
+function DiscountInput({ label, currency, onChange }: { label: string; currency: string; onChange: (d: Discount) => void }) {
+  const [text, setText] = useState('');
+  const parsed = parseDiscount(text, currency);
+  return (
+    <input
+      className="price"
+      value={text}
+      placeholder="—"
+      aria-label={label}
+      aria-invalid={parsed === null || undefined}
+      onChange={(e) => {
+        setText(e.target.value);
+        const d = parseDiscount(e.target.value, currency);
+        if (d !== null) onChange(d);
+      }}
+    />
+  );
 }
 
 function PriceInput({
