@@ -347,7 +347,8 @@ describe.skipIf(skipReason !== null)('workspace end to end', () => {
     await page.getByText(/Received\. Supplier bill BILL-\d+ for \$28\.00 is open\./).waitFor();
     const lines = page.getByRole('table', { name: 'Order lines' });
     expect((await lines.getByRole('row').nth(1).getByRole('cell').allTextContents()).map((c) => c.trim())).toEqual([
-      'COFFEE-250 Coffee beans 250 g',
+      // The unit cost is also under the product (shown on a phone only).
+      'COFFEE-250 Coffee beans 250 g @ $7.00',
       '10',
       '4',
       '$7.00',
