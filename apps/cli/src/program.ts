@@ -41,7 +41,7 @@ Old command names (the Django system's management commands still work, with thei
 ${legacyHelp()}
 
 Environment: SALESFLEET_DATA_DIR (default ./data), SALESFLEET_REGISTRY_URL, SALESFLEET_TENANT_SERVER_URL,
-SALESFLEET_BASE_DOMAINS, SALESFLEET_SECRET_KEY (.env in the current directory is read).
+SALESFLEET_TENANT_SERVERS (name:capacity=url …, registered at start), SALESFLEET_BASE_DOMAINS, SALESFLEET_SECRET_KEY (.env in the current directory is read).
 SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad usage or invalid input.`,
   );
 
@@ -181,7 +181,7 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .option('--active-only', 'only active tenants')
       .option('--status <status...>', 'only these statuses (active, suspended, failed, provisioning, deleting)')
       .option('--engine <engine...>', 'only these engines (sqlite, postgres, mysql)')
-      .option('--server <server>', 'only tenants on this database server: host, host:port, or local for SQLite files')
+      .option('--server <server>', 'only tenants on this server: a tenant server name (see servers list), host:port, or local')
       .option('--health', "check every listed tenant's database now (opens each one)")
       .addOption(json())
       .action(async (flags) => (await import('./commands/list-tenants')).listTenantsCommand(ctx, flags)),
@@ -316,10 +316,67 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .description('check registry, secret key and every tenant (reachable, schema, users)')
       .argument('[subdomains...]', 'only these tenants (default all)')
       .option('--concurrency <n>', 'tenants checked at once', wholeNumber(1, 64), 8)
+      .option('--server <server>', 'only tenants on this server: a tenant server name (see servers list), host:port, or local')
       .addOption(json())
       .action(async (slugs, flags) => (await import('./commands/check-tenants')).checkTenantsCommand(ctx, slugs, flags)),
-    [['check-tenants', 'exit 1 when anything is wrong'], ['doctor acme beta'], ['check-tenants --json']],
+    [
+      ['check-tenants', 'exit 1 when anything is wrong'],
+      ['doctor acme beta'],
+      ['check-tenants --server pg-2', 'the tenants on one tenant server'],
+      ['check-tenants --json'],
+    ],
   );
+
+  const servers = program.command('servers').description('tenant servers new tenants are placed on: list, add, set-state, remove');
+  servers.helpCommand(false);
+  examples(
+    servers
+      .command('list')
+      .description('registered tenant servers with their load (tenants / capacity) and state')
+      .addOption(json())
+      .action(async (flags) => (await import('./commands/servers')).listServersCommand(ctx, flags)),
+    [['servers list']],
+  );
+  examples(
+    servers
+      .command('add')
+      .description('register a tenant server (its password is stored encrypted, never shown)')
+      .argument('<name>', 'lower-case letters, digits and hyphens')
+      .argument('<url>', 'postgres://user:password@host:5432/postgres or mysql://…; the path is the maintenance database')
+      .requiredOption('--capacity <n>', 'how many tenants it may hold', wholeNumber(1, 1_000_000))
+      .addOption(new Option('--state <state>', 'open (default), draining or full').choices(['open', 'draining', 'full']))
+      .addOption(json())
+      .action(async (name, url, flags) => (await import('./commands/servers')).addServerCommand(ctx, name, url, flags)),
+    [['servers add pg-2 postgres://sales:secret@db2.internal:5432/postgres --capacity 500']],
+  );
+  examples(
+    servers
+      .command('set-state')
+      .description('open (takes new tenants), draining or full (takes none); --capacity changes its capacity')
+      .argument('<name>', 'the server')
+      .argument('[state]', 'open, draining or full')
+      .option('--capacity <n>', 'a new capacity', wholeNumber(1, 1_000_000))
+      .addOption(json())
+      .action(async (name, state, flags) => (await import('./commands/servers')).setServerStateCommand(ctx, name, state, flags)),
+    [
+      ['servers set-state pg-1 draining', 'then move its tenants: move-tenant acme --to-server pg-2'],
+      ['servers set-state pg-2 open --capacity 800'],
+    ],
+  );
+  examples(
+    servers
+      .command('remove')
+      .description('unregister a server that holds no tenant')
+      .argument('<name>', 'the server')
+      .addOption(json())
+      .action(async (name, flags) => (await import('./commands/servers')).removeServerCommand(ctx, name, flags)),
+    [['servers remove pg-1']],
+  );
+  examples(servers, [
+    ['servers list'],
+    ['servers add pg-2 postgres://sales:secret@db2:5432/postgres --capacity 500'],
+    ['servers set-state pg-1 draining'],
+  ]);
 
   examples(
     program
@@ -392,6 +449,7 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .option('--as <subdomain>', 'restore as a new tenant with this subdomain')
       .option('--database-engine <engine>', 'sqlite, postgres or mysql (the configured server of that engine)')
       .option('--database-url <url>', 'postgres://… or mysql://…; no name = sales_<subdomain> on that server')
+      .option('--to-server <name>', 'a registered tenant server (servers list): sales_<subdomain> on it')
       .option(
         '--replace',
         "replace an existing tenant's data: restored into a new database, switched to once verified; the old one is kept",
@@ -412,6 +470,7 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .argument('<subdomain>', 'the tenant')
       .option('--to-engine <engine>', 'sqlite, or postgres/mysql on SALESFLEET_TENANT_SERVER_URL')
       .option('--database-url <url>', 'postgres://… or mysql://…; no name = sales_<subdomain> on that server')
+      .option('--to-server <name>', 'a registered tenant server (servers list): sales_<subdomain> on it')
       .option('--drop-old', 'drop the old database once switched (default: kept until delete-old-database)')
       .option('--drain-seconds <n>', "how long to wait for other processes' requests to end (default 5)", wholeNumber(0, 600))
       .addOption(json())
@@ -419,6 +478,7 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
     [
       ['move-tenant acme --to-engine postgres', 'onto the configured PostgreSQL server'],
       ['move-tenant acme --database-url mysql://sales@db2:3306/', 'sales_acme on that MariaDB server'],
+      ['move-tenant acme --to-server pg-2', 'onto a registered tenant server'],
       ['move-tenant acme', 'again after a crash: finishes or undoes the interrupted move'],
     ],
   );

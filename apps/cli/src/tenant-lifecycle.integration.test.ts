@@ -57,9 +57,11 @@ describe.each(dialects)('the CLI runs a tenant lifecycle on %s', (dialect) => {
     const after = await ws.run(['list-tenants', '--json']);
     expect(plain.code).toBe(0);
     const [header, row] = plain.stdout.trimEnd().split('\n');
-    expect(header).toMatch(/^SLUG\s+NAME\s+STATUS\s+ENGINE\s+USERS\s+SCHEMA VERSION\s+PENDING\s+CREATED \(UTC\)$/);
+    expect(header).toMatch(/^SLUG\s+NAME\s+STATUS\s+ENGINE\s+SERVER\s+USERS\s+SCHEMA VERSION\s+PENDING\s+CREATED \(UTC\)$/);
     expect(row).toMatch(
-      new RegExp(`^${slug}\\s+Lifecycle Ltd\\s+active\\s+${dialect}\\s+1/7\\s+\\d{12}-\\S+\\s+0\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d$`),
+      new RegExp(
+        `^${slug}\\s+Lifecycle Ltd\\s+active\\s+${dialect}\\s+\\S+\\s+1/7\\s+\\d{12}-\\S+\\s+0\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d$`,
+      ),
     );
     // Columns line up: every value starts where its header starts.
     expect(row!.indexOf('active')).toBe(header!.indexOf('STATUS'));

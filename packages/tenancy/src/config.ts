@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { normalizeHost } from './host';
 import { maskUrlsInText } from './mask';
 import { ConfigError } from '@salesfleet/contracts';
+import { parseTenantServers, type NewTenantServer } from './registry/tenant-servers';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -27,6 +28,11 @@ export interface Config {
    * password stay the tenant's), while provisioning, migrations and backups connect to the server.
    */
   tenantPoolerUrl: string | null;
+  /**
+   * Tenant servers to register when the registry does not have them yet (SALESFLEET_TENANT_SERVERS,
+   * `name:capacity=url …`); from then on the registry's rows (CLI `servers`, the console) are the truth.
+   */
+  tenantServers: NewTenantServer[];
   /** Normalised base domains, first one used to build tenant URLs. */
   baseDomains: string[];
   /**
@@ -120,6 +126,7 @@ const envSchema = z.object({
   DATABASE_URL: optional(z.string().trim()),
   SALESFLEET_TENANT_SERVER_URL: optional(serverUrl('the tenant database server')),
   SALESFLEET_TENANT_POOLER_URL: optional(serverUrl('the connection pooler (PgBouncer) in front of the tenant database server')),
+  SALESFLEET_TENANT_SERVERS: z.string().optional(),
   SALESFLEET_BASE_DOMAINS: optional(commaList),
   SALESFLEET_SECRET_KEY: optional(z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)')),
   SALESFLEET_MAX_TENANTS: optional(intFrom(1, 10_000_000)),
@@ -203,12 +210,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('SALESFLEET_HEALTH_INTERVAL', (err as Error).message);
   }
 
+  let tenantServers: NewTenantServer[];
+  try {
+    tenantServers = parseTenantServers(e.SALESFLEET_TENANT_SERVERS ?? '');
+  } catch (err) {
+    const detail = (err as { details?: { message: string }[] }).details?.[0]?.message;
+    throw new ConfigError('SALESFLEET_TENANT_SERVERS', maskUrlsInText(`${(err as Error).message}${detail ? ` (${detail})` : ''}`));
+  }
+
   const config = {
     dataDir,
     registryUrl: e.SALESFLEET_REGISTRY_URL ?? registryFromDatabaseUrl(e.DATABASE_URL) ?? null,
     registryUrlFrom: e.SALESFLEET_REGISTRY_URL ? 'SALESFLEET_REGISTRY_URL' : e.DATABASE_URL ? 'DATABASE_URL' : null,
     tenantServerUrl: e.SALESFLEET_TENANT_SERVER_URL ?? null,
     tenantPoolerUrl: tenantPoolerUrl(e.SALESFLEET_TENANT_POOLER_URL, e.SALESFLEET_TENANT_SERVER_URL),
+    tenantServers,
     baseDomains,
     secretKeySource,
     maxTenants: e.SALESFLEET_MAX_TENANTS ?? null,
@@ -337,6 +353,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     registryFrom: config.registryUrlFrom ?? 'default',
     tenantServer: config.tenantServerUrl ? maskUrlsInText(config.tenantServerUrl) : null,
     tenantPooler: config.tenantPoolerUrl ? maskUrlsInText(config.tenantPoolerUrl) : null,
+    tenantServers: config.tenantServers.map((s) => `${s.name}:${s.capacity}=${maskUrlsInText(s.url)}`),
     baseDomains: config.baseDomains,
     secretKey: `set (${config.secretKeySource})`,
     maxTenants: config.maxTenants,

@@ -133,6 +133,14 @@ export {
   type TenantSortKey,
 } from './registry/registry';
 export { defineRegistryModels, type OperationOutcome, type RegistryModels } from './registry/models';
+export {
+  PLACEMENT_LOCK,
+  TenantServers,
+  parseTenantServers,
+  type NewTenantServer,
+  type TenantServerPatch,
+  type TenantServerRecord,
+} from './registry/tenant-servers';
 export { pendingMigrationCount } from './registry/records';
 export type {
   DomainRecord,

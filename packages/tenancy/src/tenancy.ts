@@ -184,6 +184,10 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
       const { pending } = await registry.migrationStatus();
       if (pending.length > 0) throw new RegistryNotReady(pending);
     }
+    if (config.tenantServers.length > 0) {
+      const seeded = await registry.servers.seed(config.tenantServers);
+      if (seeded.length > 0) logger.info({ servers: seeded }, 'tenant servers registered from SALESFLEET_TENANT_SERVERS');
+    }
   } catch (err) {
     await registry.close().catch(() => undefined);
     throw err;

@@ -6,6 +6,8 @@ import { formatMs, plural, printTable } from '../output';
 
 export interface CheckTenantsFlags {
   json?: boolean;
+  /** Only tenants on this server (a registered tenant server's name, or host:port / local). */
+  server?: string;
   concurrency: number;
 }
 
@@ -123,7 +125,9 @@ async function runChecks(tenancy: Tenancy, slugs: string[], flags: CheckTenantsF
   }
 
   const tenants: TenantRecord[] =
-    slugs.length > 0 ? await Promise.all(slugs.map((s) => registry.getTenant(s))) : await registry.listTenants();
+    slugs.length > 0
+      ? await Promise.all(slugs.map((s) => registry.getTenant(s)))
+      : await registry.listTenants(flags.server ? { server: flags.server } : {});
 
   const sealed = tenants.filter((t) => t.db.passwordEncrypted !== null);
   const source = {

@@ -35,6 +35,7 @@ export async function listTenantsCommand(ctx: CommandContext, flags: ListTenants
       ...(engine?.length ? { engine } : {}),
       ...(flags.server ? { server: flags.server } : {}),
     });
+    const serverNames = new Map((await tenancy.registry.servers.list()).map((s) => [s.id, s.name]));
     const listed = flags.health
       ? await pMap(
           tenants,
@@ -56,7 +57,7 @@ export async function listTenantsCommand(ctx: CommandContext, flags: ListTenants
       : tenants.map((tenant) => ({ tenant, health: null }));
 
     if (flags.json) {
-      out.json({ tenants: listed.map((l) => listedJson(tenancy, l)) });
+      out.json({ tenants: listed.map((l) => listedJson(tenancy, l, serverNames)) });
       return;
     }
     if (listed.length === 0) {
@@ -75,6 +76,7 @@ export async function listTenantsCommand(ctx: CommandContext, flags: ListTenants
         { header: 'Name' },
         { header: 'Status' },
         { header: 'Engine' },
+        { header: 'Server' },
         { header: 'Users', align: 'right' },
         { header: 'Schema version' },
         { header: 'Pending', align: 'right' },
@@ -85,6 +87,7 @@ export async function listTenantsCommand(ctx: CommandContext, flags: ListTenants
         tenant.name,
         tenant.status,
         tenant.db.engine,
+        tenantServerOf(tenant, serverNames),
         `${usersCell(tenant, health)}/${tenant.maxUsers}`,
         health?.schemaVersion ?? tenant.schemaVersion ?? '',
         pendingCell(tenant, health),
@@ -120,11 +123,11 @@ function pendingCell(tenant: TenantRecord, health: TenantHealth | null): string 
   return String(pendingMigrationCount(tenant) ?? '');
 }
 
-function listedJson(tenancy: Tenancy, { tenant, health }: Listed) {
+function listedJson(tenancy: Tenancy, { tenant, health }: Listed, serverNames: ReadonlyMap<number, string>) {
   const last = tenant.health;
   return {
     ...tenantJson(tenancy, tenant),
-    server: tenantServerOf(tenant),
+    server: tenantServerOf(tenant, serverNames),
     userCount: health ? health.userCount : tenant.userCount,
     schemaVersion: health?.schemaVersion ?? tenant.schemaVersion,
     pendingMigrations: health ? health.pendingMigrations : pendingMigrationCount(tenant),

@@ -7,6 +7,7 @@ import { formatMs, plural } from '../output';
 export interface MoveTenantFlags {
   toEngine?: string;
   databaseUrl?: string;
+  toServer?: string;
   dropOld?: boolean;
   drainSeconds?: number;
   json?: boolean;
@@ -23,7 +24,9 @@ function killSwitch(step: MoveStep): void {
 /** `move-tenant <slug> --to-engine E [--database-url URL] [--drop-old]`. */
 export async function moveTenantCommand(ctx: CommandContext, slug: string, flags: MoveTenantFlags): Promise<void> {
   const { out } = ctx;
-  if (!flags.toEngine && !flags.databaseUrl) throw new UsageError('say where to: --to-engine sqlite|postgres|mysql, or --database-url URL');
+  if (!flags.toEngine && !flags.databaseUrl && !flags.toServer)
+    throw new UsageError('say where to: --to-engine sqlite|postgres|mysql, --database-url URL, or --to-server NAME');
+  if (flags.toServer && (flags.toEngine || flags.databaseUrl)) throw new UsageError('--to-server replaces --to-engine and --database-url');
   await withTenancy(ctx, {}, async (tenancy) => {
     const { moveTenant } = await loadTenancyPackage();
     const to = { ...(flags.toEngine ? { engine: flags.toEngine } : {}), ...(flags.databaseUrl ? { url: flags.databaseUrl } : {}) };
@@ -35,6 +38,7 @@ export async function moveTenantCommand(ctx: CommandContext, slug: string, flags
         moveTenant(tenancy, slug, {
           actor: cliActor(),
           to,
+          ...(flags.toServer ? { toServer: flags.toServer } : {}),
           dropOld: flags.dropOld === true,
           ...(flags.drainSeconds !== undefined ? { drainMs: flags.drainSeconds * 1000 } : {}),
           onStep: (step) => {

@@ -62,3 +62,15 @@ export {
   type TillPayment,
   type TillSettlement,
 } from './till-payments';
+export {
+  isTenantServerName,
+  MAX_SERVER_CAPACITY,
+  SERVER_ENGINES,
+  TENANT_SERVER_NAME_MESSAGE,
+  TENANT_SERVER_STATES,
+  tenantServerCapacitySchema,
+  tenantServerNameSchema,
+  tenantServerStateSchema,
+  type ServerEngine,
+  type TenantServerState,
+} from './tenant-server';

@@ -3,6 +3,7 @@ import { emailSchema } from '../rules/email';
 import { engineSchema } from '../rules/engine';
 import { slugSchema } from '../rules/slug';
 import { tenantStatusSchema } from '../rules/tenant-status';
+import { SERVER_ENGINES, tenantServerCapacitySchema, tenantServerNameSchema, tenantServerStateSchema } from '../rules/tenant-server';
 import { usernameSchema } from '../rules/username';
 import { isoDate, optionalParam } from './common';
 
@@ -42,7 +43,7 @@ export const TenantSummarySchema = z
     userCount: z.number().int().nullable().describe('active users as last recorded in the registry'),
     maxUsers: z.number().int(),
     multiLocation: z.boolean(),
-    server: z.string().describe('database server: host:port, or local for SQLite files'),
+    server: z.string().describe('database server: its registered name, else host:port, or local for SQLite files'),
     health: z
       .object({
         reachable: z.boolean(),
@@ -167,6 +168,42 @@ export const DryRunResultSchema = z
   })
   .meta({ id: 'DryRunResult' });
 
+/** A tenant server as the platform API shows it: its connection without the password. */
+export const TenantServerSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    engine: z.enum(SERVER_ENGINES),
+    host: z.string(),
+    port: z.number().int(),
+    user: z.string().nullable(),
+    maintenanceDatabase: z.string().nullable(),
+    passwordSet: z.boolean(),
+    capacity: z.number().int(),
+    state: tenantServerStateSchema,
+    tenantCount: z.number().int().describe('tenants placed on it (any status)'),
+    createdAt: isoDate,
+    updatedAt: isoDate,
+  })
+  .meta({ id: 'TenantServer' });
+
+export const AddTenantServerInputSchema = z
+  .object({
+    name: tenantServerNameSchema,
+    url: z.string().trim().min(1).max(2000).describe('postgres:// or mysql:// URL; its path, if any, is the maintenance database'),
+    capacity: tenantServerCapacitySchema,
+    state: tenantServerStateSchema.optional(),
+  })
+  .strict()
+  .meta({ id: 'AddTenantServerInput' });
+
+export const UpdateTenantServerInputSchema = z
+  .object({ state: tenantServerStateSchema.optional(), capacity: tenantServerCapacitySchema.optional() })
+  .strict()
+  .meta({ id: 'UpdateTenantServerInput' });
+
+export const TenantServerParamSchema = z.object({ name: tenantServerNameSchema });
+
 // ── requests ──────────────────────────────────────────────────────────────────────────────────────
 
 export const SlugParamSchema = z.object({ slug: slugSchema });
@@ -179,7 +216,9 @@ export const TenantListQuerySchema = z.object({
   q: optionalParam(z.string().trim().max(200)).describe('substring of the subdomain, name or admin email'),
   status: optionalParam(tenantStatusSchema),
   engine: optionalParam(engineSchema),
-  server: optionalParam(z.string().trim().max(300)).describe('database server: host, host:port, or local for SQLite files'),
+  server: optionalParam(z.string().trim().max(300)).describe(
+    "database server: a registered tenant server's name, or host, host:port, or local for SQLite files",
+  ),
   sort: optionalParam(z.enum(TENANT_SORT_KEYS)).transform((v) => v ?? 'name'),
   dir: optionalParam(z.enum(['asc', 'desc'])).transform((v) => v ?? 'asc'),
 });
@@ -221,6 +260,9 @@ export const TenantHealthResultSchema = z.object({ health: TenantHealthSchema })
 export const DomainListSchema = z.object({ domains: z.array(DomainSchema) });
 export const DomainResultSchema = z.object({ domain: DomainSchema });
 export const OperationListSchema = z.object({ operations: z.array(OperationSchema) });
+export const TenantServerListSchema = z.object({ servers: z.array(TenantServerSchema) });
+export const TenantServerResultSchema = z.object({ server: TenantServerSchema });
+export const RemoveTenantServerResultSchema = z.object({ removed: z.literal(true) });
 
 export type PlatformAdmin = z.infer<typeof PlatformAdminSchema>;
 export type Domain = z.infer<typeof DomainSchema>;
@@ -236,4 +278,7 @@ export type CreateTenantInput = z.input<typeof CreateTenantInputSchema>;
 export type UpdateTenantInput = z.input<typeof UpdateTenantInputSchema>;
 export type DryRunResult = z.infer<typeof DryRunResultSchema>;
 export type TenantPage = z.infer<typeof TenantPageSchema>;
+export type TenantServer = z.infer<typeof TenantServerSchema>;
+export type AddTenantServerInput = z.input<typeof AddTenantServerInputSchema>;
+export type UpdateTenantServerInput = z.input<typeof UpdateTenantServerInputSchema>;
 export type CreateTenantResult = z.infer<typeof CreateTenantResultSchema>;

@@ -6,6 +6,7 @@ import { tenantListing } from './202612070300-tenant-listing';
 import { registryChanges } from './202612070400-registry-changes';
 import { fleetJobs } from './202612070720-fleet-jobs';
 import { tenantDatabaseSchema } from './202612070730-tenant-database-schema';
+import { tenantServers } from './202612070800-tenant-servers';
 
 /** The registry (control-plane) migrations, oldest first. Written by the tenancy package's owner. */
 export const registryMigrations: MigrationDefinition[] = [
@@ -16,4 +17,5 @@ export const registryMigrations: MigrationDefinition[] = [
   registryChanges,
   fleetJobs,
   tenantDatabaseSchema,
+  tenantServers,
 ];

@@ -12,12 +12,14 @@ import {
   openSequelize,
   resolveSqlitePath,
   sameDatabase,
+  specToUrl,
   type DatabaseParams,
   type DatabaseSpec,
   type DriverContext,
 } from '../drivers/index';
 import type { OperationRun } from '../operations';
 import type { TenantRecord } from '../registry/records';
+import type { TenantServerRecord } from '../registry/tenant-servers';
 import { ARCHIVE_EXTENSION, TableDigest, readArchiveHeader, type ArchiveHeader } from './archive';
 import { backupDirectory, writeArchive, type DataSafetyDeps } from './backup';
 import { loadArchive } from './load';
@@ -39,6 +41,8 @@ export interface MoveOptions {
   runId?: string;
   /** Where to: `{ engine }` (the configured server of that engine, or a SQLite file) or `{ url }`. */
   to: DatabaseParams;
+  /** A registered tenant server instead of `to`: a managed database on it (the server must be open and have room). */
+  toServer?: string;
   /** Drop the old database once switched (only databases Salesfleet created). */
   dropOld?: boolean;
   /** How long to wait for other processes' connections to the old database to end (default 5 s). */
@@ -165,13 +169,16 @@ export async function moveTenant(deps: MoveDeps, slug: string, options: MoveOpti
   const started = performance.now();
   const ctx: DriverContext = { dataDir: deps.config.dataDir, connectTimeoutMs: deps.config.dbConnectTimeoutMs };
   let tenant = await deps.registry.getTenant(slug);
+  const server = options.toServer ? await serverWithRoom(deps, options.toServer) : null;
+  const to: DatabaseParams = server ? { url: specToUrl({ ...(await deps.registry.servers.specOf(server)), database: '' }) } : options.to;
   const run = await deps.operations.begin('move-tenant', {
     actor: options.actor,
     ...(options.runId ? { runId: options.runId } : {}),
     tenantId: tenant.id,
     tenantSlug: slug,
     details: {
-      to: options.to.url ? describeSpec(targetDatabase(deps.config, slug, options.to).spec) : (options.to.engine ?? null),
+      to: to.url ? describeSpec(targetDatabase(deps.config, slug, to).spec) : (to.engine ?? null),
+      server: server?.name ?? null,
       dropOld: options.dropOld === true,
     },
   });
@@ -208,7 +215,7 @@ export async function moveTenant(deps: MoveDeps, slug: string, options: MoveOpti
     if (tenant.status !== 'active' && tenant.status !== 'suspended')
       throw new Conflict(`Tenant "${slug}" is ${tenant.status}; only an active or suspended tenant can be moved`);
     const oldSpec = deps.registry.databaseSpecOf(tenant);
-    const target = await chooseTarget(deps, slug, options.to, oldSpec, ctx);
+    const target = await chooseTarget(deps, slug, to, oldSpec, ctx);
     run.addSecrets(oldSpec.password, target.spec.password);
     const step = async <T>(name: MoveStep, fn: () => Promise<T>, details: Record<string, unknown> = {}): Promise<T> => {
       await options.onStep?.(name);
@@ -289,6 +296,7 @@ export async function moveTenant(deps: MoveDeps, slug: string, options: MoveOpti
       deps.registry.updateTenant(tenant.id, {
         status: journal!.previousStatus,
         db: dbColumns(deps, target.spec, journal!.targetCreated && target.managed),
+        serverId: server?.id ?? null,
         schemaVersion: header.schemaVersion,
       }),
     );
@@ -433,6 +441,16 @@ export async function rollBack(deps: MoveDeps, journal: MoveJournal, ctx: Driver
   await run.note('roll_back', 'succeeded', { database: describeSpec(old) });
 }
 
+/** A registered server a tenant may move onto: open, with room for one more. */
+async function serverWithRoom(deps: DataSafetyDeps, name: string): Promise<TenantServerRecord> {
+  const server = await deps.registry.servers.get(name);
+  if (server.state !== 'open') throw new Conflict(`Tenant server "${server.name}" is ${server.state}; it takes no tenants`);
+  if (server.tenantCount >= server.capacity) {
+    throw new Conflict(`Tenant server "${server.name}" is at its capacity (${server.tenantCount} of ${server.capacity} tenants)`);
+  }
+  return server;
+}
+
 /** The target: the managed place of `to`, with a suffix when that name is taken (e.g. a kept old database). */
 async function chooseTarget(
   deps: DataSafetyDeps,
@@ -452,7 +470,8 @@ async function chooseTarget(
     return plain;
   }
   if (!sameDatabase(plain.spec, old) && !(await driverFor(plain.spec.engine).exists(plain.spec, ctx))) return plain;
-  const suffix = plain.spec.engine === 'sqlite' ? `-m${stamp().slice(0, 15)}` : `_m${stamp().slice(0, 15)}`;
+  // Lower case: server database names we create are [a-z0-9_] (the stamp's `T` was refused).
+  const suffix = (plain.spec.engine === 'sqlite' ? `-m${stamp().slice(0, 15)}` : `_m${stamp().slice(0, 15)}`).toLowerCase();
   return targetDatabase(deps.config, slug, to, suffix);
 }
 

@@ -36,6 +36,7 @@ import { childLogger, type Logger } from '../logger';
 import { redact } from '../mask';
 import type { OperationRun } from '../operations';
 import type { TenantRecord } from '../registry/records';
+import { PLACEMENT_LOCK, type TenantServerRecord } from '../registry/tenant-servers';
 import { databaseSize } from './tenant-health';
 import { driverContext, parseDate, sequelizeOptions, serverContextFor, unreachableMessage, type ProvisioningContext } from './context';
 import { creatorGone, keepLease, leaseUntil, newProvisioningOwner } from './lease';
@@ -50,6 +51,7 @@ import {
   isUsername,
   LimitReached,
   normalizeEmail,
+  type ServerEngine,
   ProvisioningFailed,
   SlugTaken,
   USERNAME_MESSAGE,
@@ -74,6 +76,8 @@ interface ResolvedDatabase {
   /** `managed`: must not exist yet, created by us. `explicit`: may exist (must then be empty). */
   origin: 'managed' | 'explicit';
   maintenanceDatabase: string | null;
+  /** The registered tenant server chosen for it (placement), or null. */
+  server: TenantServerRecord | null;
 }
 
 interface ValidatedInput {
@@ -226,7 +230,38 @@ export function createTenant(
 
 async function create(ctx: ProvisioningContext, input: CreateTenantInput, options: CreateTenantOptions): Promise<CreatedTenant> {
   const started = performance.now();
-  const v = validate(ctx, input);
+  const v = await validate(ctx, input);
+  // Placement: the server is chosen again under the lock, which is held until the row (that counts
+  // against the server) is inserted, so concurrent creations never overfill a server.
+  let releasePlacement: (() => Promise<void>) | null = null;
+  if (v.database.server) {
+    releasePlacement = await ctx.registry.locks.acquire(PLACEMENT_LOCK, { busy: 'placing a tenant on a server' });
+    try {
+      const placed = await placeOnServer(ctx, v.database.server.engine, v.slug, input.database?.name);
+      if (!placed) throw new Conflict(`The ${v.database.server.engine} tenant servers changed meanwhile; retry`);
+      v.database = placed;
+    } catch (err) {
+      await releasePlacement();
+      throw err;
+    }
+  }
+  try {
+    return await createPlaced(ctx, v, options, started, async () => {
+      await releasePlacement?.();
+      releasePlacement = null;
+    });
+  } finally {
+    await releasePlacement?.();
+  }
+}
+
+async function createPlaced(
+  ctx: ProvisioningContext,
+  v: ValidatedInput,
+  options: CreateTenantOptions,
+  started: number,
+  registered: () => Promise<void>,
+): Promise<CreatedTenant> {
   // Hash while the database is created and migrated (scrypt runs on the thread pool).
   const credentials = v.adminPassword
     ? hashPassword(v.adminPassword).then((hash) => ({ password: null as string | null, hash }))
@@ -244,6 +279,7 @@ async function create(ctx: ProvisioningContext, input: CreateTenantInput, option
       adminPassword: v.adminPassword ? 'given' : 'generated',
       database: describeSpec(v.database.spec),
       databaseOrigin: v.database.origin,
+      server: v.database.server?.name ?? null,
       maxUsers: v.maxUsers,
       multiLocation: v.multiLocation,
       trialEndsAt: v.trialEndsAt,
@@ -280,6 +316,7 @@ async function create(ctx: ProvisioningContext, input: CreateTenantInput, option
         if (ctx.hooks.failAt === step.name) throw new InjectedFailure(step.name);
       });
       timings.push({ step: step.name, durationMs: Math.round(performance.now() - t0) });
+      if (step.name === 'register') await registered();
     }
   } catch (err) {
     c.stopLease?.();
@@ -360,6 +397,7 @@ async function register(ctx: ProvisioningContext, c: Creation): Promise<void> {
       // Set just before we create it (see createDatabase): never for a database we did not make.
       managed: false,
     },
+    serverId: v.database.server?.id ?? null,
     provisioning: { owner: c.owner, leaseUntil: leaseUntil() },
   };
   let tenant: TenantRecord;
@@ -494,7 +532,7 @@ export function isEmptyDatabase(inspection: DatabaseInspection): boolean {
   return inspection.tables.length === 1 && inspection.tables[0] === MIGRATIONS_TABLE && (inspection.migrationRows ?? 0) === 0;
 }
 
-function validate(ctx: ProvisioningContext, input: CreateTenantInput): ValidatedInput {
+async function validate(ctx: ProvisioningContext, input: CreateTenantInput): Promise<ValidatedInput> {
   const slug = validateSlug(input.subdomain);
   const problems: { path: string; message: string }[] = [];
   const { name, adminEmail, maxUsers, trialEndsAt, paidUntil } = validateTenantFields(input, problems);
@@ -509,7 +547,7 @@ function validate(ctx: ProvisioningContext, input: CreateTenantInput): Validated
   }
   let database: ResolvedDatabase | null = null;
   try {
-    database = resolveDatabase(ctx, input.database, slug);
+    database = await resolveDatabase(ctx, input.database, slug);
   } catch (err) {
     if (err instanceof ValidationFailed)
       problems.push(...((err.details as { path: string; message: string }[]) ?? [{ path: 'database', message: err.message }]));
@@ -565,20 +603,47 @@ export function validateTenantFields(
   return { name, adminEmail, maxUsers, trialEndsAt, paidUntil };
 }
 
-function resolveDatabase(ctx: ProvisioningContext, params: DatabaseParams | undefined, slug: string): ResolvedDatabase {
+/**
+ * The least-loaded open registered server of `engine` as this tenant's database (`sales_<slug>`, or
+ * `name` when given); null when no server of that engine is registered. Full servers: LimitReached.
+ */
+async function placeOnServer(
+  ctx: ProvisioningContext,
+  engine: ServerEngine,
+  slug: string,
+  name: string | undefined,
+): Promise<ResolvedDatabase | null> {
+  const server = await ctx.registry.servers.choose(engine);
+  if (!server) return null;
+  const s = await ctx.registry.servers.specOf(server);
+  return {
+    spec: { ...s, database: name || managedDatabaseName(slug) },
+    origin: name ? 'explicit' : 'managed',
+    maintenanceDatabase: s.database || null,
+    server,
+  };
+}
+
+async function resolveDatabase(ctx: ProvisioningContext, params: DatabaseParams | undefined, slug: string): Promise<ResolvedDatabase> {
   const server = ctx.config.tenantServerUrl ? parseDatabaseUrl(ctx.config.tenantServerUrl) : null;
   const managedOnServer = (s: DatabaseSpec, name?: string): ResolvedDatabase => ({
     spec: { ...s, database: name || managedDatabaseName(slug) },
     origin: name ? 'explicit' : 'managed',
     maintenanceDatabase: s.database || null,
+    server: null,
   });
   const sqlite = (): ResolvedDatabase => ({
     spec: { engine: 'sqlite', database: sqliteTenantPath(slug), host: null, port: null, user: null, password: null },
     origin: 'managed',
     maintenanceDatabase: null,
+    server: null,
   });
   const given = params && Object.values(params).some((x) => x !== undefined && x !== null && x !== '');
-  if (!given) return server ? managedOnServer(server) : sqlite();
+  if (!given) {
+    // The default engine (the configured server's, else SQLite) goes to its registered servers when it has any.
+    const placed = server && server.engine !== 'sqlite' ? await placeOnServer(ctx, server.engine, slug, undefined) : null;
+    return placed ?? (server ? managedOnServer(server) : sqlite());
+  }
   if (isSchemaEngine(params!.engine) || params!.schema || (params!.url && parseDatabaseUrl(params!.url).schema)) {
     return resolveSchema(params!, slug, server);
   }
@@ -592,12 +657,14 @@ function resolveDatabase(ctx: ProvisioningContext, params: DatabaseParams | unde
     }
     return sqlite();
   }
-  // `--database-engine postgres` alone: the configured tenant server of that engine.
+  // `--database-engine postgres` alone: the least-loaded registered server of that engine, else the configured one.
   if (!params!.url && !params!.host && !params!.port && !params!.user && !params!.password) {
+    const placed = await placeOnServer(ctx, spec.engine, slug, params!.name);
+    if (placed) return placed;
     if (server && server.engine === spec.engine) return managedOnServer(server, params!.name);
     if (!server) {
       throw new ValidationFailed(`No ${spec.engine} server to create the database on`, [
-        { path: 'database', message: 'give --database-url / host, or set SALESFLEET_TENANT_SERVER_URL' },
+        { path: 'database', message: 'give --database-url / host, register a tenant server, or set SALESFLEET_TENANT_SERVER_URL' },
       ]);
     }
     throw new ValidationFailed(`The tenant server is ${server.engine}, not ${spec.engine}`, [
@@ -606,8 +673,9 @@ function resolveDatabase(ctx: ProvisioningContext, params: DatabaseParams | unde
   }
   if (!spec.host) spec.host = '127.0.0.1';
   if (!spec.port) spec.port = DEFAULT_PORTS[spec.engine];
-  if (!spec.database) return { spec: { ...spec, database: managedDatabaseName(slug) }, origin: 'managed', maintenanceDatabase: null };
-  return { spec, origin: 'explicit', maintenanceDatabase: null };
+  if (!spec.database)
+    return { spec: { ...spec, database: managedDatabaseName(slug) }, origin: 'managed', maintenanceDatabase: null, server: null };
+  return { spec, origin: 'explicit', maintenanceDatabase: null, server: null };
 }
 
 /**
@@ -640,7 +708,7 @@ function resolveSchema(params: DatabaseParams, slug: string, server: DatabaseSpe
   spec.database = assertSafeIdentifier(params.name || spec.database || DEFAULT_SCHEMA_DATABASE);
   const explicit = Boolean(spec.schema);
   spec.schema = spec.schema || managedSchemaName(slug);
-  return { spec, origin: explicit ? 'explicit' : 'managed', maintenanceDatabase };
+  return { spec, origin: explicit ? 'explicit' : 'managed', maintenanceDatabase, server: null };
 }
 
 async function checkTenantLimit(ctx: ProvisioningContext): Promise<void> {
@@ -655,7 +723,7 @@ async function dryRun(ctx: ProvisioningContext, input: CreateTenantInput): Promi
   const add = (name: string, ok: boolean, message: string) => checks.push({ name, ok, message });
   let v: ValidatedInput | null = null;
   try {
-    v = validate(ctx, input);
+    v = await validate(ctx, input);
     add('input', true, 'name, subdomain, admin and limits are valid');
   } catch (err) {
     add('input', false, (err as Error).message);
@@ -676,7 +744,8 @@ async function dryRun(ctx: ProvisioningContext, input: CreateTenantInput): Promi
     } catch (err) {
       add('tenant limit', false, (err as Error).message);
     }
-    const { spec } = v.database;
+    const { spec, server } = v.database;
+    if (server) add('tenant server', true, `goes to tenant server "${server.name}" (${server.tenantCount} of ${server.capacity} tenants)`);
     const where = describeSpec(spec);
     try {
       const inspection = await driverFor(spec.engine).inspect(spec, dbContext(ctx, v.database));

@@ -14,6 +14,8 @@ import {
 import { findOrphans, removeOrphans, type OrphanReport, type RemovedOrphans } from './orphans';
 import { fleetHealth, tenantHealth, type FleetHealthOptions } from './tenant-health';
 import { addDomain, listDomains, removeDomain } from './tenant-domains';
+import { addTenantServer, removeTenantServer, updateTenantServer } from './tenant-servers';
+import type { NewTenantServer, TenantServerPatch, TenantServerRecord } from '../registry/tenant-servers';
 import { resumeTenant, suspendTenant, updateTenant } from './tenant-lifecycle';
 import { fixAdminGroups, tenantUsers } from './tenant-users';
 import type {
@@ -99,6 +101,23 @@ export class Provisioner {
 
   removeDomain(slug: string, domain: string, options: ActorOptions): Promise<void> {
     return removeDomain(this.#ctx, slug, domain, options);
+  }
+
+  /** The registered tenant servers, with how many tenants each holds. */
+  listTenantServers(): Promise<TenantServerRecord[]> {
+    return this.#ctx.registry.servers.list();
+  }
+
+  addTenantServer(input: NewTenantServer, options: ActorOptions): Promise<TenantServerRecord> {
+    return addTenantServer(this.#ctx, input, options);
+  }
+
+  updateTenantServer(name: string, patch: TenantServerPatch, options: ActorOptions): Promise<TenantServerRecord> {
+    return updateTenantServer(this.#ctx, name, patch, options);
+  }
+
+  removeTenantServer(name: string, options: ActorOptions): Promise<void> {
+    return removeTenantServer(this.#ctx, name, options);
   }
 
   /** Databases named like ours that no tenant owns, and rows whose creator crashed (check-tenants). */

@@ -7,7 +7,7 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from 'sequelize';
-import type { Engine, TenantStatus } from '@salesfleet/contracts';
+import type { Engine, ServerEngine, TenantServerState, TenantStatus } from '@salesfleet/contracts';
 
 export type OperationOutcome = 'started' | 'succeeded' | 'failed';
 
@@ -39,6 +39,8 @@ export function defineRegistryModels(sequelize: Sequelize) {
     declare dbManaged: boolean;
     /** `databaseKey(db)`: unique, so a database belongs to at most one tenant. */
     declare dbKey: string | null;
+    /** The registered tenant server the database is on (null: given by URL, SQLite, or placed before servers). */
+    declare serverId: CreationOptional<number | null>;
     declare provisioningOwner: string | null;
     declare provisioningLeaseUntil: Date | null;
     declare schemaVersion: string | null;
@@ -73,6 +75,7 @@ export function defineRegistryModels(sequelize: Sequelize) {
       dbPasswordEncrypted: { type: DataTypes.TEXT, allowNull: true },
       dbManaged: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       dbKey: { type: DataTypes.STRING(600), allowNull: true },
+      serverId: { type: DataTypes.INTEGER, allowNull: true },
       provisioningOwner: { type: DataTypes.STRING(255), allowNull: true },
       provisioningLeaseUntil: { type: DataTypes.DATE, allowNull: true },
       schemaVersion: { type: DataTypes.STRING(255), allowNull: true },
@@ -99,6 +102,7 @@ export function defineRegistryModels(sequelize: Sequelize) {
         { name: 'tenants_db_host_slug', fields: ['db_host', 'slug'] },
         { name: 'tenants_created_at', fields: ['created_at'] },
         { name: 'tenants_user_count', fields: ['user_count'] },
+        { name: 'tenants_server_id_slug', fields: ['server_id', 'slug'] },
       ],
     },
   );
@@ -418,6 +422,39 @@ export function defineRegistryModels(sequelize: Sequelize) {
     },
   );
 
+  /** A database server new tenants are placed on (registry/tenant-servers.ts). */
+  class TenantServerRow extends Model<InferAttributes<TenantServerRow>, InferCreationAttributes<TenantServerRow>> {
+    declare id: CreationOptional<number>;
+    declare name: string;
+    declare engine: ServerEngine;
+    declare host: string;
+    declare port: number;
+    declare user: string | null;
+    declare passwordEncrypted: string | null;
+    declare maintenanceDatabase: string | null;
+    declare capacity: number;
+    declare state: TenantServerState;
+    declare createdAt: CreationOptional<Date>;
+    declare updatedAt: CreationOptional<Date>;
+  }
+  TenantServerRow.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      name: { type: DataTypes.STRING(63), allowNull: false, unique: true },
+      engine: { type: DataTypes.STRING(16), allowNull: false },
+      host: { type: DataTypes.STRING(255), allowNull: false },
+      port: { type: DataTypes.INTEGER, allowNull: false },
+      user: { type: DataTypes.STRING(128), allowNull: true },
+      passwordEncrypted: { type: DataTypes.TEXT, allowNull: true },
+      maintenanceDatabase: { type: DataTypes.STRING(255), allowNull: true },
+      capacity: { type: DataTypes.INTEGER, allowNull: false },
+      state: { type: DataTypes.STRING(16), allowNull: false },
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    { sequelize, tableName: 'tenant_servers', modelName: 'TenantServerRow', underscored: true, timestamps: true },
+  );
+
   // Associations only where queries use them (domain → tenant, session → admin).
   const cascade = { onDelete: 'CASCADE', onUpdate: 'CASCADE' } as const;
   Tenant.hasMany(TenantDomain, { foreignKey: 'tenantId', as: 'domains', ...cascade });
@@ -438,6 +475,7 @@ export function defineRegistryModels(sequelize: Sequelize) {
     FleetJob,
     FleetJobTenant,
     TenantHealthSample,
+    TenantServerRow,
     sequelize,
   };
 }

@@ -18,6 +18,8 @@ export interface TenantRecord {
   readonly trialEndsAt: Date | null;
   readonly paidUntil: Date | null;
   readonly db: TenantDatabaseRecord;
+  /** The registered tenant server its database is on (null: given by URL, SQLite, or placed before servers were registered). */
+  readonly serverId: number | null;
   /**
    * While `provisioning`: the creating process (`host:pid:token`) and until when its lease runs; a
    * retry takes the row over when the lease ran out or the process is gone. Null otherwise.

@@ -71,7 +71,13 @@ describe.each(dialects)('the tenants list on a %s registry', (dialect) => {
     expect(mine(await t.registry.listTenants({ server: 'db1.internal', status: 'active', q: 'zeta' }))).toEqual(['1']);
     const page = await t.registry.pageTenants({ q: tag, engine: 'postgres', status: 'active', limit: 1 });
     expect(page.total).toBe(2);
-    expect(made.map(tenantServerOf)).toEqual(['db1.internal:5432', 'db2.internal:3306', 'local', 'db2.internal:5433', 'db1.internal:5432']);
+    expect(made.map((x) => tenantServerOf(x))).toEqual([
+      'db1.internal:5432',
+      'db2.internal:3306',
+      'local',
+      'db2.internal:5433',
+      'db1.internal:5432',
+    ]);
   });
 
   it('sorts by name, users and health, missing values last, ties by slug', async () => {

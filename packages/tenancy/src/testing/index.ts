@@ -49,6 +49,7 @@ export function tenantRecord(slug: string, overrides: Partial<TenantRecord> = {}
       managed: true,
       key: `sqlite:tenants/${slug}.sqlite`,
     },
+    serverId: null,
     provisioning: null,
     schemaVersion: null,
     userCount: null,
