@@ -495,6 +495,7 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
   // ── Fleet jobs ──────────────────────────────────────────────────────────────────────────────────
   program.commandsGroup('Fleet jobs:');
   const jobs = program.command('jobs').description('fleet jobs (migrate, health, backup) recorded in the registry');
+  jobs.helpCommand(false);
   examples(
     jobs
       .command('list')
@@ -522,6 +523,11 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .action(async (id, flags) => (await import('./commands/jobs')).jobsAttachCommand(ctx, id, flags)),
     [['jobs attach 12']],
   );
+  examples(jobs, [
+    ['jobs list', 'the newest fleet jobs and their states'],
+    ['jobs show 12'],
+    ['jobs attach 12', 'follow a running job to its end'],
+  ]);
 
   // ── Audit ───────────────────────────────────────────────────────────────────────────────────────
   program.commandsGroup('Audit:');
