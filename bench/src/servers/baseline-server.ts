@@ -75,7 +75,8 @@ const tenant = tenantRecord('baseline', {
   createdAt: now,
   updatedAt: now,
 });
-const handle = { tenant, version: 1, sequelize, models };
+// `run` is the tenant's scope around a request (a transaction only for postgres-schema tenants): a plain call here.
+const handle = { tenant, version: 1, sequelize, models, run: <T>(fn: () => Promise<T> | T): Promise<T> => Promise.resolve().then(fn) };
 const lease = { handle, release: () => undefined };
 
 // Every host is the one tenant; the handle is always open. Platform routes are not exercised.
