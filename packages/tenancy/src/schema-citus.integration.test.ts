@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '@salesfleet/models/testing';
 import type { TenantRecord } from './registry/records';
 import { TemplateCache } from './templates';
-import { createTestTenancy, testSlug, type TestTenancy } from './testing/index';
+import { createSchemaTenants, createTestTenancy, type TestTenancy } from './testing/index';
 
 const postgres = (await testDialects()).includes('postgres');
 
@@ -22,18 +22,7 @@ describe.runIf(postgres)('postgres-schema SQL stays in its own schema (Citus 12)
 
   beforeAll(async () => {
     t = await createTestTenancy({ engine: 'postgres' });
-    for (let i = 0; i < 2; i++) {
-      const { tenant } = await t.provisioner.createTenant(
-        {
-          name: `Citus ${i}`,
-          subdomain: testSlug('cit'),
-          adminEmail: `a${i}@cit.test`,
-          database: { engine: 'postgres-schema', name: shared },
-        },
-        { actor: 'test' },
-      );
-      tenants.push(tenant);
-    }
+    tenants.push(...(await createSchemaTenants(t, shared, 2, 'cit')));
   }, 180_000);
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { driverFor, openSequelize, parseDatabaseUrl } from './drivers/index';
 import { TemplateCache } from './templates';
 import type { TenantRecord } from './registry/records';
 import { UnscopedSchemaQuery } from './schema-pools';
-import { createTestTenancy, memoryLogger, testSlug, type TestTenancy } from './testing/index';
+import { createSchemaTenants, createTestTenancy, memoryLogger, testSlug, type TestTenancy } from './testing/index';
 
 const postgres = (await testDialects()).includes('postgres');
 
@@ -37,18 +37,7 @@ describe.runIf(postgres)('postgres-schema tenants', () => {
 
   beforeAll(async () => {
     t = await createTestTenancy({ engine: 'postgres', config: { schemaPoolMax: 2 }, logger });
-    for (let i = 0; i < 2; i++) {
-      const { tenant } = await t.provisioner.createTenant(
-        {
-          name: `Schema ${i}`,
-          subdomain: testSlug('sch'),
-          adminEmail: `a${i}@schema.test`,
-          database: { engine: 'postgres-schema', name: shared },
-        },
-        { actor: 'test' },
-      );
-      tenants.push(tenant);
-    }
+    tenants.push(...(await createSchemaTenants(t, shared, 2, 'sch')));
   }, 180_000);
 
   afterAll(async () => {

@@ -135,6 +135,24 @@ export function testSlug(prefix = 't'): string {
   return `${prefix}${randomBytes(5).toString('hex')}`;
 }
 
+/** Creates `count` postgres-schema tenants, one after another, in the shared database `shared`. */
+export async function createSchemaTenants(t: Tenancy, shared: string, count: number, prefix: string): Promise<TenantRecord[]> {
+  const tenants: TenantRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const { tenant } = await t.provisioner.createTenant(
+      {
+        name: `${prefix} ${i}`,
+        subdomain: testSlug(prefix),
+        adminEmail: `a${i}@${prefix}.test`,
+        database: { engine: 'postgres-schema', name: shared },
+      },
+      { actor: 'test' },
+    );
+    tenants.push(tenant);
+  }
+  return tenants;
+}
+
 export async function createTestTenancy(options: TestTenancyOptions = {}): Promise<TestTenancy> {
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'salesfleet-tenancy-'));
