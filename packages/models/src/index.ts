@@ -394,6 +394,7 @@ export {
   DEMO_MARKER,
   DEMO_BATCH_PRODUCT,
   DEMO_PRODUCTS,
+  DEMO_QUOTE_NOTES,
   DEMO_SUPPLIERS,
   seedDemoData,
   type SeedDemoDataOptions,

@@ -5,7 +5,7 @@ import { openTestTenant, type TestTenant } from '../sales/test-tenant';
 import { testDialects } from '../testing';
 import { dateInTimeZone } from '../settings/time-zone';
 import { getSettings } from '../settings/settings';
-import { DEMO_BATCH_PRODUCT, DEMO_CUSTOMERS, DEMO_PRODUCTS, seedDemoData } from './seed-demo-data';
+import { DEMO_BATCH_PRODUCT, DEMO_CUSTOMERS, DEMO_PRODUCTS, DEMO_QUOTE_NOTES, seedDemoData } from './seed-demo-data';
 import { expiringStock } from '../sales/batches';
 import { units } from '../sales/quantity';
 import { bookViolations } from '../testing/books';
@@ -50,6 +50,7 @@ describe.each(dialects)('demo data on %s', (dialect) => {
       suppliers: 2,
       purchaseOrders: 1,
       creditNotes: 1,
+      quotes: 2,
       batches: 2,
     });
     expect(await models.Location.count()).toBe(1);
@@ -64,8 +65,9 @@ describe.each(dialects)('demo data on %s', (dialect) => {
       'INV-000005',
       'INV-000006',
       'INV-000007',
+      'INV-000008',
     ]);
-    expect(invoices.map((i) => i.status)).toEqual(['paid', 'issued', 'paid', 'paid', 'issued', 'paid', 'issued']);
+    expect(invoices.map((i) => i.status)).toEqual(['paid', 'issued', 'paid', 'paid', 'issued', 'paid', 'issued', 'issued']);
     expect(invoices[4]!.amountPaid).toBe(1000);
     expect(invoices.map((i) => i.issueDate)).toEqual([
       '2026-06-09',
@@ -75,16 +77,26 @@ describe.each(dialects)('demo data on %s', (dialect) => {
       '2026-06-13',
       '2026-06-14',
       '2026-06-15',
+      '2026-06-14',
     ]);
+    // The demo quotes: the accepted one became the last invoice (sold on its quoted terms), the other is open.
+    const quotes = await models.Quote.findAll({ order: [['number', 'ASC']], raw: true });
+    expect(quotes.map((q) => [q.status, q.notes])).toEqual([
+      ['converted', DEMO_QUOTE_NOTES.converted],
+      ['open', DEMO_QUOTE_NOTES.open],
+    ]);
+    expect(quotes[0]!.invoiceId).toBe(invoices[7]!.id);
+    expect(invoices[7]).toMatchObject({ quoteId: quotes[0]!.id, total: quotes[0]!.total, notes: DEMO_QUOTE_NOTES.converted });
     const coffee = await models.Product.findOne({ where: { sku: 'COFFEE-250' } });
     const level = await models.StockLevel.findOne({ where: { productId: coffee!.id } });
-    expect(level!.quantity).toBe(units(40 - 2 - 1 - 1 + 1)); // one coffee came back (the demo credit note)
+    expect(level!.quantity).toBe(units(40 - 2 - 1 - 1 + 1 - 2)); // one coffee came back (the demo credit note), two went on the quote's invoice
 
     const tb = await trialBalance(models);
     expect(tb.balanced).toBe(true);
     expect(tb.totals.debit).toBeGreaterThan(0);
     expect((await profitAndLoss(models)).totals.netProfit).not.toBe(0);
     expect(await salesByDay(models, { from: '2026-06-09', to: '2026-06-15' })).toHaveLength(7);
+    expect(await models.Quote.count()).toBe(2);
 
     const second = await seedDemoData(models, { today: '2026-06-20' });
     expect(second.created).toEqual({
@@ -97,6 +109,7 @@ describe.each(dialects)('demo data on %s', (dialect) => {
       suppliers: 0,
       purchaseOrders: 0,
       creditNotes: 0,
+      quotes: 0,
       batches: 0,
     });
     expect(await bookViolations(models)).toEqual([]);

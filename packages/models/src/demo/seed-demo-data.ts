@@ -13,13 +13,15 @@ import { Conflict } from '@salesfleet/contracts';
 import { paySupplierBill } from '../purchasing/bills';
 import { createPurchaseOrder, receivePurchaseOrder } from '../purchasing/purchases';
 import { centsFor, units } from '../sales/quantity';
+import { convertQuote, createQuote } from '../sales/quotes';
 import { InventoryValuation } from '../sales/valuation';
 import { adjustStock } from '../sales/stock';
 
 /**
  * Demo data for a new workspace (`create-tenant --demo-data`, `pnpm start --demo`): products with
  * stock, customers, a week of posted invoices (some paid, one part-paid, some open), an expense, and
- * suppliers with a purchase order half received and its bill part paid —
+ * suppliers with a purchase order half received and its bill part paid, a quote still open and one
+ * converted into an invoice —
  * through the same operations the API uses, so the books, stock and reports agree.
  *
  * Deterministic (same rows every time; invoice dates count back from `today`), idempotent (each part
@@ -50,12 +52,20 @@ export interface SeedDemoDataResult {
     suppliers: number;
     purchaseOrders: number;
     creditNotes: number;
+    /** Quotes: one left open, one accepted and converted into an invoice. */
+    quotes: number;
     /** Stock batches of the batch-tracked demo product. */
     batches: number;
   };
 }
 
 export const DEMO_MARKER = 'Demo data';
+
+/** The demo quotes' notes (the converted quote's invoice carries them too). */
+export const DEMO_QUOTE_NOTES = {
+  open: `${DEMO_MARKER}: quote for the café's next order`,
+  converted: `${DEMO_MARKER}: quote accepted`,
+} as const;
 
 const EXTRA_LOCATION = { code: 'NORTH', name: 'North Street shop', address: '12 North Street' };
 
@@ -137,6 +147,7 @@ async function seed(
     suppliers: 0,
     purchaseOrders: 0,
     creditNotes: 0,
+    quotes: 0,
     batches: 0,
   };
   const t = { transaction };
@@ -352,6 +363,47 @@ async function seed(
       );
       created.creditNotes++;
     }
+  }
+
+  // ── quotes: one accepted yesterday and converted into an invoice (stock taken, sale posted), one still open ──
+  if ((await models.Quote.count({ where: { notes: { [Op.in]: [DEMO_QUOTE_NOTES.open, DEMO_QUOTE_NOTES.converted] } }, ...t })) === 0) {
+    const line = (sku: string, quantity: number, discountBp?: number) => ({
+      productId: productId.get(sku)!,
+      quantity: units(quantity),
+      ...(discountBp ? { discountBp } : {}),
+    });
+    // A quote is converted only while valid on the tenant's real today, which a back-dated demo may be past.
+    const realToday = dateInTimeZone((await getSettings(models, transaction)).timeZone);
+    const validUntil = [daysBefore(options.today, -30), realToday].sort().at(-1)!;
+    const accepted = await createQuote(
+      models,
+      {
+        locationId: main,
+        customerId: customerId('katherine@demo.example.com'),
+        issueDate: daysBefore(options.today, 3),
+        validUntil,
+        lines: [line('GRINDER', 1, 500), line('COFFEE-250', 2)],
+        notes: DEMO_QUOTE_NOTES.converted,
+        userId,
+      },
+      t,
+    );
+    await convertQuote(models, accepted.id, { issueDate: daysBefore(options.today, 1), userId }, t);
+    await createQuote(
+      models,
+      {
+        locationId: main,
+        customerId: customerId('orders@cornercafe.demo.example.com'),
+        issueDate: options.today,
+        validUntil: daysBefore(options.today, -30),
+        lines: [line('COFFEE-250', 12), line('MUG-WHITE', 6)],
+        discountAmount: 1000,
+        notes: DEMO_QUOTE_NOTES.open,
+        userId,
+      },
+      t,
+    );
+    created.quotes = 2;
   }
 
   // ── an expense ──
