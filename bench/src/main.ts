@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [--quick] [--profile] [name…]` — runs the benchmarks of issue 6 and writes
  * `bench/results/<time>-<mode>.{md,json}` (and `latest-<mode>.md`). Names: routing, floor, cold,
- * budget, provisioning, migrations, memory, move, workspace, tenants, startup, sales (or their numbers 1–12); none = all.
+ * budget, provisioning, migrations, memory, move, workspace, tenants, startup, sales, workers (or their numbers 1–13); none = all.
  *
  * Everything measured runs in child processes this runner starts (API servers on loopback ports, the
  * load generator, task processes); tenants live in a temporary directory and in PostgreSQL databases
@@ -25,6 +25,7 @@ import { salesBenchmark } from './benchmarks/sales';
 import { startupBenchmark } from './benchmarks/startup';
 import { workspaceBenchmark } from './benchmarks/workspace';
 import { tenantsBenchmark } from './benchmarks/tenants';
+import { workersBenchmark } from './benchmarks/workers';
 import { Harness } from './lib/harness';
 import { pgAvailable, pgServerInfo } from './lib/pg';
 import { markdownReport, markdownTable, type BenchmarkResult, type MachineInfo } from './lib/report';
@@ -43,6 +44,7 @@ const BENCHMARKS: { name: string; run: (h: Harness) => Promise<BenchmarkResult> 
   { name: 'tenants', run: tenantsBenchmark },
   { name: 'startup', run: startupBenchmark },
   { name: 'sales', run: salesBenchmark },
+  { name: 'workers', run: workersBenchmark },
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('../results', import.meta.url));

@@ -15,7 +15,7 @@ const API_BIN = join(ROOT, 'apps/api/bin/salesfleet-api.js');
 type Variant = 'compiled' | 'source';
 
 /** The environment of a user's shell, without this run's SALESFLEET_* settings. */
-function userEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+export function userEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SALESFLEET_') && k !== 'NODE_ENV') env[k] = v;
   return { ...env, NO_COLOR: '1', ...extra };
@@ -70,7 +70,7 @@ async function timeApiStart(h: Harness, variant: Variant, dataDir: string): Prom
 }
 
 /** Both apps built and fresh before anything is timed (a stale build would be rebuilt inside the first run). */
-async function ensureBuilt(h: Harness): Promise<void> {
+export async function ensureBuilt(h: Harness): Promise<void> {
   for (const app of ['apps/api', 'apps/cli']) {
     const appDir = join(ROOT, app);
     const manifest = readManifest(appDir);

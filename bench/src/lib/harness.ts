@@ -70,7 +70,7 @@ export class Harness {
    * of each, so drift on a shared machine hits both alike. Returns every round and the medians.
    */
   async interleaved(
-    servers: readonly RunningServer[],
+    servers: readonly Pick<RunningServer, 'name' | 'port'>[],
     load: Omit<LoadRequest, 'port' | 'durationSeconds'>,
     options: { warm?: boolean } = {},
   ): Promise<Record<string, Interleaved>> {
