@@ -39,7 +39,16 @@ export {
   MAX_UNIT_PRICE,
 } from './limits';
 export { NUMBER_PREFIX, numberPrefixProblem, numberPrefixSchema } from './number-prefix';
-export { CODE_MESSAGE, CODE_PATTERN, SKU_MESSAGE, SKU_PATTERN } from './codes';
+export {
+  BARCODE_MAX_LENGTH,
+  BARCODE_MESSAGE,
+  BARCODE_PATTERN,
+  CODE_MESSAGE,
+  CODE_PATTERN,
+  SKU_MAX_LENGTH,
+  SKU_MESSAGE,
+  SKU_PATTERN,
+} from './codes';
 export {
   allocateProportionally,
   lineAmounts,

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { emailSchema, isEmail } from './email';
 import { isUsername, usernameSchema } from './username';
 import { newPasswordSchema, PASSWORD_POLICY, validatePasswordStrength } from './password';
+import { BARCODE_MAX_LENGTH, BARCODE_MESSAGE, BARCODE_PATTERN } from './codes';
+import { ProductInputSchema } from '../schemas/sales';
 
 describe('email', () => {
   it.each(['a@b.co', 'first.last+tag@example.com', 'x@sub.example.org'])('accepts %s', (email) => {
@@ -36,5 +38,18 @@ describe('password policy', () => {
     expect(validatePasswordStrength('a-fine-long-passphrase')).toEqual([]);
     expect(newPasswordSchema.safeParse('x'.repeat(11)).success).toBe(false);
     expect(newPasswordSchema.safeParse('x'.repeat(12)).success).toBe(true);
+  });
+});
+
+describe('barcode', () => {
+  const body = { sku: 'TEA-1', name: 'Tea', unitPrice: 250 };
+  it.each(['4001234567890', 'INT-0042', ''])('accepts %j in a product body (empty: none)', (barcode) => {
+    expect(BARCODE_PATTERN.test(barcode)).toBe(true);
+    expect(ProductInputSchema.safeParse({ ...body, barcode }).success).toBe(true);
+  });
+  it.each(['400 123', 'ab/cd', 'é12', 'x'.repeat(BARCODE_MAX_LENGTH + 1)])('refuses %j with the one message', (barcode) => {
+    const result = ProductInputSchema.safeParse({ ...body, barcode });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toMatch(barcode.length > BARCODE_MAX_LENGTH ? /64/ : BARCODE_MESSAGE);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SKU_MESSAGE, SKU_PATTERN } from '../rules/codes';
+import { BARCODE_MAX_LENGTH, BARCODE_MESSAGE, BARCODE_PATTERN, SKU_MAX_LENGTH, SKU_MESSAGE, SKU_PATTERN } from '../rules/codes';
 import { MAX_INVOICE_LINES, MAX_UNIT_PRICE } from '../rules/limits';
 import { MAX_TILL_PAYMENTS } from '../rules/till-payments';
 import { MAX_AMOUNT, MAX_BASIS_POINTS } from '../rules/money';
@@ -71,7 +71,7 @@ export type ProductJson = z.infer<typeof ProductSchema>;
 
 export const ProductInputSchema = z
   .object({
-    sku: requiredText(64).regex(SKU_PATTERN, SKU_MESSAGE),
+    sku: requiredText(SKU_MAX_LENGTH).regex(SKU_PATTERN, SKU_MESSAGE),
     name: requiredText(200),
     description: optionalText(5000),
     unitPrice: unitCents.describe('cents per unit, before tax'),
@@ -84,8 +84,8 @@ export const ProductInputSchema = z
     barcode: z
       .string()
       .trim()
-      .max(64)
-      .regex(/^[A-Za-z0-9-]*$/, 'letters, digits and -')
+      .max(BARCODE_MAX_LENGTH)
+      .regex(BARCODE_PATTERN, BARCODE_MESSAGE)
       .nullable()
       .optional()
       .describe('unique when set'),
@@ -102,7 +102,13 @@ export type ProductInput = z.input<typeof ProductInputSchema>;
 
 export const ProductListQuerySchema = SearchQuerySchema.extend({
   locationId: idQuery.optional().describe('only the stock of this location'),
-  barcode: z.string().trim().min(1).max(64).optional().describe('exactly this barcode: the till’s scan lookup (0 or 1 product)'),
+  barcode: z
+    .string()
+    .trim()
+    .min(1)
+    .max(BARCODE_MAX_LENGTH)
+    .optional()
+    .describe('exactly this barcode: the till’s scan lookup (0 or 1 product)'),
   categoryId: idQuery.optional(),
 });
 

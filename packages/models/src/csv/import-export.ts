@@ -1,7 +1,16 @@
 import { Op } from 'sequelize';
 import { systemAccounts } from '../accounting/posting';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
-import { BATCH_NUMBER_MAX_LENGTH, isCalendarDate, SKU_PATTERN, ValidationFailed } from '@salesfleet/contracts';
+import {
+  BARCODE_MAX_LENGTH,
+  BARCODE_MESSAGE,
+  BARCODE_PATTERN,
+  BATCH_NUMBER_MAX_LENGTH,
+  isCalendarDate,
+  SKU_MAX_LENGTH,
+  SKU_PATTERN,
+  ValidationFailed,
+} from '@salesfleet/contracts';
 import type { TenantModels } from '../model-types';
 import { checkSupplier } from '../purchasing/suppliers';
 import { checkCustomer } from '../sales/catalog';
@@ -169,7 +178,7 @@ export async function importProductsCsv(
     const at = (column: string) => `${r.line}.${column}`;
     const sku = r.get('sku') ?? '';
     if (!sku) issues.push({ path: at('sku'), message: 'required' });
-    else if (sku.length > 64 || !SKU_PATTERN.test(sku))
+    else if (sku.length > SKU_MAX_LENGTH || !SKU_PATTERN.test(sku))
       issues.push({ path: at('sku'), message: 'letters, digits and . _ / - (at most 64)' });
     const key = sku.toLowerCase();
     if (sku && seen.has(key)) issues.push({ path: at('sku'), message: `the same SKU as line ${seen.get(key)}` });
@@ -194,8 +203,8 @@ export async function importProductsCsv(
       if (unit === undefined) issues.push({ path: at('unit'), message: `no unit ${code}` });
     }
     const barcode = r.get('barcode');
-    if (barcode && (barcode.length > 64 || !/^[A-Za-z0-9-]+$/.test(barcode)))
-      issues.push({ path: at('barcode'), message: 'letters, digits and - (at most 64)' });
+    if (barcode && (barcode.length > BARCODE_MAX_LENGTH || !BARCODE_PATTERN.test(barcode)))
+      issues.push({ path: at('barcode'), message: `${BARCODE_MESSAGE} (at most ${BARCODE_MAX_LENGTH})` });
     const category = r.get('category');
     if (category && category.length > 100) issues.push({ path: at('category'), message: 'at most 100 characters' });
     const allowNegativeStock = bool(r.get('allow_negative_stock'), at('allow_negative_stock'), issues);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BARCODE_MESSAGE } from '@salesfleet/contracts';
 import type { TenantModels } from '../model-types';
 import { testDialects } from '../testing';
 import {
@@ -98,6 +99,9 @@ describe.each(dialects)('customers, products and stock on %s', (dialect) => {
         { path: 'name', message: 'required' },
         { path: 'unitPrice', message: expect.any(String) },
       ]),
+    });
+    await expect(createProduct(models, { sku: 'SCAN-1', name: 'Scan', unitPrice: 1, barcode: '400 123' })).rejects.toMatchObject({
+      details: [{ path: 'barcode', message: BARCODE_MESSAGE }],
     });
     await expect(createProduct(models, { sku: 'OK-1', name: 'Ok', unitPrice: 1, taxRateId: 424242 })).rejects.toMatchObject({
       details: [{ path: 'taxRateId', message: 'no tax rate 424242' }],

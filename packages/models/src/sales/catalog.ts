@@ -6,7 +6,16 @@ import type { Customer, Product, TenantModels } from '../model-types';
 import { FieldChecks, MAX_INT32, rethrowAsDomainError } from './fields';
 import { type ContactInput, type ContactPatch, checkContact } from './contact';
 import { containsIgnoringCase, equalsIgnoringCase } from './search';
-import { Conflict, NotFound, SKU_MESSAGE, SKU_PATTERN } from '@salesfleet/contracts';
+import {
+  BARCODE_MAX_LENGTH,
+  BARCODE_MESSAGE,
+  BARCODE_PATTERN,
+  Conflict,
+  NotFound,
+  SKU_MAX_LENGTH,
+  SKU_MESSAGE,
+  SKU_PATTERN,
+} from '@salesfleet/contracts';
 
 /**
  * Customers and products: create, read, update, delete, and search (case-insensitive "contains" on
@@ -107,7 +116,7 @@ async function checkProduct(models: TenantModels, input: ProductPatch, creating:
   const f = new FieldChecks();
   const out: ProductPatch = {};
   if (creating || input.sku !== undefined) {
-    out.sku = f.text(input.sku, 'sku', 64, true);
+    out.sku = f.text(input.sku, 'sku', SKU_MAX_LENGTH, true);
     if (out.sku && !SKU_PATTERN.test(out.sku)) f.fail('sku', SKU_MESSAGE);
   }
   if (creating || input.name !== undefined) out.name = f.text(input.name, 'name', 200, true);
@@ -117,8 +126,8 @@ async function checkProduct(models: TenantModels, input: ProductPatch, creating:
   if (input.allowNegativeStock !== undefined) out.allowNegativeStock = f.bool(input.allowNegativeStock, 'allowNegativeStock');
   if (input.trackBatches !== undefined) out.trackBatches = f.bool(input.trackBatches, 'trackBatches');
   if (input.barcode !== undefined) {
-    out.barcode = f.text(input.barcode, 'barcode', 64, false) ?? null;
-    if (out.barcode && !BARCODE.test(out.barcode)) f.fail('barcode', 'letters, digits and -');
+    out.barcode = f.text(input.barcode, 'barcode', BARCODE_MAX_LENGTH, false) ?? null;
+    if (out.barcode && !BARCODE_PATTERN.test(out.barcode)) f.fail('barcode', BARCODE_MESSAGE);
   }
   if (input.categoryId !== undefined) {
     if (input.categoryId === null) out.categoryId = null;
@@ -159,8 +168,6 @@ async function assertSkuFree(models: TenantModels, sku: string, exceptId?: numbe
   if (exceptId !== undefined) where.push({ id: { [Op.ne]: exceptId } });
   if ((await models.Product.count({ where: { [Op.and]: where } })) > 0) throw skuTaken(sku);
 }
-
-const BARCODE = /^[A-Za-z0-9-]+$/;
 
 async function assertBarcodeFree(models: TenantModels, barcode: string, exceptId?: number): Promise<void> {
   const where: WhereOptions[] = [{ barcode }];

@@ -8,6 +8,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from 'sequelize';
+import { BARCODE_MAX_LENGTH, SKU_MAX_LENGTH } from '@salesfleet/contracts';
 import { timestampAttribute } from '../timestamp-attribute';
 import type { AssociateModel, StockLevel, TaxRate, Unit } from '../model-types';
 
@@ -54,7 +55,7 @@ export function defineProduct(sequelize: Sequelize) {
   Product.init(
     {
       id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-      sku: { type: DataTypes.STRING(64), allowNull: false, validate: { notEmpty: true } },
+      sku: { type: DataTypes.STRING(SKU_MAX_LENGTH), allowNull: false, validate: { notEmpty: true } },
       name: { type: DataTypes.STRING(200), allowNull: false, validate: { notEmpty: true } },
       description: { type: DataTypes.TEXT, allowNull: true },
       unitPrice: { type: DataTypes.INTEGER, allowNull: false, validate: { isInt: true, min: 0 } },
@@ -85,7 +86,7 @@ export function defineProduct(sequelize: Sequelize) {
         onDelete: 'SET NULL',
         onUpdate: 'CASCADE',
       },
-      barcode: { type: DataTypes.STRING(64), allowNull: true },
+      barcode: { type: DataTypes.STRING(BARCODE_MAX_LENGTH), allowNull: true },
       allowNegativeStock: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       trackBatches: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
