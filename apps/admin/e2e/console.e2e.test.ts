@@ -124,7 +124,18 @@ describe.skipIf(skipReason !== null)('admin console end to end', () => {
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     // The job's stream ends with the finished job: every tenant up to date (skipped) or migrated, none failed.
     const progress = page.locator('.fleet-job-migrate .progress-label');
-    await progress.filter({ hasText: /Finished: (\d+) of \1 tenants/ }).waitFor({ timeout: 60_000 });
+    // One tenant on this platform: "1 of 1 tenant", and "1 tenant" in the summary.
+    await progress.filter({ hasText: /Finished: 1 of 1 tenant\b/ }).waitFor({ timeout: 60_000 });
+    // The bar is full and says so at once (no easing caught half-way by the screenshot).
+    const bar = page.locator('.fleet-job-migrate progress');
+    expect(
+      await bar.evaluate((el: HTMLProgressElement) => ({
+        full: el.value === el.max,
+        transition: getComputedStyle(el).getPropertyValue('--pico-transition').trim(),
+      })),
+    ).toEqual({ full: true, transition: '0s' });
+    const tenantCount = page.getByRole('list', { name: 'Summary' }).getByRole('listitem').first();
+    expect(await tenantCount.textContent()).toBe('1 tenant');
     expect(await progress.textContent()).not.toContain('failed');
     await page.screenshot({ path: `${SCREENSHOTS}fleet-health.png`, fullPage: true });
 

@@ -25,4 +25,4 @@ export {
 export { Pager } from './pager';
 export { EmptyState, Loading, Notice } from './states';
 export { columnsCsv, DataTable, ListFrame, type Column, type PageState, type QueryState } from './list-frame';
-export { plural } from './plural';
+export { type PluralForms, plural, pluralWord } from './plural';

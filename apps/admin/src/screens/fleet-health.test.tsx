@@ -139,6 +139,37 @@ describe('fleet health', () => {
     expect(api.requests.some((r) => r.path.endsWith('/migrate'))).toBe(false);
   });
 
+  it('says "1 tenant" for one tenant, and its finished job fills the bar', async () => {
+    fakeApi({
+      'GET /auth/me': { body: { admin: signedInAdmin } },
+      'GET /health': { body: { ...health(), summary: { ...summary, tenants: 1, checked: 1, reachable: 1, unreachable: 0 }, total: 1 } },
+      'GET /jobs': (req) => ({
+        body: {
+          jobs:
+            req.query.get('kind') === 'migrate'
+              ? [
+                  job({
+                    state: 'succeeded',
+                    total: 1,
+                    counts: { pending: 0, done: 0, skipped: 1, failed: 0 },
+                    finishedAt: new Date().toISOString(),
+                  }),
+                ]
+              : [],
+        },
+      }),
+    });
+    renderApp('/health');
+    const label = await screen.findByText(/Job 7 · Finished: 1 of 1 tenant\b/);
+    expect(label.textContent).not.toMatch(/tenants/);
+    const items = within(screen.getByRole('list', { name: 'Summary' }))
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
+    expect(items[0]).toBe('1 tenant');
+    const bar = screen.getByRole('progressbar') as HTMLProgressElement;
+    expect([bar.value, bar.max]).toEqual([1, 1]);
+  });
+
   it('picks up the running job when the page opens', async () => {
     vi.stubGlobal('EventSource', FakeEventSource);
     fakeApi({

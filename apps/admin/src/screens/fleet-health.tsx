@@ -5,9 +5,11 @@ import { FLEET_HEALTH_INTERVAL_MS, FLEET_HEALTH_PAGE, useFleetHealth } from '../
 import { jobTenants, startJob, useFollowJob, useLatestJob } from '../api/jobs';
 import { queryKeys } from '../api/query-keys';
 import { HealthIndicator, PendingBadge, StatusBadge } from '../components/badges';
-import { EmptyState, ErrorNotice, formatBytes, formatDateTime, formatRelative, Loading } from '@salesfleet/ui';
+import { EmptyState, ErrorNotice, formatBytes, formatDateTime, formatRelative, Loading, plural, pluralWord } from '@salesfleet/ui';
 import type { FleetJob, FleetJobKind } from '@salesfleet/contracts';
 import { useDocumentTitle } from '../lib/use-document-title';
+
+const TENANT = { one: 'tenant', other: 'tenants' };
 
 /**
  * The fleet overview, from the registry alone (each tenant's last check; the health job records
@@ -49,7 +51,7 @@ export function FleetHealthScreen() {
         <>
           <ul className="summary" aria-label="Summary">
             <li>
-              <strong>{summary.tenants}</strong> tenants
+              <strong>{summary.tenants}</strong> {pluralWord(summary.tenants, TENANT)}
             </li>
             <li className={summary.unreachable ? 'summary-bad' : 'summary-good'}>
               <strong>{summary.unreachable}</strong> failing
@@ -232,11 +234,12 @@ function JobProgress({ job }: { job: FleetJob }) {
     <div className="job-progress" aria-live="polite">
       <label htmlFor={progressId} className="progress-label">
         Job {job.id} · {job.state === 'running' ? 'running' : job.state === 'succeeded' ? 'Finished' : 'Finished with failures'}: {finished}{' '}
-        of {job.total} tenants
+        of {plural(job.total, TENANT)}
         {job.counts.skipped > 0 && <span className="muted"> · {job.counts.skipped} up to date</span>}
         {job.counts.failed > 0 && <span className="field-error"> · {job.counts.failed} failed</span>}
       </label>
-      <progress id={progressId} value={finished} max={Math.max(job.total, 1)} />
+      {/* An empty job (no tenant) is complete, not 0 of 1. */}
+      <progress id={progressId} value={job.total === 0 ? 1 : finished} max={Math.max(job.total, 1)} />
       <p className="muted small-text">
         Started {formatRelative(job.createdAt)} by {job.actor}
         {job.attempts > 1 && <> · resumed after its server stopped</>}
