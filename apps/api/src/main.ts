@@ -26,7 +26,7 @@ import { type ApiEnv, loadApiEnv } from './env';
 import { createApiLogger } from './logger';
 import type { RunningServer } from './server';
 import { ensureConsoleBuilt, TENANT_WORKSPACE } from './start/ensure-console';
-import { relayRegistryChanges, startPrimary, workerConfig, workerCount } from './start/workers';
+import { clusterChangeOrigin, relayRegistryChanges, startPrimary, workerConfig, workerCount } from './start/workers';
 import { isSalesfleetError } from '@salesfleet/contracts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -218,7 +218,12 @@ async function single(config: Config, env: ApiEnv, logger: Logger, lifecycle: Li
 /** A cluster worker: the primary has migrated the registry and made the first admin. */
 async function worker(config: Config, env: ApiEnv, logger: Logger, lifecycle: Lifecycle, workers: number): Promise<void> {
   const own = workerConfig(config, workers);
-  const tenancy = await openTenancy(own, { listen: true, logger: logger.child({ component: 'tenancy' }) });
+  const changeOrigin = clusterChangeOrigin();
+  const tenancy = await openTenancy(own, {
+    listen: true,
+    logger: logger.child({ component: 'tenancy' }),
+    ...(changeOrigin ? { changeOrigin } : {}),
+  });
   lifecycle.onStop(() => tenancy.close());
   // PostgreSQL registries notify every process themselves; otherwise the primary relays changes.
   if (tenancy.registry.sequelize.getDialect() !== 'postgres') relayRegistryChanges(tenancy.registry);

@@ -66,6 +66,11 @@ export interface OpenTenancyOptions {
   /** Registry on PostgreSQL: listen for other processes' changes (the API sets it). */
   listen?: boolean;
   /**
+   * SQLite/MySQL registry: the change-feed origin this process shares with processes that relay
+   * changes to it themselves (see PolledChangeFeedOptions.origin); their changes are not polled.
+   */
+  changeOrigin?: string;
+  /**
    * Where tenancy reports failures it handles without throwing (a pino logger fits); default silent.
    * The API passes its pino logger, the CLI one that writes warnings to stderr.
    */
@@ -293,7 +298,11 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
           logger,
           onResync: () => router.clear(),
         })
-      : await connectPolledChangeFeed(registry, { listen: options.listen === true, logger });
+      : await connectPolledChangeFeed(registry, {
+          listen: options.listen === true,
+          logger,
+          ...(options.changeOrigin ? { origin: options.changeOrigin } : {}),
+        });
 
   const operations = new OperationsLog(registry, join(config.dataDir, 'logs', 'tenant_operations.log'), logger);
   const templates =

@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config, Registry, RegistryChange } from '@salesfleet/tenancy';
 
@@ -10,7 +11,9 @@ import type { Config, Registry, RegistryChange } from '@salesfleet/tenancy';
  *
  * - registry changes (a suspended tenant, a moved database, a signed-out session): a PostgreSQL
  *   registry notifies every process itself (LISTEN/NOTIFY); on SQLite or MySQL the primary relays
- *   each worker's changes to the others over the cluster's IPC channel;
+ *   each worker's changes to the others over the cluster's IPC channel (at once), and the workers
+ *   share one change-feed origin so that their polls skip each other's rows (each change arrives
+ *   once) and still deliver every other process's;
  * - the sign-in throttle: counted in the registry (PostgreSQL, SQLite), which every worker shares;
  * - the connection budget per database server: `SALESFLEET_MAX_OPEN_TENANTS` is the whole server's,
  *   divided between the workers, so N workers never hold N times the tenant connections.
@@ -18,6 +21,15 @@ import type { Config, Registry, RegistryChange } from '@salesfleet/tenancy';
 
 /** A registry change sent from a worker to the primary, and from the primary to the other workers. */
 const MESSAGE = 'salesfleet:registry-change';
+
+/** The environment variable through which the primary hands its workers their shared change-feed origin. */
+const CLUSTER_ORIGIN = 'SALESFLEET_CLUSTER_ORIGIN';
+
+/** In a worker: the change-feed origin the primary gave every worker (undefined outside a cluster). */
+export function clusterChangeOrigin(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env[CLUSTER_ORIGIN];
+  return value && /^[0-9a-f-]{36}$/.test(value) ? value : undefined;
+}
 
 interface ChangeMessage {
   type: typeof MESSAGE;
@@ -96,9 +108,10 @@ export function startPrimary(options: PrimaryOptions): Primary {
   let stopping = false;
   const listening = new Set<number>();
   const everListened = new Set<number>();
+  const origin = randomUUID();
 
   const fork = (): Worker => {
-    const worker = cluster.fork();
+    const worker = cluster.fork({ [CLUSTER_ORIGIN]: origin });
     worker.on('message', (message: unknown) => {
       if (!isChangeMessage(message)) return;
       for (const other of Object.values(cluster.workers ?? {})) {

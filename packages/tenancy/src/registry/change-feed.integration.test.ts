@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, type TestDialect, testDialects } from '@salesfleet/models/testing';
 import { createTestTenancy, memoryLogger, TcpProxy, testSlug, type TestTenancy, until } from '../testing/index';
@@ -88,6 +88,31 @@ describe('registry changes reach the other API processes', () => {
     await sleep(700); // one more poll: nothing is delivered twice
     expect(seen.sort()).toEqual(slugs.map((s) => `tenant-changed:${s}`).sort());
   });
+
+  it.runIf(dialects.includes('sqlite'))(
+    'sqlite registry: processes sharing an origin (one cluster, relayed over IPC) do not poll each other’s changes; other processes get them once',
+    async () => {
+      const origin = randomUUID();
+      const secretKey = `test-secret-${randomBytes(16).toString('hex')}`;
+      const b = await createTestTenancy({ secretKey, changeOrigin: origin });
+      made.push(b);
+      const open = async (changeOrigin?: string) => {
+        const t = await createTestTenancy({ secretKey, dataDir: b.dataDir, listen: true, ...(changeOrigin ? { changeOrigin } : {}) });
+        made.push(t);
+        return t;
+      };
+      const sibling = await open(origin);
+      const other = await open();
+      const seen = { sibling: [] as string[], other: [] as string[] };
+      sibling.registry.onChange((c) => c.remote && seen.sibling.push(c.slug));
+      other.registry.onChange((c) => c.remote && seen.other.push(c.slug));
+      const slug = testSlug('sib');
+      b.registry.emit({ kind: 'tenant-changed', tenantId: 88_001, slug });
+      await until(() => seen.other.length >= 1, 'change seen by the other process');
+      await sleep(1200); // two more polls of each: nothing more arrives
+      expect(seen).toEqual({ sibling: [], other: [slug] });
+    },
+  );
 
   it.runIf(dialects.includes('sqlite'))(
     'sqlite registry: a sign-out (tenant-users-changed) reaches the other process, so its session cache drops',

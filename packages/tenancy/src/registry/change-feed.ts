@@ -26,6 +26,13 @@ export interface PolledChangeFeedOptions {
   gapWaitMs?: number;
   logger?: Logger;
   now?: () => number;
+  /**
+   * What this process writes as the origin of its changes, and skips when polling (default: its own
+   * random id). The workers of one `pnpm start` share one: they already hand each other their changes
+   * over the cluster's IPC channel (at once, with the user id), so polling them too delivered every
+   * change twice.
+   */
+  origin?: string;
 }
 
 /**
@@ -46,7 +53,7 @@ const BATCH = 1000;
  * stays (a rolled-back insert) is given up after `gapWaitMs`.
  */
 export async function connectPolledChangeFeed(registry: Registry, options: PolledChangeFeedOptions): Promise<RegistryChangeFeed> {
-  const origin = randomUUID();
+  const origin = options.origin ?? randomUUID();
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const pollMs = options.pollMs ?? 500;
