@@ -1,5 +1,6 @@
 import type { Harness, RunningServer } from '../lib/harness';
-import { PG_URL, pgAvailable } from '../lib/pg';
+import { loadavg } from 'node:os';
+import { PG_URL, pgAvailable, WaitSampler } from '../lib/pg';
 import type { BenchmarkResult, ResultRow } from '../lib/report';
 import { median, round } from '../lib/stats';
 import type { LoadResult, SequentialRequest } from '../load/load-generator';
@@ -87,6 +88,10 @@ export async function salesBenchmark(h: Harness): Promise<BenchmarkResult> {
     h.log(`warm-up: ${warm.rps} sales/s, non-2xx ${warm.non2xx}, errors ${warm.errors}`);
     const runs: LoadResult[] = [warm];
     const measured: LoadResult[] = [];
+    // What the run's backends wait on during the measured rounds, and the server's CPU per sale.
+    const waits = new WaitSampler(h.fixtures.pgPrefix);
+    await waits.start();
+    const cpuBefore = await subject.child.request<NodeJS.CpuUsage>('cpu');
     for (let r = 0; r < scale.rounds; r++) {
       const result = await h.load(subject.port, { ...load, durationSeconds: scale.roundSeconds });
       runs.push(result);
@@ -95,6 +100,19 @@ export async function salesBenchmark(h: Harness): Promise<BenchmarkResult> {
         `round ${r + 1}/${scale.rounds} (${scale.connections} conn): ${result.rps} sales/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
       );
     }
+    const cpuAfter = await subject.child.request<NodeJS.CpuUsage>('cpu');
+    const waited = await waits.stop();
+    const measuredSales = measured.reduce((n, x) => n + (x.statusCodes['201'] ?? 0), 0);
+    const cpuMsPerSale = round(
+      (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000 / Math.max(1, measuredSales),
+      2,
+    );
+    details.waits = waited;
+    h.log(
+      `server CPU ${cpuMsPerSale} ms per sale; backends of the run by state/wait (average over ${waited.samples} samples): ${JSON.stringify(waited.average)}; lock waits ${waited.lockWaitsAverage}; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
     acknowledged = first.length + runs.reduce((n, x) => n + (x.statusCodes['201'] ?? 0), 0);
     const errors = runs.reduce((n, x) => n + x.non2xx + x.errors, 0);
     const perSecond = round(median(measured.map((x) => x.rps)), 1);
@@ -129,6 +147,19 @@ export async function salesBenchmark(h: Harness): Promise<BenchmarkResult> {
         met: perSecond >= TARGET_PER_SECOND && errors === 0,
       },
       { benchmark: '12 write path (PostgreSQL)', metric: 'p99', value: `${p99} ms` },
+      {
+        benchmark: '12 write path (PostgreSQL)',
+        metric: 'API server CPU per sale over the measured rounds (process.cpuUsage: user + system)',
+        value: `${cpuMsPerSale} ms`,
+      },
+      {
+        benchmark: '12 write path (PostgreSQL)',
+        metric: 'tenant backends during the rounds, average count by state and wait (sampled every 20 ms); row/relation locks not granted',
+        value: `${Object.entries(waited.average)
+          .slice(0, 5)
+          .map(([k, v]) => `${k} ${v}`)
+          .join('; ')}; lock waits ${waited.lockWaitsAverage}`,
+      },
       {
         benchmark: '12 write path (PostgreSQL)',
         metric: 'errors (non-2xx + socket) over every round',

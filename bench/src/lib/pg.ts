@@ -179,3 +179,69 @@ export async function pgConnectFloor(databases: readonly string[], samples = 20)
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)]!;
 }
+
+/**
+ * Samples what the run's backends (databases starting with `prefix`) are doing, every `everyMs`:
+ * one count per backend and sample under `state` + `wait_event_type:wait_event` (`active CPU` when
+ * active without a wait; `idle in transaction Client:ClientRead` is a transaction waiting for the
+ * application, `Lock:transactionid`/`Lock:tuple` a row lock held by another transaction, `IO:WALSync`
+ * a commit's flush), plus the row/relation locks not granted.
+ */
+export class WaitSampler {
+  readonly #prefix: string;
+  readonly #everyMs: number;
+  #client: pg.Client | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #busy = false;
+  #samples = 0;
+  readonly counts: Record<string, number> = {};
+  lockWaits = 0;
+
+  constructor(prefix: string, everyMs = 20) {
+    this.#prefix = prefix;
+    this.#everyMs = everyMs;
+  }
+
+  async start(): Promise<void> {
+    this.#client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000, application_name: 'salesfleet-bench' });
+    await this.#client.connect();
+    this.#timer = setInterval(() => void this.#sample(), this.#everyMs);
+  }
+
+  async #sample(): Promise<void> {
+    if (this.#busy || !this.#client) return;
+    this.#busy = true;
+    try {
+      const r = await this.#client.query<{ what: string; n: string; waiting: string }>(
+        `SELECT a.state || ' ' || COALESCE(a.wait_event_type || ':' || a.wait_event, 'CPU') AS what, count(*) AS n,
+                (SELECT count(*) FROM pg_locks l JOIN pg_stat_activity b ON b.pid = l.pid
+                  WHERE NOT l.granted AND starts_with(b.datname, $1)) AS waiting
+           FROM pg_stat_activity a
+          WHERE starts_with(a.datname, $1) AND a.state <> 'idle' AND a.pid <> pg_backend_pid()
+          GROUP BY 1`,
+        [this.#prefix],
+      );
+      this.#samples++;
+      for (const row of r.rows) this.counts[row.what] = (this.counts[row.what] ?? 0) + Number(row.n);
+      this.lockWaits += Number(r.rows[0]?.waiting ?? 0);
+    } catch {
+      // A failed sample is skipped.
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /** Per state/wait: backends in it on average over the samples (0.5 = half a backend all along). */
+  async stop(): Promise<{ samples: number; average: Record<string, number>; lockWaitsAverage: number }> {
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#client?.end().catch(() => undefined);
+    this.#client = null;
+    const n = Math.max(1, this.#samples);
+    const average = Object.fromEntries(
+      Object.entries(this.counts)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => [k, Math.round((v / n) * 100) / 100]),
+    );
+    return { samples: this.#samples, average, lockWaitsAverage: Math.round((this.lockWaits / n) * 100) / 100 };
+  }
+}
