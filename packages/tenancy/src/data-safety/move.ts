@@ -21,6 +21,7 @@ import type { OperationRun } from '../operations';
 import type { TenantRecord } from '../registry/records';
 import type { TenantServerRecord } from '../registry/tenant-servers';
 import { ARCHIVE_EXTENSION, TableDigest, readArchiveHeader, type ArchiveHeader } from './archive';
+import { serverDriverContext } from '../server-context';
 import { backupDirectory, writeArchive, type DataSafetyDeps } from './backup';
 import { loadArchive } from './load';
 import { readRows, withSnapshot } from './snapshot';
@@ -265,7 +266,7 @@ export async function moveTenant(deps: MoveDeps, slug: string, options: MoveOpti
       await step(
         'load',
         async () => {
-          journal!.targetCreated = await prepareTarget(target, ctx);
+          journal!.targetCreated = await prepareTarget(target, await serverDriverContext(deps, target.spec));
           await writeJournal(deps, journal!);
           const sequelize = openSequelize(target.spec, {
             dataDir: ctx.dataDir,
@@ -392,7 +393,7 @@ export async function deleteOldDatabase(
 
 async function dropOldDatabase(deps: DataSafetyDeps, tenant: TenantRecord, journal: MoveJournal, ctx: DriverContext): Promise<boolean> {
   const old = unseal(deps, tenant, journal.old);
-  if (journal.oldManaged) await driverFor(old.engine).drop(old, ctx);
+  if (journal.oldManaged) await driverFor(old.engine).drop(old, await serverDriverContext(deps, old));
   await rm(journalPath(deps, journal.slug), { force: true });
   return journal.oldManaged;
 }
@@ -426,15 +427,16 @@ export async function rollBack(deps: MoveDeps, journal: MoveJournal, ctx: Driver
     throw new Error('the registry points at neither database of the move; fix it by hand');
   if (journal.target) {
     const target = unseal(deps, tenant, journal.target);
+    const targetCtx = { ...ctx, ...(await serverDriverContext(deps, target)) };
     // A killed run may have created the target after its journal was written: a managed target that
     // exists is ours (targets are chosen among names that did not exist).
     const ours =
       journal.targetCreated ||
       (journal.target.managed &&
         (await driverFor(target.engine)
-          .exists(target, ctx)
+          .exists(target, targetCtx)
           .catch(() => false)));
-    if (ours && !sameDatabase(target, old)) await driverFor(target.engine).drop(target, ctx);
+    if (ours && !sameDatabase(target, old)) await driverFor(target.engine).drop(target, targetCtx);
   }
   if (tenant.status === 'maintenance') await deps.registry.updateTenant(tenant.id, { status: journal.previousStatus });
   await rm(journalPath(deps, journal.slug), { force: true });
@@ -469,7 +471,11 @@ async function chooseTarget(
       throw new ValidationFailed('The target is the database the tenant already uses', [{ path: 'to', message: 'same database' }]);
     return plain;
   }
-  if (!sameDatabase(plain.spec, old) && !(await driverFor(plain.spec.engine).exists(plain.spec, ctx))) return plain;
+  if (
+    !sameDatabase(plain.spec, old) &&
+    !(await driverFor(plain.spec.engine).exists(plain.spec, { ...ctx, ...(await serverDriverContext(deps, plain.spec)) }))
+  )
+    return plain;
   // Lower case: server database names we create are [a-z0-9_] (the stamp's `T` was refused).
   const suffix = (plain.spec.engine === 'sqlite' ? `-m${stamp().slice(0, 15)}` : `_m${stamp().slice(0, 15)}`).toLowerCase();
   return targetDatabase(deps.config, slug, to, suffix);

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { serverDriverContext } from '../server-context';
 import { performance } from 'node:perf_hooks';
 import { migrateUp, migrationNames } from '@salesfleet/migrations';
 import type { TenantConnections } from '../connections';
@@ -198,7 +199,9 @@ export async function restoreTenant(deps: RestoreDeps, slug: string, options: Re
       });
       run.setTenant(registered.id, registered.slug);
     }
-    created = await step('create_database', () => prepareTarget(target, ctx), { database: describeSpec(target.spec) });
+    created = await step('create_database', async () => prepareTarget(target, await serverDriverContext(deps, target.spec)), {
+      database: describeSpec(target.spec),
+    });
     if (journal) {
       journal.targetCreated = created;
       await writeJournal(deps, journal);
@@ -261,7 +264,12 @@ export async function restoreTenant(deps: RestoreDeps, slug: string, options: Re
       await run.fail(err);
       throw err;
     }
-    if (created) await run.step('undo_create_database', () => driverFor(target.spec.engine).drop(target.spec, ctx)).catch(() => undefined);
+    if (created)
+      await run
+        .step('undo_create_database', async () =>
+          driverFor(target.spec.engine).drop(target.spec, await serverDriverContext(deps, target.spec)),
+        )
+        .catch(() => undefined);
     if (registered) await run.step('undo_register', () => deps.registry.deleteTenant(registered!.id)).catch(() => undefined);
     const stopped = inMaintenance;
     if (stopped && existing) {

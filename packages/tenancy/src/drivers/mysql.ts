@@ -7,6 +7,9 @@ import { MIGRATIONS_TABLE, type DatabaseDriver, type DriverContext } from './typ
 import { DatabaseExists, DatabaseUnreachable } from '@salesfleet/contracts';
 import { mysqlConnection } from './modules';
 
+/** The server's recorded maintenance database, else none (MySQL needs no database to create or drop one). */
+const maintenance = (ctx: DriverContext) => ctx.maintenanceDatabase || undefined;
+
 const quote = (name: string) => `\`${assertSafeIdentifier(name)}\``;
 
 interface MysqlError extends Error {
@@ -63,7 +66,7 @@ export const mysqlDriver: DatabaseDriver = {
   engine: 'mysql',
 
   async list(server, prefix, ctx) {
-    return withConnection(server, undefined, ctx, async (c) => {
+    return withConnection(server, maintenance(ctx), ctx, async (c) => {
       const [rows] = await c.query(
         'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE LEFT(SCHEMA_NAME, ?) = ? ORDER BY SCHEMA_NAME',
         [prefix.length, prefix],
@@ -73,7 +76,7 @@ export const mysqlDriver: DatabaseDriver = {
   },
 
   async exists(spec, ctx) {
-    return withConnection(spec, undefined, ctx, async (c) => {
+    return withConnection(spec, maintenance(ctx), ctx, async (c) => {
       const [rows] = await c.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [spec.database]);
       return (rows as unknown[]).length === 1;
     });
@@ -105,7 +108,7 @@ export const mysqlDriver: DatabaseDriver = {
 
   async create(spec, ctx, options = {}) {
     if (options.template) throw new Error('MySQL cannot clone a database from a template');
-    await withConnection(spec, undefined, ctx, async (c) => {
+    await withConnection(spec, maintenance(ctx), ctx, async (c) => {
       try {
         await c.query(`CREATE DATABASE ${quote(spec.database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
       } catch (err) {
@@ -117,7 +120,7 @@ export const mysqlDriver: DatabaseDriver = {
 
   async drop(spec, ctx) {
     const name = quote(spec.database);
-    await withConnection(spec, undefined, ctx, async (c) => {
+    await withConnection(spec, maintenance(ctx), ctx, async (c) => {
       await c.query(`DROP DATABASE IF EXISTS ${name}`);
     });
   },

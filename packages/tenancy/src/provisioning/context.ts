@@ -1,6 +1,7 @@
-import { parseDatabaseUrl, type DatabaseSpec, type DriverContext, type OpenSequelizeOptions } from '../drivers/index';
+import type { DatabaseSpec, DriverContext, OpenSequelizeOptions } from '../drivers/index';
 import type { Logger } from '../logger';
 import { redact } from '../mask';
+import { serverDriverContext } from '../server-context';
 import type { TenantRecord } from '../registry/records';
 import type { ProvisionerDeps, ProvisionerTestHooks } from './types';
 import { Conflict } from '@salesfleet/contracts';
@@ -26,15 +27,9 @@ export function sequelizeOptions(ctx: ProvisioningContext, extra: { poolMax?: nu
   };
 }
 
-/** The driver context for an existing tenant's database (maintenance DB from the tenant server). */
-export function serverContextFor(ctx: ProvisioningContext, spec: DatabaseSpec): DriverContext {
-  let maintenanceDatabase: string | null = null;
-  if (ctx.config.tenantServerUrl) {
-    const server = parseDatabaseUrl(ctx.config.tenantServerUrl);
-    if (server.engine === spec.engine && server.host === spec.host && server.port === spec.port)
-      maintenanceDatabase = server.database || null;
-  }
-  return { ...driverContext(ctx), maintenanceDatabase };
+/** The driver context for an existing tenant's database (the maintenance database its server records). */
+export function serverContextFor(ctx: ProvisioningContext, spec: DatabaseSpec): Promise<DriverContext> {
+  return serverDriverContext(ctx, spec);
 }
 
 /** A tenant whose database can be used now (active or suspended). */

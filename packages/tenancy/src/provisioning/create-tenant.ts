@@ -432,7 +432,7 @@ async function register(ctx: ProvisioningContext, c: Creation): Promise<void> {
     });
     if (existing.db.managed) {
       await ctx.connections.evict(existing.id, { graceMs: 2000 });
-      await driverFor(old.engine).drop(old, serverContextFor(ctx, old));
+      await driverFor(old.engine).drop(old, await serverContextFor(ctx, old));
       await c.run.note('drop_leftover_database', 'succeeded', { database: describeSpec(old) });
     } else {
       c.ownDatabase = sameDatabase(old, v.database.spec);

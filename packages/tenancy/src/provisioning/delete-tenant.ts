@@ -37,7 +37,7 @@ export async function deleteTenant(ctx: ProvisioningContext, slug: string, optio
       });
       await run.step('close_connections', () => ctx.connections.evict(tenant.id));
       if (dropping) {
-        await run.step('drop_database', () => driverFor(spec.engine).drop(spec, serverContextFor(ctx, spec)));
+        await run.step('drop_database', async () => driverFor(spec.engine).drop(spec, await serverContextFor(ctx, spec)));
       }
       await run.step('remove_row', () => ctx.registry.deleteTenant(tenant.id));
       ctx.connections.unfence(tenant.id);

@@ -31,7 +31,7 @@ export async function findTenantsWithoutDatabase(ctx: ProvisioningContext): Prom
     if (tenant.status === 'provisioning' && !creatorGone(tenant)) continue;
     try {
       const spec = ctx.registry.databaseSpecOf(tenant);
-      if (await driverFor(spec.engine).exists(spec, serverContextFor(ctx, spec))) continue;
+      if (await driverFor(spec.engine).exists(spec, await serverContextFor(ctx, spec))) continue;
       report.tenants.push({ slug: tenant.slug, status: tenant.status, database: describeSpec(spec) });
     } catch (err) {
       report.unknown.push({ slug: tenant.slug, error: errorText(err) });
@@ -60,7 +60,7 @@ export async function removeTenantsWithoutDatabase(
         const tenant = await ctx.registry.findTenant(missing.slug);
         if (!tenant) continue;
         const spec = ctx.registry.databaseSpecOf(tenant);
-        if (await driverFor(spec.engine).exists(spec, serverContextFor(ctx, spec))) {
+        if (await driverFor(spec.engine).exists(spec, await serverContextFor(ctx, spec))) {
           await run.note(`keep:${missing.slug}`, 'succeeded', { reason: 'its database exists again' });
           continue;
         }

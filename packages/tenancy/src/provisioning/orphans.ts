@@ -68,7 +68,7 @@ export async function findOrphans(ctx: ProvisioningContext): Promise<OrphanRepor
     const prefix = server.engine === 'sqlite' ? 'tenants/' : MANAGED_PREFIX;
     let names: string[];
     try {
-      names = await driverFor(server.engine).list(server, prefix, serverContextFor(ctx, server));
+      names = await driverFor(server.engine).list(server, prefix, await serverContextFor(ctx, server));
     } catch (err) {
       report.unreachable.push({ where: describeSpec({ ...server, database: '' }), error: errorText(err, [server.password]) });
       continue;
@@ -123,7 +123,7 @@ export async function removeOrphans(
         // Owned since the report? (a creation that just registered it)
         if (await ctx.registry.findTenantByDatabase({ engine: spec.engine, host: spec.host, port: spec.port, name: spec.database }))
           continue;
-        await run.step(`drop:${orphan.where}`, () => driverFor(spec.engine).drop(spec, serverContextFor(ctx, spec)));
+        await run.step(`drop:${orphan.where}`, async () => driverFor(spec.engine).drop(spec, await serverContextFor(ctx, spec)));
         out.droppedDatabases.push(orphan.where);
       }
       for (const stuck of abandoned) {

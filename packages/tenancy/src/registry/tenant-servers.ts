@@ -161,6 +161,22 @@ export class TenantServers {
   }
 
   /**
+   * The recorded maintenance database of the registered server `spec` lives on (same engine, host and
+   * port; the same user first when several are registered there): null for the engine's default,
+   * undefined when no registered server is that server.
+   */
+  async maintenanceDatabaseOf(spec: Pick<DatabaseSpec, 'engine' | 'host' | 'port' | 'user'>): Promise<string | null | undefined> {
+    if (spec.engine !== 'postgres' && spec.engine !== 'mysql') return undefined;
+    const rows = await this.#models.TenantServerRow.findAll({
+      where: { engine: spec.engine, host: spec.host ?? '', port: spec.port ?? 0 },
+      order: [['id', 'ASC']],
+      raw: true,
+    });
+    const row = rows.find((r) => (r.user ?? null) === (spec.user ?? null)) ?? rows[0];
+    return row ? (row.maintenanceDatabase ?? null) : undefined;
+  }
+
+  /**
    * The least-loaded open server of `engine` with room (tenants / capacity, ties by name), or null
    * when no server of that engine is registered at all. Every server of the engine full, draining or
    * at capacity: `LimitReached`. Call it under `PLACEMENT_LOCK` (`withPlacementLock`) with the insert.
