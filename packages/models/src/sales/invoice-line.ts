@@ -9,6 +9,7 @@ import {
   type Sequelize,
 } from 'sequelize';
 import type { AssociateModel, Invoice, Product } from '../model-types';
+import { lineItemAttributes, linePricingAttributes, reference } from './sales-document-attributes';
 
 /**
  * One line of an invoice. Description, unit price and tax rate are copied from the product at the
@@ -47,34 +48,11 @@ export function defineInvoiceLine(sequelize: Sequelize) {
     {
       id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
       // CASCADE: lines are part of their invoice (and issued invoices are voided, not deleted).
-      invoiceId: {
-        type: DataTypes.INTEGER,
-        allowNull: false,
-        references: { model: 'invoices', key: 'id' },
-        onDelete: 'CASCADE',
-        onUpdate: 'CASCADE',
-      },
-      // Nullable for free-text lines (services, fees); RESTRICT keeps sold products from vanishing.
-      productId: {
-        type: DataTypes.INTEGER,
-        allowNull: true,
-        references: { model: 'products', key: 'id' },
-        onDelete: 'RESTRICT',
-        onUpdate: 'CASCADE',
-      },
-      description: { type: DataTypes.STRING(255), allowNull: false },
-      quantity: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true, min: 1 } },
+      invoiceId: reference('invoices', false, 'CASCADE'),
+      ...lineItemAttributes(),
       // Value of the goods taken out of stock for this line (its cost of goods sold), cents; null on free-text lines.
       costAmount: { type: DataTypes.BIGINT, allowNull: true, validate: { isInt: true } },
-      unitPrice: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true } },
-      taxRateBp: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
-      taxInclusive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
-      discountBp: { type: DataTypes.INTEGER, allowNull: true, validate: { isInt: true, min: 0, max: 10_000 } },
-      discountAmount: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
-      invoiceDiscount: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
-      lineSubtotal: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true } },
-      lineTax: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true } },
-      lineTotal: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true } },
+      ...linePricingAttributes(),
     },
     {
       sequelize,

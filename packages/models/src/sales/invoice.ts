@@ -1,6 +1,5 @@
 import { INVOICE_STATUSES, type InvoiceStatus } from '@salesfleet/contracts';
 import {
-  DataTypes,
   Model,
   type CreationOptional,
   type ForeignKey,
@@ -9,7 +8,16 @@ import {
   type NonAttribute,
   type Sequelize,
 } from 'sequelize';
-import { timestampAttribute } from '../timestamp-attribute';
+import {
+  cents,
+  documentAmountAttributes,
+  documentAuthorAttribute,
+  documentHeaderAttributes,
+  documentIndexes,
+  documentNotesAttribute,
+  documentTimestampAttributes,
+  reference,
+} from './sales-document-attributes';
 import type { AssociateModel, Customer, InvoiceLine, Location, Payment, User } from '../model-types';
 
 /** Stored as a short string (not a database ENUM) so one schema serves every dialect. */
@@ -57,78 +65,24 @@ export function defineInvoice(sequelize: Sequelize) {
     declare creator?: NonAttribute<User>;
   }
 
-  // A function, not a shared object: Sequelize writes into each attribute definition.
-  const cents = () => ({ type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true } });
-
   Invoice.init(
     {
-      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-      number: { type: DataTypes.STRING(32), allowNull: false, validate: { notEmpty: true } },
-      // RESTRICT: an invoice is a legal record; its location is deactivated, never deleted.
-      locationId: {
-        type: DataTypes.INTEGER,
-        allowNull: false,
-        references: { model: 'locations', key: 'id' },
-        onDelete: 'RESTRICT',
-        onUpdate: 'CASCADE',
-      },
-      // SET NULL: deleting a customer (e.g. an erasure request) keeps their invoices, anonymous.
-      customerId: {
-        type: DataTypes.INTEGER,
-        allowNull: true,
-        references: { model: 'customers', key: 'id' },
-        onDelete: 'SET NULL',
-        onUpdate: 'CASCADE',
-      },
-      status: {
-        type: DataTypes.STRING(10),
-        allowNull: false,
-        defaultValue: 'draft',
-        validate: { isIn: [[...INVOICE_STATUSES]] },
-      },
-      issueDate: { type: DataTypes.DATEONLY, allowNull: false },
-      discountBp: { type: DataTypes.INTEGER, allowNull: true, validate: { isInt: true, min: 0, max: 10_000 } },
-      discountAmount: cents(),
-      discountTotal: cents(),
-      subtotal: cents(),
-      tax: cents(),
-      total: cents(),
-      amountPaid: cents(),
-      amountCredited: cents(),
-      // RESTRICT: users with documents are deactivated, not deleted.
-      createdBy: {
-        type: DataTypes.INTEGER,
-        allowNull: false,
-        references: { model: 'users', key: 'id' },
-        onDelete: 'RESTRICT',
-        onUpdate: 'CASCADE',
-      },
-      notes: { type: DataTypes.TEXT, allowNull: true },
+      ...documentHeaderAttributes(INVOICE_STATUSES, 'draft'),
+      ...documentAmountAttributes(),
+      amountPaid: cents(0),
+      amountCredited: cents(0),
+      createdBy: documentAuthorAttribute(),
+      notes: documentNotesAttribute(),
       // RESTRICT: a converted quote stays with its invoice.
-      quoteId: {
-        type: DataTypes.INTEGER,
-        allowNull: true,
-        references: { model: 'quotes', key: 'id' },
-        onDelete: 'RESTRICT',
-        onUpdate: 'CASCADE',
-      },
-      createdAt: timestampAttribute(),
-      updatedAt: timestampAttribute(),
+      quoteId: reference('quotes', true),
+      ...documentTimestampAttributes(),
     },
     {
       sequelize,
       modelName: 'Invoice',
       tableName: 'invoices',
       underscored: true,
-      indexes: [
-        { name: 'invoices_number_unique', unique: true, fields: ['number'] },
-        { name: 'invoices_issue_date', fields: ['issue_date'] },
-        { name: 'invoices_status', fields: ['status'] },
-        { name: 'invoices_location_id', fields: ['location_id'] },
-        { name: 'invoices_customer_id', fields: ['customer_id'] },
-        { name: 'invoices_created_by', fields: ['created_by'] },
-        { name: 'invoices_quote_id', fields: ['quote_id'] },
-      ],
+      indexes: documentIndexes('invoices', ['created_by', 'quote_id']),
     },
   );
   return Invoice;

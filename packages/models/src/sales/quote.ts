@@ -9,7 +9,17 @@ import {
   type Sequelize,
 } from 'sequelize';
 import type { AssociateModel, QuoteLine } from '../model-types';
-import { timestampAttribute } from '../timestamp-attribute';
+import {
+  documentAmountAttributes,
+  documentAuthorAttribute,
+  documentHeaderAttributes,
+  documentIndexes,
+  documentNotesAttribute,
+  documentTimestampAttributes,
+  lineItemAttributes,
+  linePricingAttributes,
+  reference,
+} from './sales-document-attributes';
 
 import { QUOTE_STATUSES } from '@salesfleet/contracts';
 
@@ -47,51 +57,24 @@ export function defineQuote(sequelize: Sequelize) {
     declare lines?: NonAttribute<QuoteLine[]>;
   }
 
-  const cents = () => ({ type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true } });
-  const reference = (model: string, allowNull: boolean) => ({
-    type: DataTypes.INTEGER,
-    allowNull,
-    references: { model, key: 'id' },
-    onDelete: 'RESTRICT' as const,
-    onUpdate: 'CASCADE' as const,
-  });
   Quote.init(
     {
-      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-      number: { type: DataTypes.STRING(32), allowNull: false, validate: { notEmpty: true } },
-      locationId: reference('locations', false),
-      customerId: { ...reference('customers', true), onDelete: 'SET NULL' },
-      status: { type: DataTypes.STRING(10), allowNull: false, defaultValue: 'open', validate: { isIn: [[...QUOTE_STATUSES]] } },
-      issueDate: { type: DataTypes.DATEONLY, allowNull: false },
+      ...documentHeaderAttributes(QUOTE_STATUSES, 'open'),
       validUntil: { type: DataTypes.DATEONLY, allowNull: false },
-      discountBp: { type: DataTypes.INTEGER, allowNull: true, validate: { isInt: true, min: 0, max: 10_000 } },
-      discountAmount: cents(),
-      discountTotal: cents(),
-      subtotal: cents(),
-      tax: cents(),
-      total: cents(),
-      notes: { type: DataTypes.TEXT, allowNull: true },
+      ...documentAmountAttributes(),
+      notes: documentNotesAttribute(),
       // No foreign key: the invoice references its quote (invoices.quote_id), and a cycle of foreign
       // keys would leave backups no table order to restore in. Written in the conversion's transaction.
       invoiceId: { type: DataTypes.INTEGER, allowNull: true },
-      createdBy: reference('users', false),
-      createdAt: timestampAttribute(),
-      updatedAt: timestampAttribute(),
+      createdBy: documentAuthorAttribute(),
+      ...documentTimestampAttributes(),
     },
     {
       sequelize,
       modelName: 'Quote',
       tableName: 'quotes',
       underscored: true,
-      indexes: [
-        { name: 'quotes_number_unique', unique: true, fields: ['number'] },
-        { name: 'quotes_issue_date', fields: ['issue_date'] },
-        { name: 'quotes_status', fields: ['status'] },
-        { name: 'quotes_location_id', fields: ['location_id'] },
-        { name: 'quotes_customer_id', fields: ['customer_id'] },
-        { name: 'quotes_invoice_id', fields: ['invoice_id'] },
-        { name: 'quotes_created_by', fields: ['created_by'] },
-      ],
+      indexes: documentIndexes('quotes', ['invoice_id', 'created_by']),
     },
   );
   return Quote;
@@ -121,35 +104,12 @@ export function defineQuoteLine(sequelize: Sequelize) {
     declare lineTotal: number;
   }
 
-  const cents = () => ({ type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true } });
   QuoteLine.init(
     {
       id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-      quoteId: {
-        type: DataTypes.INTEGER,
-        allowNull: false,
-        references: { model: 'quotes', key: 'id' },
-        onDelete: 'CASCADE',
-        onUpdate: 'CASCADE',
-      },
-      productId: {
-        type: DataTypes.INTEGER,
-        allowNull: true,
-        references: { model: 'products', key: 'id' },
-        onDelete: 'RESTRICT',
-        onUpdate: 'CASCADE',
-      },
-      description: { type: DataTypes.STRING(255), allowNull: false },
-      quantity: { type: DataTypes.BIGINT, allowNull: false, validate: { isInt: true, min: 1 } },
-      unitPrice: cents(),
-      taxRateBp: { type: DataTypes.INTEGER, allowNull: false },
-      taxInclusive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
-      discountBp: { type: DataTypes.INTEGER, allowNull: true, validate: { isInt: true, min: 0, max: 10_000 } },
-      discountAmount: { ...cents(), defaultValue: 0 },
-      invoiceDiscount: { ...cents(), defaultValue: 0 },
-      lineSubtotal: cents(),
-      lineTax: cents(),
-      lineTotal: cents(),
+      quoteId: reference('quotes', false, 'CASCADE'),
+      ...lineItemAttributes(),
+      ...linePricingAttributes(),
     },
     {
       sequelize,
