@@ -1,9 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import pMap from 'p-map';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDialects } from '@salesfleet/models/testing';
+import { testDialects, testServerUrls } from '@salesfleet/models/testing';
 import type { TenantRecord } from './registry/records';
 import {
+  createSchemaTenants,
   createTestTenancy,
+  type LogEntry,
+  memoryLogger,
   type PgBouncer,
   pgbouncerSkipReason,
   postgresBackends,
@@ -13,6 +18,29 @@ import {
 } from './testing/index';
 
 const postgres = (await testDialects()).includes('postgres');
+
+/** A query on the test server itself (not through the pooler), in database `database`. */
+async function onServer<T>(database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const url = new URL(testServerUrls.postgres);
+  url.pathname = `/${database}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+const schemaTables = (database: string, schema: string) =>
+  onServer(database, async (c) =>
+    (await c.query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1', [schema])).rows.map(
+      (r) => r.t,
+    ),
+  );
+const schemaExistsOnServer = (database: string, schema: string) =>
+  onServer(database, async (c) => (await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount === 1);
+const dropDatabaseOnServer = (database: string) =>
+  onServer('postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
 const skip = pgbouncerSkipReason();
 if (postgres && skip) console.warn(`[salesfleet tests] ${skip}`);
 
@@ -82,4 +110,54 @@ describe.runIf(postgres && !skip)('tenants served through PgBouncer in transacti
     expect(backends).toBe(0);
     expect(t.connections.stats().open).toBeGreaterThanOrEqual(tenants.length);
   });
+});
+
+// Issue 17: provisioning a schema tenant sent its search path in the connection's start-up
+// `options`, which PgBouncer refuses. Here the tenant server itself is the pooler: the shared
+// database, the template recording, the schema, the admin, the fleet check, health and the delete
+// all go through PgBouncer in transaction mode.
+describe.runIf(postgres && !skip)('schema tenants provisioned through PgBouncer in transaction mode', () => {
+  let bouncer: PgBouncer;
+  let t: TestTenancy;
+  const log: LogEntry[] = [];
+  const shared = `sales_pgbs${randomBytes(4).toString('hex')}`;
+
+  beforeAll(async () => {
+    bouncer = await startPgBouncer({ poolSize: 2 });
+    t = await createTestTenancy({ engine: 'postgres', logger: memoryLogger(log), config: { tenantServerUrl: bouncer.url } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.connections.closeAll({ graceMs: 1000 });
+    await bouncer?.stop();
+    await t?.cleanup();
+    await dropDatabaseOnServer(shared);
+  });
+
+  it('creates two schema tenants (template recorded, then cloned), serves, checks and deletes them, all via the pooler', async () => {
+    const tenants = await createSchemaTenants(t, shared, 2, 'pgbs').catch((err: unknown) => {
+      throw new Error(`${(err as Error).message}\n--- PgBouncer ---\n${bouncer.log().slice(-1500)}`);
+    });
+    // The template's recording through the pooler worked (no fallback to a plain migration).
+    expect(log.filter((entry) => entry.level === 'warn').map((entry) => entry.msg)).toEqual([]);
+    for (const tenant of tenants) {
+      expect(tenant.db.port).toBe(bouncer.port);
+      expect(await schemaTables(shared, tenant.db.schema!)).toContain('customers');
+      await t.connections.withTenant(tenant, ({ models }) => models.Customer.create({ name: `${tenant.slug} customer` }));
+      const names = await t.connections.withTenant(tenant, async ({ models }) =>
+        (await models.Customer.findAll({ attributes: ['name'], raw: true })).map((c) => c.name),
+      );
+      expect(names).toEqual([`${tenant.slug} customer`]);
+    }
+    const check = await t.provisioner.migrateTenants({ actor: 'test', check: true, skipRegistry: true });
+    expect(check.results.map((r) => [r.slug, r.ok, r.pending.length]).sort()).toEqual(tenants.map((x) => [x.slug, true, 0]).sort());
+    const health = await t.provisioner.fleetHealth({});
+    expect(health.every((h) => h.reachable)).toBe(true);
+    await t.connections.closeAll({ graceMs: 1000 });
+    for (const tenant of tenants) {
+      await t.provisioner.deleteTenant(tenant.slug, { actor: 'test' });
+      expect(await schemaTables(shared, tenant.db.schema!)).toEqual([]);
+      expect(await schemaExistsOnServer(shared, tenant.db.schema!)).toBe(false);
+    }
+  }, 300_000);
 });

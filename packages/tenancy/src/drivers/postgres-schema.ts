@@ -25,7 +25,22 @@ const quoted = (schema: string) => `"${assertSafeIdentifier(schema, 'schema')}"`
 export const isMissingDatabase = (err: unknown): boolean =>
   (err as PgError)?.code === '3D000' || /database ".*" does not exist/.test(String((err as Error)?.message ?? ''));
 
+/**
+ * Whether the server has the shared database, asked of the maintenance database: a login to a
+ * database that does not exist yet is not harmless behind PgBouncer — it remembers the failed
+ * server login and holds every client of that database for `server_login_retry` (15 s), so the
+ * creation that follows would time out.
+ */
+async function sharedDatabaseExists(spec: DatabaseSpec, ctx: DriverContext, db: SchemaConnections): Promise<boolean> {
+  return db.withMaintenance(
+    spec,
+    ctx,
+    async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [spec.database])).rowCount === 1,
+  );
+}
+
 export async function schemaExists(spec: DatabaseSpec, ctx: DriverContext, db: SchemaConnections): Promise<boolean> {
+  if (!(await sharedDatabaseExists(spec, ctx, db))) return false;
   try {
     return await db.withDatabase(spec, ctx, async (c) => {
       const r = await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [spec.schema]);
@@ -100,6 +115,7 @@ export async function createSchema(
 
 /** `DROP SCHEMA … CASCADE` — the tenant's tables go with it; the shared database stays. Idempotent. */
 export async function dropSchema(spec: DatabaseSpec, ctx: DriverContext, db: SchemaConnections): Promise<void> {
+  if (!(await sharedDatabaseExists(spec, ctx, db))) return; // no database, no schema
   try {
     await db.withDatabase(spec, ctx, async (c) => {
       await c.query(`DROP SCHEMA IF EXISTS ${quoted(spec.schema!)} CASCADE`);
@@ -125,6 +141,7 @@ export async function schemaSizeBytes(spec: DatabaseSpec, ctx: DriverContext, db
 
 /** Schemas of the shared database whose name starts with `prefix` (orphan search). */
 export async function listSchemas(server: DatabaseSpec, prefix: string, ctx: DriverContext, db: SchemaConnections): Promise<string[]> {
+  if (!(await sharedDatabaseExists(server, ctx, db))) return [];
   try {
     return await db.withDatabase(server, ctx, async (c) => {
       const r = await c.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1) ORDER BY nspname', [

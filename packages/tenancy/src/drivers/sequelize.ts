@@ -118,19 +118,78 @@ export function openSequelize(spec: DatabaseSpec, options: OpenSequelizeOptions)
         connectionTimeoutMillis: connectTimeoutMs,
         application_name: 'salesfleet',
         clientMinMessages: 'ignore',
-        // A schema tenant's own short-lived instance (provisioning, migrations, backups — never the
-        // serving pool, see schema-pools.ts): its connections are born with the schema as their only
-        // search path, in the start-up packet, and serve nothing else; closed with the instance.
-        // Sequelize's own DDL helpers (removeColumn, changeColumn, describeTable) default to
-        // `schema`, not to `public`.
-        ...(spec.schema ? { options: `-c search_path=${assertSafeIdentifier(spec.schema, 'schema')}` } : {}),
       },
+      // A schema tenant's own short-lived instance (provisioning, migrations, backups — never the
+      // serving pool, see schema-pools.ts): every statement runs in a transaction whose search path
+      // is the schema alone (bindSchemaPerTransaction). Sequelize's own DDL helpers (removeColumn,
+      // changeColumn, describeTable) default to `schema`, not to `public`.
       ...(spec.schema ? ({ schema: spec.schema } as Options) : {}),
     }),
   );
+  if (spec.schema) {
+    const setPath = `SET LOCAL search_path TO "${assertSafeIdentifier(spec.schema, 'schema')}"`;
+    sequelize.addHook('afterConnect', (connection) => bindSchemaPerTransaction(connection as PgClient, setPath));
+  }
   shareBuiltinTypeOids(sequelize, `${spec.host ?? '127.0.0.1'}:${spec.port ?? 5432}`);
   rememberServerVersion(sequelize, server);
   return sequelize;
+}
+
+type PgCallback = (err: Error | null, result?: unknown) => void;
+interface PgClient {
+  query(...args: unknown[]): unknown;
+  /** 'I' idle, 'T' in a transaction, 'E' in a failed transaction (pg ≥ 8.12). */
+  getTransactionStatus(): string | null;
+}
+
+const BEGINS_TRANSACTION = /^\s*(START\s+TRANSACTION|BEGIN)\b/i;
+
+/**
+ * A schema tenant's search path without session state (issue 17): no `options` in the start-up
+ * packet (PgBouncer in transaction mode refuses it) and no plain `SET` (it would stay on a server
+ * connection a pooler hands to someone else). Instead, on this connection, a transaction Sequelize
+ * begins is followed by `SET LOCAL search_path` in it, and a statement outside any transaction runs
+ * in one of its own — `BEGIN; SET LOCAL search_path …` (one round trip), the statement, `COMMIT` —
+ * so every statement sees the schema and the setting ends with its transaction. Statements that
+ * cannot run in a transaction block (CREATE INDEX CONCURRENTLY, VACUUM) are not used on tenants.
+ */
+function bindSchemaPerTransaction(connection: PgClient, setPath: string): void {
+  const raw = connection.query.bind(connection) as (...args: unknown[]) => unknown;
+  const original = raw as (text: unknown, values?: unknown) => Promise<unknown>;
+  const run = async (text: unknown, values: unknown): Promise<unknown> => {
+    if (typeof text === 'string' && BEGINS_TRANSACTION.test(text)) {
+      const result = await original(text, values);
+      await original(setPath);
+      return result;
+    }
+    await original(`BEGIN; ${setPath}`);
+    try {
+      const result = await original(text, values);
+      await original('COMMIT');
+      return result;
+    } catch (err) {
+      await original('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  };
+  connection.query = (...args: unknown[]) => {
+    let [text, values, callback] = args as [unknown, unknown, PgCallback | undefined];
+    // Inside a transaction, and for submittables (a COPY stream, which the caller needs back as it
+    // is, not in a promise; used in transactions only), the query runs as it was given.
+    const begins = typeof text === 'string' && BEGINS_TRANSACTION.test(text);
+    if (!begins && (typeof text !== 'string' || connection.getTransactionStatus() !== 'I')) return raw(...args);
+    if (typeof values === 'function') {
+      callback = values as PgCallback;
+      values = undefined;
+    }
+    const result = run(text, values);
+    if (!callback) return result;
+    result.then(
+      (r) => callback(null, r),
+      (err: Error) => callback(err),
+    );
+    return undefined;
+  };
 }
 
 /** Server versions per server, so later instances skip Sequelize's version probe. */
