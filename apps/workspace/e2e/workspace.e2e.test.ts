@@ -112,6 +112,21 @@ describe.skipIf(skipReason !== null)('workspace end to end', () => {
     await page.getByText('Today’s sales').waitFor();
     await page.locator('.chart canvas').first().waitFor();
     await shoot(page, 'dashboard');
+    // What the API served is the production build (vite build's dist, as `pnpm start` serves it): hashed
+    // files under /_app/assets/ and React's production build — its development build keeps a
+    // _debugOwner on every fiber (and vitest's NODE_ENV=test once made the server build that one).
+    const bundle = await page.evaluate(() => {
+      const nav = document.querySelector('nav[aria-label="Workspace"]') as unknown as Record<string, unknown>;
+      const fiberKey = Object.keys(nav).find((k) => k.startsWith('__reactFiber$'));
+      return {
+        scripts: [...document.querySelectorAll('script[src]')].map((s) => new URL((s as HTMLScriptElement).src).pathname),
+        developmentReact: fiberKey ? '_debugOwner' in (nav[fiberKey] as object) : null,
+      };
+    });
+    expect(bundle.scripts.length).toBeGreaterThan(0);
+    for (const src of bundle.scripts) expect(src).toMatch(/^\/_app\/assets\/[\w-]+-[\w-]{8}\.js$/);
+    expect(bundle.developmentReact).toBe(false);
+
 
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
