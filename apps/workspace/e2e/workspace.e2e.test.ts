@@ -93,6 +93,7 @@ describe.skipIf(skipReason !== null)('workspace end to end', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
     expect(await page.getByRole('navigation', { name: 'Workspace' }).count()).toBe(0);
+    if (login === 'casey') await shoot(page, 'change-password');
     await page.getByLabel('Current password').fill(oneTime);
     await page.getByLabel('New password', { exact: true }).fill(chosen);
     await page.getByLabel('Repeat new password').fill(chosen);
@@ -126,7 +127,6 @@ describe.skipIf(skipReason !== null)('workspace end to end', () => {
     expect(bundle.scripts.length).toBeGreaterThan(0);
     for (const src of bundle.scripts) expect(src).toMatch(/^\/_app\/assets\/[\w-]+-[\w-]{8}\.js$/);
     expect(bundle.developmentReact).toBe(false);
-
 
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
@@ -215,6 +215,7 @@ describe.skipIf(skipReason !== null)('workspace end to end', () => {
       await page.goto(path);
       await page.getByRole('heading', { name: 'Not available to you' }).waitFor();
     }
+    await shoot(page, 'not-available');
     // The API is the authority: the cashier's own session, called directly from the browser.
     const statuses = await page.evaluate(async () => {
       const get = async (path: string) => (await fetch(path, { credentials: 'same-origin' })).status;
@@ -397,5 +398,138 @@ describe.skipIf(skipReason !== null)('workspace end to end', () => {
     const notes = page.getByRole('table', { name: 'Credit notes' });
     await notes.getByText('Bag torn').waitFor();
     await shoot(page, 'credit-note');
+  });
+
+  it('cashier: takes a split payment at the till, card and cash, and the API records both parts', async () => {
+    const page = contexts[2]!.pages()[0]!;
+    await page.goto('/sell');
+    const search = page.getByLabel('Find product (name, SKU or scan)');
+    await search.pressSequentially('COFFEE-250');
+    await search.press('Enter');
+    // 12.90 + 20 % tax = 15.48.
+    await expect.poll(() => page.getByLabel('Total to pay').textContent()).toBe('$15.48');
+    // The radio input itself: its label wraps it and holds the text, but the input is what is checked.
+    const split = page.locator('.tenders input[type="radio"][value="split"]');
+    await split.check();
+    expect(await split.isChecked()).toBe(true);
+    await page.getByLabel('Card part').fill('10.00');
+    await page.getByLabel('Cash given').fill('10');
+    // Card 10.00, cash 5.48 of the 10.00 given: 4.52 back.
+    const change = page.getByRole('status').filter({ hasText: 'Change due' });
+    await change.waitFor();
+    expect(await change.textContent()).toContain('$4.52');
+    await shoot(page, 'sell-split');
+    await page.getByRole('button', { name: /^Complete sale/ }).click();
+    await page.getByRole('heading', { name: 'Sale complete' }).waitFor();
+    const receipt = page.getByRole('article', { name: /^Receipt INV/ });
+    const text = (await receipt.textContent()) ?? '';
+    expect(text).toContain('Paid (Card)$10.00');
+    expect(text).toContain('Paid (Cash)$5.48');
+    expect(text).toContain('$4.52');
+    await shoot(page, 'sell-split-receipt');
+    const number = ((await receipt.getAttribute('aria-label')) ?? '').replace(/^Receipt /, '');
+    const recorded = await page.evaluate(async (number) => {
+      const get = async (path: string) => (await fetch(path, { credentials: 'same-origin' })).json();
+      const list = (await get(`/api/invoices?q=${encodeURIComponent(number)}`)) as { invoices: { id: number; number: string }[] };
+      const id = list.invoices.find((i) => i.number === number)?.id;
+      const { invoice } = (await get(`/api/invoices/${id}`)) as {
+        invoice: { status: string; total: number; amountDue: number; payments: { method: string; amount: number }[] };
+      };
+      return {
+        status: invoice.status,
+        total: invoice.total,
+        amountDue: invoice.amountDue,
+        payments: invoice.payments.map((p) => `${p.method} ${p.amount}`).sort(),
+      };
+    }, number);
+    expect(recorded).toEqual({ status: 'paid', total: 1548, amountDue: 0, payments: ['card 1000', 'cash 548'] });
+  });
+
+  it('manager: quotes with a line discount and converts the quote into an invoice of the quoted total', async () => {
+    const page = managerPage;
+    await page.getByRole('link', { name: 'Quotes', exact: true }).click();
+    await page.getByRole('heading', { name: 'Quotes', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'New quote' }).click();
+    const form = page.getByRole('form', { name: 'New quote' });
+    await form.getByLabel('Customer').fill('Ada');
+    await form.getByRole('list', { name: 'Customer: matches' }).getByRole('button', { name: 'Ada Lovelace' }).click();
+    await form.getByLabel('Location').selectOption({ label: 'Harbour kiosk' });
+    await form.getByLabel('Product of line 1').selectOption({ label: 'Coffee beans 250 g (COFFEE-250) · $12.90' });
+    await form.getByLabel('Quantity of line 1').fill('2');
+    await form.getByLabel('Discount of line 1').fill('10%');
+    // 2 × 12.90 = 25.80, 10 % off = 23.22, 20 % tax 4.64 → 27.86.
+    const totals = form.getByRole('definition');
+    await expect.poll(async () => (await totals.allTextContents()).map((t) => t.trim())).toEqual(['−$2.58', '$23.22', '$4.64', '$27.86']);
+    await shoot(page, 'quote-new');
+    await form.getByRole('button', { name: 'Save quote' }).click();
+    await page.getByRole('heading', { name: /^Quote QT/ }).waitFor();
+    const lines = page.getByRole('table', { name: 'Quote lines' });
+    expect((await lines.getByRole('row').nth(1).getByRole('cell').allTextContents()).map((c) => c.trim())).toEqual([
+      'Coffee beans 250 g',
+      '2',
+      '$12.90',
+      '−$2.58',
+      '$27.86',
+    ]);
+    await shoot(page, 'quote-detail');
+    await page.getByRole('button', { name: 'Convert to invoice' }).click();
+    await page.waitForURL(/\/invoices\/\d+$/);
+    await page.getByRole('button', { name: 'Download PDF' }).waitFor();
+    const invoiceId = Number(new URL(page.url()).pathname.split('/').at(-1));
+    const invoice = await page.evaluate(async (id) => {
+      const { invoice } = (await (await fetch(`/api/invoices/${id}`, { credentials: 'same-origin' })).json()) as {
+        invoice: { status: string; total: number; discountTotal: number; quoteId: number | null; lines: { quantity: number }[] };
+      };
+      return { status: invoice.status, total: invoice.total, discountTotal: invoice.discountTotal, fromQuote: invoice.quoteId !== null };
+    }, invoiceId);
+    expect(invoice).toEqual({ status: 'issued', total: 2786, discountTotal: 258, fromQuote: true });
+    await page.getByText('$27.86').first().waitFor();
+    await shoot(page, 'quote-invoice');
+    await page.getByRole('link', { name: 'Quotes', exact: true }).click();
+    const row = page.getByRole('table', { name: 'Quotes' }).getByRole('row').filter({ hasText: '$27.86' });
+    await row.getByText('Invoiced').waitFor();
+    await shoot(page, 'quotes');
+  });
+
+  it('manager: every other screen and tab, at 1280 px and 390 px', async () => {
+    const page = managerPage;
+    const tabs = async (link: string, heading: string, shots: readonly (readonly [string, string])[]) => {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      for (const [tab, name] of shots) {
+        await page.getByRole('tab', { name: tab, exact: true }).click();
+        await expect.poll(() => page.getByRole('tab', { name: tab, exact: true }).getAttribute('aria-selected')).toBe('true');
+        await page.waitForLoadState('networkidle');
+        await expect.poll(() => page.getByText(/^Loading/).count()).toBe(0);
+        await shoot(page, name);
+      }
+    };
+    await tabs('Products & stock', 'Products & stock', [['Expiring soon', 'expiring-soon']]);
+    await tabs('Purchasing', 'Purchasing', [
+      ['Supplier bills', 'supplier-bills'],
+      ['Suppliers', 'suppliers'],
+    ]);
+    await tabs('Accounts', 'Accounts', [
+      ['Journal', 'journal'],
+      ['Ledger', 'ledger'],
+    ]);
+    await tabs('Reports', 'Reports', [
+      ['Profit and loss', 'report-profit-and-loss'],
+      ['Trial balance', 'report-trial-balance'],
+      ['Balance sheet', 'report-balance-sheet'],
+      ['Receivables ageing', 'report-receivables-ageing'],
+      ['Payables ageing', 'report-payables-ageing'],
+      ['Tax', 'report-tax'],
+    ]);
+    await page.getByRole('link', { name: 'Invoices', exact: true }).click();
+    await page.getByRole('button', { name: 'New invoice' }).click();
+    await page.getByLabel('Product of line 1').waitFor();
+    await shoot(page, 'invoice-new');
+    await page.goto('/account');
+    await page
+      .getByRole('heading', { name: /account/i })
+      .first()
+      .waitFor();
+    await shoot(page, 'account');
   });
 });
