@@ -111,6 +111,13 @@ async function floorPair(
         },
         {
           benchmark: label,
+          metric: 'server CPU µs per request (user + system, all rounds; load-independent)',
+          value: `${b.cpuUsPerRequest}`,
+          baseline: `${f.cpuUsPerRequest}`,
+          ratio: round(b.cpuUsPerRequest / f.cpuUsPerRequest, 3),
+        },
+        {
+          benchmark: label,
           metric: 'SQL statements: session uncached / cached (bare: the first, every request)',
           value: `${sql.length} / ${steady}`,
         },

@@ -235,7 +235,7 @@ function experimentRows(benchmark: string, variant: Side, baseline: Side, varian
   ];
 }
 
-type Side = { rps: number; p50: number; p99: number; non2xx: number; errors: number };
+type Side = { rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuUsPerRequest: number };
 
 function routingRows(benchmark: string, subject: Side, baseline: Side, tenants: number, subject1: Side, baseline1: Side): ResultRow[] {
   const rpsRatio = round(subject.rps / baseline.rps, 3);
@@ -272,6 +272,13 @@ function routingRows(benchmark: string, subject: Side, baseline: Side, tenants: 
       value: `${subject1.p50} ms`,
       baseline: `${baseline1.p50} ms`,
       ratio: round(subject1.p50 / baseline1.p50, 3),
+    },
+    {
+      benchmark,
+      metric: 'server CPU µs per request (user + system, all rounds; load-independent)',
+      value: `${subject.cpuUsPerRequest}`,
+      baseline: `${baseline.cpuUsPerRequest}`,
+      ratio: round(subject.cpuUsPerRequest / baseline.cpuUsPerRequest, 3),
     },
   ];
 }

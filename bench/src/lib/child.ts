@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunContext } from './run-context';
@@ -147,7 +148,9 @@ export function serveRequests(
   process.on('disconnect', () => exit(0));
   process.on('message', (message: unknown) => {
     const request = message as ChildRequest;
-    const handler = handlers[request.type];
+    // Every child answers `cpu-usage` (its process's user + system CPU in µs so far): the runner's
+    // CPU time per request, which a loaded machine does not skew as it skews req/s.
+    const handler = handlers[request.type] ?? builtIn[request.type];
     void (async () => {
       try {
         if (!handler) throw new Error(`unknown request ${request.type}`);
@@ -171,6 +174,34 @@ export function serveRequests(
     },
   };
 }
+
+/**
+ * What every child answers: `cpu-usage` (its process's user + system CPU in µs so far) and
+ * `profile-start` / `profile-stop {file}` (a CPU profile of the main thread between the two, written
+ * to file: the steady state without the start-up that `--cpu-prof` also records).
+ */
+let profiler: Session | null = null;
+const builtIn: Record<string, (request: ChildRequest) => Promise<unknown> | unknown> = {
+  'cpu-usage': () => {
+    const { user, system } = process.cpuUsage();
+    return user + system;
+  },
+  'profile-start': async () => {
+    profiler ??= new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+    await profiler.post('Profiler.start');
+    return null;
+  },
+  'profile-stop': async (request) => {
+    if (!profiler) throw new Error('profile-stop without profile-start');
+    const { profile } = await profiler.post('Profiler.stop');
+    profiler.disconnect();
+    writeFileSync(String(request.file), JSON.stringify(profile));
+    return null;
+  },
+};
 
 /** The last lines of a child's stderr, for the error that reports its death (the file goes with the run's scratch dir). */
 function logTail(path: string, lines = 15): string {

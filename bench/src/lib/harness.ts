@@ -86,9 +86,12 @@ export class Harness {
       }
     }
     const runs: Record<string, LoadResult[]> = Object.fromEntries(servers.map((s) => [s.name, []]));
+    const cpuUs: Record<string, number> = Object.fromEntries(servers.map((s) => [s.name, 0]));
     for (let r = 0; r < rounds; r++) {
       for (const s of servers) {
+        const cpuBefore = await s.child.request<number>('cpu-usage');
         const result = await this.load(s.port, { ...load, durationSeconds: roundSeconds });
+        cpuUs[s.name]! += (await s.child.request<number>('cpu-usage')) - cpuBefore;
         runs[s.name]!.push(result);
         this.log(
           `round ${r + 1}/${rounds} ${s.name} (${load.connections} conn): ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
@@ -105,6 +108,14 @@ export class Harness {
           p99: round(median(list.map((x) => x.p99)), 2),
           non2xx: list.reduce((n, x) => n + x.non2xx, 0),
           errors: list.reduce((n, x) => n + x.errors, 0),
+          cpuUsPerRequest: round(
+            cpuUs[name]! /
+              Math.max(
+                1,
+                list.reduce((n, x) => n + x.requests, 0),
+              ),
+            1,
+          ),
         },
       ]),
     );
@@ -123,6 +134,11 @@ export interface Interleaved {
   p99: number;
   non2xx: number;
   errors: number;
+  /**
+   * The server process's CPU time (user + system) over every round divided by the requests answered:
+   * what a request costs, nearly independent of what else the machine runs (unlike req/s).
+   */
+  cpuUsPerRequest: number;
 }
 
 /** The list route every HTTP benchmark reads (override with SALESFLEET_BENCH_PATH). */
