@@ -5,7 +5,7 @@ import { findPage, findRawPage, pageWindow, type Page, type PageOptions, type Ra
 import type { Customer, Product, TenantModels } from '../model-types';
 import { FieldChecks, MAX_INT32, rethrowAsDomainError } from './fields';
 import { type ContactInput, type ContactPatch, checkContact } from './contact';
-import { containsIgnoringCase, equalsIgnoringCase } from './search';
+import { containsIgnoringCase, containsIgnoringCaseSql, equalsIgnoringCase } from './search';
 import {
   BARCODE_MAX_LENGTH,
   BARCODE_MESSAGE,
@@ -192,18 +192,18 @@ export type ProductRow = RawRow<Product['_attributes']>;
 /** A page of products as plain rows (the till's catalog and the products list: a hot read). */
 export async function listProducts(models: TenantModels, filter: ProductFilter = {}): Promise<Page<ProductRow>> {
   const { limit, offset } = pageWindow(filter);
-  const conditions: WhereOptions[] = [];
-  if (filter.active !== undefined) conditions.push({ isActive: filter.active });
-  if (filter.q?.trim()) conditions.push(containsIgnoringCase(models, 'Product', ['name', 'sku', 'barcode'], filter.q.trim()));
-  if (filter.barcode !== undefined) conditions.push({ barcode: filter.barcode });
-  if (filter.categoryId !== undefined) conditions.push({ categoryId: filter.categoryId });
+  const q = filter.q?.trim();
   // No include: the class without its associations (a cold handle then defines nothing else).
-  const { rows, count } = await findRawPage(models.unassociated('Product'), {
-    where: { [Op.and]: conditions },
-    order: [
-      ['name', 'ASC'],
-      ['id', 'ASC'],
-    ],
+  const { rows, count } = await findRawPage<ProductRow>(models.unassociated('Product'), {
+    where: (s) => {
+      const where: string[] = [];
+      if (filter.active !== undefined) where.push(`${s.col('isActive')} = ${s.escape(filter.active)}`);
+      if (q) where.push(containsIgnoringCaseSql(s, ['name', 'sku', 'barcode'], q));
+      if (filter.barcode !== undefined) where.push(`${s.col('barcode')} = ${s.escape(filter.barcode)}`);
+      if (filter.categoryId !== undefined) where.push(`${s.col('categoryId')} = ${s.escape(filter.categoryId)}`);
+      return where;
+    },
+    order: (s) => `${s.col('name')} ASC, ${s.col('id')} ASC`,
     limit,
     offset,
   });

@@ -1,5 +1,6 @@
 import { literal, Op, type WhereOptions } from 'sequelize';
 import type { TenantModels } from '../model-types';
+import type { RawSelectParts } from '../raw-select';
 
 /** `%text%` for LIKE with `!` as the escape character (SQLite has no default escape; `\` means different things per dialect). */
 export function likeContains(text: string): string {
@@ -15,6 +16,12 @@ export function containsIgnoringCase(models: TenantModels, alias: string, column
   const qi = (id: string) => models.sequelize.getQueryInterface().quoteIdentifier(id);
   const pattern = models.sequelize.escape(likeContains(text));
   return { [Op.or]: columns.map((column) => literal(`LOWER(${qi(alias)}.${qi(column)}) LIKE ${pattern} ESCAPE '!'`)) };
+}
+
+/** `containsIgnoringCase` as SQL text for `findRawPageSql` (the same condition, in parentheses). */
+export function containsIgnoringCaseSql(s: RawSelectParts, attributes: readonly string[], text: string): string {
+  const pattern = s.escape(likeContains(text));
+  return `(${attributes.map((a) => `LOWER(${s.col(a)}) LIKE ${pattern} ESCAPE '!'`).join(' OR ')})`;
 }
 
 /** `LOWER(alias.column) = value` (case-insensitive equality for uniqueness checks). */

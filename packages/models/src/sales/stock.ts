@@ -3,6 +3,7 @@ import { literal, Op, UniqueConstraintError, type Transaction, type WhereOptions
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
 import type { StockLevel, StockMovement, TenantModels } from '../model-types';
+import { rawSelect, rawSelectParts } from '../raw-select';
 import { postJournalEntry, systemAccounts, type PostingLine } from '../accounting/posting';
 import { tenantToday } from '../settings/settings';
 import { FieldChecks, MAX_INT32, type FieldIssue } from './fields';
@@ -93,12 +94,18 @@ export async function stockByProduct(
 ): Promise<Map<number, { locationId: number; quantity: number }[]>> {
   const out = new Map<number, { locationId: number; quantity: number }[]>(productIds.map((id) => [id, []]));
   if (productIds.length === 0) return out;
-  const rows = await models.unassociated('StockLevel').findAll({
-    where: { productId: { [Op.in]: [...productIds] }, ...(locationId !== undefined ? { locationId } : {}) },
-    attributes: ['productId', 'locationId', 'quantity'],
-    order: [['locationId', 'ASC']],
-    raw: true,
+  // SQL text from the model's cached parts (the product page's second statement, on every request).
+  const model = models.unassociated('StockLevel');
+  const s = rawSelectParts(model);
+  const ids = productIds.map((id) => {
+    if (!Number.isInteger(id)) throw new Error(`stockByProduct: product id ${String(id)} is not an integer`);
+    return String(id);
   });
+  const location = locationId !== undefined ? ` AND ${s.col('locationId')} = ${s.escape(locationId)}` : '';
+  const rows = await rawSelect<{ productId: number; locationId: number; quantity: number }>(
+    model,
+    `SELECT ${s.pick(['productId', 'locationId', 'quantity'])} FROM ${s.from} WHERE ${s.col('productId')} IN (${ids.join(', ')})${location} ORDER BY ${s.col('locationId')} ASC`,
+  );
   for (const r of rows) out.get(r.productId as number)?.push({ locationId: r.locationId as number, quantity: r.quantity });
   return out;
 }

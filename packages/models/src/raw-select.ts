@@ -1,0 +1,68 @@
+import { DataTypes, QueryTypes, type Model, type ModelStatic } from 'sequelize';
+
+/**
+ * The parts of a plain `SELECT` of a model that never change — its column list (`field AS attribute`,
+ * as Sequelize writes it) and its `FROM table AS Model` — and its columns by attribute, built once per
+ * model class. A tenant handle's classes live as long as the handle, so a hot read builds its SQL text
+ * from these and the request's values (escaped by the dialect, as Sequelize does) instead of going
+ * through `findAll` and the query generator (options cloned and validated, every clause regenerated)
+ * on every request.
+ */
+export interface RawSelectParts {
+  /** `"id", "sku", "unit_price" AS "unitPrice", …` — every stored attribute, in definition order. */
+  columns: string;
+  /** `"products" AS "Product"`. */
+  from: string;
+  /** `"Product"."unit_price"` for `unitPrice`; throws on an unknown attribute (a programming error). */
+  col(attribute: string): string;
+  /** The column list of these attributes only (`field AS attribute` where they differ). */
+  pick(attributes: readonly string[]): string;
+  /** An identifier quoted for the model's dialect. */
+  quote(identifier: string): string;
+  /** A value as an SQL literal of the model's dialect. */
+  escape(value: string | number | boolean | null): string;
+}
+
+const parts = new WeakMap<ModelStatic<Model>, RawSelectParts>();
+
+export function rawSelectParts(model: ModelStatic<Model>): RawSelectParts {
+  let p = parts.get(model);
+  if (p) return p;
+  const sequelize = model.sequelize!;
+  const qg = sequelize.getQueryInterface().queryGenerator as {
+    quoteIdentifier(id: string): string;
+    quoteTable(table: unknown): string;
+  };
+  const qi = (id: string) => qg.quoteIdentifier(id);
+  const alias = model.name;
+  const fields = new Map<string, string>();
+  for (const [name, attribute] of Object.entries(model.getAttributes())) {
+    if (attribute.type instanceof DataTypes.VIRTUAL) continue;
+    fields.set(name, attribute.field ?? name);
+  }
+  const column = (name: string) => {
+    const field = fields.get(name);
+    if (field === undefined) throw new Error(`${alias} has no attribute ${name}`);
+    return field === name ? qi(field) : `${qi(field)} AS ${qi(name)}`;
+  };
+  const qualified = new Map([...fields].map(([name, field]) => [name, `${qi(alias)}.${qi(field)}`]));
+  p = {
+    columns: [...fields.keys()].map(column).join(', '),
+    from: `${qg.quoteTable(model.getTableName())} AS ${qi(alias)}`,
+    col(attribute) {
+      const c = qualified.get(attribute);
+      if (c === undefined) throw new Error(`${alias} has no attribute ${attribute}`);
+      return c;
+    },
+    pick: (attributes) => attributes.map(column).join(', '),
+    quote: qi,
+    escape: (value) => sequelize.escape(value as string),
+  };
+  parts.set(model, p);
+  return p;
+}
+
+/** Runs a SELECT built from `rawSelectParts`: plain rows as the driver returns them (`raw`), no model instances. */
+export function rawSelect<R extends object>(model: ModelStatic<Model>, sql: string): Promise<R[]> {
+  return model.sequelize!.query<R>(sql, { type: QueryTypes.SELECT, raw: true });
+}
