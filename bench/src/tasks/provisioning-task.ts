@@ -1,7 +1,7 @@
 /**
  * Provisioning task (child process): creates tenants through the real Provisioner on two tenancies at
  * once — one cloning new databases from a migrated template (SQLite file copy / PostgreSQL CREATE
- * DATABASE … TEMPLATE), one migrating an empty database — alternating between them so both see the
+ * DATABASE … TEMPLATE / MySQL: the template's DDL and rows replayed as one script), one migrating an empty database — alternating between them so both see the
  * same machine; and, on the cloning tenancy, tenants created with an admin password (`password`: the
  * full-cost scrypt hash, which runs alongside the clone). Tenancies come from @salesfleet/tenancy/testing (temporary data dir, own template
  * namespace); `cleanup()` drops every database they made.
@@ -24,7 +24,7 @@ export interface ProvisionSample {
 const open = new Set<TestTenancy>();
 
 async function provision(req: ChildRequest): Promise<{ samples: ProvisionSample[]; warmup: ProvisionSample[]; cleanupSeconds: number }> {
-  const engine = req.engine as 'sqlite' | 'postgres';
+  const engine = req.engine as 'sqlite' | 'postgres' | 'mysql';
   const count = req.count as number;
   const prefix = req.slugPrefix as string;
   const config = { maxOpenTenants: 20, tenantIdleMs: 60_000 };

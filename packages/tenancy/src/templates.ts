@@ -3,15 +3,19 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrateUp, migrationNames } from '@salesfleet/migrations';
+import { isSalesfleetError } from '@salesfleet/contracts';
 import {
   assertSafeIdentifier,
   driverFor,
+  MIGRATIONS_TABLE,
+  mysqlConnectionConfig,
   openSequelize,
   pgClientConfig,
   resolveSqlitePath,
   type DatabaseSpec,
   type DriverContext,
 } from './drivers/index';
+import { mysqlConnection } from './drivers/modules';
 
 interface PgError extends Error {
   code?: string;
@@ -44,13 +48,16 @@ function sqlLiteral(value: unknown): string {
  * (PostgreSQL) the database that running every tenant migration produces, including the migrations
  * table, so the provisioner's migrate step finds nothing pending. Templates are named after a hash of
  * the migration list: adding a migration makes a new template and removes the old ones.
- * MySQL has no cloning; it always migrates.
+ * MySQL has no cloning: a migrated template database is kept on the server the same way, and a new
+ * tenant database is created by replaying its DDL (`SHOW CREATE TABLE`) and rows as one script
+ * (`scriptFor`).
  */
 export class TemplateCache {
   readonly #dataDir: string;
   readonly #connectTimeoutMs: number;
   readonly #building = new Map<string, Promise<string | null>>();
   readonly #scripts = new Map<string, Promise<{ script: string; placeholder: string } | null>>();
+  readonly #mysqlScripts = new Map<string, Promise<string | null>>();
   readonly #prefix: string;
   readonly #logger: Logger;
 
@@ -96,6 +103,79 @@ export class TemplateCache {
       });
     }
     return pending;
+  }
+
+  /**
+   * The SQL that makes a new, empty database or schema of `spec` a migrated one (see `CreateDatabaseOptions.script`):
+   * `postgres-schema` (schemaScriptFor) and MySQL (the template database's DDL and rows); null for
+   * the other engines, or when it could not be recorded (then create + migrate).
+   */
+  async scriptFor(spec: DatabaseSpec, ctx: DriverContext): Promise<string | null> {
+    if (spec.engine === 'postgres') return spec.schema ? this.schemaScriptFor(spec, ctx) : null;
+    if (spec.engine !== 'mysql') return null;
+    // Keyed by the migration list too: a new migration records a new script (and a new template).
+    const key = `mysql:${spec.host}:${spec.port}:${spec.user}:${TemplateCache.fingerprint()}`;
+    let pending = this.#mysqlScripts.get(key);
+    if (!pending) {
+      pending = this.#recordMysqlScript(spec, ctx).catch((err: unknown) => {
+        this.#logger.warn({ err: errorText(err, [spec.password]), engine: 'mysql' }, 'MySQL tenant template could not be recorded');
+        return null;
+      });
+      this.#mysqlScripts.set(key, pending);
+      void pending.then((script) => {
+        if (script === null) this.#mysqlScripts.delete(key);
+      });
+    }
+    return pending;
+  }
+
+  /**
+   * The template database `salestpl_<fingerprint>` on the server (built once: migrated in a scratch
+   * database, then materialised from the script, so it never exists half-built under its own name),
+   * and its script. A template whose migrations table is not complete is not used.
+   */
+  async #recordMysqlScript(server: DatabaseSpec, ctx: DriverContext): Promise<string> {
+    const name = `${this.#prefix}${TemplateCache.fingerprint()}`;
+    const driver = driverFor('mysql');
+    const templateSpec: DatabaseSpec = { ...server, database: name };
+    if (await driver.exists(templateSpec, ctx)) {
+      const captured = await captureMysqlDatabase(templateSpec, this.#connectTimeoutMs);
+      if (captured.complete) return captured.script;
+      this.#logger.warn({ template: name }, 'MySQL tenant template is incomplete; recording from a scratch build');
+    }
+    const building = `${this.#prefix}b${randomBytes(6).toString('hex')}`;
+    const buildSpec: DatabaseSpec = { ...server, database: building };
+    await driver.create(buildSpec, ctx);
+    let script: string;
+    try {
+      const sequelize = openSequelize(buildSpec, { dataDir: this.#dataDir, poolMax: 1 });
+      try {
+        await migrateUp(sequelize, 'tenant');
+      } finally {
+        await sequelize.close();
+      }
+      const captured = await captureMysqlDatabase(buildSpec, this.#connectTimeoutMs);
+      if (!captured.complete) throw new Error('the migrated template database has not every migration recorded');
+      script = captured.script;
+    } finally {
+      await driver.drop(buildSpec, ctx);
+    }
+    try {
+      await driver.create(templateSpec, ctx, { script });
+    } catch (err) {
+      // Another process made it first: theirs is the same.
+      if (!isSalesfleetError(err) || err.code !== 'DatabaseExists') throw err;
+    }
+    return script;
+  }
+
+  /** Drops this cache's MySQL templates on a server (tests; or to reclaim space). */
+  async dropMysqlTemplates(server: DatabaseSpec, ctx: DriverContext): Promise<void> {
+    const driver = driverFor('mysql');
+    for (const database of await driver.list(server, this.#prefix, ctx)) {
+      if (/^[a-z0-9_]+$/.test(database)) await driver.drop({ ...server, database }, ctx);
+    }
+    this.#mysqlScripts.clear();
   }
 
   /**
@@ -240,4 +320,78 @@ export class TemplateCache {
     }
     return name;
   }
+}
+
+/**
+ * A MySQL database as one script: `SHOW CREATE TABLE` of every table in dependency order (a table
+ * after those its foreign keys name), then its rows as INSERTs, the migrations table's last — its rows
+ * are what `complete` checks, so a script (or a template) cut short never passes for a migrated one.
+ * Values are read as the server's text (no Date, big number or JSON conversion on the way through),
+ * so what is inserted is what was there. Foreign key checks are off for the script's
+ * connection only (it is ours and closed after): the rows need no order among themselves.
+ */
+async function captureMysqlDatabase(spec: DatabaseSpec, connectTimeoutMs: number): Promise<{ script: string; complete: boolean }> {
+  const conn = await mysqlConnection({
+    ...mysqlConnectionConfig(spec, spec.database, connectTimeoutMs),
+    // Values as the server's text (binary columns as bytes): nothing converted on the way through.
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    jsonStrings: true,
+  });
+  try {
+    const [tableRows] = await conn.query(
+      "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
+    );
+    const tables = (tableRows as { name: string }[]).map((r) => r.name);
+    const [refRows] = await conn.query(
+      'SELECT TABLE_NAME AS name, REFERENCED_TABLE_NAME AS ref FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()',
+    );
+    const ordered = dependencyOrder(tables, refRows as { name: string; ref: string }[]);
+    const q = (name: string) => conn.escapeId(name);
+    const statements = ['SET FOREIGN_KEY_CHECKS = 0'];
+    const inserts: string[] = [];
+    let migrationInserts: string[] = [];
+    for (const table of ordered) {
+      const [created] = await conn.query(`SHOW CREATE TABLE ${q(table)}`);
+      statements.push(String((created as Record<string, unknown>[])[0]?.['Create Table']));
+      const [rows] = await conn.query(`SELECT * FROM ${q(table)}`);
+      const list = rows as Record<string, unknown>[];
+      if (list.length === 0) continue;
+      const columns = Object.keys(list[0]!);
+      const values = list.map((row) => `(${columns.map((c) => conn.escape(row[c])).join(', ')})`);
+      const insert = `INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES\n${values.join(',\n')}`;
+      if (table === MIGRATIONS_TABLE) migrationInserts = [insert];
+      else inserts.push(insert);
+    }
+    let complete = false;
+    if (tables.includes(MIGRATIONS_TABLE)) {
+      const [applied] = await conn.query(`SELECT name FROM ${q(MIGRATIONS_TABLE)}`);
+      const names = new Set((applied as { name: string }[]).map((r) => r.name));
+      complete = migrationNames('tenant').every((n) => names.has(n));
+    }
+    statements.push(...inserts, ...migrationInserts, 'SET FOREIGN_KEY_CHECKS = 1');
+    return { script: statements.join(';\n'), complete };
+  } finally {
+    await conn.end().catch(() => undefined);
+  }
+}
+
+/** `tables` with every table after the tables it references (self-references and cycles tolerated: checks are off). */
+function dependencyOrder(tables: string[], references: { name: string; ref: string }[]): string[] {
+  const refs = new Map<string, Set<string>>(tables.map((t) => [t, new Set<string>()]));
+  for (const { name, ref } of references) if (name !== ref && refs.has(ref)) refs.get(name)?.add(ref);
+  const ordered: string[] = [];
+  const placed = new Set<string>();
+  const visiting = new Set<string>();
+  const place = (table: string) => {
+    if (placed.has(table) || visiting.has(table)) return;
+    visiting.add(table);
+    for (const ref of refs.get(table) ?? []) place(ref);
+    visiting.delete(table);
+    placed.add(table);
+    ordered.push(table);
+  };
+  for (const table of tables) place(table);
+  return ordered;
 }

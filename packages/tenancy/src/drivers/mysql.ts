@@ -34,8 +34,13 @@ export function mysqlConnectionConfig(spec: DatabaseSpec, database: string | und
   };
 }
 
-async function connect(spec: DatabaseSpec, database: string | undefined, ctx: DriverContext): Promise<mysql.Connection> {
-  const conn = await mysqlConnection(mysqlConnectionConfig(spec, database, ctx.connectTimeoutMs));
+async function connect(
+  spec: DatabaseSpec,
+  database: string | undefined,
+  ctx: DriverContext,
+  extra: mysql.ConnectionOptions = {},
+): Promise<mysql.Connection> {
+  const conn = await mysqlConnection({ ...mysqlConnectionConfig(spec, database, ctx.connectTimeoutMs), ...extra });
   // An error after connect (server restart) must not crash the process; the query in flight fails with it.
   conn.on('error', (err) =>
     ctx.logger?.warn({ err: errorText(err, [spec.password]), server: describeSpec(spec) }, 'MySQL connection lost'),
@@ -48,10 +53,11 @@ async function withConnection<T>(
   database: string | undefined,
   ctx: DriverContext,
   fn: (c: mysql.Connection) => Promise<T>,
+  extra: mysql.ConnectionOptions = {},
 ): Promise<T> {
   let conn: mysql.Connection;
   try {
-    conn = await connect(spec, database, ctx);
+    conn = await connect(spec, database, ctx, extra);
   } catch (err) {
     throw unreachable(spec, err);
   }
@@ -108,14 +114,25 @@ export const mysqlDriver: DatabaseDriver = {
 
   async create(spec, ctx, options = {}) {
     if (options.template) throw new Error('MySQL cannot clone a database from a template');
-    await withConnection(spec, maintenance(ctx), ctx, async (c) => {
-      try {
-        await c.query(`CREATE DATABASE ${quote(spec.database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-      } catch (err) {
-        if ((err as MysqlError).code === 'ER_DB_CREATE_EXISTS') throw new DatabaseExists(describeSpec(spec));
-        throw err;
-      }
-    });
+    const name = quote(spec.database);
+    const create = `CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`;
+    // The script needs several statements in one query: only this connection of ours, closed after, allows them.
+    await withConnection(
+      spec,
+      maintenance(ctx),
+      ctx,
+      async (c) => {
+        try {
+          await c.query(options.script ? `${create};\nUSE ${name};\n${options.script}` : create);
+        } catch (err) {
+          if ((err as MysqlError).code === 'ER_DB_CREATE_EXISTS') throw new DatabaseExists(describeSpec(spec));
+          // DDL is not transactional: a script that failed half-way leaves a database no one should use.
+          if (options.script) await c.query(`DROP DATABASE IF EXISTS ${name}`).catch(() => undefined);
+          throw err;
+        }
+      },
+      options.script ? { multipleStatements: true } : {},
+    );
   },
 
   async drop(spec, ctx) {

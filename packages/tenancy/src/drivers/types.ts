@@ -29,6 +29,8 @@ export interface CreateDatabaseOptions {
   /**
    * `postgres-schema`: SQL run in the new schema in the transaction that creates it (a recorded
    * migration of a template schema, see templates.ts) — the schema is created migrated or not at all.
+   * MySQL: the template database's DDL and seed rows (templates.ts), run in the new database on one
+   * connection in one round trip; a database the script fails in is dropped again.
    */
   script?: string;
 }

@@ -470,15 +470,19 @@ async function createDatabase(ctx: ProvisioningContext, c: Creation): Promise<bo
   }
   c.tenant = await ctx.registry.updateTenant(c.tenant!.id, { db: { managed: true } });
   try {
-    // A schema tenant: the recorded migration of a template schema, run in the transaction that creates it.
-    const script = spec.schema && origin === 'managed' && ctx.templates ? await ctx.templates.schemaScriptFor(spec, dctx) : null;
+    // A schema tenant or a MySQL database: the recorded template, run as one script where it is created.
+    const script = origin === 'managed' && ctx.templates ? await ctx.templates.scriptFor(spec, dctx) : null;
     if (script) {
       try {
         await driver.create(spec, dctx, { script });
         return true;
       } catch (err) {
+        // A failed script leaves nothing behind (a transaction; MySQL: the driver drops the database).
         if (isSalesfleetError(err) && err.code === 'DatabaseExists') throw err;
-        ctx.logger.warn({ err: c.run.describeError(err), tenant: v.slug }, 'creating the schema from its template failed; migrating it');
+        ctx.logger.warn(
+          { err: c.run.describeError(err), tenant: v.slug },
+          'creating the database from its template script failed; migrating it',
+        );
       }
     }
     const template = origin === 'managed' && ctx.templates ? await ctx.templates.templateFor(spec, dctx) : null;

@@ -222,6 +222,11 @@ export async function createTestTenancy(options: TestTenancyOptions = {}): Promi
             .dropPostgresTemplates(parseDatabaseUrl(testServerUrls.postgres), ctx)
             .catch(() => undefined);
         }
+        if (engine === 'mysql') {
+          await new TemplateCache({ dataDir, connectTimeoutMs: 5000, namespace })
+            .dropMysqlTemplates(parseDatabaseUrl(testServerUrls.mysql), ctx)
+            .catch(() => undefined);
+        }
       } finally {
         await tenancy.close().catch(() => undefined);
         await registryDb?.drop().catch(() => undefined);
