@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { budgetBenchmark } from './benchmarks/budget';
 import { coldBenchmark } from './benchmarks/cold';
+import { cyclingBenchmark } from './benchmarks/cycling';
 import { floorBenchmark } from './benchmarks/floor';
 import { memoryBenchmark } from './benchmarks/memory';
 import { migrationsBenchmark } from './benchmarks/migrations';
@@ -35,6 +36,7 @@ const BENCHMARKS: { name: string; run: (h: Harness) => Promise<BenchmarkResult> 
   { name: 'routing', run: routingBenchmark },
   { name: 'floor', run: floorBenchmark },
   { name: 'cold', run: coldBenchmark },
+  { name: 'cycling', run: cyclingBenchmark },
   { name: 'budget', run: budgetBenchmark },
   { name: 'provisioning', run: provisioningBenchmark },
   { name: 'migrations', run: migrationsBenchmark },

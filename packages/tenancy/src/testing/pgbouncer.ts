@@ -54,7 +54,14 @@ async function accepting(port: number): Promise<boolean> {
  * (`* =`), logging in as the server's user. Runs as `postgres` when the tests run as root (PgBouncer
  * refuses root). `stop()` ends it and removes its files.
  */
-export async function startPgBouncer(options: { poolSize?: number; maxClients?: number } = {}): Promise<PgBouncer> {
+export async function startPgBouncer(
+  options: {
+    poolSize?: number;
+    maxClients?: number;
+    /** Server connections over all databases together (`max_user_connections`: every database logs in as one user); default unlimited. */
+    maxServerConnections?: number;
+  } = {},
+): Promise<PgBouncer> {
   if (!existsSync(PGBOUNCER_PATH))
     throw new Error(`PgBouncer is required but ${PGBOUNCER_PATH} does not exist (apt-get install -y pgbouncer)`);
   const server = new URL(testServerUrls.postgres);
@@ -75,6 +82,7 @@ export async function startPgBouncer(options: { poolSize?: number; maxClients?: 
       'pool_mode = transaction',
       `default_pool_size = ${options.poolSize ?? 2}`,
       `max_client_conn = ${options.maxClients ?? 1000}`,
+      ...(options.maxServerConnections ? [`max_user_connections = ${options.maxServerConnections}`] : []),
       // Server connections to a database are closed soon after their last use, so a test's database
       // can be dropped when it is done.
       'server_idle_timeout = 1',
