@@ -92,6 +92,66 @@ describe('ListFrame', () => {
     expect(clicked).toEqual(['suppliers.csv']);
     expect(columnsCsv(columns, await all())).toBe('Name,Total\r\nAcme,5\r\n\'=cmd,7\r\n"Cog, Ltd",9\r\n');
   });
+
+  it('draws rows that are not table rows with renderRows and exports them with its own csv', async () => {
+    const texts: string[] = [];
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: () => 'blob:x', revokeObjectURL: () => undefined }));
+    vi.stubGlobal(
+      'Blob',
+      class {
+        constructor(parts: string[]) {
+          texts.push(parts.join(''));
+        }
+      },
+    );
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    const rows = [
+      { id: 1, name: 'Acme', total: 5 },
+      { id: 2, name: 'Bolt', total: 7 },
+    ];
+    render(
+      <ListFrame
+        query={state({ data: { rows, total: 2 } })}
+        rows={(d) => d.rows}
+        columns={[{ header: 'Actions', cell: () => null, className: 'nowrap' }]}
+        rowKey={(r) => r.id}
+        noun="entries"
+        csvName="entries.csv"
+        csv={(exported) => exported.map((r) => `${r.name};${r.total}`).join('\n')}
+        renderRows={(shown) =>
+          shown.map((r) => (
+            <article key={r.id} aria-label={`Entry ${r.name}`}>
+              {r.total}
+            </article>
+          ))
+        }
+      />,
+    );
+    expect(screen.queryByRole('table')).toBeNull();
+    expect(screen.getAllByRole('article').map((a) => a.getAttribute('aria-label'))).toEqual(['Entry Acme', 'Entry Bolt']);
+    expect(screen.getByRole('search', { name: 'Filter entries' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
+    await vi.waitFor(() => expect(click).toHaveBeenCalled());
+    expect(texts.some((t) => t.includes('Acme;5\nBolt;7'))).toBe(true);
+    vi.unstubAllGlobals();
+  });
+
+  it('gives a column its own classes beside num', () => {
+    render(
+      <ListFrame
+        query={state({ data: { rows: [{ id: 1, name: 'Acme', total: 5 }], total: 1 } })}
+        rows={(d) => d.rows}
+        columns={[
+          { header: 'Total', cell: (r) => `€${r.total}`, num: true, className: 'strong' },
+          { header: '', cell: () => 'buttons', className: 'nowrap' },
+        ]}
+        rowKey={(r) => r.id}
+        noun="suppliers"
+      />,
+    );
+    expect(screen.getByText('€5').className).toBe('num strong');
+    expect(screen.getByText('buttons').className).toBe('nowrap');
+  });
 });
 
 describe('plural', () => {

@@ -14,7 +14,11 @@ export interface Column<T> {
   csv?: (row: T) => CsvValue;
   /** Right-aligned figures. */
   num?: boolean;
+  /** More classes of the column's cells (`nowrap` for a cell of buttons). */
+  className?: string;
 }
+
+const cellClass = (c: Pick<Column<unknown>, 'num' | 'className'>) => [c.num && 'num', c.className].filter(Boolean).join(' ') || undefined;
 
 /** A table of rows, scrolling sideways inside its card on a narrow screen (never overflowing it). */
 export function DataTable<T>({
@@ -24,6 +28,7 @@ export function DataTable<T>({
   label,
   footer,
 }: {
+  /** The table's columns (with `renderRows`: only what the CSV export writes, if no `csv`). */
   columns: readonly Column<T>[];
   rows: readonly T[];
   rowKey: (row: T) => string | number;
@@ -36,7 +41,7 @@ export function DataTable<T>({
         <thead>
           <tr>
             {columns.map((c) => (
-              <th key={c.header} className={c.num ? 'num' : undefined}>
+              <th key={c.header} className={cellClass(c)}>
                 {c.header}
               </th>
             ))}
@@ -46,7 +51,7 @@ export function DataTable<T>({
           {rows.map((row) => (
             <tr key={rowKey(row)}>
               {columns.map((c) => (
-                <td key={c.header} className={c.num ? 'num' : undefined}>
+                <td key={c.header} className={cellClass(c)}>
                   {c.cell(row)}
                 </td>
               ))}
@@ -86,6 +91,8 @@ export interface PageState {
 /**
  * A list or report: filters, then loading / error / empty / the table with its pager, and a CSV
  * export (of every row when `allRows` can fetch them past the current page, else of the rows shown).
+ * Every list screen of the workspace is one; a list whose rows are not table rows (the journal's
+ * entries) draws them with `renderRows` and writes its own `csv`.
  */
 export function ListFrame<D, T>({
   query,
@@ -103,6 +110,8 @@ export function ListFrame<D, T>({
   label,
   footer,
   children,
+  renderRows,
+  csv,
 }: {
   query: QueryState<D>;
   rows: (data: D) => readonly T[];
@@ -123,6 +132,10 @@ export function ListFrame<D, T>({
   footer?: (data: D) => ReactNode;
   /** Shown above the table once the data is there (a chart, a summary). */
   children?: (data: D) => ReactNode;
+  /** Draws the rows instead of the table (rows that are not table rows). */
+  renderRows?: (rows: readonly T[]) => ReactNode;
+  /** The CSV text of the exported rows, instead of the columns' own. */
+  csv?: (rows: readonly T[]) => string;
 }) {
   const [exporting, setExporting] = useState<unknown>(null);
   const data = query.data;
@@ -131,7 +144,8 @@ export function ListFrame<D, T>({
     if (!csvName) return;
     try {
       setExporting(true);
-      downloadCsv(csvName, columnsCsv(columns, allRows ? await allRows() : shown));
+      const exported = allRows ? await allRows() : shown;
+      downloadCsv(csvName, csv ? csv(exported) : columnsCsv(columns, exported));
       setExporting(null);
     } catch (error) {
       setExporting(error);
@@ -169,7 +183,11 @@ export function ListFrame<D, T>({
             </EmptyState>
           ) : (
             <>
-              <DataTable columns={columns} rows={shown} rowKey={rowKey} label={label ?? noun} footer={footer?.(data)} />
+              {renderRows ? (
+                renderRows(shown)
+              ) : (
+                <DataTable columns={columns} rows={shown} rowKey={rowKey} label={label ?? noun} footer={footer?.(data)} />
+              )}
               {page && onOffsetChange && <Pager {...page(data)} onOffsetChange={onOffsetChange} label={`Pages of ${noun}`} />}
             </>
           )}

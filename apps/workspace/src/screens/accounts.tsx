@@ -7,16 +7,15 @@ import {
   ListFrame,
   Loading,
   moneyInput,
-  Pager,
   parseMoney,
   queryString,
   Reveal,
   TextField,
-  downloadCsv,
   toCsv,
 } from '@salesfleet/ui';
 import type { Account, GeneralLedger, JournalEntry, Page } from '../api/types';
 import { useApi, useApiWrite } from '../api/use-api';
+import { DateRangeFilter } from '../components/list-filters';
 import { Tabs } from '../components/tabs';
 import { allPages } from '../lib/all-pages';
 import { useSession } from '../lib/session-context';
@@ -119,55 +118,31 @@ function ReversalMark({ entry }: { entry: JournalEntry }) {
 
 function Journal() {
   const { money, date, can, workspace } = useSession();
-  const [exporting, setExporting] = useState<unknown>(null);
   const [reversing, setReversing] = useState<number | null>(null);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [offset, setOffset] = useState(0);
-  const list = useApi<{ entries: JournalEntry[] } & Page>(`/journal-entries${queryString({ from, to, offset, limit: 20 })}`);
+  const path = (page: Record<string, unknown>) => `/journal-entries${queryString({ from, to, ...page })}`;
+  const list = useApi<{ entries: JournalEntry[] } & Page>(path({ offset, limit: 20 }));
   return (
     <>
       {can('accounting.add_journal_entry') && <Reveal label="New journal entry">{(close) => <ManualEntryForm onDone={close} />}</Reveal>}
-      <div className="filters">
-        <label>
-          From
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </label>
-        <label>
-          To
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-        </label>
-        <button
-          type="button"
-          className="secondary outline"
-          disabled={!list.data?.entries.length || exporting === true}
-          aria-busy={exporting === true}
-          onClick={() => {
-            setExporting(true);
-            allPages<JournalEntry>((page) => `/journal-entries${queryString({ from, to, ...page })}`, 'entries')
-              .then((entries) => {
-                downloadCsv(
-                  `${workspace.slug}-journal${from ? `-${from}` : ''}${to ? `-${to}` : ''}.csv`,
-                  journalCsv(entries, workspace.currency),
-                );
-                setExporting(null);
-              })
-              .catch(setExporting);
-          }}
-        >
-          Export CSV
-        </button>
-      </div>
-      {exporting !== null && exporting !== true && <ErrorNotice error={exporting} title="Could not export the journal" />}
-      {list.isPending ? (
-        <Loading label="Loading the journal…" />
-      ) : list.isError ? (
-        <ErrorNotice error={list.error} title="Could not load the journal" onRetry={() => void list.refetch()} />
-      ) : (list.data.entries ?? []).length === 0 ? (
-        <EmptyState title="No journal entries in this period" />
-      ) : (
-        <>
-          {list.data.entries.map((e) => (
+      <ListFrame
+        query={list}
+        rows={(d) => d.entries ?? []}
+        columns={[]}
+        rowKey={(e) => e.id}
+        noun="journal entries"
+        filtered={Boolean(from || to)}
+        filters={<DateRangeFilter from={from} to={to} onChange={(c) => ('from' in c ? setFrom(c.from) : setTo(c.to))} />}
+        empty={<p>Every sale, payment, expense and manual entry posts one.</p>}
+        page={(d) => d}
+        onOffsetChange={setOffset}
+        csvName={`${workspace.slug}-journal${from ? `-${from}` : ''}${to ? `-${to}` : ''}.csv`}
+        allRows={() => allPages<JournalEntry>(path, 'entries')}
+        csv={(entries) => journalCsv(entries, workspace.currency)}
+        renderRows={(entries) =>
+          entries.map((e) => (
             <article key={e.id} className={`journal-entry${e.reversedBy !== null ? ' reversed' : ''}`} aria-label={`Entry #${e.id}`}>
               <header>
                 <strong>{date(e.entryDate)}</strong> · {e.memo ?? e.sourceType ?? 'entry'} <span className="muted">#{e.id}</span>{' '}
@@ -193,10 +168,9 @@ function Journal() {
                 </tbody>
               </table>
             </article>
-          ))}
-          <Pager total={list.data.total} limit={20} offset={offset} onOffsetChange={setOffset} />
-        </>
-      )}
+          ))
+        }
+      />
     </>
   );
 }

@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { EmptyState, ErrorNotice, isApiError, Loading, Pager, queryString, TextField } from '@salesfleet/ui';
+import { type Column, ErrorNotice, isApiError, ListFrame, queryString, TextField } from '@salesfleet/ui';
 import type { Customer, Page } from '../api/types';
 import { useApi, useApiWrite } from '../api/use-api';
+import { allPages } from '../lib/all-pages';
 import { useSession } from '../lib/session-context';
 import { useUrlState } from '../lib/url-state';
 
@@ -9,7 +10,7 @@ const LIMIT = 25;
 type CustomerInput = { name: string; email: string | null; phone: string | null; taxNumber: string | null; address: string | null };
 
 export function CustomersScreen() {
-  const { can, dateTime } = useSession();
+  const { can, dateTime, workspace } = useSession();
   const [f, setF] = useUrlState(['q', 'offset'] as const);
   const [q, setQ] = useState(f.q);
   const [editing, setEditing] = useState<Customer | 'new' | null>(null);
@@ -17,7 +18,32 @@ export function CustomersScreen() {
     const timer = setTimeout(() => q !== f.q && setF({ q }), 300);
     return () => clearTimeout(timer);
   }, [q, f.q, setF]);
-  const list = useApi<{ customers: Customer[] } & Page>(`/customers${queryString({ q: f.q, offset: f.offset, limit: LIMIT })}`);
+  const path = (page: Record<string, unknown>) => `/customers${queryString({ q: f.q, ...page })}`;
+  const list = useApi<{ customers: Customer[] } & Page>(path({ offset: f.offset, limit: LIMIT }));
+  const columns: Column<Customer>[] = [
+    {
+      header: 'Name',
+      cell: (c) => (
+        <>
+          {c.name} {!c.isActive && <span className="badge badge-muted">inactive</span>}
+        </>
+      ),
+      csv: (c) => c.name,
+    },
+    { header: 'Email', cell: (c) => c.email ?? '—', csv: (c) => c.email },
+    { header: 'Phone', cell: (c) => c.phone ?? '—', csv: (c) => c.phone },
+    { header: 'Tax number', cell: (c) => c.taxNumber ?? '—', csv: (c) => c.taxNumber },
+    { header: 'Added', cell: (c) => dateTime(c.createdAt), csv: (c) => c.createdAt },
+    {
+      header: '',
+      cell: (c) =>
+        can('sales.change_customer') && (
+          <button type="button" className="secondary outline small" onClick={() => setEditing(c)}>
+            Edit
+          </button>
+        ),
+    },
+  ];
   return (
     <section>
       <div className="page-head">
@@ -29,62 +55,26 @@ export function CustomersScreen() {
         )}
       </div>
       {editing !== null && <CustomerForm customer={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
-      <label className="visually-hidden" htmlFor="customer-q">
-        Search customers
-      </label>
-      <input id="customer-q" type="search" placeholder="Search name, email, phone" value={q} onChange={(e) => setQ(e.target.value)} />
-      {list.isPending ? (
-        <Loading label="Loading customers…" />
-      ) : list.isError ? (
-        <ErrorNotice error={list.error} title="Could not load the customers" onRetry={() => void list.refetch()} />
-      ) : list.data.customers.length === 0 ? (
-        <EmptyState title={f.q ? 'No customer matches' : 'No customers yet'}>
-          <p>{f.q ? 'Try another part of the name, email or phone.' : 'Customers you add appear here.'}</p>
-        </EmptyState>
-      ) : (
-        <>
-          <div className="table-scroll">
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Email</th>
-                  <th>Phone</th>
-                  <th>Tax number</th>
-                  <th>Added</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.customers.map((c) => (
-                  <tr key={c.id}>
-                    <td>
-                      {c.name} {!c.isActive && <span className="badge badge-muted">inactive</span>}
-                    </td>
-                    <td>{c.email ?? '—'}</td>
-                    <td>{c.phone ?? '—'}</td>
-                    <td>{c.taxNumber ?? '—'}</td>
-                    <td>{dateTime(c.createdAt)}</td>
-                    <td>
-                      {can('sales.change_customer') && (
-                        <button type="button" className="secondary outline small" onClick={() => setEditing(c)}>
-                          Edit
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager
-            total={list.data.total}
-            limit={LIMIT}
-            offset={Number(f.offset) || 0}
-            onOffsetChange={(o) => setF({ offset: String(o) }, false)}
-          />
-        </>
-      )}
+      <ListFrame
+        query={list}
+        rows={(d) => d.customers}
+        columns={columns}
+        rowKey={(c) => c.id}
+        noun="customers"
+        label="Customers"
+        filtered={Boolean(f.q)}
+        filters={
+          <label>
+            Search
+            <input type="search" placeholder="Name, email or phone" value={q} onChange={(e) => setQ(e.target.value)} />
+          </label>
+        }
+        empty={<p>Customers you add appear here.</p>}
+        page={(d) => d}
+        onOffsetChange={(o) => setF({ offset: String(o) }, false)}
+        csvName={`${workspace.slug}-customers.csv`}
+        allRows={() => allPages<Customer>(path, 'customers')}
+      />
     </section>
   );
 }

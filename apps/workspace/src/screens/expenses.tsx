@@ -1,22 +1,32 @@
 import { useState, type FormEvent } from 'react';
-import { EmptyState, ErrorNotice, isApiError, Loading, Pager, parseMoney, queryString, TextField } from '@salesfleet/ui';
+import { type Column, ErrorNotice, isApiError, ListFrame, moneyInput, parseMoney, queryString, TextField } from '@salesfleet/ui';
 import type { Account, Expense, Page } from '../api/types';
 import { useApi, useApiWrite } from '../api/use-api';
+import { DateRangeFilter } from '../components/list-filters';
+import { allPages } from '../lib/all-pages';
 import { useSession } from '../lib/session-context';
 import { useUrlState } from '../lib/url-state';
 
 const LIMIT = 25;
 
 export function ExpensesScreen() {
-  const { can, money, date } = useSession();
+  const { can, money, date, workspace } = useSession();
   const [f, setF] = useUrlState(['from', 'to', 'offset'] as const);
   const [adding, setAdding] = useState(false);
   const accounts = useApi<{ accounts: Account[] }>('/accounts', { enabled: can('accounting.view_account') });
-  const list = useApi<{ expenses: Expense[] } & Page>(`/expenses${queryString({ ...f, limit: LIMIT })}`);
+  const path = (page: Record<string, unknown>) => `/expenses${queryString({ ...f, ...page })}`;
+  const list = useApi<{ expenses: Expense[] } & Page>(path({ limit: LIMIT }));
   const accountName = (id: number) => {
     const a = accounts.data?.accounts.find((x) => x.id === id);
     return a ? `${a.code} ${a.name}` : `#${id}`;
   };
+  const columns: Column<Expense>[] = [
+    { header: 'Date', cell: (x) => date(x.expenseDate), csv: (x) => x.expenseDate },
+    { header: 'Account', cell: (x) => accountName(x.accountId), csv: (x) => accountName(x.accountId) },
+    { header: 'Vendor', cell: (x) => x.vendor ?? '—', csv: (x) => x.vendor },
+    { header: 'Description', cell: (x) => x.description ?? '—', csv: (x) => x.description },
+    { header: 'Amount', cell: (x) => money(x.amount), csv: (x) => moneyInput(x.amount, workspace.currency), num: true },
+  ];
   return (
     <section>
       <div className="page-head">
@@ -28,56 +38,21 @@ export function ExpensesScreen() {
         )}
       </div>
       {adding && <ExpenseForm accounts={accounts.data?.accounts ?? []} onDone={() => setAdding(false)} />}
-      <div className="filters">
-        <label>
-          From
-          <input type="date" value={f.from} onChange={(e) => setF({ from: e.target.value })} />
-        </label>
-        <label>
-          To
-          <input type="date" value={f.to} onChange={(e) => setF({ to: e.target.value })} />
-        </label>
-      </div>
-      {list.isPending ? (
-        <Loading label="Loading expenses…" />
-      ) : list.isError ? (
-        <ErrorNotice error={list.error} title="Could not load the expenses" onRetry={() => void list.refetch()} />
-      ) : list.data.expenses.length === 0 ? (
-        <EmptyState title="No expenses in this period">
-          <p>Recorded expenses are posted to the books and appear here.</p>
-        </EmptyState>
-      ) : (
-        <>
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th>Date</th>
-                <th>Account</th>
-                <th>Vendor</th>
-                <th>Description</th>
-                <th className="num">Amount</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.expenses.map((x) => (
-                <tr key={x.id}>
-                  <td>{date(x.expenseDate)}</td>
-                  <td>{accountName(x.accountId)}</td>
-                  <td>{x.vendor ?? '—'}</td>
-                  <td>{x.description ?? '—'}</td>
-                  <td className="num">{money(x.amount)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager
-            total={list.data.total}
-            limit={LIMIT}
-            offset={Number(f.offset) || 0}
-            onOffsetChange={(o) => setF({ offset: String(o) }, false)}
-          />
-        </>
-      )}
+      <ListFrame
+        query={list}
+        rows={(d) => d.expenses}
+        columns={columns}
+        rowKey={(x) => x.id}
+        noun="expenses"
+        label="Expenses"
+        filtered={Boolean(f.from || f.to)}
+        filters={<DateRangeFilter from={f.from} to={f.to} onChange={setF} />}
+        empty={<p>Recorded expenses are posted to the books and appear here.</p>}
+        page={(d) => d}
+        onOffsetChange={(o) => setF({ offset: String(o) }, false)}
+        csvName={`${workspace.slug}-expenses${f.from ? `-${f.from}` : ''}${f.to ? `-${f.to}` : ''}.csv`}
+        allRows={() => allPages<Expense>(path, 'expenses')}
+      />
     </section>
   );
 }

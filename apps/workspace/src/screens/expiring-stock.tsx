@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { ExpiringStockJson } from '@salesfleet/contracts';
 import { type Column, ListFrame, queryString } from '@salesfleet/ui';
-import { locationName, useLocations } from '../api/queries';
 import { useApi } from '../api/use-api';
+import { LocationFilter, useLocationColumn } from '../components/list-filters';
 import { useSession } from '../lib/session-context';
 
 type Batch = ExpiringStockJson['batches'][number];
@@ -22,22 +22,13 @@ export function expiryText(daysLeft: number): string {
  */
 export function ExpiringStock() {
   const { date, workspace } = useSession();
-  const locations = useLocations();
   const [days, setDays] = useState<number>(30);
   const [locationId, setLocationId] = useState('');
   const list = useApi<{ report: ExpiringStockJson }>(`/stock/expiring${queryString({ days, locationId })}`);
   const columns: Column<Batch>[] = [
     { header: 'Product', cell: (b) => `${b.sku} ${b.name}`, csv: (b) => `${b.sku} ${b.name}` },
     { header: 'Batch', cell: (b) => b.batchNumber, csv: (b) => b.batchNumber },
-    ...(workspace.multiLocation
-      ? [
-          {
-            header: 'Location',
-            cell: (b: Batch) => locationName(locations.data, b.locationId),
-            csv: (b: Batch) => locationName(locations.data, b.locationId),
-          },
-        ]
-      : []),
+    ...useLocationColumn<Batch>((b) => b.locationId),
     { header: 'Expires', cell: (b) => date(b.expiryDate), csv: (b) => b.expiryDate },
     {
       header: 'When',
@@ -71,19 +62,7 @@ export function ExpiringStock() {
               ))}
             </select>
           </label>
-          {workspace.multiLocation && (
-            <label>
-              Location
-              <select value={locationId} onChange={(e) => setLocationId(e.target.value)}>
-                <option value="">All</option>
-                {locations.data?.map((l) => (
-                  <option key={l.id} value={l.id}>
-                    {l.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
+          <LocationFilter value={locationId} onChange={setLocationId} />
         </>
       }
       empty={<p>No batch with stock expires within {days} days. Products tracked in batches show here as their expiry nears.</p>}

@@ -1,20 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import {
-  EmptyState,
-  ErrorNotice,
-  isApiError,
-  Loading,
-  moneyInput,
-  Notice,
-  Pager,
-  parseMoney,
-  queryString,
-  TextField,
-} from '@salesfleet/ui';
+import { type Column, ErrorNotice, isApiError, ListFrame, moneyInput, Notice, parseMoney, queryString, TextField } from '@salesfleet/ui';
 import { parseQuantity } from '@salesfleet/contracts';
 import { locationName, useLocations } from '../api/queries';
 import type { Location, Page, Product, StockMovement, TaxRate } from '../api/types';
 import { useApi, useApiWrite } from '../api/use-api';
+import { allPages } from '../lib/all-pages';
 import { quantityText } from '../lib/quantity';
 import { useSession } from '../lib/session-context';
 import { Tabs } from '../components/tabs';
@@ -34,8 +24,49 @@ export function ProductsScreen() {
     const timer = setTimeout(() => q !== f.q && setF({ q }), 300);
     return () => clearTimeout(timer);
   }, [q, f.q, setF]);
-  const list = useApi<{ products: Product[] } & Page>(`/products${queryString({ q: f.q, offset: f.offset, limit: LIMIT })}`);
+  const path = (page: Record<string, unknown>) => `/products${queryString({ q: f.q, ...page })}`;
+  const list = useApi<{ products: Product[] } & Page>(path({ offset: f.offset, limit: LIMIT }));
   const active = (locations.data ?? []).filter((l) => l.isActive);
+  const onHand = (p: Product, locationId: number) => p.stock.find((s) => s.locationId === locationId)?.quantity ?? 0;
+  const columns: Column<Product>[] = [
+    {
+      header: 'Product',
+      cell: (p) => (
+        <>
+          {p.name} {!p.isActive && <span className="badge badge-muted">inactive</span>}
+        </>
+      ),
+      csv: (p) => p.name,
+    },
+    { header: 'SKU', cell: (p) => p.sku, csv: (p) => p.sku },
+    { header: 'Price', cell: (p) => money(p.unitPrice), csv: (p) => moneyInput(p.unitPrice, workspace.currency), num: true },
+    ...active.map(
+      (l): Column<Product> => ({
+        header: workspace.multiLocation || active.length > 1 ? l.name : 'On hand',
+        cell: (p) => onHand(p, l.id),
+        csv: (p) => onHand(p, l.id),
+        num: true,
+      }),
+    ),
+    {
+      header: '',
+      className: 'nowrap',
+      cell: (p) => (
+        <>
+          {(can('sales.adjust_stock') || can('sales.transfer_stock')) && (
+            <button type="button" className="secondary outline small" onClick={() => setMoving(p)} aria-label={`Stock of ${p.name}`}>
+              Stock…
+            </button>
+          )}{' '}
+          {can('sales.change_product') && (
+            <button type="button" className="secondary outline small" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
+              Edit
+            </button>
+          )}
+        </>
+      ),
+    },
+  ];
   return (
     <section>
       <div className="page-head">
@@ -61,83 +92,26 @@ export function ProductsScreen() {
         <>
           {editing !== null && <ProductForm product={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
           {moving && <StockForm product={moving} locations={active} onDone={() => setMoving(null)} />}
-          <label className="visually-hidden" htmlFor="product-q">
-            Search products
-          </label>
-          <input id="product-q" type="search" placeholder="Search name or SKU" value={q} onChange={(e) => setQ(e.target.value)} />
-          {list.isPending ? (
-            <Loading label="Loading products…" />
-          ) : list.isError ? (
-            <ErrorNotice error={list.error} title="Could not load the products" onRetry={() => void list.refetch()} />
-          ) : list.data.products.length === 0 ? (
-            <EmptyState title={f.q ? 'No product matches' : 'No products yet'}>
-              <p>{f.q ? 'Try another part of the name or SKU.' : 'Add the products you sell; then receive their stock.'}</p>
-            </EmptyState>
-          ) : (
-            <>
-              <div className="table-scroll">
-                <table className="data-table">
-                  <thead>
-                    <tr>
-                      <th>Product</th>
-                      <th>SKU</th>
-                      <th className="num">Price</th>
-                      {active.map((l) => (
-                        <th key={l.id} className="num">
-                          {workspace.multiLocation || active.length > 1 ? l.name : 'On hand'}
-                        </th>
-                      ))}
-                      <th />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.data.products.map((p) => (
-                      <tr key={p.id}>
-                        <td>
-                          {p.name} {!p.isActive && <span className="badge badge-muted">inactive</span>}
-                        </td>
-                        <td>{p.sku}</td>
-                        <td className="num">{money(p.unitPrice)}</td>
-                        {active.map((l) => (
-                          <td key={l.id} className="num">
-                            {p.stock.find((s) => s.locationId === l.id)?.quantity ?? 0}
-                          </td>
-                        ))}
-                        <td className="nowrap">
-                          {(can('sales.adjust_stock') || can('sales.transfer_stock')) && (
-                            <button
-                              type="button"
-                              className="secondary outline small"
-                              onClick={() => setMoving(p)}
-                              aria-label={`Stock of ${p.name}`}
-                            >
-                              Stock…
-                            </button>
-                          )}{' '}
-                          {can('sales.change_product') && (
-                            <button
-                              type="button"
-                              className="secondary outline small"
-                              onClick={() => setEditing(p)}
-                              aria-label={`Edit ${p.name}`}
-                            >
-                              Edit
-                            </button>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <Pager
-                total={list.data.total}
-                limit={LIMIT}
-                offset={Number(f.offset) || 0}
-                onOffsetChange={(o) => setF({ offset: String(o) }, false)}
-              />
-            </>
-          )}
+          <ListFrame
+            query={list}
+            rows={(d) => d.products}
+            columns={columns}
+            rowKey={(p) => p.id}
+            noun="products"
+            label="Products"
+            filtered={Boolean(f.q)}
+            filters={
+              <label>
+                Search
+                <input type="search" placeholder="Name or SKU" value={q} onChange={(e) => setQ(e.target.value)} />
+              </label>
+            }
+            empty={<p>Add the products you sell; then receive their stock.</p>}
+            page={(d) => d}
+            onOffsetChange={(o) => setF({ offset: String(o) }, false)}
+            csvName={`${workspace.slug}-products.csv`}
+            allRows={() => allPages<Product>(path, 'products')}
+          />
           {can('sales.view_stock_movement') && <Movements locations={locations.data ?? []} />}
         </>
       )}
@@ -349,42 +323,27 @@ function Movements({ locations }: { locations: Location[] }) {
   const { dateTime } = useSession();
   const [offset, setOffset] = useState(0);
   const list = useApi<{ movements: StockMovement[] } & Page>(`/stock/movements?limit=10&offset=${offset}`);
+  const columns: Column<StockMovement>[] = [
+    { header: 'When', cell: (m) => dateTime(m.createdAt) },
+    { header: 'Product', cell: (m) => `#${m.productId}` },
+    { header: 'Location', cell: (m) => locationName(locations, m.locationId) },
+    { header: 'Reason', cell: (m) => m.reason },
+    { header: 'Units', cell: (m) => (m.quantity > 0 ? `+${m.quantity}` : m.quantity), num: true },
+  ];
   return (
     <details>
       <summary>Latest stock movements</summary>
-      {list.isPending ? (
-        <Loading label="Loading…" />
-      ) : list.isError ? (
-        <ErrorNotice error={list.error} />
-      ) : list.data.movements.length === 0 ? (
-        <p className="muted">No stock has moved yet.</p>
-      ) : (
-        <>
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Product</th>
-                <th>Location</th>
-                <th>Reason</th>
-                <th className="num">Units</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.movements.map((m) => (
-                <tr key={m.id}>
-                  <td>{dateTime(m.createdAt)}</td>
-                  <td>#{m.productId}</td>
-                  <td>{locationName(locations, m.locationId)}</td>
-                  <td>{m.reason}</td>
-                  <td className="num">{m.quantity > 0 ? `+${m.quantity}` : m.quantity}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager total={list.data.total} limit={10} offset={offset} onOffsetChange={setOffset} />
-        </>
-      )}
+      <ListFrame
+        query={list}
+        rows={(d) => d.movements}
+        columns={columns}
+        rowKey={(m) => m.id}
+        noun="stock movements"
+        label="Latest stock movements"
+        empty={<p>Receipts, sales, adjustments and transfers appear here.</p>}
+        page={(d) => d}
+        onOffsetChange={setOffset}
+      />
     </details>
   );
 }

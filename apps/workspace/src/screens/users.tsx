@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { EmptyState, ErrorNotice, isApiError, Loading, Notice, Pager, queryString, TextField } from '@salesfleet/ui';
+import { type Column, ErrorNotice, isApiError, ListFrame, Loading, Notice, queryString, TextField } from '@salesfleet/ui';
 import { useLocations } from '../api/queries';
 import type { Group, Location, Page, UserWithGroups } from '../api/types';
 import { useApi, useApiWrite } from '../api/use-api';
+import { allPages } from '../lib/all-pages';
 import { useSession } from '../lib/session-context';
 import { useUrlState } from '../lib/url-state';
 
@@ -20,7 +21,8 @@ export function UsersScreen() {
   const [placing, setPlacing] = useState<UserWithGroups | null>(null);
   const locations = useLocations();
   const several = (locations.data ?? []).filter((l) => l.isActive).length > 1;
-  const users = useApi<{ users: UserWithGroups[] } & Page>(`/users${queryString({ search: f.search, offset: f.offset, limit: LIMIT })}`);
+  const path = (page: Record<string, unknown>) => `/users${queryString({ search: f.search, ...page })}`;
+  const users = useApi<{ users: UserWithGroups[] } & Page>(path({ offset: f.offset, limit: LIMIT }));
   const groups = useApi<{ groups: Group[] }>('/groups', { enabled: can('auth.view_group') });
   const ws = useApi<{ workspace: typeof workspace }>('/workspace');
   const limits = ws.data?.workspace ?? workspace;
@@ -33,6 +35,86 @@ export function UsersScreen() {
     ['users'],
     () => ({}),
   );
+  const groupNames = (u: UserWithGroups) => (u.isSuperuser ? 'Superuser' : u.groups.join(', '));
+  const columns: Column<UserWithGroups>[] = [
+    {
+      header: 'User',
+      cell: (u) => (
+        <>
+          {u.username}
+          <br />
+          <small className="muted">{[u.firstName, u.lastName].filter(Boolean).join(' ')}</small>
+        </>
+      ),
+      csv: (u) => u.username,
+    },
+    { header: 'Email', cell: (u) => u.email, csv: (u) => u.email },
+    { header: 'Groups', cell: (u) => groupNames(u) || '—', csv: groupNames },
+    { header: 'Last sign-in', cell: (u) => dateTime(u.lastLoginAt), csv: (u) => u.lastLoginAt },
+    {
+      header: 'Status',
+      cell: (u) => (
+        <>
+          {u.isActive ? <span className="badge badge-good">active</span> : <span className="badge badge-muted">deactivated</span>}
+          {u.mustChangePassword && <span className="badge badge-warn">one-time password</span>}
+        </>
+      ),
+      csv: (u) => (u.isActive ? 'active' : 'deactivated'),
+    },
+    ...(manage
+      ? [
+          {
+            header: '',
+            className: 'nowrap',
+            cell: (u: UserWithGroups) => (
+              <>
+                <button
+                  type="button"
+                  className="secondary outline small"
+                  onClick={() => setEditing(u)}
+                  aria-label={`Groups of ${u.username}`}
+                >
+                  Groups
+                </button>{' '}
+                {several && (
+                  <button
+                    type="button"
+                    className="secondary outline small"
+                    onClick={() => setPlacing(u)}
+                    aria-label={`Locations of ${u.username}`}
+                  >
+                    Locations
+                  </button>
+                )}{' '}
+                <button
+                  type="button"
+                  className="secondary outline small"
+                  aria-label={`Reset the password of ${u.username}`}
+                  onClick={() =>
+                    reset.mutate(
+                      { id: u.id, username: u.username },
+                      { onSuccess: (r) => setSecret({ username: u.username, password: r.oneTimePassword, created: false }) },
+                    )
+                  }
+                >
+                  Reset password
+                </button>{' '}
+                {u.isActive && (
+                  <button
+                    type="button"
+                    className="danger outline small"
+                    aria-label={`Deactivate ${u.username}`}
+                    onClick={() => deactivate.mutate({ id: u.id })}
+                  >
+                    Deactivate
+                  </button>
+                )}
+              </>
+            ),
+          },
+        ]
+      : []),
+  ];
   return (
     <section>
       <div className="page-head">
@@ -67,113 +149,30 @@ export function UsersScreen() {
       )}
       {deactivate.isError && <ErrorNotice error={deactivate.error} title="Could not deactivate the user" />}
       {reset.isError && <ErrorNotice error={reset.error} title="Could not reset the password" />}
-      <label className="visually-hidden" htmlFor="user-search">
-        Search users
-      </label>
-      <input
-        id="user-search"
-        type="search"
-        placeholder="Search username, email or name"
-        value={f.search}
-        onChange={(e) => setF({ search: e.target.value })}
+      <ListFrame
+        query={users}
+        rows={(d) => d.users}
+        columns={columns}
+        rowKey={(u) => u.id}
+        noun="users"
+        label="Users"
+        filtered={Boolean(f.search)}
+        filters={
+          <label>
+            Search
+            <input
+              type="search"
+              placeholder="Username, email or name"
+              value={f.search}
+              onChange={(e) => setF({ search: e.target.value })}
+            />
+          </label>
+        }
+        page={(d) => d}
+        onOffsetChange={(o) => setF({ offset: String(o) }, false)}
+        csvName={`${workspace.slug}-users.csv`}
+        allRows={() => allPages<UserWithGroups>(path, 'users')}
       />
-      {users.isPending ? (
-        <Loading label="Loading users…" />
-      ) : users.isError ? (
-        <ErrorNotice error={users.error} title="Could not load the users" onRetry={() => void users.refetch()} />
-      ) : users.data.users.length === 0 ? (
-        <EmptyState title="No user matches" />
-      ) : (
-        <>
-          <div className="table-scroll">
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th>User</th>
-                  <th>Email</th>
-                  <th>Groups</th>
-                  <th>Last sign-in</th>
-                  <th>Status</th>
-                  {manage && <th />}
-                </tr>
-              </thead>
-              <tbody>
-                {users.data.users.map((u) => (
-                  <tr key={u.id}>
-                    <td>
-                      {u.username}
-                      <br />
-                      <small className="muted">{[u.firstName, u.lastName].filter(Boolean).join(' ')}</small>
-                    </td>
-                    <td>{u.email}</td>
-                    <td>{u.isSuperuser ? 'Superuser' : u.groups.join(', ') || '—'}</td>
-                    <td>{dateTime(u.lastLoginAt)}</td>
-                    <td>
-                      {u.isActive ? (
-                        <span className="badge badge-good">active</span>
-                      ) : (
-                        <span className="badge badge-muted">deactivated</span>
-                      )}
-                      {u.mustChangePassword && <span className="badge badge-warn">one-time password</span>}
-                    </td>
-                    {manage && (
-                      <td className="nowrap">
-                        <button
-                          type="button"
-                          className="secondary outline small"
-                          onClick={() => setEditing(u)}
-                          aria-label={`Groups of ${u.username}`}
-                        >
-                          Groups
-                        </button>{' '}
-                        {several && (
-                          <button
-                            type="button"
-                            className="secondary outline small"
-                            onClick={() => setPlacing(u)}
-                            aria-label={`Locations of ${u.username}`}
-                          >
-                            Locations
-                          </button>
-                        )}{' '}
-                        <button
-                          type="button"
-                          className="secondary outline small"
-                          aria-label={`Reset the password of ${u.username}`}
-                          onClick={() =>
-                            reset.mutate(
-                              { id: u.id, username: u.username },
-                              { onSuccess: (r) => setSecret({ username: u.username, password: r.oneTimePassword, created: false }) },
-                            )
-                          }
-                        >
-                          Reset password
-                        </button>{' '}
-                        {u.isActive && (
-                          <button
-                            type="button"
-                            className="danger outline small"
-                            aria-label={`Deactivate ${u.username}`}
-                            onClick={() => deactivate.mutate({ id: u.id })}
-                          >
-                            Deactivate
-                          </button>
-                        )}
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager
-            total={users.data.total}
-            limit={LIMIT}
-            offset={Number(f.offset) || 0}
-            onOffsetChange={(o) => setF({ offset: String(o) }, false)}
-          />
-        </>
-      )}
       {groups.data && (
         <details>
           <summary>Groups and their permissions</summary>
