@@ -224,4 +224,40 @@ describe.runIf(postgres)('postgres-schema tenants', () => {
     expect(tenant.status).toBe('active');
     await t.provisioner.deleteTenant(slug, { actor: 'test' });
   });
+
+  it("a database is a tenant's own or a shared one, never both: each mixing is refused before anything is created", async () => {
+    const shared0 = (await t.registry.listTenants()).find((x) => x.db.name === shared && x.db.schema)!;
+    // A whole-database tenant named like the shared database (the server spelled another way).
+    const whole = testSlug('whl');
+    const refused = t.provisioner.createTenant(
+      { name: 'Whole', subdomain: whole, adminEmail: 'a@whl.test', database: { engine: 'postgres', host: 'localhost', name: shared } },
+      { actor: 'test' },
+    );
+    await expect(refused).rejects.toMatchObject({
+      code: 'Conflict',
+      details: { reason: 'DatabasePlacementConflict', tenant: shared0.slug },
+    });
+    await expect(refused).rejects.toThrow(/is a shared database of schema tenants .* choose another database name/);
+    expect(await t.registry.findTenant(whole)).toBeNull();
+
+    // A schema tenant placed in a whole-database tenant's own database.
+    const { tenant: own } = await t.provisioner.createTenant(
+      { name: 'Own', subdomain: testSlug('own'), adminEmail: 'a@own.test', database: { engine: 'postgres' } },
+      { actor: 'test' },
+    );
+    expect(own.db.schema ?? null).toBeNull();
+    const schemaSlug = testSlug('inown');
+    const intoOwn = t.provisioner.createTenant(
+      { name: 'Into own', subdomain: schemaSlug, adminEmail: 'a@inown.test', database: { engine: 'postgres-schema', name: own.db.name } },
+      { actor: 'test' },
+    );
+    await expect(intoOwn).rejects.toMatchObject({ code: 'Conflict', details: { reason: 'DatabasePlacementConflict', tenant: own.slug } });
+    await expect(intoOwn).rejects.toThrow(new RegExp(`tenant "${own.slug}"'s own database; schema tenants cannot be placed in it`));
+    expect(await t.registry.findTenant(schemaSlug)).toBeNull();
+    const schemas = await inDatabase(
+      own.db.name,
+      async (c) => (await c.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'")).rowCount,
+    );
+    expect(schemas).toBe(0);
+  }, 120_000);
 });

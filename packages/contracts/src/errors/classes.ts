@@ -45,6 +45,23 @@ export class DatabaseInUse extends Conflict {
   }
 }
 
+/**
+ * A PostgreSQL database holds either one whole tenant or the schemas of schema tenants
+ * (`postgres-schema`), never both: a whole-database tenant named like a shared schema database, or a
+ * schema tenant placed in another tenant's own database, would put one tenant's tables next to
+ * another's. A `Conflict` (409): nothing was created.
+ */
+export class DatabasePlacementConflict extends Conflict {
+  constructor(database: string, holder: { slug: string; holds: 'schemas' | 'whole-database' }) {
+    super(
+      holder.holds === 'schemas'
+        ? `The ${database} is a shared database of schema tenants (tenant "${holder.slug}" has a schema in it); a tenant cannot have it as its own database — choose another database name`
+        : `The ${database} is tenant "${holder.slug}"'s own database; schema tenants cannot be placed in it — choose another shared database (--database-name)`,
+      { target: database, reason: 'DatabasePlacementConflict', tenant: holder.slug },
+    );
+  }
+}
+
 /** Selling or moving more stock than there is. */
 export class InsufficientStock extends SalesfleetError {
   constructor(message: string, details?: unknown) {

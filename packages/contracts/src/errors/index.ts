@@ -10,6 +10,7 @@ export {
   CsrfRejected,
   DatabaseExists,
   DatabaseInUse,
+  DatabasePlacementConflict,
   DatabaseNotEmpty,
   DatabaseUnreachable,
   InsufficientStock,

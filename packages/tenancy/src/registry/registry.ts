@@ -25,6 +25,7 @@ import type { DomainRecord, OperationRecord, PlatformAdminRecord, PlatformSessio
 import {
   Conflict,
   DatabaseInUse,
+  DatabasePlacementConflict,
   EMAIL_MESSAGE,
   type Engine,
   isEmail,
@@ -478,6 +479,7 @@ export class Registry {
 
   /** Inserts a tenant row; a duplicate slug throws `SlugTaken` (the unique index picks one winner). */
   async insertTenant(values: NewTenant): Promise<TenantRecord> {
+    await this.#assertOnePlacementPerDatabase(values.db, null);
     try {
       const row = await this.models.Tenant.create({
         slug: values.slug,
@@ -556,6 +558,7 @@ export class Registry {
       if (!current) throw new TenantNotFound(String(id));
       db = { ...toTenantRecord(current).db, ...patch.db } as NewTenant['db'];
       values.dbKey = databaseKey(db);
+      await this.#assertOnePlacementPerDatabase(db, id);
     }
     if (patch.provisioning !== undefined) {
       values.provisioningOwner = patch.provisioning?.owner ?? null;
@@ -598,6 +601,37 @@ export class Registry {
       { where: { id, provisioningOwner: owner, status: 'provisioning' }, silent: true },
     );
     return count > 0;
+  }
+
+  /**
+   * A PostgreSQL database is either one tenant's own or a shared database of schema tenants, never
+   * both (issue 17): refuses a whole-database tenant on a database that holds tenant schemas, and a
+   * schema tenant in another tenant's own database (`DatabasePlacementConflict`). Same database =
+   * same server and name however spelled (`databaseKey` without the schema).
+   */
+  async #assertOnePlacementPerDatabase(
+    db: { engine: Engine; host: string | null; port: number | null; name: string; schema?: string | null },
+    exceptId: number | null,
+  ): Promise<void> {
+    if (db.engine !== 'postgres') return;
+    const database = databaseKey({ ...db, schema: null });
+    const rows = await this.models.Tenant.findAll({
+      where: { dbEngine: 'postgres', [Op.and]: [whereFn(fn('lower', col('db_name')), db.name.trim().toLowerCase())] },
+      attributes: ['id', 'slug', 'dbHost', 'dbPort', 'dbName', 'dbSchema'],
+      limit: 50,
+    });
+    const wantSchema = Boolean(db.schema);
+    const holder = rows.find(
+      (row) =>
+        row.id !== exceptId &&
+        Boolean(row.dbSchema) !== wantSchema &&
+        databaseKey({ engine: 'postgres', host: row.dbHost, port: row.dbPort, name: row.dbName, schema: null }) === database,
+    );
+    if (holder)
+      throw new DatabasePlacementConflict(describeDatabase({ ...db, schema: null }), {
+        slug: holder.slug,
+        holds: holder.dbSchema ? 'schemas' : 'whole-database',
+      });
   }
 
   /** The tenant whose database is this one (any spelling), if any. */
