@@ -21,6 +21,7 @@ import { platformDataSafetyRoutes } from './platform/data-safety/routes';
 import { platformJobRoutes } from './platform/jobs/routes';
 import { BackgroundRuns } from './platform/data-safety/runs';
 import { platformRecoveryRoutes } from './platform/recovery/routes';
+import { platformServerRoutes } from './platform/servers/routes';
 import { platformTenantRoutes } from './platform/tenants/routes';
 import type { AppTenancy } from './tenancy';
 import { tenantAuthRoutes } from './tenant/auth/routes';
@@ -167,6 +168,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   platformDataSafetyRoutes(platformApi, { tenancy, runs });
   platformRecoveryRoutes(platformApi, { tenancy });
   platformJobRoutes(platformApi, { tenancy });
+  platformServerRoutes(platformApi, { tenancy });
   platform.route('/api/platform', platformApi.router);
 
   // ── tenant hosts ───────────────────────────────────────────────────────────────────────────────

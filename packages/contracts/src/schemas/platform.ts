@@ -200,6 +200,7 @@ export const AddTenantServerInputSchema = z
 export const UpdateTenantServerInputSchema = z
   .object({ state: tenantServerStateSchema.optional(), capacity: tenantServerCapacitySchema.optional() })
   .strict()
+  .refine((v) => v.state !== undefined || v.capacity !== undefined, { message: 'give a state or a capacity', path: ['state'] })
   .meta({ id: 'UpdateTenantServerInput' });
 
 export const TenantServerParamSchema = z.object({ name: tenantServerNameSchema });
