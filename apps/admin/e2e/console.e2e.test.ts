@@ -137,6 +137,13 @@ describe.skipIf(skipReason !== null)('admin console end to end', () => {
     const tenantCount = page.getByRole('list', { name: 'Summary' }).getByRole('listitem').first();
     expect(await tenantCount.textContent()).toBe('1 tenant');
     expect(await progress.textContent()).not.toContain('failed');
+
+    // "Back up all" starts a backup job the same way: one consistent archive per tenant, followed to its end.
+    await page.getByRole('button', { name: /^Back up all \(\d+\)$/ }).click();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    const backup = page.locator('.fleet-job-backup .progress-label');
+    await backup.filter({ hasText: /Finished: 1 of 1 tenant\b/ }).waitFor({ timeout: 60_000 });
+    expect(await backup.textContent()).not.toContain('failed');
     await page.screenshot({ path: `${SCREENSHOTS}fleet-health.png`, fullPage: true });
 
     await page.goto(`/admin/tenants/${slug}`);

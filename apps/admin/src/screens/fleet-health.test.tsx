@@ -139,6 +139,36 @@ describe('fleet health', () => {
     expect(api.requests.some((r) => r.path.endsWith('/migrate'))).toBe(false);
   });
 
+  it('"Back up all" starts one backup job in the server and follows it live', async () => {
+    vi.stubGlobal('EventSource', FakeEventSource);
+    const api = fakeApi({
+      'GET /auth/me': { body: { admin: signedInAdmin } },
+      'GET /health': { body: health() },
+      'GET /jobs': { body: { jobs: [] } },
+      'POST /jobs': { status: 202, body: { job: job({ id: 9, kind: 'backup' }), started: true } },
+    });
+    const user = userEvent.setup();
+    renderApp('/health');
+    await user.click(await screen.findByRole('button', { name: 'Back up all (3)' }));
+    await user.click(screen.getByRole('button', { name: 'Start' }));
+    expect(await screen.findByText(/Job 9 · running: 0 of 3 tenants/)).toBeTruthy();
+    expect(api.calls('POST', '/jobs').map((r) => r.body)).toEqual([{ kind: 'backup', options: {} }]);
+    const source = FakeEventSource.last!;
+    expect(source.url).toBe('/api/platform/jobs/9/events');
+    const end = job({
+      id: 9,
+      kind: 'backup',
+      state: 'succeeded',
+      counts: { pending: 0, done: 3, skipped: 0, failed: 0 },
+      finishedAt: new Date().toISOString(),
+    });
+    act(() => source.emit('end', end));
+    expect(await screen.findByText(/Job 9 · Finished: 3 of 3 tenants/)).toBeTruthy();
+    expect(source.closed).toBe(true);
+    // The other cards are left alone: only the backup card shows this job.
+    expect(screen.getAllByText(/Job 9 ·/)).toHaveLength(1);
+  });
+
   it('says "1 tenant" for one tenant, and its finished job fills the bar', async () => {
     fakeApi({
       'GET /auth/me': { body: { admin: signedInAdmin } },

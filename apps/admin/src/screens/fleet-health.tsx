@@ -13,8 +13,8 @@ const TENANT = { one: 'tenant', other: 'tenants' };
 
 /**
  * The fleet overview, from the registry alone (each tenant's last check; the health job records
- * them): counts, the tenants failures first, and the fleet jobs — "Migrate all" and "Check now" start
- * a job in the server and follow it live; closing the tab does not stop it.
+ * them): counts, the tenants failures first, and the fleet jobs — "Migrate all", "Check now" and
+ * "Back up all" start a job in the server and follow it live; closing the tab does not stop it.
  */
 export function FleetHealthScreen() {
   useDocumentTitle('Fleet health');
@@ -82,6 +82,13 @@ export function FleetHealthScreen() {
               title="Health check"
               action="Check now"
               explain="Checks every tenant (latency, size, schema, users) and records a sample for its history; the server also runs it on a schedule."
+            />
+            <FleetJobCard
+              kind="backup"
+              title="Back up all"
+              action={`Back up all (${summary.tenants})`}
+              confirm={`Back up every active or suspended tenant (${summary.tenants} in all) now? One tenant after another; its users keep working.`}
+              explain="Takes a consistent backup of each tenant into its backups folder on the server, as a fleet job that goes on if this tab is closed. A failure stops only that tenant."
             />
           </div>
           <div className="table-scroll" tabIndex={0} role="region" aria-label="Fleet health table">

@@ -256,7 +256,6 @@ export const CreateTenantResultSchema = z.object({
 export const TenantDetailResultSchema = z.object({ tenant: TenantDetailSchema });
 export const DeleteTenantResultSchema = z.object({ deleted: z.literal(true), keptDatabase: z.boolean() });
 export const MigrationResultBodySchema = z.object({ result: MigrationResultSchema });
-export const MigrationResultsSchema = z.object({ results: z.array(MigrationResultSchema) });
 export const TenantHealthResultSchema = z.object({ health: TenantHealthSchema });
 export const DomainListSchema = z.object({ domains: z.array(DomainSchema) });
 export const DomainResultSchema = z.object({ domain: DomainSchema });

@@ -27,7 +27,6 @@ import {
   DryRunResultSchema,
   MigrationResultBodySchema,
   type MigrationResult as MigrationResultJson,
-  MigrationResultsSchema,
   OperationListQuerySchema,
   OperationListSchema,
   SlugParamSchema,
@@ -103,8 +102,9 @@ export function tenantSummaryJson(
 }
 
 /**
- * `/api/platform/tenants…`, `/api/platform/migrate`, `/api/platform/health`, `/api/platform/operations`:
- * the tenant lifecycle for the admin console, per the Platform API contract. Every change goes
+ * `/api/platform/tenants…`, `/api/platform/health`, `/api/platform/operations`: the tenant lifecycle
+ * for the admin console, per the Platform API contract (the whole fleet is migrated by a fleet job,
+ * `POST /api/platform/jobs` with kind migrate). Every change goes
  * through the provisioner, which writes the registry; the registry's change events invalidate the
  * router and the connection cache before the response is sent.
  */
@@ -316,19 +316,6 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
       await registry.getTenant(params.slug);
       const result = await provisioner.migrateTenant(params.slug, { actor: actorOf(c) });
       return c.json({ result: migrationJson(result) });
-    },
-  );
-
-  routes.add(
-    {
-      method: 'post',
-      path: '/migrate',
-      summary: 'Migrate the registry and every tenant (bounded concurrency; one failure does not stop the others)',
-      responses: { 200: { description: 'Per-tenant outcomes', schema: MigrationResultsSchema } },
-    },
-    async (c) => {
-      const fleet = await provisioner.migrateTenants({ actor: actorOf(c) });
-      return c.json({ results: fleet.results.map(migrationJson) });
     },
   );
 
