@@ -157,11 +157,30 @@ async function runChecks(tenancy: Tenancy, slugs: string[], flags: CheckTenantsF
     checks.push({ name: 'connection budget', ok: server.ok, message: server.message });
   }
 
+  const { tenantSwitchStatus } = await loadTenancyPackage();
+  const kept: string[] = [];
   const results = await pMap(
     tenants,
     async (tenant): Promise<TenantCheck> => {
       const problems: string[] = [];
       let health: TenantHealth | null = null;
+      // A move or restore --replace killed part-way leaves its journal: the tenant may look healthy
+      // (switched, or not yet in maintenance) while the next move refuses and a database is left over.
+      const interrupted = await tenantSwitchStatus(tenancy, tenant).catch((err: unknown) => {
+        problems.push(`its move/restore journal cannot be read: ${errorLine(err)}`);
+        return null;
+      });
+      if (interrupted?.state === 'interrupted') {
+        const what = interrupted.kind === 'move' ? 'a move' : 'a restore --replace';
+        const where = interrupted.switched
+          ? `already switched to ${interrupted.to ?? '?'} but not finished`
+          : `still on ${interrupted.from}${interrupted.to ? `, ${interrupted.to} may be left over` : ''}`;
+        problems.push(
+          `${what} started ${interrupted.startedAt} was interrupted (${where}); run ${interrupted.command} to ${interrupted.switched ? 'finish it' : 'undo it and run it again'}`,
+        );
+      } else if (interrupted?.state === 'kept') {
+        kept.push(`${tenant.slug} keeps ${interrupted.from} from its last ${interrupted.kind} (${interrupted.command} drops it)`);
+      }
       if (SERVING.has(tenant.status)) {
         health = await tenancy.provisioner.tenantHealth(tenant.slug);
         if (!health.reachable)
@@ -181,7 +200,7 @@ async function runChecks(tenancy: Tenancy, slugs: string[], flags: CheckTenantsF
         }
       } else if (tenant.status === 'failed') {
         problems.push('provisioning failed; run create-tenant again to retry, or delete-tenant');
-      } else if (tenant.status === 'maintenance') {
+      } else if (tenant.status === 'maintenance' && interrupted?.state !== 'interrupted') {
         problems.push('in maintenance: a move is running or was interrupted (run move-tenant again to finish or undo it)');
       } else if (tenant.status === 'deleting') {
         problems.push('deletion did not finish; run delete-tenant again');
@@ -210,6 +229,10 @@ async function runChecks(tenancy: Tenancy, slugs: string[], flags: CheckTenantsF
     });
     for (const u of orphans.unreachable)
       checks.push({ name: 'orphan databases', ok: false, message: `${u.where} could not be listed: ${u.error}` });
+  }
+  if (kept.length > 0) {
+    // Not a failure: a finished move keeps the old database on purpose, but the next move refuses until it is dropped.
+    checks.push({ name: 'kept databases', ok: true, warning: true, message: kept.join('; ') });
   }
   const troubled = results.filter((r) => r.problems.length > 0).length;
   checks.push({

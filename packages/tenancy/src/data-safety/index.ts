@@ -31,7 +31,17 @@ export {
 } from './backup';
 export type { LoadProgress } from './load';
 export { restoreTenant, type RestoreDeps, type RestoreOptions, type RestoreResult, type RestoreStep } from './restore';
-export { MOVE_STEPS, deleteOldDatabase, moveTenant, type MoveDeps, type MoveOptions, type MoveResult, type MoveStep } from './move';
+export {
+  MOVE_STEPS,
+  deleteOldDatabase,
+  moveTenant,
+  tenantSwitchStatus,
+  type MoveDeps,
+  type MoveOptions,
+  type MoveResult,
+  type MoveStep,
+  type TenantSwitchStatus,
+} from './move';
 export { repairTenantSchema, tenantSchemaDrift, type RepairResult, type SchemaRepair } from './repair';
 export {
   addPlatformAdmin,

@@ -10,6 +10,7 @@ import {
   describeSpec,
   driverFor,
   openSequelize,
+  parseDatabaseUrl,
   resolveSqlitePath,
   sameDatabase,
   specToUrl,
@@ -359,6 +360,59 @@ export async function recoverTenantSwitch(
     await run.fail(err);
     throw err;
   }
+}
+
+/** What a tenant's journal says of its last move or `restore --replace` (check-tenants reports it). */
+export interface TenantSwitchStatus {
+  kind: 'move' | 'restore';
+  /** `interrupted`: killed before it finished (the tenant may be in maintenance, or switched but not done); `kept`: finished, its old database kept. */
+  state: 'interrupted' | 'kept';
+  startedAt: string;
+  /** The database it was leaving (masked). */
+  from: string;
+  /** The database it was switching to (masked), null when not chosen yet. */
+  to: string | null;
+  /** Whether the registry already points at the new database. */
+  switched: boolean;
+  /** The command that finishes or undoes an interrupted one, or drops the kept database. */
+  command: string;
+}
+
+/** The tenant's unfinished (or finished, old database kept) move or `restore --replace`; null when none. */
+export async function tenantSwitchStatus(deps: DataSafetyDeps, tenant: TenantRecord): Promise<TenantSwitchStatus | null> {
+  const journal = await readJournal(deps, tenant.slug);
+  if (!journal || journal.tenantId !== tenant.id) return null;
+  const kind = journal.kind ?? 'move';
+  const old = unseal(deps, tenant, journal.old);
+  const target = journal.target ? unseal(deps, tenant, journal.target) : null;
+  const switched = target !== null && sameDatabase(deps.registry.databaseSpecOf(tenant), target);
+  const base = { kind, startedAt: journal.startedAt, from: describeSpec(old), to: target ? describeSpec(target) : null, switched };
+  if (journal.state === 'done') return { ...base, state: 'kept', command: `delete-old-database ${tenant.slug}` };
+  const command =
+    kind === 'restore'
+      ? `restore-tenant ${tenant.slug} --from ${journal.archive ?? '<the same archive>'} --replace`
+      : `move-tenant ${tenant.slug} ${target ? await moveTargetArgs(deps, target, journal.target!.managed) : '<the same target>'}`;
+  return { ...base, state: 'interrupted', command };
+}
+
+/** The move-tenant arguments that name `target` again (a URL's password masked: the operator gives it). */
+async function moveTargetArgs(deps: DataSafetyDeps, target: DatabaseSpec, managed: boolean): Promise<string> {
+  if (target.engine === 'sqlite') return '--to-engine sqlite';
+  if (!target.schema) {
+    const servers = await deps.registry.servers.list({ engine: target.engine });
+    const server = servers.find((s) => s.host === target.host && s.port === target.port);
+    if (server && managed) return `--to-server ${server.name}`;
+  }
+  const configured = deps.config.tenantServerUrl ? parseDatabaseUrl(deps.config.tenantServerUrl) : null;
+  if (
+    managed &&
+    !target.schema &&
+    configured?.engine === target.engine &&
+    configured.host === target.host &&
+    configured.port === target.port
+  )
+    return `--to-engine ${target.engine}`;
+  return `--database-url ${describeSpec(managed ? { ...target, database: '' } : target)}`;
 }
 
 /** `delete-old-database <slug>`: drops the database a finished move kept (only one Salesfleet created). */
