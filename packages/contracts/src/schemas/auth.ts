@@ -36,7 +36,7 @@ export const TenantUserSchema = z
     lastLoginAt: z.string().nullable().describe('ISO 8601'),
   })
   .meta({ id: 'TenantUser' });
-export type TenantUser = z.infer<typeof TenantUserSchema>;
+export type TenantUserJson = z.infer<typeof TenantUserSchema>;
 
 export const TenantLoginResultSchema = z.object({ user: TenantUserSchema, token: z.string(), expiresAt: z.string() });
 export const TenantUserResultSchema = z.object({ user: TenantUserSchema });
@@ -47,10 +47,10 @@ export const MeSchema = z.object({
   groups: z.array(z.string()),
   locationIds: z.array(z.number().int()).nullable().describe('the locations the user may sell at; null: every location'),
 });
-export type Me = z.infer<typeof MeSchema>;
+export type MeJson = z.infer<typeof MeSchema>;
 
 export const UserWithGroupsSchema = TenantUserSchema.extend({ groups: z.array(z.string()) }).meta({ id: 'TenantUserWithGroups' });
-export type UserWithGroups = z.infer<typeof UserWithGroupsSchema>;
+export type UserWithGroupsJson = z.infer<typeof UserWithGroupsSchema>;
 
 const groupNames = z.array(z.string().trim().min(1).max(150)).max(50);
 
@@ -95,6 +95,6 @@ export const PasswordResetResultSchema = z.object({ user: UserWithGroupsSchema, 
 export const UserLocationsSchema = z.object({ locationIds: z.array(z.number().int()).nullable() });
 
 export const GroupSchema = z.object({ id: z.number().int(), name: z.string(), permissions: z.array(z.string()) }).meta({ id: 'Group' });
-export type Group = z.infer<typeof GroupSchema>;
+export type GroupJson = z.infer<typeof GroupSchema>;
 export const GroupListSchema = z.object({ groups: z.array(GroupSchema) });
 export const PermissionListSchema = z.object({ permissions: z.array(z.object({ codename: z.string(), name: z.string() })) });

@@ -13,7 +13,7 @@ export const LocationSchema = z
     updatedAt: z.string(),
   })
   .meta({ id: 'Location' });
-export type Location = z.infer<typeof LocationSchema>;
+export type LocationJson = z.infer<typeof LocationSchema>;
 
 const code = z
   .string()

@@ -46,6 +46,6 @@ export const SettingsSchema = z
     updatedAt: z.string(),
   })
   .meta({ id: 'TenantSettings' });
-export type TenantSettings = z.infer<typeof SettingsSchema>;
+export type TenantSettingsJson = z.infer<typeof SettingsSchema>;
 
 export const SettingsResultSchema = z.object({ settings: SettingsSchema });

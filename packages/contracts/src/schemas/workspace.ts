@@ -19,7 +19,7 @@ export const WorkspaceSchema = z
       .describe('every tax rate, for a till to show tax before the sale'),
   })
   .meta({ id: 'Workspace' });
-export type Workspace = z.infer<typeof WorkspaceSchema>;
+export type WorkspaceJson = z.infer<typeof WorkspaceSchema>;
 
 export const DashboardSchema = z
   .object({
@@ -40,7 +40,7 @@ export const DashboardSchema = z
     days: z.array(z.object({ date: z.string(), total: z.number().int(), count: z.number().int() })),
   })
   .meta({ id: 'Dashboard' });
-export type Dashboard = z.infer<typeof DashboardSchema>;
+export type DashboardJson = z.infer<typeof DashboardSchema>;
 
 export const WorkspaceResultSchema = z.object({ workspace: WorkspaceSchema });
 export const DashboardQuerySchema = z.object({ locationId: idQuery.optional() });

@@ -8,7 +8,7 @@ import { assertSameOrigin, isUnsafeMethod } from '../../auth/csrf';
 import { setSessionCookie, TENANT_SESSION_COOKIE } from '../../auth/session-cookie';
 import { hashSessionToken, newSessionToken, presentedToken } from '../../auth/session-token';
 import type { RouteGuard } from '../../http/api-routes';
-import { PasswordChangeRequired, PermissionDenied, type TenantUser, Unauthenticated } from '@salesfleet/contracts';
+import { PasswordChangeRequired, PermissionDenied, type TenantUserJson, Unauthenticated } from '@salesfleet/contracts';
 
 /** A session lives 12 hours past its last use, and never more than 7 days after sign-in. */
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
@@ -248,7 +248,7 @@ export function userSnapshot(row: {
 }
 
 /** The API's view of a tenant user: the session's snapshot with the date as ISO 8601. */
-export function userJson(u: Parameters<typeof userSnapshot>[0]): TenantUser {
+export function userJson(u: Parameters<typeof userSnapshot>[0]): TenantUserJson {
   const snapshot = userSnapshot(u);
   return { ...snapshot, lastLoginAt: snapshot.lastLoginAt ? new Date(snapshot.lastLoginAt).toISOString() : null };
 }

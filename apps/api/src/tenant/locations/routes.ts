@@ -6,7 +6,7 @@ import {
   CreateLocationInputSchema,
   idParam,
   LimitReached,
-  type Location,
+  type LocationJson,
   LocationListSchema,
   LocationResultSchema,
   NotFound,
@@ -15,7 +15,7 @@ import {
 
 type LocationRow = InstanceType<TenantModels['Location']>;
 
-function locationJson(l: LocationRow): Location {
+function locationJson(l: LocationRow): LocationJson {
   return {
     id: l.id,
     code: l.code,

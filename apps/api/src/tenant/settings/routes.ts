@@ -1,5 +1,5 @@
 import { closePeriod, dateInTimeZone, getSettings, type TenantSettingsView, updateSettings } from '@salesfleet/models';
-import { ClosePeriodInputSchema, SettingsPatchInputSchema, SettingsResultSchema, type TenantSettings } from '@salesfleet/contracts';
+import { ClosePeriodInputSchema, SettingsPatchInputSchema, SettingsResultSchema, type TenantSettingsJson } from '@salesfleet/contracts';
 import type { TenantRouteMount } from '../domain-routes';
 
 const json = (s: Awaited<ReturnType<typeof getSettings>>) => settingsJson(s, dateInTimeZone(s.timeZone));
@@ -47,6 +47,6 @@ export const settingsRoutes: TenantRouteMount = (routes) => {
   );
 };
 
-function settingsJson(s: TenantSettingsView, today: string): TenantSettings {
+function settingsJson(s: TenantSettingsView, today: string): TenantSettingsJson {
   return { ...s, today, updatedAt: new Date(s.updatedAt).toISOString() };
 }
