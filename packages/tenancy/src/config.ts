@@ -54,6 +54,13 @@ export interface Config {
    */
   tenantPoolMax: number;
   /**
+   * Connections all API processes together may hold on one tenant database server
+   * (SALESFLEET_SERVER_CONNECTIONS); `null` = no shared budget (each process: maxOpenTenants × tenantPoolMax).
+   * Derived per process: the API processes alive on the registry are counted by heartbeat, and each
+   * keeps at most budget ÷ tenantPoolMax ÷ live processes handles open (and never more than maxOpenTenants).
+   */
+  serverConnectionBudget: number | null;
+  /**
    * Connections of the one pool per shared database that all `postgres-schema` tenants on it use in
    * this process (each request holds one for its transaction). Default 10.
    */
@@ -133,6 +140,7 @@ const envSchema = z.object({
   SALESFLEET_MAX_OPEN_TENANTS: optional(intFrom(1, 100_000)),
   SALESFLEET_TENANT_IDLE_MS: optional(intFrom(1_000, 86_400_000)),
   SALESFLEET_TENANT_POOL_MAX: optional(intFrom(1, 50)),
+  SALESFLEET_SERVER_CONNECTIONS: optional(intFrom(1, 1_000_000)),
   SALESFLEET_SCHEMA_POOL_MAX: optional(intFrom(1, 200)),
   SALESFLEET_DB_CONNECT_TIMEOUT_MS: optional(intFrom(100, 120_000)),
   SALESFLEET_TRUSTED_PROXIES: optional(commaList),
@@ -231,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxOpenTenants: e.SALESFLEET_MAX_OPEN_TENANTS ?? 100,
     tenantIdleMs: e.SALESFLEET_TENANT_IDLE_MS ?? 300_000,
     tenantPoolMax: e.SALESFLEET_TENANT_POOL_MAX ?? 3,
+    serverConnectionBudget: e.SALESFLEET_SERVER_CONNECTIONS ?? null,
     schemaPoolMax: e.SALESFLEET_SCHEMA_POOL_MAX ?? 10,
     dbConnectTimeoutMs: e.SALESFLEET_DB_CONNECT_TIMEOUT_MS ?? 5_000,
     trustedProxies,
@@ -360,6 +369,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     maxOpenTenants: config.maxOpenTenants,
     tenantIdleMs: config.tenantIdleMs,
     tenantPoolMax: config.tenantPoolMax,
+    serverConnectionBudget: config.serverConnectionBudget,
     schemaPoolMax: config.schemaPoolMax,
     dbConnectTimeoutMs: config.dbConnectTimeoutMs,
     trustedProxies: config.trustedProxies,

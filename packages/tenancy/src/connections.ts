@@ -172,7 +172,7 @@ export class TenantConnections {
   readonly #open: TenantConnectionsOptions['open'];
   readonly #logger: Logger;
   readonly #close: NonNullable<TenantConnectionsOptions['close']>;
-  readonly maxOpen: number;
+  #maxOpen: number;
   readonly idleMs: number;
   readonly #slotWaitMs: number;
 
@@ -199,12 +199,38 @@ export class TenantConnections {
     this.#open = options.open;
     this.#logger = options.logger ?? silentLogger;
     this.#close = options.close ?? ((opened) => (opened.close ? opened.close() : opened.sequelize.close()));
-    this.maxOpen = options.maxOpen;
+    this.#maxOpen = options.maxOpen;
     this.idleMs = options.idleMs;
     this.#slotWaitMs = options.slotWaitMs ?? 5000;
     const sweepEvery = Math.max(250, Math.min(options.idleMs / 2, 30_000));
     this.#timer = setInterval(() => this.sweepIdle(), sweepEvery);
     this.#timer.unref();
+  }
+
+  /** At most this many handles are open (or opening) at any moment. */
+  get maxOpen(): number {
+    return this.#maxOpen;
+  }
+
+  /**
+   * Changes the bound (this process's share of a server's connection budget changed). Lowered, idle
+   * handles above it close at once, least recently used first; busy ones close when released, and
+   * no new handle opens until the count is under the bound.
+   */
+  setMaxOpen(maxOpen: number): void {
+    if (!Number.isInteger(maxOpen) || maxOpen < 1) throw new RangeError('maxOpen must be a positive integer');
+    this.#maxOpen = maxOpen;
+    // A retired handle still counts until it has closed: count the excess once.
+    let excess = this.#used() - maxOpen;
+    for (const entry of [...this.#live.values()]) {
+      if (excess <= 0) break;
+      if (entry.refs === 0) {
+        this.#retire(entry);
+        excess--;
+      }
+    }
+    // Raised: waiters may take the new slots.
+    for (let free = maxOpen - this.#used(); free > 0 && this.#waiters.length > 0; free--) this.#wakeWaiter();
   }
 
   /**

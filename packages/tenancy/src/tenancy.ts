@@ -27,6 +27,7 @@ import { Registry } from './registry/registry';
 import type { PlatformAdminRecord } from './registry/records';
 import { HostRouter } from './router';
 import { TemplateCache } from './templates';
+import { ProcessCensus, shareOfBudget } from './process-census';
 import { DatabaseExists, DatabaseUnreachable, RegistryNotReady, validatePasswordStrength, ValidationFailed } from '@salesfleet/contracts';
 
 /** Everything tenancy offers, wired together for one process. */
@@ -327,6 +328,31 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
 
   const jobs = new FleetJobs({ config, registry, operations, provisioner, logger });
 
+  // A tenant server's connection budget shared by every API process: each serving process counts the
+  // live ones (registry heartbeats) and keeps its share of handles open.
+  const budget = config.serverConnectionBudget;
+  let census: ProcessCensus | null = null;
+  if (options.listen === true && budget !== null) {
+    census = new ProcessCensus(registry, {
+      logger,
+      onCount: (live) => {
+        const share = shareOfBudget(budget, config.tenantPoolMax, live, config.maxOpenTenants);
+        if (share !== connections.maxOpen) {
+          logger.info({ live, budget, openTenants: share }, 'connection budget share changed');
+          connections.setMaxOpen(share);
+        }
+      },
+    });
+    try {
+      await census.start();
+    } catch (err) {
+      await connections.closeAll().catch(() => undefined);
+      await feed?.stop().catch(() => undefined);
+      await registry.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
   let closing: Promise<void> | null = null;
   return {
     config,
@@ -343,6 +369,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     platformUrl: () => platformUrl(config),
     close() {
       closing ??= (async () => {
+        await census?.stop();
         await jobs.close();
         await connections.closeAll();
         await schemaPools.closeAll();

@@ -7,6 +7,7 @@ import { registryChanges } from './202612070400-registry-changes';
 import { fleetJobs } from './202612070720-fleet-jobs';
 import { tenantDatabaseSchema } from './202612070730-tenant-database-schema';
 import { tenantServers } from './202612070800-tenant-servers';
+import { apiProcesses } from './202612071100-api-processes';
 
 /** The registry (control-plane) migrations, oldest first. Written by the tenancy package's owner. */
 export const registryMigrations: MigrationDefinition[] = [
@@ -18,4 +19,5 @@ export const registryMigrations: MigrationDefinition[] = [
   fleetJobs,
   tenantDatabaseSchema,
   tenantServers,
+  apiProcesses,
 ];

@@ -455,6 +455,28 @@ export function defineRegistryModels(sequelize: Sequelize) {
     { sequelize, tableName: 'tenant_servers', modelName: 'TenantServerRow', underscored: true, timestamps: true },
   );
 
+  /** A live API process, renewing its heartbeat (process-census.ts): the shared connection budget is divided by their number. */
+  class ApiProcessRow extends Model<InferAttributes<ApiProcessRow>, InferCreationAttributes<ApiProcessRow>> {
+    declare id: string;
+    declare startedAt: Date;
+    declare heartbeatAt: Date;
+  }
+  ApiProcessRow.init(
+    {
+      id: { type: DataTypes.STRING(36), primaryKey: true },
+      startedAt: { type: DataTypes.DATE, allowNull: false },
+      heartbeatAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    {
+      sequelize,
+      tableName: 'api_processes',
+      modelName: 'ApiProcessRow',
+      underscored: true,
+      timestamps: false,
+      indexes: [{ name: 'api_processes_heartbeat_at', fields: ['heartbeat_at'] }],
+    },
+  );
+
   // Associations only where queries use them (domain → tenant, session → admin).
   const cascade = { onDelete: 'CASCADE', onUpdate: 'CASCADE' } as const;
   Tenant.hasMany(TenantDomain, { foreignKey: 'tenantId', as: 'domains', ...cascade });
@@ -476,6 +498,7 @@ export function defineRegistryModels(sequelize: Sequelize) {
     FleetJobTenant,
     TenantHealthSample,
     TenantServerRow,
+    ApiProcessRow,
     sequelize,
   };
 }
