@@ -26,3 +26,4 @@ export { Pager } from './pager';
 export { EmptyState, Loading, Notice } from './states';
 export { columnsCsv, DataTable, ListFrame, type Column, type PageState, type QueryState } from './list-frame';
 export { type PluralForms, plural, pluralWord } from './plural';
+export { type DebouncedInputOptions, useDebouncedInput } from './use-debounced-input';

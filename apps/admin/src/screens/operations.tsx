@@ -2,10 +2,9 @@ import { useRef } from 'react';
 import { useSearchParams } from 'react-router';
 import { useOperations } from '../api/operations';
 import { useTenantPage } from '../api/tenants';
-import { EmptyState, ErrorNotice, Loading } from '@salesfleet/ui';
+import { EmptyState, ErrorNotice, Loading, useDebouncedInput } from '@salesfleet/ui';
 import { OperationsTable } from '../components/operations-table';
 import { OPERATION_OUTCOMES, type OperationListQuery, type OperationOutcome } from '@salesfleet/contracts';
-import { useDebouncedInput } from '../lib/use-debounced-input';
 import { useDocumentTitle } from '../lib/use-document-title';
 
 const LIMITS = [50, 100, 200, 500] as const;
@@ -38,10 +37,10 @@ export function OperationsScreen() {
   const seenActions = useRef(new Set<string>());
   for (const op of operations.data ?? []) seenActions.current.add(op.action);
   const actions = [...seenActions.current].sort();
-  const [tenantText, setTenantText] = useDebouncedInput(filters.tenant ?? '', (v) => update('tenant', v.trim()));
+  const [tenantText, setTenantText] = useDebouncedInput(filters.tenant ?? '', (v) => update('tenant', v), { trim: true });
   // Suggestions: the first tenants matching what is typed (the server searches; the fleet may be large).
   const tenants = useTenantPage({ q: tenantText.trim(), limit: 20, sort: 'slug' });
-  const [actionText, setActionText] = useDebouncedInput(filters.action ?? '', (v) => update('action', v.trim()));
+  const [actionText, setActionText] = useDebouncedInput(filters.action ?? '', (v) => update('action', v), { trim: true });
   const filtered = Boolean(filters.tenant || filters.action || filters.outcome);
 
   return (

@@ -1,7 +1,7 @@
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { useTenantPage } from '../api/tenants';
 import { HealthIndicator, PendingBadge, StatusBadge } from '../components/badges';
-import { EmptyState, ErrorNotice, formatDate, Loading, Notice, Pager } from '@salesfleet/ui';
+import { EmptyState, ErrorNotice, formatDate, Loading, Notice, Pager, useDebouncedInput } from '@salesfleet/ui';
 import { displayUrl } from '../lib/display-url';
 import {
   ENGINES,
@@ -12,7 +12,6 @@ import {
   type TenantStatus,
   type TenantSummary,
 } from '@salesfleet/contracts';
-import { useDebouncedInput } from '../lib/use-debounced-input';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { engineLabel } from '../lib/validation';
 
@@ -101,7 +100,7 @@ export function TenantsScreen() {
     if (!('page' in changes)) next.delete('page');
     setParams(next, { replace: true });
   }
-  const [searchText, setSearchText] = useDebouncedInput(query.q, (v) => update({ q: v.trim() }));
+  const [searchText, setSearchText] = useDebouncedInput(query.q, (q) => update({ q }), { trim: true });
 
   const filtered = query.q !== '' || query.status !== '' || query.engine !== '';
   const data = page.data;

@@ -1,5 +1,5 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { type Column, ErrorNotice, isApiError, ListFrame, queryString, TextField } from '@salesfleet/ui';
+import { useState, type FormEvent } from 'react';
+import { type Column, ErrorNotice, isApiError, ListFrame, queryString, TextField, useDebouncedInput } from '@salesfleet/ui';
 import type { Customer, Page } from '../api/types';
 import { useApi, useApiWrite } from '../api/use-api';
 import { allPages } from '../lib/all-pages';
@@ -12,12 +12,8 @@ type CustomerInput = { name: string; email: string | null; phone: string | null;
 export function CustomersScreen() {
   const { can, dateTime, workspace } = useSession();
   const [f, setF] = useUrlState(['q', 'offset'] as const);
-  const [q, setQ] = useState(f.q);
+  const [q, setQ] = useDebouncedInput(f.q, (q) => setF({ q }));
   const [editing, setEditing] = useState<Customer | 'new' | null>(null);
-  useEffect(() => {
-    const timer = setTimeout(() => q !== f.q && setF({ q }), 300);
-    return () => clearTimeout(timer);
-  }, [q, f.q, setF]);
   const path = (page: Record<string, unknown>) => `/customers${queryString({ q: f.q, ...page })}`;
   const list = useApi<{ customers: Customer[] } & Page>(path({ offset: f.offset, limit: LIMIT }));
   const columns: Column<Customer>[] = [

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { type Column, ListFrame, moneyInput, queryString } from '@salesfleet/ui';
+import { type Column, ListFrame, moneyInput, queryString, useDebouncedInput } from '@salesfleet/ui';
 import type { Customer, InvoiceSummary, Page } from '../api/types';
 import { useApi } from '../api/use-api';
 import { allPages } from '../lib/all-pages';
@@ -16,11 +16,7 @@ export function InvoicesScreen() {
   const { money, date, can, workspace } = useSession();
   const [f, setF] = useUrlState(['q', 'status', 'customerId', 'from', 'to', 'locationId', 'offset'] as const);
   const [customer, setCustomer] = useState<Customer | null>(null);
-  const [q, setQ] = useState(f.q);
-  useEffect(() => {
-    const timer = setTimeout(() => q !== f.q && setF({ q }), 300);
-    return () => clearTimeout(timer);
-  }, [q, f.q, setF]);
+  const [q, setQ] = useDebouncedInput(f.q, (q) => setF({ q }));
   const path = (page: Record<string, unknown>) => `/invoices${queryString({ ...f, ...page })}`;
   const list = useApi<{ invoices: InvoiceSummary[] } & Page>(path({ limit: LIMIT }));
   const amount = (v: number) => moneyInput(v, workspace.currency);

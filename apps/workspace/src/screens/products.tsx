@@ -1,5 +1,16 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { type Column, ErrorNotice, isApiError, ListFrame, moneyInput, Notice, parseMoney, queryString, TextField } from '@salesfleet/ui';
+import { useState, type FormEvent } from 'react';
+import {
+  type Column,
+  ErrorNotice,
+  isApiError,
+  ListFrame,
+  moneyInput,
+  Notice,
+  parseMoney,
+  queryString,
+  TextField,
+  useDebouncedInput,
+} from '@salesfleet/ui';
 import { parseQuantity } from '@salesfleet/contracts';
 import { locationName, useLocations } from '../api/queries';
 import type { Location, Page, Product, StockMovement, TaxRate } from '../api/types';
@@ -17,13 +28,9 @@ export function ProductsScreen() {
   const { can, money, workspace } = useSession();
   const locations = useLocations();
   const [f, setF] = useUrlState(['q', 'offset', 'tab'] as const);
-  const [q, setQ] = useState(f.q);
+  const [q, setQ] = useDebouncedInput(f.q, (q) => setF({ q }));
   const [editing, setEditing] = useState<Product | 'new' | null>(null);
   const [moving, setMoving] = useState<Product | null>(null);
-  useEffect(() => {
-    const timer = setTimeout(() => q !== f.q && setF({ q }), 300);
-    return () => clearTimeout(timer);
-  }, [q, f.q, setF]);
   const path = (page: Record<string, unknown>) => `/products${queryString({ q: f.q, ...page })}`;
   const list = useApi<{ products: Product[] } & Page>(path({ offset: f.offset, limit: LIMIT }));
   const active = (locations.data ?? []).filter((l) => l.isActive);
