@@ -1,7 +1,11 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDialects } from '@salesfleet/models/testing';
 import { createCliWorkspace, type CliWorkspace } from './testing/cli-workspace';
+
+const postgres = (await testDialects()).includes('postgres');
 
 // The Django system's command lines, typed as its operators typed them, run against a real registry.
 describe('the old command lines', () => {
@@ -156,4 +160,84 @@ describe('the old command lines', () => {
     const again = await ws.run(['clean_main_database', '--yes']);
     expect(again.stdout).toBe('Every tenant in the registry has its database; nothing to clean.\n');
   });
+});
+
+// Issue 17: django-tenants' spellings on a PostgreSQL tenant server make and migrate schema tenants.
+describe.runIf(postgres)('the django-tenants command lines on PostgreSQL: schema tenants', () => {
+  let ws: CliWorkspace;
+  const shared = `sales_lgc${randomBytes(4).toString('hex')}`;
+
+  beforeAll(async () => {
+    ws = await createCliWorkspace('postgres');
+    ws.track(shared);
+    expect((await ws.run(['setup_main_database'])).code).toBe(0);
+  });
+  afterAll(async () => {
+    await ws?.cleanup();
+  });
+
+  it('create_tenant --name --schema --domain and create_production_tenant --schema-name make schemas; migrate_schemas --schema X | --shared', async () => {
+    const a = ws.slug('dj');
+    const b = ws.slug('dj');
+    const first = await ws.run([
+      'create_tenant',
+      '--name',
+      'Schema One',
+      '--schema',
+      a,
+      '--domain',
+      `shop.${a}.test`,
+      '--database-name',
+      shared,
+    ]);
+    expect(first.stderr).toContain('create_tenant is now');
+    expect(first.stderr).toContain('makes a schema tenant');
+    expect(first.code).toBe(0);
+    expect((await ws.tenantRow(a))?.db).toMatchObject({ engine: 'postgres', name: shared, schema: `t_${a}` });
+    expect(JSON.parse((await ws.run(['domains', 'list', a, '--json'])).stdout)).toMatchObject({ domains: [{ domain: `shop.${a}.test` }] });
+
+    const second = await ws.run([
+      'create_production_tenant',
+      '--schema-name',
+      b,
+      '--tenant-name',
+      'Schema Two',
+      '--domain',
+      `${b}.localhost`,
+      '--database-name',
+      shared,
+    ]);
+    expect(second.code).toBe(0);
+    expect((await ws.tenantRow(b))?.db).toMatchObject({ engine: 'postgres', name: shared, schema: `t_${b}` });
+
+    // Placed on the command line: the old spelling keeps the database it was given.
+    const c = ws.slug('dj');
+    const whole = await ws.run([
+      'create_tenant',
+      '--name',
+      'Whole',
+      '--schema',
+      c,
+      '--admin-email',
+      `o@${c}.test`,
+      '--database-engine',
+      'postgres',
+    ]);
+    expect(whole.code).toBe(0);
+    expect((await ws.tenantRow(c))?.db.schema ?? null).toBeNull();
+
+    const sharedRun = await ws.run(['migrate_schemas', '--shared']);
+    expect(sharedRun.code).toBe(0);
+    expect(sharedRun.stdout).toBe('Registry: up to date\n');
+
+    const one = await ws.run(['migrate_schemas', '--schema', a]);
+    expect(one.stderr).toContain('migrate_schemas is now');
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain(a);
+    expect(one.stdout).not.toContain(b);
+    const check = await ws.run(['migrate_schemas', '--schema', b, '--check']);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain(b);
+    expect(check.stdout).not.toContain(a);
+  }, 300_000);
 });

@@ -25,7 +25,7 @@ describe('old Django command names', () => {
   it('take the old flag spellings of create_production_tenant and create_tenant', () => {
     expect(
       args(['create_production_tenant', '--schema-name', 'acme', '--tenant-name', 'Acme Ltd', '--domain', 'acme.example.com']),
-    ).toEqual(['create-tenant', 'Acme Ltd', 'acme', 'admin@acme.example.com', '--domain', 'acme.example.com']);
+    ).toEqual(['create-tenant', 'Acme Ltd', 'acme', 'admin@acme.example.com', '--domain', 'acme.example.com', '--django-schema']);
     expect(
       args([
         'create_tenant',
@@ -38,10 +38,25 @@ describe('old Django command names', () => {
         '--admin-email',
         'o@acme.test',
       ]),
-    ).toEqual(['create-tenant', 'Acme Ltd', 'acme', 'o@acme.test', '--domain', 'shop.acme.com', '--primary-domain']);
+    ).toEqual(['create-tenant', 'Acme Ltd', 'acme', 'o@acme.test', '--domain', 'shop.acme.com', '--primary-domain', '--django-schema']);
     expect(
       args(['create_production_tenant', '--schema_name', 'b', '--tenant_name', 'B', '--domain', 'b.test', '--trial-days', '30']),
-    ).toEqual(['create-tenant', 'B', 'b', 'admin@b.test', '--domain', 'b.test', '--trial-days', '30']);
+    ).toEqual(['create-tenant', 'B', 'b', 'admin@b.test', '--domain', 'b.test', '--django-schema', '--trial-days', '30']);
+    // A database placed on the command line is left as given (no schema placement added).
+    expect(args(['create_tenant', '--name', 'C', '--schema', 'c', '--admin-email', 'o@c.test', '--database-engine', 'postgres'])).toEqual([
+      'create-tenant',
+      'C',
+      'c',
+      'o@c.test',
+      '--database-engine',
+      'postgres',
+    ]);
+    expect(args(['create_tenant', '--name', 'D', '--subdomain', 'd', '--admin-email', 'o@d.test'])).toEqual([
+      'create-tenant',
+      'D',
+      'd',
+      'o@d.test',
+    ]);
     expect(() => args(['create_tenant', '--schema', 'acme'])).toThrow(LegacyUsage);
     expect(() => args(['create_tenant', '--schema', 'acme', '--name', 'Acme'])).toThrow(/needs --admin-email/);
   });

@@ -18,11 +18,16 @@ export class LegacyUsage extends Error {}
 
 export const LEGACY_COMMANDS: readonly LegacyCommand[] = [
   { old: 'setup_main_database', now: ['init'], shown: 'init' },
-  { old: 'create_tenant', now: ['create-tenant'], shown: 'create-tenant', translate: (rest) => tenantFlags('create_tenant', rest) },
+  {
+    old: 'create_tenant',
+    now: ['create-tenant'],
+    shown: 'create-tenant (--schema X on a PostgreSQL server: --database-engine postgres-schema)',
+    translate: (rest) => tenantFlags('create_tenant', rest),
+  },
   {
     old: 'create_production_tenant',
     now: ['create-tenant'],
-    shown: 'create-tenant',
+    shown: 'create-tenant (--schema X on a PostgreSQL server: --database-engine postgres-schema)',
     translate: (rest) => tenantFlags('create_production_tenant', rest),
   },
   {
@@ -128,11 +133,14 @@ function renameFlags(rest: readonly string[], names: Record<string, string>): st
  * schema name is the subdomain, the domain becomes the tenant's custom domain (nothing to add when
  * it is the subdomain's own host), and the admin email, which the old commands did not ask for, is
  * `--admin-email` or admin@<domain>. The new positional form (`create_tenant "Acme" acme a@acme.test`)
- * passes through as it is.
+ * passes through as it is. The django-tenants spelling (`--schema` / `--schema-name`) without any
+ * `--database-*` flag but `--database-name` adds the hidden `--django-schema`: a `postgres-schema` tenant when the tenant
+ * server is PostgreSQL, as django-tenants made it (issue 17).
  */
 function tenantFlags(old: string, rest: readonly string[], options: { adopt?: boolean } = {}): string[] {
   const args = [...rest];
-  const slug = takeValue(args, ['--schema-name', '--schema', '--subdomain']);
+  const schemaName = takeValue(args, ['--schema-name', '--schema']);
+  const slug = schemaName ?? takeValue(args, ['--subdomain']);
   const name = takeValue(args, ['--tenant-name', '--name']);
   const domain = takeValue(args, ['--domain', '--domain-domain']);
   const primary = takeSwitch(args, ['--is-primary', '--domain-is-primary']);
@@ -153,7 +161,19 @@ function tenantFlags(old: string, rest: readonly string[], options: { adopt?: bo
   const host = domain?.trim().toLowerCase().replace(/\.$/, '');
   adminEmail ??= host ? `admin@${host}` : undefined;
   if (adminEmail === undefined) throw new LegacyUsage(`${old} without --domain needs --admin-email (the tenant admin's email)`);
-  return [name, slug, adminEmail, ...(host ? ['--domain', host] : []), ...(primary ? ['--primary-domain'] : []), ...args];
+  // django-tenants made every tenant a schema: on a PostgreSQL tenant server so does the old spelling,
+  // unless the command line places the database itself (create-tenant decides once the config is read;
+  // --database-name alone then names the shared database).
+  const placed = args.some((a) => a.startsWith('--database-') && !a.startsWith('--database-name')) || options.adopt === true;
+  return [
+    name,
+    slug,
+    adminEmail,
+    ...(host ? ['--domain', host] : []),
+    ...(primary ? ['--primary-domain'] : []),
+    ...(schemaName !== undefined && !placed ? ['--django-schema'] : []),
+    ...args,
+  ];
 }
 
 /** `migrate_schemas --shared` migrates the registry only; `--schema X` / `--schema-name X` one tenant; nothing: all. */

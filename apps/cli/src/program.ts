@@ -110,6 +110,8 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
         '--adopt-database <url>',
         'register a database that already holds a Salesfleet tenant (postgres://…/name, mysql://…/name, or a SQLite file, which is copied in); migrated up',
       )
+      // Added by the old create_tenant / create_production_tenant --schema spelling (legacy-names.ts).
+      .addOption(new Option('--django-schema', 'a postgres-schema tenant when the tenant server is PostgreSQL').hideHelp())
       .addOption(json())
       .action(async (name, subdomain, email, flags) =>
         (await import('./commands/create-tenant')).createTenantCommand(ctx, name, subdomain, email, flags),

@@ -48,7 +48,9 @@ describe('CLI usage', () => {
     ]) {
       expect(stdout).toMatch(new RegExp(`^  ${command}\\s{2,}\\S`, 'm'));
     }
-    expect(stdout).toMatch(/^ {2}create_tenant, create_production_tenant\s+→ create-tenant$/m);
+    expect(stdout).toMatch(
+      /^ {2}create_tenant, create_production_tenant\s+→ create-tenant \(--schema X on a PostgreSQL server: --database-engine postgres-schema\)$/m,
+    );
     expect(stdout).toMatch(/^ {2}check, test_tenant_connections, pre_deploy_check\s+→ check-tenants$/m);
     expect(stdout).toMatch(/^ {2}clean_main_database\s+→ clean-registry$/m);
   });

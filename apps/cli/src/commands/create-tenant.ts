@@ -1,4 +1,12 @@
-import type { AdoptedTenant, CreateTenantInput, CreatedTenant, DatabaseParams, DryRunResult, Tenancy } from '@salesfleet/tenancy';
+import {
+  parseDatabaseUrl,
+  type AdoptedTenant,
+  type CreateTenantInput,
+  type CreatedTenant,
+  type DatabaseParams,
+  type DryRunResult,
+  type Tenancy,
+} from '@salesfleet/tenancy';
 import { cliActor, withTenancy, type CommandContext } from '../context';
 import { CliError, EXIT_USAGE, ReportedFailure, errorLine, exitCodeOf } from '../errors';
 import { withoutInterruption } from '../interrupt';
@@ -32,6 +40,12 @@ export interface CreateTenantFlags {
   primaryDomain?: boolean;
   /** Register this existing Salesfleet database instead of creating one (the old manual_setup_tenant). */
   adoptDatabase?: string;
+  /**
+   * The old `create_tenant --schema X` (django-tenants): a `postgres-schema` tenant when the tenant
+   * server is PostgreSQL and no database was placed (`--database-name` names the shared database);
+   * else the default placement.
+   */
+  djangoSchema?: boolean;
 }
 
 export const STEP_LABELS: Record<string, string> = {
@@ -140,6 +154,13 @@ export async function createTenantCommand(
   for (const w of warnings) out.warn(w);
 
   await withTenancy(ctx, {}, async (tenancy) => {
+    const server = tenancy.config.tenantServerUrl;
+    const namesOnlyDatabase = !input.database || Object.keys(input.database).every((k) => k === 'name');
+    if (flags.djangoSchema && namesOnlyDatabase && server && parseDatabaseUrl(server).engine === 'postgres') {
+      input.database = { ...input.database, engine: 'postgres-schema' };
+      if (!flags.json)
+        out.note('note: --schema makes a schema tenant in a shared database (--database-engine postgres-schema), as django-tenants did');
+    }
     if (flags.dryRun) return dryRun(ctx, tenancy, input, flags);
     const reporter = new StepReporter(out, STEP_LABELS);
     let created: CreatedTenant;
