@@ -225,6 +225,22 @@ describe.runIf(postgres)('postgres-schema tenants', () => {
     await t.provisioner.deleteTenant(slug, { actor: 'test' });
   });
 
+  it('the orphan finder lists a t_* schema no tenant owns in a shared database (not the shared database, not owned schemas), and removes it', async () => {
+    const stray = `t_orphan${randomBytes(4).toString('hex')}`;
+    await inDatabase(shared, (c) => c.query(`CREATE SCHEMA "${stray}"`));
+    const report = await t.provisioner.findOrphans();
+    const ours = report.databases.filter((d) => d.name === shared);
+    expect(ours.map((d) => d.schema)).toEqual([stray]);
+    const owned = (await t.registry.listTenants()).filter((x) => x.db.name === shared).map((x) => x.db.schema);
+    expect(owned.length).toBeGreaterThan(0);
+    const removed = await t.provisioner.removeOrphans({ actor: 'test', only: [ours[0]!.where] });
+    expect(removed.droppedDatabases).toEqual([ours[0]!.where]);
+    const left = await inDatabase(shared, async (c) =>
+      (await c.query<{ n: string }>("SELECT nspname AS n FROM pg_namespace WHERE nspname LIKE 't\\_%' ORDER BY 1")).rows.map((r) => r.n),
+    );
+    expect(left).toEqual([...owned].sort());
+  }, 120_000);
+
   it("a database is a tenant's own or a shared one, never both: each mixing is refused before anything is created", async () => {
     const shared0 = (await t.registry.listTenants()).find((x) => x.db.name === shared && x.db.schema)!;
     // A whole-database tenant named like the shared database (the server spelled another way).

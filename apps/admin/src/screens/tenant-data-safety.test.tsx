@@ -10,7 +10,7 @@ const RUN_ID = '6f1c2a9e-56c1-4f0e-9a55-0d3f1f0b8f11';
 function detail(): TenantDetail {
   return {
     ...tenantSummary({ slug: 'acme', name: 'Acme Trading' }),
-    database: { engine: 'sqlite', host: null, port: null, name: 'tenants/acme.sqlite', user: null, passwordSet: false },
+    database: { engine: 'sqlite', host: null, port: null, name: 'tenants/acme.sqlite', schema: null, user: null, passwordSet: false },
     domains: [],
   };
 }

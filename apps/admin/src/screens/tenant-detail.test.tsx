@@ -7,7 +7,7 @@ import { apiError, fakeApi, renderApp, signedInAdmin, tenantHealth, tenantSummar
 function detail(overrides: Partial<TenantDetail> = {}): TenantDetail {
   return {
     ...tenantSummary({ slug: 'acme', name: 'Acme Trading', userCount: 3, maxUsers: 50 }),
-    database: { engine: 'sqlite', host: null, port: null, name: 'tenants/acme.sqlite', user: null, passwordSet: false },
+    database: { engine: 'sqlite', host: null, port: null, name: 'tenants/acme.sqlite', schema: null, user: null, passwordSet: false },
     domains: [],
     ...overrides,
   };
@@ -49,6 +49,28 @@ describe('tenant detail', () => {
     expect(health.textContent).toContain('2.3 MB');
     expect(screen.getByRole('article', { name: 'Database' }).textContent).toContain('tenants/acme.sqlite');
     await waitFor(() => expect(api.calls('GET', '/operations')[0]?.query.get('tenant')).toBe('acme'));
+  });
+
+  it('shows a schema tenant’s shared database and schema', async () => {
+    setup(
+      {},
+      detail({
+        engine: 'postgres',
+        database: {
+          engine: 'postgres',
+          host: 'db1',
+          port: 5432,
+          name: 'salesfleet_schemas',
+          schema: 't_acme',
+          user: 'sales',
+          passwordSet: true,
+        },
+      }),
+    );
+    const card = await screen.findByRole('article', { name: 'Database' });
+    await within(card).findByText('t_acme');
+    expect(within(card).getByText('Shared database').nextElementSibling?.textContent).toBe('salesfleet_schemas');
+    expect(within(card).getByText('Schema').nextElementSibling?.textContent).toBe('t_acme');
   });
 
   it('suspends with the optional reason, then resumes', async () => {

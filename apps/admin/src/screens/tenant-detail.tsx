@@ -480,10 +480,18 @@ function DatabaseCard({ tenant }: { tenant: TenantDetail }) {
             </dd>
           </>
         )}
-        <dt>{tenant.engine === 'sqlite' ? 'File' : 'Name'}</dt>
+        <dt>{tenant.engine === 'sqlite' ? 'File' : db?.schema ? 'Shared database' : 'Name'}</dt>
         <dd>
           <code className="break">{db?.name ?? '—'}</code>
         </dd>
+        {db?.schema && (
+          <>
+            <dt>Schema</dt>
+            <dd>
+              <code className="break">{db.schema}</code>
+            </dd>
+          </>
+        )}
         {db?.user && (
           <>
             <dt>User</dt>

@@ -348,7 +348,7 @@ describe('tenants', () => {
     const res = await t.request('localhost', `/api/platform/tenants/${slug}`, { token });
     expect(res.status).toBe(200);
     const { tenant } = await json<{ tenant: Record<string, unknown> }>(res);
-    expect(tenant).toMatchObject({ slug, database: { engine: 'sqlite', passwordSet: false }, domains: [] });
+    expect(tenant).toMatchObject({ slug, database: { engine: 'sqlite', schema: null, passwordSet: false }, domains: [] });
     expect(JSON.stringify(tenant)).not.toMatch(/password"\s*:\s*"/);
     for (const missing of ['nope-nope', 'UPPER', '..', 'a%2fb']) {
       const r = await t.request('localhost', `/api/platform/tenants/${missing}`, { token });

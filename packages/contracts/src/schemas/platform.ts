@@ -68,7 +68,11 @@ export const TenantDetailSchema = TenantSummarySchema.extend({
     engine: engineSchema,
     host: z.string().nullable(),
     port: z.number().int().nullable(),
-    name: z.string().nullable(),
+    name: z.string().nullable().describe('the database (a SQLite file: its path in the data dir); a schema tenant: its shared database'),
+    schema: z
+      .string()
+      .nullable()
+      .describe("postgres-schema placement: the tenant's schema in the shared database `name`; null for a whole database"),
     user: z.string().nullable(),
     passwordSet: z.boolean(),
   }),

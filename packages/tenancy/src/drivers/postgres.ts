@@ -7,7 +7,15 @@ import { assertSafeIdentifier, describeSpec, type DatabaseSpec } from './spec';
 import { MIGRATIONS_TABLE, type DatabaseDriver, type DriverContext } from './types';
 import { DatabaseExists, DatabaseUnreachable } from '@salesfleet/contracts';
 import { newPgClient, newPgPool } from './modules';
-import { createSchema, dropSchema, inspectSchema, schemaExists, schemaSizeBytes, type SchemaConnections } from './postgres-schema';
+import {
+  createSchema,
+  dropSchema,
+  inspectSchema,
+  listSchemas,
+  schemaExists,
+  schemaSizeBytes,
+  type SchemaConnections,
+} from './postgres-schema';
 
 const quote = (name: string) => `"${assertSafeIdentifier(name)}"`;
 
@@ -129,6 +137,11 @@ const schemaConnections: SchemaConnections = {
   withDatabase: (spec, ctx, fn) => withClient(spec, spec.database, ctx, fn),
   withMaintenance: (spec, ctx, fn) => withMaintenance(spec, ctx, fn),
 };
+
+/** The schemas of the shared database `shared.database` whose name starts with `prefix` (none when it does not exist). */
+export function listTenantSchemas(shared: DatabaseSpec, prefix: string, ctx: DriverContext): Promise<string[]> {
+  return listSchemas(shared, prefix, ctx, schemaConnections);
+}
 
 /**
  * Specs with a `schema` are a schema of a shared database (the `postgres-schema` placement): every

@@ -1,4 +1,14 @@
-import { databaseKey, describeSpec, driverFor, managedDatabaseName, parseDatabaseUrl, type DatabaseSpec } from '../drivers/index';
+import {
+  DEFAULT_SCHEMA_DATABASE,
+  databaseKey,
+  describeSpec,
+  driverFor,
+  listTenantSchemas,
+  managedDatabaseName,
+  managedSchemaName,
+  parseDatabaseUrl,
+  type DatabaseSpec,
+} from '../drivers/index';
 import { errorText } from '../logger';
 import { deleteTenant } from './delete-tenant';
 import { creatorGone } from './lease';
@@ -7,11 +17,16 @@ import { withOperation } from './operation';
 import type { ActorOptions } from './types';
 import type { Engine } from '@salesfleet/contracts';
 
-/** A database named like a managed tenant database (`sales_*`, `tenants/*.sqlite`) that no registry row names. */
+/**
+ * A database named like a managed tenant database (`sales_*`, `tenants/*.sqlite`), or a schema named
+ * like a managed tenant schema (`t_*`) in a shared database of schema tenants, that no registry row names.
+ */
 export interface OrphanDatabase {
   engine: Engine;
-  /** Database name (SQLite: path relative to the data dir). */
+  /** Database name (SQLite: path relative to the data dir); for an orphan schema, its shared database. */
   name: string;
+  /** An orphan schema (`postgres-schema`): its name in the shared database `name`. */
+  schema?: string;
   /** Where it is, password masked. */
   where: string;
 }
@@ -33,6 +48,8 @@ export interface OrphanReport {
 
 /** The prefix every managed server database name starts with (managedDatabaseName). */
 const MANAGED_PREFIX = managedDatabaseName('x').slice(0, -1);
+/** The prefix every managed tenant schema starts with (managedSchemaName). */
+const SCHEMA_PREFIX = managedSchemaName('x').slice(0, -1);
 
 /**
  * Finds what crashed or interrupted creations leave behind: databases named like ours on the tenant
@@ -43,17 +60,31 @@ export async function findOrphans(ctx: ProvisioningContext): Promise<OrphanRepor
   const tenants = await ctx.registry.listTenants();
   const owned = new Set<string>();
   const servers = new Map<string, DatabaseSpec>();
+  /** Shared databases of schema tenants, searched for orphan schemas. */
+  const sharedDatabases = new Map<string, DatabaseSpec>();
   const sqlite: DatabaseSpec = { engine: 'sqlite', database: '', host: null, port: null, user: null, password: null };
   servers.set('sqlite', sqlite);
   if (ctx.config.tenantServerUrl) {
     const server = parseDatabaseUrl(ctx.config.tenantServerUrl);
     servers.set(serverKey(server), server);
+    // The default shared database, where a creation killed before its row was written leaves its schema.
+    if (server.engine === 'postgres') {
+      const shared = { ...server, database: DEFAULT_SCHEMA_DATABASE, schema: null };
+      sharedDatabases.set(databaseKey({ ...shared, name: shared.database }), shared);
+    }
   }
   for (const tenant of tenants) {
     owned.add(tenant.db.key ?? databaseKey(tenant.db));
+    // A shared database is owned by its schema tenants (never an orphan database itself).
+    if (tenant.db.schema) owned.add(databaseKey({ ...tenant.db, schema: null }));
     if (tenant.db.engine === 'sqlite' || !tenant.db.managed) continue;
     try {
       const spec = ctx.registry.databaseSpecOf(tenant);
+      if (spec.schema) {
+        const shared = { ...spec, schema: null };
+        sharedDatabases.set(databaseKey({ ...shared, name: shared.database }), shared);
+        continue;
+      }
       if (!servers.has(serverKey(spec))) servers.set(serverKey(spec), spec);
     } catch (err) {
       ctx.logger.warn(
@@ -78,6 +109,22 @@ export async function findOrphans(ctx: ProvisioningContext): Promise<OrphanRepor
       if (owned.has(databaseKey({ engine: spec.engine, host: spec.host, port: spec.port, name }))) continue;
       const where = describeSpec(spec);
       report.databases.push({ engine: spec.engine, name, where });
+      report.specs.set(where, spec);
+    }
+  }
+  for (const shared of sharedDatabases.values()) {
+    let schemas: string[];
+    try {
+      schemas = await listTenantSchemas(shared, SCHEMA_PREFIX, await serverContextFor(ctx, shared));
+    } catch (err) {
+      report.unreachable.push({ where: describeSpec(shared), error: errorText(err, [shared.password]) });
+      continue;
+    }
+    for (const schema of schemas) {
+      const spec = { ...shared, schema };
+      if (owned.has(databaseKey({ engine: 'postgres', host: spec.host, port: spec.port, name: spec.database, schema }))) continue;
+      const where = describeSpec(spec);
+      report.databases.push({ engine: 'postgres', name: spec.database, schema, where });
       report.specs.set(where, spec);
     }
   }
@@ -121,7 +168,15 @@ export async function removeOrphans(
       for (const orphan of databases) {
         const spec = report.specs.get(orphan.where)!;
         // Owned since the report? (a creation that just registered it)
-        if (await ctx.registry.findTenantByDatabase({ engine: spec.engine, host: spec.host, port: spec.port, name: spec.database }))
+        if (
+          await ctx.registry.findTenantByDatabase({
+            engine: spec.engine,
+            host: spec.host,
+            port: spec.port,
+            name: spec.database,
+            schema: spec.schema ?? null,
+          })
+        )
           continue;
         await run.step(`drop:${orphan.where}`, async () => driverFor(spec.engine).drop(spec, await serverContextFor(ctx, spec)));
         out.droppedDatabases.push(orphan.where);

@@ -125,6 +125,7 @@ export function platformTenantRoutes(routes: PlatformApiRoutes, deps: { tenancy:
         host: t.db.host,
         port: t.db.port,
         name: t.db.name,
+        schema: t.db.schema ?? null,
         user: t.db.user,
         passwordSet: t.db.passwordEncrypted !== null,
       },
