@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type TestDialect, testDialects, testServerUrls } from '@salesfleet/models/testing';
-import { loadConfig, openTenancy, type Tenancy } from '@salesfleet/tenancy';
+import { driverFor, loadConfig, openTenancy, parseDatabaseUrl, type Tenancy } from '@salesfleet/tenancy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiProcess, startApiProcess, TcpProxy } from '../src/testing';
 import { type Answer, json, pool, report, send } from './http';
@@ -29,7 +29,12 @@ interface Tenant {
   /** Ids of this tenant's own customers (named after its slug). */
   customerIds: number[];
   proxy?: TcpProxy;
+  /** A postgres-schema tenant: its schema in the suite's shared database (issue 17). */
+  schema?: boolean;
 }
+
+/** The shared database of the suite's schema tenants (dropped at the end). */
+const sharedSchemaDatabase = `sales_adv${randomBytes(4).toString('hex')}`;
 
 /** A server URL without a database name: the provisioner creates `sales_<slug>` on it. */
 function serverUrl(engine: 'postgres' | 'mysql', port?: number): string {
@@ -79,6 +84,22 @@ async function createTenant(engine: TestDialect, viaProxy = false): Promise<Tena
   return { slug: s, engine, host: '', token: '', customerIds: [], ...(proxy ? { proxy } : {}) };
 }
 
+/** A schema tenant (`postgres-schema`): the schema t_<slug> of the suite's shared database, served from one pool. */
+async function createSchemaTenant(): Promise<Tenant> {
+  const s = slug('sc');
+  await tenancy.provisioner.createTenant(
+    {
+      name: `Adversarial ${s}`,
+      subdomain: s,
+      adminEmail: `admin@${s}.example`,
+      adminPassword: PASSWORD,
+      database: { engine: 'postgres-schema', url: serverUrl('postgres'), name: sharedSchemaDatabase },
+    },
+    { actor: 'test:adversarial' },
+  );
+  return { slug: s, engine: 'postgres', host: '', token: '', customerIds: [], schema: true };
+}
+
 async function api(t: Tenant, method: string, path: string, body?: unknown, token = t.token): Promise<Answer> {
   return send(port, { method, host: hostOf(t), path: `/api${path}`, token, ...(body === undefined ? {} : { json: body }) });
 }
@@ -90,6 +111,8 @@ beforeAll(async () => {
     tenants.push(await createTenant(engine), await createTenant(engine));
     if (engine !== 'sqlite') tenants.push(await createTenant(engine, true));
   }
+  // Three schema tenants of one shared database: one pool, one set of model classes for all three.
+  if (engines.includes('postgres')) for (let i = 0; i < 3; i++) tenants.push(await createSchemaTenant());
   await tenancy.registry.createPlatformAdmin({
     username: 'operator',
     email: 'operator@platform.example',
@@ -140,6 +163,14 @@ afterAll(async () => {
     await tenancy.provisioner.deleteTenant(t.slug, { actor: 'test:adversarial' }).catch(() => undefined);
   }
   await tenancy?.close();
+  if (engines.includes('postgres')) {
+    await driverFor('postgres')
+      .drop(
+        { ...parseDatabaseUrl(testServerUrls.postgres), database: sharedSchemaDatabase, schema: null },
+        { dataDir, connectTimeoutMs: 5000 },
+      )
+      .catch(() => undefined);
+  }
   for (const p of proxies) await p.down();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -174,9 +205,12 @@ describe('adversarial', () => {
       tasks.push(async () => {
         const a = await task();
         // A foreign row is another tenant's marker in an answer addressed to this one.
-        return { ...a, body: tenants.some((t) => t !== target && a.body.includes(marker(t))) ? 'FOREIGN' : a.body };
+        const foreignRow = tenants.some((t) => t !== target && a.body.includes(marker(t)));
+        if (target.schema) schemaAnswers.push(foreignRow);
+        return { ...a, body: foreignRow ? 'FOREIGN' : a.body };
       });
     }
+    const schemaAnswers: boolean[] = [];
     const answers = await pool(16, tasks);
     const foreign = answers.filter((a) => a.body === 'FOREIGN').length;
     const errors = answers.filter((a) => a.status >= 500).length;
@@ -186,8 +220,12 @@ describe('adversarial', () => {
       const list = json(await api(t, 'GET', '/customers?limit=200')).customers as { name: string }[];
       misplaced += list.filter((c) => !c.name.startsWith(marker(t))).length;
     }
-    report(`foreign rows ${foreign} / ${answers.length} requests; misplaced writes ${misplaced}; 5xx ${errors}`);
+    const schemaForeign = schemaAnswers.filter(Boolean).length;
+    report(
+      `foreign rows ${foreign} / ${answers.length} requests (schema tenants: ${schemaForeign} / ${schemaAnswers.length}); misplaced writes ${misplaced}; 5xx ${errors}`,
+    );
     expect(foreign).toBe(0);
+    if (engines.includes('postgres')) expect(schemaAnswers.length).toBeGreaterThan(0);
     expect(misplaced).toBe(0);
     expect(errors).toBe(0);
   });
