@@ -100,6 +100,7 @@ export {
   oneTimePassword,
   passwordNeedsRehash,
   SCRYPT_PARAMS,
+  unmatchablePasswordHash,
   verifyPassword,
   DJANGO_PBKDF2_PREFIX,
   isDjangoPasswordHash,

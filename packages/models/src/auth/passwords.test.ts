@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { generatePassword, hashPassword, isDjangoPasswordHash, passwordNeedsRehash, verifyPassword } from './passwords';
+import {
+  generatePassword,
+  hashPassword,
+  isDjangoPasswordHash,
+  passwordNeedsRehash,
+  unmatchablePasswordHash,
+  verifyPassword,
+} from './passwords';
+import { scryptPool } from './scrypt-pool';
 import { validatePasswordStrength } from '@salesfleet/contracts';
 
 describe('hashPassword / verifyPassword', () => {
@@ -11,6 +19,18 @@ describe('hashPassword / verifyPassword', () => {
     expect(await verifyPassword('correct horse battery stapler', hash)).toBe(false);
     expect(await verifyPassword('', hash)).toBe(false);
     expect(passwordNeedsRehash(hash)).toBe(false);
+  });
+
+  it('builds the unknown-account hash without hashing, at full cost, and no password matches it', async () => {
+    const before = scryptPool.stats().completed;
+    const hash = unmatchablePasswordHash();
+    expect(scryptPool.stats().completed).toBe(before);
+    // The same shape and parameters as a stored hash: verifying it costs what a real account's check costs.
+    expect(hash).toMatch(/^scrypt\$131072\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(passwordNeedsRehash(hash)).toBe(false);
+    expect(unmatchablePasswordHash()).not.toBe(hash);
+    expect(await verifyPassword('correct horse battery staple', hash)).toBe(false);
+    expect(scryptPool.stats().completed).toBe(before + 1);
   });
 
   it('salts every hash', async () => {

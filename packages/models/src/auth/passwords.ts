@@ -45,6 +45,18 @@ export function hashPassword(plain: string): Promise<string> {
   return hashWith(plain, SCRYPT_PARAMS);
 }
 
+/**
+ * A full-cost hash that no password matches, for signing in an unknown account: verifying against it
+ * costs one scrypt at SCRYPT_PARAMS, as a real account's check does, so the answer's timing does not
+ * tell the two apart. Building it costs nothing: random bytes stand in for the derived key (no
+ * password derives a given 256-bit key in practice), so no process spends a hash (~128 MiB, a few
+ * hundred ms of a core) on it at start-up or on its first unknown login.
+ */
+export function unmatchablePasswordHash(): string {
+  const { N, r, p, keyLength, saltLength } = SCRYPT_PARAMS;
+  return `scrypt$${N}$${r}$${p}$${randomBytes(saltLength).toString('base64url')}$${randomBytes(keyLength).toString('base64url')}`;
+}
+
 /** A new generated one-time password and its cheap hash (ONE_TIME_SCRYPT_PARAMS); the user must change it. */
 export async function oneTimePassword(): Promise<{ password: string; hash: string }> {
   const password = generatePassword();

@@ -13,7 +13,7 @@ import {
   type Sequelize,
   type WhereOptions,
 } from 'sequelize';
-import { hashPassword, verifyPassword } from '@salesfleet/models';
+import { hashPassword, unmatchablePasswordHash, verifyPassword } from '@salesfleet/models';
 import { migrateUp, migrationStatus } from '@salesfleet/migrations';
 import type { SecretBox } from '../crypto';
 import { databaseKey, type DatabaseSpec } from '../drivers/spec';
@@ -236,7 +236,8 @@ export class Registry {
   readonly models: RegistryModels;
   readonly #secrets: SecretBox;
   readonly #listeners = new Set<RegistryListener>();
-  #dummyHash: Promise<string> | null = null;
+  /** What an unknown admin login is verified against (same work as a real one). */
+  readonly #unknownAdminHash = unmatchablePasswordHash();
 
   readonly logger: Logger;
 
@@ -807,8 +808,7 @@ export class Registry {
     const key = login.trim().toLowerCase();
     const row = await this.models.PlatformAdmin.findOne({ where: { [Op.or]: [{ username: key }, { email: key }] } });
     if (!row) {
-      this.#dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-      await verifyPassword(password, await this.#dummyHash);
+      await verifyPassword(password, this.#unknownAdminHash);
       return null;
     }
     const ok = await verifyPassword(password, row.passwordHash);

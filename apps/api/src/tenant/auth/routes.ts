@@ -1,6 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { fn, col, where, Op } from 'sequelize';
-import { hashPassword, passwordNeedsRehash, type TenantModels, userLocationIds, verifyPassword } from '@salesfleet/models';
+import {
+  hashPassword,
+  passwordNeedsRehash,
+  type TenantModels,
+  unmatchablePasswordHash,
+  userLocationIds,
+  verifyPassword,
+} from '@salesfleet/models';
 import { assertNotCrossSite, assertSameOrigin } from '../../auth/csrf';
 import { signInKeys, type LoginThrottle } from '../../auth/login-throttle';
 import { clearSessionCookie, setSessionCookie, TENANT_SESSION_COOKIE } from '../../auth/session-cookie';
@@ -17,12 +23,8 @@ import {
   TenantUserResultSchema,
 } from '@salesfleet/contracts';
 
-let dummyHash: Promise<string> | undefined;
-/** A real scrypt hash to verify against when the login names nobody: same work, same timing. */
-function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(16).toString('base64url'));
-  return dummyHash;
-}
+/** What a login that names nobody is verified against: one full-cost scrypt, same timing as a real user's. */
+const unknownUserHash = unmatchablePasswordHash();
 
 type UserRow = InstanceType<TenantModels['User']>;
 
@@ -41,8 +43,6 @@ export function tenantAuthRoutes(
   deps: { throttle: LoginThrottle; permissions: PermissionCache },
 ): TenantApiRoutes {
   const { throttle, permissions } = deps;
-  // Ready before the first sign-in, so the first unknown login is not slower than the others.
-  dummyPasswordHash().catch(() => undefined);
 
   routes.add(
     {
@@ -65,7 +65,7 @@ export function tenantAuthRoutes(
       const account = found ? `id:${found.id}` : `login:${body.login.toLowerCase()}`;
       const user = await throttledSignIn(throttle, signInKeys(`tenant:${tenant.slug}`, account, c.var.client.address), async () => {
         if (!found) {
-          await verifyPassword(body.password, await dummyPasswordHash());
+          await verifyPassword(body.password, unknownUserHash);
           return null;
         }
         const ok = await verifyPassword(body.password, found.passwordHash);
