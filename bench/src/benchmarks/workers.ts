@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@salesfleet/api/testing';
 import { stopChild } from '../lib/cleanup';
-import type { Harness, Interleaved } from '../lib/harness';
+import type { BenchServer, Harness, Interleaved } from '../lib/harness';
 import { ROUTE_PATH } from '../lib/harness';
 import { PG_URL, pgAvailable } from '../lib/pg';
+import { processTreeCpuMicros } from '../lib/process-cpu';
 import type { BenchmarkResult, ResultRow } from '../lib/report';
 import { round } from '../lib/stats';
 import { ensureBuilt, userEnv } from './startup';
@@ -19,9 +20,7 @@ const TARGET_P99_RATIO = 1.0;
 /** PostgreSQL tenants the request is spread over (as the issue's side-by-side: 20 tenants). */
 const PG_TENANTS = 20;
 
-interface StartedApi {
-  name: string;
-  port: number;
+interface StartedApi extends BenchServer {
   stop: () => Promise<void>;
 }
 
@@ -62,7 +61,9 @@ async function startApi(h: Harness, name: string, workers: number, env: Record<s
     await stop();
     throw err;
   }
-  return { name, port, stop };
+  // CPU of the primary and its workers together: what the request costs the whole server.
+  const pid = child.pid;
+  return { name, port, stop, cpuMicros: () => (pid ? processTreeCpuMicros(pid) : Promise.resolve(0)) };
 }
 
 /**
@@ -122,6 +123,13 @@ export async function workersBenchmark(h: Harness): Promise<BenchmarkResult> {
         ratio: p99Ratio,
         target: `≤ ${TARGET_P99_RATIO.toFixed(1)}×`,
         met: p99Ratio <= TARGET_P99_RATIO,
+      },
+      {
+        benchmark: label,
+        metric: 'server CPU µs per request (primary + workers, from /proc), 2 workers vs 1',
+        value: `${r.two.cpuUsPerRequest}`,
+        baseline: `${r.one.cpuUsPerRequest}`,
+        ratio: round(r.two.cpuUsPerRequest / r.one.cpuUsPerRequest, 3),
       },
       { benchmark: label, metric: 'errors (non-2xx + socket), both servers', value: `${errors}`, target: '0', met: errors === 0 },
     );

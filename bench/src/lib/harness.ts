@@ -5,9 +5,14 @@ import { Fixtures } from './fixtures';
 import type { RunContext } from './run-context';
 import { median, round } from './stats';
 
-export interface RunningServer {
+/** What a load run needs of a server: where it listens, and its CPU time so far (µs, user + system). */
+export interface BenchServer {
   name: string;
   port: number;
+  cpuMicros: () => Promise<number>;
+}
+
+export interface RunningServer extends BenchServer {
   child: Child;
 }
 
@@ -43,7 +48,7 @@ export class Harness {
     if (this.ctx.profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${join(this.ctx.profileDir, logName)}`);
     const child = new Child(this.ctx, { script: join('servers', `${kind}-server.ts`), env, nodeFlags: flags, logName });
     const ready = await child.ready;
-    return { name, port: Number(ready.port), child };
+    return { name, port: Number(ready.port), child, cpuMicros: () => child.request<number>('cpu-usage') };
   }
 
   /** The load generator (one child process for the whole run). */
@@ -70,7 +75,7 @@ export class Harness {
    * of each, so drift on a shared machine hits both alike. Returns every round and the medians.
    */
   async interleaved(
-    servers: readonly Pick<RunningServer, 'name' | 'port'>[],
+    servers: readonly BenchServer[],
     load: Omit<LoadRequest, 'port' | 'durationSeconds'>,
     options: { warm?: boolean } = {},
   ): Promise<Record<string, Interleaved>> {
@@ -89,9 +94,9 @@ export class Harness {
     const cpuUs: Record<string, number> = Object.fromEntries(servers.map((s) => [s.name, 0]));
     for (let r = 0; r < rounds; r++) {
       for (const s of servers) {
-        const cpuBefore = await s.child.request<number>('cpu-usage');
+        const cpuBefore = await s.cpuMicros();
         const result = await this.load(s.port, { ...load, durationSeconds: roundSeconds });
-        cpuUs[s.name]! += (await s.child.request<number>('cpu-usage')) - cpuBefore;
+        cpuUs[s.name]! += (await s.cpuMicros()) - cpuBefore;
         runs[s.name]!.push(result);
         this.log(
           `round ${r + 1}/${rounds} ${s.name} (${load.connections} conn): ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
