@@ -12,6 +12,7 @@
  * servers and variables as the tests; their databases are dropped afterwards).
  */
 import { QueryTypes } from 'sequelize';
+import { reportAmountBigInt, type ReportAmount } from '@salesfleet/contracts';
 import {
   ACCOUNT_CODES,
   balanceSheet,
@@ -31,6 +32,7 @@ import {
   recordPayment,
   seedDemoData,
   seedTenant,
+  sumAsText,
   tenantSequelizeOptions,
   transferStock,
   taxReport,
@@ -41,7 +43,13 @@ import {
 import { bookViolations, createTestDatabase, testDialects, type TestDialect } from '../src/testing';
 
 const DAY = '2026-12-07';
-const money = (cents: number) => (cents / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+/** Cents (a number, a report's exact decimal string, a bigint) → "1,234.56", exactly at any size. */
+const money = (cents: ReportAmount | bigint) => {
+  const n = reportAmountBigInt(cents);
+  const abs = n < 0n ? -n : n;
+  const whole = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${n < 0n ? '-' : ''}${whole}.${(abs % 100n).toString().padStart(2, '0')}`;
+};
 const out: string[] = [];
 const print = (line = '') => out.push(line);
 
@@ -253,29 +261,32 @@ async function closing(dialect: TestDialect): Promise<{ ok: boolean; figures: st
     print();
     print('| SKU | on hand | average cost | value |');
     print('| --- | ---: | ---: | ---: |');
-    let stockValue = 0;
+    let stockValue = 0n;
     for (const p of products) {
       const qty = Number(p.inventoryQuantity);
       const value = Number(p.inventoryValue);
-      stockValue += value;
+      stockValue += BigInt(value);
       if (qty === 0 && value === 0) continue;
       print(`| ${p.sku} | ${(qty / 1000).toString()} | ${qty > 0 ? money(Math.round((value * 1000) / qty)) : '—'} | ${money(value)} |`);
     }
     print(`| **total** | | | **${money(stockValue)}** |`);
     print();
 
-    const balance = (code: string) => tb.accounts.find((a) => a.code === code)?.balance ?? 0;
+    const balance = (code: string) => reportAmountBigInt(tb.accounts.find((a) => a.code === code)?.balance ?? 0);
     const q = async (sql: string) =>
-      Number(((await models.sequelize.query<{ v: unknown }>(sql, { type: QueryTypes.SELECT }))[0]?.v as number | string | null) ?? 0);
+      reportAmountBigInt(
+        ((await models.sequelize.query<{ v: unknown }>(sql, { type: QueryTypes.SELECT }))[0]?.v as number | string | null) ?? 0,
+      );
+    const sum = (expr: string) => sumAsText(models.sequelize, expr);
     const openInvoices = await q(
-      "SELECT COALESCE(SUM(total - amount_paid - amount_credited), 0) AS v FROM invoices WHERE status IN ('issued', 'paid')",
+      `SELECT ${sum('total - amount_paid - amount_credited')} AS v FROM invoices WHERE status IN ('issued', 'paid')`,
     );
-    const openBills = await q("SELECT COALESCE(SUM(total - amount_paid), 0) AS v FROM supplier_bills WHERE status <> 'void'");
+    const openBills = await q(`SELECT ${sum('total - amount_paid')} AS v FROM supplier_bills WHERE status <> 'void'`);
     const checks: [string, string, boolean][] = [
       [
         'Trial balance balances',
         `debits ${money(tb.totals.debit)} = credits ${money(tb.totals.credit)}`,
-        tb.totals.debit === tb.totals.credit,
+        tb.balanced && reportAmountBigInt(tb.totals.debit) === reportAmountBigInt(tb.totals.credit),
       ],
       ['A = L + E', `${money(sheet.totals.assets)} = ${money(sheet.totals.liabilitiesAndEquity)}`, sheet.balanced],
       [

@@ -161,6 +161,7 @@ export {
   type RawRow,
   MAX_PAGE_SIZE,
   nextDay,
+  sumAsText,
   today,
   type Page,
   type PageOptions,

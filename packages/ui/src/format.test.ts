@@ -8,6 +8,13 @@ describe('money', () => {
     expect(formatMoney(123450, { currency: 'EUR', locale: 'de-DE' })).toBe('1.234,50\u00a0€');
     expect(formatMoney(1500, { currency: 'JPY', locale: 'ja-JP' })).toBe('￥1,500');
     expect(formatMoney(-5, { currency: 'USD', locale: 'en-US' })).toBe('-$0.05');
+    // Report totals past 2^53 come as decimal strings (contracts' ReportAmount) and are shown exactly.
+    expect(formatMoney('10000000000000001', { currency: 'USD', locale: 'en-US' })).toBe('$100,000,000,000,000.01');
+    expect(formatMoney('-9007199254740993', { currency: 'EUR', locale: 'de-DE' })).toBe('-90.071.992.547.409,93\u00a0€');
+    expect(formatMoney(10n ** 20n + 7n, { currency: 'JPY', locale: 'en-US' })).toBe('¥100,000,000,000,000,000,007');
+    // The largest safe number itself, which a float division by 100 would misprint.
+    expect(formatMoney(Number.MAX_SAFE_INTEGER, { currency: 'USD', locale: 'en-US' })).toBe('$90,071,992,547,409.91');
+    expect(() => formatMoney(0.5, { currency: 'USD' })).toThrow(RangeError);
   });
 
   it('knows each currency’s minor units', () => {
@@ -32,6 +39,10 @@ describe('money', () => {
     expect(moneyInput(1205, 'EUR')).toBe('12.05');
     expect(moneyInput(7, 'KWD')).toBe('0.007');
     expect(moneyInput(1500, 'JPY')).toBe('1500');
+    expect([decimalAmount('-10000000000000001', 2), decimalAmount('9007199254740993', 0)]).toEqual([
+      '-100000000000000.01',
+      '9007199254740993',
+    ]);
     expect([decimalAmount(123456, 2), decimalAmount(-5, 2), decimalAmount(1500, 0), decimalAmount(7, 3)]).toEqual([
       '1234.56',
       '-0.05',

@@ -133,28 +133,49 @@ export function minorUnits(currency: string): number {
   );
 }
 
-/** Integer minor units → "€1,234.50" in the tenant's currency and locale. */
-export function formatMoney(minor: number, money: Currency): string {
+/**
+ * Integer minor units as the API gives them: a number, or — for report figures past 2^53 (contracts'
+ * ReportAmount) — the exact decimal string; a bigint too. Never a float.
+ */
+export type MinorUnits = number | string | bigint;
+
+function exactMinor(minor: MinorUnits): bigint {
+  if (typeof minor === 'bigint') return minor;
+  if (typeof minor === 'number') {
+    if (!Number.isSafeInteger(minor)) throw new RangeError(`not an exact amount of minor units: ${minor}`);
+    return BigInt(minor);
+  }
+  if (!/^-?\d+$/.test(minor)) throw new RangeError(`not an amount of minor units: ${minor}`);
+  return BigInt(minor);
+}
+
+/**
+ * Integer minor units → "€1,234.50" in the tenant's currency and locale. Exact at any size: the
+ * amount goes to Intl as decimal text (Intl.NumberFormat formats a numeric string exactly), never
+ * divided as a float.
+ */
+export function formatMoney(minor: MinorUnits, money: Currency): string {
   const digits = minorUnits(money.currency);
   const f = cached(
     `m|${money.locale}|${money.currency}`,
     () => new Intl.NumberFormat(money.locale, { style: 'currency', currency: money.currency }),
   );
-  return f.format(minor / 10 ** digits);
+  return f.format(decimalAmount(minor, digits) as Intl.StringNumericLiteral);
 }
 
 /** Integer minor units → "1234.50", what a money input holds (no grouping, `.` as the separator). */
-export function moneyInput(minor: number, currency: string): string {
+export function moneyInput(minor: MinorUnits, currency: string): string {
   return decimalAmount(minor, minorUnits(currency));
 }
 
-/** Integer minor units → a plain decimal with `digits` decimals ("1234.56", "-0.05"): inputs and CSV cells. */
-export function decimalAmount(minor: number, digits: number): string {
-  const sign = minor < 0 ? '-' : '';
-  const abs = Math.abs(minor);
+/** Integer minor units → a plain decimal with `digits` decimals ("1234.56", "-0.05"): inputs and CSV cells. Exact at any size. */
+export function decimalAmount(minor: MinorUnits, digits: number): string {
+  const n = exactMinor(minor);
+  const sign = n < 0n ? '-' : '';
+  const abs = n < 0n ? -n : n;
   if (digits === 0) return `${sign}${abs}`;
-  const scale = 10 ** digits;
-  return `${sign}${Math.floor(abs / scale)}.${String(abs % scale).padStart(digits, '0')}`;
+  const scale = 10n ** BigInt(digits);
+  return `${sign}${abs / scale}.${String(abs % scale).padStart(digits, '0')}`;
 }
 
 /**

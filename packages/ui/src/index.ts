@@ -11,6 +11,7 @@ export {
   formatDuration,
   formatLatency,
   formatMoney,
+  type MinorUnits,
   formatRate,
   formatRelative,
   fromDateInput,

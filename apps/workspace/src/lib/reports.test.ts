@@ -12,6 +12,26 @@ describe('report ranges', () => {
 });
 
 describe('report CSV', () => {
+  it('writes totals past 2^53 cents (the API sends them as decimal strings) exactly', () => {
+    const csv = reportCsv(
+      'trial-balance',
+      {
+        accounts: [
+          { code: '1100', name: 'Accounts receivable', type: 'asset', debit: '10000000000000001', credit: 0, balance: '10000000000000001' },
+          { code: '4000', name: 'Sales revenue', type: 'income', debit: 0, credit: '10000000000000001', balance: '-10000000000000001' },
+        ],
+        totals: { debit: '10000000000000001', credit: '10000000000000001' },
+        balanced: true,
+      },
+      2,
+    );
+    expect(csv.rows).toEqual([
+      ['1100', 'Accounts receivable', 'asset', '100000000000000.01', '0.00'],
+      ['4000', 'Sales revenue', 'income', '0.00', '100000000000000.01'],
+      ['', 'Total', '', '100000000000000.01', '100000000000000.01'],
+    ]);
+  });
+
   it('writes the payables ageing per supplier with its bills, like the receivables per customer', () => {
     const amounts = { '0-30': 1000, '31-60': 0, '61-90': 250, '90+': 0, total: 1250 };
     const csv = reportCsv(

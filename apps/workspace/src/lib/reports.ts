@@ -1,5 +1,8 @@
-import type { PayablesAgeingJson } from '@salesfleet/contracts';
+import type { PayablesAgeingJson, ReportAmount } from '@salesfleet/contracts';
 import { addDays, decimalAmount } from '@salesfleet/ui';
+
+// Report money is a ReportAmount (contracts): a number, or past 2^53 minor units the exact decimal
+// string. It is only formatted here (formatMoney / decimalAmount take both forms exactly), never added up.
 
 export type ReportKind =
   | 'sales-by-day'
@@ -30,9 +33,9 @@ export function reportQuery(kind: ReportKind, from: string, to: string): Record<
 
 export interface SalesFigures {
   invoices: number;
-  subtotal: number;
-  tax: number;
-  total: number;
+  subtotal: ReportAmount;
+  tax: ReportAmount;
+  total: ReportAmount;
 }
 export interface SalesByDay {
   days: ({ date: string } & SalesFigures)[];
@@ -41,27 +44,33 @@ export interface SalesByLocation {
   locations: ({ locationId: number; code: string; name: string } & SalesFigures)[];
 }
 export interface ProfitAndLoss {
-  income: { code: string; name: string; amount: number }[];
-  expenses: { code: string; name: string; amount: number }[];
-  totals: { income: number; expenses: number; netProfit: number };
+  income: { code: string; name: string; amount: ReportAmount }[];
+  expenses: { code: string; name: string; amount: ReportAmount }[];
+  totals: { income: ReportAmount; expenses: ReportAmount; netProfit: ReportAmount };
 }
 export interface TrialBalance {
-  accounts: { code: string; name: string; type: string; debit: number; credit: number; balance: number }[];
-  totals: { debit: number; credit: number };
+  accounts: { code: string; name: string; type: string; debit: ReportAmount; credit: ReportAmount; balance: ReportAmount }[];
+  totals: { debit: ReportAmount; credit: ReportAmount };
   balanced: boolean;
 }
 
 export interface BalanceSheet {
   asOf: string;
-  assets: { code: string; name: string; balance: number }[];
-  liabilities: { code: string; name: string; balance: number }[];
-  equity: { code: string; name: string; balance: number }[];
-  retainedEarnings: number;
-  currentYearEarnings: number;
-  totals: { assets: number; liabilities: number; equity: number; liabilitiesAndEquity: number };
+  assets: { code: string; name: string; balance: ReportAmount }[];
+  liabilities: { code: string; name: string; balance: ReportAmount }[];
+  equity: { code: string; name: string; balance: ReportAmount }[];
+  retainedEarnings: ReportAmount;
+  currentYearEarnings: ReportAmount;
+  totals: { assets: ReportAmount; liabilities: ReportAmount; equity: ReportAmount; liabilitiesAndEquity: ReportAmount };
   balanced: boolean;
 }
-export type Ageing = { '0-30': number; '31-60': number; '61-90': number; '90+'?: number; total?: number } & Record<string, number>;
+export type Ageing = {
+  '0-30': ReportAmount;
+  '31-60': ReportAmount;
+  '61-90': ReportAmount;
+  '90+'?: ReportAmount;
+  total?: ReportAmount;
+} & Record<string, ReportAmount>;
 export interface ReceivablesAgeing {
   asOf: string;
   customers: ({ customerId: number | null; name: string; invoices: number } & Ageing)[];
@@ -73,8 +82,8 @@ export type PayablesAgeing = PayablesAgeingJson;
 export function ageingRows(
   kind: 'receivables-ageing' | 'payables-ageing',
   data: unknown,
-): { key: string; name: string; count: number; amounts: Record<string, number> }[] {
-  const amounts = (x: Partial<Record<(typeof AGEING_BUCKETS)[number], number>>) =>
+): { key: string; name: string; count: number; amounts: Record<string, ReportAmount> }[] {
+  const amounts = (x: Partial<Record<(typeof AGEING_BUCKETS)[number], ReportAmount>>) =>
     Object.fromEntries(AGEING_BUCKETS.map((b) => [b, x[b] ?? 0]));
   if (kind === 'payables-ageing')
     return (data as PayablesAgeing).suppliers.map((x) => ({ key: `${x.supplierId}`, name: x.name, count: x.bills, amounts: amounts(x) }));
@@ -88,8 +97,8 @@ export function ageingRows(
 const AGEING_BUCKETS = ['0-30', '31-60', '61-90', '90+', 'total'] as const;
 
 export interface TaxReport {
-  rates: { rateBp: number; taxable: number; tax: number }[];
-  totals: { taxable: number; tax: number };
+  rates: { rateBp: number; taxable: ReportAmount; tax: ReportAmount }[];
+  totals: { taxable: ReportAmount; tax: ReportAmount };
 }
 
 /** Named ranges a manager picks most, relative to the workspace's today. */
@@ -114,7 +123,7 @@ export function presetRange(preset: 'today' | 'month' | 'last-month' | 'year' | 
 /** The header and rows of a report as CSV cells. */
 export function reportCsv(kind: ReportKind, data: unknown, digits: number): { header: string[]; rows: (string | number)[][] } {
   // Plain decimals (no currency sign, no grouping): spreadsheets read them as numbers.
-  const a = (m: number) => decimalAmount(m, digits);
+  const a = (m: ReportAmount) => decimalAmount(m, digits);
   switch (kind) {
     case 'sales-by-day': {
       const r = data as SalesByDay;

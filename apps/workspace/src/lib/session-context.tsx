@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import { formatDate, formatDateTime, formatMoney } from '@salesfleet/ui';
+import { formatDate, formatDateTime, formatMoney, type MinorUnits } from '@salesfleet/ui';
 import type { Me, Workspace } from '../api/types';
 
 export interface SessionValue {
@@ -7,7 +7,8 @@ export interface SessionValue {
   workspace: Workspace;
   permissions: ReadonlySet<string>;
   can: (permission: string) => boolean;
-  money: (minor: number) => string;
+  /** Exact for every form the API sends: numbers and ReportAmount's decimal strings. */
+  money: (minor: MinorUnits) => string;
   date: (iso: string | null | undefined) => string;
   dateTime: (iso: string | null | undefined) => string;
 }

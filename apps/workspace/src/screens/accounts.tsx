@@ -12,6 +12,7 @@ import {
   Reveal,
   TextField,
   toCsv,
+  type MinorUnits,
 } from '@salesfleet/ui';
 import type { Account, GeneralLedger, JournalEntry, Page } from '../api/types';
 import { useApi, useApiWrite } from '../api/use-api';
@@ -318,7 +319,7 @@ function Ledger() {
   const path = (q: Record<string, unknown>) =>
     `/reports/general-ledger${queryString({ accountId: f.accountId, from: f.from, to: f.to, ...q })}`;
   const ledger = useApi<{ report: GeneralLedger }>(path({ offset: f.offset, limit: LEDGER_LIMIT }), { enabled: Boolean(f.accountId) });
-  const csv = (m: number) => moneyInput(m, workspace.currency);
+  const csv = (m: MinorUnits) => moneyInput(m, workspace.currency);
   type Line = GeneralLedger['lines'][number];
   const columns: Column<Line>[] = [
     { header: 'Date', cell: (l) => date(l.date), csv: (l) => l.date },

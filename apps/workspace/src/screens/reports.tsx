@@ -1,5 +1,17 @@
 import { lazy, Suspense } from 'react';
-import { DataTable, downloadCsv, EmptyState, ErrorNotice, Loading, minorUnits, Notice, queryString, toCsv } from '@salesfleet/ui';
+import type { ReportAmount } from '@salesfleet/contracts';
+import {
+  DataTable,
+  downloadCsv,
+  EmptyState,
+  ErrorNotice,
+  Loading,
+  minorUnits,
+  type MinorUnits,
+  Notice,
+  queryString,
+  toCsv,
+} from '@salesfleet/ui';
 import { useApi } from '../api/use-api';
 import {
   ageingRows,
@@ -104,7 +116,7 @@ export function ReportsScreen() {
   );
 }
 
-type Money = (minor: number) => string;
+type Money = (minor: MinorUnits) => string;
 
 function SalesByDayView({ r, money, date }: { r: SalesByDay; money: Money; date: (d: string) => string }) {
   if (r.days.length === 0) return <EmptyState title="No sales in this period" />;
@@ -168,7 +180,7 @@ function SalesByLocationView({ r, money }: { r: SalesByLocation; money: Money })
 }
 
 function ProfitAndLossView({ r, money }: { r: ProfitAndLoss; money: Money }) {
-  const section = (title: string, rows: ProfitAndLoss['income'], total: number) => (
+  const section = (title: string, rows: ProfitAndLoss['income'], total: ReportAmount) => (
     <>
       <tr>
         <th colSpan={2}>{title}</th>
@@ -247,7 +259,7 @@ function TrialBalanceView({ r, money }: { r: TrialBalance; money: Money }) {
 }
 
 function BalanceSheetView({ r, money }: { r: BalanceSheet; money: Money }) {
-  const section = (title: string, rows: BalanceSheet['assets'], extra: [string, number][], total: number) => (
+  const section = (title: string, rows: BalanceSheet['assets'], extra: [string, ReportAmount][], total: ReportAmount) => (
     <>
       <tr>
         <th colSpan={2}>{title}</th>

@@ -13,7 +13,16 @@ export { RESERVED_LABELS } from './reserved-labels';
 export { isValidSlug, SLUG_MAX_LENGTH, slugProblem, slugSchema, validateSlug } from './slug';
 export { TENANT_STATUSES, tenantStatusSchema, type TenantStatus } from './tenant-status';
 export { isUsername, USERNAME_MAX_LENGTH, USERNAME_MESSAGE, usernameSchema } from './username';
-export { MAX_AMOUNT, MAX_BASIS_POINTS } from './money';
+export {
+  addReportAmounts,
+  compareReportAmounts,
+  MAX_AMOUNT,
+  MAX_BASIS_POINTS,
+  reportAmount,
+  reportAmountBigInt,
+  subtractReportAmounts,
+  type ReportAmount,
+} from './money';
 export { isCalendarDate } from './calendar-date';
 export {
   CURRENCY_CODES,

@@ -22,6 +22,22 @@ export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 /** An instant in a response. */
 export const isoDate = z.string().describe('ISO 8601 date-time');
 
+/**
+ * A report figure in minor units (rules/money.ts ReportAmount): a JSON number while it is a safe
+ * integer, else the exact decimal string, so sums past 2^53 − 1 (≈ 90 billion in a 2-decimal currency) are
+ * never rounded by a JS reader.
+ */
+export const reportAmountSchema = z
+  .union([
+    z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+    z.string().regex(/^-?\d+$/, 'an integer of minor units as decimal text'),
+  ])
+  .meta({
+    id: 'ReportAmount',
+    description:
+      'Integer minor units (cents). A number when |amount| ≤ 2^53 − 1 (Number.MAX_SAFE_INTEGER), otherwise the exact decimal string, e.g. "9007199254740993"; read it as a big integer, never as a float.',
+  });
+
 /** A row id in a path (`/invoices/:id`). */
 export const idParam = z.object({
   id: z

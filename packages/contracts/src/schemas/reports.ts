@@ -1,15 +1,17 @@
 import { z } from 'zod';
-import { date, dateRange, idQuery, pageQuery } from './common';
+import { date, dateRange, idQuery, pageQuery, reportAmountSchema } from './common';
+
+const amount = reportAmountSchema;
 
 /** The accounting and sales reports of the tenant API (`/api/reports/…`): each answers `{ report }`. */
 
 /** Cents owed, by age of the document at the report's day (days since its date). */
 export const AgeingAmountsSchema = z.object({
-  '0-30': z.number().int(),
-  '31-60': z.number().int(),
-  '61-90': z.number().int(),
-  '90+': z.number().int(),
-  total: z.number().int(),
+  '0-30': amount,
+  '31-60': amount,
+  '61-90': amount,
+  '90+': amount,
+  total: amount,
 });
 export type AgeingAmountsJson = z.infer<typeof AgeingAmountsSchema>;
 
@@ -40,29 +42,29 @@ export const TrialBalanceSchema = z
         code: z.string(),
         name: z.string(),
         type: z.string(),
-        debit: z.number().int(),
-        credit: z.number().int(),
-        balance: z.number().int().describe('debit − credit'),
+        debit: amount,
+        credit: amount,
+        balance: amount.describe('debit − credit'),
       }),
     ),
-    totals: z.object({ debit: z.number().int(), credit: z.number().int() }),
+    totals: z.object({ debit: amount, credit: amount }),
     balanced: z.boolean(),
   })
   .meta({ id: 'TrialBalance' });
 export type TrialBalanceJson = z.infer<typeof TrialBalanceSchema>;
 
-const PlRow = z.object({ accountId: z.number().int(), code: z.string(), name: z.string(), amount: z.number().int() });
+const PlRow = z.object({ accountId: z.number().int(), code: z.string(), name: z.string(), amount });
 export const ProfitAndLossSchema = z
   .object({
     ...Range,
     income: z.array(PlRow),
     expenses: z.array(PlRow),
-    totals: z.object({ income: z.number().int(), expenses: z.number().int(), netProfit: z.number().int() }),
+    totals: z.object({ income: amount, expenses: amount, netProfit: amount }),
   })
   .meta({ id: 'ProfitAndLoss' });
 export type ProfitAndLossJson = z.infer<typeof ProfitAndLossSchema>;
 
-const Figures = { invoices: z.number().int(), subtotal: z.number().int(), tax: z.number().int(), total: z.number().int() };
+const Figures = { invoices: z.number().int(), subtotal: amount, tax: amount, total: amount };
 export const SalesByDaySchema = z
   .object({ ...Range, days: z.array(z.object({ date: z.string(), ...Figures })) })
   .meta({ id: 'SalesByDay' });
@@ -72,7 +74,7 @@ export const SalesByLocationSchema = z
   .meta({ id: 'SalesByLocation' });
 export type SalesByLocationJson = z.infer<typeof SalesByLocationSchema>;
 
-const SheetRow = z.object({ accountId: z.number().int(), code: z.string(), name: z.string(), balance: z.number().int() });
+const SheetRow = z.object({ accountId: z.number().int(), code: z.string(), name: z.string(), balance: amount });
 export const BalanceSheetSchema = z
   .object({
     asOf: z.string(),
@@ -80,13 +82,13 @@ export const BalanceSheetSchema = z
     assets: z.array(SheetRow),
     liabilities: z.array(SheetRow),
     equity: z.array(SheetRow),
-    retainedEarnings: z.number().int().describe('income − expenses before the current fiscal year'),
-    currentYearEarnings: z.number().int().describe('income − expenses from the fiscal year start through asOf'),
+    retainedEarnings: amount.describe('income − expenses before the current fiscal year'),
+    currentYearEarnings: amount.describe('income − expenses from the fiscal year start through asOf'),
     totals: z.object({
-      assets: z.number().int(),
-      liabilities: z.number().int(),
-      equity: z.number().int(),
-      liabilitiesAndEquity: z.number().int(),
+      assets: amount,
+      liabilities: amount,
+      equity: amount,
+      liabilitiesAndEquity: amount,
     }),
     balanced: z.boolean().describe('assets = liabilities + equity (earnings included)'),
   })
@@ -98,8 +100,8 @@ export const GeneralLedgerSchema = z
     account: z.object({ id: z.number().int(), code: z.string(), name: z.string(), type: z.string() }),
     from: z.string().nullable(),
     to: z.string().nullable(),
-    openingBalance: z.number().int().describe('debit − credit before from'),
-    closingBalance: z.number().int().describe('debit − credit through to'),
+    openingBalance: amount.describe('debit − credit before from'),
+    closingBalance: amount.describe('debit − credit through to'),
     lines: z.array(
       z.object({
         entryId: z.number().int(),
@@ -108,9 +110,9 @@ export const GeneralLedgerSchema = z
         memo: z.string().nullable(),
         sourceType: z.string().nullable(),
         sourceId: z.number().int().nullable(),
-        debit: z.number().int(),
-        credit: z.number().int(),
-        balance: z.number().int().describe('running debit − credit through this line'),
+        debit: amount,
+        credit: amount,
+        balance: amount.describe('running debit − credit through this line'),
       }),
     ),
     total: z.number().int(),
@@ -132,10 +134,10 @@ export type ReceivablesAgeingJson = z.infer<typeof ReceivablesAgeingSchema>;
 
 const TaxRow = z.object({
   rateBp: z.number().int(),
-  taxable: z.number().int().describe('net amount taxed at this rate, cents'),
-  tax: z.number().int(),
+  taxable: amount.describe('net amount taxed at this rate, cents'),
+  tax: amount,
 });
-const TaxTotals = z.object({ taxable: z.number().int(), tax: z.number().int() });
+const TaxTotals = z.object({ taxable: amount, tax: amount });
 
 export const TaxReportSchema = z
   .object({
@@ -144,7 +146,7 @@ export const TaxReportSchema = z
     totals: TaxTotals.describe('output tax'),
     inputRates: z.array(TaxRow).describe('input tax per rate: supplier bills (void ones excluded)'),
     inputTotals: TaxTotals.describe('input tax'),
-    netPayable: z.number().int().describe('output tax − input tax, cents (negative: to be reclaimed)'),
+    netPayable: amount.describe('output tax − input tax, cents (negative: to be reclaimed)'),
   })
   .meta({ id: 'TaxReport' });
 export type TaxReportJson = z.infer<typeof TaxReportSchema>;

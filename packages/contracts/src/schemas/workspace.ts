@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idQuery } from './common';
+import { idQuery, reportAmountSchema } from './common';
 
 /** `/api/workspace` (what every signed-in user's app needs to start) and `/api/dashboard`. */
 
@@ -26,8 +26,8 @@ export const DashboardSchema = z
     today: z.string(),
     from: z.string().describe('first day of the chart'),
     locationId: z.number().int().nullable(),
-    sales: z.object({ today: z.number().int(), month: z.number().int(), todayCount: z.number().int(), monthCount: z.number().int() }),
-    receivables: z.object({ open: z.number().int().describe('cents owed on issued invoices'), count: z.number().int() }),
+    sales: z.object({ today: reportAmountSchema, month: reportAmountSchema, todayCount: z.number().int(), monthCount: z.number().int() }),
+    receivables: z.object({ open: reportAmountSchema.describe('cents owed on issued invoices'), count: z.number().int() }),
     lowStock: z.array(
       z.object({
         productId: z.number().int(),
@@ -37,7 +37,7 @@ export const DashboardSchema = z
         quantity: z.number().describe('units, at most 3 decimals'),
       }),
     ),
-    days: z.array(z.object({ date: z.string(), total: z.number().int(), count: z.number().int() })),
+    days: z.array(z.object({ date: z.string(), total: reportAmountSchema, count: z.number().int() })),
   })
   .meta({ id: 'Dashboard' });
 export type DashboardJson = z.infer<typeof DashboardSchema>;

@@ -151,7 +151,7 @@ describe.each(dialects)('the books on %s', (dialect) => {
     expect(tb.balanced).toBe(true);
     expect(tb.totals.debit).toBe(tb.totals.credit);
     expect(tb.totals.debit).toBeGreaterThan(0);
-    expect(tb.accounts.reduce((s, a) => s + a.balance, 0)).toBe(0);
+    expect(tb.accounts.reduce((s, a) => s + Number(a.balance), 0)).toBe(0);
     const part = await trialBalance(models, { from: '2026-01-03', to: '2026-01-06' });
     expect(part.totals.debit).toBe(part.totals.credit);
 
@@ -163,7 +163,7 @@ describe.each(dialects)('the books on %s', (dialect) => {
     expect(unbalanced).toEqual([]);
 
     // 3. The accounts agree with the documents.
-    const balance = (code: string) => tb.accounts.find((a) => a.code === code)?.balance ?? 0;
+    const balance = (code: string) => Number(tb.accounts.find((a) => a.code === code)?.balance ?? 0);
     const all = await models.Invoice.findAll({ raw: true });
     const live = all.filter((i) => i.status === 'issued' || i.status === 'paid');
     const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
@@ -180,7 +180,7 @@ describe.each(dialects)('the books on %s', (dialect) => {
     const pl = await profitAndLoss(models);
     expect(pl.totals.income).toBe(sum(live.map((i) => i.subtotal)));
     expect(pl.totals.netProfit).toBe(
-      pl.totals.income -
+      Number(pl.totals.income) -
         balance(ACCOUNT_CODES.costOfGoodsSold) -
         balance(ACCOUNT_CODES.inventoryAdjustments) -
         balance(ACCOUNT_CODES.operatingExpenses),

@@ -1,11 +1,14 @@
 import { QueryTypes } from 'sequelize';
+import { reportAmount, reportAmountBigInt, type ReportAmount } from '@salesfleet/contracts';
 import type { TenantModels } from '../model-types';
 import type { AccountType } from './account';
-import { checkDate, dateOnly, toCents } from './values';
+import { checkDate, dateOnly, sumAsText, toCents } from './values';
 
 /**
  * Reports over a date range (both ends inclusive, `YYYY-MM-DD`, either may be omitted). Plain SQL
- * aggregates that read the same on SQLite, PostgreSQL and MySQL; sums come back as exact integers.
+ * aggregates that read the same on SQLite, PostgreSQL and MySQL. Sums are summed as exact decimal
+ * text (values.ts sumAsText) and answered as ReportAmount: a number while safe, else the exact
+ * decimal string, so totals past 2^53 minor units are never rounded.
  */
 
 export interface ReportRange {
@@ -26,8 +29,8 @@ function rangeSql(column: string, range: ReportRange, replacements: Record<strin
   return sql;
 }
 
-function sum(values: readonly number[]): number {
-  return Number(values.reduce((acc, v) => acc + BigInt(v), 0n));
+function sum(values: readonly bigint[]): bigint {
+  return values.reduce((acc, v) => acc + v, 0n);
 }
 
 interface AccountTotalsRow {
@@ -48,7 +51,7 @@ async function accountTotals(models: TenantModels, range: ReportRange, types?: r
   }
   return models.sequelize.query<AccountTotalsRow>(
     `SELECT a.id AS account_id, a.code AS code, a.name AS name, a.type AS type,
-            SUM(l.debit) AS debit, SUM(l.credit) AS credit
+            ${sumAsText(models.sequelize, 'l.debit')} AS debit, ${sumAsText(models.sequelize, 'l.credit')} AS credit
        FROM journal_lines l
        JOIN journal_entries e ON e.id = l.journal_entry_id
        JOIN accounts a ON a.id = l.account_id
@@ -64,17 +67,17 @@ export interface TrialBalanceRow {
   code: string;
   name: string;
   type: AccountType;
-  debit: number;
-  credit: number;
+  debit: ReportAmount;
+  credit: ReportAmount;
   /** debit − credit: positive for a debit balance. */
-  balance: number;
+  balance: ReportAmount;
 }
 
 export interface TrialBalance {
   from: string | null;
   to: string | null;
   accounts: TrialBalanceRow[];
-  totals: { debit: number; credit: number };
+  totals: { debit: ReportAmount; credit: ReportAmount };
   /** Always true: every posting balances (kept in the answer so a reader need not add it up). */
   balanced: boolean;
 }
@@ -82,13 +85,24 @@ export interface TrialBalance {
 /** Debits and credits per account over the journal entries dated in the range. */
 export async function trialBalance(models: TenantModels, range: ReportRange = {}): Promise<TrialBalance> {
   const rows = await accountTotals(models, range);
-  const accounts = rows.map((r) => {
-    const debit = toCents(r.debit);
-    const credit = toCents(r.credit);
-    return { accountId: Number(r.account_id), code: r.code, name: r.name, type: r.type, debit, credit, balance: debit - credit };
-  });
-  const totals = { debit: sum(accounts.map((a) => a.debit)), credit: sum(accounts.map((a) => a.credit)) };
-  return { from: range.from ?? null, to: range.to ?? null, accounts, totals, balanced: totals.debit === totals.credit };
+  const exact = rows.map((r) => ({
+    r,
+    debit: reportAmountBigInt(r.debit as string | null),
+    credit: reportAmountBigInt(r.credit as string | null),
+  }));
+  const accounts = exact.map(({ r, debit, credit }) => ({
+    accountId: Number(r.account_id),
+    code: r.code,
+    name: r.name,
+    type: r.type,
+    debit: reportAmount(debit),
+    credit: reportAmount(credit),
+    balance: reportAmount(debit - credit),
+  }));
+  const debit = sum(exact.map((a) => a.debit));
+  const credit = sum(exact.map((a) => a.credit));
+  const totals = { debit: reportAmount(debit), credit: reportAmount(credit) };
+  return { from: range.from ?? null, to: range.to ?? null, accounts, totals, balanced: debit === credit };
 }
 
 export interface ProfitAndLossRow {
@@ -96,7 +110,7 @@ export interface ProfitAndLossRow {
   code: string;
   name: string;
   /** Income: credits − debits; expenses: debits − credits. */
-  amount: number;
+  amount: ReportAmount;
 }
 
 export interface ProfitAndLoss {
@@ -104,7 +118,7 @@ export interface ProfitAndLoss {
   to: string | null;
   income: ProfitAndLossRow[];
   expenses: ProfitAndLossRow[];
-  totals: { income: number; expenses: number; netProfit: number };
+  totals: { income: ReportAmount; expenses: ReportAmount; netProfit: ReportAmount };
 }
 
 /** Income minus expenses, by account, over the journal entries dated in the range. */
@@ -112,29 +126,38 @@ export async function profitAndLoss(models: TenantModels, range: ReportRange = {
   const rows = await accountTotals(models, range, ['income', 'expense']);
   const income: ProfitAndLossRow[] = [];
   const expenses: ProfitAndLossRow[] = [];
+  let totalIncome = 0n;
+  let totalExpenses = 0n;
   for (const r of rows) {
-    const debit = toCents(r.debit);
-    const credit = toCents(r.credit);
+    const debit = reportAmountBigInt(r.debit as string | null);
+    const credit = reportAmountBigInt(r.credit as string | null);
     const base = { accountId: Number(r.account_id), code: r.code, name: r.name };
-    if (r.type === 'income') income.push({ ...base, amount: credit - debit });
-    else expenses.push({ ...base, amount: debit - credit });
+    if (r.type === 'income') {
+      income.push({ ...base, amount: reportAmount(credit - debit) });
+      totalIncome += credit - debit;
+    } else {
+      expenses.push({ ...base, amount: reportAmount(debit - credit) });
+      totalExpenses += debit - credit;
+    }
   }
-  const totalIncome = sum(income.map((r) => r.amount));
-  const totalExpenses = sum(expenses.map((r) => r.amount));
   return {
     from: range.from ?? null,
     to: range.to ?? null,
     income,
     expenses,
-    totals: { income: totalIncome, expenses: totalExpenses, netProfit: totalIncome - totalExpenses },
+    totals: {
+      income: reportAmount(totalIncome),
+      expenses: reportAmount(totalExpenses),
+      netProfit: reportAmount(totalIncome - totalExpenses),
+    },
   };
 }
 
 export interface SalesFigures {
   invoices: number;
-  subtotal: number;
-  tax: number;
-  total: number;
+  subtotal: ReportAmount;
+  tax: ReportAmount;
+  total: ReportAmount;
 }
 
 export interface SalesByDayRow extends SalesFigures {
@@ -155,7 +178,13 @@ interface SalesRow {
 }
 
 function figures(r: SalesRow): SalesFigures {
-  return { invoices: toCents(r.invoices), subtotal: toCents(r.subtotal), tax: toCents(r.tax), total: toCents(r.total) };
+  const exact = (v: unknown) => reportAmount(reportAmountBigInt(v as string | null));
+  return { invoices: toCents(r.invoices), subtotal: exact(r.subtotal), tax: exact(r.tax), total: exact(r.total) };
+}
+
+function salesSums(models: TenantModels): string {
+  const sum = (column: string) => `${sumAsText(models.sequelize, `i.${column}`)} AS ${column}`;
+  return `${sum('subtotal')}, ${sum('tax')}, ${sum('total')}`;
 }
 
 // Issued and paid invoices count as sales; drafts and voided invoices do not.
@@ -170,7 +199,7 @@ export async function salesByDay(models: TenantModels, range: ReportRange & { lo
     where += ' AND i.location_id = :locationId';
   }
   const rows = await models.sequelize.query<SalesRow & { sale_date: unknown }>(
-    `SELECT i.issue_date AS sale_date, COUNT(*) AS invoices, SUM(i.subtotal) AS subtotal, SUM(i.tax) AS tax, SUM(i.total) AS total
+    `SELECT i.issue_date AS sale_date, COUNT(*) AS invoices, ${salesSums(models)}
        FROM invoices i
       WHERE ${SOLD}${where}
       GROUP BY i.issue_date
@@ -186,7 +215,7 @@ export async function salesByLocation(models: TenantModels, range: ReportRange =
   const where = rangeSql('i.issue_date', range, replacements);
   const rows = await models.sequelize.query<SalesRow & { location_id: unknown; code: string; name: string }>(
     `SELECT l.id AS location_id, l.code AS code, l.name AS name,
-            COUNT(*) AS invoices, SUM(i.subtotal) AS subtotal, SUM(i.tax) AS tax, SUM(i.total) AS total
+            COUNT(*) AS invoices, ${salesSums(models)}
        FROM invoices i
        JOIN locations l ON l.id = i.location_id
       WHERE ${SOLD}${where}

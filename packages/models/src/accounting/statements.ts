@@ -3,18 +3,18 @@ import type { TenantModels } from '../model-types';
 import { getSettings } from '../settings/settings';
 import { dateInTimeZone } from '../settings/time-zone';
 import type { AccountType } from './account';
-import { checkDate, dateOnly, pageWindow, toCents, type PageOptions } from './values';
-import { NotFound, ValidationFailed } from '@salesfleet/contracts';
+import { checkDate, dateOnly, pageWindow, sumAsText, toCents, type PageOptions } from './values';
+import { NotFound, reportAmount, reportAmountBigInt, ValidationFailed, type ReportAmount } from '@salesfleet/contracts';
 
 /**
  * Financial statements and ledgers: balance sheet, general ledger per account, receivables ageing and
  * tax per rate. Dates are tenant-local days (`YYYY-MM-DD`); "as of" defaults to today in the tenant's
- * time zone. Plain SQL that reads the same on SQLite, PostgreSQL and MySQL; sums are exact integers.
+ * time zone. Plain SQL that reads the same on SQLite, PostgreSQL and MySQL; sums are summed as exact
+ * text and answered as ReportAmount (a number while safe, else the exact decimal string).
  */
 
-function add(values: readonly number[]): number {
-  return Number(values.reduce((acc, v) => acc + BigInt(v), 0n));
-}
+/** An exact integer from a driver (a sum as text, a number) as a bigint. */
+const big = (value: unknown): bigint => reportAmountBigInt(value as string | number | null | undefined);
 
 async function asOfDate(models: TenantModels, asOf: string | undefined): Promise<{ asOf: string; fiscalYearStartMonth: number }> {
   const settings = await getSettings(models);
@@ -38,7 +38,7 @@ export interface BalanceSheetRow {
   code: string;
   name: string;
   /** Assets: debit − credit; liabilities and equity: credit − debit. */
-  balance: number;
+  balance: ReportAmount;
 }
 
 export interface BalanceSheet {
@@ -48,10 +48,10 @@ export interface BalanceSheet {
   liabilities: BalanceSheetRow[];
   equity: BalanceSheetRow[];
   /** Income − expenses before the current fiscal year (not yet closed into an equity account). */
-  retainedEarnings: number;
+  retainedEarnings: ReportAmount;
   /** Income − expenses from the fiscal year's start through `asOf`. */
-  currentYearEarnings: number;
-  totals: { assets: number; liabilities: number; equity: number; liabilitiesAndEquity: number };
+  currentYearEarnings: ReportAmount;
+  totals: { assets: ReportAmount; liabilities: ReportAmount; equity: ReportAmount; liabilitiesAndEquity: ReportAmount };
   /** assets = liabilities + equity + earnings: always true when every entry balances. */
   balanced: boolean;
 }
@@ -71,11 +71,12 @@ interface TypedTotals {
 export async function balanceSheet(models: TenantModels, options: { asOf?: string } = {}): Promise<BalanceSheet> {
   const { asOf, fiscalYearStartMonth } = await asOfDate(models, options.asOf);
   const yearStart = fiscalYearStart(asOf, fiscalYearStartMonth);
+  const sum = (expr: string) => sumAsText(models.sequelize, expr);
   const rows = await models.sequelize.query<TypedTotals>(
     `SELECT a.id AS account_id, a.code AS code, a.name AS name, a.type AS type,
-            SUM(l.debit) AS debit, SUM(l.credit) AS credit,
-            SUM(CASE WHEN e.entry_date >= :yearStart THEN l.debit ELSE 0 END) AS current_debit,
-            SUM(CASE WHEN e.entry_date >= :yearStart THEN l.credit ELSE 0 END) AS current_credit
+            ${sum('l.debit')} AS debit, ${sum('l.credit')} AS credit,
+            ${sum('CASE WHEN e.entry_date >= :yearStart THEN l.debit ELSE 0 END')} AS current_debit,
+            ${sum('CASE WHEN e.entry_date >= :yearStart THEN l.credit ELSE 0 END')} AS current_credit
        FROM journal_lines l
        JOIN journal_entries e ON e.id = l.journal_entry_id
        JOIN accounts a ON a.id = l.account_id
@@ -97,27 +98,39 @@ export async function balanceSheet(models: TenantModels, options: { asOf?: strin
   };
   let retained = 0n;
   let current = 0n;
+  let assets = 0n;
+  let liabilities = 0n;
+  let equity = 0n;
   for (const r of rows) {
-    const debit = BigInt(toCents(r.debit));
-    const credit = BigInt(toCents(r.credit));
+    const debit = big(r.debit);
+    const credit = big(r.credit);
     const base = { accountId: Number(r.account_id), code: r.code, name: r.name };
-    if (r.type === 'asset') sheet.assets.push({ ...base, balance: Number(debit - credit) });
-    else if (r.type === 'liability') sheet.liabilities.push({ ...base, balance: Number(credit - debit) });
-    else if (r.type === 'equity') sheet.equity.push({ ...base, balance: Number(credit - debit) });
-    else {
+    if (r.type === 'asset') {
+      sheet.assets.push({ ...base, balance: reportAmount(debit - credit) });
+      assets += debit - credit;
+    } else if (r.type === 'liability') {
+      sheet.liabilities.push({ ...base, balance: reportAmount(credit - debit) });
+      liabilities += credit - debit;
+    } else if (r.type === 'equity') {
+      sheet.equity.push({ ...base, balance: reportAmount(credit - debit) });
+      equity += credit - debit;
+    } else {
       // Income adds to earnings (credit − debit), expenses subtract: the same formula for both.
-      const currentNet = BigInt(toCents(r.current_credit)) - BigInt(toCents(r.current_debit));
+      const currentNet = big(r.current_credit) - big(r.current_debit);
       current += currentNet;
       retained += credit - debit - currentNet;
     }
   }
-  sheet.retainedEarnings = Number(retained);
-  sheet.currentYearEarnings = Number(current);
-  const assets = add(sheet.assets.map((r) => r.balance));
-  const liabilities = add(sheet.liabilities.map((r) => r.balance));
-  const equity = add([...sheet.equity.map((r) => r.balance), sheet.retainedEarnings, sheet.currentYearEarnings]);
-  sheet.totals = { assets, liabilities, equity, liabilitiesAndEquity: add([liabilities, equity]) };
-  sheet.balanced = assets === sheet.totals.liabilitiesAndEquity;
+  equity += retained + current;
+  sheet.retainedEarnings = reportAmount(retained);
+  sheet.currentYearEarnings = reportAmount(current);
+  sheet.totals = {
+    assets: reportAmount(assets),
+    liabilities: reportAmount(liabilities),
+    equity: reportAmount(equity),
+    liabilitiesAndEquity: reportAmount(liabilities + equity),
+  };
+  sheet.balanced = assets === liabilities + equity;
   return sheet;
 }
 
@@ -133,7 +146,7 @@ export interface LedgerLine {
   debit: number;
   credit: number;
   /** Debit − credit from the account's first posting through this line. */
-  balance: number;
+  balance: ReportAmount;
 }
 
 export interface GeneralLedger {
@@ -141,9 +154,9 @@ export interface GeneralLedger {
   from: string | null;
   to: string | null;
   /** Debit − credit of everything before `from`. */
-  openingBalance: number;
+  openingBalance: ReportAmount;
   /** Debit − credit through `to`. */
-  closingBalance: number;
+  closingBalance: ReportAmount;
   lines: LedgerLine[];
   total: number;
   limit: number;
@@ -177,8 +190,8 @@ export async function generalLedger(models: TenantModels, options: LedgerOptions
     offset,
   };
   const [opening] = await models.sequelize.query<{ balance: unknown; closing: unknown; line_count: unknown }>(
-    `SELECT SUM(CASE WHEN e.entry_date < :from THEN l.debit - l.credit ELSE 0 END) AS balance,
-            SUM(CASE WHEN e.entry_date <= :to THEN l.debit - l.credit ELSE 0 END) AS closing,
+    `SELECT ${sumAsText(models.sequelize, 'CASE WHEN e.entry_date < :from THEN l.debit - l.credit ELSE 0 END')} AS balance,
+            ${sumAsText(models.sequelize, 'CASE WHEN e.entry_date <= :to THEN l.debit - l.credit ELSE 0 END')} AS closing,
             SUM(CASE WHEN e.entry_date >= :from AND e.entry_date <= :to THEN 1 ELSE 0 END) AS line_count
        FROM journal_lines l JOIN journal_entries e ON e.id = l.journal_entry_id
       WHERE l.account_id = :accountId`,
@@ -198,7 +211,7 @@ export async function generalLedger(models: TenantModels, options: LedgerOptions
     `SELECT * FROM (
        SELECT e.id AS entry_id, l.id AS line_id, e.entry_date AS entry_date, e.memo AS memo, e.source_type AS source_type,
               e.source_id AS source_id, l.debit AS debit, l.credit AS credit,
-              SUM(l.debit - l.credit) OVER (ORDER BY e.entry_date, e.id, l.id ROWS UNBOUNDED PRECEDING) AS running
+              ${sumAsText(models.sequelize, 'l.debit - l.credit', 'ORDER BY e.entry_date, e.id, l.id ROWS UNBOUNDED PRECEDING')} AS running
          FROM journal_lines l JOIN journal_entries e ON e.id = l.journal_entry_id
         WHERE l.account_id = :accountId AND e.entry_date <= :to
      ) ledger
@@ -211,8 +224,8 @@ export async function generalLedger(models: TenantModels, options: LedgerOptions
     account: { id: account.id, code: account.code, name: account.name, type: account.type },
     from: options.from ?? null,
     to: options.to ?? null,
-    openingBalance: toCents(opening?.balance),
-    closingBalance: toCents(opening?.closing),
+    openingBalance: reportAmount(big(opening?.balance)),
+    closingBalance: reportAmount(big(opening?.closing)),
     lines: rows.map((r) => ({
       entryId: Number(r.entry_id),
       lineId: Number(r.line_id),
@@ -222,7 +235,7 @@ export async function generalLedger(models: TenantModels, options: LedgerOptions
       sourceId: r.source_id === null || r.source_id === undefined ? null : Number(r.source_id),
       debit: toCents(r.debit),
       credit: toCents(r.credit),
-      balance: toCents(r.running),
+      balance: reportAmount(big(r.running)),
     })),
     total: toCents(opening?.line_count),
     limit,
@@ -243,7 +256,8 @@ export function ageingBucket(days: number): AgeingBucket {
   return '90+';
 }
 
-export type AgeingAmounts = Record<AgeingBucket, number> & { total: number };
+export type AgeingAmounts = Record<AgeingBucket, ReportAmount> & { total: ReportAmount };
+type ExactAgeing = Record<AgeingBucket | 'total', bigint>;
 
 export interface ReceivablesAgeing {
   asOf: string;
@@ -251,8 +265,18 @@ export interface ReceivablesAgeing {
   totals: AgeingAmounts;
 }
 
-function emptyAmounts(): AgeingAmounts {
-  return { '0-30': 0, '31-60': 0, '61-90': 0, '90+': 0, total: 0 };
+function emptyAmounts(): ExactAgeing {
+  return { '0-30': 0n, '31-60': 0n, '61-90': 0n, '90+': 0n, total: 0n };
+}
+
+function ageingAmounts(exact: ExactAgeing): AgeingAmounts {
+  return {
+    '0-30': reportAmount(exact['0-30']),
+    '31-60': reportAmount(exact['31-60']),
+    '61-90': reportAmount(exact['61-90']),
+    '90+': reportAmount(exact['90+']),
+    total: reportAmount(exact.total),
+  };
 }
 
 export function daysBetween(from: string, to: string): number {
@@ -262,25 +286,28 @@ export function daysBetween(from: string, to: string): number {
 /** Sums amounts owed into rows per party and age bucket (days from the document date to `asOf`). */
 function ageAmounts<Party extends object>(
   asOf: string,
-  owed: readonly { key: string; date: string; owed: number }[],
+  owed: readonly { key: string; date: string; owed: bigint }[],
   party: (key: string) => Party,
 ): { rows: (Party & AgeingAmounts & { documents: number })[]; totals: AgeingAmounts } {
-  const byKey = new Map<string, Party & AgeingAmounts & { documents: number }>();
+  const byKey = new Map<string, { party: Party; documents: number; amounts: ExactAgeing }>();
   const totals = emptyAmounts();
   for (const r of owed) {
     let row = byKey.get(r.key);
     if (!row) {
-      row = { ...party(r.key), documents: 0, ...emptyAmounts() };
+      row = { party: party(r.key), documents: 0, amounts: emptyAmounts() };
       byKey.set(r.key, row);
     }
     const bucket = ageingBucket(daysBetween(r.date, asOf));
     row.documents += 1;
-    row[bucket] += r.owed;
-    row.total += r.owed;
+    row.amounts[bucket] += r.owed;
+    row.amounts.total += r.owed;
     totals[bucket] += r.owed;
     totals.total += r.owed;
   }
-  return { rows: [...byKey.values()], totals };
+  return {
+    rows: [...byKey.values()].map((row) => ({ ...row.party, documents: row.documents, ...ageingAmounts(row.amounts) })),
+    totals: ageingAmounts(totals),
+  };
 }
 
 /**
@@ -301,7 +328,7 @@ export async function receivablesAgeing(models: TenantModels, options: { asOf?: 
     const customerId = r.customer_id === null || r.customer_id === undefined ? null : Number(r.customer_id);
     const key = String(customerId);
     names.set(key, { customerId, name: r.name ?? 'Walk-in customers' });
-    return { key, date: dateOnly(r.issue_date), owed: toCents(r.owed) };
+    return { key, date: dateOnly(r.issue_date), owed: big(r.owed) };
   });
   const aged = ageAmounts(asOf, owed, (key) => names.get(key)!);
   return { asOf, customers: aged.rows.map(({ documents, ...row }) => ({ ...row, invoices: documents })), totals: aged.totals };
@@ -320,6 +347,7 @@ export interface PayablesAgeing {
  */
 export async function payablesAgeing(models: TenantModels, options: { asOf?: string } = {}): Promise<PayablesAgeing> {
   const { asOf } = await asOfDate(models, options.asOf);
+  // One bill's payments never pass its total (≤ MAX_AMOUNT): a plain SUM is exact here; the ageing sums are BigInt.
   const rows = await models.sequelize.query<{ supplier_id: unknown; name: string; bill_date: unknown; owed: unknown }>(
     `SELECT b.supplier_id AS supplier_id, s.name AS name, b.bill_date AS bill_date,
             b.total - COALESCE((SELECT SUM(p.amount) FROM supplier_payments p
@@ -334,9 +362,9 @@ export async function payablesAgeing(models: TenantModels, options: { asOf?: str
     .map((r) => {
       const key = String(r.supplier_id);
       names.set(key, { supplierId: Number(r.supplier_id), name: r.name });
-      return { key, date: dateOnly(r.bill_date), owed: toCents(r.owed) };
+      return { key, date: dateOnly(r.bill_date), owed: big(r.owed) };
     })
-    .filter((r) => r.owed > 0);
+    .filter((r) => r.owed > 0n);
   const aged = ageAmounts(asOf, owed, (key) => names.get(key)!);
   return { asOf, suppliers: aged.rows.map(({ documents, ...row }) => ({ ...row, bills: documents })), totals: aged.totals };
 }
@@ -346,8 +374,8 @@ export async function payablesAgeing(models: TenantModels, options: { asOf?: str
 export interface TaxReportRow {
   rateBp: number;
   /** Net amount (sales after discounts, or purchases before tax) taxed at this rate. */
-  taxable: number;
-  tax: number;
+  taxable: ReportAmount;
+  tax: ReportAmount;
 }
 
 export interface TaxReport {
@@ -355,12 +383,12 @@ export interface TaxReport {
   to: string | null;
   /** Output tax per rate (sales). */
   rates: TaxReportRow[];
-  totals: { taxable: number; tax: number };
+  totals: { taxable: ReportAmount; tax: ReportAmount };
   /** Input tax per rate (supplier bills). */
   inputRates: TaxReportRow[];
-  inputTotals: { taxable: number; tax: number };
+  inputTotals: { taxable: ReportAmount; tax: ReportAmount };
   /** Output tax − input tax: owed to the tax authority (negative: to be reclaimed). */
-  netPayable: number;
+  netPayable: ReportAmount;
 }
 
 /**
@@ -375,7 +403,7 @@ export async function taxReport(models: TenantModels, range: { from?: string; to
   };
   // Sales of the range per rate, less the credit notes dated in the range (their lines keep the invoice line's rate).
   const rows = await models.sequelize.query<{ rate_bp: unknown; taxable: unknown; tax: unknown }>(
-    `SELECT rate_bp, SUM(taxable) AS taxable, SUM(tax) AS tax FROM (
+    `SELECT rate_bp, ${sumAsText(models.sequelize, 'taxable')} AS taxable, ${sumAsText(models.sequelize, 'tax')} AS tax FROM (
        SELECT l.tax_rate_bp AS rate_bp, l.line_subtotal AS taxable, l.line_tax AS tax
          FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
         WHERE i.status IN ('issued', 'paid') AND i.issue_date >= :from AND i.issue_date <= :to
@@ -389,26 +417,31 @@ export async function taxReport(models: TenantModels, range: { from?: string; to
     { type: QueryTypes.SELECT, replacements },
   );
   const inputRows = await models.sequelize.query<{ rate_bp: unknown; taxable: unknown; tax: unknown }>(
-    `SELECT t.tax_rate_bp AS rate_bp, SUM(t.taxable) AS taxable, SUM(t.tax) AS tax
+    `SELECT t.tax_rate_bp AS rate_bp, ${sumAsText(models.sequelize, 't.taxable')} AS taxable, ${sumAsText(models.sequelize, 't.tax')} AS tax
        FROM supplier_bill_taxes t JOIN supplier_bills b ON b.id = t.supplier_bill_id
       WHERE b.status <> 'void' AND b.bill_date >= :from AND b.bill_date <= :to
       GROUP BY t.tax_rate_bp
       ORDER BY t.tax_rate_bp`,
     { type: QueryTypes.SELECT, replacements },
   );
-  const perRate = (list: typeof rows) => list.map((r) => ({ rateBp: Number(r.rate_bp), taxable: toCents(r.taxable), tax: toCents(r.tax) }));
-  const totals = (list: TaxReportRow[]) => ({ taxable: add(list.map((r) => r.taxable)), tax: add(list.map((r) => r.tax)) });
-  const rates = perRate(rows);
-  const inputRates = perRate(inputRows);
-  const output = totals(rates);
-  const input = totals(inputRates);
+  const exact = (list: typeof rows) => list.map((r) => ({ rateBp: Number(r.rate_bp), taxable: big(r.taxable), tax: big(r.tax) }));
+  const perRate = (list: ReturnType<typeof exact>): TaxReportRow[] =>
+    list.map((r) => ({ rateBp: r.rateBp, taxable: reportAmount(r.taxable), tax: reportAmount(r.tax) }));
+  const totals = (list: ReturnType<typeof exact>) => ({
+    taxable: list.reduce((acc, r) => acc + r.taxable, 0n),
+    tax: list.reduce((acc, r) => acc + r.tax, 0n),
+  });
+  const output = exact(rows);
+  const input = exact(inputRows);
+  const outputTotals = totals(output);
+  const inputTotals = totals(input);
   return {
     from: range.from ?? null,
     to: range.to ?? null,
-    rates,
-    totals: output,
-    inputRates,
-    inputTotals: input,
-    netPayable: add([output.tax, -input.tax]),
+    rates: perRate(output),
+    totals: { taxable: reportAmount(outputTotals.taxable), tax: reportAmount(outputTotals.tax) },
+    inputRates: perRate(input),
+    inputTotals: { taxable: reportAmount(inputTotals.taxable), tax: reportAmount(inputTotals.tax) },
+    netPayable: reportAmount(outputTotals.tax - inputTotals.tax),
   };
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@salesfleet/contracts';
-import { literal, type Model, type ModelStatic, type Order, type WhereOptions } from 'sequelize';
+import { literal, type Model, type ModelStatic, type Order, type Sequelize, type WhereOptions } from 'sequelize';
 import { isCalendarDate, ValidationFailed } from '@salesfleet/contracts';
 import { rawSelect, rawSelectParts, type RawSelectParts } from '../raw-select';
 
@@ -38,6 +38,18 @@ export function toCents(value: unknown): number {
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isSafeInteger(n)) throw new Error(`not an exact integer amount: ${String(value)}`);
   return n;
+}
+
+/**
+ * `SUM(expr)` as exact decimal text, for report sums that may pass 2^53 (many documents at up to
+ * MAX_AMOUNT each): PostgreSQL's numeric and MySQL's DECIMAL sums would otherwise be parsed into
+ * floats (sequelize-options.ts), and SQLite's 64-bit integers read as JS numbers. Read the column with
+ * `reportAmountBigInt` / `reportAmount` (@salesfleet/contracts). SQLite's SUM fails with "integer
+ * overflow" past 2^63 − 1 cents rather than rounding. `over` adds a window (`OVER (…)`).
+ */
+export function sumAsText(sequelize: Sequelize, expr: string, over = ''): string {
+  const text = sequelize.getDialect() === 'mysql' || sequelize.getDialect() === 'mariadb' ? 'CHAR' : 'TEXT';
+  return `CAST(SUM(${expr})${over ? ` OVER (${over})` : ''} AS ${text})`;
 }
 
 /** Checks a positive integer amount of cents. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addReportAmounts } from '@salesfleet/contracts';
 import { ACCOUNT_CODES } from '../accounting/chart-of-accounts';
 import type { TenantModels } from '../model-types';
 import { createInvoice } from '../sales/invoicing';
@@ -155,7 +156,7 @@ describe.each(dialects)('purchasing on %s', (dialect) => {
     const { totals } = await payablesAgeing(models, { asOf: '2099-12-31' });
     const ap = await models.JournalLine.findAll({ where: { accountId: await accountId(ACCOUNT_CODES.accountsPayable) }, raw: true });
     expect(totals.total).toBe(ap.reduce((s, l) => s + Number(l.credit) - Number(l.debit), 0));
-    expect(totals.total).toBe(totals['0-30'] + totals['31-60'] + totals['61-90'] + totals['90+']);
+    expect(totals.total).toBe(addReportAmounts(totals['0-30'], totals['31-60'], totals['61-90'], totals['90+']));
     await expect(payablesAgeing(models, { asOf: '2026-13-01' })).rejects.toMatchObject({ code: 'ValidationFailed' });
   });
 

@@ -1,6 +1,7 @@
 import { Op, QueryTypes, type WhereOptions } from 'sequelize';
 import { salesByDay } from '../accounting/reports';
-import { checkDate, toCents } from '../accounting/values';
+import { addReportAmounts, reportAmount, reportAmountBigInt, type ReportAmount } from '@salesfleet/contracts';
+import { checkDate, sumAsText, toCents } from '../accounting/values';
 import type { TenantModels } from '../model-types';
 import { QUANTITY_SCALE, quantityNumber } from './quantity';
 
@@ -19,11 +20,11 @@ export interface DashboardSummary {
   today: string;
   from: string;
   locationId: number | null;
-  sales: { today: number; month: number; todayCount: number; monthCount: number };
-  receivables: { open: number; count: number };
+  sales: { today: ReportAmount; month: ReportAmount; todayCount: number; monthCount: number };
+  receivables: { open: ReportAmount; count: number };
   lowStock: { productId: number; sku: string; name: string; locationId: number; quantity: number }[];
   /** Every day from `from` to `today`, days without sales as zero. */
-  days: { date: string; total: number; count: number }[];
+  days: { date: string; total: ReportAmount; count: number }[];
 }
 
 function addDays(day: string, n: number): string {
@@ -59,7 +60,7 @@ export async function dashboardSummary(models: TenantModels, options: DashboardO
     where += ' AND i.location_id = :locationId';
   }
   const [open] = await models.sequelize.query<{ count: unknown; open: unknown }>(
-    `SELECT COUNT(*) AS count, SUM(i.total - i.amount_paid) AS open FROM invoices i WHERE ${where}`,
+    `SELECT COUNT(*) AS count, ${sumAsText(models.sequelize, 'i.total - i.amount_paid')} AS open FROM invoices i WHERE ${where}`,
     { type: QueryTypes.SELECT, replacements },
   );
 
@@ -85,11 +86,11 @@ export async function dashboardSummary(models: TenantModels, options: DashboardO
     locationId: locationId ?? null,
     sales: {
       today: byDate.get(today)?.total ?? 0,
-      month: month.reduce((s, r) => s + r.total, 0),
+      month: addReportAmounts(...month.map((r) => r.total)),
       todayCount: byDate.get(today)?.invoices ?? 0,
       monthCount: month.reduce((s, r) => s + r.invoices, 0),
     },
-    receivables: { open: toCents(open?.open ?? 0), count: toCents(open?.count ?? 0) },
+    receivables: { open: reportAmount(reportAmountBigInt(open?.open as string | null | undefined)), count: toCents(open?.count ?? 0) },
     lowStock: low.map((s) => ({
       productId: s.productId as number,
       sku: s.product?.sku ?? '',

@@ -18,7 +18,7 @@ const dialects = await testDialects();
 describe.each(dialects)('discounts, tax-inclusive prices and quotes on %s', (dialect) => {
   let t: TestTenant;
   let models: TenantModels;
-  const balance = async (code: string) => (await trialBalance(models)).accounts.find((a) => a.code === code)?.balance ?? 0;
+  const balance = async (code: string) => Number((await trialBalance(models)).accounts.find((a) => a.code === code)?.balance ?? 0);
 
   beforeAll(async () => {
     t = await openTestTenant(dialect);

@@ -28,7 +28,7 @@ const dialects = await testDialects();
 /** Net debit − credit per account code over the whole journal. */
 async function balances(models: TenantModels): Promise<Record<string, number>> {
   const tb = await trialBalance(models);
-  return Object.fromEntries(tb.accounts.map((a) => [a.code, a.balance]));
+  return Object.fromEntries(tb.accounts.map((a) => [a.code, Number(a.balance)]));
 }
 
 async function counts(models: TenantModels) {

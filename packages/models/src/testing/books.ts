@@ -1,5 +1,7 @@
 import { QueryTypes } from 'sequelize';
+import { reportAmountBigInt } from '@salesfleet/contracts';
 import { ACCOUNT_CODES } from '../accounting/chart-of-accounts';
+import { sumAsText } from '../accounting/values';
 import type { TenantModels } from '../model-types';
 
 /**
@@ -12,11 +14,14 @@ import type { TenantModels } from '../model-types';
  * - Accounts Payable = Σ open supplier bill balances (when the tenant has supplier bills);
  * - a batch-tracked product's stock level at a location = Σ its batches there, each batch = Σ its
  *   movements and never below zero.
+ * Money is summed as exact text and compared as BigInt, so the invariants hold past 2^53 minor units.
  */
 export async function bookViolations(models: TenantModels): Promise<string[]> {
   const out: string[] = [];
   const q = <T extends object>(sql: string) => models.sequelize.query<T>(sql, { type: QueryTypes.SELECT, raw: true });
   const n = (v: unknown) => Number(v ?? 0);
+  const big = (v: unknown) => reportAmountBigInt(v as string | number | null | undefined);
+  const sum = (expr: string) => `COALESCE(${sumAsText(models.sequelize, expr)}, '0')`;
 
   const unbalanced = await q<{ id: number }>(
     'SELECT journal_entry_id AS id FROM journal_lines GROUP BY journal_entry_id HAVING SUM(debit) <> SUM(credit)',
@@ -24,15 +29,15 @@ export async function bookViolations(models: TenantModels): Promise<string[]> {
   if (unbalanced.length) out.push(`unbalanced journal entries: ${unbalanced.map((e) => e.id).join(', ')}`);
 
   const balances = await q<{ code: string; balance: unknown }>(
-    'SELECT a.code AS code, COALESCE(SUM(l.debit), 0) - COALESCE(SUM(l.credit), 0) AS balance FROM accounts a LEFT JOIN journal_lines l ON l.account_id = a.id GROUP BY a.code',
+    `SELECT a.code AS code, ${sum('l.debit - l.credit')} AS balance FROM accounts a LEFT JOIN journal_lines l ON l.account_id = a.id GROUP BY a.code`,
   );
-  const balance = (code: string) => n(balances.find((b) => b.code === code)?.balance);
-  const total = balances.reduce((s, b) => s + n(b.balance), 0);
-  if (total !== 0) out.push(`trial balance off by ${total}`);
+  const balance = (code: string) => big(balances.find((b) => b.code === code)?.balance);
+  const total = balances.reduce((s, b) => s + big(b.balance), 0n);
+  if (total !== 0n) out.push(`trial balance off by ${total}`);
 
-  const [stock] = await q<{ value: unknown }>('SELECT COALESCE(SUM(inventory_value), 0) AS value FROM products');
-  if (balance(ACCOUNT_CODES.inventory) !== n(stock?.value)) {
-    out.push(`Inventory account ${balance(ACCOUNT_CODES.inventory)} ≠ Σ stock value ${n(stock?.value)}`);
+  const [stock] = await q<{ value: unknown }>(`SELECT ${sum('inventory_value')} AS value FROM products`);
+  if (balance(ACCOUNT_CODES.inventory) !== big(stock?.value)) {
+    out.push(`Inventory account ${balance(ACCOUNT_CODES.inventory)} ≠ Σ stock value ${big(stock?.value)}`);
   }
 
   const products = await q<{ id: number; quantity: unknown; levels: unknown }>(
@@ -50,10 +55,10 @@ export async function bookViolations(models: TenantModels): Promise<string[]> {
     if (n(l.quantity) !== n(l.moved)) out.push(`stock ${l.product_id}@${l.location_id}: ${n(l.quantity)} ≠ Σ movements ${n(l.moved)}`);
 
   const [receivable] = await q<{ due: unknown }>(
-    "SELECT COALESCE(SUM(total - amount_paid - amount_credited), 0) AS due FROM invoices WHERE status IN ('issued', 'paid')",
+    `SELECT ${sum('total - amount_paid - amount_credited')} AS due FROM invoices WHERE status IN ('issued', 'paid')`,
   );
-  if (balance(ACCOUNT_CODES.accountsReceivable) !== n(receivable?.due)) {
-    out.push(`Accounts receivable ${balance(ACCOUNT_CODES.accountsReceivable)} ≠ Σ open invoices ${n(receivable?.due)}`);
+  if (balance(ACCOUNT_CODES.accountsReceivable) !== big(receivable?.due)) {
+    out.push(`Accounts receivable ${balance(ACCOUNT_CODES.accountsReceivable)} ≠ Σ open invoices ${big(receivable?.due)}`);
   }
 
   if (await hasTable(models, 'stock_batches')) out.push(...(await batchViolations(models)));
@@ -96,14 +101,14 @@ async function batchViolations(models: TenantModels): Promise<string[]> {
 }
 
 /** Σ open supplier bill balances, or null before supplier bills exist in this schema. */
-async function openBillsTotal(models: TenantModels): Promise<number | null> {
+async function openBillsTotal(models: TenantModels): Promise<bigint | null> {
   if (!(await hasTable(models, 'supplier_bills'))) return null;
   const [row] = await models.sequelize.query<{ due: unknown }>(
-    "SELECT COALESCE(SUM(total - amount_paid), 0) AS due FROM supplier_bills WHERE status <> 'void'",
+    `SELECT COALESCE(${sumAsText(models.sequelize, 'total - amount_paid')}, '0') AS due FROM supplier_bills WHERE status <> 'void'`,
     {
       type: QueryTypes.SELECT,
       raw: true,
     },
   );
-  return Number(row?.due ?? 0);
+  return reportAmountBigInt(row?.due as string | null | undefined);
 }

@@ -24,7 +24,7 @@ async function receivables(models: TenantModels): Promise<{ invoiced: number; re
   const invoiced = Number((await models.Invoice.sum('total', { where })) ?? 0);
   const invoices = await models.Invoice.count({ where });
   const tb = await trialBalance(models);
-  const receivable = tb.accounts.find((a) => a.code === ACCOUNT_CODES.accountsReceivable)?.balance ?? 0;
+  const receivable = Number(tb.accounts.find((a) => a.code === ACCOUNT_CODES.accountsReceivable)?.balance ?? 0);
   return { invoiced, receivable, invoices, balanced: tb.balanced };
 }
 
