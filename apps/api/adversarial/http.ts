@@ -1,4 +1,5 @@
 import { type Agent, request as httpRequest } from 'node:http';
+import pMap from 'p-map';
 
 export interface Answer {
   status: number;
@@ -65,19 +66,9 @@ export function json<T = Record<string, any>>(a: Answer): T {
   }
 }
 
-/** Runs `tasks` with at most `limit` at once, in order of the list. */
-export async function pool<T>(limit: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
-  const out: T[] = new Array(tasks.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
-      while (next < tasks.length) {
-        const i = next++;
-        out[i] = await tasks[i]!();
-      }
-    }),
-  );
-  return out;
+/** Runs `tasks` with at most `limit` at once; the answers in the order of the list. */
+export function pool<T>(limit: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
+  return pMap(tasks, (task) => task(), { concurrency: limit });
 }
 
 export function report(line: string): void {

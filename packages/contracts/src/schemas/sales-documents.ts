@@ -11,6 +11,7 @@ import { DocumentLineFields, LineInputSchema, ONE_PAYMENT_FORM, onePaymentForm, 
  */
 
 export const QUOTE_STATUSES = ['open', 'expired', 'converted'] as const;
+export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
 export const QuoteStatusSchema = z.enum(QUOTE_STATUSES);
 
 export const QuoteLineSchema = z.object(DocumentLineFields).meta({ id: 'QuoteLine' });

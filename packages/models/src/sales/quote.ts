@@ -21,11 +21,10 @@ import {
   reference,
 } from './sales-document-attributes';
 
-import { QUOTE_STATUSES } from '@salesfleet/contracts';
+import { QUOTE_STATUSES, type QuoteStatus } from '@salesfleet/contracts';
 
 /** Stored as a short string (not a database ENUM) so one schema serves every dialect. */
-export { QUOTE_STATUSES };
-export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
+export { QUOTE_STATUSES, type QuoteStatus };
 
 /**
  * A quote: the prices, discounts and tax a customer is offered until `validUntil`. It posts nothing

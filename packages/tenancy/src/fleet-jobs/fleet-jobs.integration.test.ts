@@ -3,7 +3,7 @@ import { tenantMigrations, type MigrationDefinition } from '@salesfleet/migratio
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDialects } from '@salesfleet/models/testing';
 import type { TenantRecord } from '../registry/records';
-import { createTestTenancy, testSlug, type TestTenancy } from '../testing/index';
+import { createTestTenancy, testSlug, type TestTenancy, until } from '../testing/index';
 import { FleetJobs, type FleetJobRecord } from './fleet-jobs';
 
 /** A migration the compiled list does not have, as a new release would bring. */
@@ -19,12 +19,11 @@ const addNote: MigrationDefinition = {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(t: TestTenancy, id: number, ok: (job: FleetJobRecord) => boolean): Promise<FleetJobRecord> {
-  for (;;) {
-    const job = (await t.jobs.get(id))!;
-    if (ok(job)) return job;
-    await sleep(25);
-  }
+/** Waits until job `id` is as `ok` says (the shared `until`: fails after 60 s instead of hanging). */
+async function jobWhen(t: TestTenancy, id: number, ok: (job: FleetJobRecord) => boolean): Promise<FleetJobRecord> {
+  let job: FleetJobRecord | undefined;
+  await until(async () => ok((job = (await t.jobs.get(id))!)), `job ${id}`, 60_000);
+  return job!;
 }
 
 describe.each(await testDialects())('fleet jobs, registry on %s', (registryEngine) => {
@@ -55,7 +54,7 @@ describe.each(await testDialects())('fleet jobs, registry on %s', (registryEngin
     const first = await tt.jobs.start('migrate', { concurrency: 4 }, { actor: 'test' });
     expect(first.started).toBe(true);
     expect(first.job).toMatchObject({ kind: 'migrate', state: 'running', total: 3, actor: 'test' });
-    await until(tt, first.job.id, (j) => j.counts.pending === 1);
+    await jobWhen(tt, first.job.id, (j) => j.counts.pending === 1);
     const second = await tt.jobs.start('migrate', {}, { actor: 'other' });
     expect(second).toMatchObject({ started: false, job: { id: first.job.id, state: 'running' } });
     await release();
@@ -82,7 +81,7 @@ describe.each(await testDialects())('fleet jobs, registry on %s', (registryEngin
     const tt = t!;
     const release = await tt.registry.locks.acquire(`tenant-migrations:${tenants[1]!.id}`);
     const { job } = await tt.jobs.start('migrate', { concurrency: 1 }, { actor: 'test' });
-    await until(tt, job.id, (j) => j.counts.done === 1);
+    await jobWhen(tt, job.id, (j) => j.counts.done === 1);
     // The process stops: the tenant in progress ends, the third is never started.
     const stopping = tt.jobs.close();
     await sleep(50);
