@@ -23,6 +23,7 @@ import { moveBenchmark } from './benchmarks/move';
 import { provisioningBenchmark } from './benchmarks/provisioning';
 import { routingBenchmark } from './benchmarks/routing';
 import { salesBenchmark } from './benchmarks/sales';
+import { schemasBenchmark } from './benchmarks/schemas';
 import { startupBenchmark } from './benchmarks/startup';
 import { workspaceBenchmark } from './benchmarks/workspace';
 import { tenantsBenchmark } from './benchmarks/tenants';
@@ -47,6 +48,7 @@ const BENCHMARKS: { name: string; run: (h: Harness) => Promise<BenchmarkResult> 
   { name: 'startup', run: startupBenchmark },
   { name: 'sales', run: salesBenchmark },
   { name: 'workers', run: workersBenchmark },
+  { name: 'schemas', run: schemasBenchmark },
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('../results', import.meta.url));
