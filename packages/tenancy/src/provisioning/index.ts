@@ -1,4 +1,5 @@
 export { Provisioner } from './provisioner';
+export { MigrateWorkers } from './migrate-workers';
 export type { AdoptStep, AdoptTenantInput, AdoptTenantOptions, AdoptedTenant } from './adopt-tenant';
 export { isEmptyDatabase } from './create-tenant';
 export { withOperation } from './operation';
@@ -17,6 +18,7 @@ export {
   type DryRunResult,
   type FleetMigrationResult,
   type MigrateTenantsOptions,
+  type MigrationSource,
   type MigrationResult,
   type ProvisionStep,
   type ProvisionerDeps,

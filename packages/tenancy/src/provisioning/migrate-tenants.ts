@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import pMap from 'p-map';
 import type { Sequelize } from 'sequelize';
-import { migrateUp, migrationStatus } from '@salesfleet/migrations';
+import { migrateUp, migrationStatus, type MigrationDefinition } from '@salesfleet/migrations';
 import { closeSequelize, describeSpec, driverFor, openSequelize, type DatabaseSpec } from '../drivers/index';
 import { redact } from '../mask';
 import { readServerMigrationStatus } from '../migration-status';
@@ -9,6 +9,8 @@ import type { OperationRun } from '../operations';
 import { pendingMigrationCount, type TenantRecord } from '../registry/records';
 import { driverContext, sequelizeOptions, unreachableMessage, type ProvisioningContext } from './context';
 import type { ActorOptions, FleetMigrationResult, MigrateTenantsOptions, MigrationResult } from './types';
+import { loadMigrationSource, type MigrationSource } from './migration-source';
+import { MigrateWorkers } from './migrate-workers';
 import { DatabaseUnreachable } from '@salesfleet/contracts';
 
 /**
@@ -30,8 +32,37 @@ export async function migrateTenants(ctx: ProvisioningContext, options: MigrateT
     }
   }
   const tenants = options.tenants ?? (options.slug ? [await ctx.registry.getTenant(options.slug)] : await ctx.registry.listTenants());
-  const migrations = ctx.hooks.tenantMigrations?.();
+  if (options.migrations && ctx.hooks.tenantMigrations) throw new Error('migrations and the tenantMigrations hook: one or the other');
+  const migrations = options.migrations ? await loadMigrationSource(options.migrations) : ctx.hooks.tenantMigrations?.();
   const names = migrations ? migrations.map((m) => m.name) : undefined;
+  const given = options.workers instanceof MigrateWorkers ? options.workers : null;
+  const threads = readOnly ? 0 : given ? given.size : Math.max(0, Math.floor(Number(options.workers ?? 0)));
+  if (threads > 0 && ctx.hooks.tenantMigrations)
+    throw new Error('a tenantMigrations hook cannot run in workers: name the migrations by module (options.migrations)');
+  // The per-tenant JavaScript on worker threads (every core); the registry, locks and progress stay here.
+  const workers = threads === 0 || tenants.length === 0 ? null : (given ?? (await MigrateWorkers.start(threads)));
+  try {
+    return await migrateFleet(ctx, options, { tenants, migrations, names, readOnly, registry, started, workers });
+  } finally {
+    // A pool the caller gave stays open for its next fleet migration.
+    if (workers && workers !== given) await workers.close();
+  }
+}
+
+async function migrateFleet(
+  ctx: ProvisioningContext,
+  options: MigrateTenantsOptions,
+  fleet: {
+    tenants: readonly TenantRecord[];
+    migrations: readonly MigrationDefinition[] | undefined;
+    names: string[] | undefined;
+    readOnly: boolean;
+    registry: FleetMigrationResult['registry'];
+    started: number;
+    workers: MigrateWorkers | null;
+  },
+): Promise<FleetMigrationResult> {
+  const { tenants, migrations, names, readOnly, registry, started, workers } = fleet;
   const run = readOnly
     ? null
     : await ctx.operations.begin('migrate-tenants', {
@@ -73,7 +104,7 @@ export async function migrateTenants(ctx: ProvisioningContext, options: MigrateT
             skipped: 'up to date',
             durationMs: 0,
           }
-        : await migrateOne(ctx, tenant, readOnly, run, closeLater);
+        : await migrateOne(ctx, tenant, { readOnly, run, closeLater, migrations, workers, source: options.migrations ?? null });
       if (!readOnly && result.ok && !result.skipped && result.schemaVersion !== tenant.schemaVersion) {
         const version = { tenantId: tenant.id, slug: tenant.slug, schemaVersion: result.schemaVersion };
         // A caller recording each tenant's outcome (a resumable fleet job) finds its version written first.
@@ -120,10 +151,16 @@ export async function migrateTenant(
 async function migrateOne(
   ctx: ProvisioningContext,
   tenant: TenantRecord,
-  readOnly: boolean,
-  run: OperationRun | null,
-  closeLater: (close: Promise<void>) => void,
+  how: {
+    readOnly: boolean;
+    run: OperationRun | null;
+    closeLater: (close: Promise<void>) => void;
+    migrations: readonly MigrationDefinition[] | undefined;
+    workers: MigrateWorkers | null;
+    source: MigrationSource | null;
+  },
 ): Promise<MigrationResult> {
+  const { readOnly, run, closeLater, migrations, workers, source } = how;
   const started = performance.now();
   const base = { slug: tenant.slug, applied: [] as string[], pending: [] as string[], schemaVersion: tenant.schemaVersion };
   if (tenant.status === 'provisioning' || tenant.status === 'deleting' || tenant.status === 'failed' || tenant.status === 'maintenance') {
@@ -131,7 +168,7 @@ async function migrateOne(
   }
   let spec: DatabaseSpec | null = null;
   let sequelize: Sequelize | null = null;
-  const migrations = ctx.hooks.tenantMigrations?.();
+  let closeWorkerTenant: (() => Promise<void>) | null = null;
   const list = migrations ? { migrations } : {};
   try {
     spec = ctx.registry.databaseSpecOf(tenant);
@@ -150,6 +187,31 @@ async function migrateOne(
         ok: true,
         pending: status.pending,
         schemaVersion: status.applied.at(-1) ?? null,
+        durationMs: Math.round(performance.now() - started),
+      };
+    }
+    if (workers) {
+      // Opened, read and migrated in a worker thread; the lock is taken here, around `migrate`.
+      const opening = workers.status(spec, sequelizeOptions(ctx, { poolMax: 1 }), source);
+      // Closed in the worker whatever happens next (also when the status read fails).
+      closeWorkerTenant = () => opening.then((o) => workers.closeTenant(o.handle)).catch(() => undefined);
+      let state: { pending: string[]; applied: string[]; version: string | null } = await opening;
+      const { handle } = await opening;
+      let applied: string[] = [];
+      if (state.pending.length > 0) {
+        state = await ctx.registry.locks.withLock(`tenant-migrations:${tenant.id}`, () => workers.migrate(handle, source), {
+          waitMs: 10 * 60_000,
+          busy: `migrating tenant "${tenant.slug}"`,
+        });
+        applied = state.applied;
+      }
+      if (run && applied.length > 0) await run.note(`tenant:${tenant.slug}`, 'succeeded', { applied });
+      return {
+        ...base,
+        ok: true,
+        applied,
+        pending: state.pending,
+        schemaVersion: state.version,
         durationMs: Math.round(performance.now() - started),
       };
     }
@@ -181,6 +243,6 @@ async function migrateOne(
     if (run) await run.note(`tenant:${tenant.slug}`, 'failed', {}, new Error(message));
     return { ...base, ok: false, error: message, durationMs: Math.round(performance.now() - started) };
   } finally {
-    closeLater(closeSequelize(sequelize));
+    closeLater(closeWorkerTenant ? closeWorkerTenant() : closeSequelize(sequelize));
   }
 }

@@ -8,6 +8,10 @@ import type { TenantRecord } from '../registry/records';
 import type { Registry } from '../registry/registry';
 import type { TemplateCache } from '../templates';
 import type { TenantStatus } from '@salesfleet/contracts';
+import type { MigrationSource } from './migration-source';
+import type { MigrateWorkers } from './migrate-workers';
+
+export type { MigrationSource };
 
 /** The steps of `createTenant`, in order (DESIGN.md's pipeline). */
 export const PROVISION_STEPS = ['validate', 'register', 'create_database', 'migrate', 'seed', 'demo_data', 'activate'] as const;
@@ -113,6 +117,20 @@ export interface MigrateTenantsOptions extends ActorOptions {
   dryRun?: boolean;
   /** Tenants migrated at once; default 4. */
   concurrency?: number;
+  /**
+   * Worker threads that open the tenants and run their migrations (the per-tenant JavaScript), so a
+   * fleet migration uses every core; 0 (default): all in this thread. The registry, the per-tenant
+   * locks, progress and the operations log stay in this thread. Not for check/dry runs (nothing to
+   * spread). Needs @salesfleet/tenancy's sources (the workers load them through tsx). A number starts
+   * that many for this run (each loads the database layer first); a pool from
+   * `MigrateWorkers.start(n)` is used and left open (several fleet migrations, one start-up).
+   */
+  workers?: number | MigrateWorkers;
+  /**
+   * The tenant migrations, named by module so worker threads can load them too (default: the list
+   * compiled into @salesfleet/migrations). Not together with the provisioner's tenantMigrations hook.
+   */
+  migrations?: MigrationSource;
   /** Leave the registry's own migrations alone. */
   skipRegistry?: boolean;
   onProgress?: (done: number, total: number, result: MigrationResult) => void;

@@ -1,0 +1,99 @@
+import { fileURLToPath } from 'node:url';
+import { DataTypes } from 'sequelize';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { testDialects } from '@salesfleet/models/testing';
+import { MigrateWorkers, type MigrationResult } from './provisioning/index';
+import { createTestTenancy, testSlug, type TestTenancy } from './testing/index';
+
+// Issue 15.4: a fleet migration whose per-tenant work runs in worker threads (every core) applies a
+// new migration to every tenant exactly once — also with two fleet migrations at once — and reports
+// a tenant whose migration fails as that tenant's failure, the others going on.
+
+const MODULE = fileURLToPath(new URL('./testing/worker-migrations.ts', import.meta.url));
+
+describe.each(await testDialects())('fleet migration in worker threads on %s', (engine) => {
+  let t: TestTenancy;
+
+  beforeAll(async () => {
+    t = await createTestTenancy({ engine });
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.cleanup();
+  }, 60_000);
+
+  it('applies a new migration to every tenant once, reports a failing tenant, and says what it did per tenant', async () => {
+    const slugs = [testSlug(), testSlug(), testSlug(), testSlug()];
+    for (const slug of slugs)
+      await t.provisioner.createTenant({ name: slug, subdomain: slug, adminEmail: `admin@${slug}.example.com` }, { actor: 'test' });
+    const column = `worker_note_${Date.now().toString(36)}`;
+    const name = `20991231-0002-test-${column}`;
+    // One tenant already has the column: its migration fails (duplicate column), the others' do not.
+    const broken = slugs[2]!;
+    await t.connections.withTenant(await t.registry.getTenant(broken), (handle) =>
+      handle.sequelize.getQueryInterface().addColumn('products', column, { type: DataTypes.STRING(50), allowNull: true }),
+    );
+    await t.connections.evict(broken);
+
+    const tenants = await Promise.all(slugs.map((slug) => t.registry.getTenant(slug)));
+    const progress: string[] = [];
+    // The two simultaneous runs share a pool kept open across runs; the third starts its own two workers.
+    const pool = await MigrateWorkers.start(2);
+    onTestFinished(() => pool.close());
+    const run = (onProgress?: (done: number, total: number, r: MigrationResult) => void, workers: number | MigrateWorkers = pool) =>
+      t.provisioner.migrateTenants({
+        actor: 'test',
+        tenants,
+        skipRegistry: true,
+        concurrency: 3,
+        workers,
+        migrations: { module: MODULE, exportName: 'withProductColumn', args: [column] },
+        onProgress,
+      });
+    // Two fleet migrations at once: the per-tenant lock lets one apply, the other finds nothing pending.
+    const [a, b] = await Promise.all([run((_done, _total, r) => progress.push(r.slug)), run()]);
+
+    expect([...progress].sort()).toEqual([...slugs].sort());
+    for (const result of [a, b]) {
+      expect(result.results.map((r) => r.slug).sort()).toEqual([...slugs].sort());
+      expect(result.ok).toBe(false);
+    }
+    for (const slug of slugs) {
+      const mine = [a, b].map((x) => x.results.find((r) => r.slug === slug)!);
+      if (slug === broken) {
+        for (const r of mine) {
+          expect(r.ok).toBe(false);
+          expect(r.error).toMatch(new RegExp(column));
+          expect(r.applied).toEqual([]);
+        }
+        expect((await t.registry.getTenant(slug)).schemaVersion).not.toBe(name);
+        continue;
+      }
+      expect(mine.every((r) => r.ok)).toBe(true);
+      // Applied by exactly one of the two runs; both end with it as the schema version.
+      expect(mine.flatMap((r) => r.applied)).toEqual([name]);
+      expect(mine.map((r) => r.schemaVersion)).toEqual([name, name]);
+      expect(mine.map((r) => r.pending)).toEqual([[], []]);
+      expect((await t.registry.getTenant(slug)).schemaVersion).toBe(name);
+      const columns = await t.connections.withTenant(await t.registry.getTenant(slug), (handle) =>
+        handle.sequelize.getQueryInterface().describeTable('products'),
+      );
+      expect(columns).toHaveProperty(column);
+    }
+
+    // Nothing left for the healthy tenants on a third run.
+    const again = await run(undefined, 2);
+    expect(again.results.filter((r) => r.slug !== broken).flatMap((r) => r.applied)).toEqual([]);
+  }, 300_000);
+
+  it('refuses workers together with a tenantMigrations hook (a function cannot cross into a worker)', async () => {
+    const hooked = await createTestTenancy({ engine: 'sqlite', tenantMigrations: () => [] });
+    try {
+      const slug = testSlug();
+      await hooked.provisioner.createTenant({ name: slug, subdomain: slug, adminEmail: `admin@${slug}.example.com` }, { actor: 'test' });
+      await expect(hooked.provisioner.migrateTenants({ actor: 'test', workers: 2, skipRegistry: true })).rejects.toThrow(/hook/);
+    } finally {
+      await hooked.cleanup();
+    }
+  }, 60_000);
+});
