@@ -6,7 +6,7 @@ import pMap from 'p-map';
  * and the demo tenant (start-up only). Request log lines go to stdout at LOG_LEVEL (default info), as
  * in production; the runner discards them.
  *
- * IPC: `stats` (connection cache, router, memory), `cpu` (process.cpuUsage()), `gc` (memory after a full GC, needs --expose-gc),
+ * IPC: `stats` (connection cache, router, memory), `gc` (memory after a full GC, needs --expose-gc),
  * `resolve` (router.resolveHost for a list of hosts), `evict` (close a tenant's handle), `statements`
  * (SQL statements sent so far by every Sequelize instance — registry and tenants — when started
  * with BENCH_COUNT_STATEMENTS=1).
@@ -36,7 +36,6 @@ let close: () => Promise<void> = async () => undefined;
 
 const child = serveRequests(
   {
-    cpu: () => process.cpuUsage(),
     stats: () => ({ connections: tenancy.connections.stats(), router: tenancy.router.stats(), memory: memory() }),
     gc: () => {
       const gc = (globalThis as { gc?: () => void }).gc;
