@@ -48,10 +48,21 @@ export interface PlatformVariables extends RequestVariables {
   admin?: PlatformPrincipal;
 }
 
-/** Node bindings when served by @hono/node-server; absent under `app.request()`. */
+/** What `createApp`'s dispatcher worked out before it handed the request to one app. */
+export interface Dispatch {
+  /** When the request reached the dispatcher (`performance.now()`): the log line's duration starts here. */
+  started: number;
+  /** The client and its effective host (the dispatcher routed by it). */
+  client: ClientInfo;
+  /** The host's tenant (tenant app; and the refusing app for a tenant that is unavailable). */
+  tenant?: TenantRecord;
+  /** Why this request is refused (a host that is no workspace, an unavailable tenant): thrown by the refusing app. */
+  refusal?: Error;
+}
+
+/** Node bindings when served by @hono/node-server (absent under `app.request()`), and the dispatcher's findings. */
 export type AppBindings = Partial<HttpBindings> & {
-  /** Variables handed from the outer app to the platform or tenant app it dispatches to. */
-  inherited?: Partial<AppVariables>;
+  dispatch?: Dispatch;
 };
 
 /**

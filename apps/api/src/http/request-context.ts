@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpBindings } from '@hono/node-server';
-import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
-import type { AppEnv, ClientInfo } from '../app-env';
+import type { BaseEnv, ClientInfo } from '../app-env';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The socket peer's address; `null` under `app.request()` (no socket: never a trusted proxy). */
-export function socketPeer(c: Context<AppEnv>): string | null {
-  const env = c.env as Partial<HttpBindings> | undefined;
+export function socketPeer(env: Partial<HttpBindings> | undefined): string | null {
   return env?.incoming?.socket?.remoteAddress ?? null;
 }
 
@@ -26,21 +24,26 @@ function lastListValue(value: string | undefined): string | undefined {
  * peer is a configured trusted proxy; from anyone else they are ignored, so a forged header can never
  * pick a tenant.
  */
-export function clientInfo(c: Context<AppEnv>, isTrustedProxy: (peer: string | null) => boolean): ClientInfo {
-  const peer = socketPeer(c);
+export function clientInfo(
+  request: Request,
+  env: Partial<HttpBindings> | undefined,
+  isTrustedProxy: (peer: string | null) => boolean,
+): ClientInfo {
+  const peer = socketPeer(env);
+  const header = (name: string) => request.headers.get(name) ?? undefined;
   // Read as text, never through `new URL()`: a Host the WHATWG parser refuses (an invalid punycode
   // label such as `xn--secs01`) must reach the router and get its 404, not throw here.
-  const url = c.req.url;
-  const directHost = c.req.header('host') ?? /^[a-z]+:\/\/([^/?#]*)/i.exec(url)?.[1] ?? '';
+  const url = request.url;
+  const directHost = header('host') ?? /^[a-z]+:\/\/([^/?#]*)/i.exec(url)?.[1] ?? '';
   const directProto = url.startsWith('https:') ? 'https' : 'http';
   if (!isTrustedProxy(peer)) {
     return { host: directHost, proto: directProto, address: peer, viaTrustedProxy: false };
   }
-  const fwdHost = lastListValue(c.req.header('x-forwarded-host'));
-  const fwdProto = lastListValue(c.req.header('x-forwarded-proto'))?.toLowerCase();
+  const fwdHost = lastListValue(header('x-forwarded-host'));
+  const fwdProto = lastListValue(header('x-forwarded-proto'))?.toLowerCase();
   // The client is the right-most address of X-Forwarded-For that is not itself a trusted proxy.
   let address: string | null = peer;
-  const chain = (c.req.header('x-forwarded-for') ?? '')
+  const chain = (header('x-forwarded-for') ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -62,19 +65,21 @@ export interface RequestContextOptions {
 }
 
 /**
- * First middleware of the app: request id (a sane incoming `X-Request-Id` is kept, otherwise a new
- * one), the client's effective host/proto/address, a child logger, and exactly one log line per
- * request — request id, host, tenant slug, method, path, status, duration. Never headers, cookies,
- * query strings or bodies.
+ * First middleware of the app the request is dispatched to: request id (a sane incoming
+ * `X-Request-Id` is kept, otherwise a new one), the client's effective host/proto/address (as the
+ * dispatcher worked it out, when it did), a child logger, and exactly one log line per request —
+ * request id, host, tenant slug, method, path, status, duration (from when the dispatcher took the
+ * request). Never headers, cookies, query strings or bodies.
  */
-export function requestContext({ logger, isTrustedProxy }: RequestContextOptions) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const started = performance.now();
+export function requestContext<E extends BaseEnv>({ logger, isTrustedProxy }: RequestContextOptions) {
+  return createMiddleware<E>(async (c, next) => {
+    const dispatched = c.env?.dispatch;
+    const started = dispatched?.started ?? performance.now();
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
     c.set('logger', logger.child({ requestId }));
-    const client = clientInfo(c, isTrustedProxy);
+    const client = dispatched?.client ?? clientInfo(c.req.raw, c.env, isTrustedProxy);
     c.set('client', client);
     try {
       await next();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { extname, join } from 'node:path';
 import type { Context } from 'hono';
-import type { AppEnv } from '../app-env';
+import type { BaseEnv } from '../app-env';
 import { escapeHtml } from '../http/html';
 import { StaticFiles } from '../http/static-files';
 import { WorkspaceNotBuilt } from '@salesfleet/contracts';
@@ -19,7 +19,7 @@ export function workspaceApp(distDir: string) {
   const files = new StaticFiles(distDir);
 
   /** A file under /_app/ — needs no tenant database, so the API answers it before leasing one. */
-  async function asset(c: Context<AppEnv>): Promise<Response> {
+  async function asset<E extends BaseEnv>(c: Context<E>): Promise<Response> {
     const relative = c.req.path.slice(WORKSPACE_ASSET_PREFIX.length);
     const target = files.resolve(relative);
     const answer = target ? await files.serve(c, target, relative.startsWith('assets/') ? 'immutable' : 'no-cache') : null;
@@ -30,7 +30,7 @@ export function workspaceApp(distDir: string) {
    * index.html for a client route (`/`, `/sell`, `/invoices/12`), titled with the workspace's name
    * so the tab says whose it is before the app has loaded.
    */
-  async function page(c: Context<AppEnv>): Promise<Response> {
+  async function page<E extends BaseEnv>(c: Context<E>): Promise<Response> {
     const path = c.req.path;
     if (path === '/api' || path.startsWith('/api/') || extname(path) !== '') return c.notFound();
     const index = await files.read(join(files.root, 'index.html'));
