@@ -153,6 +153,39 @@ describe.skipIf(skipReason !== null)('admin console end to end', () => {
     await page.getByRole('link', { name: tenantName }).waitFor();
   });
 
+  it('Servers: adds a tenant server, changes its state and capacity, and removes it; its password never shows', async () => {
+    // Registering a server does not connect to it: an address that resolves nowhere is fine here.
+    const serverPassword = `srv-${suffix}-Secret`;
+    await page.getByRole('link', { name: 'Servers', exact: true }).click();
+    await page.getByRole('heading', { name: 'Servers', exact: true }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill(`e2e-${suffix}`);
+    await page.getByLabel('Connection URL').fill(`postgres://sales:${serverPassword}@db-${suffix}.invalid:5432/maint`);
+    await page.getByLabel('Capacity (tenants)').fill('5');
+    await page.getByRole('button', { name: 'Add server' }).click();
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: `e2e-${suffix}` }) });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('PostgreSQL');
+    expect(await row.textContent()).toContain(`sales@db-${suffix}.invalid:5432/maint`);
+    expect(await row.textContent()).toContain('0 / 5');
+    expect(await row.locator('.badge').textContent()).toBe('open');
+
+    await row.getByLabel(`State of e2e-${suffix}`).selectOption('draining');
+    await row.locator('.badge', { hasText: 'draining' }).waitFor();
+    await row.getByLabel(`Capacity of e2e-${suffix}`).fill('3');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.getByText('0 / 3').waitFor();
+    expect(await page.content()).not.toContain(serverPassword);
+    await page.screenshot({ path: `${SCREENSHOTS}servers.png`, fullPage: true });
+
+    await row.getByRole('button', { name: 'Remove…' }).click();
+    await row.getByRole('button', { name: `Remove e2e-${suffix}` }).click();
+    await page.getByText(`Server e2e-${suffix} removed.`).waitFor();
+    expect(await page.getByRole('rowheader', { name: `e2e-${suffix}` }).count()).toBe(0);
+    // The next steps start from the tenants list.
+    await page.goto('/admin/tenants');
+    await page.getByRole('link', { name: tenantName }).waitFor();
+  });
+
   it('serves the tenant’s workspace, at its sign-in, on its own host', async () => {
     const answer = await tenantAnswer();
     expect(answer.status, answer.body.slice(0, 300)).toBe(200);

@@ -9,6 +9,7 @@ import { CreateTenantScreen } from './screens/create-tenant';
 import { FleetHealthScreen } from './screens/fleet-health';
 import { OperationsScreen } from './screens/operations';
 import { PlatformAdminsScreen } from './screens/platform-admins';
+import { ServersScreen } from './screens/servers';
 import { SignInScreen } from './screens/sign-in';
 import { TenantDetailScreen } from './screens/tenant-detail';
 import { TenantsScreen } from './screens/tenants';
@@ -60,6 +61,7 @@ export const routes: RouteObject[] = [
       { path: 'tenants/:slug', element: <TenantDetailScreen /> },
       { path: 'health', element: <FleetHealthScreen /> },
       { path: 'operations', element: <OperationsScreen /> },
+      { path: 'servers', element: <ServersScreen /> },
       { path: 'admins', element: <PlatformAdminsScreen /> },
       { path: 'account/password', element: <AccountPasswordScreen /> },
       { path: '*', element: <NotFoundScreen /> },

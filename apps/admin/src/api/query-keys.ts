@@ -13,5 +13,6 @@ export const queryKeys = {
   backups: (slug: string) => ['backups', slug] as const,
   run: (runId: string) => ['runs', runId] as const,
   platformAdmins: ['platform-admins'] as const,
+  servers: ['servers'] as const,
   operations: (filters: OperationListQuery) => ['operations', filters] as const,
 };

@@ -26,6 +26,9 @@ export function Layout({ admin }: { admin: PlatformAdmin }) {
               <NavLink to="/health">Fleet health</NavLink>
             </li>
             <li>
+              <NavLink to="/servers">Servers</NavLink>
+            </li>
+            <li>
               <NavLink to="/operations">Operations</NavLink>
             </li>
             <li>

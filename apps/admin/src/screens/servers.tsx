@@ -1,0 +1,261 @@
+import { type FormEvent, useState } from 'react';
+import {
+  MAX_SERVER_CAPACITY,
+  TENANT_SERVER_NAME_MESSAGE,
+  TENANT_SERVER_STATES,
+  type TenantServer,
+  type TenantServerState,
+  isTenantServerName,
+} from '@salesfleet/contracts';
+import { EmptyState, ErrorNotice, Loading, Notice, TextField } from '@salesfleet/ui';
+import { useAddTenantServer, useRemoveTenantServer, useTenantServers, useUpdateTenantServer } from '../api/servers';
+import { useDocumentTitle } from '../lib/use-document-title';
+
+const stateTone: Record<TenantServerState, string> = { open: 'good', draining: 'warn', full: 'muted' };
+const ENGINE_LABEL = { postgres: 'PostgreSQL', mysql: 'MySQL/MariaDB' } as const;
+const stateOptions = TENANT_SERVER_STATES.map((state) => (
+  <option key={state} value={state}>
+    {state}
+  </option>
+));
+
+/**
+ * The database servers new tenants are placed on (the least-loaded open one of the engine): their
+ * capacity, how many tenants each holds and its state. Add one, change its state or capacity, remove
+ * one that holds no tenant. A server's password is never shown back.
+ */
+export function ServersScreen() {
+  useDocumentTitle('Servers');
+  const servers = useTenantServers();
+  const update = useUpdateTenantServer();
+  const remove = useRemoveTenantServer();
+  const [confirming, setConfirming] = useState<string | null>(null);
+
+  return (
+    <section>
+      <div className="page-header">
+        <h1>Servers</h1>
+      </div>
+      <p className="muted">
+        New tenants go to the least-loaded open server of their engine. Draining and full servers take no new tenants; move tenants away
+        from a server (move-tenant --to-server) before removing it.
+      </p>
+      {update.isError && <ErrorNotice error={update.error} title="The server was not changed" />}
+      {remove.isError && <ErrorNotice error={remove.error} title="The server was not removed" />}
+      {remove.isSuccess && <Notice kind="success">Server {remove.variables} removed.</Notice>}
+      {servers.isPending && <Loading label="Loading the servers…" />}
+      {servers.isError && <ErrorNotice error={servers.error} title="Could not load the servers" onRetry={() => void servers.refetch()} />}
+      {servers.data && servers.data.length === 0 && (
+        <EmptyState title="No servers registered">
+          <p>Without registered servers, new PostgreSQL and MySQL tenants go to SALESFLEET_TENANT_SERVER_URL. Add one below.</p>
+        </EmptyState>
+      )}
+      {servers.data && servers.data.length > 0 && (
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Servers table">
+          <table aria-label="Servers">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Engine</th>
+                <th scope="col">Address</th>
+                <th scope="col">Used</th>
+                <th scope="col">Capacity</th>
+                <th scope="col">State</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {servers.data.map((s) => (
+                <ServerRow
+                  key={s.name}
+                  server={s}
+                  busy={update.isPending || remove.isPending}
+                  confirming={confirming === s.name}
+                  onConfirm={(on) => setConfirming(on ? s.name : null)}
+                  onChange={(patch) => update.mutate({ name: s.name, ...patch })}
+                  onRemove={() => remove.mutate(s.name, { onSettled: () => setConfirming(null) })}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <AddServerForm />
+    </section>
+  );
+}
+
+function ServerRow({
+  server: s,
+  busy,
+  confirming,
+  onConfirm,
+  onChange,
+  onRemove,
+}: {
+  server: TenantServer;
+  busy: boolean;
+  confirming: boolean;
+  onConfirm: (on: boolean) => void;
+  onChange: (patch: { state?: TenantServerState; capacity?: number }) => void;
+  onRemove: () => void;
+}) {
+  const [capacity, setCapacity] = useState(String(s.capacity));
+  const wanted = Number(capacity);
+  const capacityOk = Number.isInteger(wanted) && wanted >= 1 && wanted <= MAX_SERVER_CAPACITY;
+  return (
+    <tr>
+      <th scope="row">{s.name}</th>
+      <td>{ENGINE_LABEL[s.engine]}</td>
+      <td>
+        <span className="schema">
+          {s.user ? `${s.user}@` : ''}
+          {s.host}:{s.port}
+          {s.maintenanceDatabase ? `/${s.maintenanceDatabase}` : ''}
+        </span>
+        {s.passwordSet && <span className="muted small-text"> · password set</span>}
+      </td>
+      <td className="num" title={`${s.tenantCount} of ${s.capacity} tenants`}>
+        {s.tenantCount} / {s.capacity}
+      </td>
+      <td>
+        <form
+          className="inline-cell"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (capacityOk && wanted !== s.capacity) onChange({ capacity: wanted });
+          }}
+        >
+          <input
+            type="number"
+            min={1}
+            max={MAX_SERVER_CAPACITY}
+            value={capacity}
+            aria-label={`Capacity of ${s.name}`}
+            aria-invalid={capacityOk ? undefined : true}
+            onChange={(e) => setCapacity(e.target.value)}
+          />
+          {capacityOk && wanted !== s.capacity && (
+            <button type="submit" className="secondary outline small" disabled={busy}>
+              Save
+            </button>
+          )}
+        </form>
+      </td>
+      <td>
+        <span className={`badge badge-${stateTone[s.state]}`}>{s.state}</span>{' '}
+        <select
+          aria-label={`State of ${s.name}`}
+          value={s.state}
+          disabled={busy}
+          onChange={(e) => onChange({ state: e.target.value as TenantServerState })}
+        >
+          {stateOptions}
+        </select>
+      </td>
+      <td className="row-actions">
+        {!confirming && (
+          <button
+            type="button"
+            className="secondary outline small"
+            disabled={busy || s.tenantCount > 0}
+            title={s.tenantCount > 0 ? 'Tenants are on it: move them first' : undefined}
+            onClick={() => onConfirm(true)}
+          >
+            Remove…
+          </button>
+        )}
+        {confirming && (
+          <span className="confirm-row">
+            <button type="button" className="danger small" disabled={busy} aria-busy={busy} onClick={onRemove}>
+              Remove {s.name}
+            </button>
+            <button type="button" className="secondary outline small" onClick={() => onConfirm(false)}>
+              Cancel
+            </button>
+          </span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+const URL_PATTERN = /^(postgres|postgresql|mysql|mariadb):\/\/[^/\s]+/i;
+
+function AddServerForm() {
+  const add = useAddTenantServer();
+  const [form, setForm] = useState({ name: '', url: '', capacity: '100', state: 'open' as TenantServerState });
+  const [touched, setTouched] = useState(false);
+  const capacity = Number(form.capacity);
+  const problems = {
+    name: isTenantServerName(form.name.trim().toLowerCase()) ? undefined : `The name ${TENANT_SERVER_NAME_MESSAGE}.`,
+    url: URL_PATTERN.test(form.url.trim()) ? undefined : 'Give a postgres:// or mysql:// URL with a host.',
+    capacity:
+      Number.isInteger(capacity) && capacity >= 1 && capacity <= MAX_SERVER_CAPACITY
+        ? undefined
+        : `A whole number of tenants from 1 to ${MAX_SERVER_CAPACITY}.`,
+  };
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setTouched(true);
+    if (problems.name || problems.url || problems.capacity || add.isPending) return;
+    add.mutate(
+      { name: form.name.trim().toLowerCase(), url: form.url.trim(), capacity, state: form.state },
+      {
+        onSuccess: () => {
+          // The URL (and its password) leaves the page once sent.
+          setForm({ name: '', url: '', capacity: '100', state: 'open' });
+          setTouched(false);
+        },
+      },
+    );
+  }
+
+  return (
+    <form onSubmit={onSubmit} aria-label="Add a server" className="inline-form narrow">
+      <h2>Add a server</h2>
+      <TextField
+        id="server-name"
+        label="Name"
+        value={form.name}
+        onValueChange={(v) => setForm({ ...form, name: v })}
+        error={touched ? problems.name : undefined}
+        autoComplete="off"
+      />
+      <TextField
+        id="server-url"
+        label="Connection URL"
+        type="password"
+        value={form.url}
+        onValueChange={(v) => setForm({ ...form, url: v })}
+        error={touched ? problems.url : undefined}
+        hint="postgres://user:password@host:5432/maintenance-database (or mysql://…). The password is stored encrypted and never shown again."
+        autoComplete="off"
+      />
+      <TextField
+        id="server-capacity"
+        label="Capacity (tenants)"
+        type="number"
+        min={1}
+        max={MAX_SERVER_CAPACITY}
+        value={form.capacity}
+        onValueChange={(v) => setForm({ ...form, capacity: v })}
+        error={touched ? problems.capacity : undefined}
+      />
+      <div className="field">
+        <label htmlFor="server-state">State</label>
+        <select id="server-state" value={form.state} onChange={(e) => setForm({ ...form, state: e.target.value as TenantServerState })}>
+          {stateOptions}
+        </select>
+      </div>
+      {add.isError && <ErrorNotice error={add.error} title="The server was not added" />}
+      {add.isSuccess && <Notice kind="success">Server {add.data.name} added.</Notice>}
+      <button type="submit" disabled={add.isPending} aria-busy={add.isPending}>
+        Add server
+      </button>
+    </form>
+  );
+}
