@@ -26,7 +26,7 @@ import { type ApiEnv, loadApiEnv } from './env';
 import { createApiLogger } from './logger';
 import type { RunningServer } from './server';
 import { ensureConsoleBuilt, TENANT_WORKSPACE } from './start/ensure-console';
-import { clusterChangeOrigin, relayRegistryChanges, startPrimary, workerConfig, workerCount } from './start/workers';
+import { clusterChangeOrigin, primaryPrepared, relayRegistryChanges, startPrimary, workerConfig, workerCount } from './start/workers';
 import { isSalesfleetError } from '@salesfleet/contracts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -141,6 +141,9 @@ class Lifecycle {
   stopping = false;
   private readonly stops: (() => Promise<void>)[] = [];
   private startup: Promise<unknown> = Promise.resolve();
+  private stopRequested!: () => void;
+  /** Resolves at the first signal: a start-up step that waits on something else races with it. */
+  readonly stopSignal = new Promise<void>((resolve) => (this.stopRequested = resolve));
 
   constructor(
     private readonly logger: Logger,
@@ -169,6 +172,7 @@ class Lifecycle {
       process.exit(1);
     }
     this.stopping = true;
+    this.stopRequested();
     this.announce(signal);
     this.startup
       .catch(() => undefined)
@@ -215,9 +219,13 @@ async function single(config: Config, env: ApiEnv, logger: Logger, lifecycle: Li
   void warnAboutConnectionBudget(tenancy, config, logger);
 }
 
-/** A cluster worker: the primary has migrated the registry and made the first admin. */
+/** A cluster worker: loads the app, then waits until the primary has migrated the registry and made the first admin. */
 async function worker(config: Config, env: ApiEnv, logger: Logger, lifecycle: Lifecycle, workers: number): Promise<void> {
   const own = workerConfig(config, workers);
+  // Compiled while the primary works (serve() awaits the same modules; a failure surfaces there).
+  Promise.all([import('./app'), import('./server')]).catch(() => undefined);
+  await Promise.race([primaryPrepared(), lifecycle.stopSignal]);
+  if (lifecycle.stopping) return;
   const changeOrigin = clusterChangeOrigin();
   const tenancy = await openTenancy(own, {
     listen: true,
@@ -232,28 +240,38 @@ async function worker(config: Config, env: ApiEnv, logger: Logger, lifecycle: Li
 }
 
 /**
- * The cluster's primary: the one-time start-up work, then the workers; it serves nothing itself. Its
- * start-up ends once the workers are forked (a signal then stops them whether they listen yet or not);
- * "running" is said once every worker listens.
+ * The cluster's primary: it serves nothing itself. The first worker is forked at once and loads the
+ * app while the primary does the one-time start-up work; then the workers open the registry and
+ * listen (see startPrimary). Its start-up ends once that work is done (a signal then stops the workers
+ * whether they listen yet or not); "running" is said once every worker listens.
  */
 async function primary(config: Config, env: ApiEnv, logger: Logger, lifecycle: Lifecycle, workers: number): Promise<void> {
-  const tenancy = await prepare(config, env, logger, { listen: false });
-  lifecycle.onStop(() => tenancy.close());
-  if (lifecycle.stopping) return;
-  const cluster = startPrimary({ workers, logger, say });
-  lifecycle.onStop(() => cluster.stop());
+  const cluster = startPrimary({ workers, cores: availableParallelism(), logger, say });
+  let tenancy: Tenancy | undefined;
+  lifecycle.onStop(async () => {
+    await cluster.stop();
+    await tenancy?.close();
+  });
   void cluster.ready.then(
     async (port) => {
       sayRunning(config, port, workers);
-      await warnAboutConnectionBudget(tenancy, config, logger);
+      if (tenancy) await warnAboutConnectionBudget(tenancy, config, logger);
     },
     (err: unknown) => {
       if (lifecycle.stopping) return;
       const message = err instanceof Error ? err.message : String(err);
       process.stderr.write(`Salesfleet could not start: ${message}\n`);
-      void tenancy.close().finally(() => process.exit(1));
+      void (tenancy?.close() ?? Promise.resolve()).finally(() => process.exit(1));
     },
   );
+  try {
+    tenancy = await prepare(config, env, logger, { listen: false });
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+  if (lifecycle.stopping) return;
+  cluster.prepared();
 }
 
 async function main(): Promise<void> {

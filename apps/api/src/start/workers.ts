@@ -5,9 +5,10 @@ import type { Config, Registry, RegistryChange } from '@salesfleet/tenancy';
 
 /**
  * `pnpm start` with several workers (node:cluster): the primary does the one-time start-up work
- * (console build check, registry migrations, the first platform admin, demo workspaces), then forks
- * one full API process per worker; they share the listening socket (the primary hands connections
- * out in turn). What workers must agree on:
+ * (console build check, registry migrations, the first platform admin, demo workspaces) while the
+ * first worker loads the app; a worker opens the registry and listens only once the primary says that
+ * work is done (`prepared`). Each worker is one full API process; they share the listening socket (the
+ * primary hands connections out in turn). What workers must agree on:
  *
  * - registry changes (a suspended tenant, a moved database, a signed-out session): a PostgreSQL
  *   registry notifies every process itself (LISTEN/NOTIFY); on SQLite or MySQL the primary relays
@@ -21,6 +22,12 @@ import type { Config, Registry, RegistryChange } from '@salesfleet/tenancy';
 
 /** A registry change sent from a worker to the primary, and from the primary to the other workers. */
 const MESSAGE = 'salesfleet:registry-change';
+/** Worker → primary: tell me when the one-time start-up work is done. Primary → worker: it is. */
+const AWAIT_PREPARED = 'salesfleet:await-prepared';
+const PREPARED = 'salesfleet:prepared';
+
+const isMessageOf = (message: unknown, type: string): boolean =>
+  typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type;
 
 /** The environment variable through which the primary hands its workers their shared change-feed origin. */
 const CLUSTER_ORIGIN = 'SALESFLEET_CLUSTER_ORIGIN';
@@ -37,7 +44,26 @@ interface ChangeMessage {
 }
 
 function isChangeMessage(message: unknown): message is ChangeMessage {
-  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === MESSAGE;
+  return isMessageOf(message, MESSAGE);
+}
+
+/**
+ * In a worker: resolves once the primary has done the one-time start-up work (registry migrated,
+ * first admin made, console built); at once outside a cluster. Asked for rather than awaited, so a
+ * worker forked later (or again after a crash) is answered too.
+ */
+export function primaryPrepared(): Promise<void> {
+  const send = process.send?.bind(process);
+  if (!send) return Promise.resolve();
+  return new Promise((resolve) => {
+    const receive = (message: unknown) => {
+      if (!isMessageOf(message, PREPARED)) return;
+      process.off('message', receive);
+      resolve();
+    };
+    process.on('message', receive);
+    send({ type: AWAIT_PREPARED });
+  });
 }
 
 /**
@@ -83,6 +109,8 @@ export function relayRegistryChanges(registry: Pick<Registry, 'onChange' | 'emit
 
 export interface PrimaryOptions {
   workers: number;
+  /** The machine's cores: all but one get a worker at once, the primary's one-time work takes the last. */
+  cores: number;
   logger: Logger;
   say: (line: string) => void;
 }
@@ -90,6 +118,8 @@ export interface PrimaryOptions {
 export interface Primary {
   /** The port the workers listen on, once every worker listens; rejects when one exits before it ever listened. */
   ready: Promise<number>;
+  /** The one-time start-up work is done: the waiting workers open the registry and listen, the rest are forked. */
+  prepared(): void;
   /**
    * Stops every worker, listening or still starting (SIGTERM: each drains its requests), and resolves
    * when all have exited. `ready` then never settles.
@@ -98,10 +128,13 @@ export interface Primary {
 }
 
 /**
- * Forks the workers (this module's process re-run with `cluster.isWorker`) at once, relays registry
- * changes between them and replaces a worker that dies (after a second; not while stopping). `ready`
- * resolves once every worker listens; it rejects when one exits before it ever listened (a start-up
- * error: the worker said why on stderr), after stopping the others.
+ * Forks the workers (this module's process re-run with `cluster.isWorker`), relays registry changes
+ * between them and replaces a worker that dies (after a second; not while stopping). Every core but
+ * one gets a worker at once (at least one), which loads the app while the primary does the one-time
+ * work on the last core; the other workers are forked at `prepared()` (on two cores the first worker,
+ * which answers the first request, does not share a core with a second one loading). `ready` resolves once every worker
+ * listens; it rejects when one exits before it ever listened (a start-up error: the worker said why on
+ * stderr), after stopping the others.
  */
 export function startPrimary(options: PrimaryOptions): Primary {
   const { workers, logger } = options;
@@ -109,16 +142,33 @@ export function startPrimary(options: PrimaryOptions): Primary {
   const listening = new Set<number>();
   const everListened = new Set<number>();
   const origin = randomUUID();
+  let isPrepared = false;
+  const waiting = new Set<Worker>();
 
   const fork = (): Worker => {
     const worker = cluster.fork({ [CLUSTER_ORIGIN]: origin });
     worker.on('message', (message: unknown) => {
+      if (isMessageOf(message, AWAIT_PREPARED)) {
+        if (isPrepared) worker.send({ type: PREPARED });
+        else waiting.add(worker);
+        return;
+      }
       if (!isChangeMessage(message)) return;
       for (const other of Object.values(cluster.workers ?? {})) {
         if (other && other.id !== worker.id && other.isConnected()) other.send(message);
       }
     });
+    worker.on('exit', () => waiting.delete(worker));
     return worker;
+  };
+
+  const early = Math.max(1, Math.min(workers, options.cores - 1));
+  const prepared = (): void => {
+    if (isPrepared || stopping) return;
+    isPrepared = true;
+    for (const worker of waiting) if (worker.isConnected()) worker.send({ type: PREPARED });
+    waiting.clear();
+    for (let i = early; i < workers; i++) fork();
   };
 
   const stop = (): Promise<void> => {
@@ -161,6 +211,6 @@ export function startPrimary(options: PrimaryOptions): Primary {
       }, 1000).unref();
     });
   });
-  for (let i = 0; i < workers; i++) fork();
-  return { ready, stop };
+  for (let i = 0; i < early; i++) fork();
+  return { ready, prepared, stop };
 }
