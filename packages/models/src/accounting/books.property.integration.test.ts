@@ -19,7 +19,7 @@ import { trialBalance } from './reports';
 import { balanceSheet, taxReport } from './statements';
 import { createTaxRate } from './tax-rates';
 import { convertQuote, createQuote } from '../sales/quotes';
-import { toCents } from './values';
+import { dateOnly, toCents } from './values';
 import { isSalesfleetError } from '@salesfleet/contracts';
 import { units } from '../sales/quantity';
 import { bookViolations } from '../testing/books';
@@ -30,7 +30,10 @@ import { bookViolations } from '../testing/books';
  * tax-inclusive products), quotes (converted once, or not), payments, credit notes (partial, restocked or written off), voids, expenses, expense edits and manual
  * entries, transfers between locations, purchases received in whole or in part with VAT (none,
  * exclusive, inclusive) and service bills with VAT, paid in part and voided, with the invariants
- * checked after every step (input tax recoverable = Σ tax of the bills not void = the tax report's input tax). A failing run prints the shrunk sequence
+ * checked after every step. A batch-tracked product (receipts and purchases name a batch and its
+ * expiry; sales and converted quotes take first-expiry-first-out, checked after each) and credit notes of
+ * a whole invoice (every line, restocked or written off) are in the mix too
+ * (input tax recoverable = Σ tax of the bills not void = the tax report's input tax). A failing run prints the shrunk sequence
  * and its seed (replay with SALESFLEET_PROPERTY_SEED). Run counts stay small: each step is a real
  * transaction on a real database.
  */
@@ -38,11 +41,13 @@ import { bookViolations } from '../testing/books';
 const dialects = await testDialects();
 const SEED = process.env.SALESFLEET_PROPERTY_SEED ? Number(process.env.SALESFLEET_PROPERTY_SEED) : undefined;
 
-const PRODUCTS = 4;
+/** Products per run; the last one is batch-tracked (expiry dates, sold first-expiry-first-out). */
+const PRODUCTS = 5;
 const PRODUCTS_LAST = PRODUCTS - 1;
+const TRACKED = PRODUCTS_LAST;
 
 type Step =
-  | { kind: 'receipt'; product: number; location: number; quantity: number }
+  | { kind: 'receipt'; product: number; location: number; quantity: number; batch: number; expiresIn: number }
   | {
       kind: 'sale';
       customer: number | null;
@@ -55,11 +60,23 @@ type Step =
   | { kind: 'payment'; invoice: number; fraction: number }
   | { kind: 'void'; invoice: number }
   | { kind: 'credit'; invoice: number; fraction: number; restock: boolean }
+  | { kind: 'creditAll'; invoice: number; restock: boolean }
+  | { kind: 'batchReceipt'; location: number; quantity: number; batch: number; expiresIn: number }
+  | { kind: 'fefoSale'; location: number; quantity: number; paid: boolean }
   | { kind: 'expense'; amount: number; fromBank: boolean }
   | { kind: 'editExpense'; expense: number; amount: number }
   | { kind: 'manual'; amount: number }
   | { kind: 'transfer'; product: number; from: number; quantity: number }
-  | { kind: 'purchase'; product: number; quantity: number; unitCost: number; rate: PurchaseRate; partial: boolean }
+  | {
+      kind: 'purchase';
+      product: number;
+      quantity: number;
+      unitCost: number;
+      rate: PurchaseRate;
+      partial: boolean;
+      batch: number;
+      expiresIn: number;
+    }
   | { kind: 'bill'; amount: number; rate: PurchaseRate }
   | { kind: 'payBill'; bill: number; fraction: number }
   | { kind: 'voidBill'; bill: number };
@@ -100,6 +117,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       unitCost: fc.integer({ min: 0, max: 5_000 }),
       rate: purchaseRate,
       partial: fc.boolean(),
+      batch: fc.nat(3),
+      expiresIn: fc.integer({ min: 1, max: 400 }),
     }),
   },
   {
@@ -131,7 +150,34 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       product: fc.nat(PRODUCTS - 1),
       location: fc.nat(1),
       quantity: fc.integer({ min: 1, max: 20 }),
+      batch: fc.nat(3),
+      expiresIn: fc.integer({ min: 1, max: 400 }),
     }),
+  },
+  {
+    // The batch-tracked product: received into a batch (new or known), and sold alone (FEFO over its batches).
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('batchReceipt' as const),
+      location: fc.nat(1),
+      quantity: fc.integer({ min: 1, max: 12 }),
+      batch: fc.nat(3),
+      expiresIn: fc.integer({ min: 1, max: 400 }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('fefoSale' as const),
+      location: fc.nat(1),
+      quantity: fc.integer({ min: 1, max: 15 }),
+      paid: fc.boolean(),
+    }),
+  },
+  {
+    // A credit note of everything not yet credited on an invoice (every line), the goods back in stock or written off.
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('creditAll' as const), invoice: fc.nat(), restock: fc.boolean() }),
   },
   {
     weight: 4,
@@ -239,6 +285,52 @@ async function violations(models: TenantModels): Promise<string[]> {
   return out;
 }
 
+/** `YYYY-MM-DD`, n days after today (UTC, the test tenant's time zone). */
+function daysFromToday(n: number): string {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Units on hand per product, all locations. */
+async function stockByProduct(models: TenantModels): Promise<Map<number, number>> {
+  const rows = await models.StockLevel.findAll({ raw: true });
+  const out = new Map<number, number>();
+  for (const r of rows) out.set(r.productId as number, (out.get(r.productId as number) ?? 0) + Number(r.quantity));
+  return out;
+}
+
+/**
+ * First-expiry-first-out: the batches a sale took at its location were the first to expire — no
+ * batch that expires earlier than the latest one it took still has stock there (expired ones aside,
+ * which are never sold).
+ */
+async function fefoViolations(models: TenantModels, invoiceId: number): Promise<{ batchesTaken: number; found: string[] }> {
+  const taken = await models.sequelize.query<{ product_id: unknown; location_id: unknown; expiry: unknown }>(
+    `SELECT m.product_id, m.location_id, MAX(b.expiry_date) AS expiry
+       FROM stock_movements m JOIN stock_batches b ON b.id = m.batch_id
+      WHERE m.reference = :reference AND m.quantity < 0
+      GROUP BY m.product_id, m.location_id`,
+    { type: QueryTypes.SELECT, replacements: { reference: `invoice:${invoiceId}` } },
+  );
+  const out: string[] = [];
+  for (const t of taken) {
+    if (t.expiry === null || t.expiry === undefined) continue;
+    const latest = dateOnly(t.expiry);
+    const earlier = await models.sequelize.query<{ batch_number: string; expiry_date: unknown; quantity: unknown }>(
+      `SELECT batch_number, expiry_date, quantity FROM stock_batches
+        WHERE product_id = :product AND location_id = :location AND quantity > 0 AND expiry_date < :latest AND expiry_date >= :today`,
+      {
+        type: QueryTypes.SELECT,
+        replacements: { product: t.product_id, location: t.location_id, latest, today: daysFromToday(0) },
+      },
+    );
+    for (const b of earlier)
+      out.push(`took a batch expiring ${latest} while ${b.batch_number} (expiring ${dateOnly(b.expiry_date)}) still had ${b.quantity}`);
+  }
+  return { batchesTaken: taken.length, found: out };
+}
+
 describe.each(dialects)('the books hold their invariants under random operations on %s', (dialect) => {
   let t: TestTenant;
   let models: TenantModels;
@@ -268,6 +360,8 @@ describe.each(dialects)('the books hold their invariants under random operations
     const lineInput = (products: number[], lines: SaleLine[]) =>
       lines.map((l) => ({ productId: products[l.product]!, quantity: units(l.quantity), ...l.discount }));
     let runs = 0;
+    // How often the sequences reached the batch-tracked and whole-invoice credit paths (printed: a run that never did tells nothing).
+    const covered = { batchReceipts: 0, fefoSales: 0, fullCredits: 0 };
 
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: dialect === 'sqlite' ? 14 : 8 }), async (steps) => {
@@ -281,9 +375,38 @@ describe.each(dialects)('the books hold their invariants under random operations
             // Product 1's price includes its tax; product 3 has none; the others take the standard 20 %.
             taxRateId: i === 3 ? null : i === 1 ? inclusive.id : undefined,
             allowNegativeStock: i === 2,
+            // The last product is batch-tracked: every receipt names a batch and its expiry, sales take FEFO.
+            ...(i === TRACKED ? { trackBatches: true } : {}),
           });
           products.push(p.id);
         }
+        // This run's batches of the tracked product: a number and the expiry it was first received with.
+        const expiries = new Map<number, string>();
+        const batchFor = (product: number, batch: number, expiresIn: number) => {
+          if (product !== TRACKED) return {};
+          if (!expiries.has(batch)) expiries.set(batch, daysFromToday(expiresIn));
+          return { batchNumber: `R${runs}-B${batch}`, expiryDate: expiries.get(batch)! };
+        };
+        // The tracked product starts each run in two batches at both locations, the later-received one expiring first.
+        for (const locationId of locations)
+          for (const [batch, expiresIn] of [
+            [0, 60],
+            [1, 20],
+          ] as const)
+            await adjustStock(models, {
+              productId: products[TRACKED]!,
+              locationId,
+              quantity: units(6),
+              reason: 'receipt',
+              unitCost: 250,
+              ...batchFor(TRACKED, batch, expiresIn),
+              userId: t.userId,
+            });
+        const fefoChecked = async (invoiceId: number) => {
+          const { batchesTaken, found } = await fefoViolations(models, invoiceId);
+          if (batchesTaken > 0) covered.fefoSales += 1;
+          if (found.length) throw new Error(`invoice ${invoiceId}: ${found.join('; ')}`);
+        };
         const invoices: number[] = [];
         const expenses: number[] = [];
         const bills: number[] = [];
@@ -296,6 +419,7 @@ describe.each(dialects)('the books hold their invariants under random operations
                   locationId: locations[s.location]!,
                   quantity: units(s.quantity),
                   reason: 'receipt',
+                  ...batchFor(s.product, s.batch, s.expiresIn),
                   userId: t.userId,
                 });
                 break;
@@ -312,6 +436,7 @@ describe.each(dialects)('the books hold their invariants under random operations
                   ...(s.till === 'none' ? {} : { payment: { method: 'cash' as const, ...(s.till === 'part' ? { amount: 1 } : {}) } }),
                 });
                 invoices.push(invoice.id);
+                await fefoChecked(invoice.id);
                 break;
               }
               case 'quote': {
@@ -330,6 +455,7 @@ describe.each(dialects)('the books hold their invariants under random operations
                   if (invoice.total !== quote.total || invoice.quoteId !== quote.id)
                     throw new Error(`quote ${quote.id} converted to other amounts`);
                   invoices.push(invoice.id);
+                  await fefoChecked(invoice.id);
                   await expect(convertQuote(models, quote.id, { userId: t.userId })).rejects.toMatchObject({ code: 'Conflict' });
                 }
                 break;
@@ -357,6 +483,69 @@ describe.each(dialects)('the books hold their invariants under random operations
                   refundMethod: 'cash',
                   userId: t.userId,
                 });
+                break;
+              }
+              case 'batchReceipt':
+                await adjustStock(models, {
+                  productId: products[TRACKED]!,
+                  locationId: locations[s.location]!,
+                  quantity: units(s.quantity),
+                  reason: 'receipt',
+                  unitCost: 250,
+                  ...batchFor(TRACKED, s.batch, s.expiresIn),
+                  userId: t.userId,
+                });
+                covered.batchReceipts += 1;
+                break;
+              case 'fefoSale': {
+                const invoice = await createInvoice(models, {
+                  locationId: locations[s.location]!,
+                  customerId: s.paid ? null : customers[0]!,
+                  lines: [{ productId: products[TRACKED]!, quantity: units(s.quantity) }],
+                  ...(s.paid ? { payment: { method: 'cash' as const } } : {}),
+                  userId: t.userId,
+                });
+                invoices.push(invoice.id);
+                await fefoChecked(invoice.id);
+                break;
+              }
+              case 'creditAll': {
+                // Everything still on the invoice comes back: every line's quantity not yet credited.
+                if (invoices.length === 0) break;
+                const invoiceId = invoices[s.invoice % invoices.length]!;
+                const lines = await models.InvoiceLine.findAll({ where: { invoiceId }, order: [['id', 'ASC']] });
+                const left: { invoiceLineId: number; quantity: number }[] = [];
+                for (const line of lines) {
+                  const done = Number((await models.CreditNoteLine.sum('quantity', { where: { invoiceLineId: line.id } })) ?? 0);
+                  if (Number(line.quantity) > done) left.push({ invoiceLineId: line.id, quantity: Number(line.quantity) - done });
+                }
+                if (left.length === 0) break;
+                const stockBefore = await stockByProduct(models);
+                const note = await createCreditNote(models, invoiceId, {
+                  lines: left,
+                  restock: s.restock,
+                  refundMethod: 'cash',
+                  userId: t.userId,
+                });
+                // Every line is now credited in full; restocked goods are back on hand, written-off ones are not.
+                for (const line of lines) {
+                  const credited = Number((await models.CreditNoteLine.sum('quantity', { where: { invoiceLineId: line.id } })) ?? 0);
+                  if (credited !== Number(line.quantity)) throw new Error(`line ${line.id}: credited ${credited} of ${line.quantity}`);
+                }
+                covered.fullCredits += 1;
+                const stockAfter = await stockByProduct(models);
+                for (const l of note.lines ?? []) {
+                  const productId = lines.find((x) => x.id === l.invoiceLineId)?.productId as number | null | undefined;
+                  if (!productId) continue;
+                  const returned = (stockAfter.get(productId) ?? 0) - (stockBefore.get(productId) ?? 0);
+                  const expected = left
+                    .filter((x) => lines.find((y) => y.id === x.invoiceLineId)?.productId === productId)
+                    .reduce((sum, x) => sum + x.quantity, 0);
+                  if (returned !== (s.restock ? expected : 0))
+                    throw new Error(
+                      `credit note ${note.id}: product ${productId} stock moved ${returned}, expected ${s.restock ? expected : 0}`,
+                    );
+                }
                 break;
               }
               case 'void':
@@ -396,8 +585,12 @@ describe.each(dialects)('the books hold their invariants under random operations
                   userId: t.userId,
                 });
                 const half = Math.ceil(s.quantity / 2);
+                const batch = batchFor(s.product, s.batch, s.expiresIn);
                 const { bill } = await receivePurchaseOrder(models, order.id, {
-                  ...(s.partial ? { lines: [{ lineId: order.lines![0]!.id, quantity: units(half) }] } : {}),
+                  // The tracked product's receipt names its batch, so its line is always given.
+                  ...(s.partial || s.product === TRACKED
+                    ? { lines: [{ lineId: order.lines![0]!.id, quantity: units(s.partial ? half : s.quantity), ...batch }] }
+                    : {}),
                   userId: t.userId,
                 });
                 bills.push(bill.id);
@@ -448,6 +641,9 @@ describe.each(dialects)('the books hold their invariants under random operations
       { numRuns: dialect === 'sqlite' ? 12 : 5, ...(SEED === undefined ? {} : { seed: SEED }) },
     );
     expect(runs).toBeGreaterThanOrEqual(dialect === 'sqlite' ? 12 : 5);
+    console.info(
+      `[books property on ${dialect}] ${runs} runs; batch receipts ${covered.batchReceipts}, FEFO sales ${covered.fefoSales}, whole-invoice credit notes ${covered.fullCredits}`,
+    );
     expect(await violations(models)).toEqual([]);
   });
 });
