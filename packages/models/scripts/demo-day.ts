@@ -317,7 +317,7 @@ async function closing(dialect: TestDialect): Promise<{ ok: boolean; figures: st
     print('| --- | --- | --- |');
     for (const [name, figures, ok] of checks) print(`| ${name} | ${figures} | ${ok ? 'yes' : '**NO**'} |`);
     print();
-    const figures = JSON.stringify([tb.accounts.map((a) => [a.code, a.debit, a.credit]), sheet.totals, stockValue]);
+    const figures = JSON.stringify([tb.accounts.map((a) => [a.code, a.debit, a.credit]), sheet.totals, stockValue.toString()]);
     return { ok: checks.every(([, , ok]) => ok), figures };
   } finally {
     await models.sequelize.close();
