@@ -310,7 +310,7 @@ export async function moveTenant(deps: MoveDeps, slug: string, options: MoveOpti
     });
     let droppedOld = false;
     if (options.dropOld) {
-      droppedOld = await step('drop_old', () => dropOldDatabase(deps, tenant, journal!, ctx));
+      droppedOld = await step('drop_old', () => dropOldDatabase(deps, tenant, journal!));
     }
     const result: MoveResult = {
       tenant,
@@ -435,8 +435,7 @@ export async function deleteOldDatabase(
     secrets: [old.password],
   });
   try {
-    const ctx: DriverContext = { dataDir: deps.config.dataDir, connectTimeoutMs: deps.config.dbConnectTimeoutMs };
-    const dropped = await dropOldDatabase(deps, tenant, journal, ctx);
+    const dropped = await dropOldDatabase(deps, tenant, journal);
     await run.succeed({ dropped });
     return { database: describeSpec(old), dropped };
   } catch (err) {
@@ -445,7 +444,7 @@ export async function deleteOldDatabase(
   }
 }
 
-async function dropOldDatabase(deps: DataSafetyDeps, tenant: TenantRecord, journal: MoveJournal, ctx: DriverContext): Promise<boolean> {
+async function dropOldDatabase(deps: DataSafetyDeps, tenant: TenantRecord, journal: MoveJournal): Promise<boolean> {
   const old = unseal(deps, tenant, journal.old);
   if (journal.oldManaged) await driverFor(old.engine).drop(old, await serverDriverContext(deps, old));
   await rm(journalPath(deps, journal.slug), { force: true });
