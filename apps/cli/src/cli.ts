@@ -30,7 +30,8 @@ export async function runCli(args: readonly string[], options: RunCliOptions): P
       if (err instanceof LegacyUsage) throw new CliError(err.message, EXIT_USAGE);
       throw err;
     }
-    if (legacy) out.note(`note: ${legacy.old} is now \`${options.invokedAs} ${legacy.shown}\``);
+    if (legacy)
+      out.note(`note: ${legacy.old} is now \`${options.invokedAs} ${legacy.shown}\`${legacy.detail ? ` (${legacy.detail})` : ''}`);
     if (options.pnpmBanner && rewritten.includes('--json')) {
       out.note('note: pnpm printed its script banner on stdout before the JSON; `pnpm -s cli …` prints the JSON alone');
     }

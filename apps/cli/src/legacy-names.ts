@@ -7,8 +7,10 @@ export interface LegacyCommand {
   old: string;
   /** The new command line to run instead of the old name (arguments follow). */
   now: string[];
-  /** Shown in the help's mapping. */
+  /** The new command as an operator types it: shown in the help's mapping and in the note an old name prints. */
   shown: string;
+  /** What differs from the old command, in parentheses after `shown` (help and note). */
+  detail?: string;
   /** Turns the old command's own flags into the new command's arguments (default: passed on as they are). */
   translate?: (rest: string[]) => string[];
 }
@@ -21,13 +23,15 @@ export const LEGACY_COMMANDS: readonly LegacyCommand[] = [
   {
     old: 'create_tenant',
     now: ['create-tenant'],
-    shown: 'create-tenant (--schema X on a PostgreSQL server: --database-engine postgres-schema)',
+    shown: 'create-tenant',
+    detail: '--schema X on a PostgreSQL server: --database-engine postgres-schema',
     translate: (rest) => tenantFlags('create_tenant', rest),
   },
   {
     old: 'create_production_tenant',
     now: ['create-tenant'],
-    shown: 'create-tenant (--schema X on a PostgreSQL server: --database-engine postgres-schema)',
+    shown: 'create-tenant',
+    detail: '--schema X on a PostgreSQL server: --database-engine postgres-schema',
     translate: (rest) => tenantFlags('create_production_tenant', rest),
   },
   {
@@ -42,13 +46,14 @@ export const LEGACY_COMMANDS: readonly LegacyCommand[] = [
   {
     old: 'migrate_schemas',
     now: ['migrate-tenants'],
-    shown: 'migrate-tenants (--shared: --registry-only)',
+    shown: 'migrate-tenants',
+    detail: '--shared: --registry-only',
     translate: migrateSchemasFlags,
   },
   { old: 'migrate_tenant', now: ['migrate-tenants', '--tenant'], shown: 'migrate-tenants --tenant <subdomain>' },
   { old: 'force_migrate_tenant', now: ['migrate-tenants', '--repair', '--tenant'], shown: 'migrate-tenants --repair --tenant <subdomain>' },
   { old: 'check', now: ['check-tenants'], shown: 'check-tenants' },
-  { old: 'check_tenant_user', now: ['check-tenants'], shown: 'check-tenants (users of one tenant: tenant-users)' },
+  { old: 'check_tenant_user', now: ['check-tenants'], shown: 'check-tenants', detail: 'users of one tenant: tenant-users' },
   { old: 'test_tenant_connections', now: ['check-tenants'], shown: 'check-tenants' },
   { old: 'pre_deploy_check', now: ['check-tenants'], shown: 'check-tenants' },
   { old: 'clean_main_database', now: ['clean-registry'], shown: 'clean-registry' },
@@ -78,10 +83,15 @@ export function rewriteLegacyArgs(args: readonly string[]): RewrittenArgs {
   return { args: [...legacy.now, ...(legacy.translate ? legacy.translate(rest) : rest)], legacy };
 }
 
+/** `shown`, and `(detail)` after it when there is one. */
+export function legacyTarget(c: LegacyCommand): string {
+  return c.detail ? `${c.shown} (${c.detail})` : c.shown;
+}
+
 /** The help section that maps each old name to its command, one line each. */
 export function legacyHelp(): string {
   const byTarget = new Map<string, string[]>();
-  for (const c of LEGACY_COMMANDS) byTarget.set(c.shown, [...(byTarget.get(c.shown) ?? []), c.old]);
+  for (const c of LEGACY_COMMANDS) byTarget.set(legacyTarget(c), [...(byTarget.get(legacyTarget(c)) ?? []), c.old]);
   const rows = [...byTarget].map(([shown, olds]) => [olds.join(', '), shown] as const);
   const width = Math.max(...rows.map(([o]) => o.length));
   return rows.map(([o, n]) => `  ${o.padEnd(width)}  → ${n}`).join('\n');
