@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, dialectAvailable, testServerUrls, type TestDatabase } from '@salesfleet/models/testing';
 import { driverFor, loadConfig, openTenancy, parseDatabaseUrl } from '@salesfleet/tenancy';
 import { postgresBackends, testSlug } from '@salesfleet/tenancy/testing';
-import { startApiProcess, TEST_PASSWORD, type ApiProcess } from './testing';
+import { callWithHost as call, startApiProcess, TEST_PASSWORD, type ApiProcess } from './testing';
 
 // Issue 16.4: SALESFLEET_SERVER_CONNECTIONS is one tenant server's budget for every API process
 // together. Each process counts the live ones by their registry heartbeat and keeps its share of
@@ -17,38 +16,6 @@ import { startApiProcess, TEST_PASSWORD, type ApiProcess } from './testing';
 const postgres = await dialectAvailable('postgres');
 const BUDGET = 4;
 const TENANTS = 4;
-
-function call(
-  port: number,
-  host: string,
-  path: string,
-  options: { method?: string; token?: string; json?: unknown } = {},
-): Promise<{ status: number; body: string; retryAfter: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const payload = options.json === undefined ? undefined : JSON.stringify(options.json);
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: options.method ?? 'GET',
-        agent: false,
-        headers: {
-          host,
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-        },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode!, body, retryAfter: res.headers['retry-after'] }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 describe.runIf(postgres)('a tenant server connection budget shared by two API processes (PostgreSQL registry)', () => {
   let dir: string;

@@ -6,7 +6,7 @@ export function callWithHost(
   host: string,
   path: string,
   options: { method?: string; token?: string; json?: unknown } = {},
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: string; retryAfter: string | undefined }> {
   return new Promise((resolve, reject) => {
     const payload = options.json === undefined ? undefined : JSON.stringify(options.json);
     const req = httpRequest(
@@ -26,7 +26,7 @@ export function callWithHost(
       (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
+        res.on('end', () => resolve({ status: res.statusCode!, body, retryAfter: res.headers['retry-after'] }));
       },
     );
     req.on('error', reject);
