@@ -57,7 +57,9 @@ describe.runIf(postgres)('postgres-schema isolation on one shared pool', () => {
   const shared = `sales_iso${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    t = await createTestTenancy({ engine: 'postgres', config: { schemaPoolMax: 2, maxOpenTenants: 100 } });
+    // A short idle time: the shared pool closes a second after its last tenant handle, so the
+    // PgBouncer test below can start from zero direct backends.
+    t = await createTestTenancy({ engine: 'postgres', config: { schemaPoolMax: 2, maxOpenTenants: 100, tenantIdleMs: 1000 } });
     tenants = await createSchemaTenants(t, shared, TENANTS, 'iso');
   }, 600_000);
 
@@ -86,7 +88,11 @@ describe.runIf(postgres)('postgres-schema isolation on one shared pool', () => {
   it.runIf(!bouncerSkip)(
     'through PgBouncer in transaction mode: 10,000 interleaved units of 50 tenants over two server connections, 0 foreign rows',
     async () => {
-      await t.connections.closeAll({ graceMs: 1000 }); // its direct pool: only the pooler's backends are counted below
+      // Its direct pool closes a second after its handles: only the pooler's backends are counted below.
+      await t.connections.closeAll({ graceMs: 1000 });
+      for (let waited = 0; (await postgresBackends(shared)) > 0 && waited < 15_000; waited += 250)
+        await new Promise((r) => setTimeout(r, 250));
+      expect(await postgresBackends(shared)).toBe(0);
       const bouncer: PgBouncer = await startPgBouncer({ poolSize: 2 });
       const served = await createTestTenancy({
         engine: 'postgres',
