@@ -13,6 +13,7 @@ import {
   queryString,
   Reveal,
   TextField,
+  useDebouncedInput,
 } from '@salesfleet/ui';
 import { locationName, useLocations } from '../api/queries';
 import type {
@@ -79,6 +80,7 @@ export function PurchasingScreen() {
 function SuppliersList() {
   const { can } = useSession();
   const [f, setF] = useUrlState(['q', 'offset'] as const);
+  const [q, setQ] = useDebouncedInput(f.q, (q) => setF({ q }));
   const path = (q: Record<string, unknown>) => `/suppliers${queryString({ q: f.q, ...q })}`;
   const list = useApi<{ suppliers: Supplier[] } & Page>(path({ offset: f.offset, limit: LIMIT }));
   const columns: Column<Supplier>[] = [
@@ -105,7 +107,7 @@ function SuppliersList() {
         filters={
           <label>
             Search
-            <input type="search" value={f.q} onChange={(e) => setF({ q: e.target.value })} placeholder="Name, email or phone" />
+            <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Name, email or phone" />
           </label>
         }
         empty={<p>Suppliers you buy from appear here.</p>}

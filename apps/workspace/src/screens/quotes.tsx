@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { QuoteJson, QuoteSummaryJson } from '@salesfleet/contracts';
-import { type Column, ErrorNotice, ListFrame, Loading, moneyInput, queryString } from '@salesfleet/ui';
+import { type Column, ErrorNotice, ListFrame, Loading, moneyInput, queryString, useDebouncedInput } from '@salesfleet/ui';
 import { locationName, useLocations, useSellableProducts } from '../api/queries';
 import type { Customer, Invoice, Page } from '../api/types';
 import { useApi, useApiWrite } from '../api/use-api';
@@ -47,6 +47,7 @@ function CustomerName({ id }: { id: number | null }) {
 export function QuotesScreen() {
   const { money, date, can, workspace } = useSession();
   const [f, setF] = useUrlState(['q', 'status', 'offset'] as const);
+  const [q, setQ] = useDebouncedInput(f.q, (q) => setF({ q }));
   const path = (q: Record<string, unknown>) => `/quotes${queryString({ q: f.q, status: f.status, ...q })}`;
   const list = useApi<{ quotes: QuoteSummaryJson[] } & Page>(path({ offset: f.offset, limit: LIMIT }));
   const amount = (v: number) => moneyInput(v, workspace.currency);
@@ -80,7 +81,7 @@ export function QuotesScreen() {
           <>
             <label>
               Number
-              <input type="search" value={f.q} onChange={(e) => setF({ q: e.target.value })} placeholder="QT-0001" />
+              <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="QT-0001" />
             </label>
             <label>
               Status

@@ -1,6 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { type Column, ErrorNotice, isApiError, ListFrame, Loading, Notice, queryString, TextField } from '@salesfleet/ui';
+import {
+  type Column,
+  ErrorNotice,
+  isApiError,
+  ListFrame,
+  Loading,
+  Notice,
+  queryString,
+  TextField,
+  useDebouncedInput,
+} from '@salesfleet/ui';
 import { useLocations } from '../api/queries';
 import type { Group, Location, Page, UserWithGroups } from '../api/types';
 import { useApi, useApiWrite } from '../api/use-api';
@@ -15,6 +25,7 @@ export function UsersScreen() {
   const { can, workspace, dateTime } = useSession();
   const manage = can('auth.manage_users');
   const [f, setF] = useUrlState(['search', 'offset'] as const);
+  const [search, setSearch] = useDebouncedInput(f.search, (search) => setF({ search }));
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<{ username: string; password: string; created: boolean } | null>(null);
   const [editing, setEditing] = useState<UserWithGroups | null>(null);
@@ -160,12 +171,7 @@ export function UsersScreen() {
         filters={
           <label>
             Search
-            <input
-              type="search"
-              placeholder="Username, email or name"
-              value={f.search}
-              onChange={(e) => setF({ search: e.target.value })}
-            />
+            <input type="search" placeholder="Username, email or name" value={search} onChange={(e) => setSearch(e.target.value)} />
           </label>
         }
         page={(d) => d}
