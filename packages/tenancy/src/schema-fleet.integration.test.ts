@@ -73,4 +73,43 @@ describe.runIf(postgres)('fleet migrations of postgres-schema tenants', () => {
     // pool's one kept connection (shared by every schema of the database).
     expect(await postgresBackends(shared)).toBeLessThanOrEqual(1);
   }, 300_000);
+
+  it("a check reads a shared database's schemas in one batch and reports what each schema's own read reports", async () => {
+    const db = `sales_flb${randomBytes(4).toString('hex')}`;
+    const slugs = [testSlug('flb'), testSlug('flb'), testSlug('flb'), testSlug('flb')];
+    for (const slug of slugs) {
+      await t.provisioner.createTenant(
+        { name: slug, subdomain: slug, adminEmail: `admin@${slug}.example.com`, database: { engine: 'postgres-schema', name: db } },
+        { actor: 'test' },
+      );
+    }
+    const [, lostRow, noTable, noSchema] = await Promise.all(slugs.map((slug) => t.registry.getTenant(slug)));
+    const names = (withNew ? [...tenantMigrations, addNote] : tenantMigrations).map((m) => m.name);
+    await t.connections.withTenant(lostRow!, ({ sequelize }) =>
+      sequelize.query('DELETE FROM "SequelizeMeta" WHERE "name" = :name', { replacements: { name: names[3] } }),
+    );
+    await t.connections.withTenant(noTable!, ({ sequelize }) => sequelize.query('DROP TABLE "SequelizeMeta"'));
+    await t.connections.withTenant(noSchema!, ({ sequelize }) => sequelize.query(`DROP SCHEMA "t_${noSchema!.slug}" CASCADE`));
+
+    const fleet = await t.provisioner.migrateTenants({ actor: 'test', check: true, skipRegistry: true });
+    const batched = slugs.map((slug) => fleet.results.find((r) => r.slug === slug)!);
+    // One tenant alone is read on its own connection (no batch): the reference.
+    const single = [];
+    for (const slug of slugs) single.push(await t.provisioner.migrateTenant(slug, { actor: 'test', check: true }));
+    const shape = (r: (typeof batched)[number]) => ({
+      slug: r.slug,
+      ok: r.ok,
+      pending: r.pending,
+      schemaVersion: r.schemaVersion,
+      error: r.error,
+    });
+    expect(batched.map(shape)).toEqual(single.map(shape));
+    expect(batched.map((r) => [r.ok, r.pending.length])).toEqual([
+      [true, withNew ? 1 : 0],
+      [true, withNew ? 2 : 1],
+      [true, names.length],
+      [true, names.length],
+    ]);
+    expect(batched[1]!.pending).toContain(names[3]);
+  }, 300_000);
 });
