@@ -1,7 +1,6 @@
 import type { HttpBindings } from '@hono/node-server';
-import type { Logger } from 'pino';
 import type { TenantModels } from '@salesfleet/models';
-import type { TenantRecord } from '@salesfleet/tenancy';
+import type { Logger, TenantRecord } from '@salesfleet/tenancy';
 import type { PlatformPrincipal } from './platform/auth/platform-sessions';
 import type { TenantPrincipal } from './tenant/auth/tenant-sessions';
 
@@ -18,6 +17,7 @@ export interface ClientInfo {
 /** Variables every request carries, set by `requestContext` before anything else runs. */
 export interface RequestVariables {
   requestId: string;
+  /** Bound to the request id and tenant slug (a RequestLogger: the pino child is made on first use). */
   logger: Logger;
   client: ClientInfo;
   /** Set by hono/secure-headers for the CSP; server pages put it on their inline style/script. */

@@ -150,7 +150,8 @@ export function createApp(config: Config, deps: AppDeps): App {
     (c, next) => (isApiData(c.req.path) ? dataHeaders(c, next) : pageHeaders(c, next)),
     async (c, next) => {
       await next();
-      if (c.var.client.proto === 'https') c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+      // On the response's headers, not with `c.header()` (see requestContext).
+      if (c.var.client.proto === 'https') c.res.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     },
     // A GET or HEAD has no body (the Request refuses one): asking for it made @hono/node-server build a
     // full Request object for every read (4 % of a warm product list's CPU in the profile).
@@ -183,8 +184,8 @@ export function createApp(config: Config, deps: AppDeps): App {
   tenant.use('*', async (c, next) => {
     const resolved = c.env?.dispatch?.tenant;
     if (!resolved) throw noSuchWorkspace(null);
+    // The request's logger binds the slug when it is first used (see RequestLogger).
     c.set('tenant', resolved);
-    c.set('logger', c.var.logger.child({ tenant: resolved.slug }));
     // The workspace app (its files and the index.html of its client routes) needs no tenant
     // database: answered without leasing a connection.
     const path = c.req.path;

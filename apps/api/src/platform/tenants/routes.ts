@@ -1,9 +1,9 @@
-import type { Logger } from 'pino';
 import type { Context } from 'hono';
 import { migrationNames } from '@salesfleet/migrations';
 import {
   type Config,
   type DomainRecord,
+  type Logger,
   type MigrationResult,
   type TenantHealth,
   type TenantRecord,

@@ -1,5 +1,4 @@
-import type { TenantRecord } from '@salesfleet/tenancy';
-import type { Logger } from 'pino';
+import type { Logger, TenantRecord } from '@salesfleet/tenancy';
 import type { AppTenancy } from '../../tenancy';
 
 /**
