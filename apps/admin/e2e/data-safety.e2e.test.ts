@@ -123,7 +123,7 @@ describe.skipIf(skipReason !== null)('tenant data safety in the admin console', 
   it('takes a backup and lists it', async () => {
     await page.goto(`/admin/tenants/${slug}`);
     const card = page.getByRole('article', { name: 'Backups' });
-    await card.getByText('No backups yet.').waitFor();
+    await card.getByRole('heading', { name: 'No backups yet' }).waitFor();
     await card.getByRole('button', { name: 'Take a backup' }).click();
     await card.getByText('The backup succeeded.').waitFor({ timeout: 120_000 });
     await card.getByRole('table', { name: 'Backups' }).waitFor();

@@ -136,6 +136,73 @@ describe('ListFrame', () => {
     vi.unstubAllGlobals();
   });
 
+  it('names each row by its row-header column, draws a sortable heading and marks rows and a stale page', () => {
+    const onSort = vi.fn();
+    const data = {
+      rows: [
+        { id: 1, name: 'Acme', total: 5 },
+        { id: 2, name: 'Bolt', total: 0 },
+      ],
+      total: 2,
+    };
+    render(
+      <ListFrame
+        query={state({ data, isPlaceholderData: true })}
+        rows={(d) => d.rows}
+        columns={[
+          {
+            header: 'Name',
+            rowHeader: true,
+            sort: 'ascending',
+            heading: (
+              <button type="button" onClick={onSort}>
+                Name ▲
+              </button>
+            ),
+            cell: (r) => r.name,
+          },
+          { header: 'Total', cell: (r) => r.total },
+        ]}
+        rowKey={(r) => r.id}
+        rowClassName={(r) => (r.total === 0 ? 'status-disabled' : undefined)}
+        noun="suppliers"
+        label="Suppliers"
+      />,
+    );
+    const table = screen.getByRole('table', { name: 'Suppliers' });
+    expect(
+      within(table)
+        .getAllByRole('rowheader')
+        .map((th) => th.textContent),
+    ).toEqual(['Acme', 'Bolt']);
+    expect(within(table).getByRole('row', { name: /Bolt/ }).className).toBe('status-disabled');
+    const heading = within(table).getByRole('columnheader', { name: 'Name ▲' });
+    expect(heading.getAttribute('aria-sort')).toBe('ascending');
+    fireEvent.click(within(heading).getByRole('button'));
+    expect(onSort).toHaveBeenCalledOnce();
+    const region = screen.getByRole('region', { name: 'Suppliers table' });
+    expect(region.getAttribute('aria-busy')).toBe('true');
+    expect(region.tabIndex).toBe(0);
+  });
+
+  it('offers to clear the filters when nothing matches them', () => {
+    const clear = vi.fn();
+    render(
+      <ListFrame
+        query={state({ data: { rows: [], total: 0 } })}
+        rows={(d) => d.rows}
+        columns={columns}
+        rowKey={(r) => r.id}
+        noun="tenants"
+        filtered
+        onClearFilters={clear}
+      />,
+    );
+    expect(screen.getByRole('heading', { name: 'No tenants match these filters' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+    expect(clear).toHaveBeenCalledOnce();
+  });
+
   it('gives a column its own classes beside num', () => {
     render(
       <ListFrame

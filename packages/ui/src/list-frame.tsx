@@ -8,7 +8,14 @@ type CsvValue = string | number | null | undefined;
 
 /** One column of a table: its heading, what a row shows, and (optionally) what the CSV export writes. */
 export interface Column<T> {
+  /** The heading (the column's key and its CSV header). */
   header: string;
+  /** What the heading cell shows instead of `header` (a sort button, a visually hidden label). */
+  heading?: ReactNode;
+  /** A sortable column's current order (the heading's aria-sort). */
+  sort?: 'ascending' | 'descending' | 'none';
+  /** The cells name their row (`<th scope="row">`, read out with the row's other cells). */
+  rowHeader?: boolean;
   cell: (row: T) => ReactNode;
   /** The CSV cell; omitted: the column is not exported. */
   csv?: (row: T) => CsvValue;
@@ -20,41 +27,61 @@ export interface Column<T> {
 
 const cellClass = (c: Pick<Column<unknown>, 'num' | 'className'>) => [c.num && 'num', c.className].filter(Boolean).join(' ') || undefined;
 
-/** A table of rows, scrolling sideways inside its card on a narrow screen (never overflowing it). */
+/**
+ * A table of rows, scrolling sideways inside its card on a narrow screen (never overflowing it); with
+ * a label, the scrolling box is a focusable region so that a keyboard can scroll it too.
+ */
 export function DataTable<T>({
   columns,
   rows,
   rowKey,
+  rowClassName,
   label,
   footer,
+  busy,
 }: {
   /** The table's columns (with `renderRows`: only what the CSV export writes, if no `csv`). */
   columns: readonly Column<T>[];
   rows: readonly T[];
   rowKey: (row: T) => string | number;
+  rowClassName?: (row: T) => string | undefined;
   label?: string;
   footer?: ReactNode;
+  /** The rows shown are the previous query's while the new one loads. */
+  busy?: boolean;
 }) {
   return (
-    <div className="table-scroll">
+    <div
+      className="table-scroll"
+      tabIndex={label ? 0 : undefined}
+      role={label ? 'region' : undefined}
+      aria-label={label && `${label} table`}
+      aria-busy={busy || undefined}
+    >
       <table className="data-table" aria-label={label}>
         <thead>
           <tr>
             {columns.map((c) => (
-              <th key={c.header} className={cellClass(c)}>
-                {c.header}
+              <th key={c.header} scope="col" className={cellClass(c)} aria-sort={c.sort}>
+                {c.heading ?? c.header}
               </th>
             ))}
           </tr>
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={rowKey(row)}>
-              {columns.map((c) => (
-                <td key={c.header} className={cellClass(c)}>
-                  {c.cell(row)}
-                </td>
-              ))}
+            <tr key={rowKey(row)} className={rowClassName?.(row)}>
+              {columns.map((c) =>
+                c.rowHeader ? (
+                  <th key={c.header} scope="row" className={cellClass(c)}>
+                    {c.cell(row)}
+                  </th>
+                ) : (
+                  <td key={c.header} className={cellClass(c)}>
+                    {c.cell(row)}
+                  </td>
+                ),
+              )}
             </tr>
           ))}
           {footer}
@@ -80,6 +107,8 @@ export interface QueryState<D> {
   error: unknown;
   data: D | undefined;
   refetch: () => unknown;
+  /** The data is the previous query's, kept on screen while the new one loads. */
+  isPlaceholderData?: boolean;
 }
 
 export interface PageState {
@@ -99,9 +128,11 @@ export function ListFrame<D, T>({
   rows,
   columns,
   rowKey,
+  rowClassName,
   noun,
   filters,
   filtered = false,
+  onClearFilters,
   empty,
   page,
   onOffsetChange,
@@ -117,10 +148,13 @@ export function ListFrame<D, T>({
   rows: (data: D) => readonly T[];
   columns: readonly Column<T>[];
   rowKey: (row: T) => string | number;
+  rowClassName?: (row: T) => string | undefined;
   /** Plural noun of the rows ("purchase orders"): loading, error and empty messages. */
   noun: string;
   filters?: ReactNode;
   filtered?: boolean;
+  /** Offered as a button when nothing matches the filters. */
+  onClearFilters?: () => void;
   /** What the empty state says when nothing is filtered (how rows come to exist). */
   empty?: ReactNode;
   page?: (data: D) => PageState;
@@ -179,14 +213,30 @@ export function ListFrame<D, T>({
           {children?.(data)}
           {shown.length === 0 ? (
             <EmptyState title={filtered ? `No ${noun} match these filters` : `No ${noun} yet`}>
-              {filtered ? <p>Change or clear the filters.</p> : empty}
+              {!filtered ? (
+                empty
+              ) : onClearFilters ? (
+                <button type="button" className="secondary" onClick={onClearFilters}>
+                  Clear filters
+                </button>
+              ) : (
+                <p>Change or clear the filters.</p>
+              )}
             </EmptyState>
           ) : (
             <>
               {renderRows ? (
                 renderRows(shown)
               ) : (
-                <DataTable columns={columns} rows={shown} rowKey={rowKey} label={label ?? noun} footer={footer?.(data)} />
+                <DataTable
+                  columns={columns}
+                  rows={shown}
+                  rowKey={rowKey}
+                  rowClassName={rowClassName}
+                  label={label ?? noun}
+                  footer={footer?.(data)}
+                  busy={query.isPlaceholderData}
+                />
               )}
               {page && onOffsetChange && <Pager {...page(data)} onOffsetChange={onOffsetChange} label={`Pages of ${noun}`} />}
             </>

@@ -6,7 +6,16 @@ import type { Operation } from '@salesfleet/contracts';
 import { OutcomeBadge } from './badges';
 
 /** Operations with a row that expands to its details (secrets masked again here, whatever the API sent). */
-export function OperationsTable({ operations, showTenant = true }: { operations: Operation[]; showTenant?: boolean }) {
+export function OperationsTable({
+  operations,
+  showTenant = true,
+  busy = false,
+}: {
+  operations: readonly Operation[];
+  showTenant?: boolean;
+  /** The rows are the previous filter's while the new one loads. */
+  busy?: boolean;
+}) {
   const [open, setOpen] = useState<Set<string>>(() => new Set());
   const toggle = (id: string) =>
     setOpen((current) => {
@@ -17,7 +26,7 @@ export function OperationsTable({ operations, showTenant = true }: { operations:
     });
   const columns = showTenant ? 7 : 6;
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-label="Operations table">
+    <div className="table-scroll" tabIndex={0} role="region" aria-label="Operations table" aria-busy={busy || undefined}>
       <table className="data-table">
         <thead>
           <tr>

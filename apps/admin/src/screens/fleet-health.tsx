@@ -5,8 +5,8 @@ import { FLEET_HEALTH_INTERVAL_MS, FLEET_HEALTH_PAGE, useFleetHealth } from '../
 import { jobTenants, startJob, useFollowJob, useLatestJob } from '../api/jobs';
 import { queryKeys } from '../api/query-keys';
 import { HealthIndicator, PendingBadge, StatusBadge } from '../components/badges';
-import { EmptyState, ErrorNotice, formatBytes, formatDateTime, formatRelative, Loading, plural, pluralWord } from '@salesfleet/ui';
-import type { FleetJob, FleetJobKind } from '@salesfleet/contracts';
+import { type Column, ErrorNotice, formatBytes, formatDateTime, formatRelative, ListFrame, plural, pluralWord } from '@salesfleet/ui';
+import type { FleetHealth, FleetJob, FleetJobKind } from '@salesfleet/contracts';
 import { useDocumentTitle } from '../lib/use-document-title';
 
 const TENANT = { one: 'tenant', other: 'tenants' };
@@ -22,6 +22,38 @@ export function FleetHealthScreen() {
   const health = useFleetHealth({ offset, refetchInterval: FLEET_HEALTH_INTERVAL_MS });
   const data = health.data;
   const summary = data?.summary;
+  const columns: Column<FleetHealth['tenants'][number]>[] = [
+    { header: 'Tenant', rowHeader: true, cell: (t) => <Link to={`/tenants/${t.slug}`}>{t.slug}</Link> },
+    { header: 'Status', cell: (t) => <StatusBadge status={t.status} /> },
+    {
+      header: 'Health',
+      cell: (t) => (
+        <>
+          <HealthIndicator health={t.health ?? undefined} />
+          {t.health?.error && <div className="field-error small-text">{t.health.error}</div>}
+        </>
+      ),
+    },
+    {
+      header: 'Schema',
+      cell: (t) => (
+        <>
+          <span className="schema">{t.schemaVersion ?? '—'}</span> <PendingBadge count={t.pendingMigrations} />
+        </>
+      ),
+    },
+    { header: 'Users', num: true, cell: (t) => `${t.userCount ?? '—'} / ${t.maxUsers}` },
+    { header: 'Size', num: true, cell: (t) => formatBytes(t.health?.sizeBytes ?? null) },
+    {
+      header: 'Checked',
+      className: 'nowrap',
+      cell: (t) => (
+        <span title={t.health ? formatDateTime(t.health.checkedAt) : 'never'}>
+          {t.health ? formatRelative(t.health.checkedAt) : 'never'}
+        </span>
+      ),
+    },
+  ];
 
   return (
     <section>
@@ -36,127 +68,71 @@ export function FleetHealthScreen() {
         </div>
       </div>
 
-      {health.isPending && <Loading label="Reading the fleet's health…" />}
-      {health.isError && (
-        <ErrorNotice error={health.error} title="Could not read the fleet's health" onRetry={() => void health.refetch()} />
-      )}
-      {data && summary && summary.tenants === 0 && (
-        <EmptyState title="No tenants to watch">
+      <ListFrame
+        query={health}
+        rows={(d) => d.tenants}
+        columns={columns}
+        rowKey={(t) => t.slug}
+        rowClassName={(t) => (t.health && (!t.health.reachable || t.health.error) ? 'row-failing' : undefined)}
+        noun="tenants"
+        label="Fleet health"
+        empty={
           <p>
             Health appears here once the first tenant exists. <Link to="/tenants/new">Create a tenant</Link>.
           </p>
-        </EmptyState>
-      )}
-      {data && summary && summary.tenants > 0 && (
-        <>
-          <ul className="summary" aria-label="Summary">
-            <li>
-              <strong>{summary.tenants}</strong> {pluralWord(summary.tenants, TENANT)}
-            </li>
-            <li className={summary.unreachable ? 'summary-bad' : 'summary-good'}>
-              <strong>{summary.unreachable}</strong> failing
-            </li>
-            <li className={summary.behindSchema ? 'summary-warn' : undefined}>
-              <strong>{summary.behindSchema}</strong> with pending migrations
-            </li>
-            <li className={summary.tenants - summary.checked ? 'summary-warn' : undefined}>
-              <strong>{summary.tenants - summary.checked}</strong> never checked
-            </li>
-            <li>
-              <strong>{formatBytes(summary.sizeBytes)}</strong> in all
-            </li>
-            <li>
-              <strong>{summary.averageLatencyMs === null ? '—' : `${summary.averageLatencyMs} ms`}</strong> average latency
-            </li>
-          </ul>
-          <div className="grid">
-            <FleetJobCard
-              kind="migrate"
-              title="Migrate all"
-              action={`Migrate all (${summary.tenants})`}
-              confirm={`Migrate every tenant (${summary.tenants}) now? Up-to-date tenants are skipped without being opened.`}
-              explain="Runs in the server as a fleet job, one at a time across every server process, and goes on if this tab is closed. A failure stops only that tenant."
-            />
-            <FleetJobCard
-              kind="health"
-              title="Health check"
-              action="Check now"
-              explain="Checks every tenant (latency, size, schema, users) and records a sample for its history; the server also runs it on a schedule."
-            />
-            <FleetJobCard
-              kind="backup"
-              title="Back up all"
-              action={`Back up all (${summary.tenants})`}
-              confirm={`Back up every active or suspended tenant (${summary.tenants} in all) now? One tenant after another; its users keep working.`}
-              explain="Takes a consistent backup of each tenant into its backups folder on the server, as a fleet job that goes on if this tab is closed. A failure stops only that tenant."
-            />
-          </div>
-          <div className="table-scroll" tabIndex={0} role="region" aria-label="Fleet health table">
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">Tenant</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Health</th>
-                  <th scope="col">Schema</th>
-                  <th scope="col">Users</th>
-                  <th scope="col">Size</th>
-                  <th scope="col">Checked</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.tenants.map((t) => (
-                  <tr key={t.slug} className={t.health && (!t.health.reachable || t.health.error) ? 'row-failing' : undefined}>
-                    <th scope="row">
-                      <Link to={`/tenants/${t.slug}`}>{t.slug}</Link>
-                    </th>
-                    <td>
-                      <StatusBadge status={t.status} />
-                    </td>
-                    <td>
-                      <HealthIndicator health={t.health ?? undefined} />
-                      {t.health?.error && <div className="field-error small-text">{t.health.error}</div>}
-                    </td>
-                    <td>
-                      <span className="schema">{t.schemaVersion ?? '—'}</span> <PendingBadge count={t.pendingMigrations} />
-                    </td>
-                    <td className="num">
-                      {t.userCount ?? '—'} / {t.maxUsers}
-                    </td>
-                    <td className="num">{formatBytes(t.health?.sizeBytes ?? null)}</td>
-                    <td className="nowrap" title={t.health ? formatDateTime(t.health.checkedAt) : 'never'}>
-                      {t.health ? formatRelative(t.health.checkedAt) : 'never'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {data.total > FLEET_HEALTH_PAGE && (
-            <nav className="pager" aria-label="Pages">
-              <button
-                type="button"
-                className="secondary outline small"
-                disabled={offset === 0}
-                onClick={() => setOffset(Math.max(0, offset - FLEET_HEALTH_PAGE))}
-              >
-                Previous
-              </button>
-              <span className="muted">
-                {offset + 1}–{Math.min(offset + FLEET_HEALTH_PAGE, data.total)} of {data.total}
-              </span>
-              <button
-                type="button"
-                className="secondary outline small"
-                disabled={offset + FLEET_HEALTH_PAGE >= data.total}
-                onClick={() => setOffset(offset + FLEET_HEALTH_PAGE)}
-              >
-                Next
-              </button>
-            </nav>
-          )}
-        </>
-      )}
+        }
+        page={(d) => ({ total: d.total, limit: FLEET_HEALTH_PAGE, offset })}
+        onOffsetChange={setOffset}
+      >
+        {({ summary }) =>
+          summary.tenants > 0 && (
+            <>
+              <ul className="summary" aria-label="Summary">
+                <li>
+                  <strong>{summary.tenants}</strong> {pluralWord(summary.tenants, TENANT)}
+                </li>
+                <li className={summary.unreachable ? 'summary-bad' : 'summary-good'}>
+                  <strong>{summary.unreachable}</strong> failing
+                </li>
+                <li className={summary.behindSchema ? 'summary-warn' : undefined}>
+                  <strong>{summary.behindSchema}</strong> with pending migrations
+                </li>
+                <li className={summary.tenants - summary.checked ? 'summary-warn' : undefined}>
+                  <strong>{summary.tenants - summary.checked}</strong> never checked
+                </li>
+                <li>
+                  <strong>{formatBytes(summary.sizeBytes)}</strong> in all
+                </li>
+                <li>
+                  <strong>{summary.averageLatencyMs === null ? '—' : `${summary.averageLatencyMs} ms`}</strong> average latency
+                </li>
+              </ul>
+              <div className="grid">
+                <FleetJobCard
+                  kind="migrate"
+                  title="Migrate all"
+                  action={`Migrate all (${summary.tenants})`}
+                  confirm={`Migrate every tenant (${summary.tenants}) now? Up-to-date tenants are skipped without being opened.`}
+                  explain="Runs in the server as a fleet job, one at a time across every server process, and goes on if this tab is closed. A failure stops only that tenant."
+                />
+                <FleetJobCard
+                  kind="health"
+                  title="Health check"
+                  action="Check now"
+                  explain="Checks every tenant (latency, size, schema, users) and records a sample for its history; the server also runs it on a schedule."
+                />
+                <FleetJobCard
+                  kind="backup"
+                  title="Back up all"
+                  action={`Back up all (${summary.tenants})`}
+                  confirm={`Back up every active or suspended tenant (${summary.tenants} in all) now? One tenant after another; its users keep working.`}
+                  explain="Takes a consistent backup of each tenant into its backups folder on the server, as a fleet job that goes on if this tab is closed. A failure stops only that tenant."
+                />
+              </div>
+            </>
+          )
+        }
+      </ListFrame>
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { useRef } from 'react';
 import { useSearchParams } from 'react-router';
 import { useOperations } from '../api/operations';
 import { useTenantPage } from '../api/tenants';
-import { EmptyState, ErrorNotice, Loading, useDebouncedInput } from '@salesfleet/ui';
+import { ListFrame, useDebouncedInput } from '@salesfleet/ui';
 import { OperationsTable } from '../components/operations-table';
 import { OPERATION_OUTCOMES, type OperationListQuery, type OperationOutcome } from '@salesfleet/contracts';
 import { useDocumentTitle } from '../lib/use-document-title';
@@ -51,83 +51,77 @@ export function OperationsScreen() {
           <p className="muted">Every lifecycle operation on the fleet: who did what, when, and how it went.</p>
         </div>
       </div>
-      <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor="op-tenant">Tenant</label>
-          <input
-            id="op-tenant"
-            list="op-tenant-list"
-            value={tenantText}
-            placeholder="All tenants"
-            onChange={(e) => setTenantText(e.target.value)}
-            autoCapitalize="none"
-            spellCheck={false}
-          />
-          <datalist id="op-tenant-list">
-            {(tenants.data?.tenants ?? []).map((t) => (
-              <option key={t.slug} value={t.slug}>
-                {t.name}
-              </option>
-            ))}
-          </datalist>
-        </div>
-        <div className="field">
-          <label htmlFor="op-action">Action</label>
-          <input
-            id="op-action"
-            list="op-action-list"
-            value={actionText}
-            placeholder="All actions"
-            onChange={(e) => setActionText(e.target.value)}
-            autoCapitalize="none"
-            spellCheck={false}
-          />
-          <datalist id="op-action-list">
-            {actions.map((a) => (
-              <option key={a} value={a} />
-            ))}
-          </datalist>
-        </div>
-        <div className="field">
-          <label htmlFor="op-outcome">Outcome</label>
-          <select id="op-outcome" value={filters.outcome} onChange={(e) => update('outcome', e.target.value)}>
-            <option value="">All outcomes</option>
-            {OPERATION_OUTCOMES.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="op-limit">Show</label>
-          <select id="op-limit" value={String(filters.limit)} onChange={(e) => update('limit', e.target.value)}>
-            {LIMITS.map((n) => (
-              <option key={n} value={n}>
-                latest {n}
-              </option>
-            ))}
-          </select>
-        </div>
-      </form>
-      {operations.isPending && <Loading label="Loading operations…" />}
-      {operations.isError && (
-        <ErrorNotice error={operations.error} title="Could not load the operations" onRetry={() => void operations.refetch()} />
-      )}
-      {operations.data && operations.data.length === 0 && (
-        <EmptyState title={filtered ? 'No operation matches these filters' : 'No operations yet'}>
-          <p className="muted">
-            {filtered
-              ? 'Change or clear the filters above.'
-              : 'Creating, changing, migrating or deleting a tenant records an operation here.'}
-          </p>
-        </EmptyState>
-      )}
-      {operations.data && operations.data.length > 0 && (
-        <div aria-busy={operations.isFetching && operations.isPlaceholderData}>
-          <OperationsTable operations={operations.data} />
-        </div>
-      )}
+      <ListFrame
+        query={operations}
+        rows={(d) => d}
+        columns={[]}
+        rowKey={(op) => op.id}
+        noun="operations"
+        filtered={filtered}
+        empty={<p className="muted">Creating, changing, migrating or deleting a tenant records an operation here.</p>}
+        renderRows={(shown) => <OperationsTable operations={shown} busy={operations.isPlaceholderData} />}
+        filters={
+          <>
+            <div className="field">
+              <label htmlFor="op-tenant">Tenant</label>
+              <input
+                id="op-tenant"
+                list="op-tenant-list"
+                value={tenantText}
+                placeholder="All tenants"
+                onChange={(e) => setTenantText(e.target.value)}
+                autoCapitalize="none"
+                spellCheck={false}
+              />
+              <datalist id="op-tenant-list">
+                {(tenants.data?.tenants ?? []).map((t) => (
+                  <option key={t.slug} value={t.slug}>
+                    {t.name}
+                  </option>
+                ))}
+              </datalist>
+            </div>
+            <div className="field">
+              <label htmlFor="op-action">Action</label>
+              <input
+                id="op-action"
+                list="op-action-list"
+                value={actionText}
+                placeholder="All actions"
+                onChange={(e) => setActionText(e.target.value)}
+                autoCapitalize="none"
+                spellCheck={false}
+              />
+              <datalist id="op-action-list">
+                {actions.map((a) => (
+                  <option key={a} value={a} />
+                ))}
+              </datalist>
+            </div>
+            <div className="field">
+              <label htmlFor="op-outcome">Outcome</label>
+              <select id="op-outcome" value={filters.outcome} onChange={(e) => update('outcome', e.target.value)}>
+                <option value="">All outcomes</option>
+                {OPERATION_OUTCOMES.map((o) => (
+                  <option key={o} value={o}>
+                    {o}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="op-limit">Show</label>
+              <select id="op-limit" value={String(filters.limit)} onChange={(e) => update('limit', e.target.value)}>
+                {LIMITS.map((n) => (
+                  <option key={n} value={n}>
+                    latest {n}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </>
+        }
+      />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
-import type { PlatformAdminCredentials } from '@salesfleet/contracts';
-import { ErrorNotice, formatRelative, Loading, Notice, TextField } from '@salesfleet/ui';
+import type { PlatformAdminCredentials, PlatformAdminEntry } from '@salesfleet/contracts';
+import { type Column, ErrorNotice, formatRelative, ListFrame, Notice, TextField } from '@salesfleet/ui';
 import { useSession } from '../api/auth';
 import { useAddPlatformAdmin, useDisablePlatformAdmin, usePlatformAdmins, useResetPlatformAdminPassword } from '../api/data-safety';
 import { OneTimePassword } from '../components/one-time-password';
@@ -17,6 +17,72 @@ export function PlatformAdminsScreen() {
   const [issued, setIssued] = useState<PlatformAdminCredentials | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const activeCount = admins.data?.filter((a) => a.isActive).length ?? 0;
+  const columns: Column<PlatformAdminEntry>[] = [
+    {
+      header: 'Username',
+      rowHeader: true,
+      cell: (a) => (
+        <>
+          {a.username}
+          {a.id === me?.id && <span className="muted"> (you)</span>}
+        </>
+      ),
+    },
+    { header: 'Email', cell: (a) => a.email },
+    { header: 'Status', cell: (a) => (a.isActive ? (a.mustChangePassword ? 'Active · must change password' : 'Active') : 'Disabled') },
+    { header: 'Last sign-in', cell: (a) => (a.lastLoginAt ? formatRelative(a.lastLoginAt) : 'never') },
+    {
+      header: 'Actions',
+      heading: <span className="visually-hidden">Actions</span>,
+      className: 'row-actions',
+      cell: (a) => {
+        if (a.id === me?.id) return null;
+        const last = a.isActive && activeCount <= 1;
+        return (
+          <>
+            <button
+              type="button"
+              className="secondary outline small"
+              disabled={reset.isPending}
+              onClick={() => {
+                setIssued(null);
+                reset.mutate(a.username, { onSuccess: setIssued });
+              }}
+            >
+              Reset password
+            </button>
+            {a.isActive && confirming !== a.username && (
+              <button
+                type="button"
+                className="secondary outline small"
+                disabled={last}
+                title={last ? 'The last active admin cannot be disabled' : undefined}
+                onClick={() => setConfirming(a.username)}
+              >
+                Disable…
+              </button>
+            )}
+            {confirming === a.username && (
+              <span className="confirm-row">
+                <button
+                  type="button"
+                  className="danger small"
+                  disabled={disable.isPending}
+                  aria-busy={disable.isPending}
+                  onClick={() => disable.mutate(a.username, { onSettled: () => setConfirming(null) })}
+                >
+                  Disable {a.username}
+                </button>
+                <button type="button" className="secondary outline small" onClick={() => setConfirming(null)}>
+                  Cancel
+                </button>
+              </span>
+            )}
+          </>
+        );
+      },
+    },
+  ];
 
   return (
     <section>
@@ -34,84 +100,15 @@ export function PlatformAdminsScreen() {
       {reset.isError && <ErrorNotice error={reset.error} title="The password was not reset" />}
       {disable.isError && <ErrorNotice error={disable.error} title="The admin was not disabled" />}
       {disable.isSuccess && <Notice kind="success">{disable.data.admin.username} is disabled; their sessions have ended.</Notice>}
-      {admins.isPending && <Loading label="Loading the admins…" />}
-      {admins.isError && <ErrorNotice error={admins.error} title="Could not load the admins" onRetry={() => void admins.refetch()} />}
-      {admins.data && (
-        <div className="table-scroll">
-          <table aria-label="Platform admins">
-            <thead>
-              <tr>
-                <th scope="col">Username</th>
-                <th scope="col">Email</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last sign-in</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {admins.data.map((a) => {
-                const self = a.id === me?.id;
-                const last = a.isActive && activeCount <= 1;
-                return (
-                  <tr key={a.id} className={a.isActive ? undefined : 'status-disabled'}>
-                    <th scope="row">
-                      {a.username}
-                      {self && <span className="muted"> (you)</span>}
-                    </th>
-                    <td>{a.email}</td>
-                    <td>{a.isActive ? (a.mustChangePassword ? 'Active · must change password' : 'Active') : 'Disabled'}</td>
-                    <td>{a.lastLoginAt ? formatRelative(a.lastLoginAt) : 'never'}</td>
-                    <td className="row-actions">
-                      {!self && (
-                        <button
-                          type="button"
-                          className="secondary outline small"
-                          disabled={reset.isPending}
-                          onClick={() => {
-                            setIssued(null);
-                            reset.mutate(a.username, { onSuccess: setIssued });
-                          }}
-                        >
-                          Reset password
-                        </button>
-                      )}
-                      {!self && a.isActive && confirming !== a.username && (
-                        <button
-                          type="button"
-                          className="secondary outline small"
-                          disabled={last}
-                          title={last ? 'The last active admin cannot be disabled' : undefined}
-                          onClick={() => setConfirming(a.username)}
-                        >
-                          Disable…
-                        </button>
-                      )}
-                      {confirming === a.username && (
-                        <span className="confirm-row">
-                          <button
-                            type="button"
-                            className="danger small"
-                            disabled={disable.isPending}
-                            aria-busy={disable.isPending}
-                            onClick={() => disable.mutate(a.username, { onSettled: () => setConfirming(null) })}
-                          >
-                            Disable {a.username}
-                          </button>
-                          <button type="button" className="secondary outline small" onClick={() => setConfirming(null)}>
-                            Cancel
-                          </button>
-                        </span>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListFrame
+        query={admins}
+        rows={(d) => d}
+        columns={columns}
+        rowKey={(a) => a.id}
+        rowClassName={(a) => (a.isActive ? undefined : 'status-disabled')}
+        noun="admins"
+        label="Platform admins"
+      />
       <AddAdminForm onAdded={setIssued} />
     </section>
   );

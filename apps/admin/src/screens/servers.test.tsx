@@ -62,7 +62,7 @@ describe('Servers', () => {
     });
     const user = userEvent.setup();
     renderApp('/servers');
-    expect(await screen.findByRole('heading', { name: 'No servers registered' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'No servers yet' })).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Add server' }));
     expect(await screen.findByText(/Give a postgres:\/\/ or mysql:\/\/ URL/)).toBeTruthy();
     expect(api.calls('POST', '/servers')).toHaveLength(0);

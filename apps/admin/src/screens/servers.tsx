@@ -7,7 +7,7 @@ import {
   type TenantServerState,
   isTenantServerName,
 } from '@salesfleet/contracts';
-import { EmptyState, ErrorNotice, Loading, Notice, TextField } from '@salesfleet/ui';
+import { type Column, ErrorNotice, ListFrame, Notice, TextField } from '@salesfleet/ui';
 import { useAddTenantServer, useRemoveTenantServer, useTenantServers, useUpdateTenantServer } from '../api/servers';
 import { useDocumentTitle } from '../lib/use-document-title';
 
@@ -30,6 +30,87 @@ export function ServersScreen() {
   const update = useUpdateTenantServer();
   const remove = useRemoveTenantServer();
   const [confirming, setConfirming] = useState<string | null>(null);
+  const busy = update.isPending || remove.isPending;
+  const columns: Column<TenantServer>[] = [
+    { header: 'Name', rowHeader: true, cell: (s) => s.name },
+    { header: 'Engine', cell: (s) => ENGINE_LABEL[s.engine] },
+    {
+      header: 'Address',
+      cell: (s) => (
+        <>
+          <span className="schema">
+            {s.user ? `${s.user}@` : ''}
+            {s.host}:{s.port}
+            {s.maintenanceDatabase ? `/${s.maintenanceDatabase}` : ''}
+          </span>
+          {s.passwordSet && <span className="muted small-text"> · password set</span>}
+        </>
+      ),
+    },
+    {
+      header: 'Used',
+      num: true,
+      cell: (s) => (
+        <span title={`${s.tenantCount} of ${s.capacity} tenants`}>
+          {s.tenantCount} / {s.capacity}
+        </span>
+      ),
+    },
+    {
+      header: 'Capacity',
+      cell: (s) => (
+        <CapacityInput key={s.capacity} server={s} busy={busy} onSave={(capacity) => update.mutate({ name: s.name, capacity })} />
+      ),
+    },
+    {
+      header: 'State',
+      cell: (s) => (
+        <>
+          <span className={`badge badge-${stateTone[s.state]}`}>{s.state}</span>{' '}
+          <select
+            aria-label={`State of ${s.name}`}
+            value={s.state}
+            disabled={busy}
+            onChange={(e) => update.mutate({ name: s.name, state: e.target.value as TenantServerState })}
+          >
+            {stateOptions}
+          </select>
+        </>
+      ),
+    },
+    {
+      header: 'Actions',
+      heading: <span className="visually-hidden">Actions</span>,
+      className: 'row-actions',
+      cell: (s) =>
+        confirming !== s.name ? (
+          <button
+            type="button"
+            className="secondary outline small"
+            disabled={busy || s.tenantCount > 0}
+            title={s.tenantCount > 0 ? 'Tenants are on it: move them first' : undefined}
+            onClick={() => setConfirming(s.name)}
+          >
+            Remove…
+          </button>
+        ) : (
+          <span className="confirm-row">
+            <button
+              type="button"
+              className="danger small"
+              disabled={busy}
+              aria-busy={busy}
+              onClick={() => remove.mutate(s.name, { onSettled: () => setConfirming(null) })}
+            >
+              Remove {s.name}
+            </button>
+            <button type="button" className="secondary outline small" onClick={() => setConfirming(null)}>
+              Cancel
+            </button>
+          </span>
+        ),
+    },
+  ];
 
   return (
     <section>
@@ -43,142 +124,48 @@ export function ServersScreen() {
       {update.isError && <ErrorNotice error={update.error} title="The server was not changed" />}
       {remove.isError && <ErrorNotice error={remove.error} title="The server was not removed" />}
       {remove.isSuccess && <Notice kind="success">Server {remove.variables} removed.</Notice>}
-      {servers.isPending && <Loading label="Loading the servers…" />}
-      {servers.isError && <ErrorNotice error={servers.error} title="Could not load the servers" onRetry={() => void servers.refetch()} />}
-      {servers.data && servers.data.length === 0 && (
-        <EmptyState title="No servers registered">
-          <p>Without registered servers, new PostgreSQL and MySQL tenants go to SALESFLEET_TENANT_SERVER_URL. Add one below.</p>
-        </EmptyState>
-      )}
-      {servers.data && servers.data.length > 0 && (
-        <div className="table-scroll" tabIndex={0} role="region" aria-label="Servers table">
-          <table aria-label="Servers">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Engine</th>
-                <th scope="col">Address</th>
-                <th scope="col">Used</th>
-                <th scope="col">Capacity</th>
-                <th scope="col">State</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {servers.data.map((s) => (
-                <ServerRow
-                  key={s.name}
-                  server={s}
-                  busy={update.isPending || remove.isPending}
-                  confirming={confirming === s.name}
-                  onConfirm={(on) => setConfirming(on ? s.name : null)}
-                  onChange={(patch) => update.mutate({ name: s.name, ...patch })}
-                  onRemove={() => remove.mutate(s.name, { onSettled: () => setConfirming(null) })}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListFrame
+        query={servers}
+        rows={(d) => d}
+        columns={columns}
+        rowKey={(s) => s.name}
+        noun="servers"
+        label="Servers"
+        empty={<p>Without registered servers, new PostgreSQL and MySQL tenants go to SALESFLEET_TENANT_SERVER_URL. Add one below.</p>}
+      />
       <AddServerForm />
     </section>
   );
 }
 
-function ServerRow({
-  server: s,
-  busy,
-  confirming,
-  onConfirm,
-  onChange,
-  onRemove,
-}: {
-  server: TenantServer;
-  busy: boolean;
-  confirming: boolean;
-  onConfirm: (on: boolean) => void;
-  onChange: (patch: { state?: TenantServerState; capacity?: number }) => void;
-  onRemove: () => void;
-}) {
+/** A server's capacity, saved when changed to a whole number in range. */
+function CapacityInput({ server: s, busy, onSave }: { server: TenantServer; busy: boolean; onSave: (capacity: number) => void }) {
   const [capacity, setCapacity] = useState(String(s.capacity));
   const wanted = Number(capacity);
   const capacityOk = Number.isInteger(wanted) && wanted >= 1 && wanted <= MAX_SERVER_CAPACITY;
   return (
-    <tr>
-      <th scope="row">{s.name}</th>
-      <td>{ENGINE_LABEL[s.engine]}</td>
-      <td>
-        <span className="schema">
-          {s.user ? `${s.user}@` : ''}
-          {s.host}:{s.port}
-          {s.maintenanceDatabase ? `/${s.maintenanceDatabase}` : ''}
-        </span>
-        {s.passwordSet && <span className="muted small-text"> · password set</span>}
-      </td>
-      <td className="num" title={`${s.tenantCount} of ${s.capacity} tenants`}>
-        {s.tenantCount} / {s.capacity}
-      </td>
-      <td>
-        <form
-          className="inline-cell"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (capacityOk && wanted !== s.capacity) onChange({ capacity: wanted });
-          }}
-        >
-          <input
-            type="number"
-            min={1}
-            max={MAX_SERVER_CAPACITY}
-            value={capacity}
-            aria-label={`Capacity of ${s.name}`}
-            aria-invalid={capacityOk ? undefined : true}
-            onChange={(e) => setCapacity(e.target.value)}
-          />
-          {capacityOk && wanted !== s.capacity && (
-            <button type="submit" className="secondary outline small" disabled={busy}>
-              Save
-            </button>
-          )}
-        </form>
-      </td>
-      <td>
-        <span className={`badge badge-${stateTone[s.state]}`}>{s.state}</span>{' '}
-        <select
-          aria-label={`State of ${s.name}`}
-          value={s.state}
-          disabled={busy}
-          onChange={(e) => onChange({ state: e.target.value as TenantServerState })}
-        >
-          {stateOptions}
-        </select>
-      </td>
-      <td className="row-actions">
-        {!confirming && (
-          <button
-            type="button"
-            className="secondary outline small"
-            disabled={busy || s.tenantCount > 0}
-            title={s.tenantCount > 0 ? 'Tenants are on it: move them first' : undefined}
-            onClick={() => onConfirm(true)}
-          >
-            Remove…
-          </button>
-        )}
-        {confirming && (
-          <span className="confirm-row">
-            <button type="button" className="danger small" disabled={busy} aria-busy={busy} onClick={onRemove}>
-              Remove {s.name}
-            </button>
-            <button type="button" className="secondary outline small" onClick={() => onConfirm(false)}>
-              Cancel
-            </button>
-          </span>
-        )}
-      </td>
-    </tr>
+    <form
+      className="inline-cell"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (capacityOk && wanted !== s.capacity) onSave(wanted);
+      }}
+    >
+      <input
+        type="number"
+        min={1}
+        max={MAX_SERVER_CAPACITY}
+        value={capacity}
+        aria-label={`Capacity of ${s.name}`}
+        aria-invalid={capacityOk ? undefined : true}
+        onChange={(e) => setCapacity(e.target.value)}
+      />
+      {capacityOk && wanted !== s.capacity && (
+        <button type="submit" className="secondary outline small" disabled={busy}>
+          Save
+        </button>
+      )}
+    </form>
   );
 }
 

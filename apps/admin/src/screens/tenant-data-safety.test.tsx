@@ -74,7 +74,7 @@ describe('backups on a tenant’s page', () => {
       ),
     });
     const card = await screen.findByRole('article', { name: 'Backups' });
-    await within(card).findByText('No backups yet.');
+    await within(card).findByRole('heading', { name: 'No backups yet' });
     await user.click(within(card).getByRole('button', { name: 'Take a backup' }));
     await within(card).findByText('600 of 1,234 rows', { exact: false });
     await within(card).findByText('The backup succeeded.', {}, { timeout: 5000 });

@@ -2,7 +2,7 @@ import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'rea
 import { Link } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { slugProblem, type Backup, type Engine, type OperationRun, type TenantUserCredentials } from '@salesfleet/contracts';
-import { ErrorNotice, formatBytes, formatDateTime, formatDuration, SelectField, TextField } from '@salesfleet/ui';
+import { type Column, ErrorNotice, formatBytes, formatDateTime, formatDuration, ListFrame, SelectField, TextField } from '@salesfleet/ui';
 import {
   useBackups,
   useCreateTenantAdmin,
@@ -98,6 +98,29 @@ export function BackupsCard({ tenant }: { tenant: TenantDetail }) {
   const [runId, setRunId] = useState<string | null>(null);
   const [restoring, setRestoring] = useState<string | null>(null);
   const working = tenant.status === 'active' || tenant.status === 'suspended' || tenant.status === 'maintenance';
+  const backupColumns: Column<Backup>[] = [
+    {
+      header: 'Taken',
+      cell: (b) => (
+        <span title={b.name}>
+          {formatDateTime(b.createdAt)}
+          {b.kind === 'move' && <span className="muted"> (copy of a move)</span>}
+        </span>
+      ),
+    },
+    { header: 'From', cell: (b) => (b.engine ? engineLabel(b.engine) : '—') },
+    { header: 'Rows', num: true, cell: (b) => (b.rows === null ? '—' : b.rows.toLocaleString()) },
+    { header: 'Size', num: true, cell: (b) => formatBytes(b.bytes) },
+    {
+      header: 'Actions',
+      heading: <span className="visually-hidden">Actions</span>,
+      cell: (b) => (
+        <button type="button" className="secondary outline small" onClick={() => setRestoring(b.name)}>
+          Restore…
+        </button>
+      ),
+    },
+  ];
 
   return (
     <article className="card card-wide" aria-labelledby="backups-title">
@@ -130,43 +153,7 @@ export function BackupsCard({ tenant }: { tenant: TenantDetail }) {
           {(r) => r.state === 'succeeded' && <p>{Number(r.result?.rows ?? 0).toLocaleString()} rows saved.</p>}
         </RunStatus>
       )}
-      {backups.isError && <ErrorNotice error={backups.error} title="Could not list the backups" onRetry={() => void backups.refetch()} />}
-      {backups.data && backups.data.length === 0 && <p>No backups yet.</p>}
-      {backups.data && backups.data.length > 0 && (
-        <div className="table-scroll">
-          <table aria-label="Backups">
-            <thead>
-              <tr>
-                <th scope="col">Taken</th>
-                <th scope="col">From</th>
-                <th scope="col">Rows</th>
-                <th scope="col">Size</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {backups.data.map((b) => (
-                <tr key={b.name}>
-                  <td title={b.name}>
-                    {formatDateTime(b.createdAt)}
-                    {b.kind === 'move' && <span className="muted"> (copy of a move)</span>}
-                  </td>
-                  <td>{b.engine ? engineLabel(b.engine) : '—'}</td>
-                  <td>{b.rows === null ? '—' : b.rows.toLocaleString()}</td>
-                  <td>{formatBytes(b.bytes)}</td>
-                  <td>
-                    <button type="button" className="secondary outline small" onClick={() => setRestoring(b.name)}>
-                      Restore…
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListFrame query={backups} rows={(d) => d} columns={backupColumns} rowKey={(b) => b.name} noun="backups" label="Backups" />
       {restoring && backups.data?.some((b) => b.name === restoring) && (
         <RestoreForm
           key={restoring}

@@ -24,6 +24,7 @@ import {
   formatRelative,
   fromDateInput,
   isApiError,
+  ListFrame,
   Loading,
   Notice,
   TextField,
@@ -618,10 +619,14 @@ function RecentOperations({ slug }: { slug: string }) {
         <h2 id="ops-title">Recent operations</h2>
         <Link to={`/operations?tenant=${encodeURIComponent(slug)}`}>All operations for {slug}</Link>
       </header>
-      {operations.isPending && <Loading label="Loading operations…" />}
-      {operations.isError && <ErrorNotice error={operations.error} title="Could not load the operations" />}
-      {operations.data && operations.data.length === 0 && <p className="muted">No operations recorded yet.</p>}
-      {operations.data && operations.data.length > 0 && <OperationsTable operations={operations.data} showTenant={false} />}
+      <ListFrame
+        query={operations}
+        rows={(d) => d}
+        columns={[]}
+        rowKey={(op) => op.id}
+        noun="operations"
+        renderRows={(shown) => <OperationsTable operations={shown} showTenant={false} />}
+      />
     </article>
   );
 }

@@ -96,7 +96,7 @@ describe('tenants list', () => {
     await waitFor(() => expect(rowNames()).toEqual(['Bakery Nord']));
     expect(lastQuery(api)).toMatchObject({ status: 'suspended' });
     await user.type(screen.getByLabelText('Search'), 'zzz');
-    expect(await screen.findByRole('heading', { name: 'No tenant matches these filters' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'No tenants match these filters' })).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
     await waitFor(() => expect(rowNames()).toHaveLength(3));
     expect(lastQuery(api)).toEqual({ limit: '50', offset: '0', sort: 'name', dir: 'asc' });

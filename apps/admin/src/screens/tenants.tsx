@@ -1,7 +1,7 @@
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { useTenantPage } from '../api/tenants';
 import { HealthIndicator, PendingBadge, StatusBadge } from '../components/badges';
-import { EmptyState, ErrorNotice, formatDate, Loading, Notice, Pager, useDebouncedInput } from '@salesfleet/ui';
+import { type Column, formatDate, ListFrame, Notice, useDebouncedInput } from '@salesfleet/ui';
 import { displayUrl } from '../lib/display-url';
 import {
   ENGINES,
@@ -44,29 +44,27 @@ function readQuery(params: URLSearchParams): TableQuery {
   };
 }
 
-function SortHeader({
-  label,
-  sortKey,
-  query,
-  onSort,
-}: {
-  label: string;
-  sortKey: TenantSortKey;
-  query: TableQuery;
-  onSort: (key: TenantSortKey, direction: SortDirection) => void;
-}) {
+/** A column heading that sorts the list by its key: ascending first, then the other way. */
+function sortable(
+  label: string,
+  sortKey: TenantSortKey,
+  query: TableQuery,
+  onSort: (key: TenantSortKey, direction: SortDirection) => void,
+) {
   const active = query.sort === sortKey;
   const next: SortDirection = active && query.dir === 'asc' ? 'desc' : 'asc';
-  return (
-    <th scope="col" aria-sort={active ? (query.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+  return {
+    header: label,
+    sort: active ? (query.dir === 'asc' ? 'ascending' : 'descending') : 'none',
+    heading: (
       <button type="button" className="sort-button" onClick={() => onSort(sortKey, next)}>
         {label}
         <span className="sort-arrow" aria-hidden="true">
           {active ? (query.dir === 'asc' ? '▲' : '▼') : '↕'}
         </span>
       </button>
-    </th>
-  );
+    ),
+  } as const;
 }
 
 /**
@@ -105,6 +103,47 @@ export function TenantsScreen() {
   const filtered = query.q !== '' || query.status !== '' || query.engine !== '';
   const data = page.data;
   const emptyFleet = data && data.total === 0 && !filtered;
+  const onSort = (sort: TenantSortKey, dir: SortDirection) => update({ sort, dir: dir === 'asc' ? '' : 'desc' });
+  const column = (label: string, key: TenantSortKey) => sortable(label, key, query, onSort);
+  const columns: Column<TenantSummary>[] = [
+    {
+      ...column('Name', 'name'),
+      rowHeader: true,
+      className: 'sticky-col',
+      cell: (tenant) => <Link to={`/tenants/${tenant.slug}`}>{tenant.name}</Link>,
+    },
+    {
+      ...column('Subdomain', 'slug'),
+      cell: (tenant) => (
+        <a href={tenant.url} target="_blank" rel="noopener noreferrer" title={`Open ${tenant.url} in a new tab`}>
+          {displayUrl(tenant.url)}
+        </a>
+      ),
+    },
+    { ...column('Status', 'status'), cell: (tenant) => <StatusBadge status={tenant.status} /> },
+    { ...column('Engine', 'engine'), cell: (tenant) => engineLabel(tenant.engine) },
+    { ...column('Users', 'users'), num: true, cell: (tenant) => `${tenant.userCount ?? '—'} / ${tenant.maxUsers}` },
+    {
+      ...column('Schema', 'schema'),
+      cell: (tenant) => (
+        <>
+          <span className="schema" title={tenant.schemaVersion ?? 'not migrated'}>
+            {tenant.schemaVersion ?? '—'}
+          </span>{' '}
+          <PendingBadge count={tenant.pendingMigrations} />
+        </>
+      ),
+    },
+    {
+      ...column('Health', 'health'),
+      cell: (tenant) => (
+        <span title={tenant.health ? `Last checked ${formatDate(tenant.health.checkedAt)}` : 'Not checked yet'}>
+          <HealthIndicator health={tenant.health ?? undefined} />
+        </span>
+      ),
+    },
+    { ...column('Created', 'created'), className: 'nowrap', cell: (tenant) => formatDate(tenant.createdAt) },
+  ];
 
   return (
     <section>
@@ -123,163 +162,77 @@ export function TenantsScreen() {
       </div>
 
       {flash && <Notice kind="success">{flash}</Notice>}
-      {page.isPending && <Loading label="Loading tenants…" />}
-      {page.isError && <ErrorNotice error={page.error} title="Could not load the tenants" onRetry={() => void page.refetch()} />}
-
-      {emptyFleet && (
-        <EmptyState title="No tenants yet">
-          <p>
-            A tenant is one organisation: its own database (SQLite, PostgreSQL or MySQL) and its own subdomain, where its users sign in.
-            Create the first one with <strong>Create tenant</strong>: give it a name, a subdomain and its administrator’s email. You will
-            get the address and a one-time password for that administrator.
-          </p>
-          <p className="muted">
-            From a shell, the same job is <code>pnpm cli create-tenant "Acme" acme admin@acme.example</code>.
-          </p>
-          <Link to="/tenants/new" role="button">
-            Create the first tenant
-          </Link>
-        </EmptyState>
-      )}
-
-      {data && !emptyFleet && (
-        <>
-          <form className="filters filters-3" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
-            <div className="field">
-              <label htmlFor="tenant-search">Search</label>
-              <input
-                id="tenant-search"
-                type="search"
-                placeholder="Name, subdomain or email"
-                value={searchText}
-                onChange={(e) => setSearchText(e.target.value)}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="tenant-status">Status</label>
-              <select id="tenant-status" value={query.status} onChange={(e) => update({ status: e.target.value })}>
-                <option value="">All statuses</option>
-                {TENANT_STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {s}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="tenant-engine">Engine</label>
-              <select id="tenant-engine" value={query.engine} onChange={(e) => update({ engine: e.target.value })}>
-                <option value="">All engines</option>
-                {ENGINES.map((engine) => (
-                  <option key={engine} value={engine}>
-                    {engineLabel(engine)}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </form>
-          <TenantsTable
-            query={query}
-            tenants={data.tenants}
-            busy={page.isPlaceholderData}
-            onSort={(sort, dir) => update({ sort, dir: dir === 'asc' ? '' : 'desc' })}
-            onClearFilters={
-              filtered
-                ? () => {
-                    setSearchText('');
-                    update({ q: '', status: '', engine: '' });
-                  }
-                : undefined
-            }
-          />
-          <Pager
-            label="Tenant pages"
-            total={data.total}
-            limit={TENANTS_PAGE_SIZE}
-            offset={(query.page - 1) * TENANTS_PAGE_SIZE}
-            onOffsetChange={(offset) => {
-              const page = Math.floor(offset / TENANTS_PAGE_SIZE) + 1;
-              update({ page: page > 1 ? String(page) : '' });
-            }}
-          />
-        </>
-      )}
+      <ListFrame
+        query={page}
+        rows={(d) => d.tenants}
+        columns={columns}
+        rowKey={(tenant) => tenant.slug}
+        noun="tenants"
+        label="Tenants"
+        filters={
+          !emptyFleet && (
+            <>
+              <div className="field">
+                <label htmlFor="tenant-search">Search</label>
+                <input
+                  id="tenant-search"
+                  type="search"
+                  placeholder="Name, subdomain or email"
+                  value={searchText}
+                  onChange={(e) => setSearchText(e.target.value)}
+                />
+              </div>
+              <div className="field">
+                <label htmlFor="tenant-status">Status</label>
+                <select id="tenant-status" value={query.status} onChange={(e) => update({ status: e.target.value })}>
+                  <option value="">All statuses</option>
+                  {TENANT_STATUSES.map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="tenant-engine">Engine</label>
+                <select id="tenant-engine" value={query.engine} onChange={(e) => update({ engine: e.target.value })}>
+                  <option value="">All engines</option>
+                  {ENGINES.map((engine) => (
+                    <option key={engine} value={engine}>
+                      {engineLabel(engine)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </>
+          )
+        }
+        filtered={filtered}
+        onClearFilters={() => {
+          setSearchText('');
+          update({ q: '', status: '', engine: '' });
+        }}
+        empty={
+          <>
+            <p>
+              A tenant is one organisation: its own database (SQLite, PostgreSQL or MySQL) and its own subdomain, where its users sign in.
+              Create the first one with <strong>Create tenant</strong>: give it a name, a subdomain and its administrator’s email. You will
+              get the address and a one-time password for that administrator.
+            </p>
+            <p className="muted">
+              From a shell, the same job is <code>pnpm cli create-tenant "Acme" acme admin@acme.example</code>.
+            </p>
+            <Link to="/tenants/new" role="button">
+              Create the first tenant
+            </Link>
+          </>
+        }
+        page={(d) => ({ total: d.total, limit: TENANTS_PAGE_SIZE, offset: (query.page - 1) * TENANTS_PAGE_SIZE })}
+        onOffsetChange={(offset) => {
+          const page = Math.floor(offset / TENANTS_PAGE_SIZE) + 1;
+          update({ page: page > 1 ? String(page) : '' });
+        }}
+      />
     </section>
-  );
-}
-
-function TenantsTable({
-  tenants,
-  query,
-  busy,
-  onSort,
-  onClearFilters,
-}: {
-  tenants: TenantSummary[];
-  query: TableQuery;
-  busy: boolean;
-  onSort: (key: TenantSortKey, direction: SortDirection) => void;
-  onClearFilters: (() => void) | undefined;
-}) {
-  if (tenants.length === 0) {
-    return (
-      <EmptyState title="No tenant matches these filters">
-        {onClearFilters && (
-          <button type="button" className="secondary" onClick={onClearFilters}>
-            Clear filters
-          </button>
-        )}
-      </EmptyState>
-    );
-  }
-  const header = (label: string, key: TenantSortKey) => <SortHeader label={label} sortKey={key} query={query} onSort={onSort} />;
-  return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-label="Tenants table" aria-busy={busy}>
-      <table className="data-table striped">
-        <thead>
-          <tr>
-            {header('Name', 'name')}
-            {header('Subdomain', 'slug')}
-            {header('Status', 'status')}
-            {header('Engine', 'engine')}
-            {header('Users', 'users')}
-            {header('Schema', 'schema')}
-            {header('Health', 'health')}
-            {header('Created', 'created')}
-          </tr>
-        </thead>
-        <tbody>
-          {tenants.map((tenant) => (
-            <tr key={tenant.slug}>
-              <th scope="row" className="sticky-col">
-                <Link to={`/tenants/${tenant.slug}`}>{tenant.name}</Link>
-              </th>
-              <td>
-                <a href={tenant.url} target="_blank" rel="noopener noreferrer" title={`Open ${tenant.url} in a new tab`}>
-                  {displayUrl(tenant.url)}
-                </a>
-              </td>
-              <td>
-                <StatusBadge status={tenant.status} />
-              </td>
-              <td>{engineLabel(tenant.engine)}</td>
-              <td className="num">
-                {tenant.userCount ?? '—'} / {tenant.maxUsers}
-              </td>
-              <td>
-                <span className="schema" title={tenant.schemaVersion ?? 'not migrated'}>
-                  {tenant.schemaVersion ?? '—'}
-                </span>{' '}
-                <PendingBadge count={tenant.pendingMigrations} />
-              </td>
-              <td title={tenant.health ? `Last checked ${formatDate(tenant.health.checkedAt)}` : 'Not checked yet'}>
-                <HealthIndicator health={tenant.health ?? undefined} />
-              </td>
-              <td className="nowrap">{formatDate(tenant.createdAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }
