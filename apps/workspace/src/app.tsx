@@ -1,10 +1,11 @@
-import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
-import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { QueryClientProvider, type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { createBrowserRouter, Link, Navigate, type RouteObject, RouterProvider, useRouteError } from 'react-router';
 import { ErrorNotice, Loading } from '@salesfleet/ui';
 import { useMe, useWorkspace } from './api/session';
 import { Layout } from './components/layout';
 import { allowed, homePath, NAV } from './lib/nav';
+import { preloadScreen } from './lib/preload';
 import { SessionContext, sessionValue, useSession } from './lib/session-context';
 import { ForcedPasswordChangeScreen } from './screens/change-password';
 import { SignInScreen } from './screens/sign-in';
@@ -96,7 +97,11 @@ function Guard({ path, children }: { path: string; children: ReactNode }) {
 
 function Home() {
   const { permissions } = useSession();
-  return <Navigate to={homePath(permissions)} replace />;
+  const client = useQueryClient();
+  const to = homePath(permissions);
+  // The screen's chunk and reads start now, together, not the reads after the chunk.
+  useEffect(() => preloadScreen(client, to), [client, to]);
+  return <Navigate to={to} replace />;
 }
 
 function NotFoundScreen() {

@@ -71,6 +71,53 @@ describe('GET /api/workspace', () => {
   });
 });
 
+describe('GET /api/session', () => {
+  it('answers /auth/me and /workspace in one request, for the caller’s own tenant', async () => {
+    const [session, me, workspace] = await Promise.all([get('/session', cashier), get('/auth/me', cashier), get('/workspace', cashier)]);
+    expect(session.status).toBe(200);
+    expect(session.body).toEqual({ me: me.body, workspace: workspace.body.workspace });
+    expect(session.body.me.user.username).toBe('cashier');
+    expect(session.body.me.permissions).not.toContain('auth.add_user');
+
+    const theirs = await call('GET', '/session', { token: other, on: otherHost });
+    expect(theirs.body.workspace.slug).not.toBe(session.body.workspace.slug);
+    expect(theirs.body.me.user.username).not.toBe('cashier');
+    // A session of one tenant is nobody on another's host.
+    expect((await call('GET', '/session', { token: cashier, on: otherHost })).status).toBe(401);
+    expect((await get('/session', null)).status).toBe(401);
+  });
+
+  it('names a user who must change a one-time password, without the workspace (which /workspace refuses them)', async () => {
+    const created = await post('/users', { username: 'newbie', email: 'newbie@example.com', groups: ['Cashiers'] });
+    expect(created.status).toBe(201);
+    const login = await post('/auth/login', { login: 'newbie', password: created.body.oneTimePassword }, null);
+    const newbie = login.body.token as string;
+    expect((await get('/workspace', newbie)).status).toBe(403);
+    const session = await get('/session', newbie);
+    expect(session.status).toBe(200);
+    expect(session.body.me.user).toMatchObject({ username: 'newbie', mustChangePassword: true });
+    expect(session.body.workspace).toBeNull();
+
+    const changed = await post(
+      '/auth/change-password',
+      { currentPassword: created.body.oneTimePassword, newPassword: 'till drawer 4821 green' },
+      newbie,
+    );
+    expect(changed.status).toBe(200);
+    const after = await get('/session', newbie);
+    expect(after.body.me.user.mustChangePassword).toBe(false);
+    expect(after.body.workspace).toMatchObject({ currency: 'USD', activeUsers: 3 });
+    expect((await call('POST', `/users/${created.body.user.id}/deactivate`, { json: {} })).status).toBe(200);
+  });
+
+  it('is in the OpenAPI document', () => {
+    const doc = t.docs.document() as Json;
+    expect(doc.paths['/api/session'].get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/WorkspaceSession',
+    });
+  });
+});
+
 describe('GET /api/dashboard', () => {
   it('sums today’s and the month’s sales, open receivables and low stock, per location', async () => {
     const customerId = (await post('/customers', { name: 'Grace' })).body.customer.id;

@@ -1,8 +1,35 @@
-import { countActiveUsers, dashboardSummary, dateInTimeZone, getSettings, tenantToday } from '@salesfleet/models';
+import { countActiveUsers, dashboardSummary, dateInTimeZone, getSettings, type TenantModels, tenantToday } from '@salesfleet/models';
+import type { TenantEnv } from '../app-env';
 import type { TenantApiRoutes } from '../http/api-routes';
-import { DashboardQuerySchema, DashboardResultSchema, WorkspaceResultSchema } from '@salesfleet/contracts';
+import { meJson } from './auth/routes';
+import {
+  DashboardQuerySchema,
+  DashboardResultSchema,
+  type WorkspaceJson,
+  WorkspaceResultSchema,
+  WorkspaceSessionSchema,
+} from '@salesfleet/contracts';
 
-/** `/api/workspace` (what every signed-in user's app needs to start) and `/api/dashboard`. */
+/** What `/api/workspace` (and `/api/session`) say of the workspace. */
+async function workspaceJson(models: TenantModels, tenant: TenantEnv['Variables']['tenant']): Promise<WorkspaceJson> {
+  const settings = await getSettings(models);
+  const activeUsers = await countActiveUsers(models);
+  const rates = await models.TaxRate.findAll({ attributes: ['id', 'rateBp', 'isInclusive'], raw: true });
+  return {
+    name: settings.companyName || tenant.name,
+    slug: tenant.slug,
+    currency: settings.currency,
+    locale: settings.locale,
+    timeZone: settings.timeZone,
+    multiLocation: tenant.multiLocation,
+    maxUsers: tenant.maxUsers,
+    activeUsers,
+    today: dateInTimeZone(settings.timeZone),
+    taxRates: rates.map((r) => ({ id: r.id, rateBp: r.rateBp, isInclusive: Boolean(r.isInclusive) })),
+  };
+}
+
+/** `/api/workspace` (what every signed-in user's app needs to start), `/api/session` (that and the user) and `/api/dashboard`. */
 export function tenantWorkspaceRoutes(routes: TenantApiRoutes): void {
   routes.add(
     {
@@ -11,26 +38,23 @@ export function tenantWorkspaceRoutes(routes: TenantApiRoutes): void {
       summary: 'The workspace: name, currency, locale, time zone, today, user limit and tax rates (any signed-in user)',
       responses: { 200: { description: 'The workspace', schema: WorkspaceResultSchema } },
     },
+    async (c) => c.json({ workspace: await workspaceJson(c.var.db, c.var.tenant) }),
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/session',
+      summary:
+        'What the app needs to open, in one request: the signed-in user (as /auth/me) and the workspace (as /workspace; null until a one-time password is changed)',
+      allowDuringPasswordChange: true,
+      responses: { 200: { description: 'The user and the workspace', schema: WorkspaceSessionSchema } },
+    },
     async (c) => {
-      const tenant = c.var.tenant;
-      const models = c.var.db;
-      const settings = await getSettings(models);
-      const activeUsers = await countActiveUsers(models);
-      const rates = await models.TaxRate.findAll({ attributes: ['id', 'rateBp', 'isInclusive'], raw: true });
-      return c.json({
-        workspace: {
-          name: settings.companyName || tenant.name,
-          slug: tenant.slug,
-          currency: settings.currency,
-          locale: settings.locale,
-          timeZone: settings.timeZone,
-          multiLocation: tenant.multiLocation,
-          maxUsers: tenant.maxUsers,
-          activeUsers,
-          today: dateInTimeZone(settings.timeZone),
-          taxRates: rates.map((r) => ({ id: r.id, rateBp: r.rateBp, isInclusive: Boolean(r.isInclusive) })),
-        },
-      });
+      const principal = c.var.user;
+      const me = await meJson(c.var.db, principal);
+      const workspace = principal.user.mustChangePassword ? null : await workspaceJson(c.var.db, c.var.tenant);
+      return c.json({ me, workspace });
     },
   );
 

@@ -1,23 +1,27 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { queryString } from '@salesfleet/ui';
 import { api } from './client';
 import type { Customer, Location, Page, Product } from './types';
 
+export const locationsQuery = queryOptions({
+  queryKey: ['locations'],
+  queryFn: ({ signal }) => api.get<{ locations: Location[] }>('/locations', signal).then((r) => r.locations),
+  staleTime: 60_000,
+});
+
 export function useLocations() {
-  return useQuery({
-    queryKey: ['locations'],
-    queryFn: ({ signal }) => api.get<{ locations: Location[] }>('/locations', signal).then((r) => r.locations),
-    staleTime: 60_000,
-  });
+  return useQuery(locationsQuery);
 }
 
 /** The active catalog for the till, held in memory so a scanned code is found without a round trip. */
+export const sellableProductsQuery = queryOptions({
+  queryKey: ['products', 'sellable'],
+  queryFn: ({ signal }) => api.get<{ products: Product[] } & Page>('/products?active=true&limit=500', signal),
+  staleTime: 30_000,
+});
+
 export function useSellableProducts() {
-  return useQuery({
-    queryKey: ['products', 'sellable'],
-    queryFn: ({ signal }) => api.get<{ products: Product[] } & Page>('/products?active=true&limit=500', signal),
-    staleTime: 30_000,
-  });
+  return useQuery(sellableProductsQuery);
 }
 
 export function useCustomerSearch(q: string, enabled = true) {

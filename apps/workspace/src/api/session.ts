@@ -1,29 +1,39 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { isApiError } from '@salesfleet/ui';
 import { api } from './client';
 import { ME } from './query-client';
-import type { Me, TenantUser, Workspace } from './types';
+import type { Me, TenantUser, Workspace, WorkspaceSession } from './types';
 
-/** The signed-in user with permissions and groups, or null when there is no session. */
+export const WORKSPACE = ['workspace'] as const;
+
+/**
+ * The session: the signed-in user with permissions and groups, or null when there is none. One
+ * request (`/api/session`) answers it and the workspace, which goes into the workspace's cache at once,
+ * so the app opens after a single round trip.
+ */
+export const sessionQuery = queryOptions({
+  queryKey: ME,
+  queryFn: async ({ signal, client }): Promise<Me | null> => {
+    try {
+      const { me, workspace } = await api.get<WorkspaceSession>('/session', signal);
+      if (workspace) client.setQueryData(WORKSPACE, workspace);
+      return me;
+    } catch (err) {
+      if (isApiError(err) && err.status === 401) return null;
+      throw err;
+    }
+  },
+  staleTime: 60_000,
+});
+
 export function useMe() {
-  return useQuery({
-    queryKey: ME,
-    queryFn: async ({ signal }): Promise<Me | null> => {
-      try {
-        return await api.get<Me>('/auth/me', signal);
-      } catch (err) {
-        if (isApiError(err) && err.status === 401) return null;
-        throw err;
-      }
-    },
-    staleTime: 60_000,
-  });
+  return useQuery(sessionQuery);
 }
 
-/** The workspace's name, currency, locale, time zone and user limit. */
+/** The workspace's name, currency, locale, time zone and user limit (read again when settings change). */
 export function useWorkspace(enabled = true) {
   return useQuery({
-    queryKey: ['workspace'],
+    queryKey: WORKSPACE,
     queryFn: ({ signal }) => api.get<{ workspace: Workspace }>('/workspace', signal).then((r) => r.workspace),
     staleTime: 5 * 60_000,
     enabled,

@@ -33,4 +33,5 @@ export type {
   TenantUserJson as TenantUser,
   UserWithGroupsJson as UserWithGroups,
   WorkspaceJson as Workspace,
+  WorkspaceSessionJson as WorkspaceSession,
 } from '@salesfleet/contracts';

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { GeneralLedger, JournalEntry } from '../api/types';
-import { fakeApi, me, renderApp, workspace } from '../test/render';
+import { fakeApi, me, renderApp, session } from '../test/render';
 import { entryBalance, journalCsv } from './accounts';
 
 const ACCOUNTANT = ['accounting.view_account', 'accounting.view_journal_entry', 'accounting.add_journal_entry', 'accounting.view_reports'];
@@ -28,8 +28,7 @@ const entry: JournalEntry = {
 
 function books(permissions: string[], extra: Parameters<typeof fakeApi>[0] = {}) {
   return fakeApi({
-    'GET /auth/me': { body: me(permissions, {}, ['Admin']) },
-    'GET /workspace': { body: { workspace: workspace() } },
+    'GET /session': session(me(permissions, {}, ['Admin'])),
     'GET /accounts': { body: { accounts } },
     'GET /journal-entries': { body: { entries: [entry], total: 1, limit: 20, offset: 0 } },
     ...extra,

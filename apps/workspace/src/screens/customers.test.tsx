@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CASHIER, fakeApi, me, renderApp, workspace } from '../test/render';
+import { CASHIER, fakeApi, me, renderApp, session } from '../test/render';
 
 const customer = (id: number, name: string) => ({
   id,
@@ -21,8 +21,7 @@ afterEach(() => {
 describe('customers list search', () => {
   it('puts the search in the address (and asks the API) only once typing pauses for 300 ms', async () => {
     const api = fakeApi({
-      'GET /auth/me': { body: me(CASHIER) },
-      'GET /workspace': { body: { workspace: workspace() } },
+      'GET /session': session(me(CASHIER)),
       'GET /customers': (req) => {
         const q = req.query.get('q') ?? '';
         const rows = [customer(1, 'Ann Baker'), customer(2, 'Corner Café')].filter((c) => c.name.toLowerCase().includes(q.toLowerCase()));

@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { Dashboard } from '../api/types';
-import { fakeApi, me, renderApp, workspace } from '../test/render';
+import { fakeApi, me, renderApp, session } from '../test/render';
 
 const dashboard = (over: Partial<Dashboard>): Dashboard => ({
   today: '2026-03-10',
@@ -17,8 +17,7 @@ const dashboard = (over: Partial<Dashboard>): Dashboard => ({
 describe('dashboard', () => {
   it('counts in the right number ("1 invoice", "4 invoices") and keeps the low-stock table inside its card', async () => {
     fakeApi({
-      'GET /auth/me': { body: me(['accounting.view_reports'], {}, ['Managers']) },
-      'GET /workspace': { body: { workspace: workspace() } },
+      'GET /session': session(me(['accounting.view_reports'], {}, ['Managers'])),
       'GET /locations': { body: { locations: [] } },
       'GET /dashboard': { body: { dashboard: dashboard({}) } },
     });

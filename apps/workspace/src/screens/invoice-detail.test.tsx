@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { creditPreview } from '../components/credit-note-form';
 import { invoiceStatusLabel } from '../components/status-badge';
-import { CASHIER, fakeApi, invoice, invoiceLine, me, renderApp, workspace } from '../test/render';
+import { CASHIER, fakeApi, invoice, invoiceLine, me, renderApp, session } from '../test/render';
 
 const paid = invoice({
   subtotal: 3000,
@@ -29,8 +29,7 @@ function detail(permissions: string[]) {
   const notes: unknown[] = [];
   return fakeApi({
     'GET /credit-notes': () => ({ body: { creditNotes: notes, total: notes.length, limit: 50, offset: 0 } }),
-    'GET /auth/me': { body: me(permissions, {}, ['Managers']) },
-    'GET /workspace': { body: { workspace: workspace() } },
+    'GET /session': session(me(permissions, {}, ['Managers'])),
     'GET /locations': { body: { locations: [{ id: 1, code: 'MAIN', name: 'Main store', address: null, isActive: true }] } },
     // After a credit note the API says what it took back (creditStatus), beside the paid status.
     'GET /invoices/41': () => ({

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CASHIER, fakeApi, invoice, me, renderApp, workspace } from '../test/render';
+import { CASHIER, fakeApi, invoice, me, renderApp, session, workspace } from '../test/render';
 
 const LOCATIONS = [
   { id: 1, code: 'MAIN', name: 'Main store', address: null, isActive: true },
@@ -28,8 +28,7 @@ describe('invoices list (ListFrame)', () => {
     );
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
     const api = fakeApi({
-      'GET /auth/me': { body: me(CASHIER) },
-      'GET /workspace': { body: { workspace: workspace({ multiLocation: true }) } },
+      'GET /session': session(me(CASHIER), workspace({ multiLocation: true })),
       'GET /locations': { body: { locations: LOCATIONS } },
       'GET /invoices': (req) => {
         const limit = Number(req.query.get('limit'));

@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { apiError, fakeApi, me, product, renderApp, workspace } from '../test/render';
+import { apiError, fakeApi, me, product, renderApp, session, workspace } from '../test/render';
 
 const MANAGER = ['sales.view_product', 'sales.adjust_stock', 'sales.transfer_stock'];
 const locations = [
@@ -20,8 +20,7 @@ const flour = product({
 
 function products(permissions: string[], extra: Parameters<typeof fakeApi>[0] = {}) {
   return fakeApi({
-    'GET /auth/me': { body: me(permissions, {}, ['Managers']) },
-    'GET /workspace': { body: { workspace: workspace({ multiLocation: true }) } },
+    'GET /session': session(me(permissions, {}, ['Managers']), workspace({ multiLocation: true })),
     'GET /locations': { body: { locations } },
     'GET /products': { body: { products: [flour], total: 1, limit: 25, offset: 0 } },
     'GET /stock/movements': { body: { movements: [], total: 0, limit: 10, offset: 0 } },

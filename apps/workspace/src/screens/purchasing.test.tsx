@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { PurchaseOrder } from '../api/types';
-import { CASHIER, fakeApi, me, product, renderApp, workspace } from '../test/render';
+import { CASHIER, fakeApi, me, product, renderApp, session } from '../test/render';
 
 const MANAGER = [
   'purchasing.view_supplier',
@@ -59,8 +59,7 @@ const order = (over: Partial<PurchaseOrder> = {}): PurchaseOrder => ({
 
 function purchasing(permissions: string[], extra: Parameters<typeof fakeApi>[0] = {}) {
   return fakeApi({
-    'GET /auth/me': { body: me(permissions, {}, ['Managers']) },
-    'GET /workspace': { body: { workspace: workspace() } },
+    'GET /session': session(me(permissions, {}, ['Managers'])),
     'GET /locations': { body: { locations: [{ id: 1, code: 'MAIN', name: 'Main store', address: null, isActive: true }] } },
     'GET /suppliers': { body: { suppliers: [supplier], total: 1, limit: 200, offset: 0 } },
     'GET /products': {

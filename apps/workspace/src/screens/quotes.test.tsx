@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { QuoteJson } from '@salesfleet/contracts';
 import { describe, expect, it } from 'vitest';
-import { CASHIER, fakeApi, me, product, renderApp, workspace } from '../test/render';
+import { CASHIER, fakeApi, me, product, renderApp, session } from '../test/render';
 import { quoteState } from './quotes';
 
 const MANAGER = [...CASHIER, 'sales.view_quote', 'sales.add_quote', 'sales.change_quote', 'sales.give_discount'];
@@ -64,8 +64,7 @@ const quote: QuoteJson = {
 
 function quotes(permissions: string[], extra: Parameters<typeof fakeApi>[0] = {}) {
   return fakeApi({
-    'GET /auth/me': { body: me(permissions, {}, ['Managers']) },
-    'GET /workspace': { body: { workspace: workspace() } },
+    'GET /session': session(me(permissions, {}, ['Managers'])),
     'GET /locations': { body: { locations: [{ id: 1, code: 'MAIN', name: 'Main store', address: null, isActive: true }] } },
     'GET /products': { body: { products: [coffee, gift], total: 2, limit: 500, offset: 0 } },
     'GET /quotes': { body: { quotes: [quote], total: 1, limit: 25, offset: 0 } },

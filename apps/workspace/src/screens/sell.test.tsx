@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { CASHIER, fakeApi, invoice, invoiceLine, me, payment, product, renderApp, workspace } from '../test/render';
+import { CASHIER, type FakeResponse, fakeApi, invoice, invoiceLine, me, payment, product, renderApp, session } from '../test/render';
 import { findProducts } from './sell';
 
 const coffee = product({ id: 1, sku: 'COFFEE-250', name: 'Coffee beans', unitPrice: 1290 });
@@ -10,8 +10,7 @@ const coffeeMug = product({ id: 3, sku: 'MUG-COFFEE', name: 'Coffee mug', unitPr
 
 function till(extra: Parameters<typeof fakeApi>[0] = {}) {
   return fakeApi({
-    'GET /auth/me': { body: me(CASHIER) },
-    'GET /workspace': { body: { workspace: workspace() } },
+    'GET /session': session(me(CASHIER)),
     'GET /locations': {
       body: {
         locations: [
@@ -24,6 +23,32 @@ function till(extra: Parameters<typeof fakeApi>[0] = {}) {
     ...extra,
   });
 }
+
+describe('opening the till', () => {
+  it('asks for the session, the locations and the catalog at once — one round trip, not three in turn', async () => {
+    let release = () => {};
+    const answered = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held = (answer: FakeResponse) => async () => {
+      await answered;
+      return answer;
+    };
+    const api = fakeApi({
+      'GET /session': held(session(me(CASHIER))),
+      'GET /locations': held({ body: { locations: [{ id: 1, code: 'MAIN', name: 'Main store', address: null, isActive: true }] } }),
+      'GET /products': held({ body: { products: [coffee], total: 1, limit: 500, offset: 0 } }),
+    });
+    renderApp('/sell');
+    // No answer has come yet, and all three are asked: none waits for another (nor for the till's code).
+    await waitFor(() => expect(api.requests.map((r) => r.path).sort()).toEqual(['/locations', '/products', '/session']));
+    expect(screen.queryByLabelText('Find product (name, SKU or scan)')).toBeNull();
+    release();
+    expect(await screen.findByLabelText('Find product (name, SKU or scan)')).toBeTruthy();
+    // The session brought the workspace: nothing more was asked to open the till.
+    expect(api.requests.map((r) => r.path).sort()).toEqual(['/locations', '/products', '/session']);
+  });
+});
 
 describe('findProducts', () => {
   it('puts the exact SKU (a scan) first, then names and SKUs that contain the text', () => {
@@ -136,7 +161,7 @@ describe('the till', () => {
 describe('discounts at the till', () => {
   it('lets a user with sales.give_discount take a line discount and one on the sale, sent with the sale', async () => {
     const api = till({
-      'GET /auth/me': { body: me([...CASHIER, 'sales.give_discount'], {}, ['Managers']) },
+      'GET /session': session(me([...CASHIER, 'sales.give_discount'], {}, ['Managers'])),
       'POST /invoices': { status: 201, body: { invoice: invoice({ total: 4738, amountPaid: 4738 }), change: 0 } },
     });
     const user = userEvent.setup();
@@ -175,8 +200,7 @@ describe('discounts at the till', () => {
 describe('the till of a cashier restricted to one location', () => {
   it('offers only that location and sells there', async () => {
     const api = fakeApi({
-      'GET /auth/me': { body: { ...me(CASHIER), locationIds: [2] } },
-      'GET /workspace': { body: { workspace: workspace() } },
+      'GET /session': session({ ...me(CASHIER), locationIds: [2] }),
       'GET /locations': {
         body: {
           locations: [

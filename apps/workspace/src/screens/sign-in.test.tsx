@@ -1,18 +1,17 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { apiError, CASHIER, fakeApi, me, renderApp, workspace } from '../test/render';
+import { apiError, CASHIER, fakeApi, me, renderApp, session, workspace } from '../test/render';
 
 describe('signing in', () => {
   it('signs in with username or email and opens the till for a cashier', async () => {
-    let session: unknown = null;
+    let signedIn = false;
     const api = fakeApi({
-      'GET /auth/me': () => (session ? { body: session } : apiError(401, 'Unauthenticated', 'Sign in')),
+      'GET /session': () => (signedIn ? session(me(CASHIER)) : apiError(401, 'Unauthenticated', 'Sign in')),
       'POST /auth/login': (req) => {
-        session = me(CASHIER);
-        return { body: { user: (session as ReturnType<typeof me>).user, token: 't' }, ...(req ? {} : {}) };
+        signedIn = true;
+        return { body: { user: me(CASHIER).user, token: 't' }, ...(req ? {} : {}) };
       },
-      'GET /workspace': { body: { workspace: workspace() } },
       'GET /locations': { body: { locations: [{ id: 1, code: 'MAIN', name: 'Main store', address: null, isActive: true }] } },
       'GET /products': { body: { products: [], total: 0, limit: 500, offset: 0 } },
     });
@@ -33,7 +32,7 @@ describe('signing in', () => {
 
   it('shows the server’s message when the password is wrong', async () => {
     fakeApi({
-      'GET /auth/me': apiError(401, 'Unauthenticated', 'Sign in'),
+      'GET /session': apiError(401, 'Unauthenticated', 'Sign in'),
       'POST /auth/login': apiError(401, 'InvalidCredentials', 'Wrong username, email or password'),
     });
     const user = userEvent.setup();
@@ -49,7 +48,7 @@ describe('the forced password change', () => {
   it('holds back the workspace, refuses a short password and then lets the user in', async () => {
     let changed = false;
     const api = fakeApi({
-      'GET /auth/me': () => ({ body: me(CASHIER, { mustChangePassword: !changed }) }),
+      'GET /session': () => session(me(CASHIER, { mustChangePassword: !changed })),
       'POST /auth/change-password': () => {
         changed = true;
         return { body: { user: me(CASHIER).user } };
@@ -87,8 +86,7 @@ describe('the forced password change', () => {
 describe('screens the user may not use', () => {
   it('says so instead of showing an admin screen to a cashier, and asks the API nothing for it', async () => {
     const api = fakeApi({
-      'GET /auth/me': { body: me(CASHIER) },
-      'GET /workspace': { body: { workspace: workspace() } },
+      'GET /session': session(me(CASHIER)),
     });
     renderApp('/users');
     expect(await screen.findByRole('heading', { name: 'Not available to you' })).toBeTruthy();

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { apiError, fakeApi, me, renderApp, workspace } from '../test/render';
+import { apiError, fakeApi, me, renderApp, session, workspace } from '../test/render';
 
 const ADMIN = ['auth.view_user', 'auth.manage_users', 'auth.view_group'];
 const groups = [
@@ -16,7 +16,8 @@ describe('users', () => {
     let active = 1;
     const users = [adminUser];
     const api = fakeApi({
-      'GET /auth/me': { body: me(ADMIN, { username: 'admin' }, ['Admin']) },
+      'GET /session': () => session(me(ADMIN, { username: 'admin' }, ['Admin']), workspace({ maxUsers: 2, activeUsers: active })),
+      // Read again after a user is added.
       'GET /workspace': () => ({ body: { workspace: workspace({ maxUsers: 2, activeUsers: active }) } }),
       'GET /users': () => ({ body: { users, total: users.length } }),
       'GET /groups': { body: { groups } },
@@ -60,8 +61,7 @@ describe('users', () => {
 
   it('shows the API’s field message when the username is taken', async () => {
     fakeApi({
-      'GET /auth/me': { body: me(ADMIN, { username: 'admin' }, ['Admin']) },
-      'GET /workspace': { body: { workspace: workspace() } },
+      'GET /session': session(me(ADMIN, { username: 'admin' }, ['Admin'])),
       'GET /users': { body: { users: [adminUser], total: 1 } },
       'GET /groups': { body: { groups } },
       'POST /users': apiError(409, 'Conflict', 'The username "admin" is taken', [{ path: 'username', message: 'taken' }]),

@@ -9,6 +9,7 @@ import { vi } from 'vitest';
 import { createQueryClient } from '../api/query-client';
 import type { Invoice, InvoiceLine, Me, Payment, Product, Workspace } from '../api/types';
 import { routes } from '../app';
+import { preloadApp } from '../lib/preload';
 
 export interface RecordedRequest {
   method: string;
@@ -75,6 +76,11 @@ export function me(permissions: string[], overrides: Partial<Me['user']> = {}, g
     groups,
     locationIds: null,
   };
+}
+
+/** `/api/session` as the API answers it: the user and, unless a password change is pending, the workspace. */
+export function session(user: Me, ws: Workspace = workspace()): FakeResponse {
+  return { body: { me: user, workspace: user.user.mustChangePassword ? null : ws } };
 }
 
 export const CASHIER = [
@@ -180,9 +186,11 @@ export function payment(overrides: Partial<Payment> & Pick<Payment, 'id' | 'invo
   return { reference: null, receivedAt: '2026-03-10T10:00:00Z', createdBy: 1, createdAt: '2026-03-10T10:00:00Z', ...overrides };
 }
 
+/** The app at `path`, opened as main.tsx opens it (the session and the screen's reads started before the first render). */
 export function renderApp(path: string) {
   const client = createQueryClient();
   client.setDefaultOptions({ queries: { retry: false, staleTime: 0 }, mutations: { retry: false } });
+  preloadApp(client, path);
   const router = createMemoryRouter(routes, { initialEntries: [path] });
   const result = render(
     <QueryClientProvider client={client}>

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { MeSchema } from './auth';
 import { idQuery, reportAmountSchema } from './common';
 
-/** `/api/workspace` (what every signed-in user's app needs to start) and `/api/dashboard`. */
+/** `/api/workspace` (what every signed-in user's app needs to start), `/api/session` and `/api/dashboard`. */
 
 export const WorkspaceSchema = z
   .object({
@@ -43,5 +44,14 @@ export const DashboardSchema = z
 export type DashboardJson = z.infer<typeof DashboardSchema>;
 
 export const WorkspaceResultSchema = z.object({ workspace: WorkspaceSchema });
+
+/** `/api/session`: what the app needs to open, in one request — `/api/auth/me` and `/api/workspace` together. */
+export const WorkspaceSessionSchema = z
+  .object({
+    me: MeSchema,
+    workspace: WorkspaceSchema.nullable().describe('null while the user must change a one-time password (as /api/workspace refuses then)'),
+  })
+  .meta({ id: 'WorkspaceSession' });
+export type WorkspaceSessionJson = z.infer<typeof WorkspaceSessionSchema>;
 export const DashboardQuerySchema = z.object({ locationId: idQuery.optional() });
 export const DashboardResultSchema = z.object({ dashboard: DashboardSchema });

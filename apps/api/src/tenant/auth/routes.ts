@@ -13,11 +13,12 @@ import { clearSessionCookie, setSessionCookie, TENANT_SESSION_COOKIE } from '../
 import { hashSessionToken, presentedToken } from '../../auth/session-token';
 import { throttledSignIn } from '../../auth/sign-in';
 import type { TenantApiRoutes } from '../../http/api-routes';
-import { createTenantSession, type PermissionCache, userJson } from './tenant-sessions';
+import { createTenantSession, type PermissionCache, type TenantPrincipal, userJson } from './tenant-sessions';
 import {
   assertStrongPassword,
   ChangePasswordInputSchema,
   LoginInputSchema,
+  type MeJson,
   MeSchema,
   TenantLoginResultSchema,
   TenantUserResultSchema,
@@ -35,6 +36,12 @@ async function findUserByLogin(models: TenantModels, login: string): Promise<Use
     limit: 3,
   });
   return rows.find((r) => r.username === login) ?? (rows.length === 1 ? rows[0]! : null);
+}
+
+/** What `/api/auth/me` (and `/api/session`) say of the signed-in user. */
+export async function meJson(models: TenantModels, p: TenantPrincipal): Promise<MeJson> {
+  const locationIds = await userLocationIds(models, p.user.id);
+  return { user: userJson(p.user), permissions: [...p.permissions].sort(), groups: [...p.groups], locationIds };
 }
 
 /** `/api/auth/*` on a tenant host. */
@@ -118,11 +125,7 @@ export function tenantAuthRoutes(
       allowDuringPasswordChange: true,
       responses: { 200: { description: 'The user', schema: MeSchema } },
     },
-    async (c) => {
-      const p = c.var.user;
-      const locationIds = await userLocationIds(c.var.db, p.user.id);
-      return c.json({ user: userJson(p.user), permissions: [...p.permissions].sort(), groups: [...p.groups], locationIds });
-    },
+    async (c) => c.json(await meJson(c.var.db, c.var.user)),
   );
 
   routes.add(
