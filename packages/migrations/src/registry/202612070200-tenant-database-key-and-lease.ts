@@ -43,7 +43,7 @@ export const tenantDatabaseKeyAndLease: MigrationDefinition = {
 };
 
 /** tenancy's `databaseKey` as it was when this migration was written (a migration must not change later). */
-function frozenDatabaseKey(engine: string, host: string | null, port: number | null, name: string): string {
+export function frozenDatabaseKey(engine: string, host: string | null, port: number | null, name: string): string {
   if (engine === 'sqlite') {
     const parts: string[] = [];
     for (const part of name.replace(/\\/g, '/').split('/')) {

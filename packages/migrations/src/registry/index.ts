@@ -8,6 +8,7 @@ import { fleetJobs } from './202612070720-fleet-jobs';
 import { tenantDatabaseSchema } from './202612070730-tenant-database-schema';
 import { tenantServers } from './202612070800-tenant-servers';
 import { apiProcesses } from './202612071100-api-processes';
+import { tenantDatabases } from './202612071400-tenant-databases';
 
 /** The registry (control-plane) migrations, oldest first. Written by the tenancy package's owner. */
 export const registryMigrations: MigrationDefinition[] = [
@@ -20,4 +21,5 @@ export const registryMigrations: MigrationDefinition[] = [
   tenantDatabaseSchema,
   tenantServers,
   apiProcesses,
+  tenantDatabases,
 ];

@@ -477,6 +477,25 @@ export function defineRegistryModels(sequelize: Sequelize) {
     },
   );
 
+  /**
+   * A PostgreSQL database tenants are placed in: one tenant's own (`whole`) or a shared database of
+   * schema tenants (`schemas`), and how many tenants of that kind it holds. The primary key (the
+   * database's identity, `databaseKey` without a schema) makes one kind per database (issue 17).
+   */
+  class TenantDatabaseRow extends Model<InferAttributes<TenantDatabaseRow>, InferCreationAttributes<TenantDatabaseRow>> {
+    declare dbKey: string;
+    declare kind: 'whole' | 'schemas';
+    declare tenants: number;
+  }
+  TenantDatabaseRow.init(
+    {
+      dbKey: { type: DataTypes.STRING(600), primaryKey: true },
+      kind: { type: DataTypes.STRING(16), allowNull: false },
+      tenants: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+    },
+    { sequelize, tableName: 'tenant_databases', modelName: 'TenantDatabaseRow', underscored: true, timestamps: false },
+  );
+
   // Associations only where queries use them (domain → tenant, session → admin).
   const cascade = { onDelete: 'CASCADE', onUpdate: 'CASCADE' } as const;
   Tenant.hasMany(TenantDomain, { foreignKey: 'tenantId', as: 'domains', ...cascade });
@@ -499,6 +518,7 @@ export function defineRegistryModels(sequelize: Sequelize) {
     TenantHealthSample,
     TenantServerRow,
     ApiProcessRow,
+    TenantDatabaseRow,
     sequelize,
   };
 }

@@ -3,7 +3,7 @@ import { testDialects } from '@salesfleet/models/testing';
 import { compareSchemaWithModels, migrateDown, migrateUp, migrationNames, migrationStatus } from '@salesfleet/migrations';
 import { createTestTenancy, testSlug, type TestTenancy } from '../testing/index';
 import type { NewTenant, RegistryChange } from './registry';
-import { Conflict, NotFound, SlugTaken, ValidationFailed } from '@salesfleet/contracts';
+import { Conflict, DatabasePlacementConflict, NotFound, SlugTaken, ValidationFailed } from '@salesfleet/contracts';
 
 const dialects = await testDialects();
 
@@ -85,6 +85,43 @@ describe.each(dialects)('registry on %s', (dialect) => {
     off();
     expect(changes.map((c) => c.kind)).toEqual(['tenant-changed', 'tenant-changed', 'tenant-changed', 'tenant-deleted']);
     expect(changes.every((c) => c.slug === slug)).toBe(true);
+  });
+
+  it("places a PostgreSQL database as one tenant's own or a shared database of schemas, never both, even when created at the same instant", async () => {
+    const database = `sales_plc${testSlug('')}`;
+    const on = (slug: string, schema: string | null): NewTenant => {
+      const v = newTenant(slug, null, t);
+      return { ...v, db: { ...v.db, name: database, schema } };
+    };
+    // Ten creations at once, whole-database and schema tenants alternating: one kind wins the database.
+    const slugs = Array.from({ length: 10 }, () => testSlug('plc'));
+    const settled = await Promise.allSettled(slugs.map((slug, i) => t.registry.insertTenant(on(slug, i % 2 ? `t_${slug}` : null))));
+    const created = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const kinds = new Set(created.map((tenant) => (tenant.db.schema ? 'schemas' : 'whole')));
+    expect(kinds.size).toBe(1);
+    for (const r of settled) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(Conflict);
+    // Whole: only one tenant can have it (db_key); schemas: every schema tenant got in.
+    expect(created.length).toBe(kinds.has('whole') ? 1 : 5);
+    const sameKind = (slug: string) => on(slug, kinds.has('whole') ? null : `t_${slug}`);
+    const otherKind = (slug: string) => on(slug, kinds.has('whole') ? `t_${slug}` : null);
+    await expect(t.registry.insertTenant(otherKind(testSlug('plc')))).rejects.toBeInstanceOf(DatabasePlacementConflict);
+    // Once the last tenant has left, the database can change kind.
+    for (const tenant of created) await t.registry.deleteTenant(tenant.id);
+    const switched = await t.registry.insertTenant(otherKind(testSlug('plc')));
+    await expect(t.registry.insertTenant(sameKind(testSlug('plc')))).rejects.toBeInstanceOf(DatabasePlacementConflict);
+    // A tenant moved to another database frees its place in this one.
+    await t.registry.updateTenant(switched.id, { db: { name: `${database}m` } });
+    const back = await t.registry.insertTenant(sameKind(testSlug('plc')));
+    expect(back.db.name).toBe(database);
+    const [rows] = await t.registry.sequelize.query(
+      `SELECT kind, tenants FROM tenant_databases WHERE db_key LIKE '%${database}%' ORDER BY kind`,
+    );
+    expect((rows as { kind: string; tenants: number }[]).map((r) => [r.kind, Number(r.tenants)]).sort()).toEqual(
+      [
+        [kinds.has('whole') ? 'whole' : 'schemas', 1],
+        [kinds.has('whole') ? 'schemas' : 'whole', 1],
+      ].sort(),
+    );
   });
 
   it('keeps custom domains normalised, unique and with one primary per tenant', async () => {

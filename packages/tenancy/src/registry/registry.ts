@@ -20,7 +20,7 @@ import { databaseKey, type DatabaseSpec } from '../drivers/spec';
 import { normalizeHost, isIpHost } from '../host';
 import type { RegistryLocks } from './locks';
 import { TenantServers } from './tenant-servers';
-import { defineRegistryModels, type OperationOutcome, type RegistryModels } from './models';
+import { defineRegistryModels, type OperationOutcome, type RegistryModels, type TenantRow } from './models';
 import type { DomainRecord, OperationRecord, PlatformAdminRecord, PlatformSessionRecord, TenantRecord } from './records';
 import {
   Conflict,
@@ -236,6 +236,8 @@ export class Registry {
   readonly models: RegistryModels;
   readonly #secrets: SecretBox;
   readonly #listeners = new Set<RegistryListener>();
+  /** The tail of this process's SQLite write transactions (see #writeTransaction). */
+  #sqliteWrites: Promise<unknown> = Promise.resolve();
   /** What an unknown admin login is verified against (same work as a real one). */
   readonly #unknownAdminHash = unmatchablePasswordHash();
 
@@ -480,31 +482,37 @@ export class Registry {
 
   /** Inserts a tenant row; a duplicate slug throws `SlugTaken` (the unique index picks one winner). */
   async insertTenant(values: NewTenant): Promise<TenantRecord> {
-    await this.#assertOnePlacementPerDatabase(values.db, null);
+    await this.#ensureDatabaseRow(values.db);
     try {
-      const row = await this.models.Tenant.create({
-        slug: values.slug,
-        name: values.name,
-        adminEmail: values.adminEmail,
-        status: values.status ?? 'provisioning',
-        suspendedReason: null,
-        maxUsers: values.maxUsers,
-        multiLocation: values.multiLocation,
-        trialEndsAt: values.trialEndsAt,
-        paidUntil: values.paidUntil,
-        dbEngine: values.db.engine,
-        dbHost: values.db.host,
-        dbPort: values.db.port,
-        dbName: values.db.name,
-        dbSchema: values.db.schema ?? null,
-        dbUser: values.db.user,
-        dbPasswordEncrypted: values.db.passwordEncrypted,
-        dbManaged: values.db.managed,
-        dbKey: databaseKey(values.db),
-        serverId: values.serverId ?? null,
-        provisioningOwner: values.provisioning?.owner ?? null,
-        provisioningLeaseUntil: values.provisioning?.leaseUntil ?? null,
-        schemaVersion: null,
+      const row = await this.#writeTransaction(async (transaction) => {
+        await this.#placeInDatabase(values.db, null, transaction);
+        return this.models.Tenant.create(
+          {
+            slug: values.slug,
+            name: values.name,
+            adminEmail: values.adminEmail,
+            status: values.status ?? 'provisioning',
+            suspendedReason: null,
+            maxUsers: values.maxUsers,
+            multiLocation: values.multiLocation,
+            trialEndsAt: values.trialEndsAt,
+            paidUntil: values.paidUntil,
+            dbEngine: values.db.engine,
+            dbHost: values.db.host,
+            dbPort: values.db.port,
+            dbName: values.db.name,
+            dbSchema: values.db.schema ?? null,
+            dbUser: values.db.user,
+            dbPasswordEncrypted: values.db.passwordEncrypted,
+            dbManaged: values.db.managed,
+            dbKey: databaseKey(values.db),
+            serverId: values.serverId ?? null,
+            provisioningOwner: values.provisioning?.owner ?? null,
+            provisioningLeaseUntil: values.provisioning?.leaseUntil ?? null,
+            schemaVersion: null,
+          },
+          { transaction },
+        );
       });
       const tenant = toTenantRecord(row);
       this.emit({ kind: 'tenant-changed', tenantId: tenant.id, slug: tenant.slug });
@@ -553,26 +561,40 @@ export class Registry {
         if (v !== undefined) values[column] = v;
       }
     }
-    let db: NewTenant['db'] | null = null;
-    if (patch.db && (['engine', 'host', 'port', 'name', 'schema'] as const).some((k) => patch.db![k] !== undefined)) {
-      const current = await this.models.Tenant.findByPk(id);
-      if (!current) throw new TenantNotFound(String(id));
-      db = { ...toTenantRecord(current).db, ...patch.db } as NewTenant['db'];
-      values.dbKey = databaseKey(db);
-      await this.#assertOnePlacementPerDatabase(db, id);
-    }
     if (patch.provisioning !== undefined) {
       values.provisioningOwner = patch.provisioning?.owner ?? null;
       values.provisioningLeaseUntil = patch.provisioning?.leaseUntil ?? null;
     }
     const where: Record<string, unknown> = { id };
     if (options.expectedVersion !== undefined) where.version = options.expectedVersion;
+    let db: NewTenant['db'] | null = null;
     let count: number;
-    try {
+    if (patch.db && (['engine', 'host', 'port', 'name', 'schema'] as const).some((k) => patch.db![k] !== undefined)) {
+      // A change of database: the old one counts this tenant no more and the new one takes it, in the
+      // row's transaction (a version conflict takes both back).
+      const current = await this.models.Tenant.findByPk(id);
+      if (!current) throw new TenantNotFound(String(id));
+      await this.#ensureDatabaseRow({ ...toTenantRecord(current).db, ...patch.db } as NewTenant['db']);
+      try {
+        count = await this.#writeTransaction(async (transaction) => {
+          const row = await this.models.Tenant.findByPk(id, { transaction });
+          if (!row) throw new TenantNotFound(String(id));
+          const old = toTenantRecord(row).db;
+          db = { ...old, ...patch.db } as NewTenant['db'];
+          values.dbKey = databaseKey(db);
+          await this.#leaveDatabase(old, transaction);
+          await this.#placeInDatabase(db, id, transaction);
+          const [n] = await this.models.Tenant.update(values, { where, silent: true, transaction });
+          if (n === 0) throw new StaleVersion();
+          return n;
+        });
+      } catch (err) {
+        if (err instanceof StaleVersion) count = 0;
+        else if (err instanceof UniqueConstraintError && db) throw uniqueViolation(err, String(id), db);
+        else throw err;
+      }
+    } else {
       [count] = await this.models.Tenant.update(values, { where, silent: true });
-    } catch (err) {
-      if (err instanceof UniqueConstraintError && db) throw uniqueViolation(err, String(id), db);
-      throw err;
     }
     const row = await this.models.Tenant.findByPk(id);
     if (!row) throw new TenantNotFound(String(id));
@@ -606,33 +628,69 @@ export class Registry {
 
   /**
    * A PostgreSQL database is either one tenant's own or a shared database of schema tenants, never
-   * both (issue 17): refuses a whole-database tenant on a database that holds tenant schemas, and a
-   * schema tenant in another tenant's own database (`DatabasePlacementConflict`). Same database =
-   * same server and name however spelled (`databaseKey` without the schema).
+   * both (issue 17): its `tenant_databases` row (one per database — the primary key — however spelled:
+   * `databaseKey` without the schema) takes one more tenant only if it is of the row's kind or the row
+   * counts none. One conditional UPDATE inside the tenant row's transaction, so two creations at the
+   * same instant cannot both pass; otherwise `DatabasePlacementConflict`, naming a tenant that holds it.
    */
-  async #assertOnePlacementPerDatabase(
-    db: { engine: Engine; host: string | null; port: number | null; name: string; schema?: string | null },
-    exceptId: number | null,
-  ): Promise<void> {
+  async #placeInDatabase(db: PlacementDb, exceptId: number | null, transaction: Transaction): Promise<void> {
     if (db.engine !== 'postgres') return;
+    const dbKey = databaseKey({ ...db, schema: null });
+    const kind = db.schema ? 'schemas' : 'whole';
+    const [placed] = await this.models.TenantDatabaseRow.update(
+      { kind, tenants: literal('tenants + 1') },
+      { where: { dbKey, [Op.or]: [{ kind }, { tenants: 0 }] }, transaction },
+    );
+    if (placed === 1) return;
+    const holder = await this.#placementHolder(db, exceptId, transaction);
+    throw new DatabasePlacementConflict(describeDatabase({ ...db, schema: null }), {
+      slug: holder?.slug ?? '(being created)',
+      holds: kind === 'schemas' ? 'whole-database' : 'schemas',
+    });
+  }
+
+  /**
+   * The `tenant_databases` row of `db`'s database, inserted when missing — before the transaction that
+   * places the tenant (in it, the INSERT's locks deadlock concurrent creations on MySQL). Rows stay.
+   */
+  async #ensureDatabaseRow(db: PlacementDb): Promise<void> {
+    if (db.engine !== 'postgres') return;
+    const dbKey = databaseKey({ ...db, schema: null });
+    await this.models.TenantDatabaseRow.bulkCreate([{ dbKey, kind: db.schema ? 'schemas' : 'whole', tenants: 0 }], {
+      ignoreDuplicates: true,
+    });
+  }
+
+  /** The tenant leaves its PostgreSQL database: one tenant fewer of the database's kind. */
+  async #leaveDatabase(db: PlacementDb, transaction: Transaction): Promise<void> {
+    if (db.engine !== 'postgres') return;
+    await this.models.TenantDatabaseRow.update(
+      { tenants: literal('tenants - 1') },
+      {
+        where: { dbKey: databaseKey({ ...db, schema: null }), kind: db.schema ? 'schemas' : 'whole', tenants: { [Op.gt]: 0 } },
+        transaction,
+      },
+    );
+  }
+
+  /** A tenant of the other kind in `db`'s database (for the conflict's message). */
+  async #placementHolder(db: PlacementDb, exceptId: number | null, transaction: Transaction): Promise<TenantRow | null> {
     const database = databaseKey({ ...db, schema: null });
     const rows = await this.models.Tenant.findAll({
       where: { dbEngine: 'postgres', [Op.and]: [whereFn(fn('lower', col('db_name')), db.name.trim().toLowerCase())] },
       attributes: ['id', 'slug', 'dbHost', 'dbPort', 'dbName', 'dbSchema'],
       limit: 50,
+      transaction,
     });
     const wantSchema = Boolean(db.schema);
-    const holder = rows.find(
-      (row) =>
-        row.id !== exceptId &&
-        Boolean(row.dbSchema) !== wantSchema &&
-        databaseKey({ engine: 'postgres', host: row.dbHost, port: row.dbPort, name: row.dbName, schema: null }) === database,
+    return (
+      rows.find(
+        (row) =>
+          row.id !== exceptId &&
+          Boolean(row.dbSchema) !== wantSchema &&
+          databaseKey({ engine: 'postgres', host: row.dbHost, port: row.dbPort, name: row.dbName, schema: null }) === database,
+      ) ?? null
     );
-    if (holder)
-      throw new DatabasePlacementConflict(describeDatabase({ ...db, schema: null }), {
-        slug: holder.slug,
-        holds: holder.dbSchema ? 'schemas' : 'whole-database',
-      });
   }
 
   /** The tenant whose database is this one (any spelling), if any. */
@@ -676,7 +734,16 @@ export class Registry {
     if (!row) return false;
     const domains = await this.models.TenantDomain.findAll({ where: { tenantId: id } });
     await this.models.TenantDomain.destroy({ where: { tenantId: id } });
-    const count = await this.models.Tenant.destroy({ where: { id } });
+    const count = await this.#writeTransaction(async (transaction) => {
+      // The database's row first, as placing a tenant locks it (MySQL: the same lock order, no deadlock).
+      const current = await this.models.Tenant.findByPk(id, { transaction });
+      if (!current) throw new StaleVersion(); // gone meanwhile: nothing to count down
+      await this.#leaveDatabase(toTenantRecord(current).db, transaction);
+      return this.models.Tenant.destroy({ where: { id }, transaction });
+    }).catch((err: unknown) => {
+      if (err instanceof StaleVersion) return 0;
+      throw err;
+    });
     for (const d of domains) this.emit({ kind: 'domain-changed', tenantId: id, slug: row.slug, domain: d.domain });
     this.emit({ kind: 'tenant-deleted', tenantId: id, slug: row.slug });
     return count > 0;
@@ -936,10 +1003,20 @@ export class Registry {
 
   /** A write transaction; on SQLite `BEGIN IMMEDIATE` so two processes queue instead of deadlocking. */
   async #writeTransaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
-    const options = this.engine === 'sqlite' ? { type: Transaction.TYPES.IMMEDIATE } : {};
-    return this.sequelize.transaction(options, fn);
+    if (this.engine !== 'sqlite') return this.sequelize.transaction(fn);
+    // One at a time within this process: SQLite's busy handler polls with growing sleeps, so writers
+    // queued on it here (each on its own connection) can time out where a queue just waits its turn.
+    const turn = this.#sqliteWrites.then(() => this.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, fn));
+    this.#sqliteWrites = turn.catch(() => undefined);
+    return turn;
   }
 }
+
+/** The placement fields of a tenant's database that `tenant_databases` is about. */
+type PlacementDb = { engine: Engine; host: string | null; port: number | null; name: string; schema?: string | null };
+
+/** A conditional update that found the row at another version (rolls its transaction back). */
+class StaleVersion extends Error {}
 
 /** A custom domain as stored: normalised, a real name (not an IP), at least two labels. */
 export function normalizeDomain(domain: string): string {
