@@ -6,25 +6,13 @@
  * round trips (pg `connect` and `query` calls).
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import pMap from 'p-map';
 import { createTestTenancy } from '@salesfleet/tenancy/testing';
+import { countPgCalls } from '../lib/pg-calls';
 import { round } from '../lib/stats';
 
 const n = Number(process.argv[2] ?? 200);
-let queries = 0;
-let connects = 0;
-const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown; connect: (...a: unknown[]) => unknown };
-const query = proto.query;
-proto.query = function (...args: unknown[]) {
-  queries++;
-  return query.apply(this, args);
-};
-const connect = proto.connect;
-proto.connect = function (...args: unknown[]) {
-  connects++;
-  return connect.apply(this, args);
-};
+const pgCalls = countPgCalls();
 
 const t = await createTestTenancy({ engine: 'postgres' });
 const shared = `sales_chk${randomBytes(3).toString('hex')}`;
@@ -41,8 +29,7 @@ try {
     { concurrency: 4 },
   );
   const measure = async (what: string, fn: () => Promise<number>) => {
-    queries = 0;
-    connects = 0;
+    pgCalls.reset();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const pending = await fn();
@@ -50,7 +37,7 @@ try {
     const cpu = process.cpuUsage(cpu0);
     process.stdout.write(
       `${what.padEnd(36)} ${round(ms, 0)} ms wall, ${round((cpu.user + cpu.system) / 1000, 0)} ms CPU, ` +
-        `${connects} connections, ${queries} round trips, ${pending} pending\n`,
+        `${pgCalls.connects} connections, ${pgCalls.queries} round trips, ${pending} pending\n`,
     );
   };
   for (let pass = 0; pass < 2; pass++) {
