@@ -9,7 +9,7 @@ import type { DatabaseDriver } from './types';
 
 export * from './spec';
 export * from './types';
-export { closeSequelize, connectSequelize, openSequelize, type OpenSequelizeOptions } from './sequelize';
+export { closeSequelize, connectSequelize, openSequelize, SQLITE_STATEMENT_CACHE_SIZE, type OpenSequelizeOptions } from './sequelize';
 
 const drivers: Record<Engine, DatabaseDriver> = { sqlite: sqliteDriver, postgres: postgresDriver, mysql: mysqlDriver };
 
