@@ -65,6 +65,12 @@ export interface Config {
    * this process (each request holds one for its transaction). Default 10.
    */
   schemaPoolMax: number;
+  /**
+   * Closed PostgreSQL tenant handles' Sequelize instances (with their models, without connections)
+   * kept for the next handles opened on the same server (SALESFLEET_SPARE_TENANT_INSTANCES): a cache
+   * miss then skips the instance and model definitions. Default 8; 0 = a new instance per handle.
+   */
+  spareTenantInstances: number;
   /** Timeout to open a database connection / to get one from a handle's pool. */
   dbConnectTimeoutMs: number;
   /** IPs / CIDR ranges of reverse proxies whose X-Forwarded-* headers are believed. */
@@ -142,6 +148,7 @@ const envSchema = z.object({
   SALESFLEET_TENANT_POOL_MAX: optional(intFrom(1, 50)),
   SALESFLEET_SERVER_CONNECTIONS: optional(intFrom(1, 1_000_000)),
   SALESFLEET_SCHEMA_POOL_MAX: optional(intFrom(1, 200)),
+  SALESFLEET_SPARE_TENANT_INSTANCES: optional(intFrom(0, 10_000)),
   SALESFLEET_DB_CONNECT_TIMEOUT_MS: optional(intFrom(100, 120_000)),
   SALESFLEET_TRUSTED_PROXIES: optional(commaList),
   SALESFLEET_BACKUP_KEEP: optional(intFrom(1, 100_000)),
@@ -241,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tenantPoolMax: e.SALESFLEET_TENANT_POOL_MAX ?? 3,
     serverConnectionBudget: e.SALESFLEET_SERVER_CONNECTIONS ?? null,
     schemaPoolMax: e.SALESFLEET_SCHEMA_POOL_MAX ?? 10,
+    spareTenantInstances: e.SALESFLEET_SPARE_TENANT_INSTANCES ?? 8,
     dbConnectTimeoutMs: e.SALESFLEET_DB_CONNECT_TIMEOUT_MS ?? 5_000,
     trustedProxies,
     port: e.PORT ?? 8000,
@@ -371,6 +379,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     tenantPoolMax: config.tenantPoolMax,
     serverConnectionBudget: config.serverConnectionBudget,
     schemaPoolMax: config.schemaPoolMax,
+    spareTenantInstances: config.spareTenantInstances,
     dbConnectTimeoutMs: config.dbConnectTimeoutMs,
     trustedProxies: config.trustedProxies,
     port: config.port,

@@ -18,7 +18,9 @@ export interface OpenedTenant {
    * Runs a unit of the tenant's work (a request, a job) in the tenant's scope. A `postgres-schema`
    * tenant shares its Sequelize instance and models with the other schemas of its database: its
    * queries reach its schema only inside this scope (one transaction with `SET LOCAL search_path`) and
-   * throw outside it. Absent: the work needs no scope (the handle's database is the tenant's alone).
+   * throw outside it. A PostgreSQL tenant's instance serves other tenants after its handle closed
+   * (tenant-instances.ts): its queries run only inside this scope and only while the handle is open.
+   * Absent: the work needs no scope (SQLite, MySQL: the instance is the handle's alone).
    */
   run?: <T>(fn: () => Promise<T> | T) => Promise<T>;
   /** Closes what `open` made (a schema tenant: gives back its reference to the shared pool); default `sequelize.close()`. */

@@ -79,12 +79,7 @@ describe.skipIf(!dialects.includes('postgres'))('a tenant server whose maintenan
     expect(after.database).not.toBe(before.database);
     const probe = { dataDir: t.dataDir, connectTimeoutMs: 5000, maintenanceDatabase: maintenance.name };
     expect(await driverFor('postgres').exists(before, probe)).toBe(false);
-    const lease = await t.connections.acquire(moved.tenant);
-    try {
-      expect(await lease.handle.models.User.count()).toBe(1);
-    } finally {
-      lease.release();
-    }
+    expect(await t.connections.withTenant(moved.tenant, ({ models }) => models.User.count())).toBe(1);
 
     await t.provisioner.deleteTenant(slug, { actor });
     expect(await driverFor('postgres').exists(after, probe)).toBe(false);

@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from './logger';
 import type { Config } from './config';
 import { TenantConnections, type OpenedTenant } from './connections';
 import { SchemaPools } from './schema-pools';
+import { TenantInstances } from './tenant-instances';
 import { SecretBox } from './crypto';
 import {
   closeSequelize,
@@ -157,6 +158,42 @@ async function openSchemaTenant(pools: SchemaPools, spec: DatabaseSpec, slug: st
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * A PostgreSQL tenant's handle (a database of its own) on a spare instance of its server when there
+ * is one — its models already defined, only its pool rebound (tenant-instances.ts) — else on a new one.
+ * The first connection proves the database (no separate `SELECT 1` round trip) and stays in the pool
+ * (poolMin 1) for the first query. While a new instance's first connection is being established, the
+ * models every signed-in request reads are defined — one per event-loop turn, so the driver's socket
+ * callbacks keep the connection moving between them.
+ */
+async function openPostgresTenant(instances: TenantInstances, spec: DatabaseSpec, slug: string): Promise<OpenedTenant> {
+  const bound = instances.acquire(spec, slug);
+  const { instance, binding } = bound;
+  const connected = instance
+    .run(binding, () => connectSequelize(instance.sequelize))
+    .then(
+      () => null,
+      (err: unknown) => err as Error,
+    );
+  if (bound.fresh) {
+    for (const name of SESSION_MODEL_NAMES) {
+      await nextTurn();
+      void instance.models[name];
+    }
+  }
+  const failure = await connected;
+  if (failure) {
+    await instances.release(bound);
+    throw new DatabaseUnreachable(`of tenant "${slug}"`, redact(failure.message, [spec.password]));
+  }
+  return {
+    sequelize: instance.sequelize,
+    models: instance.models,
+    run: (fn) => instance.run(binding, fn),
+    close: () => instances.release(bound),
+  };
+}
+
 /** Opens the registry and wires the connection cache, router, provisioner and operations log. */
 export async function openTenancy(config: Config, options: OpenTenancyOptions = {}): Promise<Tenancy> {
   return openTenancyWith(config, options, {});
@@ -212,6 +249,21 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     idleMs: config.tenantIdleMs,
     logger,
   });
+  // PostgreSQL tenants with a database of their own: instances and model sets reused between handles.
+  const instances = new TenantInstances({
+    dataDir: config.dataDir,
+    poolMax: config.tenantPoolMax,
+    // A cached handle keeps one connection as long as the handle itself (burst connections above it
+    // still close after the pool's 10 s idle): with min 0, a tenant seen less often than every 10 s
+    // reconnected on every request while "warm". Backends stay ≤ open handles × poolMax.
+    poolMin: 1,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    acquireTimeoutMs: config.dbConnectTimeoutMs,
+    // As many as handles open at once while the cache cycles; a spare holds no connection, only its
+    // model set (≤ ~340 KB with every model defined).
+    spares: config.spareTenantInstances,
+    logger,
+  });
   const connections = new TenantConnections({
     maxOpen: config.maxOpenTenants,
     idleMs: config.tenantIdleMs,
@@ -220,6 +272,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     open: async (tenant) => {
       const tenantSpec = throughPooler(registry.databaseSpecOf(tenant), tenantServer, tenantPooler);
       if (tenantSpec.schema) return openSchemaTenant(schemaPools, tenantSpec, tenant.slug);
+      if (tenantSpec.engine === 'postgres') return openPostgresTenant(instances, tenantSpec, tenant.slug);
       if (
         tenantSpec.engine === 'sqlite' &&
         !(await driverFor('sqlite').exists(tenantSpec, { dataDir: config.dataDir, connectTimeoutMs: 0 }))
@@ -347,6 +400,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
       await census.start();
     } catch (err) {
       await connections.closeAll().catch(() => undefined);
+      await instances.closeAll().catch(() => undefined);
       await feed?.stop().catch(() => undefined);
       await registry.close().catch(() => undefined);
       throw err;
@@ -373,6 +427,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
         await jobs.close();
         await connections.closeAll();
         await schemaPools.closeAll();
+        await instances.closeAll();
         await feed?.stop();
         await registry.close();
       })();

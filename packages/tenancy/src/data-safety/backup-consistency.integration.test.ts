@@ -43,9 +43,8 @@ describe.each(dialects)('a backup of a %s tenant taken while invoices are posted
 
   it('holds exactly the invoices whose journal entries it holds (sum of totals = receivables)', async () => {
     const tenant = await t.registry.getTenant(slug);
-    const lease = await t.connections.acquire(tenant);
-    const { models } = lease.handle;
-    try {
+    // The tenant's models are used inside its handle's scope (a PostgreSQL handle refuses them outside).
+    await t.connections.withTenant(tenant, async ({ models }) => {
       const admin = await models.User.findOne({ where: { username: 'admin' } });
       const location = await models.Location.findOne();
       const product = await createProduct(models, { sku: 'BUSY-1', name: 'Busy product', unitPrice: 1234, allowNegativeStock: true });
@@ -94,8 +93,6 @@ describe.each(dialects)('a backup of a %s tenant taken while invoices are posted
       expect(restored.invoiced).toBeGreaterThan(0);
       expect(restored.invoiced).toBe(restored.receivable);
       expect(restored.balanced).toBe(true);
-    } finally {
-      lease.release();
-    }
+    });
   });
 });

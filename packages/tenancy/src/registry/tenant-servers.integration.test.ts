@@ -96,12 +96,7 @@ describe.skipIf(!dialects.includes('postgres'))('placement on tenant servers (tw
     expect(onA[0]!.serverId).toBe(servers[0]!.id);
     // The tenant is served from its database on the server it was placed on.
     const tenant = onA[0]!;
-    const lease = await t.connections.acquire(tenant);
-    try {
-      expect(await lease.handle.models.User.count()).toBe(1);
-    } finally {
-      lease.release();
-    }
+    expect(await t.connections.withTenant(tenant, ({ models }) => models.User.count())).toBe(1);
   });
 
   it('goes to the least-loaded open server; draining and full servers take none; a server with tenants is not removed', async () => {
@@ -126,12 +121,7 @@ describe.skipIf(!dialects.includes('postgres'))('placement on tenant servers (tw
     const moved = await moveTenant(t, onA!.slug, { actor, to: {}, toServer: 'pg-b', drainMs: 500 });
     expect(moved.tenant.serverId).toBe(serverB.id);
     expect((await t.registry.servers.get('pg-b')).tenantCount).toBe(serverB.tenantCount + 1);
-    const lease = await t.connections.acquire(moved.tenant);
-    try {
-      expect(await lease.handle.models.User.count()).toBe(1);
-    } finally {
-      lease.release();
-    }
+    expect(await t.connections.withTenant(moved.tenant, ({ models }) => models.User.count())).toBe(1);
     await t.provisioner.updateTenantServer('pg-a', { state: 'draining' }, { actor });
     const [other] = await t.registry.listTenants({ server: 'pg-b' });
     await expect(moveTenant(t, other!.slug, { actor, to: {}, toServer: 'pg-a' })).rejects.toMatchObject({ code: 'Conflict' });
