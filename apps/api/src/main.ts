@@ -6,28 +6,21 @@
  */
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
-import * as modelsPackage from '@salesfleet/models';
 import type { Logger } from 'pino';
 import { adminDistDir } from '@salesfleet/admin';
 import { workspaceDistDir } from '@salesfleet/workspace';
-import {
-  connectionBudgetWarnings,
-  initRegistry,
-  loadConfig,
-  loadDotEnv,
-  openTenancy,
-  startHealthSchedule,
-  startScheduledBackups,
-  registrySpec,
-  type Config,
-  type Tenancy,
-} from '@salesfleet/tenancy';
+import type { Tenancy } from '@salesfleet/tenancy';
+// Only the configuration, not the package: tenancy's index loads Sequelize, the drivers and the
+// models, which a cluster's primary loads only after forking its first worker (see main).
+import { type Config, loadConfig, loadDotEnv } from '@salesfleet/tenancy/config';
+import { isSalesfleetError } from '@salesfleet/contracts';
 import { type ApiEnv, loadApiEnv } from './env';
-import { createApiLogger } from './logger';
 import type { RunningServer } from './server';
 import { ensureConsoleBuilt, TENANT_WORKSPACE } from './start/ensure-console';
 import { clusterChangeOrigin, primaryPrepared, relayRegistryChanges, startPrimary, workerConfig, workerCount } from './start/workers';
-import { isSalesfleetError } from '@salesfleet/contracts';
+
+/** The database layer and the logger (pino), loaded once the primary has forked (at once elsewhere). */
+const tenancyPackage = () => import('@salesfleet/tenancy');
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -52,6 +45,7 @@ const DEMO_WORKSPACES = [
 ] as const;
 
 async function createDemoTenant(tenancy: Tenancy): Promise<void> {
+  const modelsPackage = await import('@salesfleet/models');
   const hasDemoData = typeof (modelsPackage as Record<string, unknown>).seedDemoData === 'function';
   for (const demo of DEMO_WORKSPACES) {
     const existing = await tenancy.registry.findTenant(demo.subdomain);
@@ -103,6 +97,7 @@ async function prepare(config: Config, env: ApiEnv, logger: Logger, options: { l
     ensureConsoleBuilt(adminDistDir, say);
     ensureConsoleBuilt(workspaceDistDir, say, TENANT_WORKSPACE);
   }
+  const { initRegistry, openTenancy } = await tenancyPackage();
   const tenancy = await openTenancy(config, {
     migrateRegistry: true,
     listen: options.listen,
@@ -124,7 +119,8 @@ async function prepare(config: Config, env: ApiEnv, logger: Logger, options: { l
 }
 
 /** Open tenants × pool max above a tenant server's max_connections shows up later as 503s under load. */
-function warnAboutConnectionBudget(tenancy: Tenancy, config: Config, logger: Logger): Promise<void> {
+async function warnAboutConnectionBudget(tenancy: Tenancy, config: Config, logger: Logger): Promise<void> {
+  const { connectionBudgetWarnings, registrySpec } = await tenancyPackage();
   return connectionBudgetWarnings(tenancy, { registrySpec: registrySpec(config) }).then(
     (warnings) => warnings.forEach((warning) => say(`warning: ${warning}`)),
     (err: unknown) => logger.warn({ err }, 'could not check the connection budget'),
@@ -146,7 +142,8 @@ class Lifecycle {
   readonly stopSignal = new Promise<void>((resolve) => (this.stopRequested = resolve));
 
   constructor(
-    private readonly logger: Logger,
+    /** Loaded after start-up began (a cluster's primary forks first). */
+    private readonly logger: Promise<Logger>,
     private readonly worker: boolean,
     private readonly announce: (signal: string) => void,
   ) {
@@ -181,8 +178,8 @@ class Lifecycle {
       })
       .then(
         () => process.exit(0),
-        (err: unknown) => {
-          this.logger.error({ err }, 'shutdown failed');
+        async (err: unknown) => {
+          await this.logger.then((logger) => logger.error({ err }, 'shutdown failed')).catch(() => undefined);
           process.exit(1);
         },
       );
@@ -191,6 +188,7 @@ class Lifecycle {
 
 /** One full API process: serves on the configured port (shared with the other workers in a cluster). */
 async function serve(config: Config, env: ApiEnv, logger: Logger, tenancy: Tenancy, lifecycle: Lifecycle): Promise<RunningServer | null> {
+  const { startHealthSchedule, startScheduledBackups } = await tenancyPackage();
   // Every process runs the schedule; a registry lock lets one at a time take each time's backups.
   const backups = config.backupSchedule ? startScheduledBackups({ ...tenancy, logger }, config.backupSchedule) : null;
   if (backups) lifecycle.onStop(() => backups.stop());
@@ -227,6 +225,7 @@ async function worker(config: Config, env: ApiEnv, logger: Logger, lifecycle: Li
   await Promise.race([primaryPrepared(), lifecycle.stopSignal]);
   if (lifecycle.stopping) return;
   const changeOrigin = clusterChangeOrigin();
+  const { openTenancy } = await tenancyPackage();
   const tenancy = await openTenancy(own, {
     listen: true,
     logger: logger.child({ component: 'tenancy' }),
@@ -245,17 +244,24 @@ async function worker(config: Config, env: ApiEnv, logger: Logger, lifecycle: Li
  * listen (see startPrimary). Its start-up ends once that work is done (a signal then stops the workers
  * whether they listen yet or not); "running" is said once every worker listens.
  */
-async function primary(config: Config, env: ApiEnv, logger: Logger, lifecycle: Lifecycle, workers: number): Promise<void> {
-  const cluster = startPrimary({ workers, cores: availableParallelism(), logger, say });
+async function primary(config: Config, env: ApiEnv, loading: Promise<Logger>, lifecycle: Lifecycle, workers: number): Promise<void> {
+  // Forked before this process loads the database layer or pino: the worker loads the app meanwhile.
+  const cluster = startPrimary({
+    workers,
+    cores: availableParallelism(),
+    logger: { error: (fields, message) => void loading.then((logger) => logger.error(fields, message)) },
+    say,
+  });
   let tenancy: Tenancy | undefined;
   lifecycle.onStop(async () => {
     await cluster.stop();
     await tenancy?.close();
   });
+  let logger: Logger | undefined;
   void cluster.ready.then(
     async (port) => {
       sayRunning(config, port, workers);
-      if (tenancy) await warnAboutConnectionBudget(tenancy, config, logger);
+      if (tenancy && logger) await warnAboutConnectionBudget(tenancy, config, logger);
     },
     (err: unknown) => {
       if (lifecycle.stopping) return;
@@ -265,6 +271,7 @@ async function primary(config: Config, env: ApiEnv, logger: Logger, lifecycle: L
     },
   );
   try {
+    logger = await loading;
     tenancy = await prepare(config, env, logger, { listen: false });
   } catch (err) {
     await cluster.stop();
@@ -278,8 +285,9 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const env = loadApiEnv();
-  const logger = createApiLogger({ level: env.LOG_LEVEL });
   const workers = workerCount(env.SALESFLEET_WORKERS, availableParallelism());
+  // pino loads while a cluster's primary forks (it starts no worker after loading it).
+  const logger = import('./logger').then(({ createApiLogger }) => createApiLogger({ level: env.LOG_LEVEL }));
   const lifecycle = new Lifecycle(logger, cluster.isWorker, (signal) => {
     if (cluster.isWorker) return;
     say(
@@ -288,9 +296,13 @@ async function main(): Promise<void> {
         : `${signal}: shutting down ${workers} workers (finishing requests, closing tenant connections)…`,
     );
   });
-  if (workers === 1) await lifecycle.starting(single(config, env, logger, lifecycle));
-  else if (cluster.isWorker) await lifecycle.starting(worker(config, env, logger, lifecycle, workers));
-  else await lifecycle.starting(primary(config, env, logger, lifecycle, workers));
+  if (workers > 1 && cluster.isPrimary) await lifecycle.starting(primary(config, env, logger, lifecycle, workers));
+  else {
+    const run = logger.then((loaded) =>
+      workers === 1 ? single(config, env, loaded, lifecycle) : worker(config, env, loaded, lifecycle, workers),
+    );
+    await lifecycle.starting(run);
+  }
 }
 
 main().catch((err: unknown) => {

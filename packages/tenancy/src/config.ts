@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { normalizeHost } from './host';
 import { maskUrlsInText } from './mask';
 import { ConfigError } from '@salesfleet/contracts';
-import { parseTenantServers, type NewTenantServer } from './registry/tenant-servers';
+import { parseTenantServers, type NewTenantServer } from './registry/server-list';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 

@@ -1,6 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
 import type { Config, Registry, RegistryChange } from '@salesfleet/tenancy';
 
 /**
@@ -111,7 +110,8 @@ export interface PrimaryOptions {
   workers: number;
   /** The machine's cores: all but one get a worker at once, the primary's one-time work takes the last. */
   cores: number;
-  logger: Logger;
+  /** Where a worker's death is logged (the primary forks before it has loaded pino: any `error` method). */
+  logger: { error(fields: object, message: string): void };
   say: (line: string) => void;
 }
 

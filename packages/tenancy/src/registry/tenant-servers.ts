@@ -1,18 +1,8 @@
 import { col, fn, Op, UniqueConstraintError } from 'sequelize';
-import {
-  Conflict,
-  LimitReached,
-  MAX_SERVER_CAPACITY,
-  NotFound,
-  type ServerEngine,
-  TENANT_SERVER_NAME_MESSAGE,
-  TENANT_SERVER_STATES,
-  type TenantServerState,
-  ValidationFailed,
-  isTenantServerName,
-} from '@salesfleet/contracts';
+import { Conflict, LimitReached, NotFound, type ServerEngine, type TenantServerState } from '@salesfleet/contracts';
 import type { SecretBox } from '../crypto';
-import { type DatabaseSpec, parseDatabaseUrl } from '../drivers/spec';
+import type { DatabaseSpec } from '../drivers/spec';
+import { checkCapacity, checkName, checkState, type NewTenantServer, serverSpec } from './server-list';
 import type { RegistryLocks } from './locks';
 import type { RegistryModels } from './models';
 
@@ -35,13 +25,7 @@ export interface TenantServerRecord {
   readonly updatedAt: Date;
 }
 
-export interface NewTenantServer {
-  name: string;
-  /** `postgres://user:password@host:port/maintenance-db` or `mysql://…`. */
-  url: string;
-  capacity: number;
-  state?: TenantServerState;
-}
+export { parseTenantServers, type NewTenantServer } from './server-list';
 
 export interface TenantServerPatch {
   state?: TenantServerState;
@@ -234,59 +218,6 @@ export class TenantServers {
     for (const r of rows) counts.set(Number(r.serverId), Number(r.n));
     return counts;
   }
-}
-
-/** Parses `SALESFLEET_TENANT_SERVERS`: whitespace- or comma-separated `name:capacity=url` entries. */
-export function parseTenantServers(text: string): NewTenantServer[] {
-  const servers: NewTenantServer[] = [];
-  for (const entry of text.split(/[\s,]+/).filter(Boolean)) {
-    const m = /^([^:=]+):(\d+)=(.+)$/.exec(entry);
-    if (!m) throw new ValidationFailed('expected name:capacity=url entries', [{ path: 'servers', message: 'use name:capacity=url' }]);
-    const server = { name: checkName(m[1]!), capacity: checkCapacity(Number(m[2])), url: m[3]! };
-    serverSpec(server.url);
-    if (servers.some((s) => s.name === server.name)) {
-      throw new ValidationFailed(`server "${server.name}" is listed twice`, [{ path: 'servers', message: 'names must be unique' }]);
-    }
-    servers.push(server);
-  }
-  return servers;
-}
-
-function serverSpec(url: string): DatabaseSpec & { engine: ServerEngine; host: string; port: number } {
-  const spec = parseDatabaseUrl(url);
-  if (spec.engine === 'sqlite' || !spec.host || !spec.port) {
-    throw new ValidationFailed('A tenant server is a PostgreSQL or MySQL/MariaDB server', [
-      { path: 'url', message: 'must be a postgres:// or mysql:// URL with a host' },
-    ]);
-  }
-  return spec as DatabaseSpec & { engine: ServerEngine; host: string; port: number };
-}
-
-function checkName(name: string): string {
-  const n = String(name ?? '')
-    .trim()
-    .toLowerCase();
-  if (!isTenantServerName(n))
-    throw new ValidationFailed(`Invalid server name: ${TENANT_SERVER_NAME_MESSAGE}`, [
-      { path: 'name', message: TENANT_SERVER_NAME_MESSAGE },
-    ]);
-  return n;
-}
-
-function checkCapacity(capacity: number): number {
-  if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_SERVER_CAPACITY) {
-    throw new ValidationFailed('Invalid capacity', [
-      { path: 'capacity', message: `must be a whole number of tenants from 1 to ${MAX_SERVER_CAPACITY}` },
-    ]);
-  }
-  return capacity;
-}
-
-function checkState(state: string): TenantServerState {
-  if (!(TENANT_SERVER_STATES as readonly string[]).includes(state)) {
-    throw new ValidationFailed('Invalid server state', [{ path: 'state', message: `must be one of ${TENANT_SERVER_STATES.join(', ')}` }]);
-  }
-  return state as TenantServerState;
 }
 
 interface ServerRowValues {
