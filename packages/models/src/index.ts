@@ -254,6 +254,7 @@ export {
   assertLocationAllowed,
   assertMayUseLocation,
   LocationNotAllowed,
+  locationForUser,
   setUserLocations,
   userLocationIds,
 } from './auth/user-locations';
@@ -299,6 +300,7 @@ export {
 } from './sales/stock';
 export {
   createInvoice,
+  writeInvoice,
   deleteDraftInvoice,
   formatDocumentNumber,
   getInvoice,

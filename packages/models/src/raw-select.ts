@@ -1,4 +1,4 @@
-import { DataTypes, QueryTypes, type Model, type ModelStatic } from 'sequelize';
+import { DataTypes, QueryTypes, type Model, type ModelStatic, type Transaction } from 'sequelize';
 
 /**
  * The parts of a plain `SELECT` of a model that never change — its column list (`field AS attribute`,
@@ -13,14 +13,18 @@ export interface RawSelectParts {
   columns: string;
   /** `"products" AS "Product"`. */
   from: string;
+  /** `"products"`: the table alone (UPDATE and INSERT name no alias). */
+  table: string;
+  /** `"unit_price"` for `unitPrice`: the column unqualified (SET lists, INSERT column lists). */
+  field(attribute: string): string;
   /** `"Product"."unit_price"` for `unitPrice`; throws on an unknown attribute (a programming error). */
   col(attribute: string): string;
   /** The column list of these attributes only (`field AS attribute` where they differ). */
   pick(attributes: readonly string[]): string;
   /** An identifier quoted for the model's dialect. */
   quote(identifier: string): string;
-  /** A value as an SQL literal of the model's dialect. */
-  escape(value: string | number | boolean | null): string;
+  /** A value as an SQL literal of the model's dialect (a Date as the dialect writes timestamps). */
+  escape(value: string | number | boolean | Date | null): string;
 }
 
 const parts = new WeakMap<ModelStatic<Model>, RawSelectParts>();
@@ -49,6 +53,12 @@ export function rawSelectParts(model: ModelStatic<Model>): RawSelectParts {
   p = {
     columns: [...fields.keys()].map(column).join(', '),
     from: `${qg.quoteTable(model.getTableName())} AS ${qi(alias)}`,
+    table: qg.quoteTable(model.getTableName()),
+    field(attribute) {
+      const field = fields.get(attribute);
+      if (field === undefined) throw new Error(`${alias} has no attribute ${attribute}`);
+      return qi(field);
+    },
     col(attribute) {
       const c = qualified.get(attribute);
       if (c === undefined) throw new Error(`${alias} has no attribute ${attribute}`);
@@ -62,7 +72,27 @@ export function rawSelectParts(model: ModelStatic<Model>): RawSelectParts {
   return p;
 }
 
-/** Runs a SELECT built from `rawSelectParts`: plain rows as the driver returns them (`raw`), no model instances. */
-export function rawSelect<R extends object>(model: ModelStatic<Model>, sql: string): Promise<R[]> {
-  return model.sequelize!.query<R>(sql, { type: QueryTypes.SELECT, raw: true });
+/**
+ * Runs a SELECT built from `rawSelectParts` (or an `UPDATE … RETURNING` on PostgreSQL): plain rows as
+ * the driver returns them (`raw`), no model instances; inside `transaction` when given.
+ */
+export function rawSelect<R extends object>(model: ModelStatic<Model>, sql: string, transaction?: Transaction): Promise<R[]> {
+  return model.sequelize!.query<R>(sql, { type: QueryTypes.SELECT, raw: true, ...(transaction ? { transaction } : {}) });
+}
+
+/** Runs an UPDATE built from `rawSelectParts` inside `transaction`, without the query generator. */
+export async function rawUpdate(model: ModelStatic<Model>, sql: string, transaction: Transaction): Promise<void> {
+  await model.sequelize!.query(sql, { type: QueryTypes.UPDATE, raw: true, transaction });
+}
+
+/** An integer written into SQL text (ids, quantities, cents): refuses anything else. */
+export function sqlInt(n: number | null): string {
+  if (n === null) return 'NULL';
+  if (!Number.isSafeInteger(n)) throw new Error(`${n} is not an integer`);
+  return String(n);
+}
+
+/** A boolean column's value as the driver returns it (PostgreSQL true, MySQL/SQLite 1). */
+export function sqlBool(v: unknown): boolean {
+  return v === true || v === 1 || v === '1' || v === 't' || v === 'true';
 }

@@ -1,5 +1,6 @@
 import { Op, type Transaction } from 'sequelize';
 import type { JournalEntry, TenantModels } from '../model-types';
+import { rawSelectParts } from '../raw-select';
 import { ACCOUNT_CODES, type AccountCodeKey } from './chart-of-accounts';
 import type { JournalSourceType } from './journal-entry';
 import { assertPeriodOpen } from '../settings/settings';
@@ -74,6 +75,18 @@ function normalise(lines: readonly PostingLine[]): PostingLine[] {
 }
 
 /**
+ * The lines postJournalEntry writes for `input` (zero lines dropped, balanced, dated after the closed
+ * period), or null when nothing is left to post; for a writer that sends the INSERTs itself.
+ */
+export async function checkedPosting(models: TenantModels, input: PostingInput, transaction: Transaction): Promise<PostingLine[] | null> {
+  const lines = normalise(input.lines);
+  if (lines.length === 0) return null;
+  assertBalanced(lines);
+  await assertPeriodOpen(models, input.entryDate, transaction);
+  return lines;
+}
+
+/**
  * Writes a balanced journal entry and its lines inside `transaction`. Zero lines are dropped; when
  * nothing is left (a free sale at no cost) no entry is written and null is returned. Asserts that
  * debits equal credits before anything is written, so an unbalanced entry can never be committed,
@@ -81,10 +94,8 @@ function normalise(lines: readonly PostingLine[]): PostingLine[] {
  * postJournalEntries, so none can post into closed books).
  */
 export async function postJournalEntry(models: TenantModels, input: PostingInput, transaction: Transaction): Promise<JournalEntry | null> {
-  const lines = normalise(input.lines);
-  if (lines.length === 0) return null;
-  assertBalanced(lines);
-  await assertPeriodOpen(models, input.entryDate, transaction);
+  const lines = await checkedPosting(models, input, transaction);
+  if (lines === null) return null;
   const entry = await models.JournalEntry.create(
     {
       entryDate: input.entryDate,
@@ -174,12 +185,34 @@ export async function systemAccounts(models: TenantModels, transaction?: Transac
     ...(transaction ? { transaction } : {}),
   });
   const byCode = new Map(rows.map((r) => [r.code, r.id]));
+  return accountsOf((key) => byCode.get(ACCOUNT_CODES[key]), transaction);
+}
+
+function accountsOf(idOf: (key: AccountCodeKey) => unknown, transaction: Transaction | undefined): SystemAccounts {
   const out = {} as SystemAccounts;
   for (const [key, code] of Object.entries(ACCOUNT_CODES) as [AccountCodeKey, string][]) {
-    const id = byCode.get(code);
-    if (id === undefined) throw new Conflict(`The chart of accounts has no account ${code}; postings need it`, { accountCode: code });
-    out[key] = id;
+    const id = idOf(key);
+    if (id === undefined || id === null)
+      throw new Conflict(`The chart of accounts has no account ${code}; postings need it`, { accountCode: code });
+    out[key] = Number(id);
   }
   if (transaction) accountsByTransaction.set(transaction, out);
   return out;
+}
+
+/**
+ * The system accounts' ids as scalar subqueries (`(SELECT id FROM accounts WHERE code = '1000')`), by
+ * key, for a statement that reads them along with other things (a sale's first read).
+ */
+export function systemAccountColumns(models: TenantModels): Record<AccountCodeKey, string> {
+  const s = rawSelectParts(models.unassociated('Account'));
+  const out = {} as Record<AccountCodeKey, string>;
+  for (const [key, code] of Object.entries(ACCOUNT_CODES) as [AccountCodeKey, string][])
+    out[key] = `(SELECT ${s.col('id')} FROM ${s.from} WHERE ${s.col('code')} = ${s.escape(code)})`;
+  return out;
+}
+
+/** The accounts read by systemAccountColumns, checked as systemAccounts checks them and remembered for the transaction. */
+export function systemAccountsRead(values: Record<AccountCodeKey, unknown>, transaction: Transaction): SystemAccounts {
+  return accountsOf((key) => values[key], transaction);
 }

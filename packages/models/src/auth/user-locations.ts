@@ -1,5 +1,6 @@
 import { Op } from 'sequelize';
 import type { TenantModels } from '../model-types';
+import { rawSelect, rawSelectParts, sqlInt } from '../raw-select';
 import { NotFound, SalesfleetError, ValidationFailed } from '@salesfleet/contracts';
 
 /** The user may not act at this location (403 in the API). */
@@ -18,6 +19,39 @@ export async function userLocationIds(models: TenantModels, userId: number): Pro
     .unassociated('UserLocation')
     .findAll({ where: { userId }, attributes: ['locationId'], order: [['locationId', 'ASC']], raw: true });
   return rows.length === 0 ? null : rows.map((r) => r.locationId as number);
+}
+
+/**
+ * The location a sale (or any document) by `userId` happens at when the request names none: the
+ * user's only allowed location, else the tenant's only active location — then checked against the
+ * user's locations (LocationNotAllowed). `requested`, when given, is only checked. One statement
+ * either way (the user's locations and, when needed, the first two active locations in a UNION).
+ */
+export async function locationForUser(models: TenantModels, userId: number, requested: number | undefined): Promise<number> {
+  if (requested !== undefined) {
+    assertLocationAllowed(await userLocationIds(models, userId), requested);
+    return requested;
+  }
+  const links = models.unassociated('UserLocation');
+  const u = rawSelectParts(links);
+  const l = rawSelectParts(models.unassociated('Location'));
+  const rows = await rawSelect<{ kind: unknown; id: unknown }>(
+    links,
+    `SELECT 0 AS ${u.quote('kind')}, ${u.col('locationId')} AS ${u.quote('id')} FROM ${u.from} WHERE ${u.col('userId')} = ${sqlInt(userId)} ` +
+      `UNION ALL SELECT 1, ${u.quote('d')}.${u.quote('id')} FROM (SELECT ${l.col('id')} AS ${u.quote('id')} FROM ${l.from} ` +
+      `WHERE ${l.col('isActive')} = ${l.escape(true)} ORDER BY ${l.col('id')} LIMIT 2) AS ${u.quote('d')}`,
+  );
+  const allowed = rows
+    .filter((r) => Number(r.kind) === 0)
+    .map((r) => Number(r.id))
+    .sort((a, b) => a - b);
+  const active = rows.filter((r) => Number(r.kind) === 1).map((r) => Number(r.id));
+  let locationId: number;
+  if (allowed.length === 1) locationId = allowed[0]!;
+  else if (active.length === 1) locationId = active[0]!;
+  else throw new ValidationFailed('Say which location sells', [{ path: 'locationId', message: 'required' }]);
+  assertLocationAllowed(allowed.length === 0 ? null : allowed, locationId);
+  return locationId;
 }
 
 /** Throws LocationNotAllowed unless the user may use the location. */

@@ -8,29 +8,35 @@ import {
   type TillSettlement,
 } from '@salesfleet/contracts';
 import { randomBytes } from 'node:crypto';
-import { col, fn, Op, UniqueConstraintError, type Transaction, type WhereOptions, type Model, type ModelStatic } from 'sequelize';
+import { Op, UniqueConstraintError, type Transaction, type WhereOptions, type Model, type ModelStatic } from 'sequelize';
+import type { AccountCodeKey } from '../accounting/chart-of-accounts';
 import {
   postJournalEntries,
   postJournalEntry,
   reversalLines,
+  systemAccountColumns,
   systemAccounts,
+  systemAccountsRead,
+  checkedPosting,
   type PostingInput,
   type SystemAccounts,
 } from '../accounting/posting';
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { checkDate, findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
 import { dateInTimeZone } from '../settings/time-zone';
-import { postingSettings, tenantToday } from '../settings/settings';
-import type { Invoice, TenantModels } from '../model-types';
+import { postingSettings, postingSettingsWith, tenantToday } from '../settings/settings';
+import type { Invoice, Payment, TenantModels } from '../model-types';
 import { FieldChecks, MAX_AMOUNT, MAX_INT32 } from './fields';
 import type { InvoiceStatus } from './invoice';
 import { checkPaymentInput, moneyAccount, paymentEntry, writePayment } from './payments';
 import { containsIgnoringCase } from './search';
 import { withCreditedTotals } from './credited';
 import { formatQuantity, MAX_QUANTITY, quantityNumber } from './quantity';
-import { batchShortage, inventoryLines, putStock, quantityIssue, stockOnHand, takeStock } from './stock';
+import { batchShortage, inventoryLines, putStock, quantityIssue, takeStocks } from './stock';
 import { returnableBatches, returnToBatch, splitOver, takeFefo, trackedProducts } from './batches';
 import { InventoryValuation } from './valuation';
+import { builtInvoice, saleRowsWriter } from './sale-rows';
+import { rawSelect, rawSelectParts, sqlBool, sqlInt } from '../raw-select';
 import { priceLines, sumCents, type DiscountInput, type PricedLine } from '@salesfleet/contracts';
 import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '@salesfleet/contracts';
 
@@ -212,27 +218,83 @@ export function checkLineShapes(lines: readonly InvoiceLineInput[], f: FieldChec
     });
 }
 
-/** Prices, descriptions and tax rates of the lines, from their products where they have one. */
-type LoadedProduct = InstanceType<TenantModels['Product']>;
+/** What a document line needs of its product (and, when read locked for a sale, its valuation). */
+interface LoadedProduct {
+  id: number;
+  sku: string;
+  name: string;
+  unitPrice: number;
+  isActive: boolean;
+  allowNegativeStock: boolean;
+  trackBatches: boolean;
+  /** The unit's decimals (0 without a unit). */
+  decimals: number;
+  /** The tax rate's basis points and inclusiveness; null without a tax rate. */
+  taxRateBp: number | null;
+  taxInclusive: boolean | null;
+  inventoryQuantity: number;
+  inventoryValue: number;
+  costPrice: number | null;
+}
 
-/** Products by id, with their tax rate (one query). */
+/**
+ * Products by id with their tax rate and unit, in one statement written from the models' cached parts
+ * (no model instances). `lock`: read FOR UPDATE in id order — the valuation lock a sale takes before
+ * its stock (see InventoryValuation), so one statement serves the prices and the lock.
+ */
 async function loadProducts(
   models: TenantModels,
   productIds: readonly number[],
   transaction: Transaction,
+  lock = false,
 ): Promise<Map<number, LoadedProduct>> {
-  const ids = [...new Set(productIds)];
-  const products = ids.length
-    ? await models.Product.findAll({
-        where: { id: { [Op.in]: ids } },
-        include: [
-          { model: models.TaxRate, as: 'taxRate', attributes: ['id', 'rateBp', 'isInclusive'] },
-          { model: models.Unit, as: 'unit', attributes: ['id', 'decimals'] },
-        ],
-        transaction,
-      })
-    : [];
-  return new Map(products.map((p) => [p.id, p]));
+  const ids = [...new Set(productIds)].sort((a, b) => a - b);
+  if (ids.length === 0) return new Map();
+  const model = models.unassociated('Product');
+  const p = rawSelectParts(model);
+  const t = rawSelectParts(models.unassociated('TaxRate'));
+  const u = rawSelectParts(models.unassociated('Unit'));
+  const taxRate = (attribute: string) => `(SELECT ${t.col(attribute)} FROM ${t.from} WHERE ${t.col('id')} = ${p.col('taxRateId')})`;
+  const locking = lock && models.sequelize.getDialect() !== 'sqlite' ? ' FOR UPDATE' : '';
+  // Subqueries in the select list are not locked by FOR UPDATE (PostgreSQL, MySQL): only the products are.
+  const rows = await rawSelect<Record<string, unknown>>(
+    model,
+    `SELECT ${p.pick(['id', 'sku', 'name', 'unitPrice', 'isActive', 'allowNegativeStock', 'trackBatches', 'inventoryQuantity', 'inventoryValue', 'costPrice'])}, ` +
+      `${taxRate('rateBp')} AS ${p.quote('taxRateBp')}, ${taxRate('isInclusive')} AS ${p.quote('taxInclusive')}, ` +
+      `(SELECT ${u.col('decimals')} FROM ${u.from} WHERE ${u.col('id')} = ${p.col('unitId')}) AS ${p.quote('decimals')} ` +
+      `FROM ${p.from} WHERE ${p.col('id')} IN (${ids.map(sqlInt).join(', ')}) ORDER BY ${p.col('id')} ASC${locking}`,
+    transaction,
+  );
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return new Map(
+    rows.map((r) => {
+      const product: LoadedProduct = {
+        id: Number(r.id),
+        sku: String(r.sku),
+        name: String(r.name),
+        unitPrice: Number(r.unitPrice),
+        isActive: sqlBool(r.isActive),
+        allowNegativeStock: sqlBool(r.allowNegativeStock),
+        trackBatches: sqlBool(r.trackBatches),
+        decimals: num(r.decimals) ?? 0,
+        taxRateBp: num(r.taxRateBp),
+        taxInclusive: r.taxInclusive === null || r.taxInclusive === undefined ? null : sqlBool(r.taxInclusive),
+        inventoryQuantity: Number(r.inventoryQuantity ?? 0),
+        inventoryValue: Number(r.inventoryValue ?? 0),
+        costPrice: num(r.costPrice),
+      };
+      return [product.id, product];
+    }),
+  );
+}
+
+/** The valuation of products read locked by loadProducts (the sale's lock on them). */
+function lockedValuation(models: TenantModels, products: ReadonlyMap<number, LoadedProduct>, transaction: Transaction): InventoryValuation {
+  return InventoryValuation.locked(
+    models,
+    [...products.values()].map((p) => ({ id: p.id, quantity: p.inventoryQuantity, value: p.inventoryValue, costPrice: p.costPrice })),
+    transaction,
+  );
 }
 
 function productIdsOf(lines: readonly InvoiceLineInput[]): number[] {
@@ -261,7 +323,7 @@ function resolveWith(
         return;
       }
       used.set(product.id, { sku: product.sku, allowNegativeStock: product.allowNegativeStock, trackBatches: product.trackBatches });
-      const fine = quantityIssue(`${pathPrefix}lines.${i}.quantity`, line.quantity, product.unit?.decimals ?? 0, product.sku);
+      const fine = quantityIssue(`${pathPrefix}lines.${i}.quantity`, line.quantity, product.decimals, product.sku);
       if (fine) {
         issues.push(fine);
         return;
@@ -273,8 +335,8 @@ function resolveWith(
       quantity: line.quantity,
       unitPrice: line.unitPrice ?? product!.unitPrice,
       // A product line names a rate only when it comes from a quote (checkLineShapes): the quoted one.
-      taxRateBp: line.taxRateBp ?? product?.taxRate?.rateBp ?? 0,
-      taxInclusive: line.taxInclusive ?? product?.taxRate?.isInclusive ?? false,
+      taxRateBp: line.taxRateBp ?? product?.taxRateBp ?? 0,
+      taxInclusive: line.taxInclusive ?? product?.taxInclusive ?? false,
       discountBp: line.discountBp ?? null,
       costAmount: null,
     });
@@ -359,35 +421,34 @@ export async function checkReferences(
  */
 async function nextInvoiceNumber(models: TenantModels, transaction: Transaction, count = 1): Promise<string[]> {
   const { invoicePrefix } = await postingSettings(models, transaction);
-  return nextDocumentNumbers(models.Invoice, invoicePrefix, transaction, count, { status: { [Op.ne]: 'draft' } });
+  return nextDocumentNumbers(models.unassociated('Invoice'), invoicePrefix, transaction, count, { issuedOnly: true });
 }
 
 /**
  * The next `count` numbers under `prefix` of a numbered document (invoices, credit notes): one more
- * than the highest number with that prefix followed by digits only.
+ * than the highest number with that prefix followed by digits only. `issuedOnly`: drafts (numbered
+ * DRAFT-…, status `draft`) are left out.
  */
 export async function nextDocumentNumbers(
   model: ModelStatic<Model & { number: string }>,
   prefix: string,
   transaction: Transaction,
   count = 1,
-  where: WhereOptions = {},
+  options: { issuedOnly?: boolean } = {},
 ): Promise<string[]> {
   // Numbers under a longer prefix that starts with this one (INV- and INV-2026-) are skipped: only
-  // digits may follow the prefix.
-  const candidates = (await model.findAll({
+  // digits may follow the prefix. SQL text from the model's cached parts: a sale asks this every time.
+  const s = rawSelectParts(model);
+  const number = s.col('number');
+  const candidates = await rawSelect<{ number: string }>(
+    model,
     // `_` in a prefix is a LIKE wildcard (SQLite has no default escape): the match is checked again below.
-    where: { [Op.and]: [{ number: { [Op.like]: `${prefix}%` } }, where] },
-    attributes: ['number'],
-    // Longest first: INV-1000000 follows INV-999999.
-    order: [
-      [fn('LENGTH', col('number')), 'DESC'],
-      ['number', 'DESC'],
-    ],
-    limit: 50,
-    raw: true,
+    `SELECT ${number} AS ${s.quote('number')} FROM ${s.from} WHERE ${number} LIKE ${s.escape(`${prefix}%`)}` +
+      `${options.issuedOnly ? ` AND ${s.col('status')} <> ${s.escape('draft')}` : ''}` +
+      // Longest first: INV-1000000 follows INV-999999.
+      ` ORDER BY LENGTH(${number}) DESC, ${number} DESC LIMIT 50`,
     transaction,
-  })) as unknown as { number: string }[];
+  );
   const last = candidates
     .filter((c) => c.number.startsWith(prefix))
     .map((c) => c.number.slice(prefix.length))
@@ -439,43 +500,57 @@ async function takeSaleStock(
   models: TenantModels,
   sales: readonly { locationId: number; resolved: ResolvedInvoice }[],
   transaction: Transaction,
-): Promise<void> {
+  locked?: InventoryValuation,
+  options: { save?: boolean } = {},
+): Promise<InventoryValuation | null> {
   const productLines = sales.flatMap(({ resolved }) => resolved.lines.filter((l) => l.productId !== null));
-  if (productLines.length === 0) return;
-  const valuation = await InventoryValuation.lock(
-    models,
-    productLines.map((l) => l.productId!),
-    transaction,
-  );
+  if (productLines.length === 0) return null;
+  const valuation =
+    locked ??
+    (await InventoryValuation.lock(
+      models,
+      productLines.map((l) => l.productId!),
+      transaction,
+    ));
   const shortages: { productId: number; sku: string; locationId: number; requested: number; available: number }[] = [];
   const batchShortages: Parameters<typeof batchShortage>[0][number][] = [];
+  const needs = stockNeeds(sales);
+  const noBatch = new Set<string>();
   let today: string | undefined;
-  for (const { productId, locationId, quantity, facts, lines } of stockNeeds(sales)) {
-    if (facts.trackBatches) {
-      // First expiry first out over the unexpired batches; expired ones are never sold.
-      today ??= await tenantToday(models, transaction);
-      const fefo = await takeFefo(models, { productId, locationId, quantity, today }, transaction);
-      if (!fefo.ok) {
-        batchShortages.push({ productId, sku: facts.sku, locationId, requested: quantity, ...fefo });
-        continue;
-      }
-      let pieces = fefo.pieces.map((p) => ({ batchId: p.batchId, quantity: p.quantity }));
-      for (const line of lines) {
-        const mine = splitOver(line.quantity, pieces);
-        linePieces.set(line, mine);
-        pieces = pieces.map((p) => ({ ...p, quantity: p.quantity - (mine.find((m) => m.batchId === p.batchId)?.quantity ?? 0) }));
-      }
+  for (const { productId, locationId, quantity, facts, lines } of needs) {
+    if (!facts.trackBatches) continue;
+    // First expiry first out over the unexpired batches; expired ones are never sold.
+    today ??= await tenantToday(models, transaction);
+    const fefo = await takeFefo(models, { productId, locationId, quantity, today }, transaction);
+    if (!fefo.ok) {
+      batchShortages.push({ productId, sku: facts.sku, locationId, requested: quantity, ...fefo });
+      noBatch.add(`${productId}:${locationId}`);
+      continue;
     }
-    const allowNegative = facts.allowNegativeStock && !facts.trackBatches;
-    const ok = await takeStock(models, { productId, locationId, quantity, allowNegative }, transaction);
-    if (!ok)
-      shortages.push({
-        productId,
-        sku: facts.sku,
-        locationId,
-        requested: quantity,
-        available: await stockOnHand(models, productId, locationId, transaction),
-      });
+    let pieces = fefo.pieces.map((p) => ({ batchId: p.batchId, quantity: p.quantity }));
+    for (const line of lines) {
+      const mine = splitOver(line.quantity, pieces);
+      linePieces.set(line, mine);
+      pieces = pieces.map((p) => ({ ...p, quantity: p.quantity - (mine.find((m) => m.batchId === p.batchId)?.quantity ?? 0) }));
+    }
+  }
+  // The stock levels: one statement per location for every product of the sale(s) there.
+  for (const locationId of new Set(needs.map((n) => n.locationId))) {
+    const here = needs.filter((n) => n.locationId === locationId && !noBatch.has(`${n.productId}:${locationId}`));
+    const short = await takeStocks(
+      models,
+      locationId,
+      here.map((n) => ({
+        productId: n.productId,
+        quantity: n.quantity,
+        allowNegative: n.facts.allowNegativeStock && !n.facts.trackBatches,
+      })),
+      transaction,
+    );
+    for (const { productId, available } of short) {
+      const need = here.find((n) => n.productId === productId)!;
+      shortages.push({ productId, sku: need.facts.sku, locationId, requested: need.quantity, available });
+    }
   }
   if (batchShortages.length && !shortages.length) throw batchShortage(batchShortages);
   if (shortages.length) {
@@ -491,7 +566,9 @@ async function takeSaleStock(
     const { value, variance } = valuation.remove(line.productId!, line.quantity);
     line.costAmount = value + variance;
   }
-  await valuation.save();
+  // `save: false`: the caller sends the valuation's UPDATE with its other writes (saveStatement).
+  if (options.save !== false) await valuation.save();
+  return valuation;
 }
 
 /** One movement per product line, or per batch it was taken from. */
@@ -554,6 +631,8 @@ interface SaleContext {
   userId: number;
   hooks: PostingHooks | undefined;
   transaction: Transaction;
+  /** The system accounts when already read (else read here). */
+  accounts?: SystemAccounts | undefined;
 }
 
 /** The payments as a list, and where their fields are named in errors (`payment.` or `payments.<i>.`). */
@@ -598,18 +677,20 @@ function saleStatus(total: number, paid: number): InvoiceStatus {
   return paid === total ? 'paid' : 'issued';
 }
 
-/** Everything after the stock and the invoice row: movements, journal, till payments. */
-async function recordSale(models: TenantModels, ctx: SaleContext): Promise<void> {
+/** Everything after the stock and the invoice row: movements, journal, till payments (returned in order). */
+async function recordSale(models: TenantModels, ctx: SaleContext): Promise<Payment[]> {
   const { invoice, resolved, transaction, userId, till } = ctx;
   const movements = saleMovements(invoice.id, ctx.locationId, resolved, userId);
   if (movements.length) await models.StockMovement.bulkCreate(movements, { transaction });
   await ctx.hooks?.beforeJournal?.({ invoiceId: invoice.id, transaction });
 
-  const accounts = await systemAccounts(models, transaction);
+  const accounts = ctx.accounts ?? (await systemAccounts(models, transaction));
   await postJournalEntry(models, saleEntry(invoice, resolved, till, accounts, userId), transaction);
   const post = !paidAtTill(invoice.customerId, resolved.total, till.paid);
+  const payments: Payment[] = [];
   // One at a time: a transaction is one connection.
-  for (const p of till.payments) await writePayment(models, invoice, { ...p, userId }, accounts, transaction, { post });
+  for (const p of till.payments) payments.push(await writePayment(models, invoice, { ...p, userId }, accounts, transaction, { post }));
+  return payments;
 }
 
 /** The amounts a document row (invoice or quote) keeps of its priced lines. */
@@ -643,26 +724,67 @@ function checkCreate(input: CreateInvoiceInput): void {
  * transaction. Returns the invoice with its lines and payments.
  */
 export async function createInvoice(models: TenantModels, input: CreateInvoiceInput, options: InvoiceWriteOptions = {}): Promise<Invoice> {
-  return getInvoice(models, await writeInvoice(models, input, options), options.transaction);
+  return getInvoice(models, (await writeInvoice(models, input, options)).id, options.transaction);
 }
 
-/** createInvoice without reading the invoice back: returns its id (bulk callers such as the demo data). */
-export async function writeInvoice(models: TenantModels, input: CreateInvoiceInput, options: InvoiceWriteOptions = {}): Promise<number> {
+/**
+ * createInvoice without reading the invoice back: the invoice as written, with its lines and payments
+ * (what the database returned of the inserts: ids, defaults), so a sale answers without another query.
+ */
+export async function writeInvoice(models: TenantModels, input: CreateInvoiceInput, options: InvoiceWriteOptions = {}): Promise<Invoice> {
   checkCreate(input);
   return writeTransaction(
     models.sequelize,
     async (transaction) => {
-      const issueDate = input.issueDate ?? (await tenantToday(models, transaction));
-      await checkReferences(models, input.locationId, input.customerId, transaction);
-      const resolved = await resolveLines(models, input.lines, input, transaction);
+      // One statement: the settings (locked FOR SHARE, as postingSettings), the location, the
+      // customer and the system accounts.
+      const customerId = input.customerId ?? null;
+      const { settings, values } = await postingSettingsWith<string>(models, transaction, {
+        ...saleReferenceColumns(models, input.locationId, customerId),
+        ...(input.draft ? {} : systemAccountColumns(models)),
+      });
+      const issueDate = input.issueDate ?? dateInTimeZone(settings.timeZone);
+      const issues = referenceIssues(
+        input.locationId,
+        referenceRow(input.locationId, values.location),
+        customerId,
+        referenceRow(customerId, values.customer),
+      );
+      if (issues.length) throw new ValidationFailed('Unknown or inactive location or customer', issues);
+      const accounts = input.draft ? undefined : systemAccountsRead(values as Record<AccountCodeKey, unknown>, transaction);
+      // A sale reads its products locked (the valuation lock, in id order): prices and lock in one statement.
+      const products = await loadProducts(models, productIdsOf(input.lines), transaction, !input.draft);
+      const resolved = resolveWith(products, input.lines, input);
       const till = input.draft ? { paid: 0, payments: [], change: 0 } : settleTill(resolved.total, input);
-      if (!input.draft) await takeSaleStock(models, [{ locationId: input.locationId, resolved }], transaction);
+      // PostgreSQL: the rows of an issued sale go in one round trip (sale-rows.ts); the test seam
+      // between the movements and the journal needs them one at a time.
+      const oneTrip = !input.draft && !options.hooks?.beforeJournal && models.sequelize.getDialect() === 'postgres';
+      const valuation = input.draft
+        ? null
+        : await takeSaleStock(
+            models,
+            [{ locationId: input.locationId, resolved }],
+            transaction,
+            lockedValuation(models, products, transaction),
+            { save: !oneTrip },
+          );
       const number = input.draft ? draftNumber() : (await nextInvoiceNumber(models, transaction))[0]!;
+      if (oneTrip)
+        return writeSaleRows(models, transaction, {
+          input,
+          resolved,
+          till,
+          number,
+          issueDate,
+          accounts: accounts!,
+          settings,
+          valuation,
+        }).catch(numberTaken);
       const invoice = await models.Invoice.create(
         {
           number,
           locationId: input.locationId,
-          customerId: input.customerId ?? null,
+          customerId,
           status: input.draft ? 'draft' : saleStatus(resolved.total, till.paid),
           issueDate,
           ...documentAmounts(resolved),
@@ -673,12 +795,13 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
         },
         { transaction },
       ).catch(numberTaken);
-      await models.InvoiceLine.bulkCreate(
+      const lines = await models.InvoiceLine.bulkCreate(
         resolved.lines.map((l) => ({ ...l, invoiceId: invoice.id })),
         { transaction },
       );
+      let payments: Payment[] = [];
       if (!input.draft) {
-        await recordSale(models, {
+        payments = await recordSale(models, {
           invoice,
           locationId: input.locationId,
           resolved,
@@ -686,12 +809,167 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
           userId: input.userId,
           hooks: options.hooks,
           transaction,
+          accounts,
         });
       }
-      return invoice.id;
+      // As getInvoice answers it: lines and payments in id order, nothing credited yet.
+      invoice.lines = lines;
+      invoice.payments = payments;
+      invoice.creditedTotal = 0;
+      return invoice;
     },
     options,
   );
+}
+
+/**
+ * An issued sale's rows after its stock was taken, in one round trip (PostgreSQL; see sale-rows.ts):
+ * the valuation, the invoice, lines, movements, the journal entry of the sale, the till payments (and
+ * the entry of each when the sale went through receivables). The same rows and checks as the path
+ * through Model.create/bulkCreate and postJournalEntry; returns the invoice as written.
+ */
+async function writeSaleRows(
+  models: TenantModels,
+  transaction: Transaction,
+  sale: {
+    input: CreateInvoiceInput;
+    resolved: ResolvedInvoice;
+    till: TillSettlement;
+    number: string;
+    issueDate: string;
+    accounts: SystemAccounts;
+    settings: { timeZone: string };
+    valuation: InventoryValuation | null;
+  },
+): Promise<Invoice> {
+  const { input, resolved, till, number, issueDate, accounts } = sale;
+  const now = new Date();
+  const rows = saleRowsWriter(models, transaction);
+  const valuationSql = sale.valuation?.saveStatement() ?? null;
+  if (valuationSql !== null) rows.statement(valuationSql);
+
+  const Invoice = models.unassociated('Invoice');
+  const invoiceId = rows.lastId(Invoice);
+  const customerId = input.customerId ?? null;
+  const invoice = {
+    number,
+    locationId: input.locationId,
+    customerId,
+    status: saleStatus(resolved.total, till.paid),
+    issueDate,
+    ...documentAmounts(resolved),
+    amountPaid: till.paid,
+    amountCredited: 0,
+    createdBy: input.userId,
+    notes: input.notes?.trim() || null,
+    quoteId: input.quoteId ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  rows.insert(Invoice, [invoice], true);
+  const lines = resolved.lines.map((l) => ({
+    productId: l.productId,
+    description: l.description,
+    quantity: l.quantity,
+    unitPrice: l.unitPrice,
+    taxRateBp: l.taxRateBp,
+    taxInclusive: l.taxInclusive,
+    discountBp: l.discountBp,
+    discountAmount: l.discountAmount,
+    invoiceDiscount: l.invoiceDiscount,
+    lineSubtotal: l.lineSubtotal,
+    lineTax: l.lineTax,
+    lineTotal: l.lineTotal,
+    costAmount: l.costAmount,
+  }));
+  rows.insert(
+    models.unassociated('InvoiceLine'),
+    lines.map((l) => ({ invoiceId, ...l })),
+    true,
+  );
+  // The invoice's id is not known yet: the movements' reference and the entries' source take its currval.
+  const movements = saleMovements(0, input.locationId, resolved, input.userId).map((m) => ({
+    ...m,
+    reference: { sql: `${models.sequelize.escape('invoice:')} || ${invoiceId.sql}` },
+    createdAt: now,
+  }));
+  rows.insert(models.unassociated('StockMovement'), movements);
+
+  const JournalEntry = models.unassociated('JournalEntry');
+  const JournalLine = models.unassociated('JournalLine');
+  const post = async (entry: PostingInput, sourceId: { sql: string }) => {
+    const lines = await checkedPosting(models, entry, transaction);
+    if (lines === null) return;
+    rows.insert(JournalEntry, [
+      {
+        entryDate: entry.entryDate,
+        memo: entry.memo ?? null,
+        sourceType: entry.sourceType ?? null,
+        sourceId,
+        postedBy: entry.postedBy ?? null,
+        createdAt: now,
+      },
+    ]);
+    const entryId = rows.lastId(JournalEntry);
+    rows.insert(
+      JournalLine,
+      lines.map((l) => ({ journalEntryId: entryId, accountId: l.accountId, debit: l.debit ?? 0, credit: l.credit ?? 0 })),
+    );
+  };
+  await post(saleEntry({ id: 0, number, issueDate, customerId }, resolved, till, accounts, input.userId), invoiceId);
+
+  const Payment = models.unassociated('Payment');
+  const payments = till.payments.map((p) => ({
+    amount: p.amount,
+    method: p.method,
+    reference: p.reference?.trim() || null,
+    receivedAt: now,
+    createdBy: input.userId,
+    createdAt: now,
+  }));
+  const postPayments = !paidAtTill(customerId, resolved.total, till.paid);
+  const paymentDate = dateInTimeZone(sale.settings.timeZone, now);
+  for (const payment of payments) {
+    rows.insert(Payment, [{ invoiceId, ...payment }], true);
+    if (postPayments)
+      await post(
+        paymentEntry(
+          { number },
+          { id: 0, amount: payment.amount, method: payment.method, receivedAt: now },
+          accounts,
+          input.userId,
+          paymentDate,
+        ),
+        rows.lastId(Payment),
+      );
+  }
+
+  const [invoiceIds, lineIds, ...paymentIds] = await rows.send();
+  const id = invoiceIds![0]!;
+  return builtInvoice(
+    models,
+    { id, ...invoice },
+    lines.map((l, i) => ({ id: lineIds![i], invoiceId: id, ...l })),
+    payments.map((p, i) => ({ id: paymentIds[i]![0], invoiceId: id, ...p })),
+  );
+}
+
+/** A sale's location and customer (`is_active`, null when there is no such row) as scalar subqueries. */
+function saleReferenceColumns(
+  models: TenantModels,
+  locationId: number,
+  customerId: number | null,
+): Record<'location' | 'customer', string> {
+  const l = rawSelectParts(models.unassociated('Location'));
+  const c = rawSelectParts(models.unassociated('Customer'));
+  return {
+    location: `(SELECT ${l.col('isActive')} FROM ${l.from} WHERE ${l.col('id')} = ${sqlInt(locationId)})`,
+    customer: customerId === null ? 'NULL' : `(SELECT ${c.col('isActive')} FROM ${c.from} WHERE ${c.col('id')} = ${sqlInt(customerId)})`,
+  };
+}
+
+function referenceRow(id: number | null, isActive: unknown): ReferenceRow {
+  return id === null || isActive === null || isActive === undefined ? null : { id, isActive: sqlBool(isActive) };
 }
 
 /**
@@ -728,10 +1006,12 @@ export async function issueInvoicesInBulk(
   const customers = customerIds.length
     ? await models.Customer.findAll({ where: { id: { [Op.in]: customerIds } }, attributes: ['id', 'isActive'], transaction })
     : [];
+  // Read locked (the valuation lock, in id order): prices and lock in one statement.
   const products = await loadProducts(
     models,
     inputs.flatMap((i) => productIdsOf(i.lines)),
     transaction,
+    true,
   );
   const issues = inputs.flatMap((input, i) =>
     referenceIssues(
@@ -747,7 +1027,7 @@ export async function issueInvoicesInBulk(
     const resolved = resolveWith(products, input.lines, input, `${i}.`);
     return { input, locationId: input.locationId, resolved, till: settleTill(resolved.total, input) };
   });
-  await takeSaleStock(models, sales, transaction);
+  await takeSaleStock(models, sales, transaction, lockedValuation(models, products, transaction));
 
   const numbers = await nextInvoiceNumber(models, transaction, sales.length);
   const invoices = await models.Invoice.bulkCreate(

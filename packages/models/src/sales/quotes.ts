@@ -238,7 +238,7 @@ export async function convertQuote(
       // Claim the quote: a concurrent conversion finds it converted and stops (the lock above makes it wait first).
       const [claimed] = await models.Quote.update({ status: 'converted' }, { where: { id, status: 'open' }, transaction });
       if (claimed === 0) throw new Conflict(`Quote ${quote.number} was converted meanwhile`, { status: 'converted' });
-      const newId = await writeInvoice(
+      const { id: newId } = await writeInvoice(
         models,
         {
           locationId: quote.locationId as number,

@@ -3,7 +3,7 @@ import { literal, Op, UniqueConstraintError, type Transaction, type WhereOptions
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
 import type { StockLevel, StockMovement, TenantModels } from '../model-types';
-import { rawSelect, rawSelectParts } from '../raw-select';
+import { rawSelect, rawSelectParts, rawUpdate, sqlInt } from '../raw-select';
 import { postJournalEntry, systemAccounts, type PostingLine } from '../accounting/posting';
 import { tenantToday } from '../settings/settings';
 import { FieldChecks, MAX_INT32, type FieldIssue } from './fields';
@@ -58,6 +58,47 @@ export async function takeStock(
   if (!allowNegative) return false;
   await insertLevel(models, productId, locationId, -quantity, transaction);
   return true;
+}
+
+/**
+ * Takes several products' stock at one location with one UPDATE (a CASE per product), for a sale of
+ * many lines: the same rule as takeStock. Each taken row is locked by the UPDATE, which subtracts from
+ * the latest committed quantity; the quantities after it (PostgreSQL: RETURNING; elsewhere a read of
+ * the rows this transaction now holds) say which products went below zero. Returns those shortages,
+ * with what was on hand before; the caller then throws (InsufficientStock), and the rollback undoes
+ * the whole statement. A product allowed negative stock without a stock row gets one.
+ */
+export async function takeStocks(
+  models: TenantModels,
+  locationId: number,
+  needs: readonly { productId: number; quantity: number; allowNegative: boolean }[],
+  transaction: Transaction,
+): Promise<{ productId: number; available: number }[]> {
+  if (needs.length === 0) return [];
+  const model = models.unassociated('StockLevel');
+  const s = rawSelectParts(model);
+  const where = `${s.field('locationId')} = ${sqlInt(locationId)} AND ${s.field('productId')} IN (${needs.map((n) => sqlInt(n.productId)).join(', ')})`;
+  const update =
+    `UPDATE ${s.table} SET ${s.field('quantity')} = ${s.field('quantity')} - CASE ${s.field('productId')} ` +
+    `${needs.map((n) => `WHEN ${sqlInt(n.productId)} THEN ${sqlInt(n.quantity)}`).join(' ')} ELSE 0 END, ` +
+    `${s.field('updatedAt')} = ${s.escape(new Date())} WHERE ${where}`;
+  const returned = `${s.field('productId')} AS ${s.quote('productId')}, ${s.field('quantity')}`;
+  let rows: { productId: number; quantity: number }[];
+  if (models.sequelize.getDialect() === 'postgres') rows = await rawSelect(model, `${update} RETURNING ${returned}`, transaction);
+  else {
+    await rawUpdate(model, update, transaction);
+    rows = await rawSelect(model, `SELECT ${returned} FROM ${s.table} WHERE ${where}`, transaction);
+  }
+  const after = new Map(rows.map((r) => [Number(r.productId), Number(r.quantity)]));
+  const shortages: { productId: number; available: number }[] = [];
+  for (const need of needs) {
+    const left = after.get(need.productId);
+    if (left === undefined) {
+      if (need.allowNegative) await insertLevel(models, need.productId, locationId, -need.quantity, transaction);
+      else shortages.push({ productId: need.productId, available: 0 });
+    } else if (left < 0 && !need.allowNegative) shortages.push({ productId: need.productId, available: left + need.quantity });
+  }
+  return shortages;
 }
 
 /** Puts `quantity` (> 0) units into stock, creating the stock row on first use. */

@@ -1,4 +1,5 @@
-import { literal, Op, type Transaction } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
+import { rawSelectParts, rawUpdate, sqlInt } from '../raw-select';
 import type { TenantModels } from '../model-types';
 import { divideRounded, QUANTITY_SCALE } from './quantity';
 
@@ -57,8 +58,28 @@ export class InventoryValuation {
           transaction,
         })
       : [];
+    return InventoryValuation.locked(
+      models,
+      rows.map((r) => ({ id: r.id, quantity: r.inventoryQuantity, value: r.inventoryValue, costPrice: r.costPrice })),
+      transaction,
+    );
+  }
+
+  /** The valuation of products the caller has just read locked (FOR UPDATE, in id order) in `transaction`. */
+  static locked(
+    models: TenantModels,
+    rows: readonly { id: number; quantity: unknown; value: unknown; costPrice: unknown }[],
+    transaction: Transaction,
+  ): InventoryValuation {
     const state = new Map<number, ValuationState>(
-      rows.map((r) => [r.id, { quantity: Number(r.inventoryQuantity), value: Number(r.inventoryValue), costPrice: r.costPrice ?? null }]),
+      rows.map((r) => [
+        r.id,
+        {
+          quantity: Number(r.quantity),
+          value: Number(r.value),
+          costPrice: r.costPrice === null || r.costPrice === undefined ? null : Number(r.costPrice),
+        },
+      ]),
     );
     return new InventoryValuation(models, state, transaction);
   }
@@ -119,37 +140,25 @@ export class InventoryValuation {
 
   /**
    * Writes the changed products' quantity, value and average cost: one UPDATE for all of them (a CASE
-   * per column; a sale of n products was n statements), on every dialect.
+   * per column), written as SQL text from the model's cached parts (no query generator), on every dialect.
    */
   async save(): Promise<void> {
+    const sql = this.saveStatement();
+    if (sql !== null) await rawUpdate(this.models.unassociated('Product'), sql, this.transaction);
+  }
+
+  /** save()'s UPDATE as SQL text for the caller to send (null when nothing changed); the changes count as saved. */
+  saveStatement(): string | null {
     const ids = [...this.changed].sort((a, b) => a - b);
     this.changed.clear();
-    if (ids.length === 0) return;
-    const Product = this.models.unassociated('Product');
-    const options = { where: { id: { [Op.in]: ids } }, transaction: this.transaction, hooks: false, validate: false } as const;
-    if (ids.length === 1) {
-      const s = this.state.get(ids[0]!)!;
-      await Product.update({ inventoryQuantity: s.quantity, inventoryValue: s.value, costPrice: s.costPrice }, options);
-      return;
-    }
-    const q = (name: string) => this.models.sequelize.getQueryInterface().quoteIdentifier(name);
+    if (ids.length === 0) return null;
+    const s = rawSelectParts(this.models.unassociated('Product'));
     // Integers only (never text): the values are written into the statement. ELSE keeps the column's type.
-    const int = (n: number | null) => {
-      if (n === null) return 'NULL';
-      if (!Number.isSafeInteger(n)) throw new Error(`valuation value ${n} is not an integer`);
-      return String(n);
-    };
-    const byId = (column: string, value: (s: ValuationState) => number | null) =>
-      literal(
-        `CASE ${q('id')} ${ids.map((id) => `WHEN ${int(id)} THEN ${int(value(this.state.get(id)!))}`).join(' ')} ELSE ${q(column)} END`,
-      );
-    await Product.update(
-      {
-        inventoryQuantity: byId('inventory_quantity', (s) => s.quantity),
-        inventoryValue: byId('inventory_value', (s) => s.value),
-        costPrice: byId('cost_price', (s) => s.costPrice),
-      } as never,
-      options,
+    const byId = (attribute: string, value: (s: ValuationState) => number | null) =>
+      `${s.field(attribute)} = CASE ${s.field('id')} ${ids.map((id) => `WHEN ${sqlInt(id)} THEN ${sqlInt(value(this.state.get(id)!))}`).join(' ')} ELSE ${s.field(attribute)} END`;
+    return (
+      `UPDATE ${s.table} SET ${byId('inventoryQuantity', (v) => v.quantity)}, ${byId('inventoryValue', (v) => v.value)}, ` +
+      `${byId('costPrice', (v) => v.costPrice)}, ${s.field('updatedAt')} = ${s.escape(new Date())} WHERE ${s.field('id')} IN (${ids.map(sqlInt).join(', ')})`
     );
   }
 }

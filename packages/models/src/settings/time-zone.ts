@@ -1,8 +1,17 @@
 /** Calendar days in a tenant's time zone (the zone rule itself is @salesfleet/contracts' isTimeZone). */
 
+// Making an Intl.DateTimeFormat costs far more than formatting with one (a sale asks for today's
+// date several times): one formatter per zone, kept for the process (zones are a short, closed list).
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar date (`YYYY-MM-DD`) at `instant` in `timeZone`. */
 export function dateInTimeZone(timeZone: string, instant: Date = new Date()): string {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
   return `${get('year')}-${get('month')}-${get('day')}`;
 }

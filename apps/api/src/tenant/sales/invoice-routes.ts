@@ -1,8 +1,6 @@
 import type { z } from 'zod';
 import {
-  assertLocationAllowed,
   assertMayUseLocation,
-  createInvoice,
   deleteDraftInvoice,
   getInvoice,
   getSettings,
@@ -15,8 +13,8 @@ import {
   type Invoice,
   type InvoiceLineInput,
   type TillPayments,
-  type TenantModels,
-  userLocationIds,
+  locationForUser,
+  writeInvoice,
 } from '@salesfleet/models';
 import type { TenantApiRoutes } from '../../http/api-routes';
 import { invoiceJson, invoiceSummaryJson, paymentJson, withoutUndefined } from './json';
@@ -37,7 +35,6 @@ import {
   PermissionDenied,
   SaleResultSchema,
   type SaleResultJson,
-  ValidationFailed,
   VoidInvoiceInputSchema,
 } from '@salesfleet/contracts';
 
@@ -58,13 +55,6 @@ export function assertMayDiscount(
 /** The answer to a sale: the invoice and the cash to hand back (settleTillPayments' change). */
 export function saleJson(invoice: Invoice, payments: TillPayments): SaleResultJson {
   return { invoice: invoiceJson(invoice), change: invoice.status === 'draft' ? 0 : tillChange(invoice.total, payments) };
-}
-
-/** The one active location, when the request names none. */
-async function defaultLocation(models: TenantModels): Promise<number> {
-  const active = await models.Location.findAll({ where: { isActive: true }, attributes: ['id'], limit: 2, raw: true });
-  if (active.length !== 1) throw new ValidationFailed('Say which location sells', [{ path: 'locationId', message: 'required' }]);
-  return active[0]!.id;
 }
 
 /** Invoices (create, issue, void, delete drafts, list) and their payments. */
@@ -163,14 +153,13 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
       const userId = c.var.user.user.id;
       assertMayDiscount(c.var.user, body);
       // A user restricted to one location sells there without naming it.
-      const allowed = await userLocationIds(models, userId);
-      const locationId = body.locationId ?? (allowed?.length === 1 ? allowed[0]! : await defaultLocation(models));
-      assertLocationAllowed(allowed, locationId);
-      const invoice = await createInvoice(models, {
+      const locationId = await locationForUser(models, userId, body.locationId);
+      // The invoice as written (ids and defaults from the inserts): no read-back.
+      const invoice = await writeInvoice(models, {
         ...body,
         locationId,
         lines: body.lines.map(lineInput),
-        userId: c.var.user.user.id,
+        userId,
       });
       return c.json(saleJson(invoice, body), 201);
     },
