@@ -49,7 +49,10 @@ describe.each(dialects)('statements of a three-line cash sale on %s', (dialect) 
     } finally {
       sequelize.query = query;
     }
-    const matching = (pattern: RegExp) => statements.filter((s) => pattern.test(s)).length;
+    // PostgreSQL sends the sale's writes as one query of several statements (sale-rows.ts): count both.
+    const roundTrips = statements.length;
+    const sql = statements.flatMap((s) => s.split(/;\n/));
+    const matching = (pattern: RegExp) => sql.filter((s) => pattern.test(s)).length;
     expect(matching(/^UPDATE\s+\W?products\W?\s/i)).toBe(1);
     expect(matching(/^UPDATE\s+\W?stock_levels\W?\s/i)).toBe(1);
     expect(matching(/\W?products\W? AS \W?Product\W?/i)).toBe(1);
@@ -58,8 +61,10 @@ describe.each(dialects)('statements of a three-line cash sale on %s', (dialect) 
     expect(matching(/^INSERT INTO\s+\W?journal_lines\W?\s/i)).toBe(1);
     // Transaction control (2 statements to start on PostgreSQL and MySQL), the settings with the
     // location and the accounts, the locked products, the stock levels (and, without UPDATE …
-    // RETURNING, their read), the valuation, the last number, six inserts: 15 at most on every dialect.
-    expect(statements.length).toBeLessThanOrEqual(15);
+    // RETURNING, their read), the valuation, the last number, six inserts: 15 at most on every dialect;
+    // on PostgreSQL the valuation and the inserts are one round trip: 8.
+    expect(sql.length).toBeLessThanOrEqual(15);
+    expect(roundTrips).toBeLessThanOrEqual(dialect === 'postgres' ? 8 : 15);
     expect(await bookViolations(t.models)).toEqual([]);
   });
 
@@ -88,7 +93,9 @@ describe.each(dialects)('statements of a three-line cash sale on %s', (dialect) 
       'createdBy',
     ] as const;
     for (const f of invoiceFields) expect([f, written[f]]).toEqual([f, read[f]]);
-    expect(new Date(written.createdAt).getTime()).toBe(new Date(read.createdAt).getTime());
+    // MySQL's DATETIME keeps whole seconds; the answer has the instant the sale was written.
+    const seconds = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
+    expect(seconds(written.createdAt)).toBe(seconds(read.createdAt));
     expect(written.creditedTotal).toBe(read.creditedTotal ?? 0);
     const lineFields = [
       'id',
@@ -106,6 +113,6 @@ describe.each(dialects)('statements of a three-line cash sale on %s', (dialect) 
     );
     const paymentFields = ['id', 'invoiceId', 'amount', 'method', 'createdBy'] as const;
     expect(written.payments!.map((p) => paymentFields.map((f) => p[f]))).toEqual(read.payments!.map((p) => paymentFields.map((f) => p[f])));
-    expect(new Date(written.payments![0]!.receivedAt).getTime()).toBe(new Date(read.payments![0]!.receivedAt).getTime());
+    expect(seconds(written.payments![0]!.receivedAt)).toBe(seconds(read.payments![0]!.receivedAt));
   });
 });
