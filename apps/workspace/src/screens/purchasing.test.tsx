@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { PurchaseOrder } from '../api/types';
+import type { PurchaseOrder, SupplierBill } from '../api/types';
 import { CASHIER, fakeApi, me, product, renderApp, session } from '../test/render';
 
 const MANAGER = [
@@ -57,8 +57,30 @@ const order = (over: Partial<PurchaseOrder> = {}): PurchaseOrder => ({
   ...over,
 });
 
-function purchasing(permissions: string[], extra: Parameters<typeof fakeApi>[0] = {}) {
-  return fakeApi({
+const bill = (over: Partial<SupplierBill> = {}): SupplierBill => ({
+  id: 12,
+  number: 'BILL-000012',
+  supplierReference: null,
+  supplierId: 7,
+  purchaseOrderId: 3,
+  accountId: null,
+  status: 'open',
+  billDate: '2026-03-10',
+  dueDate: null,
+  total: 3600,
+  tax: 0,
+  amountPaid: 0,
+  amountDue: 3600,
+  description: null,
+  createdBy: 1,
+  createdAt: '2026-03-10T10:00:00Z',
+  payments: [],
+  ...over,
+});
+
+/** A manager's (or `permissions`') workspace over the fake API (plus `extra` answers), opened at `url`. */
+function setup(url: string, permissions: string[] = MANAGER, extra: Parameters<typeof fakeApi>[0] = {}) {
+  const api = fakeApi({
     'GET /session': session(me(permissions, {}, ['Managers'])),
     'GET /locations': { body: { locations: [{ id: 1, code: 'MAIN', name: 'Main store', address: null, isActive: true }] } },
     'GET /suppliers': { body: { suppliers: [supplier], total: 1, limit: 200, offset: 0 } },
@@ -72,11 +94,14 @@ function purchasing(permissions: string[], extra: Parameters<typeof fakeApi>[0] 
     },
     ...extra,
   });
+  const user = userEvent.setup();
+  renderApp(url);
+  return { api, user };
 }
 
 describe('purchasing', () => {
   it('receives part of an order: only what arrived, as decimal text, and links the bill it opened', async () => {
-    const api = purchasing(MANAGER, {
+    const { api, user } = setup('/purchasing/orders/3', MANAGER, {
       'GET /purchase-orders/3': { body: { purchaseOrder: order() } },
       'POST /purchase-orders/3/receipts': {
         status: 201,
@@ -86,8 +111,6 @@ describe('purchasing', () => {
         },
       },
     });
-    const user = userEvent.setup();
-    renderApp('/purchasing/orders/3');
     await user.click(await screen.findByRole('button', { name: 'Receive goods' }));
     // Everything still due is proposed: 10 beans, 2 of the 2.5 flour (0.5 came already).
     const beans = screen.getByLabelText('BEANS Beans (due 10)');
@@ -111,12 +134,10 @@ describe('purchasing', () => {
   });
 
   it('places an order with decimal quantities as decimal text', async () => {
-    const api = purchasing(MANAGER, {
+    const { api, user } = setup('/purchasing', MANAGER, {
       'GET /purchase-orders': { body: { purchaseOrders: [], total: 0, limit: 25, offset: 0 } },
       'POST /purchase-orders': { status: 201, body: { purchaseOrder: order() } },
     });
-    const user = userEvent.setup();
-    renderApp('/purchasing');
     expect(await screen.findByText('No purchase orders yet')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'New purchase order' }));
     const form = screen.getByRole('form', { name: 'New purchase order' });
@@ -135,28 +156,10 @@ describe('purchasing', () => {
   });
 
   it('pays part of a bill and refuses more than is owed before asking the API', async () => {
-    const bill = {
-      id: 12,
-      number: 'BILL-000012',
-      supplierReference: null,
-      supplierId: 7,
-      purchaseOrderId: 3,
-      accountId: null,
-      status: 'open',
-      billDate: '2026-03-10',
-      dueDate: null,
-      total: 3600,
-      amountPaid: 0,
-      amountDue: 3600,
-      description: null,
-      payments: [],
-    };
-    const api = purchasing(MANAGER, {
-      'GET /supplier-bills/12': { body: { bill } },
-      'POST /supplier-bills/12/payments': { status: 201, body: { payment: {}, bill } },
+    const { api, user } = setup('/purchasing/bills/12', MANAGER, {
+      'GET /supplier-bills/12': { body: { bill: bill() } },
+      'POST /supplier-bills/12/payments': { status: 201, body: { payment: {}, bill: bill() } },
     });
-    const user = userEvent.setup();
-    renderApp('/purchasing/bills/12');
     const amount = await screen.findByLabelText('Amount');
     await user.type(amount, '40');
     expect(screen.getByText('At most €36.00 is owed')).toBeTruthy();
@@ -168,24 +171,18 @@ describe('purchasing', () => {
   });
 
   it('voids a bill entered by mistake (with purchasing.delete_supplier_bill); the bill then says void', async () => {
-    const rent = {
+    const rent = bill({
       id: 14,
       number: 'BILL-000014',
       supplierReference: 'R-9',
-      supplierId: 7,
       purchaseOrderId: null,
       accountId: 40,
-      status: 'open',
-      billDate: '2026-03-10',
-      dueDate: null,
       total: 50000,
-      amountPaid: 0,
       amountDue: 50000,
       description: 'Rent, typed twice',
-      payments: [],
-    };
+    });
     let current = rent;
-    const api = purchasing([...MANAGER, 'purchasing.delete_supplier_bill'], {
+    const { api, user } = setup('/purchasing/bills/14', [...MANAGER, 'purchasing.delete_supplier_bill'], {
       'GET /supplier-bills/14': () => ({ body: { bill: current } }),
       'POST /supplier-bills/14/void': () => {
         current = { ...rent, status: 'void', amountDue: 0 };
@@ -193,8 +190,6 @@ describe('purchasing', () => {
       },
       'GET /supplier-bills/12': { body: { bill: { ...rent, id: 12, number: 'BILL-000012', purchaseOrderId: 3 } } },
     });
-    const user = userEvent.setup();
-    renderApp('/purchasing/bills/14');
     await user.click(await screen.findByRole('button', { name: 'Void bill…' }));
     const form = screen.getByRole('form', { name: 'Void the bill' });
     await user.type(within(form).getByLabelText(/Reason/), 'Entered twice');
@@ -206,41 +201,27 @@ describe('purchasing', () => {
   });
 
   it('offers no bill void without the permission or on a goods-receipt bill', async () => {
-    const base = {
-      id: 12,
-      number: 'BILL-000012',
-      supplierReference: null,
-      supplierId: 7,
-      purchaseOrderId: 3,
-      accountId: null,
-      status: 'open',
-      billDate: '2026-03-10',
-      dueDate: null,
-      total: 3600,
-      amountPaid: 0,
-      amountDue: 3600,
-      description: null,
-      payments: [],
-    };
-    purchasing([...MANAGER, 'purchasing.delete_supplier_bill'], { 'GET /supplier-bills/12': { body: { bill: base } } });
-    renderApp('/purchasing/bills/12');
+    setup('/purchasing/bills/12', [...MANAGER, 'purchasing.delete_supplier_bill'], {
+      'GET /supplier-bills/12': { body: { bill: bill() } },
+    });
     expect(await screen.findByText('BILL-000012', { exact: false })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Void bill…' })).toBeNull();
   });
 
   it('shows a viewer no receiving, no cancelling and no new order; hides the screen from a user without purchasing', async () => {
-    purchasing(['purchasing.view_purchase_order', 'sales.view_product'], {
+    setup('/purchasing/orders/3', ['purchasing.view_purchase_order', 'sales.view_product'], {
       'GET /purchase-orders/3': { body: { purchaseOrder: order() } },
     });
-    renderApp('/purchasing/orders/3');
     expect(await screen.findByText('PO-000003')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Receive goods' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Cancel order' })).toBeNull();
   });
 
   it('is not in the navigation of a user whose groups have no purchasing permission', async () => {
-    const api = purchasing(CASHIER.filter((p) => !p.startsWith('purchasing.')));
-    renderApp('/purchasing');
+    const { api } = setup(
+      '/purchasing',
+      CASHIER.filter((p) => !p.startsWith('purchasing.')),
+    );
     expect(await screen.findByText('Not available to you')).toBeTruthy();
     expect(screen.queryByRole('link', { name: 'Purchasing' })).toBeNull();
     expect(api.calls('GET', '/purchase-orders')).toHaveLength(0);
