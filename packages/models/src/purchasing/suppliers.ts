@@ -1,11 +1,16 @@
-import { Op, type WhereOptions } from 'sequelize';
-import { findPage, type Page, pageWindow } from '../accounting/values';
-import { Conflict, NotFound } from '@salesfleet/contracts';
+import type { Page } from '../accounting/values';
+import { Conflict } from '@salesfleet/contracts';
 import type { Supplier, TenantModels } from '../model-types';
 import type { ListFilter } from '../sales/catalog';
-import { rethrowAsDomainError } from '../sales/fields';
-import { type ContactInput, type ContactPatch, checkContact } from '../sales/contact';
-import { containsIgnoringCase } from '../sales/search';
+import {
+  type ContactInput,
+  type ContactPatch,
+  checkContact,
+  createContact,
+  getContact,
+  listContacts,
+  updateContact,
+} from '../sales/contact';
 
 /** Suppliers: create, read, update, delete (only without orders or bills), search by name/email/phone. */
 
@@ -16,42 +21,12 @@ export function checkSupplier(input: SupplierPatch, creating: boolean): Supplier
   return checkContact(input, creating, 'supplier');
 }
 
-export async function listSuppliers(models: TenantModels, filter: ListFilter = {}): Promise<Page<Supplier>> {
-  const { limit, offset } = pageWindow(filter);
-  const conditions: WhereOptions[] = [];
-  if (filter.active !== undefined) conditions.push({ isActive: filter.active });
-  if (filter.q?.trim()) conditions.push(containsIgnoringCase(models, 'Supplier', ['name', 'email', 'phone'], filter.q.trim()));
-  const { rows, count } = await findPage(models.Supplier, {
-    where: { [Op.and]: conditions },
-    order: [
-      ['name', 'ASC'],
-      ['id', 'ASC'],
-    ],
-    limit,
-    offset,
-  });
-  return { items: rows, total: count, limit, offset };
-}
-
-export async function getSupplier(models: TenantModels, id: number): Promise<Supplier> {
-  const row = await models.Supplier.findByPk(id);
-  if (!row) throw new NotFound('Supplier', id);
-  return row;
-}
-
-export async function createSupplier(models: TenantModels, input: SupplierInput): Promise<Supplier> {
-  const values = checkSupplier(input, true);
-  return models.Supplier.create({ ...values, name: values.name! }).catch((err: unknown) =>
-    rethrowAsDomainError(err, () => new Conflict('This supplier exists')),
-  );
-}
-
-export async function updateSupplier(models: TenantModels, id: number, patch: SupplierPatch): Promise<Supplier> {
-  const values = checkSupplier(patch, false);
-  const row = await getSupplier(models, id);
-  await row.update(values).catch((err: unknown) => rethrowAsDomainError(err, () => new Conflict('This supplier exists')));
-  return row;
-}
+export const listSuppliers = (models: TenantModels, filter: ListFilter = {}): Promise<Page<Supplier>> =>
+  listContacts(models, 'Supplier', filter);
+export const getSupplier = (models: TenantModels, id: number): Promise<Supplier> => getContact(models, 'Supplier', id);
+export const createSupplier = (models: TenantModels, input: SupplierInput): Promise<Supplier> => createContact(models, 'Supplier', input);
+export const updateSupplier = (models: TenantModels, id: number, patch: SupplierPatch): Promise<Supplier> =>
+  updateContact(models, 'Supplier', id, patch);
 
 /** Deletes a supplier nothing refers to; 409 with orders or bills (deactivate instead). */
 export async function deleteSupplier(models: TenantModels, id: number): Promise<void> {

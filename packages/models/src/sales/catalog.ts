@@ -1,11 +1,11 @@
 import { ForeignKeyConstraintError, Op, type WhereOptions } from 'sequelize';
 import { DEFAULT_TAX_RATE } from '../accounting/chart-of-accounts';
 import { writeTransaction, type WriteOptions } from '../accounting/transactions';
-import { findPage, findRawPage, pageWindow, type Page, type PageOptions, type RawRow } from '../accounting/values';
+import { findRawPage, pageWindow, type Page, type PageOptions, type RawRow } from '../accounting/values';
 import type { Customer, Product, TenantModels } from '../model-types';
 import { FieldChecks, MAX_INT32, rethrowAsDomainError } from './fields';
-import { type ContactInput, type ContactPatch, checkContact } from './contact';
-import { containsIgnoringCase, containsIgnoringCaseSql, equalsIgnoringCase } from './search';
+import { type ContactInput, type ContactPatch, checkContact, createContact, getContact, listContacts, updateContact } from './contact';
+import { containsIgnoringCaseSql, equalsIgnoringCase } from './search';
 import {
   BARCODE_MAX_LENGTH,
   BARCODE_MESSAGE,
@@ -38,42 +38,12 @@ export function checkCustomer(input: CustomerPatch, creating: boolean): Customer
   return checkContact(input, creating, 'customer');
 }
 
-export async function listCustomers(models: TenantModels, filter: ListFilter = {}): Promise<Page<Customer>> {
-  const { limit, offset } = pageWindow(filter);
-  const conditions: WhereOptions[] = [];
-  if (filter.active !== undefined) conditions.push({ isActive: filter.active });
-  if (filter.q?.trim()) conditions.push(containsIgnoringCase(models, 'Customer', ['name', 'email', 'phone'], filter.q.trim()));
-  const { rows, count } = await findPage(models.Customer, {
-    where: { [Op.and]: conditions },
-    order: [
-      ['name', 'ASC'],
-      ['id', 'ASC'],
-    ],
-    limit,
-    offset,
-  });
-  return { items: rows, total: count, limit, offset };
-}
-
-export async function getCustomer(models: TenantModels, id: number): Promise<Customer> {
-  const row = await models.Customer.findByPk(id);
-  if (!row) throw new NotFound('Customer', id);
-  return row;
-}
-
-export async function createCustomer(models: TenantModels, input: CustomerInput): Promise<Customer> {
-  const values = checkCustomer(input, true);
-  return models.Customer.create({ ...values, name: values.name! }).catch((err: unknown) =>
-    rethrowAsDomainError(err, () => new Conflict('This customer exists')),
-  );
-}
-
-export async function updateCustomer(models: TenantModels, id: number, patch: CustomerPatch): Promise<Customer> {
-  const values = checkCustomer(patch, false);
-  const row = await getCustomer(models, id);
-  await row.update(values).catch((err: unknown) => rethrowAsDomainError(err, () => new Conflict('This customer exists')));
-  return row;
-}
+export const listCustomers = (models: TenantModels, filter: ListFilter = {}): Promise<Page<Customer>> =>
+  listContacts(models, 'Customer', filter);
+export const getCustomer = (models: TenantModels, id: number): Promise<Customer> => getContact(models, 'Customer', id);
+export const createCustomer = (models: TenantModels, input: CustomerInput): Promise<Customer> => createContact(models, 'Customer', input);
+export const updateCustomer = (models: TenantModels, id: number, patch: CustomerPatch): Promise<Customer> =>
+  updateContact(models, 'Customer', id, patch);
 
 /** Deletes a customer; their invoices stay, without a customer (an erasure request). */
 export async function deleteCustomer(models: TenantModels, id: number): Promise<void> {
