@@ -1,9 +1,11 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import type { PlatformAdminCredentials, PlatformAdminEntry } from '@salesfleet/contracts';
 import { type Column, ErrorNotice, formatRelative, ListFrame, Notice, TextField } from '@salesfleet/ui';
 import { useSession } from '../api/auth';
 import { useAddPlatformAdmin, useDisablePlatformAdmin, usePlatformAdmins, useResetPlatformAdminPassword } from '../api/data-safety';
+import { ConfirmAction } from '../components/confirm-action';
 import { OneTimePassword } from '../components/one-time-password';
+import { useCheckedForm } from '../lib/use-checked-form';
 import { useDocumentTitle } from '../lib/use-document-title';
 import { newAccountProblems } from '../lib/validation';
 
@@ -15,7 +17,6 @@ export function PlatformAdminsScreen() {
   const reset = useResetPlatformAdminPassword();
   const disable = useDisablePlatformAdmin();
   const [issued, setIssued] = useState<PlatformAdminCredentials | null>(null);
-  const [confirming, setConfirming] = useState<string | null>(null);
   const activeCount = admins.data?.filter((a) => a.isActive).length ?? 0;
   const columns: Column<PlatformAdminEntry>[] = [
     {
@@ -51,32 +52,15 @@ export function PlatformAdminsScreen() {
             >
               Reset password
             </button>
-            {a.isActive && confirming !== a.username && (
-              <button
-                type="button"
-                className="secondary outline small"
+            {a.isActive && (
+              <ConfirmAction
+                label="Disable…"
+                confirmLabel={`Disable ${a.username}`}
+                busy={disable.isPending}
                 disabled={last}
                 title={last ? 'The last active admin cannot be disabled' : undefined}
-                onClick={() => setConfirming(a.username)}
-              >
-                Disable…
-              </button>
-            )}
-            {confirming === a.username && (
-              <span className="confirm-row">
-                <button
-                  type="button"
-                  className="danger small"
-                  disabled={disable.isPending}
-                  aria-busy={disable.isPending}
-                  onClick={() => disable.mutate(a.username, { onSettled: () => setConfirming(null) })}
-                >
-                  Disable {a.username}
-                </button>
-                <button type="button" className="secondary outline small" onClick={() => setConfirming(null)}>
-                  Cancel
-                </button>
-              </span>
+                onConfirm={(close) => disable.mutate(a.username, { onSettled: close })}
+              />
             )}
           </>
         );
@@ -116,46 +100,25 @@ export function PlatformAdminsScreen() {
 
 function AddAdminForm({ onAdded }: { onAdded: (credentials: PlatformAdminCredentials) => void }) {
   const add = useAddPlatformAdmin();
-  const [form, setForm] = useState({ username: '', email: '' });
-  const [touched, setTouched] = useState(false);
-  const problems = newAccountProblems(form);
-
-  function onSubmit(e: FormEvent) {
-    e.preventDefault();
-    setTouched(true);
-    if (problems.username || problems.email || add.isPending) return;
+  const form = useCheckedForm({ username: '', email: '' }, newAccountProblems);
+  const onSubmit = form.submit((v) => {
+    if (add.isPending) return;
     add.mutate(
-      { username: form.username.trim(), email: form.email.trim() },
+      { username: v.username.trim(), email: v.email.trim() },
       {
         onSuccess: (credentials) => {
           onAdded(credentials);
-          setForm({ username: '', email: '' });
-          setTouched(false);
+          form.reset();
         },
       },
     );
-  }
+  });
 
   return (
     <form onSubmit={onSubmit} aria-label="Add a platform admin" className="inline-form narrow">
       <h2>Add an admin</h2>
-      <TextField
-        id="admin-username"
-        label="Username"
-        value={form.username}
-        onValueChange={(v) => setForm({ ...form, username: v })}
-        error={touched ? problems.username : undefined}
-        autoComplete="off"
-      />
-      <TextField
-        id="admin-email"
-        label="Email"
-        type="email"
-        value={form.email}
-        onValueChange={(v) => setForm({ ...form, email: v })}
-        error={touched ? problems.email : undefined}
-        autoComplete="off"
-      />
+      <TextField id="admin-username" label="Username" {...form.field('username')} autoComplete="off" />
+      <TextField id="admin-email" label="Email" type="email" {...form.field('email')} autoComplete="off" />
       {add.isError && <ErrorNotice error={add.error} title="The admin was not added" />}
       <button type="submit" disabled={add.isPending} aria-busy={add.isPending}>
         Add admin

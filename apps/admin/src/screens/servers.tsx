@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import {
   MAX_SERVER_CAPACITY,
   TENANT_SERVER_NAME_MESSAGE,
@@ -8,7 +8,9 @@ import {
   isTenantServerName,
 } from '@salesfleet/contracts';
 import { type Column, ErrorNotice, ListFrame, Notice, TextField } from '@salesfleet/ui';
+import { ConfirmAction } from '../components/confirm-action';
 import { useAddTenantServer, useRemoveTenantServer, useTenantServers, useUpdateTenantServer } from '../api/servers';
+import { useCheckedForm } from '../lib/use-checked-form';
 import { useDocumentTitle } from '../lib/use-document-title';
 
 const stateTone: Record<TenantServerState, string> = { open: 'good', draining: 'warn', full: 'muted' };
@@ -29,7 +31,6 @@ export function ServersScreen() {
   const servers = useTenantServers();
   const update = useUpdateTenantServer();
   const remove = useRemoveTenantServer();
-  const [confirming, setConfirming] = useState<string | null>(null);
   const busy = update.isPending || remove.isPending;
   const columns: Column<TenantServer>[] = [
     { header: 'Name', rowHeader: true, cell: (s) => s.name },
@@ -82,33 +83,16 @@ export function ServersScreen() {
       header: 'Actions',
       heading: <span className="visually-hidden">Actions</span>,
       className: 'row-actions',
-      cell: (s) =>
-        confirming !== s.name ? (
-          <button
-            type="button"
-            className="secondary outline small"
-            disabled={busy || s.tenantCount > 0}
-            title={s.tenantCount > 0 ? 'Tenants are on it: move them first' : undefined}
-            onClick={() => setConfirming(s.name)}
-          >
-            Remove…
-          </button>
-        ) : (
-          <span className="confirm-row">
-            <button
-              type="button"
-              className="danger small"
-              disabled={busy}
-              aria-busy={busy}
-              onClick={() => remove.mutate(s.name, { onSettled: () => setConfirming(null) })}
-            >
-              Remove {s.name}
-            </button>
-            <button type="button" className="secondary outline small" onClick={() => setConfirming(null)}>
-              Cancel
-            </button>
-          </span>
-        ),
+      cell: (s) => (
+        <ConfirmAction
+          label="Remove…"
+          confirmLabel={`Remove ${s.name}`}
+          busy={busy}
+          disabled={busy || s.tenantCount > 0}
+          title={s.tenantCount > 0 ? 'Tenants are on it: move them first' : undefined}
+          onConfirm={(close) => remove.mutate(s.name, { onSettled: close })}
+        />
+      ),
     },
   ];
 
@@ -171,12 +155,11 @@ function CapacityInput({ server: s, busy, onSave }: { server: TenantServer; busy
 
 const URL_PATTERN = /^(postgres|postgresql|mysql|mariadb):\/\/[^/\s]+/i;
 
-function AddServerForm() {
-  const add = useAddTenantServer();
-  const [form, setForm] = useState({ name: '', url: '', capacity: '100', state: 'open' as TenantServerState });
-  const [touched, setTouched] = useState(false);
+const EMPTY_SERVER = { name: '', url: '', capacity: '100', state: 'open' as TenantServerState };
+
+function serverProblems(form: typeof EMPTY_SERVER) {
   const capacity = Number(form.capacity);
-  const problems = {
+  return {
     name: isTenantServerName(form.name.trim().toLowerCase()) ? undefined : `The name ${TENANT_SERVER_NAME_MESSAGE}.`,
     url: URL_PATTERN.test(form.url.trim()) ? undefined : 'Give a postgres:// or mysql:// URL with a host.',
     capacity:
@@ -184,41 +167,29 @@ function AddServerForm() {
         ? undefined
         : `A whole number of tenants from 1 to ${MAX_SERVER_CAPACITY}.`,
   };
+}
 
-  function onSubmit(e: FormEvent) {
-    e.preventDefault();
-    setTouched(true);
-    if (problems.name || problems.url || problems.capacity || add.isPending) return;
+function AddServerForm() {
+  const add = useAddTenantServer();
+  const form = useCheckedForm(EMPTY_SERVER, serverProblems);
+  const onSubmit = form.submit((v) => {
+    if (add.isPending) return;
+    // The URL (and its password) leaves the page once sent.
     add.mutate(
-      { name: form.name.trim().toLowerCase(), url: form.url.trim(), capacity, state: form.state },
-      {
-        onSuccess: () => {
-          // The URL (and its password) leaves the page once sent.
-          setForm({ name: '', url: '', capacity: '100', state: 'open' });
-          setTouched(false);
-        },
-      },
+      { name: v.name.trim().toLowerCase(), url: v.url.trim(), capacity: Number(v.capacity), state: v.state },
+      { onSuccess: form.reset },
     );
-  }
+  });
 
   return (
     <form onSubmit={onSubmit} aria-label="Add a server" className="inline-form narrow">
       <h2>Add a server</h2>
-      <TextField
-        id="server-name"
-        label="Name"
-        value={form.name}
-        onValueChange={(v) => setForm({ ...form, name: v })}
-        error={touched ? problems.name : undefined}
-        autoComplete="off"
-      />
+      <TextField id="server-name" label="Name" {...form.field('name')} autoComplete="off" />
       <TextField
         id="server-url"
         label="Connection URL"
         type="password"
-        value={form.url}
-        onValueChange={(v) => setForm({ ...form, url: v })}
-        error={touched ? problems.url : undefined}
+        {...form.field('url')}
         hint="postgres://user:password@host:5432/maintenance-database (or mysql://…). The password is stored encrypted and never shown again."
         autoComplete="off"
       />
@@ -228,13 +199,11 @@ function AddServerForm() {
         type="number"
         min={1}
         max={MAX_SERVER_CAPACITY}
-        value={form.capacity}
-        onValueChange={(v) => setForm({ ...form, capacity: v })}
-        error={touched ? problems.capacity : undefined}
+        {...form.field('capacity')}
       />
       <div className="field">
         <label htmlFor="server-state">State</label>
-        <select id="server-state" value={form.state} onChange={(e) => setForm({ ...form, state: e.target.value as TenantServerState })}>
+        <select id="server-state" value={form.values.state} onChange={(e) => form.set('state', e.target.value as TenantServerState)}>
           {stateOptions}
         </select>
       </div>

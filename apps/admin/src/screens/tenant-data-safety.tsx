@@ -16,6 +16,7 @@ import {
 import { queryKeys } from '../api/query-keys';
 import { OneTimePassword } from '../components/one-time-password';
 import { ENGINES, type TenantDetail } from '@salesfleet/contracts';
+import { useCheckedForm } from '../lib/use-checked-form';
 import { engineLabel, newAccountProblems } from '../lib/validation';
 
 const MOVE_STEP_LABELS: Record<string, string> = {
@@ -327,10 +328,8 @@ export function UsersRecoveryCard({ tenant }: { tenant: TenantDetail }) {
   const reset = useResetTenantUserPassword(tenant.slug);
   const create = useCreateTenantAdmin(tenant.slug);
   const [username, setUsername] = useState('');
-  const [admin, setAdmin] = useState({ username: '', email: '' });
-  const [touched, setTouched] = useState(false);
+  const admin = useCheckedForm({ username: '', email: '' }, newAccountProblems);
   const [issued, setIssued] = useState<TenantUserCredentials | null>(null);
-  const adminProblems = newAccountProblems(admin);
 
   function onReset(e: FormEvent) {
     e.preventDefault();
@@ -339,13 +338,11 @@ export function UsersRecoveryCard({ tenant }: { tenant: TenantDetail }) {
     reset.mutate(username.trim(), { onSuccess: setIssued });
   }
 
-  function onCreate(e: FormEvent) {
-    e.preventDefault();
-    setTouched(true);
-    if (adminProblems.username || adminProblems.email || create.isPending) return;
+  const onCreate = admin.submit((v) => {
+    if (create.isPending) return;
     setIssued(null);
-    create.mutate({ username: admin.username.trim(), email: admin.email.trim() }, { onSuccess: setIssued });
-  }
+    create.mutate({ username: v.username.trim(), email: v.email.trim() }, { onSuccess: setIssued });
+  });
 
   return (
     <article className="card card-wide" aria-labelledby="recovery-title">
@@ -362,23 +359,8 @@ export function UsersRecoveryCard({ tenant }: { tenant: TenantDetail }) {
           </button>
         </form>
         <form onSubmit={onCreate} aria-label="Create an admin">
-          <TextField
-            id="new-admin-username"
-            label="New admin's username"
-            value={admin.username}
-            onValueChange={(v) => setAdmin({ ...admin, username: v })}
-            error={touched ? adminProblems.username : undefined}
-            autoComplete="off"
-          />
-          <TextField
-            id="new-admin-email"
-            label="New admin's email"
-            type="email"
-            value={admin.email}
-            onValueChange={(v) => setAdmin({ ...admin, email: v })}
-            error={touched ? adminProblems.email : undefined}
-            autoComplete="off"
-          />
+          <TextField id="new-admin-username" label="New admin's username" {...admin.field('username')} autoComplete="off" />
+          <TextField id="new-admin-email" label="New admin's email" type="email" {...admin.field('email')} autoComplete="off" />
           {create.isError && <ErrorNotice error={create.error} title="The admin was not created" />}
           <button type="submit" className="secondary" disabled={create.isPending} aria-busy={create.isPending}>
             Create admin
