@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fakeApi, me, renderApp, workspace } from '../test/render';
+import { fakeApi, me, renderApp, session } from '../test/render';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -42,8 +42,7 @@ const lists = [
 describe('list searches', () => {
   it.each(lists)('the $screen search sends one request for a word typed fast', async (list) => {
     const api = fakeApi({
-      'GET /auth/me': { body: me([list.permission], {}, ['Managers']) },
-      'GET /workspace': { body: { workspace: workspace() } },
+      'GET /session': session(me([list.permission], {}, ['Managers'])),
       'GET /locations': { body: { locations: [] } },
       [`GET ${list.path}`]: { body: list.body },
     });
