@@ -148,26 +148,36 @@ const BEGINS_TRANSACTION = /^\s*(START\s+TRANSACTION|BEGIN)\b/i;
  * A schema tenant's search path without session state (issue 17): no `options` in the start-up
  * packet (PgBouncer in transaction mode refuses it) and no plain `SET` (it would stay on a server
  * connection a pooler hands to someone else). Instead, on this connection, a transaction Sequelize
- * begins is followed by `SET LOCAL search_path` in it, and a statement outside any transaction runs
- * in one of its own — `BEGIN; SET LOCAL search_path …` (one round trip), the statement, `COMMIT` —
- * so every statement sees the schema and the setting ends with its transaction. Statements that
+ * begins is followed by `SET LOCAL search_path` in it (in the same round trip), and a statement
+ * outside any transaction runs in one of its own — `BEGIN; SET LOCAL search_path …; <statement>;
+ * COMMIT`, one round trip when the statement has no bound parameters (three when it has) — so every
+ * statement sees the schema and the setting ends with its transaction. Statements that
  * cannot run in a transaction block (CREATE INDEX CONCURRENTLY, VACUUM) are not used on tenants.
  */
 function bindSchemaPerTransaction(connection: PgClient, setPath: string): void {
   const raw = connection.query.bind(connection) as (...args: unknown[]) => unknown;
   const original = raw as (text: unknown, values?: unknown) => Promise<unknown>;
+  const simple = (text: unknown, values: unknown): text is string =>
+    typeof text === 'string' && (values === undefined || (Array.isArray(values) && values.length === 0));
   const run = async (text: unknown, values: unknown): Promise<unknown> => {
     if (typeof text === 'string' && BEGINS_TRANSACTION.test(text)) {
+      // The transaction's start and its search path in one round trip (a simple query of two statements).
+      if (simple(text, values)) return ownResults(await original(`${text.replace(/;\s*$/, '')}\n; ${setPath}`), 0, 1);
       const result = await original(text, values);
       await original(setPath);
       return result;
     }
-    await original(`BEGIN; ${setPath}`);
     try {
+      // A statement without parameters rides in one round trip with its transaction (the statements of
+      // a simple query run one after another, so the search path is set when the statement is analysed).
+      if (simple(text, values)) return ownResults(await original(`BEGIN; ${setPath}; ${text.replace(/;\s*$/, '')}\n; COMMIT`), 2, 1);
+      await original(`BEGIN; ${setPath}`);
       const result = await original(text, values);
       await original('COMMIT');
       return result;
     } catch (err) {
+      // Also when the statement failed inside the one-round-trip form (the rest of it was skipped; the
+      // transaction status may not say so yet when the error arrives).
       await original('ROLLBACK').catch(() => undefined);
       throw err;
     }
@@ -190,6 +200,13 @@ function bindSchemaPerTransaction(connection: PgClient, setPath: string): void {
     );
     return undefined;
   };
+}
+
+/** The results of the caller's statement(s) sent between `before` and `after` statements of ours, as if sent alone. */
+function ownResults(results: unknown, before: number, after: number): unknown {
+  if (!Array.isArray(results)) return results;
+  const own = results.slice(before, results.length - after);
+  return own.length === 1 ? own[0] : own;
 }
 
 /** Server versions per server, so later instances skip Sequelize's version probe. */
