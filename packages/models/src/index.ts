@@ -106,6 +106,7 @@ export {
   isDjangoPasswordHash,
 } from './auth/passwords';
 export { PasswordCheckBusy, scryptPool, type ScryptPoolStats } from './auth/scrypt-pool';
+export { findSessionByTokenHash, type SessionWithUser } from './auth/session-lookup';
 export {
   DEFAULT_GROUPS,
   PERMISSIONS,

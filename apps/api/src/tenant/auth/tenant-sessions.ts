@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { Op } from 'sequelize';
-import { PERMISSIONS, type TenantModels } from '@salesfleet/models';
+import { findSessionByTokenHash, PERMISSIONS, type TenantModels } from '@salesfleet/models';
 import type { TenantRecord } from '@salesfleet/tenancy';
 import type { TenantEnv } from '../../app-env';
 import { assertSameOrigin, isUnsafeMethod } from '../../auth/csrf';
@@ -284,10 +284,11 @@ export async function authenticateTenantRequest(
   cache: PermissionCache,
   options: { allowDuringPasswordChange: boolean },
 ): Promise<TenantPrincipal> {
-  let principal = c.var.user;
+  // c.get, not c.var: Hono builds a new object of every variable on each c.var read.
+  let principal = c.get('user');
   if (!principal) {
-    const tenant = c.var.tenant;
-    const models = c.var.db;
+    const tenant = c.get('tenant');
+    const models = c.get('db');
     const presented = presentedToken(c, TENANT_SESSION_COOKIE);
     if (!presented) throw new Unauthenticated();
     const tokenHash = hashSessionToken(presented.token);
@@ -296,27 +297,23 @@ export async function authenticateTenantRequest(
     if (session && session.expiresAt <= now) session = null;
     if (!session) {
       const generation = cache.generation;
-      // The user through the session's association: reading `models.User` would also wire the user's
-      // own associations (groups, sessions) — model definitions a cold handle's request does not need.
-      const row = await models.Session.findOne({
-        where: { tokenHash },
-        include: [{ association: 'user', required: true }],
-      });
-      if (!row?.user) throw new Unauthenticated('Your session has ended; sign in again');
-      if (row.expiresAt.getTime() <= now || !row.user.isActive) {
-        await row.destroy();
+      // One plain statement (the session joined to its user, the hash bound): no model instances.
+      const found = await findSessionByTokenHash(models, tokenHash);
+      if (!found) throw new Unauthenticated('Your session has ended; sign in again');
+      if (found.session.expiresAt.getTime() <= now || !found.user.isActive) {
+        await models.unassociated('Session').destroy({ where: { id: found.session.id } });
         throw new Unauthenticated('Your session has ended; sign in again');
       }
       session = cache.rememberSession(
         tenant,
         tokenHash,
         {
-          sessionId: row.id,
-          userId: row.userId,
-          user: userSnapshot(row.user),
-          expiresAt: row.expiresAt.getTime(),
-          lastSeenAt: row.lastSeenAt?.getTime() ?? 0,
-          createdAt: row.createdAt.getTime(),
+          sessionId: found.session.id,
+          userId: found.session.userId,
+          user: userSnapshot(found.user),
+          expiresAt: found.session.expiresAt.getTime(),
+          lastSeenAt: found.session.lastSeenAt?.getTime() ?? 0,
+          createdAt: found.session.createdAt.getTime(),
         },
         { now, generation },
       );
@@ -324,7 +321,7 @@ export async function authenticateTenantRequest(
     if (presented.via === 'cookie' && isUnsafeMethod(c.req.method)) assertSameOrigin(c);
     if (now - session.lastSeenAt > SLIDE_EVERY_MS) {
       const expiresAt = new Date(Math.min(now + SESSION_IDLE_MS, session.createdAt + SESSION_ABSOLUTE_MS));
-      await models.Session.update({ expiresAt, lastSeenAt: new Date(now) }, { where: { id: session.sessionId } });
+      await models.unassociated('Session').update({ expiresAt, lastSeenAt: new Date(now) }, { where: { id: session.sessionId } });
       session.expiresAt = expiresAt.getTime();
       session.lastSeenAt = now;
       // Keep the browser's cookie alive as long as the session.
