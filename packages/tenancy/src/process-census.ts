@@ -26,6 +26,8 @@ export class ProcessCensus {
   #running: Promise<void> | null = null;
   #live = 0;
   #stopped = false;
+  /** A recount was asked while a count ran: one more right after it. */
+  #again = false;
 
   constructor(registry: Registry, options: ProcessCensusOptions) {
     this.#registry = registry;
@@ -39,12 +41,31 @@ export class ProcessCensus {
     return this.#live;
   }
 
-  /** Registers this process and counts (before serving: the budget is divided from the first request on). */
+  /**
+   * Registers this process and counts (before serving: the budget is divided from the first request
+   * on), then tells the other processes, which count again at once (`recount`).
+   */
   async start(): Promise<void> {
     const now = new Date();
     await this.#registry.models.ApiProcessRow.create({ id: this.id, startedAt: now, heartbeatAt: now });
     await this.#beat();
+    this.#announce();
     this.#schedule();
+  }
+
+  /** Another process started or stopped: count now instead of at the next heartbeat. */
+  recount(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#run();
+  }
+
+  #announce(): void {
+    this.#registry.emit({ kind: 'processes-changed', tenantId: 0, slug: '' });
   }
 
   async #beat(): Promise<void> {
@@ -62,25 +83,34 @@ export class ProcessCensus {
 
   #schedule(): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#running = this.#beat()
-        .catch((err: unknown) => this.#logger.warn({ err: errorText(err) }, 'process heartbeat failed; the budget share stays as it was'))
-        .finally(() => {
-          this.#running = null;
-          this.#schedule();
-        });
-    }, this.#beatMs);
+    this.#timer = setTimeout(() => this.#run(), this.#beatMs);
     this.#timer.unref();
   }
 
-  /** Stops the heartbeat and removes this process's row (the others' shares grow at their next beat). */
+  #run(): void {
+    if (this.#stopped) return;
+    this.#running = this.#beat()
+      .catch((err: unknown) => this.#logger.warn({ err: errorText(err) }, 'process heartbeat failed; the budget share stays as it was'))
+      .finally(() => {
+        this.#running = null;
+        if (this.#again) {
+          this.#again = false;
+          this.#run();
+        } else this.#schedule();
+      });
+  }
+
+  /** Stops the heartbeat and removes this process's row; the others count again at once. */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
     if (this.#running) await this.#running;
-    await this.#registry.models.ApiProcessRow.destroy({ where: { id: this.id } }).catch((err: unknown) => {
+    try {
+      await this.#registry.models.ApiProcessRow.destroy({ where: { id: this.id } });
+      this.#announce();
+    } catch (err) {
       this.#logger.warn({ err: errorText(err) }, 'could not remove this process from the registry (it ages out)');
-    });
+    }
   }
 }
 

@@ -83,6 +83,8 @@ export interface OpenTenancyOptions {
 export interface OpenTenancyInternals {
   provisionerHooks?: ProvisionerTestHooks;
   templateNamespace?: string;
+  /** The process census's heartbeat (default 5 s). */
+  censusBeatMs?: number;
 }
 
 /** The registry's database: SALESFLEET_REGISTRY_URL, or `<dataDir>/registry.sqlite`. */
@@ -332,7 +334,14 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     logger,
     changesConfirmedAt: () => feed?.confirmedAt() ?? 0,
   });
+  // Counts the API processes sharing a server's connection budget (set further down when there is one).
+  let census: ProcessCensus | null = null;
   registry.onChange((change) => {
+    // Another process started or stopped: its share of the budget is counted again now.
+    if (change.kind === 'processes-changed') {
+      if (change.remote) census?.recount();
+      return;
+    }
     // Users of a tenant changed (sessions, permissions): no concern of the router or the connections.
     if (change.kind === 'tenant-users-changed') return;
     router.applyChange(change);
@@ -384,9 +393,9 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
   // A tenant server's connection budget shared by every API process: each serving process counts the
   // live ones (registry heartbeats) and keeps its share of handles open.
   const budget = config.serverConnectionBudget;
-  let census: ProcessCensus | null = null;
   if (options.listen === true && budget !== null) {
     census = new ProcessCensus(registry, {
+      ...(internals.censusBeatMs ? { beatMs: internals.censusBeatMs } : {}),
       logger,
       onCount: (live) => {
         const share = shareOfBudget(budget, config.tenantPoolMax, live, config.maxOpenTenants);

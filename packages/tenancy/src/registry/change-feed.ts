@@ -39,7 +39,13 @@ export interface PolledChangeFeedOptions {
  * Kinds carried to other processes. A `tenant-users-changed` row has no user id (the table has no
  * column for it): the receiver drops the cached sessions of all the tenant's users, which is safe.
  */
-const KINDS = new Set<RegistryChange['kind']>(['tenant-changed', 'tenant-deleted', 'domain-changed', 'tenant-users-changed']);
+const KINDS = new Set<RegistryChange['kind']>([
+  'tenant-changed',
+  'tenant-deleted',
+  'domain-changed',
+  'tenant-users-changed',
+  'processes-changed',
+]);
 const PRUNE_EVERY_MS = 60_000;
 const BATCH = 1000;
 

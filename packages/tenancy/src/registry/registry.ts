@@ -47,8 +47,11 @@ export interface RegistryChange {
    * `tenant-users-changed`: a user of the tenant signed out, changed password, was deactivated or
    * changed groups (`userId`; absent: any of its users). Only session and permission caches react; it
    * is sent through the registry's notification channel so every API process drops them at once.
+   * `processes-changed`: an API process started or stopped (tenantId 0, slug ''): the others count the
+   * live processes again at once, so their share of a server's connection budget follows without
+   * waiting for the next heartbeat.
    */
-  kind: 'tenant-changed' | 'tenant-deleted' | 'domain-changed' | 'tenant-users-changed';
+  kind: 'tenant-changed' | 'tenant-deleted' | 'domain-changed' | 'tenant-users-changed' | 'processes-changed';
   tenantId: number;
   slug: string;
   /** The user concerned (tenant-users-changed only). */
