@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Tenancy } from '@salesfleet/tenancy';
+import type { Config } from '@salesfleet/tenancy/config';
 import { CliError } from './errors';
 import type { Output } from './output';
 
@@ -39,13 +40,9 @@ export interface OpenOptions {
  * points at `init` — instead of silently creating an empty registry (and a secret key) wherever the
  * command happens to run.
  */
-export async function openCliTenancy(ctx: CommandContext, options: OpenOptions = {}): Promise<Tenancy> {
+export async function openCliTenancy(ctx: CommandContext, options: OpenOptions = {}, loaded?: Config): Promise<Tenancy> {
+  const config = loaded ?? (await loadCliConfig(ctx, options));
   const tenancy = await loadTenancyPackage();
-  tenancy.loadDotEnv();
-  if (!options.createRegistry) assertRegistryExists(ctx, process.env);
-  const config = tenancy.loadConfig();
-  if (config.registryUrlFrom === 'DATABASE_URL')
-    ctx.out.note(`registry: DATABASE_URL (${tenancy.maskUrl(config.registryUrl!)}), as SALESFLEET_REGISTRY_URL is unset`);
   const opened = await tenancy.openTenancy(config, {
     migrateRegistry: options.migrateRegistry === true,
     logger: cliLogger(tenancy.lineLogger),
@@ -54,6 +51,21 @@ export async function openCliTenancy(ctx: CommandContext, options: OpenOptions =
     ctx.out.note(`registry: created the database ${tenancy.maskUrl(config.registryUrl ?? '')} (it did not exist)`);
   }
   return opened;
+}
+
+/**
+ * `.env` and the configuration, without the database layer (`@salesfleet/tenancy/config`); a missing
+ * SQLite registry is an error unless `createRegistry` (see openCliTenancy).
+ */
+export async function loadCliConfig(ctx: CommandContext, options: OpenOptions = {}): Promise<Config> {
+  const { loadConfig, loadDotEnv, maskUrl } = await import('@salesfleet/tenancy/config');
+  loadDotEnv();
+  if (!options.createRegistry) assertRegistryExists(ctx, process.env);
+  const config = loadConfig();
+  if (config.registryUrlFrom === 'DATABASE_URL') {
+    ctx.out.note(`registry: DATABASE_URL (${maskUrl(config.registryUrl!)}), as SALESFLEET_REGISTRY_URL is unset`);
+  }
+  return config;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -79,8 +91,13 @@ function assertRegistryExists(ctx: CommandContext, env: NodeJS.ProcessEnv): void
 }
 
 /** Runs `fn` with an open tenancy and always closes it (tenant handles, registry). */
-export async function withTenancy<T>(ctx: CommandContext, options: OpenOptions, fn: (tenancy: Tenancy) => Promise<T>): Promise<T> {
-  const tenancy = await openCliTenancy(ctx, options);
+export async function withTenancy<T>(
+  ctx: CommandContext,
+  options: OpenOptions,
+  fn: (tenancy: Tenancy) => Promise<T>,
+  loaded?: Config,
+): Promise<T> {
+  const tenancy = await openCliTenancy(ctx, options, loaded);
   try {
     return await fn(tenancy);
   } finally {

@@ -51,10 +51,17 @@ describe('the CLI loads the database layers only for commands that need them (co
   });
 
   it('a command that opens the registry does load them (the check above can see them)', async () => {
-    const run = await loaded(['list-tenants']); // no registry here: exits 1 after loading tenancy
-    expect(run.code).toBe(1);
+    const run = await loaded(['init']); // creates ./data/registry.sqlite in this folder
+    expect(run.code).toBe(0);
     expect(run.modules.some((m) => /[\\/]node_modules[\\/]sequelize[\\/]/.test(m))).toBe(true);
     // The PostgreSQL and MySQL clients wait for a database of theirs (this set-up is SQLite files).
     expect(run.modules.filter((m) => /[\\/]node_modules[\\/](pg|mysql2)[\\/]/.test(m))).toEqual([]);
+  });
+
+  it('list-tenants reads the registry through sqlite3 alone: no Sequelize, pg, mysql2 or Umzug', async () => {
+    const run = await loaded(['list-tenants']); // on the registry `init` made above
+    expect(run.code).toBe(0);
+    expect(run.modules.filter((m) => /[\\/]node_modules[\\/](sequelize|pg|mysql2|umzug)[\\/]/.test(m))).toEqual([]);
+    expect(run.modules.some((m) => /[\\/]node_modules[\\/]sqlite3[\\/]/.test(m))).toBe(true);
   });
 });

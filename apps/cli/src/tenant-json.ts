@@ -14,8 +14,11 @@ export function describeTenantDatabase(tenant: TenantRecord): string {
   return `${db.engine}://${auth}${host}:${db.port}/${encodeURIComponent(db.name)}`;
 }
 
+/** Where a tenant's URL comes from: the open tenancy, or its configuration (`tenantUrl(config, slug)`). */
+export type TenantUrls = Pick<Tenancy, 'tenantUrl'>;
+
 /** A tenant as the CLI prints it with `--json` (the API's TenantSummary fields, plus the database). */
-export function tenantJson(tenancy: Tenancy, tenant: TenantRecord) {
+export function tenantJson(tenancy: TenantUrls, tenant: TenantRecord) {
   return {
     id: tenant.id,
     slug: tenant.slug,

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { registryMigrations } from './registry/index';
+import { REGISTRY_MIGRATION_NAMES, TENANT_MIGRATION_NAMES } from './names';
 import { migrationNames } from './runner';
 import { tenantMigrations } from './tenant/index';
 
 describe.each([
-  ['tenant', tenantMigrations],
-  ['registry', registryMigrations],
-] as const)('the %s migration set', (set, list) => {
+  ['tenant', tenantMigrations, TENANT_MIGRATION_NAMES],
+  ['registry', registryMigrations, REGISTRY_MIGRATION_NAMES],
+] as const)('the %s migration set', (set, list, listedNames) => {
+  it('is named in names.ts, in the same order (what a plain read of the registry compares with)', () => {
+    expect(listedNames).toEqual(list.map((m) => m.name));
+  });
+
   it('is what migrationNames lists, oldest first, named <yyyymmddHHMM>-<purpose>, without duplicates', () => {
     const names = migrationNames(set);
     expect(names).toEqual(list.map((m) => m.name));

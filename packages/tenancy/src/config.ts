@@ -9,6 +9,10 @@ import { normalizeHost } from './host';
 import { maskUrlsInText } from './mask';
 import { ConfigError } from '@salesfleet/contracts';
 import { parseTenantServers, type NewTenantServer } from './registry/server-list';
+import { type DatabaseSpec, parseDatabaseUrl } from './drivers/spec';
+
+/** How a registry or server URL is shown (password masked), for callers of loadConfig. */
+export { maskUrl } from './drivers/spec';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -390,4 +394,24 @@ export function describeConfig(config: Config): Record<string, unknown> {
     healthInterval: config.healthIntervalMs === null ? 'off' : `${config.healthIntervalMs / 1000}s`,
     jobLeaseMs: config.jobLeaseMs,
   };
+}
+
+/** The registry's database: SALESFLEET_REGISTRY_URL, or `<dataDir>/registry.sqlite`. */
+export function registrySpec(config: Config): DatabaseSpec {
+  if (config.registryUrl) return parseDatabaseUrl(config.registryUrl);
+  return { engine: 'sqlite', database: 'registry.sqlite', host: null, port: null, user: null, password: null };
+}
+
+export function tenantUrl(config: Config, slug: string): string {
+  return `${platformOrigin(config, `${slug}.${config.baseDomains[0]}`)}/`;
+}
+
+export function platformUrl(config: Config): string {
+  return `${platformOrigin(config, config.baseDomains[0]!)}/`;
+}
+
+function platformOrigin(config: Config, host: string): string {
+  const production = config.nodeEnv === 'production';
+  const showPort = !production && config.port !== 80 && config.port !== 0;
+  return `${production ? 'https' : 'http'}://${host}${showPort ? `:${config.port}` : ''}`;
 }

@@ -2,7 +2,7 @@ import { SESSION_MODEL_NAMES, defineTenantModels, generatePassword } from '@sale
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from './logger';
-import type { Config } from './config';
+import { type Config, platformUrl, registrySpec, tenantUrl } from './config';
 import { TenantConnections, type OpenedTenant } from './connections';
 import { SchemaPools } from './schema-pools';
 import { TenantInstances } from './tenant-instances';
@@ -87,25 +87,8 @@ export interface OpenTenancyInternals {
   censusBeatMs?: number;
 }
 
-/** The registry's database: SALESFLEET_REGISTRY_URL, or `<dataDir>/registry.sqlite`. */
-export function registrySpec(config: Config): DatabaseSpec {
-  if (config.registryUrl) return parseDatabaseUrl(config.registryUrl);
-  return { engine: 'sqlite', database: 'registry.sqlite', host: null, port: null, user: null, password: null };
-}
-
-export function tenantUrl(config: Config, slug: string): string {
-  return `${platformOrigin(config, `${slug}.${config.baseDomains[0]}`)}/`;
-}
-
-export function platformUrl(config: Config): string {
-  return `${platformOrigin(config, config.baseDomains[0]!)}/`;
-}
-
-function platformOrigin(config: Config, host: string): string {
-  const production = config.nodeEnv === 'production';
-  const showPort = !production && config.port !== 80 && config.port !== 0;
-  return `${production ? 'https' : 'http'}://${host}${showPort ? `:${config.port}` : ''}`;
-}
+// registrySpec, tenantUrl and platformUrl live with the configuration (no database layer there).
+export { platformUrl, registrySpec, tenantUrl } from './config';
 
 /**
  * A registry on a PostgreSQL/MySQL server whose database does not exist yet (the old system's

@@ -1,4 +1,4 @@
-import { migrationNames } from '@salesfleet/migrations';
+import { TENANT_MIGRATION_NAMES } from '@salesfleet/migrations/names';
 import type { OperationOutcome } from './models';
 import type { Engine, TenantStatus } from '@salesfleet/contracts';
 
@@ -115,7 +115,7 @@ export interface OperationRecord {
  */
 export function pendingMigrationCount(
   tenant: Pick<TenantRecord, 'status' | 'schemaVersion'>,
-  names: readonly string[] = migrationNames('tenant'),
+  names: readonly string[] = TENANT_MIGRATION_NAMES,
 ): number | null {
   if (tenant.status === 'provisioning' || tenant.status === 'deleting') return null;
   if (tenant.schemaVersion === null) return names.length;

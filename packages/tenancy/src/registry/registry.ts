@@ -1,7 +1,6 @@
 import { errorText, silentLogger, type Logger } from '../logger';
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  type InferAttributes,
   Op,
   Transaction,
   UniqueConstraintError,
@@ -20,6 +19,7 @@ import { databaseKey, type DatabaseSpec } from '../drivers/spec';
 import { normalizeHost, isIpHost } from '../host';
 import type { RegistryLocks } from './locks';
 import { TenantServers } from './tenant-servers';
+import { type SqlDialect, type TenantListFilter, tenantFilterConditions, tenantServerFilter, toTenantRecord } from './tenant-list';
 import { defineRegistryModels, type OperationOutcome, type RegistryModels, type TenantRow } from './models';
 import type { DomainRecord, OperationRecord, PlatformAdminRecord, PlatformSessionRecord, TenantRecord } from './records';
 import {
@@ -38,7 +38,6 @@ import {
   USERNAME_MESSAGE,
   type TenantSortKey,
   ValidationFailed,
-  isTenantServerName,
 } from '@salesfleet/contracts';
 
 /** Something about a tenant changed through this process (the router and connection cache listen). */
@@ -116,14 +115,7 @@ export interface TenantPatch {
 export { TENANT_SORT_KEYS, type TenantSortKey } from '@salesfleet/contracts';
 
 /** Which tenants a list shows; every filter is answered by the registry alone (no tenant database). */
-export interface TenantListFilter {
-  /** Substring of the slug, name or admin email, case-insensitive. */
-  q?: string;
-  status?: TenantStatus | readonly TenantStatus[];
-  engine?: Engine | readonly Engine[];
-  /** A database server as `tenantServerOf` names it: `host`, `host:port`, or `local` for SQLite files. */
-  server?: string;
-}
+export type { TenantListFilter } from './tenant-list';
 
 export interface TenantListQuery extends TenantListFilter {
   sort?: TenantSortKey;
@@ -175,13 +167,7 @@ export interface FleetHealthSummaryRecord {
 /** How long health samples are kept (the health job prunes older ones). */
 export const HEALTH_HISTORY_DAYS = 30;
 
-/** The database server a tenant lives on: `host:port` (`host` without a port), `local` for SQLite files. */
-export function tenantServerOf(tenant: Pick<TenantRecord, 'db' | 'serverId'>, names?: ReadonlyMap<number, string>): string {
-  const name = tenant.serverId !== null ? names?.get(tenant.serverId) : undefined;
-  if (name) return name;
-  if (tenant.db.engine === 'sqlite' || !tenant.db.host) return 'local';
-  return tenant.db.port ? `${tenant.db.host}:${tenant.db.port}` : tenant.db.host;
-}
+export { tenantServerOf } from './tenant-list';
 
 export interface OperationInsert {
   runId: string;
@@ -431,27 +417,16 @@ export class Registry {
     return this.models.TenantHealthSample.destroy({ where: { checkedAt: { [Op.lt]: before } } });
   }
 
+  /** `filter` as a WHERE of Sequelize reads: the conditions tenant-list.ts writes, values escaped. */
   async #tenantWhere(filter: TenantListFilter): Promise<WhereOptions> {
-    const and: WhereOptions[] = [];
-    if (filter.status !== undefined) and.push({ status: filter.status as TenantStatus[] });
-    if (filter.engine !== undefined) and.push({ dbEngine: filter.engine as Engine[] });
-    if (filter.server !== undefined) {
-      const server = filter.server.trim().toLowerCase();
-      const port = /^(.+):(\d{1,5})$/.exec(server);
-      const registered = isTenantServerName(server) ? await this.servers.find(server) : null;
-      if (registered) and.push({ serverId: registered.id });
-      else if (server === 'local') and.push({ [Op.or]: [{ dbEngine: 'sqlite' }, { dbHost: null }] });
-      else if (port) and.push({ dbHost: port[1]!, dbPort: Number(port[2]), dbEngine: { [Op.ne]: 'sqlite' } });
-      else and.push({ dbHost: server, dbEngine: { [Op.ne]: 'sqlite' } });
-    }
-    const q = filter.q?.trim().toLowerCase();
-    if (q) {
-      // A position function instead of LIKE: no wildcard escaping, which SQLite's LIKE lacks by default.
-      const position = this.engine === 'postgres' ? 'strpos' : 'instr';
-      const contains = (column: string) => whereFn(fn(position, fn('lower', col(column)), q), Op.gt, 0);
-      and.push({ [Op.or]: [contains('slug'), contains('name'), contains('admin_email')] });
-    }
-    return and.length === 0 ? {} : { [Op.and]: and };
+    const server = filter.server !== undefined ? tenantServerFilter(filter.server) : null;
+    const registered = server?.lookUp ? await this.servers.find(server.server) : null;
+    const conditions = tenantFilterConditions(filter, {
+      dialect: this.sequelize.getDialect() as SqlDialect,
+      value: (v) => this.sequelize.escape(v),
+      registeredServerId: registered?.id ?? null,
+    });
+    return conditions.length === 0 ? {} : literal(conditions.join(' AND '));
   }
 
   async findTenant(slug: string): Promise<TenantRecord | null> {
@@ -1085,60 +1060,6 @@ function describeDatabase(db: { engine: Engine; host: string | null; port: numbe
   return db.engine === 'sqlite'
     ? `SQLite ${db.name}`
     : `${db.engine} ${db.schema ? `schema "${db.schema}" of database` : 'database'} "${db.name}" on ${db.host ?? 'localhost'}${db.port ? `:${db.port}` : ''}`;
-}
-
-/** A date column as read: a Date from instances and most drivers, a string from SQLite's raw rows. */
-function asDate(value: unknown): Date | null {
-  if (value === null || value === undefined) return null;
-  return value instanceof Date ? value : new Date(value as string);
-}
-
-const asNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
-
-/** A tenant row, as a model instance or as the plain values of a `raw: true` read. */
-function toTenantRecord(row: Row<'Tenant'> | InferAttributes<Row<'Tenant'>>): TenantRecord {
-  return Object.freeze({
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    adminEmail: row.adminEmail,
-    status: row.status,
-    suspendedReason: row.suspendedReason ?? null,
-    maxUsers: row.maxUsers,
-    multiLocation: Boolean(row.multiLocation),
-    trialEndsAt: asDate(row.trialEndsAt),
-    paidUntil: asDate(row.paidUntil),
-    db: Object.freeze({
-      engine: row.dbEngine,
-      host: row.dbHost ?? null,
-      port: row.dbPort ?? null,
-      name: row.dbName,
-      schema: row.dbSchema ?? null,
-      user: row.dbUser ?? null,
-      passwordEncrypted: row.dbPasswordEncrypted ?? null,
-      managed: Boolean(row.dbManaged),
-      key: row.dbKey ?? null,
-    }),
-    serverId: asNumber(row.serverId),
-    provisioning:
-      row.provisioningOwner && row.provisioningLeaseUntil
-        ? Object.freeze({ owner: row.provisioningOwner, leaseUntil: asDate(row.provisioningLeaseUntil)! })
-        : null,
-    schemaVersion: row.schemaVersion ?? null,
-    userCount: asNumber(row.userCount),
-    health: row.healthCheckedAt
-      ? Object.freeze({
-          reachable: Boolean(row.healthReachable),
-          latencyMs: asNumber(row.healthLatencyMs),
-          sizeBytes: asNumber(row.healthSizeBytes),
-          error: row.healthError ?? null,
-          checkedAt: asDate(row.healthCheckedAt)!,
-        })
-      : null,
-    version: row.version,
-    createdAt: asDate(row.createdAt)!,
-    updatedAt: asDate(row.updatedAt)!,
-  });
 }
 
 function toDomainRecord(row: Row<'TenantDomain'>): DomainRecord {

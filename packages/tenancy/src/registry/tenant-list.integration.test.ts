@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '@salesfleet/models/testing';
 import { createTestTenancy, testSlug, type TestTenancy } from '../testing/index';
 import type { TenantRecord } from './records';
+import { openRegistryReader } from './reader';
 import { tenantServerOf } from './registry';
+import { TENANT_COLUMNS } from './tenant-list';
 import type { Engine, TenantStatus } from '@salesfleet/contracts';
 
 const dialects = await testDialects();
@@ -78,6 +80,43 @@ describe.each(dialects)('the tenants list on a %s registry', (dialect) => {
       'db2.internal:5433',
       'db1.internal:5432',
     ]);
+  });
+
+  it('the plain reader (list-tenants) reads the same records as the registry, filter for filter, and the same server names', async () => {
+    await t.registry.recordHealth(made[0]!.id, {
+      reachable: false,
+      latencyMs: 1.5,
+      sizeBytes: 4096,
+      error: 'no answer',
+      checkedAt: new Date(),
+      userCount: 3,
+    });
+    const reader = await openRegistryReader(t.config);
+    expect(reader).not.toBeNull();
+    try {
+      for (const filter of [
+        {},
+        { status: 'active' as const },
+        { status: ['suspended', 'failed'] as TenantStatus[] },
+        { engine: ['postgres', 'sqlite'] as Engine[] },
+        { server: 'db1.internal:5432' },
+        { server: 'DB2.internal' },
+        { server: 'local', status: 'active' as const },
+        { server: 'no-such-server' },
+        { status: [] as TenantStatus[] },
+      ]) {
+        expect(await reader!.listTenants(filter)).toEqual(await t.registry.listTenants(filter));
+      }
+      const names = new Map((await t.registry.servers.list()).map((s) => [s.id, s.name]));
+      expect(await reader!.serverNames()).toEqual(names);
+    } finally {
+      await reader!.close();
+    }
+  });
+
+  it("names every column of the Tenant model (the plain reader's SELECT)", () => {
+    const fields = Object.fromEntries(Object.entries(t.registry.models.Tenant.getAttributes()).map(([name, a]) => [name, a.field]));
+    expect(TENANT_COLUMNS).toEqual(fields);
   });
 
   it('sorts by name, users and health, missing values last, ties by slug', async () => {
