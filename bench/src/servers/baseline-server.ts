@@ -33,13 +33,23 @@ const sequelize = openSequelize(spec, {
 });
 let captured: string[] | null = null;
 let server: Awaited<ReturnType<typeof startServer>> | null = null;
-const options = (sequelize as unknown as { options: { logging: false | ((sql: string) => void) } }).options;
+const options = (sequelize as unknown as { options: { logging: false | ((sql: string, query?: { bind?: unknown }) => void) } }).options;
+
+/**
+ * A logged statement as the bare server can replay it: bound values (`$1` … — the session lookup
+ * binds the token hash) written into the text as literals, since the bare server sends no parameters.
+ */
+function replayable(sql: string, bind: unknown): string {
+  const text = sql.replace(/^Executing \([^)]*\): /, '');
+  if (!Array.isArray(bind)) return text;
+  return text.replace(/\$(\d+)\b/g, (whole, n: string) => (Number(n) <= bind.length ? sequelize.escape(bind[Number(n) - 1]) : whole));
+}
 
 const child = serveRequests(
   {
     'capture-start': () => {
       captured = [];
-      options.logging = (sql: string) => captured?.push(sql.replace(/^Executing \([^)]*\): /, ''));
+      options.logging = (sql, query) => captured?.push(replayable(sql, query?.bind));
       return null;
     },
     'capture-stop': () => {
