@@ -1,35 +1,35 @@
-import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { QueryClientProvider, type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { createBrowserRouter, Link, Navigate, type RouteObject, RouterProvider, useRouteError } from 'react-router';
 import { ErrorNotice, Loading } from '@salesfleet/ui';
 import { useMe, useWorkspace } from './api/session';
 import { Layout } from './components/layout';
 import { allowed, homePath, NAV } from './lib/nav';
-import { preloadScreen } from './lib/preload';
+import { preloadScreen, till } from './lib/preload';
+import { Screen, screenChunk } from './lib/screen-chunk';
 import { SessionContext, sessionValue, useSession } from './lib/session-context';
 import { ForcedPasswordChangeScreen } from './screens/change-password';
 import { SignInScreen } from './screens/sign-in';
 
-// Every screen but sign-in is its own chunk: the first screen loads only what it shows.
-const AccountScreen = lazy(() => import('./screens/account').then((m) => ({ default: m.AccountScreen })));
-const DashboardScreen = lazy(() => import('./screens/dashboard').then((m) => ({ default: m.DashboardScreen })));
-const SellScreen = lazy(() => import('./screens/sell').then((m) => ({ default: m.SellScreen })));
-const InvoicesScreen = lazy(() => import('./screens/invoices').then((m) => ({ default: m.InvoicesScreen })));
-const InvoiceDetailScreen = lazy(() => import('./screens/invoice-detail').then((m) => ({ default: m.InvoiceDetailScreen })));
-const NewInvoiceScreen = lazy(() => import('./screens/new-invoice').then((m) => ({ default: m.NewInvoiceScreen })));
-const CustomersScreen = lazy(() => import('./screens/customers').then((m) => ({ default: m.CustomersScreen })));
-const ProductsScreen = lazy(() => import('./screens/products').then((m) => ({ default: m.ProductsScreen })));
-const ExpensesScreen = lazy(() => import('./screens/expenses').then((m) => ({ default: m.ExpensesScreen })));
-const AccountsScreen = lazy(() => import('./screens/accounts').then((m) => ({ default: m.AccountsScreen })));
-const ReportsScreen = lazy(() => import('./screens/reports').then((m) => ({ default: m.ReportsScreen })));
-const UsersScreen = lazy(() => import('./screens/users').then((m) => ({ default: m.UsersScreen })));
-const PurchasingScreen = lazy(() => import('./screens/purchasing').then((m) => ({ default: m.PurchasingScreen })));
-const PurchaseOrderScreen = lazy(() => import('./screens/purchasing').then((m) => ({ default: m.PurchaseOrderScreen })));
-const SupplierBillScreen = lazy(() => import('./screens/purchasing').then((m) => ({ default: m.SupplierBillScreen })));
-const QuotesScreen = lazy(() => import('./screens/quotes').then((m) => ({ default: m.QuotesScreen })));
-const NewQuoteScreen = lazy(() => import('./screens/quotes').then((m) => ({ default: m.NewQuoteScreen })));
-const QuoteDetailScreen = lazy(() => import('./screens/quotes').then((m) => ({ default: m.QuoteDetailScreen })));
-const SettingsScreen = lazy(() => import('./screens/settings').then((m) => ({ default: m.SettingsScreen })));
+// Every screen but sign-in is its own chunk: the first screen loads only what it shows (the till's is in preload.tsx).
+const account = screenChunk(() => import('./screens/account').then((m) => m.AccountScreen));
+const dashboard = screenChunk(() => import('./screens/dashboard').then((m) => m.DashboardScreen));
+const invoices = screenChunk(() => import('./screens/invoices').then((m) => m.InvoicesScreen));
+const invoiceDetail = screenChunk(() => import('./screens/invoice-detail').then((m) => m.InvoiceDetailScreen));
+const newInvoice = screenChunk(() => import('./screens/new-invoice').then((m) => m.NewInvoiceScreen));
+const customers = screenChunk(() => import('./screens/customers').then((m) => m.CustomersScreen));
+const products = screenChunk(() => import('./screens/products').then((m) => m.ProductsScreen));
+const expenses = screenChunk(() => import('./screens/expenses').then((m) => m.ExpensesScreen));
+const accounts = screenChunk(() => import('./screens/accounts').then((m) => m.AccountsScreen));
+const reports = screenChunk(() => import('./screens/reports').then((m) => m.ReportsScreen));
+const users = screenChunk(() => import('./screens/users').then((m) => m.UsersScreen));
+const purchasing = screenChunk(() => import('./screens/purchasing').then((m) => m.PurchasingScreen));
+const purchaseOrder = screenChunk(() => import('./screens/purchasing').then((m) => m.PurchaseOrderScreen));
+const supplierBill = screenChunk(() => import('./screens/purchasing').then((m) => m.SupplierBillScreen));
+const quotes = screenChunk(() => import('./screens/quotes').then((m) => m.QuotesScreen));
+const newQuote = screenChunk(() => import('./screens/quotes').then((m) => m.NewQuoteScreen));
+const quoteDetail = screenChunk(() => import('./screens/quotes').then((m) => m.QuoteDetailScreen));
+const settings = screenChunk(() => import('./screens/settings').then((m) => m.SettingsScreen));
 
 /** Sign-in, then the forced password change, then the workspace: nothing else until the session allows it. */
 function AuthGate() {
@@ -138,29 +138,29 @@ export const routes: RouteObject[] = [
     errorElement: <CrashScreen />,
     children: [
       { index: true, element: <Home /> },
-      guarded('/dashboard', <DashboardScreen />),
-      guarded('/sell', <SellScreen />),
-      guarded('/invoices', <InvoicesScreen />),
-      guarded('/invoices', <NewInvoiceScreen />, 'invoices/new'),
-      guarded('/invoices', <InvoiceDetailScreen />, 'invoices/:id'),
-      guarded('/quotes', <QuotesScreen />),
-      guarded('/quotes', <NewQuoteScreen />, 'quotes/new'),
-      guarded('/quotes', <QuoteDetailScreen />, 'quotes/:id'),
-      guarded('/customers', <CustomersScreen />),
-      guarded('/products', <ProductsScreen />),
-      guarded('/purchasing', <PurchasingScreen />),
-      guarded('/purchasing', <PurchaseOrderScreen />, 'purchasing/orders/:id'),
-      guarded('/purchasing', <SupplierBillScreen />, 'purchasing/bills/:id'),
-      guarded('/expenses', <ExpensesScreen />),
-      guarded('/accounts', <AccountsScreen />),
-      guarded('/reports', <ReportsScreen />),
-      guarded('/users', <UsersScreen />),
-      guarded('/settings', <SettingsScreen />),
+      guarded('/dashboard', <Screen chunk={dashboard} />),
+      guarded('/sell', <Screen chunk={till} />),
+      guarded('/invoices', <Screen chunk={invoices} />),
+      guarded('/invoices', <Screen chunk={newInvoice} />, 'invoices/new'),
+      guarded('/invoices', <Screen chunk={invoiceDetail} />, 'invoices/:id'),
+      guarded('/quotes', <Screen chunk={quotes} />),
+      guarded('/quotes', <Screen chunk={newQuote} />, 'quotes/new'),
+      guarded('/quotes', <Screen chunk={quoteDetail} />, 'quotes/:id'),
+      guarded('/customers', <Screen chunk={customers} />),
+      guarded('/products', <Screen chunk={products} />),
+      guarded('/purchasing', <Screen chunk={purchasing} />),
+      guarded('/purchasing', <Screen chunk={purchaseOrder} />, 'purchasing/orders/:id'),
+      guarded('/purchasing', <Screen chunk={supplierBill} />, 'purchasing/bills/:id'),
+      guarded('/expenses', <Screen chunk={expenses} />),
+      guarded('/accounts', <Screen chunk={accounts} />),
+      guarded('/reports', <Screen chunk={reports} />),
+      guarded('/users', <Screen chunk={users} />),
+      guarded('/settings', <Screen chunk={settings} />),
       {
         path: 'account',
         element: (
           <Suspense fallback={<Loading label="Loading…" />}>
-            <AccountScreen />
+            <Screen chunk={account} />
           </Suspense>
         ),
       },

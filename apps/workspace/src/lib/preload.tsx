@@ -1,6 +1,10 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { locationsQuery, sellableProductsQuery } from '../api/queries';
 import { sessionQuery } from '../api/session';
+import { screenChunk } from './screen-chunk';
+
+/** The till's chunk (its route in app.tsx renders `<Screen chunk={till} />`). */
+export const till = screenChunk(() => import('../screens/sell').then((m) => m.SellScreen));
 
 /**
  * What a screen reads before it can show, started together instead of one after another: its chunk
@@ -8,9 +12,10 @@ import { sessionQuery } from '../api/session';
  */
 const SCREENS: Record<string, (client: QueryClient) => void> = {
   '/sell': (client) => {
-    void import('../screens/sell');
+    // The reads first: the browser opens at most 6 connections to the host, and the chunk's files queue behind them.
     void client.prefetchQuery(locationsQuery);
     void client.prefetchQuery(sellableProductsQuery);
+    void till.load().catch(() => undefined); // a failed chunk is fetched again, and reported, when the route renders
   },
 };
 
