@@ -263,6 +263,17 @@ describe.skipIf(skipReason !== null)('workspace end to end', () => {
     expect(await page.getByLabel('Total to pay').textContent()).toBe('$38.76');
     await page.getByLabel('Cash given').fill('50');
     await page.getByText('Change due:').waitFor();
+    // On a phone the "Complete sale" button sticks to the bottom of the screen: scrolled into view, the
+    // cash field shows above it (the page's scroll padding), not under it.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const uncovered = await page.getByLabel('Cash given').evaluate((field) => {
+      window.scrollTo(0, 0);
+      field.scrollIntoView({ block: 'nearest' });
+      const box = field.getBoundingClientRect();
+      return document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2) === field;
+    });
+    expect(uncovered, 'the cash field is not under the sticky Complete sale button').toBe(true);
+    await page.setViewportSize({ width: 1280, height: 900 });
     expect(await page.getByRole('status').filter({ hasText: 'Change due' }).textContent()).toContain('$11.24');
     await shoot(page, 'sell-cart');
     await search.focus();
