@@ -12,12 +12,11 @@ export function useTenantServers() {
   });
 }
 
+/** Refetches the servers (and operations); a mutation settles only then, so "removed" never shows beside the removed row. */
 function useServersChanged() {
   const client = useQueryClient();
-  return () => {
-    void client.invalidateQueries({ queryKey: queryKeys.servers });
-    void client.invalidateQueries({ queryKey: ['operations'] });
-  };
+  return () =>
+    Promise.all([client.invalidateQueries({ queryKey: queryKeys.servers }), client.invalidateQueries({ queryKey: ['operations'] })]);
 }
 
 /** Registers a server; the URL (with its password) is sent once and never shown again. */
