@@ -365,26 +365,40 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
   });
 
   describe('a newly opened tenant handle', () => {
+    // Its own app with no spare instances: a PostgreSQL handle reopened on `t` may take a spare
+    // instance whose models earlier handles already defined (tenant-instances.ts).
+    let cold: TestApp;
+    let c: { slug: string; host: string };
+    let adminC: string;
+    beforeAll(async () => {
+      cold = await createTestApp({ engine: dialect, config: { spareTenantInstances: 0 } });
+      c = await cold.createTenant();
+      adminC = await cold.tenantLogin(c.host);
+    });
+    afterAll(async () => {
+      await cold?.cleanup();
+    });
+
     it('answers the product list and its session, defining only the models they read', async () => {
-      const created = await t.request(a.host, '/api/products', {
+      const created = await cold.request(c.host, '/api/products', {
         method: 'POST',
-        token: adminA,
+        token: adminC,
         json: { sku: 'COLD-1', name: 'Cold start widget', unitPrice: 250 },
       });
       expect(created.status).toBe(201);
-      await t.tenancy.connections.evict(a.slug);
-      const res = await t.request(a.host, '/api/products?limit=20', { token: adminA });
+      await cold.tenancy.connections.evict(c.slug);
+      const res = await cold.request(c.host, '/api/products?limit=20', { token: adminC });
       expect(res.status).toBe(200);
       expect(await json(res)).toMatchObject({ products: expect.arrayContaining([expect.objectContaining({ sku: 'COLD-1', stock: [] })]) });
-      const tenant = await t.tenancy.registry.getTenant(a.slug);
-      const defined = await t.tenancy.connections.withTenant(tenant, ({ sequelize }) => Object.keys(sequelize.models).sort());
+      const tenant = await cold.tenancy.registry.getTenant(c.slug);
+      const defined = await cold.tenancy.connections.withTenant(tenant, ({ sequelize }) => Object.keys(sequelize.models).sort());
       // Session + its user, the products and their stock; the permission models when this process
       // had no cached permissions for the user. Never the rest (groups' associations, tax rates,
       // locations, sales, accounting).
       const permissionModels = ['Group', 'GroupPermission', 'Permission', 'UserGroup'];
       expect(defined.filter((name) => !permissionModels.includes(name))).toEqual(['Product', 'Session', 'StockLevel', 'User']);
       // The user's own associations were not needed, so not wired.
-      const userAssociations = await t.tenancy.connections.withTenant(tenant, ({ sequelize }) =>
+      const userAssociations = await cold.tenancy.connections.withTenant(tenant, ({ sequelize }) =>
         Object.keys(sequelize.models.User!.associations),
       );
       expect(userAssociations).toEqual([]);
