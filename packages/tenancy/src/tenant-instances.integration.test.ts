@@ -113,6 +113,26 @@ describe.runIf(postgres)('PostgreSQL tenant handles on reused instances', () => 
     await expectOwnRowsOnly(t, tenants, written);
   }, 300_000);
 
+  // One AsyncLocalStorage serves every instance (one per instance slowed every promise of a process
+  // with many warm tenants): an instance still finds its own scope inside another instance's.
+  it("finds each tenant's scope when one tenant's unit runs inside another's", async () => {
+    const [a, b] = tenants as [TenantRecord, TenantRecord];
+    const counts = await t.connections.withTenant(a, async (ha) => {
+      await ha.models.Customer.create({ name: `${a.slug} outer` });
+      return t.connections.withTenant(b, async (hb) => {
+        expect(hb.sequelize).not.toBe(ha.sequelize);
+        await hb.models.Customer.create({ name: `${b.slug} inner` });
+        const own = async (h: typeof ha, slug: string) =>
+          (await h.models.Customer.findAll({ attributes: ['name'], raw: true })).filter((c) => !c.name.startsWith(`${slug} `)).length;
+        // A's models inside B's scope still query A's database, and B's query B's.
+        return { aForeign: await own(ha, a.slug), bForeign: await own(hb, b.slug), aRows: await ha.models.Customer.count() };
+      });
+    });
+    expect(counts.aForeign).toBe(0);
+    expect(counts.bForeign).toBe(0);
+    expect(counts.aRows).toBeGreaterThan(0);
+  });
+
   it("refuses a closed handle's models and scope once its instance serves another tenant, and closed its connections", async () => {
     const [a, b] = tenants as [TenantRecord, TenantRecord];
     await t.connections.closeAll({ graceMs: 1000 }).catch(() => undefined);

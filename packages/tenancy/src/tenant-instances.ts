@@ -33,6 +33,28 @@ interface Binding {
   readonly database: string;
 }
 
+/** A `run` entered: its instance and binding, and the scope it was entered in (another instance's, or none). */
+interface Scope {
+  readonly owner: TenantInstance;
+  readonly binding: Binding;
+  readonly outer: Scope | undefined;
+}
+
+/**
+ * One AsyncLocalStorage for every instance, not one each: before Node 22, every enabled
+ * AsyncLocalStorage is visited when any async resource (every promise) is created, so one per
+ * handle made all promise-heavy code of a process with 200 warm tenants several times slower
+ * (benchmark 3b's all-warm server: 96–168 req/s instead of ~400). Scopes chain to the scope they
+ * were entered in, so an instance still finds its own binding inside another instance's `run`.
+ */
+const scopes = new AsyncLocalStorage<Scope>();
+
+/** The binding of `owner`'s innermost scope the caller runs in, or undefined outside every one. */
+function scopeOf(owner: TenantInstance): Binding | undefined {
+  for (let scope = scopes.getStore(); scope !== undefined; scope = scope.outer) if (scope.owner === owner) return scope.binding;
+  return undefined;
+}
+
 /** A query or connection of a tenant handle asked outside its scope, or after the handle closed. */
 export class StaleTenantHandle extends Error {
   constructor(what: string) {
@@ -63,7 +85,6 @@ export class TenantInstance {
   readonly key: string;
   readonly sequelize: Sequelize;
   readonly models: TenantModels;
-  readonly #scopes = new AsyncLocalStorage<Binding>();
   readonly #manager: ConnectionManager;
   #binding: Binding | null = null;
   /** Bindings so far (1 on the first tenant). */
@@ -73,19 +94,18 @@ export class TenantInstance {
     this.key = serverKey(spec);
     this.sequelize = openSequelize(spec, { ...options, tenant: true });
     const sequelize = this.sequelize;
-    const scopes = this.#scopes;
     this.#manager = sequelize.connectionManager as unknown as ConnectionManager;
     const manager = this.#manager;
     // Instance-local overrides (nothing global is patched).
     const query = sequelize.query.bind(sequelize) as (sql: unknown, options?: unknown) => Promise<unknown>;
     (sequelize as { query: unknown }).query = (sql: unknown, queryOptions?: unknown) => {
-      const scope = scopes.getStore();
+      const scope = scopeOf(this);
       if (scope === undefined || scope !== this.#binding) return Promise.reject(this.#stale(scope));
       return query(sql, queryOptions);
     };
     const getConnection = manager.getConnection.bind(manager);
     manager.getConnection = async (connectionOptions?: unknown) => {
-      const scope = scopes.getStore();
+      const scope = scopeOf(this);
       if (scope === undefined || scope !== this.#binding) throw this.#stale(scope);
       const pool = manager.pool;
       const connection = (await getConnection(connectionOptions)) as PooledConnection;
@@ -118,7 +138,7 @@ export class TenantInstance {
   /** Runs `fn` in `binding`'s scope (refused once the binding has ended). */
   run<T>(binding: Binding, fn: () => Promise<T> | T): Promise<T> {
     if (binding !== this.#binding) return Promise.reject(this.#stale(binding));
-    return this.#scopes.run(binding, async () => fn());
+    return scopes.run({ owner: this, binding, outer: scopes.getStore() }, async () => fn());
   }
 
   /**
