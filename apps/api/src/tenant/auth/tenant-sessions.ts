@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { Op } from 'sequelize';
-import { findSessionByTokenHash, PERMISSIONS, type TenantModels } from '@salesfleet/models';
+import { findSessionByTokenHash, PERMISSIONS, type SessionWithUser, type TenantModels } from '@salesfleet/models';
 import type { TenantRecord } from '@salesfleet/tenancy';
 import type { TenantEnv } from '../../app-env';
 import { assertSameOrigin, isUnsafeMethod } from '../../auth/csrf';
@@ -26,17 +26,8 @@ const PERMISSION_TTL_MS = 30_000;
  */
 export const SESSION_CACHE_TTL_MS = 1000;
 
-export interface TenantUserSnapshot {
-  id: number;
-  username: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  isActive: boolean;
-  isSuperuser: boolean;
-  mustChangePassword: boolean;
-  lastLoginAt: Date | null;
-}
+/** The user's columns a session lookup reads (models' `findSessionByTokenHash`). */
+export type TenantUserSnapshot = SessionWithUser['user'];
 
 /** The signed-in user of a tenant request. */
 export interface TenantPrincipal {
