@@ -1,4 +1,4 @@
-import { DataTypes, QueryTypes, type Model, type ModelStatic, type Transaction } from 'sequelize';
+import { DataTypes, QueryTypes, type Model, type ModelStatic, type Sequelize, type Transaction } from 'sequelize';
 
 /**
  * The parts of a plain `SELECT` of a model that never change — its column list (`field AS attribute`,
@@ -78,6 +78,37 @@ export function rawSelectParts(model: ModelStatic<Model>): RawSelectParts {
  */
 export function rawSelect<R extends object>(model: ModelStatic<Model>, sql: string, transaction?: Transaction): Promise<R[]> {
   return model.sequelize!.query<R>(sql, { type: QueryTypes.SELECT, raw: true, ...(transaction ? { transaction } : {}) });
+}
+
+/** A SELECT built from `rawSelectParts` and what its rows mean; run by `rawReads`. */
+export interface RawRead<T> {
+  sql: string;
+  read(rows: Record<string, unknown>[]): T;
+}
+
+/**
+ * Runs `reads` inside `transaction`, in order, and answers what each made of its rows. PostgreSQL
+ * gets them as one query of several statements — one round trip: the simple query protocol runs them
+ * in order, answers each, and the first failure fails the query (and so the transaction). The other
+ * dialects (mysql2 and sqlite3 run one statement per query) get them one at a time.
+ */
+export async function rawReads<T extends readonly unknown[]>(
+  sequelize: Sequelize,
+  reads: { readonly [K in keyof T]: RawRead<T[K]> },
+  transaction: Transaction,
+): Promise<T> {
+  const list = reads as readonly RawRead<unknown>[];
+  if (sequelize.getDialect() !== 'postgres') {
+    const out: unknown[] = [];
+    for (const r of list)
+      out.push(r.read(await sequelize.query<Record<string, unknown>>(r.sql, { type: QueryTypes.SELECT, raw: true, transaction })));
+    return out as unknown as T;
+  }
+  const [, result] = await sequelize.query(list.map((r) => r.sql).join(';\n'), { type: QueryTypes.RAW, raw: true, transaction });
+  // pg answers a query of one statement with its result, of several with one result each.
+  const results = (Array.isArray(result) ? result : [result]) as { rows?: Record<string, unknown>[] }[];
+  if (results.length !== list.length) throw new Error(`Expected ${list.length} results, the database answered ${results.length}`);
+  return list.map((r, i) => r.read(results[i]!.rows ?? [])) as unknown as T;
 }
 
 /** Runs an UPDATE built from `rawSelectParts` inside `transaction`, without the query generator. */

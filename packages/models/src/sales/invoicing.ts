@@ -24,7 +24,7 @@ import {
 import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { checkDate, findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
 import { dateInTimeZone } from '../settings/time-zone';
-import { postingSettings, postingSettingsWith, tenantToday } from '../settings/settings';
+import { invoicePrefixSql, postingSettings, postingSettingsRead, tenantToday, type TenantSettingsView } from '../settings/settings';
 import type { Invoice, Payment, TenantModels } from '../model-types';
 import { FieldChecks, MAX_AMOUNT, MAX_INT32 } from './fields';
 import type { InvoiceStatus } from './invoice';
@@ -36,7 +36,7 @@ import { batchShortage, inventoryLines, putStock, quantityIssue, takeStocks } fr
 import { returnableBatches, returnToBatch, splitOver, takeFefo, trackedProducts } from './batches';
 import { InventoryValuation } from './valuation';
 import { builtInvoice, saleRowsWriter } from './sale-rows';
-import { rawSelect, rawSelectParts, sqlBool, sqlInt } from '../raw-select';
+import { rawReads, rawSelectParts, sqlBool, sqlInt, type RawRead } from '../raw-select';
 import { priceLines, sumCents, type DiscountInput, type PricedLine } from '@salesfleet/contracts';
 import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '@salesfleet/contracts';
 
@@ -242,50 +242,57 @@ interface LoadedProduct {
  * (no model instances). `lock`: read FOR UPDATE in id order — the valuation lock a sale takes before
  * its stock (see InventoryValuation), so one statement serves the prices and the lock.
  */
-async function loadProducts(
-  models: TenantModels,
-  productIds: readonly number[],
-  transaction: Transaction,
-  lock = false,
-): Promise<Map<number, LoadedProduct>> {
+function productsRead(models: TenantModels, productIds: readonly number[], lock = false): RawRead<Map<number, LoadedProduct>> {
   const ids = [...new Set(productIds)].sort((a, b) => a - b);
-  if (ids.length === 0) return new Map();
   const model = models.unassociated('Product');
   const p = rawSelectParts(model);
   const t = rawSelectParts(models.unassociated('TaxRate'));
   const u = rawSelectParts(models.unassociated('Unit'));
   const taxRate = (attribute: string) => `(SELECT ${t.col(attribute)} FROM ${t.from} WHERE ${t.col('id')} = ${p.col('taxRateId')})`;
   const locking = lock && models.sequelize.getDialect() !== 'sqlite' ? ' FOR UPDATE' : '';
-  // Subqueries in the select list are not locked by FOR UPDATE (PostgreSQL, MySQL): only the products are.
-  const rows = await rawSelect<Record<string, unknown>>(
-    model,
-    `SELECT ${p.pick(['id', 'sku', 'name', 'unitPrice', 'isActive', 'allowNegativeStock', 'trackBatches', 'inventoryQuantity', 'inventoryValue', 'costPrice'])}, ` +
+  // No products (lines of free text only): a statement that finds none, so the reads stay in step.
+  const matching = ids.length ? `${p.col('id')} IN (${ids.map(sqlInt).join(', ')})` : '1 = 0';
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    // Subqueries in the select list are not locked by FOR UPDATE (PostgreSQL, MySQL): only the products are.
+    sql:
+      `SELECT ${p.pick(['id', 'sku', 'name', 'unitPrice', 'isActive', 'allowNegativeStock', 'trackBatches', 'inventoryQuantity', 'inventoryValue', 'costPrice'])}, ` +
       `${taxRate('rateBp')} AS ${p.quote('taxRateBp')}, ${taxRate('isInclusive')} AS ${p.quote('taxInclusive')}, ` +
       `(SELECT ${u.col('decimals')} FROM ${u.from} WHERE ${u.col('id')} = ${p.col('unitId')}) AS ${p.quote('decimals')} ` +
-      `FROM ${p.from} WHERE ${p.col('id')} IN (${ids.map(sqlInt).join(', ')}) ORDER BY ${p.col('id')} ASC${locking}`,
-    transaction,
-  );
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return new Map(
-    rows.map((r) => {
-      const product: LoadedProduct = {
-        id: Number(r.id),
-        sku: String(r.sku),
-        name: String(r.name),
-        unitPrice: Number(r.unitPrice),
-        isActive: sqlBool(r.isActive),
-        allowNegativeStock: sqlBool(r.allowNegativeStock),
-        trackBatches: sqlBool(r.trackBatches),
-        decimals: num(r.decimals) ?? 0,
-        taxRateBp: num(r.taxRateBp),
-        taxInclusive: r.taxInclusive === null || r.taxInclusive === undefined ? null : sqlBool(r.taxInclusive),
-        inventoryQuantity: Number(r.inventoryQuantity ?? 0),
-        inventoryValue: Number(r.inventoryValue ?? 0),
-        costPrice: num(r.costPrice),
-      };
-      return [product.id, product];
-    }),
-  );
+      `FROM ${p.from} WHERE ${matching} ORDER BY ${p.col('id')} ASC${locking}`,
+    read: (rows) =>
+      new Map(
+        rows.map((r) => {
+          const product: LoadedProduct = {
+            id: Number(r.id),
+            sku: String(r.sku),
+            name: String(r.name),
+            unitPrice: Number(r.unitPrice),
+            isActive: sqlBool(r.isActive),
+            allowNegativeStock: sqlBool(r.allowNegativeStock),
+            trackBatches: sqlBool(r.trackBatches),
+            decimals: num(r.decimals) ?? 0,
+            taxRateBp: num(r.taxRateBp),
+            taxInclusive: r.taxInclusive === null || r.taxInclusive === undefined ? null : sqlBool(r.taxInclusive),
+            inventoryQuantity: Number(r.inventoryQuantity ?? 0),
+            inventoryValue: Number(r.inventoryValue ?? 0),
+            costPrice: num(r.costPrice),
+          };
+          return [product.id, product];
+        }),
+      ),
+  };
+}
+
+async function loadProducts(
+  models: TenantModels,
+  productIds: readonly number[],
+  transaction: Transaction,
+  lock = false,
+): Promise<Map<number, LoadedProduct>> {
+  if (productIds.length === 0) return new Map();
+  const [products] = await rawReads<[Map<number, LoadedProduct>]>(models.sequelize, [productsRead(models, productIds, lock)], transaction);
+  return products;
 }
 
 /** The valuation of products read locked by loadProducts (the sale's lock on them). */
@@ -436,26 +443,58 @@ export async function nextDocumentNumbers(
   count = 1,
   options: { issuedOnly?: boolean } = {},
 ): Promise<string[]> {
+  const s = rawSelectParts(model);
+  const [next] = await rawReads<[NextNumbers]>(
+    model.sequelize!,
+    [documentNumbersRead(model, s.escape(`${prefix}%`), options)],
+    transaction,
+  );
+  return next(prefix, count);
+}
+
+/** The numbers after the highest read by documentNumbersRead, once the prefix is known. */
+type NextNumbers = (prefix: string, count: number) => string[];
+
+/**
+ * The read of the highest numbers of a numbered document whose number is LIKE `patternSql` (the
+ * prefix and `%`: a literal, or SQL that reads the prefix from the settings in the same statement).
+ */
+function documentNumbersRead(
+  model: ModelStatic<Model & { number: string }>,
+  patternSql: string,
+  options: { issuedOnly?: boolean } = {},
+): RawRead<NextNumbers> {
   // Numbers under a longer prefix that starts with this one (INV- and INV-2026-) are skipped: only
   // digits may follow the prefix. SQL text from the model's cached parts: a sale asks this every time.
   const s = rawSelectParts(model);
   const number = s.col('number');
-  const candidates = await rawSelect<{ number: string }>(
-    model,
-    // `_` in a prefix is a LIKE wildcard (SQLite has no default escape): the match is checked again below.
-    `SELECT ${number} AS ${s.quote('number')} FROM ${s.from} WHERE ${number} LIKE ${s.escape(`${prefix}%`)}` +
+  return {
+    sql:
+      // `_` in a prefix is a LIKE wildcard (SQLite has no default escape): the match is checked again below.
+      `SELECT ${number} AS ${s.quote('number')} FROM ${s.from} WHERE ${number} LIKE ${patternSql}` +
       `${options.issuedOnly ? ` AND ${s.col('status')} <> ${s.escape('draft')}` : ''}` +
       // Longest first: INV-1000000 follows INV-999999.
       ` ORDER BY LENGTH(${number}) DESC, ${number} DESC LIMIT 50`,
-    transaction,
-  );
-  const last = candidates
-    .filter((c) => c.number.startsWith(prefix))
-    .map((c) => c.number.slice(prefix.length))
-    .find((rest) => /^\d+$/.test(rest));
-  const n = last === undefined ? 0 : Number(last);
-  if (!Number.isSafeInteger(n + count)) throw new Conflict(`Cannot continue the numbering after ${prefix}${last}`);
-  return Array.from({ length: count }, (_, i) => formatDocumentNumber(prefix, n + 1 + i));
+    read: (rows) => (prefix, count) => {
+      const last = rows
+        .map((c) => String(c.number))
+        .filter((n) => n.startsWith(prefix))
+        .map((n) => n.slice(prefix.length))
+        .find((rest) => /^\d+$/.test(rest));
+      const n = last === undefined ? 0 : Number(last);
+      if (!Number.isSafeInteger(n + count)) throw new Conflict(`Cannot continue the numbering after ${prefix}${last}`);
+      return Array.from({ length: count }, (_, i) => formatDocumentNumber(prefix, n + 1 + i));
+    },
+  };
+}
+
+/** The read of the next invoice numbers under the settings' prefix (read with the settings, in the same round trip). */
+function invoiceNumbersRead(models: TenantModels): RawRead<NextNumbers> {
+  const prefix = invoicePrefixSql(models);
+  const dialect = models.sequelize.getDialect();
+  // MySQL/MariaDB's || is OR unless PIPES_AS_CONCAT.
+  const pattern = dialect === 'mysql' || dialect === 'mariadb' ? `CONCAT(${prefix}, '%')` : `${prefix} || '%'`;
+  return documentNumbersRead(models.unassociated('Invoice'), pattern, { issuedOnly: true });
 }
 
 function numberTaken(err: unknown): never {
@@ -736,13 +775,27 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
   return writeTransaction(
     models.sequelize,
     async (transaction) => {
-      // One statement: the settings (locked FOR SHARE, as postingSettings), the location, the
-      // customer and the system accounts.
+      // The first reads, one round trip on PostgreSQL (rawReads): the settings (locked FOR SHARE, as
+      // postingSettings) with the location, the customer and the system accounts; the products'
+      // prices, tax rates and units, locked for a sale (the valuation lock, in id order); and for a
+      // sale the last invoice numbers under the settings' prefix (a unique number taken concurrently
+      // retries the whole transaction, see numberTaken).
       const customerId = input.customerId ?? null;
-      const { settings, values } = await postingSettingsWith<string>(models, transaction, {
-        ...saleReferenceColumns(models, input.locationId, customerId),
-        ...(input.draft ? {} : systemAccountColumns(models)),
-      });
+      const reads = await rawReads<
+        [{ settings: TenantSettingsView; values: Record<string, unknown> }, Map<number, LoadedProduct>, NextNumbers?]
+      >(
+        models.sequelize,
+        [
+          postingSettingsRead<string>(models, transaction, {
+            ...saleReferenceColumns(models, input.locationId, customerId),
+            ...(input.draft ? {} : systemAccountColumns(models)),
+          }),
+          productsRead(models, productIdsOf(input.lines), !input.draft),
+          ...(input.draft ? [] : [invoiceNumbersRead(models)]),
+        ] as never,
+        transaction,
+      );
+      const [{ settings, values }, products, nextNumbers] = reads;
       const issueDate = input.issueDate ?? dateInTimeZone(settings.timeZone);
       const issues = referenceIssues(
         input.locationId,
@@ -752,8 +805,6 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
       );
       if (issues.length) throw new ValidationFailed('Unknown or inactive location or customer', issues);
       const accounts = input.draft ? undefined : systemAccountsRead(values as Record<AccountCodeKey, unknown>, transaction);
-      // A sale reads its products locked (the valuation lock, in id order): prices and lock in one statement.
-      const products = await loadProducts(models, productIdsOf(input.lines), transaction, !input.draft);
       const resolved = resolveWith(products, input.lines, input);
       const till = input.draft ? { paid: 0, payments: [], change: 0 } : settleTill(resolved.total, input);
       // PostgreSQL: the rows of an issued sale go in one round trip (sale-rows.ts); the test seam
@@ -768,7 +819,7 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
             lockedValuation(models, products, transaction),
             { save: !oneTrip },
           );
-      const number = input.draft ? draftNumber() : (await nextInvoiceNumber(models, transaction))[0]!;
+      const number = nextNumbers ? nextNumbers(settings.invoicePrefix, 1)[0]! : draftNumber();
       if (oneTrip)
         return writeSaleRows(models, transaction, {
           input,

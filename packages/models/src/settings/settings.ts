@@ -13,7 +13,7 @@ import {
   TIME_ZONE_MESSAGE,
 } from '@salesfleet/contracts';
 import { dateInTimeZone } from './time-zone';
-import { rawSelect, rawSelectParts } from '../raw-select';
+import { rawSelectParts, type RawRead } from '../raw-select';
 import { Conflict, ValidationFailed } from '@salesfleet/contracts';
 
 /**
@@ -111,34 +111,41 @@ export async function postingSettings(models: TenantModels, transaction: Transac
 }
 
 /**
- * postingSettings and, in the same statement, more values as scalar subqueries by alias (a sale reads
- * its location, customer and the system accounts with the settings: one round trip instead of four).
- * The settings are remembered for the transaction, as postingSettings remembers them.
+ * The read of postingSettings with more values in the same statement, as scalar subqueries by alias
+ * (a sale reads its location, customer and the system accounts with the settings), for `rawReads`
+ * with the transaction's other first reads. The settings are remembered for the transaction, as
+ * postingSettings remembers them.
  */
-export async function postingSettingsWith<K extends string>(
+export function postingSettingsRead<K extends string>(
   models: TenantModels,
   transaction: Transaction,
   subqueries: Record<K, string>,
-): Promise<{ settings: TenantSettingsView; values: Record<K, unknown> }> {
+): RawRead<{ settings: TenantSettingsView; values: Record<K, unknown> }> {
   const model = models.unassociated('TenantSettings');
   const s = rawSelectParts(model);
   const keys = Object.keys(subqueries) as K[];
   const dialect = models.sequelize.getDialect();
   const lock = dialect === 'postgres' ? ' FOR SHARE' : dialect === 'sqlite' ? '' : ' LOCK IN SHARE MODE';
   const extra = keys.map((k, i) => `, ${subqueries[k]} AS ${s.quote(`_${i}`)}`).join('');
-  const [row] = await rawSelect<Record<string, unknown>>(
-    model,
-    `SELECT ${s.columns}${extra} FROM ${s.from} WHERE ${s.col('id')} = ${SETTINGS_ROW_ID}${lock}`,
-    transaction,
-  );
-  if (!row) throw new Conflict('This tenant has no settings row; run migrate-tenants', { reason: 'settingsMissing' });
-  const settings = view(row as unknown as SettingsRow);
-  byTransaction.set(transaction, settings);
-  const values = {} as Record<K, unknown>;
-  keys.forEach((k, i) => {
-    values[k] = row[`_${i}`];
-  });
-  return { settings, values };
+  return {
+    sql: `SELECT ${s.columns}${extra} FROM ${s.from} WHERE ${s.col('id')} = ${SETTINGS_ROW_ID}${lock}`,
+    read([row]) {
+      if (!row) throw new Conflict('This tenant has no settings row; run migrate-tenants', { reason: 'settingsMissing' });
+      const settings = view(row as unknown as SettingsRow);
+      byTransaction.set(transaction, settings);
+      const values = {} as Record<K, unknown>;
+      keys.forEach((k, i) => {
+        values[k] = row[`_${i}`];
+      });
+      return { settings, values };
+    },
+  };
+}
+
+/** SQL for the invoice prefix of the settings (a subquery: the sale's number is read with its settings). */
+export function invoicePrefixSql(models: TenantModels): string {
+  const s = rawSelectParts(models.unassociated('TenantSettings'));
+  return `(SELECT ${s.col('invoicePrefix')} FROM ${s.from} WHERE ${s.col('id')} = ${SETTINGS_ROW_ID})`;
 }
 
 /** Today's date in the tenant's time zone, `YYYY-MM-DD`. */
