@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { LoadRequest, LoadResult, SequentialRequest, SequentialResult } from '../load/load-generator';
+import { runWrk, wrkBinary } from '../load/wrk';
 import { Child } from './child';
 import { Fixtures } from './fixtures';
 import type { RunContext } from './run-context';
@@ -60,9 +61,11 @@ export class Harness {
     return this.#load;
   }
 
-  async load(port: number, load: Omit<LoadRequest, 'port'>): Promise<LoadResult> {
-    const generator = await this.loadGenerator();
-    return generator.request<LoadResult>('autocannon', { load: { ...load, port } });
+  /** One load run: autocannon in the load generator child, or (`wrk`) Debian's wrk (GET only). */
+  async load(port: number, load: Omit<LoadRequest, 'port'>, generator: LoadGenerator = 'autocannon'): Promise<LoadResult> {
+    if (generator === 'wrk') return runWrk(wrkBinary(), { ...load, port });
+    const child = await this.loadGenerator();
+    return child.request<LoadResult>('autocannon', { load: { ...load, port } });
   }
 
   async sequential(port: number, requests: SequentialRequest[]): Promise<SequentialResult[]> {
@@ -77,9 +80,10 @@ export class Harness {
   async interleaved(
     servers: readonly BenchServer[],
     load: Omit<LoadRequest, 'port' | 'durationSeconds'>,
-    options: { warm?: boolean } = {},
+    options: { warm?: boolean; generator?: LoadGenerator } = {},
   ): Promise<Record<string, Interleaved>> {
     const { rounds, roundSeconds, warmupSeconds } = this.ctx.scale;
+    const generator = options.generator ?? 'autocannon';
     // Warm-up: every host once (opens every handle), then a short discarded load run.
     if (options.warm !== false) {
       for (const s of servers) {
@@ -87,7 +91,7 @@ export class Harness {
           s.port,
           load.hosts.map((host) => ({ host, path: load.path, headers: load.headers, label: 'warm-up' })),
         );
-        await this.load(s.port, { ...load, durationSeconds: warmupSeconds });
+        await this.load(s.port, { ...load, durationSeconds: warmupSeconds }, generator);
       }
     }
     const runs: Record<string, LoadResult[]> = Object.fromEntries(servers.map((s) => [s.name, []]));
@@ -95,7 +99,7 @@ export class Harness {
     for (let r = 0; r < rounds; r++) {
       for (const s of servers) {
         const cpuBefore = await s.cpuMicros();
-        const result = await this.load(s.port, { ...load, durationSeconds: roundSeconds });
+        const result = await this.load(s.port, { ...load, durationSeconds: roundSeconds }, generator);
         cpuUs[s.name]! += (await s.cpuMicros()) - cpuBefore;
         runs[s.name]!.push(result);
         this.log(
@@ -107,20 +111,15 @@ export class Harness {
       Object.entries(runs).map(([name, list]) => [
         name,
         {
+          generator,
           rounds: list,
           rps: round(median(list.map((x) => x.rps)), 1),
           p50: round(median(list.map((x) => x.p50)), 2),
           p99: round(median(list.map((x) => x.p99)), 2),
           non2xx: list.reduce((n, x) => n + x.non2xx, 0),
           errors: list.reduce((n, x) => n + x.errors, 0),
-          cpuUsPerRequest: round(
-            cpuUs[name]! /
-              Math.max(
-                1,
-                list.reduce((n, x) => n + x.requests, 0),
-              ),
-            1,
-          ),
+          cpuUsPerRequest: round(cpuUs[name]! / Math.max(1, requests(list)), 1),
+          loadCpuUsPerRequest: round(list.reduce((n, x) => n + x.loadCpuMicros, 0) / Math.max(1, requests(list)), 1),
         },
       ]),
     );
@@ -132,7 +131,13 @@ export class Harness {
   }
 }
 
+/** Which program sends the load: autocannon (in the load generator child) or Debian's wrk. */
+export type LoadGenerator = 'autocannon' | 'wrk';
+
+const requests = (list: LoadResult[]) => list.reduce((n, x) => n + x.requests, 0);
+
 export interface Interleaved {
+  generator: LoadGenerator;
   rounds: LoadResult[];
   rps: number;
   p50: number;
@@ -144,6 +149,8 @@ export interface Interleaved {
    * what a request costs, nearly independent of what else the machine runs (unlike req/s).
    */
   cpuUsPerRequest: number;
+  /** The load generator's own CPU time over every round divided by the requests it sent. */
+  loadCpuUsPerRequest: number;
 }
 
 /** The list route every HTTP benchmark reads (override with SALESFLEET_BENCH_PATH). */

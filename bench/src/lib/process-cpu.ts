@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 /** Linux's USER_HZ: /proc reports CPU times in ticks of 1/100 s on every architecture Node runs on here. */
 const MICROS_PER_TICK = 10_000;
 
-async function children(pid: number): Promise<number[]> {
+export async function childPids(pid: number): Promise<number[]> {
   const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
   return text
     .split(' ')
@@ -12,7 +12,7 @@ async function children(pid: number): Promise<number[]> {
 }
 
 /** utime + stime of one process in µs (0 once it has exited). */
-async function ownCpuMicros(pid: number): Promise<number> {
+export async function ownCpuMicros(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
   if (stat === null) return 0;
   // Fields after the command name (which may hold spaces and parentheses): state is field 3, utime 14, stime 15.
@@ -26,6 +26,6 @@ async function ownCpuMicros(pid: number): Promise<number> {
  */
 export async function processTreeCpuMicros(pid: number): Promise<number> {
   let total = await ownCpuMicros(pid);
-  for (const child of await children(pid)) total += await processTreeCpuMicros(child);
+  for (const child of await childPids(pid)) total += await processTreeCpuMicros(child);
   return total;
 }

@@ -38,9 +38,12 @@ export interface LoadResult {
   p99: number;
   max: number;
   statusCodes: Record<string, number>;
+  /** The load generator's own CPU time over the run (user + system, µs, every thread of its process). */
+  loadCpuMicros: number;
 }
 
 async function runAutocannon(r: LoadRequest): Promise<LoadResult> {
+  const cpuBefore = process.cpuUsage();
   let next = 0;
   const latencies: number[] = [];
   const statusCodes: Record<string, number> = {};
@@ -74,6 +77,7 @@ async function runAutocannon(r: LoadRequest): Promise<LoadResult> {
     if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
   });
   const result = await done;
+  const cpu = process.cpuUsage(cpuBefore);
   const ok = latencies.length;
   const total = Object.values(statusCodes).reduce((a, b) => a + b, 0);
   return {
@@ -91,6 +95,7 @@ async function runAutocannon(r: LoadRequest): Promise<LoadResult> {
       2,
     ),
     statusCodes,
+    loadCpuMicros: cpu.user + cpu.system,
   };
 }
 
