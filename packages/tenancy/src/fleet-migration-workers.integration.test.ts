@@ -86,6 +86,59 @@ describe.each(await testDialects())('fleet migration in worker threads on %s', (
     expect(again.results.filter((r) => r.slug !== broken).flatMap((r) => r.applied)).toEqual([]);
   }, 300_000);
 
+  it('resumes after a crash before its chunk of registry writes: the next run applies the rest and records every version and note', async () => {
+    const slugs = [testSlug(), testSlug(), testSlug(), testSlug()];
+    for (const slug of slugs)
+      await t.provisioner.createTenant({ name: slug, subdomain: slug, adminEmail: `admin@${slug}.example.com` }, { actor: 'test' });
+    const column = `crash_note_${Date.now().toString(36)}`;
+    const name = `20991231-0002-test-${column}`;
+    const tenants = await Promise.all(slugs.map((slug) => t.registry.getTenant(slug)));
+    const before = tenants[0]!.schemaVersion;
+    const migrations = { module: MODULE, exportName: 'withProductColumn', args: [column] };
+    const crash = new Error('simulated crash');
+    // Sequentially, in this thread: the run dies once two tenants are migrated, before its chunk (the
+    // versions and notes of up to 100 tenants) reaches the registry.
+    await expect(
+      t.provisioner.migrateTenants({
+        actor: 'test',
+        tenants,
+        skipRegistry: true,
+        concurrency: 1,
+        migrations,
+        onProgress: (done) => {
+          if (done === 2) throw crash;
+        },
+      }),
+    ).rejects.toBe(crash);
+    for (const tenant of tenants) expect((await t.registry.getTenant(tenant.slug)).schemaVersion).toBe(before);
+
+    // The next run, on worker threads: the first two have nothing to apply, the other two get it.
+    const again = await t.provisioner.migrateTenants({
+      actor: 'test',
+      tenants,
+      skipRegistry: true,
+      concurrency: 4,
+      workers: 2,
+      migrations,
+    });
+    expect(again.ok).toBe(true);
+    expect(again.results.map((r) => [r.slug, r.applied, r.schemaVersion])).toEqual([
+      [slugs[0], [], name],
+      [slugs[1], [], name],
+      [slugs[2], [name], name],
+      [slugs[3], [name], name],
+    ]);
+    for (const slug of slugs) expect((await t.registry.getTenant(slug)).schemaVersion).toBe(name);
+    // Its operations log says what it did per tenant, written with its chunk, before its end row.
+    const [end] = await t.operations.list({ action: 'migrate-tenants', limit: 1 });
+    const rows = (await t.operations.list({ runId: end!.runId })).reverse();
+    expect([rows[0]?.step, rows[0]?.outcome, rows.at(-1)?.step, rows.at(-1)?.outcome]).toEqual([null, 'started', null, 'succeeded']);
+    const notes = rows.slice(1, -1).sort((a, b) => (a.step ?? '').localeCompare(b.step ?? ''));
+    expect(notes.map((r) => [r.step, r.outcome, r.details])).toEqual(
+      [slugs[2]!, slugs[3]!].sort().map((slug) => [`tenant:${slug}`, 'succeeded', { applied: [name] }]),
+    );
+  }, 300_000);
+
   it('refuses workers together with a tenantMigrations hook (a function cannot cross into a worker)', async () => {
     const hooked = await createTestTenancy({ engine: 'sqlite', tenantMigrations: () => [] });
     try {

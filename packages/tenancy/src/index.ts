@@ -51,7 +51,7 @@
  *   `setPlatformAdminPassword`, `setPlatformAdminActive`, `recordPlatformAdminLogin`, `countPlatformAdmins`,
  *   `listPlatformAdmins`), platform sessions (`createPlatformSession → { token, session }`,
  *   `findPlatformSession(token)`, `revokePlatformSession`, `revokePlatformSessionsOf`,
- *   `purgeExpiredPlatformSessions`), operations (`insertOperation`, `listOperations(filter)`),
+ *   `purgeExpiredPlatformSessions`), operations (`insertOperations`, `listOperations(filter)`),
  *   `migrate()`, `migrationStatus()`, `ping()`, change events (`onChange(listener) → unsubscribe`).
  * - Operations log: `OperationsLog#begin(action, ctx) → OperationRun` (`step`, `note`, `succeed`, `fail`),
  *   `record`, `list`; rows in the registry and JSON lines in `<dataDir>/logs/tenant_operations.log`.

@@ -7,7 +7,7 @@ import { maskSecrets, redact } from './mask';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files';
 import type { OperationOutcome } from './registry/models';
 import type { OperationRecord } from './registry/records';
-import type { OperationFilter, Registry } from './registry/registry';
+import type { OperationFilter, OperationInsert, Registry } from './registry/registry';
 import { isSalesfleetError } from '@salesfleet/contracts';
 
 export interface OperationContext {
@@ -79,43 +79,45 @@ export class OperationsLog {
     context: OperationContext & { error?: unknown; durationMs?: number },
   ): Promise<void> {
     const run = new OperationRun(this, action, context);
-    await this.write(run, {
-      step: null,
-      outcome,
-      details: context.details ?? {},
-      error: context.error ?? null,
-      durationMs: context.durationMs ?? null,
-    });
+    await this.write(run, [
+      {
+        step: null,
+        outcome,
+        details: context.details ?? {},
+        error: context.error ?? null,
+        durationMs: context.durationMs ?? null,
+      },
+    ]);
   }
 
   list(filter: OperationFilter = {}): Promise<OperationRecord[]> {
     return this.#registry.listOperations(filter);
   }
 
-  /** @internal */
-  async write(run: OperationRun, entry: OperationEntry): Promise<void> {
-    const details = maskSecrets(entry.details) as Record<string, unknown>;
-    const error = entry.error === null || entry.error === undefined ? null : run.describeError(entry.error);
-    const errorCode = errorCodeOf(entry.error);
-    const durationMs = entry.durationMs === null ? null : Math.round(entry.durationMs);
+  /** @internal Stores rows of one run, in order: one registry INSERT and one appended write for all of them. */
+  async write(run: OperationRun, entries: readonly OperationEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     const now = new Date();
-    const line: OperationLogLine = {
-      time: now.toISOString(),
-      runId: run.runId,
-      tenantId: run.tenantId,
-      tenant: run.tenantSlug,
-      action: run.action,
-      step: entry.step,
-      outcome: entry.outcome,
-      actor: run.actor,
-      durationMs,
-      error,
-      ...(errorCode ? { errorCode } : {}),
-      details,
-    };
-    const fileWrite = this.#append(`${JSON.stringify(line)}\n`);
-    try {
-      await this.#registry.insertOperation({
+    const rows = entries.map((entry) => {
+      const details = maskSecrets(entry.details) as Record<string, unknown>;
+      const error = entry.error === null || entry.error === undefined ? null : run.describeError(entry.error);
+      const errorCode = errorCodeOf(entry.error);
+      const durationMs = entry.durationMs === null ? null : Math.round(entry.durationMs);
+      const line: OperationLogLine = {
+        time: now.toISOString(),
+        runId: run.runId,
+        tenantId: run.tenantId,
+        tenant: run.tenantSlug,
+        action: run.action,
+        step: entry.step,
+        outcome: entry.outcome,
+        actor: run.actor,
+        durationMs,
+        error,
+        ...(errorCode ? { errorCode } : {}),
+        details,
+      };
+      const insert: OperationInsert = {
         runId: run.runId,
         tenantId: run.tenantId,
         tenantSlug: run.tenantSlug,
@@ -127,13 +129,18 @@ export class OperationsLog {
         error,
         durationMs,
         createdAt: now,
-      });
+      };
+      return { line, insert };
+    });
+    const fileWrite = this.#append(rows.map((r) => `${JSON.stringify(r.line)}\n`).join(''));
+    try {
+      await this.#registry.insertOperations(rows.map((r) => r.insert));
     } catch (err) {
-      // The registry may be the thing that is failing; the file still has the line.
+      // The registry may be the thing that is failing; the file still has the lines.
       const message = redact((err as Error).message);
       this.#logger.error(
-        { err: message, runId: run.runId, action: run.action, tenant: run.tenantSlug, outcome: entry.outcome },
-        'operations log row not stored in the registry',
+        { err: message, runId: run.runId, action: run.action, tenant: run.tenantSlug, rows: rows.length },
+        'operations log rows not stored in the registry',
       );
       await this.#append(
         `${JSON.stringify({ time: new Date().toISOString(), runId: run.runId, action: 'operations-log', outcome: 'failed', error: message })}\n`,
@@ -153,7 +160,7 @@ export class OperationsLog {
   async #append(text: string): Promise<void> {
     this.#dirReady ??= mkdir(dirname(this.logFile), { recursive: true, mode: PRIVATE_DIR_MODE });
     await this.#dirReady;
-    // One appendFile per line: O_APPEND writes of a single small buffer do not interleave.
+    // One appendFile per write (whole lines): O_APPEND writes of a single buffer do not interleave.
     await appendFile(this.logFile, text, { encoding: 'utf8', mode: PRIVATE_FILE_MODE });
   }
 }
@@ -178,6 +185,9 @@ export class OperationRun {
   readonly #started = performance.now();
   #finished = false;
   #queue: Promise<void> = Promise.resolve();
+  /** Rows queued and not yet handed to a write; `#draining`: a write that will take them is queued. */
+  #pending: OperationEntry[] = [];
+  #draining = false;
 
   constructor(log: OperationsLog, action: string, context: OperationContext) {
     this.#log = log;
@@ -209,13 +219,24 @@ export class OperationRun {
     return redact(message, this.#secrets).slice(0, 2000);
   }
 
-  /** @internal Queues a row; rows are written one after another, in order. */
-  enqueue(entry: OperationEntry): void {
+  /**
+   * @internal Queues rows; they are written in order, and the rows queued while a write is in flight
+   * go together in the next one (one INSERT, one appended write).
+   */
+  enqueue(...entries: OperationEntry[]): void {
     // Error messages are formatted now, while the run's secrets are known.
-    const stored = entry.error === null || entry.error === undefined ? entry : { ...entry, error: errorForLog(entry.error, this) };
+    for (const entry of entries)
+      this.#pending.push(entry.error === null || entry.error === undefined ? entry : { ...entry, error: errorForLog(entry.error, this) });
+    if (this.#draining) return;
+    this.#draining = true;
     // write() reports its own failures; this keeps one unexpected throw from stopping the queue.
     this.#queue = this.#queue
-      .then(() => this.#log.write(this, stored))
+      .then(() => {
+        const batch = this.#pending;
+        this.#pending = [];
+        this.#draining = false;
+        return this.#log.write(this, batch);
+      })
       .catch((err: unknown) =>
         this.#log.logger.error({ err: errorText(err), runId: this.runId, action: this.action }, 'operations log entry lost'),
       );
@@ -242,6 +263,13 @@ export class OperationRun {
   /** Records a step that already happened (or a note), without running anything. */
   async note(step: string, outcome: OperationOutcome, details: Record<string, unknown> = {}, error: unknown = null): Promise<void> {
     this.enqueue({ step, outcome, details, error, durationMs: null });
+  }
+
+  /** Records several notes at once (written together: a fleet migration's chunk of tenants). */
+  notes(entries: readonly { step: string; outcome: OperationOutcome; details?: Record<string, unknown>; error?: unknown }[]): void {
+    this.enqueue(
+      ...entries.map((e) => ({ step: e.step, outcome: e.outcome, details: e.details ?? {}, error: e.error ?? null, durationMs: null })),
+    );
   }
 
   async succeed(details: Record<string, unknown> = {}): Promise<void> {

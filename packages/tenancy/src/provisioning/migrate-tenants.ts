@@ -5,7 +5,7 @@ import { migrateUp, migrationStatus, type MigrationDefinition, type MigrationSta
 import { closeSequelize, databaseKey, describeSpec, driverFor, openSequelize, type DatabaseSpec } from '../drivers/index';
 import { redact } from '../mask';
 import { readSchemaMigrationStatuses, readServerMigrationStatus } from '../migration-status';
-import type { OperationRun } from '../operations';
+import type { OperationOutcome } from '../registry/models';
 import { pendingMigrationCount, type TenantRecord } from '../registry/records';
 import { driverContext, sequelizeOptions, unreachableMessage, type ProvisioningContext } from './context';
 import type { ActorOptions, FleetMigrationResult, MigrateTenantsOptions, MigrationResult } from './types';
@@ -71,13 +71,27 @@ async function migrateFleet(
         details: { tenants: tenants.length },
       });
   let done = 0;
-  // Schema versions are written to the registry in batches, off the per-tenant critical path.
-  let versions: { tenantId: number; slug: string; schemaVersion: string | null }[] = [];
-  const flushVersions = async () => {
-    const batch = versions;
-    versions = [];
-    if (batch.length > 0) await ctx.registry.setSchemaVersions(batch);
+  // What the registry records per tenant — its schema version, its note in the operations log — is
+  // written per chunk of CHUNK_TENANTS finished tenants (one UPDATE per version, one INSERT of notes,
+  // one appended write), in the background and in order, the same chunks sequentially and in
+  // parallel. A crash loses at most the last chunk's notes and versions: the tenant databases say
+  // what is applied, so the next run skips it; a resumable fleet job records each tenant's outcome
+  // through onTenant, after writing that tenant's version itself.
+  let chunk: Chunk = { versions: [], notes: [] };
+  let writes: Promise<void> = Promise.resolve();
+  let writeError: unknown = null;
+  const flushChunk = () => {
+    const batch = chunk;
+    chunk = { versions: [], notes: [] };
+    if (batch.notes.length > 0) run?.notes(batch.notes);
+    if (batch.versions.length === 0) return;
+    writes = writes
+      .then(() => ctx.registry.setSchemaVersions(batch.versions))
+      .catch((err: unknown) => {
+        writeError ??= err;
+      });
   };
+  const note: NoteTenant = (entry) => chunk.notes.push(entry);
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const schemaStatuses = readOnly ? batchedSchemaStatuses(ctx, tenants, names) : null;
   // A tenant's connection closes while the next tenant starts (closing waits for the server to end
@@ -107,7 +121,7 @@ async function migrateFleet(
           }
         : await migrateOne(ctx, tenant, {
             readOnly,
-            run,
+            note: run ? note : null,
             closeLater,
             migrations,
             workers,
@@ -118,12 +132,10 @@ async function migrateFleet(
         const version = { tenantId: tenant.id, slug: tenant.slug, schemaVersion: result.schemaVersion };
         // A caller recording each tenant's outcome (a resumable fleet job) finds its version written first.
         if (options.onTenant) await ctx.registry.setSchemaVersions([version]);
-        else {
-          versions.push(version);
-          if (versions.length >= 200) await flushVersions();
-        }
+        else chunk.versions.push(version);
       }
       done++;
+      if (done % CHUNK_TENANTS === 0) flushChunk();
       options.onProgress?.(done, tenants.length, result);
       await options.onTenant?.(result, tenant);
       return result;
@@ -132,7 +144,9 @@ async function migrateFleet(
   );
   const results = settled.filter((r): r is MigrationResult => r !== null);
   await Promise.all(closing);
-  await flushVersions();
+  flushChunk();
+  await writes;
+  if (writeError) throw writeError;
   const ok = registry.ok && results.every((r) => r.ok);
   const summary = {
     tenants: results.length,
@@ -145,6 +159,17 @@ async function migrateFleet(
     else await run.fail(new Error(`${summary.failed} tenant(s) failed to migrate`), summary);
   }
   return { registry, results, ok, durationMs: Math.round(performance.now() - started) };
+}
+
+/** Finished tenants whose registry records are written together (see migrateFleet). */
+const CHUNK_TENANTS = 100;
+
+/** A tenant's entry in the fleet run's operations log (written with its chunk). */
+type NoteTenant = (entry: { step: string; outcome: OperationOutcome; details?: Record<string, unknown>; error?: unknown }) => void;
+
+interface Chunk {
+  versions: { tenantId: number; slug: string; schemaVersion: string | null }[];
+  notes: Parameters<NoteTenant>[0][];
 }
 
 /** Migrates one tenant (the API's `POST /tenants/:slug/migrate`). */
@@ -162,7 +187,8 @@ async function migrateOne(
   tenant: TenantRecord,
   how: {
     readOnly: boolean;
-    run: OperationRun | null;
+    /** Records the tenant's outcome in the run's operations log (null: a read-only run). */
+    note: NoteTenant | null;
     closeLater: (close: Promise<void>) => void;
     migrations: readonly MigrationDefinition[] | undefined;
     workers: MigrateWorkers | null;
@@ -170,7 +196,7 @@ async function migrateOne(
     schemaStatuses: SchemaStatuses | null;
   },
 ): Promise<MigrationResult> {
-  const { readOnly, run, closeLater, migrations, workers, source, schemaStatuses } = how;
+  const { readOnly, note, closeLater, migrations, workers, source, schemaStatuses } = how;
   const started = performance.now();
   const base = { slug: tenant.slug, applied: [] as string[], pending: [] as string[], schemaVersion: tenant.schemaVersion };
   if (tenant.status === 'provisioning' || tenant.status === 'deleting' || tenant.status === 'failed' || tenant.status === 'maintenance') {
@@ -218,7 +244,7 @@ async function migrateOne(
         });
         applied = state.applied;
       }
-      if (run && applied.length > 0) await run.note(`tenant:${tenant.slug}`, 'succeeded', { applied });
+      if (applied.length > 0) note?.({ step: `tenant:${tenant.slug}`, outcome: 'succeeded', details: { applied } });
       return {
         ...base,
         ok: true,
@@ -248,12 +274,12 @@ async function migrateOne(
       );
     }
     const schemaVersion = status.applied.at(-1) ?? null;
-    if (run && applied.length > 0) await run.note(`tenant:${tenant.slug}`, 'succeeded', { applied });
+    if (applied.length > 0) note?.({ step: `tenant:${tenant.slug}`, outcome: 'succeeded', details: { applied } });
     return { ...base, ok: true, applied, pending: status.pending, schemaVersion, durationMs: Math.round(performance.now() - started) };
   } catch (err) {
     // Reported in this tenant's result; the fleet run goes on with the others.
     const message = unreachableMessage(err, spec);
-    if (run) await run.note(`tenant:${tenant.slug}`, 'failed', {}, new Error(message));
+    note?.({ step: `tenant:${tenant.slug}`, outcome: 'failed', error: new Error(message) });
     return { ...base, ok: false, error: message, durationMs: Math.round(performance.now() - started) };
   } finally {
     closeLater(closeWorkerTenant ? closeWorkerTenant() : closeSequelize(sequelize));

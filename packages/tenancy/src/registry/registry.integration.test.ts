@@ -218,12 +218,15 @@ describe.each(dialects)('registry on %s', (dialect) => {
 
   it('lists operations newest first with filters and a limit', async () => {
     const slug = testSlug();
-    for (const [action, outcome] of [
-      ['create-tenant', 'started'],
-      ['create-tenant', 'succeeded'],
-      ['suspend-tenant', 'failed'],
-    ] as const) {
-      await t.registry.insertOperation({
+    // One INSERT for the three rows: ids (and so "newest first") follow the order given.
+    await t.registry.insertOperations(
+      (
+        [
+          ['create-tenant', 'started'],
+          ['create-tenant', 'succeeded'],
+          ['suspend-tenant', 'failed'],
+        ] as const
+      ).map(([action, outcome]) => ({
         runId: 'r1',
         tenantId: null,
         tenantSlug: slug,
@@ -234,8 +237,8 @@ describe.each(dialects)('registry on %s', (dialect) => {
         details: { n: 1 },
         error: outcome === 'failed' ? 'boom' : null,
         durationMs: 12.4,
-      });
-    }
+      })),
+    );
     const all = await t.registry.listOperations({ tenant: slug });
     expect(all.map((o) => o.outcome)).toEqual(['failed', 'succeeded', 'started']);
     expect(all[0]).toMatchObject({ action: 'suspend-tenant', error: 'boom', details: { n: 1 }, durationMs: 12 });

@@ -948,21 +948,27 @@ export class Registry {
 
   // ── operations ────────────────────────────────────────────────────────────────────────────────
 
-  async insertOperation(entry: OperationInsert): Promise<OperationRecord> {
-    const row = await this.models.Operation.create({
-      runId: entry.runId,
-      tenantId: entry.tenantId,
-      tenantSlug: entry.tenantSlug,
-      action: entry.action,
-      step: entry.step,
-      outcome: entry.outcome,
-      actor: entry.actor.slice(0, 200),
-      details: JSON.stringify(entry.details),
-      error: entry.error,
-      durationMs: entry.durationMs === null ? null : Math.round(entry.durationMs),
-      ...(entry.createdAt ? { createdAt: entry.createdAt } : {}),
-    });
-    return toOperationRecord(row);
+  /**
+   * Stores operation rows in one INSERT (rows of one run written together: a fleet migration's
+   * per-tenant notes of a chunk of tenants); ids follow the order given.
+   */
+  async insertOperations(entries: readonly OperationInsert[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.models.Operation.bulkCreate(
+      entries.map((entry) => ({
+        runId: entry.runId,
+        tenantId: entry.tenantId,
+        tenantSlug: entry.tenantSlug,
+        action: entry.action,
+        step: entry.step,
+        outcome: entry.outcome,
+        actor: entry.actor.slice(0, 200),
+        details: JSON.stringify(entry.details),
+        error: entry.error,
+        durationMs: entry.durationMs === null ? null : Math.round(entry.durationMs),
+        ...(entry.createdAt ? { createdAt: entry.createdAt } : {}),
+      })),
+    );
   }
 
   async listOperations(filter: OperationFilter = {}): Promise<OperationRecord[]> {
