@@ -3,6 +3,7 @@ import { testDialects } from '@salesfleet/models/testing';
 import { compareSchemaWithModels, migrateDown, migrateUp, migrationNames, migrationStatus } from '@salesfleet/migrations';
 import { createTestTenancy, testSlug, type TestTenancy } from '../testing/index';
 import type { NewTenant, RegistryChange } from './registry';
+import { toTenantRecord } from './tenant-list';
 import { Conflict, DatabasePlacementConflict, NotFound, SlugTaken, ValidationFailed } from '@salesfleet/contracts';
 
 const dialects = await testDialects();
@@ -51,6 +52,46 @@ describe.each(dialects)('registry on %s', (dialect) => {
     expect((await migrationStatus(sequelize, 'registry')).applied).toEqual([]);
     await migrateUp(sequelize, 'registry');
     expect(await compareSchemaWithModels(sequelize, all)).toEqual([]);
+  });
+
+  it('reads the same tenant record by slug, id and domain (plain rows) as from a model instance, every column set', async () => {
+    const slug = testSlug();
+    const created = await t.registry.insertTenant(newTenant(slug, 'Db-Pa55word!x', t));
+    await t.registry.updateTenant(created.id, {
+      status: 'suspended',
+      suspendedReason: 'billing',
+      maxUsers: 7,
+      multiLocation: true,
+      trialEndsAt: new Date('2030-01-02T03:04:05Z'),
+      paidUntil: new Date('2031-02-03T04:05:06Z'),
+      schemaVersion: '20260101000000-test',
+      provisioning: { owner: 'test-owner', leaseUntil: new Date('2032-03-04T05:06:07Z') },
+    });
+    await t.registry.recordHealth(created.id, {
+      reachable: true,
+      latencyMs: 12,
+      sizeBytes: 65_536,
+      error: null,
+      checkedAt: new Date('2029-05-06T07:08:09Z'),
+      userCount: 3,
+    });
+    const domain = `shop.${testSlug('d')}.example.org`;
+    await t.registry.addDomain(created.id, domain);
+    const instance = await t.registry.models.Tenant.findOne({ where: { slug } });
+    const expected = toTenantRecord(instance!);
+    expect(expected).toMatchObject({
+      status: 'suspended',
+      multiLocation: true,
+      userCount: 3,
+      schemaVersion: '20260101000000-test',
+      provisioning: { owner: 'test-owner' },
+      health: { reachable: true, sizeBytes: 65_536 },
+    });
+    expect(expected.paidUntil).toEqual(new Date('2031-02-03T04:05:06Z'));
+    expect(await t.registry.findTenant(slug)).toEqual(expected);
+    expect(await t.registry.findTenantById(created.id)).toEqual(expected);
+    expect(await t.registry.findTenantByDomain(domain)).toEqual(expected);
+    await t.registry.deleteTenant(created.id);
   });
 
   it('stores tenants with an encrypted password, bumps the version on every change and emits events', async () => {

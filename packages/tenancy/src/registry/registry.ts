@@ -429,8 +429,13 @@ export class Registry {
     return conditions.length === 0 ? {} : literal(conditions.join(' AND '));
   }
 
+  /**
+   * Plain rows (`raw`), as listTenants reads them: the router asks this for every host it has not seen
+   * and again for each cached one every few seconds (its TTL), so with hundreds of warm tenants a model
+   * instance per lookup was a steady cost of the request path's process.
+   */
   async findTenant(slug: string): Promise<TenantRecord | null> {
-    const row = await this.models.Tenant.findOne({ where: { slug } });
+    const row = await this.models.Tenant.findOne({ where: { slug }, raw: true });
     return row ? toTenantRecord(row) : null;
   }
 
@@ -442,7 +447,7 @@ export class Registry {
   }
 
   async findTenantById(id: number): Promise<TenantRecord | null> {
-    const row = await this.models.Tenant.findByPk(id);
+    const row = await this.models.Tenant.findByPk(id, { raw: true });
     return row ? toTenantRecord(row) : null;
   }
 
@@ -450,12 +455,15 @@ export class Registry {
   async findTenantByDomain(domain: string): Promise<TenantRecord | null> {
     const host = normalizeHost(domain);
     if (!host) return null;
-    const row = await this.models.TenantDomain.findOne({
+    // Plain rows, as findTenant: the domain's row and its tenant's columns nested under `tenant`.
+    const row = (await this.models.TenantDomain.findOne({
       where: { domain: host },
+      attributes: ['id'],
       include: [{ model: this.models.Tenant, as: 'tenant', required: true }],
-    });
-    const tenant = row?.get('tenant') as InstanceType<RegistryModels['Tenant']> | undefined;
-    return tenant ? toTenantRecord(tenant) : null;
+      raw: true,
+      nest: true,
+    })) as unknown as { tenant: Parameters<typeof toTenantRecord>[0] } | null;
+    return row ? toTenantRecord(row.tenant) : null;
   }
 
   /** Inserts a tenant row; a duplicate slug throws `SlugTaken` (the unique index picks one winner). */
