@@ -90,6 +90,20 @@ async function pgSessions(prefix: string): Promise<number> {
   }
 }
 
+/** CPU µs of the PostgreSQL backends serving the run's databases now (their /proc stat: same machine). */
+async function pgBackendCpu(prefix: string): Promise<Map<number, number>> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    const r = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname LIKE $1', [`${prefix}%`]);
+    const out = new Map<number, number>();
+    for (const { pid } of r.rows) out.set(pid, await ownCpuMicros(pid));
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<void> {
   await ensureBuilt(h);
   let hosts: string[];
@@ -132,11 +146,16 @@ async function main(): Promise<void> {
       for (const generator of ['wrk', 'autocannon'] as LoadGenerator[]) {
         for (const s of servers) {
           const sessionsBefore = engine === 'postgres' ? await pgSessions(h.fixtures.pgPrefix) : 0;
+          const backendsBefore = engine === 'postgres' ? await pgBackendCpu(h.fixtures.pgPrefix) : new Map<number, number>();
           const switchesBefore = await switches(s);
           const before = await processCpu(s);
           const result = await h.load(s.port, { ...load, durationSeconds: seconds }, generator);
           const after = await processCpu(s);
           const switchesAfter = await switches(s);
+          // Backends that lived through the round (a new one's CPU before the round is not known: counted whole).
+          const backendsAfter = engine === 'postgres' ? await pgBackendCpu(h.fixtures.pgPrefix) : new Map<number, number>();
+          let backendMicros = 0;
+          for (const [pid, micros] of backendsAfter) backendMicros += micros - (backendsBefore.get(pid) ?? 0);
           const connects = engine === 'postgres' ? (await pgSessions(h.fixtures.pgPrefix)) - sessionsBefore : 0;
           const per = (k: string) => round(((after[k] ?? 0) - (before[k] ?? 0)) / result.requests, 0);
           const parts = Object.keys(after)
@@ -147,7 +166,9 @@ async function main(): Promise<void> {
             `${engine} ${generator.padEnd(10)} ${s.name}: ${result.rps} req/s p99 ${result.p99} ms, non-2xx ${result.non2xx} errors ${result.errors}; ` +
               `server µs/req ${round(total / result.requests, 0)} (${parts.join(', ')}); load generator µs/req ${round(result.loadCpuMicros / result.requests, 0)}` +
               `; context switches per request: voluntary ${round((switchesAfter.voluntary - switchesBefore.voluntary) / result.requests, 2)}, involuntary ${round((switchesAfter.involuntary - switchesBefore.involuntary) / result.requests, 2)}` +
-              (engine === 'postgres' ? `; tenant connections opened ${connects}` : '') +
+              (engine === 'postgres'
+                ? `; tenant connections opened ${connects}; PostgreSQL backends µs/req ${round(backendMicros / result.requests, 0)}`
+                : '') +
               (result.non2xx ? `; statuses ${JSON.stringify(result.statusCodes)}` : '') +
               '\n',
           );
