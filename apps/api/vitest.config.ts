@@ -7,7 +7,7 @@ export default defineConfig({
     execArgv: ['--trace-deprecation'],
     setupFiles: ['@salesfleet/models/testing/pg-deprecations-setup'],
     include: ['src/**/*.test.ts'],
-    // Real databases (PostgreSQL/MariaDB created and dropped per test file) and scrypt hashes (~0.5 s).
+    // Real databases (PostgreSQL/MariaDB created and dropped per test file).
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -7,7 +7,7 @@ export default defineConfig({
     execArgv: ['--trace-deprecation'],
     setupFiles: ['./src/testing/pg-deprecations-setup.ts'],
     include: ['src/**/*.test.ts'],
-    // Database tests create and drop real PostgreSQL/MariaDB databases; scrypt hashes take ~0.6 s.
+    // Database tests create and drop real PostgreSQL/MariaDB databases.
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

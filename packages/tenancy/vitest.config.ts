@@ -6,7 +6,7 @@ export default defineConfig({
     // that caused them; --trace-deprecation shows where they came from.
     execArgv: ['--trace-deprecation'],
     setupFiles: ['@salesfleet/models/testing/pg-deprecations-setup'],
-    // Real databases and OWASP-cost scrypt hashes: integration tests take seconds, not milliseconds.
+    // Real databases: integration tests take seconds, not milliseconds.
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -19,7 +19,7 @@ export async function provisioningBenchmark(h: Harness): Promise<BenchmarkResult
   const notes: string[] = [
     `${scale.provisionTenants} tenants per mode and engine, created one at a time, the three modes in turn (after one discarded warm-up tenant each, ` +
       'which also builds the template). clone and migrate: no admin password given (the generated one-time password is hashed with the cheap ' +
-      'one-time scrypt cost, as for operators); password: cloned, with an admin password (the full-cost scrypt hash, run alongside the clone ' +
+      'one-time Argon2id cost, as for operators); password: cloned, with an admin password (the full-cost Argon2id hash, run alongside the clone ' +
       'and migration on the password worker pool — issue 15 target 6).',
   ];
   const details: Record<string, unknown> = {};

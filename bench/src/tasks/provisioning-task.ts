@@ -3,7 +3,7 @@
  * once — one cloning new databases from a migrated template (SQLite file copy / PostgreSQL CREATE
  * DATABASE … TEMPLATE / MySQL: the template's DDL and rows replayed as one script), one migrating an empty database — alternating between them so both see the
  * same machine; and, on the cloning tenancy, tenants created with an admin password (`password`: the
- * full-cost scrypt hash, which runs alongside the clone). Tenancies come from @salesfleet/tenancy/testing (temporary data dir, own template
+ * full-cost Argon2id hash, which runs alongside the clone). Tenancies come from @salesfleet/tenancy/testing (temporary data dir, own template
  * namespace); `cleanup()` drops every database they made.
  */
 import type { CreatedTenant } from '@salesfleet/tenancy';

@@ -96,16 +96,16 @@ export { seedTenant, type SeedAdmin, type SeedTenantInput, type SeedTenantResult
 export {
   generatePassword,
   hashPassword,
-  ONE_TIME_SCRYPT_PARAMS,
+  ONE_TIME_ARGON2_PARAMS,
   oneTimePassword,
   passwordNeedsRehash,
-  SCRYPT_PARAMS,
+  ARGON2_PARAMS,
   unmatchablePasswordHash,
   verifyPassword,
   DJANGO_PBKDF2_PREFIX,
   isDjangoPasswordHash,
 } from './auth/passwords';
-export { PasswordCheckBusy, scryptPool, type ScryptPoolStats } from './auth/scrypt-pool';
+export { PasswordCheckBusy, passwordPool, type PasswordPoolStats } from './auth/password-pool';
 export { findSessionByTokenHash, type SessionWithUser } from './auth/session-lookup';
 export {
   DEFAULT_GROUPS,

@@ -130,7 +130,7 @@ describe('seedTenant with a plain password and a named first location', () => {
         location: { code: 'HQ', name: 'Head office' },
       });
       const admin = await models.User.findByPk(adminUserId);
-      expect(admin?.passwordHash).toMatch(/^scrypt\$/);
+      expect(admin?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
       expect(await verifyPassword('plain text given here', admin!.passwordHash)).toBe(true);
       expect((await models.Location.findAll()).map((l) => l.code)).toEqual(['HQ']);
     } finally {

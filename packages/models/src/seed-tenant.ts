@@ -14,7 +14,7 @@ interface SeedAdminBase {
 }
 
 /**
- * The tenant's first admin. Give `password` (hashed here, which takes a few hundred ms of scrypt) or a
+ * The tenant's first admin. Give `password` (hashed here: one full-cost Argon2id on the password pool) or a
  * `passwordHash` from hashPassword() — a provisioner can hash while it creates and migrates the
  * database, and keep the seed itself in the tens of milliseconds.
  */
@@ -47,7 +47,7 @@ export async function seedTenant(models: TenantModels, input: SeedTenantInput): 
   return sequelize.transaction(async (transaction) => {
     const existing = await User.findOne({ where: { username: admin.username }, attributes: ['id'], transaction });
 
-    // Hash while the other rows are written; scrypt runs on libuv's thread pool.
+    // Hash while the other rows are written; the hash runs on the password pool's workers.
     let pendingHash: Promise<string> | undefined;
     if (!existing) {
       pendingHash = admin.passwordHash !== undefined ? Promise.resolve(admin.passwordHash) : hashPassword(admin.password);

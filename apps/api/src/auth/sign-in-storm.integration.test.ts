@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scryptPool } from '@salesfleet/models';
+import { passwordPool } from '@salesfleet/models';
 import { dialectAvailable } from '@salesfleet/models/testing';
 import { createApp } from '../app';
 import { startServer, type RunningServer } from '../server';
@@ -34,9 +34,9 @@ function post(port: number, host: string, path: string, body: unknown): Promise<
 }
 
 async function storm(port: number, host: string, path: string, login: string, n = 60) {
-  const before = scryptPool.stats().completed;
+  const before = passwordPool.stats().completed;
   const statuses = await Promise.all(Array.from({ length: n }, () => post(port, host, path, { login, password: 'wrong password, again' })));
-  return { hashed: scryptPool.stats().completed - before, statuses };
+  return { hashed: passwordPool.stats().completed - before, statuses };
 }
 
 describe('a storm of parallel wrong passwords over HTTP', () => {

@@ -4,7 +4,7 @@ import { ValidationFailed } from '../errors/classes';
 /** Length bounds of a password a person chooses (tenant users and platform admins). */
 export const PASSWORD_POLICY = { minLength: 12, maxLength: 256 } as const;
 
-/** Sign-in accepts any password up to this length (scrypt over megabytes would be a DoS). */
+/** Sign-in accepts any password up to this length (hashing megabytes would be a DoS). */
 export const LOGIN_PASSWORD_MAX_LENGTH = 1024;
 
 /**

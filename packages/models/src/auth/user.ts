@@ -10,7 +10,7 @@ import {
 import { timestampAttribute } from '../timestamp-attribute';
 import type { AssociateModel, Group, Session } from '../model-types';
 
-/** Tenant users (the people who sell and keep the books). Passwords are stored only as scrypt hashes. */
+/** Tenant users (the people who sell and keep the books). Passwords are stored only as hashes (auth/passwords.ts). */
 export function defineUser(sequelize: Sequelize) {
   class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
     declare id: CreationOptional<number>;

@@ -13,7 +13,7 @@ import { workingTenant, type RecoveryDeps } from './recovery';
  *
  * - Passwords: a `pbkdf2_sha256$…` hash is kept as it is, so the old password signs in (the one
  *   verifier, verifyPassword in @salesfleet/models, accepts it) and the first successful sign-in
- *   replaces it with the product's scrypt hash (passwordNeedsRehash). Any other algorithm, and
+ *   replaces it with the product's Argon2id hash (passwordNeedsRehash). Any other algorithm, and
  *   Django's unusable `!…` passwords, are imported as "must reset": an unusable hash, reported, for
  *   `tenant-users <slug> --reset-password USER`.
  * - Groups: Django groups named like the tenant's groups (Admin, Managers, Cashiers; case ignored)

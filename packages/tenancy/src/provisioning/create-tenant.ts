@@ -262,7 +262,7 @@ async function createPlaced(
   started: number,
   registered: () => Promise<void>,
 ): Promise<CreatedTenant> {
-  // Hash while the database is created and migrated (scrypt runs on the thread pool).
+  // Hash while the database is created and migrated (the hash runs on the password pool's workers).
   const credentials = v.adminPassword
     ? hashPassword(v.adminPassword).then((hash) => ({ password: null as string | null, hash }))
     : oneTimePassword().then(({ password, hash }) => ({ password: password as string | null, hash }));

@@ -1,3 +1,4 @@
+import { randomBytes, scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '@salesfleet/models/testing';
 import { compareSchemaWithModels, migrateDown, migrateUp, migrationNames, migrationStatus } from '@salesfleet/migrations';
@@ -225,7 +226,21 @@ describe.each(dialects)('registry on %s', (dialect) => {
     const [hashRow] = (await t.registry.sequelize.query(`SELECT password_hash FROM platform_admins WHERE id = ${admin.id}`))[0] as {
       password_hash: string;
     }[];
-    expect(hashRow!.password_hash).toMatch(/^scrypt\$/);
+    expect(hashRow!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+
+    // A hash of the former scheme (scrypt, as stored before Argon2id) still signs in and is replaced then.
+    const salt = randomBytes(16);
+    const legacyKey = scryptSync('correct horse battery staple', salt, 32, { N: 2 ** 12, r: 8, p: 1 });
+    const legacy = `scrypt$4096$8$1$${salt.toString('base64url')}$${legacyKey.toString('base64url')}`;
+    await t.registry.models.PlatformAdmin.update({ passwordHash: legacy }, { where: { id: admin.id } });
+    const storedHash = async () => (await t.registry.models.PlatformAdmin.findByPk(admin.id))!.passwordHash;
+    expect(await t.registry.authenticatePlatformAdmin(username, 'wrong password')).toBeNull();
+    expect(await storedHash()).toBe(legacy);
+    expect(await t.registry.authenticatePlatformAdmin(username, 'correct horse battery staple')).toMatchObject({ id: admin.id });
+    const upgraded = await storedHash();
+    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await t.registry.authenticatePlatformAdmin(username, 'correct horse battery staple')).toMatchObject({ id: admin.id });
+    expect(await storedHash()).toBe(upgraded);
 
     const { token, session } = await t.registry.createPlatformSession(admin.id, { ip: '203.0.113.5', userAgent: 'vitest' });
     expect(token.length).toBeGreaterThanOrEqual(40);

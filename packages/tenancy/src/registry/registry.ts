@@ -12,7 +12,7 @@ import {
   type Sequelize,
   type WhereOptions,
 } from 'sequelize';
-import { hashPassword, unmatchablePasswordHash, verifyPassword } from '@salesfleet/models';
+import { hashPassword, passwordNeedsRehash, unmatchablePasswordHash, verifyPassword } from '@salesfleet/models';
 import { migrateUp, migrationStatus } from '@salesfleet/migrations';
 import type { SecretBox } from '../crypto';
 import { databaseKey, type DatabaseSpec } from '../drivers/spec';
@@ -198,7 +198,7 @@ export interface OperationFilter {
 export interface NewPlatformAdmin {
   username: string;
   email: string;
-  /** Plain password; stored as a scrypt hash. The caller checks its strength. */
+  /** Plain password; stored as an Argon2id hash (hashPassword). The caller checks its strength. */
   password: string;
   mustChangePassword?: boolean;
 }
@@ -865,7 +865,10 @@ export class Registry {
       return null;
     }
     const ok = await verifyPassword(password, row.passwordHash);
-    return ok && row.isActive ? toAdminRecord(row) : null;
+    if (!ok || !row.isActive) return null;
+    // As tenant sign-in does: a hash of an older scheme (scrypt) or a one-time cost is replaced now.
+    if (passwordNeedsRehash(row.passwordHash)) await row.update({ passwordHash: await hashPassword(password) });
+    return toAdminRecord(row);
   }
 
   /** Whether `password` is this admin's current password. */

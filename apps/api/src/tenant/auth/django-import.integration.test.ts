@@ -150,13 +150,13 @@ describe.each(dialects)('import-users --from-django (Django database and tenant 
     expect((await user('alice'))!.passwordHash).toBe(ALICE_HASH);
     expect(await signIn('alice', 'lètmein')).toBe(200);
     const rehashed = (await user('alice'))!.passwordHash;
-    expect(rehashed.startsWith('scrypt$')).toBe(true);
+    expect(rehashed.startsWith('$argon2id$v=19$m=19456,t=2,p=1$')).toBe(true);
     expect(await signIn('alice', 'lètmein')).toBe(200);
     expect((await user('alice'))!.passwordHash).toBe(rehashed);
     expect(await signIn('alice', 'lètmein-wrong')).toBe(401);
 
     expect(await signIn('bob@shop.example', BOB_PASSWORD)).toBe(200);
-    expect((await user('bob'))!.passwordHash.startsWith('scrypt$')).toBe(true);
+    expect((await user('bob'))!.passwordHash.startsWith('$argon2id$v=19$m=19456,t=2,p=1$')).toBe(true);
     // Inactive stays inactive: the right password does not get in, and the Django hash stays.
     expect(await signIn('carol', CAROL_PASSWORD)).toBe(401);
     expect((await user('carol'))!.passwordHash.startsWith('pbkdf2_sha256$')).toBe(true);

@@ -24,7 +24,7 @@ import {
   TenantUserResultSchema,
 } from '@salesfleet/contracts';
 
-/** What a login that names nobody is verified against: one full-cost scrypt, same timing as a real user's. */
+/** What a login that names nobody is verified against: one full-cost Argon2id, same timing as a real user's. */
 const unknownUserHash = unmatchablePasswordHash();
 
 type UserRow = InstanceType<TenantModels['User']>;

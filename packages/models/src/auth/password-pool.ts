@@ -1,31 +1,53 @@
-import type { ScryptOptions } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ServiceBusy } from '@salesfleet/contracts';
 
 /**
- * scrypt off libuv's thread pool. Node's async `crypto.scrypt` runs on the same four libuv threads as
- * SQLite queries and DNS lookups: a burst of sign-ins (128 MiB, a few hundred ms each) once starved
- * SQLite tenants into 60 s timeouts. Here each hash runs `scryptSync` on a worker thread of a small
- * pool: at most `size` hashes at once, at most `maxQueued` waiting; beyond that the check is shed with
+ * Every password hash the process computes (argon2id, legacy scrypt, imported Django PBKDF2) runs
+ * here, off the event loop and off libuv's thread pool. libuv's four threads also run SQLite queries
+ * and DNS lookups: a burst of sign-ins once starved SQLite tenants into 60 s timeouts when scrypt ran
+ * there — and @node-rs/argon2's async `hash`/`verify` are napi async work, i.e. libuv's pool too, so
+ * only its synchronous `hashRawSync` is used, on these workers. Each hash runs on a worker thread of a
+ * small pool: at most `size` at once, at most `maxQueued` waiting; beyond that the check is shed with
  * `ServiceBusy` (503) instead of queueing without bound.
  */
 
-// Plain CommonJS evaluated in the worker: no loader (tsx) is needed there.
+export type PasswordAlgorithm =
+  | { kind: 'argon2id'; m: number; t: number; p: number }
+  | { kind: 'scrypt'; N: number; r: number; p: number }
+  | { kind: 'pbkdf2-sha256'; iterations: number };
+
+// Plain CommonJS evaluated in the worker: no loader (tsx) is needed there. The native argon2 binding
+// is required by the path resolved here (an eval'd worker resolves packages from the cwd).
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { pbkdf2Sync, scryptSync } = require('node:crypto');
+const argon2 = require(workerData.argon2);
 parentPort.on('message', (job) => {
   try {
-    const key = job.pbkdf2Iterations
-      ? pbkdf2Sync(job.password, Buffer.from(job.salt), job.pbkdf2Iterations, job.keyLength, 'sha256')
-      : scryptSync(job.password, Buffer.from(job.salt), job.keyLength, job.options);
+    const a = job.algorithm;
+    const salt = Buffer.from(job.salt);
+    let key;
+    if (a.kind === 'argon2id') {
+      // algorithm 2 = Argon2id, version 1 = 0x13 (19): the enums of @node-rs/argon2.
+      key = argon2.hashRawSync(job.password, { algorithm: 2, version: 1, memoryCost: a.m, timeCost: a.t, parallelism: a.p, outputLen: job.keyLength, salt });
+    } else if (a.kind === 'scrypt') {
+      // scrypt needs 128 * N * r * p bytes; Node refuses more than maxmem (default 32 MiB).
+      key = scryptSync(job.password, salt, job.keyLength, { N: a.N, r: a.r, p: a.p, maxmem: 128 * a.N * a.r * a.p + 32 * 1024 * 1024 });
+    } else if (a.kind === 'pbkdf2-sha256') {
+      key = pbkdf2Sync(job.password, salt, a.iterations, job.keyLength, 'sha256');
+    } else {
+      throw new Error('unknown password algorithm');
+    }
     parentPort.postMessage({ id: job.id, key });
   } catch (err) {
     parentPort.postMessage({ id: job.id, error: String((err && err.message) || err) });
   }
 });
 `;
+
+const ARGON2_BINDING = createRequire(import.meta.url).resolve('@node-rs/argon2');
 
 /** Too many password checks are already running or waiting: try again in a moment. */
 export class PasswordCheckBusy extends ServiceBusy {
@@ -39,9 +61,7 @@ interface Job {
   password: string;
   salt: Uint8Array;
   keyLength: number;
-  options: ScryptOptions;
-  /** Set for a PBKDF2-HMAC-SHA256 job (imported Django hashes) instead of scrypt. */
-  pbkdf2Iterations?: number;
+  algorithm: PasswordAlgorithm;
   resolve: (key: Buffer) => void;
   reject: (err: Error) => void;
 }
@@ -51,7 +71,7 @@ interface Slot {
   job: Job | null;
 }
 
-export interface ScryptPoolStats {
+export interface PasswordPoolStats {
   /** Hashes computed (or failed) since start. */
   completed: number;
   /** Hashes refused because the queue was full. */
@@ -60,7 +80,7 @@ export interface ScryptPoolStats {
   queued: number;
 }
 
-export class ScryptPool {
+export class PasswordPool {
   readonly #size: number;
   readonly #maxQueued: number;
   readonly #slots: Slot[] = [];
@@ -74,7 +94,7 @@ export class ScryptPool {
     this.#maxQueued = Math.max(0, options.maxQueued);
   }
 
-  stats(): ScryptPoolStats {
+  stats(): PasswordPoolStats {
     return {
       completed: this.#completed,
       shed: this.#shed,
@@ -83,16 +103,12 @@ export class ScryptPool {
     };
   }
 
-  hash(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
-    return this.#submit({ password, salt: new Uint8Array(salt), keyLength, options });
-  }
-
   /**
-   * PBKDF2-HMAC-SHA256 on the same workers, queue and shedding as scrypt: a Django hash carries up to
-   * a million iterations (about as long as one scrypt), and libuv's threads stay with the drivers.
+   * The `keyLength`-byte key `algorithm` derives from `password` (as given: the caller normalises)
+   * and `salt`, computed on a worker.
    */
-  pbkdf2Sha256(password: string, salt: Buffer, iterations: number, keyLength: number): Promise<Buffer> {
-    return this.#submit({ password, salt: new Uint8Array(salt), keyLength, options: {}, pbkdf2Iterations: iterations });
+  derive(password: string, salt: Buffer, keyLength: number, algorithm: PasswordAlgorithm): Promise<Buffer> {
+    return this.#submit({ password, salt: new Uint8Array(salt), keyLength, algorithm: { ...algorithm } });
   }
 
   #submit(work: Omit<Job, 'id' | 'resolve' | 'reject'>): Promise<Buffer> {
@@ -121,7 +137,7 @@ export class ScryptPool {
   }
 
   #spawn(): Slot {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { argon2: ARGON2_BINDING } });
     const slot: Slot = { worker, job: null };
     worker.unref(); // idle workers never keep the process alive; a running job refs it (see #run)
     worker.on('message', (msg: { id: number; key?: Uint8Array; error?: string }) => {
@@ -129,10 +145,10 @@ export class ScryptPool {
       if (!job || job.id !== msg.id) return;
       this.#finish(slot);
       if (msg.key) job.resolve(Buffer.from(msg.key.buffer, msg.key.byteOffset, msg.key.byteLength));
-      else job.reject(new Error(msg.error ?? 'scrypt failed'));
+      else job.reject(new Error(msg.error ?? 'password hash failed'));
     });
     worker.on('error', (err) => this.#crashed(slot, err));
-    worker.on('exit', (code) => this.#crashed(slot, new Error(`scrypt worker exited with code ${code}`)));
+    worker.on('exit', (code) => this.#crashed(slot, new Error(`password worker exited with code ${code}`)));
     return slot;
   }
 
@@ -178,9 +194,10 @@ function envInt(name: string, fallback: number): number {
 
 /**
  * The process's pool: one worker per core up to 4 (SALESFLEET_PASSWORD_WORKERS), at most 64 waiting
- * (SALESFLEET_PASSWORD_QUEUE). Memory: 128 MiB per running hash.
+ * (SALESFLEET_PASSWORD_QUEUE). Memory: 19 MiB per running argon2id hash (128 MiB while a legacy
+ * scrypt hash is verified).
  */
-export const scryptPool = new ScryptPool({
+export const passwordPool = new PasswordPool({
   size: envInt('SALESFLEET_PASSWORD_WORKERS', Math.min(4, availableParallelism())),
   maxQueued: envInt('SALESFLEET_PASSWORD_QUEUE', 64),
 });
