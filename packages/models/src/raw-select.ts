@@ -80,7 +80,7 @@ export function rawSelect<R extends object>(model: ModelStatic<Model>, sql: stri
   return model.sequelize!.query<R>(sql, { type: QueryTypes.SELECT, raw: true, ...(transaction ? { transaction } : {}) });
 }
 
-/** A SELECT built from `rawSelectParts` and what its rows mean; run by `rawReads`. */
+/** A SELECT built from `rawSelectParts` (on PostgreSQL also an UPDATE or INSERT … RETURNING) and what its rows mean; run by `rawReads`. */
 export interface RawRead<T> {
   sql: string;
   read(rows: Record<string, unknown>[]): T;
@@ -104,7 +104,10 @@ export async function rawReads<T extends readonly unknown[]>(
       out.push(r.read(await sequelize.query<Record<string, unknown>>(r.sql, { type: QueryTypes.SELECT, raw: true, transaction })));
     return out as unknown as T;
   }
-  const [, result] = await sequelize.query(list.map((r) => r.sql).join(';\n'), { type: QueryTypes.RAW, raw: true, transaction });
+  // Sequelize answers a query whose text starts with `INSERT INTO` as an insert (rows and a row count),
+  // whatever its type: the leading comment keeps it a raw query, which answers pg's result(s).
+  const sql = `/* statements: ${list.length} */ ${list.map((r) => r.sql).join(';\n')}`;
+  const [, result] = await sequelize.query(sql, { type: QueryTypes.RAW, raw: true, transaction });
   // pg answers a query of one statement with its result, of several with one result each.
   const results = (Array.isArray(result) ? result : [result]) as { rows?: Record<string, unknown>[] }[];
   if (results.length !== list.length) throw new Error(`Expected ${list.length} results, the database answered ${results.length}`);

@@ -32,7 +32,7 @@ import { checkPaymentInput, moneyAccount, paymentEntry, writePayment } from './p
 import { containsIgnoringCase } from './search';
 import { withCreditedTotals } from './credited';
 import { formatQuantity, MAX_QUANTITY, quantityNumber } from './quantity';
-import { batchShortage, inventoryLines, putStock, quantityIssue, takeStocks } from './stock';
+import { batchShortage, inventoryLines, putStock, quantityIssue, stockTake, takeStocks } from './stock';
 import { returnableBatches, returnToBatch, splitOver, takeFefo, trackedProducts } from './batches';
 import { InventoryValuation } from './valuation';
 import { builtInvoice, saleRowsWriter } from './sale-rows';
@@ -534,16 +534,21 @@ function stockNeeds(sales: readonly { locationId: number; resolved: ResolvedInvo
  * Takes the stock of every product line (summed per product and location; InsufficientStock lists
  * every shortage) and sets each product line's cost: the value its units take out of the product's
  * valuation. The products are locked first (in id order), then their stock rows.
+ *
+ * `deferLevels` (a PostgreSQL sale sending its writes as one query): when no product of the sale
+ * tracks batches, the stock levels' UPDATE is not sent here but returned (`levels`), for the caller to
+ * send first among its writes and settle with the rows it returns (the costs come from the locked valuation,
+ * not from the levels, so the lines' costs are set all the same).
  */
 async function takeSaleStock(
   models: TenantModels,
   sales: readonly { locationId: number; resolved: ResolvedInvoice }[],
   transaction: Transaction,
   locked?: InventoryValuation,
-  options: { save?: boolean } = {},
-): Promise<InventoryValuation | null> {
+  options: { save?: boolean; deferLevels?: boolean } = {},
+): Promise<{ valuation: InventoryValuation | null; levels: DeferredLevels | null }> {
   const productLines = sales.flatMap(({ resolved }) => resolved.lines.filter((l) => l.productId !== null));
-  if (productLines.length === 0) return null;
+  if (productLines.length === 0) return { valuation: null, levels: null };
   const valuation =
     locked ??
     (await InventoryValuation.lock(
@@ -551,7 +556,7 @@ async function takeSaleStock(
       productLines.map((l) => l.productId!),
       transaction,
     ));
-  const shortages: { productId: number; sku: string; locationId: number; requested: number; available: number }[] = [];
+  const shortages: StockShortage[] = [];
   const batchShortages: Parameters<typeof batchShortage>[0][number][] = [];
   const needs = stockNeeds(sales);
   const noBatch = new Set<string>();
@@ -573,24 +578,71 @@ async function takeSaleStock(
       pieces = pieces.map((p) => ({ ...p, quantity: p.quantity - (mine.find((m) => m.batchId === p.batchId)?.quantity ?? 0) }));
     }
   }
-  // The stock levels: one statement per location for every product of the sale(s) there.
-  for (const locationId of new Set(needs.map((n) => n.locationId))) {
+  const locations = [...new Set(needs.map((n) => n.locationId))];
+  const levelNeeds = (locationId: number) => {
     const here = needs.filter((n) => n.locationId === locationId && !noBatch.has(`${n.productId}:${locationId}`));
-    const short = await takeStocks(
-      models,
-      locationId,
-      here.map((n) => ({
-        productId: n.productId,
-        quantity: n.quantity,
-        allowNegative: n.facts.allowNegativeStock && !n.facts.trackBatches,
-      })),
-      transaction,
-    );
-    for (const { productId, available } of short) {
-      const need = here.find((n) => n.productId === productId)!;
-      shortages.push({ productId, sku: need.facts.sku, locationId, requested: need.quantity, available });
+    const taken = here.map((n) => ({
+      productId: n.productId,
+      quantity: n.quantity,
+      allowNegative: n.facts.allowNegativeStock && !n.facts.trackBatches,
+    }));
+    return { here, taken };
+  };
+  let levels: DeferredLevels | null = null;
+  if (options.deferLevels && locations.length === 1 && !needs.some((n) => n.facts.trackBatches)) {
+    const locationId = locations[0]!;
+    const { here, taken } = levelNeeds(locationId);
+    const take = stockTake(models, locationId, taken);
+    if (take.returning === null) throw new Error('Deferred stock levels need UPDATE … RETURNING (PostgreSQL)');
+    levels = {
+      statement: take.returning,
+      settle: async (rows) => throwShortages(shortagesOf(await take.settle(rows, transaction), here, locationId), []),
+    };
+  } else {
+    // The stock levels: one statement per location for every product of the sale(s) there.
+    for (const locationId of locations) {
+      const { here, taken } = levelNeeds(locationId);
+      shortages.push(...shortagesOf(await takeStocks(models, locationId, taken, transaction), here, locationId));
     }
+    throwShortages(shortages, batchShortages);
   }
+  for (const line of productLines) {
+    const { value, variance } = valuation.remove(line.productId!, line.quantity);
+    line.costAmount = value + variance;
+  }
+  // `save: false`: the caller sends the valuation's UPDATE with its other writes (saveStatement).
+  if (options.save !== false) await valuation.save();
+  return { valuation, levels };
+}
+
+/** A sale's stock levels UPDATE left to the caller (takeSaleStock's `deferLevels`). */
+interface DeferredLevels {
+  /** PostgreSQL: UPDATE … RETURNING the quantities after it. */
+  statement: string;
+  /** Takes that statement's rows; throws InsufficientStock when a product went short (the caller's transaction rolls back). */
+  settle(rows: readonly Record<string, unknown>[]): Promise<void>;
+}
+
+interface StockShortage {
+  productId: number;
+  sku: string;
+  locationId: number;
+  requested: number;
+  available: number;
+}
+
+function shortagesOf(
+  short: readonly { productId: number; available: number }[],
+  here: readonly { productId: number; quantity: number; facts: ProductFacts }[],
+  locationId: number,
+): StockShortage[] {
+  return short.map(({ productId, available }) => {
+    const need = here.find((n) => n.productId === productId)!;
+    return { productId, sku: need.facts.sku, locationId, requested: need.quantity, available };
+  });
+}
+
+function throwShortages(shortages: readonly StockShortage[], batchShortages: Parameters<typeof batchShortage>[0]): void {
   if (batchShortages.length && !shortages.length) throw batchShortage(batchShortages);
   if (shortages.length) {
     const list = shortages
@@ -601,13 +653,6 @@ async function takeSaleStock(
       shortages: shortages.map((s) => ({ ...s, requested: quantityNumber(s.requested), available: quantityNumber(s.available) })),
     });
   }
-  for (const line of productLines) {
-    const { value, variance } = valuation.remove(line.productId!, line.quantity);
-    line.costAmount = value + variance;
-  }
-  // `save: false`: the caller sends the valuation's UPDATE with its other writes (saveStatement).
-  if (options.save !== false) await valuation.save();
-  return valuation;
 }
 
 /** One movement per product line, or per batch it was taken from. */
@@ -810,14 +855,14 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
       // PostgreSQL: the rows of an issued sale go in one round trip (sale-rows.ts); the test seam
       // between the movements and the journal needs them one at a time.
       const oneTrip = !input.draft && !options.hooks?.beforeJournal && models.sequelize.getDialect() === 'postgres';
-      const valuation = input.draft
-        ? null
+      const { valuation, levels } = input.draft
+        ? { valuation: null, levels: null }
         : await takeSaleStock(
             models,
             [{ locationId: input.locationId, resolved }],
             transaction,
             lockedValuation(models, products, transaction),
-            { save: !oneTrip },
+            { save: !oneTrip, deferLevels: oneTrip },
           );
       const number = nextNumbers ? nextNumbers(settings.invoicePrefix, 1)[0]! : draftNumber();
       if (oneTrip)
@@ -830,6 +875,7 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
           accounts: accounts!,
           settings,
           valuation,
+          levels,
         }).catch(numberTaken);
       const invoice = await models.Invoice.create(
         {
@@ -891,11 +937,14 @@ async function writeSaleRows(
     accounts: SystemAccounts;
     settings: { timeZone: string };
     valuation: InventoryValuation | null;
+    levels: DeferredLevels | null;
   },
 ): Promise<Invoice> {
   const { input, resolved, till, number, issueDate, accounts } = sale;
   const now = new Date();
   const rows = saleRowsWriter(models, transaction);
+  // The stock levels first (the lock order of every sale: products, stock levels, then the rest).
+  const levels = sale.levels ? rows.statement(sale.levels.statement) : null;
   const valuationSql = sale.valuation?.saveStatement() ?? null;
   if (valuationSql !== null) rows.statement(valuationSql);
 
@@ -917,7 +966,7 @@ async function writeSaleRows(
     createdAt: now,
     updatedAt: now,
   };
-  rows.insert(Invoice, [invoice], true);
+  const invoiceRow = rows.insert(Invoice, [invoice], true);
   const lines = resolved.lines.map((l) => ({
     productId: l.productId,
     description: l.description,
@@ -933,7 +982,7 @@ async function writeSaleRows(
     lineTotal: l.lineTotal,
     costAmount: l.costAmount,
   }));
-  rows.insert(
+  const lineRows = rows.insert(
     models.unassociated('InvoiceLine'),
     lines.map((l) => ({ invoiceId, ...l })),
     true,
@@ -980,8 +1029,9 @@ async function writeSaleRows(
   }));
   const postPayments = !paidAtTill(customerId, resolved.total, till.paid);
   const paymentDate = dateInTimeZone(sale.settings.timeZone, now);
+  const paymentRows: number[] = [];
   for (const payment of payments) {
-    rows.insert(Payment, [{ invoiceId, ...payment }], true);
+    paymentRows.push(rows.insert(Payment, [{ invoiceId, ...payment }], true));
     if (postPayments)
       await post(
         paymentEntry(
@@ -995,13 +1045,17 @@ async function writeSaleRows(
       );
   }
 
-  const [invoiceIds, lineIds, ...paymentIds] = await rows.send();
-  const id = invoiceIds![0]!;
+  const sent = await rows.send();
+  // A product gone short: InsufficientStock, and the transaction (with every row above) rolls back.
+  if (levels !== null) await sale.levels!.settle(sent[levels]!);
+  const ids = (at: number) => sent[at]!.map((r) => r.id as number);
+  const id = ids(invoiceRow)[0]!;
+  const lineIds = ids(lineRows);
   return builtInvoice(
     models,
     { id, ...invoice },
-    lines.map((l, i) => ({ id: lineIds![i], invoiceId: id, ...l })),
-    payments.map((p, i) => ({ id: paymentIds[i]![0], invoiceId: id, ...p })),
+    lines.map((l, i) => ({ id: lineIds[i], invoiceId: id, ...l })),
+    payments.map((p, i) => ({ id: ids(paymentRows[i]!)[0], invoiceId: id, ...p })),
   );
 }
 

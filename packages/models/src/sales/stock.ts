@@ -71,34 +71,66 @@ export async function takeStock(
 export async function takeStocks(
   models: TenantModels,
   locationId: number,
-  needs: readonly { productId: number; quantity: number; allowNegative: boolean }[],
+  needs: readonly StockNeed[],
   transaction: Transaction,
 ): Promise<{ productId: number; available: number }[]> {
   if (needs.length === 0) return [];
-  const model = models.unassociated('StockLevel');
-  const s = rawSelectParts(model);
+  const take = stockTake(models, locationId, needs);
+  let rows: Record<string, unknown>[];
+  if (take.returning) rows = await rawSelect(models.unassociated('StockLevel'), take.returning, transaction);
+  else {
+    await rawUpdate(models.unassociated('StockLevel'), take.update, transaction);
+    rows = await rawSelect(models.unassociated('StockLevel'), take.read, transaction);
+  }
+  return take.settle(rows, transaction);
+}
+
+export interface StockNeed {
+  productId: number;
+  quantity: number;
+  allowNegative: boolean;
+}
+
+/**
+ * takeStocks in parts, for a caller that sends the UPDATE with other statements (a PostgreSQL sale's
+ * writes): `returning` (PostgreSQL: the UPDATE … RETURNING the quantities after it), else `update`
+ * then `read`; `settle` takes those rows and answers the shortages (creating the rows of products
+ * allowed negative stock that had none).
+ */
+export function stockTake(
+  models: TenantModels,
+  locationId: number,
+  needs: readonly StockNeed[],
+): {
+  update: string;
+  read: string;
+  returning: string | null;
+  settle(rows: readonly Record<string, unknown>[], transaction: Transaction): Promise<{ productId: number; available: number }[]>;
+} {
+  const s = rawSelectParts(models.unassociated('StockLevel'));
   const where = `${s.field('locationId')} = ${sqlInt(locationId)} AND ${s.field('productId')} IN (${needs.map((n) => sqlInt(n.productId)).join(', ')})`;
   const update =
     `UPDATE ${s.table} SET ${s.field('quantity')} = ${s.field('quantity')} - CASE ${s.field('productId')} ` +
     `${needs.map((n) => `WHEN ${sqlInt(n.productId)} THEN ${sqlInt(n.quantity)}`).join(' ')} ELSE 0 END, ` +
     `${s.field('updatedAt')} = ${s.escape(new Date())} WHERE ${where}`;
   const returned = `${s.field('productId')} AS ${s.quote('productId')}, ${s.field('quantity')}`;
-  let rows: { productId: number; quantity: number }[];
-  if (models.sequelize.getDialect() === 'postgres') rows = await rawSelect(model, `${update} RETURNING ${returned}`, transaction);
-  else {
-    await rawUpdate(model, update, transaction);
-    rows = await rawSelect(model, `SELECT ${returned} FROM ${s.table} WHERE ${where}`, transaction);
-  }
-  const after = new Map(rows.map((r) => [Number(r.productId), Number(r.quantity)]));
-  const shortages: { productId: number; available: number }[] = [];
-  for (const need of needs) {
-    const left = after.get(need.productId);
-    if (left === undefined) {
-      if (need.allowNegative) await insertLevel(models, need.productId, locationId, -need.quantity, transaction);
-      else shortages.push({ productId: need.productId, available: 0 });
-    } else if (left < 0 && !need.allowNegative) shortages.push({ productId: need.productId, available: left + need.quantity });
-  }
-  return shortages;
+  return {
+    update,
+    read: `SELECT ${returned} FROM ${s.table} WHERE ${where}`,
+    returning: models.sequelize.getDialect() === 'postgres' ? `${update} RETURNING ${returned}` : null,
+    async settle(rows, transaction) {
+      const after = new Map(rows.map((r) => [Number(r.productId), Number(r.quantity)]));
+      const shortages: { productId: number; available: number }[] = [];
+      for (const need of needs) {
+        const left = after.get(need.productId);
+        if (left === undefined) {
+          if (need.allowNegative) await insertLevel(models, need.productId, locationId, -need.quantity, transaction);
+          else shortages.push({ productId: need.productId, available: 0 });
+        } else if (left < 0 && !need.allowNegative) shortages.push({ productId: need.productId, available: left + need.quantity });
+      }
+      return shortages;
+    },
+  };
 }
 
 /** Puts `quantity` (> 0) units into stock, creating the stock row on first use. */
