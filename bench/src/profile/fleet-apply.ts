@@ -4,8 +4,9 @@
  * 4 at a time on one worker thread per core, alternated `pairs` times. Per run: wall time, this
  * thread's busy time (event-loop utilisation: what the workers cannot take off it), process CPU,
  * registry statements (Sequelize queries on the registry) and lock round trips / lock-file opens,
- * each per tenant — figures that hold on a loaded machine where wall times do not.
- * `--cpuprofile` also writes a CPU profile of this thread for the last parallel run.
+ * and the tenant PostgreSQL round trips made in this thread (the sequential run's), each per tenant —
+ * figures that hold on a loaded machine where wall times do not. `--cpuprofile` also writes a CPU
+ * profile of this thread for the last parallel run; `--sql` prints the first 40 tenant statements.
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -26,7 +27,8 @@ const wantProfile = process.argv.includes('--cpuprofile');
 const MODULE = fileURLToPath(new URL('../tasks/bench-migrations.ts', import.meta.url));
 
 // Counters of this thread only (the workers load their own copies of these modules).
-const counts = { registry: 0, lockPg: 0, sqliteOpens: 0 };
+const counts = { registry: 0, lockPg: 0, tenantPg: 0, sqliteOpens: 0 };
+const showSql = process.argv.includes('--sql');
 const sqliteExec = sqlite3.Database.prototype.exec;
 sqlite3.Database.prototype.exec = function (this: sqlite3.Database, sql: string, ...rest: unknown[]) {
   if (sql.includes('BEGIN EXCLUSIVE')) counts.sqliteOpens++;
@@ -39,6 +41,11 @@ pg.Client.prototype.query = function (this: pg.Client & { application_name?: str
     'salesfleet-locks'
   )
     counts.lockPg++;
+  else {
+    counts.tenantPg++;
+    if (showSql && counts.tenantPg <= 40)
+      process.stdout.write(`    sql: ${String((args[0] as { text?: string })?.text ?? args[0]).slice(0, 160)}\n`);
+  }
   return (pgQuery as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof pg.Client.prototype.query;
 
@@ -60,6 +67,7 @@ try {
         step++;
         counts.registry = 0;
         counts.lockPg = 0;
+        counts.tenantPg = 0;
         counts.sqliteOpens = 0;
         const session = wantProfile && concurrency > 1 && p === pairs - 1 ? new Session() : null;
         if (session) {
@@ -94,7 +102,7 @@ try {
         process.stdout.write(
           `${engine} ${concurrency === 1 ? 'sequential' : '4 at a time'}: ${round(ms, 0)} ms wall, this thread busy ${round(elu.active, 0)} ms ` +
             `(${round(elu.active / n, 2)} ms/tenant), process CPU ${round((cpu.user + cpu.system) / 1000, 0)} ms; per tenant: ` +
-            `${per(counts.registry)} registry statements, ${per(counts.lockPg)} lock round trips, ${per(counts.sqliteOpens)} lock files taken; ` +
+            `${per(counts.registry)} registry statements, ${per(counts.lockPg)} lock round trips, ${per(counts.tenantPg)} tenant PostgreSQL round trips here, ${per(counts.sqliteOpens)} lock files taken; ` +
             `applied ${applied}/${n}, failed ${failed.length}${failed[0] ? ` (${failed[0].error})` : ''}\n`,
         );
       }
