@@ -1,3 +1,5 @@
+import type { Writable } from 'node:stream';
+import { prettyJsonChunks } from './pretty-json';
 import { scrub } from './secrets';
 
 /** Where a command writes, and how (TTY or not, colour or not). One per process. */
@@ -11,8 +13,11 @@ export interface Output {
   readonly color: boolean;
   /** A line on stdout. */
   line(text?: string): void;
-  /** Data as pretty JSON on stdout (for `--json`). */
-  json(value: unknown): void;
+  /**
+   * Data as pretty JSON on stdout (for `--json`), written in chunks as the reader takes them; resolves
+   * when the last one is accepted, or at once when the reader went away (the rest is dropped).
+   */
+  json(value: unknown): Promise<void>;
   /** `warning: …` on stderr. */
   warn(text: string): void;
   /** A note on stderr (hints that must not pollute stdout data). */
@@ -29,8 +34,8 @@ export interface Output {
 }
 
 export interface OutputStreams {
-  stdout: NodeJS.WriteStream | NodeJS.WritableStream;
-  stderr: NodeJS.WriteStream | NodeJS.WritableStream;
+  stdout: Writable;
+  stderr: Writable;
   stdin: NodeJS.ReadStream | NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
 }
@@ -76,7 +81,7 @@ export function createOutput(
     interactive: isTty(streams.stdin),
     color,
     line: (text = '') => void streams.stdout.write(`${printable(text, { keepColor: color })}\n`),
-    json: (value) => void streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    json: (value) => writeChunks(streams.stdout, prettyJsonChunks(value)),
     warn: (text) => void streams.stderr.write(`warning: ${printable(scrub(text), { keepColor: color })}\n`),
     note: (text) => void streams.stderr.write(`${printable(text, { keepColor: color })}\n`),
     write: (text) => void streams.stdout.write(text),
@@ -87,6 +92,25 @@ export function createOutput(
     bold: paint('1', '22'),
     dim: paint('2', '22'),
   };
+}
+
+/** Writes each chunk once the stream has room for it; stops when the stream is gone (EPIPE: `| head`). */
+async function writeChunks(stream: Writable, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (stream.destroyed) return;
+    if (!stream.write(chunk)) await drained(stream);
+  }
+}
+
+function drained(stream: Writable): Promise<void> {
+  if (stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done).off('close', done).off('error', done);
+      resolve();
+    };
+    stream.on('drain', done).on('close', done).on('error', done);
+  });
 }
 
 export interface Column {

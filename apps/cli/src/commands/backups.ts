@@ -86,7 +86,7 @@ export async function backupTenantsCommand(ctx: CommandContext, flags: BackupsFl
       },
     }).finally(() => bar?.stop());
     if (flags.json) {
-      out.json({
+      await out.json({
         ok: result.ok,
         results: result.results.map((r) => (r.ok ? { ok: true, ...backupJson(r.result) } : r)),
       });
@@ -109,7 +109,7 @@ export async function listBackupsCommand(ctx: CommandContext, slug: string | und
     const { backupDirectory, listBackups } = await loadTenancyPackage();
     const entries = await listBackups(tenancy.config, slug);
     if (flags.json) {
-      out.json({
+      await out.json({
         backups: entries.map((e) => ({
           slug: e.slug,
           file: e.file,
@@ -186,7 +186,7 @@ export async function restoreTenantCommand(ctx: CommandContext, slug: string, fl
         }),
     ).finally(() => bar?.stop());
     if (flags.json) {
-      out.json({
+      await out.json({
         slug: target,
         database: result.database,
         oldDatabase: result.oldDatabase,

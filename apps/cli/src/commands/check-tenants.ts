@@ -57,7 +57,7 @@ export async function checkTenantsCommand(ctx: CommandContext, slugs: string[], 
     ...tenantChecks.flatMap((t) => t.problems.map((p) => `${t.slug}: ${p}`)),
   ];
   if (flags.json) {
-    out.json({
+    await out.json({
       ok: problems.length === 0,
       checks,
       tenants: tenantChecks.map((t) => ({ slug: t.slug, status: t.status, ...(t.health ?? {}), problems: t.problems })),

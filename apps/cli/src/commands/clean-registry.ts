@@ -22,7 +22,7 @@ export async function cleanRegistryCommand(ctx: CommandContext, flags: CleanRegi
     const found = await tenancy.provisioner.findTenantsWithoutDatabase();
     for (const u of found.unknown) out.note(`kept ${u.slug}: its database could not be checked (${u.error})`);
     if (found.tenants.length === 0) {
-      if (flags.json) out.json({ removed: [], unknown: found.unknown });
+      if (flags.json) await out.json({ removed: [], unknown: found.unknown });
       else out.line('Every tenant in the registry has its database; nothing to clean.');
       return;
     }
@@ -36,7 +36,7 @@ export async function cleanRegistryCommand(ctx: CommandContext, flags: CleanRegi
       only: found.tenants.map((t) => t.slug),
     });
     if (flags.json) {
-      out.json({ removed, unknown: found.unknown });
+      await out.json({ removed, unknown: found.unknown });
       return;
     }
     for (const t of removed) out.line(`Deleted ${t.slug} from the registry (${t.database} was gone).`);

@@ -184,7 +184,7 @@ export async function createTenantCommand(
     }
     await addCustomDomain(ctx, tenancy, created.tenant.slug, flags);
     if (flags.json) {
-      out.json({
+      await out.json({
         tenant: tenantJson(tenancy, created.tenant),
         admin: created.admin,
         url: created.url,
@@ -251,7 +251,7 @@ async function dryRun(ctx: CommandContext, tenancy: Tenancy, input: CreateTenant
   const { out } = ctx;
   const result: DryRunResult = await tenancy.provisioner.createTenant(input, { actor: cliActor(), dryRun: true });
   if (flags.json) {
-    out.json(result);
+    await out.json(result);
   } else {
     out.line(`Dry run for "${input.subdomain}" — nothing was changed.`);
     const width = Math.max(...result.checks.map((c) => c.name.length));
@@ -357,7 +357,7 @@ async function adoptDatabaseCommand(
     }
     await addCustomDomain(ctx, tenancy, adopted.tenant.slug, flags);
     if (flags.json) {
-      out.json({ ...adopted, tenant: tenantJson(tenancy, adopted.tenant) });
+      await out.json({ ...adopted, tenant: tenantJson(tenancy, adopted.tenant) });
       return;
     }
     const t = adopted.tenant;

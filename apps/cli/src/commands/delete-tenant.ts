@@ -39,7 +39,7 @@ export async function deleteTenantCommand(ctx: CommandContext, slug: string, fla
       tenancy.provisioner.deleteTenant(slug, { actor: cliActor(), keepDatabase: flags.keepDatabase === true }),
     );
     if (flags.json) {
-      out.json({ deleted: true, slug, keptDatabase: result.keptDatabase, database: result.database });
+      await out.json({ deleted: true, slug, keptDatabase: result.keptDatabase, database: result.database });
       return;
     }
     out.line(`Deleted tenant ${slug}.`);

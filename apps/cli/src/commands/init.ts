@@ -53,7 +53,7 @@ export async function initCommand(ctx: CommandContext, flags: InitFlags): Promis
     });
 
     if (flags.json) {
-      out.json({
+      await out.json({
         migrated: result.migrated,
         admin: result.admin
           ? {

@@ -123,7 +123,7 @@ async function followJob(out: Output, tenancy: Tenancy, first: FleetJobRecord, f
   } finally {
     bar?.stop();
   }
-  if (flags.json) out.json({ job: jobJson(job), tenants: await tenancy.jobs.tenants(job.id, { state: 'failed' }) });
+  if (flags.json) await out.json({ job: jobJson(job), tenants: await tenancy.jobs.tenants(job.id, { state: 'failed' }) });
   else {
     describeJob(out, job);
     for (const t of await tenancy.jobs.tenants(job.id, { state: 'failed' })) out.line(out.red(`  ${t.slug}: ${t.error ?? 'failed'}`));

@@ -114,7 +114,8 @@ async function printListing(
 ): Promise<void> {
   const { out } = ctx;
   if (flags.json) {
-    out.json({ tenants: listed.map((l) => listedJson(urls, l, serverNames)) });
+    // Each tenant is made into its JSON shape when it is written (toJSON), not all 10,000 beforehand.
+    await out.json({ tenants: listed.map((l) => ({ toJSON: () => listedJson(urls, l, serverNames) })) });
     return;
   }
   if (listed.length === 0) {

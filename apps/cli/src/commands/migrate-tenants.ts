@@ -80,7 +80,7 @@ export async function migrateTenantsCommand(ctx: CommandContext, flags: MigrateT
     const failed = !result.registry.ok || result.results.some((r) => !r.ok);
 
     if (flags.json) {
-      out.json({
+      await out.json({
         mode: flags.check ? 'check' : flags.dryRun ? 'dry-run' : 'migrate',
         ok: !failed && !(flags.check && pendingTotal > 0),
         pendingTotal,
@@ -174,10 +174,10 @@ async function printResult(out: Output, flags: MigrateTenantsFlags, result: Flee
   }
 }
 
-function reportRegistryBehind(ctx: CommandContext, flags: MigrateTenantsFlags, pending: string[]): void {
+async function reportRegistryBehind(ctx: CommandContext, flags: MigrateTenantsFlags, pending: string[]): Promise<void> {
   const { out } = ctx;
   if (flags.json) {
-    out.json({
+    await out.json({
       mode: flags.check ? 'check' : 'dry-run',
       ok: !flags.check,
       pendingTotal: pending.length,
@@ -208,7 +208,7 @@ async function migrateRegistryOnly(ctx: CommandContext, flags: MigrateTenantsFla
     pending = ((err as { details?: { pending?: string[] } }).details?.pending ?? []) as string[];
   }
   if (flags.json)
-    out.json({ mode: flags.check ? 'check' : flags.dryRun ? 'dry-run' : 'migrate', registry: { applied, pending, ok: true } });
+    await out.json({ mode: flags.check ? 'check' : flags.dryRun ? 'dry-run' : 'migrate', registry: { applied, pending, ok: true } });
   else if (applied.length > 0) out.line(`Registry: applied ${applied.join(', ')}`);
   else if (pending.length > 0) out.line(`Registry: ${plural(pending.length, 'pending migration')} (${pending.join(', ')})`);
   else out.line('Registry: up to date');

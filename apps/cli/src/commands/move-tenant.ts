@@ -48,7 +48,7 @@ export async function moveTenantCommand(ctx: CommandContext, slug: string, flags
         }),
     );
     if (flags.json) {
-      out.json({
+      await out.json({
         slug,
         from: result.from,
         to: result.to,

@@ -21,7 +21,7 @@ export async function operationsCommand(ctx: CommandContext, flags: OperationsFl
       limit: flags.limit,
     });
     if (flags.json) {
-      out.json({ operations: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) });
+      await out.json({ operations: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) });
       return;
     }
     if (rows.length === 0) {

@@ -22,7 +22,7 @@ export async function removeOrphansCommand(ctx: CommandContext, flags: RemoveOrp
     const report = await tenancy.provisioner.findOrphans();
     for (const u of report.unreachable) out.note(`Could not list ${u.where}: ${u.error}`);
     if (report.databases.length === 0 && report.abandoned.length === 0) {
-      if (flags.json) out.json({ droppedDatabases: [], removedTenants: [] });
+      if (flags.json) await out.json({ droppedDatabases: [], removedTenants: [] });
       else out.line('No orphans: every database named like a tenant database belongs to a tenant, and no creation is stuck.');
       return;
     }
@@ -35,7 +35,7 @@ export async function removeOrphansCommand(ctx: CommandContext, flags: RemoveOrp
     }
     const removed = await tenancy.provisioner.removeOrphans({ actor: cliActor() });
     if (flags.json) {
-      out.json(removed);
+      await out.json(removed);
       return;
     }
     for (const d of removed.droppedDatabases) out.line(`Dropped ${d}.`);

@@ -11,7 +11,7 @@ export async function repairSchemaCommand(ctx: CommandContext, flags: MigrateTen
   await withTenancy(ctx, {}, async (tenancy) => {
     const { repairTenantSchema } = await loadTenancyPackage();
     const result = await repairTenantSchema(tenancy, flags.tenant!, { actor: cliActor() });
-    if (flags.json) out.json(result);
+    if (flags.json) await out.json(result);
     else if (result.differences.length === 0) out.line(`Tenant ${result.slug}: the schema matches the models; nothing to repair.`);
     else {
       out.line(`Tenant ${result.slug}:`);

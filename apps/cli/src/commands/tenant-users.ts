@@ -47,7 +47,7 @@ export async function tenantUsersCommand(ctx: CommandContext, slug: string, flag
     }
     const users = await tenancy.provisioner.tenantUsers(slug);
     if (flags.json) {
-      out.json({
+      await out.json({
         ...(fixed ? { fixedAdmin: fixed } : {}),
         users: users.map((u) => ({ ...u, lastLoginAt: u.lastLoginAt ? new Date(u.lastLoginAt).toISOString() : null })),
       });
