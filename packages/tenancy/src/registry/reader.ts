@@ -21,6 +21,7 @@ import {
   type TenantListFilter,
   type TenantRow,
   tenantFilterConditions,
+  tenantListJsonSqliteSql,
   tenantListSql,
   tenantServerFilter,
   toTenantRecord,
@@ -84,6 +85,10 @@ export async function openRegistryReader(config: Config): Promise<RegistryReader
         },
         registeredServerId,
       });
+      if (plain.dialect === 'sqlite') {
+        const rows = await plain.query(tenantListJsonSqliteSql(conditions), params);
+        return rows.map((row) => toTenantRecord(JSON.parse(row.row as string) as TenantRow));
+      }
       const rows = await plain.query(tenantListSql(plain.dialect, conditions), params);
       return rows.map((row) => toTenantRecord(row as TenantRow));
     },

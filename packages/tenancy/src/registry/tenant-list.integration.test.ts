@@ -91,6 +91,15 @@ describe.each(dialects)('the tenants list on a %s registry', (dialect) => {
       checkedAt: new Date(),
       userCount: 3,
     });
+    // Values of every kind the SQLite reader gets through JSON: a fraction, a large integer, text to escape.
+    await t.registry.recordHealth(made[2]!.id, {
+      reachable: true,
+      latencyMs: 12.07,
+      sizeBytes: 2 ** 40 + 1,
+      error: 'unusual "text"\n\u001b[31m é 日本 \u2028',
+      checkedAt: new Date(),
+      userCount: 41,
+    });
     const reader = await openRegistryReader(t.config);
     expect(reader).not.toBeNull();
     try {

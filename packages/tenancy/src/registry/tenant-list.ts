@@ -100,8 +100,22 @@ export function tenantFilterConditions(
 export function tenantListSql(dialect: SqlDialect, conditions: readonly string[]): string {
   const quote = dialect === 'mysql' || dialect === 'mariadb' ? (name: string) => `\`${name}\`` : (name: string) => `"${name}"`;
   const columns = Object.entries(TENANT_COLUMNS).map(([attribute, column]) => `${column} AS ${quote(attribute)}`);
-  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
-  return `SELECT ${columns.join(', ')} FROM tenants${where} ORDER BY slug ASC`;
+  return `SELECT ${columns.join(', ')} FROM tenants${whereClause(conditions)} ORDER BY slug ASC`;
+}
+
+/**
+ * SQLite: the same rows as `tenantListSql`, each as one JSON object text (column `row`, keys the
+ * attribute names) — JSON.parse makes 10,000 of them into objects in half the time sqlite3 takes to
+ * build as many 32-column rows. Values are what sqlite3 returns (text, integers, 0/1, null), but a
+ * REAL keeps 15 significant digits (latencies are stored rounded to 0.01 ms).
+ */
+export function tenantListJsonSqliteSql(conditions: readonly string[]): string {
+  const pairs = Object.entries(TENANT_COLUMNS).map(([attribute, column]) => `'${attribute}', ${column}`);
+  return `SELECT json_object(${pairs.join(', ')}) AS row FROM tenants${whereClause(conditions)} ORDER BY slug ASC`;
+}
+
+function whereClause(conditions: readonly string[]): string {
+  return conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
 }
 
 /** A date column as read: a Date from instances and most drivers, a string from SQLite's raw rows. */
