@@ -77,10 +77,16 @@ describe.skipIf(skipReason !== null)('workspace end to end', () => {
     return page;
   }
 
-  /** The screen at 1280 px and at 390 px (a phone). */
-  async function shoot(page: Page, name: string) {
+  /**
+   * The screen at 1280 px and at 390 px (a phone), which it fits without scrolling sideways (a wide
+   * table scrolls inside its box); `onPhone` prepares the phone's picture (the field a cashier types in).
+   */
+  async function shoot(page: Page, name: string, onPhone?: () => Promise<void>) {
     await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${name} fits a 390 px phone (pixels beyond its width)`).toBe(0);
+    await onPhone?.();
     await page.screenshot({ path: `${SCREENSHOTS}${name}-phone.png`, fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
   }
@@ -429,7 +435,21 @@ describe.skipIf(skipReason !== null)('workspace end to end', () => {
     const change = page.getByRole('status').filter({ hasText: 'Change due' });
     await change.waitFor();
     expect(await change.textContent()).toContain('$4.52');
-    await shoot(page, 'sell-split');
+    // On the phone, the picture a cashier sees going to type the cash given: focusing the field scrolls it
+    // into view, above the sticky Complete sale button.
+    await shoot(page, 'sell-split', async () => {
+      const cash = page.getByLabel('Cash given');
+      const uncovered = await cash.evaluate((field) => {
+        window.scrollTo(0, 0);
+        (field as HTMLInputElement).blur();
+        (field as HTMLInputElement).focus();
+        const box = field.getBoundingClientRect();
+        const x = box.left + box.width / 2;
+        // Its middle and its bottom edge: the whole field shows.
+        return document.elementFromPoint(x, box.top + box.height / 2) === field && document.elementFromPoint(x, box.bottom - 1) === field;
+      });
+      expect(uncovered, 'the focused cash field is not under the sticky Complete sale button').toBe(true);
+    });
     await page.getByRole('button', { name: /^Complete sale/ }).click();
     await page.getByRole('heading', { name: 'Sale complete' }).waitFor();
     const receipt = page.getByRole('article', { name: /^Receipt INV/ });

@@ -125,28 +125,30 @@ function SalesByDayView({ r, money, date }: { r: SalesByDay; money: Money; date:
       <Suspense fallback={<Loading label="Drawing the chart…" />}>
         <SalesChart days={r.days} money={money} />
       </Suspense>
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th>Day</th>
-            <th className="num">Invoices</th>
-            <th className="num">Subtotal</th>
-            <th className="num">Tax</th>
-            <th className="num">Total</th>
-          </tr>
-        </thead>
-        <tbody>
-          {r.days.map((d) => (
-            <tr key={d.date}>
-              <td>{date(d.date)}</td>
-              <td className="num">{d.invoices}</td>
-              <td className="num">{money(d.subtotal)}</td>
-              <td className="num">{money(d.tax)}</td>
-              <td className="num">{money(d.total)}</td>
+      <div className="table-scroll">
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th>Day</th>
+              <th className="num">Invoices</th>
+              <th className="num">Subtotal</th>
+              <th className="num">Tax</th>
+              <th className="num">Total</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {r.days.map((d) => (
+              <tr key={d.date}>
+                <td>{date(d.date)}</td>
+                <td className="num">{d.invoices}</td>
+                <td className="num">{money(d.subtotal)}</td>
+                <td className="num">{money(d.tax)}</td>
+                <td className="num">{money(d.total)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }
@@ -154,28 +156,30 @@ function SalesByDayView({ r, money, date }: { r: SalesByDay; money: Money; date:
 function SalesByLocationView({ r, money }: { r: SalesByLocation; money: Money }) {
   if (r.locations.length === 0) return <EmptyState title="No sales in this period" />;
   return (
-    <table className="data-table" aria-label="Sales by location">
-      <thead>
-        <tr>
-          <th>Location</th>
-          <th className="num">Invoices</th>
-          <th className="num">Subtotal</th>
-          <th className="num">Tax</th>
-          <th className="num">Total</th>
-        </tr>
-      </thead>
-      <tbody>
-        {r.locations.map((l) => (
-          <tr key={l.locationId}>
-            <td>{l.name}</td>
-            <td className="num">{l.invoices}</td>
-            <td className="num">{money(l.subtotal)}</td>
-            <td className="num">{money(l.tax)}</td>
-            <td className="num">{money(l.total)}</td>
+    <div className="table-scroll">
+      <table className="data-table" aria-label="Sales by location">
+        <thead>
+          <tr>
+            <th>Location</th>
+            <th className="num">Invoices</th>
+            <th className="num">Subtotal</th>
+            <th className="num">Tax</th>
+            <th className="num">Total</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {r.locations.map((l) => (
+            <tr key={l.locationId}>
+              <td>{l.name}</td>
+              <td className="num">{l.invoices}</td>
+              <td className="num">{money(l.subtotal)}</td>
+              <td className="num">{money(l.tax)}</td>
+              <td className="num">{money(l.total)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -31,34 +31,41 @@ export function SettingsScreen() {
         ) : locations.isError ? (
           <ErrorNotice error={locations.error} title="Could not load the locations" />
         ) : (
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th>Code</th>
-                <th>Name</th>
-                <th>Address</th>
-                <th>Status</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {locations.data.map((l) => (
-                <tr key={l.id}>
-                  <td>{l.code}</td>
-                  <td>{l.name}</td>
-                  <td>{l.address ?? '—'}</td>
-                  <td>{l.isActive ? 'active' : 'closed'}</td>
-                  <td>
-                    {can('sales.change_location') && (
-                      <button type="button" className="secondary outline small" onClick={() => setEditing(l)} aria-label={`Edit ${l.name}`}>
-                        Edit
-                      </button>
-                    )}
-                  </td>
+          <div className="table-scroll">
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th>Code</th>
+                  <th>Name</th>
+                  <th>Address</th>
+                  <th>Status</th>
+                  <th />
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {locations.data.map((l) => (
+                  <tr key={l.id}>
+                    <td>{l.code}</td>
+                    <td>{l.name}</td>
+                    <td>{l.address ?? '—'}</td>
+                    <td>{l.isActive ? 'active' : 'closed'}</td>
+                    <td>
+                      {can('sales.change_location') && (
+                        <button
+                          type="button"
+                          className="secondary outline small"
+                          onClick={() => setEditing(l)}
+                          aria-label={`Edit ${l.name}`}
+                        >
+                          Edit
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </article>
       {can('accounting.view_tax_rate') && <TaxRates />}
@@ -264,30 +271,32 @@ function TaxRates() {
       ) : rates.isError ? (
         <ErrorNotice error={rates.error} />
       ) : (
-        <table className="data-table">
-          <tbody>
-            {rates.data.taxRates.map((r) => (
-              <tr key={r.id}>
-                <td>{r.code}</td>
-                <td>{r.name}</td>
-                <td className="num">{formatRate(r.rateBp, workspace.locale)}</td>
-                <td>{r.isActive ? 'active' : 'inactive'}</td>
-                <td>
-                  {can('accounting.change_tax_rate') && (
-                    <button
-                      type="button"
-                      className="secondary outline small"
-                      aria-label={`${r.isActive ? 'Deactivate' : 'Activate'} ${r.name}`}
-                      onClick={() => toggle.mutate({ id: r.id, isActive: !r.isActive }, { onSuccess: refresh })}
-                    >
-                      {r.isActive ? 'Deactivate' : 'Activate'}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="data-table">
+            <tbody>
+              {rates.data.taxRates.map((r) => (
+                <tr key={r.id}>
+                  <td>{r.code}</td>
+                  <td>{r.name}</td>
+                  <td className="num">{formatRate(r.rateBp, workspace.locale)}</td>
+                  <td>{r.isActive ? 'active' : 'inactive'}</td>
+                  <td>
+                    {can('accounting.change_tax_rate') && (
+                      <button
+                        type="button"
+                        className="secondary outline small"
+                        aria-label={`${r.isActive ? 'Deactivate' : 'Activate'} ${r.name}`}
+                        onClick={() => toggle.mutate({ id: r.id, isActive: !r.isActive }, { onSuccess: refresh })}
+                      >
+                        {r.isActive ? 'Deactivate' : 'Activate'}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {toggle.isError && <ErrorNotice error={toggle.error} title="Could not change the tax rate" />}
       {can('accounting.add_tax_rate') && (
