@@ -294,6 +294,11 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .option('--dry-run', 'show what would be applied; change nothing')
       .option('--concurrency <n>', 'tenants migrated at once', wholeNumber(1, 64), 4)
       .option(
+        '--threads <n>',
+        "worker threads running the tenants' migrations (0: all in this process; default: the lower of --concurrency and the CPU cores, 0 with --concurrency 1)",
+        wholeNumber(0, 64),
+      )
+      .option(
         '--job',
         'run it as a fleet job recorded in the registry (followed with a progress bar; a running API server resumes it if this process stops; attaches to a migrate job already running)',
       )

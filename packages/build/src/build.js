@@ -9,7 +9,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { distDir, REPO_ROOT } from './manifest.js';
 
@@ -27,6 +27,15 @@ const EXTRA_INPUTS = ['pnpm-lock.yaml', 'node_modules/.modules.yaml', 'tsconfig.
  * every start. Only packages that nothing outside the bundle imports (one copy of each in the process).
  */
 const BUNDLED_PACKAGES = ['zod', 'hono', '@hono/node-server'];
+
+/**
+ * Worker-thread entries (a worker starts from a file of its own): each is compiled as its own entry
+ * next to `main.js` (`<name>.js`, sharing the bundle's chunks). A source spawning one names it as
+ * `new URL('./<source>.ts', import.meta.url)`; in the bundle that expression becomes the compiled
+ * file's URL (see sourceFileUrls), so the spawner starts the compiled entry, and the source one
+ * (through tsx) when run from sources.
+ */
+const WORKER_ENTRIES = { 'migrate-worker': 'packages/tenancy/src/provisioning/migrate-worker.ts' };
 
 /** esbuild's plugin data marking the resolve call made by our own plugin (not to be intercepted again). */
 const OWN_RESOLVE = Symbol('salesfleet-externals');
@@ -47,7 +56,10 @@ export async function buildApp({ appDir, entry = 'src/main.ts' }) {
   try {
     const result = await build({
       absWorkingDir: REPO_ROOT,
-      entryPoints: { main: join(appDir, entry) },
+      entryPoints: {
+        main: join(appDir, entry),
+        ...Object.fromEntries(Object.entries(WORKER_ENTRIES).map(([name, source]) => [name, join(REPO_ROOT, source)])),
+      },
       outdir: tmpDir,
       bundle: true,
       splitting: true,
@@ -125,10 +137,13 @@ function externalPackages(outDir) {
 
 /**
  * `import.meta.url` in a workspace source means that source file (apps/admin's dist-path.ts finds
- * `../dist` from it, the CLI its package.json): keep that meaning in the bundle.
+ * `../dist` from it, the CLI its package.json): keep that meaning in the bundle. Except in
+ * `new URL('<relative>.ts', import.meta.url)` naming one of WORKER_ENTRIES: that becomes the compiled
+ * entry's URL, next to the chunk that asks (every chunk is in the build's folder).
  * @returns {import('esbuild').Plugin}
  */
 function sourceFileUrls() {
+  const workers = new Map(Object.entries(WORKER_ENTRIES).map(([name, source]) => [join(REPO_ROOT, source), name]));
   return {
     name: 'salesfleet-source-urls',
     setup(build) {
@@ -136,8 +151,18 @@ function sourceFileUrls() {
         if (args.path.includes(`${sep}node_modules${sep}`)) return undefined;
         const text = await readFile(args.path, 'utf8');
         if (!text.includes('import.meta.url')) return undefined;
+        /** @type {string[]} */
+        const compiled = [];
+        const marked = text.replace(/new URL\((['"])(\.\.?\/[^'"]+\.ts)\1, import\.meta\.url\)/g, (expr, _q, rel) => {
+          const name = workers.get(join(dirname(args.path), rel));
+          if (!name) return expr;
+          compiled.push(`new URL(${JSON.stringify(`./${name}.js`)}, import.meta.url)`);
+          return `__salesfleet_worker_${compiled.length - 1}__`;
+        });
         return {
-          contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+          contents: marked
+            .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+            .replace(/__salesfleet_worker_(\d+)__/g, (m, i) => compiled[Number(i)] ?? m),
           loader: args.path.endsWith('x') ? 'tsx' : 'ts',
         };
       });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { FleetMigrationResult, MigrationResult, Tenancy } from '@salesfleet/tenancy';
 import { cliActor, openCliTenancy, withTenancy, type CommandContext } from '../context';
 import { ReportedFailure, UsageError } from '../errors';
@@ -9,6 +10,8 @@ export interface MigrateTenantsFlags {
   check?: boolean;
   dryRun?: boolean;
   concurrency: number;
+  /** Worker threads for an apply (default: see migrationThreads). */
+  threads?: number;
   json?: boolean;
   /** Django's `--app`: there is one ordered migration set, so it is accepted and ignored. */
   app?: string;
@@ -24,6 +27,16 @@ export interface MigrateTenantsFlags {
 export function failingMigration(error: string | undefined): string | null {
   if (!error) return null;
   return /\bmigration\s+([0-9]{6,}[-_][A-Za-z0-9_.-]+)/i.exec(error)?.[1] ?? null;
+}
+
+/**
+ * Worker threads for applying: the tenants' migrations (Sequelize, Umzug) then run on every core, the
+ * registry, locks, progress and the operations log stay in this process. Default: one per tenant
+ * migrated at once, at most one per core; none for one at a time.
+ */
+export function migrationThreads(flags: Pick<MigrateTenantsFlags, 'concurrency' | 'threads'>): number {
+  if (flags.threads !== undefined) return flags.threads;
+  return flags.concurrency > 1 ? Math.min(availableParallelism(), flags.concurrency) : 0;
 }
 
 /**
@@ -63,6 +76,7 @@ export async function migrateTenantsCommand(ctx: CommandContext, flags: MigrateT
           check: flags.check === true,
           dryRun: flags.dryRun === true,
           concurrency: flags.concurrency,
+          workers: readOnly ? 0 : migrationThreads(flags),
           onProgress: (done, total, r) => {
             if (!bar) return;
             if (done === 1) bar.start(total, 0, { slug: '' });

@@ -37,13 +37,16 @@ export class MigrateWorkers {
    * long as this process took to, so a caller running several fleet migrations keeps one pool).
    */
   static async start(count: number): Promise<MigrateWorkers> {
-    // The worker loads this package's TypeScript sources (through tsx): a compiled bundle has no
-    // file of its own for it.
+    // The one way to locate the worker's entry: from sources this is migrate-worker.ts, started through
+    // tsx (ts-worker.mjs); in a compiled bundle @salesfleet/build makes this URL its own compiled
+    // migrate-worker.js, next to the bundle's chunks (its WORKER_ENTRIES).
     const entry = new URL('./migrate-worker.ts', import.meta.url);
-    if (!existsSync(entry))
-      throw new Error(`fleet migration workers need @salesfleet/tenancy's sources (${fileURLToPath(entry)} is missing)`);
+    if (!existsSync(entry)) throw new Error(`the fleet migration worker's entry ${fileURLToPath(entry)} is missing`);
+    const fromSource = entry.pathname.endsWith('.ts');
     const slots = Array.from({ length: Math.max(1, count) }, (): Slot => {
-      const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: entry.href } });
+      const worker = fromSource
+        ? new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: entry.href } })
+        : new Worker(entry);
       return { worker, tenants: 0, pending: new Map(), dead: null };
     });
     const pool = new MigrateWorkers(slots);

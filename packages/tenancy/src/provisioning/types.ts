@@ -6,7 +6,6 @@ import type { DatabaseParams } from '../drivers/index';
 import type { OperationsLog } from '../operations';
 import type { TenantRecord } from '../registry/records';
 import type { Registry } from '../registry/registry';
-import type { SpareSchemas } from '../spare-schemas';
 import type { TemplateCache } from '../templates';
 import type { TenantStatus } from '@salesfleet/contracts';
 import type { MigrationSource } from './migration-source';
@@ -122,7 +121,8 @@ export interface MigrateTenantsOptions extends ActorOptions {
    * Worker threads that open the tenants and run their migrations (the per-tenant JavaScript), so a
    * fleet migration uses every core; 0 (default): all in this thread. The registry, the per-tenant
    * locks, progress and the operations log stay in this thread. Not for check/dry runs (nothing to
-   * spread). Needs @salesfleet/tenancy's sources (the workers load them through tsx). A number starts
+   * spread). From sources the workers load them through tsx; a compiled app starts the build's own
+   * compiled worker entry (see MigrateWorkers.start). A number starts
    * that many for this run (each loads the database layer first); a pool from
    * `MigrateWorkers.start(n)` is used and left open (several fleet migrations, one start-up).
    */
@@ -207,8 +207,6 @@ export interface ProvisionerDeps {
   operations: OperationsLog;
   connections: TenantConnections;
   templates?: TemplateCache;
-  /** `postgres-schema`: spare schemas claimed by creations (needs `templates`). */
-  spares?: SpareSchemas;
   tenantUrl: (slug: string) => string;
   hooks?: ProvisionerTestHooks;
   /** Where failures handled without throwing are reported (compensation, cleanup); default silent. */
