@@ -24,6 +24,7 @@ export {
   type Locale,
 } from './format';
 export { Pager } from './pager';
+export { type AppQueryClientOptions, createAppQueryClient } from './query-client';
 export { EmptyState, Loading, Notice } from './states';
 export { columnsCsv, DataTable, ListFrame, type Column, type PageState, type QueryState } from './list-frame';
 export { type PluralForms, plural, pluralWord } from './plural';

@@ -62,42 +62,22 @@ export function OperationsScreen() {
         renderRows={(shown) => <OperationsTable operations={shown} busy={operations.isPlaceholderData} />}
         filters={
           <>
-            <div className="field">
-              <label htmlFor="op-tenant">Tenant</label>
-              <input
-                id="op-tenant"
-                list="op-tenant-list"
-                value={tenantText}
-                placeholder="All tenants"
-                onChange={(e) => setTenantText(e.target.value)}
-                autoCapitalize="none"
-                spellCheck={false}
-              />
-              <datalist id="op-tenant-list">
-                {(tenants.data?.tenants ?? []).map((t) => (
-                  <option key={t.slug} value={t.slug}>
-                    {t.name}
-                  </option>
-                ))}
-              </datalist>
-            </div>
-            <div className="field">
-              <label htmlFor="op-action">Action</label>
-              <input
-                id="op-action"
-                list="op-action-list"
-                value={actionText}
-                placeholder="All actions"
-                onChange={(e) => setActionText(e.target.value)}
-                autoCapitalize="none"
-                spellCheck={false}
-              />
-              <datalist id="op-action-list">
-                {actions.map((a) => (
-                  <option key={a} value={a} />
-                ))}
-              </datalist>
-            </div>
+            <SuggestedFilter
+              id="op-tenant"
+              label="Tenant"
+              placeholder="All tenants"
+              value={tenantText}
+              onValueChange={setTenantText}
+              suggestions={(tenants.data?.tenants ?? []).map((t) => ({ value: t.slug, label: t.name }))}
+            />
+            <SuggestedFilter
+              id="op-action"
+              label="Action"
+              placeholder="All actions"
+              value={actionText}
+              onValueChange={setActionText}
+              suggestions={actions.map((a) => ({ value: a }))}
+            />
             <div className="field">
               <label htmlFor="op-outcome">Outcome</label>
               <select id="op-outcome" value={filters.outcome} onChange={(e) => update('outcome', e.target.value)}>
@@ -123,5 +103,40 @@ export function OperationsScreen() {
         }
       />
     </section>
+  );
+}
+
+interface SuggestedFilterProps {
+  id: string;
+  label: string;
+  placeholder: string;
+  value: string;
+  onValueChange: (value: string) => void;
+  /** Offered as the user types (a datalist); any other text is accepted too. */
+  suggestions: readonly { value: string; label?: string }[];
+}
+
+/** A free-text filter with suggestions to pick from. */
+function SuggestedFilter({ id, label, placeholder, value, onValueChange, suggestions }: SuggestedFilterProps) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        list={`${id}-list`}
+        value={value}
+        placeholder={placeholder}
+        onChange={(e) => onValueChange(e.target.value)}
+        autoCapitalize="none"
+        spellCheck={false}
+      />
+      <datalist id={`${id}-list`}>
+        {suggestions.map((s) => (
+          <option key={s.value} value={s.value}>
+            {s.label}
+          </option>
+        ))}
+      </datalist>
+    </div>
   );
 }
