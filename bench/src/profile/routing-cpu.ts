@@ -196,6 +196,7 @@ async function run(engine: 'sqlite' | 'postgres', tenants: number): Promise<void
       await measure(baseline, hosts, template.token, base, false, last ? join(profileDir, `${engine}-baseline-${stamp}.cpuprofile`) : null);
       process.stderr.write(`  round ${r + 1}/${ROUNDS} done (load ${os.loadavg()[0]!.toFixed(1)})\n`);
     }
+    const stats = await subject.child.request<{ router: { refreshes: number; misses: number; staleServed: number } }>('stats');
     const line = (label: string, s: Sample, counts: boolean) =>
       `  ${label.padEnd(28)} CPU ${round(s.cpuUs / s.requests, 1)} µs/request ` +
       `(main thread ${round(s.mainNs / 1000 / s.requests, 1)}, other threads ${round(s.othersNs / 1000 / s.requests, 1)}; ` +
@@ -210,6 +211,7 @@ async function run(engine: 'sqlite' | 'postgres', tenants: number): Promise<void
         `${line('subject, 1 host', one, true)}\n` +
         `${line(`subject, ${tenants} hosts`, all, true)}\n` +
         `${line('baseline (1 database)', base, false)}\n` +
+        `  subject's router over the whole run: ${stats.router.refreshes} background refreshes (registry reads), ${stats.router.misses} misses, ${stats.router.staleServed} served stale\n` +
         variants.map((_, i) => `${line(`variant ${i}, ${tenants} hosts`, vari[i]!, true)} [${JSON.stringify(variantEnvs[i])}]\n`).join('') +
         `  CPU per request, median of ratios paired by round: ${tenants} hosts / 1 host ${paired(all, one)}×, ` +
         `${tenants} hosts / baseline ${paired(all, base)}×, 1 host / baseline ${paired(one, base)}×` +

@@ -58,12 +58,24 @@ async function run(req: ChildRequest) {
   const warmupMs = performance.now();
   tenants.push(await createOne(t, shared, next()));
   const warmup = performance.now() - warmupMs;
+  // The same creations with spare schemas off (the template script runs in each), alternated.
+  const plain = await createTestTenancy({ engine: 'postgres', config: { spareSchemas: 0 } });
+  open.add(plain);
+  await createOne(plain, shared, next());
   const creationMs: number[] = [];
+  const scriptedMs: number[] = [];
   for (let i = 0; i < timed; i++) {
+    // As between two sign-ups: the spare made after the last creation is ready, nothing runs meanwhile.
+    await t.provisioner.spareSchemasSettled();
     const t0 = performance.now();
     tenants.push(await createOne(t, shared, next()));
     creationMs.push(performance.now() - t0);
+    await t.provisioner.spareSchemasSettled();
+    const t1 = performance.now();
+    await createOne(plain, shared, next());
+    scriptedMs.push(performance.now() - t1);
   }
+  await plain.close();
   const bulk0 = performance.now();
   const rest = Math.max(0, fleet - tenants.length);
   tenants.push(
@@ -161,11 +173,15 @@ async function run(req: ChildRequest) {
   const c1 = performance.now();
   await t.cleanup();
   open.delete(t);
+  // After t's: its cleanup drops the shared database with plain's schemas in it.
+  await plain.cleanup();
+  open.delete(plain);
   return {
     shared,
     poolMax,
     warmupMs: warmup,
     creationMs,
+    scriptedMs,
     bulk: { tenants: rest, seconds: bulkSeconds },
     check: { seconds: checkSeconds, tenants: check.results.length, pending, failed },
     routing: { tenants: spread.length, one, many, maxBackends },

@@ -75,6 +75,12 @@ export interface Config {
    * miss then skips the instance and model definitions. Default 8; 0 = a new instance per handle.
    */
   spareTenantInstances: number;
+  /**
+   * `postgres-schema`: migrated spare schemas kept ready in each shared database this process creates
+   * schema tenants in (SALESFLEET_SPARE_SCHEMAS): a creation renames one instead of running the
+   * template script. Default 2; 0 = none (every creation runs the script).
+   */
+  spareSchemas: number;
   /** Timeout to open a database connection / to get one from a handle's pool. */
   dbConnectTimeoutMs: number;
   /** IPs / CIDR ranges of reverse proxies whose X-Forwarded-* headers are believed. */
@@ -153,6 +159,7 @@ const envSchema = z.object({
   SALESFLEET_SERVER_CONNECTIONS: optional(intFrom(1, 1_000_000)),
   SALESFLEET_SCHEMA_POOL_MAX: optional(intFrom(1, 200)),
   SALESFLEET_SPARE_TENANT_INSTANCES: optional(intFrom(0, 10_000)),
+  SALESFLEET_SPARE_SCHEMAS: optional(intFrom(0, 50)),
   SALESFLEET_DB_CONNECT_TIMEOUT_MS: optional(intFrom(100, 120_000)),
   SALESFLEET_TRUSTED_PROXIES: optional(commaList),
   SALESFLEET_BACKUP_KEEP: optional(intFrom(1, 100_000)),
@@ -253,6 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     serverConnectionBudget: e.SALESFLEET_SERVER_CONNECTIONS ?? null,
     schemaPoolMax: e.SALESFLEET_SCHEMA_POOL_MAX ?? 10,
     spareTenantInstances: e.SALESFLEET_SPARE_TENANT_INSTANCES ?? 8,
+    spareSchemas: e.SALESFLEET_SPARE_SCHEMAS ?? 2,
     dbConnectTimeoutMs: e.SALESFLEET_DB_CONNECT_TIMEOUT_MS ?? 5_000,
     trustedProxies,
     port: e.PORT ?? 8000,
@@ -384,6 +392,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     serverConnectionBudget: config.serverConnectionBudget,
     schemaPoolMax: config.schemaPoolMax,
     spareTenantInstances: config.spareTenantInstances,
+    spareSchemas: config.spareSchemas,
     dbConnectTimeoutMs: config.dbConnectTimeoutMs,
     trustedProxies: config.trustedProxies,
     port: config.port,

@@ -317,6 +317,95 @@ describe('HostRouter', () => {
     expect(await router.resolveHost('gone.localhost')).toMatchObject({ kind: 'unknown', reason: 'not_found' });
   });
 
+  /** A lookup that also reads many slugs at once, counting those reads and the slugs in each. */
+  function batchSetup() {
+    const { lookup, router, advance } = setup(5000);
+    const batches: string[][] = [];
+    let gate: Promise<void> | null = null;
+    const batched = Object.assign(lookup, {
+      async findTenants(slugs: readonly string[]) {
+        batches.push([...slugs].sort());
+        if (gate) await gate;
+        return slugs.flatMap((slug) => lookup.bySlug.get(slug) ?? []);
+      },
+    });
+    const hold = (): { release: () => void; fail: (err: Error) => void } => {
+      let release!: () => void;
+      let fail!: (err: Error) => void;
+      gate = new Promise<void>((resolve, reject) => {
+        release = resolve;
+        fail = reject;
+      });
+      return { release, fail };
+    };
+    return { lookup: batched, router, advance, batches, hold };
+  }
+
+  it('refreshes every cached tenant within half a TTL of expiry in one read, and none of the others', async () => {
+    const { lookup, router, advance, batches } = batchSetup();
+    for (const slug of ['a1', 'a2', 'b1', 'c1']) lookup.bySlug.set(slug, tenant(slug, { name: `${slug} v1` }));
+    await router.resolveHost('a1.localhost');
+    await router.resolveHost('a2.example.com');
+    advance(1000);
+    await router.resolveHost('b1.localhost'); // expires 1 s after the a's: inside half a TTL of them
+    advance(2000);
+    await router.resolveHost('c1.localhost'); // expires 3 s after the a's: outside
+    await router.resolveHost('gone.localhost'); // unknown hosts are never refreshed in the background
+    expect(lookup.calls).toBe(5);
+    for (const slug of ['a1', 'a2', 'b1', 'c1']) lookup.bySlug.set(slug, tenant(slug, { name: `${slug} v2`, version: 2 }));
+    lookup.bySlug.delete('b1');
+
+    advance(2001); // a1 and a2 are past their TTL, b1 1 s from it, c1 3 s
+    expect(await router.resolveHost('a1.localhost')).toMatchObject({ kind: 'tenant', tenant: { name: 'a1 v1' } }); // stale
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([['a1', 'a2', 'b1']]);
+    expect(lookup.calls).toBe(5); // no single lookups
+    expect(await router.resolveHost('a1.localhost')).toMatchObject({ kind: 'tenant', tenant: { name: 'a1 v2' } });
+    expect(await router.resolveHost('a2.example.com')).toMatchObject({ kind: 'tenant', tenant: { name: 'a2 v2' } });
+    // Refreshed before its TTL ran out: it was deleted meanwhile, so the host is unknown now.
+    expect(await router.resolveHost('b1.localhost')).toMatchObject({ kind: 'unknown', reason: 'not_found' });
+    expect(await router.resolveHost('c1.localhost')).toMatchObject({ kind: 'tenant', tenant: { name: 'c1 v1' } }); // inside its TTL
+    expect(router.stats()).toMatchObject({ refreshes: 1, refreshErrors: 0 });
+  });
+
+  it('keeps nothing of a batched refresh that an invalidation overtook, and keeps serving stale entries when it fails', async () => {
+    const { lookup, router, advance, batches, hold } = batchSetup();
+    lookup.bySlug.set('a1', tenant('a1', { id: 1 }));
+    lookup.bySlug.set('a2', tenant('a2', { id: 2 }));
+    await router.resolveHost('a1.localhost');
+    await router.resolveHost('a2.localhost');
+    advance(5001);
+    let gate = hold();
+    await router.resolveHost('a1.localhost'); // starts the batch, which waits
+    lookup.bySlug.set('a2', tenant('a2', { id: 2, status: 'suspended', version: 2 }));
+    router.applyChange({ kind: 'tenant-changed', tenantId: 2, slug: 'a2' });
+    const next = router.resolveHost('a2.localhost'); // dropped: waits for the registry
+    gate.release();
+    expect(await next).toMatchObject({ kind: 'unavailable', reason: 'suspended' });
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toHaveLength(1);
+    // The batch raced the invalidation: nothing was stored from it, a1 is still its stale entry.
+    expect(router.stats()).toMatchObject({ refreshes: 1, staleServed: 1 });
+    expect(await router.resolveHost('a1.localhost')).toMatchObject({ kind: 'tenant' });
+    expect(router.stats()).toMatchObject({ staleServed: 2 });
+
+    // A failed batch: both stale entries are still served, and not read again at once.
+    await router.resolveHost('a2.localhost'); // cached again (the miss above shared the overtaken read)
+    advance(5001);
+    gate = hold();
+    expect(await router.resolveHost('a1.localhost')).toMatchObject({ kind: 'tenant' });
+    gate.fail(new Error('registry down'));
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([
+      ['a1', 'a2'],
+      ['a1', 'a2'],
+    ]);
+    expect(router.stats()).toMatchObject({ refreshErrors: 1 });
+    expect(await router.resolveHost('a2.localhost')).toMatchObject({ kind: 'unavailable', reason: 'suspended' }); // its stale entry
+    expect(await router.resolveHost('a1.localhost')).toMatchObject({ kind: 'tenant' });
+    expect(batches).toHaveLength(2);
+  });
+
   it('bounds its cache', async () => {
     const lookup = new Lookup();
     const router = new HostRouter({ baseDomains: bases, lookup, maxEntries: 10 });

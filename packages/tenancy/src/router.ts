@@ -33,6 +33,8 @@ export type HostMatch =
 export interface TenantLookup {
   findTenant(slug: string): Promise<TenantRecord | null>;
   findTenantByDomain(domain: string): Promise<TenantRecord | null>;
+  /** The tenants of these slugs that exist, in one read (optional: without it each refresh reads one). */
+  findTenants?(slugs: readonly string[]): Promise<TenantRecord[]>;
 }
 
 /**
@@ -147,6 +149,8 @@ interface CacheEntry {
   staleUntil: number;
   /** After a failed background refresh, the next one waits until then. */
   refreshAfter: number;
+  /** The slug a subdomain host names (a domain host's entry has none). */
+  slug?: string;
 }
 
 export interface HostRouterStats {
@@ -164,6 +168,9 @@ export interface HostRouterStats {
 
 /** After a failed background refresh, the next try waits this long. */
 const REFRESH_RETRY_MS = 1000;
+
+/** Most hosts one background refresh reads together. */
+const REFRESH_BATCH_MAX = 500;
 
 const RAW_CACHE_MAX = 4096;
 
@@ -294,16 +301,72 @@ export class HostRouter {
     return parsed;
   }
 
-  /** One background lookup per host (shared with a concurrent miss); a failure keeps the stale entry. */
+  /**
+   * One background lookup per host (shared with a concurrent miss); a failure keeps the stale entry.
+   * With `findTenants`, a subdomain's refresh also takes every other cached tenant host that is past
+   * or within half a TTL of its expiry, in the same read: refreshed early, never later, so nothing is
+   * served staler than before, and hundreds of warm tenants cost a read every few seconds instead of
+   * one per tenant per TTL.
+   */
   #refresh(host: string, match: HostMatch, entry: CacheEntry): void {
     if (this.#inflight.has(host)) return;
     this.#refreshes++;
-    this.#load(host, match).catch((err: unknown) => {
+    const batch = match.kind === 'subdomain' && this.#lookup.findTenants ? this.#dueSubdomains(host, match.slug) : null;
+    const failed = (hosts: readonly string[]) => (err: unknown) => {
       this.#refreshErrors++;
-      this.#logger.warn({ err: errorText(err), host }, 'tenant lookup failed; serving the cached entry a little longer');
-      // The stale entry stays (within its stale window, while changes are confirmed); retry a little later.
-      if (this.#cache.get(host) === entry) entry.refreshAfter = this.#now() + Math.min(this.#ttlMs, REFRESH_RETRY_MS);
-    });
+      this.#logger.warn(
+        { err: errorText(err), host, hosts: hosts.length },
+        'tenant lookup failed; serving the cached entry a little longer',
+      );
+      // The stale entries stay (within their stale window, while changes are confirmed); retry a little later.
+      const retryAt = this.#now() + Math.min(this.#ttlMs, REFRESH_RETRY_MS);
+      for (const h of hosts) {
+        const cached = this.#cache.get(h);
+        if (cached !== undefined && (h !== host || cached === entry)) cached.refreshAfter = retryAt;
+      }
+    };
+    if (batch === null || batch.length === 1) {
+      this.#load(host, match).catch(failed([host]));
+      return;
+    }
+    this.#loadMany(batch).catch(failed(batch.map((b) => b.host)));
+  }
+
+  /** `host` first, then the other cached tenant subdomains due within half a TTL that no lookup is reading. */
+  #dueSubdomains(host: string, slug: string): { host: string; slug: string }[] {
+    const due = [{ host, slug }];
+    const horizon = this.#now() + this.#ttlMs / 2;
+    for (const [other, cached] of this.#cache) {
+      if (due.length >= REFRESH_BATCH_MAX) break;
+      if (other === host || cached.tenant === null || cached.slug === undefined || cached.expires > horizon) continue;
+      if (this.#inflight.has(other)) continue;
+      due.push({ host: other, slug: cached.slug });
+    }
+    return due;
+  }
+
+  /** One read of several subdomains' tenants; each host's answer is also its in-flight lookup. */
+  #loadMany(hosts: readonly { host: string; slug: string }[]): Promise<void> {
+    const generation = this.#generation;
+    const answers = new Map<string, Promise<TenantRecord | null>>();
+    const read = (async () => {
+      const found = await this.#lookup.findTenants!([...new Set(hosts.map((h) => h.slug))]);
+      const bySlug = new Map(found.map((t) => [t.slug, t]));
+      if (generation === this.#generation) for (const h of hosts) this.#store(h.host, bySlug.get(h.slug) ?? null, h.slug);
+      return bySlug;
+    })();
+    for (const h of hosts) {
+      const answer = read.then((bySlug) => bySlug.get(h.slug) ?? null);
+      // A concurrent miss awaits it and sees a failure; nobody else has to.
+      answer.catch(() => undefined);
+      answers.set(h.host, answer);
+      this.#inflight.set(h.host, answer);
+    }
+    return read
+      .finally(() => {
+        for (const h of hosts) if (this.#inflight.get(h.host) === answers.get(h.host)) this.#inflight.delete(h.host);
+      })
+      .then(() => undefined);
   }
 
   #load(host: string, match: HostMatch): Promise<TenantRecord | null> {
@@ -313,14 +376,7 @@ export class HostRouter {
     pending = (async () => {
       try {
         const tenant = match.kind === 'subdomain' ? await this.#lookup.findTenant(match.slug) : await this.#lookup.findTenantByDomain(host);
-        if (generation === this.#generation) {
-          if (!this.#cache.delete(host) && this.#cache.size >= this.#maxEntries) {
-            const oldest = this.#cache.keys().next();
-            if (!oldest.done) this.#cache.delete(oldest.value);
-          }
-          const expires = this.#now() + this.#ttlMs;
-          this.#cache.set(host, { tenant, expires, staleUntil: tenant === null ? expires : expires + this.#staleMs, refreshAfter: 0 });
-        }
+        if (generation === this.#generation) this.#store(host, tenant, match.kind === 'subdomain' ? match.slug : undefined);
         return tenant;
       } finally {
         this.#inflight.delete(host);
@@ -328,5 +384,20 @@ export class HostRouter {
     })();
     this.#inflight.set(host, pending);
     return pending;
+  }
+
+  #store(host: string, tenant: TenantRecord | null, slug: string | undefined): void {
+    if (!this.#cache.delete(host) && this.#cache.size >= this.#maxEntries) {
+      const oldest = this.#cache.keys().next();
+      if (!oldest.done) this.#cache.delete(oldest.value);
+    }
+    const expires = this.#now() + this.#ttlMs;
+    this.#cache.set(host, {
+      tenant,
+      expires,
+      staleUntil: tenant === null ? expires : expires + this.#staleMs,
+      refreshAfter: 0,
+      ...(slug !== undefined ? { slug } : {}),
+    });
   }
 }

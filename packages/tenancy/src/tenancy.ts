@@ -27,6 +27,7 @@ import { RegistryLocks } from './registry/locks';
 import { Registry } from './registry/registry';
 import type { PlatformAdminRecord } from './registry/records';
 import { HostRouter } from './router';
+import { SpareSchemas } from './spare-schemas';
 import { TemplateCache } from './templates';
 import { ProcessCensus, shareOfBudget } from './process-census';
 import { DatabaseExists, DatabaseUnreachable, RegistryNotReady, validatePasswordStrength, ValidationFailed } from '@salesfleet/contracts';
@@ -360,12 +361,14 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
           namespace: internals.templateNamespace,
           logger,
         });
+  const spares = templates && config.spareSchemas > 0 ? new SpareSchemas({ templates, count: config.spareSchemas, logger }) : undefined;
   const provisioner = new Provisioner({
     config,
     registry,
     operations,
     connections,
     templates,
+    spares,
     tenantUrl: (slug) => tenantUrl(config, slug),
     hooks: internals.provisionerHooks,
     logger,
@@ -416,6 +419,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     close() {
       closing ??= (async () => {
         await census?.stop();
+        await spares?.close();
         await jobs.close();
         await connections.closeAll();
         await schemaPools.closeAll();

@@ -2,7 +2,7 @@ import { mysqlDriver } from './mysql';
 import { postgresDriver } from './postgres';
 
 export { mysqlConnectionConfig } from './mysql';
-export { listTenantSchemas, pgClientConfig } from './postgres';
+export { dropSpareTenantSchema, listTenantSchemas, pgClientConfig } from './postgres';
 import type { Engine } from '@salesfleet/contracts';
 import { sqliteDriver } from './sqlite';
 import type { DatabaseDriver } from './types';

@@ -85,18 +85,59 @@ async function ensureSharedDatabase(spec: DatabaseSpec, ctx: DriverContext, db: 
   });
 }
 
-/** `CREATE SCHEMA` (in the shared database, created first when missing); `DatabaseExists` when the schema exists. */
+/**
+ * First key of the transaction advisory locks that guard a spare schema (the second: `hashtext` of its
+ * name): a claim and a drop of the same spare never run at once, so a spare is claimed once and a
+ * claimed one (renamed, a tenant's now) is never dropped as a spare.
+ */
+const SPARE_LOCK = 0x53465350; // 'SFSP'
+
+/**
+ * Renames one free schema whose name starts with `prefix` to `target`: a spare is locked first (held
+ * to the end of the transaction), one that another creation renamed after this statement's snapshot
+ * is skipped. Leaves `target` missing when no spare is free.
+ */
+function claimSpareSql(prefix: string, target: string): string {
+  const literal = (s: string) => `'${assertSafeIdentifier(s, 'schema')}'`;
+  return `DO $claim$
+DECLARE spare name;
+BEGIN
+  FOR spare IN SELECT nspname FROM pg_namespace WHERE starts_with(nspname, ${literal(prefix)}) LOOP
+    CONTINUE WHEN NOT pg_try_advisory_xact_lock(${SPARE_LOCK}, hashtext(spare));
+    BEGIN
+      EXECUTE format('ALTER SCHEMA %I RENAME TO %I', spare, ${literal(target)});
+      RETURN;
+    EXCEPTION WHEN invalid_schema_name THEN
+      NULL; -- claimed and committed by another creation since the loop's snapshot
+    END;
+  END LOOP;
+END
+$claim$`;
+}
+
+/**
+ * `CREATE SCHEMA` (in the shared database, created first when missing); `DatabaseExists` when the schema
+ * exists. With `spare`, a migrated spare schema of that prefix is renamed to it when one is free (one
+ * round trip); otherwise, and without one, `script` runs in the new schema in the transaction that creates it.
+ */
 export async function createSchema(
   spec: DatabaseSpec,
   ctx: DriverContext,
   db: SchemaConnections,
   describe: (spec: DatabaseSpec) => string,
   script?: string,
+  spare?: string,
 ): Promise<void> {
   await ensureSharedDatabase(spec, ctx, db);
   const schema = quoted(spec.schema!);
   await db.withDatabase(spec, ctx, async (c) => {
     try {
+      if (spare) {
+        const results = (await c.query(
+          `BEGIN; ${claimSpareSql(spare, spec.schema!)}; SELECT 1 FROM pg_namespace WHERE nspname = '${assertSafeIdentifier(spec.schema!, 'schema')}'; COMMIT`,
+        )) as unknown as pg.QueryResult[];
+        if (results[2]?.rowCount === 1) return;
+      }
       if (!script) {
         await c.query(`CREATE SCHEMA ${schema}`);
         return;
@@ -108,6 +149,24 @@ export async function createSchema(
       // 42P06 duplicate_schema; 23505 two creators at once.
       const code = (err as PgError).code;
       if (code === '42P06' || code === '23505') throw new DatabaseExists(describe(spec));
+      throw err;
+    }
+  });
+}
+
+/**
+ * Drops the spare schema `spec.schema`, unless a creation claimed it: the drop waits for a claim in
+ * progress (the spare's lock), and a claimed spare has another name by then, so `IF EXISTS` finds nothing.
+ */
+export async function dropSpareSchema(spec: DatabaseSpec, ctx: DriverContext, db: SchemaConnections): Promise<void> {
+  const name = assertSafeIdentifier(spec.schema!, 'schema');
+  await db.withDatabase(spec, ctx, async (c) => {
+    try {
+      await c.query(
+        `BEGIN; SELECT pg_advisory_xact_lock(${SPARE_LOCK}, hashtext('${name}')); DROP SCHEMA IF EXISTS "${name}" CASCADE; COMMIT`,
+      );
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
       throw err;
     }
   });

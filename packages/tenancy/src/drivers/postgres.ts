@@ -10,6 +10,7 @@ import { newPgClient, newPgPool } from './modules';
 import {
   createSchema,
   dropSchema,
+  dropSpareSchema,
   inspectSchema,
   listSchemas,
   schemaExists,
@@ -143,6 +144,11 @@ export function listTenantSchemas(shared: DatabaseSpec, prefix: string, ctx: Dri
   return listSchemas(shared, prefix, ctx, schemaConnections);
 }
 
+/** Drops a spare schema of the shared database `spare.database` unless a creation claimed it (postgres-schema.ts). */
+export function dropSpareTenantSchema(spare: DatabaseSpec, ctx: DriverContext): Promise<void> {
+  return dropSpareSchema(spare, ctx, schemaConnections);
+}
+
 /**
  * Specs with a `schema` are a schema of a shared database (the `postgres-schema` placement): every
  * operation below is then about that schema, and the database itself is never dropped.
@@ -196,7 +202,7 @@ export const postgresDriver: DatabaseDriver = {
   },
 
   async create(spec, ctx, options = {}) {
-    if (spec.schema) return createSchema(spec, ctx, schemaConnections, describeSpec, options.script);
+    if (spec.schema) return createSchema(spec, ctx, schemaConnections, describeSpec, options.script, options.spare);
     const sql = `CREATE DATABASE ${quote(spec.database)}${options.template ? ` TEMPLATE ${quote(options.template)}` : ''}`;
     await withMaintenance(spec, ctx, async (c) => {
       try {

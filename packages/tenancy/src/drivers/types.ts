@@ -33,6 +33,11 @@ export interface CreateDatabaseOptions {
    * connection in one round trip; a database the script fails in is dropped again.
    */
   script?: string;
+  /**
+   * `postgres-schema`: the name prefix of migrated spare schemas (spare-schemas.ts) at this version; one
+   * that is free is renamed to the new schema instead of running `script`, which runs when none is.
+   */
+  spare?: string;
 }
 
 /** One per engine. Every function opens its own short-lived connection and closes it. */

@@ -339,11 +339,13 @@ async function createPlaced(
       }
     }
     log.warn({ err: run.describeError(err), cleanup }, 'tenant creation failed');
+    if (begun.some((step) => step.name === 'create_database')) replenishSpares(ctx, v);
     await run.fail(err, { step: failedStep, cleanup });
     throw provisioningError(err, v.slug, failedStep, cleanup, run);
   }
 
   c.stopLease?.();
+  replenishSpares(ctx, v);
   const durationMs = Math.round(performance.now() - started);
   await run.succeed({ durationMs });
   return {
@@ -354,6 +356,15 @@ async function createPlaced(
     durationMs,
     steps: timings,
   };
+}
+
+/**
+ * A schema tenant's creation took a spare schema, or found none: the next is made in the background
+ * once this creation is done (not during its later steps, which it would slow down).
+ */
+function replenishSpares(ctx: ProvisioningContext, v: ValidatedInput): void {
+  const { spec, origin } = v.database;
+  if (spec.schema && origin === 'managed') ctx.spares?.replenish(spec, dbContext(ctx, v.database));
 }
 
 /** Walks the started steps backwards, undoing each; `incomplete` when an undo failed. */
@@ -473,8 +484,10 @@ async function createDatabase(ctx: ProvisioningContext, c: Creation): Promise<bo
     // A schema tenant or a MySQL database: the recorded template, run as one script where it is created.
     const script = origin === 'managed' && ctx.templates ? await ctx.templates.scriptFor(spec, dctx) : null;
     if (script) {
+      // A schema tenant: a spare schema at this migration version when one is free (renamed), else the script.
+      const spare = spec.schema ? ctx.spares?.prefix() : null;
       try {
-        await driver.create(spec, dctx, { script });
+        await driver.create(spec, dctx, { script, ...(spare ? { spare } : {}) });
         return true;
       } catch (err) {
         // A failed script leaves nothing behind (a transaction; MySQL: the driver drops the database).

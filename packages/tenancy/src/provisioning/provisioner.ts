@@ -47,6 +47,11 @@ export class Provisioner {
     this.#ctx = { ...deps, hooks: deps.hooks ?? {}, logger: deps.logger ?? silentLogger };
   }
 
+  /** Resolves when the spare schemas being made in the background (after schema-tenant creations) are made. */
+  spareSchemasSettled(): Promise<void> {
+    return this.#ctx.spares?.settled() ?? Promise.resolve();
+  }
+
   createTenant(input: CreateTenantInput, options: CreateTenantOptions & { dryRun: true }): Promise<DryRunResult>;
   createTenant(input: CreateTenantInput, options: CreateTenantOptions & { dryRun?: false }): Promise<CreatedTenant>;
   createTenant(input: CreateTenantInput, options: CreateTenantOptions): Promise<CreatedTenant | DryRunResult>;

@@ -6,6 +6,7 @@ import type { DatabaseParams } from '../drivers/index';
 import type { OperationsLog } from '../operations';
 import type { TenantRecord } from '../registry/records';
 import type { Registry } from '../registry/registry';
+import type { SpareSchemas } from '../spare-schemas';
 import type { TemplateCache } from '../templates';
 import type { TenantStatus } from '@salesfleet/contracts';
 import type { MigrationSource } from './migration-source';
@@ -207,6 +208,8 @@ export interface ProvisionerDeps {
   operations: OperationsLog;
   connections: TenantConnections;
   templates?: TemplateCache;
+  /** `postgres-schema`: spare schemas claimed by creations (needs `templates`). */
+  spares?: SpareSchemas;
   tenantUrl: (slug: string) => string;
   hooks?: ProvisionerTestHooks;
   /** Where failures handled without throwing are reported (compensation, cleanup); default silent. */

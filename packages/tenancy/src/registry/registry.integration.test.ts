@@ -55,7 +55,7 @@ describe.each(dialects)('registry on %s', (dialect) => {
     expect(await compareSchemaWithModels(sequelize, all)).toEqual([]);
   });
 
-  it('reads the same tenant record by slug, id and domain (plain rows) as from a model instance, every column set', async () => {
+  it('reads the same tenant record by slug, slugs, id and domain (plain rows) as from a model instance, every column set', async () => {
     const slug = testSlug();
     const created = await t.registry.insertTenant(newTenant(slug, 'Db-Pa55word!x', t));
     await t.registry.updateTenant(created.id, {
@@ -92,6 +92,9 @@ describe.each(dialects)('registry on %s', (dialect) => {
     expect(await t.registry.findTenant(slug)).toEqual(expected);
     expect(await t.registry.findTenantById(created.id)).toEqual(expected);
     expect(await t.registry.findTenantByDomain(domain)).toEqual(expected);
+    // The router's batched refresh: the slugs that exist, in one read.
+    expect(await t.registry.findTenants([slug, testSlug()])).toEqual([expected]);
+    expect(await t.registry.findTenants([])).toEqual([]);
     await t.registry.deleteTenant(created.id);
   });
 

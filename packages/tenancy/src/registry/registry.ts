@@ -439,6 +439,13 @@ export class Registry {
     return row ? toTenantRecord(row) : null;
   }
 
+  /** The tenants of these slugs that exist (any order), in one read: the router's batched refresh. */
+  async findTenants(slugs: readonly string[]): Promise<TenantRecord[]> {
+    if (slugs.length === 0) return [];
+    const rows = await this.models.Tenant.findAll({ where: { slug: [...slugs] }, raw: true });
+    return rows.map(toTenantRecord);
+  }
+
   /** Like `findTenant`, throwing `TenantNotFound`. */
   async getTenant(slug: string): Promise<TenantRecord> {
     const tenant = await this.findTenant(slug);
