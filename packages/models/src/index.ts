@@ -144,6 +144,7 @@ export {
   countActiveUsers,
   createTenantUser,
   groupsOfUsers,
+  listUsers,
   restoreDefaultGroups,
   setUserGroups,
   updateTenantUser,

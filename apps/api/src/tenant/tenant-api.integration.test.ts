@@ -208,9 +208,21 @@ describe.each(dialects)('tenant API on %s', (dialect) => {
     it('lists users with groups, searches and pages', async () => {
       const res = await t.request(a.host, '/api/users?limit=1', { token: adminA });
       expect(res.status).toBe(200);
-      const body = await json<{ users: { groups: string[] }[]; total: number }>(res);
+      const body = await json<{ users: { groups: string[] }[]; total: number; limit: number; offset: number }>(res);
       expect(body.users).toHaveLength(1);
       expect(body.total).toBeGreaterThanOrEqual(2);
+      // The page fields every list answers (PageFields): the workspace's pager reads them.
+      expect(body).toMatchObject({ limit: 1, offset: 0 });
+      const all = await json<{ users: unknown[]; total: number; limit: number; offset: number }>(
+        await t.request(a.host, '/api/users', { token: adminA }),
+      );
+      expect(all).toMatchObject({ total: body.total, limit: 50, offset: 0 });
+      expect(all.users).toHaveLength(body.total);
+      const second = await json<{ users: unknown[]; offset: number; limit: number }>(
+        await t.request(a.host, '/api/users?limit=1&offset=1', { token: adminA }),
+      );
+      expect(second).toMatchObject({ limit: 1, offset: 1 });
+      expect(second.users).toHaveLength(1);
       const search = await json<{ users: { username: string }[] }>(await t.request(a.host, '/api/users?search=NEWB', { token: adminA }));
       expect(search.users.map((u) => u.username)).toEqual(['newbie']);
       expect((await t.request(a.host, '/api/users?limit=0', { token: adminA })).status).toBe(400);

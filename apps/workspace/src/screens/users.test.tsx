@@ -19,7 +19,7 @@ describe('users', () => {
       'GET /session': () => session(me(ADMIN, { username: 'admin' }, ['Admin']), workspace({ maxUsers: 2, activeUsers: active })),
       // Read again after a user is added.
       'GET /workspace': () => ({ body: { workspace: workspace({ maxUsers: 2, activeUsers: active }) } }),
-      'GET /users': () => ({ body: { users, total: users.length } }),
+      'GET /users': () => ({ body: { users, total: users.length, limit: 25, offset: 0 } }),
       'GET /groups': { body: { groups } },
       'POST /users': (req) => {
         active++;
@@ -59,10 +59,35 @@ describe('users', () => {
     expect(within(screen.getByRole('table')).getByText('casey')).toBeTruthy();
   });
 
+  it('pages with the page fields the API answers (no "NaN–NaN")', async () => {
+    const all = Array.from({ length: 27 }, (_, i) => ({ ...adminUser, id: i + 1, username: `user${String(i + 1).padStart(2, '0')}` }));
+    let total = 3;
+    const api = fakeApi({
+      'GET /session': session(me(ADMIN, { username: 'admin' }, ['Admin'])),
+      'GET /users': (req) => {
+        const limit = Number(req.query.get('limit'));
+        const offset = Number(req.query.get('offset') ?? 0);
+        return { body: { users: all.slice(0, total).slice(offset, offset + limit), total, limit, offset } };
+      },
+      'GET /groups': { body: { groups } },
+    });
+    const first = renderApp('/users');
+    expect(await screen.findByText('user03')).toBeTruthy();
+    // Three users fit one page: no pager at all.
+    expect(screen.queryByRole('navigation', { name: 'Pages of users' })).toBeNull();
+    expect(document.body.textContent).not.toContain('NaN');
+    first.unmount();
+    total = 27;
+    renderApp('/users?offset=25');
+    expect(await screen.findByText('user27')).toBeTruthy();
+    expect(screen.getByRole('navigation', { name: 'Pages of users' }).textContent).toContain('26–27 of 27');
+    expect(api.calls('GET', '/users').at(-1)!.query.get('offset')).toBe('25');
+  });
+
   it('shows the API’s field message when the username is taken', async () => {
     fakeApi({
       'GET /session': session(me(ADMIN, { username: 'admin' }, ['Admin'])),
-      'GET /users': { body: { users: [adminUser], total: 1 } },
+      'GET /users': { body: { users: [adminUser], total: 1, limit: 25, offset: 0 } },
       'GET /groups': { body: { groups } },
       'POST /users': apiError(409, 'Conflict', 'The username "admin" is taken', [{ path: 'username', message: 'taken' }]),
     });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PageFields, pageQuery } from './common';
 import { EMAIL_MAX_LENGTH } from '../rules/email';
 import { MAX_INT32 } from '../rules/limits';
 import { LOGIN_PASSWORD_MAX_LENGTH, loginPasswordSchema, newPasswordSchema } from '../rules/password';
@@ -81,14 +82,13 @@ export type UpdateUserInput = z.input<typeof UpdateUserInputSchema>;
 export const UserListQuerySchema = z.object({
   search: z.string().trim().max(100).optional(),
   active: z.enum(['true', 'false']).optional(),
-  limit: z.coerce.number<number | string>().int().min(1).max(200).default(50),
-  offset: z.coerce.number<number | string>().int().min(0).max(1_000_000).default(0),
+  ...pageQuery,
 });
 
 export const SetUserGroupsInputSchema = z.object({ groups: groupNames }).strict();
 export const SetUserLocationsInputSchema = z.object({ locationIds: z.array(z.number().int().min(1).max(MAX_INT32)).max(1000) }).strict();
 
-export const UserPageSchema = z.object({ users: z.array(UserWithGroupsSchema), total: z.number().int() });
+export const UserPageSchema = z.object({ users: z.array(UserWithGroupsSchema), ...PageFields });
 export const UserResultSchema = z.object({ user: UserWithGroupsSchema });
 export const CreateUserResultSchema = z.object({ user: UserWithGroupsSchema, oneTimePassword: z.string().optional() });
 export const PasswordResetResultSchema = z.object({ user: UserWithGroupsSchema, oneTimePassword: z.string() });

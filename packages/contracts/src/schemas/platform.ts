@@ -5,7 +5,7 @@ import { slugSchema } from '../rules/slug';
 import { tenantStatusSchema } from '../rules/tenant-status';
 import { SERVER_ENGINES, tenantServerCapacitySchema, tenantServerNameSchema, tenantServerStateSchema } from '../rules/tenant-server';
 import { usernameSchema } from '../rules/username';
-import { isoDate, optionalParam } from './common';
+import { isoDate, optionalParam, PageFields } from './common';
 
 /** The Platform API (`/api/platform/*`): platform admins, tenants, their domains, health and migrations, the operations log. */
 
@@ -248,9 +248,7 @@ export const PlatformLoginResultSchema = z.object({ admin: PlatformAdminSchema, 
 export const PlatformAdminResultSchema = z.object({ admin: PlatformAdminSchema });
 export const TenantPageSchema = z.object({
   tenants: z.array(TenantSummarySchema),
-  total: z.number().int(),
-  limit: z.number().int(),
-  offset: z.number().int(),
+  ...PageFields,
 });
 export const CreateTenantResultSchema = z.object({
   tenant: TenantSummarySchema,

@@ -1,5 +1,6 @@
 import { col, fn, Op, type Transaction, UniqueConstraintError, where, type WhereOptions } from 'sequelize';
 import type { TenantModels, User } from '../model-types';
+import { findPage, type Page, pageWindow } from '../accounting/values';
 import { DEFAULT_GROUPS } from './permissions';
 import { Conflict, LimitReached, NotFound, ValidationFailed, isUsername, USERNAME_MESSAGE } from '@salesfleet/contracts';
 
@@ -8,6 +9,31 @@ import { Conflict, LimitReached, NotFound, ValidationFailed, isUsername, USERNAM
  * (`tenant-users`, `--fix-admin`): counting users against the tenant's limit, creating users within
  * it, group membership. Only active users count towards the limit.
  */
+
+/** A page of users by username, matching `search` (case-insensitive) in username, email or name. */
+export async function listUsers(
+  models: TenantModels,
+  filter: { search?: string; active?: boolean; limit?: number; offset?: number } = {},
+): Promise<Page<User>> {
+  const { limit, offset } = pageWindow(filter);
+  const conditions: WhereOptions[] = [];
+  if (filter.active !== undefined) conditions.push({ isActive: filter.active });
+  // Case-insensitive on every dialect; LIKE wildcards typed by the user are dropped, not interpreted.
+  const term = (filter.search ?? '').replace(/[\\%_]/g, '').toLowerCase();
+  if (term) {
+    const like = `%${term}%`;
+    conditions.push({
+      [Op.or]: ['username', 'email', 'first_name', 'last_name'].map((column) => where(fn('lower', col(column)), Op.like, like)),
+    });
+  }
+  const { rows, count } = await findPage(models.User, {
+    where: conditions.length ? { [Op.and]: conditions } : {},
+    order: [['username', 'ASC']],
+    limit,
+    offset,
+  });
+  return { items: rows, total: count, limit, offset };
+}
 
 export interface NewTenantUser {
   username: string;

@@ -1,10 +1,9 @@
-import { col, fn, Op, where, type WhereOptions } from 'sequelize';
 import {
   createTenantUser,
-  findPage,
   generatePassword,
   groupsOfUsers,
   hashPassword,
+  listUsers,
   oneTimePassword as newOneTimePassword,
   setUserGroups,
   setUserLocations,
@@ -66,27 +65,18 @@ export function tenantUsersRoutes(
     },
     async (c, { query }) => {
       const models = c.var.db;
-      const conditions: WhereOptions[] = [];
-      if (query.active) conditions.push({ isActive: query.active === 'true' });
-      // Case-insensitive on every dialect; LIKE wildcards typed by the user are dropped, not interpreted.
-      const term = (query.search ?? '').replace(/[\\%_]/g, '').toLowerCase();
-      if (term) {
-        const like = `%${term}%`;
-        conditions.push({
-          [Op.or]: ['username', 'email', 'first_name', 'last_name'].map((column) => where(fn('lower', col(column)), Op.like, like)),
-        });
-      }
-      const { rows, count } = await findPage(models.User, {
-        where: conditions.length ? { [Op.and]: conditions } : {},
-        order: [['username', 'ASC']],
+      const page = await listUsers(models, {
+        ...(query.search ? { search: query.search } : {}),
+        ...(query.active ? { active: query.active === 'true' } : {}),
         limit: query.limit,
         offset: query.offset,
       });
       const groups = await groupsOfUsers(
         models,
-        rows.map((r) => r.id),
+        page.items.map((r) => r.id),
       );
-      return c.json({ users: rows.map((r) => ({ ...userJson(r), groups: groups.get(r.id) ?? [] })), total: count });
+      const users = page.items.map((r) => ({ ...userJson(r), groups: groups.get(r.id) ?? [] }));
+      return c.json({ users, total: page.total, limit: page.limit, offset: page.offset });
     },
   );
 
