@@ -3,6 +3,12 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import type { MinorUnits } from '@salesfleet/ui';
 
+const HALF_DAY = 43_200;
+/** Pixels each day label needs (`2026-12-07` and a gap). */
+const DAY_LABEL_SPACE = 90;
+/** A day's timestamp (seconds, noon UTC) as its date, `YYYY-MM-DD`. */
+const dayOf = (ts: number) => new Date(ts * 1000).toISOString().slice(0, 10);
+
 /**
  * Sales per day as bars (uPlot: a canvas chart of ~50 KB that draws thousands of points without a
  * framework; loaded only with the screens that show a chart). Amounts are minor units; the axis and
@@ -34,10 +40,27 @@ export default function SalesChart({
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'UTC'),
         legend: { show: true },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(100, max * 1.1)] } },
-        axes: [{}, { size: 80, values: (_u, splits) => splits.map((v) => money(Math.round(v))) }],
+        scales: {
+          // Half a day either side of the first and last day: the edge bars show whole, not cut at the frame.
+          x: { time: true, range: (_u, min, max) => (xs.length ? [xs[0]! - HALF_DAY, xs[xs.length - 1]! + HALF_DAY] : [min, max]) },
+          y: { range: (_u, _min, max) => [0, Math.max(100, max * 1.1)] },
+        },
+        axes: [
+          // Ticks on the days themselves (under their bars), every k-th day so the labels do not
+          // overlap; dates, never hours (uPlot's time axis picks hourly ticks for a few daily points).
+          {
+            space: DAY_LABEL_SPACE,
+            splits: (u) => {
+              const plotWidth = u.bbox.width / uPlot.pxRatio;
+              const every = Math.max(1, Math.ceil((xs.length * DAY_LABEL_SPACE) / Math.max(plotWidth, 1)));
+              return xs.filter((_x, i) => i % every === 0);
+            },
+            values: (_u, splits) => splits.map((v) => dayOf(v)),
+          },
+          { size: 80, values: (_u, splits) => splits.map((v) => money(Math.round(v))) },
+        ],
         series: [
-          { label: 'Day', value: (_u, v) => (v == null ? '' : new Date(v * 1000).toISOString().slice(0, 10)) },
+          { label: 'Day', value: (_u, v) => (v == null ? '' : dayOf(v)) },
           {
             label: 'Sales',
             stroke: '#0172ad',
