@@ -295,7 +295,7 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .option('--concurrency <n>', 'tenants migrated at once', wholeNumber(1, 64), 4)
       .option(
         '--threads <n>',
-        "worker threads running the tenants' migrations (0: all in this process; default: the lower of --concurrency and the CPU cores, 0 with --concurrency 1)",
+        "worker threads running the tenants' migrations (0: all in this process; default: the lower of --concurrency and the CPU cores for a fleet of 250 tenants or more, else 0; 0 with --concurrency 1)",
         wholeNumber(0, 64),
       )
       .option(

@@ -145,6 +145,13 @@ describe.each(await testDialects())('fleet migration in worker threads on %s', (
       const slug = testSlug();
       await hooked.provisioner.createTenant({ name: slug, subdomain: slug, adminEmail: `admin@${slug}.example.com` }, { actor: 'test' });
       await expect(hooked.provisioner.migrateTenants({ actor: 'test', workers: 2, skipRegistry: true })).rejects.toThrow(/hook/);
+      // Below workersFromTenants no worker is started, so the same run stays in this thread (the hook
+      // is no obstacle there) and migrates the one tenant.
+      const small = await hooked.provisioner.migrateTenants({ actor: 'test', workers: 2, workersFromTenants: 2, skipRegistry: true });
+      expect(small.results.map((r) => [r.slug, r.ok])).toEqual([[slug, true]]);
+      await expect(
+        hooked.provisioner.migrateTenants({ actor: 'test', workers: 2, workersFromTenants: 1, skipRegistry: true }),
+      ).rejects.toThrow(/hook/);
     } finally {
       await hooked.cleanup();
     }

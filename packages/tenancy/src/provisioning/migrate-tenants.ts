@@ -36,7 +36,8 @@ export async function migrateTenants(ctx: ProvisioningContext, options: MigrateT
   const migrations = options.migrations ? await loadMigrationSource(options.migrations) : ctx.hooks.tenantMigrations?.();
   const names = migrations ? migrations.map((m) => m.name) : undefined;
   const given = options.workers instanceof MigrateWorkers ? options.workers : null;
-  const threads = readOnly ? 0 : given ? given.size : Math.max(0, Math.floor(Number(options.workers ?? 0)));
+  const tooFew = !given && tenants.length < (options.workersFromTenants ?? 0);
+  const threads = readOnly || tooFew ? 0 : given ? given.size : Math.max(0, Math.floor(Number(options.workers ?? 0)));
   if (threads > 0 && ctx.hooks.tenantMigrations)
     throw new Error('a tenantMigrations hook cannot run in workers: name the migrations by module (options.migrations)');
   // The per-tenant JavaScript on worker threads (every core); the registry, locks and progress stay here.
