@@ -24,8 +24,8 @@ export function defineAccount(sequelize: Sequelize) {
       name: { type: DataTypes.STRING(150), allowNull: false, validate: { notEmpty: true } },
       type: { type: DataTypes.STRING(10), allowNull: false, validate: { isIn: [[...ACCOUNT_TYPES]] } },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-      createdAt: timestampAttribute(),
-      updatedAt: timestampAttribute(),
+      createdAt: timestampAttribute(sequelize),
+      updatedAt: timestampAttribute(sequelize),
     },
     {
       sequelize,

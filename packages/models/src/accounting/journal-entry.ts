@@ -48,7 +48,7 @@ export function defineJournalEntry(sequelize: Sequelize) {
         onDelete: 'SET NULL',
         onUpdate: 'CASCADE',
       },
-      createdAt: timestampAttribute(),
+      createdAt: timestampAttribute(sequelize),
     },
     {
       sequelize,

@@ -23,8 +23,8 @@ export function defineTaxRate(sequelize: Sequelize) {
       rateBp: { type: DataTypes.INTEGER, allowNull: false, validate: { isInt: true, min: 0, max: 10000 } },
       isInclusive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-      createdAt: timestampAttribute(),
-      updatedAt: timestampAttribute(),
+      createdAt: timestampAttribute(sequelize),
+      updatedAt: timestampAttribute(sequelize),
     },
     {
       sequelize,

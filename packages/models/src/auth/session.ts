@@ -39,7 +39,7 @@ export function defineSession(sequelize: Sequelize) {
         onUpdate: 'CASCADE',
       },
       expiresAt: { type: DataTypes.DATE, allowNull: false },
-      createdAt: timestampAttribute(),
+      createdAt: timestampAttribute(sequelize),
       lastSeenAt: { type: DataTypes.DATE, allowNull: true },
       ip: { type: DataTypes.STRING(45), allowNull: true },
       userAgent: { type: DataTypes.STRING(512), allowNull: true },

@@ -42,8 +42,8 @@ export function defineUser(sequelize: Sequelize) {
       isSuperuser: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       mustChangePassword: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       lastLoginAt: { type: DataTypes.DATE, allowNull: true },
-      createdAt: timestampAttribute(),
-      updatedAt: timestampAttribute(),
+      createdAt: timestampAttribute(sequelize),
+      updatedAt: timestampAttribute(sequelize),
     },
     {
       sequelize,

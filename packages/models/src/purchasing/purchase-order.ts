@@ -58,8 +58,8 @@ export function definePurchaseOrder(sequelize: Sequelize) {
       tax: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
       notes: { type: DataTypes.TEXT, allowNull: true },
       createdBy: fk('users', 'RESTRICT'),
-      createdAt: timestampAttribute(),
-      updatedAt: timestampAttribute(),
+      createdAt: timestampAttribute(sequelize),
+      updatedAt: timestampAttribute(sequelize),
     },
     {
       sequelize,

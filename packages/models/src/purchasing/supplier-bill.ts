@@ -68,8 +68,8 @@ export function defineSupplierBill(sequelize: Sequelize) {
       amountPaid: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
       description: { type: DataTypes.STRING(255), allowNull: true },
       createdBy: fk('users', false),
-      createdAt: timestampAttribute(),
-      updatedAt: timestampAttribute(),
+      createdAt: timestampAttribute(sequelize),
+      updatedAt: timestampAttribute(sequelize),
     },
     {
       sequelize,

@@ -38,7 +38,7 @@ export function defineSupplierPayment(sequelize: Sequelize) {
       paymentDate: { type: DataTypes.DATEONLY, allowNull: false },
       reference: { type: DataTypes.STRING(100), allowNull: true },
       createdBy: fk('users'),
-      createdAt: timestampAttribute(),
+      createdAt: timestampAttribute(sequelize),
     },
     {
       sequelize,

@@ -63,7 +63,7 @@ export function defineCreditNote(sequelize: Sequelize) {
         onDelete: 'RESTRICT',
         onUpdate: 'CASCADE',
       },
-      createdAt: timestampAttribute(),
+      createdAt: timestampAttribute(sequelize),
     },
     {
       sequelize,

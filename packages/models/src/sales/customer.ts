@@ -34,8 +34,8 @@ export function defineCustomer(sequelize: Sequelize) {
       taxNumber: { type: DataTypes.STRING(50), allowNull: true },
       address: { type: DataTypes.TEXT, allowNull: true },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-      createdAt: timestampAttribute(),
-      updatedAt: timestampAttribute(),
+      createdAt: timestampAttribute(sequelize),
+      updatedAt: timestampAttribute(sequelize),
     },
     {
       sequelize,

@@ -75,7 +75,7 @@ export function defineInvoice(sequelize: Sequelize) {
       notes: documentNotesAttribute(),
       // RESTRICT: a converted quote stays with its invoice.
       quoteId: reference('quotes', true),
-      ...documentTimestampAttributes(),
+      ...documentTimestampAttributes(sequelize),
     },
     {
       sequelize,

@@ -37,6 +37,7 @@ import { returnableBatches, returnToBatch, splitOver, takeFefo, trackedProducts 
 import { InventoryValuation } from './valuation';
 import { builtInvoice, saleRowsWriter } from './sale-rows';
 import { rawReads, rawSelectParts, sqlBool, sqlInt, type RawRead } from '../raw-select';
+import { storedInstant } from '../timestamp-attribute';
 import { priceLines, sumCents, type DiscountInput, type PricedLine } from '@salesfleet/contracts';
 import { Conflict, InsufficientStock, NotFound, ValidationFailed } from '@salesfleet/contracts';
 
@@ -941,7 +942,7 @@ async function writeSaleRows(
   },
 ): Promise<Invoice> {
   const { input, resolved, till, number, issueDate, accounts } = sale;
-  const now = new Date();
+  const now = storedInstant(models.sequelize.getDialect());
   const rows = saleRowsWriter(models, transaction);
   // The stock levels first (the lock order of every sale: products, stock levels, then the rest).
   const levels = sale.levels ? rows.statement(sale.levels.statement) : null;
@@ -1169,7 +1170,7 @@ export async function issueInvoicesInBulk(
           amount: part.amount,
           method: part.method,
           reference: part.reference,
-          receivedAt: new Date(),
+          receivedAt: storedInstant(models.sequelize.getDialect()),
           createdBy: input.userId,
         })),
         { transaction },

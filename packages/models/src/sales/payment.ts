@@ -53,7 +53,7 @@ export function definePayment(sequelize: Sequelize) {
         onDelete: 'RESTRICT',
         onUpdate: 'CASCADE',
       },
-      createdAt: timestampAttribute(),
+      createdAt: timestampAttribute(sequelize),
     },
     {
       sequelize,

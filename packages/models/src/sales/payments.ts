@@ -9,6 +9,7 @@ import { startOfDayInTimeZone } from '../settings/time-zone';
 import { PAYMENT_METHODS, type PaymentMethod } from './payment';
 import { withCreditedTotals } from './credited';
 import { Conflict, NotFound } from '@salesfleet/contracts';
+import { storedInstant } from '../timestamp-attribute';
 
 /**
  * Payments against issued invoices: each one posts debit cash (cash) or bank (card, transfer, other),
@@ -72,7 +73,7 @@ export async function writePayment(
   transaction: Transaction,
   options: { post: boolean },
 ): Promise<Payment> {
-  const receivedAt = input.receivedAt ?? new Date();
+  const receivedAt = storedInstant(models.sequelize.getDialect(), input.receivedAt);
   const payment = await models.Payment.create(
     {
       invoiceId: invoice.id,

@@ -90,8 +90,8 @@ export function defineProduct(sequelize: Sequelize) {
       allowNegativeStock: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       trackBatches: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-      createdAt: timestampAttribute(),
-      updatedAt: timestampAttribute(),
+      createdAt: timestampAttribute(sequelize),
+      updatedAt: timestampAttribute(sequelize),
     },
     {
       sequelize,

@@ -66,7 +66,7 @@ export function defineQuote(sequelize: Sequelize) {
       // keys would leave backups no table order to restore in. Written in the conversion's transaction.
       invoiceId: { type: DataTypes.INTEGER, allowNull: true },
       createdBy: documentAuthorAttribute(),
-      ...documentTimestampAttributes(),
+      ...documentTimestampAttributes(sequelize),
     },
     {
       sequelize,

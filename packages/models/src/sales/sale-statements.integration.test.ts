@@ -95,9 +95,11 @@ describe.each(dialects)('statements of a three-line cash sale on %s', (dialect) 
       'createdBy',
     ] as const;
     for (const f of invoiceFields) expect([f, written[f]]).toEqual([f, read[f]]);
-    // MySQL's DATETIME keeps whole seconds; the answer has the instant the sale was written.
-    const seconds = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
-    expect(seconds(written.createdAt)).toBe(seconds(read.createdAt));
+    // The instants too, to the millisecond: MySQL/MariaDB's DATETIME keeps whole seconds, and the
+    // answer must carry what was stored, not the instant with its fraction (storedInstant).
+    const instant = (d: Date | string) => new Date(d).getTime();
+    expect(['createdAt', instant(written.createdAt)]).toEqual(['createdAt', instant(read.createdAt)]);
+    expect(['updatedAt', instant(written.updatedAt)]).toEqual(['updatedAt', instant(read.updatedAt)]);
     expect(written.creditedTotal).toBe(read.creditedTotal ?? 0);
     const lineFields = [
       'id',
@@ -115,6 +117,7 @@ describe.each(dialects)('statements of a three-line cash sale on %s', (dialect) 
     );
     const paymentFields = ['id', 'invoiceId', 'amount', 'method', 'createdBy'] as const;
     expect(written.payments!.map((p) => paymentFields.map((f) => p[f]))).toEqual(read.payments!.map((p) => paymentFields.map((f) => p[f])));
-    expect(seconds(written.payments![0]!.receivedAt)).toBe(seconds(read.payments![0]!.receivedAt));
+    for (const f of ['receivedAt', 'createdAt'] as const)
+      expect([f, instant(written.payments![0]![f])]).toEqual([f, instant(read.payments![0]![f])]);
   });
 });

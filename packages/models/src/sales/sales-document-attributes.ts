@@ -1,4 +1,4 @@
-import { DataTypes, type ModelAttributeColumnOptions } from 'sequelize';
+import { DataTypes, type ModelAttributeColumnOptions, type Sequelize } from 'sequelize';
 import { timestampAttribute } from '../timestamp-attribute';
 
 // The columns an invoice and a quote (and their lines) share, defined once: both are priced by the
@@ -70,7 +70,10 @@ export function documentAmountAttributes() {
 /** Who wrote the document (RESTRICT: users with documents are deactivated, not deleted). */
 export const documentAuthorAttribute = (): ModelAttributeColumnOptions => reference('users', false);
 export const documentNotesAttribute = (): ModelAttributeColumnOptions => ({ type: DataTypes.TEXT, allowNull: true });
-export const documentTimestampAttributes = () => ({ createdAt: timestampAttribute(), updatedAt: timestampAttribute() });
+export const documentTimestampAttributes = (sequelize: Sequelize) => ({
+  createdAt: timestampAttribute(sequelize),
+  updatedAt: timestampAttribute(sequelize),
+});
 
 /** The indexes both documents have, named after their table, then one per further column in `columns`. */
 export function documentIndexes(table: string, columns: readonly string[]) {

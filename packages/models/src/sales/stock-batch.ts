@@ -48,8 +48,8 @@ export function defineStockBatch(sequelize: Sequelize) {
       batchNumber: { type: DataTypes.STRING(50), allowNull: false },
       expiryDate: { type: DataTypes.DATEONLY, allowNull: false },
       quantity: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
-      createdAt: timestampAttribute(),
-      updatedAt: timestampAttribute(),
+      createdAt: timestampAttribute(sequelize),
+      updatedAt: timestampAttribute(sequelize),
     },
     {
       sequelize,

@@ -44,7 +44,7 @@ export function defineStockLevel(sequelize: Sequelize) {
         onUpdate: 'CASCADE',
       },
       quantity: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0, validate: { isInt: true } },
-      updatedAt: timestampAttribute(),
+      updatedAt: timestampAttribute(sequelize),
     },
     {
       sequelize,

@@ -72,7 +72,7 @@ export function defineStockMovement(sequelize: Sequelize) {
         onDelete: 'RESTRICT',
         onUpdate: 'CASCADE',
       },
-      createdAt: timestampAttribute(),
+      createdAt: timestampAttribute(sequelize),
     },
     {
       sequelize,

@@ -24,8 +24,8 @@ export function defineUnit(sequelize: Sequelize) {
       name: { type: DataTypes.STRING(50), allowNull: false, validate: { notEmpty: true } },
       decimals: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0, max: 3 } },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-      createdAt: timestampAttribute(),
-      updatedAt: timestampAttribute(),
+      createdAt: timestampAttribute(sequelize),
+      updatedAt: timestampAttribute(sequelize),
     },
     {
       sequelize,

@@ -39,7 +39,7 @@ export function defineTenantSettings(sequelize: Sequelize) {
       quotePrefix: { type: DataTypes.STRING(10), allowNull: false, defaultValue: 'QT-' },
       purchasePrefix: { type: DataTypes.STRING(10), allowNull: false, defaultValue: 'PO-' },
       closedThrough: { type: DataTypes.DATEONLY, allowNull: true },
-      updatedAt: timestampAttribute(),
+      updatedAt: timestampAttribute(sequelize),
     },
     { sequelize, modelName: 'TenantSettings', tableName: 'tenant_settings', underscored: true, createdAt: false },
   );
