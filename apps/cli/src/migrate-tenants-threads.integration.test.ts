@@ -92,7 +92,7 @@ describe('migrate-tenants on worker threads (compiled CLI, SQLite tenants)', () 
     expect(existsSync(join(APP_DIR, 'dist', manifest.id, 'migrate-worker.js'))).toBe(true);
   });
 
-  it('--json by default (a fleet below THREADS_FROM_TENANTS: in this process) reports what it applied per tenant', async () => {
+  it('--json by default (a fleet below FLEET_WORKERS_FROM_TENANTS: in this process) reports what it applied per tenant', async () => {
     await revertLast();
     const run = await ws.run(['migrate-tenants', '--json']);
     expect(run.code, run.stderr).toBe(0);

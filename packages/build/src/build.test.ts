@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from './build.js';
-import { isFresh, readManifest } from './manifest.js';
+import { isFresh, readManifest, REPO_ROOT } from './manifest.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const made: string[] = [];
@@ -92,5 +93,29 @@ describe('buildApp and launch', () => {
     await expect(buildApp({ appDir })).rejects.toThrow(/greeting\.ts/);
     expect(readManifest(appDir)!.id).toBe(good.id);
     expect(readdirSync(join(appDir, 'dist')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it("the API's bundle (pnpm start, which runs fleet migrate jobs) has the fleet migration worker: its spawner names the compiled entry, which starts", async () => {
+    const appDir = join(REPO_ROOT, 'apps', 'api');
+    const manifest = await buildApp({ appDir });
+    const dir = join(appDir, 'dist', manifest.id);
+    const entry = join(dir, 'migrate-worker.js');
+    expect(existsSync(entry)).toBe(true);
+    const chunks = readdirSync(dir)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(dir, f), 'utf8'));
+    expect(chunks.filter((c) => c.includes('new URL("./migrate-worker.js", import.meta.url)'))).toHaveLength(1);
+    // Started as MigrateWorkers does: its first message says it loaded the database layer and is ready.
+    const worker = new Worker(pathToFileURL(entry));
+    try {
+      const first = await new Promise<unknown>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`the worker exited (${code})`)));
+      });
+      expect(first).toMatchObject({ id: 0, ok: true });
+    } finally {
+      await worker.terminate();
+    }
   });
 });

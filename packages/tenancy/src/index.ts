@@ -178,6 +178,8 @@ export {
   PROVISIONING_LEASE_MS,
   Provisioner,
   MigrateWorkers,
+  defaultMigrationWorkers,
+  FLEET_WORKERS_FROM_TENANTS,
   creatorGone,
   type AbandonedTenant,
   type AdoptStep,

@@ -1,12 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { migrationThreads, THREADS_FROM_TENANTS } from './migrate-tenants';
+import { FLEET_WORKERS_FROM_TENANTS } from '@salesfleet/tenancy';
+import { migrationThreads } from './migrate-tenants';
 
 describe('migrationThreads', () => {
-  it('defaults to one thread per tenant at once, at most one per core, only for a fleet of THREADS_FROM_TENANTS or more', () => {
+  it("defaults to tenancy's rule: one thread per tenant at once, at most one per core, only for a fleet of FLEET_WORKERS_FROM_TENANTS or more", () => {
+    expect(FLEET_WORKERS_FROM_TENANTS).toBe(250);
     expect(migrationThreads({ concurrency: 4 })).toEqual({
       workers: Math.min(availableParallelism(), 4),
-      workersFromTenants: THREADS_FROM_TENANTS,
+      workersFromTenants: FLEET_WORKERS_FROM_TENANTS,
     });
     expect(migrationThreads({ concurrency: 1 }).workers).toBe(0);
   });

@@ -1,5 +1,4 @@
-import { availableParallelism } from 'node:os';
-import type { FleetMigrationResult, MigrationResult, Tenancy } from '@salesfleet/tenancy';
+import { defaultMigrationWorkers, type FleetMigrationResult, type MigrationResult, type Tenancy } from '@salesfleet/tenancy';
 import { cliActor, openCliTenancy, withTenancy, type CommandContext } from '../context';
 import { ReportedFailure, UsageError } from '../errors';
 import { withoutInterruption } from '../interrupt';
@@ -30,26 +29,18 @@ export function failingMigration(error: string | undefined): string | null {
 }
 
 /**
- * Fewest tenants for which the default (no --threads) starts worker threads. Each worker loads the
- * database layer first (about 0.6 s of a core): measured with the compiled CLI, 2 threads made 100
- * SQLite tenants (one migration) 2.2–2.9 → 3.1–3.4 s and 24 PostgreSQL tenants 3.8–4.0 → 4.5–4.7 s,
- * while benchmark 6 gains with them at 1,000 SQLite and 200 PostgreSQL tenants.
- */
-export const THREADS_FROM_TENANTS = 250;
-
-/**
  * Worker threads for applying: the tenants' migrations (Sequelize, Umzug) then run on every core, the
- * registry, locks, progress and the operations log stay in this process. Default: one per tenant
- * migrated at once, at most one per core, for a fleet of THREADS_FROM_TENANTS tenants or more; none
- * for one at a time. An explicit --threads applies whatever the fleet's size.
+ * registry, locks, progress and the operations log stay in this process. Default: tenancy's
+ * defaultMigrationWorkers (one per tenant migrated at once, at most one per core, for a fleet of
+ * FLEET_WORKERS_FROM_TENANTS tenants or more; none for one at a time). An explicit --threads applies
+ * whatever the fleet's size.
  */
 export function migrationThreads(flags: Pick<MigrateTenantsFlags, 'concurrency' | 'threads'>): {
   workers: number;
   workersFromTenants: number;
 } {
   if (flags.threads !== undefined) return { workers: flags.threads, workersFromTenants: 0 };
-  const workers = flags.concurrency > 1 ? Math.min(availableParallelism(), flags.concurrency) : 0;
-  return { workers, workersFromTenants: THREADS_FROM_TENANTS };
+  return defaultMigrationWorkers(flags.concurrency);
 }
 
 /**

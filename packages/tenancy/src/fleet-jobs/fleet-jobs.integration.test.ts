@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import { DataTypes } from 'sequelize';
 import { tenantMigrations, type MigrationDefinition } from '@salesfleet/migrations';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +18,9 @@ const addNote: MigrationDefinition = {
     await queryInterface.removeColumn('customers', 'test_note', { transaction });
   },
 };
+
+/** Tenant migrations named by module, as worker threads load them (testing/worker-migrations.ts). */
+const WORKER_MIGRATIONS = fileURLToPath(new URL('../testing/worker-migrations.ts', import.meta.url));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -105,6 +110,26 @@ describe.each(await testDialects())('fleet jobs, registry on %s', (registryEngin
     for (const x of await tt.registry.listTenants()) expect(x.schemaVersion).toBe(addNote.name);
   }, 120_000);
 
+  it('a migrate job whose worker threads cannot run fails with that error instead of migrating in this thread', async () => {
+    const tenants = await fleet(1);
+    const tt = t!;
+    // The tenantMigrations hook cannot cross into a worker thread: starting workers for this job fails.
+    const jobs = new FleetJobs(
+      { config: tt.config, registry: tt.registry, operations: tt.operations, provisioner: tt.provisioner },
+      { migrationWorkersFromTenants: 1 },
+    );
+    try {
+      const { job } = await jobs.start('migrate', { concurrency: 2 }, { actor: 'test' });
+      await jobs.settled(job.id);
+      const failed = (await jobs.get(job.id))!;
+      expect(failed).toMatchObject({ state: 'failed', owner: null, counts: { pending: 1, done: 0 } });
+      expect(failed.error).toMatch(/tenantMigrations hook cannot run in workers/);
+    } finally {
+      await jobs.close();
+    }
+    expect((await tt.registry.getTenant(tenants[0]!.slug)).schemaVersion).not.toBe(addNote.name);
+  }, 120_000);
+
   it('a health job samples every tenant into the history and prunes samples older than 30 days', async () => {
     const tenants = await fleet(2);
     const tt = t!;
@@ -133,4 +158,49 @@ describe.each(await testDialects())('fleet jobs, registry on %s', (registryEngin
     const [row] = await tt.jobs.tenants(job.id, { state: 'done' });
     expect(row!.detail).toMatchObject({ userCount: 1 });
   }, 120_000);
+});
+
+describe.each(await testDialects())('fleet migrate jobs on worker threads, tenants on %s', (engine) => {
+  let t: TestTenancy | null = null;
+
+  afterEach(async () => {
+    await t?.cleanup();
+    t = null;
+  }, 60_000);
+
+  it('runs the tenants on worker threads from migrationWorkersFromTenants tenants on, in this thread below it', async () => {
+    const tt = (t = await createTestTenancy({ engine }));
+    for (let i = 0; i < 2; i++) {
+      const slug = testSlug();
+      await tt.provisioner.createTenant({ name: slug, subdomain: slug, adminEmail: `admin@${slug}.example.com` }, { actor: 'test' });
+    }
+    const deps = { config: tt.config, registry: tt.registry, operations: tt.operations, provisioner: tt.provisioner };
+    /** Runs a migrate job whose new migration records the thread that ran it; answers each tenant's thread. */
+    const migrateJob = async (table: string, migrationWorkersFromTenants: number | undefined): Promise<number[]> => {
+      const migrations = { module: WORKER_MIGRATIONS, exportName: 'withThreadNote', args: [table] };
+      const jobs = new FleetJobs(deps, {
+        migrations,
+        ...(migrationWorkersFromTenants === undefined ? {} : { migrationWorkersFromTenants }),
+      });
+      try {
+        const { job } = await jobs.start('migrate', { concurrency: 2 }, { actor: 'test' });
+        await jobs.settled(job.id);
+        expect((await jobs.get(job.id))!).toMatchObject({ state: 'succeeded', error: null, counts: { done: 2, failed: 0 } });
+      } finally {
+        await jobs.close();
+      }
+      const threads: number[] = [];
+      for (const tenant of await tt.registry.listTenants()) {
+        const [rows] = await tt.connections.withTenant(tenant, (handle) => handle.sequelize.query(`SELECT thread_id FROM ${table}`));
+        threads.push(...(rows as { thread_id: number }[]).map((r) => Number(r.thread_id)));
+      }
+      return threads;
+    };
+    // The default (FLEET_WORKERS_FROM_TENANTS): two tenants migrate in this thread.
+    expect(await migrateJob(`thread_note_a${Date.now().toString(36)}`, undefined)).toEqual([threadId, threadId]);
+    // From two tenants on: each tenant's migration ran on a worker thread.
+    const onWorkers = await migrateJob(`thread_note_b${Date.now().toString(36)}`, 2);
+    expect(onWorkers).toHaveLength(2);
+    for (const id of onWorkers) expect(id).not.toBe(threadId);
+  }, 180_000);
 });

@@ -5,6 +5,8 @@ import type { Config } from '../config';
 import { backupTenants } from '../data-safety/backup';
 import { errorText, silentLogger, type Logger } from '../logger';
 import type { OperationsLog } from '../operations';
+import { defaultMigrationWorkers } from '../provisioning/migrate-workers';
+import type { MigrationSource } from '../provisioning/migration-source';
 import type { Provisioner } from '../provisioning/provisioner';
 import type { MigrationResult, TenantHealth } from '../provisioning/types';
 import type { Registry } from '../registry/registry';
@@ -72,6 +74,16 @@ export interface FleetJobsDeps {
 export interface FleetJobsOptions {
   /** How long a job's lease lasts without renewal (default `config.jobLeaseMs`); renewed every third of it. */
   leaseMs?: number;
+  /**
+   * Migrate jobs start worker threads (defaultMigrationWorkers: one per tenant in progress, at most one
+   * per core) for a job of at least this many tenants (default FLEET_WORKERS_FROM_TENANTS).
+   */
+  migrationWorkersFromTenants?: number;
+  /**
+   * The tenant migrations of migrate jobs, named by module so that worker threads load them too
+   * (default: the list compiled into @salesfleet/migrations).
+   */
+  migrations?: MigrationSource;
 }
 
 /** Which tenants a job of each kind works on. */
@@ -107,6 +119,7 @@ export class FleetJobs {
   readonly #deps: FleetJobsDeps;
   readonly #logger: Logger;
   readonly #leaseMs: number;
+  readonly #options: FleetJobsOptions;
   /** Jobs this process runs: their end, and how to stop them. */
   readonly #running = new Map<number, { done: Promise<void>; abort: AbortController }>();
   #sweeper: NodeJS.Timeout | null = null;
@@ -117,6 +130,7 @@ export class FleetJobs {
     this.#deps = deps;
     this.#logger = deps.logger?.child?.({ component: 'fleet-jobs' }) ?? deps.logger ?? silentLogger;
     this.#leaseMs = Math.max(300, options.leaseMs ?? deps.config.jobLeaseMs);
+    this.#options = options;
   }
 
   get #models() {
@@ -413,16 +427,25 @@ export class FleetJobs {
     const { provisioner, registry } = this.#deps;
     const concurrency = Math.min(MAX_JOB_CONCURRENCY, Math.max(1, job.options.concurrency ?? 4));
     switch (job.kind) {
-      case 'migrate':
+      case 'migrate': {
+        // Worker threads that cannot start (or a tenantMigrations hook, which cannot cross into one)
+        // fail the job with that error rather than migrating in this thread instead: a fleet large
+        // enough for workers would otherwise run slower with no one told why.
+        const workers = defaultMigrationWorkers(concurrency);
+        const { migrationWorkersFromTenants, migrations } = this.#options;
         await provisioner.migrateTenants({
           actor: job.actor,
           tenants,
           skipUpToDate: true,
           concurrency,
+          ...workers,
+          ...(migrationWorkersFromTenants !== undefined ? { workersFromTenants: migrationWorkersFromTenants } : {}),
+          ...(migrations ? { migrations } : {}),
           signal,
           onTenant: (result, tenant) => this.#record(job.id, tenant.id, migrationOutcome(result)),
         });
         return;
+      }
       case 'health':
         await provisioner.fleetHealth({
           tenants,

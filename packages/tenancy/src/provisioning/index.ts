@@ -1,5 +1,5 @@
 export { Provisioner } from './provisioner';
-export { MigrateWorkers } from './migrate-workers';
+export { defaultMigrationWorkers, FLEET_WORKERS_FROM_TENANTS, MigrateWorkers } from './migrate-workers';
 export type { AdoptStep, AdoptTenantInput, AdoptTenantOptions, AdoptedTenant } from './adopt-tenant';
 export { isEmptyDatabase } from './create-tenant';
 export { withOperation } from './operation';

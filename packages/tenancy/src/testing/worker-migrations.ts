@@ -1,4 +1,5 @@
 import { DataTypes } from 'sequelize';
+import { threadId } from 'node:worker_threads';
 import { tenantMigrations, type MigrationDefinition } from '@salesfleet/migrations';
 
 /**
@@ -15,6 +16,26 @@ export function withProductColumn(column: string): MigrationDefinition[] {
       },
       async down({ queryInterface, transaction }) {
         await queryInterface.removeColumn('products', column, { transaction });
+      },
+    },
+  ];
+}
+
+/**
+ * The compiled list plus one migration creating the table `table` with one row: the id of the thread
+ * that ran the migration (worker_threads' threadId), so a test sees whether a worker ran it.
+ */
+export function withThreadNote(table: string): MigrationDefinition[] {
+  return [
+    ...tenantMigrations,
+    {
+      name: `20991231-0003-test-${table}`,
+      async up({ queryInterface, transaction }) {
+        await queryInterface.createTable(table, { thread_id: { type: DataTypes.INTEGER, allowNull: false } }, { transaction });
+        await queryInterface.bulkInsert(table, [{ thread_id: threadId }], { transaction });
+      },
+      async down({ queryInterface, transaction }) {
+        await queryInterface.dropTable(table, { transaction });
       },
     },
   ];
