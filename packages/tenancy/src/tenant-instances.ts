@@ -17,13 +17,20 @@ import { errorText, silentLogger, type Logger } from './logger';
  * issue 14050), and an instance is bound to one tenant at a time, so no two open handles ever share
  * a class. What sequential reuse adds is a stale reference: code of a closed handle still holding its
  * models (a forgotten promise, a job past its lease) must never reach the next tenant's database.
- * Every binding is a scope (an `AsyncLocalStorage` entered by the handle's `run`, as the API does for
- * each request and `withTenant` for other work), and the instance refuses with `StaleTenantHandle`:
+ * Every binding of a reused instance is a scope (an `AsyncLocalStorage` entered by the handle's `run`,
+ * as the API does for each request and `withTenant` for other work), and the instance refuses with
+ * `StaleTenantHandle`:
  * - a query outside any scope of it, or in the scope of a binding that has ended;
  * - a pooled connection whose database is not the database of the caller's binding (checked after
  *   the pool handed it out, so a query racing the rebinding cannot be served by the new pool).
  * Binding ends before the pool is drained, and a drained pool is never used again (binding makes a
- * new one). `tenant-instances.integration.test.ts` proves interleaved tenants on reused instances
+ * new one). An instance's first binding enters no scope: no code of another tenant can hold its
+ * models yet, so until it ends its queries need none (after, refused; the connection check holds).
+ * Scopes start with the first rebinding, and code of the first binding, scopeless, is refused from
+ * then on. Why: on Node 20 the store, once entered, runs hooks for every promise of the process
+ * (500k awaits: 22 → 59 ms CPU), so a server whose instances are never reused (a cache that does
+ * not cycle, or SALESFLEET_SPARE_TENANT_INSTANCES=0) must never enable it.
+ * `tenant-instances.integration.test.ts` proves interleaved tenants on reused instances
  * never see each other's rows, and that a closed handle's models fail instead of writing elsewhere.
  */
 
@@ -99,13 +106,13 @@ export class TenantInstance {
     // Instance-local overrides (nothing global is patched).
     const query = sequelize.query.bind(sequelize) as (sql: unknown, options?: unknown) => Promise<unknown>;
     (sequelize as { query: unknown }).query = (sql: unknown, queryOptions?: unknown) => {
-      const scope = scopeOf(this);
+      const scope = this.#callerBinding();
       if (scope === undefined || scope !== this.#binding) return Promise.reject(this.#stale(scope));
       return query(sql, queryOptions);
     };
     const getConnection = manager.getConnection.bind(manager);
     manager.getConnection = async (connectionOptions?: unknown) => {
-      const scope = scopeOf(this);
+      const scope = this.#callerBinding();
       if (scope === undefined || scope !== this.#binding) throw this.#stale(scope);
       const pool = manager.pool;
       const connection = (await getConnection(connectionOptions)) as PooledConnection;
@@ -138,7 +145,18 @@ export class TenantInstance {
   /** Runs `fn` in `binding`'s scope (refused once the binding has ended). */
   run<T>(binding: Binding, fn: () => Promise<T> | T): Promise<T> {
     if (binding !== this.#binding) return Promise.reject(this.#stale(binding));
+    if (this.bindings === 1) return (async () => fn())();
     return scopes.run({ owner: this, binding, outer: scopes.getStore() }, async () => fn());
+  }
+
+  /**
+   * The binding the caller acts for. An instance that has served one tenant only (never rebound)
+   * has no other binding a caller could act for: its current one, or none once it ended. From its
+   * first rebinding on, the caller's scope tells (code of an earlier binding has none of it).
+   */
+  #callerBinding(): Binding | undefined {
+    if (this.bindings === 1) return this.#binding ?? undefined;
+    return scopeOf(this);
   }
 
   /**
