@@ -59,16 +59,18 @@ export class BackgroundRuns {
         live.finishedAt = new Date();
       },
       async (err: unknown) => {
-        live.finishedAt = new Date();
-        live.error = { code: isSalesfleetError(err) ? err.code : null, message: errorText(err) };
-        this.#logger.warn({ runId, action: info.action, tenant: info.tenantSlug, err: live.error.message }, 'background operation failed');
-        // A failure before the operation's first row (a refused archive, a taken slug) is logged here.
+        const error = { code: isSalesfleetError(err) ? err.code : null, message: errorText(err) };
+        this.#logger.warn({ runId, action: info.action, tenant: info.tenantSlug, err: error.message }, 'background operation failed');
+        // A failure before the operation's first row (a refused archive, a taken slug) is logged here,
+        // before the run shows as failed: whoever sees it failed finds its row in the log.
         const rows = await this.#registry.listOperations({ runId, limit: 1 }).catch(() => []);
         if (rows.length === 0) {
           await this.#operations
             .record(info.action, 'failed', { actor: info.actor, tenantSlug: info.tenantSlug, runId, error: err })
             .catch((logErr: unknown) => this.#logger.error({ runId, err: errorText(logErr) }, 'operations log row not written'));
         }
+        live.finishedAt = new Date();
+        live.error = error;
       },
     );
     return runId;
