@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import pMap from 'p-map';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects, testServerUrls } from '@salesfleet/models/testing';
 import { migrateUp } from '@salesfleet/migrations';
@@ -8,26 +7,19 @@ import { driverFor, openSequelize, parseDatabaseUrl } from './drivers/index';
 import { TemplateCache } from './templates';
 import type { TenantRecord } from './registry/records';
 import { UnscopedSchemaQuery } from './schema-pools';
-import { createSchemaTenants, createTestTenancy, memoryLogger, testSlug, type TestTenancy } from './testing/index';
+import {
+  createSchemaTenants,
+  createTestTenancy,
+  inPostgresDatabase,
+  memoryLogger,
+  schemaStructure,
+  testSlug,
+  type TestTenancy,
+} from './testing/index';
 
 const postgres = (await testDialects()).includes('postgres');
 
 /** A direct connection to the shared database (outside Salesfleet) to see where rows really are. */
-async function inDatabase<T>(database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ ...pgConfig(), database });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function pgConfig(): pg.ClientConfig {
-  const s = parseDatabaseUrl(testServerUrls.postgres);
-  return { host: s.host ?? undefined, port: s.port ?? undefined, user: s.user ?? undefined, password: s.password ?? undefined };
-}
-
 // Issue 17: the postgres-schema placement — tenants are schemas t_<slug> of one shared database.
 describe.runIf(postgres)('postgres-schema tenants', () => {
   let t: TestTenancy;
@@ -49,7 +41,7 @@ describe.runIf(postgres)('postgres-schema tenants', () => {
       expect(tenant.db).toMatchObject({ engine: 'postgres', name: shared, schema: `t_${tenant.slug}`, managed: true });
       expect(tenant.db.key).toMatch(new RegExp(`/${shared}/t_${tenant.slug}$`));
     }
-    const tables = await inDatabase(shared, async (c) => {
+    const tables = await inPostgresDatabase(shared, async (c) => {
       const r = await c.query<{ table_schema: string; n: string }>(
         `SELECT table_schema, count(*) AS n FROM information_schema.tables
           WHERE table_schema NOT IN ('pg_catalog', 'information_schema') GROUP BY table_schema`,
@@ -85,7 +77,7 @@ describe.runIf(postgres)('postgres-schema tenants', () => {
       { concurrency: 8 },
     );
     for (const tenant of [a, b]) {
-      const names = await inDatabase(shared, async (c) =>
+      const names = await inPostgresDatabase(shared, async (c) =>
         (await c.query<{ name: string }>(`SELECT name FROM "t_${tenant.slug}".customers`)).rows.map((r) => r.name),
       );
       expect(names.length).toBe(200);
@@ -126,41 +118,18 @@ describe.runIf(postgres)('postgres-schema tenants', () => {
     const spec = { ...parseDatabaseUrl(testServerUrls.postgres), database: shared, schema: migrated };
     const sequelize = openSequelize(spec, { dataDir: t.dataDir, tenant: true, poolMax: 1 });
     try {
-      await inDatabase(shared, (c) => c.query(`CREATE SCHEMA "${migrated}"`));
+      await inPostgresDatabase(shared, (c) => c.query(`CREATE SCHEMA "${migrated}"`));
       await migrateUp(sequelize, 'tenant');
     } finally {
       await sequelize.close();
     }
-    const describe = (schema: string) =>
-      inDatabase(shared, async (c) => {
-        const q = async (sql: string) => (await c.query(sql, [schema])).rows.map((r) => JSON.stringify(r).replaceAll(schema, 'S'));
-        return {
-          columns: await q(
-            `SELECT table_name, column_name, data_type, is_nullable, column_default, character_maximum_length, numeric_precision, numeric_scale
-               FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, column_name`,
-          ),
-          constraints: await q(
-            `SELECT conrelid::regclass::text AS tbl, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
-              WHERE connamespace = $1::regnamespace ORDER BY 1, 2`,
-          ),
-          indexes: await q('SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY 1, 2'),
-          sequences: await q(
-            'SELECT sequence_name, start_value, increment FROM information_schema.sequences WHERE sequence_schema = $1 ORDER BY 1',
-          ),
-          migrations: await q(
-            'SELECT name FROM "SequelizeMeta" WHERE $1::text IS NOT NULL ORDER BY name'.replace(
-              '"SequelizeMeta"',
-              `"${schema}"."SequelizeMeta"`,
-            ),
-          ),
-          permissions: await q(
-            'SELECT codename FROM auth_permissions WHERE $1::text IS NOT NULL ORDER BY codename'.replace(
-              'auth_permissions',
-              `"${schema}".auth_permissions`,
-            ),
-          ),
-        };
-      });
+    // The catalog structure, and the permissions the migrations seed.
+    const describe = async (schema: string) => ({
+      ...(await schemaStructure(shared, schema)),
+      permissions: await inPostgresDatabase(shared, async (c) =>
+        (await c.query(`SELECT codename FROM "${schema}".auth_permissions ORDER BY codename`)).rows.map((r) => JSON.stringify(r)),
+      ),
+    });
     const recorded = `sales_rec${randomBytes(3).toString('hex')}`;
     try {
       // Straight from the template (nothing seeded), and through the provisioner (seeded on top).
@@ -188,7 +157,9 @@ describe.runIf(postgres)('postgres-schema tenants', () => {
       expect(logger.entries.filter((e) => e.level === 'warn').map((e) => e.msg)).toEqual([]);
       await t.provisioner.deleteTenant(fresh.tenant.slug, { actor: 'test' });
     } finally {
-      await inDatabase(shared, (c) => c.query(`DROP SCHEMA IF EXISTS "${migrated}" CASCADE; DROP SCHEMA IF EXISTS "${recorded}" CASCADE`));
+      await inPostgresDatabase(shared, (c) =>
+        c.query(`DROP SCHEMA IF EXISTS "${migrated}" CASCADE; DROP SCHEMA IF EXISTS "${recorded}" CASCADE`),
+      );
     }
   });
 
@@ -199,7 +170,7 @@ describe.runIf(postgres)('postgres-schema tenants', () => {
     );
     await t.connections.withTenant(tenant, ({ models }) => models.Customer.create({ name: 'x' }));
     await t.provisioner.deleteTenant(tenant.slug, { actor: 'test' });
-    const schemas = await inDatabase(shared, async (c) =>
+    const schemas = await inPostgresDatabase(shared, async (c) =>
       (await c.query<{ nspname: string }>("SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'")).rows.map((r) => r.nspname),
     );
     expect(schemas).not.toContain(`t_${tenant.slug}`);
@@ -215,7 +186,7 @@ describe.runIf(postgres)('postgres-schema tenants', () => {
     } finally {
       await failing.close();
     }
-    const schemaLeft = await inDatabase(
+    const schemaLeft = await inPostgresDatabase(
       shared,
       async (c) => (await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [`t_${slug}`])).rowCount,
     );
@@ -227,7 +198,7 @@ describe.runIf(postgres)('postgres-schema tenants', () => {
 
   it('the orphan finder lists a t_* schema no tenant owns in a shared database (not the shared database, not owned schemas), and removes it', async () => {
     const stray = `t_orphan${randomBytes(4).toString('hex')}`;
-    await inDatabase(shared, (c) => c.query(`CREATE SCHEMA "${stray}"`));
+    await inPostgresDatabase(shared, (c) => c.query(`CREATE SCHEMA "${stray}"`));
     const report = await t.provisioner.findOrphans();
     const ours = report.databases.filter((d) => d.name === shared);
     expect(ours.map((d) => d.schema)).toEqual([stray]);
@@ -235,7 +206,7 @@ describe.runIf(postgres)('postgres-schema tenants', () => {
     expect(owned.length).toBeGreaterThan(0);
     const removed = await t.provisioner.removeOrphans({ actor: 'test', only: [ours[0]!.where] });
     expect(removed.droppedDatabases).toEqual([ours[0]!.where]);
-    const left = await inDatabase(shared, async (c) =>
+    const left = await inPostgresDatabase(shared, async (c) =>
       (await c.query<{ n: string }>("SELECT nspname AS n FROM pg_namespace WHERE nspname LIKE 't\\_%' ORDER BY 1")).rows.map((r) => r.n),
     );
     expect(left).toEqual([...owned].sort());
@@ -270,7 +241,7 @@ describe.runIf(postgres)('postgres-schema tenants', () => {
     await expect(intoOwn).rejects.toMatchObject({ code: 'Conflict', details: { reason: 'DatabasePlacementConflict', tenant: own.slug } });
     await expect(intoOwn).rejects.toThrow(new RegExp(`tenant "${own.slug}"'s own database; schema tenants cannot be placed in it`));
     expect(await t.registry.findTenant(schemaSlug)).toBeNull();
-    const schemas = await inDatabase(
+    const schemas = await inPostgresDatabase(
       own.db.name,
       async (c) => (await c.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'")).rowCount,
     );

@@ -5,56 +5,18 @@ import { testDialects, testServerUrls } from '@salesfleet/models/testing';
 import { driverFor, parseDatabaseUrl, type DatabaseSpec } from './drivers/index';
 import { SPARE_SCHEMA_PREFIX, spareSchemaPrefix } from './spare-schemas';
 import { TemplateCache } from './templates';
-import { createTestTenancy, memoryLogger, testSlug, type TestTenancy } from './testing/index';
+import { createTestTenancy, inPostgresDatabase, memoryLogger, schemaStructure, testSlug, type TestTenancy } from './testing/index';
 
 const postgres = (await testDialects()).includes('postgres');
 
-async function inDatabase<T>(database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const s = parseDatabaseUrl(testServerUrls.postgres);
-  const client = new pg.Client({
-    host: s.host ?? undefined,
-    port: s.port ?? undefined,
-    user: s.user ?? undefined,
-    password: s.password ?? undefined,
-    database,
-  });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Schema name → OID (a rename keeps the OID: a tenant schema with a spare's OID is that spare). */
 const schemas = (database: string, like: string) =>
-  inDatabase(database, async (c) => {
+  inPostgresDatabase(database, async (c) => {
     const r = await c.query<{ nspname: string; oid: number }>(
       'SELECT nspname, oid::int AS oid FROM pg_namespace WHERE starts_with(nspname, $1)',
       [like],
     );
     return new Map(r.rows.map((row) => [row.nspname, row.oid]));
-  });
-
-/** A schema's structure from the catalog, its own name replaced (columns, constraints, indexes, sequences, migrations). */
-const structure = (database: string, schema: string) =>
-  inDatabase(database, async (c) => {
-    const q = async (sql: string) => (await c.query(sql, [schema])).rows.map((r) => JSON.stringify(r).replaceAll(schema, 'S'));
-    return {
-      columns: await q(
-        `SELECT table_name, column_name, data_type, is_nullable, column_default, character_maximum_length, numeric_precision, numeric_scale
-           FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, column_name`,
-      ),
-      constraints: await q(
-        `SELECT conrelid::regclass::text AS tbl, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
-          WHERE connamespace = $1::regnamespace ORDER BY 1, 2`,
-      ),
-      indexes: await q('SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY 1, 2'),
-      sequences: await q(
-        'SELECT sequence_name, start_value, increment FROM information_schema.sequences WHERE sequence_schema = $1 ORDER BY 1',
-      ),
-      migrations: await q(`SELECT name FROM "${schema}"."SequelizeMeta" WHERE $1::text IS NOT NULL ORDER BY name`),
-    };
   });
 
 // Issue 17: postgres-schema creations rename a spare schema made ahead instead of running the template script.
@@ -125,10 +87,10 @@ describe.runIf(postgres)('spare schemas', () => {
       expect(claimed).toHaveLength(2);
       expect((await schemas(shared, SPARE_SCHEMA_PREFIX)).size).toBe(0);
       // Claimed or scripted, every one is the whole migrated schema.
-      const shapes = await Promise.all(targets.map((schema) => structure(shared, schema)));
+      const shapes = await Promise.all(targets.map((schema) => schemaStructure(shared, schema)));
       for (const shape of shapes) expect(shape).toEqual(shapes[0]);
     } finally {
-      await inDatabase(shared, (c) => c.query(targets.map((s) => `DROP SCHEMA IF EXISTS "${s}" CASCADE`).join('; ')));
+      await inPostgresDatabase(shared, (c) => c.query(targets.map((s) => `DROP SCHEMA IF EXISTS "${s}" CASCADE`).join('; ')));
     }
   }, 120_000);
 
@@ -141,12 +103,15 @@ describe.runIf(postgres)('spare schemas', () => {
     const oids = await schemas(shared, 't_');
     expect([...spares.values()]).toContain(oids.get(fromSpare.tenant.db.schema!));
     expect([...spares.values()]).not.toContain(oids.get(fromScript.tenant.db.schema!));
-    const [a, b] = await Promise.all([structure(shared, fromSpare.tenant.db.schema!), structure(shared, fromScript.tenant.db.schema!)]);
+    const [a, b] = await Promise.all([
+      schemaStructure(shared, fromSpare.tenant.db.schema!),
+      schemaStructure(shared, fromScript.tenant.db.schema!),
+    ]);
     expect(a.columns.length).toBeGreaterThan(100);
     expect(a.indexes.length).toBeGreaterThan(50);
     expect(a).toEqual(b);
     // No reference to the spare's old name or to another schema survives the rename.
-    const foreign = await inDatabase(shared, async (c) =>
+    const foreign = await inPostgresDatabase(shared, async (c) =>
       (
         await c.query<{ def: string }>(
           `SELECT pg_get_expr(d.adbin, d.adrelid) AS def FROM pg_attrdef d JOIN pg_class k ON k.oid = d.adrelid
@@ -175,7 +140,7 @@ describe.runIf(postgres)('spare schemas', () => {
     // Only the stale spares would be free: the current ones are taken first by two creations.
     await t.provisioner.createTenant(input(testSlug('spr')), { actor: 'test' });
     await t.provisioner.createTenant(input(testSlug('spr')), { actor: 'test' });
-    await inDatabase(shared, async (c) => {
+    await inPostgresDatabase(shared, async (c) => {
       // Wait for the refill started by those creations, then remove what it made: no current spare is left.
       await t.provisioner.spareSchemasSettled();
       const current = (
@@ -188,14 +153,14 @@ describe.runIf(postgres)('spare schemas', () => {
     const created = await t.provisioner.createTenant(input(testSlug('spr')), { actor: 'test' });
     const oid = (await schemas(shared, 't_')).get(created.tenant.db.schema!);
     expect([...stale.values()]).not.toContain(oid);
-    expect((await structure(shared, created.tenant.db.schema!)).migrations.length).toBeGreaterThan(5);
+    expect((await schemaStructure(shared, created.tenant.db.schema!)).migrations.length).toBeGreaterThan(5);
     await t.provisioner.spareSchemasSettled();
     const left = [...(await schemas(shared, SPARE_SCHEMA_PREFIX)).keys()];
     expect(left).toContain(newer);
     expect(left).not.toContain(older);
     expect(left).not.toContain(otherList);
     expect(left.filter((n) => n.startsWith(spareSchemaPrefix()))).toHaveLength(2);
-    await inDatabase(shared, (c) => c.query(`DROP SCHEMA "${newer}" CASCADE`));
+    await inPostgresDatabase(shared, (c) => c.query(`DROP SCHEMA "${newer}" CASCADE`));
   }, 120_000);
 
   it('spares are not tenants: not listed, not checked by migrate-tenants, not orphans; a crash mid-build leaves nothing', async () => {
@@ -210,7 +175,7 @@ describe.runIf(postgres)('spare schemas', () => {
     await builder.connect();
     await builder.query(`BEGIN; CREATE SCHEMA "${dead}"; CREATE TABLE "${dead}".users (id int)`);
     const pid = (builder as unknown as { processID: number }).processID;
-    await inDatabase(shared, (k) => k.query('SELECT pg_terminate_backend($1, 5000)', [pid]));
+    await inPostgresDatabase(shared, (k) => k.query('SELECT pg_terminate_backend($1, 5000)', [pid]));
     await builder.end().catch(() => undefined);
     expect((await schemas(shared, dead)).size).toBe(0);
     const listed = (await t.registry.listTenants()).map((x) => x.db.schema);

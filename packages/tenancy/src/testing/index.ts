@@ -85,6 +85,49 @@ export function memoryLogger(entries: LogEntry[] = [], bindings: Record<string, 
   };
 }
 
+/** Runs `fn` on a client of its own connected to `database` on the test PostgreSQL server. */
+export async function inPostgresDatabase<T>(database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const s = parseDatabaseUrl(testServerUrls.postgres);
+  const client = new pg.Client({
+    host: s.host ?? undefined,
+    port: s.port ?? undefined,
+    user: s.user ?? undefined,
+    password: s.password ?? undefined,
+    database,
+  });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A schema's structure from the catalog with its own name replaced by `S` (columns, constraints,
+ * indexes, sequences, recorded migrations), so two schemas made different ways compare equal.
+ */
+export function schemaStructure(database: string, schema: string) {
+  return inPostgresDatabase(database, async (c) => {
+    const q = async (sql: string) => (await c.query(sql, [schema])).rows.map((r) => JSON.stringify(r).replaceAll(schema, 'S'));
+    return {
+      columns: await q(
+        `SELECT table_name, column_name, data_type, is_nullable, column_default, character_maximum_length, numeric_precision, numeric_scale
+           FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, column_name`,
+      ),
+      constraints: await q(
+        `SELECT conrelid::regclass::text AS tbl, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
+          WHERE connamespace = $1::regnamespace ORDER BY 1, 2`,
+      ),
+      indexes: await q('SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY 1, 2'),
+      sequences: await q(
+        'SELECT sequence_name, start_value, increment FROM information_schema.sequences WHERE sequence_schema = $1 ORDER BY 1',
+      ),
+      migrations: await q(`SELECT name FROM "${schema}"."SequelizeMeta" WHERE $1::text IS NOT NULL ORDER BY name`),
+    };
+  });
+}
+
 /** How many PostgreSQL backends (pg_stat_activity) are connected to these databases on the test server. */
 export async function postgresBackends(...databases: string[]): Promise<number> {
   const client = new pg.Client({ connectionString: testServerUrls.postgres });
