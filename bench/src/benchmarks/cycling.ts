@@ -18,7 +18,8 @@ const POOL_SIZE = 2;
  * to the pooler, not a new PostgreSQL backend. Compared, in the same run and through the same
  * PgBouncer, with the same tenants all warm (a cache that holds them all). Without the pooler the
  * all-warm side cannot run at all here: 200 warm tenants keep ≥ 200 backends open, more than the
- * server's max_connections.
+ * server's max_connections. The all-warm side is also compared with benchmark 1's single-database
+ * baseline (issue 15.2: 200 warm tenants through PgBouncer ≥ 0.90× one database).
  */
 export async function cyclingBenchmark(h: Harness): Promise<BenchmarkResult> {
   const started = performance.now();
@@ -65,10 +66,19 @@ export async function cyclingBenchmark(h: Harness): Promise<BenchmarkResult> {
     });
   const warm = await h.server('tenancy', 'cycling-warm', env(tenants + 16));
   const cycling = await h.server('tenancy', 'cycling', env(CYCLING_MAX_OPEN));
+  // Issue 15.2's PostgreSQL half: the all-warm side against benchmark 1's single-database baseline
+  // (same app and route on one database, direct, a pool of one connection per load connection).
+  const baseDb = await h.fixtures.pgBaseline();
+  const single = await h.server(
+    'baseline',
+    'cycling-baseline-pg',
+    fleet.env({ BENCH_DB_ENGINE: 'postgres', BENCH_DB_NAME: baseDb, BENCH_PG_URL: PG_URL, BENCH_POOL_MAX: String(scale.connections) }),
+  );
   try {
     await assertServes(h, warm, hosts[0]!, template.token);
     await assertServes(h, cycling, hosts[0]!, template.token);
-    const r = await h.interleaved([warm, cycling], {
+    await assertServes(h, single, hosts[0]!, template.token);
+    const r = await h.interleaved([single, warm, cycling], {
       path: ROUTE_PATH,
       hosts,
       headers: { authorization: `Bearer ${template.token}` },
@@ -78,8 +88,35 @@ export async function cyclingBenchmark(h: Harness): Promise<BenchmarkResult> {
     const subject = r[cycling.name]!;
     const baseline = r[warm.name]!;
     const ratio = round(subject.rps / baseline.rps, 3);
-    details.postgres = { tenants, distinct, serverConnections, cyclingMaxOpen: CYCLING_MAX_OPEN, warm: baseline, cycling: subject, stats };
+    const one = r[single.name]!;
+    const warmRatio = round(baseline.rps / one.rps, 3);
+    details.postgres = {
+      tenants,
+      distinct,
+      serverConnections,
+      cyclingMaxOpen: CYCLING_MAX_OPEN,
+      warm: baseline,
+      cycling: subject,
+      singleDatabase: one,
+      stats,
+    };
     rows.push(
+      {
+        benchmark: '3b cycling (PostgreSQL + PgBouncer)',
+        metric: `req/s, ${tenants} tenants all warm through PgBouncer vs 1 database (direct, benchmark 1's baseline)`,
+        value: `${baseline.rps}`,
+        baseline: `${one.rps}`,
+        ratio: warmRatio,
+        target: '≥ 0.90×',
+        met: warmRatio >= 0.9 && baseline.non2xx === 0 && baseline.errors === 0,
+      },
+      {
+        benchmark: '3b cycling (PostgreSQL + PgBouncer)',
+        metric: 'p99: all warm through PgBouncer vs 1 database',
+        value: `${baseline.p99} ms`,
+        baseline: `${one.p99} ms`,
+        ratio: round(baseline.p99 / one.p99, 3),
+      },
       {
         benchmark: '3b cycling (PostgreSQL + PgBouncer)',
         metric: `req/s, ${tenants} tenants through a cache of ${CYCLING_MAX_OPEN} vs all warm`,
@@ -113,7 +150,7 @@ export async function cyclingBenchmark(h: Harness): Promise<BenchmarkResult> {
         (c ? ` — its cache after the run: ${c.hits} hits / ${c.misses} misses / ${c.evictions} evictions.` : '.'),
     );
   } finally {
-    await Promise.all([warm.child.stop(), cycling.child.stop()]);
+    await Promise.all([warm.child.stop(), cycling.child.stop(), single.child.stop()]);
     await bouncer.stop();
   }
   return result();
