@@ -7,11 +7,10 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { MICROS_PER_TICK } from '../lib/process-cpu';
 import type { LoadRequest, LoadResult } from './load-generator';
 
 const SCRIPT = fileURLToPath(new URL('./wrk.lua', import.meta.url));
-/** Linux's USER_HZ: /proc reports CPU times in ticks of 1/100 s. */
-const MICROS_PER_TICK = 10_000;
 
 /** The wrk binary (`WRK` overrides), or an error that says how to get it. */
 export function wrkBinary(): string {

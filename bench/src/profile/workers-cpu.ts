@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { startApi, type StartedApi } from '../benchmarks/workers';
 import { ensureBuilt } from '../benchmarks/startup';
 import { Harness, ROUTE_PATH, type LoadGenerator } from '../lib/harness';
-import { childPids, ownCpuMicros } from '../lib/process-cpu';
+import { childPids, ownCpuMicros, statCpuMicros } from '../lib/process-cpu';
 import { PG_URL } from '../lib/pg';
 import { RunContext, runScale } from '../lib/run-context';
 import { round } from '../lib/stats';
@@ -38,9 +38,8 @@ async function threadCpu(pid: number, role: string, out: Record<string, number>)
     const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => null);
     if (!stat) continue;
     const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const key = `${role}/${name}`;
-    out[key] = (out[key] ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10_000;
+    out[key] = (out[key] ?? 0) + statCpuMicros(stat);
   }
 }
 

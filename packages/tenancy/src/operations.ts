@@ -165,6 +165,14 @@ export class OperationsLog {
   }
 }
 
+/** A step that already happened, as `OperationRun#note` / `#notes` record it. */
+export interface OperationNote {
+  step: string;
+  outcome: OperationOutcome;
+  details?: Record<string, unknown>;
+  error?: unknown;
+}
+
 interface OperationEntry {
   step: string | null;
   outcome: OperationOutcome;
@@ -262,11 +270,11 @@ export class OperationRun {
 
   /** Records a step that already happened (or a note), without running anything. */
   async note(step: string, outcome: OperationOutcome, details: Record<string, unknown> = {}, error: unknown = null): Promise<void> {
-    this.enqueue({ step, outcome, details, error, durationMs: null });
+    this.notes([{ step, outcome, details, error }]);
   }
 
   /** Records several notes at once (written together: a fleet migration's chunk of tenants). */
-  notes(entries: readonly { step: string; outcome: OperationOutcome; details?: Record<string, unknown>; error?: unknown }[]): void {
+  notes(entries: readonly OperationNote[]): void {
     this.enqueue(
       ...entries.map((e) => ({ step: e.step, outcome: e.outcome, details: e.details ?? {}, error: e.error ?? null, durationMs: null })),
     );

@@ -5,7 +5,7 @@ import { migrateUp, migrationStatus, type MigrationDefinition, type MigrationSta
 import { closeSequelize, databaseKey, describeSpec, driverFor, openSequelize, type DatabaseSpec } from '../drivers/index';
 import { redact } from '../mask';
 import { readSchemaMigrationStatuses, readServerMigrationStatus } from '../migration-status';
-import type { OperationOutcome } from '../registry/models';
+import type { OperationNote } from '../operations';
 import { pendingMigrationCount, type TenantRecord } from '../registry/records';
 import { driverContext, sequelizeOptions, unreachableMessage, type ProvisioningContext } from './context';
 import type { ActorOptions, FleetMigrationResult, MigrateTenantsOptions, MigrationResult } from './types';
@@ -166,11 +166,11 @@ async function migrateFleet(
 const CHUNK_TENANTS = 100;
 
 /** A tenant's entry in the fleet run's operations log (written with its chunk). */
-type NoteTenant = (entry: { step: string; outcome: OperationOutcome; details?: Record<string, unknown>; error?: unknown }) => void;
+type NoteTenant = (entry: OperationNote) => void;
 
 interface Chunk {
   versions: { tenantId: number; slug: string; schemaVersion: string | null }[];
-  notes: Parameters<NoteTenant>[0][];
+  notes: OperationNote[];
 }
 
 /** Migrates one tenant (the API's `POST /tenants/:slug/migrate`). */
