@@ -33,12 +33,17 @@ export default function SalesChart({
     const ys = days.map((d) => Number(d.total));
     const width = () => Math.max(280, el.clientWidth);
     const bars = uPlot.paths.bars?.({ size: [0.7, 40] });
+    const lastDayLegend = (u: uPlot) => {
+      if (u.cursor.idx == null && xs.length > 0) u.setLegend({ idx: xs.length - 1 });
+    };
     const chart = new uPlot(
       {
         width: width(),
         height: 240,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'UTC'),
         legend: { show: true },
+        // While the pointer is not over a day, the legend shows the last day's figures (uPlot leaves it blank).
+        hooks: { ready: [lastDayLegend], setCursor: [lastDayLegend] },
         cursor: { drag: { x: false, y: false } },
         scales: {
           // Half a day either side of the first and last day: the edge bars show whole, not cut at the frame.
