@@ -220,7 +220,9 @@ describe.skipIf(skipReason !== null)('admin console end to end', () => {
 
   it('records the operations for the tenant without showing secrets', async () => {
     await page.getByRole('link', { name: `All operations for ${slug}` }).click();
-    await page.getByRole('heading', { name: 'Operations' }).waitFor();
+    // Exact: the tenant page's own "Recent operations" heading (and its rows' toggles) must not count.
+    await page.waitForURL(/\/operations\?tenant=/);
+    await page.getByRole('heading', { name: 'Operations', exact: true }).waitFor();
     const toggles = page.getByRole('button', { name: /Show details of/ });
     await toggles.first().waitFor();
     expect(await toggles.count()).toBeGreaterThanOrEqual(3); // created, suspended, resumed
