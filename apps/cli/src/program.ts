@@ -1,9 +1,11 @@
+import { FLEET_WORKERS_FROM_TENANTS } from '@salesfleet/tenancy/migrate-workers';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CommandContext } from './context';
 import { legacyHelp } from './legacy-names';
 
 /**
- * The command tree. Only commander is loaded here: each action imports its module (and with it the
+ * The command tree. Only commander (and tenancy's migrate-workers, which loads no database layer, for
+ * the help's threshold) is loaded here: each action imports its module (and with it the
  * tenancy package, Sequelize and the database drivers) when it runs, so `--help` and usage errors
  * answer at once.
  */
@@ -295,7 +297,7 @@ SALESFLEET_DEBUG=1 prints stack traces. Exit status: 0 success, 1 failure, 2 bad
       .option('--concurrency <n>', 'tenants migrated at once', wholeNumber(1, 64), 4)
       .option(
         '--threads <n>',
-        "worker threads running the tenants' migrations (0: all in this process; default: the lower of --concurrency and the CPU cores for a fleet of 250 tenants or more, else 0; 0 with --concurrency 1)",
+        `worker threads running the tenants' migrations (0: all in this process; default: the lower of --concurrency and the CPU cores for a fleet of ${FLEET_WORKERS_FROM_TENANTS} tenants or more, else 0; 0 with --concurrency 1)`,
         wholeNumber(0, 64),
       )
       .option(
