@@ -38,14 +38,18 @@ export async function resetTenantUserPassword(
   try {
     const { password, hash } = await oneTimePassword();
     run.addSecrets(password);
-    await deps.connections.withTenant(tenant, async ({ models }) => {
+    const userId = await deps.connections.withTenant(tenant, async ({ models }) => {
       const user = await models.User.findOne({ where: { username } });
       if (!user) throw new NotFound('User', username);
       await models.sequelize.transaction(async (transaction) => {
         await user.update({ passwordHash: hash, mustChangePassword: true }, { transaction });
         await models.Session.destroy({ where: { userId: user.id }, transaction });
       });
+      return user.id;
     });
+    // API processes keep a session they read for up to a second: announced, they drop it now (as
+    // the API's own sign-out and password change do), whether this runs in the CLI or the console.
+    deps.registry.emit({ kind: 'tenant-users-changed', tenantId: tenant.id, slug: tenant.slug, userId });
     await run.succeed({ username });
     return { username, oneTimePassword: password };
   } catch (err) {

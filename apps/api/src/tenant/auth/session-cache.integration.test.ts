@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, dialectAvailable, type TestDatabase } from '@salesfleet/models/testing';
-import { loadConfig, openTenancy, type Tenancy } from '@salesfleet/tenancy';
+import { loadConfig, openTenancy, resetTenantUserPassword, type Tenancy } from '@salesfleet/tenancy';
 import { tenantRecord } from '@salesfleet/tenancy/testing';
 import { callWithHost as call, startApiProcess, TEST_PASSWORD, untilStatus as until, type ApiProcess } from '../../testing';
 import { PermissionCache, SESSION_CACHE_TTL_MS, type TenantUserSnapshot } from './tenant-sessions';
@@ -62,6 +62,26 @@ describe('the session cache of one process', () => {
     cache.rememberSession(tenant, 'h3', entry, { now: 0, generation: before });
     expect(cache.session(tenant, 'h3', 1)).toBeNull();
     expect(cache.session(tenant, 'h2', 1)).toBeNull();
+  });
+});
+
+describe('the session cache and its channel', () => {
+  it('drops a user’s sessions announced in this process without it (a console password reset)', () => {
+    const listeners: ((change: { kind: string; tenantId: number; userId?: number; remote?: boolean }) => void)[] = [];
+    const channel = {
+      emit: (change: { kind: 'tenant-users-changed'; tenantId: number; slug: string; userId?: number }) => {
+        for (const l of listeners) l(change);
+      },
+      onChange: (l: (typeof listeners)[number]) => {
+        listeners.push(l);
+        return () => undefined;
+      },
+    };
+    const cache = new PermissionCache();
+    cache.connect(channel);
+    cache.rememberSession(tenant, 'h1', entry, { now: 0, generation: cache.generation });
+    channel.emit({ kind: 'tenant-users-changed', tenantId: tenant.id, slug: tenant.slug, userId: user.id });
+    expect(cache.session(tenant, 'h1', 1)).toBeNull();
   });
 });
 
@@ -193,5 +213,65 @@ describe.runIf(await dialectAvailable('postgres'))('two API processes on one Pos
     expect((await call(b, host, '/api/auth/me', { token: again })).status).toBe(200);
     expect((await call(a, host, `/api/users/${clerk.id}/deactivate`, { method: 'POST', token: admin })).status).toBe(200);
     await until(() => call(b, host, '/api/auth/me', { token: again }), 401);
+  }, 120_000);
+});
+
+describe.runIf(await dialectAvailable('postgres'))('a password reset by the CLI, with an API process running (PostgreSQL registry)', () => {
+  let registry: TestDatabase;
+  let dir: string;
+  let server: ApiProcess | undefined;
+  let config: ReturnType<typeof loadConfig>;
+  const host = 'cli-reset.localhost';
+
+  beforeAll(async () => {
+    registry = await createTestDatabase('postgres');
+    dir = mkdtempSync(join(tmpdir(), 'salesfleet-cli-reset-'));
+    const env = { SALESFLEET_SECRET_KEY: randomBytes(32).toString('base64url'), SALESFLEET_REGISTRY_URL: registry.url };
+    config = loadConfig({ SALESFLEET_DATA_DIR: dir, ...env });
+    const tenancy = await openTenancy(config, { migrateRegistry: true });
+    try {
+      await tenancy.provisioner.createTenant(
+        {
+          name: 'CLI reset',
+          subdomain: 'cli-reset',
+          adminEmail: 'admin@cli-reset.example.com',
+          adminUsername: 'admin',
+          adminPassword: TEST_PASSWORD,
+        },
+        { actor: 'test' },
+      );
+    } finally {
+      await tenancy.close();
+    }
+    server = await startApiProcess({ dataDir: dir, env });
+  }, 180_000);
+  afterAll(async () => {
+    server?.kill();
+    await registry?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ends the session in the API at once, not when the API’s cached copy runs out', async () => {
+    const port = server!.port;
+    // The CLI's own opening of the registry (no listening), as `pnpm cli tenant-users --reset-password` does;
+    // the tenant's database is opened once first so the reset itself is quick.
+    const cli = await openTenancy(config, {});
+    try {
+      await cli.provisioner.tenantUsers('cli-reset');
+      const login = await call(port, host, '/api/auth/login', { method: 'POST', json: { login: 'admin', password: TEST_PASSWORD } });
+      expect(login.status).toBe(200);
+      const { token } = JSON.parse(login.body) as { token: string };
+      // The API reads the new session now and may reuse it until SESSION_CACHE_TTL_MS after this.
+      const cachedFrom = Date.now();
+      expect((await call(port, host, '/api/auth/me', { token })).status).toBe(200);
+      const reset = await resetTenantUserPassword(cli, 'cli-reset', 'admin', { actor: 'cli:test' });
+      expect(reset.oneTimePassword).toBeTruthy();
+      await cli.close(); // the CLI exits: what it announced must have left
+      await until(() => call(port, host, '/api/auth/me', { token }), 401);
+      // Only an announcement dropped it this early: unannounced, the API answered 200 until its copy ran out.
+      expect(Date.now() - cachedFrom).toBeLessThan(SESSION_CACHE_TTL_MS);
+    } finally {
+      await cli.close();
+    }
   }, 120_000);
 });

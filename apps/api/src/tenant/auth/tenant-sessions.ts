@@ -89,7 +89,9 @@ export class PermissionCache {
   connect(channel: UsersChangedChannel): () => void {
     this.#channel = channel;
     const off = channel.onChange((change) => {
-      if (change.kind === 'tenant-users-changed' && change.remote) this.#drop(`${change.tenantId}:`, change.userId);
+      // Also this process's own announcements: a platform route (a console password reset) announces
+      // through the registry without this cache (a `forget` here has dropped them already).
+      if (change.kind === 'tenant-users-changed') this.#drop(`${change.tenantId}:`, change.userId);
       // Nothing of a deleted tenant is served from memory.
       if (change.kind === 'tenant-deleted') this.#drop(`${change.tenantId}:`);
     });
