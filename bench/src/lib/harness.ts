@@ -11,10 +11,20 @@ export interface BenchServer {
   name: string;
   port: number;
   cpuMicros: () => Promise<number>;
+  /** Host headers for this server only (default: the load's). */
+  hosts?: string[];
 }
 
 export interface RunningServer extends BenchServer {
   child: Child;
+  /** The server's process id (for /proc readings). */
+  pid: number;
+}
+
+/** Called around every measured round of `interleaved` (not the warm-up): extra readings per side. */
+export interface RoundProbe {
+  before(server: BenchServer): Promise<void>;
+  after(server: BenchServer, result: LoadResult): Promise<void>;
 }
 
 /** What every benchmark gets: the run, its fixtures, servers as child processes, the load generator. */
@@ -49,7 +59,13 @@ export class Harness {
     if (this.ctx.profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${join(this.ctx.profileDir, logName)}`);
     const child = new Child(this.ctx, { script: join('servers', `${kind}-server.ts`), env, nodeFlags: flags, logName });
     const ready = await child.ready;
-    return { name, port: Number(ready.port), child, cpuMicros: () => child.request<number>('cpu-usage') };
+    return {
+      name,
+      port: Number(ready.port),
+      pid: Number(ready.pid ?? child.process.pid),
+      child,
+      cpuMicros: () => child.request<number>('cpu-usage'),
+    };
   }
 
   /** The load generator (one child process for the whole run). */
@@ -80,27 +96,47 @@ export class Harness {
   async interleaved(
     servers: readonly BenchServer[],
     load: Omit<LoadRequest, 'port' | 'durationSeconds'>,
-    options: { warm?: boolean; generator?: LoadGenerator } = {},
+    options: {
+      warm?: boolean;
+      generator?: LoadGenerator;
+      probe?: RoundProbe;
+      /**
+       * Before every measured round (not counted), one request per host in turn: the server's caches
+       * (router, sessions, permissions) expired while the other servers' rounds ran, and a server of
+       * many hosts would otherwise pay that once per host at each round's start — idleness, not load.
+       */
+      rewarm?: boolean;
+    } = {},
   ): Promise<Record<string, Interleaved>> {
     const { rounds, roundSeconds, warmupSeconds } = this.ctx.scale;
     const generator = options.generator ?? 'autocannon';
     // Warm-up: every host once (opens every handle), then a short discarded load run.
     if (options.warm !== false) {
       for (const s of servers) {
+        const hosts = s.hosts ?? load.hosts;
         await this.sequential(
           s.port,
-          load.hosts.map((host) => ({ host, path: load.path, headers: load.headers, label: 'warm-up' })),
+          hosts.map((host) => ({ host, path: load.path, headers: load.headers, label: 'warm-up' })),
         );
-        await this.load(s.port, { ...load, durationSeconds: warmupSeconds }, generator);
+        await this.load(s.port, { ...load, hosts, durationSeconds: warmupSeconds }, generator);
       }
     }
     const runs: Record<string, LoadResult[]> = Object.fromEntries(servers.map((s) => [s.name, []]));
     const cpuUs: Record<string, number> = Object.fromEntries(servers.map((s) => [s.name, 0]));
     for (let r = 0; r < rounds; r++) {
       for (const s of servers) {
+        if (options.rewarm) {
+          const hosts = s.hosts ?? load.hosts;
+          await this.sequential(
+            s.port,
+            hosts.map((host) => ({ host, path: load.path, headers: load.headers, label: 'rewarm' })),
+          );
+        }
+        await options.probe?.before(s);
         const cpuBefore = await s.cpuMicros();
-        const result = await this.load(s.port, { ...load, durationSeconds: roundSeconds }, generator);
+        const result = await this.load(s.port, { ...load, hosts: s.hosts ?? load.hosts, durationSeconds: roundSeconds }, generator);
         cpuUs[s.name]! += (await s.cpuMicros()) - cpuBefore;
+        await options.probe?.after(s, result);
         runs[s.name]!.push(result);
         this.log(
           `round ${r + 1}/${rounds} ${s.name} (${load.connections} conn): ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,

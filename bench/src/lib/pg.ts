@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ownCpuMicros } from './process-cpu';
 
 /** The PostgreSQL server tenant databases go to (same default and override as the test suite). */
 export const PG_URL =
@@ -243,5 +244,92 @@ export class WaitSampler {
         .map(([k, v]) => [k, Math.round((v / n) * 100) / 100]),
     );
     return { samples: this.#samples, average, lockWaitsAverage: Math.round((this.lockWaits / n) * 100) / 100 };
+  }
+}
+
+/**
+ * CPU time (user + system, µs, from /proc) of the run's backends — databases starting with `prefix`,
+ * other users of the server not counted — between `start` and `stop`, sampled every `everyMs` so that
+ * backends opened and closed meanwhile count too (from 0: their start-up is part of their cost; one
+ * that lived less than a sample is missed — `sessions` counts every backend opened, from
+ * pg_stat_database). Backends run on the database server's host: this must be the same machine.
+ */
+export class BackendCpuSampler {
+  readonly #prefix: string;
+  readonly #everyMs: number;
+  #client: pg.Client | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #busy: Promise<void> | null = null;
+  /** Per backend pid: CPU when first seen in this window (0 if it started in it) and when last seen. */
+  #seen = new Map<number, { from: number; last: number }>();
+  #sessionsBefore = 0;
+
+  constructor(prefix: string, everyMs = 200) {
+    this.#prefix = prefix;
+    this.#everyMs = everyMs;
+  }
+
+  async #pids(): Promise<number[]> {
+    const r = await this.#client!.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE starts_with(datname, $1) AND backend_type = 'client backend'",
+      [this.#prefix],
+    );
+    return r.rows.map((row) => row.pid);
+  }
+
+  async #sessions(): Promise<number> {
+    const r = await this.#client!.query<{ n: string | null }>(
+      'SELECT sum(sessions) AS n FROM pg_stat_database WHERE starts_with(datname, $1)',
+      [this.#prefix],
+    );
+    return Number(r.rows[0]!.n ?? 0);
+  }
+
+  async #sample(first: boolean): Promise<void> {
+    for (const pid of await this.#pids()) {
+      const cpu = await ownCpuMicros(pid);
+      if (cpu === 0 && !this.#seen.has(pid)) continue;
+      const entry = this.#seen.get(pid);
+      if (entry) entry.last = Math.max(entry.last, cpu);
+      else this.#seen.set(pid, { from: first ? cpu : 0, last: cpu });
+    }
+  }
+
+  #tick(): void {
+    if (this.#busy) return;
+    this.#busy = this.#sample(false)
+      .catch(() => undefined)
+      .finally(() => {
+        this.#busy = null;
+      });
+  }
+
+  async start(): Promise<void> {
+    if (!this.#client) {
+      const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000, application_name: 'salesfleet-bench' });
+      await client.connect();
+      this.#client = client;
+    }
+    this.#seen = new Map();
+    this.#sessionsBefore = await this.#sessions();
+    await this.#sample(true);
+    this.#timer = setInterval(() => this.#tick(), this.#everyMs);
+  }
+
+  /** Backends' CPU (µs) since `start`, and the backends opened meanwhile. */
+  async stop(): Promise<{ cpuMicros: number; sessions: number }> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#busy;
+    await this.#sample(false);
+    let cpuMicros = 0;
+    for (const { from, last } of this.#seen.values()) cpuMicros += last - from;
+    return { cpuMicros, sessions: (await this.#sessions()) - this.#sessionsBefore };
+  }
+
+  async close(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#client?.end().catch(() => undefined);
+    this.#client = null;
   }
 }

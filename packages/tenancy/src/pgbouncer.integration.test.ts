@@ -112,6 +112,50 @@ describe.runIf(postgres && !skip)('tenants served through PgBouncer in transacti
   });
 });
 
+// Issue 15.2: more tenant databases than server connections (200 databases under max_connections 100).
+// With a cap over all databases PgBouncer closes an idle server connection of another database to
+// open one: every tenant is still served, and the backends never exceed the cap.
+describe.runIf(postgres && !skip)('more tenant databases than PgBouncer may open server connections', () => {
+  let bouncer: PgBouncer;
+  let t: TestTenancy;
+  const tenants: TenantRecord[] = [];
+
+  beforeAll(async () => {
+    bouncer = await startPgBouncer({ poolSize: 1, maxServerConnections: 2, serverIdleTimeoutSeconds: 600 });
+    t = await createTestTenancy({ engine: 'postgres', config: { tenantPoolerUrl: bouncer.url } });
+    for (let i = 0; i < 4; i++) {
+      const { tenant } = await t.provisioner.createTenant(
+        { name: `Capped ${i}`, subdomain: testSlug('cap'), adminEmail: `a${i}@cap.test` },
+        { actor: 'test' },
+      );
+      tenants.push(tenant);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.connections.closeAll({ graceMs: 1000 });
+    await bouncer?.stop();
+    await t?.cleanup();
+  });
+
+  it('serves four tenant databases in turn over at most two backends', async () => {
+    const databases = tenants.map((tenant) => tenant.db.name);
+    for (let round = 0; round < 3; round++) {
+      for (const [i, tenant] of tenants.entries()) {
+        const name = `round ${round} of ${tenant.slug}`;
+        await t.connections.withTenant(tenant, ({ models }) => models.Customer.create({ name }));
+        const names = await t.connections.withTenant(tenant, async ({ models }) =>
+          (await models.Customer.findAll({ attributes: ['name'], raw: true })).map((c) => c.name),
+        );
+        expect(names.at(-1), `tenant ${i}`).toBe(name);
+        expect(names.every((n) => n.endsWith(` of ${tenant.slug}`))).toBe(true);
+        expect(await postgresBackends(...databases)).toBeLessThanOrEqual(2);
+      }
+    }
+    expect(bouncer.log()).toContain('evicted');
+  });
+});
+
 // Issue 17: provisioning a schema tenant sent its search path in the connection's start-up
 // `options`, which PgBouncer refuses. Here the tenant server itself is the pooler: the shared
 // database, the template recording, the schema, the admin, the fleet check, health and the delete
