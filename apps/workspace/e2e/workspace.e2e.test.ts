@@ -21,6 +21,13 @@ const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const skipReason = chromiumSkipReason("the workspace's end-to-end tests");
 if (skipReason) console.warn(skipReason);
 
+/**
+ * Screens whose every table fits a 390 px phone (columns a phone does without move under the row's
+ * name). On the others a wide table still scrolls inside its box (the page itself never does); the
+ * run names them.
+ */
+const TABLES_FIT_A_PHONE = new Set(['dashboard', 'settings', 'users', 'report-sales-by-day']);
+
 const suffix = Math.random().toString(36).slice(2, 8);
 const slug = `shop-${suffix}`;
 
@@ -78,14 +85,36 @@ describe.skipIf(skipReason !== null)('workspace end to end', () => {
   }
 
   /**
-   * The screen at 1280 px and at 390 px (a phone), which it fits without scrolling sideways (a wide
-   * table scrolls inside its box); `onPhone` prepares the phone's picture (the field a cashier types in).
+   * The screen at 1280 px and at 390 px (a phone), which it fits without scrolling sideways, the page
+   * nor any of its tables (nor the box a table scrolls in); `onPhone` prepares the phone's picture (the
+   * field a cashier types in).
    */
   async function shoot(page: Page, name: string, onPhone?: () => Promise<void>) {
     await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow, `${name} fits a 390 px phone (pixels beyond its width)`).toBe(0);
+    const sideways = await page.evaluate(() => {
+      const wide: string[] = [];
+      const page = document.scrollingElement!;
+      if (page.scrollWidth > window.innerWidth) wide.push(`the page: ${page.scrollWidth} px in ${window.innerWidth}`);
+      for (const table of document.querySelectorAll('table')) {
+        const label = table.getAttribute('aria-label') ?? table.querySelector('caption')?.textContent ?? table.className;
+        for (const [what, box] of [
+          ['', table],
+          [' (its box)', table.parentElement],
+        ] as const) {
+          if (box && box.scrollWidth > box.clientWidth) wide.push(`table ${label}${what}: ${box.scrollWidth} px in ${box.clientWidth}`);
+        }
+      }
+      return wide;
+    });
+    if (TABLES_FIT_A_PHONE.has(name)) expect(sideways, `${name} at 390 px: what scrolls sideways`).toEqual([]);
+    else if (sideways.length > 0) {
+      expect(
+        sideways.filter((s) => s.startsWith('the page')),
+        `${name} fits a 390 px phone`,
+      ).toEqual([]);
+      console.warn(`${name} at 390 px, a table scrolls sideways in its box: ${sideways.join('; ')}`);
+    }
     await onPhone?.();
     await page.screenshot({ path: `${SCREENSHOTS}${name}-phone.png`, fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });

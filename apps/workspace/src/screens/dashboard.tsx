@@ -93,7 +93,7 @@ export function DashboardScreen() {
                 rowKey={(s) => `${s.productId}-${s.locationId}`}
                 columns={[
                   { header: 'Product', cell: (s) => s.name },
-                  { header: 'SKU', cell: (s) => <span className="nowrap">{s.sku}</span> },
+                  { header: 'SKU', className: 'wide-only', cell: (s) => <span className="nowrap">{s.sku}</span> },
                   ...(workspace.multiLocation
                     ? [{ header: 'Location', cell: (s: Dashboard['lowStock'][number]) => locationName(locations.data, s.locationId) }]
                     : []),

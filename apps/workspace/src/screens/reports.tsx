@@ -131,18 +131,18 @@ function SalesByDayView({ r, money, date }: { r: SalesByDay; money: Money; date:
             <tr>
               <th>Day</th>
               <th className="num">Invoices</th>
-              <th className="num">Subtotal</th>
-              <th className="num">Tax</th>
+              <th className="num wide-only">Subtotal</th>
+              <th className="num wide-only">Tax</th>
               <th className="num">Total</th>
             </tr>
           </thead>
           <tbody>
             {r.days.map((d) => (
               <tr key={d.date}>
-                <td>{date(d.date)}</td>
+                <td className="nowrap">{date(d.date)}</td>
                 <td className="num">{d.invoices}</td>
-                <td className="num">{money(d.subtotal)}</td>
-                <td className="num">{money(d.tax)}</td>
+                <td className="num wide-only">{money(d.subtotal)}</td>
+                <td className="num wide-only">{money(d.tax)}</td>
                 <td className="num">{money(d.total)}</td>
               </tr>
             ))}

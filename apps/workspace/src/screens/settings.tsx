@@ -37,8 +37,8 @@ export function SettingsScreen() {
                 <tr>
                   <th>Code</th>
                   <th>Name</th>
-                  <th>Address</th>
-                  <th>Status</th>
+                  <th className="wide-only">Address</th>
+                  <th className="wide-only">Status</th>
                   <th />
                 </tr>
               </thead>
@@ -46,9 +46,13 @@ export function SettingsScreen() {
                 {locations.data.map((l) => (
                   <tr key={l.id}>
                     <td>{l.code}</td>
-                    <td>{l.name}</td>
-                    <td>{l.address ?? '—'}</td>
-                    <td>{l.isActive ? 'active' : 'closed'}</td>
+                    <td>
+                      {l.name}
+                      {/* A phone has no room for the address and status columns: they are under the name. */}
+                      <small className="muted narrow-only">{[l.address, l.isActive ? null : 'closed'].filter(Boolean).join(' · ')}</small>
+                    </td>
+                    <td className="wide-only">{l.address ?? '—'}</td>
+                    <td className="wide-only">{l.isActive ? 'active' : 'closed'}</td>
                     <td>
                       {can('sales.change_location') && (
                         <button
@@ -276,10 +280,16 @@ function TaxRates() {
             <tbody>
               {rates.data.taxRates.map((r) => (
                 <tr key={r.id}>
-                  <td>{r.code}</td>
-                  <td>{r.name}</td>
+                  <td className="wide-only">{r.code}</td>
+                  <td>
+                    {r.name}
+                    {/* On a phone the code and status are under the name. */}
+                    <small className="muted narrow-only">
+                      {r.code} · {r.isActive ? 'active' : 'inactive'}
+                    </small>
+                  </td>
                   <td className="num">{formatRate(r.rateBp, workspace.locale)}</td>
-                  <td>{r.isActive ? 'active' : 'inactive'}</td>
+                  <td className="wide-only">{r.isActive ? 'active' : 'inactive'}</td>
                   <td>
                     {can('accounting.change_tax_rate') && (
                       <button

@@ -47,6 +47,12 @@ export function UsersScreen() {
     () => ({}),
   );
   const groupNames = (u: UserWithGroups) => (u.isSuperuser ? 'Superuser' : u.groups.join(', '));
+  const status = (u: UserWithGroups) => (
+    <>
+      {u.isActive ? <span className="badge badge-good">active</span> : <span className="badge badge-muted">deactivated</span>}
+      {u.mustChangePassword && <span className="badge badge-warn">one-time password</span>}
+    </>
+  );
   const columns: Column<UserWithGroups>[] = [
     {
       header: 'User',
@@ -55,28 +61,23 @@ export function UsersScreen() {
           {u.username}
           <br />
           <small className="muted">{[u.firstName, u.lastName].filter(Boolean).join(' ')}</small>
+          {/* A phone has no room for the groups and status columns: they are under the name. */}
+          <span className="narrow-only">
+            <small className="muted">{groupNames(u) || '—'}</small> {status(u)}
+          </span>
         </>
       ),
       csv: (u) => u.username,
     },
-    { header: 'Email', cell: (u) => u.email, csv: (u) => u.email },
-    { header: 'Groups', cell: (u) => groupNames(u) || '—', csv: groupNames },
-    { header: 'Last sign-in', cell: (u) => dateTime(u.lastLoginAt), csv: (u) => u.lastLoginAt },
-    {
-      header: 'Status',
-      cell: (u) => (
-        <>
-          {u.isActive ? <span className="badge badge-good">active</span> : <span className="badge badge-muted">deactivated</span>}
-          {u.mustChangePassword && <span className="badge badge-warn">one-time password</span>}
-        </>
-      ),
-      csv: (u) => (u.isActive ? 'active' : 'deactivated'),
-    },
+    { header: 'Email', className: 'wide-only', cell: (u) => u.email, csv: (u) => u.email },
+    { header: 'Groups', className: 'wide-only', cell: (u) => groupNames(u) || '—', csv: groupNames },
+    { header: 'Last sign-in', className: 'wide-only', cell: (u) => dateTime(u.lastLoginAt), csv: (u) => u.lastLoginAt },
+    { header: 'Status', className: 'wide-only', cell: status, csv: (u) => (u.isActive ? 'active' : 'deactivated') },
     ...(manage
       ? [
           {
             header: '',
-            className: 'nowrap',
+            className: 'nowrap row-actions',
             cell: (u: UserWithGroups) => (
               <>
                 <button
