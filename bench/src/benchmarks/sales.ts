@@ -200,7 +200,7 @@ export async function salesBenchmark(h: Harness): Promise<BenchmarkResult> {
     `${TENANTS} PostgreSQL tenant databases (clones of the seeded template), each given a receipt of the three products first; ` +
       `POST /api/invoices {3 lines, payment: cash} round-robin over the tenants, ${scale.connections} connections, ` +
       `${scale.rounds} rounds of ${scale.roundSeconds} s after a ${scale.warmupSeconds} s warm-up (whose sales, and one first sale per tenant, count in the books check). ` +
-      'Statements per sale include BEGIN/COMMIT and everything the request sends (session and permission reads when not cached, the read-back of the invoice).',
+      'Statements per sale are the queries the server sends (Sequelize’s beforeQuery hook; a PostgreSQL query of several statements — the sale’s reads with its START TRANSACTION, its writes with its COMMIT — counts once), everything the request sends included (session and permission reads when not cached).',
   );
   return {
     name: 'sales',

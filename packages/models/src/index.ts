@@ -256,7 +256,6 @@ export {
   assertLocationAllowed,
   assertMayUseLocation,
   LocationNotAllowed,
-  locationForUser,
   setUserLocations,
   userLocationIds,
 } from './auth/user-locations';
@@ -313,6 +312,7 @@ export {
   MAX_UNIT_PRICE,
   voidInvoice,
   type CreateInvoiceInput,
+  type SaleInput,
   type InvoiceFilter,
   type InvoiceLineInput,
   type DocumentDiscountInput,

@@ -96,9 +96,12 @@ export async function rawReads<T extends readonly unknown[]>(
   sequelize: Sequelize,
   reads: { readonly [K in keyof T]: RawRead<T[K]> },
   transaction: Transaction,
+  /** PostgreSQL: `commitsTransaction` (commitWithLastQuery) sends the transaction's COMMIT with the statements. */
+  options: { commitsTransaction?: true } = {},
 ): Promise<T> {
   const list = reads as readonly RawRead<unknown>[];
   if (sequelize.getDialect() !== 'postgres') {
+    if (options.commitsTransaction) throw new Error('commitsTransaction is for PostgreSQL only');
     const out: unknown[] = [];
     for (const r of list)
       out.push(r.read(await sequelize.query<Record<string, unknown>>(r.sql, { type: QueryTypes.SELECT, raw: true, transaction })));
@@ -107,7 +110,7 @@ export async function rawReads<T extends readonly unknown[]>(
   // Sequelize answers a query whose text starts with `INSERT INTO` as an insert (rows and a row count),
   // whatever its type: the leading comment keeps it a raw query, which answers pg's result(s).
   const sql = `/* statements: ${list.length} */ ${list.map((r) => r.sql).join(';\n')}`;
-  const [, result] = await sequelize.query(sql, { type: QueryTypes.RAW, raw: true, transaction });
+  const [, result] = await sequelize.query(sql, { type: QueryTypes.RAW, raw: true, transaction, ...options });
   // pg answers a query of one statement with its result, of several with one result each.
   const results = (Array.isArray(result) ? result : [result]) as { rows?: Record<string, unknown>[] }[];
   if (results.length !== list.length) throw new Error(`Expected ${list.length} results, the database answered ${results.length}`);

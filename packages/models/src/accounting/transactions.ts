@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Transaction, type Sequelize } from 'sequelize';
+import { Transaction, type Sequelize, type TransactionOptions } from 'sequelize';
 import { Conflict } from '@salesfleet/contracts';
 
 /** Options of every write operation: run inside the caller's transaction instead of a new one. */
@@ -40,11 +40,32 @@ function serialised<T>(sequelize: Sequelize, task: () => Promise<T>): Promise<T>
   return run;
 }
 
+/** Transactions writeTransaction opened itself on PostgreSQL: their work may end with a query that commits them. */
+const opened = new WeakSet<Transaction>();
+
+/** Sequelize's patched transaction state (patches/sequelize@6.37.8.patch). */
+interface PatchedTransaction {
+  parent?: Transaction;
+  /** Set once a query with `commitsTransaction` succeeded: the transaction is committed. */
+  committedByQuery?: boolean;
+}
+
+/**
+ * The query options that make a transaction's last query carry its COMMIT (one round trip fewer), or
+ * none: only on PostgreSQL, in a transaction writeTransaction opened itself (not the caller's, not a
+ * savepoint). Nothing may be sent in the transaction after that query, nor thrown: it is committed.
+ */
+export function commitWithLastQuery(transaction: Transaction): { commitsTransaction: true } | Record<string, never> {
+  return opened.has(transaction) && !(transaction as PatchedTransaction).parent ? { commitsTransaction: true } : {};
+}
+
 /**
  * Runs `work` in one write transaction and commits, or rolls everything back when it throws.
  *
  * - With `options.transaction`, `work` joins the caller's transaction (no retry: the caller owns it).
  * - SQLite: `BEGIN IMMEDIATE`, so the write lock is taken up front and two writers never interleave.
+ * - PostgreSQL: the transaction's START TRANSACTION goes with its first query (`deferBegin`, see the
+ *   Sequelize patch), and its last query may carry the COMMIT (commitWithLastQuery).
  * - PostgreSQL/MySQL: READ COMMITTED on both. The domain code relies on conditional updates (which
  *   re-check their condition against the latest committed row) and on reads after them seeing what
  *   committed meanwhile; MySQL's default REPEATABLE READ would keep answering those reads from the
@@ -60,13 +81,23 @@ export async function writeTransaction<T>(
 ): Promise<T> {
   if (options.transaction) return work(options.transaction);
   const sqlite = sequelize.getDialect() === 'sqlite';
+  const postgres = sequelize.getDialect() === 'postgres';
   for (let attempt = 1; ; attempt++) {
+    let transaction: Transaction | undefined;
     try {
       if (sqlite) {
         return await serialised(sequelize, () => sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, work));
       }
-      return await sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, work);
+      const isolation = { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED };
+      if (!postgres) return await sequelize.transaction(isolation, work);
+      return await sequelize.transaction({ ...isolation, deferBegin: true } as TransactionOptions, (t) => {
+        transaction = t;
+        opened.add(t);
+        return work(t);
+      });
     } catch (err) {
+      // Committed by its last query: never run again (whatever failed after, the work is done).
+      if ((transaction as PatchedTransaction | undefined)?.committedByQuery) throw err;
       if (attempt >= MAX_ATTEMPTS || !isTransient(err)) throw err;
       await sleep(Math.floor(Math.random() * 10 * attempt) + 2);
     }

@@ -1,6 +1,6 @@
 import { Op } from 'sequelize';
 import type { TenantModels } from '../model-types';
-import { rawSelect, rawSelectParts, sqlInt } from '../raw-select';
+import { rawSelectParts, sqlBool, sqlInt, type RawRead } from '../raw-select';
 import { NotFound, SalesfleetError, ValidationFailed } from '@salesfleet/contracts';
 
 /** The user may not act at this location (403 in the API). */
@@ -21,34 +21,51 @@ export async function userLocationIds(models: TenantModels, userId: number): Pro
   return rows.length === 0 ? null : rows.map((r) => r.locationId as number);
 }
 
+/** What the location rule needs of a user (userLocationsRead): their locations and the first two active ones. */
+export interface UserLocations {
+  /** The user's locations (whether each is active), in id order; empty when they may use every location. */
+  allowed: { id: number; isActive: boolean }[];
+  /** The first two active locations of the tenant, in id order. */
+  active: number[];
+}
+
 /**
- * The location a sale (or any document) by `userId` happens at when the request names none: the
- * user's only allowed location, else the tenant's only active location — then checked against the
- * user's locations (LocationNotAllowed). `requested`, when given, is only checked. One statement
- * either way (the user's locations and, when needed, the first two active locations in a UNION).
+ * The read behind the location rule (locationForUser), to send with other reads in one round trip
+ * (rawReads): the user's locations and, in the same statement (a UNION), the first two active locations.
  */
-export async function locationForUser(models: TenantModels, userId: number, requested: number | undefined): Promise<number> {
-  if (requested !== undefined) {
-    assertLocationAllowed(await userLocationIds(models, userId), requested);
-    return requested;
-  }
+export function userLocationsRead(models: TenantModels, userId: number): RawRead<UserLocations> {
   const links = models.unassociated('UserLocation');
   const u = rawSelectParts(links);
   const l = rawSelectParts(models.unassociated('Location'));
-  const rows = await rawSelect<{ kind: unknown; id: unknown }>(
-    links,
-    `SELECT 0 AS ${u.quote('kind')}, ${u.col('locationId')} AS ${u.quote('id')} FROM ${u.from} WHERE ${u.col('userId')} = ${sqlInt(userId)} ` +
-      `UNION ALL SELECT 1, ${u.quote('d')}.${u.quote('id')} FROM (SELECT ${l.col('id')} AS ${u.quote('id')} FROM ${l.from} ` +
-      `WHERE ${l.col('isActive')} = ${l.escape(true)} ORDER BY ${l.col('id')} LIMIT 2) AS ${u.quote('d')}`,
-  );
-  const allowed = rows
-    .filter((r) => Number(r.kind) === 0)
-    .map((r) => Number(r.id))
-    .sort((a, b) => a - b);
-  const active = rows.filter((r) => Number(r.kind) === 1).map((r) => Number(r.id));
+  const active = `${l.col('isActive')} = ${l.escape(true)}`;
+  return {
+    sql:
+      `SELECT 0 AS ${u.quote('kind')}, ${u.col('locationId')} AS ${u.quote('id')}, ` +
+      `(SELECT ${active} FROM ${l.from} WHERE ${l.col('id')} = ${u.col('locationId')}) AS ${u.quote('active')} ` +
+      `FROM ${u.from} WHERE ${u.col('userId')} = ${sqlInt(userId)} ` +
+      `UNION ALL SELECT 1, ${u.quote('d')}.${u.quote('id')}, ${l.escape(true)} FROM (SELECT ${l.col('id')} AS ${u.quote('id')} FROM ${l.from} ` +
+      `WHERE ${active} ORDER BY ${l.col('id')} LIMIT 2) AS ${u.quote('d')}`,
+    read: (rows) => ({
+      allowed: rows
+        .filter((r) => Number(r.kind) === 0)
+        .map((r) => ({ id: Number(r.id), isActive: sqlBool(r.active) }))
+        .sort((a, b) => a.id - b.id),
+      active: rows.filter((r) => Number(r.kind) === 1).map((r) => Number(r.id)),
+    }),
+  };
+}
+
+/**
+ * The location a sale (or any document) by a user happens at when the request names none: the
+ * user's only allowed location, else the tenant's only active location — then checked against the
+ * user's locations (LocationNotAllowed). `requested`, when given, is only checked.
+ */
+export function locationForUser(user: UserLocations, requested: number | undefined): number {
+  const allowed = user.allowed.map((l) => l.id);
   let locationId: number;
-  if (allowed.length === 1) locationId = allowed[0]!;
-  else if (active.length === 1) locationId = active[0]!;
+  if (requested !== undefined) locationId = requested;
+  else if (allowed.length === 1) locationId = allowed[0]!;
+  else if (user.active.length === 1) locationId = user.active[0]!;
   else throw new ValidationFailed('Say which location sells', [{ path: 'locationId', message: 'required' }]);
   assertLocationAllowed(allowed.length === 0 ? null : allowed, locationId);
   return locationId;

@@ -21,7 +21,7 @@ import {
   type PostingInput,
   type SystemAccounts,
 } from '../accounting/posting';
-import { RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
+import { commitWithLastQuery, RetryableConflict, writeTransaction, type WriteOptions } from '../accounting/transactions';
 import { checkDate, findPage, pageWindow, type Page, type PageOptions } from '../accounting/values';
 import { dateInTimeZone } from '../settings/time-zone';
 import { invoicePrefixSql, postingSettings, postingSettingsRead, tenantToday, type TenantSettingsView } from '../settings/settings';
@@ -30,9 +30,10 @@ import { FieldChecks, MAX_AMOUNT, MAX_INT32 } from './fields';
 import type { InvoiceStatus } from './invoice';
 import { checkPaymentInput, moneyAccount, paymentEntry, writePayment } from './payments';
 import { containsIgnoringCase } from './search';
+import { locationForUser, userLocationsRead, type UserLocations } from '../auth/user-locations';
 import { withCreditedTotals } from './credited';
 import { formatQuantity, MAX_QUANTITY, quantityNumber } from './quantity';
-import { batchShortage, inventoryLines, putStock, quantityIssue, stockTake, takeStocks } from './stock';
+import { batchShortage, inventoryLines, isGuardedStockShort, putStock, quantityIssue, stockTake, takeStocks } from './stock';
 import { returnableBatches, returnToBatch, splitOver, takeFefo, trackedProducts } from './batches';
 import { InventoryValuation } from './valuation';
 import { builtInvoice, saleRowsWriter } from './sale-rows';
@@ -114,6 +115,15 @@ export interface CreateInvoiceInput extends DocumentDiscountInput, TillPayments 
   userId: number;
   /** The quote this invoice converts (set by convertQuote only). */
   quoteId?: number | null;
+}
+
+/**
+ * A sale as writeInvoice takes it: the location may be left out, and the user's location rule picks
+ * it (locationForUser: the user's only location, else the tenant's only active one). Named or picked,
+ * the user must be allowed to sell there (LocationNotAllowed).
+ */
+export interface SaleInput extends Omit<CreateInvoiceInput, 'locationId'> {
+  locationId?: number;
 }
 
 export interface IssueInvoiceInput extends TillPayments {
@@ -597,6 +607,7 @@ async function takeSaleStock(
     if (take.returning === null) throw new Error('Deferred stock levels need UPDATE … RETURNING (PostgreSQL)');
     levels = {
       statement: take.returning,
+      guarded: take.guarded!,
       settle: async (rows) => throwShortages(shortagesOf(await take.settle(rows, transaction), here, locationId), []),
     };
   } else {
@@ -620,6 +631,8 @@ async function takeSaleStock(
 interface DeferredLevels {
   /** PostgreSQL: UPDATE … RETURNING the quantities after it. */
   statement: string;
+  /** The same UPDATE as a statement that fails when a product went short (stockTake's `guarded`): for writes sent with their COMMIT. */
+  guarded: string;
   /** Takes that statement's rows; throws InsufficientStock when a product went short (the caller's transaction rolls back). */
   settle(rows: readonly Record<string, unknown>[]): Promise<void>;
 }
@@ -790,9 +803,9 @@ export function documentAmounts(resolved: ResolvedInvoice) {
   };
 }
 
-function checkCreate(input: CreateInvoiceInput): void {
+function checkCreate(input: SaleInput): void {
   const f = new FieldChecks();
-  f.int(input.locationId, 'locationId', 1, MAX_INT32);
+  if (input.locationId !== undefined) f.int(input.locationId, 'locationId', 1, MAX_INT32);
   if (input.customerId !== undefined && input.customerId !== null) f.int(input.customerId, 'customerId', 1, MAX_INT32);
   if (input.issueDate !== undefined) f.date(input.issueDate, 'issueDate');
   f.text(input.notes, 'notes', 5000, false);
@@ -808,7 +821,7 @@ function checkCreate(input: CreateInvoiceInput): void {
  * Creates an invoice with its lines and issues it (or saves a draft with `draft: true`), in one
  * transaction. Returns the invoice with its lines and payments.
  */
-export async function createInvoice(models: TenantModels, input: CreateInvoiceInput, options: InvoiceWriteOptions = {}): Promise<Invoice> {
+export async function createInvoice(models: TenantModels, input: SaleInput, options: InvoiceWriteOptions = {}): Promise<Invoice> {
   return getInvoice(models, (await writeInvoice(models, input, options)).id, options.transaction);
 }
 
@@ -816,36 +829,56 @@ export async function createInvoice(models: TenantModels, input: CreateInvoiceIn
  * createInvoice without reading the invoice back: the invoice as written, with its lines and payments
  * (what the database returned of the inserts: ids, defaults), so a sale answers without another query.
  */
-export async function writeInvoice(models: TenantModels, input: CreateInvoiceInput, options: InvoiceWriteOptions = {}): Promise<Invoice> {
-  checkCreate(input);
+export async function writeInvoice(models: TenantModels, sale: SaleInput, options: InvoiceWriteOptions = {}): Promise<Invoice> {
+  checkCreate(sale);
+  try {
+    return await writeSale(models, sale, options, true);
+  } catch (err) {
+    // A PostgreSQL sale sends its writes with its COMMIT and checks the stock in SQL (stockTake's
+    // `guarded`): a product short (or without a stock row) failed that query and rolled it all back.
+    // The sale runs again the way that settles the stock after its UPDATE, still before the COMMIT:
+    // InsufficientStock with every shortage, or the row of a product allowed negative stock.
+    if (!isGuardedStockShort(err)) throw err;
+    return writeSale(models, sale, options, false);
+  }
+}
+
+/** writeInvoice's transaction; `commitWithWrites`: a PostgreSQL sale's writes may carry the COMMIT (writeSaleRows). */
+async function writeSale(models: TenantModels, sale: SaleInput, options: InvoiceWriteOptions, commitWithWrites: boolean): Promise<Invoice> {
   return writeTransaction(
     models.sequelize,
     async (transaction) => {
-      // The first reads, one round trip on PostgreSQL (rawReads): the settings (locked FOR SHARE, as
-      // postingSettings) with the location, the customer and the system accounts; the products'
-      // prices, tax rates and units, locked for a sale (the valuation lock, in id order); and for a
-      // sale the last invoice numbers under the settings' prefix (a unique number taken concurrently
-      // retries the whole transaction, see numberTaken).
-      const customerId = input.customerId ?? null;
+      // The first reads, one round trip on PostgreSQL (rawReads, with the transaction's start): the
+      // settings (locked FOR SHARE, as postingSettings) with the named location, the customer and the
+      // system accounts; the user's locations (the location rule); the products' prices, tax rates
+      // and units, locked for a sale (the valuation lock, in id order); and for a sale the last
+      // invoice numbers under the settings' prefix (a unique number taken concurrently retries the
+      // whole transaction, see numberTaken).
+      const customerId = sale.customerId ?? null;
       const reads = await rawReads<
-        [{ settings: TenantSettingsView; values: Record<string, unknown> }, Map<number, LoadedProduct>, NextNumbers?]
+        [{ settings: TenantSettingsView; values: Record<string, unknown> }, UserLocations, Map<number, LoadedProduct>, NextNumbers?]
       >(
         models.sequelize,
         [
           postingSettingsRead<string>(models, transaction, {
-            ...saleReferenceColumns(models, input.locationId, customerId),
-            ...(input.draft ? {} : systemAccountColumns(models)),
+            ...saleReferenceColumns(models, sale.locationId ?? null, customerId),
+            ...(sale.draft ? {} : systemAccountColumns(models)),
           }),
-          productsRead(models, productIdsOf(input.lines), !input.draft),
-          ...(input.draft ? [] : [invoiceNumbersRead(models)]),
+          userLocationsRead(models, sale.userId),
+          productsRead(models, productIdsOf(sale.lines), !sale.draft),
+          ...(sale.draft ? [] : [invoiceNumbersRead(models)]),
         ] as never,
         transaction,
       );
-      const [{ settings, values }, products, nextNumbers] = reads;
+      const [{ settings, values }, userLocations, products, nextNumbers] = reads;
+      const input: CreateInvoiceInput = { ...sale, locationId: locationForUser(userLocations, sale.locationId) };
       const issueDate = input.issueDate ?? dateInTimeZone(settings.timeZone);
       const issues = referenceIssues(
         input.locationId,
-        referenceRow(input.locationId, values.location),
+        sale.locationId === undefined
+          ? // Picked by the rule: one of the user's locations (as stored), or the only active one.
+            (userLocations.allowed.find((l) => l.id === input.locationId) ?? { id: input.locationId, isActive: true })
+          : referenceRow(input.locationId, values.location),
         customerId,
         referenceRow(customerId, values.customer),
       );
@@ -877,6 +910,7 @@ export async function writeInvoice(models: TenantModels, input: CreateInvoiceInp
           settings,
           valuation,
           levels,
+          commit: commitWithWrites ? commitWithLastQuery(transaction) : {},
         }).catch(numberTaken);
       const invoice = await models.Invoice.create(
         {
@@ -939,13 +973,17 @@ async function writeSaleRows(
     settings: { timeZone: string };
     valuation: InventoryValuation | null;
     levels: DeferredLevels | null;
+    /** commitWithLastQuery's options: the statements carry the COMMIT, the stock checked by its guarded UPDATE. */
+    commit: ReturnType<typeof commitWithLastQuery>;
   },
 ): Promise<Invoice> {
   const { input, resolved, till, number, issueDate, accounts } = sale;
   const now = storedInstant(models.sequelize.getDialect());
   const rows = saleRowsWriter(models, transaction);
+  // With the COMMIT, the stock must be checked before it, in SQL: the guarded UPDATE fails the query when short.
+  const guarded = sale.commit.commitsTransaction === true && sale.levels !== null;
   // The stock levels first (the lock order of every sale: products, stock levels, then the rest).
-  const levels = sale.levels ? rows.statement(sale.levels.statement) : null;
+  const levels = sale.levels ? rows.statement(guarded ? sale.levels.guarded : sale.levels.statement) : null;
   const valuationSql = sale.valuation?.saveStatement() ?? null;
   if (valuationSql !== null) rows.statement(valuationSql);
 
@@ -1046,9 +1084,9 @@ async function writeSaleRows(
       );
   }
 
-  const sent = await rows.send();
+  const sent = await rows.send(sale.commit);
   // A product gone short: InsufficientStock, and the transaction (with every row above) rolls back.
-  if (levels !== null) await sale.levels!.settle(sent[levels]!);
+  if (levels !== null && !guarded) await sale.levels!.settle(sent[levels]!);
   const ids = (at: number) => sent[at]!.map((r) => r.id as number);
   const id = ids(invoiceRow)[0]!;
   const lineIds = ids(lineRows);
@@ -1063,13 +1101,13 @@ async function writeSaleRows(
 /** A sale's location and customer (`is_active`, null when there is no such row) as scalar subqueries. */
 function saleReferenceColumns(
   models: TenantModels,
-  locationId: number,
+  locationId: number | null,
   customerId: number | null,
 ): Record<'location' | 'customer', string> {
   const l = rawSelectParts(models.unassociated('Location'));
   const c = rawSelectParts(models.unassociated('Customer'));
   return {
-    location: `(SELECT ${l.col('isActive')} FROM ${l.from} WHERE ${l.col('id')} = ${sqlInt(locationId)})`,
+    location: locationId === null ? 'NULL' : `(SELECT ${l.col('isActive')} FROM ${l.from} WHERE ${l.col('id')} = ${sqlInt(locationId)})`,
     customer: customerId === null ? 'NULL' : `(SELECT ${c.col('isActive')} FROM ${c.from} WHERE ${c.col('id')} = ${sqlInt(customerId)})`,
   };
 }

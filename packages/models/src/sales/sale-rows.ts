@@ -30,8 +30,8 @@ export interface SaleRowsWriter {
   insert(model: ModelStatic<Model>, rows: readonly Record<string, RowValue>[], returning?: boolean): number;
   /** SQL for the id of the row of `model` inserted last in this session (the table's sequence). */
   lastId(model: ModelStatic<Model>): { sql: string };
-  /** Sends everything as one query; the rows each statement returned, by index. */
-  send(): Promise<Record<string, unknown>[][]>;
+  /** Sends everything as one query (with the transaction's COMMIT when `options` say so, commitWithLastQuery); the rows each statement returned, by index. */
+  send(options?: { commitsTransaction?: true }): Promise<Record<string, unknown>[][]>;
 }
 
 export function saleRowsWriter(models: TenantModels, transaction: Transaction): SaleRowsWriter {
@@ -60,12 +60,13 @@ export function saleRowsWriter(models: TenantModels, transaction: Transaction): 
       const s = rawSelectParts(model);
       return { sql: `currval(pg_get_serial_sequence(${s.escape(s.table)}, ${s.escape('id')}))` };
     },
-    async send() {
+    async send(options = {}) {
       // One query, several statements: PostgreSQL answers each (rawReads).
       const answers = await rawReads<Record<string, unknown>[][]>(
         models.sequelize,
         statements.map((sql) => ({ sql, read: (rows) => rows })),
         transaction,
+        options,
       );
       for (const at of returningIds) {
         for (const row of answers[at]!) {

@@ -91,11 +91,23 @@ export interface StockNeed {
   allowNegative: boolean;
 }
 
+/** The text of the error a guarded stock take raises (stockTake's `guarded`). */
+const STOCK_SHORT = 'salesfleet: stock short';
+
+/** The error of stockTake's `guarded` statement: a product went short or had no stock row (PostgreSQL's invalid_text_representation carrying STOCK_SHORT). */
+export function isGuardedStockShort(err: unknown): boolean {
+  const cause = (err as { parent?: { code?: unknown; message?: unknown } } | null)?.parent;
+  return cause?.code === '22P02' && typeof cause.message === 'string' && cause.message.includes(STOCK_SHORT);
+}
+
 /**
  * takeStocks in parts, for a caller that sends the UPDATE with other statements (a PostgreSQL sale's
  * writes): `returning` (PostgreSQL: the UPDATE … RETURNING the quantities after it), else `update`
  * then `read`; `settle` takes those rows and answers the shortages (creating the rows of products
- * allowed negative stock that had none).
+ * allowed negative stock that had none). `guarded` (PostgreSQL) is the UPDATE as a statement that fails
+ * (isGuardedStockShort) unless every product had its row and none allowed no negative stock went
+ * below zero — for writes sent with their COMMIT, where nothing can be settled after: SQL has no RAISE,
+ * so the failure is a cast of a text that is no number, evaluated only when the check fails.
  */
 export function stockTake(
   models: TenantModels,
@@ -105,6 +117,7 @@ export function stockTake(
   update: string;
   read: string;
   returning: string | null;
+  guarded: string | null;
   settle(rows: readonly Record<string, unknown>[], transaction: Transaction): Promise<{ productId: number; available: number }[]>;
 } {
   const s = rawSelectParts(models.unassociated('StockLevel'));
@@ -114,10 +127,18 @@ export function stockTake(
     `${needs.map((n) => `WHEN ${sqlInt(n.productId)} THEN ${sqlInt(n.quantity)}`).join(' ')} ELSE 0 END, ` +
     `${s.field('updatedAt')} = ${s.escape(new Date())} WHERE ${where}`;
   const returned = `${s.field('productId')} AS ${s.quote('productId')}, ${s.field('quantity')}`;
+  const postgres = models.sequelize.getDialect() === 'postgres';
+  const mayGoNegative = needs.filter((n) => n.allowNegative).map((n) => sqlInt(n.productId));
+  const taken = s.quote('taken');
   return {
     update,
     read: `SELECT ${returned} FROM ${s.table} WHERE ${where}`,
-    returning: models.sequelize.getDialect() === 'postgres' ? `${update} RETURNING ${returned}` : null,
+    returning: postgres ? `${update} RETURNING ${returned}` : null,
+    guarded: postgres
+      ? `WITH ${taken} AS (${update} RETURNING ${returned}) SELECT CAST(CASE WHEN COUNT(*) = ${needs.length} THEN '0' ` +
+        `ELSE ${s.escape(STOCK_SHORT)} END AS INTEGER) AS ${s.quote('short')} FROM ${taken} WHERE ${s.field('quantity')} >= 0` +
+        (mayGoNegative.length ? ` OR ${s.quote('productId')} IN (${mayGoNegative.join(', ')})` : '')
+      : null,
     async settle(rows, transaction) {
       const after = new Map(rows.map((r) => [Number(r.productId), Number(r.quantity)]));
       const shortages: { productId: number; available: number }[] = [];

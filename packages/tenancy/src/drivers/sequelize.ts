@@ -161,8 +161,21 @@ function bindSchemaPerTransaction(connection: PgClient, setPath: string): void {
     typeof text === 'string' && (values === undefined || (Array.isArray(values) && values.length === 0));
   const run = async (text: unknown, values: unknown): Promise<unknown> => {
     if (typeof text === 'string' && BEGINS_TRANSACTION.test(text)) {
-      // The transaction's start and its search path in one round trip (a simple query of two statements).
-      if (simple(text, values)) return ownResults(await original(`${text.replace(/;\s*$/, '')}\n; ${setPath}`), 0, 1);
+      // The transaction's start and its search path in one round trip (a simple query), the path set
+      // right after the start: a deferred START TRANSACTION (writeTransaction) brings the
+      // transaction's first statements with it, and they must see the schema.
+      if (simple(text, values)) {
+        const end = text.indexOf(';');
+        const start = end < 0 ? text : text.slice(0, end);
+        const rest =
+          end < 0
+            ? ''
+            : text
+                .slice(end + 1)
+                .replace(/;\s*$/, '')
+                .trim();
+        return withoutResult(await original(`${start}; ${setPath}${rest ? `;\n${rest}` : ''}`), 1);
+      }
       const result = await original(text, values);
       await original(setPath);
       return result;
@@ -200,6 +213,13 @@ function bindSchemaPerTransaction(connection: PgClient, setPath: string): void {
     );
     return undefined;
   };
+}
+
+/** The results of a simple query less the one at `index` (a statement of ours), as if sent without it. */
+function withoutResult(results: unknown, index: number): unknown {
+  if (!Array.isArray(results)) return results;
+  const own = results.filter((_, i) => i !== index);
+  return own.length === 1 ? own[0] : own;
 }
 
 /** The results of the caller's statement(s) sent between `before` and `after` statements of ours, as if sent alone. */

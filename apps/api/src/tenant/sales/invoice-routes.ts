@@ -13,7 +13,6 @@ import {
   type Invoice,
   type InvoiceLineInput,
   type TillPayments,
-  locationForUser,
   writeInvoice,
 } from '@salesfleet/models';
 import type { TenantApiRoutes } from '../../http/api-routes';
@@ -152,12 +151,10 @@ export function invoiceRoutes(routes: TenantApiRoutes): void {
       const models = c.var.db;
       const userId = c.var.user.user.id;
       assertMayDiscount(c.var.user, body);
-      // A user restricted to one location sells there without naming it.
-      const locationId = await locationForUser(models, userId, body.locationId);
-      // The invoice as written (ids and defaults from the inserts): no read-back.
+      // The invoice as written (ids and defaults from the inserts): no read-back. A user restricted to
+      // one location sells there without naming it (writeInvoice's location rule).
       const invoice = await writeInvoice(models, {
         ...body,
-        locationId,
         lines: body.lines.map(lineInput),
         userId,
       });
