@@ -91,8 +91,8 @@ export async function migrationsBenchmark(h: Harness): Promise<BenchmarkResult> 
       const cpuParallel = round(median(parallel.map((x) => x.cpuPerWallSecond)), 2);
       const workerStart = parallel.find((x) => x.workerStartSeconds !== null)?.workerStartSeconds ?? null;
       notes.push(
-        `${f.label}: in parallel the per-tenant work ran on ${parallel[0]?.workers ?? 0} worker threads (one per core; the task's thread keeps the registry, ` +
-          `the per-tenant locks and the progress); their start-up, once per process, took ${workerStart === null ? '—' : `${round(workerStart, 2)} s`} and is not in the apply time.`,
+        `${f.label}: in parallel each tenant (open, read, its lock, apply, close: one message) ran on ${parallel[0]?.workers ?? 0} worker threads (one per core), ` +
+          `${PARALLEL} tenants in flight; the task's thread keeps the registry, the operations log and the progress; the workers' start-up, once per process, took ${workerStart === null ? '—' : `${round(workerStart, 2)} s`} and is not in the apply time.`,
       );
       notes.push(
         `${f.label}: the task process (every thread) used ${round(median(sequential.map((x) => x.cpuPerWallSecond)), 2)} s of CPU per second sequentially and ` +

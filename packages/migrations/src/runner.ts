@@ -126,13 +126,14 @@ class MigrationLog implements UmzugStorage {
  * Umzug and its dependencies are loaded only when something is to be applied or reverted: a start
  * with an up-to-date registry (nearly every start) skips them.
  */
-async function runner(sequelize: Sequelize, set: MigrationSet, options: MigrationRunOptions) {
+async function runner(sequelize: Sequelize, set: MigrationSet, options: MigrationRunOptions, metaTableExists: boolean) {
   const { MigrationError, SequelizeStorage, Umzug } = await import('umzug');
   const transactional = isTransactional(sequelize);
   const log = new MigrationLog(new SequelizeStorage({ sequelize }), sequelize, transactional);
   const queryInterface = sequelize.getQueryInterface();
 
-  let metaTableReady = false;
+  // A bookkeeping table with rows exists: no CREATE TABLE IF NOT EXISTS before each migration then.
+  let metaTableReady = metaTableExists;
   const run = async (definition: MigrationDefinition, direction: MigrationDirection) => {
     if (!transactional) {
       await definition[direction]({ queryInterface, sequelize });
@@ -180,15 +181,28 @@ async function runner(sequelize: Sequelize, set: MigrationSet, options: Migratio
  * bookkeeping row run in one transaction, so the failing one leaves nothing behind; on MySQL its
  * statements before the error stay (DDL commits implicitly there).
  * Throws MigrationFailed (with the failing migration's name) or NotFound for an unknown `to`.
+ * `status`: what is applied and pending once it has run (its own first read plus what it applied).
  */
-export async function migrateUp(sequelize: Sequelize, set: MigrationSet, options: MigrateUpOptions = {}): Promise<{ applied: string[] }> {
+export async function migrateUp(
+  sequelize: Sequelize,
+  set: MigrationSet,
+  options: MigrateUpOptions = {},
+): Promise<{ applied: string[]; status: MigrationStatus }> {
   const names = migrationNames(set, options);
   if (options.to !== undefined && !names.includes(options.to)) throw new NotFound('Migration', options.to);
-  const done = new Set(await readApplied(sequelize));
+  const before = await readApplied(sequelize);
+  const done = new Set(before);
+  // The status after the run, from the read it starts with: a caller needs no second read.
+  const statusAfter = (applied: string[]): MigrationStatus => {
+    for (const name of applied) done.add(name);
+    return { applied: [...before, ...applied].sort(), pending: names.filter((name) => !done.has(name)) };
+  };
   const wanted = options.to === undefined ? names : names.slice(0, names.indexOf(options.to) + 1);
-  if ((options.to !== undefined && done.has(options.to)) || wanted.every((name) => done.has(name))) return { applied: [] };
-  const { umzug, log, transactional, failure } = await runner(sequelize, set, options);
-  if (!transactional) await log.meta.sync(); // transactional dialects create it with the first migration
+  if ((options.to !== undefined && done.has(options.to)) || wanted.every((name) => done.has(name)))
+    return { applied: [], status: statusAfter([]) };
+  const { umzug, log, transactional, failure } = await runner(sequelize, set, options, before.length > 0);
+  // Transactional dialects create it with the first migration; a table with rows is there already.
+  if (!transactional && before.length === 0) await log.meta.sync();
 
   const applied: string[] = [];
   umzug.on('migrated', ({ name }) => void applied.push(name));
@@ -197,7 +211,7 @@ export async function migrateUp(sequelize: Sequelize, set: MigrationSet, options
   } catch (err) {
     throw failure(err, 'up', applied);
   }
-  return { applied };
+  return { applied, status: statusAfter(applied) };
 }
 
 /** Reverts the last applied migration of `set` (none applied: nothing to do). */
@@ -211,7 +225,7 @@ export async function migrateDown(
     // Reverting an older, known migration under an unknown newer one would corrupt the schema.
     throw new Conflict(`The last applied migration ${last} is unknown to this version; revert it with the version that applied it.`);
   }
-  const { umzug, failure } = await runner(sequelize, set, options);
+  const { umzug, failure } = await runner(sequelize, set, options, last !== undefined);
   const reverted: string[] = [];
   umzug.on('reverted', ({ name }) => void reverted.push(name));
   try {

@@ -3,7 +3,7 @@ import { DataTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { testDialects } from '@salesfleet/models/testing';
 import { MigrateWorkers, type MigrationResult } from './provisioning/index';
-import { createTestTenancy, testSlug, type TestTenancy } from './testing/index';
+import { createTestTenancy, testSlug, until, type TestTenancy } from './testing/index';
 
 // Issue 15.4: a fleet migration whose per-tenant work runs in worker threads (every core) applies a
 // new migration to every tenant exactly once — also with two fleet migrations at once — and reports
@@ -138,6 +138,69 @@ describe.each(await testDialects())('fleet migration in worker threads on %s', (
       [slugs[2]!, slugs[3]!].sort().map((slug) => [`tenant:${slug}`, 'succeeded', { applied: [name] }]),
     );
   }, 300_000);
+
+  it("takes a tenant's lock in the worker: a single-tenant migrate elsewhere waits for it, and a worker's crash releases it", async () => {
+    // The registry on the same engine, so the lock is the one each engine's registry takes (a lock file,
+    // a PostgreSQL advisory lock, a MariaDB GET_LOCK), here on the worker's own connection.
+    const own = await createTestTenancy({ engine, registryEngine: engine });
+    const pool = await MigrateWorkers.start(1);
+    onTestFinished(async () => {
+      await pool.close();
+      await own.cleanup();
+    });
+    const slug = testSlug();
+    const { tenant } = await own.provisioner.createTenant(
+      { name: slug, subdomain: slug, adminEmail: `admin@${slug}.example.com` },
+      { actor: 'test' },
+    );
+    const lock = `tenant-migrations:${tenant.id}`;
+    const heldElsewhere = async () => {
+      try {
+        await (await own.registry.locks.acquire(lock, { waitMs: 0 }))();
+        return false;
+      } catch (err) {
+        if ((err as { code?: string }).code === 'Conflict') return true;
+        throw err;
+      }
+    };
+    const column = `slow_note_${Date.now().toString(36)}`;
+    const slow = { module: MODULE, exportName: 'withSlowColumn', args: [column, 1500] };
+    const name = `20991231-0004-test-${column}`;
+    const fleet = own.provisioner.migrateTenants({
+      actor: 'test',
+      tenants: [tenant],
+      skipRegistry: true,
+      concurrency: 2,
+      workers: pool,
+      migrations: slow,
+    });
+    await until(heldElsewhere, "the worker holding the tenant's lock");
+    // A single-tenant migrate in this thread (no worker, this thread's lock holder) while the worker
+    // applies: it waits for the lock, then finds nothing left — applied exactly once, no duplicate-column error.
+    const single = await own.provisioner.migrateTenants({ actor: 'test', slug, skipRegistry: true, concurrency: 1, migrations: slow });
+    const parallel = await fleet;
+    expect(parallel.results.map((r) => [r.ok, r.applied, r.schemaVersion])).toEqual([[true, [name], name]]);
+    expect(single.results.map((r) => [r.ok, r.applied, r.schemaVersion])).toEqual([[true, [], name]]);
+
+    // A worker that dies holding the lock (in the middle of the tenant's migration) fails that tenant
+    // and leaves no lock behind: the next migrate takes it at once and applies the migration once.
+    const crashColumn = `crash_note_${Date.now().toString(36)}`;
+    const crashing = { module: MODULE, exportName: 'withWorkerCrash', args: [crashColumn] };
+    const crashName = `20991231-0005-test-${crashColumn}`;
+    const crashed = await own.provisioner.migrateTenants({
+      actor: 'test',
+      tenants: [tenant],
+      skipRegistry: true,
+      concurrency: 2,
+      workers: pool,
+      migrations: crashing,
+    });
+    expect(crashed.results.map((r) => [r.ok, r.applied])).toEqual([[false, []]]);
+    expect(crashed.results[0]?.error).toMatch(/exited/);
+    await (await own.registry.locks.acquire(lock, { waitMs: 5_000 }))();
+    const after = await own.provisioner.migrateTenants({ actor: 'test', slug, skipRegistry: true, concurrency: 1, migrations: crashing });
+    expect(after.results.map((r) => [r.ok, r.applied, r.schemaVersion])).toEqual([[true, [crashName], crashName]]);
+  }, 120_000);
 
   it('refuses workers together with a tenantMigrations hook (a function cannot cross into a worker)', async () => {
     const hooked = await createTestTenancy({ engine: 'sqlite', tenantMigrations: () => [] });

@@ -23,6 +23,7 @@ import type { TenantRecord } from '../registry/records';
 import { driverContext, sequelizeOptions, type ProvisioningContext } from './context';
 import { validateTenantFields, type TenantFields } from './create-tenant';
 import { keepLease, leaseUntil, newProvisioningOwner } from './lease';
+import { tenantMigrationLock } from './tenant-migration';
 import type { ActorOptions } from './types';
 import { SchemaTooNew, validateSlug, ValidationFailed } from '@salesfleet/contracts';
 
@@ -177,13 +178,14 @@ export async function adoptTenant(ctx: ProvisioningContext, input: AdoptTenantIn
     });
     await step('migrate', async () => {
       const db = a.sequelize!;
+      const lock = tenantMigrationLock(a.tenant!);
       await ctx.registry.locks.withLock(
-        `tenant-migrations:${a.tenant!.id}`,
+        lock.name,
         async () => {
           const { pending } = await migrationStatus(db, 'tenant');
           if (pending.length > 0) a.applied = (await migrateUp(db, 'tenant')).applied;
         },
-        { waitMs: 10 * 60_000, busy: `migrating tenant "${a.slug}"` },
+        lock.options,
       );
     });
     await step('activate', async () => {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import pMap from 'p-map';
 import type { Sequelize } from 'sequelize';
-import { migrateUp, migrationStatus, type MigrationDefinition, type MigrationStatus } from '@salesfleet/migrations';
+import type { MigrationDefinition, MigrationStatus } from '@salesfleet/migrations';
 import { closeSequelize, databaseKey, describeSpec, driverFor, openSequelize, type DatabaseSpec } from '../drivers/index';
 import { redact } from '../mask';
 import { readSchemaMigrationStatuses, readServerMigrationStatus } from '../migration-status';
@@ -11,6 +11,7 @@ import { driverContext, sequelizeOptions, unreachableMessage, type ProvisioningC
 import type { ActorOptions, FleetMigrationResult, MigrateTenantsOptions, MigrationResult } from './types';
 import { loadMigrationSource, type MigrationSource } from './migration-source';
 import { MigrateWorkers } from './migrate-workers';
+import { migrateOpenTenant, tenantMigrationLock, type TenantMigrationState } from './tenant-migration';
 import { DatabaseUnreachable } from '@salesfleet/contracts';
 
 /**
@@ -40,7 +41,8 @@ export async function migrateTenants(ctx: ProvisioningContext, options: MigrateT
   const threads = readOnly || tooFew ? 0 : given ? given.size : Math.max(0, Math.floor(Number(options.workers ?? 0)));
   if (threads > 0 && ctx.hooks.tenantMigrations)
     throw new Error('a tenantMigrations hook cannot run in workers: name the migrations by module (options.migrations)');
-  // The per-tenant JavaScript on worker threads (every core); the registry, locks and progress stay here.
+  // Each tenant on a worker thread (every core), its lock taken there too; the registry, the operations
+  // log and progress stay here.
   const workers = threads === 0 || tenants.length === 0 ? null : (given ?? (await MigrateWorkers.start(threads)));
   try {
     return await migrateFleet(ctx, options, { tenants, migrations, names, readOnly, registry, started, workers });
@@ -205,7 +207,7 @@ async function migrateOne(
   }
   let spec: DatabaseSpec | null = null;
   let sequelize: Sequelize | null = null;
-  let closeWorkerTenant: (() => Promise<void>) | null = null;
+  let closeWorkerTenant: Promise<void> | null = null;
   const list = migrations ? { migrations } : {};
   try {
     spec = ctx.registry.databaseSpecOf(tenant);
@@ -230,60 +232,36 @@ async function migrateOne(
         durationMs: Math.round(performance.now() - started),
       };
     }
+    const lock = tenantMigrationLock(tenant);
+    let state: TenantMigrationState;
     if (workers) {
-      // Opened, read and migrated in a worker thread; the lock is taken here, around `migrate`.
-      const opening = workers.status(spec, sequelizeOptions(ctx, { poolMax: 1 }), source);
-      // Closed in the worker whatever happens next (also when the status read fails).
-      closeWorkerTenant = () => opening.then((o) => workers.closeTenant(o.handle)).catch(() => undefined);
-      let state: { pending: string[]; applied: string[]; version: string | null } = await opening;
-      const { handle } = await opening;
-      let applied: string[] = [];
-      if (state.pending.length > 0) {
-        state = await ctx.registry.locks.withLock(`tenant-migrations:${tenant.id}`, () => workers.migrate(handle, source), {
-          waitMs: 10 * 60_000,
-          busy: `migrating tenant "${tenant.slug}"`,
-        });
-        applied = state.applied;
-      }
-      if (applied.length > 0) note?.({ step: `tenant:${tenant.slug}`, outcome: 'succeeded', details: { applied } });
-      return {
-        ...base,
-        ok: true,
-        applied,
-        pending: state.pending,
-        schemaVersion: state.version,
-        durationMs: Math.round(performance.now() - started),
-      };
+      // One message: the worker opens, reads, takes the tenant's lock itself, applies, releases, closes.
+      const sent = workers.apply(tenant, spec, sequelizeOptions(ctx, { poolMax: 1 }), source, ctx.registry.locks);
+      closeWorkerTenant = sent.closed;
+      state = await sent.answer;
+    } else {
+      sequelize = openSequelize(spec, sequelizeOptions(ctx, { poolMax: 1 }));
+      // Another process may be migrating this tenant (two fleet migrations at once): the lock waits
+      // for it, and the read under it usually finds nothing left instead of a duplicate-migration error.
+      state = await migrateOpenTenant(sequelize, list, readOnly ? null : (fn) => ctx.registry.locks.withLock(lock.name, fn, lock.options));
     }
-    sequelize = openSequelize(spec, sequelizeOptions(ctx, { poolMax: 1 }));
-    let applied: string[] = [];
-    let status = await migrationStatus(sequelize, 'tenant', list);
-    if (!readOnly && status.pending.length > 0) {
-      // Another process may be migrating this tenant (two fleet migrations at once): wait for it, then
-      // read the status again — it usually leaves nothing to apply instead of a duplicate-migration error.
-      const db = sequelize;
-      await ctx.registry.locks.withLock(
-        `tenant-migrations:${tenant.id}`,
-        async () => {
-          status = await migrationStatus(db, 'tenant', list);
-          if (status.pending.length === 0) return;
-          applied = (await migrateUp(db, 'tenant', list)).applied;
-          const done = new Set(applied);
-          status = { applied: [...status.applied, ...applied], pending: status.pending.filter((name) => !done.has(name)) };
-        },
-        { waitMs: 10 * 60_000, busy: `migrating tenant "${tenant.slug}"` },
-      );
-    }
-    const schemaVersion = status.applied.at(-1) ?? null;
+    const { applied } = state;
     if (applied.length > 0) note?.({ step: `tenant:${tenant.slug}`, outcome: 'succeeded', details: { applied } });
-    return { ...base, ok: true, applied, pending: status.pending, schemaVersion, durationMs: Math.round(performance.now() - started) };
+    return {
+      ...base,
+      ok: true,
+      applied,
+      pending: state.pending,
+      schemaVersion: state.version,
+      durationMs: Math.round(performance.now() - started),
+    };
   } catch (err) {
     // Reported in this tenant's result; the fleet run goes on with the others.
     const message = unreachableMessage(err, spec);
     note?.({ step: `tenant:${tenant.slug}`, outcome: 'failed', error: new Error(message) });
     return { ...base, ok: false, error: message, durationMs: Math.round(performance.now() - started) };
   } finally {
-    closeLater(closeWorkerTenant ? closeWorkerTenant() : closeSequelize(sequelize));
+    closeLater(closeWorkerTenant ?? closeSequelize(sequelize));
   }
 }
 

@@ -1,31 +1,42 @@
 /**
- * A worker thread of a fleet migration (see MigrateWorkers): opens tenant databases and runs their
- * migrations — the per-tenant JavaScript (Sequelize, Umzug) — off the main thread, so a fleet
- * migration uses every core. The main thread keeps the registry, the per-tenant locks, the
- * operations log and progress; it asks, per tenant: `status` (open, read what is pending), then,
- * holding the tenant's lock, `migrate` (read again, apply what is pending), then `close`.
+ * A worker thread of a fleet migration (see MigrateWorkers): migrates the tenants it is given — the
+ * per-tenant JavaScript (Sequelize, Umzug) and the tenant's lock — off the main thread, so a fleet
+ * migration uses every core. The main thread keeps the registry, the operations log and progress and
+ * sends one `apply` per tenant: open, read what is pending, and only then take the tenant's lock
+ * `tenant-migrations:<id>` on this thread's own lock connection (or lock file), apply, release
+ * (migrateOpenTenant, the same steps a one-at-a-time run takes in the calling thread); the reply goes
+ * back then, and a second message once the tenant's connection is closed.
  */
 import { parentPort } from 'node:worker_threads';
 import type { Sequelize } from 'sequelize';
-import { migrateUp, migrationStatus, type MigrationDefinition } from '@salesfleet/migrations';
+import type { MigrationDefinition } from '@salesfleet/migrations';
 // The Sequelize layer only (not every driver): what a worker loads is what it costs to start.
 import { closeSequelize, openSequelize, type OpenSequelizeOptions } from '../drivers/sequelize';
 import type { DatabaseSpec } from '../drivers/spec';
+import { RegistryLocks } from '../registry/locks';
 import { loadMigrationSource, type MigrationSource } from './migration-source';
+import { migrateOpenTenant, tenantMigrationLock, type TenantMigrationState } from './tenant-migration';
+
+export type { TenantMigrationState } from './tenant-migration';
 
 export type WorkerRequest =
-  | { id: number; type: 'status'; tenant: number; spec: DatabaseSpec; options: OpenSequelizeOptions; migrations: MigrationSource | null }
-  | { id: number; type: 'migrate'; tenant: number; migrations: MigrationSource | null }
-  | { id: number; type: 'close'; tenant: number };
+  | {
+      id: number;
+      type: 'apply';
+      tenant: { id: number; slug: string };
+      spec: DatabaseSpec;
+      options: OpenSequelizeOptions;
+      migrations: MigrationSource | null;
+      /** Where the registry's locks are (RegistryLocks#where). */
+      locks: RegistryLocks['where'];
+    }
+  | { id: number; type: 'stop' };
 
-/** `applied`: for `status` every applied migration, for `migrate` those applied now; `version`: the last applied after it. */
-export interface TenantMigrationState {
-  applied: string[];
-  pending: string[];
-  version: string | null;
-}
-
-export type WorkerReply = ({ id: number; ok: true } & TenantMigrationState) | { id: number; ok: false; error: string };
+/** Per request: its outcome, then (`apply`) `closed` once the tenant's connection is closed. */
+export type WorkerReply =
+  | ({ id: number; ok: true } & TenantMigrationState)
+  | { id: number; ok: false; error: string }
+  | { id: number; closed: true };
 
 const port = parentPort;
 if (!port) throw new Error('migrate-worker runs in a worker thread');
@@ -43,41 +54,47 @@ function listOf(source: MigrationSource | null): Promise<{ migrations?: readonly
   }
   return list;
 }
-const open = new Map<number, Sequelize>();
 
-async function handle(request: WorkerRequest): Promise<TenantMigrationState> {
-  if (request.type === 'close') {
-    const sequelize = open.get(request.tenant);
-    open.delete(request.tenant);
-    await closeSequelize(sequelize);
-    return { applied: [], pending: [], version: null };
+// This thread's holder of the registry's locks, one per registry, kept while the pool lives. When the
+// thread ends (the pool closes, or it dies), its lock connections and lock files close with it, so a
+// lock it held is released as a dead process's is.
+const lockers = new Map<string, RegistryLocks>();
+function lockerOf(where: RegistryLocks['where']): RegistryLocks {
+  const key = JSON.stringify(where);
+  let locks = lockers.get(key);
+  if (!locks) {
+    locks = new RegistryLocks(where.spec, where);
+    lockers.set(key, locks);
   }
-  const options = await listOf(request.migrations);
-  if (request.type === 'status') {
-    const sequelize = openSequelize(request.spec, request.options);
-    open.set(request.tenant, sequelize);
-    const status = await migrationStatus(sequelize, 'tenant', options);
-    return { applied: status.applied, pending: status.pending, version: status.applied.at(-1) ?? null };
-  }
-  const sequelize = open.get(request.tenant);
-  if (!sequelize) throw new Error(`tenant ${request.tenant} is not open in this worker`);
-  // Read again under the tenant's lock: another process may have migrated it meanwhile.
-  const status = await migrationStatus(sequelize, 'tenant', options);
-  if (status.pending.length === 0) return { applied: [], pending: [], version: status.applied.at(-1) ?? null };
-  const { applied } = await migrateUp(sequelize, 'tenant', options);
-  const done = new Set(applied);
-  return {
-    applied,
-    pending: status.pending.filter((name) => !done.has(name)),
-    version: applied.at(-1) ?? status.applied.at(-1) ?? null,
-  };
+  return locks;
+}
+
+async function apply(request: Extract<WorkerRequest, { type: 'apply' }>, opened: { sequelize: Sequelize | null }) {
+  const list = await listOf(request.migrations);
+  const sequelize = openSequelize(request.spec, request.options);
+  opened.sequelize = sequelize;
+  const locks = lockerOf(request.locks);
+  const lock = tenantMigrationLock(request.tenant);
+  return migrateOpenTenant(sequelize, list, (fn) => locks.withLock(lock.name, fn, lock.options));
 }
 
 port.on('message', (request: WorkerRequest) => {
-  handle(request).then(
-    (value) => port.postMessage({ id: request.id, ok: true, ...value } satisfies WorkerReply),
-    (err: unknown) =>
-      port.postMessage({ id: request.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies WorkerReply),
-  );
+  if (request.type === 'stop') {
+    void Promise.all([...lockers.values()].map((locks) => locks.close().catch(() => undefined))).then(() =>
+      port.postMessage({ id: request.id, closed: true } satisfies WorkerReply),
+    );
+    return;
+  }
+  const opened: { sequelize: Sequelize | null } = { sequelize: null };
+  void apply(request, opened)
+    .then(
+      (state) => port.postMessage({ id: request.id, ok: true, ...state } satisfies WorkerReply),
+      (err: unknown) =>
+        port.postMessage({ id: request.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies WorkerReply),
+    )
+    // Closed after the answer: the main thread starts its next tenant meanwhile (as a one-at-a-time run does).
+    .then(() => closeSequelize(opened.sequelize))
+    .catch(() => undefined)
+    .then(() => port.postMessage({ id: request.id, closed: true } satisfies WorkerReply));
 });
 port.postMessage({ id: 0, ok: true, applied: [], pending: [], version: null } satisfies WorkerReply);

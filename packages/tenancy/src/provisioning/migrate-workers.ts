@@ -3,8 +3,10 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DatabaseSpec, OpenSequelizeOptions } from '../drivers/index';
+import type { RegistryLocks } from '../registry/locks';
 import type { MigrationSource } from './migration-source';
-import type { TenantMigrationState, WorkerReply, WorkerRequest } from './migrate-worker';
+import type { WorkerReply, WorkerRequest } from './migrate-worker';
+import type { TenantMigrationState } from './tenant-migration';
 
 /**
  * Fewest tenants for which a fleet migration starts worker threads by default (the CLI's apply without
@@ -29,25 +31,31 @@ export function defaultMigrationWorkers(concurrency: number): { workers: number;
 /** A request without its id (given by the pool). */
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
+interface Pending {
+  resolve: (r: TenantMigrationState) => void;
+  reject: (err: Error) => void;
+  /** Resolved by the worker's `closed` message (or its death): the tenant's connection is gone. */
+  closed: () => void;
+  answered: boolean;
+}
+
 interface Slot {
   worker: Worker;
-  /** Tenants assigned to this worker and not closed yet. */
+  /** Tenants on this worker whose connection is not closed yet. */
   tenants: number;
-  pending: Map<number, { resolve: (r: TenantMigrationState) => void; reject: (err: Error) => void }>;
+  pending: Map<number, Pending>;
   dead: Error | null;
 }
 
 /**
- * The worker threads of a fleet migration (`migrateTenants({ workers })`): each opens the tenant
- * databases it is given and runs their migrations (migrate-worker.ts). A tenant stays on one worker
- * from `status` to `close` (its connection lives there); new tenants go to the worker with the fewest.
- * A worker that dies fails its tenants' requests (each reported as that tenant's failure).
+ * The worker threads of a fleet migration (`migrateTenants({ workers })`): each migrates the tenants
+ * it is given, one message per tenant (migrate-worker.ts: open, read, take the tenant's lock there,
+ * apply, release, close); new tenants go to the worker with the fewest open. A worker that dies fails
+ * its tenants' requests (each reported as that tenant's failure); the locks it held die with it.
  */
 export class MigrateWorkers {
   readonly #slots: Slot[];
-  readonly #home = new Map<number, Slot>();
   #nextId = 1;
-  #nextHandle = 1;
 
   private constructor(slots: Slot[]) {
     this.#slots = slots;
@@ -85,8 +93,11 @@ export class MigrateWorkers {
     return new Promise((ready, failed) => {
       let started = false;
       const fail = (err: Error) => {
-        slot.dead = err;
-        for (const p of slot.pending.values()) p.reject(err);
+        slot.dead ??= err;
+        for (const p of slot.pending.values()) {
+          if (!p.answered) p.reject(err);
+          p.closed();
+        }
         slot.pending.clear();
         if (!started) failed(err);
       };
@@ -98,7 +109,12 @@ export class MigrateWorkers {
         }
         const p = slot.pending.get(reply.id);
         if (!p) return;
-        slot.pending.delete(reply.id);
+        if ('closed' in reply) {
+          slot.pending.delete(reply.id);
+          p.closed();
+          return;
+        }
+        p.answered = true;
         if (reply.ok) p.resolve({ applied: reply.applied, pending: reply.pending, version: reply.version });
         else p.reject(new Error(reply.error));
       });
@@ -107,62 +123,63 @@ export class MigrateWorkers {
     });
   }
 
-  #send(slot: Slot, request: Request): Promise<TenantMigrationState> {
-    if (slot.dead) return Promise.reject(slot.dead);
+  #send(slot: Slot, request: Request): { answer: Promise<TenantMigrationState>; closed: Promise<void> } {
+    if (slot.dead) return { answer: Promise.reject(slot.dead), closed: Promise.resolve() };
     const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
+    let closed!: () => void;
+    const whenClosed = new Promise<void>((resolve) => {
+      closed = resolve;
+    });
+    const answer = new Promise<TenantMigrationState>((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject, closed, answered: false });
       slot.worker.postMessage({ ...request, id } as WorkerRequest);
     });
+    return { answer, closed: whenClosed };
   }
 
   /**
-   * Opens a tenant database on the least busy worker and reads its migration status; `handle` names
-   * this opening in `migrate` and `closeTenant` (unique per opening: fleet migrations may share a pool).
+   * Migrates one tenant on the least busy worker: opens its database, reads what is pending and, only
+   * when something is, applies it holding the tenant's lock (taken in the worker, from `locks`' registry).
+   * `answer` is the outcome; `closed` resolves once the worker has closed the tenant's connection.
    */
-  async status(
+  apply(
+    tenant: { id: number; slug: string },
     spec: DatabaseSpec,
     options: OpenSequelizeOptions,
     migrations: MigrationSource | null,
-  ): Promise<TenantMigrationState & { handle: number }> {
+    locks: RegistryLocks,
+  ): { answer: Promise<TenantMigrationState>; closed: Promise<void> } {
     const slot = this.#slots.reduce((a, b) => (b.tenants < a.tenants ? b : a));
-    const handle = this.#nextHandle++;
     slot.tenants++;
-    this.#home.set(handle, slot);
-    try {
-      return { ...(await this.#send(slot, { type: 'status', tenant: handle, spec, options, migrations })), handle };
-    } catch (err) {
-      // The worker may hold the connection it opened before failing.
-      await this.closeTenant(handle).catch(() => undefined);
-      throw err;
-    }
-  }
-
-  /** Applies what is pending on an open tenant (the caller holds its lock). */
-  migrate(handle: number, migrations: MigrationSource | null): Promise<TenantMigrationState> {
-    const slot = this.#home.get(handle);
-    if (!slot) return Promise.reject(new Error(`tenant opening ${handle} is not open`));
-    return this.#send(slot, { type: 'migrate', tenant: handle, migrations });
-  }
-
-  /** Closes a tenant's connection in its worker. */
-  async closeTenant(handle: number): Promise<void> {
-    const slot = this.#home.get(handle);
-    if (!slot) return;
-    this.#home.delete(handle);
-    try {
-      await this.#send(slot, { type: 'close', tenant: handle });
-    } finally {
+    const sent = this.#send(slot, {
+      type: 'apply',
+      tenant: { id: tenant.id, slug: tenant.slug },
+      spec,
+      options,
+      migrations,
+      locks: locks.where,
+    });
+    const closed = sent.closed.finally(() => {
       slot.tenants--;
-    }
+    });
+    return { answer: sent.answer, closed };
   }
 
   get size(): number {
     return this.#slots.length;
   }
 
-  /** Stops every worker. */
+  /** Stops every worker (each closes its lock connections first, briefly waited for). */
   async close(): Promise<void> {
-    await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
+    await Promise.all(
+      this.#slots.map(async (slot) => {
+        if (!slot.dead) {
+          const { answer, closed } = this.#send(slot, { type: 'stop' });
+          answer.catch(() => undefined); // a stop is answered by `closed` alone
+          await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+        }
+        await slot.worker.terminate();
+      }),
+    );
   }
 }

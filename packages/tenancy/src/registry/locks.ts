@@ -48,9 +48,16 @@ interface LockBackend {
 export class RegistryLocks {
   readonly #backend: LockBackend;
   readonly #held = new Map<string, Promise<void>>();
+  /**
+   * What another thread needs to take these locks itself (`new RegistryLocks(where.spec, where)`): a
+   * fleet migration's worker threads take each tenant's lock there, on a connection (or lock file) of
+   * their own, so they exclude this thread's holders as another process's would.
+   */
+  readonly where: { spec: DatabaseSpec; dataDir: string; connectTimeoutMs: number };
 
   constructor(spec: DatabaseSpec, options: RegistryLocksOptions) {
     const logger = options.logger ?? silentLogger;
+    this.where = { spec, dataDir: options.dataDir, connectTimeoutMs: options.connectTimeoutMs };
     this.#backend =
       spec.engine === 'postgres'
         ? new PostgresLocks(spec, options.connectTimeoutMs, logger)

@@ -1,5 +1,5 @@
 import { DataTypes } from 'sequelize';
-import { threadId } from 'node:worker_threads';
+import { isMainThread, threadId } from 'node:worker_threads';
 import { tenantMigrations, type MigrationDefinition } from '@salesfleet/migrations';
 
 /**
@@ -36,6 +36,47 @@ export function withThreadNote(table: string): MigrationDefinition[] {
       },
       async down({ queryInterface, transaction }) {
         await queryInterface.dropTable(table, { transaction });
+      },
+    },
+  ];
+}
+
+/**
+ * The compiled list plus one migration adding the nullable column `column` to `products` after
+ * waiting `waitMs` (inside its transaction, holding the tenant's lock): a test can act meanwhile.
+ */
+export function withSlowColumn(column: string, waitMs: number): MigrationDefinition[] {
+  return [
+    ...tenantMigrations,
+    {
+      name: `20991231-0004-test-${column}`,
+      async up({ queryInterface, transaction }) {
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        await queryInterface.addColumn('products', column, { type: DataTypes.STRING(50), allowNull: true }, { transaction });
+      },
+      async down({ queryInterface, transaction }) {
+        await queryInterface.removeColumn('products', column, { transaction });
+      },
+    },
+  ];
+}
+
+/**
+ * The compiled list plus one migration adding the nullable column `column` to `products` — except on
+ * a worker thread, which it ends (`process.exit` there ends the thread alone) while it holds the
+ * tenant's lock: a worker's crash in the middle of a tenant.
+ */
+export function withWorkerCrash(column: string): MigrationDefinition[] {
+  return [
+    ...tenantMigrations,
+    {
+      name: `20991231-0005-test-${column}`,
+      async up({ queryInterface, transaction }) {
+        if (!isMainThread) process.exit(1);
+        await queryInterface.addColumn('products', column, { type: DataTypes.STRING(50), allowNull: true }, { transaction });
+      },
+      async down({ queryInterface, transaction }) {
+        await queryInterface.removeColumn('products', column, { transaction });
       },
     },
   ];
