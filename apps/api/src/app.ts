@@ -128,7 +128,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   const throttle = deps.loginThrottle ?? defaultLoginThrottle(tenancy);
   const permissions = new PermissionCache();
   // Sign-outs, password changes, deactivations and group changes reach every API process at once.
-  permissions.connect(tenancy.registry);
+  permissions.connect(tenancy.registry, tenancy.changeFeed);
   const docs = new ApiDocs();
   const isTrustedProxy = trustedProxyMatcher(config.trustedProxies);
 

@@ -1,4 +1,13 @@
-import type { Config, FleetJobs, HostRouter, OperationsLog, Provisioner, Registry, TenantConnections } from '@salesfleet/tenancy';
+import type {
+  Config,
+  FleetJobs,
+  HostRouter,
+  OperationsLog,
+  Provisioner,
+  Registry,
+  TenancyChangeFeed,
+  TenantConnections,
+} from '@salesfleet/tenancy';
 
 /**
  * What the API uses of an opened tenancy (`openTenancy()` of @salesfleet/tenancy returns it). Named
@@ -14,6 +23,8 @@ export interface AppTenancy {
   operations: OperationsLog;
   /** Fleet jobs (migrate, health, backup) recorded in the registry. */
   jobs: FleetJobs;
+  /** Other processes' changes as this process receives them (null when it does not listen): the session cache trusts it. */
+  changeFeed: TenancyChangeFeed | null;
   /** `http://<slug>.<base-domain>:<port>/` as users reach it. */
   tenantUrl(slug: string): string;
 }

@@ -220,6 +220,7 @@ export {
   type InitRegistryResult,
   type OpenTenancyOptions,
   type Tenancy,
+  type TenancyChangeFeed,
 } from './tenancy';
 export * from './data-safety/index';
 export {

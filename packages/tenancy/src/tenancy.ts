@@ -42,6 +42,13 @@ export interface Tenancy {
   /** Fleet jobs (migrate, health, backup) recorded in the registry; the API also runs `startSweeper()`. */
   readonly jobs: FleetJobs;
   readonly operations: OperationsLog;
+  /**
+   * Other processes' registry changes as this process receives them (opened with `listen`; null
+   * otherwise): `confirmedAt` is the epoch ms before which every change has been delivered, and a
+   * resync (the PostgreSQL listener came back after a gap whose notifications are lost) tells every
+   * cache that trusted the feed to drop what it holds. The router, the API's session cache.
+   */
+  readonly changeFeed: TenancyChangeFeed | null;
   /** Where tenancy reports failures it handled (the `logger` option; silent by default). */
   readonly logger: Logger;
   /** Registry migrations applied by `openTenancy` itself (with `migrateRegistry`). */
@@ -54,6 +61,12 @@ export interface Tenancy {
   platformUrl(): string;
   /** Closes tenant handles (after in-flight work), notifications and the registry. */
   close(): Promise<void>;
+}
+
+export interface TenancyChangeFeed {
+  confirmedAt(): number;
+  /** Called after a resync; returns the unsubscribe function. */
+  onResync(listener: () => void): () => void;
 }
 
 export interface OpenTenancyOptions {
@@ -311,6 +324,7 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
   });
 
   let feed: RegistryChangeFeed | null = null;
+  const resyncListeners = new Set<() => void>();
   const router = new HostRouter({
     baseDomains: config.baseDomains,
     lookup: registry,
@@ -343,7 +357,10 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
           listen: options.listen === true,
           connectTimeoutMs: config.dbConnectTimeoutMs,
           logger,
-          onResync: () => router.clear(),
+          onResync: () => {
+            router.clear();
+            for (const listener of resyncListeners) listener();
+          },
         })
       : await connectPolledChangeFeed(registry, {
           listen: options.listen === true,
@@ -411,6 +428,16 @@ export async function openTenancyWith(config: Config, options: OpenTenancyOption
     provisioner,
     jobs,
     operations,
+    changeFeed:
+      options.listen === true
+        ? {
+            confirmedAt: () => feed?.confirmedAt() ?? 0,
+            onResync(listener) {
+              resyncListeners.add(listener);
+              return () => resyncListeners.delete(listener);
+            },
+          }
+        : null,
     logger,
     registryMigrationsApplied,
     registryDatabaseCreated,

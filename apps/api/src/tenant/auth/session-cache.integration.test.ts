@@ -7,7 +7,7 @@ import { createTestDatabase, dialectAvailable, type TestDatabase } from '@salesf
 import { loadConfig, openTenancy, resetTenantUserPassword, type Tenancy } from '@salesfleet/tenancy';
 import { tenantRecord } from '@salesfleet/tenancy/testing';
 import { callWithHost as call, startApiProcess, TEST_PASSWORD, untilStatus as until, type ApiProcess } from '../../testing';
-import { PermissionCache, SESSION_CACHE_TTL_MS, type TenantUserSnapshot } from './tenant-sessions';
+import { CACHE_MAX_AGE_MS, PermissionCache, SESSION_CACHE_TTL_MS, type TenantUserSnapshot } from './tenant-sessions';
 
 // Issue 15: a warm signed-in request reads no session from the database while this process read it
 // less than a second ago; every sign-out, password change, deactivation and group change drops it
@@ -62,6 +62,82 @@ describe('the session cache of one process', () => {
     cache.rememberSession(tenant, 'h3', entry, { now: 0, generation: before });
     expect(cache.session(tenant, 'h3', 1)).toBeNull();
     expect(cache.session(tenant, 'h2', 1)).toBeNull();
+  });
+});
+
+/** A channel and a change feed whose confirmation the test sets. */
+function fakeFeed() {
+  const listeners: ((change: { kind: string; tenantId: number; userId?: number; remote?: boolean }) => void)[] = [];
+  const resyncs: (() => void)[] = [];
+  const feed = {
+    confirmed: 0,
+    channel: {
+      emit: (change: { kind: 'tenant-users-changed'; tenantId: number; slug: string; userId?: number }) => {
+        for (const l of listeners) l(change);
+      },
+      onChange: (l: (typeof listeners)[number]) => {
+        listeners.push(l);
+        return () => undefined;
+      },
+    },
+    changes: {
+      confirmedAt: () => feed.confirmed,
+      onResync: (l: () => void) => {
+        resyncs.push(l);
+        return () => undefined;
+      },
+    },
+    remote: (change: { kind: string; tenantId: number; userId?: number }) => {
+      for (const l of listeners) l({ ...change, remote: true });
+    },
+    resync: () => {
+      for (const l of resyncs) l();
+    },
+  };
+  return feed;
+}
+
+describe('the session cache with a change feed', () => {
+  const t0 = 1_000_000;
+
+  it('reuses a session past SESSION_CACHE_TTL_MS only while the feed has delivered every change older than that, and never past CACHE_MAX_AGE_MS', () => {
+    const feed = fakeFeed();
+    const cache = new PermissionCache();
+    cache.connect(feed.channel, feed.changes);
+    cache.rememberSession(tenant, 'h1', entry, { now: t0, generation: cache.generation });
+    const later = t0 + 10 * SESSION_CACHE_TTL_MS;
+    // Confirmed up to just after (later - 1 s): every revocation older than a second has arrived.
+    feed.confirmed = later - SESSION_CACHE_TTL_MS + 1;
+    expect(cache.session(tenant, 'h1', later)).toMatchObject({ sessionId: 1 });
+    feed.confirmed = t0 + CACHE_MAX_AGE_MS;
+    expect(cache.session(tenant, 'h1', t0 + CACHE_MAX_AGE_MS)).toBeNull();
+  });
+
+  it('reads the session again once the feed is more than SESSION_CACHE_TTL_MS behind (a lost listener, a failing poll)', () => {
+    const feed = fakeFeed();
+    const cache = new PermissionCache();
+    cache.connect(feed.channel, feed.changes);
+    cache.rememberSession(tenant, 'h1', entry, { now: t0, generation: cache.generation });
+    const later = t0 + 3 * SESSION_CACHE_TTL_MS;
+    feed.confirmed = later - SESSION_CACHE_TTL_MS;
+    expect(cache.session(tenant, 'h1', later)).toBeNull();
+    // Dropped, not just hidden: a feed that catches up does not bring it back.
+    feed.confirmed = later;
+    expect(cache.session(tenant, 'h1', later)).toBeNull();
+  });
+
+  it('drops everything at a resync, and a tenant’s sessions when another process announces the tenant changed', () => {
+    const feed = fakeFeed();
+    const cache = new PermissionCache();
+    cache.connect(feed.channel, feed.changes);
+    const other = tenantRecord('other', { id: 43, createdAt: new Date(5000) });
+    cache.rememberSession(tenant, 'h1', entry, { now: t0, generation: cache.generation });
+    cache.rememberSession(other, 'h2', entry, { now: t0, generation: cache.generation });
+    feed.remote({ kind: 'tenant-changed', tenantId: tenant.id });
+    expect(cache.session(tenant, 'h1', t0)).toBeNull();
+    expect(cache.session(other, 'h2', t0)).not.toBeNull();
+    feed.resync();
+    expect(cache.session(other, 'h2', t0)).toBeNull();
   });
 });
 

@@ -15,16 +15,21 @@ export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
 export const SESSION_ABSOLUTE_MS = 7 * 24 * 60 * 60 * 1000;
 /** Sliding the expiry is a write: do it at most every 5 minutes per session. */
 const SLIDE_EVERY_MS = 5 * 60 * 1000;
-/** How long a user's permission set is reused before it is read again (per process). */
-const PERMISSION_TTL_MS = 30_000;
 /**
- * How long a session read from the database is reused by this process without reading it again. A
- * sign-out, password change, deactivation or group change drops it at once here and, through the
- * registry's change notification, in every other process; this bound holds even where no
- * notification arrives (a SQLite registry shared by separate processes, a CLI's change): a revoked
- * session stops working everywhere within a second.
+ * How long a session or a permission set read from the database is reused by this process without
+ * reading it again, whatever else holds. A sign-out, password change, deactivation, group change or
+ * password reset drops it at once here and, through the registry's change feed, in every other
+ * process. Past this age an entry is reused only while the feed is known to have delivered every
+ * change made more than this long ago (see `PermissionCache#reusable`); otherwise (no feed, a
+ * PostgreSQL listener that is lost, a poll that fails) it is read again: a revoked session stops
+ * working everywhere within a second.
  */
 export const SESSION_CACHE_TTL_MS = 1000;
+/**
+ * The most an entry is reused while the feed confirms it: a change made without an announcement
+ * (a session row deleted by hand, an announcement that could not be written) holds within this.
+ */
+export const CACHE_MAX_AGE_MS = 30_000;
 
 /** The user's columns a session lookup reads (models' `findSessionByTokenHash`). */
 export type TenantUserSnapshot = SessionWithUser['user'];
@@ -42,7 +47,11 @@ export interface TenantPrincipal {
 interface Grants {
   permissions: ReadonlySet<string>;
   groups: readonly string[];
-  expires: number;
+}
+
+interface CachedGrants extends Grants {
+  /** When this process read them (epoch ms). */
+  readAt: number;
 }
 
 const ALL_PERMISSIONS: ReadonlySet<string> = new Set(PERMISSIONS.map((p) => p.codename));
@@ -54,8 +63,8 @@ interface CachedSession {
   expiresAt: number;
   lastSeenAt: number;
   createdAt: number;
-  /** Until when this process may reuse it without reading the database. */
-  fresh: number;
+  /** When this process read it from the database (epoch ms). */
+  readAt: number;
 }
 
 /** Where a forgotten user is announced to the other API processes (the registry's change events). */
@@ -64,17 +73,26 @@ export interface UsersChangedChannel {
   onChange(listener: (change: { kind: string; tenantId: number; userId?: number; remote?: boolean }) => void): () => void;
 }
 
+/** The registry's change feed as the caches see it (tenancy's `changeFeed`). */
+export interface ConfirmedChanges {
+  /** Epoch ms before which every change announced by any process has been delivered here. */
+  confirmedAt(): number;
+  /** The feed lost changes and came back: drop everything reused on its word. */
+  onResync(listener: () => void): () => void;
+}
+
 /**
- * Per process: permission sets per tenant user (reused for PERMISSION_TTL_MS) and the sessions of
- * recent requests (reused for SESSION_CACHE_TTL_MS), so a warm signed-in request reads neither. Every
- * change that ends a session or alters a user's rights calls `forget`, which drops the user's entries
- * here and announces it on the channel given to `connect` (every other process drops them too).
+ * Per process: permission sets per tenant user and the sessions of recent requests, so a warm
+ * signed-in request reads neither. Every change that ends a session or alters a user's rights calls
+ * `forget`, which drops the user's entries here and announces it on the channel given to `connect`
+ * (every other process drops them too). How long an entry is reused: `#reusable`.
  */
 export class PermissionCache {
-  readonly #entries = new Map<string, Grants>();
+  readonly #entries = new Map<string, CachedGrants>();
   readonly #sessions = new Map<string, CachedSession>();
   readonly #max: number;
   #channel: UsersChangedChannel | null = null;
+  #changes: ConfirmedChanges | null = null;
   /** Counts `forget`s: a session read that a forget overtook is not kept. */
   #generation = 0;
 
@@ -84,21 +102,41 @@ export class PermissionCache {
 
   /**
    * Announce `forget` on the channel and drop what other processes announce there (and everything
-   * of a tenant that is deleted or changed). Returns the unsubscribe function.
+   * of a tenant that is deleted or changed). With `changes` (the feed that carries the channel's
+   * announcements from other processes), entries are reused past SESSION_CACHE_TTL_MS while it
+   * confirms them. Returns the unsubscribe function.
    */
-  connect(channel: UsersChangedChannel): () => void {
+  connect(channel: UsersChangedChannel, changes: ConfirmedChanges | null = null): () => void {
     this.#channel = channel;
+    this.#changes = changes;
+    const offResync = changes?.onResync(() => this.#drop(''));
     const off = channel.onChange((change) => {
       // Also this process's own announcements: a platform route (a console password reset) announces
       // through the registry without this cache (a `forget` here has dropped them already).
       if (change.kind === 'tenant-users-changed') this.#drop(`${change.tenantId}:`, change.userId);
-      // Nothing of a deleted tenant is served from memory.
-      if (change.kind === 'tenant-deleted') this.#drop(`${change.tenantId}:`);
+      // Nothing of a deleted tenant is served from memory, nor of a changed one (suspended, restored,
+      // moved: its sessions table may not be the one read).
+      if (change.kind === 'tenant-deleted' || change.kind === 'tenant-changed') this.#drop(`${change.tenantId}:`);
     });
     return () => {
       off();
+      offResync?.();
       if (this.#channel === channel) this.#channel = null;
+      if (this.#changes === changes) this.#changes = null;
     };
+  }
+
+  /**
+   * Whether an entry read at `readAt` may be used at `now` without reading the database: always
+   * within SESSION_CACHE_TTL_MS; then, up to CACHE_MAX_AGE_MS, only while the change feed has
+   * delivered every change announced before `now - SESSION_CACHE_TTL_MS` — a revocation announced
+   * earlier than that has dropped the entry, so none older than a second is ever honoured.
+   */
+  #reusable(readAt: number, now: number): boolean {
+    const age = now - readAt;
+    if (age < 0 || age >= CACHE_MAX_AGE_MS) return false;
+    if (age < SESSION_CACHE_TTL_MS) return true;
+    return this.#changes !== null && this.#changes.confirmedAt() > now - SESSION_CACHE_TTL_MS;
   }
 
   static key(tenant: TenantRecord, userId: number): string {
@@ -110,26 +148,26 @@ export class PermissionCache {
     return `${tenant.id}:${tenant.createdAt.getTime()}:`;
   }
 
-  async get(tenant: TenantRecord, models: TenantModels, user: TenantUserSnapshot): Promise<Grants> {
+  async get(tenant: TenantRecord, models: TenantModels, user: TenantUserSnapshot, now = Date.now()): Promise<Grants> {
     const key = PermissionCache.key(tenant, user.id);
-    const now = Date.now();
     const hit = this.#entries.get(key);
-    if (hit && hit.expires > now) return hit;
+    if (hit && this.#reusable(hit.readAt, now)) return hit;
     const generation = this.#generation;
     const grants = await loadGrants(models, user);
     // A forget that overtook the read: use what was read for this request, keep nothing.
-    if (generation !== this.#generation) return { ...grants, expires: now };
+    if (generation !== this.#generation) return grants;
+    this.#entries.delete(key);
     if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value!);
-    this.#entries.set(key, { ...grants, expires: now + PERMISSION_TTL_MS });
-    return { ...grants, expires: now + PERMISSION_TTL_MS };
+    this.#entries.set(key, { ...grants, readAt: now });
+    return grants;
   }
 
-  /** A session this process read less than SESSION_CACHE_TTL_MS ago (and not forgotten since). */
+  /** A session this process read and may still use (see `#reusable`), not forgotten since. */
   session(tenant: TenantRecord, tokenHash: string, now: number): CachedSession | null {
     const key = `${PermissionCache.tenantKey(tenant)}|${tokenHash}`;
     const hit = this.#sessions.get(key);
     if (!hit) return null;
-    if (hit.fresh <= now) {
+    if (!this.#reusable(hit.readAt, now)) {
       this.#sessions.delete(key);
       return null;
     }
@@ -148,10 +186,10 @@ export class PermissionCache {
   rememberSession(
     tenant: TenantRecord,
     tokenHash: string,
-    entry: Omit<CachedSession, 'fresh'>,
+    entry: Omit<CachedSession, 'readAt'>,
     read: { now: number; generation: number },
   ): CachedSession {
-    const kept: CachedSession = { ...entry, fresh: read.now + SESSION_CACHE_TTL_MS };
+    const kept: CachedSession = { ...entry, readAt: read.now };
     if (read.generation !== this.#generation) return kept;
     const key = `${PermissionCache.tenantKey(tenant)}|${tokenHash}`;
     this.#sessions.delete(key);
@@ -320,10 +358,9 @@ export async function authenticateTenantRequest(
       // Keep the browser's cookie alive as long as the session.
       if (presented.via === 'cookie') setSessionCookie(c, TENANT_SESSION_COOKIE, presented.token, expiresAt);
     }
-    if (presented.via === 'cookie' && isUnsafeMethod(c.req.method)) assertSameOrigin(c);
     const user = session.user;
-    const grants = await cache.get(tenant, models, user);
-    principal = { user, sessionId: session.sessionId, token: presented.token, via: presented.via, ...grants };
+    const { permissions, groups } = await cache.get(tenant, models, user, now);
+    principal = { user, sessionId: session.sessionId, token: presented.token, via: presented.via, permissions, groups };
     c.set('user', principal);
   }
   if (principal.user.mustChangePassword && !options.allowDuringPasswordChange) throw new PasswordChangeRequired();
