@@ -152,6 +152,22 @@ describe('registry changes reach the other API processes', () => {
   );
 
   it.runIf(dialects.includes('postgres'))(
+    'postgres registry: the listening process’s feed stays confirmed to within a fraction of a second (the session cache needs < 1 s)',
+    async () => {
+      const { a } = await twoProcesses('postgres', { routerTtlMs: 5000 });
+      const feed = a.changeFeed;
+      if (!feed) throw new Error('a listening tenancy has a change feed');
+      let worst = 0;
+      for (let i = 0; i < 40; i++) {
+        await sleep(50);
+        worst = Math.max(worst, Date.now() - feed.confirmedAt());
+      }
+      // Heartbeats every quarter of the 1 s timeout: one a second would leave it up to a second behind.
+      expect(worst).toBeLessThan(750);
+    },
+  );
+
+  it.runIf(dialects.includes('postgres'))(
     'postgres registry: a listening connection that goes silent is noticed by its heartbeat and replaced',
     async () => {
       const logger = memoryLogger();
