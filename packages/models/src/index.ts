@@ -91,6 +91,8 @@ export {
   type TenantDialect,
 } from './sequelize-options';
 
+export { instantAttribute, storedInstant, timestampAttribute } from './timestamp-attribute';
+
 export { seedTenant, type SeedAdmin, type SeedTenantInput, type SeedTenantResult } from './seed-tenant';
 
 export {

@@ -55,7 +55,8 @@ async function healthOf(ctx: ProvisioningContext, tenant: TenantRecord): Promise
     sizeBytes: null,
     userCount: null,
     maxUsers: tenant.maxUsers,
-    checkedAt: new Date().toISOString(),
+    // As the registry stores it: the answer equals the check the tenants list reads later.
+    checkedAt: ctx.registry.now().toISOString(),
   };
   let spec: DatabaseSpec | null = null;
   let sequelize: Sequelize | null = null;

@@ -7,6 +7,7 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from 'sequelize';
+import { instantAttribute, timestampAttribute } from '@salesfleet/models';
 import type { Engine, ServerEngine, TenantServerState, TenantStatus } from '@salesfleet/contracts';
 
 export type OperationOutcome = 'started' | 'succeeded' | 'failed';
@@ -64,8 +65,8 @@ export function defineRegistryModels(sequelize: Sequelize) {
       suspendedReason: { type: DataTypes.STRING(500), allowNull: true },
       maxUsers: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 50 },
       multiLocation: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
-      trialEndsAt: { type: DataTypes.DATE, allowNull: true },
-      paidUntil: { type: DataTypes.DATE, allowNull: true },
+      trialEndsAt: instantAttribute(sequelize, { allowNull: true }),
+      paidUntil: instantAttribute(sequelize, { allowNull: true }),
       dbEngine: { type: DataTypes.STRING(16), allowNull: false },
       dbHost: { type: DataTypes.STRING(255), allowNull: true },
       dbPort: { type: DataTypes.INTEGER, allowNull: true },
@@ -77,17 +78,17 @@ export function defineRegistryModels(sequelize: Sequelize) {
       dbKey: { type: DataTypes.STRING(600), allowNull: true },
       serverId: { type: DataTypes.INTEGER, allowNull: true },
       provisioningOwner: { type: DataTypes.STRING(255), allowNull: true },
-      provisioningLeaseUntil: { type: DataTypes.DATE, allowNull: true },
+      provisioningLeaseUntil: instantAttribute(sequelize, { allowNull: true }),
       schemaVersion: { type: DataTypes.STRING(255), allowNull: true },
       userCount: { type: DataTypes.INTEGER, allowNull: true },
       healthReachable: { type: DataTypes.BOOLEAN, allowNull: true },
       healthLatencyMs: { type: DataTypes.DOUBLE, allowNull: true },
       healthSizeBytes: { type: DataTypes.BIGINT, allowNull: true },
       healthError: { type: DataTypes.STRING(500), allowNull: true },
-      healthCheckedAt: { type: DataTypes.DATE, allowNull: true },
+      healthCheckedAt: instantAttribute(sequelize, { allowNull: true }),
       version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
-      updatedAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: timestampAttribute(sequelize),
+      updatedAt: timestampAttribute(sequelize),
     },
     {
       sequelize,
@@ -126,7 +127,7 @@ export function defineRegistryModels(sequelize: Sequelize) {
       },
       domain: { type: DataTypes.STRING(253), allowNull: false, unique: true },
       isPrimary: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: timestampAttribute(sequelize),
     },
     {
       sequelize,
@@ -158,9 +159,9 @@ export function defineRegistryModels(sequelize: Sequelize) {
       passwordHash: { type: DataTypes.STRING(255), allowNull: false },
       mustChangePassword: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-      lastLoginAt: { type: DataTypes.DATE, allowNull: true },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
-      updatedAt: { type: DataTypes.DATE, allowNull: false },
+      lastLoginAt: instantAttribute(sequelize, { allowNull: true }),
+      createdAt: timestampAttribute(sequelize),
+      updatedAt: timestampAttribute(sequelize),
     },
     { sequelize, tableName: 'platform_admins', modelName: 'PlatformAdmin', underscored: true, timestamps: true },
   );
@@ -186,11 +187,11 @@ export function defineRegistryModels(sequelize: Sequelize) {
         onDelete: 'CASCADE',
         onUpdate: 'CASCADE',
       },
-      expiresAt: { type: DataTypes.DATE, allowNull: false },
-      lastSeenAt: { type: DataTypes.DATE, allowNull: false },
+      expiresAt: instantAttribute(sequelize, { allowNull: false }),
+      lastSeenAt: instantAttribute(sequelize, { allowNull: false }),
       ip: { type: DataTypes.STRING(64), allowNull: true },
       userAgent: { type: DataTypes.STRING(500), allowNull: true },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: timestampAttribute(sequelize),
     },
     {
       sequelize,
@@ -233,7 +234,7 @@ export function defineRegistryModels(sequelize: Sequelize) {
       details: { type: DataTypes.TEXT, allowNull: false },
       error: { type: DataTypes.TEXT, allowNull: true },
       durationMs: { type: DataTypes.INTEGER, allowNull: true },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: timestampAttribute(sequelize),
     },
     {
       sequelize,
@@ -287,7 +288,7 @@ export function defineRegistryModels(sequelize: Sequelize) {
       slug: { type: DataTypes.STRING(63), allowNull: false },
       domain: { type: DataTypes.STRING(253), allowNull: true },
       keepConnections: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: instantAttribute(sequelize, { allowNull: false }),
     },
     {
       sequelize,
@@ -326,13 +327,13 @@ export function defineRegistryModels(sequelize: Sequelize) {
       options: { type: DataTypes.TEXT, allowNull: false },
       actor: { type: DataTypes.STRING(255), allowNull: false },
       owner: { type: DataTypes.STRING(255), allowNull: true },
-      leaseUntil: { type: DataTypes.DATE, allowNull: true },
+      leaseUntil: instantAttribute(sequelize, { allowNull: true }),
       attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
       total: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       error: { type: DataTypes.STRING(500), allowNull: true },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
-      updatedAt: { type: DataTypes.DATE, allowNull: false },
-      finishedAt: { type: DataTypes.DATE, allowNull: true },
+      createdAt: timestampAttribute(sequelize),
+      updatedAt: timestampAttribute(sequelize),
+      finishedAt: instantAttribute(sequelize, { allowNull: true }),
     },
     {
       sequelize,
@@ -370,7 +371,7 @@ export function defineRegistryModels(sequelize: Sequelize) {
       detail: { type: DataTypes.TEXT, allowNull: true },
       error: { type: DataTypes.STRING(500), allowNull: true },
       durationMs: { type: DataTypes.INTEGER, allowNull: true },
-      finishedAt: { type: DataTypes.DATE, allowNull: true },
+      finishedAt: instantAttribute(sequelize, { allowNull: true }),
     },
     {
       sequelize,
@@ -401,7 +402,7 @@ export function defineRegistryModels(sequelize: Sequelize) {
     {
       id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
       tenantId: { type: DataTypes.INTEGER, allowNull: false },
-      checkedAt: { type: DataTypes.DATE, allowNull: false },
+      checkedAt: instantAttribute(sequelize, { allowNull: false }),
       reachable: { type: DataTypes.BOOLEAN, allowNull: false },
       latencyMs: { type: DataTypes.DOUBLE, allowNull: true },
       sizeBytes: { type: DataTypes.BIGINT, allowNull: true },
@@ -449,8 +450,8 @@ export function defineRegistryModels(sequelize: Sequelize) {
       maintenanceDatabase: { type: DataTypes.STRING(255), allowNull: true },
       capacity: { type: DataTypes.INTEGER, allowNull: false },
       state: { type: DataTypes.STRING(16), allowNull: false },
-      createdAt: { type: DataTypes.DATE, allowNull: false },
-      updatedAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: timestampAttribute(sequelize),
+      updatedAt: timestampAttribute(sequelize),
     },
     { sequelize, tableName: 'tenant_servers', modelName: 'TenantServerRow', underscored: true, timestamps: true },
   );
@@ -464,8 +465,8 @@ export function defineRegistryModels(sequelize: Sequelize) {
   ApiProcessRow.init(
     {
       id: { type: DataTypes.STRING(36), primaryKey: true },
-      startedAt: { type: DataTypes.DATE, allowNull: false },
-      heartbeatAt: { type: DataTypes.DATE, allowNull: false },
+      startedAt: instantAttribute(sequelize, { allowNull: false }),
+      heartbeatAt: instantAttribute(sequelize, { allowNull: false }),
     },
     {
       sequelize,

@@ -12,7 +12,7 @@ import {
   type Sequelize,
   type WhereOptions,
 } from 'sequelize';
-import { hashPassword, passwordNeedsRehash, unmatchablePasswordHash, verifyPassword } from '@salesfleet/models';
+import { hashPassword, passwordNeedsRehash, storedInstant, unmatchablePasswordHash, verifyPassword } from '@salesfleet/models';
 import { migrateUp, migrationStatus } from '@salesfleet/migrations';
 import type { SecretBox } from '../crypto';
 import { databaseKey, type DatabaseSpec } from '../drivers/spec';
@@ -271,6 +271,15 @@ export class Registry {
     const started = performance.now();
     await this.sequelize.query('SELECT 1');
     return performance.now() - started;
+  }
+
+  /**
+   * Now, as the registry's timestamp columns keep it (whole seconds on MySQL/MariaDB): for an instant
+   * that is answered as well as stored, so the answer equals a later read. Values written through the
+   * registry's models are cut the same way (instantAttribute / timestampAttribute).
+   */
+  now(): Date {
+    return storedInstant(this.sequelize.getDialect());
   }
 
   async close(): Promise<void> {
