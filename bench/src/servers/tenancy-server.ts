@@ -71,8 +71,9 @@ const child = serveRequests(
 
 // BENCH_ROUTER_TTL_MS: experiments only (openTenancy's default, 5 s, is what `pnpm start` uses).
 const routerTtlMs = process.env.BENCH_ROUTER_TTL_MS ? Number(process.env.BENCH_ROUTER_TTL_MS) : undefined;
-const tenancy = await openTenancy(config, { migrateRegistry: true, ...(routerTtlMs ? { routerTtlMs } : {}) }).catch((err: unknown) =>
-  child.fail(err),
+// listen: as `pnpm start` (main.ts): the registry's change feed, which the router and the session cache rely on.
+const tenancy = await openTenancy(config, { migrateRegistry: true, listen: true, ...(routerTtlMs ? { routerTtlMs } : {}) }).catch(
+  (err: unknown) => child.fail(err),
 );
 // The API's own logger (as `pnpm start`): request lines to stdout (discarded by the runner, as a log
 // shipper would take them); errors also to stderr, which lands in the run's log directory.
