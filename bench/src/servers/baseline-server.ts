@@ -107,6 +107,9 @@ const tenancy = {
     withTenant: async <T>(_t: TenantRecord, fn: (h: typeof handle) => Promise<T> | T) => fn(handle),
   },
   tenantUrl: (slug: string) => `http://${slug}.localhost/`,
+  // As a listening `pnpm start` whose feed is up: no other process changes anything here, so every
+  // change is always delivered and the session cache reuses entries as the subject's does.
+  changeFeed: { confirmedAt: () => Date.now(), onResync: () => () => undefined },
 } as unknown as AppTenancy;
 
 // The API's own logger (as `pnpm start`): request lines to stdout (discarded by the runner, as a log
