@@ -89,6 +89,25 @@ describe.each(dialects)('write transactions on %s', (dialect) => {
     expect([runs, pool().using]).toEqual([1, 0]);
   });
 
+  it('never commits with a query of work that joined a transaction: its opener goes on after it', async () => {
+    const outer = await sent(() =>
+      writeTransaction(t.models.sequelize, async (transaction) => {
+        expect(commitWithLastQuery(transaction)).toEqual({ commitsTransaction: true });
+        await writeTransaction(
+          t.models.sequelize,
+          async (joinedTransaction) => {
+            expect(commitWithLastQuery(joinedTransaction)).toEqual({});
+          },
+          { transaction },
+        );
+        // Joined once: the opener's own last query may not commit either (it cannot know it is last).
+        expect(commitWithLastQuery(transaction)).toEqual({});
+        await rawReads(t.models.sequelize, [read('SELECT 1 AS "one"')], transaction);
+      }),
+    );
+    expect(outer.at(-1)).toBe('COMMIT;');
+  });
+
   it('rolls back a query that failed before its COMMIT', async () => {
     const before = await t.models.Customer.count();
     const failing = writeTransaction(t.models.sequelize, async (transaction) => {

@@ -42,6 +42,11 @@ function serialised<T>(sequelize: Sequelize, task: () => Promise<T>): Promise<T>
 
 /** Transactions writeTransaction opened itself on PostgreSQL: their work may end with a query that commits them. */
 const opened = new WeakSet<Transaction>();
+/**
+ * Transactions that a nested writeTransaction joined (`options.transaction`): the joining work is not
+ * the transaction's last (its opener's work goes on after it), so no query of it may commit.
+ */
+const joined = new WeakSet<Transaction>();
 
 /** Sequelize's patched transaction state (patches/sequelize@6.37.8.patch). */
 interface PatchedTransaction {
@@ -52,11 +57,14 @@ interface PatchedTransaction {
 
 /**
  * The query options that make a transaction's last query carry its COMMIT (one round trip fewer), or
- * none: only on PostgreSQL, in a transaction writeTransaction opened itself (not the caller's, not a
- * savepoint). Nothing may be sent in the transaction after that query, nor thrown: it is committed.
+ * none: only on PostgreSQL, in a transaction writeTransaction opened itself and no nested
+ * writeTransaction joined (a quote's conversion writes its invoice, then the quote), not a savepoint.
+ * Nothing may be sent in the transaction after that query, nor thrown: it is committed.
  */
 export function commitWithLastQuery(transaction: Transaction): { commitsTransaction: true } | Record<string, never> {
-  return opened.has(transaction) && !(transaction as PatchedTransaction).parent ? { commitsTransaction: true } : {};
+  return opened.has(transaction) && !joined.has(transaction) && !(transaction as PatchedTransaction).parent
+    ? { commitsTransaction: true }
+    : {};
 }
 
 /**
@@ -79,7 +87,10 @@ export async function writeTransaction<T>(
   work: (transaction: Transaction) => Promise<T>,
   options: WriteOptions = {},
 ): Promise<T> {
-  if (options.transaction) return work(options.transaction);
+  if (options.transaction) {
+    joined.add(options.transaction);
+    return work(options.transaction);
+  }
   const sqlite = sequelize.getDialect() === 'sqlite';
   const postgres = sequelize.getDialect() === 'postgres';
   for (let attempt = 1; ; attempt++) {

@@ -191,6 +191,23 @@ describe.each(dialects)('discounts, tax-inclusive prices and quotes on %s', (dia
     expect(await bookViolations(models)).toEqual([]);
   });
 
+  it('does not convert a quote whose stock is short: not enough stock, the quote still open, nothing posted', async () => {
+    const p = await t.product({ unitPrice: 500 }, 1);
+    const quote = await createQuote(models, {
+      locationId: t.locationId,
+      lines: [{ productId: p.id, quantity: units(2) }],
+      userId: t.userId,
+    });
+    const invoicesBefore = await models.Invoice.count();
+    const entriesBefore = await models.JournalEntry.count();
+    await expect(convertQuote(models, quote.id, { userId: t.userId })).rejects.toMatchObject({ code: 'InsufficientStock' });
+    expect(await getQuote(models, quote.id)).toMatchObject({ status: 'open', invoiceId: null });
+    expect(await models.Invoice.count()).toBe(invoicesBefore);
+    expect(await models.JournalEntry.count()).toBe(entriesBefore);
+    expect(await stockOnHand(models, p.id, t.locationId)).toBe(units(1));
+    expect(await bookViolations(models)).toEqual([]);
+  });
+
   it('does not convert an expired quote', async () => {
     const p = await t.product({ unitPrice: 100 }, 1);
     const past = await createQuote(models, {
