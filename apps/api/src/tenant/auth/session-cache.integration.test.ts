@@ -143,16 +143,7 @@ describe('the session cache with a change feed', () => {
 
 describe('the session cache and its channel', () => {
   it('drops a user’s sessions announced in this process without it (a console password reset)', () => {
-    const listeners: ((change: { kind: string; tenantId: number; userId?: number; remote?: boolean }) => void)[] = [];
-    const channel = {
-      emit: (change: { kind: 'tenant-users-changed'; tenantId: number; slug: string; userId?: number }) => {
-        for (const l of listeners) l(change);
-      },
-      onChange: (l: (typeof listeners)[number]) => {
-        listeners.push(l);
-        return () => undefined;
-      },
-    };
+    const { channel } = fakeFeed();
     const cache = new PermissionCache();
     cache.connect(channel);
     cache.rememberSession(tenant, 'h1', entry, { now: 0, generation: cache.generation });
